@@ -1,0 +1,67 @@
+//! Diagnostics: what is wrong with the input, and where.
+//!
+//! Loading never stops at the first problem: every check pushes a [`Diagnostic`] and the run
+//! reports them all together, so a user fixes a file in one pass. Each names the file, the
+//! line (CSV) or key (TOML), the field, the value and what was expected, in one line:
+//! `transactions.csv:14: currency: 'EURO' is not an ISO 4217 code`.
+
+use std::fmt;
+
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Diagnostic {
+    /// File name relative to the data folder, e.g. `transactions.csv`.
+    pub file: String,
+    /// 1-based line for CSV files; `None` for TOML (whose `field` is the full key).
+    pub line: Option<u64>,
+    /// Column or dotted key, e.g. `currency` or `seller.address.country`.
+    pub field: String,
+    /// What is wrong, naming the bad value and what was expected.
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn new(file: &str, line: Option<u64>, field: &str, message: impl Into<String>) -> Self {
+        Diagnostic { file: file.to_string(), line, field: field.to_string(), message: message.into() }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if !self.field.is_empty() {
+            write!(f, ": {}", self.field)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Collects diagnostics for one file.
+#[derive(Debug)]
+pub struct Sink<'a> {
+    file: &'a str,
+    pub diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(file: &'a str, diagnostics: &'a mut Vec<Diagnostic>) -> Self {
+        Sink { file, diagnostics }
+    }
+
+    pub fn push(&mut self, line: Option<u64>, field: &str, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::new(self.file, line, field, message));
+    }
+
+    /// Records `'<value>' <reason>` for a value that failed a parser returning such a reason.
+    pub fn bad_value(&mut self, line: Option<u64>, field: &str, value: &str, reason: &str) {
+        self.push(line, field, format!("'{value}' {reason}"));
+    }
+
+    pub fn file(&self) -> &'a str {
+        self.file
+    }
+}

@@ -1,0 +1,211 @@
+//! The issued document: what an invoice or credit note says, once and for all.
+//!
+//! A [`Document`] is produced by `issue` and never changed afterwards. Every renderer (PDF,
+//! HTML, JSON, later XML) is a pure function of it and prints its stored amounts, never
+//! recomputing them, so all formats agree to the cent. Its JSON form is the archive's record
+//! and the schema other tools read (documented in README.md, "Document JSON").
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::country::CountryCode;
+use crate::model::Address;
+use crate::money::Currency;
+use crate::numbering::DocumentNumber;
+
+/// Identifies the JSON record format; bumped on incompatible change.
+pub const SCHEMA: &str = "invoicesmith.document.v1";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    Invoice,
+    CreditNote,
+}
+
+/// Which VAT rule applied, and therefore what the document must say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Treatment {
+    /// Customer in the seller's country: domestic rate, consumers and businesses alike.
+    Domestic,
+    /// EU consumer (or business without a usable VAT ID) in another member state: that
+    /// state's rate, declared through the One-Stop Shop (Art. 58, 369a ff. VAT Directive).
+    Oss,
+    /// EU business in another member state with a VAT ID: no VAT, the customer accounts for
+    /// it (Art. 196 VAT Directive).
+    ReverseCharge,
+    /// Consumer in a non-EU country where the seller is registered (GB, NO, CH, AU…):
+    /// that country's tax.
+    NonEuTax,
+    /// Business in a non-EU country where the seller is registered: the customer
+    /// self-accounts for the local tax.
+    NonEuReverseCharge,
+    /// Non-EU customer where the seller is not registered: outside the scope of EU VAT.
+    OutsideScope,
+}
+
+/// EN 16931 VAT category codes (UNCL 5305) used per line and per breakdown row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum TaxCategory {
+    /// Standard rate.
+    S,
+    /// Reverse charge.
+    AE,
+    /// Not subject to VAT (outside scope).
+    O,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Party {
+    pub name: String,
+    pub address: Address,
+    /// VAT ID (or other tax ID) as printed.
+    pub tax_id: Option<String>,
+    /// Company register number, for the seller.
+    pub registration_id: Option<String>,
+    pub email: Option<String>,
+}
+
+/// The three pieces of location evidence and the country they decided (Art. 24b
+/// Implementing Regulation 282/2011: two non-contradictory pieces suffice).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocationEvidence {
+    pub billing_country: CountryCode,
+    pub card_country: Option<CountryCode>,
+    pub ip_country: Option<CountryCode>,
+    pub customer_country: CountryCode,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tax {
+    pub treatment: Treatment,
+    /// Country whose tax applies (or, outside scope, where the supply takes place).
+    pub jurisdiction: CountryCode,
+    /// `VAT`, `GST`, `MWST`…
+    pub tax_name: String,
+    /// The seller's tax ID in that jurisdiction, when it is not the seller's own VAT ID.
+    pub seller_tax_id: Option<String>,
+    pub evidence: LocationEvidence,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentLine {
+    pub description: String,
+    pub quantity: Decimal,
+    /// Unit price excluding tax (may carry more decimals than the currency when derived
+    /// from a tax-inclusive price).
+    pub unit_price: Decimal,
+    /// Line amount excluding tax, in the currency's minor unit.
+    pub net_amount: Decimal,
+    pub tax_category: TaxCategory,
+    /// Percent, e.g. `24` or `25.5`; `0` for reverse charge and outside scope.
+    pub tax_rate: Decimal,
+    pub service_start: Option<NaiveDate>,
+    pub service_end: Option<NaiveDate>,
+    /// A plan-change adjustment; it keeps the rate of the charge it adjusts.
+    pub proration: bool,
+    /// The transaction this line came from.
+    pub transaction_id: String,
+    /// On a proration line: the charge whose period it adjusts.
+    pub adjusts: Option<String>,
+}
+
+/// One row of the VAT breakdown: tax is computed once per rate on the summed base
+/// (EN 16931 BR-CO-17), never per line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaxSubtotal {
+    pub tax_category: TaxCategory,
+    pub tax_rate: Decimal,
+    pub taxable_amount: Decimal,
+    pub tax_amount: Decimal,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    /// Sum of line net amounts.
+    pub net: Decimal,
+    /// Sum of the breakdown's tax amounts.
+    pub tax: Decimal,
+    /// `net + tax`.
+    pub gross: Decimal,
+    /// Already paid (by card).
+    pub paid: Decimal,
+    /// `gross − paid`.
+    pub due: Decimal,
+}
+
+/// EU VAT restated in the seller's base currency (Art. 230 VAT Directive).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaseCurrencyTax {
+    pub currency: Currency,
+    /// 1 unit of the document currency = `exchange_rate` units of `currency`.
+    pub exchange_rate: Decimal,
+    /// The rate as published: 1 `published_base` = `published_rate` `published_quote`.
+    pub published_rate: Decimal,
+    pub published_base: Currency,
+    pub published_quote: Currency,
+    pub rate_date: NaiveDate,
+    pub source: String,
+    pub taxable_amount: Decimal,
+    pub tax_amount: Decimal,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Legend {
+    /// Stable code for machines: `reverse_charge`, `outside_scope`, `oss`…
+    pub code: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payment {
+    /// `card`.
+    pub method: String,
+    /// `paid`, or for credit notes `refunded`.
+    pub status: String,
+    pub date: NaiveDate,
+    pub amount: Decimal,
+}
+
+/// A reference to an earlier document (credit note → invoice, reissue → credit note).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentReference {
+    pub number: DocumentNumber,
+    pub issue_date: NaiveDate,
+    /// `credited`, `corrects`, `replaces`.
+    pub relation: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    pub schema: String,
+    pub kind: DocumentKind,
+    pub number: DocumentNumber,
+    pub issue_date: NaiveDate,
+    /// Date of supply / payment (Art. 226(7)): the local date of the capture.
+    pub tax_point_date: NaiveDate,
+    pub currency: Currency,
+    /// Customer's language (BCP 47), for rendering.
+    pub language: String,
+    pub seller: Party,
+    pub customer: Party,
+    pub customer_id: String,
+    pub source_transactions: Vec<String>,
+    pub tax: Tax,
+    pub lines: Vec<DocumentLine>,
+    pub tax_breakdown: Vec<TaxSubtotal>,
+    pub totals: Totals,
+    pub base_currency_tax: Option<BaseCurrencyTax>,
+    pub legends: Vec<Legend>,
+    pub payment: Payment,
+    pub references: Vec<DocumentReference>,
+}
+
+impl Document {
+    pub fn minor_units(&self) -> u32 {
+        self.currency.minor_units()
+    }
+}

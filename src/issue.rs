@@ -1,0 +1,1 @@
+//! Issue. (in progress)

@@ -1,0 +1,3 @@
+//! Tax rules. (in progress)
+
+pub mod rates;
