@@ -27,3 +27,87 @@ pub mod money;
 pub mod numbering;
 pub mod render;
 pub mod tax;
+pub mod error;
+
+pub use error::{Error, Result};
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use archive::{Archive, Output};
+use document::{Document, DocumentKind};
+use issue::Skipped;
+
+/// One document a run issued.
+#[derive(Clone, Debug, Serialize)]
+pub struct IssuedSummary {
+    pub number: String,
+    pub kind: DocumentKind,
+    pub issue_date: chrono::NaiveDate,
+    pub customer_id: String,
+    pub transactions: Vec<String>,
+    pub currency: String,
+    pub total: rust_decimal::Decimal,
+    /// Archive-relative paths of the PDF, HTML and JSON files.
+    pub files: Vec<String>,
+}
+
+/// What a run did: documents issued and transactions that got none, with reasons.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct IssueReport {
+    pub issued: Vec<IssuedSummary>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// The files of one document, in the order they are stored.
+pub struct Rendered {
+    pub pdf: Vec<u8>,
+    pub html: String,
+    pub json: String,
+}
+
+/// Renders a document in every format. Pure.
+pub fn render_all(doc: &Document) -> Rendered {
+    Rendered { pdf: render::pdf::render(doc), html: render::html::render(doc), json: render::json::render(doc) }
+}
+
+/// Issues documents for every transaction in `data_dir` that needs one and has none in
+/// `archive` yet.
+///
+/// Input problems return [`Error::Input`] with every diagnostic, before the archive is
+/// touched. Issuing holds the archive's lock, so concurrent runs never both issue.
+pub fn run_issue(data_dir: &Path, archive: &Archive) -> Result<IssueReport> {
+    let data = input::load(data_dir).map_err(Error::Input)?;
+    // Assess once without the lock so bad data fails before the archive is created.
+    let assessment = issue::assess(&data, &archive.state()?).map_err(Error::Input)?;
+    if assessment.drafts.is_empty() {
+        return Ok(IssueReport { issued: vec![], skipped: assessment.skipped });
+    }
+    let mut locked = archive.lock()?;
+    // Another run may have issued meanwhile: decide again against the locked state.
+    let assessment = issue::assess(&data, &locked.state).map_err(Error::Input)?;
+    let numbered = issue::number(&data, assessment.drafts, &locked.state);
+    let mut report = IssueReport { issued: Vec::with_capacity(numbered.len()), skipped: assessment.skipped };
+    for n in &numbered {
+        let doc = &n.document;
+        let r = render_all(doc);
+        let outputs = [
+            Output { extension: "pdf", bytes: &r.pdf },
+            Output { extension: "html", bytes: r.html.as_bytes() },
+            Output { extension: "json", bytes: r.json.as_bytes() },
+        ];
+        let entry = locked.store(doc, &n.series, n.seq, &outputs)?;
+        report.issued.push(IssuedSummary {
+            number: doc.number.to_string(),
+            kind: doc.kind,
+            issue_date: doc.issue_date,
+            customer_id: doc.customer_id.clone(),
+            transactions: doc.source_transactions.clone(),
+            currency: doc.currency.to_string(),
+            total: doc.totals.gross,
+            files: entry.files.into_iter().map(|f| f.path).collect(),
+        });
+    }
+    Ok(report)
+}

@@ -4,6 +4,8 @@
 //! countries and currencies, exact amounts, resolvable references), so `tax` and `issue`
 //! can work on them without re-validating.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -185,15 +187,28 @@ pub struct DataSet {
     pub customers: Vec<Customer>,
     pub transactions: Vec<Transaction>,
     pub exchange_rates: Vec<ExchangeRate>,
+    customer_index: BTreeMap<String, usize>,
+    transaction_index: BTreeMap<String, usize>,
 }
 
 impl DataSet {
+    pub fn new(
+        company: Company,
+        customers: Vec<Customer>,
+        transactions: Vec<Transaction>,
+        exchange_rates: Vec<ExchangeRate>,
+    ) -> DataSet {
+        let customer_index = customers.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+        let transaction_index = transactions.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
+        DataSet { company, customers, transactions, exchange_rates, customer_index, transaction_index }
+    }
+
     pub fn customer(&self, id: &str) -> Option<&Customer> {
-        self.customers.iter().find(|c| c.id == id)
+        self.customer_index.get(id).map(|&i| &self.customers[i])
     }
 
     pub fn transaction(&self, id: &str) -> Option<&Transaction> {
-        self.transactions.iter().find(|t| t.id == id)
+        self.transaction_index.get(id).map(|&i| &self.transactions[i])
     }
 
     /// The local calendar date of `timestamp` in the seller's time zone: the tax point date.

@@ -1,1 +1,96 @@
-//! Input. (in progress)
+//! Input: the data folder → a validated [`DataSet`].
+//!
+//! Reading is split from parsing: [`load`] reads the files, [`parse`] is pure and works on
+//! their text, so tests and other programs can feed data without touching the disk.
+//!
+//! Parsing never stops at the first problem. Every field is checked and every problem
+//! becomes a [`Diagnostic`] naming file, line (CSV) or key (TOML), field, the bad value and
+//! what was expected; a data set with any diagnostic is rejected as a whole, so a run on bad
+//! input issues nothing.
+
+mod company;
+mod csv_table;
+mod customers;
+mod exchange_rates;
+mod transactions;
+
+use std::path::Path;
+
+use crate::diag::Diagnostic;
+use crate::model::DataSet;
+
+pub const COMPANY: &str = "company.toml";
+pub const CUSTOMERS: &str = "customers.csv";
+pub const TRANSACTIONS: &str = "transactions.csv";
+pub const EXCHANGE_RATES: &str = "exchange_rates.csv";
+
+/// The text of the data folder's files. `exchange_rates` is optional.
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    pub company: String,
+    pub customers: String,
+    pub transactions: String,
+    pub exchange_rates: Option<String>,
+}
+
+/// Reads the data folder. Missing or unreadable required files are diagnostics too.
+pub fn read_sources(dir: &Path) -> Result<Sources, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    let mut read = |name: &str, required: bool| -> Option<String> {
+        let path = dir.join(name);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => None,
+            Err(e) => {
+                let what = if e.kind() == std::io::ErrorKind::NotFound {
+                    format!("file not found in {}", dir.display())
+                } else {
+                    format!("cannot be read: {e}")
+                };
+                diagnostics.push(Diagnostic::new(name, None, "", what));
+                None
+            }
+        }
+    };
+    let company = read(COMPANY, true);
+    let customers = read(CUSTOMERS, true);
+    let transactions = read(TRANSACTIONS, true);
+    let exchange_rates = read(EXCHANGE_RATES, false);
+    match (company, customers, transactions) {
+        (Some(company), Some(customers), Some(transactions)) if diagnostics.is_empty() => {
+            Ok(Sources { company, customers, transactions, exchange_rates })
+        }
+        _ => Err(diagnostics),
+    }
+}
+
+/// Reads and validates the data folder.
+pub fn load(dir: &Path) -> Result<DataSet, Vec<Diagnostic>> {
+    parse(&read_sources(dir)?)
+}
+
+/// Validates the files' text into a data set, or returns every problem found.
+pub fn parse(sources: &Sources) -> Result<DataSet, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    let company = company::parse(&sources.company, &mut diagnostics);
+    let (customers, customer_ids) = customers::parse(&sources.customers, &mut diagnostics);
+    let currency_rates = sources
+        .exchange_rates
+        .as_deref()
+        .map(|text| exchange_rates::parse(text, &mut diagnostics))
+        .unwrap_or_default();
+    let transactions = transactions::parse(&sources.transactions, &customers, &customer_ids, &mut diagnostics);
+    match company {
+        Some(company) if diagnostics.is_empty() => {
+            Ok(DataSet::new(company, customers, transactions, currency_rates))
+        }
+        _ => {
+            diagnostics.sort();
+            diagnostics.dedup();
+            Err(diagnostics)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

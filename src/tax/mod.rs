@@ -1,3 +1,172 @@
-//! Tax rules. (in progress)
+//! Tax: which VAT rule applies to a sale, at which rate, and the amounts it produces.
+//!
+//! Rules for electronically supplied services, in the order they are decided:
+//!
+//! 1. **Where is the customer?** Billing, card and IP country: two agreeing pieces of
+//!    evidence decide (Art. 24b Implementing Regulation 282/2011); if no two agree the sale
+//!    is rejected rather than guessed ([`locate`]).
+//! 2. **Which rule?** ([`determine`]) Same country as the seller: domestic rate, businesses
+//!    included. Another member state: reverse charge for a business with a usable VAT ID,
+//!    otherwise the customer's member-state rate under the OSS. Outside the EU: that
+//!    country's tax where the seller is registered for consumer sales (a business there
+//!    self-accounts), otherwise outside the scope of EU VAT.
+//! 3. **Which rate?** The standard rate in force on the tax point date, from the dated
+//!    table in [`rates`].
+//! 4. **How much?** [`calc`]: tax once per rate on the summed base (EN 16931 BR-CO-17),
+//!    rounded half away from zero.
+//!
+//! Country facts live in [`rates`] and [`tax_id`] as data; this module holds no rate.
 
+pub mod calc;
+pub mod conversion;
 pub mod rates;
+pub mod tax_id;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::country::CountryCode;
+use crate::document::{Legend, LocationEvidence, TaxCategory, Treatment};
+use crate::model::{Company, Customer, CustomerType, Transaction};
+
+/// The rule that applies to one sale, and what the document must say because of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Determination {
+    pub treatment: Treatment,
+    pub jurisdiction: CountryCode,
+    pub tax_name: String,
+    pub seller_tax_id: Option<String>,
+    pub evidence: LocationEvidence,
+    pub legends: Vec<Legend>,
+}
+
+impl Determination {
+    /// The category every line of this sale carries (EN 16931 / UNCL 5305).
+    pub fn category(&self) -> TaxCategory {
+        match self.treatment {
+            Treatment::Domestic | Treatment::Oss | Treatment::NonEuTax => TaxCategory::S,
+            Treatment::ReverseCharge | Treatment::NonEuReverseCharge => TaxCategory::AE,
+            Treatment::OutsideScope => TaxCategory::O,
+        }
+    }
+
+    /// Whether this tax is EU VAT, which Art. 230 wants stated in the base currency.
+    pub fn is_eu_vat_charged(&self) -> bool {
+        matches!(self.treatment, Treatment::Domestic | Treatment::Oss)
+    }
+
+    /// The percent charged on `date`: the jurisdiction's standard rate, or 0 where the
+    /// seller charges none.
+    pub fn rate_on(&self, date: NaiveDate) -> Result<Decimal, String> {
+        if self.category() != TaxCategory::S {
+            return Ok(Decimal::ZERO);
+        }
+        rates::standard_rate(self.jurisdiction.as_str(), date).ok_or_else(|| {
+            format!(
+                "there is no built-in {} rate for {} on {date}; the rate table (src/tax/rates.rs) needs an entry",
+                self.tax_name, self.jurisdiction
+            )
+        })
+    }
+}
+
+/// Decides the customer's country from billing, card and IP country: the billing country
+/// if card or IP confirms it, else card and IP if they agree with each other.
+pub fn locate(customer: &Customer, txn: &Transaction) -> Result<LocationEvidence, String> {
+    let billing = customer.address.country;
+    let (card, ip) = (txn.card_country, txn.ip_country);
+    let decided = if card == Some(billing) || ip == Some(billing) {
+        Some(billing)
+    } else if card.is_some() && card == ip {
+        card
+    } else {
+        None
+    };
+    let show = |c: Option<CountryCode>| c.map_or("none".to_string(), |c| c.to_string());
+    match decided {
+        Some(customer_country) => Ok(LocationEvidence { billing_country: billing, card_country: card, ip_country: ip, customer_country }),
+        None => Err(format!(
+            "location evidence does not agree (billing {billing}, card {}, IP {}); two of the three must name the same country",
+            show(card),
+            show(ip)
+        )),
+    }
+}
+
+/// Applies the rules to one sale. The error says why the sale cannot be taxed.
+pub fn determine(company: &Company, customer: &Customer, txn: &Transaction) -> Result<Determination, String> {
+    let seller = &company.seller;
+    let evidence = locate(customer, txn)?;
+    let country = evidence.customer_country;
+    let business_id = match customer.kind {
+        CustomerType::Business => customer.usable_tax_id(),
+        CustomerType::Individual => None,
+    };
+    let vat = "VAT".to_string();
+    let legend = |code: &str, text: String| vec![Legend { code: code.into(), text }];
+    let (treatment, tax_name, seller_tax_id, legends) = if country == seller.address.country && country.is_eu() {
+        (Treatment::Domestic, vat, None, vec![])
+    } else if country.is_eu() {
+        match business_id {
+            Some(_) => (
+                Treatment::ReverseCharge,
+                vat,
+                None,
+                legend(
+                    "reverse_charge",
+                    "Reverse charge: VAT to be accounted for by the customer (Article 196 of Council Directive 2006/112/EC).".into(),
+                ),
+            ),
+            None if seller.eu_oss => (
+                Treatment::Oss,
+                vat,
+                None,
+                legend(
+                    "oss",
+                    format!("VAT of {} charged under the Union One-Stop Shop (Articles 369a–369k of Council Directive 2006/112/EC).", country.name()),
+                ),
+            ),
+            None => {
+                return Err(format!(
+                    "the customer is a consumer in {country}, but the seller is not registered for the Union One-Stop Shop (company.toml seller.eu_oss = false) and cannot charge {country} VAT"
+                ));
+            }
+        }
+    } else if let Some(reg) = seller.registration_in(country) {
+        match business_id {
+            Some(_) => (
+                Treatment::NonEuReverseCharge,
+                reg.tax_name.clone(),
+                None,
+                legend(
+                    "reverse_charge",
+                    format!("Reverse charge: the customer accounts for {} in {}.", reg.tax_name, country.name()),
+                ),
+            ),
+            None => (
+                Treatment::NonEuTax,
+                reg.tax_name.clone(),
+                Some(reg.tax_id.clone()),
+                legend(
+                    "tax_registration",
+                    format!("{} of {} charged under the seller's registration {}.", reg.tax_name, country.name(), reg.tax_id),
+                ),
+            ),
+        }
+    } else {
+        let article = if business_id.is_some() || customer.kind == CustomerType::Business { "44" } else { "58" };
+        (
+            Treatment::OutsideScope,
+            vat,
+            None,
+            legend(
+                "outside_scope",
+                format!(
+                    "Outside the scope of EU VAT: the service is supplied in {} (Article {article} of Council Directive 2006/112/EC); no VAT charged.",
+                    country.name()
+                ),
+            ),
+        )
+    };
+    Ok(Determination { treatment, jurisdiction: country, tax_name, seller_tax_id, evidence, legends })
+}

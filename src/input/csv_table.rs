@@ -1,0 +1,112 @@
+//! A CSV file with a fixed set of named columns, read leniently enough to report every
+//! problem: a wrong header or a short row is a diagnostic, not an abort.
+
+use crate::diag::Sink;
+
+/// One data row: its 1-based line in the file and its trimmed fields in declared column order.
+pub struct Row {
+    pub line: u64,
+    columns: &'static [&'static str],
+    values: Vec<String>,
+}
+
+impl Row {
+    /// The trimmed value of `column`, which must be one of the table's declared columns.
+    pub fn get(&self, column: &str) -> &str {
+        let i = self.columns.iter().position(|c| *c == column).expect("declared column");
+        &self.values[i]
+    }
+}
+
+/// Reads `text` as a CSV file with exactly `columns` (in any order), returning its rows, or
+/// `None` if the header is unusable. Each problem is pushed to `sink`.
+pub fn read(text: &str, columns: &'static [&'static str], sink: &mut Sink<'_>) -> Option<Vec<Row>> {
+    // Position of each declared column in the file.
+    let mut index: Vec<Option<usize>> = vec![None; columns.len()];
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            sink.push(Some(1), "header", format!("cannot be read as CSV: {e}"));
+            return None;
+        }
+    };
+    let mut ok = true;
+    for (i, name) in headers.iter().enumerate() {
+        let name = name.trim().trim_start_matches('\u{feff}');
+        match columns.iter().position(|c| *c == name) {
+            Some(k) if index[k].is_some() => {
+                sink.push(Some(1), name, "column appears twice");
+                ok = false;
+            }
+            Some(k) => index[k] = Some(i),
+            None => {
+                sink.push(Some(1), name, format!("unknown column; expected the columns {}", columns.join(", ")));
+                ok = false;
+            }
+        }
+    }
+    for (c, i) in columns.iter().zip(&index) {
+        if i.is_none() {
+            sink.push(Some(1), c, "column is missing from the header");
+            ok = false;
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let width = headers.len();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        match record {
+            Ok(fields) => {
+                let line = fields.position().map_or(0, |p| p.line());
+                if fields.iter().all(|f| f.trim().is_empty()) {
+                    continue;
+                }
+                if fields.len() != width {
+                    sink.push(Some(line), "", format!("has {} fields; expected {width} as in the header", fields.len()));
+                    continue;
+                }
+                let values = index
+                    .iter()
+                    .map(|i| fields.get(i.expect("checked above")).unwrap_or("").trim().to_string())
+                    .collect();
+                rows.push(Row { line, columns, values });
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                sink.push(Some(line), "", format!("cannot be read as CSV: {e}"));
+            }
+        }
+    }
+    Some(rows)
+}
+
+/// Parses `raw` with `parse`, recording `'<raw>' <reason>` on failure.
+pub fn field<T>(
+    sink: &mut Sink<'_>,
+    row: &Row,
+    column: &str,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Option<T> {
+    let raw = row.get(column);
+    match parse(raw) {
+        Ok(value) => Some(value),
+        Err(reason) => {
+            sink.bad_value(Some(row.line), column, raw, &reason);
+            None
+        }
+    }
+}
+
+/// A required free-text field.
+pub fn required_text(sink: &mut Sink<'_>, row: &Row, column: &str, what: &str) -> Option<String> {
+    let raw = row.get(column);
+    if raw.is_empty() {
+        sink.push(Some(row.line), column, format!("is empty; expected {what}"));
+        None
+    } else {
+        Some(raw.to_string())
+    }
+}

@@ -1,0 +1,213 @@
+//! Every input rejection, with its exact message.
+
+use super::*;
+
+pub(crate) const COMPANY_TOML: &str = r#"
+[seller]
+legal_name = "Kunstlicht OÜ"
+vat_id = "EE101234567"
+registration_id = "14123456"
+email = "billing@kunstlicht.example"
+base_currency = "EUR"
+timezone = "Europe/Tallinn"
+eu_oss = true
+
+[seller.address]
+line1 = "Narva mnt 5"
+city = "Tallinn"
+postal_code = "10117"
+country = "EE"
+
+[[seller.tax_registrations]]
+country = "GB"
+tax_name = "VAT"
+tax_id = "GB980780684"
+
+[numbering]
+invoice = "KL-INV-{year}-{seq:06}"
+credit_note = "KL-CN-{year}-{seq:06}"
+"#;
+
+pub(crate) const CUSTOMERS_CSV: &str = "\
+customer_id,type,name,email,address_line1,address_line2,city,postal_code,region,country,vat_id,vat_id_status,language
+c_de,individual,Jürgen Müller,j@example.de,Schönhauser Allee 12,,Berlin,10119,,DE,,,de
+c_jp,individual,Sato Hanako,h@example.jp,1-2-3 Shibuya,,Tokyo,150-0002,,JP,,,ja
+";
+
+pub(crate) const TRANSACTIONS_HEADER: &str = "transaction_id,type,status,customer_id,timestamp,currency,description,quantity,unit_amount,amount_basis,proration,service_start,service_end,refers_to,reason,card_country,ip_country\n";
+
+fn sources(transactions_rows: &str) -> Sources {
+    Sources {
+        company: COMPANY_TOML.into(),
+        customers: CUSTOMERS_CSV.into(),
+        transactions: format!("{TRANSACTIONS_HEADER}{transactions_rows}"),
+        exchange_rates: None,
+    }
+}
+
+/// The diagnostics of parsing `s`, as printed.
+fn errors(s: &Sources) -> Vec<String> {
+    match parse(s) {
+        Ok(_) => vec![],
+        Err(d) => d.iter().map(|d| d.to_string()).collect(),
+    }
+}
+
+const GOOD_ROW: &str = "ch_1,charge,succeeded,c_de,2026-10-05T10:00:00+02:00,EUR,Pro plan,1,11.99,gross,false,2026-10-05,2026-11-04,,,DE,DE\n";
+
+#[test]
+fn a_valid_data_set_parses() {
+    let data = parse(&sources(GOOD_ROW)).unwrap();
+    assert_eq!(data.transactions.len(), 1);
+    assert_eq!(data.transactions[0].total().to_string(), "11.99 EUR");
+    assert_eq!(data.company.seller.timezone, chrono_tz::Europe::Tallinn);
+}
+
+fn one_error(row: &str) -> String {
+    let errs = errors(&sources(row));
+    assert_eq!(errs.len(), 1, "expected exactly one error, got {errs:#?}");
+    errs[0].clone()
+}
+
+#[test]
+fn currency_must_be_iso_4217() {
+    let row = GOOD_ROW.replace(",EUR,", ",EURO,");
+    assert_eq!(one_error(&row), "transactions.csv:2: currency: 'EURO' is not an ISO 4217 code");
+}
+
+#[test]
+fn amounts_must_fit_the_minor_unit() {
+    let row = GOOD_ROW.replace(",11.99,", ",10.005,");
+    assert_eq!(one_error(&row), "transactions.csv:2: unit_amount: '10.005' has more than 2 decimals, the minor unit of EUR");
+    let row = GOOD_ROW.replace(",EUR,", ",JPY,").replace(",11.99,", ",1200.5,");
+    assert_eq!(one_error(&row), "transactions.csv:2: unit_amount: '1200.5' has decimals, but JPY has no minor unit");
+}
+
+#[test]
+fn countries_must_be_iso_3166() {
+    let row = GOOD_ROW.replace(",DE,DE\n", ",UK,DE\n");
+    assert_eq!(one_error(&row), "transactions.csv:2: card_country: 'UK' is not an ISO 3166-1 alpha-2 country code; say 'GB'");
+    let mut s = sources(GOOD_ROW);
+    s.customers = CUSTOMERS_CSV.replace(",DE,,,de", ",Germany,,,de");
+    assert_eq!(errors(&s), ["customers.csv:2: country: 'Germany' is not an ISO 3166-1 alpha-2 country code"]);
+}
+
+#[test]
+fn negative_amounts_only_on_proration_lines() {
+    let row = GOOD_ROW.replace(",1,11.99,", ",-1,11.99,");
+    assert_eq!(one_error(&row), "transactions.csv:2: quantity: '-1' is negative; only proration lines may be negative");
+    let row = GOOD_ROW.replace(",11.99,", ",-11.99,");
+    assert_eq!(one_error(&row), "transactions.csv:2: unit_amount: '-11.99' is negative; only proration lines may be negative");
+    // A proration credit may be negative, beside a larger new charge.
+    let rows = format!(
+        "{GOOD_ROW}{}",
+        GOOD_ROW.replace(",Pro plan,1,11.99,gross,false,", ",Unused time on Basic,1,-4.00,gross,true,")
+    );
+    assert_eq!(errors(&sources(&rows)), Vec::<String>::new());
+}
+
+#[test]
+fn unknown_and_duplicate_ids() {
+    let row = GOOD_ROW.replace(",c_de,", ",c_xx,");
+    assert_eq!(one_error(&row), "transactions.csv:2: customer_id: 'c_xx' is not a customer_id in customers.csv");
+    let mut s = sources(GOOD_ROW);
+    s.customers.push_str("c_de,individual,Other,o@example.de,Street 1,,Köln,50667,,DE,,,de\n");
+    assert_eq!(errors(&s), ["customers.csv:4: customer_id: 'c_de' is a duplicate of line 2"]);
+}
+
+#[test]
+fn rows_of_one_transaction_must_agree() {
+    let second = GOOD_ROW.replace(",EUR,", ",USD,").replace("Pro plan", "Credits");
+    let errs = errors(&sources(&format!("{GOOD_ROW}{second}")));
+    assert_eq!(
+        errs,
+        ["transactions.csv:3: currency: 'USD' differs from 'EUR' on line 2 of the same transaction 'ch_1'; its rows must agree on everything but the line fields"]
+    );
+}
+
+#[test]
+fn dates_and_timestamps() {
+    let row = GOOD_ROW.replace("2026-10-05T10:00:00+02:00", "2026-10-05 10:00");
+    assert_eq!(one_error(&row), "transactions.csv:2: timestamp: '2026-10-05 10:00' is not an RFC 3339 timestamp with offset, e.g. '2026-10-05T14:03:00+02:00'");
+    let row = GOOD_ROW.replace(",2026-11-04,", ",2026-11-31,");
+    assert_eq!(one_error(&row), "transactions.csv:2: service_end: '2026-11-31' is not a date; expected YYYY-MM-DD");
+    let row = GOOD_ROW.replace(",2026-11-04,", ",2026-10-01,");
+    assert_eq!(one_error(&row), "transactions.csv:2: service_end: '2026-10-01' is before service_start '2026-10-05'");
+}
+
+#[test]
+fn references_must_name_a_known_charge() {
+    let refund = "rf_1,refund,succeeded,c_de,2026-10-06T10:00:00+02:00,EUR,Refund,1,11.99,gross,false,,,ch_9,requested_by_customer,DE,DE\n";
+    let errs = errors(&sources(&format!("{GOOD_ROW}{refund}")));
+    assert_eq!(errs, ["transactions.csv:3: refers_to: 'ch_9' is not a transaction_id in transactions.csv"]);
+    let refund = refund.replace(",ch_9,", ",,");
+    let errs = errors(&sources(&format!("{GOOD_ROW}{refund}")));
+    assert_eq!(errs, ["transactions.csv:3: refers_to: is empty; a refund or duplicate must name the charge it concerns"]);
+}
+
+#[test]
+fn enumerations_say_what_they_accept() {
+    let row = GOOD_ROW.replace(",succeeded,", ",paid,");
+    assert_eq!(one_error(&row), "transactions.csv:2: status: 'paid' is not a status; expected 'succeeded', 'failed' or 'pending'");
+    let row = GOOD_ROW.replace(",gross,", ",incl,");
+    assert_eq!(one_error(&row), "transactions.csv:2: amount_basis: 'incl' is not an amount basis; expected 'gross' (tax included) or 'net'");
+}
+
+#[test]
+fn all_errors_of_all_files_are_reported_together() {
+    let mut s = sources(&GOOD_ROW.replace(",EUR,", ",EURO,").replace(",DE,DE\n", ",UK,DE\n"));
+    s.company = COMPANY_TOML.replace("Europe/Tallinn", "Europe/Talinn");
+    let errs = errors(&s);
+    assert_eq!(
+        errs,
+        [
+            "company.toml: seller.timezone: 'Europe/Talinn' is not an IANA time zone name, e.g. 'Europe/Tallinn'",
+            "transactions.csv:2: card_country: 'UK' is not an ISO 3166-1 alpha-2 country code; say 'GB'",
+            "transactions.csv:2: currency: 'EURO' is not an ISO 4217 code",
+        ]
+    );
+}
+
+#[test]
+fn headers_must_have_exactly_the_documented_columns() {
+    let mut s = sources(GOOD_ROW);
+    s.transactions = s.transactions.replacen("currency", "curency", 1);
+    assert_eq!(
+        errors(&s),
+        [
+            "transactions.csv:1: curency: unknown column; expected the columns transaction_id, type, status, customer_id, timestamp, currency, description, quantity, unit_amount, amount_basis, proration, service_start, service_end, refers_to, reason, card_country, ip_country",
+            "transactions.csv:1: currency: column is missing from the header",
+        ]
+    );
+}
+
+#[test]
+fn company_keys_are_named_in_full() {
+    let mut s = sources(GOOD_ROW);
+    s.company = COMPANY_TOML.replace("country = \"EE\"", "country = \"UK\"").replace("eu_oss = true", "eu_oss = \"yes\"");
+    assert_eq!(
+        errors(&s),
+        [
+            "company.toml: seller.address.country: 'UK' is not an ISO 3166-1 alpha-2 country code; say 'GB'",
+            "company.toml: seller.eu_oss: is a string; expected true or false",
+        ]
+    );
+    s.company = COMPANY_TOML.replace("{seq:06}\"\ncredit", "{n}\"\ncredit");
+    assert_eq!(
+        errors(&s),
+        ["company.toml: numbering.invoice: 'KL-INV-{year}-{n}' has an unknown placeholder '{n}'; expected {year}, {seq} or {seq:0N}"]
+    );
+}
+
+#[test]
+fn exchange_rates_are_checked() {
+    let mut s = sources(GOOD_ROW);
+    s.exchange_rates = Some("date,base,quote,rate,source\n2026-10-02,EUR,USD,1.0832,ECB\n2026-10-02,EUR,USD,1.09,ECB\n2026-10-03,EUR,USD,-1,ECB\n".into());
+    assert_eq!(
+        errors(&s),
+        [
+            "exchange_rates.csv:3: date: '2026-10-02' has a EUR/USD rate already on line 2",
+            "exchange_rates.csv:4: rate: '-1' is not a positive number; expected e.g. 1.0832 (1 base = rate quote)",
+        ]
+    );
+}

@@ -1,0 +1,273 @@
+//! `transactions.csv`: the payment history, one row per line item.
+//!
+//! Rows sharing a `transaction_id` are the lines of one transaction and must agree on every
+//! transaction-level field; only the line fields (description, quantity, unit_amount,
+//! proration, service period, a proration line's `refers_to`) may differ.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rust_decimal::Decimal;
+
+use crate::country::CountryCode;
+use crate::diag::{Diagnostic, Sink};
+use crate::model::{AmountBasis, Customer, Line, Status, Transaction, TransactionType};
+use crate::money::{Currency, Money};
+
+use super::TRANSACTIONS;
+use super::csv_table::{self, Row, field, required_text};
+
+const COLUMNS: &[&str] = &[
+    "transaction_id", "type", "status", "customer_id", "timestamp", "currency", "description",
+    "quantity", "unit_amount", "amount_basis", "proration", "service_start", "service_end",
+    "refers_to", "reason", "card_country", "ip_country",
+];
+
+/// Transaction-level columns: every row of a transaction must repeat the same value.
+const SHARED: &[&str] = &[
+    "type", "status", "customer_id", "timestamp", "currency", "amount_basis", "reason", "card_country", "ip_country",
+];
+
+pub fn parse(text: &str, customers: &[Customer], named: &BTreeSet<String>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Transaction> {
+    let mut sink = Sink::new(TRANSACTIONS, diagnostics);
+    let Some(rows) = csv_table::read(text, COLUMNS, &mut sink) else {
+        return Vec::new();
+    };
+
+    // Group rows by transaction, in order of first appearance.
+    let mut order: Vec<&str> = Vec::new();
+    let mut groups: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
+    for row in &rows {
+        let id = row.get("transaction_id");
+        if id.is_empty() {
+            sink.push(Some(row.line), "transaction_id", "is empty; expected the transaction's id");
+            continue;
+        }
+        groups.entry(id).or_insert_with(|| {
+            order.push(id);
+            Vec::new()
+        }).push(row);
+    }
+
+    let valid: BTreeSet<&str> = customers.iter().map(|c| c.id.as_str()).collect();
+    let mut transactions = Vec::with_capacity(order.len());
+    for id in &order {
+        if let Some(t) = transaction(&mut sink, id, &groups[id], named) {
+            if !valid.contains(t.customer_id.as_str()) {
+                continue; // its customer's row has errors, reported there
+            }
+            transactions.push(t);
+        }
+    }
+    check_references(&mut sink, &transactions);
+    transactions
+}
+
+fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: &BTreeSet<String>) -> Option<Transaction> {
+    let first = rows[0];
+    for row in &rows[1..] {
+        for column in SHARED {
+            if row.get(column) != first.get(column) {
+                sink.push(
+                    Some(row.line),
+                    column,
+                    format!(
+                        "'{}' differs from '{}' on line {} of the same transaction '{id}'; its rows must agree on everything but the line fields",
+                        row.get(column),
+                        first.get(column),
+                        first.line
+                    ),
+                );
+            }
+        }
+    }
+    let kind = field(sink, first, "type", |s| match s {
+        "charge" => Ok(TransactionType::Charge),
+        "refund" => Ok(TransactionType::Refund),
+        "duplicate" => Ok(TransactionType::Duplicate),
+        _ => Err("is not a transaction type; expected 'charge', 'refund' or 'duplicate'".into()),
+    });
+    let status = field(sink, first, "status", |s| match s {
+        "succeeded" => Ok(Status::Succeeded),
+        "failed" => Ok(Status::Failed),
+        "pending" => Ok(Status::Pending),
+        _ => Err("is not a status; expected 'succeeded', 'failed' or 'pending'".into()),
+    });
+    let customer_id = field(sink, first, "customer_id", |s| {
+        if s.is_empty() {
+            Err("is empty; expected a customer_id from customers.csv".into())
+        } else if customers.contains(s) {
+            Ok(s.to_string())
+        } else {
+            Err("is not a customer_id in customers.csv".into())
+        }
+    });
+    let timestamp = field(sink, first, "timestamp", parse_timestamp);
+    let currency = field(sink, first, "currency", Currency::parse);
+    let amount_basis = field(sink, first, "amount_basis", |s| match s {
+        "gross" => Ok(AmountBasis::Gross),
+        "net" => Ok(AmountBasis::Net),
+        _ => Err("is not an amount basis; expected 'gross' (tax included) or 'net'".into()),
+    });
+    let card_country = field(sink, first, "card_country", optional_country);
+    let ip_country = field(sink, first, "ip_country", optional_country);
+
+    let lines: Vec<Option<Line>> = rows.iter().map(|row| line(sink, row, currency, kind)).collect();
+
+    // refund/duplicate: the transaction-level reference, the same on every row.
+    let refers_to = match kind {
+        Some(TransactionType::Refund | TransactionType::Duplicate) => {
+            for row in &rows[1..] {
+                if row.get("refers_to") != first.get("refers_to") {
+                    sink.push(Some(row.line), "refers_to", format!("'{}' differs from '{}' on line {}; a refund's rows must refer to the same charge", row.get("refers_to"), first.get("refers_to"), first.line));
+                }
+            }
+            match first.get("refers_to") {
+                "" => {
+                    sink.push(Some(first.line), "refers_to", "is empty; a refund or duplicate must name the charge it concerns");
+                    None
+                }
+                r => Some(r.to_string()),
+            }
+        }
+        _ => None,
+    };
+
+    let lines: Vec<Line> = lines.into_iter().collect::<Option<_>>()?;
+    let t = Transaction {
+        id: id.to_string(),
+        kind: kind?,
+        status: status?,
+        customer_id: customer_id?,
+        timestamp: timestamp?,
+        currency: currency?,
+        amount_basis: amount_basis?,
+        refers_to,
+        reason: first.get("reason").to_string(),
+        card_country: card_country?,
+        ip_country: ip_country?,
+        lines,
+        source_line: first.line,
+    };
+    if t.kind == TransactionType::Charge && t.total().is_negative() {
+        sink.push(Some(first.line), "unit_amount", format!("the lines of '{id}' sum to {}; a charge cannot be negative", t.total()));
+        return None;
+    }
+    Some(t)
+}
+
+fn line(sink: &mut Sink<'_>, row: &Row, currency: Option<Currency>, kind: Option<TransactionType>) -> Option<Line> {
+    let description = required_text(sink, row, "description", "what was sold");
+    let proration = field(sink, row, "proration", |s| match s {
+        "true" => Ok(true),
+        "false" | "" => Ok(false),
+        _ => Err("is not a boolean; expected 'true' or 'false'".into()),
+    });
+    let may_be_negative = proration == Some(true);
+    let quantity = field(sink, row, "quantity", |s| {
+        let q = parse_decimal(s, "a quantity such as 1 or 2.5")?;
+        if q.is_sign_negative() && !q.is_zero() && !may_be_negative {
+            return Err("is negative; only proration lines may be negative".into());
+        }
+        if q.is_zero() {
+            return Err("is zero; expected a quantity other than 0".into());
+        }
+        Ok(q)
+    });
+    let unit_amount = currency.and_then(|currency| {
+        field(sink, row, "unit_amount", |s| {
+            let a = parse_decimal(s, "an amount such as 12.50")?;
+            if a.is_sign_negative() && !a.is_zero() && !may_be_negative {
+                return Err("is negative; only proration lines may be negative".into());
+            }
+            Money::from_exact(a, currency).ok_or_else(|| match currency.minor_units() {
+                0 => format!("has decimals, but {currency} has no minor unit"),
+                n => format!("has more than {n} decimals, the minor unit of {currency}"),
+            })
+        })
+    });
+    let service_start = field(sink, row, "service_start", optional_date);
+    let service_end = field(sink, row, "service_end", optional_date);
+    if let (Some(Some(start)), Some(Some(end))) = (service_start, service_end) {
+        if end < start {
+            sink.push(Some(row.line), "service_end", format!("'{end}' is before service_start '{start}'"));
+        }
+    }
+    let refers_to = match row.get("refers_to") {
+        "" => None,
+        r => Some(r.to_string()),
+    };
+    if kind == Some(TransactionType::Charge) && refers_to.is_some() && proration == Some(false) {
+        sink.bad_value(Some(row.line), "refers_to", row.get("refers_to"), "is set on a charge line that is not a proration; only proration lines, refunds and duplicates refer to a charge");
+    }
+    let (quantity, unit_amount) = (quantity?, unit_amount?);
+    let amount = unit_amount.amount() * quantity;
+    let Some(amount) = Money::from_exact(amount, unit_amount.currency()) else {
+        sink.push(Some(row.line), "quantity", format!("'{quantity}' × unit_amount {} = {amount}, which is not a whole number of the currency's minor unit", unit_amount.amount()));
+        return None;
+    };
+    Some(Line {
+        description: description?,
+        quantity,
+        unit_amount,
+        amount,
+        proration: proration?,
+        service_start: service_start?,
+        service_end: service_end?,
+        refers_to: if kind == Some(TransactionType::Charge) { refers_to } else { None },
+        source_line: row.line,
+    })
+}
+
+/// References must name a charge that exists in the file (a refund of a refund makes no sense).
+fn check_references(sink: &mut Sink<'_>, transactions: &[Transaction]) {
+    let kinds: BTreeMap<&str, TransactionType> = transactions.iter().map(|t| (t.id.as_str(), t.kind)).collect();
+    let mut check = |line: u64, target: &str, own_id: &str| match kinds.get(target) {
+        None => sink.bad_value(Some(line), "refers_to", target, "is not a transaction_id in transactions.csv"),
+        Some(TransactionType::Charge) if target == own_id => {
+            sink.bad_value(Some(line), "refers_to", target, "refers to its own transaction")
+        }
+        Some(TransactionType::Charge) => {}
+        Some(_) => sink.bad_value(Some(line), "refers_to", target, "is a refund or duplicate; expected a charge"),
+    };
+    for t in transactions {
+        if let Some(target) = &t.refers_to {
+            check(t.source_line, target, &t.id);
+        }
+        for l in &t.lines {
+            if let Some(target) = &l.refers_to {
+                check(l.source_line, target, &t.id);
+            }
+        }
+    }
+}
+
+fn parse_decimal(s: &str, what: &str) -> Result<Decimal, String> {
+    if s.is_empty() {
+        return Err(format!("is empty; expected {what}"));
+    }
+    // Plain decimal notation only: no exponents, thousands separators or signs like '+'.
+    if !s.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') {
+        return Err(format!("is not a number; expected {what}"));
+    }
+    Decimal::from_str(s).map_err(|_| format!("is not a number; expected {what}"))
+}
+
+fn parse_timestamp(s: &str) -> Result<DateTime<FixedOffset>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map_err(|_| "is not an RFC 3339 timestamp with offset, e.g. '2026-10-05T14:03:00+02:00'".to_string())
+}
+
+fn optional_date(s: &str) -> Result<Option<NaiveDate>, String> {
+    if s.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| "is not a date; expected YYYY-MM-DD".to_string())
+}
+
+fn optional_country(s: &str) -> Result<Option<CountryCode>, String> {
+    if s.is_empty() { Ok(None) } else { CountryCode::parse(s).map(Some) }
+}
