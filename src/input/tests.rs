@@ -5,7 +5,7 @@ use super::*;
 pub(crate) const COMPANY_TOML: &str = r#"
 [seller]
 legal_name = "Kunstlicht OÜ"
-vat_id = "EE101234567"
+vat_id = "EE101234568"
 registration_id = "14123456"
 email = "billing@kunstlicht.example"
 base_currency = "EUR"

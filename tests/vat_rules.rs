@@ -1,0 +1,308 @@
+//! The VAT rules, case by case, with exact amounts.
+//!
+//! Each case builds a one-transaction data set in memory, assesses it, and checks the
+//! document's treatment, rates and amounts to the cent.
+
+use invoicesmith::document::{Document, TaxCategory, Treatment};
+use invoicesmith::input::{self, Sources};
+use invoicesmith::issue::{self, Issued};
+
+const EE_SELLER: &str = r#"
+[seller]
+legal_name = "Kunstlicht OÜ"
+vat_id = "EE101234568"
+registration_id = "14123456"
+email = "billing@kunstlicht.example"
+base_currency = "EUR"
+timezone = "Europe/Tallinn"
+eu_oss = true
+[seller.address]
+line1 = "Narva mnt 5"
+city = "Tallinn"
+postal_code = "10117"
+country = "EE"
+[[seller.tax_registrations]]
+country = "GB"
+tax_name = "VAT"
+tax_id = "GB980780684"
+[[seller.tax_registrations]]
+country = "AU"
+tax_name = "GST"
+tax_id = "51824753556"
+[numbering]
+invoice = "KL-INV-{year}-{seq:06}"
+credit_note = "KL-CN-{year}-{seq:06}"
+"#;
+
+fn ie_seller() -> String {
+    EE_SELLER
+        .replace("Kunstlicht OÜ", "Kunstlicht Ltd")
+        .replace("EE101234568", "IE6388047V")
+        .replace("Europe/Tallinn", "Europe/Dublin")
+        .replace("Narva mnt 5", "1 Grand Canal Square")
+        .replace("\"Tallinn\"", "\"Dublin\"")
+        .replace("\"10117\"", "\"D02 P820\"")
+        .replace("country = \"EE\"", "country = \"IE\"")
+}
+
+const CUSTOMERS: &str = "\
+customer_id,type,name,email,address_line1,address_line2,city,postal_code,region,country,vat_id,vat_id_status,language
+de,individual,Jürgen Müller,j@example.de,Schönhauser Allee 12,,Berlin,10119,,DE,,,de
+fr,individual,Élodie Durand,e@example.fr,3 rue Mercière,,Lyon,69002,,FR,,,fr
+ee,individual,Mari Tamm,m@example.ee,Tartu mnt 1,,Tallinn,10145,,EE,,,et
+ee_b,business,Põhjala Disain OÜ,a@pohjala.example,Telliskivi 60a,,Tallinn,10412,,EE,EE100247019,valid,et
+ie,individual,Aoife Byrne,a@example.ie,12 Main Street,,Cork,T12 X2Y3,,IE,,,en
+it_b,business,Studio Grafico Rossi S.r.l.,r@rossi.example,Via Roma 1,,Milano,20121,MI,IT,IT00743110157,valid,it
+it_bad,business,Rossi Bad S.r.l.,b@rossi.example,Via Roma 2,,Milano,20121,MI,IT,IT00743110158,invalid,it
+it_unchecked,business,Rossi Unchecked S.r.l.,u@rossi.example,Via Roma 3,,Milano,20121,MI,IT,IT00743110157,,it
+fi,individual,Aino Virtanen,a@example.fi,Mannerheimintie 1,,Helsinki,00100,,FI,,,fi
+gb,individual,Oliver Smith,o@example.co.uk,10 Downing Street,,London,SW1A 2AA,,GB,,,en
+gb_b,business,Brush & Co Ltd,b@brush.example,1 Canal St,,Manchester,M1 3HE,,GB,GB980780684,valid,en
+us,individual,Jane Doe,j@example.com,1 Market St,,San Francisco,94105,CA,US,,,en
+jp,individual,佐藤 花子,h@example.jp,1-2-3 Shibuya,,Tokyo,150-0002,,JP,,,ja
+";
+
+const HEADER: &str = "transaction_id,type,status,customer_id,timestamp,currency,description,quantity,unit_amount,amount_basis,proration,service_start,service_end,refers_to,reason,card_country,ip_country\n";
+
+const RATES: &str = "date,base,quote,rate,source\n2026-10-02,EUR,USD,1.0800,ECB\n2026-10-05,EUR,USD,1.2000,ECB\n";
+
+struct Case {
+    company: String,
+    rows: Vec<String>,
+}
+
+impl Case {
+    fn ee() -> Case {
+        Case { company: EE_SELLER.into(), rows: vec![] }
+    }
+    fn ie() -> Case {
+        Case { company: ie_seller(), rows: vec![] }
+    }
+    /// Adds a one-line succeeded charge.
+    fn charge(mut self, id: &str, customer: &str, when: &str, currency: &str, amount: &str, basis: &str, evidence: &str) -> Case {
+        self.rows.push(format!("{id},charge,succeeded,{customer},{when},{currency},Pro plan,1,{amount},{basis},false,,,,,{evidence}\n"));
+        self
+    }
+    fn row(mut self, row: &str) -> Case {
+        self.rows.push(format!("{row}\n"));
+        self
+    }
+    fn sources(&self) -> Sources {
+        Sources {
+            company: self.company.clone(),
+            customers: CUSTOMERS.into(),
+            transactions: format!("{HEADER}{}", self.rows.concat()),
+            exchange_rates: Some(RATES.into()),
+        }
+    }
+    fn documents(&self) -> Result<Vec<Document>, Vec<String>> {
+        let data = input::parse(&self.sources()).map_err(|d| d.iter().map(|d| d.to_string()).collect::<Vec<_>>())?;
+        let a = issue::assess(&data, &Nothing).map_err(|d| d.iter().map(|d| d.to_string()).collect::<Vec<_>>())?;
+        Ok(a.drafts.into_iter().map(|d| d.document).collect())
+    }
+    fn invoice(&self) -> Document {
+        let docs = self.documents().unwrap_or_else(|e| panic!("unexpected errors: {e:#?}"));
+        assert_eq!(docs.len(), 1);
+        docs.into_iter().next().unwrap()
+    }
+    fn error(&self) -> String {
+        let errs = self.documents().expect_err("expected an error");
+        assert_eq!(errs.len(), 1, "{errs:#?}");
+        errs[0].clone()
+    }
+}
+
+struct Nothing;
+impl Issued for Nothing {
+    fn issued_for(&self, _: invoicesmith::document::DocumentKind, _: &str) -> Option<invoicesmith::numbering::DocumentNumber> {
+        None
+    }
+}
+
+/// (treatment, jurisdiction, [(category, rate, taxable, tax)], net, tax, gross)
+fn summary(doc: &Document) -> (Treatment, String, Vec<(TaxCategory, String, String, String)>, String, String, String) {
+    (
+        doc.tax.treatment,
+        doc.tax.jurisdiction.to_string(),
+        doc.tax_breakdown
+            .iter()
+            .map(|r| (r.tax_category, r.tax_rate.to_string(), r.taxable_amount.to_string(), r.tax_amount.to_string()))
+            .collect(),
+        doc.totals.net.to_string(),
+        doc.totals.tax.to_string(),
+        doc.totals.gross.to_string(),
+    )
+}
+
+fn row(cat: TaxCategory, rate: &str, taxable: &str, tax: &str) -> (TaxCategory, String, String, String) {
+    (cat, rate.into(), taxable.into(), tax.into())
+}
+
+const OCT: &str = "2026-10-05T10:00:00+03:00";
+use TaxCategory::{AE, O, S};
+
+#[test]
+fn eu_consumer_pays_their_member_states_rate_under_oss() {
+    // 11.99 gross at DE 19 %: tax = round(11.99 × 19 / 119 = 1.9143…) = 1.91.
+    let doc = Case::ee().charge("c1", "de", OCT, "EUR", "11.99", "gross", "DE,DE").invoice();
+    assert_eq!(summary(&doc), (Treatment::Oss, "DE".into(), vec![row(S, "19", "10.08", "1.91")], "10.08".into(), "1.91".into(), "11.99".into()));
+    assert_eq!(doc.legends[0].code, "oss");
+    assert_eq!(doc.totals.paid.to_string(), "11.99");
+    assert_eq!(doc.totals.due.to_string(), "0.00");
+    // Net price: FR 20 % on 10.00.
+    let doc = Case::ee().charge("c2", "fr", OCT, "EUR", "10.00", "net", "FR,FR").invoice();
+    assert_eq!(summary(&doc), (Treatment::Oss, "FR".into(), vec![row(S, "20", "10.00", "2.00")], "10.00".into(), "2.00".into(), "12.00".into()));
+}
+
+#[test]
+fn same_country_is_domestic_for_consumers_and_businesses() {
+    let doc = Case::ee().charge("c1", "ee", OCT, "EUR", "12.40", "gross", "EE,EE").invoice();
+    assert_eq!(summary(&doc), (Treatment::Domestic, "EE".into(), vec![row(S, "24", "10.00", "2.40")], "10.00".into(), "2.40".into(), "12.40".into()));
+    assert!(doc.legends.is_empty());
+    let doc = Case::ee().charge("c1", "ee_b", OCT, "EUR", "100.00", "net", "EE,EE").invoice();
+    assert_eq!(summary(&doc).0, Treatment::Domestic);
+    assert_eq!(doc.totals.tax.to_string(), "24.00");
+    assert_eq!(doc.customer.tax_id.as_deref(), Some("EE100247019"));
+}
+
+#[test]
+fn eu_business_with_a_vat_id_is_reverse_charged() {
+    let doc = Case::ee().charge("c1", "it_b", OCT, "EUR", "120.00", "net", "IT,IT").invoice();
+    assert_eq!(summary(&doc), (Treatment::ReverseCharge, "IT".into(), vec![row(AE, "0", "120.00", "0.00")], "120.00".into(), "0.00".into(), "120.00".into()));
+    assert_eq!(doc.seller.tax_id.as_deref(), Some("EE101234568"));
+    assert_eq!(doc.customer.tax_id.as_deref(), Some("IT00743110157"));
+    assert_eq!(doc.legends[0].code, "reverse_charge");
+    assert!(doc.legends[0].text.contains("Article 196"), "{}", doc.legends[0].text);
+    // Not checked upstream is not invalid: still reverse charge.
+    let doc = Case::ee().charge("c1", "it_unchecked", OCT, "EUR", "120.00", "net", "IT,IT").invoice();
+    assert_eq!(doc.tax.treatment, Treatment::ReverseCharge);
+    // A gross price charged to a reverse-charge customer is all net: the card amount stays.
+    let doc = Case::ee().charge("c1", "it_b", OCT, "EUR", "11.99", "gross", "IT,IT").invoice();
+    assert_eq!((doc.totals.net.to_string(), doc.totals.gross.to_string()), ("11.99".into(), "11.99".into()));
+}
+
+#[test]
+fn business_with_an_invalid_vat_id_is_a_consumer() {
+    // IT 22 % on 100.00 net.
+    let doc = Case::ee().charge("c1", "it_bad", OCT, "EUR", "100.00", "net", "IT,IT").invoice();
+    assert_eq!(summary(&doc), (Treatment::Oss, "IT".into(), vec![row(S, "22", "100.00", "22.00")], "100.00".into(), "22.00".into(), "122.00".into()));
+    assert_eq!(doc.customer.tax_id, None);
+}
+
+#[test]
+fn non_eu_where_registered_charges_local_tax_to_consumers_only() {
+    // GB VAT 20 % on 11.99 gross: round(1.99833) = 2.00.
+    let doc = Case::ee().charge("c1", "gb", OCT, "GBP", "11.99", "gross", "GB,GB").invoice();
+    assert_eq!(summary(&doc), (Treatment::NonEuTax, "GB".into(), vec![row(S, "20", "9.99", "2.00")], "9.99".into(), "2.00".into(), "11.99".into()));
+    assert_eq!(doc.tax.seller_tax_id.as_deref(), Some("GB980780684"));
+    // Non-EU tax needs no statement in EUR (Art. 230 is about EU VAT).
+    assert_eq!(doc.base_currency_tax, None);
+    let doc = Case::ee().charge("c1", "gb_b", OCT, "GBP", "100.00", "net", "GB,GB").invoice();
+    assert_eq!(summary(&doc), (Treatment::NonEuReverseCharge, "GB".into(), vec![row(AE, "0", "100.00", "0.00")], "100.00".into(), "0.00".into(), "100.00".into()));
+}
+
+#[test]
+fn non_eu_where_not_registered_is_outside_scope() {
+    let doc = Case::ee().charge("c1", "us", OCT, "USD", "20.00", "gross", "US,US").invoice();
+    assert_eq!(summary(&doc), (Treatment::OutsideScope, "US".into(), vec![row(O, "0", "20.00", "0.00")], "20.00".into(), "0.00".into(), "20.00".into()));
+    assert_eq!(doc.legends[0].code, "outside_scope");
+    assert!(doc.legends[0].text.contains("United States"));
+    // JPY has no minor unit.
+    let doc = Case::ee().charge("c1", "jp", OCT, "JPY", "1980", "gross", "JP,JP").invoice();
+    assert_eq!((doc.totals.net.to_string(), doc.totals.tax.to_string(), doc.totals.gross.to_string()), ("1980".into(), "0".into(), "1980".into()));
+}
+
+#[test]
+fn two_agreeing_pieces_of_evidence_decide_the_country() {
+    // Billing DE, card and IP FR: France, 20 %.
+    let doc = Case::ee().charge("c1", "de", OCT, "EUR", "12.00", "gross", "FR,FR").invoice();
+    assert_eq!(summary(&doc).1, "FR");
+    assert_eq!(doc.totals.tax.to_string(), "2.00");
+    // Billing DE and IP DE outvote the card.
+    let doc = Case::ee().charge("c1", "de", OCT, "EUR", "11.90", "gross", "AT,DE").invoice();
+    assert_eq!(summary(&doc).1, "DE");
+    assert_eq!(doc.tax.evidence.card_country.map(|c| c.to_string()).as_deref(), Some("AT"));
+    // No two agree: rejected, not guessed.
+    let err = Case::ee().charge("c1", "de", OCT, "EUR", "11.90", "gross", "FR,US").error();
+    assert_eq!(
+        err,
+        "transactions.csv:2: card_country: location evidence does not agree (billing DE, card FR, IP US); two of the three must name the same country"
+    );
+}
+
+#[test]
+fn rates_follow_the_tax_point_date_in_the_sellers_time_zone() {
+    // EE 22 % until 2025-06-30, 24 % from 2025-07-01. 21:30 UTC on 30 June is 00:30 on
+    // 1 July in Tallinn (UTC+3).
+    let doc = Case::ee().charge("c1", "ee", "2025-06-30T21:30:00Z", "EUR", "12.40", "gross", "EE,EE").invoice();
+    assert_eq!(doc.tax_point_date.to_string(), "2025-07-01");
+    assert_eq!(summary(&doc).2, vec![row(S, "24", "10.00", "2.40")]);
+    let doc = Case::ee().charge("c1", "ee", "2025-06-30T20:30:00Z", "EUR", "12.40", "gross", "EE,EE").invoice();
+    assert_eq!(doc.tax_point_date.to_string(), "2025-06-30");
+    // 12.40 × 22 / 122 = 2.2360… → 2.24.
+    assert_eq!(summary(&doc).2, vec![row(S, "22", "10.16", "2.24")]);
+    // FI 24 % → 25.5 % on 2024-09-01.
+    let doc = Case::ee().charge("c1", "fi", "2024-08-31T12:00:00+03:00", "EUR", "100.00", "net", "FI,FI").invoice();
+    assert_eq!(doc.totals.tax.to_string(), "24.00");
+    let doc = Case::ee().charge("c1", "fi", "2024-09-01T12:00:00+03:00", "EUR", "100.00", "net", "FI,FI").invoice();
+    assert_eq!(summary(&doc).2, vec![row(S, "25.5", "100.00", "25.50")]);
+}
+
+#[test]
+fn proration_lines_keep_the_rate_of_the_charge_they_adjust() {
+    // June: Basic at EE 22 %. July: upgrade to Pro at 24 %, with a credit for June's unused
+    // Basic time, which keeps 22 %.
+    let doc = Case::ee()
+        .charge("june", "ee", "2025-06-10T12:00:00+03:00", "EUR", "10.00", "net", "EE,EE")
+        .row("july,charge,succeeded,ee,2025-07-10T12:00:00+03:00,EUR,Pro plan,1,30.00,net,false,2025-07-10,2025-08-09,,,EE,EE")
+        .row("july,charge,succeeded,ee,2025-07-10T12:00:00+03:00,EUR,Unused Basic time,1,-5.00,net,true,2025-07-10,2025-08-09,june,,EE,EE")
+        .documents()
+        .unwrap()
+        .into_iter()
+        .find(|d| d.source_transactions == ["july"])
+        .unwrap();
+    assert_eq!(summary(&doc).2, vec![row(S, "22", "-5.00", "-1.10"), row(S, "24", "30.00", "7.20")]);
+    assert_eq!((doc.totals.net.to_string(), doc.totals.tax.to_string(), doc.totals.gross.to_string()), ("25.00".into(), "6.10".into(), "31.10".into()));
+    assert_eq!(doc.lines[1].adjusts.as_deref(), Some("june"));
+    assert!(doc.lines[1].proration);
+}
+
+#[test]
+fn eu_vat_in_a_foreign_currency_is_restated_in_the_base_currency() {
+    // FR 20 % on 21.60 USD gross: tax 3.60, net 18.00. Tax point Sunday 2026-10-04 → the
+    // Friday 2026-10-02 ECB rate 1.08: 3.60 / 1.08 = 3.33 EUR, 18.00 / 1.08 = 16.67 EUR.
+    let doc = Case::ee().charge("c1", "fr", "2026-10-04T12:00:00+02:00", "USD", "21.60", "gross", "FR,FR").invoice();
+    assert_eq!(doc.totals.tax.to_string(), "3.60");
+    let b = doc.base_currency_tax.expect("Art. 230 statement");
+    assert_eq!(
+        (b.currency.to_string(), b.tax_amount.to_string(), b.taxable_amount.to_string(), b.rate_date.to_string(), b.source),
+        ("EUR".into(), "3.33".into(), "16.67".into(), "2026-10-02".into(), "ECB".into())
+    );
+    // No rate on or before the tax point: an error, never a later rate.
+    let err = Case::ee().charge("c1", "fr", "2026-10-01T12:00:00+02:00", "USD", "21.60", "gross", "FR,FR").error();
+    assert_eq!(
+        err,
+        "transactions.csv:2: currency: no EUR/USD exchange rate on or before 2026-10-01 in exchange_rates.csv; EU VAT invoiced in USD must also be stated in EUR (Art. 230 Directive 2006/112/EC)"
+    );
+}
+
+#[test]
+fn an_irish_seller_applies_the_same_rules_from_ireland() {
+    let doc = Case::ie().charge("c1", "ie", OCT, "EUR", "12.30", "gross", "IE,IE").invoice();
+    assert_eq!(summary(&doc), (Treatment::Domestic, "IE".into(), vec![row(S, "23", "10.00", "2.30")], "10.00".into(), "2.30".into(), "12.30".into()));
+    let doc = Case::ie().charge("c1", "ee", OCT, "EUR", "12.40", "gross", "EE,EE").invoice();
+    assert_eq!(summary(&doc), (Treatment::Oss, "EE".into(), vec![row(S, "24", "10.00", "2.40")], "10.00".into(), "2.40".into(), "12.40".into()));
+    let doc = Case::ie().charge("c1", "ee_b", OCT, "EUR", "50.00", "net", "EE,EE").invoice();
+    assert_eq!(doc.tax.treatment, Treatment::ReverseCharge);
+    assert_eq!(doc.seller.tax_id.as_deref(), Some("IE6388047V"));
+}
+
+#[test]
+fn without_oss_registration_eu_consumer_sales_are_refused() {
+    let mut case = Case::ee().charge("c1", "fr", OCT, "EUR", "10.00", "net", "FR,FR");
+    case.company = case.company.replace("eu_oss = true", "eu_oss = false");
+    assert_eq!(
+        case.error(),
+        "transactions.csv:2: card_country: the customer is a consumer in FR, but the seller is not registered for the Union One-Stop Shop (company.toml seller.eu_oss = false) and cannot charge FR VAT"
+    );
+}
