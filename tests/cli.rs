@@ -1,0 +1,214 @@
+//! The `invoicesmith` command end to end on the shipped samples: issuing, re-running,
+//! numbering, reproducibility, rejection of bad input, concurrency, verification.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
+}
+
+fn invoicesmith(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_invoicesmith")).args(args).output().expect("binary runs")
+}
+
+fn issue(data: &Path, archive: &Path) -> Output {
+    invoicesmith(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap()])
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Every file under `dir` with its bytes, by relative path.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    if !dir.exists() {
+        return out;
+    }
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(p.strip_prefix(dir).unwrap().to_string_lossy().into_owned(), fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// A writable copy of the samples.
+fn copy_samples(to: &Path) -> PathBuf {
+    let data = to.join("data");
+    fs::create_dir_all(&data).unwrap();
+    for e in fs::read_dir(samples()).unwrap() {
+        let p = e.unwrap().path();
+        fs::copy(&p, data.join(p.file_name().unwrap())).unwrap();
+    }
+    data
+}
+
+fn register_numbers(archive: &Path) -> Vec<String> {
+    fs::read_to_string(archive.join("register.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["number"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn issues_the_samples_once_with_gap_free_numbers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("archive");
+    let out = issue(&samples(), &archive);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("issued 11 document(s)"), "{text}");
+    assert!(text.contains("ch_1012: payment failed: no document"), "{text}");
+    assert!(text.contains("ch_1013: payment pending"), "{text}");
+
+    let numbers = register_numbers(&archive);
+    let expected: Vec<String> = (1..=11).map(|n| format!("KL-INV-2026-{n:06}")).collect();
+    assert_eq!(numbers, expected);
+    for n in &numbers {
+        for ext in ["pdf", "html", "json"] {
+            let path = archive.join("2026").join(format!("{n}.{ext}"));
+            assert!(fs::metadata(&path).unwrap().len() > 0, "{} is empty", path.display());
+        }
+    }
+
+    // A second run issues nothing and changes nothing.
+    let before = snapshot(&archive);
+    let again = issue(&samples(), &archive);
+    assert!(again.status.success());
+    assert!(stdout(&again).starts_with("issued 0 document(s)"), "{}", stdout(&again));
+    assert!(stdout(&again).contains("ch_1001: already invoiced as KL-INV-2026-000001"));
+    assert_eq!(snapshot(&archive), before);
+}
+
+#[test]
+fn same_data_gives_byte_identical_archives() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    assert!(issue(&samples(), &a).status.success());
+    assert!(issue(&samples(), &b).status.success());
+    let (sa, sb) = (snapshot(&a), snapshot(&b));
+    assert_eq!(sa.keys().collect::<Vec<_>>(), sb.keys().collect::<Vec<_>>());
+    for (path, bytes) in &sa {
+        assert!(bytes == &sb[path], "{path} differs between two runs on the same data");
+    }
+}
+
+#[test]
+fn bad_input_is_reported_with_exit_1_and_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = copy_samples(tmp.path());
+    let archive = tmp.path().join("archive");
+    let csv = fs::read_to_string(data.join("transactions.csv")).unwrap();
+    fs::write(data.join("transactions.csv"), csv.replacen(",EUR,Pro plan (annual)", ",EURO,Pro plan (annual)", 1)).unwrap();
+
+    // Nothing exists yet: nothing is created.
+    let out = issue(&data, &archive);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("error: transactions.csv:4: currency: 'EURO' is not an ISO 4217 code"), "{}", stderr(&out));
+    assert!(!archive.exists(), "a failed run created the archive");
+
+    // An existing archive stays byte for byte as it was, and no number is consumed.
+    assert!(issue(&samples(), &archive).status.success());
+    let before = snapshot(&archive);
+    fs::write(data.join("transactions.csv"), format!("{}ch_2001,charge,succeeded,cus_de_01,2026-10-31T10:00:00+02:00,EUR,Pro plan,1,10.005,gross,false,,,,,DE,DE\n", csv)).unwrap();
+    let out = issue(&data, &archive);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("transactions.csv:17: unit_amount: '10.005' has more than 2 decimals, the minor unit of EUR"), "{}", stderr(&out));
+    assert_eq!(snapshot(&archive), before);
+}
+
+#[test]
+fn a_pending_payment_is_invoiced_once_it_succeeds_with_the_next_number() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = copy_samples(tmp.path());
+    let archive = tmp.path().join("archive");
+    assert!(issue(&data, &archive).status.success());
+    // The pending payment is captured two days later (its new status and timestamp).
+    let csv = fs::read_to_string(data.join("transactions.csv")).unwrap();
+    let csv = csv.replace("ch_1013,charge,pending,cus_gb_01,2026-10-30T23:50:00+00:00", "ch_1013,charge,succeeded,cus_gb_01,2026-11-01T09:00:00+00:00");
+    fs::write(data.join("transactions.csv"), csv).unwrap();
+    let out = issue(&data, &archive);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("issued 1 document(s)"), "{}", stdout(&out));
+    assert_eq!(register_numbers(&archive).last().unwrap(), "KL-INV-2026-000012");
+    let doc: serde_json::Value = serde_json::from_slice(&fs::read(archive.join("2026/KL-INV-2026-000012.json")).unwrap()).unwrap();
+    assert_eq!(doc["tax_point_date"], "2026-11-01");
+    assert_eq!(doc["source_transactions"][0], "ch_1013");
+}
+
+#[test]
+fn concurrent_runs_never_both_issue() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("archive");
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_invoicesmith"))
+            .args(["issue", samples().to_str().unwrap(), "--archive", archive.to_str().unwrap()])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let runs: Vec<_> = (0..4).map(|_| spawn()).collect();
+    for r in runs {
+        assert!(r.wait_with_output().unwrap().status.success());
+    }
+    let numbers = register_numbers(&archive);
+    let expected: Vec<String> = (1..=11).map(|n| format!("KL-INV-2026-{n:06}")).collect();
+    assert_eq!(numbers, expected, "each transaction issued exactly once, numbers gap-free");
+}
+
+#[test]
+fn verify_detects_a_changed_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("archive");
+    assert!(issue(&samples(), &archive).status.success());
+    let verify = |a: &Path| invoicesmith(&["verify", "--archive", a.to_str().unwrap()]);
+    let ok = verify(&archive);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let target = archive.join("2026/KL-INV-2026-000003.html");
+    let mut perms = fs::metadata(&target).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    fs::set_permissions(&target, perms).unwrap();
+    fs::write(&target, b"tampered").unwrap();
+    let bad = verify(&archive);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("2026/KL-INV-2026-000003.html: changed since KL-INV-2026-000003 was issued"), "{}", stderr(&bad));
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_explains_options() {
+    assert_eq!(invoicesmith(&["issue"]).status.code(), Some(2));
+    assert_eq!(invoicesmith(&["frobnicate"]).status.code(), Some(2));
+    let help = stdout(&invoicesmith(&["issue", "--help"]));
+    for needle in ["DATA_DIR", "--archive", "--json", "company.toml"] {
+        assert!(help.contains(needle), "--help lacks {needle}: {help}");
+    }
+}
+
+#[test]
+fn json_output_lists_issued_and_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("archive");
+    let out = invoicesmith(&["issue", samples().to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["issued"].as_array().unwrap().len(), 11);
+    assert_eq!(v["issued"][0]["number"], "KL-INV-2026-000001");
+    assert_eq!(v["issued"][0]["total"], "14.99");
+    assert_eq!(v["skipped"][0]["transaction_id"], "ch_1012");
+}
