@@ -2,8 +2,10 @@
 //!
 //! ```text
 //! archive/
-//!   register.jsonl        one JSON line per issued document, append-only, with SHA-256s
+//!   register.jsonl        one JSON line per issued document, append-only, with SHA-256s;
+//!                         each line carries the SHA-256 of the line before (a hash chain)
 //!   .lock                 held exclusively while a run issues
+//!   company/<sha256>.toml the company.toml each document was issued under
 //!   2026/KL-INV-2026-000001.{pdf,html,json}
 //! ```
 //!
@@ -23,9 +25,11 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::document::{Document, DocumentKind};
+use rust_decimal::Decimal;
+
+use crate::document::{Document, DocumentKind, Relation};
 use crate::error::{Error, Result};
-use crate::issue::{Counters, Issued};
+use crate::issue::{History, Numbered, Referrer};
 use crate::numbering::{DocumentNumber, NumberPattern};
 
 pub const REGISTER: &str = "register.jsonl";
@@ -39,6 +43,13 @@ pub struct FileEntry {
     pub sha256: String,
 }
 
+/// A reference from one registered document to an earlier one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisteredReference {
+    pub number: DocumentNumber,
+    pub relation: Relation,
+}
+
 /// One register line: an issued document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterEntry {
@@ -49,25 +60,43 @@ pub struct RegisterEntry {
     pub year: i32,
     pub seq: u64,
     pub issue_date: NaiveDate,
+    pub currency: String,
+    /// Gross total, for the credited-total bound.
+    pub total: Decimal,
     pub transactions: Vec<String>,
-    /// Documents this one references (credit note → invoice).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub references: Vec<DocumentNumber>,
+    /// Fingerprints of those transactions' rows, to refuse later edits.
+    pub fingerprints: Vec<String>,
+    /// Documents this one references (credit note → invoice, replacement → original).
+    pub references: Vec<RegisteredReference>,
+    /// SHA-256 of the company.toml it was issued under (stored in `company/`).
+    pub company: String,
     pub files: Vec<FileEntry>,
+    /// SHA-256 of the previous register line; empty for the first.
+    pub prev: String,
 }
 
 /// What the register says has been issued.
 #[derive(Clone, Debug, Default)]
 pub struct State {
+    root: PathBuf,
     pub entries: Vec<RegisterEntry>,
+    /// SHA-256 of the last register line, for the next line's `prev`.
+    last_line_hash: String,
+    by_number: BTreeMap<DocumentNumber, usize>,
+    referrers: BTreeMap<DocumentNumber, Vec<usize>>,
     by_transaction: BTreeMap<(DocumentKind, String), usize>,
     by_series_year: BTreeMap<(String, i32), (u64, NaiveDate)>,
     last_date: BTreeMap<String, NaiveDate>,
 }
 
 impl State {
-    fn push(&mut self, entry: RegisterEntry) {
+    fn push(&mut self, entry: RegisterEntry, line_hash: String) {
         let i = self.entries.len();
+        self.last_line_hash = line_hash;
+        self.by_number.insert(entry.number.clone(), i);
+        for r in &entry.references {
+            self.referrers.entry(r.number.clone()).or_default().push(i);
+        }
         for t in &entry.transactions {
             self.by_transaction.insert((entry.kind, t.clone()), i);
         }
@@ -79,17 +108,53 @@ impl State {
     }
 
     pub fn entry(&self, number: &DocumentNumber) -> Option<&RegisterEntry> {
-        self.entries.iter().find(|e| &e.number == number)
+        self.by_number.get(number).map(|&i| &self.entries[i])
+    }
+
+    /// The path of an entry's file with `extension`.
+    pub fn file(&self, entry: &RegisterEntry, extension: &str) -> Option<PathBuf> {
+        entry.files.iter().find(|f| f.path.ends_with(&format!(".{extension}"))).map(|f| self.root.join(&f.path))
+    }
+
+    /// The company.toml text `entry` was issued under.
+    pub fn company_text(&self, entry: &RegisterEntry) -> Result<String> {
+        let path = self.root.join("company").join(format!("{}.toml", entry.company));
+        fs::read_to_string(&path).map_err(|e| Error::io(path, e))
     }
 }
 
-impl Issued for State {
-    fn issued_for(&self, kind: DocumentKind, transaction_id: &str) -> Option<DocumentNumber> {
-        self.by_transaction.get(&(kind, transaction_id.to_string())).map(|&i| self.entries[i].number.clone())
+impl History for State {
+    fn issued_for(&self, kind: DocumentKind, transaction_id: &str) -> Option<(DocumentNumber, String)> {
+        let &i = self.by_transaction.get(&(kind, transaction_id.to_string()))?;
+        let e = &self.entries[i];
+        let k = e.transactions.iter().position(|t| t == transaction_id)?;
+        Some((e.number.clone(), e.fingerprints.get(k).cloned().unwrap_or_default()))
     }
-}
 
-impl Counters for State {
+    fn document(&self, number: &DocumentNumber) -> Result<Document, String> {
+        let entry = self.entry(number).ok_or_else(|| format!("{number} is not in the archive's register"))?;
+        let path = self.file(entry, "json").ok_or_else(|| format!("{number} has no JSON record in the archive"))?;
+        let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        crate::render::json::parse(&text).map_err(|e| format!("{}: not a document record: {e}", path.display()))
+    }
+
+    fn referrers(&self, number: &DocumentNumber) -> Vec<Referrer> {
+        let Some(indices) = self.referrers.get(number) else { return Vec::new() };
+        indices
+            .iter()
+            .flat_map(|&i| {
+                let e = &self.entries[i];
+                e.references.iter().filter(|r| &r.number == number).map(move |r| Referrer {
+                    number: e.number.clone(),
+                    kind: e.kind,
+                    relation: r.relation,
+                    issue_date: e.issue_date,
+                    total: e.total,
+                })
+            })
+            .collect()
+    }
+
     fn last(&self, pattern: &NumberPattern, year: i32) -> Option<(u64, NaiveDate)> {
         self.by_series_year.get(&(pattern.as_str().to_string(), year)).copied()
     }
@@ -137,10 +202,12 @@ impl Archive {
         let path = self.root.join(REGISTER);
         let text = match fs::read_to_string(&path) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(State::default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(State { root: self.root.clone(), ..State::default() });
+            }
             Err(e) => return Err(Error::io(path, e)),
         };
-        let mut state = State::default();
+        let mut state = State { root: self.root.clone(), ..State::default() };
         for (i, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
                 continue;
@@ -150,7 +217,7 @@ impl Archive {
             if state.entry(&entry.number).is_some() {
                 return Err(Error::Register { path, line: i + 1, message: format!("{} is registered twice", entry.number) });
             }
-            state.push(entry);
+            state.push(entry, sha256_hex(line.as_bytes()));
         }
         Ok(state)
     }
@@ -186,9 +253,19 @@ impl Archive {
 }
 
 impl Locked<'_> {
-    /// Stores `doc`'s rendered files and appends its register line. `series` is the number
-    /// pattern that produced its number, `seq` its sequence in that series and year.
-    pub fn store(&mut self, doc: &Document, series: &NumberPattern, seq: u64, outputs: &[Output<'_>]) -> Result<RegisterEntry> {
+    /// Stores the company.toml text documents are issued under; returns its SHA-256.
+    pub fn store_company(&mut self, company_toml: &str) -> Result<String> {
+        let sha = sha256_hex(company_toml.as_bytes());
+        let dir = self.archive.root.join("company");
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        write_once(&dir.join(format!("{sha}.toml")), company_toml.as_bytes())?;
+        Ok(sha)
+    }
+
+    /// Stores a numbered document's rendered files and appends its register line.
+    /// `company` is the SHA-256 returned by [`Locked::store_company`].
+    pub fn store(&mut self, n: &Numbered, company: &str, outputs: &[Output<'_>]) -> Result<RegisterEntry> {
+        let (doc, series, seq) = (&n.document, &n.series, n.seq);
         let root = &self.archive.root;
         let year = doc.issue_date.year();
         let dir = root.join(format!("{year:04}"));
@@ -206,17 +283,23 @@ impl Locked<'_> {
             year,
             seq,
             issue_date: doc.issue_date,
+            currency: doc.currency.to_string(),
+            total: doc.totals.gross,
             transactions: doc.source_transactions.clone(),
-            references: doc.references.iter().map(|r| r.number.clone()).collect(),
+            fingerprints: n.fingerprints.clone(),
+            references: doc.references.iter().map(|r| RegisteredReference { number: r.number.clone(), relation: r.relation }).collect(),
+            company: company.to_string(),
             files,
+            prev: self.state.last_line_hash.clone(),
         };
-        let mut line = serde_json::to_string(&entry).expect("register entries serialise");
-        line.push('\n');
+        let text = serde_json::to_string(&entry).expect("register entries serialise");
+        let line_hash = sha256_hex(text.as_bytes());
+        let line = format!("{text}\n");
         let path = root.join(REGISTER);
         let mut register = OpenOptions::new().create(true).append(true).open(&path).map_err(|e| Error::io(&path, e))?;
         register.write_all(line.as_bytes()).map_err(|e| Error::io(&path, e))?;
         register.sync_all().map_err(|e| Error::io(&path, e))?;
-        self.state.push(entry.clone());
+        self.state.push(entry.clone(), line_hash);
         Ok(entry)
     }
 }

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::country::CountryCode;
-use crate::model::Address;
+use crate::model::{Address, CustomerType};
 use crate::money::Currency;
 use crate::numbering::DocumentNumber;
 
@@ -87,6 +87,8 @@ pub struct Tax {
     pub tax_name: String,
     /// The seller's tax ID in that jurisdiction, when it is not the seller's own VAT ID.
     pub seller_tax_id: Option<String>,
+    /// Whether the customer was taxed as a consumer or a business.
+    pub customer_type: CustomerType,
     pub evidence: LocationEvidence,
 }
 
@@ -169,13 +171,24 @@ pub struct Payment {
     pub amount: Decimal,
 }
 
-/// A reference to an earlier document (credit note → invoice, reissue → credit note).
+/// How a document relates to an earlier one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    /// A credit note for a refund: credits (part of) the referenced invoice.
+    Credits,
+    /// A credit note that cancels the referenced invoice in full, for a corrected reissue.
+    Cancels,
+    /// A replacement invoice with corrected details, for the referenced (cancelled) invoice.
+    Replaces,
+}
+
+/// A reference to an earlier document (Art. 219 VAT Directive; EN 16931 BG-3).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentReference {
     pub number: DocumentNumber,
     pub issue_date: NaiveDate,
-    /// `credited`, `corrects`, `replaces`.
-    pub relation: String,
+    pub relation: Relation,
     pub reason: Option<String>,
 }
 

@@ -1,23 +1,34 @@
 //! Issue: validated transactions → complete documents, numbered.
 //!
-//! Two steps, so that a run with any problem changes nothing:
+//! [`plan`] decides everything a run will issue before anything is written, so a run with
+//! any problem changes nothing:
 //!
-//! 1. [`assess`] applies the tax rules to every transaction that needs a document and
-//!    builds a [`Draft`] (everything but number and issue date), or collects why it can't
-//!    (location evidence disagrees, a rate or exchange rate is missing). Pure.
-//! 2. [`number`] gives drafts their numbers from the archive's counters, in order of tax
-//!    point, and returns the finished [`Document`]s. Only what is issued consumes a number.
+//! 1. Each succeeded charge without an invoice becomes an invoice [`Draft`]: the tax rules
+//!    applied, amounts calculated (everything but number and issue date). Why a transaction
+//!    gets no document is recorded as [`Skipped`]; why it can't be issued (location evidence
+//!    disagrees, a rate is missing, an invoiced transaction was edited) as a diagnostic.
+//! 2. Drafts are numbered from the archive's counters in tax-point order ([`number`]).
+//! 3. Each succeeded refund becomes a credit note against its charge's invoice (issued now
+//!    or in an earlier run, read back from the archive via [`History`]), never crediting more
+//!    than is left; credit notes are then numbered in their own series.
+//!
+//! Corrected reissues (a cancelling credit note plus a replacement invoice) are built by
+//! [`reissue`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
 use crate::diag::Diagnostic;
+use rust_decimal::Decimal;
+
 use crate::document::{
-    Document, DocumentKind, DocumentLine, Party, Payment, SCHEMA, Tax, TaxCategory,
+    Document, DocumentKind, DocumentLine, DocumentReference, Party, Payment, Relation, SCHEMA, Tax, TaxCategory,
 };
 use crate::input::TRANSACTIONS;
-use crate::model::{Customer, DataSet, Status, Transaction, TransactionType};
+use crate::document::Totals;
+use crate::model::{AmountBasis, Customer, DataSet, Status, Transaction, TransactionType};
+use crate::money::Money;
 use crate::numbering::{DocumentNumber, NumberPattern};
 use crate::tax::{self, calc, conversion};
 
@@ -25,6 +36,8 @@ use crate::tax::{self, calc, conversion};
 #[derive(Clone, Debug)]
 pub struct Draft {
     pub kind: DocumentKind,
+    /// Fingerprints of the transactions it is issued from (see `Transaction::fingerprint`).
+    pub fingerprints: Vec<String>,
     /// Orders drafts: tax point instant, then transaction id.
     pub sort_key: (chrono::DateTime<chrono::Utc>, String),
     /// The document, with a placeholder number and the tax point as issue date.
@@ -38,51 +51,164 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// What the archive already holds, as far as issuing needs to know.
+pub trait History {
+    /// The document of `kind` last issued for `transaction_id`, with the fingerprint of the
+    /// transaction it was issued from.
+    fn issued_for(&self, kind: DocumentKind, transaction_id: &str) -> Option<(DocumentNumber, String)>;
+    /// An issued document, read back from its record.
+    fn document(&self, number: &DocumentNumber) -> Result<Document, String>;
+    /// The documents that reference `number` (credit notes, replacements).
+    fn referrers(&self, number: &DocumentNumber) -> Vec<Referrer>;
+    /// The last (sequence, issue date) issued in `pattern`'s series for `year`.
+    fn last(&self, pattern: &NumberPattern, year: i32) -> Option<(u64, NaiveDate)>;
+    /// The latest issue date in `pattern`'s series (any year).
+    fn last_date(&self, pattern: &NumberPattern) -> Option<NaiveDate>;
+}
+
+/// A later document that references an earlier one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Referrer {
+    pub number: DocumentNumber,
+    pub kind: DocumentKind,
+    pub relation: Relation,
+    pub issue_date: NaiveDate,
+    /// Its gross total.
+    pub total: Decimal,
+}
+
+/// The gross amount already credited on an invoice by the credit notes in `referrers`.
+pub fn credited(referrers: &[Referrer]) -> Decimal {
+    referrers.iter().filter(|r| r.kind == DocumentKind::CreditNote).map(|r| r.total).sum()
+}
+
+/// An empty archive.
+pub struct NoHistory;
+
+impl History for NoHistory {
+    fn issued_for(&self, _: DocumentKind, _: &str) -> Option<(DocumentNumber, String)> {
+        None
+    }
+    fn document(&self, number: &DocumentNumber) -> Result<Document, String> {
+        Err(format!("{number} is not in the archive"))
+    }
+    fn referrers(&self, _: &DocumentNumber) -> Vec<Referrer> {
+        Vec::new()
+    }
+    fn last(&self, _: &NumberPattern, _: i32) -> Option<(u64, NaiveDate)> {
+        None
+    }
+    fn last_date(&self, _: &NumberPattern) -> Option<NaiveDate> {
+        None
+    }
+}
+
+/// Everything a run will issue, numbered, and what it won't, with reasons.
 #[derive(Debug, Default)]
-pub struct Assessment {
-    pub drafts: Vec<Draft>,
+pub struct Plan {
+    /// Invoices first, then credit notes, each in number order.
+    pub documents: Vec<Numbered>,
     pub skipped: Vec<Skipped>,
 }
 
-/// What the archive already holds that matters for issuing.
-pub trait Issued {
-    /// The number of the document already issued for `transaction_id` as `kind`, if any.
-    fn issued_for(&self, kind: DocumentKind, transaction_id: &str) -> Option<DocumentNumber>;
-}
-
-/// Builds drafts for every transaction that needs a document and has none yet.
-pub fn assess(data: &DataSet, issued: &dyn Issued) -> Result<Assessment, Vec<Diagnostic>> {
-    let mut out = Assessment::default();
+/// Decides what to issue for `data` given the archive's `history`. Pure: reads the archive
+/// only through `history`, writes nothing.
+pub fn plan(data: &DataSet, history: &dyn History) -> Result<Plan, Vec<Diagnostic>> {
+    let mut skipped = Vec::new();
     let mut diagnostics = Vec::new();
+    let mut invoice_drafts = Vec::new();
+    let mut refunds = Vec::new();
+    let mut error = |txn: &Transaction, field: &str, message: String| {
+        diagnostics.push(Diagnostic::new(TRANSACTIONS, Some(txn.source_line), field, message))
+    };
     for txn in &data.transactions {
         let skip = |reason: String| Skipped { transaction_id: txn.id.clone(), reason };
-        match (txn.kind, txn.status) {
-            (_, Status::Failed) => out.skipped.push(skip("payment failed: no document".into())),
-            (_, Status::Pending) => out.skipped.push(skip("payment pending: a document is issued once it succeeds".into())),
-            (TransactionType::Refund | TransactionType::Duplicate, Status::Succeeded) => {
-                out.skipped.push(skip("refunds and duplicate charges are credited by credit notes (not yet issued by this version)".into()))
+        let kind = match txn.kind {
+            TransactionType::Refund => DocumentKind::CreditNote,
+            _ => DocumentKind::Invoice,
+        };
+        if let Some((number, fingerprint)) = history.issued_for(kind, &txn.id) {
+            if fingerprint != txn.fingerprint {
+                error(txn, "transaction_id", format!(
+                    "'{}' has changed since it was issued as {number}; issued documents are never changed: refund it (credit note) or use `invoicesmith reissue {number}`",
+                    txn.id
+                ));
+            } else {
+                skipped.push(skip(format!("already issued as {number}")));
             }
-            (TransactionType::Charge, Status::Succeeded) => {
-                if let Some(number) = issued.issued_for(DocumentKind::Invoice, &txn.id) {
-                    out.skipped.push(skip(format!("already invoiced as {number}")));
-                    continue;
-                }
-                match invoice_draft(data, txn) {
-                    Ok(draft) => out.drafts.push(draft),
-                    Err((field, message)) => {
-                        diagnostics.push(Diagnostic::new(TRANSACTIONS, Some(txn.source_line), field, message))
-                    }
+            continue;
+        }
+        match (txn.kind, txn.status) {
+            (_, Status::Failed) => skipped.push(skip("payment failed: no document".into())),
+            (_, Status::Pending) => skipped.push(skip("payment pending: a document is issued once it succeeds".into())),
+            (TransactionType::Duplicate, Status::Succeeded) => skipped.push(skip(format!(
+                "duplicate of {}: not a second supply, no invoice",
+                txn.refers_to.as_deref().unwrap_or("?")
+            ))),
+            (TransactionType::Charge, Status::Succeeded) => match invoice_draft(data, txn) {
+                Ok(draft) => invoice_drafts.push(draft),
+                Err((field, message)) => error(txn, field, message),
+            },
+            (TransactionType::Refund, Status::Succeeded) => {
+                let target = data.transaction(txn.refers_to.as_deref().expect("input checked refund references")).expect("input checked");
+                match (target.kind, target.status) {
+                    (TransactionType::Duplicate, _) => skipped.push(skip(format!(
+                        "refund of duplicate charge {}: returns an overpayment, no credit note",
+                        target.id
+                    ))),
+                    (_, Status::Succeeded) => refunds.push(txn),
+                    (_, status) => error(txn, "refers_to", format!(
+                        "'{}' was never invoiced (its payment is {}); only an invoiced charge can be refunded with a credit note",
+                        target.id,
+                        if status == Status::Failed { "failed" } else { "pending" }
+                    )),
                 }
             }
         }
     }
-    if diagnostics.is_empty() {
-        out.drafts.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
-        Ok(out)
-    } else {
-        diagnostics.sort();
-        Err(diagnostics)
+
+    invoice_drafts.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
+    let invoices = number(data, invoice_drafts, history);
+
+    // Credit notes, in order of refund, against invoices of this run or earlier runs.
+    refunds.sort_by_key(|t| (t.timestamp.to_utc(), t.id.clone()));
+    let issued_now: BTreeMap<&str, &Document> =
+        invoices.iter().map(|n| (n.document.source_transactions[0].as_str(), &n.document)).collect();
+    let mut credited_now: BTreeMap<DocumentNumber, Decimal> = BTreeMap::new();
+    let mut credit_drafts = Vec::new();
+    for refund in refunds {
+        let charge_id = refund.refers_to.as_deref().expect("checked above");
+        let original = match issued_now.get(charge_id) {
+            Some(doc) => Ok((*doc).clone()),
+            None => match history.issued_for(DocumentKind::Invoice, charge_id) {
+                Some((number, _)) => history.document(&number),
+                None => Err(format!("'{charge_id}' has no invoice, so the refund has nothing to credit")),
+            },
+        };
+        let original = match original {
+            Ok(doc) => doc,
+            Err(e) => {
+                error(refund, "refers_to", e);
+                continue;
+            }
+        };
+        let earlier = credited(&history.referrers(&original.number));
+        let before = earlier + credited_now.get(&original.number).copied().unwrap_or_default();
+        match refund_credit_note(data, refund, &original, before) {
+            Ok(draft) => {
+                *credited_now.entry(original.number.clone()).or_default() += draft.document.totals.gross;
+                credit_drafts.push(draft);
+            }
+            Err((field, message)) => error(refund, field, message),
+        }
     }
+    if !diagnostics.is_empty() {
+        diagnostics.sort();
+        return Err(diagnostics);
+    }
+    let mut documents = invoices;
+    documents.extend(number(data, credit_drafts, history));
+    Ok(Plan { documents, skipped })
 }
 
 type DraftError = (&'static str, String);
@@ -160,6 +286,7 @@ fn invoice_draft(data: &DataSet, txn: &Transaction) -> Result<Draft, DraftError>
             jurisdiction: determination.jurisdiction,
             tax_name: determination.tax_name.clone(),
             seller_tax_id: determination.seller_tax_id.clone(),
+            customer_type: customer.kind,
             evidence: determination.evidence.clone(),
         },
         lines,
@@ -172,6 +299,7 @@ fn invoice_draft(data: &DataSet, txn: &Transaction) -> Result<Draft, DraftError>
     };
     Ok(Draft {
         kind: DocumentKind::Invoice,
+        fingerprints: vec![txn.fingerprint.clone()],
         sort_key: (txn.timestamp.to_utc(), txn.id.clone()),
         document,
     })
@@ -187,6 +315,123 @@ fn original_rate(data: &DataSet, original: &str) -> Result<(TaxCategory, rust_de
     Ok((determination.category(), rate))
 }
 
+/// A credit note for `refund` against `original`, of which `credited_before` (gross) has
+/// already been credited.
+///
+/// A refund of everything invoiced reverses the invoice line for line. A partial refund of
+/// a single-rate invoice credits the refund's lines at the invoice's rate; of a multi-rate
+/// invoice, it is split over the rates in proportion to each rate's share of the invoice
+/// (by the refund's price basis), the remainder cent on the largest share. Either way the
+/// credit note keeps the original's treatment, jurisdiction, rate, legends and VAT IDs.
+fn refund_credit_note(data: &DataSet, refund: &Transaction, original: &Document, credited_before: Decimal) -> Result<Draft, DraftError> {
+    let currency = original.currency;
+    if refund.currency != currency {
+        return Err(("currency", format!(
+            "'{}' differs from {currency}, the currency of {}; a refund credits the invoice in its own currency",
+            refund.currency, original.number
+        )));
+    }
+    let tax_point = data.local_date(refund.timestamp);
+    let amount = refund.total();
+    let invoice_value = |basis: AmountBasis| match basis {
+        AmountBasis::Gross => original.totals.gross,
+        AmountBasis::Net => original.totals.net,
+    };
+    let full = credited_before.is_zero() && amount.amount() == invoice_value(refund.amount_basis);
+    let (lines, breakdown, net, tax, gross) = if full {
+        let mut lines = original.lines.clone();
+        for l in &mut lines {
+            l.transaction_id = refund.id.clone();
+        }
+        let t = &original.totals;
+        (lines, original.tax_breakdown.clone(), t.net, t.tax, t.gross)
+    } else {
+        let (calc_lines, described) = partial_refund_lines(original, refund);
+        let c = calc::calculate(&calc_lines, refund.amount_basis, currency);
+        let lines = described
+            .into_iter()
+            .zip(&calc_lines)
+            .zip(&c.line_nets)
+            .map(|(((description, quantity, line), cl), net)| DocumentLine {
+                description,
+                quantity,
+                unit_price: calc::unit_price(*net, quantity),
+                net_amount: net.amount(),
+                tax_category: cl.category,
+                tax_rate: cl.rate,
+                service_start: line.service_start,
+                service_end: line.service_end,
+                proration: false,
+                transaction_id: refund.id.clone(),
+                adjusts: None,
+            })
+            .collect();
+        (lines, c.breakdown, c.net.amount(), c.tax.amount(), c.gross.amount())
+    };
+    let left = original.totals.gross - credited_before;
+    if gross > left {
+        return Err(("unit_amount", format!(
+            "refund '{}' would credit {gross} {currency}, more than is left on {}: {} invoiced, {credited_before} already credited, {left} left",
+            refund.id, original.number, original.totals.gross
+        )));
+    }
+    let money = |d: Decimal| Money::from_exact(d, currency).expect("document amounts are exact");
+    let mut doc = original.clone();
+    doc.kind = DocumentKind::CreditNote;
+    doc.issue_date = tax_point;
+    doc.tax_point_date = tax_point;
+    doc.source_transactions = vec![refund.id.clone()];
+    doc.lines = lines;
+    doc.tax_breakdown = breakdown;
+    doc.totals = Totals { net, tax, gross, paid: gross, due: money(Decimal::ZERO).amount() };
+    doc.base_currency_tax = original.base_currency_tax.as_ref().map(|b| conversion::restate_like(b, money(net), money(tax)));
+    doc.payment = Payment { method: "card".into(), status: "refunded".into(), date: tax_point, amount: gross };
+    doc.references = vec![DocumentReference {
+        number: original.number.clone(),
+        issue_date: original.issue_date,
+        relation: Relation::Credits,
+        reason: Some(refund.reason.clone()).filter(|r| !r.is_empty()),
+    }];
+    Ok(Draft {
+        kind: DocumentKind::CreditNote,
+        fingerprints: vec![refund.fingerprint.clone()],
+        sort_key: (refund.timestamp.to_utc(), refund.id.clone()),
+        document: doc,
+    })
+}
+
+/// The lines of a partial refund: the refund's own lines at the invoice's rate when it has
+/// one, otherwise each refund line split over the invoice's rates by their share.
+fn partial_refund_lines<'t>(original: &Document, refund: &'t Transaction) -> (Vec<calc::CalcLine>, Vec<(String, Decimal, &'t crate::model::Line)>) {
+    let rows = &original.tax_breakdown;
+    let mut calc_lines = Vec::new();
+    let mut described = Vec::new();
+    if let [only] = rows.as_slice() {
+        for line in &refund.lines {
+            calc_lines.push(calc::CalcLine { amount: line.amount, category: only.tax_category, rate: only.tax_rate });
+            described.push((line.description.clone(), line.quantity, line));
+        }
+        return (calc_lines, described);
+    }
+    let value = |r: &crate::document::TaxSubtotal| match refund.amount_basis {
+        AmountBasis::Gross => r.taxable_amount + r.tax_amount,
+        AmountBasis::Net => r.taxable_amount,
+    };
+    let total: Decimal = rows.iter().map(value).sum();
+    let largest = (0..rows.len()).max_by_key(|&i| value(&rows[i]).abs()).unwrap_or(0);
+    for line in &refund.lines {
+        let currency = line.amount.currency();
+        let shares: Vec<Money> = rows.iter().map(|r| Money::round(line.amount.amount() * value(r) / total, currency)).collect();
+        let allocated = shares.iter().fold(Money::zero(currency), |s, m| s + *m);
+        for (i, (row, share)) in rows.iter().zip(shares).enumerate() {
+            let share = if i == largest { share + (line.amount - allocated) } else { share };
+            calc_lines.push(calc::CalcLine { amount: share, category: row.tax_category, rate: row.tax_rate });
+            described.push((format!("{} (share at {}%)", line.description, row.tax_rate.normalize()), Decimal::ONE, line));
+        }
+    }
+    (calc_lines, described)
+}
+
 fn customer_party(customer: &Customer) -> Party {
     Party {
         name: customer.name.clone(),
@@ -197,20 +442,13 @@ fn customer_party(customer: &Customer) -> Party {
     }
 }
 
-/// The archive's numbering state: the last sequence and issue date per series and year.
-pub trait Counters {
-    /// The last (sequence, issue date) issued in `pattern`'s series for `year`.
-    fn last(&self, pattern: &NumberPattern, year: i32) -> Option<(u64, NaiveDate)>;
-    /// The latest issue date in `pattern`'s series (any year).
-    fn last_date(&self, pattern: &NumberPattern) -> Option<NaiveDate>;
-}
-
 /// A document with its number, and where that number sits in its series.
 #[derive(Clone, Debug)]
 pub struct Numbered {
     pub document: Document,
     pub series: NumberPattern,
     pub seq: u64,
+    pub fingerprints: Vec<String>,
 }
 
 /// Numbers `drafts` (already in tax-point order) gap-free per series and year.
@@ -218,11 +456,10 @@ pub struct Numbered {
 /// A document is dated its tax point, except that it is never dated before the last
 /// document of its series: numbers and dates then both ascend, as several member states
 /// require (e.g. chronological numbering in FR).
-pub fn number(data: &DataSet, drafts: Vec<Draft>, counters: &dyn Counters) -> Vec<Numbered> {
+pub fn number(data: &DataSet, drafts: Vec<Draft>, counters: &dyn History) -> Vec<Numbered> {
     let mut last: BTreeMap<(DocumentKind, i32), u64> = BTreeMap::new();
     let mut last_date: BTreeMap<DocumentKind, NaiveDate> = BTreeMap::new();
     let mut docs = Vec::with_capacity(drafts.len());
-    let mut seen = BTreeSet::new();
     for draft in drafts {
         let pattern = match draft.kind {
             DocumentKind::Invoice => &data.company.numbering.invoice,
@@ -239,9 +476,8 @@ pub fn number(data: &DataSet, drafts: Vec<Draft>, counters: &dyn Counters) -> Ve
             .or_insert_with(|| counters.last(pattern, year).map_or(0, |(s, _)| s));
         *seq += 1;
         doc.number = pattern.format(year, *seq);
-        debug_assert!(seen.insert(doc.number.clone()));
         last_date.insert(draft.kind, doc.issue_date);
-        docs.push(Numbered { document: doc, series: pattern.clone(), seq: *seq });
+        docs.push(Numbered { document: doc, series: pattern.clone(), seq: *seq, fingerprints: draft.fingerprints });
     }
     docs
 }

@@ -67,6 +67,28 @@ pub struct Rendered {
     pub json: String,
 }
 
+/// Renders a numbered document in every format and stores it in the locked archive.
+fn store(locked: &mut archive::Locked<'_>, n: &issue::Numbered, company: &str) -> Result<IssuedSummary> {
+    let doc = &n.document;
+    let r = render_all(doc);
+    let outputs = [
+        Output { extension: "pdf", bytes: &r.pdf },
+        Output { extension: "html", bytes: r.html.as_bytes() },
+        Output { extension: "json", bytes: r.json.as_bytes() },
+    ];
+    let entry = locked.store(n, company, &outputs)?;
+    Ok(IssuedSummary {
+        number: doc.number.to_string(),
+        kind: doc.kind,
+        issue_date: doc.issue_date,
+        customer_id: doc.customer_id.clone(),
+        transactions: doc.source_transactions.clone(),
+        currency: doc.currency.to_string(),
+        total: doc.totals.gross,
+        files: entry.files.into_iter().map(|f| f.path).collect(),
+    })
+}
+
 /// Renders a document in every format. Pure.
 pub fn render_all(doc: &Document) -> Rendered {
     Rendered { pdf: render::pdf::render(doc), html: render::html::render(doc), json: render::json::render(doc) }
@@ -78,36 +100,20 @@ pub fn render_all(doc: &Document) -> Rendered {
 /// Input problems return [`Error::Input`] with every diagnostic, before the archive is
 /// touched. Issuing holds the archive's lock, so concurrent runs never both issue.
 pub fn run_issue(data_dir: &Path, archive: &Archive) -> Result<IssueReport> {
-    let data = input::load(data_dir).map_err(Error::Input)?;
-    // Assess once without the lock so bad data fails before the archive is created.
-    let assessment = issue::assess(&data, &archive.state()?).map_err(Error::Input)?;
-    if assessment.drafts.is_empty() {
-        return Ok(IssueReport { issued: vec![], skipped: assessment.skipped });
+    let sources = input::read_sources(data_dir).map_err(Error::Input)?;
+    let data = input::parse(&sources).map_err(Error::Input)?;
+    // Plan once without the lock so bad data fails before the archive is even created.
+    let plan = issue::plan(&data, &archive.state()?).map_err(Error::Input)?;
+    if plan.documents.is_empty() {
+        return Ok(IssueReport { issued: vec![], skipped: plan.skipped });
     }
     let mut locked = archive.lock()?;
-    // Another run may have issued meanwhile: decide again against the locked state.
-    let assessment = issue::assess(&data, &locked.state).map_err(Error::Input)?;
-    let numbered = issue::number(&data, assessment.drafts, &locked.state);
-    let mut report = IssueReport { issued: Vec::with_capacity(numbered.len()), skipped: assessment.skipped };
-    for n in &numbered {
-        let doc = &n.document;
-        let r = render_all(doc);
-        let outputs = [
-            Output { extension: "pdf", bytes: &r.pdf },
-            Output { extension: "html", bytes: r.html.as_bytes() },
-            Output { extension: "json", bytes: r.json.as_bytes() },
-        ];
-        let entry = locked.store(doc, &n.series, n.seq, &outputs)?;
-        report.issued.push(IssuedSummary {
-            number: doc.number.to_string(),
-            kind: doc.kind,
-            issue_date: doc.issue_date,
-            customer_id: doc.customer_id.clone(),
-            transactions: doc.source_transactions.clone(),
-            currency: doc.currency.to_string(),
-            total: doc.totals.gross,
-            files: entry.files.into_iter().map(|f| f.path).collect(),
-        });
+    // Another run may have issued meanwhile: plan again against the locked state.
+    let plan = issue::plan(&data, &locked.state).map_err(Error::Input)?;
+    let company = if plan.documents.is_empty() { String::new() } else { locked.store_company(&sources.company)? };
+    let mut report = IssueReport { issued: Vec::with_capacity(plan.documents.len()), skipped: plan.skipped };
+    for n in &plan.documents {
+        report.issued.push(store(&mut locked, n, &company)?);
     }
     Ok(report)
 }

@@ -160,6 +160,9 @@ pub struct Transaction {
     pub lines: Vec<Line>,
     /// CSV line of the transaction's first row.
     pub source_line: u64,
+    /// SHA-256 of the rows as written (see `input`), recorded with the documents issued
+    /// from it.
+    pub fingerprint: String,
 }
 
 impl Transaction {

@@ -91,7 +91,7 @@ fn issues_the_samples_once_with_gap_free_numbers() {
     let again = issue(&samples(), &archive);
     assert!(again.status.success());
     assert!(stdout(&again).starts_with("issued 0 document(s)"), "{}", stdout(&again));
-    assert!(stdout(&again).contains("ch_1001: already invoiced as KL-INV-2026-000001"));
+    assert!(stdout(&again).contains("ch_1001: already issued as KL-INV-2026-000001"));
     assert_eq!(snapshot(&archive), before);
 }
 

@@ -5,7 +5,7 @@
 
 use invoicesmith::document::{Document, TaxCategory, Treatment};
 use invoicesmith::input::{self, Sources};
-use invoicesmith::issue::{self, Issued};
+use invoicesmith::issue;
 
 const EE_SELLER: &str = r#"
 [seller]
@@ -97,8 +97,8 @@ impl Case {
     }
     fn documents(&self) -> Result<Vec<Document>, Vec<String>> {
         let data = input::parse(&self.sources()).map_err(|d| d.iter().map(|d| d.to_string()).collect::<Vec<_>>())?;
-        let a = issue::assess(&data, &Nothing).map_err(|d| d.iter().map(|d| d.to_string()).collect::<Vec<_>>())?;
-        Ok(a.drafts.into_iter().map(|d| d.document).collect())
+        let plan = issue::plan(&data, &issue::NoHistory).map_err(|d| d.iter().map(|d| d.to_string()).collect::<Vec<_>>())?;
+        Ok(plan.documents.into_iter().map(|n| n.document).collect())
     }
     fn invoice(&self) -> Document {
         let docs = self.documents().unwrap_or_else(|e| panic!("unexpected errors: {e:#?}"));
@@ -109,13 +109,6 @@ impl Case {
         let errs = self.documents().expect_err("expected an error");
         assert_eq!(errs.len(), 1, "{errs:#?}");
         errs[0].clone()
-    }
-}
-
-struct Nothing;
-impl Issued for Nothing {
-    fn issued_for(&self, _: invoicesmith::document::DocumentKind, _: &str) -> Option<invoicesmith::numbering::DocumentNumber> {
-        None
     }
 }
 

@@ -136,6 +136,7 @@ fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: &BTreeSe
 
     let lines: Vec<Line> = lines.into_iter().collect::<Option<_>>()?;
     let t = Transaction {
+        fingerprint: fingerprint(rows),
         id: id.to_string(),
         kind: kind?,
         status: status?,
@@ -220,27 +221,61 @@ fn line(sink: &mut Sink<'_>, row: &Row, currency: Option<Currency>, kind: Option
     })
 }
 
-/// References must name a charge that exists in the file (a refund of a refund makes no sense).
+/// References must name a transaction that exists in the file and can be referred to: a
+/// proration line or a duplicate refers to a charge; a refund to a charge or a duplicate
+/// (whose refund returns an overpayment).
 fn check_references(sink: &mut Sink<'_>, transactions: &[Transaction]) {
     let kinds: BTreeMap<&str, TransactionType> = transactions.iter().map(|t| (t.id.as_str(), t.kind)).collect();
-    let mut check = |line: u64, target: &str, own_id: &str| match kinds.get(target) {
-        None => sink.bad_value(Some(line), "refers_to", target, "is not a transaction_id in transactions.csv"),
-        Some(TransactionType::Charge) if target == own_id => {
-            sink.bad_value(Some(line), "refers_to", target, "refers to its own transaction")
+    let mut check = |line: u64, target: &str, own: &Transaction| {
+        let allowed: &[TransactionType] = match own.kind {
+            TransactionType::Refund => &[TransactionType::Charge, TransactionType::Duplicate],
+            _ => &[TransactionType::Charge],
+        };
+        match kinds.get(target) {
+            None => sink.bad_value(Some(line), "refers_to", target, "is not a transaction_id in transactions.csv"),
+            Some(_) if target == own.id => sink.bad_value(Some(line), "refers_to", target, "refers to its own transaction"),
+            Some(kind) if allowed.contains(kind) => {}
+            Some(kind) => sink.bad_value(
+                Some(line),
+                "refers_to",
+                target,
+                &format!("is a {}; expected {}", kind_name(*kind), if allowed.len() == 2 { "a charge or a duplicate" } else { "a charge" }),
+            ),
         }
-        Some(TransactionType::Charge) => {}
-        Some(_) => sink.bad_value(Some(line), "refers_to", target, "is a refund or duplicate; expected a charge"),
     };
     for t in transactions {
         if let Some(target) = &t.refers_to {
-            check(t.source_line, target, &t.id);
+            check(t.source_line, target, t);
         }
         for l in &t.lines {
             if let Some(target) = &l.refers_to {
-                check(l.source_line, target, &t.id);
+                check(l.source_line, target, t);
             }
         }
     }
+}
+
+fn kind_name(kind: TransactionType) -> &'static str {
+    match kind {
+        TransactionType::Charge => "charge",
+        TransactionType::Refund => "refund",
+        TransactionType::Duplicate => "duplicate",
+    }
+}
+
+/// SHA-256 over the rows' fields as written: what an issued document was made from, so a
+/// later edit of an invoiced transaction is noticed.
+fn fingerprint(rows: &[&Row]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for row in rows {
+        for column in COLUMNS {
+            h.update(row.get(column).as_bytes());
+            h.update([0x1f]);
+        }
+        h.update([0x1e]);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn parse_decimal(s: &str, what: &str) -> Result<Decimal, String> {

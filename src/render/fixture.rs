@@ -75,6 +75,7 @@ pub fn oss_invoice() -> Document {
             jurisdiction: de,
             tax_name: "VAT".into(),
             seller_tax_id: None,
+            customer_type: crate::model::CustomerType::Individual,
             evidence: LocationEvidence {
                 billing_country: de,
                 card_country: Some(de),

@@ -35,23 +35,44 @@ pub fn restate(
             "no {base}/{from} exchange rate on or before {date} in exchange_rates.csv; EU VAT invoiced in {from} must also be stated in {base} (Art. 230 Directive 2006/112/EC)"
         )
     })?;
+    Ok(statement(base, rate.base, rate.quote, rate.rate, rate.date, &rate.source, taxable, tax))
+}
+
+/// Restates a correction's amounts at the rate its original invoice used, so the original
+/// and its credit note cancel in the base currency too.
+pub fn restate_like(original: &BaseCurrencyTax, taxable: Money, tax: Money) -> BaseCurrencyTax {
+    let o = original;
+    statement(o.currency, o.published_base, o.published_quote, o.published_rate, o.rate_date, &o.source, taxable, tax)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn statement(
+    base: Currency,
+    published_base: Currency,
+    published_quote: Currency,
+    published_rate: Decimal,
+    rate_date: NaiveDate,
+    source: &str,
+    taxable: Money,
+    tax: Money,
+) -> BaseCurrencyTax {
     // Convert by the published figure directly (divide or multiply), never by a rounded inverse.
     let convert = |m: Money| {
-        let value = if rate.base == base { m.amount() / rate.rate } else { m.amount() * rate.rate };
+        let value = if published_base == base { m.amount() / published_rate } else { m.amount() * published_rate };
         Money::round(value, base).amount()
     };
-    let per_unit = if rate.base == base { Decimal::ONE / rate.rate } else { rate.rate };
-    Ok(BaseCurrencyTax {
+    let per_unit = if published_base == base { Decimal::ONE / published_rate } else { published_rate };
+    BaseCurrencyTax {
         currency: base,
         exchange_rate: per_unit.round_dp_with_strategy(6, crate::money::ROUNDING).normalize(),
-        published_rate: rate.rate,
-        published_base: rate.base,
-        published_quote: rate.quote,
-        rate_date: rate.date,
-        source: rate.source.clone(),
+        published_rate,
+        published_base,
+        published_quote,
+        rate_date,
+        source: source.to_string(),
         taxable_amount: convert(taxable),
         tax_amount: convert(tax),
-    })
+    }
 }
 
 #[cfg(test)]
