@@ -218,7 +218,7 @@ fn invoice_draft(data: &DataSet, txn: &Transaction) -> Result<Draft, DraftError>
     let seller = &company.seller;
     let customer = data.customer(&txn.customer_id).expect("input checked customer ids");
     let tax_point = data.local_date(txn.timestamp);
-    let determination = tax::determine(company, customer, txn).map_err(|e| ("card_country", e))?;
+    let determination = tax::determine(company, customer, txn.card_country, txn.ip_country).map_err(|e| ("card_country", e))?;
     let category = determination.category();
     let rate = determination.rate_on(tax_point).map_err(|e| ("timestamp", e))?;
 
@@ -309,7 +309,7 @@ fn invoice_draft(data: &DataSet, txn: &Transaction) -> Result<Draft, DraftError>
 fn original_rate(data: &DataSet, original: &str) -> Result<(TaxCategory, rust_decimal::Decimal), String> {
     let txn = data.transaction(original).expect("input checked references");
     let customer = data.customer(&txn.customer_id).expect("input checked customer ids");
-    let determination = tax::determine(&data.company, customer, txn)
+    let determination = tax::determine(&data.company, customer, txn.card_country, txn.ip_country)
         .map_err(|e| format!("the adjusted charge '{original}' cannot be taxed: {e}"))?;
     let rate = determination.rate_on(data.local_date(txn.timestamp))?;
     Ok((determination.category(), rate))

@@ -17,6 +17,7 @@
 //! The `invoicesmith` binary is a thin shell over [`run_issue`].
 
 pub mod archive;
+pub mod correct;
 pub mod country;
 pub mod diag;
 pub mod document;

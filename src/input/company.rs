@@ -107,7 +107,7 @@ impl Keys<'_> {
         ]);
         let legal_name = self.string(t, p, "legal_name", Some("the seller's legal name"));
         let address = self.table(t, p, "address").and_then(|a| self.address(a, "seller.address"));
-        let vat_id = self.string(t, p, "vat_id", Some("the seller's VAT ID, e.g. 'EE102345678'"));
+        let vat_id = self.string(t, p, "vat_id", Some("the seller's VAT ID, e.g. 'EE102345676'"));
         let registration_id = self.string(t, p, "registration_id", None).unwrap_or_default();
         let email = self.parsed(t, p, "email", "the billing contact email", parse_email);
         let base_currency = self.parsed(t, p, "base_currency", "an ISO 4217 code such as 'EUR'", Currency::parse);

@@ -107,7 +107,7 @@ fn check_vat_id(sink: &mut Sink<'_>, row: &csv_table::Row, country: CountryCode,
 }
 
 /// A BCP 47 language tag of the simple kind (`de`, `en-GB`, `pt-BR`); empty means English.
-fn parse_language(s: &str) -> Result<String, String> {
+pub(crate) fn parse_language(s: &str) -> Result<String, String> {
     if s.is_empty() {
         return Ok("en".into());
     }

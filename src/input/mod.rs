@@ -69,6 +69,18 @@ pub fn load(dir: &Path) -> Result<DataSet, Vec<Diagnostic>> {
     parse(&read_sources(dir)?)
 }
 
+/// Parses a `company.toml` on its own (as stored in the archive for later corrections).
+pub fn parse_company(text: &str) -> Result<crate::model::Company, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    match company::parse(text, &mut diagnostics) {
+        Some(c) if diagnostics.is_empty() => Ok(c),
+        _ => Err(diagnostics),
+    }
+}
+
+pub(crate) use company::parse_email;
+pub(crate) use customers::parse_language;
+
 /// Validates the files' text into a data set, or returns every problem found.
 pub fn parse(sources: &Sources) -> Result<DataSet, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();

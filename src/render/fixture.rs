@@ -57,7 +57,7 @@ pub fn oss_invoice() -> Document {
         seller: Party {
             name: "Kunstlicht OÜ".into(),
             address: address("Narva mnt 5", "10117", "Tallinn", "EE"),
-            tax_id: Some("EE102345678".into()),
+            tax_id: Some("EE102345676".into()),
             registration_id: Some("14123456".into()),
             email: Some("billing@kunstlicht.example".into()),
         },

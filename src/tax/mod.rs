@@ -27,7 +27,7 @@ use rust_decimal::Decimal;
 
 use crate::country::CountryCode;
 use crate::document::{Legend, LocationEvidence, TaxCategory, Treatment};
-use crate::model::{Company, Customer, CustomerType, Transaction};
+use crate::model::{Company, Customer, CustomerType};
 
 /// The rule that applies to one sale, and what the document must say because of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,9 +72,8 @@ impl Determination {
 
 /// Decides the customer's country from billing, card and IP country: the billing country
 /// if card or IP confirms it, else card and IP if they agree with each other.
-pub fn locate(customer: &Customer, txn: &Transaction) -> Result<LocationEvidence, String> {
+pub fn locate(customer: &Customer, card: Option<CountryCode>, ip: Option<CountryCode>) -> Result<LocationEvidence, String> {
     let billing = customer.address.country;
-    let (card, ip) = (txn.card_country, txn.ip_country);
     let decided = if card == Some(billing) || ip == Some(billing) {
         Some(billing)
     } else if card.is_some() && card == ip {
@@ -93,10 +92,16 @@ pub fn locate(customer: &Customer, txn: &Transaction) -> Result<LocationEvidence
     }
 }
 
-/// Applies the rules to one sale. The error says why the sale cannot be taxed.
-pub fn determine(company: &Company, customer: &Customer, txn: &Transaction) -> Result<Determination, String> {
+/// Applies the rules to one sale to `customer`, paid by a card from `card` and made from an
+/// IP address in `ip`. The error says why the sale cannot be taxed.
+pub fn determine(
+    company: &Company,
+    customer: &Customer,
+    card: Option<CountryCode>,
+    ip: Option<CountryCode>,
+) -> Result<Determination, String> {
     let seller = &company.seller;
-    let evidence = locate(customer, txn)?;
+    let evidence = locate(customer, card, ip)?;
     let country = evidence.customer_country;
     let business_id = match customer.kind {
         CustomerType::Business => customer.usable_tax_id(),
