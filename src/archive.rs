@@ -233,23 +233,105 @@ impl Archive {
         Ok(Locked { archive: self, _lock: file, state })
     }
 
-    /// Re-hashes every registered file. Returns one line per problem (missing, changed);
-    /// empty when the archive is intact.
+    /// Checks the archive: every registered file against its SHA-256, files nobody
+    /// registered, the register's hash chain, gap-free numbers per series and year, credit
+    /// notes pointing at real invoices and never crediting more than invoiced. Returns one
+    /// line per finding; empty when the archive is intact.
     pub fn verify(&self) -> Result<Vec<String>> {
-        let state = self.state()?;
-        let mut problems = Vec::new();
+        let mut findings = Vec::new();
+        let register = self.root.join(REGISTER);
+        let text = match fs::read_to_string(&register) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(Error::io(register, e)),
+        };
+        // The chain first: a deleted or edited line breaks it even if it still parses.
+        let mut prev = String::new();
+        for (i, line) in text.lines().enumerate() {
+            match serde_json::from_str::<RegisterEntry>(line) {
+                Ok(entry) if entry.prev != prev => findings.push(format!(
+                    "{REGISTER}:{}: {} does not follow the line before it (hash chain broken: a line was edited, removed or inserted)",
+                    i + 1,
+                    entry.number
+                )),
+                Ok(_) => {}
+                Err(e) => findings.push(format!("{REGISTER}:{}: not a register entry: {e}", i + 1)),
+            }
+            prev = sha256_hex(line.as_bytes());
+        }
+        let state = match self.state() {
+            Ok(s) => s,
+            Err(e) => {
+                findings.push(e.to_string());
+                return Ok(findings);
+            }
+        };
+        let mut registered = std::collections::BTreeSet::new();
+        let mut next_seq: BTreeMap<(String, i32), u64> = BTreeMap::new();
         for entry in &state.entries {
             for file in &entry.files {
+                registered.insert(file.path.clone());
                 let path = self.root.join(&file.path);
                 match fs::read(&path) {
                     Ok(bytes) if sha256_hex(&bytes) == file.sha256 => {}
-                    Ok(_) => problems.push(format!("{}: changed since {} was issued (SHA-256 differs from the register)", file.path, entry.number)),
-                    Err(e) => problems.push(format!("{}: {} ({})", file.path, e, entry.number)),
+                    Ok(_) => findings.push(format!("{}: changed since {} was issued (SHA-256 differs from the register)", file.path, entry.number)),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        findings.push(format!("{}: missing ({} lists it)", file.path, entry.number))
+                    }
+                    Err(e) => findings.push(format!("{}: {e} ({})", file.path, entry.number)),
+                }
+            }
+            registered.insert(format!("company/{}.toml", entry.company));
+            let expected = next_seq.entry((entry.series.clone(), entry.year)).or_insert(1);
+            if entry.seq != *expected {
+                findings.push(format!("{}: number {} follows {} in its series; numbers must have no gaps", entry.number, entry.seq, *expected - 1));
+            }
+            *expected = entry.seq + 1;
+            for r in &entry.references {
+                match state.entry(&r.number) {
+                    Some(target) if target.kind == DocumentKind::Invoice => {}
+                    Some(_) => findings.push(format!("{}: references {}, which is not an invoice", entry.number, r.number)),
+                    None => findings.push(format!("{}: references {}, which is not in the register", entry.number, r.number)),
                 }
             }
         }
-        Ok(problems)
+        for entry in state.entries.iter().filter(|e| e.kind == DocumentKind::Invoice) {
+            let credited = crate::issue::credited(&state.referrers(&entry.number));
+            if credited > entry.total {
+                findings.push(format!("{}: credited {credited} {}, more than its total {}", entry.number, entry.currency, entry.total));
+            }
+        }
+        for path in files_under(&self.root)? {
+            let skip = path == REGISTER || path == LOCK || path.ends_with(".tmp");
+            if !skip && !registered.contains(&path) {
+                findings.push(format!("{path}: not in the register (not issued by invoicesmith, or its register line is missing)"));
+            }
+        }
+        Ok(findings)
     }
+}
+
+/// Archive-relative `/`-separated paths of all files under `root`, sorted.
+fn files_under(root: &Path) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(Error::io(dir, e)),
+        };
+        for e in entries {
+            let path = e.map_err(|e| Error::io(&dir, e))?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(rel) = path.strip_prefix(root) {
+                out.push(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 impl Locked<'_> {

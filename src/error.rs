@@ -15,6 +15,10 @@ pub enum Error {
     /// The register is not what this program wrote; refuse to guess.
     #[error("{}:{line}: the archive register is damaged: {message}", path.display())]
     Register { path: PathBuf, line: usize, message: String },
+    /// A correction or look-up that cannot be done as asked (already cancelled, unknown
+    /// number, bad field…). Nothing was issued.
+    #[error("{0}")]
+    Refused(String),
     /// A file with this name exists with other content: issued documents are never replaced.
     #[error("{}: already exists with different content; issued documents are never overwritten", path.display())]
     WouldOverwrite { path: PathBuf },
@@ -26,7 +30,7 @@ impl Error {
     }
 
     pub fn is_input(&self) -> bool {
-        matches!(self, Error::Input(_))
+        matches!(self, Error::Input(_) | Error::Refused(_))
     }
 
     pub fn diagnostics(&self) -> &[Diagnostic] {

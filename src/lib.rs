@@ -68,6 +68,83 @@ pub struct Rendered {
     pub json: String,
 }
 
+/// Reissues `number` with corrected customer details: a credit note cancelling it and a
+/// replacement invoice, both stored in `archive`. The original's files are not touched.
+pub fn run_reissue(archive: &Archive, number: &str, correction: &correct::Correction) -> Result<IssueReport> {
+    let mut locked = archive.lock()?;
+    let number = numbering_lookup(&locked.state, number)?;
+    let entry = locked.state.entry(&number).expect("looked up").clone();
+    let company_text = locked.state.company_text(&entry)?;
+    let company = input::parse_company(&company_text).map_err(Error::Input)?;
+    let documents = correct::reissue(&company, &locked.state, &number, correction).map_err(Error::Refused)?;
+    let mut report = IssueReport::default();
+    for n in &documents {
+        report.issued.push(store(&mut locked, n, &entry.company)?);
+    }
+    Ok(report)
+}
+
+fn numbering_lookup(state: &archive::State, number: &str) -> Result<numbering::DocumentNumber> {
+    state
+        .entries
+        .iter()
+        .find(|e| e.number.as_str() == number)
+        .map(|e| e.number.clone())
+        .ok_or_else(|| Error::Refused(format!("{number} is not in the archive's register")))
+}
+
+/// A document's summary and history: what it replaced or credited, and what credited,
+/// cancelled or replaced it.
+pub fn show(archive: &Archive, number: &str) -> Result<String> {
+    use issue::History;
+    let state = archive.state()?;
+    let number = numbering_lookup(&state, number)?;
+    let doc = state.document(&number).map_err(Error::Refused)?;
+    let kind = match doc.kind {
+        DocumentKind::Invoice => "invoice",
+        DocumentKind::CreditNote => "credit note",
+    };
+    let mut out = format!(
+        "{} {kind}, issued {}, supply {}\n  customer: {} ({})\n  total: {} {} (net {}, tax {}), {}\n",
+        doc.number,
+        doc.issue_date,
+        doc.tax_point_date,
+        doc.customer.name,
+        doc.customer_id,
+        doc.totals.gross,
+        doc.currency,
+        doc.totals.net,
+        doc.totals.tax,
+        serde_json::to_value(doc.tax.treatment).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+    );
+    for r in &doc.references {
+        let verb = match r.relation {
+            document::Relation::Credits => "credits",
+            document::Relation::Cancels => "cancels",
+            document::Relation::Replaces => "replaces",
+        };
+        out.push_str(&format!("  {verb} {} of {}", r.number, r.issue_date));
+        if let Some(reason) = &r.reason {
+            out.push_str(&format!(" ({reason})"));
+        }
+        out.push('\n');
+    }
+    for r in state.referrers(&number) {
+        let verb = match r.relation {
+            document::Relation::Credits => "credited by",
+            document::Relation::Cancels => "cancelled by",
+            document::Relation::Replaces => "replaced by",
+        };
+        out.push_str(&format!("  {verb} {} of {} ({} {})\n", r.number, r.issue_date, r.total, doc.currency));
+    }
+    if let Some(entry) = state.entry(&number) {
+        for f in &entry.files {
+            out.push_str(&format!("  file: {}  sha256 {}\n", f.path, f.sha256));
+        }
+    }
+    Ok(out)
+}
+
 /// Renders a numbered document in every format and stores it in the locked archive.
 fn store(locked: &mut archive::Locked<'_>, n: &issue::Numbered, company: &str) -> Result<IssuedSummary> {
     let doc = &n.document;

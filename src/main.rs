@@ -35,12 +35,54 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Check that every archived file still has the SHA-256 recorded when it was issued.
+    /// Correct an issued invoice: a credit note cancels it in full and a replacement invoice
+    /// with the corrected customer details states that it replaces it. The original's files
+    /// stay byte for byte as they were.
+    Reissue {
+        /// Number of the invoice to correct, e.g. KL-INV-2026-000003.
+        number: String,
+        /// A customer field to correct, as FIELD=VALUE (repeatable). Fields: name, email,
+        /// address_line1, address_line2, city, postal_code, region, country, vat_id,
+        /// vat_id_status, language, type.
+        #[arg(long = "set", value_name = "FIELD=VALUE", required = true, value_parser = parse_assignment)]
+        set: Vec<(String, String)>,
+        /// Why the invoice is corrected; printed on both new documents.
+        #[arg(long)]
+        reason: String,
+        /// Issue date of the new documents (YYYY-MM-DD); default: the original's issue date,
+        /// or the series' latest date if later.
+        #[arg(long, value_name = "DATE")]
+        date: Option<chrono::NaiveDate>,
+        /// Archive folder.
+        #[arg(long, default_value = "archive", value_name = "DIR")]
+        archive: PathBuf,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show an issued document and its history: what it credits or replaces, and what
+    /// credited, cancelled or replaced it.
+    Show {
+        /// Document number.
+        number: String,
+        /// Archive folder.
+        #[arg(long, default_value = "archive", value_name = "DIR")]
+        archive: PathBuf,
+    },
+    /// Check the archive: every file against the SHA-256 in the register, unregistered
+    /// files, the register's hash chain, gap-free numbers, and credit notes never crediting
+    /// more than their invoice.
     Verify {
         /// Archive folder to check.
         #[arg(long, default_value = "archive", value_name = "DIR")]
         archive: PathBuf,
     },
+}
+
+fn parse_assignment(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+        .ok_or_else(|| format!("'{s}' is not FIELD=VALUE"))
 }
 
 fn main() -> ExitCode {
@@ -60,11 +102,33 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, json),
             }
         }
+        Command::Reissue { number, set, reason, date, archive, json } => {
+            let archive = Archive::open(archive);
+            let correction = invoicesmith::correct::Correction { set, reason, date };
+            match invoicesmith::run_reissue(&archive, &number, &correction) {
+                Ok(report) => {
+                    if json {
+                        println!("{}", serde_json::to_string_pretty(&report).expect("report serialises"));
+                    } else {
+                        print_summary(&report, &archive);
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e, json),
+            }
+        }
+        Command::Show { number, archive } => match invoicesmith::show(&Archive::open(archive), &number) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e, false),
+        },
         Command::Verify { archive } => {
             let archive = Archive::open(archive);
             match archive.verify() {
                 Ok(problems) if problems.is_empty() => {
-                    println!("{}: every registered file matches its SHA-256", archive.root().display());
+                    println!("{}: intact (every registered file matches its SHA-256, register chain and numbering consistent)", archive.root().display());
                     ExitCode::SUCCESS
                 }
                 Ok(problems) => {

@@ -156,20 +156,33 @@ pub fn service_period(line: &DocumentLine) -> Option<String> {
 
 /// `Paid by card on 2026-10-05.`
 pub fn payment(doc: &Document) -> String {
-    match doc.kind {
-        DocumentKind::Invoice => format!(
-            "Paid by {} on {}: {}. Nothing is due.",
-            doc.payment.method,
-            date(doc.payment.date),
-            money(doc, doc.payment.amount)
+    let paid = format!("{} on {}: {}", doc.payment.method, date(doc.payment.date), money(doc, doc.payment.amount));
+    match (doc.kind, doc.payment.status.as_str()) {
+        (DocumentKind::CreditNote, "offset") => {
+            "Cancels the invoice referenced above in full; the payment received for it is applied to its replacement invoice.".into()
+        }
+        (DocumentKind::CreditNote, _) => format!("Refunded to {paid}."),
+        (DocumentKind::Invoice, _) if doc.totals.due.is_zero() => format!("Paid by {paid}. Nothing is due."),
+        (DocumentKind::Invoice, _) if doc.totals.due.is_sign_negative() => format!(
+            "Paid by {paid}. Overpaid by {}, which is refunded.",
+            money(doc, -doc.totals.due)
         ),
-        DocumentKind::CreditNote => format!(
-            "Refunded to {} on {}: {}.",
-            doc.payment.method,
-            date(doc.payment.date),
-            money(doc, doc.payment.amount)
-        ),
+        (DocumentKind::Invoice, _) => format!("Paid by {paid}. Amount due: {}.", money(doc, doc.totals.due)),
     }
+}
+
+/// `Credits invoice KL-INV-2026-000003 of 2026-10-04 (reason)`, one per reference.
+pub fn reference(r: &crate::document::DocumentReference) -> String {
+    let verb = match r.relation {
+        crate::document::Relation::Credits => "Credits invoice",
+        crate::document::Relation::Cancels => "Cancels invoice",
+        crate::document::Relation::Replaces => "Replaces invoice",
+    };
+    let mut out = format!("{verb} {} of {}", r.number, date(r.issue_date));
+    if let Some(reason) = &r.reason {
+        out.push_str(&format!(" — reason: {reason}"));
+    }
+    out
 }
 
 /// The postal address as printed, line by line, ending with the country's name.
