@@ -1,0 +1,353 @@
+//! Credit notes, refunds, duplicates and corrected reissues, with exact amounts and numbers,
+//! and proof that issued files never change.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_invoicesmith")).args(args).output().expect("binary runs")
+}
+
+fn ok(o: Output) -> String {
+    assert!(o.status.success(), "failed: {}\n{}", String::from_utf8_lossy(&o.stderr), String::from_utf8_lossy(&o.stdout));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+struct Fixture {
+    _tmp: tempfile::TempDir,
+    data: PathBuf,
+    archive: PathBuf,
+}
+
+impl Fixture {
+    /// A writable copy of the samples, optionally without some transaction ids.
+    fn new(without: &[&str]) -> Fixture {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        fs::create_dir_all(&data).unwrap();
+        for e in fs::read_dir(samples()).unwrap() {
+            let p = e.unwrap().path();
+            fs::copy(&p, data.join(p.file_name().unwrap())).unwrap();
+        }
+        let f = Fixture { archive: tmp.path().join("archive"), data, _tmp: tmp };
+        let csv = f.transactions();
+        let kept: Vec<&str> = csv.lines().filter(|l| !without.iter().any(|id| l.starts_with(&format!("{id},")))).collect();
+        f.set_transactions(&(kept.join("\n") + "\n"));
+        f
+    }
+    fn transactions(&self) -> String {
+        fs::read_to_string(self.data.join("transactions.csv")).unwrap()
+    }
+    fn set_transactions(&self, csv: &str) {
+        fs::write(self.data.join("transactions.csv"), csv).unwrap();
+    }
+    fn append(&self, row: &str) {
+        self.set_transactions(&format!("{}{row}\n", self.transactions()));
+    }
+    fn issue(&self) -> Output {
+        run(&["issue", self.data.to_str().unwrap(), "--archive", self.archive.to_str().unwrap()])
+    }
+    fn cli(&self, args: &[&str]) -> Output {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--archive", self.archive.to_str().unwrap()]);
+        run(&all)
+    }
+    fn doc(&self, number: &str) -> Value {
+        serde_json::from_slice(&fs::read(self.archive.join("2026").join(format!("{number}.json"))).unwrap()).unwrap()
+    }
+    /// SHA-256 of every file of `number`.
+    fn hashes(&self, number: &str) -> Vec<String> {
+        ["pdf", "html", "json"]
+            .iter()
+            .map(|ext| invoicesmith::archive::sha256_hex(&fs::read(self.archive.join("2026").join(format!("{number}.{ext}"))).unwrap()))
+            .collect()
+    }
+}
+
+fn amounts(doc: &Value) -> (String, String, String) {
+    let t = &doc["totals"];
+    (t["net"].as_str().unwrap().into(), t["tax"].as_str().unwrap().into(), t["gross"].as_str().unwrap().into())
+}
+
+#[test]
+fn refunds_become_credit_notes_in_their_own_series() {
+    let f = Fixture::new(&[]);
+    ok(f.issue());
+    // Partial refund of 30.00 (gross) on the EE annual plan at 24 %:
+    // tax = round(30.00 × 24 / 124 = 5.806…) = 5.81, net 24.19.
+    let cn = f.doc("KL-CN-2026-000001");
+    assert_eq!(cn["kind"], "credit_note");
+    assert_eq!(amounts(&cn), ("24.19".into(), "5.81".into(), "30.00".into()));
+    assert_eq!(cn["tax"]["treatment"], "domestic");
+    assert_eq!(cn["tax_breakdown"][0]["tax_rate"], "24");
+    assert_eq!(cn["references"][0]["number"], "KL-INV-2026-000002");
+    assert_eq!(cn["references"][0]["issue_date"], "2026-10-03");
+    assert_eq!(cn["references"][0]["relation"], "credits");
+    assert_eq!(cn["references"][0]["reason"], "technical_issue");
+    assert_eq!(cn["payment"]["status"], "refunded");
+    // A full refund of a charge after cancellation reverses its invoice line for line.
+    let invoice = f.doc("KL-INV-2026-000012");
+    let cn = f.doc("KL-CN-2026-000002");
+    assert_eq!(amounts(&cn), amounts(&invoice));
+    assert_eq!(cn["lines"][0]["net_amount"], invoice["lines"][0]["net_amount"]);
+    assert_eq!(cn["references"][0]["number"], "KL-INV-2026-000012");
+}
+
+#[test]
+fn duplicates_get_no_invoice_and_their_refunds_no_credit_note() {
+    let f = Fixture::new(&[]);
+    let out = ok(f.issue());
+    assert!(out.contains("du_1014: duplicate of ch_1010: not a second supply, no invoice"), "{out}");
+    assert!(out.contains("rf_1015: refund of duplicate charge du_1014: returns an overpayment, no credit note"), "{out}");
+    // The genuine invoice is never credited by the duplicate's refund.
+    assert!(ok(f.cli(&["show", "KL-INV-2026-000010"])).lines().all(|l| !l.contains("credited by")));
+}
+
+#[test]
+fn a_refund_in_a_later_run_credits_the_earlier_invoice_without_touching_it() {
+    let f = Fixture::new(&["rf_1016", "rf_1018"]);
+    ok(f.issue());
+    let before = f.hashes("KL-INV-2026-000002");
+    f.append("rf_2001,refund,succeeded,cus_ee_01,2026-11-03T10:00:00+02:00,EUR,Refund,1,149.00,gross,false,,,ch_1003,requested_by_customer,EE,EE");
+    let out = ok(f.issue());
+    assert!(out.contains("issued 1 document(s)"), "{out}");
+    let cn = f.doc("KL-CN-2026-000001");
+    assert_eq!(amounts(&cn), ("120.16".into(), "28.84".into(), "149.00".into()));
+    assert_eq!(cn["references"][0]["number"], "KL-INV-2026-000002");
+    assert_eq!(f.hashes("KL-INV-2026-000002"), before, "the original's bytes changed");
+    ok(f.cli(&["verify"]));
+}
+
+#[test]
+fn credit_notes_never_add_up_to_more_than_the_invoice() {
+    let f = Fixture::new(&[]);
+    // 149.00 invoiced, 30.00 refunded by rf_1016: 119.00 left; 119.01 is too much.
+    f.append("rf_2002,refund,succeeded,cus_ee_01,2026-10-28T10:00:00+02:00,EUR,Refund,1,119.01,gross,false,,,ch_1003,requested_by_customer,EE,EE");
+    let out = f.issue();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("error: transactions.csv:22: unit_amount: refund 'rf_2002' would credit 119.01 EUR, more than is left on KL-INV-2026-000002: 149.00 invoiced, 30.00 already credited, 119.00 left"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!f.archive.exists(), "nothing is issued");
+    // Exactly what is left is fine.
+    f.set_transactions(&f.transactions().replace(",119.01,", ",119.00,"));
+    ok(f.issue());
+    assert_eq!(f.doc("KL-CN-2026-000003")["totals"]["gross"], "119.00");
+}
+
+#[test]
+fn refunds_of_unknown_or_uninvoiced_charges_are_errors() {
+    let f = Fixture::new(&[]);
+    f.append("rf_2003,refund,succeeded,cus_fr_01,2026-10-28T10:00:00+02:00,EUR,Refund,1,14.99,gross,false,,,ch_1012,x,FR,FR");
+    let out = f.issue();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("transactions.csv:22: refers_to: 'ch_1012' was never invoiced (its payment is failed); only an invoiced charge can be refunded with a credit note"), "{}", stderr(&out));
+    f.set_transactions(&f.transactions().replace(",ch_1012,x,", ",ch_9999,x,"));
+    let out = f.issue();
+    assert!(stderr(&out).contains("transactions.csv:22: refers_to: 'ch_9999' is not a transaction_id in transactions.csv"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_reverse_charge_credit_note_stays_reverse_charge() {
+    let f = Fixture::new(&[]);
+    f.append("rf_2004,refund,succeeded,cus_it_01,2026-10-28T10:00:00+01:00,EUR,Seat removed,1,240.00,net,false,,,ch_1005,seat_removed,IT,IT");
+    ok(f.issue());
+    let cn = f.doc("KL-CN-2026-000003");
+    assert_eq!(cn["tax"]["treatment"], "reverse_charge");
+    assert_eq!(amounts(&cn), ("240.00".into(), "0.00".into(), "240.00".into()));
+    assert_eq!(cn["tax_breakdown"][0]["tax_category"], "AE");
+    assert_eq!(cn["customer"]["tax_id"], "IT00743110157");
+    assert_eq!(cn["seller"]["tax_id"], "EE101234568");
+    assert_eq!(cn["legends"][0]["code"], "reverse_charge");
+}
+
+#[test]
+fn a_credit_note_keeps_the_original_rate_after_a_rate_change() {
+    // Estonia: 22 % until 2025-06-30, 24 % since. A June invoice refunded in August is
+    // credited at 22 %.
+    let f = Fixture::new(&[]);
+    f.append("ch_2005,charge,succeeded,cus_ee_01,2025-06-20T10:00:00+03:00,EUR,Credit pack,1,12.20,gross,false,,,,,EE,EE");
+    f.append("rf_2005,refund,succeeded,cus_ee_01,2025-08-05T10:00:00+03:00,EUR,Refund,1,6.10,gross,false,,,ch_2005,x,EE,EE");
+    ok(f.issue());
+    let cn: Value = serde_json::from_slice(&fs::read(f.archive.join("2025/KL-CN-2025-000001.json")).unwrap()).unwrap();
+    // 6.10 × 22 / 122 = 1.10 exactly.
+    assert_eq!(cn["tax_breakdown"][0]["tax_rate"], "22");
+    assert_eq!(amounts(&cn), ("5.00".into(), "1.10".into(), "6.10".into()));
+}
+
+#[test]
+fn a_partial_refund_of_a_multi_rate_invoice_is_split_by_each_rates_share() {
+    // ch_1011 (DE, 19 %) has one rate; build a two-rate invoice: a June 2025 EE Basic charge at
+    // 22 % adjusted in July at 24 %: Pro 31.00 gross at 24 %, credit −6.10 gross at 22 %.
+    let f = Fixture::new(&[]);
+    f.append("ch_3001,charge,succeeded,cus_ee_01,2025-06-10T10:00:00+03:00,EUR,Basic plan,1,12.20,gross,false,,,,,EE,EE");
+    f.append("ch_3002,charge,succeeded,cus_ee_01,2025-07-10T10:00:00+03:00,EUR,Pro plan,1,31.00,gross,false,,,,,EE,EE");
+    f.append("ch_3002,charge,succeeded,cus_ee_01,2025-07-10T10:00:00+03:00,EUR,Unused Basic time,1,-6.10,gross,true,,,ch_3001,,EE,EE");
+    // Refund 12.45 of the 24.90 paid: half of each rate's gross.
+    f.append("rf_3003,refund,succeeded,cus_ee_01,2025-07-20T10:00:00+03:00,EUR,Goodwill refund,1,12.45,gross,false,,,ch_3002,goodwill,EE,EE");
+    ok(f.issue());
+    let inv: Value = serde_json::from_slice(&fs::read(f.archive.join("2025/KL-INV-2025-000002.json")).unwrap()).unwrap();
+    // 24 %: 31.00 → tax 6.00, net 25.00; 22 %: −6.10 → tax −1.10, net −5.00.
+    assert_eq!(amounts(&inv), ("20.00".into(), "4.90".into(), "24.90".into()));
+    let cn: Value = serde_json::from_slice(&fs::read(f.archive.join("2025/KL-CN-2025-000001.json")).unwrap()).unwrap();
+    let rows: Vec<(String, String, String)> = cn["tax_breakdown"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["tax_rate"].as_str().unwrap().into(), r["taxable_amount"].as_str().unwrap().into(), r["tax_amount"].as_str().unwrap().into()))
+        .collect();
+    // Shares: 12.45 × (−6.10 / 24.90) = −3.05; 12.45 × 31.00 / 24.90 = 15.50.
+    // −3.05 at 22 %: tax −0.55, net −2.50. 15.50 at 24 %: tax 3.00, net 12.50.
+    assert_eq!(rows, [("22".into(), "-2.50".into(), "-0.55".into()), ("24".into(), "12.50".into(), "3.00".into())]);
+    assert_eq!(amounts(&cn), ("10.00".into(), "2.45".into(), "12.45".into()));
+}
+
+#[test]
+fn editing_an_invoiced_transaction_is_refused() {
+    let f = Fixture::new(&[]);
+    ok(f.issue());
+    f.set_transactions(&f.transactions().replace("ch_1001,charge,succeeded,cus_de_01,2026-10-01T09:12:44+02:00,EUR,Pro plan (monthly),1,14.99", "ch_1001,charge,succeeded,cus_de_01,2026-10-01T09:12:44+02:00,EUR,Pro plan (monthly),1,13.99"));
+    let out = f.issue();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("transactions.csv:2: transaction_id: 'ch_1001' has changed since it was issued as KL-INV-2026-000001; issued documents are never changed: refund it (credit note) or use `invoicesmith reissue KL-INV-2026-000001`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn reissue_cancels_and_replaces_leaving_the_original_untouched() {
+    let f = Fixture::new(&[]);
+    ok(f.issue());
+    let before = f.hashes("KL-INV-2026-000001");
+    let out = ok(f.cli(&["reissue", "KL-INV-2026-000001", "--set", "address_line1=Kastanienallee 7", "--set", "postal_code=10435", "--reason", "customer moved before the invoice date", "--date", "2026-11-02"]));
+    assert!(out.contains("KL-CN-2026-000003") && out.contains("KL-INV-2026-000013"), "{out}");
+    let original = f.doc("KL-INV-2026-000001");
+    let cancel = f.doc("KL-CN-2026-000003");
+    let replacement = f.doc("KL-INV-2026-000013");
+    // The credit note repeats the original as issued.
+    assert_eq!(cancel["customer"], original["customer"]);
+    assert_eq!(amounts(&cancel), amounts(&original));
+    assert_eq!(cancel["references"][0]["relation"], "cancels");
+    assert_eq!(cancel["issue_date"], "2026-11-02");
+    // The replacement: new address, same supply, same rate and amounts.
+    assert_eq!(replacement["customer"]["address"]["line1"], "Kastanienallee 7");
+    assert_eq!(replacement["customer"]["address"]["postal_code"], "10435");
+    assert_eq!(replacement["tax_point_date"], original["tax_point_date"]);
+    assert_eq!(replacement["tax_breakdown"], original["tax_breakdown"]);
+    assert_eq!(replacement["references"][0]["number"], "KL-INV-2026-000001");
+    assert_eq!(replacement["references"][0]["relation"], "replaces");
+    assert_eq!(replacement["references"][0]["reason"], "customer moved before the invoice date");
+    assert_eq!(f.hashes("KL-INV-2026-000001"), before, "the original's bytes changed");
+
+    // History.
+    let show = ok(f.cli(&["show", "KL-INV-2026-000001"]));
+    assert!(show.contains("cancelled by KL-CN-2026-000003 of 2026-11-02"), "{show}");
+    assert!(show.contains("replaced by KL-INV-2026-000013 of 2026-11-02"), "{show}");
+    let show = ok(f.cli(&["show", "KL-INV-2026-000013"]));
+    assert!(show.contains("replaces KL-INV-2026-000001 of 2026-10-01 (customer moved before the invoice date)"), "{show}");
+
+    // Cancelled documents and credit notes can't be reissued; the replacement can (a chain).
+    let again = f.cli(&["reissue", "KL-INV-2026-000001", "--set", "city=Potsdam", "--reason", "x"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("KL-INV-2026-000001 was already cancelled by KL-CN-2026-000003 on 2026-11-02"), "{}", stderr(&again));
+    let cn = f.cli(&["reissue", "KL-CN-2026-000001", "--set", "city=Tartu", "--reason", "x"]);
+    assert!(stderr(&cn).contains("KL-CN-2026-000001 is a credit note; only invoices can be reissued"), "{}", stderr(&cn));
+    ok(f.cli(&["reissue", "KL-INV-2026-000013", "--set", "name=Jürgen K. Müller", "--reason", "full name"]));
+    assert_eq!(f.doc("KL-INV-2026-000014")["customer"]["name"], "Jürgen K. Müller");
+    assert_eq!(f.doc("KL-INV-2026-000014")["references"][0]["number"], "KL-INV-2026-000013");
+    ok(f.cli(&["verify"]));
+    // Re-running issue afterwards issues nothing: the transactions are invoiced.
+    assert!(ok(f.issue()).starts_with("issued 0 document(s)"));
+}
+
+#[test]
+fn a_vat_id_supplied_later_turns_the_replacement_into_reverse_charge() {
+    // KL-INV-2026-000012: 14.99 gross to a French consumer at 20 % (net 12.49, tax 2.50);
+    // without its refund (a refunded invoice can't be cancelled again).
+    let f = Fixture::new(&["rf_1018"]);
+    ok(f.issue());
+    assert_eq!(amounts(&f.doc("KL-INV-2026-000012")), ("12.49".into(), "2.50".into(), "14.99".into()));
+    let refused = f.cli(&["reissue", "KL-INV-2026-000002", "--set", "city=Tartu", "--reason", "x"]);
+    assert!(stderr(&refused).contains("KL-INV-2026-000002 has been credited by KL-CN-2026-000001 (30.00 EUR); cancelling it in full would credit more than was invoiced"), "{}", stderr(&refused));
+    let out = ok(f.cli(&["reissue", "KL-INV-2026-000012", "--set", "vat_id=FR40303265045", "--set", "vat_id_status=valid", "--set", "name=Durand Design SARL", "--reason", "business customer supplied VAT ID"]));
+    assert!(out.contains("KL-INV-2026-000013"), "{out}");
+    let r = f.doc("KL-INV-2026-000013");
+    assert_eq!(r["tax"]["treatment"], "reverse_charge");
+    assert_eq!(r["tax"]["customer_type"], "business");
+    assert_eq!(r["customer"]["tax_id"], "FR40303265045");
+    assert_eq!(r["tax_point_date"], "2026-10-25");
+    // Net price unchanged, no VAT; the card paid 14.99, so 2.50 is overpaid.
+    assert_eq!(amounts(&r), ("12.49".into(), "0.00".into(), "12.49".into()));
+    assert_eq!(r["totals"]["paid"], "14.99");
+    assert_eq!(r["totals"]["due"], "-2.50");
+    assert_eq!(r["legends"][0]["code"], "reverse_charge");
+}
+
+#[test]
+fn reissue_rejects_bad_fields_with_a_clear_error() {
+    let f = Fixture::new(&[]);
+    ok(f.issue());
+    let out = f.cli(&["reissue", "KL-INV-2026-000001", "--set", "country=UK", "--reason", "x"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--set country: 'UK' is not an ISO 3166-1 alpha-2 country code; say 'GB'"), "{}", stderr(&out));
+    let out = f.cli(&["reissue", "KL-INV-2026-000001", "--set", "colour=blue", "--reason", "x"]);
+    assert!(stderr(&out).contains("--set colour: unknown field; expected one of name, email"), "{}", stderr(&out));
+    let out = f.cli(&["reissue", "KL-INV-2026-009999", "--set", "city=X", "--reason", "x"]);
+    assert!(stderr(&out).contains("KL-INV-2026-009999 is not in the archive's register"), "{}", stderr(&out));
+}
+
+#[test]
+fn verify_finds_modified_deleted_and_unregistered_files_and_edited_register_lines() {
+    let f = Fixture::new(&[]);
+    ok(f.issue());
+    ok(f.cli(&["verify"]));
+    let writable = |p: &Path| {
+        let mut perms = fs::metadata(p).unwrap().permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        perms.set_readonly(false);
+        fs::set_permissions(p, perms).unwrap();
+    };
+    let pdf = f.archive.join("2026/KL-INV-2026-000004.pdf");
+    writable(&pdf);
+    let mut bytes = fs::read(&pdf).unwrap();
+    bytes.push(b'\n');
+    fs::write(&pdf, bytes).unwrap();
+    fs::remove_file(f.archive.join("2026/KL-INV-2026-000005.html")).unwrap();
+    fs::write(f.archive.join("2026/KL-INV-2026-000099.pdf"), b"forged").unwrap();
+    let register = f.archive.join("register.jsonl");
+    let text = fs::read_to_string(&register).unwrap();
+    fs::write(&register, text.replacen("\"total\":\"1200.00\"", "\"total\":\"1000.00\"", 1)).unwrap();
+    let out = f.cli(&["verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    for needle in [
+        "2026/KL-INV-2026-000004.pdf: changed since KL-INV-2026-000004 was issued",
+        "2026/KL-INV-2026-000005.html: missing (KL-INV-2026-000005 lists it)",
+        "2026/KL-INV-2026-000099.pdf: not in the register",
+        "register.jsonl:6: KL-INV-2026-000006 does not follow the line before it (hash chain broken",
+    ] {
+        assert!(err.contains(needle), "verify missed: {needle}\n{err}");
+    }
+    // Deleting a register line is found too.
+    let lines: Vec<&str> = text.lines().collect();
+    let without_third = [&lines[..2], &lines[3..]].concat().join("\n") + "\n";
+    fs::write(&register, without_third).unwrap();
+    let err = stderr(&f.cli(&["verify"]));
+    assert!(err.contains("register.jsonl:3: KL-INV-2026-000004 does not follow the line before it"), "{err}");
+    assert!(err.contains("KL-INV-2026-000004: number 4 follows 2 in its series"), "{err}");
+}
