@@ -27,6 +27,7 @@ pub mod model;
 pub mod money;
 pub mod numbering;
 pub mod render;
+pub mod synth;
 pub mod tax;
 pub mod error;
 
@@ -79,7 +80,7 @@ pub fn run_reissue(archive: &Archive, number: &str, correction: &correct::Correc
     let documents = correct::reissue(&company, &locked.state, &number, correction).map_err(Error::Refused)?;
     let mut report = IssueReport::default();
     for n in &documents {
-        report.issued.push(store(&mut locked, n, &entry.company)?);
+        report.issued.push(store(&mut locked, n, &render_all(&n.document), &entry.company)?);
     }
     Ok(report)
 }
@@ -145,10 +146,9 @@ pub fn show(archive: &Archive, number: &str) -> Result<String> {
     Ok(out)
 }
 
-/// Renders a numbered document in every format and stores it in the locked archive.
-fn store(locked: &mut archive::Locked<'_>, n: &issue::Numbered, company: &str) -> Result<IssuedSummary> {
+/// Stores a numbered document's rendered files in the locked archive.
+fn store(locked: &mut archive::Locked<'_>, n: &issue::Numbered, r: &Rendered, company: &str) -> Result<IssuedSummary> {
     let doc = &n.document;
-    let r = render_all(doc);
     let outputs = [
         Output { extension: "pdf", bytes: &r.pdf },
         Output { extension: "html", bytes: r.html.as_bytes() },
@@ -178,6 +178,19 @@ pub fn render_all(doc: &Document) -> Rendered {
 /// Input problems return [`Error::Input`] with every diagnostic, before the archive is
 /// touched. Issuing holds the archive's lock, so concurrent runs never both issue.
 pub fn run_issue(data_dir: &Path, archive: &Archive) -> Result<IssueReport> {
+    run_issue_with(data_dir, archive, &mut |_, _| {})
+}
+
+/// Documents rendered at a time: enough to keep every core busy, few enough that memory
+/// stays flat however many documents a run issues.
+const RENDER_BATCH: usize = 256;
+
+/// [`run_issue`], calling `progress(done, total)` as documents are stored.
+///
+/// Rendering runs in parallel on all cores, a batch at a time; storing stays sequential, in
+/// number order, so the register is written exactly as if one thread did everything.
+pub fn run_issue_with(data_dir: &Path, archive: &Archive, progress: &mut dyn FnMut(usize, usize)) -> Result<IssueReport> {
+    use rayon::prelude::*;
     let sources = input::read_sources(data_dir).map_err(Error::Input)?;
     let data = input::parse(&sources).map_err(Error::Input)?;
     // Plan once without the lock so bad data fails before the archive is even created.
@@ -185,13 +198,19 @@ pub fn run_issue(data_dir: &Path, archive: &Archive) -> Result<IssueReport> {
     if plan.documents.is_empty() {
         return Ok(IssueReport { issued: vec![], skipped: plan.skipped });
     }
+    drop(plan);
     let mut locked = archive.lock()?;
     // Another run may have issued meanwhile: plan again against the locked state.
     let plan = issue::plan(&data, &locked.state).map_err(Error::Input)?;
     let company = if plan.documents.is_empty() { String::new() } else { locked.store_company(&sources.company)? };
-    let mut report = IssueReport { issued: Vec::with_capacity(plan.documents.len()), skipped: plan.skipped };
-    for n in &plan.documents {
-        report.issued.push(store(&mut locked, n, &company)?);
+    let total = plan.documents.len();
+    let mut report = IssueReport { issued: Vec::with_capacity(total), skipped: plan.skipped };
+    for batch in plan.documents.chunks(RENDER_BATCH) {
+        let rendered: Vec<Rendered> = batch.par_iter().map(|n| render_all(&n.document)).collect();
+        for (n, r) in batch.iter().zip(&rendered) {
+            report.issued.push(store(&mut locked, n, r, &company)?);
+        }
+        progress(report.issued.len(), total);
     }
     Ok(report)
 }

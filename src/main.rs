@@ -34,6 +34,25 @@ enum Command {
         /// Print the run's result as JSON on stdout instead of a summary.
         #[arg(long)]
         json: bool,
+        /// No progress bar (it is shown only on a terminal anyway).
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Write a synthetic data folder: a realistic month of payment history of any size, for
+    /// benchmarks and scale tests. The same seed gives the same files.
+    Sample {
+        /// Number of transactions.
+        #[arg(long, default_value_t = 10_000)]
+        transactions: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Month to fill (YYYY-MM).
+        #[arg(long, default_value = "2026-10", value_parser = parse_month)]
+        month: chrono::NaiveDate,
+        /// Folder to write company.toml, customers.csv, transactions.csv and exchange_rates.csv into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
     },
     /// Correct an issued invoice: a credit note cancels it in full and a replacement invoice
     /// with the corrected customer details states that it replaces it. The original's files
@@ -79,6 +98,10 @@ enum Command {
     },
 }
 
+fn parse_month(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d").map_err(|_| format!("'{s}' is not a month; expected YYYY-MM"))
+}
+
 fn parse_assignment(s: &str) -> Result<(String, String), String> {
     s.split_once('=')
         .map(|(k, v)| (k.trim().to_string(), v.to_string()))
@@ -88,9 +111,15 @@ fn parse_assignment(s: &str) -> Result<(String, String), String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Issue { data_dir, archive, json } => {
+        Command::Issue { data_dir, archive, json, quiet } => {
             let archive = Archive::open(archive);
-            match invoicesmith::run_issue(&data_dir, &archive) {
+            let bar = progress_bar(quiet);
+            let result = invoicesmith::run_issue_with(&data_dir, &archive, &mut |done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            });
+            bar.finish_and_clear();
+            match result {
                 Ok(report) => {
                     if json {
                         println!("{}", serde_json::to_string_pretty(&report).expect("report serialises"));
@@ -115,6 +144,24 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e, json),
+            }
+        }
+        Command::Sample { transactions, seed, month, out } => {
+            let spec = invoicesmith::synth::Spec { transactions, seed, month };
+            let files = invoicesmith::synth::generate(&spec);
+            let write = |name: &str, text: &str| std::fs::write(out.join(name), text).map_err(|e| Error::io(out.join(name), e));
+            let result = std::fs::create_dir_all(&out)
+                .map_err(|e| Error::io(&out, e))
+                .and_then(|_| write("company.toml", &files.company))
+                .and_then(|_| write("customers.csv", &files.customers))
+                .and_then(|_| write("transactions.csv", &files.transactions))
+                .and_then(|_| write("exchange_rates.csv", files.exchange_rates.as_deref().unwrap_or("")));
+            match result {
+                Ok(()) => {
+                    println!("wrote {transactions} transactions (seed {seed}) to {}", out.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e, false),
             }
         }
         Command::Show { number, archive } => match invoicesmith::show(&Archive::open(archive), &number) {
@@ -142,6 +189,20 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// A progress bar on stderr, drawn only on a terminal and without `--quiet`.
+fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} documents  {per_sec}  eta {eta}")
+            .expect("valid template"),
+    );
+    bar
 }
 
 fn print_summary(report: &IssueReport, archive: &Archive) {
