@@ -63,11 +63,7 @@ pub struct IssueReport {
 }
 
 /// The files of one document, in the order they are stored.
-pub struct Rendered {
-    pub pdf: Vec<u8>,
-    pub html: String,
-    pub json: String,
-}
+pub type Rendered = Vec<(render::Format, Vec<u8>)>;
 
 /// Reissues `number` with corrected customer details: a credit note cancelling it and a
 /// replacement invoice, both stored in `archive`. The original's files are not touched.
@@ -149,11 +145,7 @@ pub fn show(archive: &Archive, number: &str) -> Result<String> {
 /// Stores a numbered document's rendered files in the locked archive.
 fn store(locked: &mut archive::Locked<'_>, n: &issue::Numbered, r: &Rendered, company: &str) -> Result<IssuedSummary> {
     let doc = &n.document;
-    let outputs = [
-        Output { extension: "pdf", bytes: &r.pdf },
-        Output { extension: "html", bytes: r.html.as_bytes() },
-        Output { extension: "json", bytes: r.json.as_bytes() },
-    ];
+    let outputs: Vec<Output<'_>> = r.iter().map(|(f, bytes)| Output { extension: f.extension(), bytes }).collect();
     let entry = locked.store(n, company, &outputs)?;
     Ok(IssuedSummary {
         number: doc.number.to_string(),
@@ -167,9 +159,25 @@ fn store(locked: &mut archive::Locked<'_>, n: &issue::Numbered, r: &Rendered, co
     })
 }
 
-/// Renders a document in every format. Pure.
+/// Renders a document record (the JSON `issue` writes) in `formats` into `out`, without an
+/// archive: for CI snapshots and template work. Returns the paths written.
+pub fn run_render(record: &Path, out: &Path, formats: &[render::Format]) -> Result<Vec<std::path::PathBuf>> {
+    let text = std::fs::read_to_string(record).map_err(|e| Error::io(record, e))?;
+    let doc = render::json::parse(&text)
+        .map_err(|e| Error::Refused(format!("{}: not a document record: {e}", record.display())))?;
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let mut written = Vec::new();
+    for (format, bytes) in render::render(&doc, formats) {
+        let path = out.join(format!("{}.{}", doc.number.file_stem(), format.extension()));
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Renders a document in every default format. Pure.
 pub fn render_all(doc: &Document) -> Rendered {
-    Rendered { pdf: render::pdf::render(doc), html: render::html::render(doc), json: render::json::render(doc) }
+    render::render(doc, render::Format::DEFAULT)
 }
 
 /// Issues documents for every transaction in `data_dir` that needs one and has none in
@@ -178,18 +186,28 @@ pub fn render_all(doc: &Document) -> Rendered {
 /// Input problems return [`Error::Input`] with every diagnostic, before the archive is
 /// touched. Issuing holds the archive's lock, so concurrent runs never both issue.
 pub fn run_issue(data_dir: &Path, archive: &Archive) -> Result<IssueReport> {
-    run_issue_with(data_dir, archive, &mut |_, _| {})
+    run_issue_with(data_dir, archive, render::Format::DEFAULT, &mut |_, _| {})
 }
 
 /// Documents rendered at a time: enough to keep every core busy, few enough that memory
 /// stays flat however many documents a run issues.
 const RENDER_BATCH: usize = 256;
 
-/// [`run_issue`], calling `progress(done, total)` as documents are stored.
+/// [`run_issue`] in `formats` (the JSON record is always included: the archive reads
+/// documents back from it), calling `progress(done, total)` as documents are stored.
 ///
 /// Rendering runs in parallel on all cores, a batch at a time; storing stays sequential, in
 /// number order, so the register is written exactly as if one thread did everything.
-pub fn run_issue_with(data_dir: &Path, archive: &Archive, progress: &mut dyn FnMut(usize, usize)) -> Result<IssueReport> {
+pub fn run_issue_with(
+    data_dir: &Path,
+    archive: &Archive,
+    formats: &[render::Format],
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<IssueReport> {
+    let mut formats = formats.to_vec();
+    if !formats.contains(&render::Format::Json) {
+        formats.push(render::Format::Json);
+    }
     use rayon::prelude::*;
     let sources = input::read_sources(data_dir).map_err(Error::Input)?;
     let data = input::parse(&sources).map_err(Error::Input)?;
@@ -206,7 +224,7 @@ pub fn run_issue_with(data_dir: &Path, archive: &Archive, progress: &mut dyn FnM
     let total = plan.documents.len();
     let mut report = IssueReport { issued: Vec::with_capacity(total), skipped: plan.skipped };
     for batch in plan.documents.chunks(RENDER_BATCH) {
-        let rendered: Vec<Rendered> = batch.par_iter().map(|n| render_all(&n.document)).collect();
+        let rendered: Vec<Rendered> = batch.par_iter().map(|n| render::render(&n.document, &formats)).collect();
         for (n, r) in batch.iter().zip(&rendered) {
             report.issued.push(store(&mut locked, n, r, &company)?);
         }

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use invoicesmith::archive::Archive;
+use invoicesmith::render::Format;
 use invoicesmith::{Error, IssueReport};
 
 #[derive(Parser)]
@@ -37,6 +38,21 @@ enum Command {
         /// No progress bar (it is shown only on a terminal anyway).
         #[arg(long, short)]
         quiet: bool,
+        /// Formats to write, comma-separated (the JSON record is always written).
+        #[arg(long, default_value = "pdf,html,json", value_delimiter = ',', value_parser = parse_format)]
+        formats: Vec<Format>,
+    },
+    /// Render a document record (the JSON that `issue` writes) without an archive, e.g. to
+    /// snapshot-test templates in CI. Output is byte-identical for the same record.
+    Render {
+        /// A document's JSON record.
+        record: PathBuf,
+        /// Folder to write the rendered files into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Formats, comma-separated.
+        #[arg(long, default_value = "pdf,html,json", value_delimiter = ',', value_parser = parse_format)]
+        formats: Vec<Format>,
     },
     /// Write a synthetic data folder: a realistic month of payment history of any size, for
     /// benchmarks and scale tests. The same seed gives the same files.
@@ -98,6 +114,10 @@ enum Command {
     },
 }
 
+fn parse_format(s: &str) -> Result<Format, String> {
+    Format::parse_list(s).map(|f| f[0]).map_err(|e| format!("'{s}' {e}"))
+}
+
 fn parse_month(s: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d").map_err(|_| format!("'{s}' is not a month; expected YYYY-MM"))
 }
@@ -111,10 +131,10 @@ fn parse_assignment(s: &str) -> Result<(String, String), String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Issue { data_dir, archive, json, quiet } => {
+        Command::Issue { data_dir, archive, json, quiet, formats } => {
             let archive = Archive::open(archive);
             let bar = progress_bar(quiet);
-            let result = invoicesmith::run_issue_with(&data_dir, &archive, &mut |done, total| {
+            let result = invoicesmith::run_issue_with(&data_dir, &archive, &formats, &mut |done, total| {
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);
             });
@@ -164,6 +184,15 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, false),
             }
         }
+        Command::Render { record, out, formats } => match invoicesmith::run_render(&record, &out, &formats) {
+            Ok(paths) => {
+                for p in paths {
+                    println!("{}", p.display());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e, false),
+        },
         Command::Show { number, archive } => match invoicesmith::show(&Archive::open(archive), &number) {
             Ok(text) => {
                 print!("{text}");

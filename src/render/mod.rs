@@ -12,3 +12,65 @@ use crate::document::Document;
 
 #[cfg(test)]
 pub(crate) mod fixture;
+
+/// A format a document can be rendered in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Pdf,
+    Html,
+    /// The document record; always stored, since the archive reads documents back from it.
+    Json,
+}
+
+impl Format {
+    pub const ALL: &'static [Format] = &[Format::Pdf, Format::Html, Format::Json];
+
+    /// What `issue` writes unless told otherwise.
+    pub const DEFAULT: &'static [Format] = Format::ALL;
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Html => "html",
+            Format::Json => "json",
+        }
+    }
+
+    /// The file extension (after the document number).
+    pub fn extension(self) -> &'static str {
+        self.name()
+    }
+
+    /// Renders `doc` in this format.
+    pub fn render(self, doc: &Document) -> Vec<u8> {
+        match self {
+            Format::Pdf => pdf::render(doc),
+            Format::Html => html::render(doc).into_bytes(),
+            Format::Json => json::render(doc).into_bytes(),
+        }
+    }
+
+    /// Parses a comma-separated list such as `pdf,html,json`. The error completes "'<list>' …".
+    pub fn parse_list(list: &str) -> Result<Vec<Format>, String> {
+        let mut out = Vec::new();
+        for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let f = Format::ALL.iter().copied().find(|f| f.name() == name).ok_or_else(|| {
+                let known: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                format!("names an unknown format '{name}'; expected some of {}", known.join(","))
+            })?;
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+        if out.is_empty() {
+            return Err("names no format".into());
+        }
+        Ok(out)
+    }
+}
+
+/// Renders `doc` in each of `formats`, in that order.
+pub fn render(doc: &Document, formats: &[Format]) -> Vec<(Format, Vec<u8>)> {
+    formats.iter().map(|&f| (f, f.render(doc))).collect()
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Scale benchmark: issue and export a synthetic month of N transactions, then render the peer
+# harness's invoices with ReportLab for comparison. Prints documents per second, bytes
+# written and peak memory.
+#
+#   bench/run.sh [N...]            default: 10000 100000
+#   THREADS=1 bench/run.sh 10000   limit rendering threads (RAYON_NUM_THREADS)
+#
+# Needs /usr/bin/time (Debian package `time`). The peer comparison needs ../shared/bench and
+# Python 3; its virtual environment is created under target/ on first use.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+sizes=("${@:-10000 100000}")
+[ $# -eq 0 ] && sizes=(10000 100000)
+
+cargo build --release --quiet
+bin="$root/target/release/invoicesmith"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+[ -n "${THREADS:-}" ] && export RAYON_NUM_THREADS="$THREADS"
+
+printf '%-10s %10s %10s %12s %12s %10s %12s %10s\n' N documents issue_s docs_per_s MB_written peak_MB export_s avg_pdf_KB
+for n in "${sizes[@]}"; do
+    data="$work/data-$n"; archive="$work/archive-$n"; out="$work/export-$n"
+    "$bin" sample --transactions "$n" --seed 42 --out "$data" >/dev/null
+    /usr/bin/time -f '%e %M' -o "$work/time-issue" "$bin" issue "$data" --archive "$archive" --quiet >/dev/null
+    read -r issue_s issue_kb < "$work/time-issue"
+    docs=$(wc -l < "$archive/register.jsonl")
+    bytes=$(du -sb "$archive" | cut -f1)
+    pdf_bytes=$(find "$archive" -name '*.pdf' -printf '%s\n' | awk '{s+=$1; n++} END {printf "%.1f", s/n/1024}')
+    export_s="-"
+    if "$bin" export --help >/dev/null 2>&1; then
+        /usr/bin/time -f '%e %M' -o "$work/time-export" "$bin" export --month 2026-10 --archive "$archive" --data "$data" --out "$out" >/dev/null 2>&1 || true
+        read -r export_s _ < "$work/time-export"
+    fi
+    printf '%-10s %10s %10s %12.0f %12.1f %10.0f %12s %10s\n' "$n" "$docs" "$issue_s" \
+        "$(echo "$docs / $issue_s" | bc -l)" "$(echo "$bytes / 1048576" | bc -l)" "$(echo "$issue_kb / 1024" | bc -l)" "$export_s" "$pdf_bytes"
+done
+
+# Peer: ReportLab rendering the harness's one-page invoices (PDF only), one process.
+peer="$root/../shared/bench"
+if [ -d "$peer" ] && command -v python3 >/dev/null; then
+    venv="$root/target/bench-venv"
+    [ -x "$venv/bin/python" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q reportlab==5.1.0; }
+    [ -f "$work/invoices-2000.json" ] || python3 "$peer/gen_invoices.py" 2000 "$work/invoices-2000.json" >/dev/null
+    line=$(cd "$peer" && "$venv/bin/python" peer_reportlab.py "$work/invoices-2000.json" "$work/reportlab" 2>&1 | tail -1)
+    echo "ReportLab (peer, PDF only, 1 process): $line"
+fi
