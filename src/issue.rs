@@ -294,7 +294,7 @@ fn invoice_draft(data: &DataSet, txn: &Transaction) -> Result<Draft, DraftError>
         payment: Payment { method: "card".into(), status: "paid".into(), date: tax_point, amount: totals.gross },
         totals,
         base_currency_tax,
-        legends: determination.legends.clone(),
+        legends: determination.legends_in(&customer.language),
         references: vec![],
     };
     Ok(Draft {

@@ -21,6 +21,7 @@ pub mod correct;
 pub mod country;
 pub mod diag;
 pub mod document;
+pub mod i18n;
 pub mod input;
 pub mod issue;
 pub mod model;

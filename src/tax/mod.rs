@@ -37,7 +37,16 @@ pub struct Determination {
     pub tax_name: String,
     pub seller_tax_id: Option<String>,
     pub evidence: LocationEvidence,
-    pub legends: Vec<Legend>,
+    pub legends: Vec<LegendSpec>,
+}
+
+/// A legend the document must carry: a stable code for machines and the key of its text in
+/// the translation files (`i18n/*.toml`, `[legends]`). Its words are chosen when the document
+/// is issued, in the customer's language, filled with [`Determination::legend_values`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LegendSpec {
+    pub code: &'static str,
+    pub template: &'static str,
 }
 
 impl Determination {
@@ -48,6 +57,17 @@ impl Determination {
             Treatment::ReverseCharge | Treatment::NonEuReverseCharge => TaxCategory::AE,
             Treatment::OutsideScope => TaxCategory::O,
         }
+    }
+
+    /// The legends' texts in `language`.
+    pub fn legends_in(&self, language: &str) -> Vec<Legend> {
+        let country = crate::i18n::country_name(language, self.jurisdiction);
+        let tax_id = self.seller_tax_id.clone().unwrap_or_default();
+        let values = [("country", country.as_str()), ("tax", self.tax_name.as_str()), ("tax_id", tax_id.as_str())];
+        self.legends
+            .iter()
+            .map(|l| Legend { code: l.code.to_string(), text: crate::i18n::legend(language, l.template, &values) })
+            .collect()
     }
 
     /// Whether this tax is EU VAT, which Art. 230 wants stated in the base currency.
@@ -108,29 +128,13 @@ pub fn determine(
         CustomerType::Individual => None,
     };
     let vat = "VAT".to_string();
-    let legend = |code: &str, text: String| vec![Legend { code: code.into(), text }];
+    let legend = |code: &'static str, template: &'static str| vec![LegendSpec { code, template }];
     let (treatment, tax_name, seller_tax_id, legends) = if country == seller.address.country && country.is_eu() {
         (Treatment::Domestic, vat, None, vec![])
     } else if country.is_eu() {
         match business_id {
-            Some(_) => (
-                Treatment::ReverseCharge,
-                vat,
-                None,
-                legend(
-                    "reverse_charge",
-                    "Reverse charge: VAT to be accounted for by the customer (Article 196 of Council Directive 2006/112/EC).".into(),
-                ),
-            ),
-            None if seller.eu_oss => (
-                Treatment::Oss,
-                vat,
-                None,
-                legend(
-                    "oss",
-                    format!("VAT of {} charged under the Union One-Stop Shop (Articles 369a–369k of Council Directive 2006/112/EC).", country.name()),
-                ),
-            ),
+            Some(_) => (Treatment::ReverseCharge, vat, None, legend("reverse_charge", "reverse_charge")),
+            None if seller.eu_oss => (Treatment::Oss, vat, None, legend("oss", "oss")),
             None => {
                 return Err(format!(
                     "the customer is a consumer in {country}, but the seller is not registered for the Union One-Stop Shop (company.toml seller.eu_oss = false) and cannot charge {country} VAT"
@@ -139,39 +143,13 @@ pub fn determine(
         }
     } else if let Some(reg) = seller.registration_in(country) {
         match business_id {
-            Some(_) => (
-                Treatment::NonEuReverseCharge,
-                reg.tax_name.clone(),
-                None,
-                legend(
-                    "reverse_charge",
-                    format!("Reverse charge: the customer accounts for {} in {}.", reg.tax_name, country.name()),
-                ),
-            ),
-            None => (
-                Treatment::NonEuTax,
-                reg.tax_name.clone(),
-                Some(reg.tax_id.clone()),
-                legend(
-                    "tax_registration",
-                    format!("{} of {} charged under the seller's registration {}.", reg.tax_name, country.name(), reg.tax_id),
-                ),
-            ),
+            Some(_) => (Treatment::NonEuReverseCharge, reg.tax_name.clone(), None, legend("reverse_charge", "non_eu_reverse_charge")),
+            None => (Treatment::NonEuTax, reg.tax_name.clone(), Some(reg.tax_id.clone()), legend("tax_registration", "tax_registration")),
         }
+    } else if business_id.is_some() || customer.kind == CustomerType::Business {
+        (Treatment::OutsideScope, vat, None, legend("outside_scope", "outside_scope_business"))
     } else {
-        let article = if business_id.is_some() || customer.kind == CustomerType::Business { "44" } else { "58" };
-        (
-            Treatment::OutsideScope,
-            vat,
-            None,
-            legend(
-                "outside_scope",
-                format!(
-                    "Outside the scope of EU VAT: the service is supplied in {} (Article {article} of Council Directive 2006/112/EC); no VAT charged.",
-                    country.name()
-                ),
-            ),
-        )
+        (Treatment::OutsideScope, vat, None, legend("outside_scope", "outside_scope_consumer"))
     };
     Ok(Determination { treatment, jurisdiction: country, tax_name, seller_tax_id, evidence, legends })
 }

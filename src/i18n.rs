@@ -1,0 +1,276 @@
+//! Translations: the words and formats of a document in its customer's language.
+//!
+//! Texts live in `i18n/<language>.toml`, files a person can edit without touching code, and
+//! are compiled into the binary so rendering never depends on files at run time. Each file
+//! has the same keys (a test checks it, and a missing key fails to parse); a language
+//! without a file falls back to English, and the issuing run says so.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use crate::money::ROUNDING;
+
+/// The shipped translation files, by primary language tag.
+const FILES: &[(&str, &str)] = &[
+    ("de", include_str!("../i18n/de.toml")),
+    ("en", include_str!("../i18n/en.toml")),
+    ("es", include_str!("../i18n/es.toml")),
+    ("et", include_str!("../i18n/et.toml")),
+    ("fr", include_str!("../i18n/fr.toml")),
+    ("it", include_str!("../i18n/it.toml")),
+    ("nl", include_str!("../i18n/nl.toml")),
+    ("pl", include_str!("../i18n/pl.toml")),
+    ("pt", include_str!("../i18n/pt.toml")),
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Texts {
+    pub format: Format,
+    pub labels: Labels,
+    pub phrases: Phrases,
+    pub legends: Legends,
+    /// Country names by ISO code where they differ from English (optional).
+    #[serde(default)]
+    pub countries: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Format {
+    pub decimal: String,
+    pub group: String,
+    pub money: String,
+    pub date: String,
+    pub months: [String; 12],
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Labels {
+    pub invoice: String,
+    pub credit_note: String,
+    pub number: String,
+    pub issue_date: String,
+    pub tax_point_date: String,
+    pub seller: String,
+    pub customer: String,
+    pub customer_id: String,
+    pub vat_id: String,
+    pub registration_id: String,
+    pub description: String,
+    pub service_period: String,
+    pub quantity: String,
+    pub unit_price: String,
+    pub tax_rate: String,
+    pub net_amount: String,
+    pub subtotal: String,
+    pub tax_breakdown: String,
+    pub taxable_amount: String,
+    pub tax_amount: String,
+    pub total: String,
+    pub paid: String,
+    pub due: String,
+    pub currency: String,
+    pub proration: String,
+    pub references: String,
+    pub page: String,
+    pub continued: String,
+    pub transactions: String,
+    pub reverse_charge_short: String,
+    pub not_subject: String,
+    pub reverse_charge_row: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phrases {
+    pub paid_in_full: String,
+    pub paid_overpaid: String,
+    pub paid_due: String,
+    pub refunded: String,
+    pub cancelled: String,
+    pub credits: String,
+    pub cancels: String,
+    pub replaces: String,
+    pub reason: String,
+    pub period_from: String,
+    pub period_until: String,
+    pub base_currency_tax: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Legends {
+    pub reverse_charge: String,
+    pub oss: String,
+    pub non_eu_reverse_charge: String,
+    pub tax_registration: String,
+    pub outside_scope_business: String,
+    pub outside_scope_consumer: String,
+}
+
+fn all() -> &'static BTreeMap<&'static str, Texts> {
+    static ALL: OnceLock<BTreeMap<&'static str, Texts>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        FILES
+            .iter()
+            .map(|(tag, text)| {
+                let texts = toml::from_str(text).unwrap_or_else(|e| panic!("i18n/{tag}.toml is invalid: {e}"));
+                (*tag, texts)
+            })
+            .collect()
+    })
+}
+
+/// Whether `language` (a BCP 47 tag such as `de` or `pt-BR`) has its own texts.
+pub fn is_supported(language: &str) -> bool {
+    all().contains_key(primary(language))
+}
+
+/// The languages with texts, by primary tag.
+pub fn supported() -> Vec<&'static str> {
+    all().keys().copied().collect()
+}
+
+/// The texts for `language`, English if there are none.
+pub fn texts(language: &str) -> &'static Texts {
+    let all = all();
+    all.get(primary(language)).unwrap_or_else(|| &all["en"])
+}
+
+fn primary(language: &str) -> &str {
+    language.split('-').next().unwrap_or(language)
+}
+
+/// A country's name in `language` (English where the file has none).
+pub fn country_name(language: &str, country: crate::country::CountryCode) -> String {
+    texts(language).countries.get(country.as_str()).cloned().unwrap_or_else(|| country.name().to_string())
+}
+
+/// The legend `key` (of `[legends]`) in `language`, filled with `values`.
+pub fn legend(language: &str, key: &str, values: &[(&str, &str)]) -> String {
+    let l = &texts(language).legends;
+    let template = match key {
+        "reverse_charge" => &l.reverse_charge,
+        "oss" => &l.oss,
+        "non_eu_reverse_charge" => &l.non_eu_reverse_charge,
+        "tax_registration" => &l.tax_registration,
+        "outside_scope_business" => &l.outside_scope_business,
+        "outside_scope_consumer" => &l.outside_scope_consumer,
+        other => unreachable!("no legend '{other}' in the translation files"),
+    };
+    fill(template, values)
+}
+
+/// Fills `{name}` placeholders in `template`.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+impl Format {
+    /// `amount` with `digits` decimals in this language's separators: `1.234,56`.
+    pub fn number(&self, amount: Decimal, digits: u32) -> String {
+        let mut rounded = amount.round_dp_with_strategy(digits, ROUNDING);
+        rounded.rescale(digits);
+        let text = rounded.abs().to_string();
+        let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+        let mut out = String::with_capacity(text.len() + int.len() / 3 * self.group.len() + 2);
+        if rounded.is_sign_negative() && !rounded.is_zero() {
+            out.push('-');
+        }
+        for (i, ch) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                out.push_str(&self.group);
+            }
+            out.push(ch);
+        }
+        if let Some(frac) = frac {
+            out.push_str(&self.decimal);
+            out.push_str(frac);
+        }
+        out
+    }
+
+    /// `amount` as money: `€1,234.56`, `1.234,56 €`, `CHF 12.50`.
+    pub fn money(&self, amount: Decimal, digits: u32, code: &str) -> String {
+        let symbol = match code {
+            "EUR" => "€",
+            "GBP" => "£",
+            "USD" => "$",
+            "JPY" => "¥",
+            other => other,
+        };
+        let number = self.number(amount.abs(), digits);
+        // A code written before the amount needs a space a symbol doesn't: CHF 12.50, €12.50.
+        let template = if symbol == code { self.money.replace("{symbol}{amount}", "{symbol}\u{a0}{amount}") } else { self.money.clone() };
+        let text = fill(&template, &[("amount", &number), ("symbol", symbol), ("code", code)]);
+        if amount.is_sign_negative() && !amount.is_zero() { format!("-{text}") } else { text }
+    }
+
+    pub fn date(&self, date: NaiveDate) -> String {
+        fill(
+            &self.date,
+            &[
+                ("day2", &format!("{:02}", date.day())),
+                ("day", &date.day().to_string()),
+                ("month2", &format!("{:02}", date.month())),
+                ("month_name", &self.months[date.month0() as usize]),
+                ("month", &date.month().to_string()),
+                ("year", &format!("{:04}", date.year())),
+            ],
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn every_file_has_every_key_and_the_same_placeholders() {
+        // Parsing with deny_unknown_fields and no defaults proves the key sets; compare
+        // placeholders against English so a translation cannot drop one.
+        let placeholders = |s: &str| -> Vec<String> {
+            let mut v: Vec<String> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|x| x.0.to_string())).collect();
+            v.sort();
+            v
+        };
+        let en: toml::Table = toml::from_str(FILES.iter().find(|f| f.0 == "en").unwrap().1).unwrap();
+        for (tag, text) in FILES {
+            let t: toml::Table = toml::from_str(text).unwrap();
+            for section in ["labels", "phrases", "legends"] {
+                for (key, value) in en[section].as_table().unwrap() {
+                    let theirs = t[section].get(key).and_then(|v| v.as_str()).unwrap_or_else(|| panic!("{tag}.toml lacks {section}.{key}"));
+                    assert_eq!(placeholders(theirs), placeholders(value.as_str().unwrap()), "{tag}.toml {section}.{key}");
+                }
+            }
+            assert!(!texts(tag).labels.invoice.is_empty());
+        }
+    }
+
+    #[test]
+    fn numbers_money_and_dates_follow_the_language() {
+        let d = Decimal::from_str("1234.5").unwrap();
+        let date = NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
+        assert_eq!(texts("en").format.money(d, 2, "EUR"), "€1,234.50");
+        assert_eq!(texts("de").format.money(d, 2, "EUR"), "1.234,50\u{a0}€");
+        assert_eq!(texts("fr").format.money(d, 2, "EUR"), "1\u{a0}234,50\u{a0}€");
+        assert_eq!(texts("en").format.money(-d, 2, "CHF"), "-CHF\u{a0}1,234.50");
+        assert_eq!(texts("en").format.money(Decimal::from(1980), 0, "JPY"), "¥1,980");
+        assert_eq!(texts("en").format.date(date), "5 October 2026");
+        assert_eq!(texts("de").format.date(date), "05.10.2026");
+        assert_eq!(texts("de-AT").format.date(date), "05.10.2026");
+        assert_eq!(texts("ja").labels.invoice, "Invoice");
+        assert!(!is_supported("ja") && is_supported("pt-BR"));
+    }
+}
