@@ -61,6 +61,18 @@ pub struct IssuedSummary {
 pub struct IssueReport {
     pub issued: Vec<IssuedSummary>,
     pub skipped: Vec<Skipped>,
+    /// Things worth a look that did not stop the run (e.g. a language without translation).
+    pub warnings: Vec<String>,
+}
+
+/// Warnings about a document that is about to be issued.
+fn warnings_for(doc: &Document) -> Option<String> {
+    (!i18n::is_supported(&doc.language)).then(|| {
+        format!(
+            "{}: customer {} has language '{}', which has no translation (i18n/); issued in English",
+            doc.number, doc.customer_id, doc.language
+        )
+    })
 }
 
 /// The files of one document, in the order they are stored.
@@ -215,7 +227,7 @@ pub fn run_issue_with(
     // Plan once without the lock so bad data fails before the archive is even created.
     let plan = issue::plan(&data, &archive.state()?).map_err(Error::Input)?;
     if plan.documents.is_empty() {
-        return Ok(IssueReport { issued: vec![], skipped: plan.skipped });
+        return Ok(IssueReport { skipped: plan.skipped, ..IssueReport::default() });
     }
     drop(plan);
     let mut locked = archive.lock()?;
@@ -223,11 +235,12 @@ pub fn run_issue_with(
     let plan = issue::plan(&data, &locked.state).map_err(Error::Input)?;
     let company = if plan.documents.is_empty() { String::new() } else { locked.store_company(&sources.company)? };
     let total = plan.documents.len();
-    let mut report = IssueReport { issued: Vec::with_capacity(total), skipped: plan.skipped };
+    let mut report = IssueReport { issued: Vec::with_capacity(total), skipped: plan.skipped, warnings: vec![] };
     for batch in plan.documents.chunks(RENDER_BATCH) {
         let rendered: Vec<Rendered> = batch.par_iter().map(|n| render::render(&n.document, &formats)).collect();
         for (n, r) in batch.iter().zip(&rendered) {
             report.issued.push(store(&mut locked, n, r, &company)?);
+            report.warnings.extend(warnings_for(&n.document));
         }
         progress(report.issued.len(), total);
     }

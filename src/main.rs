@@ -253,6 +253,9 @@ fn print_summary(report: &IssueReport, archive: &Archive) {
             println!("  {}: {}", s.transaction_id, s.reason);
         }
     }
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
 }
 
 fn fail(e: Error, json: bool) -> ExitCode {
