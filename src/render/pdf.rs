@@ -306,7 +306,7 @@ fn closing(doc: &Document) -> Block {
     };
     row(&mut items, &mut y, l.subtotal, text::amount(doc, doc.totals.net), Weight::Regular, 9.0);
     for r in &doc.tax_breakdown {
-        let label = format!("{} · {} {}", text::subtotal_label(doc, r), text::amount(doc, r.taxable_amount), l.taxable_amount.to_lowercase());
+        let label = text::subtotal_row(doc, r);
         row(&mut items, &mut y, &label, text::amount(doc, r.tax_amount), Weight::Regular, 9.0);
     }
     y -= 2.0;

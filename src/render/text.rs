@@ -144,6 +144,11 @@ pub fn subtotal_label(doc: &Document, row: &TaxSubtotal) -> String {
     }
 }
 
+/// The label of one breakdown row with its base: `VAT 19% on 21.01`.
+pub fn subtotal_row(doc: &Document, row: &TaxSubtotal) -> String {
+    format!("{} on {}", subtotal_label(doc, row), amount(doc, row.taxable_amount))
+}
+
 /// `2026-10-05 – 2026-11-04`, if the line has a service period.
 pub fn service_period(line: &DocumentLine) -> Option<String> {
     match (line.service_start, line.service_end) {
