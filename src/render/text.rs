@@ -210,6 +210,8 @@ pub fn address_lines(party: &Party) -> Vec<String> {
         "GB" | "IE" => {
             lines.extend([&a.city, &a.region, &a.postal_code].into_iter().filter(|s| !s.is_empty()).cloned());
         }
+        // Italy and Spain print the province after the city: 20121 Milano MI.
+        "IT" | "ES" => lines.push(joined(&[&a.postal_code, &a.city, &a.region], " ")),
         _ => {
             lines.push(joined(&[&a.postal_code, &a.city], " "));
             if !a.region.is_empty() {
