@@ -91,6 +91,7 @@ pub fn run_reissue(archive: &Archive, number: &str, correction: &correct::Correc
     for n in &documents {
         report.issued.push(store(&mut locked, n, &render_all(&n.document), &entry.company)?);
     }
+    locked.commit()?;
     Ok(report)
 }
 
@@ -236,13 +237,30 @@ pub fn run_issue_with(
     let company = if plan.documents.is_empty() { String::new() } else { locked.store_company(&sources.company)? };
     let total = plan.documents.len();
     let mut report = IssueReport { issued: Vec::with_capacity(total), skipped: plan.skipped, warnings: vec![] };
-    for batch in plan.documents.chunks(RENDER_BATCH) {
-        let rendered: Vec<Rendered> = batch.par_iter().map(|n| render::render(&n.document, &formats)).collect();
-        for (n, r) in batch.iter().zip(&rendered) {
-            report.issued.push(store(&mut locked, n, r, &company)?);
-            report.warnings.extend(warnings_for(&n.document));
+    // Render the next batch on all cores while this thread stores the previous one; the
+    // channel holds at most two rendered batches, so memory stays flat.
+    let batches: Vec<&[issue::Numbered]> = plan.documents.chunks(RENDER_BATCH).collect();
+    std::thread::scope(|scope| -> Result<()> {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Rendered>>(2);
+        let formats = &formats;
+        let batches_ref = &batches;
+        scope.spawn(move || {
+            for batch in batches_ref {
+                let rendered = batch.par_iter().map(|n| render::render(&n.document, formats)).collect();
+                if send.send(rendered).is_err() {
+                    return; // the storing side stopped on an error
+                }
+            }
+        });
+        for (batch, rendered) in batches.iter().zip(receive) {
+            for (n, r) in batch.iter().zip(&rendered) {
+                report.issued.push(store(&mut locked, n, r, &company)?);
+                report.warnings.extend(warnings_for(&n.document));
+            }
+            locked.commit()?;
+            progress(report.issued.len(), total);
         }
-        progress(report.issued.len(), total);
-    }
+        Ok(())
+    })?;
     Ok(report)
 }

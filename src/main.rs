@@ -8,6 +8,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// Rendering allocates many small objects on every core; mimalloc handles that several
+/// times better than the system allocator (measured: README, "Performance").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use invoicesmith::archive::Archive;
 use invoicesmith::render::Format;
 use invoicesmith::{Error, IssueReport};
@@ -235,24 +240,23 @@ fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
 }
 
 fn print_summary(report: &IssueReport, archive: &Archive) {
-    println!("issued {} document(s) into {}", report.issued.len(), archive.root().display());
-    for d in &report.issued {
-        println!(
-            "  {}  {}  {}  {} {}  ({})",
-            d.number,
-            d.issue_date,
-            d.customer_id,
-            d.total,
-            d.currency,
-            d.transactions.join(", ")
-        );
-    }
+    use std::io::Write;
+    // Write through one lock and stop quietly if the reader goes away (`| head`).
+    let mut out = std::io::stdout().lock();
+    let mut lines = vec![format!("issued {} document(s) into {}", report.issued.len(), archive.root().display())];
+    lines.extend(report.issued.iter().map(|d| {
+        format!("  {}  {}  {}  {} {}  ({})", d.number, d.issue_date, d.customer_id, d.total, d.currency, d.transactions.join(", "))
+    }));
     if !report.skipped.is_empty() {
-        println!("skipped {} transaction(s):", report.skipped.len());
-        for s in &report.skipped {
-            println!("  {}: {}", s.transaction_id, s.reason);
+        lines.push(format!("skipped {} transaction(s):", report.skipped.len()));
+        lines.extend(report.skipped.iter().map(|s| format!("  {}: {}", s.transaction_id, s.reason)));
+    }
+    for line in lines {
+        if writeln!(out, "{line}").is_err() {
+            return;
         }
     }
+    drop(out);
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
