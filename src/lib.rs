@@ -31,6 +31,7 @@ pub mod render;
 pub mod synth;
 pub mod tax;
 pub mod error;
+pub mod export;
 
 pub use error::{Error, Result};
 

@@ -100,6 +100,26 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Export a month or quarter for accounting: the documents (copied byte for byte), a
+    /// journal, a VAT summary and, with --data, a reconciliation of every transaction. Also
+    /// written as OUT.zip. Exits 1 if a succeeded transaction has no document.
+    Export {
+        /// Month to export (YYYY-MM).
+        #[arg(long, conflicts_with = "quarter", required_unless_present = "quarter")]
+        month: Option<String>,
+        /// Quarter to export (YYYY-Qn), e.g. for the OSS return.
+        #[arg(long)]
+        quarter: Option<String>,
+        /// Archive folder.
+        #[arg(long, default_value = "archive", value_name = "DIR")]
+        archive: PathBuf,
+        /// Data folder whose transactions.csv is reconciled against the archive.
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+        /// Folder to create (must not exist); OUT.zip is written beside it.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Show an issued document and its history: what it credits or replaces, and what
     /// credited, cancelled or replaced it.
     Show {
@@ -198,6 +218,36 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(e, false),
         },
+        Command::Export { month, quarter, archive, data, out } => {
+            let text = month.or(quarter).expect("clap requires one");
+            let period = match invoicesmith::export::Period::parse(&text) {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("error: '{text}' {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let data = match data.map(|d| invoicesmith::input::load(&d)).transpose() {
+                Ok(d) => d,
+                Err(diagnostics) => return fail(Error::Input(diagnostics), false),
+            };
+            match invoicesmith::export::export(&Archive::open(archive), period, data.as_ref(), &out) {
+                Ok(report) => {
+                    println!("exported {} document(s) for {period} into {}", report.documents, out.display());
+                    if let Some(zip) = &report.zip {
+                        println!("  {}", zip.display());
+                    }
+                    if data.is_none() {
+                        eprintln!("warning: no --data folder given: reconciliation.csv was not written");
+                    }
+                    for m in &report.missing {
+                        eprintln!("error: {m}: succeeded in the payment history but has no document (missing invoice or credit note)");
+                    }
+                    if report.missing.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+                }
+                Err(e) => fail(e, false),
+            }
+        }
         Command::Show { number, archive } => match invoicesmith::show(&Archive::open(archive), &number) {
             Ok(text) => {
                 print!("{text}");

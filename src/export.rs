@@ -1,0 +1,462 @@
+//! Month-end export: what accounting hands to the bookkeeper and the tax return.
+//!
+//! Everything comes from the archive as issued: documents are copied byte for byte (never
+//! re-rendered) and every figure is read from the documents' JSON records, so the export
+//! agrees with the PDFs to the cent. One folder, and the same as one `.zip`:
+//!
+//! - `documents/` and `manifest.csv` (path, number, SHA-256);
+//! - `journal.csv` (one row per document, credit notes negative), `journal-vat.csv` (per
+//!   document and rate) and `journal-totals.csv` (per currency);
+//! - `vat-summary.csv` and `vat-summary.md`: domestic VAT, OSS by member state and rate in the
+//!   base currency, OSS corrections against the period of the original supply, reverse-charge
+//!   supplies per customer VAT ID, supplies outside the EU, non-EU registrations;
+//! - `reconciliation.csv` (with the data folder): every transaction of the period and what
+//!   became of it; a succeeded transaction without its document is reported as missing.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use crate::archive::{Archive, RegisterEntry, State};
+use crate::document::{Document, DocumentKind, Treatment};
+use crate::error::{Error, Result};
+use crate::issue::History;
+use crate::model::{DataSet, Status, TransactionType};
+
+/// A month or a calendar quarter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Period {
+    Month { year: i32, month: u32 },
+    Quarter { year: i32, quarter: u32 },
+}
+
+impl Period {
+    /// Parses `2026-10` or `2026-Q4`. The error completes "'<text>' …".
+    pub fn parse(s: &str) -> Result<Period, String> {
+        let bad = || "is not a period; expected a month (2026-10) or a quarter (2026-Q4)".to_string();
+        let (y, rest) = s.split_once('-').ok_or_else(bad)?;
+        let year: i32 = y.parse().map_err(|_| bad())?;
+        if let Some(q) = rest.strip_prefix('Q') {
+            let quarter: u32 = q.parse().map_err(|_| bad())?;
+            return (1..=4).contains(&quarter).then_some(Period::Quarter { year, quarter }).ok_or_else(bad);
+        }
+        let month: u32 = rest.parse().map_err(|_| bad())?;
+        (1..=12).contains(&month).then_some(Period::Month { year, month }).ok_or_else(bad)
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        let (y, m) = match self {
+            Period::Month { year, month } => (year, month),
+            Period::Quarter { year, quarter } => (year, quarter * 3 - 2),
+        };
+        NaiveDate::from_ymd_opt(y, m, 1).expect("valid period")
+    }
+
+    pub fn contains(self, date: NaiveDate) -> bool {
+        match self {
+            Period::Month { year, month } => date.year() == year && date.month() == month,
+            Period::Quarter { year, quarter } => date.year() == year && (date.month() - 1) / 3 + 1 == quarter,
+        }
+    }
+
+    /// The period of the same kind that contains `date`.
+    pub fn like(self, date: NaiveDate) -> Period {
+        match self {
+            Period::Month { .. } => Period::Month { year: date.year(), month: date.month() },
+            Period::Quarter { .. } => Period::Quarter { year: date.year(), quarter: (date.month() - 1) / 3 + 1 },
+        }
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Period::Month { year, month } => write!(f, "{year:04}-{month:02}"),
+            Period::Quarter { year, quarter } => write!(f, "{year:04}-Q{quarter}"),
+        }
+    }
+}
+
+/// What an export found.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct ExportReport {
+    pub documents: usize,
+    pub files: Vec<String>,
+    /// Succeeded transactions of the period without their document.
+    pub missing: Vec<String>,
+    pub zip: Option<PathBuf>,
+}
+
+/// A document of the period with its register entry.
+struct Item<'a> {
+    entry: &'a RegisterEntry,
+    doc: Document,
+}
+
+impl Item<'_> {
+    /// +1 for invoices, −1 for credit notes: the journal's sign convention.
+    fn sign(&self) -> Decimal {
+        if self.doc.kind == DocumentKind::CreditNote { -Decimal::ONE } else { Decimal::ONE }
+    }
+}
+
+/// Exports `period` from `archive` into `out` (which must not exist yet) and `out.zip`.
+pub fn export(archive: &Archive, period: Period, data: Option<&DataSet>, out: &Path) -> Result<ExportReport> {
+    if out.exists() {
+        return Err(Error::Refused(format!("{}: already exists; exports are written to a new folder", out.display())));
+    }
+    let state = archive.state()?;
+    let base = data.map(|d| d.company.seller.base_currency.to_string());
+    let mut items = Vec::new();
+    for entry in state.entries.iter().filter(|e| period.contains(e.issue_date)) {
+        let doc = state.document(&entry.number).map_err(Error::Refused)?;
+        items.push(Item { entry, doc });
+    }
+    // Number order within each series: invoices, then credit notes.
+    items.sort_by(|a, b| (a.doc.kind, a.entry.year, a.entry.seq).cmp(&(b.doc.kind, b.entry.year, b.entry.seq)));
+    let base = base.or_else(|| items.iter().find_map(|i| i.doc.base_currency_tax.as_ref().map(|b| b.currency.to_string())));
+    let base = base.unwrap_or_else(|| "EUR".into());
+
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut manifest = csv_writer(&["path", "number", "sha256"]);
+    for item in &items {
+        for f in &item.entry.files {
+            let name = Path::new(&f.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let path = format!("documents/{name}");
+            let bytes = std::fs::read(archive.root().join(&f.path)).map_err(|e| Error::io(archive.root().join(&f.path), e))?;
+            manifest.write_record([path.as_str(), item.entry.number.as_str(), f.sha256.as_str()]).expect("in memory");
+            files.insert(path, bytes);
+        }
+    }
+    files.insert("manifest.csv".into(), finish(manifest));
+    files.insert("journal.csv".into(), journal(&items, &base));
+    files.insert("journal-vat.csv".into(), journal_vat(&items));
+    files.insert("journal-totals.csv".into(), journal_totals(&items));
+    let summary = vat_summary(&items, &state, period, &base);
+    files.insert("vat-summary.md".into(), summary_markdown(&summary, period, &base).into_bytes());
+    files.insert("vat-summary.csv".into(), summary_csv(&summary));
+    let mut report = ExportReport { documents: items.len(), ..ExportReport::default() };
+    if let Some(data) = data {
+        let (csv, missing) = reconciliation(data, &state, period);
+        files.insert("reconciliation.csv".into(), csv);
+        report.missing = missing;
+    }
+
+    std::fs::create_dir_all(out.join("documents")).map_err(|e| Error::io(out, e))?;
+    for (path, bytes) in &files {
+        let target = out.join(path);
+        std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))?;
+    }
+    let zip_path = out.with_extension("zip");
+    std::fs::write(&zip_path, zip(&files, period)).map_err(|e| Error::io(&zip_path, e))?;
+    report.files = files.into_keys().collect();
+    report.zip = Some(zip_path);
+    Ok(report)
+}
+
+fn csv_writer(header: &[&str]) -> csv::Writer<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header).expect("in memory");
+    w
+}
+
+fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
+    w.into_inner().expect("in memory")
+}
+
+/// Plain, locale-free decimal: `-1234.50`.
+fn num(d: Decimal) -> String {
+    d.to_string()
+}
+
+/// An amount at `digits` decimals, whatever arithmetic did to its scale: `0.00`, `-12.60`.
+fn amt(d: Decimal, digits: u32) -> String {
+    let mut d = d;
+    d.rescale(digits);
+    d.to_string()
+}
+
+fn treatment_code(t: Treatment) -> String {
+    serde_json::to_value(t).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn journal(items: &[Item<'_>], base: &str) -> Vec<u8> {
+    let mut w = csv_writer(&[
+        "number", "type", "issue_date", "tax_point_date", "customer_id", "customer_name", "customer_country",
+        "customer_vat_id", "currency", "net", "vat", "gross", "base_currency", "vat_base_currency", "exchange_rate",
+        "treatment", "jurisdiction", "references",
+    ]);
+    for item in items {
+        let d = &item.doc;
+        let s = item.sign();
+        let (vat_base, rate) = match &d.base_currency_tax {
+            Some(b) => (amt(b.tax_amount * s, b.currency.minor_units()), num(b.exchange_rate)),
+            None if d.currency.to_string() == base => (amt(d.totals.tax * s, d.minor_units()), "1".into()),
+            None => (String::new(), String::new()),
+        };
+        let refs: Vec<String> = d.references.iter().map(|r| r.number.to_string()).collect();
+        w.write_record([
+            d.number.as_str(),
+            if d.kind == DocumentKind::Invoice { "invoice" } else { "credit_note" },
+            &d.issue_date.to_string(),
+            &d.tax_point_date.to_string(),
+            &d.customer_id,
+            &d.customer.name,
+            d.customer.address.country.as_str(),
+            d.customer.tax_id.as_deref().unwrap_or(""),
+            &d.currency.to_string(),
+            &amt(d.totals.net * s, d.minor_units()),
+            &amt(d.totals.tax * s, d.minor_units()),
+            &amt(d.totals.gross * s, d.minor_units()),
+            base,
+            &vat_base,
+            &rate,
+            &treatment_code(d.tax.treatment),
+            d.tax.jurisdiction.as_str(),
+            &refs.join(" "),
+        ])
+        .expect("in memory");
+    }
+    finish(w)
+}
+
+fn journal_vat(items: &[Item<'_>]) -> Vec<u8> {
+    let mut w = csv_writer(&["number", "type", "currency", "tax_category", "tax_rate", "taxable_amount", "tax_amount"]);
+    for item in items {
+        let d = &item.doc;
+        for r in &d.tax_breakdown {
+            let category = format!("{:?}", r.tax_category);
+            w.write_record([
+                d.number.as_str(),
+                if d.kind == DocumentKind::Invoice { "invoice" } else { "credit_note" },
+                &d.currency.to_string(),
+                &category,
+                &num(r.tax_rate.normalize()),
+                &amt(r.taxable_amount * item.sign(), d.minor_units()),
+                &amt(r.tax_amount * item.sign(), d.minor_units()),
+            ])
+            .expect("in memory");
+        }
+    }
+    finish(w)
+}
+
+fn journal_totals(items: &[Item<'_>]) -> Vec<u8> {
+    let mut totals: BTreeMap<String, (usize, Decimal, Decimal, Decimal, u32)> = BTreeMap::new();
+    for item in items {
+        let t = totals.entry(item.doc.currency.to_string()).or_default();
+        t.4 = item.doc.minor_units();
+        t.0 += 1;
+        t.1 += item.doc.totals.net * item.sign();
+        t.2 += item.doc.totals.tax * item.sign();
+        t.3 += item.doc.totals.gross * item.sign();
+    }
+    let mut w = csv_writer(&["currency", "documents", "net", "vat", "gross"]);
+    for (currency, (n, net, vat, gross, digits)) in totals {
+        w.write_record([currency, n.to_string(), amt(net, digits), amt(vat, digits), amt(gross, digits)]).expect("in memory");
+    }
+    finish(w)
+}
+
+/// One row of the VAT summary.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct SummaryKey {
+    section: &'static str,
+    /// Where the supply is taxed (member state, non-EU country).
+    country: String,
+    rate: String,
+    currency: String,
+    /// Customer VAT ID (reverse charge) or original period (corrections).
+    detail: String,
+}
+
+#[derive(Clone, Debug, Default)]
+struct SummaryRow {
+    taxable: Decimal,
+    vat: Decimal,
+    documents: usize,
+    digits: u32,
+}
+
+type Summary = BTreeMap<SummaryKey, SummaryRow>;
+
+fn vat_summary(items: &[Item<'_>], state: &State, period: Period, base: &str) -> Summary {
+    let mut out = Summary::new();
+    for item in items {
+        let d = &item.doc;
+        let s = item.sign();
+        // Amounts in the base currency where EU VAT was charged in another currency.
+        let factor = |amount: Decimal, total: Decimal, base_total: Decimal| {
+            if total.is_zero() { Decimal::ZERO } else { (amount * base_total / total).round_dp_with_strategy(2, crate::money::ROUNDING) }
+        };
+        let in_base = |taxable: Decimal, tax: Decimal| -> (Decimal, Decimal, String) {
+            match &d.base_currency_tax {
+                Some(b) => (
+                    factor(taxable, d.totals.net, b.taxable_amount),
+                    factor(tax, d.totals.tax, b.tax_amount),
+                    b.currency.to_string(),
+                ),
+                None => (taxable, tax, d.currency.to_string()),
+            }
+        };
+        // A credit note for a supply of an earlier period corrects that period (OSS).
+        let original_period = d
+            .references
+            .first()
+            .filter(|_| d.kind == DocumentKind::CreditNote)
+            .and_then(|r| state.document(&r.number).ok())
+            .map(|o| period.like(o.tax_point_date))
+            .filter(|p| p.first_day() < period.first_day());
+        for r in &d.tax_breakdown {
+            let (section, country, detail, currency, taxable, vat) = match d.tax.treatment {
+                Treatment::Domestic => {
+                    let (t, v, c) = in_base(r.taxable_amount, r.tax_amount);
+                    ("domestic", d.tax.jurisdiction.to_string(), String::new(), c, t, v)
+                }
+                Treatment::Oss => {
+                    let (t, v, c) = in_base(r.taxable_amount, r.tax_amount);
+                    match original_period {
+                        Some(p) => ("oss_corrections", d.tax.jurisdiction.to_string(), p.to_string(), c, t, v),
+                        None => ("oss", d.tax.jurisdiction.to_string(), String::new(), c, t, v),
+                    }
+                }
+                Treatment::ReverseCharge => (
+                    "reverse_charge",
+                    d.tax.jurisdiction.to_string(),
+                    d.customer.tax_id.clone().unwrap_or_default(),
+                    d.currency.to_string(),
+                    r.taxable_amount,
+                    r.tax_amount,
+                ),
+                Treatment::NonEuTax => ("non_eu_registrations", d.tax.jurisdiction.to_string(), d.tax.tax_name.clone(), d.currency.to_string(), r.taxable_amount, r.tax_amount),
+                Treatment::NonEuReverseCharge | Treatment::OutsideScope => {
+                    ("outside_eu", d.tax.jurisdiction.to_string(), treatment_code(d.tax.treatment), d.currency.to_string(), r.taxable_amount, r.tax_amount)
+                }
+            };
+            let _ = base;
+            let row_currency = currency.clone();
+            let row = out
+                .entry(SummaryKey { section, country, rate: num(r.tax_rate.normalize()), currency, detail })
+                .or_default();
+            row.taxable += taxable * s;
+            row.vat += vat * s;
+            row.documents += 1;
+            row.digits = crate::money::Currency::parse(&row_currency).map_or(2, |c| c.minor_units());
+        }
+    }
+    out
+}
+
+fn summary_csv(summary: &Summary) -> Vec<u8> {
+    let mut w = csv_writer(&["section", "country", "tax_rate", "currency", "detail", "taxable_amount", "tax_amount", "documents"]);
+    for (k, r) in summary {
+        w.write_record([k.section, &k.country, &k.rate, &k.currency, &k.detail, &amt(r.taxable, r.digits), &amt(r.vat, r.digits), &r.documents.to_string()])
+            .expect("in memory");
+    }
+    finish(w)
+}
+
+fn summary_markdown(summary: &Summary, period: Period, base: &str) -> String {
+    let titles = [
+        ("domestic", "Domestic VAT", "detail"),
+        ("oss", "Union OSS by member state and rate", "detail"),
+        ("oss_corrections", "OSS corrections to earlier periods", "original period"),
+        ("reverse_charge", "EU reverse-charge supplies (recapitulative statement)", "customer VAT ID"),
+        ("outside_eu", "Supplies outside the EU", "treatment"),
+        ("non_eu_registrations", "Non-EU registrations", "tax"),
+    ];
+    let mut md = format!("# VAT summary {period}\n\nAmounts in {base} where EU VAT was charged; otherwise in the document currency. Credit notes are negative.\n");
+    for (section, title, detail) in titles {
+        md.push_str(&format!("\n## {title}\n\n"));
+        let rows: Vec<_> = summary.iter().filter(|(k, _)| k.section == section).collect();
+        if rows.is_empty() {
+            md.push_str("None.\n");
+            continue;
+        }
+        md.push_str(&format!("| country | rate % | currency | {detail} | taxable | tax | documents |\n|---|---:|---|---|---:|---:|---:|\n"));
+        for (k, r) in rows {
+            md.push_str(&format!("| {} | {} | {} | {} | {} | {} | {} |\n", k.country, k.rate, k.currency, k.detail, amt(r.taxable, r.digits), amt(r.vat, r.digits), r.documents));
+        }
+    }
+    md
+}
+
+/// Every transaction of the period and what became of it; and the missing ones.
+fn reconciliation(data: &DataSet, state: &State, period: Period) -> (Vec<u8>, Vec<String>) {
+    let mut w = csv_writer(&["transaction_id", "type", "status", "date", "currency", "amount", "outcome", "documents", "detail"]);
+    let mut missing = Vec::new();
+    for t in &data.transactions {
+        let date = data.local_date(t.timestamp);
+        if !period.contains(date) {
+            continue;
+        }
+        let docs: Vec<&RegisterEntry> = state.entries.iter().filter(|e| e.transactions.contains(&t.id)).collect();
+        let numbers: Vec<&str> = docs.iter().map(|e| e.number.as_str()).collect();
+        let (outcome, detail) = match (t.kind, t.status) {
+            (_, Status::Failed) => ("no_document", "payment failed".to_string()),
+            (_, Status::Pending) => ("no_document", "payment pending".to_string()),
+            (TransactionType::Duplicate, _) => ("no_document", format!("duplicate of {}", t.refers_to.as_deref().unwrap_or(""))),
+            (TransactionType::Refund, _)
+                if t.refers_to.as_deref().and_then(|r| data.transaction(r)).is_some_and(|o| o.kind == TransactionType::Duplicate) =>
+            {
+                ("no_document", "refund of a duplicate charge".to_string())
+            }
+            (TransactionType::Charge, _) if !docs.is_empty() => {
+                let credits: Vec<String> = docs
+                    .iter()
+                    .flat_map(|e| state.referrers(&e.number))
+                    .map(|r| r.number.to_string())
+                    .collect();
+                let detail = if credits.is_empty() { String::new() } else { format!("credited, cancelled or replaced by {}", credits.join(" ")) };
+                ("invoiced", detail)
+            }
+            (TransactionType::Refund, _) if !docs.is_empty() => ("credited", String::new()),
+            _ => {
+                missing.push(t.id.clone());
+                ("missing", "succeeded but no document in the archive: run `invoicesmith issue`".to_string())
+            }
+        };
+        w.write_record([
+            t.id.as_str(),
+            match t.kind {
+                TransactionType::Charge => "charge",
+                TransactionType::Refund => "refund",
+                TransactionType::Duplicate => "duplicate",
+            },
+            match t.status {
+                Status::Succeeded => "succeeded",
+                Status::Failed => "failed",
+                Status::Pending => "pending",
+            },
+            &date.to_string(),
+            &t.currency.to_string(),
+            &amt(t.total().amount(), t.currency.minor_units()),
+            outcome,
+            &numbers.join(" "),
+            &detail,
+        ])
+        .expect("in memory");
+    }
+    (finish(w), missing)
+}
+
+/// The export as one zip: sorted entries, fixed timestamps (the period's first day), so the
+/// same export gives the same bytes.
+fn zip(files: &BTreeMap<String, Vec<u8>>, period: Period) -> Vec<u8> {
+    let first = period.first_day();
+    let time = zip::DateTime::from_date_and_time(first.year() as u16, first.month() as u8, 1, 0, 0, 0).unwrap_or_default();
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(time)
+        .unix_permissions(0o644);
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in files {
+        z.start_file(name.as_str(), options).expect("in memory");
+        z.write_all(bytes).expect("in memory");
+    }
+    z.finish().expect("in memory").into_inner()
+}

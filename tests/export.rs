@@ -1,0 +1,168 @@
+//! Month-end export on the samples: exact journal and VAT summary rows, files copied byte
+//! for byte, totals that tie out, reproducible zip, missing documents reported.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_invoicesmith")).args(args).output().expect("binary runs")
+}
+
+fn ok(o: Output) -> String {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// CSV rows as maps from header to value.
+fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers = r.headers().unwrap().clone();
+    r.records().map(|rec| headers.iter().zip(rec.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()).collect()
+}
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+struct Exported {
+    _tmp: tempfile::TempDir,
+    archive: PathBuf,
+    out: PathBuf,
+}
+
+fn issue_and_export(data: &Path, period: &[&str]) -> Exported {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("archive");
+    let out = tmp.path().join("export");
+    ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap()]));
+    let mut args = vec!["export"];
+    args.extend(period);
+    args.extend(["--archive", archive.to_str().unwrap(), "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    ok(run(&args));
+    Exported { _tmp: tmp, archive, out }
+}
+
+#[test]
+fn journal_rows_are_exact_and_credit_notes_negative() {
+    let e = issue_and_export(&samples(), &["--month", "2026-10"]);
+    let journal = rows(&e.out.join("journal.csv"));
+    assert_eq!(journal.len(), 14);
+    let rc = journal.iter().find(|r| r["number"] == "KL-INV-2026-000005").unwrap();
+    assert_eq!((rc["treatment"].as_str(), rc["net"].as_str(), rc["vat"].as_str(), rc["gross"].as_str()), ("reverse_charge", "1200.00", "0.00", "1200.00"));
+    assert_eq!(rc["customer_vat_id"], "IT00743110157");
+    let cn = journal.iter().find(|r| r["number"] == "KL-CN-2026-000001").unwrap();
+    assert_eq!((cn["type"].as_str(), cn["net"].as_str(), cn["vat"].as_str(), cn["gross"].as_str()), ("credit_note", "-24.19", "-5.81", "-30.00"));
+    assert_eq!(cn["references"], "KL-INV-2026-000002");
+    // The USD invoice with French VAT: its VAT stated in EUR.
+    let usd = journal.iter().find(|r| r["number"] == "KL-INV-2026-000003").unwrap();
+    assert_eq!((usd["currency"].as_str(), usd["vat"].as_str(), usd["base_currency"].as_str()), ("USD", "3.60", "EUR"));
+    let doc: serde_json::Value = serde_json::from_slice(&fs::read(e.archive.join("2026/KL-INV-2026-000003.json")).unwrap()).unwrap();
+    assert_eq!(usd["vat_base_currency"], doc["base_currency_tax"]["tax_amount"].as_str().unwrap());
+}
+
+#[test]
+fn totals_tie_out_between_documents_journal_and_summary() {
+    let e = issue_and_export(&samples(), &["--month", "2026-10"]);
+    let journal = rows(&e.out.join("journal.csv"));
+    // Journal sums per currency = journal-totals = the documents' own totals.
+    let mut per_currency: BTreeMap<String, (Decimal, Decimal)> = BTreeMap::new();
+    for r in &journal {
+        let t = per_currency.entry(r["currency"].clone()).or_default();
+        t.0 += d(&r["net"]);
+        t.1 += d(&r["vat"]);
+        let doc: serde_json::Value = serde_json::from_slice(&fs::read(e.archive.join(format!("2026/{}.json", r["number"]))).unwrap()).unwrap();
+        let sign = if r["type"] == "credit_note" { -Decimal::ONE } else { Decimal::ONE };
+        assert_eq!(d(&r["gross"]), d(doc["totals"]["gross"].as_str().unwrap()) * sign);
+    }
+    for t in rows(&e.out.join("journal-totals.csv")) {
+        assert_eq!((d(&t["net"]), d(&t["vat"])), per_currency[&t["currency"]], "{}", t["currency"]);
+    }
+    // EU VAT in the summary (domestic + OSS, in EUR) = the journal's VAT in EUR for those rows.
+    let journal_eu_vat: Decimal = journal
+        .iter()
+        .filter(|r| r["treatment"] == "domestic" || r["treatment"] == "oss")
+        .map(|r| d(&r["vat_base_currency"]))
+        .sum();
+    let summary_eu_vat: Decimal = rows(&e.out.join("vat-summary.csv"))
+        .iter()
+        .filter(|r| ["domestic", "oss", "oss_corrections"].contains(&r["section"].as_str()))
+        .map(|r| d(&r["tax_amount"]))
+        .sum();
+    assert_eq!(journal_eu_vat, summary_eu_vat);
+    // Exact OSS rows: Germany 19 % (two invoices), Poland 23 % (PLN, stated in EUR).
+    let summary = rows(&e.out.join("vat-summary.csv"));
+    let de = summary.iter().find(|r| r["section"] == "oss" && r["country"] == "DE").unwrap();
+    assert_eq!((de["tax_rate"].as_str(), de["taxable_amount"].as_str(), de["tax_amount"].as_str(), de["documents"].as_str()), ("19", "31.30", "5.94", "2"));
+    let pl = summary.iter().find(|r| r["section"] == "oss" && r["country"] == "PL").unwrap();
+    assert_eq!(pl["currency"], "EUR");
+}
+
+#[test]
+fn documents_are_copied_byte_for_byte_and_the_zip_is_reproducible() {
+    let e = issue_and_export(&samples(), &["--month", "2026-10"]);
+    for m in rows(&e.out.join("manifest.csv")) {
+        let bytes = fs::read(e.out.join(&m["path"])).unwrap();
+        assert_eq!(invoicesmith::archive::sha256_hex(&bytes), m["sha256"], "{}", m["path"]);
+        let name = Path::new(&m["path"]).file_name().unwrap();
+        assert_eq!(bytes, fs::read(e.archive.join("2026").join(name)).unwrap());
+    }
+    let second = e.out.with_file_name("export2");
+    ok(run(&["export", "--month", "2026-10", "--archive", e.archive.to_str().unwrap(), "--data", samples().to_str().unwrap(), "--out", second.to_str().unwrap()]));
+    assert!(fs::read(e.out.with_extension("zip")).unwrap() == fs::read(second.with_extension("zip")).unwrap(), "two exports differ");
+}
+
+#[test]
+fn a_missing_invoice_is_listed_loudly_and_fails_the_export() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    fs::create_dir_all(&data).unwrap();
+    for f in ["company.toml", "customers.csv", "transactions.csv", "exchange_rates.csv"] {
+        fs::copy(samples().join(f), data.join(f)).unwrap();
+    }
+    let archive = tmp.path().join("archive");
+    ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap()]));
+    let mut csv = fs::read_to_string(data.join("transactions.csv")).unwrap();
+    csv.push_str("ch_9001,charge,succeeded,cus_de_01,2026-10-30T10:00:00+01:00,EUR,Pro plan (monthly),1,14.99,gross,false,,,,,DE,DE\n");
+    fs::write(data.join("transactions.csv"), csv).unwrap();
+    let out = tmp.path().join("export");
+    let o = run(&["export", "--month", "2026-10", "--archive", archive.to_str().unwrap(), "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("ch_9001: succeeded in the payment history but has no document"));
+    let rec = rows(&out.join("reconciliation.csv"));
+    let row = rec.iter().find(|r| r["transaction_id"] == "ch_9001").unwrap();
+    assert_eq!(row["outcome"], "missing");
+    let dup = rec.iter().find(|r| r["transaction_id"] == "du_1014").unwrap();
+    assert_eq!((dup["outcome"].as_str(), dup["detail"].as_str()), ("no_document", "duplicate of ch_1010"));
+    assert_eq!(rec.iter().find(|r| r["transaction_id"] == "rf_1016").unwrap()["documents"], "KL-CN-2026-000001");
+}
+
+#[test]
+fn a_credit_note_for_an_earlier_period_is_an_oss_correction_of_that_period() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    fs::create_dir_all(&data).unwrap();
+    for f in ["company.toml", "customers.csv", "transactions.csv", "exchange_rates.csv"] {
+        fs::copy(samples().join(f), data.join(f)).unwrap();
+    }
+    let mut csv = fs::read_to_string(data.join("transactions.csv")).unwrap();
+    // November refund of the October German invoice (14.99 at 19 %).
+    csv.push_str("rf_9002,refund,succeeded,cus_de_01,2026-11-03T10:00:00+01:00,EUR,Refund,1,14.99,gross,false,,,ch_1001,requested_by_customer,DE,DE\n");
+    fs::write(data.join("transactions.csv"), csv).unwrap();
+    let e = issue_and_export(&data, &["--month", "2026-11"]);
+    let summary = rows(&e.out.join("vat-summary.csv"));
+    let c = summary.iter().find(|r| r["section"] == "oss_corrections").expect("a correction row");
+    assert_eq!((c["country"].as_str(), c["detail"].as_str(), c["taxable_amount"].as_str(), c["tax_amount"].as_str()), ("DE", "2026-10", "-12.60", "-2.39"));
+    // The quarter view files it under Q4 itself (same quarter): an ordinary OSS row.
+    let q = e.out.with_file_name("q4");
+    ok(run(&["export", "--quarter", "2026-Q4", "--archive", e.archive.to_str().unwrap(), "--out", q.to_str().unwrap()]));
+    assert!(rows(&q.join("vat-summary.csv")).iter().all(|r| r["section"] != "oss_corrections"));
+}
