@@ -28,6 +28,7 @@ pub mod model;
 pub mod money;
 pub mod numbering;
 pub mod render;
+pub mod snapshot;
 pub mod synth;
 pub mod tax;
 pub mod error;

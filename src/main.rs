@@ -120,6 +120,12 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+    /// Snapshot tests for rendered documents: a folder of document records (NAME.json) with
+    /// their expected renders (NAME.pdf, NAME.html).
+    Snapshot {
+        #[command(subcommand)]
+        action: SnapshotAction,
+    },
     /// Show an issued document and its history: what it credits or replaces, and what
     /// credited, cancelled or replaced it.
     Show {
@@ -136,6 +142,21 @@ enum Command {
         /// Archive folder to check.
         #[arg(long, default_value = "archive", value_name = "DIR")]
         archive: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum SnapshotAction {
+    /// Re-render every record and report each file that differs, with what changed (text
+    /// line by line, pages, metadata). Exits 1 on any difference.
+    Check {
+        /// The snapshot folder.
+        dir: PathBuf,
+    },
+    /// Rewrite the expected renders after a deliberate change.
+    Update {
+        /// The snapshot folder.
+        dir: PathBuf,
     },
 }
 
@@ -248,6 +269,33 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, false),
             }
         }
+        Command::Snapshot { action: SnapshotAction::Check { dir } } => match invoicesmith::snapshot::check(&dir) {
+            Ok(diffs) if diffs.is_empty() => {
+                println!("{}: every render matches its snapshot", dir.display());
+                ExitCode::SUCCESS
+            }
+            Ok(diffs) => {
+                for d in &diffs {
+                    println!("{} differs:", d.file.display());
+                    for line in &d.details {
+                        println!("    {line}");
+                    }
+                }
+                eprintln!("error: {} render(s) differ from their snapshots; if the change is intended, run `invoicesmith snapshot update {}`", diffs.len(), dir.display());
+                ExitCode::from(1)
+            }
+            Err(e) => fail(e, false),
+        },
+        Command::Snapshot { action: SnapshotAction::Update { dir } } => match invoicesmith::snapshot::update(&dir) {
+            Ok(changed) => {
+                for p in &changed {
+                    println!("updated {}", p.display());
+                }
+                println!("{} file(s) updated", changed.len());
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e, false),
+        },
         Command::Show { number, archive } => match invoicesmith::show(&Archive::open(archive), &number) {
             Ok(text) => {
                 print!("{text}");
