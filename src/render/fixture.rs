@@ -53,7 +53,7 @@ pub fn oss_invoice() -> Document {
         issue_date: date("2026-10-05"),
         tax_point_date: date("2026-10-05"),
         currency: Currency::parse("EUR").unwrap(),
-        language: "de".into(),
+        language: "en".into(),
         seller: Party {
             name: "Kunstlicht OÜ".into(),
             address: address("Narva mnt 5", "10117", "Tallinn", "EE"),

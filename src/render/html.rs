@@ -46,28 +46,28 @@ struct LineView {
 /// Renders an issued document as one self-contained HTML file. Pure: same document → same bytes.
 pub fn render(doc: &Document) -> String {
     let l = text::labels(&doc.language);
-    let mut seller_lines = text::address_lines(&doc.seller);
+    let mut seller_lines = text::address_lines(doc, &doc.seller);
     seller_lines.extend(doc.seller.tax_id.as_ref().map(|id| format!("{} {id}", l.vat_id)));
     seller_lines.extend(doc.tax.seller_tax_id.as_ref().map(|id| format!("{} {} {id}", doc.tax.tax_name, doc.tax.jurisdiction)));
     seller_lines.extend(doc.seller.registration_id.as_ref().map(|r| format!("{} {r}", l.registration_id)));
     seller_lines.extend(doc.seller.email.iter().cloned());
-    let mut customer_lines = text::address_lines(&doc.customer);
+    let mut customer_lines = text::address_lines(doc, &doc.customer);
     customer_lines.extend(doc.customer.tax_id.as_ref().map(|id| format!("{} {id}", l.vat_id)));
     let lines = doc
         .lines
         .iter()
         .map(|line| {
-            let mut notes: Vec<String> = text::service_period(line).into_iter().collect();
+            let mut notes: Vec<String> = text::service_period(doc, line).into_iter().collect();
             if line.proration {
                 notes.push(match &line.adjusts {
                     Some(charge) => format!("{} ({charge})", l.proration),
-                    None => l.proration.to_string(),
+                    None => l.proration.clone(),
                 });
             }
             LineView {
                 description: line.description.clone(),
                 notes,
-                quantity: text::quantity(line.quantity),
+                quantity: text::quantity(doc, line.quantity),
                 unit_price: text::unit_price(doc, line.unit_price),
                 tax: text::line_tax(doc, line),
                 amount: text::amount(doc, line.net_amount),
@@ -87,11 +87,11 @@ pub fn render(doc: &Document) -> String {
         customer_name: &doc.customer.name,
         customer_lines,
         facts: vec![
-            (l.number, doc.number.to_string()),
-            (l.issue_date, text::date(doc.issue_date)),
-            (l.tax_point_date, text::date(doc.tax_point_date)),
-            (l.customer_id, doc.customer_id.clone()),
-            (l.currency, doc.currency.to_string()),
+            (&l.number, doc.number.to_string()),
+            (&l.issue_date, text::date(doc, doc.issue_date)),
+            (&l.tax_point_date, text::date(doc, doc.tax_point_date)),
+            (&l.customer_id, doc.customer_id.clone()),
+            (&l.currency, doc.currency.to_string()),
         ],
         lines,
         subtotal: text::amount(doc, doc.totals.net),
@@ -103,7 +103,7 @@ pub fn render(doc: &Document) -> String {
         total: text::money(doc, doc.totals.gross),
         paid: text::money(doc, doc.totals.paid),
         due: text::money(doc, doc.totals.due),
-        references: doc.references.iter().map(text::reference).collect(),
+        references: doc.references.iter().map(|r| text::reference(doc, r)).collect(),
         payment: text::payment(doc),
         base_currency_tax: text::base_currency_tax(doc),
         legends: doc.legends.iter().map(|l| l.text.as_str()).collect(),
@@ -123,8 +123,8 @@ mod tests {
         let html = render(&doc);
         assert_eq!(html, render(&doc));
         for needle in [
-            "<!DOCTYPE html>", "lang=\"de\"", "KL-INV-2026-000017", "Jürgen Müller", "Kunstlicht OÜ", "EE102345676",
-            "25.00 EUR", "VAT 19% on 21.01", "3.99", "One-Stop Shop", "2026-10-05",
+            "<!DOCTYPE html>", "lang=\"en\"", "KL-INV-2026-000017", "Jürgen Müller", "Kunstlicht OÜ", "EE102345676",
+            "€25.00", "VAT 19% · Taxable amount 21.01", "3.99", "One-Stop Shop", "5 October 2026",
         ] {
             assert!(html.contains(needle), "missing {needle:?}");
         }

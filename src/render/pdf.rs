@@ -300,9 +300,9 @@ impl Columns {
         let head = |s: &str| width(&printable(s, TABLE_HEAD.weight), TABLE_HEAD);
         let measure = |num: Style| {
             // Minimum widths keep the table's rhythm steady across documents.
-            let mut w = [head(l.quantity).max(20.0), head(l.unit_price).max(44.0), head(l.tax_rate).max(26.0), head(l.net_amount).max(48.0)];
+            let mut w = [head(&l.quantity).max(20.0), head(&l.unit_price).max(44.0), head(&l.tax_rate).max(26.0), head(&l.net_amount).max(48.0)];
             for line in &doc.lines {
-                w[0] = w[0].max(cell(&text::quantity(line.quantity), num));
+                w[0] = w[0].max(cell(&text::quantity(doc, line.quantity), num));
                 w[1] = w[1].max(cell(&text::unit_price(doc, line.unit_price), num));
                 w[2] = w[2].max(cell(&text::line_tax(doc, line), num));
                 w[3] = w[3].max(cell(&text::amount(doc, line.net_amount), num));
@@ -329,7 +329,7 @@ impl Columns {
 /// The seller's lines under its name, as the HTML prints them.
 fn seller_lines(doc: &Document) -> Vec<String> {
     let l = text::labels(&doc.language);
-    let mut lines = text::address_lines(&doc.seller);
+    let mut lines = text::address_lines(doc, &doc.seller);
     lines.extend(doc.seller.tax_id.as_ref().map(|id| format!("{} {id}", l.vat_id)));
     lines.extend(doc.tax.seller_tax_id.as_ref().map(|id| format!("{} {} {id}", doc.tax.tax_name, doc.tax.jurisdiction)));
     lines.extend(doc.seller.registration_id.as_ref().map(|r| format!("{} {r}", l.registration_id)));
@@ -370,10 +370,10 @@ fn header(doc: &Document) -> Block {
 
     // Facts, right column: grey labels, values flush right.
     let facts = [
-        (l.number, doc.number.to_string()),
-        (l.issue_date, text::date(doc.issue_date)),
-        (l.tax_point_date, text::date(doc.tax_point_date)),
-        (l.currency, doc.currency.to_string()),
+        (l.number.as_str(), doc.number.to_string()),
+        (l.issue_date.as_str(), text::date(doc, doc.issue_date)),
+        (l.tax_point_date.as_str(), text::date(doc, doc.tax_point_date)),
+        (l.currency.as_str(), doc.currency.to_string()),
     ];
     let label_w = facts.iter().map(|(k, _)| width(&printable(k, LABEL.weight), LABEL)).fold(0.0, f32::max);
     let value_w = facts.iter().map(|(_, v)| width(&printable(v, BODY.weight), BODY)).fold(0.0, f32::max);
@@ -395,7 +395,7 @@ fn header(doc: &Document) -> Block {
         y -= 13.5;
     }
     y += 0.5;
-    for line in text::address_lines(&doc.customer) {
+    for line in text::address_lines(doc, &doc.customer) {
         for part in wrap(&line, BODY, cust_w) {
             items.push(left(LEFT, y, &part, BODY));
             y -= 12.0;
@@ -406,9 +406,9 @@ fn header(doc: &Document) -> Block {
         .customer
         .tax_id
         .as_ref()
-        .map(|id| (l.vat_id, id.as_str()))
+        .map(|id| (l.vat_id.as_str(), id.as_str()))
         .into_iter()
-        .chain([(l.customer_id, doc.customer_id.as_str())]);
+        .chain([(l.customer_id.as_str(), doc.customer_id.as_str())]);
     for (label, value) in ids {
         let label_w = width(&printable(&format!("{label} "), LABEL.weight), LABEL);
         for (i, part) in wrap(value, BODY, (cust_w - label_w).max(40.0)).into_iter().enumerate() {
@@ -444,11 +444,11 @@ fn table_header(doc: &Document, c: &Columns) -> Block {
     let items = vec![
         Item::Band { x: LEFT, y: -TABLE_HEAD_H, w: RIGHT - LEFT, h: TABLE_HEAD_H, color: BAND },
         Item::Rule { x1: LEFT, x2: RIGHT, y: -TABLE_HEAD_H, thickness: 0.6, color: INK },
-        left(c.desc_x, y, l.description, TABLE_HEAD),
-        right(c.qty_r, y, l.quantity, TABLE_HEAD),
-        right(c.unit_r, y, l.unit_price, TABLE_HEAD),
-        right(c.vat_r, y, l.tax_rate, TABLE_HEAD),
-        right(c.amount_r, y, l.net_amount, TABLE_HEAD),
+        left(c.desc_x, y, &l.description, TABLE_HEAD),
+        right(c.qty_r, y, &l.quantity, TABLE_HEAD),
+        right(c.unit_r, y, &l.unit_price, TABLE_HEAD),
+        right(c.vat_r, y, &l.tax_rate, TABLE_HEAD),
+        right(c.amount_r, y, &l.net_amount, TABLE_HEAD),
     ];
     Block { items, height: TABLE_HEAD_H }
 }
@@ -465,7 +465,7 @@ fn line_row(doc: &Document, line: &DocumentLine, c: &Columns) -> Vec<Block> {
         if i == 0 {
             let y = -(TOP_PAD + 6.5);
             b.items.push(left(c.desc_x, y, &part, BODY));
-            b.items.push(right(c.qty_r, y, &text::quantity(line.quantity), c.num));
+            b.items.push(right(c.qty_r, y, &text::quantity(doc, line.quantity), c.num));
             b.items.push(right(c.unit_r, y, &text::unit_price(doc, line.unit_price), c.num));
             b.items.push(right(c.vat_r, y, &text::line_tax(doc, line), c.num));
             b.items.push(right(c.amount_r, y, &text::amount(doc, line.net_amount), c.num));
@@ -476,7 +476,7 @@ fn line_row(doc: &Document, line: &DocumentLine, c: &Columns) -> Vec<Block> {
         }
         slices.push(b);
     }
-    let mut notes: Vec<String> = text::service_period(line).into_iter().collect();
+    let mut notes: Vec<String> = text::service_period(doc, line).into_iter().collect();
     if line.proration {
         notes.push(match &line.adjusts {
             Some(charge) => format!("{} ({charge})", l.proration),
@@ -499,7 +499,7 @@ fn line_row(doc: &Document, line: &DocumentLine, c: &Columns) -> Vec<Block> {
 /// amount due.
 fn totals(doc: &Document, c: &Columns) -> Block {
     let l = text::labels(&doc.language);
-    let mut rows: Vec<(String, String, Style, Style)> = vec![(l.subtotal.into(), text::amount(doc, doc.totals.net), LABEL, BODY)];
+    let mut rows: Vec<(String, String, Style, Style)> = vec![(l.subtotal.clone(), text::amount(doc, doc.totals.net), LABEL, BODY)];
     for r in &doc.tax_breakdown {
         rows.push((text::subtotal_row(doc, r), text::amount(doc, r.tax_amount), LABEL, BODY));
     }
@@ -567,9 +567,9 @@ fn notes(doc: &Document) -> Vec<Block> {
         gap = 6.0;
     }
     if !doc.references.is_empty() {
-        out.push(note_heading(l.references, gap.max(12.0)));
+        out.push(note_heading(&l.references, gap.max(12.0)));
         for r in &doc.references {
-            out.push(paragraph(&text::reference(r), PARAGRAPH, 2.0));
+            out.push(paragraph(&text::reference(doc, r), PARAGRAPH, 2.0));
         }
         gap = 12.0;
     }
@@ -1019,8 +1019,8 @@ mod tests {
         let legend_start = &doc.legends[0].text[..40];
         for needle in [
             "Invoice", "KL-INV-2026-000017", "Jürgen Müller", "Schönhauser Allee 12", "Kunstlicht OÜ", "EE102345676",
-            "cus_de_01", "Pro plan, monthly", "2026-10-05 – 2026-11-04", "25.00 EUR", "VAT 19%", "3.99", legend_start,
-            "Paid by card on 2026-10-05: 25.00 EUR. Nothing is due.", "Page 1 of 1",
+            "cus_de_01", "Pro plan, monthly", "5 October 2026 – 4 November 2026", "€25.00", "VAT 19%", "3.99", legend_start,
+            "Paid by card on 5 October 2026: €25.00. Nothing is due.", "Page 1 of 1",
         ] {
             assert!(t.contains(needle), "missing {needle:?} in:\n{t}");
         }
@@ -1047,7 +1047,7 @@ mod tests {
             }
         }
         assert!(pages[n - 1].contains("Total"));
-        assert!(pages[n - 1].contains("71.40 EUR"));
+        assert!(pages[n - 1].contains("€71.40"));
         assert!(t.contains("Ελληνική Εταιρεία Λογισμικού"), "Greek name lost:\n{t}");
         assert!(t.contains("Łódź Müller"), "Polish/German name lost:\n{t}");
         assert!(t.contains("10119 Αθήνα"));
@@ -1070,7 +1070,7 @@ mod tests {
         let t = pdftotext(&pdf);
         assert!(t.contains("???? ??"), "{t}");
         assert!(t.contains("10119 ??"), "{t}");
-        assert!(t.contains("25.00 EUR") && t.contains("Page 1 of 1"), "{t}");
+        assert!(t.contains("€25.00") && t.contains("Page 1 of 1"), "{t}");
     }
 
     #[test]
@@ -1177,14 +1177,14 @@ mod tests {
     fn variants_print_their_statements() {
         let doc = reverse_charge_usd();
         let t = pdftotext(&render(&doc));
-        for needle in ["VAT 0% (reverse charge)", "RC", "FR40303265045", "Atelier Lumière SARL", "21.01 USD", "Reverse charge: VAT to be"] {
+        for needle in ["VAT 0% (reverse charge)", "RC", "FR40303265045", "Atelier Lumière SARL", "$21.01", "Reverse charge: VAT to be"] {
             assert!(t.contains(needle), "missing {needle:?} in:\n{t}");
         }
         let base = text::base_currency_tax(&doc).unwrap();
         assert!(t.contains(&base[..30]), "Art. 230 line missing:\n{t}");
         let doc = credit_note();
         let t = pdftotext(&render(&doc));
-        for needle in ["Credit note", "KL-CN-2026-000004", "Plan change adjustment (ch_1001)", "REFERENCES", "Credits invoice KL-INV-2026-000017", "-7.50 EUR"] {
+        for needle in ["Credit note", "KL-CN-2026-000004", "Plan change adjustment (ch_1001)", "REFERENCES", "Credits invoice KL-INV-2026-000017", "-€7.50"] {
             assert!(t.contains(needle), "missing {needle:?} in:\n{t}");
         }
     }

@@ -1,198 +1,137 @@
 //! The words and number formats shared by every human-readable format.
 //!
 //! PDF and HTML print the same strings from here, so the two never disagree about what a
-//! document says. Formats are fixed and locale-free (ISO dates, `1,234.50`), because the
-//! machine's locale must never change a document's bytes.
+//! document says. Words, number, money and date formats come from the document language's
+//! translation file ([`crate::i18n`]); nothing depends on the machine's locale.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::document::{Document, DocumentKind, DocumentLine, Party, TaxSubtotal, Treatment};
-use crate::money::format_amount;
+use crate::document::{Document, DocumentKind, DocumentLine, DocumentReference, Party, Relation, TaxSubtotal, Treatment};
+use crate::i18n::{self, Texts, fill};
 
-/// Every label a document prints.
-#[derive(Debug)]
-pub struct Labels {
-    pub invoice: &'static str,
-    pub credit_note: &'static str,
-    pub number: &'static str,
-    pub issue_date: &'static str,
-    pub tax_point_date: &'static str,
-    pub seller: &'static str,
-    pub customer: &'static str,
-    pub customer_id: &'static str,
-    pub vat_id: &'static str,
-    pub registration_id: &'static str,
-    pub description: &'static str,
-    pub service_period: &'static str,
-    pub quantity: &'static str,
-    pub unit_price: &'static str,
-    pub tax_rate: &'static str,
-    pub net_amount: &'static str,
-    pub subtotal: &'static str,
-    pub tax_breakdown: &'static str,
-    pub taxable_amount: &'static str,
-    pub tax_amount: &'static str,
-    pub total: &'static str,
-    pub paid: &'static str,
-    pub due: &'static str,
-    pub currency: &'static str,
-    pub proration: &'static str,
-    pub references: &'static str,
-    pub page: &'static str,
-    pub of: &'static str,
-    pub continued: &'static str,
-    pub base_currency_tax: &'static str,
-    pub transactions: &'static str,
+pub use crate::i18n::Labels;
+
+fn texts(doc: &Document) -> &'static Texts {
+    i18n::texts(&doc.language)
 }
 
-pub const ENGLISH: Labels = Labels {
-    invoice: "Invoice",
-    credit_note: "Credit note",
-    number: "Number",
-    issue_date: "Issue date",
-    tax_point_date: "Date of supply",
-    seller: "From",
-    customer: "Bill to",
-    customer_id: "Customer ID",
-    vat_id: "VAT ID",
-    registration_id: "Company reg. no.",
-    description: "Description",
-    service_period: "Service period",
-    quantity: "Qty",
-    unit_price: "Unit price",
-    tax_rate: "VAT",
-    net_amount: "Amount",
-    subtotal: "Subtotal (excl. tax)",
-    tax_breakdown: "Tax breakdown",
-    taxable_amount: "Taxable amount",
-    tax_amount: "Tax",
-    total: "Total",
-    paid: "Paid",
-    due: "Amount due",
-    currency: "Currency",
-    proration: "Plan change adjustment",
-    references: "References",
-    page: "Page",
-    of: "of",
-    continued: "continued",
-    base_currency_tax: "VAT in",
-    transactions: "Transactions",
-};
-
-/// The labels for a document's language (English until translations exist).
-pub fn labels(_language: &str) -> &'static Labels {
-    &ENGLISH
+/// The labels for a language (English where there is no translation).
+pub fn labels(language: &str) -> &'static Labels {
+    &i18n::texts(language).labels
 }
 
 pub fn title(doc: &Document) -> &'static str {
-    let l = labels(&doc.language);
+    let l = &texts(doc).labels;
     match doc.kind {
-        DocumentKind::Invoice => l.invoice,
-        DocumentKind::CreditNote => l.credit_note,
+        DocumentKind::Invoice => &l.invoice,
+        DocumentKind::CreditNote => &l.credit_note,
     }
 }
 
-/// `2026-10-05`: ISO 8601 reads the same in every country.
-pub fn date(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+/// A date in the document's language: `5 October 2026`, `05.10.2026`.
+pub fn date(doc: &Document, d: NaiveDate) -> String {
+    texts(doc).format.date(d)
 }
 
-/// An amount at the document currency's minor unit: `1,234.50`.
+/// An amount at the document currency's minor unit: `1,234.50`, `1.234,50`.
 pub fn amount(doc: &Document, value: Decimal) -> String {
-    format_amount(value, doc.minor_units())
+    texts(doc).format.number(value, doc.minor_units())
 }
 
-/// An amount with its currency code: `1,234.50 EUR`.
+/// An amount with its currency: `€1,234.50`, `1.234,50 €`.
 pub fn money(doc: &Document, value: Decimal) -> String {
-    format!("{} {}", amount(doc, value), doc.currency)
+    texts(doc).format.money(value, doc.minor_units(), doc.currency.code())
 }
 
 /// A unit price: at least the currency's minor units, more only if the price has them.
 pub fn unit_price(doc: &Document, value: Decimal) -> String {
     let digits = value.normalize().scale().max(doc.minor_units());
-    format_amount(value, digits)
+    texts(doc).format.number(value, digits)
 }
 
-/// `1`, `2.5`: quantities without trailing zeros.
-pub fn quantity(q: Decimal) -> String {
-    q.normalize().to_string()
+/// `1`, `2.5` / `2,5`: quantities without trailing zeros.
+pub fn quantity(doc: &Document, q: Decimal) -> String {
+    let q = q.normalize();
+    texts(doc).format.number(q, q.scale())
 }
 
-/// `24%`, `25.5%`.
-pub fn percent(rate: Decimal) -> String {
-    format!("{}%", rate.normalize())
+/// `24%`, `25.5%` / `25,5%`.
+pub fn percent(doc: &Document, rate: Decimal) -> String {
+    let r = rate.normalize();
+    format!("{}%", texts(doc).format.number(r, r.scale()))
 }
 
 /// The tax column of a line: `24%`, or the category for zero-rated treatments.
 pub fn line_tax(doc: &Document, line: &DocumentLine) -> String {
     match doc.tax.treatment {
-        Treatment::ReverseCharge | Treatment::NonEuReverseCharge => "RC".into(),
+        Treatment::ReverseCharge | Treatment::NonEuReverseCharge => texts(doc).labels.reverse_charge_short.clone(),
         Treatment::OutsideScope => "—".into(),
-        _ => percent(line.tax_rate),
+        _ => percent(doc, line.tax_rate),
     }
 }
 
-/// The label of one breakdown row: `VAT 24%`, `GST 10%`, `Reverse charge`, `Outside scope`.
+/// The label of one breakdown row: `VAT 24%`, `GST 10%`, `VAT 0% (reverse charge)`, `Not subject to VAT`.
 pub fn subtotal_label(doc: &Document, row: &TaxSubtotal) -> String {
+    let l = &texts(doc).labels;
     match doc.tax.treatment {
-        Treatment::ReverseCharge | Treatment::NonEuReverseCharge => {
-            format!("{} 0% (reverse charge)", doc.tax.tax_name)
-        }
-        Treatment::OutsideScope => "Not subject to VAT".into(),
-        _ => format!("{} {}", doc.tax.tax_name, percent(row.tax_rate)),
+        Treatment::ReverseCharge | Treatment::NonEuReverseCharge => fill(&l.reverse_charge_row, &[("tax", &doc.tax.tax_name)]),
+        Treatment::OutsideScope => l.not_subject.clone(),
+        _ => format!("{} {}", doc.tax.tax_name, percent(doc, row.tax_rate)),
     }
 }
 
-/// The label of one breakdown row with its base: `VAT 19% on 21.01`.
+/// A breakdown row with its base: `VAT 19% · Taxable amount 21.01`.
 pub fn subtotal_row(doc: &Document, row: &TaxSubtotal) -> String {
-    format!("{} on {}", subtotal_label(doc, row), amount(doc, row.taxable_amount))
+    format!("{} · {} {}", subtotal_label(doc, row), texts(doc).labels.taxable_amount, amount(doc, row.taxable_amount))
 }
 
-/// `2026-10-05 – 2026-11-04`, if the line has a service period.
-pub fn service_period(line: &DocumentLine) -> Option<String> {
+/// `5 October 2026 – 4 November 2026`, if the line has a service period.
+pub fn service_period(doc: &Document, line: &DocumentLine) -> Option<String> {
+    let p = &texts(doc).phrases;
     match (line.service_start, line.service_end) {
-        (Some(s), Some(e)) => Some(format!("{} – {}", date(s), date(e))),
-        (Some(s), None) => Some(format!("from {}", date(s))),
-        (None, Some(e)) => Some(format!("until {}", date(e))),
+        (Some(s), Some(e)) => Some(format!("{} – {}", date(doc, s), date(doc, e))),
+        (Some(s), None) => Some(fill(&p.period_from, &[("date", &date(doc, s))])),
+        (None, Some(e)) => Some(fill(&p.period_until, &[("date", &date(doc, e))])),
         (None, None) => None,
     }
 }
 
-/// `Paid by card on 2026-10-05.`
+/// How the document was settled: `Paid by card on 5 October 2026: €25.00. Nothing is due.`
 pub fn payment(doc: &Document) -> String {
-    let paid = format!("{} on {}: {}", doc.payment.method, date(doc.payment.date), money(doc, doc.payment.amount));
+    let p = &texts(doc).phrases;
+    let paid_on = date(doc, doc.payment.date);
+    let paid = money(doc, doc.payment.amount);
+    let difference = money(doc, doc.totals.due.abs());
+    let values = [("date", paid_on.as_str()), ("amount", paid.as_str()), ("difference", difference.as_str())];
     match (doc.kind, doc.payment.status.as_str()) {
-        (DocumentKind::CreditNote, "offset") => {
-            "Cancels the invoice referenced above in full; the payment received for it is applied to its replacement invoice.".into()
-        }
-        (DocumentKind::CreditNote, _) => format!("Refunded to {paid}."),
-        (DocumentKind::Invoice, _) if doc.totals.due.is_zero() => format!("Paid by {paid}. Nothing is due."),
-        (DocumentKind::Invoice, _) if doc.totals.due.is_sign_negative() => format!(
-            "Paid by {paid}. Overpaid by {}, which is refunded.",
-            money(doc, -doc.totals.due)
-        ),
-        (DocumentKind::Invoice, _) => format!("Paid by {paid}. Amount due: {}.", money(doc, doc.totals.due)),
+        (DocumentKind::CreditNote, "offset") => p.cancelled.clone(),
+        (DocumentKind::CreditNote, _) => fill(&p.refunded, &values),
+        (DocumentKind::Invoice, _) if doc.totals.due.is_zero() => fill(&p.paid_in_full, &values),
+        (DocumentKind::Invoice, _) if doc.totals.due.is_sign_negative() => fill(&p.paid_overpaid, &values),
+        (DocumentKind::Invoice, _) => fill(&p.paid_due, &values),
     }
 }
 
-/// `Credits invoice KL-INV-2026-000003 of 2026-10-04 (reason)`, one per reference.
-pub fn reference(r: &crate::document::DocumentReference) -> String {
-    let verb = match r.relation {
-        crate::document::Relation::Credits => "Credits invoice",
-        crate::document::Relation::Cancels => "Cancels invoice",
-        crate::document::Relation::Replaces => "Replaces invoice",
+/// `Credits invoice KL-INV-2026-000003 of 4 October 2026 — reason: …`.
+pub fn reference(doc: &Document, r: &DocumentReference) -> String {
+    let p = &texts(doc).phrases;
+    let template = match r.relation {
+        Relation::Credits => &p.credits,
+        Relation::Cancels => &p.cancels,
+        Relation::Replaces => &p.replaces,
     };
-    let mut out = format!("{verb} {} of {}", r.number, date(r.issue_date));
+    let mut out = fill(template, &[("number", r.number.as_str()), ("date", &date(doc, r.issue_date))]);
     if let Some(reason) = &r.reason {
-        out.push_str(&format!(" — reason: {reason}"));
+        out.push_str(" — ");
+        out.push_str(&fill(&p.reason, &[("reason", reason)]));
     }
     out
 }
 
 /// The postal address as printed, line by line, ending with the country's name.
 /// Countries that put the city before the postal code get that order.
-pub fn address_lines(party: &Party) -> Vec<String> {
+pub fn address_lines(doc: &Document, party: &Party) -> Vec<String> {
     let a = &party.address;
     let mut lines: Vec<String> = [&a.line1, &a.line2]
         .into_iter()
@@ -220,31 +159,31 @@ pub fn address_lines(party: &Party) -> Vec<String> {
         }
     }
     lines.retain(|l| !l.is_empty());
-    lines.push(a.country.name().to_string());
+    lines.push(i18n::country_name(&doc.language, a.country));
     lines
 }
 
 /// `Page 2 of 3`.
 pub fn page_of(doc: &Document, page: usize, pages: usize) -> String {
-    let l = labels(&doc.language);
-    format!("{} {page} {} {pages}", l.page, l.of)
+    fill(&texts(doc).labels.page, &[("page", &page.to_string()), ("pages", &pages.to_string())])
 }
 
-/// Art. 230 line: `VAT in EUR: 12.34 EUR (1 USD = 0.9200 EUR, ECB 2026-10-02)`.
+/// The Art. 230 statement: `VAT in EUR: €3.32 on €16.61 (rate 1 EUR = 1.0838 USD, ECB of 2 October 2026)`.
 pub fn base_currency_tax(doc: &Document) -> Option<String> {
     let b = doc.base_currency_tax.as_ref()?;
-    Some(format!(
-        "{} {}: {} {} on {} {} (rate 1 {} = {} {}, {} of {})",
-        labels(&doc.language).base_currency_tax,
-        b.currency,
-        format_amount(b.tax_amount, b.currency.minor_units()),
-        b.currency,
-        format_amount(b.taxable_amount, b.currency.minor_units()),
-        b.currency,
-        b.published_base,
-        b.published_rate.normalize(),
-        b.published_quote,
-        b.source,
-        date(b.rate_date),
+    let f = &texts(doc).format;
+    let digits = b.currency.minor_units();
+    Some(fill(
+        &texts(doc).phrases.base_currency_tax,
+        &[
+            ("currency", b.currency.code()),
+            ("tax", &f.money(b.tax_amount, digits, b.currency.code())),
+            ("taxable", &f.money(b.taxable_amount, digits, b.currency.code())),
+            ("from", b.published_base.code()),
+            ("rate", &f.number(b.published_rate, b.published_rate.normalize().scale())),
+            ("to", b.published_quote.code()),
+            ("source", &b.source),
+            ("date", &date(doc, b.rate_date)),
+        ],
     ))
 }
