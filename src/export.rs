@@ -121,41 +121,56 @@ pub fn export(archive: &Archive, period: Period, data: Option<&DataSet>, out: &P
     let base = base.or_else(|| items.iter().find_map(|i| i.doc.base_currency_tax.as_ref().map(|b| b.currency.to_string())));
     let base = base.unwrap_or_else(|| "EUR".into());
 
-    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    // Copied documents stay on disk until written; only the generated files are in memory.
+    let mut files: BTreeMap<String, Source> = BTreeMap::new();
     let mut manifest = csv_writer(&["path", "number", "sha256"]);
     for item in &items {
         for f in &item.entry.files {
             let name = Path::new(&f.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let path = format!("documents/{name}");
-            let bytes = std::fs::read(archive.root().join(&f.path)).map_err(|e| Error::io(archive.root().join(&f.path), e))?;
             manifest.write_record([path.as_str(), item.entry.number.as_str(), f.sha256.as_str()]).expect("in memory");
-            files.insert(path, bytes);
+            files.insert(path, Source::Archived(archive.root().join(&f.path)));
         }
     }
-    files.insert("manifest.csv".into(), finish(manifest));
-    files.insert("journal.csv".into(), journal(&items, &base));
-    files.insert("journal-vat.csv".into(), journal_vat(&items));
-    files.insert("journal-totals.csv".into(), journal_totals(&items));
+    let mut generated = |name: &str, bytes: Vec<u8>| files.insert(name.to_string(), Source::Generated(bytes));
+    generated("manifest.csv", finish(manifest));
+    generated("journal.csv", journal(&items, &base));
+    generated("journal-vat.csv", journal_vat(&items));
+    generated("journal-totals.csv", journal_totals(&items));
     let summary = vat_summary(&items, &state, period, &base);
-    files.insert("vat-summary.md".into(), summary_markdown(&summary, period, &base).into_bytes());
-    files.insert("vat-summary.csv".into(), summary_csv(&summary));
+    generated("vat-summary.md", summary_markdown(&summary, period, &base).into_bytes());
+    generated("vat-summary.csv", summary_csv(&summary));
     let mut report = ExportReport { documents: items.len(), ..ExportReport::default() };
     if let Some(data) = data {
         let (csv, missing) = reconciliation(data, &state, period);
-        files.insert("reconciliation.csv".into(), csv);
+        generated("reconciliation.csv", csv);
         report.missing = missing;
     }
+    drop(items);
 
     std::fs::create_dir_all(out.join("documents")).map_err(|e| Error::io(out, e))?;
-    for (path, bytes) in &files {
-        let target = out.join(path);
-        std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))?;
-    }
     let zip_path = out.with_extension("zip");
-    std::fs::write(&zip_path, zip(&files, period)).map_err(|e| Error::io(&zip_path, e))?;
+    let zip_file = std::fs::File::create(&zip_path).map_err(|e| Error::io(&zip_path, e))?;
+    let mut zip = Zip::new(std::io::BufWriter::new(zip_file), period);
+    for (path, source) in &files {
+        let bytes = match source {
+            Source::Archived(from) => std::fs::read(from).map_err(|e| Error::io(from, e))?,
+            Source::Generated(bytes) => bytes.clone(),
+        };
+        let target = out.join(path);
+        std::fs::write(&target, &bytes).map_err(|e| Error::io(&target, e))?;
+        zip.add(path, &bytes).map_err(|e| Error::io(&zip_path, e))?;
+    }
+    zip.finish().map_err(|e| Error::io(&zip_path, e))?;
     report.files = files.into_keys().collect();
     report.zip = Some(zip_path);
     Ok(report)
+}
+
+/// Where an exported file's bytes come from.
+enum Source {
+    Archived(PathBuf),
+    Generated(Vec<u8>),
 }
 
 fn csv_writer(header: &[&str]) -> csv::Writer<Vec<u8>> {
@@ -444,19 +459,32 @@ fn reconciliation(data: &DataSet, state: &State, period: Period) -> (Vec<u8>, Ve
     (finish(w), missing)
 }
 
-/// The export as one zip: sorted entries, fixed timestamps (the period's first day), so the
-/// same export gives the same bytes.
-fn zip(files: &BTreeMap<String, Vec<u8>>, period: Period) -> Vec<u8> {
-    let first = period.first_day();
-    let time = zip::DateTime::from_date_and_time(first.year() as u16, first.month() as u8, 1, 0, 0, 0).unwrap_or_default();
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(time)
-        .unix_permissions(0o644);
-    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, bytes) in files {
-        z.start_file(name.as_str(), options).expect("in memory");
-        z.write_all(bytes).expect("in memory");
+/// The export as one zip, streamed to disk: entries in sorted order with fixed timestamps
+/// (the period's first day), so the same export gives the same bytes. PDFs are already
+/// compressed and are stored; text files are deflated.
+struct Zip<W: std::io::Write + std::io::Seek> {
+    writer: zip::ZipWriter<W>,
+    time: zip::DateTime,
+}
+
+impl<W: std::io::Write + std::io::Seek> Zip<W> {
+    fn new(w: W, period: Period) -> Self {
+        let first = period.first_day();
+        let time = zip::DateTime::from_date_and_time(first.year() as u16, first.month() as u8, 1, 0, 0, 0).unwrap_or_default();
+        Zip { writer: zip::ZipWriter::new(w), time }
     }
-    z.finish().expect("in memory").into_inner()
+
+    fn add(&mut self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let method = if name.ends_with(".pdf") { zip::CompressionMethod::Stored } else { zip::CompressionMethod::Deflated };
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(method)
+            .last_modified_time(self.time)
+            .unix_permissions(0o644);
+        self.writer.start_file(name, options).map_err(std::io::Error::other)?;
+        self.writer.write_all(bytes)
+    }
+
+    fn finish(self) -> std::io::Result<()> {
+        self.writer.finish().map_err(std::io::Error::other)?.flush()
+    }
 }

@@ -36,6 +36,7 @@ pub mod export;
 
 pub use error::{Error, Result};
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Serialize;
@@ -67,14 +68,14 @@ pub struct IssueReport {
     pub warnings: Vec<String>,
 }
 
-/// Warnings about a document that is about to be issued.
-fn warnings_for(doc: &Document) -> Option<String> {
-    (!i18n::is_supported(&doc.language)).then(|| {
-        format!(
-            "{}: customer {} has language '{}', which has no translation (i18n/); issued in English",
-            doc.number, doc.customer_id, doc.language
-        )
-    })
+/// One warning per language without a translation, naming how many documents and the first.
+fn language_warnings(untranslated: &BTreeMap<String, (usize, String)>) -> Vec<String> {
+    untranslated
+        .iter()
+        .map(|(language, (count, first))| {
+            format!("language '{language}' has no translation (i18n/): {count} document(s) issued in English, the first {first}")
+        })
+        .collect()
 }
 
 /// The files of one document, in the order they are stored.
@@ -242,6 +243,7 @@ pub fn run_issue_with(
     // Render the next batch on all cores while this thread stores the previous one; the
     // channel holds at most two rendered batches, so memory stays flat.
     let batches: Vec<&[issue::Numbered]> = plan.documents.chunks(RENDER_BATCH).collect();
+    let mut untranslated: BTreeMap<String, (usize, String)> = BTreeMap::new();
     std::thread::scope(|scope| -> Result<()> {
         let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Rendered>>(2);
         let formats = &formats;
@@ -257,12 +259,16 @@ pub fn run_issue_with(
         for (batch, rendered) in batches.iter().zip(receive) {
             for (n, r) in batch.iter().zip(&rendered) {
                 report.issued.push(store(&mut locked, n, r, &company)?);
-                report.warnings.extend(warnings_for(&n.document));
+                if !i18n::is_supported(&n.document.language) {
+                let entry = untranslated.entry(n.document.language.clone()).or_insert((0, n.document.number.to_string()));
+                entry.0 += 1;
+            }
             }
             locked.commit()?;
             progress(report.issued.len(), total);
         }
         Ok(())
     })?;
+    report.warnings = language_warnings(&untranslated);
     Ok(report)
 }

@@ -2,40 +2,52 @@
 //!
 //! The template (`templates/document.html`) only places text: every word and number comes
 //! pre-formatted from [`super::text`], the same functions the PDF uses, so the two formats
-//! never disagree. askama escapes everything it prints.
+//! never disagree. askama escapes everything it prints (the template's `.html` extension
+//! turns HTML escaping on), so customer-supplied text cannot inject markup.
 
 use askama::Template;
 
 use super::Document;
 use super::text::{self, Labels};
 
+/// Everything the template prints, as ready strings in print order.
 #[derive(Template)]
 #[template(path = "document.html")]
 struct View<'a> {
+    /// `<html lang>`: the document's language.
     language: &'a str,
+    /// `Invoice` / `Credit note`, in the document's language.
     title: &'static str,
     number: &'a str,
+    /// Column headings and totals labels.
     labels: &'static Labels,
     seller_name: &'a str,
+    /// Address, VAT ID, registration number, email.
     seller_lines: Vec<String>,
     customer_name: &'a str,
     customer_lines: Vec<String>,
+    /// Labelled identifiers under the customer's address: VAT ID (if any), customer ID.
+    customer_ids: Vec<(&'static str, &'a str)>,
+    /// Number, issue date, date of supply, currency.
     facts: Vec<(&'static str, String)>,
     lines: Vec<LineView>,
     subtotal: String,
-    tax_rows: Vec<(String, String)>,
+    tax_rows: Vec<TaxRowView>,
     total: String,
     paid: String,
     due: String,
-    references: Vec<String>,
-    payment: String,
+    /// The Art. 230 statement in the seller's base currency.
     base_currency_tax: Option<String>,
     legends: Vec<&'a str>,
+    references: Vec<String>,
+    payment: String,
+    /// Seller name · VAT ID · email.
     footer: String,
 }
 
 struct LineView {
     description: String,
+    /// Service period, plan-change note: small grey text under the description.
     notes: Vec<String>,
     quantity: String,
     unit_price: String,
@@ -43,70 +55,75 @@ struct LineView {
     amount: String,
 }
 
+/// One row of the tax breakdown: `VAT 19%` · `Taxable amount 21.01` … `3.99`.
+/// Label and base together read exactly as [`text::subtotal_row`].
+struct TaxRowView {
+    label: String,
+    base: String,
+    amount: String,
+}
+
 /// Renders an issued document as one self-contained HTML file. Pure: same document → same bytes.
 pub fn render(doc: &Document) -> String {
     let l = text::labels(&doc.language);
-    let mut seller_lines = text::address_lines(doc, &doc.seller);
-    seller_lines.extend(doc.seller.tax_id.as_ref().map(|id| format!("{} {id}", l.vat_id)));
-    seller_lines.extend(doc.tax.seller_tax_id.as_ref().map(|id| format!("{} {} {id}", doc.tax.tax_name, doc.tax.jurisdiction)));
-    seller_lines.extend(doc.seller.registration_id.as_ref().map(|r| format!("{} {r}", l.registration_id)));
-    seller_lines.extend(doc.seller.email.iter().cloned());
-    let mut customer_lines = text::address_lines(doc, &doc.customer);
-    customer_lines.extend(doc.customer.tax_id.as_ref().map(|id| format!("{} {id}", l.vat_id)));
+    let customer_ids = doc
+        .customer
+        .tax_id
+        .as_deref()
+        .map(|id| (l.vat_id.as_str(), id))
+        .into_iter()
+        .chain([(l.customer_id.as_str(), doc.customer_id.as_str())])
+        .collect();
     let lines = doc
         .lines
         .iter()
-        .map(|line| {
-            let mut notes: Vec<String> = text::service_period(doc, line).into_iter().collect();
-            if line.proration {
-                notes.push(match &line.adjusts {
-                    Some(charge) => format!("{} ({charge})", l.proration),
-                    None => l.proration.clone(),
-                });
-            }
-            LineView {
-                description: line.description.clone(),
-                notes,
-                quantity: text::quantity(doc, line.quantity),
-                unit_price: text::unit_price(doc, line.unit_price),
-                tax: text::line_tax(doc, line),
-                amount: text::amount(doc, line.net_amount),
-            }
+        .map(|line| LineView {
+            description: line.description.clone(),
+            notes: text::line_notes(doc, line),
+            quantity: text::quantity(doc, line.quantity),
+            unit_price: text::unit_price(doc, line.unit_price),
+            tax: text::line_tax(doc, line),
+            amount: text::amount(doc, line.net_amount),
         })
         .collect();
-    let mut footer = vec![doc.seller.name.clone()];
-    footer.extend(doc.seller.tax_id.clone());
-    footer.extend(doc.seller.email.clone());
+    let tax_rows = doc
+        .tax_breakdown
+        .iter()
+        .map(|row| TaxRowView {
+            label: text::subtotal_label(doc, row),
+            base: format!("{} {}", l.taxable_amount, text::amount(doc, row.taxable_amount)),
+            amount: text::amount(doc, row.tax_amount),
+        })
+        .collect();
+    let mut footer = vec![doc.seller.name.as_str()];
+    footer.extend(doc.seller.tax_id.as_deref());
+    footer.extend(doc.seller.email.as_deref());
     let view = View {
         language: &doc.language,
         title: text::title(doc),
         number: doc.number.as_str(),
         labels: l,
         seller_name: &doc.seller.name,
-        seller_lines,
+        seller_lines: text::seller_lines(doc),
         customer_name: &doc.customer.name,
-        customer_lines,
+        customer_lines: text::address_lines(doc, &doc.customer),
+        customer_ids,
         facts: vec![
             (&l.number, doc.number.to_string()),
             (&l.issue_date, text::date(doc, doc.issue_date)),
             (&l.tax_point_date, text::date(doc, doc.tax_point_date)),
-            (&l.customer_id, doc.customer_id.clone()),
             (&l.currency, doc.currency.to_string()),
         ],
         lines,
         subtotal: text::amount(doc, doc.totals.net),
-        tax_rows: doc
-            .tax_breakdown
-            .iter()
-            .map(|r| (text::subtotal_row(doc, r), text::amount(doc, r.tax_amount)))
-            .collect(),
+        tax_rows,
         total: text::money(doc, doc.totals.gross),
         paid: text::money(doc, doc.totals.paid),
         due: text::money(doc, doc.totals.due),
+        base_currency_tax: text::base_currency_tax(doc),
+        legends: doc.legends.iter().map(|legend| legend.text.as_str()).collect(),
         references: doc.references.iter().map(|r| text::reference(doc, r)).collect(),
         payment: text::payment(doc),
-        base_currency_tax: text::base_currency_tax(doc),
-        legends: doc.legends.iter().map(|l| l.text.as_str()).collect(),
         footer: footer.join(" · "),
     };
     view.render().expect("the template renders every view")
@@ -122,28 +139,107 @@ mod tests {
         let doc = fixture::oss_invoice();
         let html = render(&doc);
         assert_eq!(html, render(&doc));
+        let row = &doc.tax_breakdown[0];
         for needle in [
-            "<!DOCTYPE html>", "lang=\"en\"", "KL-INV-2026-000017", "Jürgen Müller", "Kunstlicht OÜ", "EE102345676",
-            "€25.00", "VAT 19% · Taxable amount 21.01", "3.99", "One-Stop Shop", "5 October 2026",
+            "<!DOCTYPE html>",
+            "<meta charset=\"utf-8\">",
+            "lang=\"en\"",
+            "<title>Invoice KL-INV-2026-000017</title>",
+            "KL-INV-2026-000017",
+            "Kunstlicht OÜ",
+            "Narva mnt 5",
+            "EE102345676",
+            "14123456",
+            "billing@kunstlicht.example",
+            "Bill to",
+            "Jürgen Müller",
+            "Schönhauser Allee 12",
+            "cus_de_01",
+            "Date of supply",
+            "EUR",
+            "Pro plan, monthly",
+            "5 October 2026 – 4 November 2026",
+            "12.61",
+            "19%",
+            "Subtotal (excl. tax)",
+            "21.01",
+            "VAT 19%",
+            "3.99",
+            "€25.00",
+            "Amount due",
+            "Kunstlicht OÜ · EE102345676 · billing@kunstlicht.example",
         ] {
             assert!(html.contains(needle), "missing {needle:?}");
         }
-        assert!(html.contains(&text::payment(&doc)));
+        assert!(html.contains(&text::subtotal_label(&doc, row)));
+        assert!(html.contains(&text::money(&doc, doc.totals.gross)));
+        assert!(html.contains(&doc.legends[0].text), "missing the legend");
+        assert!(html.contains(&text::payment(&doc)), "missing the payment line");
+
+        // The document's language decides `lang` (and the words, through `text`).
+        let mut de = doc.clone();
+        de.language = "de".into();
+        assert!(render(&de).contains("<html lang=\"de\">"));
+    }
+
+    #[test]
+    fn proration_references_and_base_currency_are_printed() {
+        let mut doc = fixture::oss_invoice();
+        doc.lines[1].proration = true;
+        doc.lines[1].adjusts = Some("ch_0999".into());
+        doc.references.push(crate::document::DocumentReference {
+            number: doc.number.clone(),
+            issue_date: doc.issue_date,
+            relation: crate::document::Relation::Replaces,
+            reason: Some("corrected address".into()),
+        });
+        let html = render(&doc);
+        assert!(html.contains("Plan change adjustment (ch_0999)"));
+        assert!(html.contains(&text::reference(&doc, &doc.references[0])));
     }
 
     #[test]
     fn customer_text_is_escaped() {
         let mut doc = fixture::oss_invoice();
         doc.customer.name = "<script>alert(1)</script>".into();
+        doc.lines[0].description = "\"><img src=x onerror=alert(2)>".into();
         let html = render(&doc);
-        assert!(!html.contains("<script>"));
-        assert!(html.contains("&#60;script&#62;") || html.contains("&lt;script&gt;"), "{html}");
+        assert!(!html.contains("<script"), "unescaped script tag");
+        assert!(!html.contains("<img"), "unescaped img tag");
+        assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;") || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     }
 
     #[test]
-    fn self_contained() {
-        let html = render(&fixture::long_invoice(60));
-        assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("<link") && !html.contains("src="));
-        assert_eq!(html.matches("<tr class=\"line\"").count(), 60);
+    fn self_contained_and_one_row_per_line() {
+        for doc in [fixture::oss_invoice(), fixture::long_invoice(60)] {
+            let html = render(&doc);
+            for bad in ["http://", "https://", "<link", "src=", "<script", "url(", "@import"] {
+                assert!(!html.contains(bad), "found {bad:?}");
+            }
+            assert!(html.contains("<style>"));
+            assert_eq!(html.matches("<tr class=\"line\"").count(), doc.lines.len());
+        }
+        assert_eq!(render(&fixture::long_invoice(60)).matches("<tr class=\"line\"").count(), 60);
+    }
+
+    /// Writes sample files for looking at: `HTML_SAMPLES=/tmp/htmlcheck cargo test --lib
+    /// render::html::tests::write_samples -- --ignored`.
+    #[test]
+    #[ignore]
+    fn write_samples() {
+        let dir = std::path::PathBuf::from(std::env::var_os("HTML_SAMPLES").unwrap_or_else(|| "/tmp/htmlcheck".into()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut prorated = fixture::oss_invoice();
+        prorated.lines[1].proration = true;
+        prorated.lines[1].adjusts = Some("ch_0999".into());
+        prorated.references.push(crate::document::DocumentReference {
+            number: prorated.number.clone(),
+            issue_date: prorated.issue_date,
+            relation: crate::document::Relation::Replaces,
+            reason: Some("corrected billing address".into()),
+        });
+        for (name, doc) in [("oss", fixture::oss_invoice()), ("long60", fixture::long_invoice(60)), ("prorated", prorated)] {
+            std::fs::write(dir.join(format!("{name}.html")), render(&doc)).unwrap();
+        }
     }
 }

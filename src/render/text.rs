@@ -187,3 +187,29 @@ pub fn base_currency_tax(doc: &Document) -> Option<String> {
         ],
     ))
 }
+
+/// The seller's lines under its name: address, VAT ID, the tax ID of the jurisdiction when
+/// it is not the seller's own, company registration number, email.
+pub fn seller_lines(doc: &Document) -> Vec<String> {
+    let l = &texts(doc).labels;
+    let mut lines = address_lines(doc, &doc.seller);
+    lines.extend(doc.seller.tax_id.as_ref().map(|id| format!("{} {id}", l.vat_id)));
+    lines.extend(doc.tax.seller_tax_id.as_ref().map(|id| format!("{} {} {id}", doc.tax.tax_name, doc.tax.jurisdiction)));
+    lines.extend(doc.seller.registration_id.as_ref().map(|r| format!("{} {r}", l.registration_id)));
+    lines.extend(doc.seller.email.iter().cloned());
+    lines
+}
+
+/// The small print under a line's description: its service period, and for a plan-change
+/// adjustment `Plan change adjustment (ch_1001)`.
+pub fn line_notes(doc: &Document, line: &DocumentLine) -> Vec<String> {
+    let l = &texts(doc).labels;
+    let mut notes: Vec<String> = service_period(doc, line).into_iter().collect();
+    if line.proration {
+        notes.push(match &line.adjusts {
+            Some(charge) => format!("{} ({charge})", l.proration),
+            None => l.proration.clone(),
+        });
+    }
+    notes
+}
