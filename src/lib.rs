@@ -68,6 +68,31 @@ pub struct IssueReport {
     pub warnings: Vec<String>,
 }
 
+/// Refuses documents with characters no shipped font covers: never empty boxes or dropped
+/// text in an issued PDF. The diagnostic points at the customer row, where such text lives.
+fn check_printable(data: &model::DataSet, plan: &issue::Plan) -> Result<()> {
+    let mut diagnostics = Vec::new();
+    for n in &plan.documents {
+        let missing = render::pdf::unsupported_characters(&n.document);
+        if missing.is_empty() {
+            continue;
+        }
+        let chars: String = missing.iter().map(|c| format!("'{c}' (U+{:04X})", u32::from(*c))).collect::<Vec<_>>().join(", ");
+        let line = data.transactions.iter().find(|t| n.document.source_transactions.contains(&t.id)).map(|t| t.source_line);
+        diagnostics.push(diag::Diagnostic::new(
+            input::TRANSACTIONS,
+            line,
+            "customer_id",
+            format!(
+                "the document for '{}' ({}) needs characters no shipped font covers: {chars}; add a font covering them to fonts/ or transliterate the customer's details",
+                n.document.source_transactions.join(", "),
+                n.document.customer.name
+            ),
+        ));
+    }
+    if diagnostics.is_empty() { Ok(()) } else { Err(Error::Input(diagnostics)) }
+}
+
 /// One warning per language without a translation, naming how many documents and the first.
 fn language_warnings(untranslated: &BTreeMap<String, (usize, String)>) -> Vec<String> {
     untranslated
@@ -230,6 +255,7 @@ pub fn run_issue_with(
     let data = input::parse(&sources).map_err(Error::Input)?;
     // Plan once without the lock so bad data fails before the archive is even created.
     let plan = issue::plan(&data, &archive.state()?).map_err(Error::Input)?;
+    check_printable(&data, &plan)?;
     if plan.documents.is_empty() {
         return Ok(IssueReport { skipped: plan.skipped, ..IssueReport::default() });
     }

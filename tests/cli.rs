@@ -216,3 +216,20 @@ fn json_output_lists_issued_and_skipped() {
     assert_eq!(v["issued"][0]["total"], "14.99");
     assert_eq!(v["skipped"][0]["transaction_id"], "ch_1012");
 }
+
+#[test]
+fn text_no_shipped_font_can_draw_is_refused_not_boxed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = copy_samples(tmp.path());
+    let customers = fs::read_to_string(data.join("customers.csv")).unwrap().replace("cus_jp_01,individual,Hanako Sato", "cus_jp_01,individual,佐藤 花子");
+    fs::write(data.join("customers.csv"), customers).unwrap();
+    let archive = tmp.path().join("archive");
+    let out = issue(&data, &archive);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("transactions.csv:10: customer_id: the document for 'ch_1008' (佐藤 花子) needs characters no shipped font covers: '佐' (U+4F50)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!archive.exists());
+}

@@ -182,8 +182,9 @@ mod tests {
         assert!(render(&de).contains("<html lang=\"de\">"));
     }
 
-    #[test]
-    fn proration_references_and_base_currency_are_printed() {
+    /// The OSS invoice with everything optional: a plan-change line, a reference, the
+    /// Art. 230 statement.
+    fn with_extras() -> Document {
         let mut doc = fixture::oss_invoice();
         doc.lines[1].proration = true;
         doc.lines[1].adjusts = Some("ch_0999".into());
@@ -191,11 +192,31 @@ mod tests {
             number: doc.number.clone(),
             issue_date: doc.issue_date,
             relation: crate::document::Relation::Replaces,
-            reason: Some("corrected address".into()),
+            reason: Some("corrected billing address".into()),
         });
+        let dec = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+        let usd = crate::money::Currency::parse("USD").unwrap();
+        doc.base_currency_tax = Some(crate::document::BaseCurrencyTax {
+            currency: usd,
+            exchange_rate: dec("1.0838"),
+            published_rate: dec("1.0838"),
+            published_base: doc.currency,
+            published_quote: usd,
+            rate_date: doc.issue_date,
+            source: "ECB".into(),
+            taxable_amount: dec("22.77"),
+            tax_amount: dec("4.32"),
+        });
+        doc
+    }
+
+    #[test]
+    fn proration_reference_and_base_currency_statement_are_printed() {
+        let doc = with_extras();
         let html = render(&doc);
         assert!(html.contains("Plan change adjustment (ch_0999)"));
         assert!(html.contains(&text::reference(&doc, &doc.references[0])));
+        assert!(html.contains(&text::base_currency_tax(&doc).unwrap()));
     }
 
     #[test]
@@ -229,16 +250,7 @@ mod tests {
     fn write_samples() {
         let dir = std::path::PathBuf::from(std::env::var_os("HTML_SAMPLES").unwrap_or_else(|| "/tmp/htmlcheck".into()));
         std::fs::create_dir_all(&dir).unwrap();
-        let mut prorated = fixture::oss_invoice();
-        prorated.lines[1].proration = true;
-        prorated.lines[1].adjusts = Some("ch_0999".into());
-        prorated.references.push(crate::document::DocumentReference {
-            number: prorated.number.clone(),
-            issue_date: prorated.issue_date,
-            relation: crate::document::Relation::Replaces,
-            reason: Some("corrected billing address".into()),
-        });
-        for (name, doc) in [("oss", fixture::oss_invoice()), ("long60", fixture::long_invoice(60)), ("prorated", prorated)] {
+        for (name, doc) in [("oss", fixture::oss_invoice()), ("long60", fixture::long_invoice(60)), ("extras", with_extras())] {
             std::fs::write(dir.join(format!("{name}.html")), render(&doc)).unwrap();
         }
     }

@@ -148,6 +148,30 @@ const LEGEND: Style = style(Weight::Regular, 8.5, MUTED);
 const CONTINUED: Style = style(Weight::Bold, 9.5, INK);
 const FOOTER: Style = style(Weight::Regular, 7.2, MUTED);
 
+/// The characters of `doc` that no shipped font can draw, in order of first appearance.
+/// Issuing refuses such documents (printpdf has no glyph fallback: they would print as empty
+/// boxes or '?'); see `fonts/README.md` for adding a font that covers them.
+pub fn unsupported_characters(doc: &Document) -> Vec<char> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<char>) {
+        match v {
+            serde_json::Value::String(s) => {
+                for c in s.chars() {
+                    let f = face(Weight::Regular);
+                    if !c.is_whitespace() && !c.is_control() && !f.covers(c) && !out.contains(&c) {
+                        out.push(c);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
+            serde_json::Value::Object(map) => map.values().for_each(|i| walk(i, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(&serde_json::to_value(doc).expect("documents serialise"), &mut out);
+    out
+}
+
 /// The text as the font can show it: characters it lacks become '?' (printpdf would draw an
 /// empty box that also vanishes from text extraction), control characters a space.
 fn printable(s: &str, w: Weight) -> String {
@@ -512,7 +536,7 @@ fn totals(doc: &Document, c: &Columns) -> Block {
     let all = || rows.iter().chain([&total_row]).chain(after.iter());
     let label_w = all().map(|(k, _, st, _)| width(&printable(k, st.weight), *st)).fold(0.0, f32::max);
     let value_w = all().map(|(_, v, _, st)| width(&printable(v, st.weight), *st)).fold(0.0, f32::max);
-    let box_w = (label_w + 28.0 + value_w + 2.0 * PAD).max(230.0).min(RIGHT - LEFT);
+    let box_w = (label_w + 28.0 + value_w + 2.0 * PAD).clamp(230.0, RIGHT - LEFT);
     let x0 = RIGHT - box_w;
     let label_x = x0 + PAD;
 
@@ -779,8 +803,8 @@ pub fn render(doc: &Document) -> Vec<u8> {
     }
     let date = pdf_date(doc.issue_date);
     let info = &mut pdf.metadata.info;
-    info.creation_date = date.clone();
-    info.modification_date = date.clone();
+    info.creation_date = date;
+    info.modification_date = date;
     info.metadata_date = date;
     let pdf_pages = pages
         .iter()
@@ -850,11 +874,11 @@ fn compress(lo: &mut lopdf::Document) {
             if encoder.write_all(&stream.content).is_err() {
                 continue;
             }
-            if let Ok(compressed) = encoder.finish() {
-                if compressed.len() + 19 < stream.content.len() {
-                    stream.dict.set("Filter", "FlateDecode");
-                    stream.set_content(compressed);
-                }
+            if let Ok(compressed) = encoder.finish()
+                && compressed.len() + 19 < stream.content.len()
+            {
+                stream.dict.set("Filter", "FlateDecode");
+                stream.set_content(compressed);
             }
         }
     }
