@@ -24,7 +24,7 @@ printf '%-10s %10s %10s %12s %12s %10s %12s %10s\n' N documents issue_s docs_per
 for n in "${sizes[@]}"; do
     data="$work/data-$n"; archive="$work/archive-$n"; out="$work/export-$n"
     "$bin" sample --transactions "$n" --seed 42 --out "$data" >/dev/null
-    /usr/bin/time -f '%e %M' -o "$work/time-issue" "$bin" issue "$data" --archive "$archive" --quiet >/dev/null
+    /usr/bin/time -f '%e %M' -o "$work/time-issue" "$bin" issue "$data" --archive "$archive" --quiet >/dev/null 2>&1
     read -r issue_s issue_kb < "$work/time-issue"
     docs=$(wc -l < "$archive/register.jsonl")
     bytes=$(du -sb "$archive" | cut -f1)

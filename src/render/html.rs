@@ -250,7 +250,26 @@ mod tests {
     fn write_samples() {
         let dir = std::path::PathBuf::from(std::env::var_os("HTML_SAMPLES").unwrap_or_else(|| "/tmp/htmlcheck".into()));
         std::fs::create_dir_all(&dir).unwrap();
-        for (name, doc) in [("oss", fixture::oss_invoice()), ("long60", fixture::long_invoice(60)), ("extras", with_extras())] {
+        // A reverse-charge credit note to a business: RC column, customer VAT ID, negative amounts.
+        let mut credit = fixture::oss_invoice();
+        credit.kind = crate::document::DocumentKind::CreditNote;
+        credit.tax.treatment = crate::document::Treatment::ReverseCharge;
+        credit.customer.name = "Müller Software GmbH".into();
+        credit.customer.tax_id = Some("DE123456789".into());
+        for line in &mut credit.lines {
+            line.net_amount = -line.net_amount;
+            line.quantity = -line.quantity;
+        }
+        credit.tax_breakdown[0].taxable_amount = credit.totals.net * rust_decimal::Decimal::NEGATIVE_ONE;
+        credit.tax_breakdown[0].tax_amount = rust_decimal::Decimal::ZERO;
+        credit.totals.net = -credit.totals.net;
+        credit.totals.tax = rust_decimal::Decimal::ZERO;
+        credit.totals.gross = credit.totals.net;
+        credit.totals.paid = credit.totals.net;
+        credit.payment.status = "refunded".into();
+        credit.payment.amount = -credit.totals.net;
+        let samples = [("oss", fixture::oss_invoice()), ("long60", fixture::long_invoice(60)), ("extras", with_extras()), ("credit_rc", credit)];
+        for (name, doc) in samples {
             std::fs::write(dir.join(format!("{name}.html")), render(&doc)).unwrap();
         }
     }

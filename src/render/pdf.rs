@@ -9,7 +9,8 @@
 //! (printpdf's own ids come from a process-wide counter), the Info dictionary is rebuilt with
 //! the document's issue date, and the trailer `/ID` (random in printpdf) is the SHA-256 of the
 //! file's own bytes. The same document therefore always gives the same bytes, alone or
-//! inside a batch.
+//! inside a batch. Fonts are subset per document (only the glyphs used) and every stream is
+//! deflated at a fixed level.
 //!
 //! Every word and number printed comes from [`super::text`], as in the HTML.
 
