@@ -55,8 +55,7 @@ struct LineView {
     amount: String,
 }
 
-/// One row of the tax breakdown: `VAT 19%` · `Taxable amount 21.01` … `3.99`.
-/// Label and base together read exactly as [`text::subtotal_row`].
+/// One row of the tax breakdown: `VAT 19%`, under it `Taxable amount 21.01`, and `3.99`.
 struct TaxRowView {
     label: String,
     base: String,
@@ -134,6 +133,21 @@ mod tests {
     use super::*;
     use crate::render::fixture;
 
+    /// The HTML without its tags.
+    fn visible_text(html: &str) -> String {
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    }
+
     #[test]
     fn same_document_same_html_with_everything_the_law_asks() {
         let doc = fixture::oss_invoice();
@@ -172,6 +186,9 @@ mod tests {
             assert!(html.contains(needle), "missing {needle:?}");
         }
         assert!(html.contains(&text::subtotal_label(&doc, row)));
+        // The breakdown row: label, then its base on a line of its own.
+        let base = format!("{} {}", text::labels(&doc.language).taxable_amount, text::amount(&doc, row.taxable_amount));
+        assert!(visible_text(&html).contains(&format!("{} {base}", text::subtotal_label(&doc, row))), "{}", visible_text(&html));
         assert!(html.contains(&text::money(&doc, doc.totals.gross)));
         assert!(html.contains(&doc.legends[0].text), "missing the legend");
         assert!(html.contains(&text::payment(&doc)), "missing the payment line");
