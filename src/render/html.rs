@@ -291,3 +291,24 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod language_tests {
+    use super::*;
+    use crate::render::fixture;
+
+    #[test]
+    fn german_and_french_documents_use_their_words_numbers_and_dates() {
+        let mut doc = fixture::oss_invoice();
+        doc.language = "de".into();
+        let html = render(&doc);
+        for needle in ["lang=\"de\"", "Rechnung", "Leistungsdatum", "USt. 19%", "25,00\u{a0}€", "05.10.2026", "Deutschland"] {
+            assert!(html.contains(needle), "German: missing {needle:?}");
+        }
+        doc.language = "fr".into();
+        let html = render(&doc);
+        for needle in ["Facture", "Date de la prestation", "TVA 19%", "25,00\u{a0}€", "05/10/2026", "Allemagne"] {
+            assert!(html.contains(needle), "French: missing {needle:?}");
+        }
+    }
+}

@@ -77,6 +77,8 @@ pub fn subtotal_label(doc: &Document, row: &TaxSubtotal) -> String {
     match doc.tax.treatment {
         Treatment::ReverseCharge | Treatment::NonEuReverseCharge => fill(&l.reverse_charge_row, &[("tax", &doc.tax.tax_name)]),
         Treatment::OutsideScope => l.not_subject.clone(),
+        // EU VAT gets its name in the document's language (USt., TVA…); GST, MVA keep theirs.
+        _ if doc.tax.tax_name == "VAT" => format!("{} {}", l.tax_rate, percent(doc, row.tax_rate)),
         _ => format!("{} {}", doc.tax.tax_name, percent(doc, row.tax_rate)),
     }
 }
