@@ -404,12 +404,19 @@ fn summary_markdown(summary: &Summary, period: Period, base: &str) -> String {
 fn reconciliation(data: &DataSet, state: &State, period: Period) -> (Vec<u8>, Vec<String>) {
     let mut w = csv_writer(&["transaction_id", "type", "status", "date", "currency", "amount", "outcome", "documents", "detail"]);
     let mut missing = Vec::new();
+    // Documents by source transaction, built once: a month has 100,000s of both.
+    let mut by_transaction: BTreeMap<&str, Vec<&RegisterEntry>> = BTreeMap::new();
+    for e in &state.entries {
+        for t in &e.transactions {
+            by_transaction.entry(t.as_str()).or_default().push(e);
+        }
+    }
     for t in &data.transactions {
         let date = data.local_date(t.timestamp);
         if !period.contains(date) {
             continue;
         }
-        let docs: Vec<&RegisterEntry> = state.entries.iter().filter(|e| e.transactions.contains(&t.id)).collect();
+        let docs: &[&RegisterEntry] = by_transaction.get(t.id.as_str()).map_or(&[], Vec::as_slice);
         let numbers: Vec<&str> = docs.iter().map(|e| e.number.as_str()).collect();
         let (outcome, detail) = match (t.kind, t.status) {
             (_, Status::Failed) => ("no_document", "payment failed".to_string()),

@@ -78,7 +78,7 @@ fn check_printable(data: &model::DataSet, plan: &issue::Plan) -> Result<()> {
             continue;
         }
         let chars: String = missing.iter().map(|c| format!("'{c}' (U+{:04X})", u32::from(*c))).collect::<Vec<_>>().join(", ");
-        let line = data.transactions.iter().find(|t| n.document.source_transactions.contains(&t.id)).map(|t| t.source_line);
+        let line = n.document.source_transactions.first().and_then(|id| data.transaction(id)).map(|t| t.source_line);
         diagnostics.push(diag::Diagnostic::new(
             input::TRANSACTIONS,
             line,
