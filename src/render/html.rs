@@ -307,7 +307,7 @@ mod language_tests {
         }
         doc.language = "fr".into();
         let html = render(&doc);
-        for needle in ["Facture", "Date de la prestation", "TVA 19%", "25,00\u{a0}€", "05/10/2026", "Allemagne"] {
+        for needle in ["Facture", "Date de prestation", "TVA 19%", "25,00\u{a0}€", "05/10/2026", "Allemagne"] {
             assert!(html.contains(needle), "French: missing {needle:?}");
         }
     }

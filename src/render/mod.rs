@@ -3,10 +3,13 @@
 //! Each format is a pure function of the document: no clock, no randomness, no machine
 //! locale, no recomputation of amounts. The same document always gives the same bytes.
 
+pub mod cii;
 pub mod html;
 pub mod json;
 pub mod pdf;
 pub mod text;
+pub mod ubl;
+pub mod xml;
 
 use crate::document::Document;
 

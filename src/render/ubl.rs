@@ -175,11 +175,11 @@ fn period(w: &mut XmlWriter, start: Option<NaiveDate>, end: Option<NaiveDate>) {
 fn address(w: &mut XmlWriter, party: &Party) {
     let a = &party.address;
     w.elem("cac:PostalAddress", &[], |w| {
-        w.leaf_opt("cbc:StreetName", Some(&a.line1));
-        w.leaf_opt("cbc:AdditionalStreetName", Some(&a.line2));
-        w.leaf_opt("cbc:CityName", Some(&a.city));
-        w.leaf_opt("cbc:PostalZone", Some(&a.postal_code));
-        w.leaf_opt("cbc:CountrySubentity", Some(&a.region));
+        w.leaf_opt("cbc:StreetName", Some(a.line1.as_str()));
+        w.leaf_opt("cbc:AdditionalStreetName", Some(a.line2.as_str()));
+        w.leaf_opt("cbc:CityName", Some(a.city.as_str()));
+        w.leaf_opt("cbc:PostalZone", Some(a.postal_code.as_str()));
+        w.leaf_opt("cbc:CountrySubentity", Some(a.region.as_str()));
         w.elem("cac:Country", &[], |w| w.leaf("cbc:IdentificationCode", &[], a.country.as_str()));
     });
 }
