@@ -151,33 +151,6 @@ impl fmt::Display for Money {
     }
 }
 
-/// Formats `amount` at `minor_units` decimals with thousands separators: `1,234.50`.
-/// Locale-free on purpose: the machine's locale must never leak into a document.
-pub fn format_amount(amount: Decimal, minor_units: u32) -> String {
-    let mut rounded = amount.round_dp_with_strategy(minor_units, ROUNDING);
-    rounded.rescale(minor_units);
-    let text = rounded.abs().to_string();
-    let (int, frac) = match text.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (text.as_str(), None),
-    };
-    let mut grouped = String::with_capacity(text.len() + int.len() / 3 + 1);
-    if rounded.is_sign_negative() && !rounded.is_zero() {
-        grouped.push('-');
-    }
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    if let Some(frac) = frac {
-        grouped.push('.');
-        grouped.push_str(frac);
-    }
-    grouped
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,13 +186,5 @@ mod tests {
         assert_eq!(Money::round(d("-2.345"), eur()).amount(), d("-2.35"));
         assert_eq!(Money::round(d("2.344999"), eur()).amount(), d("2.34"));
         assert_eq!(Money::round(d("0.5"), Currency::parse("JPY").unwrap()).amount(), d("1"));
-    }
-
-    #[test]
-    fn amounts_format_without_locale() {
-        assert_eq!(format_amount(d("1234567.5"), 2), "1,234,567.50");
-        assert_eq!(format_amount(d("-999.999"), 2), "-1,000.00");
-        assert_eq!(format_amount(d("120000"), 0), "120,000");
-        assert_eq!(format_amount(d("0"), 2), "0.00");
     }
 }
