@@ -297,8 +297,15 @@ fn renders_are_deterministic_and_print_the_stored_amounts() {
     let seller_tax = one(one(&u, "cac:AccountingSupplierParty"), "cac:PartyTaxScheme");
     assert_eq!((one(seller_tax, "cbc:CompanyID"), one(seller_tax, "cbc:ID")), ("GB980780684", "VAT"));
     assert!(!u.contains("EE101234568"));
-    let c = cii::render(by("x_2002"));
-    assert!(c.contains("<ram:ID schemeID=\"FC\">51 824 753 556</ram:ID>"), "{c}");
+    let au = by("x_2002");
+    let abn = au.tax.seller_tax_id.as_deref().expect("AU registration");
+    assert_eq!(abn, "51824753556");
+    let c = cii::render(au);
+    let seller = one(&c, "ram:SellerTradeParty");
+    assert_eq!(elements(one(seller, "ram:SpecifiedTaxRegistration"), "ram:ID"), vec![("schemeID=\"FC\"", abn)]);
+    let u = ubl::render(au);
+    let seller_tax = one(one(&u, "cac:AccountingSupplierParty"), "cac:PartyTaxScheme");
+    assert_eq!((one(seller_tax, "cbc:CompanyID"), one(seller_tax, "cbc:ID")), (abn, "TAX"));
     // Reverse charge: both VAT IDs, exemption code and text.
     let u = ubl::render(by("ch_1005"));
     assert!(u.contains("<cbc:CompanyID>EE101234568</cbc:CompanyID>") && u.contains("<cbc:CompanyID>IT00743110157</cbc:CompanyID>"));

@@ -96,8 +96,12 @@ pub fn render(doc: &Document) -> String {
             tax_registration(w, ids.buyer_vat_id.as_deref(), "VA");
         });
     });
-    // Required, and empty: the supply is a service, its date is the tax point date (BT-7).
-    w.elem("ram:ApplicableHeaderTradeDelivery", &[], |_| {});
+    // Required even when empty (a credit note has no delivery date).
+    w.elem("ram:ApplicableHeaderTradeDelivery", &[], |w| {
+        if let Some(d) = xml::delivery_date(doc) {
+            w.elem("ram:ActualDeliverySupplyChainEvent", &[], |w| date_time(w, "ram:OccurrenceDateTime", d));
+        }
+    });
 
     w.elem("ram:ApplicableHeaderTradeSettlement", &[], |w| {
         let accounting = xml::accounting_currency_tax(doc);

@@ -95,6 +95,9 @@ pub fn render(doc: &Document) -> String {
         });
     });
 
+    if let Some(d) = xml::delivery_date(doc) {
+        w.elem("cac:Delivery", &[], |w| w.leaf("cbc:ActualDeliveryDate", &[], &date(d)));
+    }
     w.elem("cac:PaymentMeans", &[], |w| w.leaf("cbc:PaymentMeansCode", &[], xml::PAYMENT_MEANS_CARD));
     w.elem("cac:PaymentTerms", &[], |w| w.leaf("cbc:Note", &[], &xml::payment_terms(doc)));
 

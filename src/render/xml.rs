@@ -43,7 +43,10 @@
 //!   The payment sentence the PDF prints is the payment terms (BT-20), which also meets
 //!   BR-CO-25 when an amount is due.
 //! * **Dates**: the tax point date (BT-7) is printed only when it differs from the issue
-//!   date, as Art. 226(7) VAT Directive asks.
+//!   date, as Art. 226(7) VAT Directive asks. On invoices it is also the actual delivery
+//!   date (BT-72, the date of supply). Credit notes carry no delivery date (a refund is not
+//!   a supply), which leaves CII's mandatory delivery group empty: the Factur-X schematron
+//!   warns about that (PEPPOL-EN16931-R008, a warning, not an error).
 
 use std::fmt::Write as _;
 
@@ -339,6 +342,12 @@ pub fn payment_terms(doc: &Document) -> String {
 /// BT-7, when it differs from the issue date.
 pub fn tax_point_date(doc: &Document) -> Option<NaiveDate> {
     (doc.tax_point_date != doc.issue_date).then_some(doc.tax_point_date)
+}
+
+/// BT-72, the actual delivery date: an invoice's date of supply, its tax point date. A
+/// credit note has none: its tax point date is when the refund was made, not a supply.
+pub fn delivery_date(doc: &Document) -> Option<NaiveDate> {
+    (doc.kind == DocumentKind::Invoice).then_some(doc.tax_point_date)
 }
 
 /// BT-6 and BT-111: the VAT accounting currency and the VAT total in it, when the document
