@@ -48,21 +48,18 @@ pub fn reissue(
     if original.kind != DocumentKind::Invoice {
         return Err(format!("{number_to_fix} is a credit note; only invoices can be reissued"));
     }
-    for r in history.referrers(number_to_fix) {
-        match (r.kind, r.relation) {
-            (_, Relation::Cancels) | (_, Relation::Replaces) => {
-                return Err(format!(
-                    "{number_to_fix} was already cancelled by {} on {}; reissue its replacement instead (see `invoicesmith show {number_to_fix}`)",
-                    r.number, r.issue_date
-                ));
-            }
-            (_, Relation::Credits) => {
-                return Err(format!(
-                    "{number_to_fix} has been credited by {} ({} {}); cancelling it in full would credit more than was invoiced",
-                    r.number, r.total, original.currency
-                ));
-            }
-        }
+    let referrers = history.referrers(number_to_fix);
+    if let Some(r) = referrers.iter().find(|r| r.relation == Relation::Cancels) {
+        return Err(format!(
+            "{number_to_fix} was already cancelled by {} on {}; reissue its replacement instead (see `invoicesmith show {number_to_fix}`)",
+            r.number, r.issue_date
+        ));
+    }
+    if let Some(r) = referrers.iter().find(|r| r.relation == Relation::Credits) {
+        return Err(format!(
+            "{number_to_fix} has been credited by {} ({} {}); cancelling it in full would credit more than was invoiced",
+            r.number, r.total, original.currency
+        ));
     }
     if correction.reason.trim().is_empty() {
         return Err("--reason is required: say why the invoice is corrected".into());

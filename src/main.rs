@@ -43,8 +43,9 @@ enum Command {
         /// No progress bar (it is shown only on a terminal anyway).
         #[arg(long, short)]
         quiet: bool,
-        /// Formats to write, comma-separated (the JSON record is always written).
-        #[arg(long, default_value = "pdf,html,json", value_delimiter = ',', value_parser = parse_format)]
+        /// Formats to write, comma-separated: pdf, html, json, ubl (EN 16931 UBL 2.1), cii
+        /// (EN 16931 CII D16B). The JSON record is always written.
+        #[arg(long, default_value = "pdf,html,json,ubl,cii", value_delimiter = ',', value_parser = parse_format)]
         formats: Vec<Format>,
     },
     /// Render a document record (the JSON that `issue` writes) without an archive, e.g. to
@@ -55,8 +56,8 @@ enum Command {
         /// Folder to write the rendered files into.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// Formats, comma-separated.
-        #[arg(long, default_value = "pdf,html,json", value_delimiter = ',', value_parser = parse_format)]
+        /// Formats, comma-separated: pdf, html, json, ubl, cii.
+        #[arg(long, default_value = "pdf,html,json,ubl,cii", value_delimiter = ',', value_parser = parse_format)]
         formats: Vec<Format>,
     },
     /// Write a synthetic data folder: a realistic month of payment history of any size, for

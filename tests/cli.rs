@@ -86,7 +86,7 @@ fn issues_the_samples_once_with_gap_free_numbers() {
     let numbers = register_numbers(&archive);
     assert_eq!(numbers, expected_numbers());
     for n in &numbers {
-        for ext in ["pdf", "html", "json"] {
+        for ext in ["pdf", "html", "json", "ubl.xml", "cii.xml"] {
             let path = archive.join("2026").join(format!("{n}.{ext}"));
             assert!(fs::metadata(&path).unwrap().len() > 0, "{} is empty", path.display());
         }

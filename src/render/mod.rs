@@ -24,10 +24,14 @@ pub enum Format {
     Html,
     /// The document record; always stored, since the archive reads documents back from it.
     Json,
+    /// EN 16931 e-invoice, UBL 2.1 syntax (`Invoice` or `CreditNote`).
+    Ubl,
+    /// EN 16931 e-invoice, UN/CEFACT CII D16B syntax.
+    Cii,
 }
 
 impl Format {
-    pub const ALL: &'static [Format] = &[Format::Pdf, Format::Html, Format::Json];
+    pub const ALL: &'static [Format] = &[Format::Pdf, Format::Html, Format::Json, Format::Ubl, Format::Cii];
 
     /// What `issue` writes unless told otherwise.
     pub const DEFAULT: &'static [Format] = Format::ALL;
@@ -37,12 +41,18 @@ impl Format {
             Format::Pdf => "pdf",
             Format::Html => "html",
             Format::Json => "json",
+            Format::Ubl => "ubl",
+            Format::Cii => "cii",
         }
     }
 
     /// The file extension (after the document number).
     pub fn extension(self) -> &'static str {
-        self.name()
+        match self {
+            Format::Ubl => "ubl.xml",
+            Format::Cii => "cii.xml",
+            other => other.name(),
+        }
     }
 
     /// Renders `doc` in this format.
@@ -51,6 +61,8 @@ impl Format {
             Format::Pdf => pdf::render(doc),
             Format::Html => html::render(doc).into_bytes(),
             Format::Json => json::render(doc).into_bytes(),
+            Format::Ubl => ubl::render(doc).into_bytes(),
+            Format::Cii => cii::render(doc).into_bytes(),
         }
     }
 
