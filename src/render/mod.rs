@@ -4,6 +4,7 @@
 //! locale, no recomputation of amounts. The same document always gives the same bytes.
 
 pub mod cii;
+pub mod facturx;
 pub mod html;
 pub mod json;
 pub mod pdf;
@@ -28,13 +29,17 @@ pub enum Format {
     Ubl,
     /// EN 16931 e-invoice, UN/CEFACT CII D16B syntax.
     Cii,
+    /// Factur-X (EN 16931 profile): the PDF as PDF/A-3b with the CII embedded. Beside the
+    /// plain PDF, not instead of it (see README).
+    Facturx,
 }
 
 impl Format {
-    pub const ALL: &'static [Format] = &[Format::Pdf, Format::Html, Format::Json, Format::Ubl, Format::Cii];
+    pub const ALL: &'static [Format] = &[Format::Pdf, Format::Html, Format::Json, Format::Ubl, Format::Cii, Format::Facturx];
 
-    /// What `issue` writes unless told otherwise.
-    pub const DEFAULT: &'static [Format] = Format::ALL;
+    /// What `issue` writes unless told otherwise: everything but the Factur-X copy, which
+    /// doubles the PDF storage and is asked for per customer or run.
+    pub const DEFAULT: &'static [Format] = &[Format::Pdf, Format::Html, Format::Json, Format::Ubl, Format::Cii];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -43,6 +48,7 @@ impl Format {
             Format::Json => "json",
             Format::Ubl => "ubl",
             Format::Cii => "cii",
+            Format::Facturx => "facturx",
         }
     }
 
@@ -51,6 +57,7 @@ impl Format {
         match self {
             Format::Ubl => "ubl.xml",
             Format::Cii => "cii.xml",
+            Format::Facturx => "facturx.pdf",
             other => other.name(),
         }
     }
@@ -63,6 +70,7 @@ impl Format {
             Format::Json => json::render(doc).into_bytes(),
             Format::Ubl => ubl::render(doc).into_bytes(),
             Format::Cii => cii::render(doc).into_bytes(),
+            Format::Facturx => facturx::render(doc),
         }
     }
 
