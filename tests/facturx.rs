@@ -20,9 +20,17 @@ fn render(record: &Path, out: &Path, formats: &str) {
 #[test]
 fn facturx_pdfs_validate_and_embed_the_cii_byte_for_byte() {
     let tmp = tempfile::tempdir().unwrap();
-    // An invoice with reverse charge, a French OSS invoice in USD, a credit note.
-    let stems = ["KL-INV-2026-000005", "KL-INV-2026-000003", "KL-CN-2026-000001"];
-    for stem in stems {
+    // Every golden document: OSS in EUR and USD, reverse charge, non-EU registration,
+    // outside scope in JPY, a plan change, a credit note.
+    let mut stems: Vec<String> = fs::read_dir(root().join("tests/snapshots"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    stems.sort();
+    assert!(stems.len() >= 7);
+    for stem in &stems {
         render(&root().join(format!("tests/snapshots/{stem}.json")), tmp.path(), "facturx,cii");
     }
     let pdfs: Vec<PathBuf> = stems.iter().map(|s| tmp.path().join(format!("{s}.facturx.pdf"))).collect();
@@ -30,10 +38,11 @@ fn facturx_pdfs_validate_and_embed_the_cii_byte_for_byte() {
     // Reproducible.
     let again = tmp.path().join("again");
     render(&root().join("tests/snapshots/KL-INV-2026-000005.json"), &again, "facturx");
-    assert!(fs::read(&pdfs[0]).unwrap() == fs::read(again.join("KL-INV-2026-000005.facturx.pdf")).unwrap());
+    assert!(fs::read(tmp.path().join("KL-INV-2026-000005.facturx.pdf")).unwrap() == fs::read(again.join("KL-INV-2026-000005.facturx.pdf")).unwrap());
 
     // The embedded XML is the CII file.
     for (stem, pdf) in stems.iter().zip(&pdfs) {
+        let stem = stem.as_str();
         let out = tmp.path().join(format!("{stem}.extracted.xml"));
         let status = Command::new("pdfdetach")
             .args(["-savefile", "factur-x.xml", "-o", out.to_str().unwrap(), pdf.to_str().unwrap()])
