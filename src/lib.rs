@@ -268,27 +268,33 @@ pub fn run_issue_with(
     let mut report = IssueReport { issued: Vec::with_capacity(total), skipped: plan.skipped, warnings: vec![] };
     // Render the next batch on all cores while this thread stores the previous one; the
     // channel holds at most two rendered batches, so memory stays flat.
-    let batches: Vec<&[issue::Numbered]> = plan.documents.chunks(RENDER_BATCH).collect();
+    // Batches own their documents: each is dropped once stored, so memory shrinks as the
+    // register grows instead of holding both.
+    let mut documents = plan.documents.into_iter();
+    let batches: Vec<Vec<issue::Numbered>> = std::iter::from_fn(|| {
+        let batch: Vec<_> = documents.by_ref().take(RENDER_BATCH).collect();
+        (!batch.is_empty()).then_some(batch)
+    })
+    .collect();
     let mut untranslated: BTreeMap<String, (usize, String)> = BTreeMap::new();
     std::thread::scope(|scope| -> Result<()> {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Rendered>>(2);
+        let (send, receive) = std::sync::mpsc::sync_channel::<(Vec<issue::Numbered>, Vec<Rendered>)>(2);
         let formats = &formats;
-        let batches_ref = &batches;
         scope.spawn(move || {
-            for batch in batches_ref {
+            for batch in batches {
                 let rendered = batch.par_iter().map(|n| render::render(&n.document, formats)).collect();
-                if send.send(rendered).is_err() {
+                if send.send((batch, rendered)).is_err() {
                     return; // the storing side stopped on an error
                 }
             }
         });
-        for (batch, rendered) in batches.iter().zip(receive) {
+        for (batch, rendered) in receive {
             for (n, r) in batch.iter().zip(&rendered) {
                 report.issued.push(store(&mut locked, n, r, &company)?);
                 if !i18n::is_supported(&n.document.language) {
-                let entry = untranslated.entry(n.document.language.clone()).or_insert((0, n.document.number.to_string()));
-                entry.0 += 1;
-            }
+                    let entry = untranslated.entry(n.document.language.clone()).or_insert((0, n.document.number.to_string()));
+                    entry.0 += 1;
+                }
             }
             locked.commit()?;
             progress(report.issued.len(), total);
