@@ -9,8 +9,9 @@
 //! (printpdf's own ids come from a process-wide counter), the Info dictionary is rebuilt with
 //! the document's issue date, and the trailer `/ID` (random in printpdf) is the SHA-256 of the
 //! file's own bytes. The same document therefore always gives the same bytes, alone or
-//! inside a batch. Fonts are subset per document (only the glyphs used) and every stream is
-//! deflated at a fixed level.
+//! inside a batch. Fonts are subset per document (only the glyphs used, by typst's
+//! `subsetter`: printpdf's own subsetting re-parsed the font for every document and was most
+//! of a PDF's cost) and every stream is deflated at a fixed level.
 //!
 //! Every word and number printed comes from [`super::text`], as in the HTML.
 
@@ -71,6 +72,7 @@ enum Weight {
 struct Face {
     /// Fixed resource name, also the subset tag (`NSREGU+NotoSans-Regular`): six capitals.
     id: &'static str,
+    bytes: &'static [u8],
     parsed: ParsedFont,
     /// Advance width in font units per character the font maps.
     advances: HashMap<char, u16>,
@@ -93,7 +95,7 @@ impl Face {
                 });
             }
         }
-        Face { id, parsed, advances, units_per_em: f32::from(face.units_per_em()) }
+        Face { id, bytes, parsed, advances, units_per_em: f32::from(face.units_per_em()) }
     }
 
     fn covers(&self, ch: char) -> bool {
@@ -796,6 +798,8 @@ fn draw(items: &[Item]) -> Vec<Op> {
 pub fn render(doc: &Document) -> Vec<u8> {
     let pages = layout(doc);
     let count = pages.len();
+    let pages: Vec<(Vec<Item>, Vec<Item>)> =
+        pages.into_iter().enumerate().map(|(i, items)| (items, footer(doc, i + 1, count))).collect();
     let title = format!("{} {}", text::title(doc), doc.number);
 
     let mut pdf = PdfDocument::new(&title);
@@ -809,18 +813,94 @@ pub fn render(doc: &Document) -> Vec<u8> {
     info.metadata_date = date;
     let pdf_pages = pages
         .iter()
-        .enumerate()
-        .map(|(i, items)| {
-            let mut ops = draw(items);
-            ops.extend(draw(&footer(doc, i + 1, count)));
+        .map(|(body, foot)| {
+            let mut ops = draw(body);
+            ops.extend(draw(foot));
             PdfPage::new(printpdf::Mm(210.0), printpdf::Mm(297.0), ops)
         })
         .collect();
     pdf.with_pages(pdf_pages);
-    let options = PdfSaveOptions { optimize: true, subset_fonts: true, secure: true, image_optimization: None };
+    // printpdf embeds the whole fonts (its own subsetting re-parses the font for every
+    // document and was most of a PDF's cost); `subset_fonts` then cuts them down.
+    let options = PdfSaveOptions { optimize: true, subset_fonts: false, secure: true, image_optimization: None };
     let mut lo = pdf.to_lopdf_document(&options, &mut Vec::new());
+    subset_fonts(&mut lo);
     finish(&mut lo, doc, &title);
     save(lo)
+}
+
+/// Replaces each whole embedded font program with a subset of the glyphs the document
+/// uses (typst's `subsetter`, which reads only the tables it needs). The content stream,
+/// `/W` and `/ToUnicode` keep the full font's glyph ids as character ids; a `/CIDToGIDMap`
+/// maps them to the subset's glyph ids. The subset tag (`NSREGU+`) marks the font names.
+fn subset_fonts(lo: &mut lopdf::Document) {
+    use lopdf::{Object, Stream};
+    let fonts: Vec<lopdf::ObjectId> = lo
+        .objects
+        .iter()
+        .filter(|(_, o)| o.as_dict().is_ok_and(|d| d.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type0")))
+        .map(|(id, _)| *id)
+        .collect();
+    for font_id in fonts {
+        let Some((face, codes, descriptor)) = (|| {
+            let font = lo.get_dictionary(font_id).ok()?;
+            let name = font.get(b"BaseFont").and_then(Object::as_name).ok()?;
+            let face = faces().iter().find(|f| f.parsed.font_name.as_deref().is_some_and(|n| n.as_bytes() == name))?;
+            let cid_font = font.get(b"DescendantFonts").and_then(Object::as_array).ok()?.first()?.as_dict().ok()?;
+            let codes = used_codes(cid_font.get(b"W").and_then(Object::as_array).ok()?);
+            let descriptor = cid_font.get(b"FontDescriptor").and_then(Object::as_reference).ok()?;
+            Some((face, codes, descriptor))
+        })() else {
+            continue;
+        };
+        let remapper = subsetter::GlyphRemapper::new_from_glyphs_sorted(&codes);
+        let program = subsetter::subset(face.bytes, 0, &remapper).expect("the shipped fonts subset");
+        let max_code = codes.iter().copied().max().unwrap_or(0);
+        let mut cid_to_gid = vec![0u8; 2 * (usize::from(max_code) + 1)];
+        for &code in &codes {
+            let gid = remapper.get(code).unwrap_or(0);
+            cid_to_gid[2 * usize::from(code)..][..2].copy_from_slice(&gid.to_be_bytes());
+        }
+        let map_id = lo.add_object(Stream::new(lopdf::Dictionary::new(), cid_to_gid));
+        let tagged = format!("{}+{}", face.id, face.parsed.font_name.as_deref().unwrap_or(face.id));
+        let Ok(font) = lo.get_dictionary_mut(font_id) else { continue };
+        font.set("BaseFont", Object::Name(tagged.clone().into_bytes()));
+        if let Ok(Object::Array(descendants)) = font.get_mut(b"DescendantFonts")
+            && let Some(Object::Dictionary(cid_font)) = descendants.first_mut()
+        {
+            cid_font.set("BaseFont", Object::Name(tagged.clone().into_bytes()));
+            cid_font.set("CIDToGIDMap", map_id);
+        }
+        let Ok(descriptor) = lo.get_dictionary_mut(descriptor) else { continue };
+        descriptor.set("FontName", Object::Name(tagged.into_bytes()));
+        let Ok(file) = descriptor.get(b"FontFile2").and_then(Object::as_reference) else { continue };
+        if let Ok(Object::Stream(stream)) = lo.get_object_mut(file) {
+            stream.dict.set("Length1", program.len() as i64);
+            stream.set_content(program);
+        }
+    }
+}
+
+/// The character ids a `/W` array gives widths for: `c [w1 w2 …]` and `c_first c_last w`.
+fn used_codes(widths: &[lopdf::Object]) -> Vec<u16> {
+    let mut codes = Vec::new();
+    let mut i = 0;
+    while i < widths.len() {
+        let Ok(first) = widths[i].as_i64() else { break };
+        match widths.get(i + 1) {
+            Some(lopdf::Object::Array(run)) => {
+                codes.extend((0..run.len() as i64).filter_map(|k| u16::try_from(first + k).ok()));
+                i += 2;
+            }
+            Some(last) => {
+                let last = last.as_i64().unwrap_or(first);
+                codes.extend((first..=last).filter_map(|c| u16::try_from(c).ok()));
+                i += 3;
+            }
+            None => break,
+        }
+    }
+    codes
 }
 
 /// What printpdf gets wrong or leaves random: PDF version, Info dictionary (its own carries
@@ -859,30 +939,42 @@ fn finish(lo: &mut lopdf::Document, doc: &Document, title: &str) {
     compress(lo);
 }
 
-/// Deflates every stream printpdf left uncompressed (the embedded font subsets, mostly).
-/// lopdf's own `compress` uses the slowest level (9). Measured on the samples with zlib-rs:
-/// level 9/6 ≈ 1.0 ms and 14.2 KB per invoice, level 1 0.78 ms and 16.9 KB. Rendering
-/// thousands of invoices is the hot path and 17 KB is far below the 45 KB budget, so: fast.
+/// Deflates every stream printpdf left uncompressed (content, font subsets, maps). lopdf's own
+/// `compress` uses the slowest level (9). Measured on the samples with zlib-rs: level 9/6
+/// ≈ 1.0 ms and 14.2 KB per invoice, level 1 0.78 ms and 16.9 KB. Rendering thousands of
+/// invoices is the hot path and 17 KB is far below the 45 KB budget, so: fast. One
+/// compressor per thread is reset between streams: setting one up (its window and hash
+/// tables) cost as much as compressing a page.
 fn compress(lo: &mut lopdf::Document) {
-    use std::io::Write;
-    let level = flate2::Compression::fast();
-    for object in lo.objects.values_mut() {
-        if let lopdf::Object::Stream(stream) = object {
-            if stream.dict.get(b"Filter").is_ok() {
-                continue;
-            }
-            let mut encoder = flate2::write::ZlibEncoder::new(Vec::with_capacity(stream.content.len() / 2), level);
-            if encoder.write_all(&stream.content).is_err() {
-                continue;
-            }
-            if let Ok(compressed) = encoder.finish()
-                && compressed.len() + 19 < stream.content.len()
-            {
-                stream.dict.set("Filter", "FlateDecode");
-                stream.set_content(compressed);
+    thread_local! {
+        static DEFLATE: std::cell::RefCell<flate2::Compress> =
+            std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::fast(), true));
+    }
+    DEFLATE.with_borrow_mut(|deflate| {
+        for object in lo.objects.values_mut() {
+            if let lopdf::Object::Stream(stream) = object {
+                if stream.dict.get(b"Filter").is_ok() {
+                    continue;
+                }
+                deflate.reset();
+                let mut compressed = Vec::with_capacity(stream.content.len() / 2 + 64);
+                loop {
+                    let consumed = deflate.total_in() as usize;
+                    let status = deflate
+                        .compress_vec(&stream.content[consumed..], &mut compressed, flate2::FlushCompress::Finish)
+                        .expect("deflating to memory");
+                    if status == flate2::Status::StreamEnd {
+                        break;
+                    }
+                    compressed.reserve(compressed.capacity().max(4096));
+                }
+                if compressed.len() + 19 < stream.content.len() {
+                    stream.dict.set("Filter", "FlateDecode");
+                    stream.set_content(compressed);
+                }
             }
         }
-    }
+    });
 }
 
 /// A PDF text string: ASCII as is, anything else as UTF-16BE with a byte-order mark.
@@ -1122,6 +1214,55 @@ mod tests {
         assert!(t.contains("???? ??"), "{t}");
         assert!(t.contains("10119 ??"), "{t}");
         assert!(t.contains("€25.00") && t.contains("Page 1 of 1"), "{t}");
+    }
+
+    /// The embedded fonts hold only the glyphs used, and every character id the content uses
+    /// reaches, through `/CIDToGIDMap`, a glyph with the full font's outline and the width
+    /// `/W` declares (PDF/A demands the latter).
+    #[test]
+    fn embedded_fonts_are_subsets_mapped_to_the_full_fonts_glyphs() {
+        use lopdf::Object;
+        let pdf = render(&reverse_charge_usd());
+        let lo = lopdf::Document::load_mem(&pdf).unwrap();
+        let mut checked = 0;
+        for object in lo.objects.values() {
+            let Ok(font) = object.as_dict() else { continue };
+            if font.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Type0") {
+                continue;
+            }
+            let name = String::from_utf8(font.get(b"BaseFont").unwrap().as_name().unwrap().to_vec()).unwrap();
+            let full = faces().iter().find(|f| name == format!("{}+{}", f.id, f.parsed.font_name.as_deref().unwrap())).unwrap();
+            let full_face = ttf_parser::Face::parse(full.bytes, 0).unwrap();
+            let cid_font = font.get(b"DescendantFonts").unwrap().as_array().unwrap()[0].as_dict().unwrap();
+            let widths = cid_font.get(b"W").unwrap().as_array().unwrap();
+            let map_ref = cid_font.get(b"CIDToGIDMap").unwrap().as_reference().unwrap();
+            let map = lo.get_object(map_ref).unwrap().as_stream().unwrap().decompressed_content().unwrap();
+            let descriptor = lo.get_dictionary(cid_font.get(b"FontDescriptor").unwrap().as_reference().unwrap()).unwrap();
+            let file = lo.get_object(descriptor.get(b"FontFile2").unwrap().as_reference().unwrap()).unwrap();
+            let program = file.as_stream().unwrap().decompressed_content().unwrap();
+            assert!(program.len() * 4 < full.bytes.len(), "{name}: {} bytes embedded", program.len());
+            let subset = ttf_parser::Face::parse(&program, 0).unwrap();
+            let codes = used_codes(widths);
+            // The glyphs used, .notdef, and the parts of composite glyphs (accented letters).
+            let glyphs = usize::from(subset.number_of_glyphs());
+            assert!((codes.len() + 1..codes.len() + 10).contains(&glyphs), "{name}: {glyphs} glyphs for {} codes", codes.len());
+            let mut i = 0;
+            while i < widths.len() {
+                let first = widths[i].as_i64().unwrap();
+                for (k, w) in widths[i + 1].as_array().unwrap().iter().enumerate() {
+                    let cid = (first + k as i64) as usize;
+                    let gid = ttf_parser::GlyphId(u16::from_be_bytes([map[2 * cid], map[2 * cid + 1]]));
+                    let original = ttf_parser::GlyphId(cid as u16);
+                    assert_ne!(gid.0, 0, "{name}: code {cid} is unmapped");
+                    let advance = i64::from(subset.glyph_hor_advance(gid).unwrap()) * 1000 / i64::from(subset.units_per_em());
+                    assert_eq!(advance, w.as_i64().unwrap(), "{name}: width of code {cid}");
+                    assert_eq!(subset.glyph_bounding_box(gid), full_face.glyph_bounding_box(original), "{name}: outline of {cid}");
+                    checked += 1;
+                }
+                i += 2;
+            }
+        }
+        assert!(checked > 40, "only {checked} glyphs checked");
     }
 
     #[test]
