@@ -14,7 +14,7 @@ fn main() {
     let rounds: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(50);
     let data = invoicesmith::input::load(std::path::Path::new("samples")).expect("samples load");
     let plan = invoicesmith::issue::plan(&data, &invoicesmith::issue::NoHistory).expect("samples plan");
-    let docs: Vec<_> = plan.documents.into_iter().map(|n| n.document).collect();
+    let docs: Vec<_> = plan.documents(&data).into_iter().map(|n| n.document).collect();
     // `FORMAT=pdf` limits the run to one format (for profiling).
     let only = std::env::var("FORMAT").ok();
     for format in Format::ALL.into_iter().filter(|f| only.as_deref().is_none_or(|o| o == f.name())) {

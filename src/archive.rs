@@ -90,6 +90,12 @@ pub struct State {
 }
 
 impl State {
+    /// Whether `other` is the same register: same length, same last line (the hash chain
+    /// makes that the same history).
+    pub fn same_as(&self, other: &State) -> bool {
+        self.entries.len() == other.entries.len() && self.last_line_hash == other.last_line_hash
+    }
+
     fn push(&mut self, entry: RegisterEntry, line_hash: String) {
         let i = self.entries.len();
         self.last_line_hash = line_hash;

@@ -104,24 +104,114 @@ impl History for NoHistory {
 }
 
 /// Everything a run will issue, numbered, and what it won't, with reasons.
+///
+/// The plan holds what each document is made from, not the documents: a month of 100,000
+/// invoices would otherwise sit in memory at once. [`Plan::numbered`] builds any one of them
+/// again, in any thread, exactly as planning built it (drafting is a pure function of the
+/// data), so issuing can build, render and store a batch at a time.
 #[derive(Debug, Default)]
 pub struct Plan {
     /// Invoices first, then credit notes, each in number order.
-    pub documents: Vec<Numbered>,
+    pub items: Vec<Planned>,
     pub skipped: Vec<Skipped>,
+}
+
+/// One document of a [`Plan`]: its number, and what it is built from.
+#[derive(Clone, Debug)]
+pub struct Planned {
+    pub kind: DocumentKind,
+    pub number: DocumentNumber,
+    pub issue_date: NaiveDate,
+    /// Its place in the series' year.
+    pub seq: u64,
+    pub fingerprints: Vec<String>,
+    source: Source,
+}
+
+#[derive(Clone, Debug)]
+enum Source {
+    /// An invoice for the charge at this index of `DataSet::transactions`.
+    Invoice { charge: usize },
+    /// A credit note for the refund at this index, against `original`, of which
+    /// `credited_before` (gross) had already been credited.
+    CreditNote { refund: usize, original: Original, credited_before: Decimal },
+}
+
+#[derive(Clone, Debug)]
+enum Original {
+    /// An invoice of this plan, by its index in `Plan::items`.
+    Planned(usize),
+    /// An invoice of an earlier run, read back from the archive while planning.
+    Archived(std::sync::Arc<Document>),
+}
+
+impl Plan {
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The `i`-th document, numbered. `data` must be the data the plan was made from.
+    pub fn numbered(&self, data: &DataSet, i: usize) -> Numbered {
+        let planned = &self.items[i];
+        let draft = match &planned.source {
+            Source::Invoice { charge } => invoice_draft(data, &data.transactions[*charge]),
+            Source::CreditNote { refund, original, credited_before } => {
+                let rebuilt;
+                let original = match original {
+                    Original::Planned(j) => {
+                        rebuilt = self.numbered(data, *j).document;
+                        &rebuilt
+                    }
+                    Original::Archived(doc) => doc.as_ref(),
+                };
+                refund_credit_note(data, &data.transactions[*refund], original, *credited_before)
+            }
+        };
+        let mut document = draft.unwrap_or_else(|(field, e)| panic!("a planned document no longer drafts ({field}: {e})")).document;
+        document.number = planned.number.clone();
+        document.issue_date = planned.issue_date;
+        Numbered {
+            document,
+            series: series(data, planned.kind).clone(),
+            seq: planned.seq,
+            fingerprints: planned.fingerprints.clone(),
+        }
+    }
+
+    /// Every document of the plan, built at once: for small runs and tests.
+    pub fn documents(&self, data: &DataSet) -> Vec<Numbered> {
+        (0..self.len()).map(|i| self.numbered(data, i)).collect()
+    }
+}
+
+fn series(data: &DataSet, kind: DocumentKind) -> &NumberPattern {
+    match kind {
+        DocumentKind::Invoice => &data.company.numbering.invoice,
+        DocumentKind::CreditNote => &data.company.numbering.credit_note,
+    }
 }
 
 /// Decides what to issue for `data` given the archive's `history`. Pure: reads the archive
 /// only through `history`, writes nothing.
 pub fn plan(data: &DataSet, history: &dyn History) -> Result<Plan, Vec<Diagnostic>> {
+    plan_inspecting(data, history, &mut |_| {})
+}
+
+/// [`plan`], showing every drafted document (before it is numbered) to `inspect`, e.g. to
+/// check it can be printed, without keeping them all.
+pub fn plan_inspecting(data: &DataSet, history: &dyn History, inspect: &mut dyn FnMut(&Document)) -> Result<Plan, Vec<Diagnostic>> {
     let mut skipped = Vec::new();
     let mut diagnostics = Vec::new();
-    let mut invoice_drafts = Vec::new();
+    let mut invoices = Vec::new();
     let mut refunds = Vec::new();
     let mut error = |txn: &Transaction, field: &str, message: String| {
         diagnostics.push(Diagnostic::new(TRANSACTIONS, Some(txn.source_line), field, message))
     };
-    for txn in &data.transactions {
+    for (index, txn) in data.transactions.iter().enumerate() {
         let skip = |reason: String| Skipped { transaction_id: txn.id.clone(), reason };
         let kind = match txn.kind {
             TransactionType::Refund => DocumentKind::CreditNote,
@@ -146,7 +236,10 @@ pub fn plan(data: &DataSet, history: &dyn History) -> Result<Plan, Vec<Diagnosti
                 txn.refers_to.as_deref().unwrap_or("?")
             ))),
             (TransactionType::Charge, Status::Succeeded) => match invoice_draft(data, txn) {
-                Ok(draft) => invoice_drafts.push(draft),
+                Ok(draft) => {
+                    inspect(&draft.document);
+                    invoices.push(Unnumbered::of(&draft, Source::Invoice { charge: index }));
+                }
                 Err((field, message)) => error(txn, field, message),
             },
             (TransactionType::Refund, Status::Succeeded) => {
@@ -156,7 +249,7 @@ pub fn plan(data: &DataSet, history: &dyn History) -> Result<Plan, Vec<Diagnosti
                         "refund of duplicate charge {}: returns an overpayment, no credit note",
                         target.id
                     ))),
-                    (_, Status::Succeeded) => refunds.push(txn),
+                    (_, Status::Succeeded) => refunds.push((index, txn)),
                     (_, status) => error(txn, "refers_to", format!(
                         "'{}' was never invoiced (its payment is {}); only an invoiced charge can be refunded with a credit note",
                         target.id,
@@ -167,26 +260,37 @@ pub fn plan(data: &DataSet, history: &dyn History) -> Result<Plan, Vec<Diagnosti
         }
     }
 
-    invoice_drafts.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
-    let invoices = number(data, invoice_drafts, history);
+    invoices.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
+    let mut plan = Plan { items: number_planned(data, invoices, history), skipped };
 
     // Credit notes, in order of refund, against invoices of this run or earlier runs.
-    refunds.sort_by_key(|t| (t.timestamp.to_utc(), t.id.clone()));
-    let issued_now: BTreeMap<&str, &Document> =
-        invoices.iter().map(|n| (n.document.source_transactions[0].as_str(), &n.document)).collect();
+    refunds.sort_by_key(|(_, t)| (t.timestamp.to_utc(), t.id.clone()));
+    let issued_now: BTreeMap<usize, usize> = plan
+        .items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match p.source {
+            Source::Invoice { charge } => Some((charge, i)),
+            Source::CreditNote { .. } => None,
+        })
+        .collect();
     let mut credited_now: BTreeMap<DocumentNumber, Decimal> = BTreeMap::new();
-    let mut credit_drafts = Vec::new();
-    for refund in refunds {
+    let mut credit_notes = Vec::new();
+    for (index, refund) in refunds {
         let charge_id = refund.refers_to.as_deref().expect("checked above");
-        let original = match issued_now.get(charge_id) {
-            Some(doc) => Ok((*doc).clone()),
+        let charge = data.transaction_index(charge_id).expect("input checked references");
+        let original = match issued_now.get(&charge) {
+            Some(&i) => Ok((plan.numbered(data, i).document, Original::Planned(i))),
             None => match history.issued_for(DocumentKind::Invoice, charge_id) {
-                Some((number, _)) => history.document(&number),
+                Some((number, _)) => history.document(&number).map(|doc| {
+                    let doc = std::sync::Arc::new(doc);
+                    ((*doc).clone(), Original::Archived(doc))
+                }),
                 None => Err(format!("'{charge_id}' has no invoice, so the refund has nothing to credit")),
             },
         };
-        let original = match original {
-            Ok(doc) => doc,
+        let (original, source) = match original {
+            Ok(found) => found,
             Err(e) => {
                 error(refund, "refers_to", e);
                 continue;
@@ -196,8 +300,9 @@ pub fn plan(data: &DataSet, history: &dyn History) -> Result<Plan, Vec<Diagnosti
         let before = earlier + credited_now.get(&original.number).copied().unwrap_or_default();
         match refund_credit_note(data, refund, &original, before) {
             Ok(draft) => {
+                inspect(&draft.document);
                 *credited_now.entry(original.number.clone()).or_default() += draft.document.totals.gross;
-                credit_drafts.push(draft);
+                credit_notes.push(Unnumbered::of(&draft, Source::CreditNote { refund: index, original: source, credited_before: before }));
             }
             Err((field, message)) => error(refund, field, message),
         }
@@ -206,9 +311,40 @@ pub fn plan(data: &DataSet, history: &dyn History) -> Result<Plan, Vec<Diagnosti
         diagnostics.sort();
         return Err(diagnostics);
     }
-    let mut documents = invoices;
-    documents.extend(number(data, credit_drafts, history));
-    Ok(Plan { documents, skipped })
+    plan.items.extend(number_planned(data, credit_notes, history));
+    Ok(plan)
+}
+
+/// A planned document before numbering.
+struct Unnumbered {
+    kind: DocumentKind,
+    sort_key: (chrono::DateTime<chrono::Utc>, String),
+    tax_point: NaiveDate,
+    fingerprints: Vec<String>,
+    source: Source,
+}
+
+impl Unnumbered {
+    fn of(draft: &Draft, source: Source) -> Unnumbered {
+        Unnumbered {
+            kind: draft.kind,
+            sort_key: draft.sort_key.clone(),
+            tax_point: draft.document.issue_date,
+            fingerprints: draft.fingerprints.clone(),
+            source,
+        }
+    }
+}
+
+fn number_planned(data: &DataSet, unnumbered: Vec<Unnumbered>, counters: &dyn History) -> Vec<Planned> {
+    let mut numberer = Numberer::new(data, counters);
+    unnumbered
+        .into_iter()
+        .map(|u| {
+            let (number, issue_date, seq) = numberer.next(u.kind, u.tax_point);
+            Planned { kind: u.kind, number, issue_date, seq, fingerprints: u.fingerprints, source: u.source }
+        })
+        .collect()
 }
 
 type DraftError = (&'static str, String);
@@ -452,32 +588,49 @@ pub struct Numbered {
 }
 
 /// Numbers `drafts` (already in tax-point order) gap-free per series and year.
+pub fn number(data: &DataSet, drafts: Vec<Draft>, counters: &dyn History) -> Vec<Numbered> {
+    let mut numberer = Numberer::new(data, counters);
+    drafts
+        .into_iter()
+        .map(|draft| {
+            let mut document = draft.document;
+            let (number, issue_date, seq) = numberer.next(draft.kind, document.issue_date);
+            document.number = number;
+            document.issue_date = issue_date;
+            Numbered { document, series: series(data, draft.kind).clone(), seq, fingerprints: draft.fingerprints }
+        })
+        .collect()
+}
+
+/// Hands out the next number of each series, starting after the archive's last.
 ///
 /// A document is dated its tax point, except that it is never dated before the last
 /// document of its series: numbers and dates then both ascend, as several member states
 /// require (e.g. chronological numbering in FR).
-pub fn number(data: &DataSet, drafts: Vec<Draft>, counters: &dyn History) -> Vec<Numbered> {
-    let mut last: BTreeMap<(DocumentKind, i32), u64> = BTreeMap::new();
-    let mut last_date: BTreeMap<DocumentKind, NaiveDate> = BTreeMap::new();
-    let mut docs = Vec::with_capacity(drafts.len());
-    for draft in drafts {
-        let pattern = match draft.kind {
-            DocumentKind::Invoice => &data.company.numbering.invoice,
-            DocumentKind::CreditNote => &data.company.numbering.credit_note,
-        };
-        let mut doc = draft.document;
-        let floor = last_date.get(&draft.kind).copied().or_else(|| counters.last_date(pattern));
-        if let Some(floor) = floor {
-            doc.issue_date = doc.issue_date.max(floor);
-        }
-        let year = chrono::Datelike::year(&doc.issue_date);
-        let seq = last
-            .entry((draft.kind, year))
-            .or_insert_with(|| counters.last(pattern, year).map_or(0, |(s, _)| s));
-        *seq += 1;
-        doc.number = pattern.format(year, *seq);
-        last_date.insert(draft.kind, doc.issue_date);
-        docs.push(Numbered { document: doc, series: pattern.clone(), seq: *seq, fingerprints: draft.fingerprints });
+struct Numberer<'a> {
+    data: &'a DataSet,
+    counters: &'a dyn History,
+    last: BTreeMap<(DocumentKind, i32), u64>,
+    last_date: BTreeMap<DocumentKind, NaiveDate>,
+}
+
+impl<'a> Numberer<'a> {
+    fn new(data: &'a DataSet, counters: &'a dyn History) -> Numberer<'a> {
+        Numberer { data, counters, last: BTreeMap::new(), last_date: BTreeMap::new() }
     }
-    docs
+
+    /// Number, issue date and sequence of the next document of `kind` with `tax_point`.
+    fn next(&mut self, kind: DocumentKind, tax_point: NaiveDate) -> (DocumentNumber, NaiveDate, u64) {
+        let pattern = series(self.data, kind);
+        let floor = self.last_date.get(&kind).copied().or_else(|| self.counters.last_date(pattern));
+        let issue_date = floor.map_or(tax_point, |floor| tax_point.max(floor));
+        let year = chrono::Datelike::year(&issue_date);
+        let seq = self
+            .last
+            .entry((kind, year))
+            .or_insert_with(|| self.counters.last(pattern, year).map_or(0, |(s, _)| s));
+        *seq += 1;
+        self.last_date.insert(kind, issue_date);
+        (pattern.format(year, *seq), issue_date, *seq)
+    }
 }

@@ -68,29 +68,31 @@ pub struct IssueReport {
     pub warnings: Vec<String>,
 }
 
-/// Refuses documents with characters no shipped font covers: never empty boxes or dropped
-/// text in an issued PDF. The diagnostic points at the customer row, where such text lives.
-fn check_printable(data: &model::DataSet, plan: &issue::Plan) -> Result<()> {
+/// Plans `data` against `history`, refusing documents with characters no shipped font
+/// covers: never empty boxes or dropped text in an issued PDF. The diagnostic points at the
+/// transaction row whose customer or lines carry such text.
+fn plan_printable(data: &model::DataSet, history: &dyn issue::History) -> Result<issue::Plan> {
     let mut diagnostics = Vec::new();
-    for n in &plan.documents {
-        let missing = render::pdf::unsupported_characters(&n.document);
+    let mut inspect = |doc: &Document| {
+        let missing = render::pdf::unsupported_characters(doc);
         if missing.is_empty() {
-            continue;
+            return;
         }
         let chars: String = missing.iter().map(|c| format!("'{c}' (U+{:04X})", u32::from(*c))).collect::<Vec<_>>().join(", ");
-        let line = n.document.source_transactions.first().and_then(|id| data.transaction(id)).map(|t| t.source_line);
+        let line = doc.source_transactions.first().and_then(|id| data.transaction(id)).map(|t| t.source_line);
         diagnostics.push(diag::Diagnostic::new(
             input::TRANSACTIONS,
             line,
             "customer_id",
             format!(
                 "the document for '{}' ({}) needs characters no shipped font covers: {chars}; add a font covering them to fonts/ or transliterate the customer's details",
-                n.document.source_transactions.join(", "),
-                n.document.customer.name
+                doc.source_transactions.join(", "),
+                doc.customer.name
             ),
         ));
-    }
-    if diagnostics.is_empty() { Ok(()) } else { Err(Error::Input(diagnostics)) }
+    };
+    let plan = issue::plan_inspecting(data, history, &mut inspect).map_err(Error::Input)?;
+    if diagnostics.is_empty() { Ok(plan) } else { Err(Error::Input(diagnostics)) }
 }
 
 /// One warning per language without a translation, naming how many documents and the first.
@@ -254,42 +256,42 @@ pub fn run_issue_with(
     let sources = input::read_sources(data_dir).map_err(Error::Input)?;
     let data = input::parse(&sources).map_err(Error::Input)?;
     // Plan once without the lock so bad data fails before the archive is even created.
-    let plan = issue::plan(&data, &archive.state()?).map_err(Error::Input)?;
-    check_printable(&data, &plan)?;
-    if plan.documents.is_empty() {
+    let unlocked = archive.state()?;
+    let plan = plan_printable(&data, &unlocked)?;
+    if plan.is_empty() {
         return Ok(IssueReport { skipped: plan.skipped, ..IssueReport::default() });
     }
-    drop(plan);
     let mut locked = archive.lock()?;
-    // Another run may have issued meanwhile: plan again against the locked state.
-    let plan = issue::plan(&data, &locked.state).map_err(Error::Input)?;
-    let company = if plan.documents.is_empty() { String::new() } else { locked.store_company(&sources.company)? };
-    let total = plan.documents.len();
-    let mut report = IssueReport { issued: Vec::with_capacity(total), skipped: plan.skipped, warnings: vec![] };
-    // Render the next batch on all cores while this thread stores the previous one; the
-    // channel holds at most two rendered batches, so memory stays flat.
-    // Batches own their documents: each is dropped once stored, so memory shrinks as the
-    // register grows instead of holding both.
-    let mut documents = plan.documents.into_iter();
-    let batches: Vec<Vec<issue::Numbered>> = std::iter::from_fn(|| {
-        let batch: Vec<_> = documents.by_ref().take(RENDER_BATCH).collect();
-        (!batch.is_empty()).then_some(batch)
-    })
-    .collect();
+    // Another run may have issued meanwhile: then plan again against the locked state.
+    let mut plan = if locked.state.same_as(&unlocked) { plan } else { plan_printable(&data, &locked.state)? };
+    drop(unlocked);
+    let company = if plan.is_empty() { String::new() } else { locked.store_company(&sources.company)? };
+    let total = plan.len();
+    let mut report = IssueReport { issued: Vec::with_capacity(total), skipped: std::mem::take(&mut plan.skipped), warnings: vec![] };
+    // Build and render the next batch on all cores while this thread stores the previous
+    // one; the channel holds at most two rendered batches and each is dropped once stored,
+    // so memory stays flat however many documents the run issues.
     let mut untranslated: BTreeMap<String, (usize, String)> = BTreeMap::new();
     std::thread::scope(|scope| -> Result<()> {
-        let (send, receive) = std::sync::mpsc::sync_channel::<(Vec<issue::Numbered>, Vec<Rendered>)>(2);
-        let formats = &formats;
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<(issue::Numbered, Rendered)>>(2);
+        let (formats, plan, data) = (&formats, &plan, &data);
         scope.spawn(move || {
-            for batch in batches {
-                let rendered = batch.par_iter().map(|n| render::render(&n.document, formats)).collect();
-                if send.send((batch, rendered)).is_err() {
+            for start in (0..total).step_by(RENDER_BATCH) {
+                let batch = (start..total.min(start + RENDER_BATCH))
+                    .into_par_iter()
+                    .map(|i| {
+                        let n = plan.numbered(data, i);
+                        let rendered = render::render(&n.document, formats);
+                        (n, rendered)
+                    })
+                    .collect();
+                if send.send(batch).is_err() {
                     return; // the storing side stopped on an error
                 }
             }
         });
-        for (batch, rendered) in receive {
-            for (n, r) in batch.iter().zip(&rendered) {
+        for batch in receive {
+            for (n, r) in &batch {
                 report.issued.push(store(&mut locked, n, r, &company)?);
                 if !i18n::is_supported(&n.document.language) {
                     let entry = untranslated.entry(n.document.language.clone()).or_insert((0, n.document.number.to_string()));

@@ -214,6 +214,11 @@ impl DataSet {
         self.transaction_index.get(id).map(|&i| &self.transactions[i])
     }
 
+    /// The position of transaction `id` in [`DataSet::transactions`].
+    pub fn transaction_index(&self, id: &str) -> Option<usize> {
+        self.transaction_index.get(id).copied()
+    }
+
     /// The local calendar date of `timestamp` in the seller's time zone: the tax point date.
     pub fn local_date(&self, timestamp: DateTime<FixedOffset>) -> NaiveDate {
         timestamp.with_timezone(&self.company.seller.timezone).date_naive()

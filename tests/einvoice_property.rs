@@ -31,7 +31,7 @@ fn random_histories_give_valid_e_invoices_with_the_records_totals() {
         };
         let data = invoicesmith::input::parse(&invoicesmith::synth::generate(&spec)).expect("generated data is valid");
         let plan = invoicesmith::issue::plan(&data, &invoicesmith::issue::NoHistory).expect("generated data issues");
-        for n in plan.documents {
+        for n in plan.documents(&data) {
             let doc = n.document;
             let ubl = String::from_utf8(Format::Ubl.render(&doc)).unwrap();
             let cii = String::from_utf8(Format::Cii.render(&doc)).unwrap();

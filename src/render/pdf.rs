@@ -155,23 +155,16 @@ const FOOTER: Style = style(Weight::Regular, 7.2, MUTED);
 /// Issuing refuses such documents (printpdf has no glyph fallback: they would print as empty
 /// boxes or '?'); see `fonts/README.md` for adding a font that covers them.
 pub fn unsupported_characters(doc: &Document) -> Vec<char> {
-    fn walk(v: &serde_json::Value, out: &mut Vec<char>) {
-        match v {
-            serde_json::Value::String(s) => {
-                for c in s.chars() {
-                    let f = face(Weight::Regular);
-                    if !c.is_whitespace() && !c.is_control() && !f.covers(c) && !out.contains(&c) {
-                        out.push(c);
-                    }
-                }
-            }
-            serde_json::Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
-            serde_json::Value::Object(map) => map.values().for_each(|i| walk(i, out)),
-            _ => {}
+    // Every text of the document is a string of its JSON record (which escapes nothing but
+    // quotes, backslashes and control characters).
+    let record = serde_json::to_string(doc).expect("documents serialise");
+    let f = face(Weight::Regular);
+    let mut out = Vec::new();
+    for c in record.chars() {
+        if !c.is_ascii() && !c.is_whitespace() && !c.is_control() && !f.covers(c) && !out.contains(&c) {
+            out.push(c);
         }
     }
-    let mut out = Vec::new();
-    walk(&serde_json::to_value(doc).expect("documents serialise"), &mut out);
     out
 }
 
