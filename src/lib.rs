@@ -188,10 +188,16 @@ pub fn show(archive: &Archive, number: &str) -> Result<String> {
 
 /// Stores a numbered document's rendered files in the locked archive.
 fn store(locked: &mut archive::Locked<'_>, n: &issue::Numbered, r: &Rendered, company: &str) -> Result<IssuedSummary> {
-    let doc = &n.document;
-    let outputs: Vec<Output<'_>> = r.iter().map(|(f, bytes)| Output { extension: f.extension(), bytes }).collect();
-    let entry = locked.store(n, company, &outputs)?;
-    Ok(IssuedSummary {
+    let files = locked.file_writer().write(&n.document, &outputs(r))?;
+    Ok(summary(&n.document, locked.register(n, company, files)))
+}
+
+fn outputs(r: &Rendered) -> Vec<Output<'_>> {
+    r.iter().map(|(f, bytes)| Output { extension: f.extension(), bytes }).collect()
+}
+
+fn summary(doc: &Document, entry: archive::RegisterEntry) -> IssuedSummary {
+    IssuedSummary {
         number: doc.number.to_string(),
         kind: doc.kind,
         issue_date: doc.issue_date,
@@ -200,7 +206,7 @@ fn store(locked: &mut archive::Locked<'_>, n: &issue::Numbered, r: &Rendered, co
         currency: doc.currency.to_string(),
         total: doc.totals.gross,
         files: entry.files.into_iter().map(|f| f.path).collect(),
-    })
+    }
 }
 
 /// Renders a document record (the JSON `issue` writes) in `formats` into `out`, without an
@@ -240,8 +246,11 @@ const RENDER_BATCH: usize = 256;
 /// [`run_issue`] in `formats` (the JSON record is always included: the archive reads
 /// documents back from it), calling `progress(done, total)` as documents are stored.
 ///
-/// Rendering runs in parallel on all cores, a batch at a time; storing stays sequential, in
-/// number order, so the register is written exactly as if one thread did everything.
+/// Building, rendering and writing the files run in parallel on all cores, a batch at a
+/// time; registering stays sequential, in number order, so the register is written exactly
+/// as if one thread did everything. A document is issued once its register line is
+/// committed: files of a failed batch stay unregistered, and a repeated run accepts them
+/// when their bytes are the same.
 pub fn run_issue_with(
     data_dir: &Path,
     archive: &Archive,
@@ -273,26 +282,29 @@ pub fn run_issue_with(
     // so memory stays flat however many documents the run issues.
     let mut untranslated: BTreeMap<String, (usize, String)> = BTreeMap::new();
     std::thread::scope(|scope| -> Result<()> {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<(issue::Numbered, Rendered)>>(2);
-        let (formats, plan, data) = (&formats, &plan, &data);
+        type Written = (issue::Numbered, Result<Vec<archive::FileEntry>>);
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Written>>(2);
+        let (formats, plan, data, writer) = (&formats, &plan, &data, locked.file_writer());
         scope.spawn(move || {
             for start in (0..total).step_by(RENDER_BATCH) {
-                let batch = (start..total.min(start + RENDER_BATCH))
+                let batch: Vec<Written> = (start..total.min(start + RENDER_BATCH))
                     .into_par_iter()
                     .map(|i| {
                         let n = plan.numbered(data, i);
-                        let rendered = render::render(&n.document, formats);
-                        (n, rendered)
+                        let files = writer.write(&n.document, &outputs(&render::render(&n.document, formats)));
+                        (n, files)
                     })
                     .collect();
-                if send.send(batch).is_err() {
-                    return; // the storing side stopped on an error
+                let failed = batch.iter().any(|(_, files)| files.is_err());
+                if send.send(batch).is_err() || failed {
+                    return; // the registering side stopped, or will on this error
                 }
             }
         });
         for batch in receive {
-            for (n, r) in &batch {
-                report.issued.push(store(&mut locked, n, r, &company)?);
+            for (n, files) in batch {
+                let entry = locked.register(&n, &company, files?);
+                report.issued.push(summary(&n.document, entry));
                 if !i18n::is_supported(&n.document.language) {
                     let entry = untranslated.entry(n.document.language.clone()).or_insert((0, n.document.number.to_string()));
                     entry.0 += 1;
