@@ -193,13 +193,26 @@ pub struct Locked<'a> {
 }
 
 /// A rendered file to store: extension and bytes.
-pub struct Output<'b> {
+pub struct Output {
     pub extension: &'static str,
-    pub bytes: &'b [u8],
+    pub bytes: Vec<u8>,
+    pub sha256: String,
 }
 
-/// Writes documents' files (`<year>/<number>.<ext>`), each once, from any thread.
-/// Obtained from a [`Locked`] archive.
+impl Output {
+    /// A file to store, hashed now (on whichever thread made it).
+    pub fn new(extension: &'static str, bytes: Vec<u8>) -> Output {
+        let sha256 = sha256_hex(&bytes);
+        Output { extension, bytes, sha256 }
+    }
+}
+
+/// Writes documents' files (`<year>/<number>.<ext>`), each once. Obtained from a [`Locked`]
+/// archive.
+///
+/// One thread should do the writing: files are created in one folder per year, and ext4
+/// serialises creations in a folder (two threads spent a fifth of their time waiting on
+/// each other's directory lock).
 #[derive(Clone, Debug)]
 pub struct FileWriter {
     root: PathBuf,
@@ -207,14 +220,14 @@ pub struct FileWriter {
 
 impl FileWriter {
     /// Writes `outputs` as the files of `doc` and returns their register entries.
-    pub fn write(&self, doc: &Document, outputs: &[Output<'_>]) -> Result<Vec<FileEntry>> {
+    pub fn write(&self, doc: &Document, outputs: &[Output]) -> Result<Vec<FileEntry>> {
         let year = doc.issue_date.year();
         let dir = self.root.join(format!("{year:04}"));
         let mut files = Vec::with_capacity(outputs.len());
         for out in outputs {
             let name = format!("{}.{}", doc.number.file_stem(), out.extension);
-            write_once(&dir, &name, out.bytes)?;
-            files.push(FileEntry { path: format!("{year:04}/{name}"), sha256: sha256_hex(out.bytes) });
+            write_once(&dir, &name, &out.bytes)?;
+            files.push(FileEntry { path: format!("{year:04}/{name}"), sha256: out.sha256.clone() });
         }
         Ok(files)
     }
@@ -384,7 +397,7 @@ impl Locked<'_> {
 
     /// Stores a numbered document's rendered files and appends its register line.
     /// `company` is the SHA-256 returned by [`Locked::store_company`].
-    pub fn store(&mut self, n: &Numbered, company: &str, outputs: &[Output<'_>]) -> Result<RegisterEntry> {
+    pub fn store(&mut self, n: &Numbered, company: &str, outputs: &[Output]) -> Result<RegisterEntry> {
         let files = self.file_writer().write(&n.document, outputs)?;
         Ok(self.register(n, company, files))
     }

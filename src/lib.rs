@@ -119,7 +119,7 @@ pub fn run_reissue(archive: &Archive, number: &str, correction: &correct::Correc
     let documents = correct::reissue(&company, &locked.state, &number, correction).map_err(Error::Refused)?;
     let mut report = IssueReport::default();
     for n in &documents {
-        report.issued.push(store(&mut locked, n, &render_all(&n.document), &entry.company)?);
+        report.issued.push(store(&mut locked, n, render_all(&n.document), &entry.company)?);
     }
     locked.commit()?;
     Ok(report)
@@ -187,13 +187,13 @@ pub fn show(archive: &Archive, number: &str) -> Result<String> {
 }
 
 /// Stores a numbered document's rendered files in the locked archive.
-fn store(locked: &mut archive::Locked<'_>, n: &issue::Numbered, r: &Rendered, company: &str) -> Result<IssuedSummary> {
-    let files = locked.file_writer().write(&n.document, &outputs(r))?;
-    Ok(summary(&n.document, locked.register(n, company, files)))
+fn store(locked: &mut archive::Locked<'_>, n: &issue::Numbered, r: Rendered, company: &str) -> Result<IssuedSummary> {
+    Ok(summary(&n.document, locked.store(n, company, &outputs(r))?))
 }
 
-fn outputs(r: &Rendered) -> Vec<Output<'_>> {
-    r.iter().map(|(f, bytes)| Output { extension: f.extension(), bytes }).collect()
+/// The rendered files, hashed.
+fn outputs(r: Rendered) -> Vec<Output> {
+    r.into_iter().map(|(f, bytes)| Output::new(f.extension(), bytes)).collect()
 }
 
 fn summary(doc: &Document, entry: archive::RegisterEntry) -> IssuedSummary {
@@ -246,11 +246,11 @@ const RENDER_BATCH: usize = 256;
 /// [`run_issue`] in `formats` (the JSON record is always included: the archive reads
 /// documents back from it), calling `progress(done, total)` as documents are stored.
 ///
-/// Building, rendering and writing the files run in parallel on all cores, a batch at a
-/// time; registering stays sequential, in number order, so the register is written exactly
-/// as if one thread did everything. A document is issued once its register line is
-/// committed: files of a failed batch stay unregistered, and a repeated run accepts them
-/// when their bytes are the same.
+/// Building, rendering and hashing run in parallel on all cores, a batch at a time, while
+/// this thread writes the previous batch's files and register lines in number order, so the
+/// register is written exactly as if one thread did everything. A document is issued once
+/// its register line is committed: files of a failed batch stay unregistered, and a
+/// repeated run accepts them when their bytes are the same.
 pub fn run_issue_with(
     data_dir: &Path,
     archive: &Archive,
@@ -282,28 +282,28 @@ pub fn run_issue_with(
     // so memory stays flat however many documents the run issues.
     let mut untranslated: BTreeMap<String, (usize, String)> = BTreeMap::new();
     std::thread::scope(|scope| -> Result<()> {
-        type Written = (issue::Numbered, Result<Vec<archive::FileEntry>>);
-        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Written>>(2);
-        let (formats, plan, data, writer) = (&formats, &plan, &data, locked.file_writer());
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<(issue::Numbered, Vec<Output>)>>(2);
+        let (formats, plan, data) = (&formats, &plan, &data);
         scope.spawn(move || {
             for start in (0..total).step_by(RENDER_BATCH) {
-                let batch: Vec<Written> = (start..total.min(start + RENDER_BATCH))
+                let batch = (start..total.min(start + RENDER_BATCH))
                     .into_par_iter()
                     .map(|i| {
                         let n = plan.numbered(data, i);
-                        let files = writer.write(&n.document, &outputs(&render::render(&n.document, formats)));
+                        let files = outputs(render::render(&n.document, formats));
                         (n, files)
                     })
                     .collect();
-                let failed = batch.iter().any(|(_, files)| files.is_err());
-                if send.send(batch).is_err() || failed {
-                    return; // the registering side stopped, or will on this error
+                if send.send(batch).is_err() {
+                    return; // the storing side stopped on an error
                 }
             }
         });
+        let writer = locked.file_writer();
         for batch in receive {
             for (n, files) in batch {
-                let entry = locked.register(&n, &company, files?);
+                let files = writer.write(&n.document, &files)?;
+                let entry = locked.register(&n, &company, files);
                 report.issued.push(summary(&n.document, entry));
                 if !i18n::is_supported(&n.document.language) {
                     let entry = untranslated.entry(n.document.language.clone()).or_insert((0, n.document.number.to_string()));
