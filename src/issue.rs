@@ -124,7 +124,6 @@ pub struct Planned {
     pub issue_date: NaiveDate,
     /// Its place in the series' year.
     pub seq: u64,
-    pub fingerprints: Vec<String>,
     source: Source,
 }
 
@@ -171,14 +170,15 @@ impl Plan {
                 refund_credit_note(data, &data.transactions[*refund], original, *credited_before)
             }
         };
-        let mut document = draft.unwrap_or_else(|(field, e)| panic!("a planned document no longer drafts ({field}: {e})")).document;
+        let draft = draft.unwrap_or_else(|(field, e)| panic!("a planned document no longer drafts ({field}: {e})"));
+        let (mut document, draft_fingerprints) = (draft.document, draft.fingerprints);
         document.number = planned.number.clone();
         document.issue_date = planned.issue_date;
         Numbered {
             document,
             series: series(data, planned.kind).clone(),
             seq: planned.seq,
-            fingerprints: planned.fingerprints.clone(),
+            fingerprints: draft_fingerprints,
         }
     }
 
@@ -320,7 +320,6 @@ struct Unnumbered {
     kind: DocumentKind,
     sort_key: (chrono::DateTime<chrono::Utc>, String),
     tax_point: NaiveDate,
-    fingerprints: Vec<String>,
     source: Source,
 }
 
@@ -330,7 +329,6 @@ impl Unnumbered {
             kind: draft.kind,
             sort_key: draft.sort_key.clone(),
             tax_point: draft.document.issue_date,
-            fingerprints: draft.fingerprints.clone(),
             source,
         }
     }
@@ -342,7 +340,7 @@ fn number_planned(data: &DataSet, unnumbered: Vec<Unnumbered>, counters: &dyn Hi
         .into_iter()
         .map(|u| {
             let (number, issue_date, seq) = numberer.next(u.kind, u.tax_point);
-            Planned { kind: u.kind, number, issue_date, seq, fingerprints: u.fingerprints, source: u.source }
+            Planned { kind: u.kind, number, issue_date, seq, source: u.source }
         })
         .collect()
 }

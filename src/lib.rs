@@ -241,7 +241,10 @@ pub fn run_issue(data_dir: &Path, archive: &Archive) -> Result<IssueReport> {
 
 /// Documents rendered at a time: enough to keep every core busy, few enough that memory
 /// stays flat however many documents a run issues.
-const RENDER_BATCH: usize = 256;
+const RENDER_BATCH: usize = 64;
+
+/// Documents made durable and registered at a time: each commit syncs the file system.
+const COMMIT_EVERY: usize = 512;
 
 /// [`run_issue`] in `formats` (the JSON record is always included: the archive reads
 /// documents back from it), calling `progress(done, total)` as documents are stored.
@@ -264,6 +267,8 @@ pub fn run_issue_with(
     use rayon::prelude::*;
     let sources = input::read_sources(data_dir).map_err(Error::Input)?;
     let data = input::parse(&sources).map_err(Error::Input)?;
+    // Only company.toml's text is needed from here on (it is archived).
+    let company_toml = sources.company;
     // Plan once without the lock so bad data fails before the archive is even created.
     let unlocked = archive.state()?;
     let plan = plan_printable(&data, &unlocked)?;
@@ -274,7 +279,7 @@ pub fn run_issue_with(
     // Another run may have issued meanwhile: then plan again against the locked state.
     let mut plan = if locked.state.same_as(&unlocked) { plan } else { plan_printable(&data, &locked.state)? };
     drop(unlocked);
-    let company = if plan.is_empty() { String::new() } else { locked.store_company(&sources.company)? };
+    let company = if plan.is_empty() { String::new() } else { locked.store_company(&company_toml)? };
     let total = plan.len();
     let mut report = IssueReport { issued: Vec::with_capacity(total), skipped: std::mem::take(&mut plan.skipped), warnings: vec![] };
     // Build and render the next batch on all cores while this thread stores the previous
@@ -310,9 +315,12 @@ pub fn run_issue_with(
                     entry.0 += 1;
                 }
             }
-            locked.commit()?;
+            if report.issued.len() % COMMIT_EVERY < RENDER_BATCH || report.issued.len() == total {
+                locked.commit()?;
+            }
             progress(report.issued.len(), total);
         }
+        locked.commit()?;
         Ok(())
     })?;
     report.warnings = language_warnings(&untranslated);
