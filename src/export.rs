@@ -91,13 +91,12 @@ pub struct ExportReport {
     pub zip: Option<PathBuf>,
 }
 
-/// A document of the period with its register entry.
-struct Item<'a> {
-    entry: &'a RegisterEntry,
+/// A document of the period, read back from its JSON record.
+struct Item {
     doc: Document,
 }
 
-impl Item<'_> {
+impl Item {
     /// +1 for invoices, −1 for credit notes: the journal's sign convention.
     fn sign(&self) -> Decimal {
         if self.doc.kind == DocumentKind::CreditNote { -Decimal::ONE } else { Decimal::ONE }
@@ -110,44 +109,58 @@ pub fn export(archive: &Archive, period: Period, data: Option<&DataSet>, out: &P
         return Err(Error::Refused(format!("{}: already exists; exports are written to a new folder", out.display())));
     }
     let state = archive.state()?;
-    let base = data.map(|d| d.company.seller.base_currency.to_string());
     use rayon::prelude::*;
-    let entries: Vec<&RegisterEntry> = state.entries.iter().filter(|e| period.contains(e.issue_date)).collect();
-    let mut items = entries
-        .into_par_iter()
-        .map(|entry| Ok(Item { entry, doc: state.document(&entry.number).map_err(Error::Refused)? }))
-        .collect::<Result<Vec<_>>>()?;
+    let mut entries: Vec<&RegisterEntry> = state.entries.iter().filter(|e| period.contains(e.issue_date)).collect();
     // Number order within each series: invoices, then credit notes.
-    items.sort_by(|a, b| (a.doc.kind, a.entry.year, a.entry.seq).cmp(&(b.doc.kind, b.entry.year, b.entry.seq)));
-    let base = base.or_else(|| items.iter().find_map(|i| i.doc.base_currency_tax.as_ref().map(|b| b.currency.to_string())));
-    let base = base.unwrap_or_else(|| "EUR".into());
+    entries.sort_by_key(|e| (e.kind, e.year, e.seq));
+    let base = match (data, entries.first()) {
+        (Some(d), _) => d.company.seller.base_currency.to_string(),
+        (None, Some(first)) => crate::input::parse_company(&state.company_text(first)?)
+            .map(|c| c.seller.base_currency.to_string())
+            .map_err(Error::Input)?,
+        (None, None) => "EUR".into(),
+    };
 
+    // The documents are read a chunk at a time (in parallel) and folded into the journals
+    // and the summary, so memory does not grow with the month.
+    let mut journal = journal_writer();
+    let mut journal_vat = journal_vat_writer();
+    let mut totals = Totals::new();
+    let mut summary = Summary::new();
+    for chunk in entries.chunks(1024) {
+        let items = chunk
+            .par_iter()
+            .map(|entry| Ok(Item { doc: state.document(&entry.number).map_err(Error::Refused)? }))
+            .collect::<Result<Vec<_>>>()?;
+        write_journal(&mut journal, &items, &base);
+        write_journal_vat(&mut journal_vat, &items);
+        add_totals(&mut totals, &items);
+        add_to_summary(&mut summary, &items, &state, period, &base);
+    }
     // Copied documents stay on disk until written; only the generated files are in memory.
     let mut files: BTreeMap<String, Source> = BTreeMap::new();
     let mut manifest = csv_writer(&["path", "number", "sha256"]);
-    for item in &items {
-        for f in &item.entry.files {
+    for entry in &entries {
+        for f in &entry.files {
             let name = Path::new(&f.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let path = format!("documents/{name}");
-            manifest.write_record([path.as_str(), item.entry.number.as_str(), f.sha256.as_str()]).expect("in memory");
+            manifest.write_record([path.as_str(), entry.number.as_str(), f.sha256.as_str()]).expect("in memory");
             files.insert(path, Source::Archived(archive.root().join(&f.path)));
         }
     }
     let mut generated = |name: &str, bytes: Vec<u8>| files.insert(name.to_string(), Source::Generated(bytes));
     generated("manifest.csv", finish(manifest));
-    generated("journal.csv", journal(&items, &base));
-    generated("journal-vat.csv", journal_vat(&items));
-    generated("journal-totals.csv", journal_totals(&items));
-    let summary = vat_summary(&items, &state, period, &base);
+    generated("journal.csv", finish(journal));
+    generated("journal-vat.csv", finish(journal_vat));
+    generated("journal-totals.csv", totals_csv(totals));
     generated("vat-summary.md", summary_markdown(&summary, period, &base).into_bytes());
     generated("vat-summary.csv", summary_csv(&summary));
-    let mut report = ExportReport { documents: items.len(), ..ExportReport::default() };
+    let mut report = ExportReport { documents: entries.len(), ..ExportReport::default() };
     if let Some(data) = data {
         let (csv, missing) = reconciliation(data, &state, period);
         generated("reconciliation.csv", csv);
         report.missing = missing;
     }
-    drop(items);
 
     std::fs::create_dir_all(out.join("documents")).map_err(|e| Error::io(out, e))?;
     let zip_path = out.with_extension("zip");
@@ -243,12 +256,15 @@ fn treatment_code(t: Treatment) -> String {
     serde_json::to_value(t).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
-fn journal(items: &[Item<'_>], base: &str) -> Vec<u8> {
-    let mut w = csv_writer(&[
+fn journal_writer() -> csv::Writer<Vec<u8>> {
+    csv_writer(&[
         "number", "type", "issue_date", "tax_point_date", "customer_id", "customer_name", "customer_country",
         "customer_vat_id", "currency", "net", "vat", "gross", "base_currency", "vat_base_currency", "exchange_rate",
         "treatment", "jurisdiction", "references",
-    ]);
+    ])
+}
+
+fn write_journal(w: &mut csv::Writer<Vec<u8>>, items: &[Item], base: &str) {
     for item in items {
         let d = &item.doc;
         let s = item.sign();
@@ -280,11 +296,13 @@ fn journal(items: &[Item<'_>], base: &str) -> Vec<u8> {
         ])
         .expect("in memory");
     }
-    finish(w)
 }
 
-fn journal_vat(items: &[Item<'_>]) -> Vec<u8> {
-    let mut w = csv_writer(&["number", "type", "currency", "tax_category", "tax_rate", "taxable_amount", "tax_amount"]);
+fn journal_vat_writer() -> csv::Writer<Vec<u8>> {
+    csv_writer(&["number", "type", "currency", "tax_category", "tax_rate", "taxable_amount", "tax_amount"])
+}
+
+fn write_journal_vat(w: &mut csv::Writer<Vec<u8>>, items: &[Item]) {
     for item in items {
         let d = &item.doc;
         for r in &d.tax_breakdown {
@@ -301,11 +319,12 @@ fn journal_vat(items: &[Item<'_>]) -> Vec<u8> {
             .expect("in memory");
         }
     }
-    finish(w)
 }
 
-fn journal_totals(items: &[Item<'_>]) -> Vec<u8> {
-    let mut totals: BTreeMap<String, (usize, Decimal, Decimal, Decimal, u32)> = BTreeMap::new();
+/// Per currency: documents, net, VAT, gross, minor units.
+type Totals = BTreeMap<String, (usize, Decimal, Decimal, Decimal, u32)>;
+
+fn add_totals(totals: &mut Totals, items: &[Item]) {
     for item in items {
         let t = totals.entry(item.doc.currency.to_string()).or_default();
         t.4 = item.doc.minor_units();
@@ -314,6 +333,9 @@ fn journal_totals(items: &[Item<'_>]) -> Vec<u8> {
         t.2 += item.doc.totals.tax * item.sign();
         t.3 += item.doc.totals.gross * item.sign();
     }
+}
+
+fn totals_csv(totals: Totals) -> Vec<u8> {
     let mut w = csv_writer(&["currency", "documents", "net", "vat", "gross"]);
     for (currency, (n, net, vat, gross, digits)) in totals {
         w.write_record([currency, n.to_string(), amt(net, digits), amt(vat, digits), amt(gross, digits)]).expect("in memory");
@@ -343,8 +365,7 @@ struct SummaryRow {
 
 type Summary = BTreeMap<SummaryKey, SummaryRow>;
 
-fn vat_summary(items: &[Item<'_>], state: &State, period: Period, base: &str) -> Summary {
-    let mut out = Summary::new();
+fn add_to_summary(out: &mut Summary, items: &[Item], state: &State, period: Period, base: &str) {
     for item in items {
         let d = &item.doc;
         let s = item.sign();
@@ -407,7 +428,6 @@ fn vat_summary(items: &[Item<'_>], state: &State, period: Period, base: &str) ->
             row.digits = crate::money::Currency::parse(&row_currency).map_or(2, |c| c.minor_units());
         }
     }
-    out
 }
 
 fn summary_csv(summary: &Summary) -> Vec<u8> {
