@@ -145,7 +145,7 @@ pub fn export(archive: &Archive, period: Period, data: Option<&DataSet>, out: &P
             let name = Path::new(&f.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let path = format!("documents/{name}");
             manifest.write_record([path.as_str(), entry.number.as_str(), f.sha256.as_str()]).expect("in memory");
-            files.insert(path, Source::Archived(archive.root().join(&f.path)));
+            files.insert(path, Source::Archived(&f.path));
         }
     }
     let mut generated = |name: &str, bytes: Vec<u8>| files.insert(name.to_string(), Source::Generated(bytes));
@@ -171,7 +171,7 @@ pub fn export(archive: &Archive, period: Period, data: Option<&DataSet>, out: &P
     // in order, without recompressing. Fixed part sizes keep the zip's bytes independent of
     // the number of cores; one writing thread keeps ext4 from serialising creations in
     // `documents/` between threads.
-    let sources: Vec<(&String, &Source)> = files.iter().collect();
+    let sources: Vec<(&String, &Source<'_>)> = files.iter().collect();
     type Part<'s> = (Vec<u8>, Vec<(&'s String, Vec<u8>)>);
     std::thread::scope(|scope| -> Result<()> {
         let (send, receive) = std::sync::mpsc::sync_channel::<Result<Vec<Part<'_>>>>(1);
@@ -186,7 +186,10 @@ pub fn export(archive: &Archive, period: Period, data: Option<&DataSet>, out: &P
                         let mut copies = Vec::new();
                         for &(path, source) in part {
                             let bytes = match source {
-                                Source::Archived(from) => std::fs::read(from).map_err(|e| Error::io(from, e))?,
+                                Source::Archived(relative) => {
+                                    let from = archive.root().join(relative);
+                                    std::fs::read(&from).map_err(|e| Error::io(&from, e))?
+                                }
                                 Source::Generated(bytes) => bytes.clone(),
                             };
                             part_zip.add(path, &bytes).map_err(|e| Error::io(zip_path, e))?;
@@ -225,8 +228,9 @@ pub fn export(archive: &Archive, period: Period, data: Option<&DataSet>, out: &P
 const ZIP_PART: usize = 64;
 
 /// Where an exported file's bytes come from.
-enum Source {
-    Archived(PathBuf),
+enum Source<'a> {
+    /// A file of the archive, by its register path.
+    Archived(&'a str),
     Generated(Vec<u8>),
 }
 
