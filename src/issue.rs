@@ -120,7 +120,6 @@ pub struct Plan {
 #[derive(Clone, Debug)]
 pub struct Planned {
     pub kind: DocumentKind,
-    pub number: DocumentNumber,
     pub issue_date: NaiveDate,
     /// Its place in the series' year.
     pub seq: u64,
@@ -172,7 +171,7 @@ impl Plan {
         };
         let draft = draft.unwrap_or_else(|(field, e)| panic!("a planned document no longer drafts ({field}: {e})"));
         let (mut document, draft_fingerprints) = (draft.document, draft.fingerprints);
-        document.number = planned.number.clone();
+        document.number = planned.number(data);
         document.issue_date = planned.issue_date;
         Numbered {
             document,
@@ -185,6 +184,13 @@ impl Plan {
     /// Every document of the plan, built at once: for small runs and tests.
     pub fn documents(&self, data: &DataSet) -> Vec<Numbered> {
         (0..self.len()).map(|i| self.numbered(data, i)).collect()
+    }
+}
+
+impl Planned {
+    /// Its number (kept as series, year and sequence: a plan holds many).
+    pub fn number(&self, data: &DataSet) -> DocumentNumber {
+        series(data, self.kind).format(chrono::Datelike::year(&self.issue_date), self.seq)
     }
 }
 
@@ -339,8 +345,8 @@ fn number_planned(data: &DataSet, unnumbered: Vec<Unnumbered>, counters: &dyn Hi
     unnumbered
         .into_iter()
         .map(|u| {
-            let (number, issue_date, seq) = numberer.next(u.kind, u.tax_point);
-            Planned { kind: u.kind, number, issue_date, seq, source: u.source }
+            let (_, issue_date, seq) = numberer.next(u.kind, u.tax_point);
+            Planned { kind: u.kind, issue_date, seq, source: u.source }
         })
         .collect()
 }

@@ -283,11 +283,11 @@ pub fn run_issue_with(
     let total = plan.len();
     let mut report = IssueReport { issued: Vec::with_capacity(total), skipped: std::mem::take(&mut plan.skipped), warnings: vec![] };
     // Build and render the next batch on all cores while this thread stores the previous
-    // one; the channel holds at most two rendered batches and each is dropped once stored,
+    // one; the channel holds at most one rendered batch and each is dropped once stored,
     // so memory stays flat however many documents the run issues.
     let mut untranslated: BTreeMap<String, (usize, String)> = BTreeMap::new();
     std::thread::scope(|scope| -> Result<()> {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<(issue::Numbered, Vec<Output>)>>(2);
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<(issue::Numbered, Vec<Output>)>>(1);
         let (formats, plan, data) = (&formats, &plan, &data);
         scope.spawn(move || {
             for start in (0..total).step_by(RENDER_BATCH) {
