@@ -253,13 +253,14 @@ fn main() -> ExitCode {
                 Ok(d) => d,
                 Err(diagnostics) => return fail(Error::Input(diagnostics), false),
             };
-            match invoicesmith::export::export(&Archive::open(archive), period, data.as_ref(), &out) {
+            let with_data = data.is_some();
+            match invoicesmith::export::export(&Archive::open(archive), period, data, &out) {
                 Ok(report) => {
                     println!("exported {} document(s) for {period} into {}", report.documents, out.display());
                     if let Some(zip) = &report.zip {
                         println!("  {}", zip.display());
                     }
-                    if data.is_none() {
+                    if !with_data {
                         eprintln!("warning: no --data folder given: reconciliation.csv was not written");
                     }
                     for m in &report.missing {
