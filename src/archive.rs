@@ -209,32 +209,6 @@ impl Output {
     }
 }
 
-/// Writes documents' files (`<year>/<number>.<ext>`), each once. Obtained from a [`Locked`]
-/// archive.
-///
-/// One thread should do the writing: files are created in one folder per year, and ext4
-/// serialises creations in a folder (two threads spent a fifth of their time waiting on
-/// each other's directory lock).
-#[derive(Clone, Debug)]
-pub struct FileWriter {
-    root: PathBuf,
-}
-
-impl FileWriter {
-    /// Writes `outputs` as the files of `doc` and returns their register entries.
-    pub fn write(&self, doc: &Document, outputs: &[Output]) -> Result<Vec<FileEntry>> {
-        let year = doc.issue_date.year();
-        let dir = self.root.join(format!("{year:04}"));
-        let mut files = Vec::with_capacity(outputs.len());
-        for out in outputs {
-            let name = format!("{}.{}", doc.number.file_stem(), out.extension);
-            write_once(&dir, &name, &out.bytes)?;
-            files.push(FileEntry { path: format!("{year:04}/{name}"), sha256: out.sha256.clone() });
-        }
-        Ok(files)
-    }
-}
-
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -401,29 +375,35 @@ impl Locked<'_> {
         Ok(sha)
     }
 
-    /// Stores a numbered document's rendered files and appends its register line.
-    /// `company` is the SHA-256 returned by [`Locked::store_company`].
+    /// Stores a numbered document's rendered files and queues its register line for the next
+    /// [`Locked::commit`]. `company` is the SHA-256 returned by [`Locked::store_company`].
+    ///
+    /// Render and hash ([`Output::new`]) on other threads; the files are created here, by one
+    /// thread: ext4 serialises creations in a folder, and two threads creating files in a
+    /// year's folder spent a fifth of their time waiting on each other.
     pub fn store(&mut self, n: &Numbered, company: &str, outputs: &[Output]) -> Result<RegisterEntry> {
-        let files = self.file_writer().write(&n.document, outputs)?;
+        let doc = &n.document;
+        let year = doc.issue_date.year();
+        let dir = self.archive.root.join(format!("{year:04}"));
+        let mut files = Vec::with_capacity(outputs.len());
+        for out in outputs {
+            let name = format!("{}.{}", doc.number.file_stem(), out.extension);
+            write_once(&dir, &name, &out.bytes)?;
+            self.written.push(dir.join(&name));
+            files.push(FileEntry { path: format!("{year:04}/{name}"), sha256: out.sha256.clone() });
+        }
         Ok(self.register(n, company, files))
     }
 
-    /// A writer of document files into this archive, for other threads while this lock is
-    /// held; what it wrote is issued only once [`Locked::register`]ed and committed.
-    pub fn file_writer(&self) -> FileWriter {
-        FileWriter { root: self.archive.root.clone() }
-    }
-
-    /// Adds the register line of `n`, whose `files` are written (see [`FileWriter`]). The
-    /// line is appended to the register by the next [`Locked::commit`].
-    pub fn register(&mut self, n: &Numbered, company: &str, files: Vec<FileEntry>) -> RegisterEntry {
+    /// Queues the register line of `n`, whose `files` are written, for the next commit.
+    fn register(&mut self, n: &Numbered, company: &str, files: Vec<FileEntry>) -> RegisterEntry {
         let doc = &n.document;
-        self.written.extend(files.iter().map(|f| self.archive.root.join(&f.path)));
+        let year = doc.issue_date.year();
         let entry = RegisterEntry {
             number: doc.number.clone(),
             kind: doc.kind,
             series: n.series.as_str().to_string(),
-            year: doc.issue_date.year(),
+            year,
             seq: n.seq,
             issue_date: doc.issue_date,
             currency: doc.currency.to_string(),
@@ -489,31 +469,46 @@ fn write_once(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     }
 }
 
-/// Creates `path` read-only with `bytes`; `AlreadyExists` if it exists.
+/// Creates `path` read-only with `bytes`; `AlreadyExists` if it exists, `NotFound` if `dir`
+/// does not.
 fn link_new(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        use std::os::unix::fs::OpenOptionsExt;
-        // An unnamed file in `dir`, linked by its /proc/self/fd name: no temporary name to
-        // create and delete (directory updates were most of the cost of storing).
-        let unnamed = OpenOptions::new().write(true).mode(0o444).custom_flags(libc::O_TMPFILE).open(dir);
-        match unnamed {
-            Ok(mut file) => {
-                file.write_all(bytes)?;
-                let from = std::ffi::CString::new(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&file)))
-                    .expect("no NUL in a path");
-                let to = std::ffi::CString::new(path.as_os_str().as_bytes())
-                    .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidInput, "NUL in a path"))?;
-                // SAFETY: both are valid NUL-terminated paths for the duration of the call.
-                let rc = unsafe { libc::linkat(libc::AT_FDCWD, from.as_ptr(), libc::AT_FDCWD, to.as_ptr(), libc::AT_SYMLINK_FOLLOW) };
-                return if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) };
-            }
-            // No O_TMPFILE on this file system (or no /proc): the portable way below.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !dir.exists() => return Err(e),
-            Err(_) => {}
-        }
+    if let Some(linked) = link_unnamed(dir, path, bytes) {
+        return linked;
     }
+    #[cfg(not(target_os = "linux"))]
+    let _ = dir;
+    link_from_temporary(path, bytes)
+}
+
+/// Writes `bytes` to an unnamed file in `dir` (`O_TMPFILE`) and links it as `path` through
+/// its `/proc/self/fd` name: no temporary name to create and delete (directory updates were
+/// most of the cost of storing). `None` where the file system or `/proc` can't do it.
+#[cfg(target_os = "linux")]
+fn link_unnamed(dir: &Path, path: &Path, bytes: &[u8]) -> Option<std::io::Result<()>> {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = match OpenOptions::new().write(true).mode(0o444).custom_flags(libc::O_TMPFILE).open(dir) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !dir.exists() => return Some(Err(e)),
+        Err(_) => return None,
+    };
+    if let Err(e) = file.write_all(bytes) {
+        return Some(Err(e));
+    }
+    let from = std::ffi::CString::new(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&file))).ok()?;
+    let to = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    // SAFETY: both are valid NUL-terminated paths for the duration of the call.
+    if unsafe { libc::linkat(libc::AT_FDCWD, from.as_ptr(), libc::AT_FDCWD, to.as_ptr(), libc::AT_SYMLINK_FOLLOW) } == 0 {
+        return Some(Ok(()));
+    }
+    let e = std::io::Error::last_os_error();
+    // A missing /proc also says NotFound: then the portable way.
+    if e.kind() == std::io::ErrorKind::NotFound { None } else { Some(Err(e)) }
+}
+
+/// Writes `bytes` to a temporary name beside `path` and hard-links it into place.
+fn link_from_temporary(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension(format!("{}.tmp", path.extension().and_then(|e| e.to_str()).unwrap_or("")));
     {
         let mut options = OpenOptions::new();
@@ -533,7 +528,6 @@ fn link_new(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         perms.set_readonly(true);
         fs::set_permissions(path, perms)?;
     }
-    let _ = dir;
     Ok(())
 }
 

@@ -304,11 +304,9 @@ pub fn run_issue_with(
                 }
             }
         });
-        let writer = locked.file_writer();
         for batch in receive {
             for (n, files) in batch {
-                let files = writer.write(&n.document, &files)?;
-                let entry = locked.register(&n, &company, files);
+                let entry = locked.store(&n, &company, &files)?;
                 report.issued.push(summary(&n.document, entry));
                 if !i18n::is_supported(&n.document.language) {
                     let entry = untranslated.entry(n.document.language.clone()).or_insert((0, n.document.number.to_string()));
