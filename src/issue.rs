@@ -158,15 +158,7 @@ impl Plan {
         let draft = match &planned.source {
             Source::Invoice { charge } => invoice_draft(data, &data.transactions[*charge]),
             Source::CreditNote { refund, original, credited_before } => {
-                let rebuilt;
-                let original = match original {
-                    Original::Planned(j) => {
-                        rebuilt = self.numbered(data, *j).document;
-                        &rebuilt
-                    }
-                    Original::Archived(doc) => doc.as_ref(),
-                };
-                refund_credit_note(data, &data.transactions[*refund], original, *credited_before)
+                refund_credit_note(data, &data.transactions[*refund], &self.original(data, original), *credited_before)
             }
         };
         let draft = draft.unwrap_or_else(|(field, e)| panic!("a planned document no longer drafts ({field}: {e})"));
@@ -181,6 +173,14 @@ impl Plan {
         }
     }
 
+    /// The invoice a credit note credits: rebuilt if it is this plan's, else as archived.
+    fn original<'p>(&'p self, data: &DataSet, original: &'p Original) -> std::borrow::Cow<'p, Document> {
+        match original {
+            Original::Planned(i) => std::borrow::Cow::Owned(self.numbered(data, *i).document),
+            Original::Archived(doc) => std::borrow::Cow::Borrowed(doc),
+        }
+    }
+
     /// Every document of the plan, built at once: for small runs and tests.
     pub fn documents(&self, data: &DataSet) -> Vec<Numbered> {
         (0..self.len()).map(|i| self.numbered(data, i)).collect()
@@ -190,8 +190,13 @@ impl Plan {
 impl Planned {
     /// Its number (kept as series, year and sequence: a plan holds many).
     pub fn number(&self, data: &DataSet) -> DocumentNumber {
-        series(data, self.kind).format(chrono::Datelike::year(&self.issue_date), self.seq)
+        number_in_series(data, self.kind, self.issue_date, self.seq)
     }
+}
+
+/// The number of the `seq`-th document of `kind` in its issue date's year.
+fn number_in_series(data: &DataSet, kind: DocumentKind, issue_date: NaiveDate, seq: u64) -> DocumentNumber {
+    series(data, kind).format(chrono::Datelike::year(&issue_date), seq)
 }
 
 fn series(data: &DataSet, kind: DocumentKind) -> &NumberPattern {
@@ -285,23 +290,21 @@ pub fn plan_inspecting(data: &DataSet, history: &dyn History, inspect: &mut dyn 
     for (index, refund) in refunds {
         let charge_id = refund.refers_to.as_deref().expect("checked above");
         let charge = data.transaction_index(charge_id).expect("input checked references");
-        let original = match issued_now.get(&charge) {
-            Some(&i) => Ok((plan.numbered(data, i).document, Original::Planned(i))),
+        let found = match issued_now.get(&charge) {
+            Some(&i) => Ok(Original::Planned(i)),
             None => match history.issued_for(DocumentKind::Invoice, charge_id) {
-                Some((number, _)) => history.document(&number).map(|doc| {
-                    let doc = std::sync::Arc::new(doc);
-                    ((*doc).clone(), Original::Archived(doc))
-                }),
+                Some((number, _)) => history.document(&number).map(|doc| Original::Archived(std::sync::Arc::new(doc))),
                 None => Err(format!("'{charge_id}' has no invoice, so the refund has nothing to credit")),
             },
         };
-        let (original, source) = match original {
-            Ok(found) => found,
+        let source = match found {
+            Ok(source) => source,
             Err(e) => {
                 error(refund, "refers_to", e);
                 continue;
             }
         };
+        let original = plan.original(data, &source);
         let earlier = credited(&history.referrers(&original.number));
         let before = earlier + credited_now.get(&original.number).copied().unwrap_or_default();
         match refund_credit_note(data, refund, &original, before) {
@@ -345,7 +348,7 @@ fn number_planned(data: &DataSet, unnumbered: Vec<Unnumbered>, counters: &dyn Hi
     unnumbered
         .into_iter()
         .map(|u| {
-            let (_, issue_date, seq) = numberer.next(u.kind, u.tax_point);
+            let (issue_date, seq) = numberer.next(u.kind, u.tax_point);
             Planned { kind: u.kind, issue_date, seq, source: u.source }
         })
         .collect()
@@ -598,8 +601,8 @@ pub fn number(data: &DataSet, drafts: Vec<Draft>, counters: &dyn History) -> Vec
         .into_iter()
         .map(|draft| {
             let mut document = draft.document;
-            let (number, issue_date, seq) = numberer.next(draft.kind, document.issue_date);
-            document.number = number;
+            let (issue_date, seq) = numberer.next(draft.kind, document.issue_date);
+            document.number = number_in_series(data, draft.kind, issue_date, seq);
             document.issue_date = issue_date;
             Numbered { document, series: series(data, draft.kind).clone(), seq, fingerprints: draft.fingerprints }
         })
@@ -623,8 +626,9 @@ impl<'a> Numberer<'a> {
         Numberer { data, counters, last: BTreeMap::new(), last_date: BTreeMap::new() }
     }
 
-    /// Number, issue date and sequence of the next document of `kind` with `tax_point`.
-    fn next(&mut self, kind: DocumentKind, tax_point: NaiveDate) -> (DocumentNumber, NaiveDate, u64) {
+    /// Issue date and sequence (in the issue date's year) of the next document of `kind`
+    /// with `tax_point`.
+    fn next(&mut self, kind: DocumentKind, tax_point: NaiveDate) -> (NaiveDate, u64) {
         let pattern = series(self.data, kind);
         let floor = self.last_date.get(&kind).copied().or_else(|| self.counters.last_date(pattern));
         let issue_date = floor.map_or(tax_point, |floor| tax_point.max(floor));
@@ -635,6 +639,6 @@ impl<'a> Numberer<'a> {
             .or_insert_with(|| self.counters.last(pattern, year).map_or(0, |(s, _)| s));
         *seq += 1;
         self.last_date.insert(kind, issue_date);
-        (pattern.format(year, *seq), issue_date, *seq)
+        (issue_date, *seq)
     }
 }
