@@ -791,8 +791,6 @@ fn draw(items: &[Item]) -> Vec<Op> {
 pub fn render(doc: &Document) -> Vec<u8> {
     let pages = layout(doc);
     let count = pages.len();
-    let pages: Vec<(Vec<Item>, Vec<Item>)> =
-        pages.into_iter().enumerate().map(|(i, items)| (items, footer(doc, i + 1, count))).collect();
     let title = format!("{} {}", text::title(doc), doc.number);
 
     let mut pdf = PdfDocument::new(&title);
@@ -806,9 +804,10 @@ pub fn render(doc: &Document) -> Vec<u8> {
     info.metadata_date = date;
     let pdf_pages = pages
         .iter()
-        .map(|(body, foot)| {
-            let mut ops = draw(body);
-            ops.extend(draw(foot));
+        .enumerate()
+        .map(|(i, items)| {
+            let mut ops = draw(items);
+            ops.extend(draw(&footer(doc, i + 1, count)));
             PdfPage::new(printpdf::Mm(210.0), printpdf::Mm(297.0), ops)
         })
         .collect();
