@@ -19,6 +19,9 @@ pub enum Error {
     /// number, bad field…). Nothing was issued.
     #[error("{0}")]
     Refused(String),
+    /// An issued file whose bytes no longer match the SHA-256 registered for it.
+    #[error("{}: differs from the SHA-256 the register holds for it; an issued file was changed (see `invoicesmith verify`)", path.display())]
+    Altered { path: PathBuf },
     /// A file with this name exists with other content: issued documents are never replaced.
     #[error("{}: already exists with different content; issued documents are never overwritten", path.display())]
     WouldOverwrite { path: PathBuf },

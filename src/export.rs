@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
 
 use crate::archive::{Archive, RegisterEntry, State};
 use crate::document::{Document, DocumentKind, Treatment};
@@ -105,8 +106,10 @@ impl Item {
 
 /// Exports `period` from `archive` into `out` (which must not exist yet) and `out.zip`.
 pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, out: &Path) -> Result<ExportReport> {
-    if out.exists() {
-        return Err(Error::Refused(format!("{}: already exists; exports are written to a new folder", out.display())));
+    for path in [out.to_path_buf(), out.with_extension("zip")] {
+        if path.exists() {
+            return Err(Error::Refused(format!("{}: already exists; exports are written to a new folder", path.display())));
+        }
     }
     let state = archive.state()?;
     use rayon::prelude::*;
@@ -145,7 +148,7 @@ pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, out: &Pa
             let name = Path::new(&f.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let path = format!("documents/{name}");
             manifest.write_record([path.as_str(), entry.number.as_str(), f.sha256.as_str()]).expect("in memory");
-            files.insert(path, Source::Archived(f.path.clone()));
+            files.insert(path, Source::Archived { path: f.path.clone(), sha256: digest_of(&f.sha256) });
         }
     }
     let mut generated = |name: &str, bytes: Vec<u8>| files.insert(name.to_string(), Source::Generated(bytes));
@@ -167,9 +170,31 @@ pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, out: &Pa
     drop(entries);
     drop(state);
 
-    std::fs::create_dir_all(out.join("documents")).map_err(|e| Error::io(out, e))?;
     let zip_path = out.with_extension("zip");
-    let zip_file = std::fs::File::create(&zip_path).map_err(|e| Error::io(&zip_path, e))?;
+    let zip_file = std::fs::File::create_new(&zip_path).map_err(|e| Error::io(&zip_path, e))?;
+    if let Err(e) = write_files(archive, out, zip_file, &zip_path, &files, period) {
+        // Nothing half-written is left to be mistaken for an export.
+        let _ = std::fs::remove_dir_all(out);
+        let _ = std::fs::remove_file(&zip_path);
+        return Err(e);
+    }
+    report.files = files.into_keys().collect();
+    report.zip = Some(zip_path);
+    Ok(report)
+}
+
+/// Writes the export folder and its zip (`zip_file`, at `zip_path`): `files` by their paths
+/// in the export.
+fn write_files(
+    archive: &Archive,
+    out: &Path,
+    zip_file: std::fs::File,
+    zip_path: &Path,
+    files: &BTreeMap<String, Source>,
+    period: Period,
+) -> Result<()> {
+    use rayon::prelude::*;
+    std::fs::create_dir_all(out.join("documents")).map_err(|e| Error::io(out, e))?;
     let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(zip_file));
     // Files are read and compressed on all cores, into small zips of ZIP_PART files each,
     // while this thread writes the previous group's files and merges its parts into the zip
@@ -180,7 +205,6 @@ pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, out: &Pa
     type Part<'s> = (Vec<u8>, Vec<(&'s String, Vec<u8>)>);
     std::thread::scope(|scope| -> Result<()> {
         let (send, receive) = std::sync::mpsc::sync_channel::<Result<Vec<Part<'_>>>>(1);
-        let zip_path = &zip_path;
         let sources = &sources;
         scope.spawn(move || {
             for group in sources.chunks(ZIP_PART * 4) {
@@ -191,9 +215,13 @@ pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, out: &Pa
                         let mut copies = Vec::new();
                         for &(path, source) in part {
                             let bytes = match source {
-                                Source::Archived(relative) => {
+                                Source::Archived { path: relative, sha256 } => {
                                     let from = archive.root().join(relative);
-                                    std::fs::read(&from).map_err(|e| Error::io(&from, e))?
+                                    let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, e))?;
+                                    if Sha256::digest(&bytes).as_slice() != sha256 {
+                                        return Err(Error::Altered { path: from });
+                                    }
+                                    bytes
                                 }
                                 Source::Generated(bytes) => bytes.clone(),
                             };
@@ -221,12 +249,19 @@ pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, out: &Pa
         }
         Ok(())
     })?;
-    let mut zip_file = zip.finish().map_err(|e| Error::io(&zip_path, std::io::Error::other(e)))?;
-    zip_file.flush().map_err(|e| Error::io(&zip_path, e))?;
-    drop(sources);
-    report.files = files.into_keys().collect();
-    report.zip = Some(zip_path);
-    Ok(report)
+    let mut zip_file = zip.finish().map_err(|e| Error::io(zip_path, std::io::Error::other(e)))?;
+    zip_file.flush().map_err(|e| Error::io(zip_path, e))?;
+    Ok(())
+}
+
+/// The 32 bytes a register's hex SHA-256 stands for (zeros for a malformed one, which then
+/// matches no file).
+fn digest_of(hex: &str) -> [u8; 32] {
+    let mut out = [0; 32];
+    for (byte, pair) in out.iter_mut().zip(hex.as_bytes().chunks(2)) {
+        *byte = std::str::from_utf8(pair).ok().and_then(|p| u8::from_str_radix(p, 16).ok()).unwrap_or(0);
+    }
+    out
 }
 
 /// Files per part of the zip (see [`export`]).
@@ -234,8 +269,9 @@ const ZIP_PART: usize = 64;
 
 /// Where an exported file's bytes come from.
 enum Source {
-    /// A file of the archive, by its register path.
-    Archived(String),
+    /// A file of the archive, by its register path, and the SHA-256 it was issued with:
+    /// checked as it is copied, so the export never ships an altered document.
+    Archived { path: String, sha256: [u8; 32] },
     Generated(Vec<u8>),
 }
 

@@ -166,3 +166,27 @@ fn a_credit_note_for_an_earlier_period_is_an_oss_correction_of_that_period() {
     ok(run(&["export", "--quarter", "2026-Q4", "--archive", e.archive.to_str().unwrap(), "--out", q.to_str().unwrap()]));
     assert!(rows(&q.join("vat-summary.csv")).iter().all(|r| r["section"] != "oss_corrections"));
 }
+
+#[test]
+fn an_archived_file_changed_after_issuing_is_refused_and_nothing_is_exported() {
+    let e = issue_and_export(&samples(), &["--month", "2026-10"]);
+    let pdf = e.archive.join("2026").join("KL-INV-2026-000002.pdf");
+    let mut perms = fs::metadata(&pdf).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    fs::set_permissions(&pdf, perms).unwrap();
+    let mut bytes = fs::read(&pdf).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x20;
+    fs::write(&pdf, bytes).unwrap();
+    let out = e.out.with_file_name("export-after-tampering");
+    let o = run(&["export", "--month", "2026-10", "--archive", e.archive.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("KL-INV-2026-000002.pdf: differs from the SHA-256 the register holds for it"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "a half-written export folder was left");
+    assert!(!out.with_extension("zip").exists(), "a half-written zip was left");
+}
