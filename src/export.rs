@@ -185,6 +185,13 @@ pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, out: &Pa
 
 /// Writes the export folder and its zip (`zip_file`, at `zip_path`): `files` by their paths
 /// in the export.
+///
+/// Three stages run at once, a group of files at a time: files are read, checked and (text)
+/// deflated on all cores; this thread appends them to the zip in order; one more thread
+/// creates the copies in the folder. The zip is written in one pass (entries carry data
+/// descriptors), its central directory kept as compact records, so memory does not grow with
+/// the files' sizes. One thread creating the copies keeps ext4 from serialising creations in
+/// `documents/` between threads. The zip's bytes depend only on the files, not on the cores.
 fn write_files(
     archive: &Archive,
     out: &Path,
@@ -194,64 +201,102 @@ fn write_files(
     period: Period,
 ) -> Result<()> {
     use rayon::prelude::*;
+    use std::sync::{Arc, mpsc::sync_channel};
     std::fs::create_dir_all(out.join("documents")).map_err(|e| Error::io(out, e))?;
-    let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(zip_file));
-    // Files are read and compressed on all cores, into small zips of ZIP_PART files each,
-    // while this thread writes the previous group's files and merges its parts into the zip
-    // in order, without recompressing. Fixed part sizes keep the zip's bytes independent of
-    // the number of cores; one writing thread keeps ext4 from serialising creations in
-    // `documents/` between threads.
-    let sources: Vec<(&String, &Source)> = files.iter().collect();
-    type Part<'s> = (Vec<u8>, Vec<(&'s String, Vec<u8>)>);
+    let zip_error = |e: rawzip::Error| Error::io(zip_path, std::io::Error::other(e));
+    let mut zip = rawzip::ZipArchiveWriter::builder()
+        .with_capacity(files.len())
+        .build(std::io::BufWriter::with_capacity(1 << 20, zip_file));
+    // Fixed timestamps (the period's first day) keep the same export the same bytes.
+    let time = rawzip::time::UtcDateTime::from_unix(period.first_day().and_time(chrono::NaiveTime::MIN).and_utc().timestamp());
+    let sources: Vec<(&str, &Source)> = files.iter().map(|(path, source)| (path.as_str(), source)).collect();
+
+    type Group<'s> = Arc<Vec<Prepared<'s>>>;
     std::thread::scope(|scope| -> Result<()> {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Result<Vec<Part<'_>>>>(1);
+        let (to_zip, zip_queue) = sync_channel::<Result<Group<'_>>>(1);
+        let (to_copy, copy_queue) = sync_channel::<Group<'_>>(1);
         let sources = &sources;
         scope.spawn(move || {
-            for group in sources.chunks(ZIP_PART * 4) {
-                let parts = group
-                    .par_chunks(ZIP_PART)
-                    .map(|part| -> Result<Part<'_>> {
-                        let mut part_zip = Zip::new(std::io::Cursor::new(Vec::new()), period);
-                        let mut copies = Vec::new();
-                        for &(path, source) in part {
-                            let bytes = match source {
-                                Source::Archived { path: relative, sha256 } => {
-                                    let from = archive.root().join(relative);
-                                    let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, e))?;
-                                    if Sha256::digest(&bytes).as_slice() != sha256 {
-                                        return Err(Error::Altered { path: from });
-                                    }
-                                    bytes
-                                }
-                                Source::Generated(bytes) => bytes.clone(),
-                            };
-                            part_zip.add(path, &bytes).map_err(|e| Error::io(zip_path, e))?;
-                            copies.push((path, bytes));
-                        }
-                        Ok((part_zip.finish().map_err(|e| Error::io(zip_path, e))?.into_inner(), copies))
-                    })
-                    .collect::<Result<Vec<_>>>();
-                let failed = parts.is_err();
-                if send.send(parts).is_err() || failed {
+            for group in sources.chunks(EXPORT_GROUP) {
+                let prepared = group.par_iter().map(|&(path, source)| Prepared::new(archive, path, source)).collect::<Result<Vec<_>>>();
+                let failed = prepared.is_err();
+                if to_zip.send(prepared.map(Arc::new)).is_err() || failed {
                     return;
                 }
             }
         });
-        for parts in receive {
-            for (part, copies) in parts? {
-                for (path, bytes) in copies {
-                    let target = out.join(path);
-                    std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))?;
+        let copier = scope.spawn(move || -> Result<()> {
+            for group in copy_queue {
+                for file in group.iter() {
+                    let target = out.join(file.path);
+                    std::fs::write(&target, &file.bytes).map_err(|e| Error::io(&target, e))?;
                 }
-                let part = zip::ZipArchive::new(std::io::Cursor::new(part)).map_err(|e| Error::io(zip_path, std::io::Error::other(e)))?;
-                zip.merge_archive(part).map_err(|e| Error::io(zip_path, std::io::Error::other(e)))?;
             }
-        }
-        Ok(())
+            Ok(())
+        });
+        let zipped = (|| -> Result<()> {
+            for group in zip_queue {
+                let group = group?;
+                for file in group.iter() {
+                    let (method, data) = match &file.deflated {
+                        Some(deflated) => (rawzip::CompressionMethod::DEFLATE, deflated),
+                        None => (rawzip::CompressionMethod::STORE, &file.bytes),
+                    };
+                    let (mut entry, _) = zip
+                        .new_file(file.path)
+                        .compression_method(method)
+                        .last_modified(time)
+                        .unix_permissions(0o100644) // a regular file, rw-r--r--
+                        .start()
+                        .map_err(zip_error)?;
+                    entry.write_all(data).map_err(|e| Error::io(zip_path, e))?;
+                    entry.finish(rawzip::DataDescriptorOutput::new(file.crc32, file.bytes.len() as u64)).map_err(zip_error)?;
+                }
+                if to_copy.send(group).is_err() {
+                    break; // the copier failed; its error is reported below
+                }
+            }
+            Ok(())
+        })();
+        drop(to_copy);
+        let copied = copier.join().expect("the copying thread does not panic");
+        zipped.and(copied)
     })?;
-    let mut zip_file = zip.finish().map_err(|e| Error::io(zip_path, std::io::Error::other(e)))?;
+    let mut zip_file = zip.finish().map_err(zip_error)?;
     zip_file.flush().map_err(|e| Error::io(zip_path, e))?;
     Ok(())
+}
+
+/// Files read and compressed together (see [`write_files`]): enough to keep both cores busy,
+/// few enough that the groups in flight stay a few megabytes.
+const EXPORT_GROUP: usize = 256;
+
+/// One file of the export, read, checked and ready for the zip and the folder.
+struct Prepared<'s> {
+    /// Path in the export.
+    path: &'s str,
+    bytes: Vec<u8>,
+    crc32: u32,
+    /// The zip's data for text files; PDFs are compressed already and are stored as they are.
+    deflated: Option<Vec<u8>>,
+}
+
+impl<'s> Prepared<'s> {
+    fn new(archive: &Archive, path: &'s str, source: &Source) -> Result<Prepared<'s>> {
+        let bytes = match source {
+            Source::Archived { path: relative, sha256 } => {
+                let from = archive.root().join(relative);
+                let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, e))?;
+                if Sha256::digest(&bytes).as_slice() != sha256 {
+                    return Err(Error::Altered { path: from });
+                }
+                bytes
+            }
+            Source::Generated(bytes) => bytes.clone(),
+        };
+        let deflated = (!path.ends_with(".pdf")).then(|| crate::deflate::deflate(&bytes, crate::deflate::Framing::Raw));
+        Ok(Prepared { path, crc32: crc32fast::hash(&bytes), bytes, deflated })
+    }
 }
 
 /// The 32 bytes a register's hex SHA-256 stands for (zeros for a malformed one, which then
@@ -263,9 +308,6 @@ fn digest_of(hex: &str) -> [u8; 32] {
     }
     out
 }
-
-/// Files per part of the zip (see [`export`]).
-const ZIP_PART: usize = 64;
 
 /// Where an exported file's bytes come from.
 enum Source {
@@ -575,35 +617,3 @@ fn reconciliation(data: &DataSet, state: &State, period: Period) -> (Vec<u8>, Ve
     (finish(w), missing)
 }
 
-/// The export as one zip, streamed to disk: entries in sorted order with fixed timestamps
-/// (the period's first day), so the same export gives the same bytes. PDFs are already
-/// compressed and are stored; text files are deflated at the fast level (a month's HTML,
-/// JSON and XML is gigabytes at scale; the fast level compresses them ~4×, several times
-/// faster than the default level).
-struct Zip<W: std::io::Write + std::io::Seek> {
-    writer: zip::ZipWriter<W>,
-    time: zip::DateTime,
-}
-
-impl<W: std::io::Write + std::io::Seek> Zip<W> {
-    fn new(w: W, period: Period) -> Self {
-        let first = period.first_day();
-        let time = zip::DateTime::from_date_and_time(first.year() as u16, first.month() as u8, 1, 0, 0, 0).unwrap_or_default();
-        Zip { writer: zip::ZipWriter::new(w), time }
-    }
-
-    fn add(&mut self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
-        let method = if name.ends_with(".pdf") { zip::CompressionMethod::Stored } else { zip::CompressionMethod::Deflated };
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(method)
-            .compression_level((method == zip::CompressionMethod::Deflated).then_some(1))
-            .last_modified_time(self.time)
-            .unix_permissions(0o644);
-        self.writer.start_file(name, options).map_err(std::io::Error::other)?;
-        self.writer.write_all(bytes)
-    }
-
-    fn finish(self) -> std::io::Result<W> {
-        self.writer.finish().map_err(std::io::Error::other)
-    }
-}

@@ -121,6 +121,37 @@ fn documents_are_copied_byte_for_byte_and_the_zip_is_reproducible() {
 }
 
 #[test]
+fn the_zip_holds_exactly_the_folders_files_read_back_by_another_zip_implementation() {
+    let e = issue_and_export(&samples(), &["--month", "2026-10"]);
+    let mut zip = zip::ZipArchive::new(fs::File::open(e.out.with_extension("zip")).unwrap()).unwrap();
+    let mut in_zip = Vec::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().to_string();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap(); // checks the CRC-32
+        assert_eq!(bytes, fs::read(e.out.join(&name)).unwrap(), "{name} differs from the folder's file");
+        // PDFs are compressed already and stored; text is deflated.
+        let method = if name.ends_with(".pdf") { zip::CompressionMethod::Stored } else { zip::CompressionMethod::Deflated };
+        assert_eq!(entry.compression(), method, "{name}");
+        assert_eq!(entry.unix_mode(), Some(0o100644), "{name}");
+        let modified = entry.last_modified().unwrap();
+        assert_eq!((modified.year(), modified.month(), modified.day(), modified.hour()), (2026, 10, 1, 0), "{name}");
+        in_zip.push(name);
+    }
+    let mut in_folder = Vec::new();
+    for entry in fs::read_dir(&e.out).unwrap().chain(fs::read_dir(e.out.join("documents")).unwrap()) {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            in_folder.push(path.strip_prefix(&e.out).unwrap().to_string_lossy().replace('\\', "/"));
+        }
+    }
+    in_folder.sort();
+    assert_eq!(in_zip, in_folder, "the zip lists the folder's files, sorted");
+    assert_eq!(in_zip.iter().filter(|n| n.starts_with("documents/")).count(), 14 * 5);
+}
+
+#[test]
 fn a_missing_invoice_is_listed_loudly_and_fails_the_export() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");

@@ -934,39 +934,21 @@ fn finish(lo: &mut lopdf::Document, doc: &Document, title: &str) {
 /// Deflates every stream printpdf left uncompressed (content, font subsets, maps). lopdf's own
 /// `compress` uses the slowest level (9). Measured on the samples with zlib-rs: level 9/6
 /// ≈ 1.0 ms and 14.2 KB per invoice, level 1 0.78 ms and 16.9 KB. Rendering thousands of
-/// invoices is the hot path and 17 KB is far below the 45 KB budget, so: fast. One
-/// compressor per thread is reset between streams: setting one up (its window and hash
-/// tables) cost as much as compressing a page.
+/// invoices is the hot path and 17 KB is far below the 45 KB budget, so: fast
+/// ([`crate::deflate`]).
 fn compress(lo: &mut lopdf::Document) {
-    thread_local! {
-        static DEFLATE: std::cell::RefCell<flate2::Compress> =
-            std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::fast(), true));
-    }
-    DEFLATE.with_borrow_mut(|deflate| {
-        for object in lo.objects.values_mut() {
-            if let lopdf::Object::Stream(stream) = object {
-                if stream.dict.get(b"Filter").is_ok() {
-                    continue;
-                }
-                deflate.reset();
-                let mut compressed = Vec::with_capacity(stream.content.len() / 2 + 64);
-                loop {
-                    let consumed = deflate.total_in() as usize;
-                    let status = deflate
-                        .compress_vec(&stream.content[consumed..], &mut compressed, flate2::FlushCompress::Finish)
-                        .expect("deflating to memory");
-                    if status == flate2::Status::StreamEnd {
-                        break;
-                    }
-                    compressed.reserve(compressed.capacity().max(4096));
-                }
-                if compressed.len() + 19 < stream.content.len() {
-                    stream.dict.set("Filter", "FlateDecode");
-                    stream.set_content(compressed);
-                }
+    for object in lo.objects.values_mut() {
+        if let lopdf::Object::Stream(stream) = object {
+            if stream.dict.get(b"Filter").is_ok() {
+                continue;
+            }
+            let compressed = crate::deflate::deflate(&stream.content, crate::deflate::Framing::Zlib);
+            if compressed.len() + 19 < stream.content.len() {
+                stream.dict.set("Filter", "FlateDecode");
+                stream.set_content(compressed);
             }
         }
-    });
+    }
 }
 
 /// A PDF text string: ASCII as is, anything else as UTF-16BE with a byte-order mark.
