@@ -23,7 +23,6 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use rust_decimal::Decimal;
 
@@ -31,16 +30,17 @@ use crate::document::{Document, DocumentKind, Relation};
 use crate::error::{Error, Result};
 use crate::issue::{History, Numbered, Referrer};
 use crate::numbering::{DocumentNumber, NumberPattern};
+use crate::sha256::Sha256Sum;
 
 pub const REGISTER: &str = "register.jsonl";
 const LOCK: &str = ".lock";
 
-/// One issued file and its SHA-256 (lower-case hex).
+/// One issued file and its SHA-256.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileEntry {
     /// Path relative to the archive root, `/`-separated.
     pub path: String,
-    pub sha256: String,
+    pub sha256: Sha256Sum,
 }
 
 /// A reference from one registered document to an earlier one.
@@ -65,14 +65,15 @@ pub struct RegisterEntry {
     pub total: Decimal,
     pub transactions: Vec<String>,
     /// Fingerprints of those transactions' rows, to refuse later edits.
-    pub fingerprints: Vec<String>,
+    pub fingerprints: Vec<Sha256Sum>,
     /// Documents this one references (credit note → invoice, replacement → original).
     pub references: Vec<RegisteredReference>,
     /// SHA-256 of the company.toml it was issued under (stored in `company/`).
-    pub company: String,
+    pub company: Sha256Sum,
     pub files: Vec<FileEntry>,
-    /// SHA-256 of the previous register line; empty for the first.
-    pub prev: String,
+    /// SHA-256 of the previous register line; none (written empty) for the first.
+    #[serde(with = "crate::sha256::or_empty")]
+    pub prev: Option<Sha256Sum>,
 }
 
 /// What the register says has been issued.
@@ -81,7 +82,7 @@ pub struct State {
     root: PathBuf,
     pub entries: Vec<RegisterEntry>,
     /// SHA-256 of the last register line, for the next line's `prev`.
-    last_line_hash: String,
+    last_line_hash: Option<Sha256Sum>,
     by_number: BTreeMap<DocumentNumber, usize>,
     referrers: BTreeMap<DocumentNumber, Vec<usize>>,
     by_transaction: BTreeMap<(DocumentKind, String), usize>,
@@ -96,9 +97,9 @@ impl State {
         self.entries.len() == other.entries.len() && self.last_line_hash == other.last_line_hash
     }
 
-    fn push(&mut self, entry: RegisterEntry, line_hash: String) {
+    fn push(&mut self, entry: RegisterEntry, line_hash: Sha256Sum) {
         let i = self.entries.len();
-        self.last_line_hash = line_hash;
+        self.last_line_hash = Some(line_hash);
         self.by_number.insert(entry.number.clone(), i);
         for r in &entry.references {
             self.referrers.entry(r.number.clone()).or_default().push(i);
@@ -130,11 +131,11 @@ impl State {
 }
 
 impl History for State {
-    fn issued_for(&self, kind: DocumentKind, transaction_id: &str) -> Option<(DocumentNumber, String)> {
+    fn issued_for(&self, kind: DocumentKind, transaction_id: &str) -> Option<(DocumentNumber, Option<Sha256Sum>)> {
         let &i = self.by_transaction.get(&(kind, transaction_id.to_string()))?;
         let e = &self.entries[i];
         let k = e.transactions.iter().position(|t| t == transaction_id)?;
-        Some((e.number.clone(), e.fingerprints.get(k).cloned().unwrap_or_default()))
+        Some((e.number.clone(), e.fingerprints.get(k).copied()))
     }
 
     fn document(&self, number: &DocumentNumber) -> Result<Document, String> {
@@ -198,19 +199,20 @@ pub struct Locked<'a> {
 pub struct Output {
     pub extension: &'static str,
     pub bytes: Vec<u8>,
-    pub sha256: String,
+    pub sha256: Sha256Sum,
 }
 
 impl Output {
     /// A file to store, hashed now (on whichever thread made it).
     pub fn new(extension: &'static str, bytes: Vec<u8>) -> Output {
-        let sha256 = sha256_hex(&bytes);
+        let sha256 = Sha256Sum::of(&bytes);
         Output { extension, bytes, sha256 }
     }
 }
 
+/// The SHA-256 of `bytes` as the register writes it.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256Sum::of(bytes).to_string()
 }
 
 impl Archive {
@@ -247,7 +249,7 @@ impl Archive {
             if state.entry(&entry.number).is_some() {
                 return Err(Error::Register { path, line: i + 1, message: format!("{} is registered twice", entry.number) });
             }
-            state.push(entry, sha256_hex(line.as_bytes()));
+            state.push(entry, Sha256Sum::of(line.as_bytes()));
         }
         Ok(state)
     }
@@ -276,7 +278,7 @@ impl Archive {
             Err(e) => return Err(Error::io(register, e)),
         };
         // The chain first: a deleted or edited line breaks it even if it still parses.
-        let mut prev = String::new();
+        let mut prev = None;
         for (i, line) in text.lines().enumerate() {
             match serde_json::from_str::<RegisterEntry>(line) {
                 Ok(entry) if entry.prev != prev => findings.push(format!(
@@ -287,7 +289,7 @@ impl Archive {
                 Ok(_) => {}
                 Err(e) => findings.push(format!("{REGISTER}:{}: not a register entry: {e}", i + 1)),
             }
-            prev = sha256_hex(line.as_bytes());
+            prev = Some(Sha256Sum::of(line.as_bytes()));
         }
         let state = match self.state() {
             Ok(s) => s,
@@ -303,7 +305,7 @@ impl Archive {
                 registered.insert(file.path.clone());
                 let path = self.root.join(&file.path);
                 match fs::read(&path) {
-                    Ok(bytes) if sha256_hex(&bytes) == file.sha256 => {}
+                    Ok(bytes) if Sha256Sum::of(&bytes) == file.sha256 => {}
                     Ok(_) => findings.push(format!("{}: changed since {} was issued (SHA-256 differs from the register)", file.path, entry.number)),
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                         findings.push(format!("{}: missing ({} lists it)", file.path, entry.number))
@@ -366,8 +368,8 @@ fn files_under(root: &Path) -> Result<Vec<String>> {
 
 impl Locked<'_> {
     /// Stores the company.toml text documents are issued under; returns its SHA-256.
-    pub fn store_company(&mut self, company_toml: &str) -> Result<String> {
-        let sha = sha256_hex(company_toml.as_bytes());
+    pub fn store_company(&mut self, company_toml: &str) -> Result<Sha256Sum> {
+        let sha = Sha256Sum::of(company_toml.as_bytes());
         let dir = self.archive.root.join("company");
         let name = format!("{sha}.toml");
         write_once(&dir, &name, company_toml.as_bytes())?;
@@ -381,7 +383,7 @@ impl Locked<'_> {
     /// Render and hash ([`Output::new`]) on other threads; the files are created here, by one
     /// thread: ext4 serialises creations in a folder, and two threads creating files in a
     /// year's folder spent a fifth of their time waiting on each other.
-    pub fn store(&mut self, n: &Numbered, company: &str, outputs: &[Output]) -> Result<RegisterEntry> {
+    pub fn store(&mut self, n: &Numbered, company: Sha256Sum, outputs: &[Output]) -> Result<RegisterEntry> {
         let doc = &n.document;
         let year = doc.issue_date.year();
         let dir = self.archive.root.join(format!("{year:04}"));
@@ -390,13 +392,13 @@ impl Locked<'_> {
             let name = format!("{}.{}", doc.number.file_stem(), out.extension);
             write_once(&dir, &name, &out.bytes)?;
             self.written.push(dir.join(&name));
-            files.push(FileEntry { path: format!("{year:04}/{name}"), sha256: out.sha256.clone() });
+            files.push(FileEntry { path: format!("{year:04}/{name}"), sha256: out.sha256 });
         }
         Ok(self.register(n, company, files))
     }
 
     /// Queues the register line of `n`, whose `files` are written, for the next commit.
-    fn register(&mut self, n: &Numbered, company: &str, files: Vec<FileEntry>) -> RegisterEntry {
+    fn register(&mut self, n: &Numbered, company: Sha256Sum, files: Vec<FileEntry>) -> RegisterEntry {
         let doc = &n.document;
         let year = doc.issue_date.year();
         let entry = RegisterEntry {
@@ -411,12 +413,12 @@ impl Locked<'_> {
             transactions: doc.source_transactions.clone(),
             fingerprints: n.fingerprints.clone(),
             references: doc.references.iter().map(|r| RegisteredReference { number: r.number.clone(), relation: r.relation }).collect(),
-            company: company.to_string(),
+            company,
             files,
-            prev: self.state.last_line_hash.clone(),
+            prev: self.state.last_line_hash,
         };
         let text = serde_json::to_string(&entry).expect("register entries serialise");
-        let line_hash = sha256_hex(text.as_bytes());
+        let line_hash = Some(Sha256Sum::of(text.as_bytes()));
         self.pending.push_str(&text);
         self.pending.push('\n');
         // Only the chain moves on: `state` stays the register as the lock found it (a run

@@ -65,10 +65,10 @@ pub fn reissue(
         return Err("--reason is required: say why the invoice is corrected".into());
     }
     let (customer, status) = corrected_customer(&original, &correction.set)?;
-    let fingerprints: Vec<String> = original
+    let fingerprints: Vec<_> = original
         .source_transactions
         .iter()
-        .filter_map(|t| history.issued_for(DocumentKind::Invoice, t).map(|(_, f)| f))
+        .filter_map(|t| history.issued_for(DocumentKind::Invoice, t).and_then(|(_, f)| f))
         .collect();
     let issue_date = correction.date.unwrap_or(original.issue_date);
     let reason = Some(correction.reason.trim().to_string());

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
-use sha2::{Digest, Sha256};
+use crate::sha256::Sha256Sum;
 
 use crate::archive::{Archive, RegisterEntry, State};
 use crate::document::{Document, DocumentKind, Treatment};
@@ -147,8 +147,8 @@ pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, out: &Pa
         for f in &entry.files {
             let name = Path::new(&f.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let path = format!("documents/{name}");
-            manifest.write_record([path.as_str(), entry.number.as_str(), f.sha256.as_str()]).expect("in memory");
-            files.insert(path, Source::Archived { path: f.path.clone(), sha256: digest_of(&f.sha256) });
+            manifest.write_record([path.as_str(), entry.number.as_str(), &f.sha256.to_string()]).expect("in memory");
+            files.insert(path, Source::Archived { path: f.path.clone(), sha256: f.sha256 });
         }
     }
     let mut generated = |name: &str, bytes: Vec<u8>| files.insert(name.to_string(), Source::Generated(bytes));
@@ -287,7 +287,7 @@ impl<'s> Prepared<'s> {
             Source::Archived { path: relative, sha256 } => {
                 let from = archive.root().join(relative);
                 let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, e))?;
-                if Sha256::digest(&bytes).as_slice() != sha256 {
+                if Sha256Sum::of(&bytes) != *sha256 {
                     return Err(Error::Altered { path: from });
                 }
                 bytes
@@ -299,21 +299,11 @@ impl<'s> Prepared<'s> {
     }
 }
 
-/// The 32 bytes a register's hex SHA-256 stands for (zeros for a malformed one, which then
-/// matches no file).
-fn digest_of(hex: &str) -> [u8; 32] {
-    let mut out = [0; 32];
-    for (byte, pair) in out.iter_mut().zip(hex.as_bytes().chunks(2)) {
-        *byte = std::str::from_utf8(pair).ok().and_then(|p| u8::from_str_radix(p, 16).ok()).unwrap_or(0);
-    }
-    out
-}
-
 /// Where an exported file's bytes come from.
 enum Source {
     /// A file of the archive, by its register path, and the SHA-256 it was issued with:
     /// checked as it is copied, so the export never ships an altered document.
-    Archived { path: String, sha256: [u8; 32] },
+    Archived { path: String, sha256: Sha256Sum },
     Generated(Vec<u8>),
 }
 

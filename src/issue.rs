@@ -37,7 +37,7 @@ use crate::tax::{self, calc, conversion};
 pub struct Draft {
     pub kind: DocumentKind,
     /// Fingerprints of the transactions it is issued from (see `Transaction::fingerprint`).
-    pub fingerprints: Vec<String>,
+    pub fingerprints: Vec<crate::sha256::Sha256Sum>,
     /// Orders drafts: tax point instant, then transaction id.
     pub sort_key: (chrono::DateTime<chrono::Utc>, String),
     /// The document, with a placeholder number and the tax point as issue date.
@@ -55,7 +55,7 @@ pub struct Skipped {
 pub trait History {
     /// The document of `kind` last issued for `transaction_id`, with the fingerprint of the
     /// transaction it was issued from.
-    fn issued_for(&self, kind: DocumentKind, transaction_id: &str) -> Option<(DocumentNumber, String)>;
+    fn issued_for(&self, kind: DocumentKind, transaction_id: &str) -> Option<(DocumentNumber, Option<crate::sha256::Sha256Sum>)>;
     /// An issued document, read back from its record.
     fn document(&self, number: &DocumentNumber) -> Result<Document, String>;
     /// The documents that reference `number` (credit notes, replacements).
@@ -86,7 +86,7 @@ pub fn credited(referrers: &[Referrer]) -> Decimal {
 pub struct NoHistory;
 
 impl History for NoHistory {
-    fn issued_for(&self, _: DocumentKind, _: &str) -> Option<(DocumentNumber, String)> {
+    fn issued_for(&self, _: DocumentKind, _: &str) -> Option<(DocumentNumber, Option<crate::sha256::Sha256Sum>)> {
         None
     }
     fn document(&self, number: &DocumentNumber) -> Result<Document, String> {
@@ -229,7 +229,7 @@ pub fn plan_inspecting(data: &DataSet, history: &dyn History, inspect: &mut dyn 
             _ => DocumentKind::Invoice,
         };
         if let Some((number, fingerprint)) = history.issued_for(kind, &txn.id) {
-            if fingerprint != txn.fingerprint {
+            if fingerprint != Some(txn.fingerprint) {
                 error(txn, "transaction_id", format!(
                     "'{}' has changed since it was issued as {number}; issued documents are never changed: refund it (credit note) or use `invoicesmith reissue {number}`",
                     txn.id
@@ -442,7 +442,7 @@ fn invoice_draft(data: &DataSet, txn: &Transaction) -> Result<Draft, DraftError>
     };
     Ok(Draft {
         kind: DocumentKind::Invoice,
-        fingerprints: vec![txn.fingerprint.clone()],
+        fingerprints: vec![txn.fingerprint],
         sort_key: (txn.timestamp.to_utc(), txn.id.clone()),
         document,
     })
@@ -537,7 +537,7 @@ fn refund_credit_note(data: &DataSet, refund: &Transaction, original: &Document,
     }];
     Ok(Draft {
         kind: DocumentKind::CreditNote,
-        fingerprints: vec![refund.fingerprint.clone()],
+        fingerprints: vec![refund.fingerprint],
         sort_key: (refund.timestamp.to_utc(), refund.id.clone()),
         document: doc,
     })
@@ -591,7 +591,7 @@ pub struct Numbered {
     pub document: Document,
     pub series: NumberPattern,
     pub seq: u64,
-    pub fingerprints: Vec<String>,
+    pub fingerprints: Vec<crate::sha256::Sha256Sum>,
 }
 
 /// Numbers `drafts` (already in tax-point order) gap-free per series and year.

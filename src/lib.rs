@@ -29,6 +29,7 @@ pub mod model;
 pub mod money;
 pub mod numbering;
 pub mod render;
+pub mod sha256;
 pub mod snapshot;
 pub mod synth;
 pub mod tax;
@@ -120,7 +121,7 @@ pub fn run_reissue(archive: &Archive, number: &str, correction: &correct::Correc
     let documents = correct::reissue(&company, &locked.state, &number, correction).map_err(Error::Refused)?;
     let mut report = IssueReport::default();
     for n in &documents {
-        report.issued.push(store(&mut locked, n, render_all(&n.document), &entry.company)?);
+        report.issued.push(store(&mut locked, n, render_all(&n.document), entry.company)?);
     }
     locked.commit()?;
     Ok(report)
@@ -188,7 +189,7 @@ pub fn show(archive: &Archive, number: &str) -> Result<String> {
 }
 
 /// Stores a numbered document's rendered files in the locked archive.
-fn store(locked: &mut archive::Locked<'_>, n: &issue::Numbered, r: Rendered, company: &str) -> Result<IssuedSummary> {
+fn store(locked: &mut archive::Locked<'_>, n: &issue::Numbered, r: Rendered, company: sha256::Sha256Sum) -> Result<IssuedSummary> {
     Ok(summary(&n.document, locked.store(n, company, &outputs(r))?))
 }
 
@@ -280,7 +281,10 @@ pub fn run_issue_with(
     // Another run may have issued meanwhile: then plan again against the locked state.
     let mut plan = if locked.state.same_as(&unlocked) { plan } else { plan_printable(&data, &locked.state)? };
     drop(unlocked);
-    let company = if plan.is_empty() { String::new() } else { locked.store_company(&company_toml)? };
+    if plan.is_empty() {
+        return Ok(IssueReport { skipped: plan.skipped, ..IssueReport::default() });
+    }
+    let company = locked.store_company(&company_toml)?;
     let total = plan.len();
     let mut report = IssueReport { issued: Vec::with_capacity(total), skipped: std::mem::take(&mut plan.skipped), warnings: vec![] };
     // Build and render the next batch on all cores while this thread stores the previous
@@ -307,7 +311,7 @@ pub fn run_issue_with(
         });
         for batch in receive {
             for (n, files) in batch {
-                let entry = locked.store(&n, &company, &files)?;
+                let entry = locked.store(&n, company, &files)?;
                 report.issued.push(summary(&n.document, entry));
                 if !i18n::is_supported(&n.document.language) {
                     let entry = untranslated.entry(n.document.language.clone()).or_insert((0, n.document.number.to_string()));

@@ -162,7 +162,7 @@ pub struct Transaction {
     pub source_line: u64,
     /// SHA-256 of the rows as written (see `input`), recorded with the documents issued
     /// from it.
-    pub fingerprint: String,
+    pub fingerprint: crate::sha256::Sha256Sum,
 }
 
 impl Transaction {

@@ -64,12 +64,12 @@ fn data() -> model::DataSet {
 struct Issued(Vec<Document>);
 
 impl History for Issued {
-    fn issued_for(&self, kind: DocumentKind, transaction_id: &str) -> Option<(DocumentNumber, String)> {
+    fn issued_for(&self, kind: DocumentKind, transaction_id: &str) -> Option<(DocumentNumber, Option<invoicesmith::sha256::Sha256Sum>)> {
         self.0
             .iter()
             .rev()
             .find(|d| d.kind == kind && d.source_transactions.iter().any(|t| t == transaction_id))
-            .map(|d| (d.number.clone(), String::new()))
+            .map(|d| (d.number.clone(), None))
     }
     fn document(&self, number: &DocumentNumber) -> Result<Document, String> {
         self.0.iter().find(|d| &d.number == number).cloned().ok_or_else(|| format!("{number} not issued"))

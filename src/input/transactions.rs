@@ -265,7 +265,7 @@ fn kind_name(kind: TransactionType) -> &'static str {
 
 /// SHA-256 over the rows' fields as written: what an issued document was made from, so a
 /// later edit of an invoiced transaction is noticed.
-fn fingerprint(rows: &[&Row]) -> String {
+fn fingerprint(rows: &[&Row]) -> crate::sha256::Sha256Sum {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     for row in rows {
@@ -275,7 +275,7 @@ fn fingerprint(rows: &[&Row]) -> String {
         }
         h.update([0x1e]);
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    crate::sha256::Sha256Sum::from_hasher(h)
 }
 
 fn parse_decimal(s: &str, what: &str) -> Result<Decimal, String> {
