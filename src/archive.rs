@@ -251,6 +251,7 @@ impl Archive {
             }
             state.push(entry, Sha256Sum::of(line.as_bytes()));
         }
+        state.entries.shrink_to_fit();
         Ok(state)
     }
 

@@ -105,29 +105,71 @@ impl Item {
 }
 
 /// Exports `period` from `archive` into `out` (which must not exist yet) and `out.zip`.
+///
+/// Memory is what a month needs, not a multiple of it: the data set is reduced to the
+/// period's payments before the register is read, generated files go to disk as each is
+/// finished, and documents are streamed (see [`write_files`]).
 pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, out: &Path) -> Result<ExportReport> {
-    for path in [out.to_path_buf(), out.with_extension("zip")] {
+    let zip_path = out.with_extension("zip");
+    for path in [out, zip_path.as_path()] {
         if path.exists() {
             return Err(Error::Refused(format!("{}: already exists; exports are written to a new folder", path.display())));
         }
     }
-    let state = archive.state()?;
+    let base = data.as_ref().map(|d| d.company.seller.base_currency.to_string());
+    let payments = data.as_ref().map(|d| payments(d, period));
+    drop(data);
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    std::fs::create_dir(out).map_err(|e| Error::io(out, e))?;
+    let written = write_export(archive, period, base, payments, out, &zip_path);
+    if written.is_err() {
+        // Nothing half-written is left to be mistaken for an export.
+        let _ = std::fs::remove_dir_all(out);
+        let _ = std::fs::remove_file(&zip_path);
+    }
+    written
+}
+
+/// [`export`] into the new folder `out`.
+fn write_export(
+    archive: &Archive,
+    period: Period,
+    base: Option<String>,
+    payments: Option<Vec<Payment>>,
+    out: &Path,
+    zip_path: &Path,
+) -> Result<ExportReport> {
     use rayon::prelude::*;
+    let state = archive.state()?;
     let mut entries: Vec<&RegisterEntry> = state.entries.iter().filter(|e| period.contains(e.issue_date)).collect();
     // Number order within each series: invoices, then credit notes.
     entries.sort_by_key(|e| (e.kind, e.year, e.seq));
-    let base = match (&data, entries.first()) {
-        (Some(d), _) => d.company.seller.base_currency.to_string(),
+    let base = match (base, entries.first()) {
+        (Some(base), _) => base,
         (None, Some(first)) => crate::input::parse_company(&state.company_text(first)?)
             .map(|c| c.seller.base_currency.to_string())
             .map_err(Error::Input)?,
         (None, None) => "EUR".into(),
     };
+    let mut report = ExportReport { documents: entries.len(), ..ExportReport::default() };
+    // Generated files go to the folder as they are written and are zipped from there.
+    let mut generated: Vec<&'static str> = Vec::new();
+    let write = |name: &'static str, bytes: &[u8]| -> Result<()> {
+        let path = out.join(name);
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
+    };
+    if let Some(payments) = payments {
+        let mut csv = CsvFile::create(out, "reconciliation.csv", RECONCILIATION_HEADER)?;
+        report.missing = reconciliation(&mut csv, &payments, &state)?;
+        generated.push(csv.finish()?);
+    }
 
     // The documents are read a chunk at a time (in parallel) and folded into the journals
     // and the summary, so memory does not grow with the month.
-    let mut journal = journal_writer();
-    let mut journal_vat = journal_vat_writer();
+    let mut journal = CsvFile::create(out, "journal.csv", JOURNAL_HEADER)?;
+    let mut journal_vat = CsvFile::create(out, "journal-vat.csv", JOURNAL_VAT_HEADER)?;
     let mut totals = Totals::new();
     let mut summary = Summary::new();
     for chunk in entries.chunks(1024) {
@@ -135,51 +177,45 @@ pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, out: &Pa
             .par_iter()
             .map(|entry| Ok(Item { doc: state.document(&entry.number).map_err(Error::Refused)? }))
             .collect::<Result<Vec<_>>>()?;
-        write_journal(&mut journal, &items, &base);
-        write_journal_vat(&mut journal_vat, &items);
+        write_journal(&mut journal.rows, &items, &base);
+        write_journal_vat(&mut journal_vat.rows, &items);
+        journal.drain()?;
+        journal_vat.drain()?;
         add_totals(&mut totals, &items);
         add_to_summary(&mut summary, &items, &state, period, &base);
     }
-    // Copied documents stay on disk until written; only the generated files are in memory.
-    let mut files: BTreeMap<String, Source> = BTreeMap::new();
-    let mut manifest = csv_writer(&["path", "number", "sha256"]);
-    for entry in &entries {
-        for f in &entry.files {
-            let name = Path::new(&f.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let path = format!("documents/{name}");
-            manifest.write_record([path.as_str(), entry.number.as_str(), &f.sha256.to_string()]).expect("in memory");
-            files.insert(path, Source::Archived { path: f.path.clone(), sha256: f.sha256 });
+    generated.push(journal.finish()?);
+    generated.push(journal_vat.finish()?);
+    write("journal-totals.csv", &totals_csv(totals))?;
+    write("vat-summary.md", summary_markdown(&summary, period, &base).as_bytes())?;
+    write("vat-summary.csv", &summary_csv(&summary))?;
+    generated.extend(["journal-totals.csv", "vat-summary.md", "vat-summary.csv"]);
+
+    // Every file of the export by its path in it, sorted: the zip's order.
+    let mut files: Vec<(String, Source)> = Vec::with_capacity(entries.len() * 3 + 8);
+    let mut manifest = CsvFile::create(out, "manifest.csv", &["path", "number", "sha256"])?;
+    for chunk in entries.chunks(1024) {
+        for entry in chunk {
+            for f in &entry.files {
+                let name = Path::new(&f.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let path = format!("documents/{name}");
+                manifest.rows.write_record([path.as_str(), entry.number.as_str(), &f.sha256.to_string()]).expect("in memory");
+                files.push((path, Source::Archived { from: f.path.as_str().into(), sha256: f.sha256 }));
+            }
         }
+        manifest.drain()?;
     }
-    let mut generated = |name: &str, bytes: Vec<u8>| files.insert(name.to_string(), Source::Generated(bytes));
-    generated("manifest.csv", finish(manifest));
-    generated("journal.csv", finish(journal));
-    generated("journal-vat.csv", finish(journal_vat));
-    generated("journal-totals.csv", totals_csv(totals));
-    generated("vat-summary.md", summary_markdown(&summary, period, &base).into_bytes());
-    generated("vat-summary.csv", summary_csv(&summary));
-    let mut report = ExportReport { documents: entries.len(), ..ExportReport::default() };
-    if let Some(data) = &data {
-        let (csv, missing) = reconciliation(data, &state, period);
-        generated("reconciliation.csv", csv);
-        report.missing = missing;
-    }
-    // What is left is copying: the data set and the register need not stay in memory
-    // beside the zip's directory (at 100,000 documents, each is ~100 MB).
-    drop(data);
+    generated.push(manifest.finish()?);
+    files.extend(generated.iter().map(|name| (name.to_string(), Source::Generated)));
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // Copying needs only the list: the register (~100 MB at 100,000 documents) goes.
     drop(entries);
     drop(state);
 
-    let zip_path = out.with_extension("zip");
-    let zip_file = std::fs::File::create_new(&zip_path).map_err(|e| Error::io(&zip_path, e))?;
-    if let Err(e) = write_files(archive, out, zip_file, &zip_path, &files, period) {
-        // Nothing half-written is left to be mistaken for an export.
-        let _ = std::fs::remove_dir_all(out);
-        let _ = std::fs::remove_file(&zip_path);
-        return Err(e);
-    }
-    report.files = files.into_keys().collect();
-    report.zip = Some(zip_path);
+    let zip_file = std::fs::File::create_new(zip_path).map_err(|e| Error::io(zip_path, e))?;
+    write_files(archive, out, zip_file, zip_path, &files, period)?;
+    report.files = files.into_iter().map(|(path, _)| path).collect();
+    report.zip = Some(zip_path.to_path_buf());
     Ok(report)
 }
 
@@ -197,28 +233,27 @@ fn write_files(
     out: &Path,
     zip_file: std::fs::File,
     zip_path: &Path,
-    files: &BTreeMap<String, Source>,
+    files: &[(String, Source)],
     period: Period,
 ) -> Result<()> {
     use rayon::prelude::*;
     use std::sync::{Arc, mpsc::sync_channel};
-    std::fs::create_dir_all(out.join("documents")).map_err(|e| Error::io(out, e))?;
+    let documents = out.join("documents");
+    std::fs::create_dir(&documents).map_err(|e| Error::io(&documents, e))?;
     let zip_error = |e: rawzip::Error| Error::io(zip_path, std::io::Error::other(e));
     let mut zip = rawzip::ZipArchiveWriter::builder()
         .with_capacity(files.len())
         .build(std::io::BufWriter::with_capacity(1 << 20, zip_file));
     // Fixed timestamps (the period's first day) keep the same export the same bytes.
     let time = rawzip::time::UtcDateTime::from_unix(period.first_day().and_time(chrono::NaiveTime::MIN).and_utc().timestamp());
-    let sources: Vec<(&str, &Source)> = files.iter().map(|(path, source)| (path.as_str(), source)).collect();
 
     type Group<'s> = Arc<Vec<Prepared<'s>>>;
     std::thread::scope(|scope| -> Result<()> {
         let (to_zip, zip_queue) = sync_channel::<Result<Group<'_>>>(1);
         let (to_copy, copy_queue) = sync_channel::<Group<'_>>(1);
-        let sources = &sources;
         scope.spawn(move || {
-            for group in sources.chunks(EXPORT_GROUP) {
-                let prepared = group.par_iter().map(|&(path, source)| Prepared::new(archive, path, source)).collect::<Result<Vec<_>>>();
+            for group in files.chunks(EXPORT_GROUP) {
+                let prepared = group.par_iter().map(|(path, source)| Prepared::new(archive, path, source)).collect::<Result<Vec<_>>>();
                 let failed = prepared.is_err();
                 if to_zip.send(prepared.map(Arc::new)).is_err() || failed {
                     return;
@@ -228,8 +263,10 @@ fn write_files(
         let copier = scope.spawn(move || -> Result<()> {
             for group in copy_queue {
                 for file in group.iter() {
-                    let target = out.join(file.path);
-                    std::fs::write(&target, &file.bytes).map_err(|e| Error::io(&target, e))?;
+                    if let Content::Read { bytes, .. } = &file.content {
+                        let target = out.join(file.path);
+                        std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))?;
+                    }
                 }
             }
             Ok(())
@@ -238,19 +275,34 @@ fn write_files(
             for group in zip_queue {
                 let group = group?;
                 for file in group.iter() {
-                    let (method, data) = match &file.deflated {
-                        Some(deflated) => (rawzip::CompressionMethod::DEFLATE, deflated),
-                        None => (rawzip::CompressionMethod::STORE, &file.bytes),
+                    let method = match &file.content {
+                        Content::Read { deflated: None, .. } => rawzip::CompressionMethod::STORE,
+                        _ => rawzip::CompressionMethod::DEFLATE,
                     };
-                    let (mut entry, _) = zip
+                    let (mut entry, config) = zip
                         .new_file(file.path)
                         .compression_method(method)
                         .last_modified(time)
                         .unix_permissions(0o100644) // a regular file, rw-r--r--
                         .start()
                         .map_err(zip_error)?;
-                    entry.write_all(data).map_err(|e| Error::io(zip_path, e))?;
-                    entry.finish(rawzip::DataDescriptorOutput::new(file.crc32, file.bytes.len() as u64)).map_err(zip_error)?;
+                    let io_error = |e| Error::io(zip_path, e);
+                    match &file.content {
+                        Content::Read { bytes, crc32, deflated } => {
+                            entry.write_all(deflated.as_ref().unwrap_or(bytes)).map_err(io_error)?;
+                            entry.finish(rawzip::DataDescriptorOutput::new(*crc32, bytes.len() as u64)).map_err(zip_error)?;
+                        }
+                        Content::InFolder => {
+                            // Streamed: the journals and the manifest are tens of megabytes at scale.
+                            let from = out.join(file.path);
+                            let mut reader = std::fs::File::open(&from).map_err(|e| Error::io(&from, e))?;
+                            let mut writer = config.wrap(flate2::write::DeflateEncoder::new(&mut entry, flate2::Compression::fast()));
+                            std::io::copy(&mut reader, &mut writer).map_err(io_error)?;
+                            let (encoder, output) = writer.finish().map_err(zip_error)?;
+                            encoder.finish().map_err(io_error)?;
+                            entry.finish(output).map_err(zip_error)?;
+                        }
+                    }
                 }
                 if to_copy.send(group).is_err() {
                     break; // the copier failed; its error is reported below
@@ -271,40 +323,79 @@ fn write_files(
 /// few enough that the groups in flight stay a few megabytes.
 const EXPORT_GROUP: usize = 256;
 
-/// One file of the export, read, checked and ready for the zip and the folder.
+/// One file of the export, ready for the zip and the folder.
 struct Prepared<'s> {
     /// Path in the export.
     path: &'s str,
-    bytes: Vec<u8>,
-    crc32: u32,
-    /// The zip's data for text files; PDFs are compressed already and are stored as they are.
-    deflated: Option<Vec<u8>>,
+    content: Content,
+}
+
+enum Content {
+    /// An archived file, read and checked, for the zip and to be copied into the folder.
+    Read {
+        bytes: Vec<u8>,
+        crc32: u32,
+        /// The zip's data for text files; PDFs are compressed already and are stored as
+        /// they are.
+        deflated: Option<Vec<u8>>,
+    },
+    /// A generated file, in the folder already: streamed into the zip from there.
+    InFolder,
 }
 
 impl<'s> Prepared<'s> {
     fn new(archive: &Archive, path: &'s str, source: &Source) -> Result<Prepared<'s>> {
-        let bytes = match source {
-            Source::Archived { path: relative, sha256 } => {
-                let from = archive.root().join(relative);
-                let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, e))?;
-                if Sha256Sum::of(&bytes) != *sha256 {
-                    return Err(Error::Altered { path: from });
-                }
-                bytes
-            }
-            Source::Generated(bytes) => bytes.clone(),
+        let Source::Archived { from, sha256 } = source else {
+            return Ok(Prepared { path, content: Content::InFolder });
         };
+        let from = archive.root().join(&**from);
+        let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, e))?;
+        if Sha256Sum::of(&bytes) != *sha256 {
+            return Err(Error::Altered { path: from });
+        }
         let deflated = (!path.ends_with(".pdf")).then(|| crate::deflate::deflate(&bytes, crate::deflate::Framing::Raw));
-        Ok(Prepared { path, crc32: crc32fast::hash(&bytes), bytes, deflated })
+        Ok(Prepared { path, content: Content::Read { crc32: crc32fast::hash(&bytes), bytes, deflated } })
     }
 }
 
 /// Where an exported file's bytes come from.
 enum Source {
-    /// A file of the archive, by its register path, and the SHA-256 it was issued with:
+    /// A file of the archive, by its register path, with the SHA-256 it was issued with:
     /// checked as it is copied, so the export never ships an altered document.
-    Archived { path: String, sha256: Sha256Sum },
-    Generated(Vec<u8>),
+    Archived { from: Box<str>, sha256: Sha256Sum },
+    /// A file the export generated, already in the folder.
+    Generated,
+}
+
+/// A CSV file of the export written a chunk of rows at a time: rows go to an in-memory
+/// writer that [`CsvFile::drain`] appends to the file, so a month's journal (tens of
+/// megabytes at 100,000 documents) is never all in memory.
+struct CsvFile {
+    name: &'static str,
+    path: PathBuf,
+    file: std::io::BufWriter<std::fs::File>,
+    rows: csv::Writer<Vec<u8>>,
+}
+
+impl CsvFile {
+    fn create(out: &Path, name: &'static str, header: &[&str]) -> Result<CsvFile> {
+        let path = out.join(name);
+        let file = std::fs::File::create_new(&path).map_err(|e| Error::io(&path, e))?;
+        Ok(CsvFile { name, path, file: std::io::BufWriter::new(file), rows: csv_writer(header) })
+    }
+
+    /// Appends the rows written so far to the file.
+    fn drain(&mut self) -> Result<()> {
+        let rows = std::mem::replace(&mut self.rows, csv::Writer::from_writer(Vec::new()));
+        self.file.write_all(&finish(rows)).map_err(|e| Error::io(&self.path, e))
+    }
+
+    /// Drains and closes the file; returns its name in the export.
+    fn finish(mut self) -> Result<&'static str> {
+        self.drain()?;
+        self.file.flush().map_err(|e| Error::io(&self.path, e))?;
+        Ok(self.name)
+    }
 }
 
 fn csv_writer(header: &[&str]) -> csv::Writer<Vec<u8>> {
@@ -333,13 +424,11 @@ fn treatment_code(t: Treatment) -> String {
     serde_json::to_value(t).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
-fn journal_writer() -> csv::Writer<Vec<u8>> {
-    csv_writer(&[
-        "number", "type", "issue_date", "tax_point_date", "customer_id", "customer_name", "customer_country",
-        "customer_vat_id", "currency", "net", "vat", "gross", "base_currency", "vat_base_currency", "exchange_rate",
-        "treatment", "jurisdiction", "references",
-    ])
-}
+const JOURNAL_HEADER: &[&str] = &[
+    "number", "type", "issue_date", "tax_point_date", "customer_id", "customer_name", "customer_country",
+    "customer_vat_id", "currency", "net", "vat", "gross", "base_currency", "vat_base_currency", "exchange_rate",
+    "treatment", "jurisdiction", "references",
+];
 
 fn write_journal(w: &mut csv::Writer<Vec<u8>>, items: &[Item], base: &str) {
     for item in items {
@@ -375,9 +464,7 @@ fn write_journal(w: &mut csv::Writer<Vec<u8>>, items: &[Item], base: &str) {
     }
 }
 
-fn journal_vat_writer() -> csv::Writer<Vec<u8>> {
-    csv_writer(&["number", "type", "currency", "tax_category", "tax_rate", "taxable_amount", "tax_amount"])
-}
+const JOURNAL_VAT_HEADER: &[&str] = &["number", "type", "currency", "tax_category", "tax_rate", "taxable_amount", "tax_amount"];
 
 fn write_journal_vat(w: &mut csv::Writer<Vec<u8>>, items: &[Item]) {
     for item in items {
@@ -541,9 +628,48 @@ fn summary_markdown(summary: &Summary, period: Period, base: &str) -> String {
     md
 }
 
-/// Every transaction of the period and what became of it; and the missing ones.
-fn reconciliation(data: &DataSet, state: &State, period: Period) -> (Vec<u8>, Vec<String>) {
-    let mut w = csv_writer(&["transaction_id", "type", "status", "date", "currency", "amount", "outcome", "documents", "detail"]);
+/// A transaction of the period as the reconciliation lists it: what it needs of the data
+/// set, so the data set can be dropped before the register is read.
+struct Payment {
+    id: String,
+    kind: TransactionType,
+    status: Status,
+    /// Local date at the seller.
+    date: NaiveDate,
+    currency: String,
+    /// The charged total at the currency's minor units.
+    amount: String,
+    refers_to: Option<String>,
+    /// A refund of a duplicate charge (returns an overpayment; no credit note).
+    refunds_duplicate: bool,
+}
+
+/// The data set's transactions dated in `period`, in file order.
+fn payments(data: &DataSet, period: Period) -> Vec<Payment> {
+    data.transactions
+        .iter()
+        .filter_map(|t| {
+            let date = data.local_date(t.timestamp);
+            period.contains(date).then(|| Payment {
+                id: t.id.clone(),
+                kind: t.kind,
+                status: t.status,
+                date,
+                currency: t.currency.to_string(),
+                amount: amt(t.total().amount(), t.currency.minor_units()),
+                refers_to: t.refers_to.clone(),
+                refunds_duplicate: t.kind == TransactionType::Refund
+                    && t.refers_to.as_deref().and_then(|r| data.transaction(r)).is_some_and(|o| o.kind == TransactionType::Duplicate),
+            })
+        })
+        .collect()
+}
+
+const RECONCILIATION_HEADER: &[&str] = &["transaction_id", "type", "status", "date", "currency", "amount", "outcome", "documents", "detail"];
+
+/// Writes `reconciliation.csv` into `csv`; returns the succeeded payments without their
+/// document.
+fn reconciliation(csv: &mut CsvFile, payments: &[Payment], state: &State) -> Result<Vec<String>> {
     let mut missing = Vec::new();
     // Documents by source transaction, built once: a month has 100,000s of both.
     let mut by_transaction: BTreeMap<&str, Vec<&RegisterEntry>> = BTreeMap::new();
@@ -552,10 +678,9 @@ fn reconciliation(data: &DataSet, state: &State, period: Period) -> (Vec<u8>, Ve
             by_transaction.entry(t.as_str()).or_default().push(e);
         }
     }
-    for t in &data.transactions {
-        let date = data.local_date(t.timestamp);
-        if !period.contains(date) {
-            continue;
+    for (i, t) in payments.iter().enumerate() {
+        if i % 1024 == 1023 {
+            csv.drain()?;
         }
         let docs: &[&RegisterEntry] = by_transaction.get(t.id.as_str()).map_or(&[], Vec::as_slice);
         let numbers: Vec<&str> = docs.iter().map(|e| e.number.as_str()).collect();
@@ -563,11 +688,7 @@ fn reconciliation(data: &DataSet, state: &State, period: Period) -> (Vec<u8>, Ve
             (_, Status::Failed) => ("no_document", "payment failed".to_string()),
             (_, Status::Pending) => ("no_document", "payment pending".to_string()),
             (TransactionType::Duplicate, _) => ("no_document", format!("duplicate of {}", t.refers_to.as_deref().unwrap_or(""))),
-            (TransactionType::Refund, _)
-                if t.refers_to.as_deref().and_then(|r| data.transaction(r)).is_some_and(|o| o.kind == TransactionType::Duplicate) =>
-            {
-                ("no_document", "refund of a duplicate charge".to_string())
-            }
+            (TransactionType::Refund, _) if t.refunds_duplicate => ("no_document", "refund of a duplicate charge".to_string()),
             (TransactionType::Charge, _) if !docs.is_empty() => {
                 let credits: Vec<String> = docs
                     .iter()
@@ -583,7 +704,7 @@ fn reconciliation(data: &DataSet, state: &State, period: Period) -> (Vec<u8>, Ve
                 ("missing", "succeeded but no document in the archive: run `invoicesmith issue`".to_string())
             }
         };
-        w.write_record([
+        csv.rows.write_record([
             t.id.as_str(),
             match t.kind {
                 TransactionType::Charge => "charge",
@@ -595,15 +716,15 @@ fn reconciliation(data: &DataSet, state: &State, period: Period) -> (Vec<u8>, Ve
                 Status::Failed => "failed",
                 Status::Pending => "pending",
             },
-            &date.to_string(),
-            &t.currency.to_string(),
-            &amt(t.total().amount(), t.currency.minor_units()),
+            &t.date.to_string(),
+            &t.currency,
+            &t.amount,
             outcome,
             &numbers.join(" "),
             &detail,
         ])
         .expect("in memory");
     }
-    (finish(w), missing)
+    Ok(missing)
 }
 
