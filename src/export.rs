@@ -156,10 +156,6 @@ fn write_export(
     let mut report = ExportReport { documents: entries.len(), ..ExportReport::default() };
     // Generated files go to the folder as they are written and are zipped from there.
     let mut generated: Vec<&'static str> = Vec::new();
-    let write = |name: &'static str, bytes: &[u8]| -> Result<()> {
-        let path = out.join(name);
-        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
-    };
     if let Some(payments) = payments {
         let mut csv = CsvFile::create(out, "reconciliation.csv", RECONCILIATION_HEADER)?;
         report.missing = reconciliation(&mut csv, &payments, &state)?;
@@ -186,10 +182,16 @@ fn write_export(
     }
     generated.push(journal.finish()?);
     generated.push(journal_vat.finish()?);
-    write("journal-totals.csv", &totals_csv(totals))?;
-    write("vat-summary.md", summary_markdown(&summary, period, &base).as_bytes())?;
-    write("vat-summary.csv", &summary_csv(&summary))?;
-    generated.extend(["journal-totals.csv", "vat-summary.md", "vat-summary.csv"]);
+    let small = [
+        ("journal-totals.csv", totals_csv(totals)),
+        ("vat-summary.md", summary_markdown(&summary, period, &base).into_bytes()),
+        ("vat-summary.csv", summary_csv(&summary)),
+    ];
+    for (name, bytes) in small {
+        let path = out.join(name);
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+        generated.push(name);
+    }
 
     // Every file of the export by its path in it, sorted: the zip's order.
     let mut files: Vec<(String, Source)> = Vec::with_capacity(entries.len() * 3 + 8);
@@ -222,9 +224,9 @@ fn write_export(
 /// Writes the export folder and its zip (`zip_file`, at `zip_path`): `files` by their paths
 /// in the export.
 ///
-/// Three stages run at once, a group of files at a time: files are read, checked and (text)
-/// deflated on all cores; this thread appends them to the zip in order; one more thread
-/// creates the copies in the folder. The zip is written in one pass (entries carry data
+/// Three stages run at once, a group of files at a time: archived files are read, checked
+/// and (text) deflated on all cores; this thread appends them to the zip in order (streaming
+/// the generated files from the folder); one more thread creates the copies in the folder. The zip is written in one pass (entries carry data
 /// descriptors), its central directory kept as compact records, so memory does not grow with
 /// the files' sizes. One thread creating the copies keeps ext4 from serialising creations in
 /// `documents/` between threads. The zip's bytes depend only on the files, not on the cores.
