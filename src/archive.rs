@@ -210,11 +210,6 @@ impl Output {
     }
 }
 
-/// The SHA-256 of `bytes` as the register writes it.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256Sum::of(bytes).to_string()
-}
-
 impl Archive {
     pub fn open(root: impl Into<PathBuf>) -> Archive {
         Archive { root: root.into() }

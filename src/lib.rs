@@ -121,7 +121,7 @@ pub fn run_reissue(archive: &Archive, number: &str, correction: &correct::Correc
     let documents = correct::reissue(&company, &locked.state, &number, correction).map_err(Error::Refused)?;
     let mut report = IssueReport::default();
     for n in &documents {
-        report.issued.push(store(&mut locked, n, render_all(&n.document), entry.company)?);
+        report.issued.push(store(&mut locked, n, &outputs(render_all(&n.document)), entry.company)?);
     }
     locked.commit()?;
     Ok(report)
@@ -188,18 +188,11 @@ pub fn show(archive: &Archive, number: &str) -> Result<String> {
     Ok(out)
 }
 
-/// Stores a numbered document's rendered files in the locked archive.
-fn store(locked: &mut archive::Locked<'_>, n: &issue::Numbered, r: Rendered, company: sha256::Sha256Sum) -> Result<IssuedSummary> {
-    Ok(summary(&n.document, locked.store(n, company, &outputs(r))?))
-}
-
-/// The rendered files, hashed.
-fn outputs(r: Rendered) -> Vec<Output> {
-    r.into_iter().map(|(f, bytes)| Output::new(f.extension(), bytes)).collect()
-}
-
-fn summary(doc: &Document, entry: archive::RegisterEntry) -> IssuedSummary {
-    IssuedSummary {
+/// Stores a numbered document's rendered and hashed files in the locked archive.
+fn store(locked: &mut archive::Locked<'_>, n: &issue::Numbered, files: &[Output], company: sha256::Sha256Sum) -> Result<IssuedSummary> {
+    let entry = locked.store(n, company, files)?;
+    let doc = &n.document;
+    Ok(IssuedSummary {
         number: doc.number.to_string(),
         kind: doc.kind,
         issue_date: doc.issue_date,
@@ -208,7 +201,12 @@ fn summary(doc: &Document, entry: archive::RegisterEntry) -> IssuedSummary {
         currency: doc.currency.to_string(),
         total: doc.totals.gross,
         files: entry.files.into_iter().map(|f| f.path).collect(),
-    }
+    })
+}
+
+/// The rendered files, hashed.
+fn outputs(r: Rendered) -> Vec<Output> {
+    r.into_iter().map(|(f, bytes)| Output::new(f.extension(), bytes)).collect()
 }
 
 /// Renders a document record (the JSON `issue` writes) in `formats` into `out`, without an
@@ -311,14 +309,13 @@ pub fn run_issue_with(
         });
         for batch in receive {
             for (n, files) in batch {
-                let entry = locked.store(&n, company, &files)?;
-                report.issued.push(summary(&n.document, entry));
+                report.issued.push(store(&mut locked, &n, &files, company)?);
                 if !i18n::is_supported(&n.document.language) {
                     let entry = untranslated.entry(n.document.language.clone()).or_insert((0, n.document.number.to_string()));
                     entry.0 += 1;
                 }
             }
-            if report.issued.len() % COMMIT_EVERY < RENDER_BATCH || report.issued.len() == total {
+            if report.issued.len() % COMMIT_EVERY < RENDER_BATCH {
                 locked.commit()?;
             }
             progress(report.issued.len(), total);

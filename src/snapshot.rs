@@ -145,7 +145,7 @@ fn readable(object: &lopdf::Object) -> String {
 fn pdf_text(pdf: &[u8]) -> String {
     let dir = std::env::temp_dir().join(format!("invoicesmith-snapshot-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
-    let path = dir.join(format!("{}.pdf", crate::archive::sha256_hex(pdf)));
+    let path = dir.join(format!("{}.pdf", crate::sha256::Sha256Sum::of(pdf)));
     if std::fs::write(&path, pdf).is_err() {
         return String::new();
     }

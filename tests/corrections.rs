@@ -70,7 +70,7 @@ impl Fixture {
     fn hashes(&self, number: &str) -> Vec<String> {
         ["pdf", "html", "json"]
             .iter()
-            .map(|ext| invoicesmith::archive::sha256_hex(&fs::read(self.archive.join("2026").join(format!("{number}.{ext}"))).unwrap()))
+            .map(|ext| invoicesmith::sha256::Sha256Sum::of(&fs::read(self.archive.join("2026").join(format!("{number}.{ext}"))).unwrap()).to_string())
             .collect()
     }
 }

@@ -111,7 +111,7 @@ fn documents_are_copied_byte_for_byte_and_the_zip_is_reproducible() {
     let e = issue_and_export(&samples(), &["--month", "2026-10"]);
     for m in rows(&e.out.join("manifest.csv")) {
         let bytes = fs::read(e.out.join(&m["path"])).unwrap();
-        assert_eq!(invoicesmith::archive::sha256_hex(&bytes), m["sha256"], "{}", m["path"]);
+        assert_eq!(invoicesmith::sha256::Sha256Sum::of(&bytes).to_string(), m["sha256"], "{}", m["path"]);
         let name = Path::new(&m["path"]).file_name().unwrap();
         assert_eq!(bytes, fs::read(e.archive.join("2026").join(name)).unwrap());
     }
