@@ -74,12 +74,12 @@ pub fn line_tax(doc: &Document, line: &DocumentLine) -> String {
 /// The label of one breakdown row: `VAT 24%`, `GST 10%`, `VAT 0% (reverse charge)`, `Not subject to VAT`.
 pub fn subtotal_label(doc: &Document, row: &TaxSubtotal) -> String {
     let l = &texts(doc).labels;
+    // EU VAT gets its name in the document's language (USt., TVA…); GST, MVA keep theirs.
+    let tax = if doc.tax.tax_name == "VAT" { &l.tax_rate } else { &doc.tax.tax_name };
     match doc.tax.treatment {
-        Treatment::ReverseCharge | Treatment::NonEuReverseCharge => fill(&l.reverse_charge_row, &[("tax", &doc.tax.tax_name)]),
+        Treatment::ReverseCharge | Treatment::NonEuReverseCharge => fill(&l.reverse_charge_row, &[("tax", tax)]),
         Treatment::OutsideScope => l.not_subject.clone(),
-        // EU VAT gets its name in the document's language (USt., TVA…); GST, MVA keep theirs.
-        _ if doc.tax.tax_name == "VAT" => format!("{} {}", l.tax_rate, percent(doc, row.tax_rate)),
-        _ => format!("{} {}", doc.tax.tax_name, percent(doc, row.tax_rate)),
+        _ => format!("{tax} {}", percent(doc, row.tax_rate)),
     }
 }
 
@@ -214,4 +214,29 @@ pub fn line_notes(doc: &Document, line: &DocumentLine) -> Vec<String> {
         });
     }
     notes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fixture;
+
+    #[test]
+    fn eu_vat_is_named_in_the_documents_language_on_every_breakdown_row() {
+        let labels = |language: &str, treatment: Treatment| {
+            let mut doc = fixture::oss_invoice();
+            doc.language = language.into();
+            doc.tax.treatment = treatment;
+            subtotal_label(&doc, &doc.tax_breakdown[0])
+        };
+        assert_eq!(labels("it", Treatment::Oss), "IVA 19%");
+        assert_eq!(labels("it", Treatment::ReverseCharge), "IVA 0% (inversione contabile)");
+        assert_eq!(labels("de", Treatment::ReverseCharge), "USt. 0% (Reverse-Charge)");
+        assert_eq!(labels("en", Treatment::ReverseCharge), "VAT 0% (reverse charge)");
+        // Other taxes keep their own name.
+        let mut gst = fixture::oss_invoice();
+        gst.tax.tax_name = "GST".into();
+        gst.tax.treatment = Treatment::NonEuReverseCharge;
+        assert_eq!(subtotal_label(&gst, &gst.tax_breakdown[0]), "GST 0% (reverse charge)");
+    }
 }
