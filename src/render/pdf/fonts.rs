@@ -1,0 +1,326 @@
+//! The shipped faces: measured once per process, embedded per document as subsets.
+//!
+//! printpdf draws the pages; the fonts are embedded here, with lopdf. printpdf's own font
+//! embedding cloned the parsed font for every document, copied the whole program, derived
+//! widths and a ToUnicode map from it and looked every character up again while writing the
+//! content stream: 40% of a PDF's time (`perf`, `examples/render_speed`). Here a document's
+//! text is first collected into one [`Subset`] per face, the glyphs renumbered densely in the
+//! full font's order (so `/CIDToGIDMap` is `/Identity`), then encoded to those ids as it is
+//! drawn, and [`Subsets::embed`] writes the fonts' objects. The deflated subset program is
+//! cached per thread by its glyph set: documents of one run draw their bold labels, amounts
+//! and titles from the same few glyphs.
+//!
+//! The objects are those of PDF 32000-1 §9.7 for a TrueType-based CID font (Type0 font,
+//! CIDFontType2 with `/W` from the font's own advances, FontDescriptor, FontFile2, a
+//! ToUnicode CMap for text extraction), which PDF/A-3 also asks for.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+use std::sync::OnceLock;
+
+use lopdf::{Dictionary, Object, Stream, StringFormat};
+
+const REGULAR_TTF: &[u8] = include_bytes!("../../../fonts/NotoSans-Regular.ttf");
+const BOLD_TTF: &[u8] = include_bytes!("../../../fonts/NotoSans-Bold.ttf");
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Weight {
+    Regular,
+    Bold,
+}
+
+impl Weight {
+    const ALL: [Weight; 2] = [Weight::Regular, Weight::Bold];
+}
+
+/// A glyph of a face: its id in the shipped font and its advance width in font units.
+#[derive(Clone, Copy, Debug)]
+struct Glyph {
+    id: u16,
+    advance: u16,
+}
+
+/// A shipped font face.
+pub(super) struct Face {
+    /// Fixed resource name, also the subset tag (`NSREGU+NotoSans-Regular`): six capitals.
+    pub(super) id: &'static str,
+    pub(super) bytes: &'static [u8],
+    /// PostScript name.
+    pub(super) name: String,
+    /// Glyphs of ASCII characters, looked up for nearly every character drawn.
+    ascii: [Option<Glyph>; 128],
+    /// Glyphs of every other character the font maps.
+    other: HashMap<char, Glyph>,
+    units_per_em: u16,
+    /// The FontDescriptor's metrics, in the PDF's 1/1000 em glyph space.
+    ascent: i64,
+    descent: i64,
+    cap_height: i64,
+    bbox: [i64; 4],
+    stem_v: i64,
+}
+
+impl Face {
+    fn load(id: &'static str, bytes: &'static [u8]) -> Face {
+        let face = ttf_parser::Face::parse(bytes, 0).expect("shipped font parses");
+        let mut ascii = [None; 128];
+        let mut other = HashMap::new();
+        if let Some(cmap) = face.tables().cmap {
+            for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
+                sub.codepoints(|cp| {
+                    if let (Some(ch), Some(g)) = (char::from_u32(cp), sub.glyph_index(cp))
+                        && g.0 != 0
+                    {
+                        let glyph = Glyph { id: g.0, advance: face.glyph_hor_advance(g).unwrap_or(0) };
+                        match ascii.get_mut(cp as usize) {
+                            Some(slot @ None) => *slot = Some(glyph),
+                            Some(Some(_)) => {}
+                            None => {
+                                other.entry(ch).or_insert(glyph);
+                            }
+                        }
+                    }
+                });
+            }
+        }
+        let name = face
+            .names()
+            .into_iter()
+            .find(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+            .and_then(|n| n.to_string())
+            .expect("shipped fonts have a PostScript name");
+        let units_per_em = face.units_per_em();
+        let scale = |v: i16| i64::from(v) * 1000 / i64::from(units_per_em);
+        let b = face.global_bounding_box();
+        // The usual estimate of the dominant stem from the weight class (no font states it).
+        let weight = i64::from(face.weight().to_number());
+        Face {
+            id,
+            bytes,
+            name,
+            ascii,
+            other,
+            units_per_em,
+            ascent: scale(face.ascender()),
+            descent: scale(face.descender()),
+            cap_height: scale(face.capital_height().unwrap_or(face.ascender())),
+            bbox: [scale(b.x_min), scale(b.y_min), scale(b.x_max), scale(b.y_max)],
+            stem_v: 50 + weight * weight / (65 * 65),
+        }
+    }
+
+    fn glyph(&self, ch: char) -> Option<Glyph> {
+        match self.ascii.get(ch as usize) {
+            Some(g) => *g,
+            None => self.other.get(&ch).copied(),
+        }
+    }
+
+    pub(super) fn covers(&self, ch: char) -> bool {
+        self.glyph(ch).is_some()
+    }
+
+    /// Width of `s` at `size` pt: the sum of the glyphs' advances (printpdf applies no
+    /// kerning, and neither do we).
+    pub(super) fn width(&self, s: &str, size: f32) -> f32 {
+        let units: u32 = s.chars().map(|c| u32::from(self.glyph(c).map_or(0, |g| g.advance))).sum();
+        units as f32 * size / f32::from(self.units_per_em)
+    }
+
+    /// An advance in the PDF's glyph space (1/1000 em), as `/W` states it.
+    fn pdf_width(&self, advance: u16) -> i64 {
+        i64::from(advance) * 1000 / i64::from(self.units_per_em)
+    }
+}
+
+fn faces() -> &'static [Face; 2] {
+    static FACES: OnceLock<[Face; 2]> = OnceLock::new();
+    FACES.get_or_init(|| [Face::load("NSREGU", REGULAR_TTF), Face::load("NSBOLD", BOLD_TTF)])
+}
+
+pub(super) fn face(w: Weight) -> &'static Face {
+    &faces()[w as usize]
+}
+
+/// The glyphs one document draws from one face.
+struct Subset {
+    face: &'static Face,
+    /// Glyph id in the shipped font → the character it stands for (for ToUnicode) and its
+    /// advance; sorted by id, the subset's order.
+    glyphs: BTreeMap<u16, (char, u16)>,
+}
+
+/// The subsets of both faces for one document: collect every text with [`Subsets::add`],
+/// then [`Subsets::encode`] text and [`Subsets::embed`] the fonts.
+pub(super) struct Subsets {
+    subsets: [Subset; 2],
+    /// Full-font glyph id → id in the subset, per face; filled by `seal`.
+    new_ids: [HashMap<u16, u16>; 2],
+}
+
+impl Subsets {
+    pub(super) fn new() -> Subsets {
+        Subsets {
+            subsets: Weight::ALL.map(|w| Subset { face: face(w), glyphs: BTreeMap::new() }),
+            new_ids: [HashMap::new(), HashMap::new()],
+        }
+    }
+
+    /// Notes the glyphs of printable text `s`: characters the face lacks are not drawn.
+    pub(super) fn add(&mut self, w: Weight, s: &str) {
+        let subset = &mut self.subsets[w as usize];
+        for ch in s.chars() {
+            if let Some(g) = subset.face.glyph(ch) {
+                subset.glyphs.entry(g.id).or_insert((ch, g.advance));
+            }
+        }
+    }
+
+    /// Numbers the glyphs collected: .notdef stays 0, the rest 1, 2, … in the font's order.
+    pub(super) fn seal(&mut self) {
+        for (subset, ids) in self.subsets.iter().zip(&mut self.new_ids) {
+            *ids = subset.glyphs.keys().zip(1..).map(|(&old, new)| (old, new)).collect();
+        }
+    }
+
+    /// `s` as two-byte character codes of the subset (after [`Subsets::seal`]).
+    pub(super) fn encode(&self, w: Weight, s: &str) -> Vec<u8> {
+        let (subset, ids) = (&self.subsets[w as usize], &self.new_ids[w as usize]);
+        let mut out = Vec::with_capacity(2 * s.len());
+        for ch in s.chars() {
+            if let Some(new) = subset.face.glyph(ch).and_then(|g| ids.get(&g.id)) {
+                out.extend_from_slice(&new.to_be_bytes());
+            }
+        }
+        out
+    }
+
+    /// Adds the used faces' font objects to `lo` and returns the `/Font` resource
+    /// dictionary naming them.
+    pub(super) fn embed(&self, lo: &mut lopdf::Document) -> Dictionary {
+        let mut resources = Dictionary::new();
+        for (w, subset) in Weight::ALL.into_iter().zip(&self.subsets) {
+            if !subset.glyphs.is_empty() {
+                resources.set(subset.face.id, subset.embed(w, lo));
+            }
+        }
+        resources
+    }
+}
+
+impl Subset {
+    fn embed(&self, w: Weight, lo: &mut lopdf::Document) -> lopdf::ObjectId {
+        let face = self.face;
+        let tagged = Object::Name(format!("{}+{}", face.id, face.name).into_bytes());
+        let program = deflated_program(w, self);
+        let mut file = Dictionary::new();
+        file.set("Length1", program.plain_len as i64);
+        file.set("Filter", "FlateDecode");
+        let file = lo.add_object(Stream::new(file, program.deflated.to_vec()));
+
+        let mut descriptor = Dictionary::new();
+        descriptor.set("Type", "FontDescriptor");
+        descriptor.set("FontName", tagged.clone());
+        // Nonsymbolic: the Latin standard character set.
+        descriptor.set("Flags", 32);
+        descriptor.set("FontBBox", face.bbox.iter().map(|&v| Object::Integer(v)).collect::<Vec<_>>());
+        descriptor.set("ItalicAngle", 0);
+        descriptor.set("Ascent", face.ascent);
+        descriptor.set("Descent", face.descent);
+        descriptor.set("CapHeight", face.cap_height);
+        descriptor.set("StemV", face.stem_v);
+        descriptor.set("FontFile2", file);
+        let descriptor = lo.add_object(descriptor);
+
+        // Codes 1…n are the subset's glyphs 1…n: one run of widths.
+        let widths: Vec<Object> = self
+            .glyphs
+            .values()
+            .map(|&(_, advance)| Object::Integer(face.pdf_width(advance)))
+            .collect();
+        let mut system = Dictionary::new();
+        system.set("Registry", Object::String(b"Adobe".to_vec(), StringFormat::Literal));
+        system.set("Ordering", Object::String(b"Identity".to_vec(), StringFormat::Literal));
+        system.set("Supplement", 0);
+        let mut cid_font = Dictionary::new();
+        cid_font.set("Type", "Font");
+        cid_font.set("Subtype", "CIDFontType2");
+        cid_font.set("BaseFont", tagged.clone());
+        cid_font.set("CIDSystemInfo", system);
+        cid_font.set("FontDescriptor", descriptor);
+        cid_font.set("DW", 1000);
+        cid_font.set("W", vec![Object::Integer(1), Object::Array(widths)]);
+        cid_font.set("CIDToGIDMap", "Identity");
+        let cid_font = lo.add_object(cid_font);
+
+        let to_unicode = lo.add_object(Stream::new(Dictionary::new(), self.to_unicode()));
+        let mut font = Dictionary::new();
+        font.set("Type", "Font");
+        font.set("Subtype", "Type0");
+        font.set("BaseFont", tagged);
+        font.set("Encoding", "Identity-H");
+        font.set("DescendantFonts", vec![Object::Reference(cid_font)]);
+        font.set("ToUnicode", to_unicode);
+        lo.add_object(font)
+    }
+
+    /// The ToUnicode CMap: each code to its character (UTF-16BE), at most 100 per block as
+    /// the CMap format allows.
+    fn to_unicode(&self) -> Vec<u8> {
+        use std::fmt::Write;
+        let mut s = String::with_capacity(400 + 20 * self.glyphs.len());
+        s.push_str(
+            "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+             /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+             /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+             1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+        );
+        let chars: Vec<char> = self.glyphs.values().map(|&(ch, _)| ch).collect();
+        for (block, chunk) in chars.chunks(100).enumerate() {
+            let _ = writeln!(s, "{} beginbfchar", chunk.len());
+            for (i, ch) in chunk.iter().enumerate() {
+                let _ = write!(s, "<{:04X}> <", block * 100 + i + 1);
+                for unit in ch.encode_utf16(&mut [0; 2]) {
+                    let _ = write!(s, "{unit:04X}");
+                }
+                s.push_str(">\n");
+            }
+            s.push_str("endbfchar\n");
+        }
+        s.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+        s.into_bytes()
+    }
+}
+
+/// A subset font program, deflated.
+struct Program {
+    deflated: Rc<[u8]>,
+    plain_len: usize,
+}
+
+/// The subset program of `subset`'s glyphs, from this thread's cache or made now.
+fn deflated_program(w: Weight, subset: &Subset) -> Program {
+    /// Glyph sets kept per thread; a run of one seller's documents needs far fewer.
+    const CACHED: usize = 512;
+    thread_local! {
+        static CACHE: RefCell<HashMap<(u8, Vec<u16>), (Rc<[u8]>, usize)>> = RefCell::new(HashMap::new());
+    }
+    let mut glyphs = Vec::with_capacity(subset.glyphs.len() + 1);
+    glyphs.push(0);
+    glyphs.extend(subset.glyphs.keys().copied());
+    let key = (w as u8, glyphs);
+    CACHE.with_borrow_mut(|cache| {
+        if let Some((deflated, plain_len)) = cache.get(&key) {
+            return Program { deflated: deflated.clone(), plain_len: *plain_len };
+        }
+        let remapper = subsetter::GlyphRemapper::new_from_glyphs_sorted(&key.1);
+        let plain = subsetter::subset(subset.face.bytes, 0, &remapper).expect("the shipped fonts subset");
+        let deflated: Rc<[u8]> = crate::deflate::deflate(&plain, crate::deflate::Framing::Zlib).into();
+        if cache.len() >= CACHED {
+            cache.clear();
+        }
+        cache.insert(key, (deflated.clone(), plain.len()));
+        Program { deflated, plain_len: plain.len() }
+    })
+}
