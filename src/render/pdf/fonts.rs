@@ -15,7 +15,7 @@
 //! ToUnicode CMap for text extraction), which PDF/A-3 also asks for.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -53,6 +53,7 @@ pub(super) struct Face {
     /// Glyphs of every other character the font maps.
     other: HashMap<char, Glyph>,
     units_per_em: u16,
+    glyph_count: u16,
     /// The FontDescriptor's metrics, in the PDF's 1/1000 em glyph space.
     ascent: i64,
     descent: i64,
@@ -102,6 +103,7 @@ impl Face {
             ascii,
             other,
             units_per_em,
+            glyph_count: face.number_of_glyphs(),
             ascent: scale(face.ascender()),
             descent: scale(face.descender()),
             cap_height: scale(face.capital_height().unwrap_or(face.ascender())),
@@ -146,24 +148,31 @@ pub(super) fn face(w: Weight) -> &'static Face {
 /// The glyphs one document draws from one face.
 struct Subset {
     face: &'static Face,
-    /// Glyph id in the shipped font → the character it stands for (for ToUnicode) and its
-    /// advance; sorted by id, the subset's order.
-    glyphs: BTreeMap<u16, (char, u16)>,
+    /// By glyph id in the shipped font: the character it stands for (for ToUnicode) and its
+    /// advance, if used.
+    used: Vec<Option<(char, u16)>>,
+}
+
+impl Subset {
+    /// The used glyphs in the shipped font's order, the subset's order.
+    fn glyphs(&self) -> impl Iterator<Item = (u16, char, u16)> + '_ {
+        self.used.iter().enumerate().filter_map(|(id, g)| g.map(|(ch, advance)| (id as u16, ch, advance)))
+    }
 }
 
 /// The subsets of both faces for one document: collect every text with [`Subsets::add`],
-/// then [`Subsets::encode`] text and [`Subsets::embed`] the fonts.
+/// then [`Subsets::seal`] them, [`Subsets::encode`] text and [`Subsets::embed`] the fonts.
 pub(super) struct Subsets {
     subsets: [Subset; 2],
-    /// Full-font glyph id → id in the subset, per face; filled by `seal`.
-    new_ids: [HashMap<u16, u16>; 2],
+    /// By full-font glyph id, per face: its id in the subset (0: unused); filled by `seal`.
+    new_ids: [Vec<u16>; 2],
 }
 
 impl Subsets {
     pub(super) fn new() -> Subsets {
         Subsets {
-            subsets: Weight::ALL.map(|w| Subset { face: face(w), glyphs: BTreeMap::new() }),
-            new_ids: [HashMap::new(), HashMap::new()],
+            subsets: Weight::ALL.map(|w| Subset { face: face(w), used: vec![None; usize::from(face(w).glyph_count)] }),
+            new_ids: [Vec::new(), Vec::new()],
         }
     }
 
@@ -172,7 +181,10 @@ impl Subsets {
         let subset = &mut self.subsets[w as usize];
         for ch in s.chars() {
             if let Some(g) = subset.face.glyph(ch) {
-                subset.glyphs.entry(g.id).or_insert((ch, g.advance));
+                let slot = &mut subset.used[usize::from(g.id)];
+                if slot.is_none() {
+                    *slot = Some((ch, g.advance));
+                }
             }
         }
     }
@@ -180,7 +192,10 @@ impl Subsets {
     /// Numbers the glyphs collected: .notdef stays 0, the rest 1, 2, … in the font's order.
     pub(super) fn seal(&mut self) {
         for (subset, ids) in self.subsets.iter().zip(&mut self.new_ids) {
-            *ids = subset.glyphs.keys().zip(1..).map(|(&old, new)| (old, new)).collect();
+            *ids = vec![0; subset.used.len()];
+            for ((id, _, _), new) in subset.glyphs().zip(1..) {
+                ids[usize::from(id)] = new;
+            }
         }
     }
 
@@ -189,8 +204,8 @@ impl Subsets {
         let (subset, ids) = (&self.subsets[w as usize], &self.new_ids[w as usize]);
         let mut out = Vec::with_capacity(2 * s.len());
         for ch in s.chars() {
-            if let Some(new) = subset.face.glyph(ch).and_then(|g| ids.get(&g.id)) {
-                out.extend_from_slice(&new.to_be_bytes());
+            if let Some(g) = subset.face.glyph(ch) {
+                out.extend_from_slice(&ids[usize::from(g.id)].to_be_bytes());
             }
         }
         out
@@ -201,7 +216,7 @@ impl Subsets {
     pub(super) fn embed(&self, lo: &mut lopdf::Document) -> Dictionary {
         let mut resources = Dictionary::new();
         for (w, subset) in Weight::ALL.into_iter().zip(&self.subsets) {
-            if !subset.glyphs.is_empty() {
+            if subset.glyphs().next().is_some() {
                 resources.set(subset.face.id, subset.embed(w, lo));
             }
         }
@@ -234,11 +249,7 @@ impl Subset {
         let descriptor = lo.add_object(descriptor);
 
         // Codes 1…n are the subset's glyphs 1…n: one run of widths.
-        let widths: Vec<Object> = self
-            .glyphs
-            .values()
-            .map(|&(_, advance)| Object::Integer(face.pdf_width(advance)))
-            .collect();
+        let widths: Vec<Object> = self.glyphs().map(|(_, _, advance)| Object::Integer(face.pdf_width(advance))).collect();
         let mut system = Dictionary::new();
         system.set("Registry", Object::String(b"Adobe".to_vec(), StringFormat::Literal));
         system.set("Ordering", Object::String(b"Identity".to_vec(), StringFormat::Literal));
@@ -269,14 +280,14 @@ impl Subset {
     /// the CMap format allows.
     fn to_unicode(&self) -> Vec<u8> {
         use std::fmt::Write;
-        let mut s = String::with_capacity(400 + 20 * self.glyphs.len());
+        let chars: Vec<char> = self.glyphs().map(|(_, ch, _)| ch).collect();
+        let mut s = String::with_capacity(400 + 20 * chars.len());
         s.push_str(
             "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
              /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
              /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
              1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
         );
-        let chars: Vec<char> = self.glyphs.values().map(|&(ch, _)| ch).collect();
         for (block, chunk) in chars.chunks(100).enumerate() {
             let _ = writeln!(s, "{} beginbfchar", chunk.len());
             for (i, ch) in chunk.iter().enumerate() {
@@ -306,9 +317,8 @@ fn deflated_program(w: Weight, subset: &Subset) -> Program {
     thread_local! {
         static CACHE: RefCell<HashMap<(u8, Vec<u16>), (Rc<[u8]>, usize)>> = RefCell::new(HashMap::new());
     }
-    let mut glyphs = Vec::with_capacity(subset.glyphs.len() + 1);
-    glyphs.push(0);
-    glyphs.extend(subset.glyphs.keys().copied());
+    let mut glyphs = vec![0];
+    glyphs.extend(subset.glyphs().map(|(id, _, _)| id));
     let key = (w as u8, glyphs);
     CACHE.with_borrow_mut(|cache| {
         if let Some((deflated, plain_len)) = cache.get(&key) {
