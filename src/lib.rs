@@ -48,7 +48,11 @@ use document::{Document, DocumentKind};
 use issue::Skipped;
 
 /// One document a run issued.
-#[derive(Clone, Debug, Serialize)]
+///
+/// A run of 100,000 documents holds 100,000 of these until it reports, so the file paths
+/// are not stored but made from the number, year and the run's formats when asked for
+/// ([`IssuedSummary::files`], and in the serialised report).
+#[derive(Clone, Debug)]
 pub struct IssuedSummary {
     pub number: String,
     pub kind: DocumentKind,
@@ -57,8 +61,45 @@ pub struct IssuedSummary {
     pub transactions: Vec<String>,
     pub currency: String,
     pub total: rust_decimal::Decimal,
-    /// Archive-relative paths of the PDF, HTML and JSON files.
-    pub files: Vec<String>,
+    /// Extensions of the files stored, in order; one list shared by a run's documents.
+    extensions: std::sync::Arc<[&'static str]>,
+}
+
+impl IssuedSummary {
+    /// Archive-relative paths of the document's files (PDF, HTML, JSON, …), in the order
+    /// they were stored.
+    pub fn files(&self) -> Vec<String> {
+        let stem = self.number.replace('/', "_");
+        let year = chrono::Datelike::year(&self.issue_date);
+        self.extensions.iter().map(|ext| format!("{year:04}/{stem}.{ext}")).collect()
+    }
+}
+
+impl Serialize for IssuedSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Record<'a> {
+            number: &'a str,
+            kind: DocumentKind,
+            issue_date: chrono::NaiveDate,
+            customer_id: &'a str,
+            transactions: &'a [String],
+            currency: &'a str,
+            total: rust_decimal::Decimal,
+            files: Vec<String>,
+        }
+        Record {
+            number: &self.number,
+            kind: self.kind,
+            issue_date: self.issue_date,
+            customer_id: &self.customer_id,
+            transactions: &self.transactions,
+            currency: &self.currency,
+            total: self.total,
+            files: self.files(),
+        }
+        .serialize(serializer)
+    }
 }
 
 /// What a run did: documents issued and transactions that got none, with reasons.
@@ -120,8 +161,9 @@ pub fn run_reissue(archive: &Archive, number: &str, correction: &correct::Correc
     let company = input::parse_company(&company_text).map_err(Error::Input)?;
     let documents = correct::reissue(&company, &locked.state, &number, correction).map_err(Error::Refused)?;
     let mut report = IssueReport::default();
+    let extensions = extensions(render::Format::DEFAULT);
     for n in &documents {
-        report.issued.push(store(&mut locked, n, &outputs(render_all(&n.document)), entry.company)?);
+        report.issued.push(store(&mut locked, n, &outputs(render_all(&n.document)), entry.company, &extensions)?);
     }
     locked.commit()?;
     Ok(report)
@@ -189,10 +231,16 @@ pub fn show(archive: &Archive, number: &str) -> Result<String> {
 }
 
 /// Stores a numbered document's rendered and hashed files in the locked archive.
-fn store(locked: &mut archive::Locked<'_>, n: &issue::Numbered, files: &[Output], company: sha256::Sha256Sum) -> Result<IssuedSummary> {
+fn store(
+    locked: &mut archive::Locked<'_>,
+    n: &issue::Numbered,
+    files: &[Output],
+    company: sha256::Sha256Sum,
+    extensions: &std::sync::Arc<[&'static str]>,
+) -> Result<IssuedSummary> {
     let entry = locked.store(n, company, files)?;
     let doc = &n.document;
-    Ok(IssuedSummary {
+    let summary = IssuedSummary {
         number: doc.number.to_string(),
         kind: doc.kind,
         issue_date: doc.issue_date,
@@ -200,8 +248,15 @@ fn store(locked: &mut archive::Locked<'_>, n: &issue::Numbered, files: &[Output]
         transactions: doc.source_transactions.clone(),
         currency: doc.currency.to_string(),
         total: doc.totals.gross,
-        files: entry.files.into_iter().map(|f| f.path).collect(),
-    })
+        extensions: extensions.clone(),
+    };
+    debug_assert!(entry.files.iter().map(|f| &f.path).eq(&summary.files()), "the paths a summary lists are those stored");
+    Ok(summary)
+}
+
+/// The file extensions of `formats`, in order: what [`IssuedSummary::files`] lists.
+fn extensions(formats: &[render::Format]) -> std::sync::Arc<[&'static str]> {
+    formats.iter().map(|f| f.extension()).collect()
 }
 
 /// The rendered files, hashed.
@@ -283,6 +338,7 @@ pub fn run_issue_with(
         return Ok(IssueReport { skipped: plan.skipped, ..IssueReport::default() });
     }
     let company = locked.store_company(&company_toml)?;
+    let extensions = extensions(&formats);
     let total = plan.len();
     let mut report = IssueReport { issued: Vec::with_capacity(total), skipped: std::mem::take(&mut plan.skipped), warnings: vec![] };
     // Build and render the next batch on all cores while this thread stores the previous
@@ -309,7 +365,7 @@ pub fn run_issue_with(
         });
         for batch in receive {
             for (n, files) in batch {
-                report.issued.push(store(&mut locked, &n, &files, company)?);
+                report.issued.push(store(&mut locked, &n, &files, company, &extensions)?);
                 if !i18n::is_supported(&n.document.language) {
                     let entry = untranslated.entry(n.document.language.clone()).or_insert((0, n.document.number.to_string()));
                     entry.0 += 1;

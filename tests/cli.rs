@@ -215,6 +215,25 @@ fn json_output_lists_issued_and_skipped() {
     assert_eq!(v["issued"][0]["number"], "KL-INV-2026-000001");
     assert_eq!(v["issued"][0]["total"], "14.99");
     assert_eq!(v["skipped"][0]["transaction_id"], "ch_1012");
+    // The files listed are those registered, in the order of the formats asked for.
+    let register = fs::read_to_string(archive.join("register.jsonl")).unwrap();
+    for (issued, line) in v["issued"].as_array().unwrap().iter().zip(register.lines()) {
+        let entry: serde_json::Value = serde_json::from_str(line).unwrap();
+        let registered: Vec<&str> = entry["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+        let listed: Vec<&str> = issued["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+        assert_eq!(listed, registered);
+        assert!(listed.iter().all(|f| archive.join(f).is_file()), "{listed:?}");
+    }
+    assert_eq!(
+        v["issued"][12]["files"],
+        serde_json::json!([
+            "2026/KL-CN-2026-000001.pdf",
+            "2026/KL-CN-2026-000001.html",
+            "2026/KL-CN-2026-000001.json",
+            "2026/KL-CN-2026-000001.ubl.xml",
+            "2026/KL-CN-2026-000001.cii.xml"
+        ])
+    );
 }
 
 #[test]
