@@ -1,5 +1,7 @@
 //! Renders the shipped samples' documents many times in one thread and prints the time per
-//! format: `cargo run --release --example render_speed [ROUNDS]`.
+//! format: `cargo run --release --example render_speed [ROUNDS]`. `DATA=DIR` renders the
+//! documents of another data folder instead (e.g. one made by `invoicesmith sample`, whose
+//! customers' names and addresses differ, as in a real month), at most `LIMIT` (2,000) of them.
 use std::time::Instant;
 
 use mimalloc::MiMalloc;
@@ -12,9 +14,11 @@ use invoicesmith::render::Format;
 
 fn main() {
     let rounds: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(50);
-    let data = invoicesmith::input::load(std::path::Path::new("samples")).expect("samples load");
-    let plan = invoicesmith::issue::plan(&data, &invoicesmith::issue::NoHistory).expect("samples plan");
-    let docs: Vec<_> = plan.documents(&data).into_iter().map(|n| n.document).collect();
+    let dir = std::env::var("DATA").unwrap_or_else(|_| "samples".into());
+    let limit: usize = std::env::var("LIMIT").ok().and_then(|s| s.parse().ok()).unwrap_or(2000);
+    let data = invoicesmith::input::load(std::path::Path::new(&dir)).expect("data loads");
+    let plan = invoicesmith::issue::plan(&data, &invoicesmith::issue::NoHistory).expect("data plans");
+    let docs: Vec<_> = plan.documents(&data).into_iter().take(limit).map(|n| n.document).collect();
     // `FORMAT=pdf` limits the run to one format (for profiling).
     let only = std::env::var("FORMAT").ok();
     for format in Format::ALL.into_iter().filter(|f| only.as_deref().is_none_or(|o| o == f.name())) {
