@@ -22,7 +22,7 @@ use printpdf::{
 };
 use sha2::{Digest, Sha256};
 
-use fonts::{Subsets, Weight, face};
+use fonts::{GlyphUse, Subsets, Weight, face};
 
 use super::text;
 use crate::document::{Document, DocumentLine};
@@ -735,13 +735,13 @@ pub fn render(doc: &Document) -> Vec<u8> {
     for (i, items) in pages.iter_mut().enumerate() {
         items.extend(footer(doc, i + 1, count));
     }
-    let mut fonts = Subsets::new();
+    let mut glyphs = GlyphUse::new();
     for item in pages.iter().flatten() {
         if let Item::Text { s, st, .. } = item {
-            fonts.add(st.weight, s);
+            glyphs.add(st.weight, s);
         }
     }
-    fonts.seal();
+    let fonts = glyphs.seal();
     let title = format!("{} {}", text::title(doc), doc.number);
 
     let mut pdf = PdfDocument::new(&title);
@@ -765,28 +765,29 @@ pub fn render(doc: &Document) -> Vec<u8> {
 }
 
 /// Puts the fonts into every page's resources (printpdf writes an empty `/Font`, or none,
-/// as it knows of no fonts).
+/// as it knows of no fonts), wherever printpdf put the resources: an object of their own or
+/// inline in the page.
 fn set_page_fonts(lo: &mut lopdf::Document, fonts: lopdf::Dictionary) {
     use lopdf::Object;
     let pages: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
     for page in pages {
         let resources = match lo.get_dictionary(page).and_then(|p| p.get(b"Resources")) {
-            Ok(Object::Reference(id)) => *id,
+            Ok(Object::Reference(id)) => lo.get_dictionary_mut(*id).ok(),
+            Ok(Object::Dictionary(_)) => lo.get_dictionary_mut(page).and_then(|p| p.get_mut(b"Resources")).and_then(Object::as_dict_mut).ok(),
             _ => {
-                let id = lo.add_object(lopdf::Dictionary::new());
                 if let Ok(p) = lo.get_dictionary_mut(page) {
-                    p.set("Resources", id);
+                    p.set("Resources", lopdf::Dictionary::from_iter([("Font", Object::Dictionary(fonts.clone()))]));
                 }
-                id
+                continue;
             }
         };
-        let Ok(dict) = lo.get_dictionary_mut(resources) else { continue };
-        match dict.get(b"Font") {
+        let Some(resources) = resources else { continue };
+        match resources.get(b"Font") {
             Ok(Object::Reference(id)) => {
                 let id = *id;
                 lo.objects.insert(id, Object::Dictionary(fonts.clone()));
             }
-            _ => dict.set("Font", fonts.clone()),
+            _ => resources.set("Font", fonts.clone()),
         }
     }
 }
@@ -1149,6 +1150,39 @@ mod tests {
         }
         assert_eq!(fonts, 2);
         assert!(checked > 40, "only {checked} glyphs checked");
+    }
+
+    /// Resources inline in a page keep what they hold and gain the fonts; so do resources of
+    /// their own with an inline `/Font`; a page without resources gets them.
+    #[test]
+    fn page_fonts_are_set_wherever_the_resources_are() {
+        use lopdf::{Dictionary, Object};
+        let mut lo = lopdf::Document::with_version("1.7");
+        let pages = lo.new_object_id();
+        let shared = lo.add_object(Dictionary::from_iter([("ExtGState", Object::Dictionary(Dictionary::new()))]));
+        let page = |resources: Option<Object>| {
+            let mut d = Dictionary::from_iter([("Type", Object::Name(b"Page".to_vec())), ("Parent", Object::Reference(pages))]);
+            if let Some(r) = resources {
+                d.set("Resources", r);
+            }
+            d
+        };
+        let inline = lo.add_object(page(Some(Object::Dictionary(Dictionary::from_iter([("XObject", Object::Dictionary(Dictionary::new()))])))));
+        let referenced = lo.add_object(page(Some(Object::Reference(shared))));
+        let bare = lo.add_object(page(None));
+        let kids = [inline, referenced, bare].map(Object::Reference).to_vec();
+        lo.objects.insert(pages, Object::Dictionary(Dictionary::from_iter([("Type", Object::Name(b"Pages".to_vec())), ("Kids", Object::Array(kids)), ("Count", Object::Integer(3))])));
+        let catalog = lo.add_object(Dictionary::from_iter([("Type", Object::Name(b"Catalog".to_vec())), ("Pages", Object::Reference(pages))]));
+        lo.trailer.set("Root", catalog);
+        let fonts = Dictionary::from_iter([("NSREGU", Object::Reference((99, 0)))]);
+        set_page_fonts(&mut lo, fonts.clone());
+        for id in [inline, referenced, bare] {
+            let resources = lo.dereference(lo.get_dictionary(id).unwrap().get(b"Resources").unwrap()).unwrap().1.as_dict().unwrap();
+            assert_eq!(resources.get(b"Font").unwrap().as_dict().unwrap(), &fonts, "page {id:?}");
+        }
+        let inline_resources = lo.get_dictionary(inline).unwrap().get(b"Resources").unwrap().as_dict().unwrap();
+        assert!(inline_resources.has(b"XObject"));
+        assert!(lo.get_dictionary(shared).unwrap().has(b"ExtGState"));
     }
 
     #[test]

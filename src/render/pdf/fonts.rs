@@ -4,7 +4,7 @@
 //! embedding cloned the parsed font for every document, copied the whole program, derived
 //! widths and a ToUnicode map from it and looked every character up again while writing the
 //! content stream: 40% of a PDF's time (`perf`, `examples/render_speed`). Here a document's
-//! text is first collected into one [`Subset`] per face, the glyphs renumbered densely in the
+//! text is first collected ([`GlyphUse`]), the glyphs of each face renumbered densely in the
 //! full font's order (so `/CIDToGIDMap` is `/Identity`), then encoded to those ids as it is
 //! drawn, and [`Subsets::embed`] writes the fonts' objects. The deflated subset program is
 //! cached per thread by its glyph set: documents of one run draw their bold labels, amounts
@@ -160,20 +160,15 @@ impl Subset {
     }
 }
 
-/// The subsets of both faces for one document: collect every text with [`Subsets::add`],
-/// then [`Subsets::seal`] them, [`Subsets::encode`] text and [`Subsets::embed`] the fonts.
-pub(super) struct Subsets {
+/// The glyphs a document uses, being collected: [`GlyphUse::add`] every text, then
+/// [`GlyphUse::seal`] to number the subsets' glyphs.
+pub(super) struct GlyphUse {
     subsets: [Subset; 2],
-    /// By full-font glyph id, per face: its id in the subset (0: unused); filled by `seal`.
-    new_ids: [Vec<u16>; 2],
 }
 
-impl Subsets {
-    pub(super) fn new() -> Subsets {
-        Subsets {
-            subsets: Weight::ALL.map(|w| Subset { face: face(w), used: vec![None; usize::from(face(w).glyph_count)] }),
-            new_ids: [Vec::new(), Vec::new()],
-        }
+impl GlyphUse {
+    pub(super) fn new() -> GlyphUse {
+        GlyphUse { subsets: Weight::ALL.map(|w| Subset { face: face(w), used: vec![None; usize::from(face(w).glyph_count)] }) }
     }
 
     /// Notes the glyphs of printable text `s`: characters the face lacks are not drawn.
@@ -190,16 +185,28 @@ impl Subsets {
     }
 
     /// Numbers the glyphs collected: .notdef stays 0, the rest 1, 2, … in the font's order.
-    pub(super) fn seal(&mut self) {
-        for (subset, ids) in self.subsets.iter().zip(&mut self.new_ids) {
-            *ids = vec![0; subset.used.len()];
+    pub(super) fn seal(self) -> Subsets {
+        let new_ids = self.subsets.each_ref().map(|subset| {
+            let mut ids = vec![0; subset.used.len()];
             for ((id, _, _), new) in subset.glyphs().zip(1..) {
                 ids[usize::from(id)] = new;
             }
-        }
+            ids
+        });
+        Subsets { subsets: self.subsets, new_ids }
     }
+}
 
-    /// `s` as two-byte character codes of the subset (after [`Subsets::seal`]).
+/// The font subsets of one document, their glyphs numbered: text is encoded for them with
+/// [`Subsets::encode`] and they are written into the file with [`Subsets::embed`].
+pub(super) struct Subsets {
+    subsets: [Subset; 2],
+    /// By full-font glyph id, per face: its id in the subset (0: unused).
+    new_ids: [Vec<u16>; 2],
+}
+
+impl Subsets {
+    /// `s` as two-byte character codes of the subset.
     pub(super) fn encode(&self, w: Weight, s: &str) -> Vec<u8> {
         let (subset, ids) = (&self.subsets[w as usize], &self.new_ids[w as usize]);
         let mut out = Vec::with_capacity(2 * s.len());
