@@ -18,7 +18,7 @@ mod fonts;
 
 use printpdf::{
     Color, DictItem, Line, LinePoint, Op, PaintMode, PdfDocument, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb,
-    TextMatrix, WindingOrder,
+    WindingOrder,
 };
 use sha2::{Digest, Sha256};
 
@@ -660,6 +660,11 @@ fn round(v: f32) -> f32 {
     (v * 100.0).round() / 100.0
 }
 
+/// `v` in whole hundredths of a point, as [`round`] rounds it.
+fn hundredths(v: f32) -> i32 {
+    (v * 100.0).round() as i32
+}
+
 /// printpdf operations for one page: rules and bands first, then all text in one text
 /// object, each run positioned absolutely (`Tm`), state changes only when they change.
 /// Text is set in the document's font subsets (`Tf`, `Tj` with their codes: printpdf passes
@@ -698,6 +703,9 @@ fn draw(items: &[Item], fonts: &Subsets) -> Vec<Op> {
     let mut fill: Option<Rgb3> = None;
     let mut font: Option<(Weight, f32)> = None;
     let mut tracking = 0.0;
+    // Where the last run started, in 1/100 pt: each run moves from there (`Td`, two numbers
+    // where `Tm` takes six; exact, as both positions are whole hundredths).
+    let mut at = (0i32, 0i32);
     for item in items {
         if let Item::Text { x, y, s, st } = item {
             if s.is_empty() {
@@ -716,8 +724,13 @@ fn draw(items: &[Item], fonts: &Subsets) -> Vec<Op> {
                 ops.push(Op::SetCharacterSpacing { multiplier: st.tracking });
                 tracking = st.tracking;
             }
-            ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(round(*x)), Pt(round(*y))) });
-            let codes = DictItem::String { data: fonts.encode(st.weight, s), literal: false };
+            let to = (hundredths(*x), hundredths(*y));
+            let delta = |to: i32, from: i32| Pt((to - from) as f32 / 100.0);
+            ops.push(Op::SetTextCursor { pos: Point { x: delta(to.0, at.0), y: delta(to.1, at.1) } });
+            at = to;
+            // A literal string: the codes' bytes as they are (lopdf escapes `(`, `)`, `\` and
+            // CR), where hexadecimal would format two digits per byte.
+            let codes = DictItem::String { data: fonts.encode(st.weight, s), literal: true };
             ops.push(Op::Unknown { key: "Tj".into(), value: vec![codes] });
         }
     }
