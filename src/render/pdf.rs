@@ -657,16 +657,17 @@ fn rgb((r, g, b): Rgb3) -> Color {
 
 /// Two decimals are plenty (1/100 pt) and keep the content streams short.
 fn round(v: f32) -> f32 {
-    (v * 100.0).round() / 100.0
+    hundredths(v) as f32 / 100.0
 }
 
-/// `v` in whole hundredths of a point, as [`round`] rounds it.
+/// `v` in whole hundredths of a point.
 fn hundredths(v: f32) -> i32 {
     (v * 100.0).round() as i32
 }
 
 /// printpdf operations for one page: rules and bands first, then all text in one text
-/// object, each run positioned absolutely (`Tm`), state changes only when they change.
+/// object, each run placed by its offset from the last (`Td`), state changes only when they
+/// change.
 /// Text is set in the document's font subsets (`Tf`, `Tj` with their codes: printpdf passes
 /// such operators through when not in `secure` mode).
 fn draw(items: &[Item], fonts: &Subsets) -> Vec<Op> {
