@@ -311,7 +311,8 @@ impl Subset {
     }
 }
 
-/// A subset font program, deflated.
+/// A subset font program, deflated (cheap to clone: the bytes are shared).
+#[derive(Clone)]
 struct Program {
     deflated: Rc<[u8]>,
     plain_len: usize,
@@ -322,22 +323,25 @@ fn deflated_program(w: Weight, subset: &Subset) -> Program {
     /// Glyph sets kept per thread; a run of one seller's documents needs far fewer.
     const CACHED: usize = 512;
     thread_local! {
-        static CACHE: RefCell<HashMap<(u8, Vec<u16>), (Rc<[u8]>, usize)>> = RefCell::new(HashMap::new());
+        static CACHE: RefCell<HashMap<(u8, Vec<u16>), Program>> = RefCell::new(HashMap::new());
     }
     let mut glyphs = vec![0];
     glyphs.extend(subset.glyphs().map(|(id, _, _)| id));
     let key = (w as u8, glyphs);
     CACHE.with_borrow_mut(|cache| {
-        if let Some((deflated, plain_len)) = cache.get(&key) {
-            return Program { deflated: deflated.clone(), plain_len: *plain_len };
+        if let Some(program) = cache.get(&key) {
+            return program.clone();
         }
         let remapper = subsetter::GlyphRemapper::new_from_glyphs_sorted(&key.1);
         let plain = subsetter::subset(subset.face.bytes, 0, &remapper).expect("the shipped fonts subset");
-        let deflated: Rc<[u8]> = crate::deflate::deflate(&plain, crate::deflate::Framing::Zlib).into();
+        let program = Program {
+            deflated: crate::deflate::deflate(&plain, crate::deflate::Framing::Zlib).into(),
+            plain_len: plain.len(),
+        };
         if cache.len() >= CACHED {
             cache.clear();
         }
-        cache.insert(key, (deflated.clone(), plain.len()));
-        Program { deflated, plain_len: plain.len() }
+        cache.insert(key, program.clone());
+        program
     })
 }
