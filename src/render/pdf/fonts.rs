@@ -7,8 +7,9 @@
 //! text is first collected ([`GlyphUse`]), the glyphs of each face renumbered densely in the
 //! full font's order (so `/CIDToGIDMap` is `/Identity`), then encoded to those ids as it is
 //! drawn, and [`Subsets::embed`] writes the fonts' objects. The deflated subset program is
-//! cached per thread by its glyph set: documents of one run draw their bold labels, amounts
-//! and titles from the same few glyphs.
+//! cached per thread by its glyph set: documents of one run draw their labels, amounts and
+//! titles from the same glyphs, and every subset holds the capitals ([`ALWAYS`]), in which
+//! names differ most.
 //!
 //! The objects are those of PDF 32000-1 §9.7 for a TrueType-based CID font (Type0 font,
 //! CIDFontType2 with `/W` from the font's own advances, FontDescriptor, FontFile2, a
@@ -160,6 +161,14 @@ impl Subset {
     }
 }
 
+/// Characters both subsets hold whether a document uses them or not: the capital letters.
+/// Documents differ most in the capitals of names and addresses; with all of them, most
+/// documents of a run share their subsets, so the programs come from the cache rather than
+/// being cut and deflated per document. Measured on a generated month (callgrind,
+/// `render_speed`): −30% rendering time for +1.4 KB per PDF; all printable ASCII, or the
+/// small letters too, gained less and cost more.
+const ALWAYS: std::ops::RangeInclusive<char> = 'A'..='Z';
+
 /// The glyphs a document uses, being collected: [`GlyphUse::add`] every text, then
 /// [`GlyphUse::seal`] to number the subsets' glyphs.
 pub(super) struct GlyphUse {
@@ -168,7 +177,13 @@ pub(super) struct GlyphUse {
 
 impl GlyphUse {
     pub(super) fn new() -> GlyphUse {
-        GlyphUse { subsets: Weight::ALL.map(|w| Subset { face: face(w), used: vec![None; usize::from(face(w).glyph_count)] }) }
+        let mut glyphs =
+            GlyphUse { subsets: Weight::ALL.map(|w| Subset { face: face(w), used: vec![None; usize::from(face(w).glyph_count)] }) };
+        let always: String = ALWAYS.collect();
+        for w in Weight::ALL {
+            glyphs.add(w, &always);
+        }
+        glyphs
     }
 
     /// Notes the glyphs of printable text `s`: characters the face lacks are not drawn.
