@@ -54,7 +54,7 @@ use issue::Skipped;
 /// ([`IssuedSummary::files`], and in the serialised report).
 #[derive(Clone, Debug)]
 pub struct IssuedSummary {
-    pub number: String,
+    pub number: numbering::DocumentNumber,
     pub kind: DocumentKind,
     pub issue_date: chrono::NaiveDate,
     pub customer_id: String,
@@ -69,7 +69,7 @@ impl IssuedSummary {
     /// Archive-relative paths of the document's files (PDF, HTML, JSON, …), in the order
     /// they were stored.
     pub fn files(&self) -> Vec<String> {
-        let stem = self.number.replace('/', "_");
+        let stem = self.number.file_stem();
         let year = chrono::Datelike::year(&self.issue_date);
         self.extensions.iter().map(|ext| format!("{year:04}/{stem}.{ext}")).collect()
     }
@@ -79,7 +79,7 @@ impl Serialize for IssuedSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         #[derive(Serialize)]
         struct Record<'a> {
-            number: &'a str,
+            number: &'a numbering::DocumentNumber,
             kind: DocumentKind,
             issue_date: chrono::NaiveDate,
             customer_id: &'a str,
@@ -241,7 +241,7 @@ fn store(
     let entry = locked.store(n, company, files)?;
     let doc = &n.document;
     let summary = IssuedSummary {
-        number: doc.number.to_string(),
+        number: doc.number.clone(),
         kind: doc.kind,
         issue_date: doc.issue_date,
         customer_id: doc.customer_id.clone(),
