@@ -21,7 +21,7 @@ fn main() {
     let docs: Vec<_> = plan.documents(&data).into_iter().take(limit).map(|n| n.document).collect();
     // `FORMAT=pdf` limits the run to one format (for profiling).
     let only = std::env::var("FORMAT").ok();
-    for format in Format::ALL.into_iter().filter(|f| only.as_deref().is_none_or(|o| o == f.name())) {
+    for format in Format::ALL.iter().copied().filter(|f| only.as_deref().is_none_or(|o| o == f.name())) {
         // The best of five runs: this machine's other work only ever adds time.
         let mut secs = f64::MAX;
         let mut bytes = 0;

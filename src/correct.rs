@@ -124,7 +124,9 @@ fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<(
         email: party.email.clone().unwrap_or_default(),
         address: party.address.clone(),
         vat_id: party.tax_id.clone(),
-        vat_id_status: if party.tax_id.is_some() { VatIdStatus::Unchecked } else { VatIdStatus::Unchecked },
+        // The original was issued with this tax ID, so it was not known to be invalid; only
+        // an invalid one changes the treatment (see `VatIdStatus`).
+        vat_id_status: VatIdStatus::Unchecked,
         language: original.language.clone(),
     };
     let mut kind_set = false;
