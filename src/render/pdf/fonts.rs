@@ -179,17 +179,20 @@ impl GlyphUse {
     pub(super) fn new() -> GlyphUse {
         let mut glyphs =
             GlyphUse { subsets: Weight::ALL.map(|w| Subset { face: face(w), used: vec![None; usize::from(face(w).glyph_count)] }) };
-        let always: String = ALWAYS.collect();
         for w in Weight::ALL {
-            glyphs.add(w, &always);
+            glyphs.add_chars(w, ALWAYS);
         }
         glyphs
     }
 
     /// Notes the glyphs of printable text `s`: characters the face lacks are not drawn.
     pub(super) fn add(&mut self, w: Weight, s: &str) {
+        self.add_chars(w, s.chars());
+    }
+
+    fn add_chars(&mut self, w: Weight, chars: impl IntoIterator<Item = char>) {
         let subset = &mut self.subsets[w as usize];
-        for ch in s.chars() {
+        for ch in chars {
             if let Some(g) = subset.face.glyph(ch) {
                 let slot = &mut subset.used[usize::from(g.id)];
                 if slot.is_none() {
@@ -233,14 +236,12 @@ impl Subsets {
         out
     }
 
-    /// Adds the used faces' font objects to `lo` and returns the `/Font` resource
-    /// dictionary naming them.
+    /// Adds both faces' font objects to `lo` (every subset holds at least [`ALWAYS`]) and
+    /// returns the `/Font` resource dictionary naming them.
     pub(super) fn embed(&self, lo: &mut lopdf::Document) -> Dictionary {
         let mut resources = Dictionary::new();
         for (w, subset) in Weight::ALL.into_iter().zip(&self.subsets) {
-            if subset.glyphs().next().is_some() {
-                resources.set(subset.face.id, subset.embed(w, lo));
-            }
+            resources.set(subset.face.id, subset.embed(w, lo));
         }
         resources
     }
