@@ -34,7 +34,8 @@ pub struct Texts {
     pub labels: Labels,
     pub phrases: Phrases,
     pub legends: Legends,
-    /// Country names by ISO code where they differ from English (optional).
+    pub reasons: Reasons,
+    /// Country names by ISO code (English names come from the country table).
     #[serde(default)]
     pub countries: BTreeMap<String, String>,
 }
@@ -112,6 +113,32 @@ pub struct Legends {
     pub tax_registration: String,
     pub outside_scope_business: String,
     pub outside_scope_consumer: String,
+}
+
+/// How the billing history's refund reason codes read on a credit note. A reason given as
+/// free text (support's `--reason` on a reissue) is printed as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reasons {
+    pub requested_by_customer: String,
+    pub duplicate: String,
+    pub fraudulent: String,
+    pub technical_issue: String,
+    pub charged_after_cancellation: String,
+}
+
+impl Reasons {
+    /// `reason` in words: the phrase for a known code, anything else as it is.
+    pub fn phrase<'a>(&'a self, reason: &'a str) -> &'a str {
+        match reason {
+            "requested_by_customer" => &self.requested_by_customer,
+            "duplicate" => &self.duplicate,
+            "fraudulent" => &self.fraudulent,
+            "technical_issue" => &self.technical_issue,
+            "charged_after_cancellation" => &self.charged_after_cancellation,
+            text => text,
+        }
+    }
 }
 
 fn all() -> &'static BTreeMap<&'static str, Texts> {
@@ -248,13 +275,18 @@ mod tests {
         let en: toml::Table = toml::from_str(FILES.iter().find(|f| f.0 == "en").unwrap().1).unwrap();
         for (tag, text) in FILES {
             let t: toml::Table = toml::from_str(text).unwrap();
-            for section in ["labels", "phrases", "legends"] {
+            for section in ["labels", "phrases", "legends", "reasons"] {
                 for (key, value) in en[section].as_table().unwrap() {
                     let theirs = t[section].get(key).and_then(|v| v.as_str()).unwrap_or_else(|| panic!("{tag}.toml lacks {section}.{key}"));
                     assert_eq!(placeholders(theirs), placeholders(value.as_str().unwrap()), "{tag}.toml {section}.{key}");
                 }
             }
             assert!(!texts(tag).labels.invoice.is_empty());
+            // Every translated file names the same countries, so no address falls back to English
+            // in one language only.
+            if *tag != "en" {
+                assert_eq!(texts(tag).countries.keys().collect::<Vec<_>>(), texts("de").countries.keys().collect::<Vec<_>>(), "{tag}.toml [countries]");
+            }
         }
     }
 

@@ -117,7 +117,8 @@ pub fn payment(doc: &Document) -> String {
 
 /// `Credits invoice KL-INV-2026-000003 of 4 October 2026 — reason: …`.
 pub fn reference(doc: &Document, r: &DocumentReference) -> String {
-    let p = &texts(doc).phrases;
+    let texts = texts(doc);
+    let p = &texts.phrases;
     let template = match r.relation {
         Relation::Credits => &p.credits,
         Relation::Cancels => &p.cancels,
@@ -126,7 +127,7 @@ pub fn reference(doc: &Document, r: &DocumentReference) -> String {
     let mut out = fill(template, &[("number", r.number.as_str()), ("date", &date(doc, r.issue_date))]);
     if let Some(reason) = &r.reason {
         out.push_str(" — ");
-        out.push_str(&fill(&p.reason, &[("reason", reason)]));
+        out.push_str(&fill(&p.reason, &[("reason", texts.reasons.phrase(reason))]));
     }
     out
 }
@@ -238,5 +239,23 @@ mod tests {
         gst.tax.tax_name = "GST".into();
         gst.tax.treatment = Treatment::NonEuReverseCharge;
         assert_eq!(subtotal_label(&gst, &gst.tax_breakdown[0]), "GST 0% (reverse charge)");
+    }
+
+    #[test]
+    fn a_refund_reason_code_reads_as_words_and_free_text_as_written() {
+        let mut doc = fixture::oss_invoice();
+        let number = doc.number.clone();
+        let credits = |reason: &str| crate::document::DocumentReference {
+            number: number.clone(),
+            issue_date: NaiveDate::from_ymd_opt(2026, 10, 3).unwrap(),
+            relation: Relation::Credits,
+            reason: Some(reason.into()),
+        };
+        let (code, free) = (credits("technical_issue"), credits("corrected billing address"));
+        doc.language = "et".into();
+        assert_eq!(reference(&doc, &code), "Krediteerib 03.10.2026 väljastatud arvet nr KL-INV-2026-000017 — põhjus: tehniline probleem");
+        assert!(reference(&doc, &free).ends_with("— põhjus: corrected billing address"));
+        doc.language = "en".into();
+        assert!(reference(&doc, &code).ends_with("— reason: technical issue"));
     }
 }
