@@ -194,12 +194,30 @@ pub fn legend(language: &str, key: &str, values: &[(&str, &str)]) -> String {
     fill(template, values)
 }
 
-/// Fills `{name}` placeholders in `template`.
+/// Fills `{name}` placeholders in `template`, in one pass: a `{` not opening a known name is
+/// copied as it is.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let mut out = String::with_capacity(template.len() + values.iter().map(|(_, v)| v.len()).sum::<usize>());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            values.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v, close))
+        });
+        match value {
+            Some((value, close)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -244,15 +262,23 @@ impl Format {
     }
 
     pub fn date(&self, date: NaiveDate) -> String {
+        // Only the forms the template uses are formatted (dates are on every line).
+        let uses = |name: &str| self.date.contains(name);
+        let form = |name: &str, make: &dyn Fn() -> String| if uses(name) { make() } else { String::new() };
+        let day2 = form("{day2}", &|| format!("{:02}", date.day()));
+        let day = form("{day}", &|| date.day().to_string());
+        let month2 = form("{month2}", &|| format!("{:02}", date.month()));
+        let month = form("{month}", &|| date.month().to_string());
+        let year = format!("{:04}", date.year());
         fill(
             &self.date,
             &[
-                ("day2", &format!("{:02}", date.day())),
-                ("day", &date.day().to_string()),
-                ("month2", &format!("{:02}", date.month())),
+                ("day2", &day2),
+                ("day", &day),
+                ("month2", &month2),
                 ("month_name", &self.months[date.month0() as usize]),
-                ("month", &date.month().to_string()),
-                ("year", &format!("{:04}", date.year())),
+                ("month", &month),
+                ("year", &year),
             ],
         )
     }
@@ -304,5 +330,12 @@ mod tests {
         assert_eq!(texts("de-AT").format.date(date), "05.10.2026");
         assert_eq!(texts("ja").labels.invoice, "Invoice");
         assert!(!is_supported("ja") && is_supported("pt-BR"));
+    }
+
+    #[test]
+    fn fill_replaces_each_placeholder_once_and_leaves_other_braces() {
+        assert_eq!(fill("{a} and {b}, {a}", &[("a", "x"), ("b", "{a}")]), "x and {a}, x");
+        assert_eq!(fill("{unknown} {a", &[("a", "x")]), "{unknown} {a");
+        assert_eq!(fill("no placeholders", &[]), "no placeholders");
     }
 }

@@ -1,10 +1,13 @@
-//! PDF rendering (printpdf): an A4 invoice or credit note, laid out here, drawn by printpdf.
+//! PDF rendering: an A4 invoice or credit note, laid out and drawn here, in a document frame
+//! made by printpdf.
 //!
 //! Three passes: [`layout`] measures every text with the font's own advance widths (no
 //! kerning is applied, so the sum of advances is exact), wraps what is too wide and places
 //! blocks on pages, so the page count is known, and adds each page's footer with "Page N of
-//! M"; the document's glyphs are collected into font subsets ([`fonts`]); then [`draw`] turns
-//! each page into printpdf operations, the text already encoded for those subsets.
+//! M"; the document's glyphs are collected into font subsets ([`fonts`]); then [`draw`] writes
+//! each page's content stream ([`content`]), the text already encoded for those subsets.
+//! printpdf makes the catalog, page tree and pages; the content streams and the fonts are put
+//! into them with lopdf.
 //!
 //! Rendering is a pure function of the document: the fonts are embedded under fixed names
 //! (printpdf's own ids come from a process-wide counter), the Info dictionary is rebuilt with
@@ -14,14 +17,13 @@
 //!
 //! Every word and number printed comes from [`super::text`], as in the HTML.
 
+mod content;
 mod fonts;
 
-use printpdf::{
-    Color, DictItem, Line, LinePoint, Op, PaintMode, PdfDocument, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb,
-    WindingOrder,
-};
+use printpdf::{PdfDocument, PdfPage, PdfSaveOptions};
 use sha2::{Digest, Sha256};
 
+use content::Content;
 use fonts::{GlyphUse, Subsets, Weight, face};
 
 use super::text;
@@ -651,56 +653,36 @@ fn footer(doc: &Document, page: usize, pages: usize) -> Vec<Item> {
 // ---------------------------------------------------------------------------------------------
 // Drawing.
 
-fn rgb((r, g, b): Rgb3) -> Color {
-    Color::Rgb(Rgb { r, g, b, icc_profile: None })
-}
-
-/// Two decimals are plenty (1/100 pt) and keep the content streams short.
-fn round(v: f32) -> f32 {
-    hundredths(v) as f32 / 100.0
-}
-
-/// `v` in whole hundredths of a point.
+/// `v` in whole hundredths of a point: two decimals are plenty and keep the content
+/// streams short.
 fn hundredths(v: f32) -> i32 {
     (v * 100.0).round() as i32
 }
 
-/// printpdf operations for one page: rules and bands first, then all text in one text
-/// object, each run placed by its offset from the last (`Td`), state changes only when they
-/// change.
-/// Text is set in the document's font subsets (`Tf`, `Tj` with their codes: printpdf passes
-/// such operators through when not in `secure` mode).
-fn draw(items: &[Item], fonts: &Subsets) -> Vec<Op> {
-    let mut ops = Vec::with_capacity(items.len() * 3 + 8);
+/// One page's content stream: rules and bands first, then all text in one text object, each
+/// run placed by its offset from the last (`Td`), state changes only when they change. Text
+/// is set in the document's font subsets, already encoded for them.
+fn draw(items: &[Item], fonts: &Subsets) -> Vec<u8> {
+    let mut content = Content::new();
     let mut stroke: Option<(Rgb3, f32)> = None;
     for item in items {
         match item {
             Item::Band { x, y, w, h, color } => {
-                ops.push(Op::SetFillColor { col: rgb(*color) });
-                ops.push(Op::DrawRectangle {
-                    rectangle: Rect {
-                        x: Pt(round(*x)),
-                        y: Pt(round(*y)),
-                        width: Pt(round(*w)),
-                        height: Pt(round(*h)),
-                        mode: Some(PaintMode::Fill),
-                        winding_order: Some(WindingOrder::NonZero),
-                    },
-                });
+                content.fill_color(*color);
+                content.band([*x, *y, *w, *h].map(hundredths));
             }
             Item::Rule { x1, x2, y, thickness, color } => {
                 if stroke != Some((*color, *thickness)) {
-                    ops.push(Op::SetOutlineColor { col: rgb(*color) });
-                    ops.push(Op::SetOutlineThickness { pt: Pt(*thickness) });
+                    content.stroke_color(*color);
+                    content.line_width(*thickness);
                     stroke = Some((*color, *thickness));
                 }
-                let p = |x: f32| LinePoint { p: Point { x: Pt(round(x)), y: Pt(round(*y)) }, bezier: false };
-                ops.push(Op::DrawLine { line: Line { points: vec![p(*x1), p(*x2)], is_closed: false } });
+                content.line((hundredths(*x1), hundredths(*y)), (hundredths(*x2), hundredths(*y)));
             }
             Item::Text { .. } => {}
         }
     }
-    ops.push(Op::StartTextSection);
+    content.begin_text();
     let mut fill: Option<Rgb3> = None;
     let mut font: Option<(Weight, f32)> = None;
     let mut tracking = 0.0;
@@ -713,30 +695,25 @@ fn draw(items: &[Item], fonts: &Subsets) -> Vec<Op> {
                 continue;
             }
             if fill != Some(st.color) {
-                ops.push(Op::SetFillColor { col: rgb(st.color) });
+                content.fill_color(st.color);
                 fill = Some(st.color);
             }
             if font != Some((st.weight, st.size)) {
-                let name = DictItem::Name(face(st.weight).id.as_bytes().to_vec());
-                ops.push(Op::Unknown { key: "Tf".into(), value: vec![name, DictItem::Real(st.size)] });
+                content.font(face(st.weight).id, st.size);
                 font = Some((st.weight, st.size));
             }
             if tracking != st.tracking {
-                ops.push(Op::SetCharacterSpacing { multiplier: st.tracking });
+                content.char_spacing(st.tracking);
                 tracking = st.tracking;
             }
             let to = (hundredths(*x), hundredths(*y));
-            let delta = |to: i32, from: i32| Pt((to - from) as f32 / 100.0);
-            ops.push(Op::SetTextCursor { pos: Point { x: delta(to.0, at.0), y: delta(to.1, at.1) } });
+            content.move_text(to.0 - at.0, to.1 - at.1);
             at = to;
-            // A literal string: the codes' bytes as they are (lopdf escapes `(`, `)`, `\` and
-            // CR), where hexadecimal would format two digits per byte.
-            let codes = DictItem::String { data: fonts.encode(st.weight, s), literal: true };
-            ops.push(Op::Unknown { key: "Tj".into(), value: vec![codes] });
+            content.show(&fonts.encode(st.weight, s));
         }
     }
-    ops.push(Op::EndTextSection);
-    ops
+    content.end_text();
+    content.into_bytes()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -764,18 +741,29 @@ pub fn render(doc: &Document) -> Vec<u8> {
     info.creation_date = date;
     info.modification_date = date;
     info.metadata_date = date;
-    let pdf_pages = pages
-        .iter()
-        .map(|items| PdfPage::new(printpdf::Mm(210.0), printpdf::Mm(297.0), draw(items, &fonts)))
-        .collect();
-    pdf.with_pages(pdf_pages);
-    // Not `secure`: it would drop the text operators `draw` writes itself.
-    let options = PdfSaveOptions { optimize: true, subset_fonts: false, secure: false, image_optimization: None };
+    // printpdf makes the document's frame (catalog, page tree, pages with empty contents);
+    // the pages' content streams and fonts are ours.
+    pdf.with_pages(pages.iter().map(|_| PdfPage::new(printpdf::Mm(210.0), printpdf::Mm(297.0), Vec::new())).collect());
+    let options = PdfSaveOptions { optimize: true, subset_fonts: false, secure: true, image_optimization: None };
     let mut lo = pdf.to_lopdf_document(&options, &mut Vec::new());
+    set_page_contents(&mut lo, pages.iter().map(|items| draw(items, &fonts)));
     let font_resources = fonts.embed(&mut lo);
     set_page_fonts(&mut lo, font_resources);
     finish(&mut lo, doc, &title);
     save(lo)
+}
+
+/// Gives the pages, in order, their content streams.
+fn set_page_contents(lo: &mut lopdf::Document, contents: impl Iterator<Item = Vec<u8>>) {
+    let pages: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    for (page, content) in pages.into_iter().zip(contents) {
+        let id = lo
+            .get_dictionary(page)
+            .and_then(|p| p.get(b"Contents"))
+            .and_then(lopdf::Object::as_reference)
+            .expect("printpdf gives every page a content stream");
+        lo.get_object_mut(id).and_then(lopdf::Object::as_stream_mut).expect("a page's contents are a stream").set_content(content);
+    }
 }
 
 /// Puts the fonts into every page's resources (printpdf writes an empty `/Font`, or none,

@@ -1,6 +1,6 @@
 //! The shipped faces: measured once per process, embedded per document as subsets.
 //!
-//! printpdf draws the pages; the fonts are embedded here, with lopdf. printpdf's own font
+//! The fonts are embedded here, with lopdf. printpdf's own font
 //! embedding cloned the parsed font for every document, copied the whole program, derived
 //! widths and a ToUnicode map from it and looked every character up again while writing the
 //! content stream: 40% of a PDF's time (`perf`, `examples/render_speed`). Here a document's
@@ -146,19 +146,23 @@ pub(super) fn face(w: Weight) -> &'static Face {
     &faces()[w as usize]
 }
 
-/// The glyphs one document draws from one face.
-struct Subset {
+/// The glyphs one document draws from one face, being collected.
+struct Collecting {
     face: &'static Face,
-    /// By glyph id in the shipped font: the character it stands for (for ToUnicode) and its
-    /// advance, if used.
-    used: Vec<Option<(char, u16)>>,
+    /// Which of the font's glyph ids are used: one bit each (a few hundred bytes to clear per
+    /// document, where a slot per glyph was tens of kilobytes).
+    seen: Vec<u64>,
+    /// The used glyphs in the order first drawn, each with the character it was drawn for.
+    used: Vec<UsedGlyph>,
 }
 
-impl Subset {
-    /// The used glyphs in the shipped font's order, the subset's order.
-    fn glyphs(&self) -> impl Iterator<Item = (u16, char, u16)> + '_ {
-        self.used.iter().enumerate().filter_map(|(id, g)| g.map(|(ch, advance)| (id as u16, ch, advance)))
-    }
+/// A glyph a document uses: its id in the shipped font, the character it stands for (for
+/// ToUnicode) and its advance.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+struct UsedGlyph {
+    id: u16,
+    ch: char,
+    advance: u16,
 }
 
 /// Characters both subsets hold whether a document uses them or not: the capital letters.
@@ -172,13 +176,18 @@ const ALWAYS: std::ops::RangeInclusive<char> = 'A'..='Z';
 /// The glyphs a document uses, being collected: [`GlyphUse::add`] every text, then
 /// [`GlyphUse::seal`] to number the subsets' glyphs.
 pub(super) struct GlyphUse {
-    subsets: [Subset; 2],
+    faces: [Collecting; 2],
 }
 
 impl GlyphUse {
     pub(super) fn new() -> GlyphUse {
-        let mut glyphs =
-            GlyphUse { subsets: Weight::ALL.map(|w| Subset { face: face(w), used: vec![None; usize::from(face(w).glyph_count)] }) };
+        let mut glyphs = GlyphUse {
+            faces: Weight::ALL.map(|w| Collecting {
+                face: face(w),
+                seen: vec![0; usize::from(face(w).glyph_count).div_ceil(64)],
+                used: Vec::with_capacity(96),
+            }),
+        };
         for w in Weight::ALL {
             glyphs.add_chars(w, ALWAYS);
         }
@@ -191,12 +200,13 @@ impl GlyphUse {
     }
 
     fn add_chars(&mut self, w: Weight, chars: impl IntoIterator<Item = char>) {
-        let subset = &mut self.subsets[w as usize];
+        let collecting = &mut self.faces[w as usize];
         for ch in chars {
-            if let Some(g) = subset.face.glyph(ch) {
-                let slot = &mut subset.used[usize::from(g.id)];
-                if slot.is_none() {
-                    *slot = Some((ch, g.advance));
+            if let Some(g) = collecting.face.glyph(ch) {
+                let (word, bit) = (usize::from(g.id) / 64, 1u64 << (g.id % 64));
+                if collecting.seen[word] & bit == 0 {
+                    collecting.seen[word] |= bit;
+                    collecting.used.push(UsedGlyph { id: g.id, ch, advance: g.advance });
                 }
             }
         }
@@ -204,14 +214,42 @@ impl GlyphUse {
 
     /// Numbers the glyphs collected: .notdef stays 0, the rest 1, 2, … in the font's order.
     pub(super) fn seal(self) -> Subsets {
-        let new_ids = self.subsets.each_ref().map(|subset| {
-            let mut ids = vec![0; subset.used.len()];
-            for ((id, _, _), new) in subset.glyphs().zip(1..) {
-                ids[usize::from(id)] = new;
+        Subsets {
+            subsets: self.faces.map(|mut collecting| {
+                collecting.used.sort_unstable_by_key(|g| g.id);
+                let mut ascii = [0; 128];
+                for (g, code) in collecting.used.iter().zip(1..) {
+                    if let Some(slot) = ascii.get_mut(g.ch as usize) {
+                        *slot = code;
+                    }
+                }
+                Subset { face: collecting.face, glyphs: collecting.used, ascii }
+            }),
+        }
+    }
+}
+
+/// The glyphs one document draws from one face, numbered.
+struct Subset {
+    face: &'static Face,
+    /// In the shipped font's order: the glyph with code `n` is at `n - 1`.
+    glyphs: Vec<UsedGlyph>,
+    /// The code of each ASCII character drawn (0: none), the characters nearly every run is
+    /// made of.
+    ascii: [u16; 128],
+}
+
+impl Subset {
+    /// The code of `ch`'s glyph, if the face has it (then the document drew it, so it is here).
+    fn code(&self, ch: char) -> Option<u16> {
+        match self.ascii.get(ch as usize) {
+            Some(&code) if code != 0 => Some(code),
+            _ => {
+                let g = self.face.glyph(ch)?;
+                let at = self.glyphs.binary_search_by_key(&g.id, |u| u.id).ok()?;
+                Some(at as u16 + 1)
             }
-            ids
-        });
-        Subsets { subsets: self.subsets, new_ids }
+        }
     }
 }
 
@@ -219,19 +257,15 @@ impl GlyphUse {
 /// [`Subsets::encode`] and they are written into the file with [`Subsets::embed`].
 pub(super) struct Subsets {
     subsets: [Subset; 2],
-    /// By full-font glyph id, per face: its id in the subset (0: unused).
-    new_ids: [Vec<u16>; 2],
 }
 
 impl Subsets {
     /// `s` as two-byte character codes of the subset.
     pub(super) fn encode(&self, w: Weight, s: &str) -> Vec<u8> {
-        let (subset, ids) = (&self.subsets[w as usize], &self.new_ids[w as usize]);
+        let subset = &self.subsets[w as usize];
         let mut out = Vec::with_capacity(2 * s.len());
-        for ch in s.chars() {
-            if let Some(g) = subset.face.glyph(ch) {
-                out.extend_from_slice(&ids[usize::from(g.id)].to_be_bytes());
-            }
+        for code in s.chars().filter_map(|ch| subset.code(ch)) {
+            out.extend_from_slice(&code.to_be_bytes());
         }
         out
     }
@@ -251,11 +285,11 @@ impl Subset {
     fn embed(&self, w: Weight, lo: &mut lopdf::Document) -> lopdf::ObjectId {
         let face = self.face;
         let tagged = Object::Name(format!("{}+{}", face.id, face.name).into_bytes());
-        let program = deflated_program(w, self);
+        let streams = font_streams(w, self);
         let mut file = Dictionary::new();
-        file.set("Length1", program.plain_len as i64);
+        file.set("Length1", streams.program_len as i64);
         file.set("Filter", "FlateDecode");
-        let file = lo.add_object(Stream::new(file, program.deflated.to_vec()));
+        let file = lo.add_object(Stream::new(file, streams.program.to_vec()));
 
         let mut descriptor = Dictionary::new();
         descriptor.set("Type", "FontDescriptor");
@@ -272,7 +306,7 @@ impl Subset {
         let descriptor = lo.add_object(descriptor);
 
         // Codes 1…n are the subset's glyphs 1…n: one run of widths.
-        let widths: Vec<Object> = self.glyphs().map(|(_, _, advance)| Object::Integer(face.pdf_width(advance))).collect();
+        let widths: Vec<Object> = self.glyphs.iter().map(|g| Object::Integer(face.pdf_width(g.advance))).collect();
         let mut system = Dictionary::new();
         system.set("Registry", Object::String(b"Adobe".to_vec(), StringFormat::Literal));
         system.set("Ordering", Object::String(b"Identity".to_vec(), StringFormat::Literal));
@@ -288,7 +322,9 @@ impl Subset {
         cid_font.set("CIDToGIDMap", "Identity");
         let cid_font = lo.add_object(cid_font);
 
-        let to_unicode = lo.add_object(Stream::new(Dictionary::new(), self.to_unicode()));
+        let mut to_unicode = Stream::new(Dictionary::new(), streams.to_unicode.to_vec());
+        to_unicode.dict.set("Filter", "FlateDecode");
+        let to_unicode = lo.add_object(to_unicode);
         let mut font = Dictionary::new();
         font.set("Type", "Font");
         font.set("Subtype", "Type0");
@@ -303,7 +339,7 @@ impl Subset {
     /// the CMap format allows.
     fn to_unicode(&self) -> Vec<u8> {
         use std::fmt::Write;
-        let chars: Vec<char> = self.glyphs().map(|(_, ch, _)| ch).collect();
+        let chars: Vec<char> = self.glyphs.iter().map(|g| g.ch).collect();
         let mut s = String::with_capacity(400 + 20 * chars.len());
         s.push_str(
             "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
@@ -327,37 +363,39 @@ impl Subset {
     }
 }
 
-/// A subset font program, deflated (cheap to clone: the bytes are shared).
+/// A subset's streams, deflated (cheap to clone: the bytes are shared).
 #[derive(Clone)]
-struct Program {
-    deflated: Rc<[u8]>,
-    plain_len: usize,
+struct FontStreams {
+    program: Rc<[u8]>,
+    /// The program's length before deflating (`/Length1`).
+    program_len: usize,
+    to_unicode: Rc<[u8]>,
 }
 
-/// The subset program of `subset`'s glyphs, from this thread's cache or made now.
-fn deflated_program(w: Weight, subset: &Subset) -> Program {
+/// The deflated program and ToUnicode map of `subset`, from this thread's cache or made now.
+/// The key is the glyphs with their characters: the program depends on the glyphs, the map
+/// also on the characters (a glyph drawn for two characters is mapped to the one drawn first),
+/// so a hit is exactly what would have been made.
+fn font_streams(w: Weight, subset: &Subset) -> FontStreams {
     /// Glyph sets kept per thread; a run of one seller's documents needs far fewer.
     const CACHED: usize = 512;
     thread_local! {
-        static CACHE: RefCell<HashMap<(u8, Vec<u16>), Program>> = RefCell::new(HashMap::new());
+        static CACHE: RefCell<[HashMap<Vec<UsedGlyph>, FontStreams>; 2]> = RefCell::new(Default::default());
     }
-    let mut glyphs = vec![0];
-    glyphs.extend(subset.glyphs().map(|(id, _, _)| id));
-    let key = (w as u8, glyphs);
-    CACHE.with_borrow_mut(|cache| {
-        if let Some(program) = cache.get(&key) {
-            return program.clone();
+    CACHE.with_borrow_mut(|caches| {
+        let cache = &mut caches[w as usize];
+        if let Some(streams) = cache.get(subset.glyphs.as_slice()) {
+            return streams.clone();
         }
-        let remapper = subsetter::GlyphRemapper::new_from_glyphs_sorted(&key.1);
+        let ids: Vec<u16> = std::iter::once(0).chain(subset.glyphs.iter().map(|g| g.id)).collect();
+        let remapper = subsetter::GlyphRemapper::new_from_glyphs_sorted(&ids);
         let plain = subsetter::subset(subset.face.bytes, 0, &remapper).expect("the shipped fonts subset");
-        let program = Program {
-            deflated: crate::deflate::deflate(&plain, crate::deflate::Framing::Zlib).into(),
-            plain_len: plain.len(),
-        };
+        let deflate = |bytes: &[u8]| -> Rc<[u8]> { crate::deflate::deflate(bytes, crate::deflate::Framing::Zlib).into() };
+        let streams = FontStreams { program: deflate(&plain), program_len: plain.len(), to_unicode: deflate(&subset.to_unicode()) };
         if cache.len() >= CACHED {
             cache.clear();
         }
-        cache.insert(key, program.clone());
-        program
+        cache.insert(subset.glyphs.clone(), streams.clone());
+        streams
     })
 }
