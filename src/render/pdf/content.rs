@@ -138,11 +138,7 @@ impl Content {
             for (i, &b) in codes.iter().enumerate() {
                 match b {
                     b'(' => open.push(i),
-                    b')' => {
-                        if open.pop().is_none() {
-                            escape[i] = true;
-                        }
-                    }
+                    b')' if open.pop().is_none() => escape[i] = true,
                     b'\\' | b'\r' => escape[i] = true,
                     _ => {}
                 }
