@@ -208,6 +208,13 @@ impl Output {
         let sha256 = Sha256Sum::of(&bytes);
         Output { extension, bytes, sha256 }
     }
+
+    /// A document rendered in `format`, with the hash rendering computed.
+    pub fn rendered(format: crate::render::Format, doc: &Document) -> Output {
+        let (bytes, sha256) = format.render_hashed(doc);
+        debug_assert_eq!(sha256, Sha256Sum::of(&bytes), "{} of {}", format.name(), doc.number);
+        Output { extension: format.extension(), bytes, sha256 }
+    }
 }
 
 impl Archive {

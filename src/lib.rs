@@ -163,7 +163,7 @@ pub fn run_reissue(archive: &Archive, number: &str, correction: &correct::Correc
     let mut report = IssueReport::default();
     let extensions = extensions(render::Format::DEFAULT);
     for n in &documents {
-        report.issued.push(store(&mut locked, n, &outputs(render_all(&n.document)), entry.company, &extensions)?);
+        report.issued.push(store(&mut locked, n, &outputs(&n.document, render::Format::DEFAULT), entry.company, &extensions)?);
     }
     locked.commit()?;
     Ok(report)
@@ -259,9 +259,9 @@ fn extensions(formats: &[render::Format]) -> std::sync::Arc<[&'static str]> {
     formats.iter().map(|f| f.extension()).collect()
 }
 
-/// The rendered files, hashed.
-fn outputs(r: Rendered) -> Vec<Output> {
-    r.into_iter().map(|(f, bytes)| Output::new(f.extension(), bytes)).collect()
+/// `doc` rendered in `formats`, hashed.
+fn outputs(doc: &Document, formats: &[render::Format]) -> Vec<Output> {
+    formats.iter().map(|&f| Output::rendered(f, doc)).collect()
 }
 
 /// Renders a document record (the JSON `issue` writes) in `formats` into `out`, without an
@@ -354,7 +354,7 @@ pub fn run_issue_with(
                     .into_par_iter()
                     .map(|i| {
                         let n = plan.numbered(data, i);
-                        let files = outputs(render::render(&n.document, formats));
+                        let files = outputs(&n.document, formats);
                         (n, files)
                     })
                     .collect();

@@ -9,7 +9,6 @@
 //! sRGB OutputIntent. The `/ID` is again the hash of the file's own bytes.
 
 use lopdf::{Dictionary, Object, Stream, StringFormat};
-use sha2::{Digest, Sha256};
 
 use super::{Document, cii, pdf, text};
 
@@ -81,22 +80,7 @@ pub fn render(doc: &Document) -> Vec<u8> {
     catalog.set("Metadata", meta_id);
 
     // A content-derived /ID, as for the plain PDF.
-    let zero = Object::String(vec![0; 16], StringFormat::Hexadecimal);
-    lo.trailer.set("ID", Object::Array(vec![zero.clone(), zero]));
-    let mut bytes = Vec::with_capacity(plain.len() + 16 * 1024);
-    lo.save_to(&mut bytes).expect("writing to memory");
-    let hex: String = Sha256::digest(&bytes)[..16].iter().map(|b| format!("{b:02X}")).collect();
-    let placeholder = format!("<{}>", "00".repeat(16));
-    let trailer = bytes.windows(7).rposition(|w| w == b"trailer").expect("a trailer");
-    let mut from = trailer;
-    for _ in 0..2 {
-        if let Some(at) = bytes[from..].windows(placeholder.len()).position(|w| w == placeholder.as_bytes()) {
-            let at = from + at;
-            bytes[at + 1..at + 33].copy_from_slice(hex.as_bytes());
-            from = at + 34;
-        }
-    }
-    bytes
+    pdf::save(lo).0
 }
 
 fn escape(s: &str) -> String {

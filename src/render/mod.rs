@@ -13,6 +13,7 @@ pub mod ubl;
 pub mod xml;
 
 use crate::document::Document;
+use crate::sha256::Sha256Sum;
 
 #[cfg(test)]
 pub(crate) mod fixture;
@@ -71,6 +72,18 @@ impl Format {
             Format::Ubl => ubl::render(doc).into_bytes(),
             Format::Cii => cii::render(doc).into_bytes(),
             Format::Facturx => facturx::render(doc),
+        }
+    }
+
+    /// Renders `doc` in this format, with the SHA-256 of the bytes.
+    pub fn render_hashed(self, doc: &Document) -> (Vec<u8>, Sha256Sum) {
+        match self {
+            Format::Pdf => pdf::render_hashed(doc),
+            other => {
+                let bytes = other.render(doc);
+                let sha256 = Sha256Sum::of(&bytes);
+                (bytes, sha256)
+            }
         }
     }
 

@@ -23,6 +23,8 @@ mod fonts;
 use printpdf::{PdfDocument, PdfPage, PdfSaveOptions};
 use sha2::{Digest, Sha256};
 
+use crate::sha256::Sha256Sum;
+
 use content::Content;
 use fonts::{GlyphUse, Subsets, Weight, face};
 
@@ -721,6 +723,12 @@ fn draw(items: &[Item], fonts: &Subsets) -> Vec<u8> {
 
 /// Renders an issued document as PDF. Pure: same document → same bytes.
 pub fn render(doc: &Document) -> Vec<u8> {
+    render_hashed(doc).0
+}
+
+/// [`render`], with the SHA-256 of the bytes (computed with the file's `/ID`, for little more
+/// than the cost of that).
+pub fn render_hashed(doc: &Document) -> (Vec<u8>, Sha256Sum) {
     let mut pages = layout(doc);
     let count = pages.len();
     for (i, items) in pages.iter_mut().enumerate() {
@@ -861,24 +869,31 @@ fn text_string(s: &str) -> lopdf::Object {
     }
 }
 
-/// Writes the file with a content-derived `/ID`: both entries are the first 16 bytes of
-/// the SHA-256 of the file written with an all-zero `/ID` in their place.
-fn save(mut lo: lopdf::Document) -> Vec<u8> {
+/// Writes the file with a content-derived `/ID` and returns it with its SHA-256. Both `/ID`
+/// entries are the first 16 bytes of the SHA-256 of the file written with an all-zero `/ID`
+/// in their place. The two hashes share everything before the `/ID` (all but the trailer),
+/// so that part is hashed once: the hasher's state there is copied for the `/ID`'s hash.
+pub(super) fn save(mut lo: lopdf::Document) -> (Vec<u8>, Sha256Sum) {
     let zero = lopdf::Object::String(vec![0; 16], lopdf::StringFormat::Hexadecimal);
     lo.trailer.set("ID", lopdf::Object::Array(vec![zero.clone(), zero]));
     let mut bytes = Vec::with_capacity(64 * 1024);
     lo.save_to(&mut bytes).expect("writing to memory");
-    let hash = Sha256::digest(&bytes);
-    let hex: String = hash[..16].iter().map(|b| format!("{b:02X}")).collect();
     let placeholder = format!("<{}>", "00".repeat(16));
     let trailer = find_last(&bytes, b"trailer").expect("lopdf writes a trailer");
-    let mut from = trailer;
+    let first = trailer + find_first(&bytes[trailer..], placeholder.as_bytes()).expect("the /ID placeholder is in the trailer");
+    let mut file_hash = Sha256::new();
+    file_hash.update(&bytes[..first]);
+    let id = file_hash.clone().chain_update(&bytes[first..]).finalize();
+    let hex: String = id[..16].iter().map(|b| format!("{b:02X}")).collect();
+    let mut from = first;
     for _ in 0..2 {
-        let at = from + find_first(&bytes[from..], placeholder.as_bytes()).expect("the /ID placeholder is in the trailer");
+        let at = from + find_first(&bytes[from..], placeholder.as_bytes()).expect("both /ID entries are in the trailer");
         bytes[at + 1..at + 33].copy_from_slice(hex.as_bytes());
         from = at + 34;
     }
-    bytes
+    file_hash.update(&bytes[first..]);
+    let sha256 = Sha256Sum::from_hasher(file_hash);
+    (bytes, sha256)
 }
 
 fn find_first(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -1205,6 +1220,10 @@ mod tests {
         let mut zeroed = head.to_vec();
         zeroed.extend(tail.replace(&hex, &"00".repeat(16)).into_bytes());
         assert_eq!(&Sha256::digest(&zeroed)[..16], &first[..]);
+        // The hash returned with the file is the file's.
+        let (again, sha256) = render_hashed(&doc);
+        assert_eq!(again, pdf);
+        assert_eq!(sha256, Sha256Sum::of(&pdf));
         // Dates: the issue date, nothing else.
         let info = lo.trailer.get(b"Info").and_then(lopdf::Object::as_reference).unwrap();
         let info = lo.get_dictionary(info).unwrap();
