@@ -32,23 +32,43 @@ impl Content {
         self.bytes.push(b'\n');
     }
 
-    /// A real operand: the shortest decimal that reads back as `v` (what lopdf writes).
+    /// A real operand: the shortest decimal that reads back as `v` (what lopdf writes). The
+    /// colours and sizes drawn are whole thousandths: those are written from their integer,
+    /// anything else through `fmt`.
     fn real(&mut self, v: f32) {
-        write!(self.bytes, "{v} ").expect("writing to memory");
+        let thousandths = (v * 1000.0).round();
+        // Below 10^4, distinct three-decimal numbers are distinct `f32`s, so the shortest
+        // decimal of such a `v` is its three decimals without trailing zeros. Zero goes
+        // through `fmt` for its sign.
+        if v != 0.0 && thousandths.abs() < 1e7 && thousandths / 1000.0 == v {
+            self.decimal(thousandths as i32, 3);
+        } else {
+            write!(self.bytes, "{v} ").expect("writing to memory");
+        }
     }
 
     /// An operand of `n` hundredths: `12.5`, `-0.07`, `20`.
     fn hundredths(&mut self, n: i32) {
-        let (sign, n) = if n < 0 { ("-", n.unsigned_abs()) } else { ("", n.unsigned_abs()) };
-        let (whole, cents) = (n / 100, n % 100);
-        let mut digits = itoa::Buffer::new();
-        self.bytes.extend_from_slice(sign.as_bytes());
-        self.bytes.extend_from_slice(digits.format(whole).as_bytes());
-        if cents != 0 {
+        self.decimal(n, 2);
+    }
+
+    /// The operand `n / 10^places`, without trailing zeros.
+    fn decimal(&mut self, n: i32, places: u32) {
+        let scale = 10u32.pow(places);
+        let (whole, mut fraction) = (n.unsigned_abs() / scale, n.unsigned_abs() % scale);
+        if n < 0 {
+            self.bytes.push(b'-');
+        }
+        self.bytes.extend_from_slice(itoa::Buffer::new().format(whole).as_bytes());
+        if fraction != 0 {
             self.bytes.push(b'.');
-            self.bytes.push(b'0' + (cents / 10) as u8);
-            if cents % 10 != 0 {
-                self.bytes.push(b'0' + (cents % 10) as u8);
+            let mut digits = places;
+            while fraction % 10 == 0 {
+                fraction /= 10;
+                digits -= 1;
+            }
+            for place in (0..digits).rev() {
+                self.bytes.push(b'0' + (fraction / 10u32.pow(place) % 10) as u8);
             }
         }
         self.bytes.push(b' ');
@@ -187,6 +207,18 @@ mod tests {
         // The pair stays; the second `)`, the backslash, the CR and the last `(` are escaped.
         want.extend_from_slice(b"(\x00(\x00)\x00\\)\x00\\\\\x00\\r\x00\\() Tj\nET");
         assert_eq!(c.into_bytes(), want);
+    }
+
+    #[test]
+    fn reals_are_written_as_fmt_writes_them() {
+        let mut values = vec![0.0f32, -0.0, 1.0, 0.5, 0.7, 0.945, 0.955, 0.97, 0.106, 0.196, 0.345, 6.8, 7.2, 8.5, 24.0, 0.1, 1.0 / 3.0, 595.276, 841.89, 1e-5, 123_456.79];
+        values.extend((0..20_000).map(|n| n as f32 / 1000.0));
+        values.extend((0..2_000).map(|n| -(n as f32) / 7.0));
+        for v in values {
+            let mut c = Content::new();
+            c.real(v);
+            assert_eq!(String::from_utf8(c.into_bytes()).unwrap(), format!("{v} "), "{v:?}");
+        }
     }
 
     #[test]
