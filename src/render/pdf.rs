@@ -18,7 +18,9 @@
 //! Every word and number printed comes from [`super::text`], as in the HTML.
 
 mod content;
+mod file;
 mod fonts;
+mod syntax;
 
 use printpdf::{PdfDocument, PdfPage, PdfSaveOptions};
 use sha2::{Digest, Sha256};
@@ -876,8 +878,7 @@ fn text_string(s: &str) -> lopdf::Object {
 pub(super) fn save(mut lo: lopdf::Document) -> (Vec<u8>, Sha256Sum) {
     let zero = lopdf::Object::String(vec![0; 16], lopdf::StringFormat::Hexadecimal);
     lo.trailer.set("ID", lopdf::Object::Array(vec![zero.clone(), zero]));
-    let mut bytes = Vec::with_capacity(64 * 1024);
-    lo.save_to(&mut bytes).expect("writing to memory");
+    let mut bytes = file::write(&mut lo);
     let placeholder = format!("<{}>", "00".repeat(16));
     let trailer = find_last(&bytes, b"trailer").expect("lopdf writes a trailer");
     let first = trailer + find_first(&bytes[trailer..], placeholder.as_bytes()).expect("the /ID placeholder is in the trailer");

@@ -10,7 +10,7 @@
 //! Positions come in whole hundredths of a point ([`Content::hundredths`]): they print as
 //! decimals without a float conversion, and exactly.
 
-use std::io::Write;
+use super::syntax;
 
 /// A content stream being written.
 pub(super) struct Content {
@@ -32,45 +32,15 @@ impl Content {
         self.bytes.push(b'\n');
     }
 
-    /// A real operand: the shortest decimal that reads back as `v` (what lopdf writes). The
-    /// colours and sizes drawn are whole thousandths: those are written from their integer,
-    /// anything else through `fmt`.
+    /// A real operand.
     fn real(&mut self, v: f32) {
-        let thousandths = (v * 1000.0).round();
-        // Below 10^4, distinct three-decimal numbers are distinct `f32`s, so the shortest
-        // decimal of such a `v` is its three decimals without trailing zeros. Zero goes
-        // through `fmt` for its sign.
-        if v != 0.0 && thousandths.abs() < 1e7 && thousandths / 1000.0 == v {
-            self.decimal(thousandths as i32, 3);
-        } else {
-            write!(self.bytes, "{v} ").expect("writing to memory");
-        }
+        syntax::real(&mut self.bytes, v);
+        self.bytes.push(b' ');
     }
 
     /// An operand of `n` hundredths: `12.5`, `-0.07`, `20`.
     fn hundredths(&mut self, n: i32) {
-        self.decimal(n, 2);
-    }
-
-    /// The operand `n / 10^places`, without trailing zeros.
-    fn decimal(&mut self, n: i32, places: u32) {
-        let scale = 10u32.pow(places);
-        let (whole, mut fraction) = (n.unsigned_abs() / scale, n.unsigned_abs() % scale);
-        if n < 0 {
-            self.bytes.push(b'-');
-        }
-        self.bytes.extend_from_slice(itoa::Buffer::new().format(whole).as_bytes());
-        if fraction != 0 {
-            self.bytes.push(b'.');
-            let mut digits = places;
-            while fraction % 10 == 0 {
-                fraction /= 10;
-                digits -= 1;
-            }
-            for place in (0..digits).rev() {
-                self.bytes.push(b'0' + (fraction / 10u32.pow(place) % 10) as u8);
-            }
-        }
+        syntax::decimal(&mut self.bytes, i64::from(n), 2);
         self.bytes.push(b' ');
     }
 
@@ -148,36 +118,10 @@ impl Content {
         self.op("Td");
     }
 
-    /// `Tj`: `codes` shown as a literal string. Parentheses that pair up stay as they are;
-    /// unpaired ones, backslashes and carriage returns are escaped (as lopdf does).
+    /// `Tj`: `codes` shown as a literal string.
     pub(super) fn show(&mut self, codes: &[u8]) {
-        self.bytes.push(b'(');
-        if codes.iter().any(|b| matches!(b, b'(' | b')' | b'\\' | b'\r')) {
-            let mut escape = vec![false; codes.len()];
-            let mut open = Vec::new();
-            for (i, &b) in codes.iter().enumerate() {
-                match b {
-                    b'(' => open.push(i),
-                    b')' if open.pop().is_none() => escape[i] = true,
-                    b'\\' | b'\r' => escape[i] = true,
-                    _ => {}
-                }
-            }
-            for i in open {
-                escape[i] = true;
-            }
-            for (&b, escaped) in codes.iter().zip(escape) {
-                if escaped {
-                    self.bytes.push(b'\\');
-                    self.bytes.push(if b == b'\r' { b'r' } else { b });
-                } else {
-                    self.bytes.push(b);
-                }
-            }
-        } else {
-            self.bytes.extend_from_slice(codes);
-        }
-        self.bytes.extend_from_slice(b") ");
+        syntax::literal(&mut self.bytes, codes);
+        self.bytes.push(b' ');
         self.op("Tj");
     }
 }
@@ -207,26 +151,5 @@ mod tests {
         // The pair stays; the second `)`, the backslash, the CR and the last `(` are escaped.
         want.extend_from_slice(b"(\x00(\x00)\x00\\)\x00\\\\\x00\\r\x00\\() Tj\nET");
         assert_eq!(c.into_bytes(), want);
-    }
-
-    #[test]
-    fn reals_are_written_as_fmt_writes_them() {
-        let mut values = vec![0.0f32, -0.0, 1.0, 0.5, 0.7, 0.945, 0.955, 0.97, 0.106, 0.196, 0.345, 6.8, 7.2, 8.5, 24.0, 0.1, 1.0 / 3.0, 595.276, 841.89, 1e-5, 123_456.79];
-        values.extend((0..20_000).map(|n| n as f32 / 1000.0));
-        values.extend((0..2_000).map(|n| -(n as f32) / 7.0));
-        for v in values {
-            let mut c = Content::new();
-            c.real(v);
-            assert_eq!(String::from_utf8(c.into_bytes()).unwrap(), format!("{v} "), "{v:?}");
-        }
-    }
-
-    #[test]
-    fn hundredths_match_the_shortest_form_of_the_same_real() {
-        for n in [-84189, -100, -7, -1, 0, 1, 10, 99, 100, 150, 1234, 59528, 84189] {
-            let mut c = Content::new();
-            c.hundredths(n);
-            assert_eq!(String::from_utf8(c.into_bytes()).unwrap(), format!("{} ", n as f32 / 100.0), "{n}");
-        }
     }
 }
