@@ -8,13 +8,15 @@
 #   FORMATS=pdf,html,json,ubl,cii bench/run.sh   formats issued (default: pdf,html,json, as
 #                                  the scale target is stated; `issue` also writes UBL and CII)
 #
-# cpu_s is user + system time of `issue`; docs_per_cpu_s is documents per second of one core.
+# cpu_s is user + system time of `issue`; docs_per_cpu_s is documents per second of one core;
+# export_cpu_s is user + system time of `export`.
 #
 # On ext4 without a journal (this machine), creating a file skips every inode of its group
 # that was deleted in the last 60 s (360 s while the inode table is not yet written back),
 # one by one: right after deleting an earlier run's archive, creating files costs several
 # times more system time (seen: `recently_deleted` at 45% of all samples in `perf`). The
-# script syncs before it starts and after it deletes its files; wait a minute between runs.
+# script syncs before it starts and after it deletes its files; wait six minutes after it (or
+# any large deletion on the same file system) before the next run.
 #
 # Needs /usr/bin/time (Debian package `time`). The peer comparison needs ../shared/bench and
 # Python 3; its virtual environment is created under target/ on first use.
@@ -33,7 +35,7 @@ sync
 formats=${FORMATS:-pdf,html,json}
 echo "formats: $formats; $(nproc) cores"
 
-printf '%-10s %10s %10s %12s %10s %12s %10s %10s %10s %14s %10s\n' N documents issue_s docs_per_s cpu_s docs_per_cpu_s MB_written peak_MB export_s export_peak_MB avg_pdf_KB
+printf '%-10s %10s %10s %12s %10s %12s %10s %10s %10s %14s %14s %10s\n' N documents issue_s docs_per_s cpu_s docs_per_cpu_s MB_written peak_MB export_s export_cpu_s export_peak_MB avg_pdf_KB
 for n in "${sizes[@]}"; do
     data="$work/data-$n"; archive="$work/archive-$n"; out="$work/export-$n"
     "$bin" sample --transactions "$n" --seed 42 --out "$data" >/dev/null
@@ -43,14 +45,16 @@ for n in "${sizes[@]}"; do
     docs=$(wc -l < "$archive/register.jsonl")
     bytes=$(du -sb "$archive" | cut -f1)
     pdf_bytes=$(find "$archive" -name '*.pdf' -printf '%s\n' | awk '{s+=$1; n++} END {printf "%.1f", s/n/1024}')
-    export_s="-"; export_kb=0
+    export_s="-"; export_cpu="-"; export_kb=0
     if "$bin" export --help >/dev/null 2>&1; then
-        /usr/bin/time -f '%e %M' -o "$work/time-export" "$bin" export --month 2026-10 --archive "$archive" --data "$data" --out "$out" >/dev/null 2>&1 || true
-        read -r export_s export_kb < "$work/time-export"
+        sync
+        /usr/bin/time -f '%e %M %U %S' -o "$work/time-export" "$bin" export --month 2026-10 --archive "$archive" --data "$data" --out "$out" >/dev/null 2>&1 || true
+        read -r export_s export_kb export_user export_sys < "$work/time-export"
+        export_cpu=$(echo "$export_user + $export_sys" | bc -l)
     fi
-    printf '%-10s %10s %10s %12.0f %10.1f %12.0f %12.1f %10.0f %10s %14.0f %10s\n' "$n" "$docs" "$issue_s" \
+    printf '%-10s %10s %10s %12.0f %10.1f %12.0f %12.1f %10.0f %10s %14s %14.0f %10s\n' "$n" "$docs" "$issue_s" \
         "$(echo "$docs / $issue_s" | bc -l)" "$issue_cpu" "$(echo "$docs / $issue_cpu" | bc -l)" \
-        "$(echo "$bytes / 1048576" | bc -l)" "$(echo "$issue_kb / 1024" | bc -l)" "$export_s" \
+        "$(echo "$bytes / 1048576" | bc -l)" "$(echo "$issue_kb / 1024" | bc -l)" "$export_s" "$export_cpu" \
         "$(echo "$export_kb / 1024" | bc -l)" "$pdf_bytes"
 done
 
