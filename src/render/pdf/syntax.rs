@@ -2,6 +2,7 @@
 //! that [`super::content`] and [`super::file`] produce the bytes lopdf's writer did, without
 //! its per-value trip through `fmt`.
 
+use std::cell::RefCell;
 use std::io::Write;
 
 /// `v` as the shortest decimal that reads back as the same `f32` (what `{v}` prints). Whole
@@ -49,27 +50,35 @@ pub(super) fn integer(out: &mut Vec<u8>, n: impl itoa::Integer) {
 pub(super) fn literal(out: &mut Vec<u8>, text: &[u8]) {
     out.push(b'(');
     if text.iter().any(|b| matches!(b, b'(' | b')' | b'\\' | b'\r')) {
-        let mut escape = vec![false; text.len()];
-        let mut open = Vec::new();
-        for (i, &b) in text.iter().enumerate() {
-            match b {
-                b'(' => open.push(i),
-                b')' if open.pop().is_none() => escape[i] = true,
-                b'\\' | b'\r' => escape[i] = true,
-                _ => {}
+        // Most runs of two-byte codes hold one of these bytes: which to escape is worked out
+        // in this thread's scratch space, not in memory allocated per string.
+        thread_local! {
+            static SCRATCH: RefCell<(Vec<bool>, Vec<usize>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+        }
+        SCRATCH.with_borrow_mut(|(escape, open)| {
+            escape.clear();
+            escape.resize(text.len(), false);
+            open.clear();
+            for (i, &b) in text.iter().enumerate() {
+                match b {
+                    b'(' => open.push(i),
+                    b')' if open.pop().is_none() => escape[i] = true,
+                    b'\\' | b'\r' => escape[i] = true,
+                    _ => {}
+                }
             }
-        }
-        for i in open {
-            escape[i] = true;
-        }
-        for (&b, escaped) in text.iter().zip(escape) {
-            if escaped {
-                out.push(b'\\');
-                out.push(if b == b'\r' { b'r' } else { b });
-            } else {
-                out.push(b);
+            for &i in open.iter() {
+                escape[i] = true;
             }
-        }
+            for (&b, &escaped) in text.iter().zip(escape.iter()) {
+                if escaped {
+                    out.push(b'\\');
+                    out.push(if b == b'\r' { b'r' } else { b });
+                } else {
+                    out.push(b);
+                }
+            }
+        });
     } else {
         out.extend_from_slice(text);
     }
