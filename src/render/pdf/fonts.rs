@@ -15,7 +15,7 @@
 //! CIDFontType2 with `/W` from the font's own advances, FontDescriptor, FontFile2, a
 //! ToUnicode CMap for text extraction), which PDF/A-3 also asks for.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use lopdf::{Dictionary, Object, Stream, StringFormat};
@@ -50,7 +50,7 @@ pub(super) struct Face {
     /// Glyphs of ASCII characters, looked up for nearly every character drawn.
     ascii: [Option<Glyph>; 128],
     /// Glyphs of every other character the font maps.
-    other: HashMap<char, Glyph>,
+    other: FxHashMap<char, Glyph>,
     units_per_em: u16,
     glyph_count: u16,
     /// The FontDescriptor's metrics, in the PDF's 1/1000 em glyph space.
@@ -65,7 +65,7 @@ impl Face {
     fn load(id: &'static str, bytes: &'static [u8]) -> Face {
         let face = ttf_parser::Face::parse(bytes, 0).expect("shipped font parses");
         let mut ascii = [None; 128];
-        let mut other = HashMap::new();
+        let mut other = FxHashMap::default();
         if let Some(cmap) = face.tables().cmap {
             for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
                 sub.codepoints(|cp| {
@@ -381,7 +381,7 @@ struct FontStreams {
 #[derive(Default)]
 struct StreamCache {
     /// The streams and whether they were used since the last sweep.
-    sets: HashMap<Vec<UsedGlyph>, (FontStreams, bool)>,
+    sets: FxHashMap<Vec<UsedGlyph>, (FontStreams, bool)>,
 }
 
 impl StreamCache {
