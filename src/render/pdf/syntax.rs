@@ -100,7 +100,7 @@ pub(super) fn hexadecimal(out: &mut Vec<u8>, text: &[u8]) {
 pub(super) fn name(out: &mut Vec<u8>, name: &[u8]) {
     out.push(b'/');
     for &b in name {
-        if b" \t\n\r\x0C()<>[]{}/%#".contains(&b) || !(33..=126).contains(&b) {
+        if matches!(b, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%' | b'#') || !(33..=126).contains(&b) {
             out.push(b'#');
             out.extend_from_slice(format!("{b:02X}").as_bytes());
         } else {
