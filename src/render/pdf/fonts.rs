@@ -15,10 +15,10 @@
 //! CIDFontType2 with `/W` from the font's own advances, FontDescriptor, FontFile2, a
 //! ToUnicode CMap for text extraction), which PDF/A-3 also asks for.
 
-use rustc_hash::FxHashMap;
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use lopdf::{Dictionary, Object, Stream, StringFormat};
+use rustc_hash::FxHashMap;
 
 const REGULAR_TTF: &[u8] = include_bytes!("../../../fonts/NotoSans-Regular.ttf");
 const BOLD_TTF: &[u8] = include_bytes!("../../../fonts/NotoSans-Bold.ttf");
