@@ -63,10 +63,11 @@ pub fn read(text: &str, columns: &'static [&'static str], sink: &mut Sink<'_>) -
     }
     let width = headers.len();
     let mut rows = Vec::new();
+    let mut lines = LineCounter::new(text);
     for record in reader.records() {
         match record {
             Ok(fields) => {
-                let line = fields.position().map_or(0, |p| p.line());
+                let line = fields.position().map_or(0, |p| lines.line_at(p.byte()));
                 if fields.iter().all(|f| f.trim().is_empty()) {
                     continue;
                 }
@@ -83,7 +84,7 @@ pub fn read(text: &str, columns: &'static [&'static str], sink: &mut Sink<'_>) -
                 rows.push(Row { line, columns, values: values.into_boxed_str(), ends: ends.into_boxed_slice() });
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
                 sink.push(Some(line), "", format!("cannot be read as CSV: {e}"));
             }
         }
@@ -116,5 +117,36 @@ pub fn required_text(sink: &mut Sink<'_>, row: &Row, column: &str, what: &str) -
         None
     } else {
         Some(raw.to_string())
+    }
+}
+
+/// Line numbers from byte offsets. With CRLF line ends (as Excel and Windows tools write
+/// them) the csv reader places each record after the header at the `\n` ending the line
+/// before, so its line count is one short and errors would name the line above the bad one.
+/// Here the record starts at its first byte that is not a line end, and its line is one more
+/// than the `\n`s before that. Records come in order, so the count only moves forward.
+struct LineCounter<'t> {
+    text: &'t [u8],
+    byte: usize,
+    line: u64,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(text: &'t str) -> LineCounter<'t> {
+        LineCounter { text: text.as_bytes(), byte: 0, line: 1 }
+    }
+
+    /// The 1-based line of the record the reader placed at byte `offset`.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        let mut offset = usize::try_from(offset).unwrap_or(usize::MAX).min(self.text.len());
+        while matches!(self.text.get(offset), Some(b'\r' | b'\n')) {
+            offset += 1;
+        }
+        if offset < self.byte {
+            (self.byte, self.line) = (0, 1);
+        }
+        self.line += self.text[self.byte..offset].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.byte = offset;
+        self.line
     }
 }

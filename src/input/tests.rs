@@ -76,6 +76,20 @@ fn currency_must_be_iso_4217() {
 }
 
 #[test]
+fn errors_name_the_right_line_in_files_with_crlf_line_ends() {
+    // Excel writes CRLF: the error on the third line is reported on line 3, as with LF.
+    let rows = format!("{GOOD_ROW}{}", GOOD_ROW.replace("ch_1,", "ch_2,").replace(",EUR,", ",EURO,"));
+    for crlf in [false, true] {
+        let mut s = sources(&rows);
+        if crlf {
+            s.transactions = s.transactions.replace('\n', "\r\n");
+            s.customers = s.customers.replace('\n', "\r\n");
+        }
+        assert_eq!(errors(&s), ["transactions.csv:3: currency: 'EURO' is not an ISO 4217 code"], "crlf: {crlf}");
+    }
+}
+
+#[test]
 fn amounts_must_fit_the_minor_unit() {
     let row = GOOD_ROW.replace(",11.99,", ",10.005,");
     assert_eq!(one_error(&row), "transactions.csv:2: unit_amount: '10.005' has more than 2 decimals, the minor unit of EUR");
