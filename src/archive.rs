@@ -208,13 +208,6 @@ impl Output {
         let sha256 = Sha256Sum::of(&bytes);
         Output { extension, bytes, sha256 }
     }
-
-    /// A document rendered in `format`, with the hash rendering computed.
-    pub fn rendered(format: crate::render::Format, doc: &Document) -> Output {
-        let (bytes, sha256) = format.render_hashed(doc);
-        debug_assert_eq!(sha256, Sha256Sum::of(&bytes), "{} of {}", format.name(), doc.number);
-        Output { extension: format.extension(), bytes, sha256 }
-    }
 }
 
 impl Archive {
@@ -383,9 +376,9 @@ impl Locked<'_> {
     /// Stores a numbered document's rendered files and queues its register line for the next
     /// [`Locked::commit`]. `company` is the SHA-256 returned by [`Locked::store_company`].
     ///
-    /// Render and hash ([`Output::rendered`], [`Output::new`]) on other threads; the files are
-    /// created here, by one thread: ext4 serialises creations in a folder, and two threads
-    /// creating files in a year's folder spent a fifth of their time waiting on each other.
+    /// Render and hash on other threads; the files are created here, by one thread: ext4
+    /// serialises creations in a folder, and two threads creating files in a year's folder
+    /// spent a fifth of their time waiting on each other.
     pub fn store(&mut self, n: &Numbered, company: Sha256Sum, outputs: &[Output]) -> Result<RegisterEntry> {
         let doc = &n.document;
         let year = doc.issue_date.year();

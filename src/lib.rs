@@ -259,9 +259,16 @@ fn extensions(formats: &[render::Format]) -> std::sync::Arc<[&'static str]> {
     formats.iter().map(|f| f.extension()).collect()
 }
 
-/// `doc` rendered in `formats`, hashed.
+/// `doc` rendered in `formats`, each file with the SHA-256 rendering computed for it.
 fn outputs(doc: &Document, formats: &[render::Format]) -> Vec<Output> {
-    formats.iter().map(|&f| Output::rendered(f, doc)).collect()
+    formats
+        .iter()
+        .map(|&f| {
+            let (bytes, sha256) = f.render_hashed(doc);
+            debug_assert_eq!(sha256, sha256::Sha256Sum::of(&bytes), "{} of {}", f.name(), doc.number);
+            Output { extension: f.extension(), bytes, sha256 }
+        })
+        .collect()
 }
 
 /// Renders a document record (the JSON `issue` writes) in `formats` into `out`, without an
