@@ -5,6 +5,7 @@
 //! has the same keys (a test checks it, and a missing key fails to parse); a language
 //! without a file falls back to English, and the issuing run says so.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -197,18 +198,19 @@ pub fn legend(language: &str, key: &str, values: &[(&str, &str)]) -> String {
 /// Fills `{name}` placeholders in `template`, in one pass: a `{` not opening a known name is
 /// copied as it is.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + values.iter().map(|(_, v)| v.len()).sum::<usize>());
+    fill_with(template, |name| values.iter().find(|(n, _)| *n == name).map(|(_, v)| Cow::Borrowed(*v)))
+}
+
+/// [`fill`] with each placeholder's value made when the template names it.
+fn fill_with<'v>(template: &str, value: impl Fn(&str) -> Option<Cow<'v, str>>) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let value = after.find('}').and_then(|close| {
-            let name = &after[..close];
-            values.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v, close))
-        });
-        match value {
+        match after.find('}').and_then(|close| Some((value(&after[..close])?, close))) {
             Some((value, close)) => {
-                out.push_str(value);
+                out.push_str(&value);
                 rest = &after[close + 1..];
             }
             None => {
@@ -262,25 +264,18 @@ impl Format {
     }
 
     pub fn date(&self, date: NaiveDate) -> String {
-        // Only the forms the template uses are formatted (dates are on every line).
-        let uses = |name: &str| self.date.contains(name);
-        let form = |name: &str, make: &dyn Fn() -> String| if uses(name) { make() } else { String::new() };
-        let day2 = form("{day2}", &|| format!("{:02}", date.day()));
-        let day = form("{day}", &|| date.day().to_string());
-        let month2 = form("{month2}", &|| format!("{:02}", date.month()));
-        let month = form("{month}", &|| date.month().to_string());
-        let year = format!("{:04}", date.year());
-        fill(
-            &self.date,
-            &[
-                ("day2", &day2),
-                ("day", &day),
-                ("month2", &month2),
-                ("month_name", &self.months[date.month0() as usize]),
-                ("month", &month),
-                ("year", &year),
-            ],
-        )
+        // Only the forms the template names are formatted (dates are on every line).
+        fill_with(&self.date, |name| {
+            Some(match name {
+                "day2" => Cow::Owned(format!("{:02}", date.day())),
+                "day" => Cow::Owned(date.day().to_string()),
+                "month2" => Cow::Owned(format!("{:02}", date.month())),
+                "month_name" => Cow::Borrowed(self.months[date.month0() as usize].as_str()),
+                "month" => Cow::Owned(date.month().to_string()),
+                "year" => Cow::Owned(format!("{:04}", date.year())),
+                _ => return None,
+            })
+        })
     }
 }
 
