@@ -87,13 +87,18 @@ pub(super) fn literal(out: &mut Vec<u8>, text: &[u8]) {
 
 /// A hexadecimal string, upper-case digits.
 pub(super) fn hexadecimal(out: &mut Vec<u8>, text: &[u8]) {
-    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
     out.push(b'<');
     for &b in text {
-        out.push(DIGITS[usize::from(b >> 4)]);
-        out.push(DIGITS[usize::from(b & 0xF)]);
+        hex_byte(out, b);
     }
     out.push(b'>');
+}
+
+/// `b` as two upper-case hexadecimal digits.
+fn hex_byte(out: &mut Vec<u8>, b: u8) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    out.push(DIGITS[usize::from(b >> 4)]);
+    out.push(DIGITS[usize::from(b & 0xF)]);
 }
 
 /// A name: white space, delimiters, `#` and bytes outside `!`…`~` as `#XX`.
@@ -102,7 +107,7 @@ pub(super) fn name(out: &mut Vec<u8>, name: &[u8]) {
     for &b in name {
         if matches!(b, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%' | b'#') || !(33..=126).contains(&b) {
             out.push(b'#');
-            out.extend_from_slice(format!("{b:02X}").as_bytes());
+            hex_byte(out, b);
         } else {
             out.push(b);
         }
