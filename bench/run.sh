@@ -9,7 +9,8 @@
 #                                  the scale target is stated; `issue` also writes UBL and CII)
 #
 # cpu_s is user + system time of `issue`; docs_per_cpu_s is documents per second of one core;
-# export_cpu_s is user + system time of `export`.
+# export_cpu_s is user + system time of `export`. Two sizes here are two runs in different
+# machine states; for whether cost grows linearly with N, bench/linearity.sh is the control.
 #
 # On ext4 without a journal (this machine), creating a file skips every inode of its group
 # that was deleted in the last 60 s (360 s while the inode table is not yet written back),
