@@ -36,14 +36,14 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"; sync' EXIT
 
 # Runs a command under /usr/bin/time; appends "group step documents user sys wall inodes"
-# to $work/steps.
+# to $work/steps, the documents counted in REGISTER (the archive's) afterwards.
 step() {
-    local name=$1 docs=$2; shift 2
+    local name=$1 register=$2; shift 2
     sync
     local inodes; inodes=$(cut -f1 /proc/sys/fs/inode-nr)
     /usr/bin/time -f '%U %S %e' -o "$work/time" "$@" >/dev/null 2>&1
     read -r user sys wall < "$work/time"
-    echo "$name $docs $user $sys $wall $inodes" >> "$work/steps"
+    echo "$name $(wc -l < "$register") $user $sys $wall $inodes" >> "$work/steps"
 }
 
 if [ "${PREFILL:-1}" != 0 ]; then
@@ -55,11 +55,9 @@ fi
 "$bin" sample --transactions "$big" --seed 42 --out "$work/data-big" >/dev/null
 # One month: issue DATA into a new archive NAME and export it; GROUP labels the rows.
 month() {
-    local group=$1 data=$2 name=$3
-    step "$group issue" "?" "$bin" issue "$data" --archive "$work/archive-$name" --formats "$formats" --quiet
-    local docs; docs=$(wc -l < "$work/archive-$name/register.jsonl")
-    sed -i "\$s/ ? / $docs /" "$work/steps"
-    step "$group export" "$docs" "$bin" export --month 2026-10 --archive "$work/archive-$name" --data "$data" --out "$work/export-$name"
+    local group=$1 data=$2 archive="$work/archive-$3"
+    step "$group issue" "$archive/register.jsonl" "$bin" issue "$data" --archive "$archive" --formats "$formats" --quiet
+    step "$group export" "$archive/register.jsonl" "$bin" export --month 2026-10 --archive "$archive" --data "$data" --out "$work/export-$3"
 }
 for i in $(seq 1 "$k"); do month before "$work/data-small" "before-$i"; done
 month large "$work/data-big" large
