@@ -222,6 +222,12 @@ impl Archive {
     /// Reads the register (an absent archive is empty). Takes no lock: for planning and
     /// look-ups; issuing re-reads under [`Archive::lock`].
     pub fn state(&self) -> Result<State> {
+        self.read_state(|_, _| {})
+    }
+
+    /// [`Archive::state`], calling `chain_broken(line, entry)` for each entry whose `prev`
+    /// is not the SHA-256 of the line before it.
+    fn read_state(&self, mut chain_broken: impl FnMut(usize, &RegisterEntry)) -> Result<State> {
         use std::io::BufRead;
         let path = self.root.join(REGISTER);
         let file = match File::open(&path) {
@@ -243,6 +249,9 @@ impl Archive {
                 .map_err(|e| Error::Register { path: path.clone(), line: i + 1, message: e.to_string() })?;
             if state.entry(&entry.number).is_some() {
                 return Err(Error::Register { path, line: i + 1, message: format!("{} is registered twice", entry.number) });
+            }
+            if entry.prev != state.last_line_hash {
+                chain_broken(i + 1, &entry);
             }
             state.push(entry, Sha256Sum::of(line.as_bytes()));
         }
@@ -267,27 +276,15 @@ impl Archive {
     /// line per finding; empty when the archive is intact.
     pub fn verify(&self) -> Result<Vec<String>> {
         let mut findings = Vec::new();
-        let register = self.root.join(REGISTER);
-        let text = match fs::read_to_string(&register) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => return Err(Error::io(register, e)),
-        };
-        // The chain first: a deleted or edited line breaks it even if it still parses.
-        let mut prev = None;
-        for (i, line) in text.lines().enumerate() {
-            match serde_json::from_str::<RegisterEntry>(line) {
-                Ok(entry) if entry.prev != prev => findings.push(format!(
-                    "{REGISTER}:{}: {} does not follow the line before it (hash chain broken: a line was edited, removed or inserted)",
-                    i + 1,
-                    entry.number
-                )),
-                Ok(_) => {}
-                Err(e) => findings.push(format!("{REGISTER}:{}: not a register entry: {e}", i + 1)),
-            }
-            prev = Some(Sha256Sum::of(line.as_bytes()));
-        }
-        let state = match self.state() {
+        // The chain as the register is read: a deleted or edited line breaks it even if it
+        // still parses.
+        let state = self.read_state(|line, entry| {
+            findings.push(format!(
+                "{REGISTER}:{line}: {} does not follow the line before it (hash chain broken: a line was edited, removed or inserted)",
+                entry.number
+            ))
+        });
+        let state = match state {
             Ok(s) => s,
             Err(e) => {
                 findings.push(e.to_string());

@@ -350,4 +350,11 @@ fn verify_finds_modified_deleted_and_unregistered_files_and_edited_register_line
     let err = stderr(&f.cli(&["verify"]));
     assert!(err.contains("register.jsonl:3: KL-INV-2026-000004 does not follow the line before it"), "{err}");
     assert!(err.contains("KL-INV-2026-000004: number 4 follows 2 in its series"), "{err}");
+    // A line that is not an entry at all is named by its line, and verify still answers.
+    let garbled = [&lines[..1], &["half a line {\"number\""], &lines[2..]].concat().join("\n") + "\n";
+    fs::write(&register, garbled).unwrap();
+    let out = f.cli(&["verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("register.jsonl:2: the archive register is damaged: expected value at line 1 column 1"), "{err}");
 }
