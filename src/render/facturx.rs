@@ -11,12 +11,18 @@
 use lopdf::{Dictionary, Object, Stream, StringFormat};
 
 use super::{Document, cii, pdf, text};
+use crate::sha256::Sha256Sum;
 
 const SRGB: &[u8] = include_bytes!("../../assets/sRGB.icc");
 const ATTACHMENT: &str = "factur-x.xml";
 
 /// Renders `doc` as a Factur-X PDF/A-3b. Pure: same document → same bytes.
 pub fn render(doc: &Document) -> Vec<u8> {
+    render_hashed(doc).0
+}
+
+/// [`render`], with the SHA-256 of the bytes (computed with the file's `/ID`).
+pub fn render_hashed(doc: &Document) -> (Vec<u8>, Sha256Sum) {
     let plain = pdf::render(doc);
     let xml = cii::render(doc).into_bytes();
     let mut lo = lopdf::Document::load_mem(&plain).expect("our own PDF parses");
@@ -80,7 +86,7 @@ pub fn render(doc: &Document) -> Vec<u8> {
     catalog.set("Metadata", meta_id);
 
     // A content-derived /ID, as for the plain PDF.
-    pdf::save(lo).0
+    pdf::save(lo)
 }
 
 fn escape(s: &str) -> String {

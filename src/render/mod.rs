@@ -79,6 +79,7 @@ impl Format {
     pub fn render_hashed(self, doc: &Document) -> (Vec<u8>, Sha256Sum) {
         match self {
             Format::Pdf => pdf::render_hashed(doc),
+            Format::Facturx => facturx::render_hashed(doc),
             other => {
                 let bytes = other.render(doc);
                 let sha256 = Sha256Sum::of(&bytes);
@@ -109,4 +110,19 @@ impl Format {
 /// Renders `doc` in each of `formats`, in that order.
 pub fn render(doc: &Document, formats: &[Format]) -> Vec<(Format, Vec<u8>)> {
     formats.iter().map(|&f| (f, f.render(doc))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_format_hashed_is_the_same_file_with_its_own_sha256() {
+        let doc = fixture::long_invoice(3);
+        for &format in Format::ALL {
+            let (bytes, sha256) = format.render_hashed(&doc);
+            assert_eq!(bytes, format.render(&doc), "{}", format.name());
+            assert_eq!(sha256, Sha256Sum::of(&bytes), "{}", format.name());
+        }
+    }
 }

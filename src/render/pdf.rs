@@ -858,21 +858,22 @@ fn text_string(s: &str) -> lopdf::Object {
 /// in their place. The two hashes share everything before the `/ID` (all but the trailer),
 /// so that part is hashed once: the hasher's state there is copied for the `/ID`'s hash.
 pub(super) fn save(mut lo: lopdf::Document) -> (Vec<u8>, Sha256Sum) {
+    /// How `file` writes an all-zero 16-byte hexadecimal string.
+    const PLACEHOLDER: &[u8] = b"<00000000000000000000000000000000>";
     let zero = lopdf::Object::String(vec![0; 16], lopdf::StringFormat::Hexadecimal);
     lo.trailer.set("ID", lopdf::Object::Array(vec![zero.clone(), zero]));
     let mut bytes = file::write(&mut lo);
-    let placeholder = format!("<{}>", "00".repeat(16));
     let trailer = find_last(&bytes, b"trailer").expect("lopdf writes a trailer");
-    let first = trailer + find_first(&bytes[trailer..], placeholder.as_bytes()).expect("the /ID placeholder is in the trailer");
+    let first = trailer + find_first(&bytes[trailer..], PLACEHOLDER).expect("the /ID placeholder is in the trailer");
+    let after = first + PLACEHOLDER.len();
+    let second = after + find_first(&bytes[after..], PLACEHOLDER).expect("both /ID entries are in the trailer");
     let mut file_hash = Sha256::new();
     file_hash.update(&bytes[..first]);
     let id = file_hash.clone().chain_update(&bytes[first..]).finalize();
-    let hex: String = id[..16].iter().map(|b| format!("{b:02X}")).collect();
-    let mut from = first;
-    for _ in 0..2 {
-        let at = from + find_first(&bytes[from..], placeholder.as_bytes()).expect("both /ID entries are in the trailer");
-        bytes[at + 1..at + 33].copy_from_slice(hex.as_bytes());
-        from = at + 34;
+    let mut entry = Vec::with_capacity(PLACEHOLDER.len());
+    syntax::hexadecimal(&mut entry, &id[..16]);
+    for at in [first, second] {
+        bytes[at..at + PLACEHOLDER.len()].copy_from_slice(&entry);
     }
     file_hash.update(&bytes[first..]);
     let sha256 = Sha256Sum::from_hasher(file_hash);
