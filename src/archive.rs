@@ -68,6 +68,11 @@ pub struct RegisterEntry {
     pub fingerprints: Vec<Sha256Sum>,
     /// Documents this one references (credit note → invoice, replacement → original).
     pub references: Vec<RegisteredReference>,
+    /// An invoice's open overpayment (positive): the card paid more than the (replacement)
+    /// invoice is for, to be refunded or credited. The export lists it until a refund
+    /// returns it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overpaid: Option<Decimal>,
     /// SHA-256 of the company.toml it was issued under (stored in `company/`).
     pub company: Sha256Sum,
     pub files: Vec<FileEntry>,
@@ -406,6 +411,7 @@ impl Locked<'_> {
             transactions: doc.source_transactions.clone(),
             fingerprints: n.fingerprints.clone(),
             references: doc.references.iter().map(|r| RegisteredReference { number: r.number.clone(), relation: r.relation }).collect(),
+            overpaid: (doc.kind == DocumentKind::Invoice && doc.totals.due < Decimal::ZERO).then(|| -doc.totals.due),
             company,
             files,
             prev: self.state.last_line_hash,

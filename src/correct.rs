@@ -9,8 +9,6 @@
 //! replacement recomputed, under the new treatment, still for the original supply date.
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
-
 use crate::country::CountryCode;
 use crate::document::{Document, DocumentKind, DocumentReference, Relation, Totals};
 use crate::input::{parse_email, parse_language};
@@ -32,17 +30,42 @@ pub struct Correction {
     /// `field=value` pairs, applied in order.
     pub set: Vec<(String, String)>,
     pub reason: String,
-    /// Issue date of the two new documents; default: the original's (never before the
-    /// series' last document).
+    /// Issue date of the two new documents; default: the day the correction is made (see
+    /// [`issue_date`]).
     pub date: Option<NaiveDate>,
 }
 
-/// The cancelling credit note and the replacement invoice, numbered.
+/// The issue date of a correction made on `today` (the seller's local date): a correction
+/// is dated when support makes it, never backdated. `requested` may move it later, but not
+/// before today nor before the latest date in either series, so numbers and dates keep
+/// ascending and the replacement is never dated before the credit note that cancels its
+/// original (both get this date). Without `requested`, a series dated past today (a
+/// transaction's local date ahead of the clock) lifts the date to its latest.
+pub fn issue_date(company: &Company, history: &dyn History, today: NaiveDate, requested: Option<NaiveDate>) -> Result<NaiveDate, String> {
+    let series = [&company.numbering.invoice, &company.numbering.credit_note];
+    // On a tie, the credit note series: the one a correction opens with.
+    let latest = series.iter().filter_map(|p| history.last_date(p).map(|d| (d, p.as_str()))).max_by_key(|(d, _)| *d);
+    match (requested, latest) {
+        (Some(date), _) if date < today => Err(format!(
+            "--date {date} is before today ({today} in {}): a correction is dated the day it is made, or later",
+            company.seller.timezone
+        )),
+        (Some(date), Some((latest, pattern))) if date < latest => Err(format!(
+            "--date {date} is before {latest}, the latest issue date in the series {pattern}: numbers and dates must ascend; use {latest} or later"
+        )),
+        (Some(date), _) => Ok(date),
+        (None, latest) => Ok(latest.map_or(today, |(latest, _)| today.max(latest))),
+    }
+}
+
+/// The cancelling credit note and the replacement invoice, numbered and dated `today` (the
+/// seller's local date when support makes the correction; see [`issue_date`]).
 pub fn reissue(
     company: &Company,
     history: &dyn History,
     number_to_fix: &DocumentNumber,
     correction: &Correction,
+    today: NaiveDate,
 ) -> Result<Vec<Numbered>, String> {
     let original = history.document(number_to_fix)?;
     if original.kind != DocumentKind::Invoice {
@@ -64,13 +87,13 @@ pub fn reissue(
     if correction.reason.trim().is_empty() {
         return Err("--reason is required: say why the invoice is corrected".into());
     }
-    let (customer, status) = corrected_customer(&original, &correction.set)?;
+    let customer = corrected_customer(&original, &correction.set)?;
     let fingerprints: Vec<_> = original
         .source_transactions
         .iter()
         .filter_map(|t| history.issued_for(DocumentKind::Invoice, t).and_then(|(_, f)| f))
         .collect();
-    let issue_date = correction.date.unwrap_or(original.issue_date);
+    let issue_date = issue_date(company, history, today, correction.date)?;
     let reason = Some(correction.reason.trim().to_string());
     let sort_key = (issue_date.and_hms_opt(0, 0, 0).expect("midnight").and_utc(), original.number.to_string());
 
@@ -78,6 +101,7 @@ pub fn reissue(
     let mut credit = original.clone();
     credit.kind = DocumentKind::CreditNote;
     credit.issue_date = issue_date;
+    credit.original_supply_date = Some(original.tax_point_date);
     credit.payment.status = "offset".into();
     credit.references = vec![DocumentReference {
         number: original.number.clone(),
@@ -92,7 +116,6 @@ pub fn reissue(
     replacement.customer = customer_party(&original, &customer);
     replacement.language = customer.language.clone();
     replacement.tax.customer_type = customer.kind;
-    let _ = status;
     let determination = tax::determine(company, &customer, original.tax.evidence.card_country, original.tax.evidence.ip_country)
         .map_err(|e| format!("the corrected customer cannot be taxed: {e}"))?;
     if (determination.treatment, determination.jurisdiction) != (original.tax.treatment, original.tax.jurisdiction) {
@@ -114,8 +137,8 @@ pub fn reissue(
 }
 
 /// The original's customer with the correction applied, as a model customer the tax rules
-/// can judge, and the VAT ID status it implies.
-fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<(Customer, VatIdStatus), String> {
+/// can judge.
+fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<Customer, String> {
     let party = &original.customer;
     let mut c = Customer {
         id: original.customer_id.clone(),
@@ -177,8 +200,7 @@ fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<(
             c.kind = CustomerType::Business;
         }
     }
-    let status = c.vat_id_status;
-    Ok((c, status))
+    Ok(c)
 }
 
 fn customer_party(original: &Document, c: &Customer) -> crate::document::Party {
@@ -209,8 +231,11 @@ fn recompute(replacement: &mut Document, original: &Document, d: &tax::Determina
     let c = calc::calculate(&lines, crate::model::AmountBasis::Net, currency);
     for (line, net) in replacement.lines.iter_mut().zip(&c.line_nets) {
         line.net_amount = net.amount();
+        line.unit_price = calc::unit_price(*net, line.quantity);
         line.tax_category = d.category();
         line.tax_rate = rate;
+        // The net price stays; the tax-inclusive price the customer saw no longer holds.
+        line.gross = None;
     }
     replacement.tax_breakdown = c.breakdown.clone();
     let paid = original.totals.paid;
@@ -235,6 +260,79 @@ fn recompute(replacement: &mut Document, original: &Document, d: &tax::Determina
     } else {
         None
     };
-    let _ = Decimal::ZERO;
     Ok(())
+}
+
+/// The customer columns (as in customers.csv) a document states, in [`FIELDS`] order,
+/// without `vat_id_status` (a document does not state it).
+fn stated_fields(c: &Customer) -> Vec<(&'static str, String)> {
+    let a = &c.address;
+    let kind = match c.kind {
+        CustomerType::Individual => "individual",
+        CustomerType::Business => "business",
+    };
+    vec![
+        ("name", c.name.clone()),
+        ("email", c.email.clone()),
+        ("address_line1", a.line1.clone()),
+        ("address_line2", a.line2.clone()),
+        ("city", a.city.clone()),
+        ("postal_code", a.postal_code.clone()),
+        ("region", a.region.clone()),
+        ("country", a.country.to_string()),
+        ("vat_id", c.vat_id.clone().unwrap_or_default()),
+        ("language", c.language.clone()),
+        ("type", kind.to_string()),
+    ]
+}
+
+/// One customer field a replacement corrected: `(field, old value, corrected value)`.
+pub type Corrected = (&'static str, String, String);
+
+/// The customer fields `replacement` states differently from `original`, the invoice it
+/// replaces.
+pub fn corrected_fields(original: &Document, replacement: &Document) -> Vec<Corrected> {
+    let before = corrected_customer(original, &[]).map(|c| stated_fields(&c)).unwrap_or_default();
+    let after = corrected_customer(replacement, &[]).map(|c| stated_fields(&c)).unwrap_or_default();
+    before.into_iter().zip(after).filter(|(b, a)| b.1 != a.1).map(|((field, old), (_, new))| (field, old, new)).collect()
+}
+
+/// What to tell the operator after a reissue: customers.csv still holds the old details, and
+/// the `--set` values to copy there, so the next invoice does not repeat the error.
+pub fn reminder(customer_id: &str, corrected: &[Corrected]) -> Option<String> {
+    if corrected.is_empty() {
+        return None;
+    }
+    let sets: Vec<String> = corrected.iter().map(|(field, _, new)| format!("{field}={new}")).collect();
+    Some(format!(
+        "customers.csv still holds the old details of {customer_id}: set {} there, or the next invoice repeats the error",
+        sets.join(", ")
+    ))
+}
+
+/// Customers whose current details (customers.csv) still equal what a reissue corrected:
+/// one warning per such field, naming the replacement. `corrections` are `(customer id,
+/// replacement number, corrected fields)` in issue order; a later correction of a field
+/// supersedes an earlier one.
+pub fn stale_details(customers: &[Customer], corrections: &[(String, DocumentNumber, Vec<Corrected>)]) -> Vec<String> {
+    let mut latest: std::collections::BTreeMap<(&str, &str), (&DocumentNumber, &str, &str)> = std::collections::BTreeMap::new();
+    for (customer, number, fields) in corrections {
+        for (field, old, new) in fields {
+            latest.insert((customer.as_str(), *field), (number, old.as_str(), new.as_str()));
+        }
+    }
+    let mut warnings = Vec::new();
+    for c in customers {
+        for (field, value) in stated_fields(c) {
+            if let Some((number, old, new)) = latest.get(&(c.id.as_str(), field)) {
+                if value == *old && value != *new {
+                    warnings.push(format!(
+                        "customers.csv: {}: {field} is still '{old}', which {number} corrected to '{new}'; update customers.csv or the next invoice repeats the error",
+                        c.id
+                    ));
+                }
+            }
+        }
+    }
+    warnings
 }

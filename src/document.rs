@@ -112,6 +112,18 @@ pub struct DocumentLine {
     pub transaction_id: String,
     /// On a proration line: the charge whose period it adjusts.
     pub adjusts: Option<String>,
+    /// Priced tax-inclusive (consumer price lists): the unit price and line amount the
+    /// customer saw, including tax. Printed instead of the net figures on consumer
+    /// documents; the e-invoices keep the net prices EN 16931 requires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gross: Option<GrossPrice>,
+}
+
+/// A line's tax-inclusive price, as charged.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrossPrice {
+    pub unit_price: Decimal,
+    pub amount: Decimal,
 }
 
 /// One row of the VAT breakdown: tax is computed once per rate on the summed base
@@ -169,6 +181,14 @@ pub struct Payment {
     pub status: String,
     pub date: NaiveDate,
     pub amount: Decimal,
+    /// What lets a customer find the payment on a statement: card brand (`Visa`), the
+    /// card's last four digits, and the payment processor's id of the payment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_brand: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_last4: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
 }
 
 /// How a document relates to an earlier one.
@@ -215,6 +235,10 @@ pub struct Document {
     pub legends: Vec<Legend>,
     pub payment: Payment,
     pub references: Vec<DocumentReference>,
+    /// On a credit note: the date of supply of the invoice it credits or cancels (that
+    /// invoice's tax point), printed as its date of supply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_supply_date: Option<NaiveDate>,
 }
 
 impl Document {

@@ -117,7 +117,7 @@ pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, out: &Pa
         }
     }
     let base = data.as_ref().map(|d| d.company.seller.base_currency.to_string());
-    let payments = data.as_ref().map(|d| payments(d, period));
+    let payments = data.as_ref().map(|d| (payments(d, period), returned_overpayments(d, period)));
     drop(data);
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
@@ -137,7 +137,7 @@ fn write_export(
     archive: &Archive,
     period: Period,
     base: Option<String>,
-    payments: Option<Vec<Payment>>,
+    payments: Option<(Vec<Payment>, Returned)>,
     out: &Path,
     zip_path: &Path,
 ) -> Result<ExportReport> {
@@ -156,9 +156,9 @@ fn write_export(
     let mut report = ExportReport { documents: entries.len(), ..ExportReport::default() };
     // Generated files go to the folder as they are written and are zipped from there.
     let mut generated: Vec<&'static str> = Vec::new();
-    if let Some(payments) = payments {
+    if let Some((payments, returned)) = payments {
         let mut csv = CsvFile::create(out, "reconciliation.csv", RECONCILIATION_HEADER)?;
-        report.missing = reconciliation(&mut csv, &payments, &state)?;
+        report.missing = reconciliation(&mut csv, &payments, &returned, &state, period)?;
         generated.push(csv.finish()?);
     }
 
@@ -667,11 +667,31 @@ fn payments(data: &DataSet, period: Period) -> Vec<Payment> {
         .collect()
 }
 
+/// Refunds up to the end of the period, by the charge they refer to and their amount: what
+/// can return an invoice's overpayment.
+type Returned = std::collections::BTreeSet<(String, Decimal)>;
+
+fn returned_overpayments(data: &DataSet, period: Period) -> Returned {
+    data.transactions
+        .iter()
+        .filter(|t| t.kind == TransactionType::Refund && t.status == Status::Succeeded)
+        .filter(|t| {
+            let date = data.local_date(t.timestamp);
+            date < period.first_day() || period.contains(date)
+        })
+        .filter_map(|t| Some((t.refers_to.clone()?, t.total().amount().normalize())))
+        .collect()
+}
+
 const RECONCILIATION_HEADER: &[&str] = &["transaction_id", "type", "status", "date", "currency", "amount", "outcome", "documents", "detail"];
 
 /// Writes `reconciliation.csv` into `csv`; returns the succeeded payments without their
 /// document.
-fn reconciliation(csv: &mut CsvFile, payments: &[Payment], state: &State) -> Result<Vec<String>> {
+///
+/// After the period's transactions come the open overpayments: every invoice issued up to
+/// the period's end that the card overpaid (a replacement with less tax than was charged),
+/// as outcome `overpaid`, until a refund of exactly that amount refers to its charge.
+fn reconciliation(csv: &mut CsvFile, payments: &[Payment], returned: &Returned, state: &State, period: Period) -> Result<Vec<String>> {
     let mut missing = Vec::new();
     // Documents by source transaction, built once: a month has 100,000s of both.
     let mut by_transaction: BTreeMap<&str, Vec<&RegisterEntry>> = BTreeMap::new();
@@ -701,6 +721,10 @@ fn reconciliation(csv: &mut CsvFile, payments: &[Payment], state: &State) -> Res
                 ("invoiced", detail)
             }
             (TransactionType::Refund, _) if !docs.is_empty() => ("credited", String::new()),
+            (TransactionType::Refund, _) if overpaid_invoice(&by_transaction, t).is_some() => {
+                let number = overpaid_invoice(&by_transaction, t).expect("checked");
+                ("no_document", format!("returns the overpayment on {number}"))
+            }
             _ => {
                 missing.push(t.id.clone());
                 ("missing", "succeeded but no document in the archive: run `invoicesmith issue`".to_string())
@@ -727,6 +751,25 @@ fn reconciliation(csv: &mut CsvFile, payments: &[Payment], state: &State) -> Res
         ])
         .expect("in memory");
     }
+    for e in state.entries.iter().filter(|e| e.issue_date < period.first_day() || period.contains(e.issue_date)) {
+        let (Some(overpaid), Some(charge)) = (e.overpaid, e.transactions.first()) else { continue };
+        if returned.contains(&(charge.clone(), overpaid.normalize())) {
+            continue;
+        }
+        let amount = overpaid.to_string();
+        let detail = format!("overpaid {amount} {} on {}: to be refunded or credited", e.currency, e.number);
+        csv.rows
+            .write_record([charge.as_str(), "charge", "succeeded", &e.issue_date.to_string(), &e.currency, &amount, "overpaid", e.number.as_str(), &detail])
+            .expect("in memory");
+    }
     Ok(missing)
+}
+
+/// The invoice whose overpayment refund `t` returns: the latest invoice of the charge it
+/// refers to, overpaid by exactly the refund's amount.
+fn overpaid_invoice<'s>(by_transaction: &BTreeMap<&str, Vec<&'s RegisterEntry>>, t: &Payment) -> Option<&'s str> {
+    let charge = t.refers_to.as_deref()?;
+    let latest = by_transaction.get(charge)?.iter().filter(|e| e.kind == DocumentKind::Invoice).next_back()?;
+    (latest.overpaid.map(|o| amt(o, o.scale())) == Some(t.amount.clone())).then_some(latest.number.as_str())
 }
 

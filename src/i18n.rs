@@ -36,6 +36,7 @@ pub struct Texts {
     pub phrases: Phrases,
     pub legends: Legends,
     pub reasons: Reasons,
+    pub sources: Sources,
     /// Country names by ISO code (English names come from the country table).
     #[serde(default)]
     pub countries: BTreeMap<String, String>,
@@ -47,6 +48,10 @@ pub struct Format {
     pub decimal: String,
     pub group: String,
     pub money: String,
+    /// Currency symbols by ISO code, as this language writes them (CLDR: `$` in English,
+    /// `$US` in French). A currency without one, or whose symbol would be ambiguous in the
+    /// language, prints its ISO code.
+    pub symbols: BTreeMap<String, String>,
     pub date: String,
     pub months: [String; 12],
 }
@@ -86,6 +91,22 @@ pub struct Labels {
     pub reverse_charge_short: String,
     pub not_subject: String,
     pub reverse_charge_row: String,
+    /// "Issue date" on a credit note.
+    pub credit_note_date: String,
+    /// "Total" on a credit note.
+    pub total_credited: String,
+    /// A refund credit note's closing row: what went back to the card.
+    pub refunded: String,
+    /// A cancelling credit note's closing row: the payment moved to the replacement.
+    pub offset: String,
+    /// An invoice's closing row when the card paid more than it is for.
+    pub overpaid: String,
+    /// Column headings of a consumer invoice priced gross; `{tax}` is the tax's name.
+    pub unit_price_gross: String,
+    pub gross_amount: String,
+    /// `Visa ending in 4242`.
+    pub payment_card: String,
+    pub payment_id: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -114,6 +135,23 @@ pub struct Legends {
     pub tax_registration: String,
     pub outside_scope_business: String,
     pub outside_scope_consumer: String,
+}
+
+/// Exchange-rate sources known by name, in the language (`source` of exchange_rates.csv).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sources {
+    /// The ECB's euro foreign exchange reference rates.
+    pub ecb: String,
+}
+
+impl Sources {
+    /// `source` in words: the name of a known source, anything else as it is.
+    pub fn name<'a>(&'a self, source: &'a str) -> &'a str {
+        // The names the ECB's rates go by in exports of payment processors and accounting tools.
+        const ECB: &[&str] = &["ECB", "ECB euro foreign exchange reference rate", "ECB euro reference rate", "European Central Bank"];
+        if ECB.iter().any(|name| name.eq_ignore_ascii_case(source.trim())) { &self.ecb } else { source }
+    }
 }
 
 /// How the billing history's refund reason codes read on a credit note. A reason given as
@@ -249,13 +287,7 @@ impl Format {
 
     /// `amount` as money: `€1,234.56`, `1.234,56 €`, `CHF 12.50`.
     pub fn money(&self, amount: Decimal, digits: u32, code: &str) -> String {
-        let symbol = match code {
-            "EUR" => "€",
-            "GBP" => "£",
-            "USD" => "$",
-            "JPY" => "¥",
-            other => other,
-        };
+        let symbol = self.symbols.get(code).map_or(code, String::as_str);
         let number = self.number(amount.abs(), digits);
         // A code written before the amount needs a space a symbol doesn't: CHF 12.50, €12.50.
         let template = if symbol == code { self.money.replace("{symbol}{amount}", "{symbol}\u{a0}{amount}") } else { self.money.clone() };
@@ -296,7 +328,7 @@ mod tests {
         let en: toml::Table = toml::from_str(FILES.iter().find(|f| f.0 == "en").unwrap().1).unwrap();
         for (tag, text) in FILES {
             let t: toml::Table = toml::from_str(text).unwrap();
-            for section in ["labels", "phrases", "legends", "reasons"] {
+            for section in ["labels", "phrases", "legends", "reasons", "sources"] {
                 for (key, value) in en[section].as_table().unwrap() {
                     let theirs = t[section].get(key).and_then(|v| v.as_str()).unwrap_or_else(|| panic!("{tag}.toml lacks {section}.{key}"));
                     assert_eq!(placeholders(theirs), placeholders(value.as_str().unwrap()), "{tag}.toml {section}.{key}");
@@ -325,6 +357,38 @@ mod tests {
         assert_eq!(texts("de-AT").format.date(date), "05.10.2026");
         assert_eq!(texts("ja").labels.invoice, "Invoice");
         assert!(!is_supported("ja") && is_supported("pt-BR"));
+    }
+
+    #[test]
+    fn currency_symbols_follow_cldr_per_language_and_ambiguous_ones_print_the_code() {
+        let money = |language: &str, amount: &str, code: &str| {
+            let digits = if code == "JPY" { 0 } else { 2 };
+            texts(language).format.money(Decimal::from_str(amount).unwrap(), digits, code)
+        };
+        assert_eq!(money("fr", "21.60", "USD"), "21,60\u{a0}$US");
+        assert_eq!(money("fr", "12.99", "GBP"), "12,99\u{a0}£GB");
+        assert_eq!(money("fr", "1980", "JPY"), "1\u{a0}980\u{a0}JPY");
+        assert_eq!(money("en", "21.60", "USD"), "$21.60");
+        assert_eq!(money("de", "21.60", "USD"), "21,60\u{a0}$");
+        assert_eq!(money("es", "21.60", "USD"), "21,60\u{a0}US$");
+        assert_eq!(money("it", "21.60", "USD"), "21,60\u{a0}USD");
+        assert_eq!(money("pl", "21.60", "USD"), "21,60\u{a0}USD");
+        assert_eq!(money("pl", "98.00", "PLN"), "98,00\u{a0}zł");
+        assert_eq!(money("en", "98.00", "PLN"), "PLN\u{a0}98.00");
+        assert_eq!(money("nl", "21.60", "USD"), "US$\u{a0}21,60");
+        // Every language names the euro by its symbol.
+        for language in supported() {
+            assert_eq!(texts(language).format.symbols.get("EUR").map(String::as_str), Some("€"), "{language}");
+        }
+    }
+
+    #[test]
+    fn known_rate_sources_are_named_per_language_and_others_kept() {
+        assert_eq!(texts("fr").sources.name("ECB euro foreign exchange reference rate"), "taux de référence de l'euro de la BCE");
+        assert_eq!(texts("de").sources.name("ecb"), "EZB-Referenzkurs");
+        assert_eq!(texts("pl").sources.name("ECB"), "kurs referencyjny euro EBC");
+        assert_eq!(texts("en").sources.name("European Central Bank"), "ECB euro reference rate");
+        assert_eq!(texts("fr").sources.name("Eesti Pank"), "Eesti Pank");
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::diag::Diagnostic;
 use rust_decimal::Decimal;
 
 use crate::document::{
-    Document, DocumentKind, DocumentLine, DocumentReference, Party, Payment, Relation, SCHEMA, Tax, TaxCategory,
+    Document, DocumentKind, DocumentLine, DocumentReference, GrossPrice, Party, Payment, Relation, SCHEMA, Tax, TaxCategory,
 };
 use crate::input::TRANSACTIONS;
 use crate::document::Totals;
@@ -305,6 +305,11 @@ pub fn plan_inspecting(data: &DataSet, history: &dyn History, inspect: &mut dyn 
             }
         };
         let original = plan.original(data, &source);
+        if let Some(overpaid) = returned_overpayment(&original, refund) {
+            let reason = format!("returns the overpayment of {overpaid} {} on {}: no credit note", original.currency, original.number);
+            plan.skipped.push(Skipped { transaction_id: refund.id.clone(), reason });
+            continue;
+        }
         let earlier = credited(&history.referrers(&original.number));
         let before = earlier + credited_now.get(&original.number).copied().unwrap_or_default();
         match refund_credit_note(data, refund, &original, before) {
@@ -402,6 +407,8 @@ fn invoice_draft(data: &DataSet, txn: &Transaction) -> Result<Draft, DraftError>
             proration: line.proration,
             transaction_id: txn.id.clone(),
             adjusts: line.refers_to.clone(),
+            gross: (txn.amount_basis == AmountBasis::Gross)
+                .then(|| GrossPrice { unit_price: line.unit_amount.amount(), amount: line.amount.amount() }),
         })
         .collect();
 
@@ -434,11 +441,20 @@ fn invoice_draft(data: &DataSet, txn: &Transaction) -> Result<Draft, DraftError>
         },
         lines,
         tax_breakdown: calculation.breakdown.clone(),
-        payment: Payment { method: "card".into(), status: "paid".into(), date: tax_point, amount: totals.gross },
+        payment: Payment {
+            method: "card".into(),
+            status: "paid".into(),
+            date: tax_point,
+            amount: totals.gross,
+            card_brand: txn.card_brand.clone(),
+            card_last4: txn.card_last4.clone(),
+            payment_id: txn.payment_id.clone(),
+        },
         totals,
         base_currency_tax,
         legends: determination.legends_in(&customer.language),
         references: vec![],
+        original_supply_date: None,
     };
     Ok(Draft {
         kind: DocumentKind::Invoice,
@@ -456,6 +472,14 @@ fn original_rate(data: &DataSet, original: &str) -> Result<(TaxCategory, rust_de
         .map_err(|e| format!("the adjusted charge '{original}' cannot be taxed: {e}"))?;
     let rate = determination.rate_on(data.local_date(txn.timestamp))?;
     Ok((determination.category(), rate))
+}
+
+/// The overpayment `refund` returns, if `original` is an invoice the card overpaid (a
+/// replacement recomputed under a treatment with less tax) and the refund is exactly that
+/// amount: money returned, not a supply credited, so no credit note.
+pub fn returned_overpayment(original: &Document, refund: &Transaction) -> Option<Decimal> {
+    let overpaid = -original.totals.due;
+    (original.kind == DocumentKind::Invoice && overpaid > Decimal::ZERO && refund.total().amount() == overpaid).then_some(overpaid)
 }
 
 /// A credit note for `refund` against `original`, of which `credited_before` (gross) has
@@ -507,6 +531,8 @@ fn refund_credit_note(data: &DataSet, refund: &Transaction, original: &Document,
                 proration: false,
                 transaction_id: refund.id.clone(),
                 adjusts: None,
+                gross: (refund.amount_basis == AmountBasis::Gross)
+                    .then(|| GrossPrice { unit_price: (cl.amount.amount() / quantity).normalize(), amount: cl.amount.amount() }),
             })
             .collect();
         (lines, c.breakdown, c.net.amount(), c.tax.amount(), c.gross.amount())
@@ -528,7 +554,17 @@ fn refund_credit_note(data: &DataSet, refund: &Transaction, original: &Document,
     doc.tax_breakdown = breakdown;
     doc.totals = Totals { net, tax, gross, paid: gross, due: money(Decimal::ZERO).amount() };
     doc.base_currency_tax = original.base_currency_tax.as_ref().map(|b| conversion::restate_like(b, money(net), money(tax)));
-    doc.payment = Payment { method: "card".into(), status: "refunded".into(), date: tax_point, amount: gross };
+    doc.original_supply_date = Some(original.tax_point_date);
+    // The money goes back to the card the invoice was paid with, unless the refund says otherwise.
+    doc.payment = Payment {
+        method: "card".into(),
+        status: "refunded".into(),
+        date: tax_point,
+        amount: gross,
+        card_brand: refund.card_brand.clone().or_else(|| original.payment.card_brand.clone()),
+        card_last4: refund.card_last4.clone().or_else(|| original.payment.card_last4.clone()),
+        payment_id: refund.payment_id.clone(),
+    };
     doc.references = vec![DocumentReference {
         number: original.number.clone(),
         issue_date: original.issue_date,

@@ -153,14 +153,24 @@ pub type Rendered = Vec<(render::Format, Vec<u8>)>;
 
 /// Reissues `number` with corrected customer details: a credit note cancelling it and a
 /// replacement invoice, both stored in `archive`. The original's files are not touched.
-pub fn run_reissue(archive: &Archive, number: &str, correction: &correct::Correction) -> Result<IssueReport> {
+///
+/// `now` is when support makes the correction (the caller reads the clock, once): the new
+/// documents are dated that day in the seller's time zone (see [`correct::issue_date`]). The
+/// report's warning names the customers.csv values to update.
+pub fn run_reissue(archive: &Archive, number: &str, correction: &correct::Correction, now: chrono::DateTime<chrono::Utc>) -> Result<IssueReport> {
+    use issue::History;
     let mut locked = archive.lock()?;
     let number = numbering_lookup(&locked.state, number)?;
     let entry = locked.state.entry(&number).expect("looked up").clone();
     let company_text = locked.state.company_text(&entry)?;
     let company = input::parse_company(&company_text).map_err(Error::Input)?;
-    let documents = correct::reissue(&company, &locked.state, &number, correction).map_err(Error::Refused)?;
+    let today = now.with_timezone(&company.seller.timezone).date_naive();
+    let documents = correct::reissue(&company, &locked.state, &number, correction, today).map_err(Error::Refused)?;
+    let original = locked.state.document(&number).map_err(Error::Refused)?;
     let mut report = IssueReport::default();
+    if let Some(replacement) = documents.iter().find(|n| n.document.kind == DocumentKind::Invoice) {
+        report.warnings.extend(correct::reminder(&original.customer_id, &correct::corrected_fields(&original, &replacement.document)));
+    }
     let extensions = extensions(render::Format::DEFAULT);
     for n in &documents {
         report.issued.push(store(&mut locked, n, &outputs(&n.document, render::Format::DEFAULT), entry.company, &extensions)?);
@@ -334,15 +344,16 @@ pub fn run_issue_with(
     // Plan once without the lock so bad data fails before the archive is even created.
     let unlocked = archive.state()?;
     let plan = plan_printable(&data, &unlocked)?;
+    let stale = stale_customer_details(&unlocked, &data)?;
     if plan.is_empty() {
-        return Ok(IssueReport { skipped: plan.skipped, ..IssueReport::default() });
+        return Ok(IssueReport { skipped: plan.skipped, warnings: stale, ..IssueReport::default() });
     }
     let mut locked = archive.lock()?;
     // Another run may have issued meanwhile: then plan again against the locked state.
     let mut plan = if locked.state.same_as(&unlocked) { plan } else { plan_printable(&data, &locked.state)? };
     drop(unlocked);
     if plan.is_empty() {
-        return Ok(IssueReport { skipped: plan.skipped, ..IssueReport::default() });
+        return Ok(IssueReport { skipped: plan.skipped, warnings: stale, ..IssueReport::default() });
     }
     let company = locked.store_company(&company_toml)?;
     let extensions = extensions(&formats);
@@ -386,6 +397,27 @@ pub fn run_issue_with(
         locked.commit()?;
         Ok(())
     })?;
-    report.warnings = language_warnings(&untranslated);
+    report.warnings = stale;
+    report.warnings.extend(language_warnings(&untranslated));
     Ok(report)
+}
+
+/// Warnings for customers whose details in `data` still equal what a reissue in `state`
+/// corrected (see [`correct::stale_details`]). Reads back only replacement invoices and the
+/// invoices they replace.
+fn stale_customer_details(state: &archive::State, data: &model::DataSet) -> Result<Vec<String>> {
+    use issue::History;
+    let mut corrections = Vec::new();
+    for entry in &state.entries {
+        let Some(replaced) = entry.references.iter().find(|r| r.relation == document::Relation::Replaces) else {
+            continue;
+        };
+        let replacement = state.document(&entry.number).map_err(Error::Refused)?;
+        if data.customer(&replacement.customer_id).is_none() {
+            continue;
+        }
+        let original = state.document(&replaced.number).map_err(Error::Refused)?;
+        corrections.push((replacement.customer_id.clone(), entry.number.clone(), correct::corrected_fields(&original, &replacement)));
+    }
+    Ok(correct::stale_details(&data.customers, &corrections))
 }

@@ -90,8 +90,9 @@ enum Command {
         /// Why the invoice is corrected; printed on both new documents.
         #[arg(long)]
         reason: String,
-        /// Issue date of the new documents (YYYY-MM-DD); default: the original's issue date,
-        /// or the series' latest date if later.
+        /// Issue date of the new documents (YYYY-MM-DD); default: today in the seller's time
+        /// zone (or the series' latest date if later). It may only move the date later: not
+        /// before today, nor before the latest date in the invoice or credit note series.
         #[arg(long, value_name = "DATE")]
         date: Option<chrono::NaiveDate>,
         /// Archive folder.
@@ -201,7 +202,8 @@ fn main() -> ExitCode {
         Command::Reissue { number, set, reason, date, archive, json } => {
             let archive = Archive::open(archive);
             let correction = invoicesmith::correct::Correction { set, reason, date };
-            match invoicesmith::run_reissue(&archive, &number, &correction) {
+            // The one reading of the clock: the correction is dated the day it is made.
+            match invoicesmith::run_reissue(&archive, &number, &correction, chrono::Utc::now()) {
                 Ok(report) => {
                     if json {
                         println!("{}", serde_json::to_string_pretty(&report).expect("report serialises"));

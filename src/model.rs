@@ -157,6 +157,11 @@ pub struct Transaction {
     pub reason: String,
     pub card_country: Option<CountryCode>,
     pub ip_country: Option<CountryCode>,
+    /// Payment details for the documents (optional columns): card brand as the processor
+    /// names it, the card's last four digits, the processor's payment id.
+    pub card_brand: Option<String>,
+    pub card_last4: Option<String>,
+    pub payment_id: Option<String>,
     pub lines: Vec<Line>,
     /// CSV line of the transaction's first row.
     pub source_line: u64,

@@ -66,6 +66,17 @@ impl Fixture {
     fn doc(&self, number: &str) -> Value {
         serde_json::from_slice(&fs::read(self.archive.join("2026").join(format!("{number}.json"))).unwrap()).unwrap()
     }
+    /// `reissue` through the library, made at the instant `now` (RFC 3339): the clock is an
+    /// input, so the dates below are exact whenever the tests run.
+    fn reissue(&self, number: &str, set: &[(&str, &str)], reason: &str, date: Option<&str>, now: &str) -> invoicesmith::Result<invoicesmith::IssueReport> {
+        let correction = invoicesmith::correct::Correction {
+            set: set.iter().map(|(f, v)| (f.to_string(), v.to_string())).collect(),
+            reason: reason.into(),
+            date: date.map(|d| d.parse().unwrap()),
+        };
+        let now = chrono::DateTime::parse_from_rfc3339(now).unwrap().to_utc();
+        invoicesmith::run_reissue(&invoicesmith::archive::Archive::open(&self.archive), number, &correction, now)
+    }
     /// SHA-256 of every file of `number`.
     fn hashes(&self, number: &str) -> Vec<String> {
         ["pdf", "html", "json"]
@@ -234,8 +245,11 @@ fn reissue_cancels_and_replaces_leaving_the_original_untouched() {
     let f = Fixture::new(&[]);
     ok(f.issue());
     let before = f.hashes("KL-INV-2026-000001");
-    let out = ok(f.cli(&["reissue", "KL-INV-2026-000001", "--set", "address_line1=Kastanienallee 7", "--set", "postal_code=10435", "--reason", "customer moved before the invoice date", "--date", "2026-11-02"]));
-    assert!(out.contains("KL-CN-2026-000003") && out.contains("KL-INV-2026-000013"), "{out}");
+    let report = f
+        .reissue("KL-INV-2026-000001", &[("address_line1", "Kastanienallee 7"), ("postal_code", "10435")], "customer moved before the invoice date", Some("2026-11-02"), "2026-11-02T08:00:00Z")
+        .unwrap();
+    let numbers: Vec<&str> = report.issued.iter().map(|d| d.number.as_str()).collect();
+    assert_eq!(numbers, ["KL-CN-2026-000003", "KL-INV-2026-000013"]);
     let original = f.doc("KL-INV-2026-000001");
     let cancel = f.doc("KL-CN-2026-000003");
     let replacement = f.doc("KL-INV-2026-000013");
@@ -267,7 +281,8 @@ fn reissue_cancels_and_replaces_leaving_the_original_untouched() {
     assert!(stderr(&again).contains("KL-INV-2026-000001 was already cancelled by KL-CN-2026-000003 on 2026-11-02"), "{}", stderr(&again));
     let cn = f.cli(&["reissue", "KL-CN-2026-000001", "--set", "city=Tartu", "--reason", "x"]);
     assert!(stderr(&cn).contains("KL-CN-2026-000001 is a credit note; only invoices can be reissued"), "{}", stderr(&cn));
-    ok(f.cli(&["reissue", "KL-INV-2026-000013", "--set", "name=Jürgen K. Müller", "--reason", "full name"]));
+    f.reissue("KL-INV-2026-000013", &[("name", "Jürgen K. Müller")], "full name", None, "2026-11-05T09:00:00Z").unwrap();
+    assert_eq!(f.doc("KL-INV-2026-000014")["issue_date"], "2026-11-05");
     assert_eq!(f.doc("KL-INV-2026-000014")["customer"]["name"], "Jürgen K. Müller");
     assert_eq!(f.doc("KL-INV-2026-000014")["references"][0]["number"], "KL-INV-2026-000013");
     ok(f.cli(&["verify"]));
@@ -284,8 +299,9 @@ fn a_vat_id_supplied_later_turns_the_replacement_into_reverse_charge() {
     assert_eq!(amounts(&f.doc("KL-INV-2026-000012")), ("12.49".into(), "2.50".into(), "14.99".into()));
     let refused = f.cli(&["reissue", "KL-INV-2026-000002", "--set", "city=Tartu", "--reason", "x"]);
     assert!(stderr(&refused).contains("KL-INV-2026-000002 has been credited by KL-CN-2026-000001 (30.00 EUR); cancelling it in full would credit more than was invoiced"), "{}", stderr(&refused));
-    let out = ok(f.cli(&["reissue", "KL-INV-2026-000012", "--set", "vat_id=FR40303265045", "--set", "vat_id_status=valid", "--set", "name=Durand Design SARL", "--reason", "business customer supplied VAT ID"]));
-    assert!(out.contains("KL-INV-2026-000013"), "{out}");
+    let set = [("vat_id", "FR40303265045"), ("vat_id_status", "valid"), ("name", "Durand Design SARL")];
+    let report = f.reissue("KL-INV-2026-000012", &set, "business customer supplied VAT ID", None, "2026-11-10T12:00:00Z").unwrap();
+    assert_eq!(report.issued[1].number.as_str(), "KL-INV-2026-000013");
     let r = f.doc("KL-INV-2026-000013");
     assert_eq!(r["tax"]["treatment"], "reverse_charge");
     assert_eq!(r["tax"]["customer_type"], "business");
@@ -296,6 +312,83 @@ fn a_vat_id_supplied_later_turns_the_replacement_into_reverse_charge() {
     assert_eq!(r["totals"]["paid"], "14.99");
     assert_eq!(r["totals"]["due"], "-2.50");
     assert_eq!(r["legends"][0]["code"], "reverse_charge");
+
+    // No promise that it "is refunded": the overpayment is open, and recorded as such.
+    let html = fs::read_to_string(f.archive.join("2026/KL-INV-2026-000013.html")).unwrap();
+    assert!(html.contains("Trop-perçu de 2,50\u{a0}€, à rembourser ou à créditer."), "{html}");
+    assert!(html.contains("<td>Trop-perçu, à rembourser ou à créditer</td><td>2,50\u{a0}€</td>"), "{html}");
+    assert!(!html.contains("remboursé."));
+    let register = fs::read_to_string(f.archive.join("register.jsonl")).unwrap();
+    let entry: Value = serde_json::from_str(register.lines().find(|l| l.contains("\"KL-INV-2026-000013\"")).unwrap()).unwrap();
+    assert_eq!(entry["overpaid"], "2.50");
+    assert!(register.lines().filter(|l| !l.contains("\"KL-INV-2026-000013\"")).all(|l| !l.contains("overpaid")));
+
+    // The month's reconciliation lists it while it is open.
+    let export = |month: &str, out: &str| {
+        let out = f._tmp.path().join(out);
+        let o = f.cli(&["export", "--month", month, "--data", f.data.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        fs::read_to_string(out.join("reconciliation.csv")).unwrap()
+    };
+    let open = export("2026-11", "export-open");
+    assert!(open.contains("ch_1017,charge,succeeded,2026-11-10,EUR,2.50,overpaid,KL-INV-2026-000013,overpaid 2.50 EUR on KL-INV-2026-000013: to be refunded or credited"), "{open}");
+
+    // A refund of exactly the overpayment returns it: no credit note, and it is no longer open.
+    f.append("rf_2001,refund,succeeded,cus_fr_01,2026-11-12T10:00:00+01:00,EUR,Refund of overpayment,1,2.50,gross,false,,,ch_1017,requested_by_customer,FR,FR");
+    let out = ok(f.issue());
+    assert!(out.contains("rf_2001: returns the overpayment of 2.50 EUR on KL-INV-2026-000013: no credit note"), "{out}");
+    let closed = export("2026-11", "export-closed");
+    assert!(!closed.contains(",overpaid,"), "{closed}");
+    assert!(closed.contains("rf_2001,refund,succeeded,2026-11-12,EUR,2.50,no_document,,returns the overpayment on KL-INV-2026-000013"), "{closed}");
+}
+
+#[test]
+fn a_correction_is_dated_the_day_support_makes_it() {
+    // The samples' latest documents: invoice 2026-10-25, credit note 2026-10-26.
+    let f = Fixture::new(&[]);
+    ok(f.issue());
+    let fix = [("city", "Potsdam")];
+    // 22:30 UTC on 2 November is already 3 November in Tallinn (UTC+2).
+    let early = f.reissue("KL-INV-2026-000001", &fix, "x", Some("2026-11-02"), "2026-11-02T22:30:00Z").unwrap_err().to_string();
+    assert_eq!(early, "--date 2026-11-02 is before today (2026-11-03 in Europe/Tallinn): a correction is dated the day it is made, or later");
+    f.reissue("KL-INV-2026-000001", &fix, "moved", None, "2026-11-02T22:30:00Z").unwrap();
+    assert_eq!(f.doc("KL-CN-2026-000003")["issue_date"], "2026-11-03");
+    assert_eq!(f.doc("KL-INV-2026-000013")["issue_date"], "2026-11-03");
+    // --date may move it later, never before the series' latest date.
+    let before = f.reissue("KL-INV-2026-000003", &fix, "x", Some("2026-11-02"), "2026-10-30T10:00:00Z").unwrap_err().to_string();
+    assert_eq!(before, "--date 2026-11-02 is before 2026-11-03, the latest issue date in the series KL-CN-{year}-{seq:06}: numbers and dates must ascend; use 2026-11-03 or later");
+    f.reissue("KL-INV-2026-000005", &fix, "x", Some("2026-11-30"), "2026-11-04T10:00:00Z").unwrap();
+    assert_eq!(f.doc("KL-CN-2026-000004")["issue_date"], "2026-11-30");
+    assert_eq!(f.doc("KL-INV-2026-000014")["issue_date"], "2026-11-30");
+    // Made on a day before the series' latest date (a clock behind the archive), both
+    // documents take that latest date: the replacement never precedes its credit note.
+    f.reissue("KL-INV-2026-000006", &fix, "x", None, "2026-11-20T10:00:00Z").unwrap();
+    assert_eq!(f.doc("KL-CN-2026-000005")["issue_date"], "2026-11-30");
+    assert_eq!(f.doc("KL-INV-2026-000015")["issue_date"], "2026-11-30");
+    ok(f.cli(&["verify"]));
+}
+
+#[test]
+fn reissue_reminds_that_customers_csv_still_holds_the_old_details() {
+    let f = Fixture::new(&[]);
+    ok(f.issue());
+    let report = f
+        .reissue("KL-INV-2026-000001", &[("address_line1", "Kastanienallee 7"), ("postal_code", "10435")], "moved", None, "2026-11-02T08:00:00Z")
+        .unwrap();
+    assert_eq!(
+        report.warnings,
+        ["customers.csv still holds the old details of cus_de_01: set address_line1=Kastanienallee 7, postal_code=10435 there, or the next invoice repeats the error"]
+    );
+    // The next issue run warns while customers.csv is unchanged…
+    let out = f.issue();
+    let warnings = stderr(&out);
+    assert!(warnings.contains("warning: customers.csv: cus_de_01: address_line1 is still 'Schönhauser Allee 12', which KL-INV-2026-000013 corrected to 'Kastanienallee 7'; update customers.csv or the next invoice repeats the error"), "{warnings}");
+    assert!(warnings.contains("warning: customers.csv: cus_de_01: postal_code is still '10119', which KL-INV-2026-000013 corrected to '10435'"), "{warnings}");
+    // …and not once it is updated.
+    let path = f.data.join("customers.csv");
+    let customers = fs::read_to_string(&path).unwrap().replace("Schönhauser Allee 12,Hinterhaus 3. OG,Berlin,10119", "Kastanienallee 7,Hinterhaus 3. OG,Berlin,10435");
+    fs::write(&path, customers).unwrap();
+    assert!(!stderr(&f.issue()).contains("customers.csv"));
 }
 
 #[test]

@@ -131,7 +131,9 @@ fn documents() -> Vec<(String, Document)> {
             date: None,
         };
         let history = Issued(issued.clone());
-        let numbered = correct::reissue(&data.company, &history, &original, &correction)
+        // Made by support on 2 November 2026.
+        let today = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+        let numbered = correct::reissue(&data.company, &history, &original, &correction, today)
             .unwrap_or_else(|e| panic!("reissue {original}: {e}"));
         for n in numbered {
             let tag = if n.document.kind == DocumentKind::CreditNote { "cancel" } else { "replace" };

@@ -27,6 +27,13 @@ impl Row {
 /// Reads `text` as a CSV file with exactly `columns` (in any order), returning its rows, or
 /// `None` if the header is unusable. Each problem is pushed to `sink`.
 pub fn read(text: &str, columns: &'static [&'static str], sink: &mut Sink<'_>) -> Option<Vec<Row>> {
+    read_with_optional(text, columns, &[], sink)
+}
+
+/// [`read`] where the columns named in `optional` (a subset of `columns`) may be left out
+/// of the header, and a row may leave out optional columns at its end (rows appended by a
+/// tool that predates them): their fields then read as empty.
+pub fn read_with_optional(text: &str, columns: &'static [&'static str], optional: &[&str], sink: &mut Sink<'_>) -> Option<Vec<Row>> {
     // Position of each declared column in the file.
     let mut index: Vec<Option<usize>> = vec![None; columns.len()];
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
@@ -53,7 +60,7 @@ pub fn read(text: &str, columns: &'static [&'static str], sink: &mut Sink<'_>) -
         }
     }
     for (c, i) in columns.iter().zip(&index) {
-        if i.is_none() {
+        if i.is_none() && !optional.contains(c) {
             sink.push(Some(1), c, "column is missing from the header");
             ok = false;
         }
@@ -62,6 +69,14 @@ pub fn read(text: &str, columns: &'static [&'static str], sink: &mut Sink<'_>) -
         return None;
     }
     let width = headers.len();
+    // A row must reach the header's last required column.
+    let required_width = headers
+        .iter()
+        .enumerate()
+        .filter(|(_, name)| !optional.contains(&name.trim().trim_start_matches('\u{feff}')))
+        .map(|(i, _)| i + 1)
+        .max()
+        .unwrap_or(0);
     let mut rows = Vec::new();
     let mut lines = LineCounter::new(text);
     for record in reader.records() {
@@ -71,14 +86,14 @@ pub fn read(text: &str, columns: &'static [&'static str], sink: &mut Sink<'_>) -
                 if fields.iter().all(|f| f.trim().is_empty()) {
                     continue;
                 }
-                if fields.len() != width {
+                if fields.len() > width || fields.len() < required_width {
                     sink.push(Some(line), "", format!("has {} fields; expected {width} as in the header", fields.len()));
                     continue;
                 }
                 let mut values = String::with_capacity(fields.as_slice().len());
                 let mut ends = Vec::with_capacity(columns.len());
                 for i in &index {
-                    values.push_str(fields.get(i.expect("checked above")).unwrap_or("").trim());
+                    values.push_str(i.and_then(|i| fields.get(i)).unwrap_or("").trim());
                     ends.push(u32::try_from(values.len()).expect("a CSV row under 4 GB"));
                 }
                 rows.push(Row { line, columns, values: values.into_boxed_str(), ends: ends.into_boxed_slice() });

@@ -189,7 +189,7 @@ fn headers_must_have_exactly_the_documented_columns() {
     assert_eq!(
         errors(&s),
         [
-            "transactions.csv:1: curency: unknown column; expected the columns transaction_id, type, status, customer_id, timestamp, currency, description, quantity, unit_amount, amount_basis, proration, service_start, service_end, refers_to, reason, card_country, ip_country",
+            "transactions.csv:1: curency: unknown column; expected the columns transaction_id, type, status, customer_id, timestamp, currency, description, quantity, unit_amount, amount_basis, proration, service_start, service_end, refers_to, reason, card_country, ip_country, card_brand, card_last4, payment_id",
             "transactions.csv:1: currency: column is missing from the header",
         ]
     );
@@ -224,4 +224,44 @@ fn exchange_rates_are_checked() {
             "exchange_rates.csv:4: rate: '-1' is not a positive number; expected e.g. 1.0832 (1 base = rate quote)",
         ]
     );
+}
+
+/// `transactions.csv` with the optional payment columns.
+fn with_payment_columns(rows: &str) -> Sources {
+    let mut s = sources("");
+    s.transactions = format!("{}card_brand,card_last4,payment_id\n{rows}", TRANSACTIONS_HEADER.trim_end().to_string() + ",");
+    s
+}
+
+#[test]
+fn payment_details_are_optional_columns_and_last4_is_four_digits() {
+    let row = GOOD_ROW.trim_end().to_string() + ",Visa,4242,pi_3QKx1001\n";
+    let data = parse(&with_payment_columns(&row)).unwrap();
+    let t = &data.transactions[0];
+    assert_eq!((t.card_brand.as_deref(), t.card_last4.as_deref(), t.payment_id.as_deref()), (Some("Visa"), Some("4242"), Some("pi_3QKx1001")));
+    // Left out of the header, or empty: none.
+    let data = parse(&sources(GOOD_ROW)).unwrap();
+    assert_eq!((data.transactions[0].card_last4.as_deref(), data.transactions[0].payment_id.as_deref()), (None, None));
+    let empty = GOOD_ROW.trim_end().to_string() + ",,,\n";
+    assert_eq!(parse(&with_payment_columns(&empty)).unwrap().transactions[0].card_brand, None);
+    // A row may leave out the trailing optional columns, not a required one.
+    assert_eq!(parse(&with_payment_columns(GOOD_ROW)).unwrap().transactions[0].card_brand, None);
+    let short = GOOD_ROW.trim_end().rsplit_once(',').unwrap().0.to_string() + "\n";
+    assert_eq!(errors(&with_payment_columns(&short)), ["transactions.csv:2: has 16 fields; expected 20 as in the header"]);
+    for bad in ["424", "42424", "42a2", "**42"] {
+        let row = GOOD_ROW.trim_end().to_string() + &format!(",Visa,{bad},pi_1\n");
+        assert_eq!(
+            errors(&with_payment_columns(&row)),
+            [format!("transactions.csv:2: card_last4: '{bad}' is not the card's last four digits; expected four digits such as 4242")]
+        );
+    }
+}
+
+#[test]
+fn filling_payment_details_later_changes_the_fingerprint_but_leaving_them_out_does_not() {
+    let plain = parse(&sources(GOOD_ROW)).unwrap().transactions[0].fingerprint;
+    let empty = GOOD_ROW.trim_end().to_string() + ",,,\n";
+    assert_eq!(parse(&with_payment_columns(&empty)).unwrap().transactions[0].fingerprint, plain);
+    let filled = GOOD_ROW.trim_end().to_string() + ",Visa,4242,\n";
+    assert_ne!(parse(&with_payment_columns(&filled)).unwrap().transactions[0].fingerprint, plain);
 }

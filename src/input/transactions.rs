@@ -21,17 +21,22 @@ use super::csv_table::{self, Row, field, required_text};
 const COLUMNS: &[&str] = &[
     "transaction_id", "type", "status", "customer_id", "timestamp", "currency", "description",
     "quantity", "unit_amount", "amount_basis", "proration", "service_start", "service_end",
-    "refers_to", "reason", "card_country", "ip_country",
+    "refers_to", "reason", "card_country", "ip_country", "card_brand", "card_last4", "payment_id",
 ];
+
+/// Payment details a file may leave out: printed on the documents when given, so a customer
+/// can match an invoice to a card statement.
+const OPTIONAL: &[&str] = &["card_brand", "card_last4", "payment_id"];
 
 /// Transaction-level columns: every row of a transaction must repeat the same value.
 const SHARED: &[&str] = &[
     "type", "status", "customer_id", "timestamp", "currency", "amount_basis", "reason", "card_country", "ip_country",
+    "card_brand", "card_last4", "payment_id",
 ];
 
 pub fn parse(text: &str, customers: &[Customer], named: &BTreeSet<String>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Transaction> {
     let mut sink = Sink::new(TRANSACTIONS, diagnostics);
-    let Some(rows) = csv_table::read(text, COLUMNS, &mut sink) else {
+    let Some(rows) = csv_table::read_with_optional(text, COLUMNS, OPTIONAL, &mut sink) else {
         return Vec::new();
     };
 
@@ -112,6 +117,12 @@ fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: &BTreeSe
     });
     let card_country = field(sink, first, "card_country", optional_country);
     let ip_country = field(sink, first, "ip_country", optional_country);
+    let card_last4 = field(sink, first, "card_last4", |s| match s {
+        "" => Ok(None),
+        s if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(s.to_string())),
+        _ => Err("is not the card's last four digits; expected four digits such as 4242".into()),
+    });
+    let text = |column: &str| Some(first.get(column).to_string()).filter(|s| !s.is_empty());
 
     let lines: Vec<Option<Line>> = rows.iter().map(|row| line(sink, row, currency, kind)).collect();
 
@@ -148,6 +159,9 @@ fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: &BTreeSe
         reason: first.get("reason").to_string(),
         card_country: card_country?,
         ip_country: ip_country?,
+        card_brand: text("card_brand"),
+        card_last4: card_last4?,
+        payment_id: text("payment_id"),
         lines,
         source_line: first.line,
     };
@@ -264,13 +278,25 @@ fn kind_name(kind: TransactionType) -> &'static str {
 }
 
 /// SHA-256 over the rows' fields as written: what an issued document was made from, so a
-/// later edit of an invoiced transaction is noticed.
+/// later edit of an invoiced transaction is noticed. An optional column counts only when
+/// filled (with its name), so a file without those columns keeps the fingerprints its
+/// archive recorded.
 fn fingerprint(rows: &[&Row]) -> crate::sha256::Sha256Sum {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     for row in rows {
         for column in COLUMNS {
-            h.update(row.get(column).as_bytes());
+            let value = row.get(column);
+            if OPTIONAL.contains(column) {
+                if !value.is_empty() {
+                    h.update(column.as_bytes());
+                    h.update([b'=']);
+                    h.update(value.as_bytes());
+                    h.update([0x1f]);
+                }
+                continue;
+            }
+            h.update(value.as_bytes());
             h.update([0x1f]);
         }
         h.update([0x1e]);

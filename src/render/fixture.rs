@@ -45,6 +45,7 @@ pub fn oss_invoice() -> Document {
         proration: false,
         transaction_id: "ch_1001".into(),
         adjusts: None,
+        gross: None,
     };
     Document {
         schema: SCHEMA.into(),
@@ -99,8 +100,17 @@ pub fn oss_invoice() -> Document {
             code: "oss".into(),
             text: "VAT of Germany charged under the Union One-Stop Shop (Art. 369a–369k Directive 2006/112/EC).".into(),
         }],
-        payment: Payment { method: "card".into(), status: "paid".into(), date: date("2026-10-05"), amount: d("25.00") },
+        payment: Payment {
+            method: "card".into(),
+            status: "paid".into(),
+            date: date("2026-10-05"),
+            amount: d("25.00"),
+            card_brand: None,
+            card_last4: None,
+            payment_id: None,
+        },
         references: vec![],
+        original_supply_date: None,
     }
 }
 

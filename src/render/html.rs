@@ -21,6 +21,9 @@ struct View<'a> {
     number: &'a str,
     /// Column headings and totals labels.
     labels: &'static Labels,
+    /// `Unit price` / `Amount`, or their tax-inclusive forms (see `text::price_headings`).
+    unit_price_heading: String,
+    amount_heading: String,
     seller_name: &'a str,
     /// Address, VAT ID, registration number, email.
     seller_lines: Vec<String>,
@@ -33,14 +36,17 @@ struct View<'a> {
     lines: Vec<LineView>,
     subtotal: String,
     tax_rows: Vec<TaxRowView>,
+    total_label: &'static str,
     total: String,
-    paid: String,
-    due: String,
+    /// Paid and amount due, or what a credit note refunded or offset; the last is emphasised.
+    settlement: Vec<(&'static str, String, String)>,
     /// The Art. 230 statement in the seller's base currency.
     base_currency_tax: Option<String>,
     legends: Vec<&'a str>,
     references: Vec<String>,
     payment: String,
+    /// Card and payment id, when known.
+    payment_details: Option<String>,
     /// Seller name · VAT ID · email.
     footer: String,
 }
@@ -80,9 +86,9 @@ pub fn render(doc: &Document) -> String {
             description: line.description.clone(),
             notes: text::line_notes(doc, line),
             quantity: text::quantity(doc, line.quantity),
-            unit_price: text::unit_price(doc, line.unit_price),
+            unit_price: text::line_unit_price(doc, line),
             tax: text::line_tax(doc, line),
-            amount: text::amount(doc, line.net_amount),
+            amount: text::line_amount(doc, line),
         })
         .collect();
     let tax_rows = doc
@@ -97,35 +103,52 @@ pub fn render(doc: &Document) -> String {
     let mut footer = vec![doc.seller.name.as_str()];
     footer.extend(doc.seller.tax_id.as_deref());
     footer.extend(doc.seller.email.as_deref());
+    let (unit_price_heading, amount_heading) = text::price_headings(doc);
     let view = View {
         language: &doc.language,
         title: text::title(doc),
         number: doc.number.as_str(),
         labels: l,
+        unit_price_heading,
+        amount_heading,
         seller_name: &doc.seller.name,
         seller_lines: text::seller_lines(doc),
         customer_name: &doc.customer.name,
         customer_lines: text::address_lines(doc, &doc.customer),
         customer_ids,
-        facts: vec![
-            (&l.number, doc.number.to_string()),
-            (&l.issue_date, text::date(doc, doc.issue_date)),
-            (&l.tax_point_date, text::date(doc, doc.tax_point_date)),
-            (&l.currency, doc.currency.to_string()),
-        ],
+        facts: text::facts(doc),
         lines,
         subtotal: text::amount(doc, doc.totals.net),
         tax_rows,
+        total_label: text::total_label(doc),
         total: text::money(doc, doc.totals.gross),
-        paid: text::money(doc, doc.totals.paid),
-        due: text::money(doc, doc.totals.due),
+        settlement: settlement(doc),
         base_currency_tax: text::base_currency_tax(doc),
         legends: doc.legends.iter().map(|legend| legend.text.as_str()).collect(),
         references: doc.references.iter().map(|r| text::reference(doc, r)).collect(),
         payment: text::payment(doc),
+        payment_details: text::payment_details(doc),
         footer: footer.join(" · "),
     };
     view.render().expect("the template renders every view")
+}
+
+/// The rows under the total with their classes: spaced from the total, the last emphasised.
+fn settlement(doc: &Document) -> Vec<(&'static str, String, String)> {
+    let rows = text::settlement_rows(doc);
+    let n = rows.len();
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, (label, value))| {
+            let class = match (i == 0, i + 1 == n) {
+                (true, true) => "after-total due",
+                (true, false) => "after-total",
+                (false, true) => "due",
+                (false, false) => "",
+            };
+            (class, label, value)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -296,6 +319,49 @@ mod tests {
 mod language_tests {
     use super::*;
     use crate::render::fixture;
+
+    /// The fixture invoice refunded in full on 26 October to a Visa card, in `language`.
+    fn refund_credit_note(language: &str) -> Document {
+        let mut doc = fixture::oss_invoice();
+        let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        doc.language = language.into();
+        doc.kind = crate::document::DocumentKind::CreditNote;
+        doc.references.push(crate::document::DocumentReference {
+            number: doc.number.clone(),
+            issue_date: doc.issue_date,
+            relation: crate::document::Relation::Credits,
+            reason: Some("charged_after_cancellation".into()),
+        });
+        doc.number = crate::numbering::NumberPattern::parse("KL-CN-{year}-{seq:06}").unwrap().format(2026, 2);
+        doc.issue_date = day("2026-10-26");
+        doc.tax_point_date = day("2026-10-26");
+        doc.original_supply_date = Some(day("2026-10-05"));
+        doc.payment.status = "refunded".into();
+        doc.payment.date = day("2026-10-26");
+        doc.payment.card_brand = Some("Visa".into());
+        doc.payment.card_last4 = Some("4242".into());
+        doc.payment.payment_id = Some("re_3QKx1018".into());
+        doc
+    }
+
+    #[test]
+    fn credit_notes_read_as_credit_notes_in_every_language() {
+        let cases = [
+            ("en", ["<th scope=\"row\">Credit note date</th><td>26 October 2026</td>", "<th scope=\"row\">Date of supply</th><td>5 October 2026</td>", "<td>Total credited</td><td>€25.00</td>", "<tr class=\"after-total due\"><td>Refunded to card</td><td>€25.00</td>", "Refunded to card on 26 October 2026: €25.00.<br>Visa ending in 4242 · Payment ID re_3QKx1018"]),
+            ("de", ["<th scope=\"row\">Datum der Rechnungskorrektur</th><td>26.10.2026</td>", "<th scope=\"row\">Leistungsdatum</th><td>05.10.2026</td>", "<td>Gutgeschrieben</td><td>25,00\u{a0}€</td>", "<td>Auf die Karte erstattet</td><td>25,00\u{a0}€</td>", "Visa mit Endziffern 4242 · Zahlungs-ID re_3QKx1018"]),
+            ("fr", ["<th scope=\"row\">Date de l&#39;avoir</th><td>26/10/2026</td>", "<th scope=\"row\">Date de prestation</th><td>05/10/2026</td>", "<td>Total de l&#39;avoir TTC</td><td>25,00\u{a0}€</td>", "<td>Remboursé sur la carte</td><td>25,00\u{a0}€</td>", "Visa se terminant par 4242 · Référence du paiement re_3QKx1018"]),
+        ];
+        for (language, needles) in cases {
+            let html = render(&refund_credit_note(language));
+            for needle in needles {
+                assert!(html.contains(needle), "{language}: missing {needle:?} in {html}");
+            }
+            let l = text::labels(language);
+            for word in [&l.issue_date, &l.due, &l.paid] {
+                assert!(!html.contains(&format!(">{}<", word.replace('\'', "&#39;"))), "{language}: a credit note says {word:?}");
+            }
+        }
+    }
 
     #[test]
     fn german_and_french_documents_use_their_words_numbers_and_dates() {

@@ -265,14 +265,15 @@ impl Columns {
         let mut num = BODY;
         let cell = |s: &str, num: Style| width(&printable(s, num.weight), num);
         let head = |s: &str| width(&printable(s, TABLE_HEAD.weight), TABLE_HEAD);
+        let (unit_price, amount) = text::price_headings(doc);
         let measure = |num: Style| {
             // Minimum widths keep the table's rhythm steady across documents.
-            let mut w = [head(&l.quantity).max(20.0), head(&l.unit_price).max(44.0), head(&l.tax_rate).max(26.0), head(&l.net_amount).max(48.0)];
+            let mut w = [head(&l.quantity).max(20.0), head(&unit_price).max(44.0), head(&l.tax_rate).max(26.0), head(&amount).max(48.0)];
             for line in &doc.lines {
                 w[0] = w[0].max(cell(&text::quantity(doc, line.quantity), num));
-                w[1] = w[1].max(cell(&text::unit_price(doc, line.unit_price), num));
+                w[1] = w[1].max(cell(&text::line_unit_price(doc, line), num));
                 w[2] = w[2].max(cell(&text::line_tax(doc, line), num));
-                w[3] = w[3].max(cell(&text::amount(doc, line.net_amount), num));
+                w[3] = w[3].max(cell(&text::line_amount(doc, line), num));
             }
             w
         };
@@ -336,12 +337,7 @@ fn header(doc: &Document) -> Block {
     let top = rule_y - 22.0;
 
     // Facts, right column: grey labels, values flush right.
-    let facts = [
-        (l.number.as_str(), doc.number.to_string()),
-        (l.issue_date.as_str(), text::date(doc, doc.issue_date)),
-        (l.tax_point_date.as_str(), text::date(doc, doc.tax_point_date)),
-        (l.currency.as_str(), doc.currency.to_string()),
-    ];
+    let facts = text::facts(doc);
     let label_w = facts.iter().map(|(k, _)| width(&printable(k, LABEL.weight), LABEL)).fold(0.0, f32::max);
     let value_w = facts.iter().map(|(_, v)| width(&printable(v, BODY.weight), BODY)).fold(0.0, f32::max);
     let facts_w = (label_w + 24.0 + value_w).max(180.0);
@@ -408,15 +404,16 @@ const TABLE_HEAD_H: f32 = 20.0;
 
 fn table_header(doc: &Document, c: &Columns) -> Block {
     let l = text::labels(&doc.language);
+    let (unit_price, amount) = text::price_headings(doc);
     let y = -12.8;
     let items = vec![
         Item::Band { x: LEFT, y: -TABLE_HEAD_H, w: RIGHT - LEFT, h: TABLE_HEAD_H, color: BAND },
         Item::Rule { x1: LEFT, x2: RIGHT, y: -TABLE_HEAD_H, thickness: 0.6, color: INK },
         left(c.desc_x, y, &l.description, TABLE_HEAD),
         right(c.qty_r, y, &l.quantity, TABLE_HEAD),
-        right(c.unit_r, y, &l.unit_price, TABLE_HEAD),
+        right(c.unit_r, y, &unit_price, TABLE_HEAD),
         right(c.vat_r, y, &l.tax_rate, TABLE_HEAD),
-        right(c.amount_r, y, &l.net_amount, TABLE_HEAD),
+        right(c.amount_r, y, &amount, TABLE_HEAD),
     ];
     Block { items, height: TABLE_HEAD_H }
 }
@@ -434,9 +431,9 @@ fn line_row(doc: &Document, line: &DocumentLine, c: &Columns) -> Vec<Block> {
             let y = -(TOP_PAD + 6.5);
             b.items.push(left(c.desc_x, y, &part, BODY));
             b.items.push(right(c.qty_r, y, &text::quantity(doc, line.quantity), c.num));
-            b.items.push(right(c.unit_r, y, &text::unit_price(doc, line.unit_price), c.num));
+            b.items.push(right(c.unit_r, y, &text::line_unit_price(doc, line), c.num));
             b.items.push(right(c.vat_r, y, &text::line_tax(doc, line), c.num));
-            b.items.push(right(c.amount_r, y, &text::amount(doc, line.net_amount), c.num));
+            b.items.push(right(c.amount_r, y, &text::line_amount(doc, line), c.num));
             b.height = TOP_PAD + 6.5;
         } else {
             b.items.push(left(c.desc_x, -12.0, &part, BODY));
@@ -471,11 +468,14 @@ fn totals(doc: &Document, c: &Columns) -> Block {
     for r in &doc.tax_breakdown {
         rows.push((text::subtotal_row(doc, r), text::amount(doc, r.tax_amount), LABEL, BODY));
     }
-    let total_row = (l.total.to_string(), text::money(doc, doc.totals.gross), TOTAL, TOTAL);
-    let after = [
-        (l.paid.to_string(), text::money(doc, doc.totals.paid), LABEL, BODY),
-        (l.due.to_string(), text::money(doc, doc.totals.due), DUE, DUE),
-    ];
+    let total_row = (text::total_label(doc).to_string(), text::money(doc, doc.totals.gross), TOTAL, TOTAL);
+    let settlement = text::settlement_rows(doc);
+    let last = settlement.len().saturating_sub(1);
+    let after: Vec<_> = settlement
+        .into_iter()
+        .enumerate()
+        .map(|(i, (k, v))| if i == last { (k, v, DUE, DUE) } else { (k, v, LABEL, BODY) })
+        .collect();
     let all = || rows.iter().chain([&total_row]).chain(after.iter());
     let label_w = all().map(|(k, _, st, _)| width(&printable(k, st.weight), *st)).fold(0.0, f32::max);
     let value_w = all().map(|(_, v, _, st)| width(&printable(v, st.weight), *st)).fold(0.0, f32::max);
@@ -497,8 +497,9 @@ fn totals(doc: &Document, c: &Columns) -> Block {
     items.push(Item::Rule { x1: x0, x2: RIGHT, y, thickness: 0.8, color: INK });
     row(&mut items, &mut y, &total_row, 17.0);
     y -= 6.0;
-    row(&mut items, &mut y, &after[0], 14.0);
-    row(&mut items, &mut y, &after[1], 14.0);
+    for r in &after {
+        row(&mut items, &mut y, r, 14.0);
+    }
     Block { items, height: -y + 4.0 }
 }
 
@@ -541,6 +542,9 @@ fn notes(doc: &Document) -> Vec<Block> {
         }
     }
     out.push(paragraph(&text::payment(doc), PARAGRAPH, 12.0));
+    if let Some(details) = text::payment_details(doc) {
+        out.push(paragraph(&details, PARAGRAPH, 2.0));
+    }
     out
 }
 
@@ -1304,6 +1308,25 @@ mod tests {
         for needle in ["Credit note", "KL-CN-2026-000004", "Plan change adjustment (ch_1001)", "REFERENCES", "Credits invoice KL-INV-2026-000017", "-€7.50"] {
             assert!(t.contains(needle), "missing {needle:?} in:\n{t}");
         }
+        // It reads as a credit note: its own date label, what went back to the card.
+        for needle in ["Credit note date", "Total credited", "Refunded to card", "Refunded to card on 5 October 2026: €7.50."] {
+            assert!(t.contains(needle), "missing {needle:?} in:\n{t}");
+        }
+        for word in ["Issue date", "Amount due", "Paid"] {
+            assert!(!t.contains(word), "a credit note says {word:?}:\n{t}");
+        }
+        // A consumer's gross-priced invoice shows what was paid per unit, with the net below.
+        let mut gross = fixture::oss_invoice();
+        gross.lines[0].gross = Some(crate::document::GrossPrice { unit_price: d("15.00"), amount: d("15.00") });
+        gross.lines[1].gross = Some(crate::document::GrossPrice { unit_price: d("5.00"), amount: d("10.00") });
+        gross.payment.card_brand = Some("Visa".into());
+        gross.payment.card_last4 = Some("4242".into());
+        gross.payment.payment_id = Some("pi_3QKx1001".into());
+        let t = pdftotext(&render(&gross));
+        for needle in ["Unit price incl. VAT", "Amount incl. VAT", "5.00", "10.00", "Subtotal (excl. tax)", "21.01", "Visa ending in 4242 · Payment ID pi_3QKx1001"] {
+            assert!(t.contains(needle), "missing {needle:?} in:\n{t}");
+        }
+        assert!(!t.contains("4.20"), "net unit price printed:\n{t}");
     }
 
     /// Writes PDFs to look at: `INVOICESMITH_LOOK=/tmp/pdfcheck cargo test --lib

@@ -29,6 +29,87 @@ pub fn title(doc: &Document) -> &'static str {
     }
 }
 
+/// The facts beside the customer, labelled: number, issue date ("Credit note date" on a
+/// credit note), date of supply (a credit note's is that of the supply it credits), currency.
+pub fn facts(doc: &Document) -> Vec<(&'static str, String)> {
+    let l = &texts(doc).labels;
+    let (issued, supplied) = match doc.kind {
+        DocumentKind::Invoice => (&l.issue_date, doc.tax_point_date),
+        DocumentKind::CreditNote => (&l.credit_note_date, doc.original_supply_date.unwrap_or(doc.tax_point_date)),
+    };
+    vec![
+        (l.number.as_str(), doc.number.to_string()),
+        (issued.as_str(), date(doc, doc.issue_date)),
+        (l.tax_point_date.as_str(), date(doc, supplied)),
+        (l.currency.as_str(), doc.currency.to_string()),
+    ]
+}
+
+/// Whether the lines print tax-inclusive prices: a consumer's document priced gross, so the
+/// customer sees the 49.00 they paid per pack rather than a net 41.176.
+pub fn shows_gross(doc: &Document) -> bool {
+    doc.tax.customer_type == crate::model::CustomerType::Individual && !doc.lines.is_empty() && doc.lines.iter().all(|l| l.gross.is_some())
+}
+
+/// The tax's name in the document's language: `VAT`, `USt.`, `TVA`; other taxes (GST, MVA)
+/// keep theirs.
+fn tax_name(doc: &Document) -> &str {
+    if doc.tax.tax_name == "VAT" { &texts(doc).labels.tax_rate } else { &doc.tax.tax_name }
+}
+
+/// The line table's price headings: `Unit price` and `Amount`, or on a gross-priced consumer
+/// document `Unit price incl. VAT` and `Amount incl. VAT`.
+pub fn price_headings(doc: &Document) -> (String, String) {
+    let l = &texts(doc).labels;
+    if shows_gross(doc) {
+        let tax = [("tax", tax_name(doc))];
+        (fill(&l.unit_price_gross, &tax), fill(&l.gross_amount, &tax))
+    } else {
+        (l.unit_price.clone(), l.net_amount.clone())
+    }
+}
+
+/// A line's unit price as the table prints it (see [`price_headings`]).
+pub fn line_unit_price(doc: &Document, line: &DocumentLine) -> String {
+    match (&line.gross, shows_gross(doc)) {
+        (Some(g), true) => unit_price(doc, g.unit_price),
+        _ => unit_price(doc, line.unit_price),
+    }
+}
+
+/// A line's amount as the table prints it (see [`price_headings`]).
+pub fn line_amount(doc: &Document, line: &DocumentLine) -> String {
+    match (&line.gross, shows_gross(doc)) {
+        (Some(g), true) => amount(doc, g.amount),
+        _ => amount(doc, line.net_amount),
+    }
+}
+
+/// The label of the total: `Total`, on a credit note `Total credited`.
+pub fn total_label(doc: &Document) -> &'static str {
+    let l = &texts(doc).labels;
+    match doc.kind {
+        DocumentKind::Invoice => &l.total,
+        DocumentKind::CreditNote => &l.total_credited,
+    }
+}
+
+/// The rows under the total, the last one emphasised: an invoice's `Paid` and `Amount due`
+/// (or what was overpaid, to be refunded or credited); a credit note's `Refunded to card`
+/// or, cancelling an invoice, the payment `Applied to the replacement invoice`.
+pub fn settlement_rows(doc: &Document) -> Vec<(String, String)> {
+    let l = &texts(doc).labels;
+    let due = doc.totals.due;
+    match (doc.kind, doc.payment.status.as_str()) {
+        (DocumentKind::CreditNote, "offset") => vec![(l.offset.clone(), money(doc, doc.totals.paid))],
+        (DocumentKind::CreditNote, _) => vec![(l.refunded.clone(), money(doc, doc.payment.amount))],
+        (DocumentKind::Invoice, _) => {
+            let last = if due.is_sign_negative() && !due.is_zero() { (l.overpaid.clone(), money(doc, -due)) } else { (l.due.clone(), money(doc, due)) };
+            vec![(l.paid.clone(), money(doc, doc.totals.paid)), last]
+        }
+    }
+}
+
 /// A date in the document's language: `5 October 2026`, `05.10.2026`.
 pub fn date(doc: &Document, d: NaiveDate) -> String {
     texts(doc).format.date(d)
@@ -75,7 +156,7 @@ pub fn line_tax(doc: &Document, line: &DocumentLine) -> String {
 pub fn subtotal_label(doc: &Document, row: &TaxSubtotal) -> String {
     let l = &texts(doc).labels;
     // EU VAT gets its name in the document's language (USt., TVA…); GST, MVA keep theirs.
-    let tax = if doc.tax.tax_name == "VAT" { &l.tax_rate } else { &doc.tax.tax_name };
+    let tax = tax_name(doc);
     match doc.tax.treatment {
         Treatment::ReverseCharge | Treatment::NonEuReverseCharge => fill(&l.reverse_charge_row, &[("tax", tax)]),
         Treatment::OutsideScope => l.not_subject.clone(),
@@ -107,12 +188,34 @@ pub fn payment(doc: &Document) -> String {
     let difference = money(doc, doc.totals.due.abs());
     let values = [("date", paid_on.as_str()), ("amount", paid.as_str()), ("difference", difference.as_str())];
     match (doc.kind, doc.payment.status.as_str()) {
-        (DocumentKind::CreditNote, "offset") => p.cancelled.clone(),
+        (DocumentKind::CreditNote, "offset") => {
+            let cancelled = doc.references.iter().find(|r| r.relation == Relation::Cancels);
+            let (number, issued) = cancelled.map_or((String::new(), String::new()), |r| (r.number.to_string(), date(doc, r.issue_date)));
+            let paid = money(doc, doc.totals.paid);
+            fill(&p.cancelled, &[("number", number.as_str()), ("date", issued.as_str()), ("amount", paid.as_str())])
+        }
         (DocumentKind::CreditNote, _) => fill(&p.refunded, &values),
         (DocumentKind::Invoice, _) if doc.totals.due.is_zero() => fill(&p.paid_in_full, &values),
         (DocumentKind::Invoice, _) if doc.totals.due.is_sign_negative() => fill(&p.paid_overpaid, &values),
         (DocumentKind::Invoice, _) => fill(&p.paid_due, &values),
     }
+}
+
+/// The card and the processor's payment id, when the billing history gave them:
+/// `Visa ending in 4242 · Payment ID pi_3QxY`, so the customer can find the payment on a
+/// statement.
+pub fn payment_details(doc: &Document) -> Option<String> {
+    let l = &texts(doc).labels;
+    let p = &doc.payment;
+    let card = match (&p.card_brand, &p.card_last4) {
+        (Some(brand), Some(last4)) => Some(fill(&l.payment_card, &[("brand", brand), ("last4", last4)])),
+        (None, Some(last4)) => Some(format!("•••• {last4}")),
+        (Some(brand), None) => Some(brand.clone()),
+        (None, None) => None,
+    };
+    let id = p.payment_id.as_ref().map(|id| format!("{} {id}", l.payment_id));
+    let parts: Vec<String> = card.into_iter().chain(id).collect();
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 /// `Credits invoice KL-INV-2026-000003 of 4 October 2026 — reason: …`.
@@ -185,7 +288,7 @@ pub fn base_currency_tax(doc: &Document) -> Option<String> {
             ("from", b.published_base.code()),
             ("rate", &f.number(b.published_rate, b.published_rate.normalize().scale())),
             ("to", b.published_quote.code()),
-            ("source", &b.source),
+            ("source", texts(doc).sources.name(&b.source)),
             ("date", &date(doc, b.rate_date)),
         ],
     ))
@@ -257,5 +360,174 @@ mod tests {
         assert!(reference(&doc, &free).ends_with("— põhjus: corrected billing address"));
         doc.language = "en".into();
         assert!(reference(&doc, &code).ends_with("— reason: technical issue"));
+    }
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// The fixture invoice (KL-INV-2026-000017 of 5 October 2026, €25.00) refunded in full
+    /// on 26 October, by credit note KL-CN-2026-000002, to a Visa card.
+    fn refund_credit_note(language: &str) -> Document {
+        let mut doc = fixture::oss_invoice();
+        let invoice = doc.number.clone();
+        doc.language = language.into();
+        doc.kind = DocumentKind::CreditNote;
+        doc.number = crate::numbering::NumberPattern::parse("KL-CN-{year}-{seq:06}").unwrap().format(2026, 2);
+        doc.issue_date = day("2026-10-26");
+        doc.tax_point_date = day("2026-10-26");
+        doc.original_supply_date = Some(day("2026-10-05"));
+        doc.payment.status = "refunded".into();
+        doc.payment.date = day("2026-10-26");
+        doc.payment.card_brand = Some("Visa".into());
+        doc.payment.card_last4 = Some("4242".into());
+        doc.payment.payment_id = Some("re_3QKx1018".into());
+        doc.references = vec![DocumentReference { number: invoice, issue_date: day("2026-10-05"), relation: Relation::Credits, reason: None }];
+        doc
+    }
+
+    fn cancelling_credit_note(language: &str) -> Document {
+        let mut doc = refund_credit_note(language);
+        doc.payment.status = "offset".into();
+        doc.references[0].relation = Relation::Cancels;
+        doc
+    }
+
+    fn pairs(v: Vec<(&str, String)>) -> Vec<(String, String)> {
+        v.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    }
+
+    fn owned(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn a_credit_note_is_dated_as_one_with_the_original_supply_date() {
+        let facts_in = |language: &str| pairs(facts(&refund_credit_note(language)));
+        assert_eq!(facts_in("en"), owned(&[("Number", "KL-CN-2026-000002"), ("Credit note date", "26 October 2026"), ("Date of supply", "5 October 2026"), ("Currency", "EUR")]));
+        assert_eq!(facts_in("de"), owned(&[("Nummer", "KL-CN-2026-000002"), ("Datum der Rechnungskorrektur", "26.10.2026"), ("Leistungsdatum", "05.10.2026"), ("Währung", "EUR")]));
+        assert_eq!(facts_in("fr"), owned(&[("Numéro", "KL-CN-2026-000002"), ("Date de l'avoir", "26/10/2026"), ("Date de prestation", "05/10/2026"), ("Devise", "EUR")]));
+        // An invoice keeps its own words.
+        let invoice = fixture::oss_invoice();
+        assert_eq!(pairs(facts(&invoice))[1], ("Issue date".to_string(), "5 October 2026".to_string()));
+        for language in crate::i18n::supported() {
+            let cn = refund_credit_note(language);
+            let l = labels(language);
+            assert!(facts(&cn).iter().all(|(k, _)| *k != l.issue_date), "{language}: a credit note says 'issue date'");
+            assert_ne!(l.credit_note_date, l.issue_date, "{language}");
+            assert_ne!(total_label(&cn), l.total, "{language}");
+        }
+    }
+
+    #[test]
+    fn a_refund_credit_note_says_what_went_back_to_the_card_and_when() {
+        let en = refund_credit_note("en");
+        assert_eq!(total_label(&en), "Total credited");
+        assert_eq!(settlement_rows(&en), owned(&[("Refunded to card", "€25.00")]));
+        assert_eq!(payment(&en), "Refunded to card on 26 October 2026: €25.00.");
+        assert_eq!(payment_details(&en).unwrap(), "Visa ending in 4242 · Payment ID re_3QKx1018");
+        let de = refund_credit_note("de");
+        assert_eq!(total_label(&de), "Gutgeschrieben");
+        assert_eq!(settlement_rows(&de), owned(&[("Auf die Karte erstattet", "25,00\u{a0}€")]));
+        assert_eq!(payment(&de), "Am 26.10.2026 auf die Karte erstattet: 25,00\u{a0}€.");
+        assert_eq!(payment_details(&de).unwrap(), "Visa mit Endziffern 4242 · Zahlungs-ID re_3QKx1018");
+        let fr = refund_credit_note("fr");
+        assert_eq!(total_label(&fr), "Total de l'avoir TTC");
+        assert_eq!(settlement_rows(&fr), owned(&[("Remboursé sur la carte", "25,00\u{a0}€")]));
+        assert_eq!(payment(&fr), "Remboursé sur la carte le 26/10/2026\u{a0}: 25,00\u{a0}€.");
+        assert_eq!(payment_details(&fr).unwrap(), "Visa se terminant par 4242 · Référence du paiement re_3QKx1018");
+        // Only what is known is printed.
+        let mut partial = en.clone();
+        partial.payment.card_brand = None;
+        partial.payment.payment_id = None;
+        assert_eq!(payment_details(&partial).unwrap(), "•••• 4242");
+        assert_eq!(payment_details(&fixture::oss_invoice()), None);
+    }
+
+    #[test]
+    fn a_cancelling_credit_note_names_the_invoice_it_cancels() {
+        let en = cancelling_credit_note("en");
+        assert_eq!(payment(&en), "Cancels invoice KL-INV-2026-000017 of 5 October 2026 in full; the €25.00 paid for it is applied to its replacement invoice.");
+        assert_eq!(settlement_rows(&en), owned(&[("Applied to the replacement invoice", "€25.00")]));
+        assert_eq!(
+            payment(&cancelling_credit_note("de")),
+            "Storniert Rechnung Nr. KL-INV-2026-000017 vom 05.10.2026 vollständig; die dafür gezahlten 25,00\u{a0}€ werden auf die ersetzende Rechnung angerechnet."
+        );
+        assert_eq!(
+            payment(&cancelling_credit_note("fr")),
+            "Annule intégralement la facture n° KL-INV-2026-000017 du 05/10/2026\u{a0}; les 25,00\u{a0}€ réglés pour celle-ci sont imputés sur la facture qui la remplace."
+        );
+        assert_eq!(settlement_rows(&cancelling_credit_note("fr")), owned(&[("Imputé sur la facture de remplacement", "25,00\u{a0}€")]));
+    }
+
+    #[test]
+    fn an_overpaid_invoice_promises_no_refund_it_has_not_made() {
+        let mut doc = fixture::oss_invoice();
+        doc.totals.due = "-2.50".parse().unwrap();
+        assert_eq!(settlement_rows(&doc), owned(&[("Paid", "€25.00"), ("Overpaid, to be refunded or credited", "€2.50")]));
+        assert_eq!(payment(&doc), "Paid by card on 5 October 2026: €25.00. Overpaid by €2.50, to be refunded or credited.");
+        doc.language = "de".into();
+        assert_eq!(payment(&doc), "Am 05.10.2026 per Karte bezahlt: 25,00\u{a0}€. Zu viel gezahlt: 2,50\u{a0}€; der Betrag wird erstattet oder gutgeschrieben.");
+        doc.language = "fr".into();
+        assert_eq!(settlement_rows(&doc)[1], ("Trop-perçu, à rembourser ou à créditer".to_string(), "2,50\u{a0}€".to_string()));
+        // Paid in full: nothing due.
+        assert_eq!(settlement_rows(&fixture::oss_invoice()), owned(&[("Paid", "€25.00"), ("Amount due", "€0.00")]));
+    }
+
+    /// The fixture invoice as a consumer saw it: 15.00 and 2 × 5.00, 25.00 in all.
+    fn priced_gross(language: &str) -> Document {
+        let mut doc = fixture::oss_invoice();
+        doc.language = language.into();
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        doc.lines[0].gross = Some(crate::document::GrossPrice { unit_price: d("15.00"), amount: d("15.00") });
+        doc.lines[1].gross = Some(crate::document::GrossPrice { unit_price: d("5.00"), amount: d("10.00") });
+        doc
+    }
+
+    #[test]
+    fn consumers_priced_gross_see_gross_prices_and_businesses_net() {
+        let en = priced_gross("en");
+        assert_eq!(price_headings(&en), ("Unit price incl. VAT".to_string(), "Amount incl. VAT".to_string()));
+        assert_eq!((line_unit_price(&en, &en.lines[1]), line_amount(&en, &en.lines[1])), ("5.00".to_string(), "10.00".to_string()));
+        let de = priced_gross("de");
+        assert_eq!(price_headings(&de), ("Einzelpreis inkl. USt.".to_string(), "Betrag inkl. USt.".to_string()));
+        assert_eq!((line_unit_price(&de, &de.lines[0]), line_amount(&de, &de.lines[0])), ("15,00".to_string(), "15,00".to_string()));
+        let fr = priced_gross("fr");
+        assert_eq!(price_headings(&fr), ("P.U. TVA incl.".to_string(), "Montant TVA incl.".to_string()));
+        // The breakdown below stays net per rate.
+        assert_eq!(subtotal_row(&fr, &fr.tax_breakdown[0]), "TVA 19% · Base HT 21,01");
+        let mut business = priced_gross("en");
+        business.tax.customer_type = crate::model::CustomerType::Business;
+        assert_eq!(price_headings(&business), ("Unit price".to_string(), "Amount".to_string()));
+        assert_eq!(line_unit_price(&business, &business.lines[1]), "4.20");
+        // A document without gross prices (issued before they were recorded) prints net.
+        assert_eq!(line_amount(&fixture::oss_invoice(), &fixture::oss_invoice().lines[1]), "8.40");
+    }
+
+    #[test]
+    fn the_exchange_rate_source_is_named_in_the_documents_language() {
+        let mut doc = fixture::oss_invoice();
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let usd = crate::money::Currency::parse("USD").unwrap();
+        let eur = doc.currency;
+        doc.currency = usd;
+        doc.base_currency_tax = Some(crate::document::BaseCurrencyTax {
+            currency: eur,
+            exchange_rate: d("0.92421"),
+            published_rate: d("1.0820"),
+            published_base: eur,
+            published_quote: usd,
+            rate_date: day("2026-10-02"),
+            source: "ECB euro foreign exchange reference rate".into(),
+            taxable_amount: d("14.52"),
+            tax_amount: d("2.90"),
+        });
+        doc.language = "fr".into();
+        assert_eq!(base_currency_tax(&doc).unwrap(), "TVA en EUR\u{a0}: 2,90\u{a0}€ sur 14,52\u{a0}€ (taux de change 1 EUR = 1,082 USD, taux de référence de l'euro de la BCE du 02/10/2026)");
+        doc.language = "de".into();
+        assert!(base_currency_tax(&doc).unwrap().ends_with("EZB-Referenzkurs vom 02.10.2026)"));
+        doc.language = "en".into();
+        assert!(base_currency_tax(&doc).unwrap().ends_with("ECB euro reference rate of 2 October 2026)"));
+        doc.base_currency_tax.as_mut().unwrap().source = "Eesti Pank".into();
+        assert!(base_currency_tax(&doc).unwrap().ends_with("Eesti Pank of 2 October 2026)"));
     }
 }
