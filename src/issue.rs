@@ -531,8 +531,11 @@ fn refund_credit_note(data: &DataSet, refund: &Transaction, original: &Document,
                 proration: false,
                 transaction_id: refund.id.clone(),
                 adjusts: None,
-                gross: (refund.amount_basis == AmountBasis::Gross)
-                    .then(|| GrossPrice { unit_price: (cl.amount.amount() / quantity).normalize(), amount: cl.amount.amount() }),
+                // A refund line keeps its unit price; a share of one (quantity 1) is its amount.
+                gross: (refund.amount_basis == AmountBasis::Gross).then(|| GrossPrice {
+                    unit_price: if quantity == Decimal::ONE { cl.amount.amount() } else { line.unit_amount.amount() },
+                    amount: cl.amount.amount(),
+                }),
             })
             .collect();
         (lines, c.breakdown, c.net.amount(), c.tax.amount(), c.gross.amount())

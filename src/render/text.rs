@@ -45,10 +45,14 @@ pub fn facts(doc: &Document) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// Whether the lines print tax-inclusive prices: a consumer's document priced gross, so the
-/// customer sees the 49.00 they paid per pack rather than a net 41.176.
+/// Whether the lines print tax-inclusive prices: a consumer's document priced gross that
+/// charges tax, so the customer sees the 49.00 they paid per pack rather than a net 41.176.
+/// Without tax (reverse charge, outside scope) gross and net are the same: no "incl. VAT".
 pub fn shows_gross(doc: &Document) -> bool {
-    doc.tax.customer_type == crate::model::CustomerType::Individual && !doc.lines.is_empty() && doc.lines.iter().all(|l| l.gross.is_some())
+    doc.tax.customer_type == crate::model::CustomerType::Individual
+        && matches!(doc.tax.treatment, Treatment::Domestic | Treatment::Oss | Treatment::NonEuTax)
+        && !doc.lines.is_empty()
+        && doc.lines.iter().all(|l| l.gross.is_some())
 }
 
 /// The tax's name in the document's language: `VAT`, `USt.`, `TVA`; other taxes (GST, MVA)
@@ -499,6 +503,10 @@ mod tests {
         business.tax.customer_type = crate::model::CustomerType::Business;
         assert_eq!(price_headings(&business), ("Unit price".to_string(), "Amount".to_string()));
         assert_eq!(line_unit_price(&business, &business.lines[1]), "4.20");
+        // No tax charged, nothing to include: outside the scope of EU VAT, prices are net.
+        let mut outside = priced_gross("en");
+        outside.tax.treatment = Treatment::OutsideScope;
+        assert_eq!(price_headings(&outside).0, "Unit price");
         // A document without gross prices (issued before they were recorded) prints net.
         assert_eq!(line_amount(&fixture::oss_invoice(), &fixture::oss_invoice().lines[1]), "8.40");
     }
