@@ -324,13 +324,14 @@ pub fn stale_details(customers: &[Customer], corrections: &[(String, DocumentNum
     let mut warnings = Vec::new();
     for c in customers {
         for (field, value) in stated_fields(c) {
-            if let Some((number, old, new)) = latest.get(&(c.id.as_str(), field)) {
-                if value == *old && value != *new {
-                    warnings.push(format!(
-                        "customers.csv: {}: {field} is still '{old}', which {number} corrected to '{new}'; update customers.csv or the next invoice repeats the error",
-                        c.id
-                    ));
-                }
+            if let Some((number, old, new)) = latest.get(&(c.id.as_str(), field))
+                && value == *old
+                && value != *new
+            {
+                warnings.push(format!(
+                    "customers.csv: {}: {field} is still '{old}', which {number} corrected to '{new}'; update customers.csv or the next invoice repeats the error",
+                    c.id
+                ));
             }
         }
     }

@@ -753,7 +753,9 @@ fn reconciliation(csv: &mut CsvFile, payments: &[Payment], returned: &Returned, 
     }
     for e in state.entries.iter().filter(|e| e.issue_date < period.first_day() || period.contains(e.issue_date)) {
         let (Some(overpaid), Some(charge)) = (e.overpaid, e.transactions.first()) else { continue };
-        if returned.contains(&(charge.clone(), overpaid.normalize())) {
+        // A cancelled invoice's overpayment moved to its replacement, which states its own.
+        let cancelled = || state.referrers(&e.number).iter().any(|r| r.relation == crate::document::Relation::Cancels);
+        if returned.contains(&(charge.clone(), overpaid.normalize())) || cancelled() {
             continue;
         }
         let amount = overpaid.to_string();
@@ -769,7 +771,7 @@ fn reconciliation(csv: &mut CsvFile, payments: &[Payment], returned: &Returned, 
 /// refers to, overpaid by exactly the refund's amount.
 fn overpaid_invoice<'s>(by_transaction: &BTreeMap<&str, Vec<&'s RegisterEntry>>, t: &Payment) -> Option<&'s str> {
     let charge = t.refers_to.as_deref()?;
-    let latest = by_transaction.get(charge)?.iter().filter(|e| e.kind == DocumentKind::Invoice).next_back()?;
+    let latest = by_transaction.get(charge)?.iter().rfind(|e| e.kind == DocumentKind::Invoice)?;
     (latest.overpaid.map(|o| amt(o, o.scale())) == Some(t.amount.clone())).then_some(latest.number.as_str())
 }
 

@@ -332,14 +332,20 @@ fn a_vat_id_supplied_later_turns_the_replacement_into_reverse_charge() {
     };
     let open = export("2026-11", "export-open");
     assert!(open.contains("ch_1017,charge,succeeded,2026-11-10,EUR,2.50,overpaid,KL-INV-2026-000013,overpaid 2.50 EUR on KL-INV-2026-000013: to be refunded or credited"), "{open}");
+    assert_eq!(open.matches(",overpaid,").count(), 1, "{open}");
+    // Reissued again (a chain), the open overpayment is the new replacement's, listed once.
+    f.reissue("KL-INV-2026-000013", &[("city", "Villeurbanne")], "moved", None, "2026-11-11T09:00:00Z").unwrap();
+    let chained = export("2026-11", "export-chained");
+    assert!(chained.contains(",2.50,overpaid,KL-INV-2026-000014,overpaid 2.50 EUR on KL-INV-2026-000014: to be refunded or credited"), "{chained}");
+    assert_eq!(chained.matches(",overpaid,").count(), 1, "{chained}");
 
     // A refund of exactly the overpayment returns it: no credit note, and it is no longer open.
     f.append("rf_2001,refund,succeeded,cus_fr_01,2026-11-12T10:00:00+01:00,EUR,Refund of overpayment,1,2.50,gross,false,,,ch_1017,requested_by_customer,FR,FR");
     let out = ok(f.issue());
-    assert!(out.contains("rf_2001: returns the overpayment of 2.50 EUR on KL-INV-2026-000013: no credit note"), "{out}");
+    assert!(out.contains("rf_2001: returns the overpayment of 2.50 EUR on KL-INV-2026-000014: no credit note"), "{out}");
     let closed = export("2026-11", "export-closed");
     assert!(!closed.contains(",overpaid,"), "{closed}");
-    assert!(closed.contains("rf_2001,refund,succeeded,2026-11-12,EUR,2.50,no_document,,returns the overpayment on KL-INV-2026-000013"), "{closed}");
+    assert!(closed.contains("rf_2001,refund,succeeded,2026-11-12,EUR,2.50,no_document,,returns the overpayment on KL-INV-2026-000014"), "{closed}");
 }
 
 #[test]
