@@ -298,12 +298,18 @@ pub fn corrected_fields(original: &Document, replacement: &Document) -> Vec<Corr
 }
 
 /// What to tell the operator after a reissue: customers.csv still holds the old details, and
-/// the `--set` values to copy there, so the next invoice does not repeat the error.
-pub fn reminder(customer_id: &str, corrected: &[Corrected]) -> Option<String> {
-    if corrected.is_empty() {
+/// the values to copy there (what the documents now state differently, then any other
+/// `--set` field, e.g. `vat_id_status`), so the next invoice does not repeat the error.
+pub fn reminder(customer_id: &str, corrected: &[Corrected], set: &[(String, String)]) -> Option<String> {
+    let mut sets: Vec<String> = corrected.iter().map(|(field, _, new)| format!("{field}={new}")).collect();
+    for (field, value) in set {
+        if !corrected.iter().any(|(f, _, _)| f == field) {
+            sets.push(format!("{field}={}", value.trim()));
+        }
+    }
+    if sets.is_empty() {
         return None;
     }
-    let sets: Vec<String> = corrected.iter().map(|(field, _, new)| format!("{field}={new}")).collect();
     Some(format!(
         "customers.csv still holds the old details of {customer_id}: set {} there, or the next invoice repeats the error",
         sets.join(", ")

@@ -169,7 +169,7 @@ pub fn run_reissue(archive: &Archive, number: &str, correction: &correct::Correc
     let original = locked.state.document(&number).map_err(Error::Refused)?;
     let mut report = IssueReport::default();
     if let Some(replacement) = documents.iter().find(|n| n.document.kind == DocumentKind::Invoice) {
-        report.warnings.extend(correct::reminder(&original.customer_id, &correct::corrected_fields(&original, &replacement.document)));
+        report.warnings.extend(correct::reminder(&original.customer_id, &correct::corrected_fields(&original, &replacement.document), &correction.set));
     }
     let extensions = extensions(render::Format::DEFAULT);
     for n in &documents {

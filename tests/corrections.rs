@@ -302,6 +302,10 @@ fn a_vat_id_supplied_later_turns_the_replacement_into_reverse_charge() {
     let set = [("vat_id", "FR40303265045"), ("vat_id_status", "valid"), ("name", "Durand Design SARL")];
     let report = f.reissue("KL-INV-2026-000012", &set, "business customer supplied VAT ID", None, "2026-11-10T12:00:00Z").unwrap();
     assert_eq!(report.issued[1].number.as_str(), "KL-INV-2026-000013");
+    assert_eq!(
+        report.warnings,
+        ["customers.csv still holds the old details of cus_fr_01: set name=Durand Design SARL, vat_id=FR40303265045, type=business, vat_id_status=valid there, or the next invoice repeats the error"]
+    );
     let r = f.doc("KL-INV-2026-000013");
     assert_eq!(r["tax"]["treatment"], "reverse_charge");
     assert_eq!(r["tax"]["customer_type"], "business");
