@@ -9,6 +9,7 @@
 //! replacement recomputed, under the new treatment, still for the original supply date.
 
 use chrono::NaiveDate;
+
 use crate::country::CountryCode;
 use crate::document::{Document, DocumentKind, DocumentReference, Relation, Totals};
 use crate::input::{parse_email, parse_language};
@@ -231,7 +232,6 @@ fn recompute(replacement: &mut Document, original: &Document, d: &tax::Determina
     let c = calc::calculate(&lines, crate::model::AmountBasis::Net, currency);
     for (line, net) in replacement.lines.iter_mut().zip(&c.line_nets) {
         line.net_amount = net.amount();
-        line.unit_price = calc::unit_price(*net, line.quantity);
         line.tax_category = d.category();
         line.tax_rate = rate;
         // The net price stays; the tax-inclusive price the customer saw no longer holds.
