@@ -364,6 +364,24 @@ mod language_tests {
     }
 
     #[test]
+    fn consumers_priced_gross_see_what_they_paid_per_line() {
+        let mut doc = fixture::oss_invoice();
+        let d = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+        doc.lines[0].gross = Some(crate::document::GrossPrice { unit_price: d("15.00"), amount: d("15.00") });
+        doc.lines[1].gross = Some(crate::document::GrossPrice { unit_price: d("5.00"), amount: d("10.00") });
+        doc.language = "de".into();
+        let html = render(&doc);
+        for needle in [
+            "<th class=\"num\">Einzelpreis inkl. USt.</th>",
+            "<th class=\"num\">Betrag inkl. USt.</th>",
+            "<td class=\"num\">2</td>\n        <td class=\"num\">5,00</td>\n        <td class=\"num\">19%</td>\n        <td class=\"num\">10,00</td>",
+            "<td>Zwischensumme (netto)</td><td>21,01</td>",
+        ] {
+            assert!(html.contains(needle), "missing {needle:?} in {html}");
+        }
+    }
+
+    #[test]
     fn german_and_french_documents_use_their_words_numbers_and_dates() {
         let mut doc = fixture::oss_invoice();
         doc.language = "de".into();
