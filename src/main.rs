@@ -47,6 +47,29 @@ enum Command {
         /// (EN 16931 CII D16B). The JSON record is always written.
         #[arg(long, default_value = "pdf,html,json,ubl,cii", value_delimiter = ',', value_parser = parse_format)]
         formats: Vec<Format>,
+        /// Ed25519 key file to sign the run's checkpoint with (default:
+        /// $INVOICESMITH_SIGNING_KEY, else company.toml's [archive] signing_key).
+        #[arg(long, value_name = "FILE")]
+        signing_key: Option<PathBuf>,
+    },
+    /// Finish what an interrupted run left: cut off and keep an unfinished register or
+    /// checkpoint write (recovered/), move unregistered files to quarantine/, and checkpoint
+    /// registered lines no checkpoint covers. Every writing run does this first on its own.
+    Recover {
+        /// Archive folder.
+        #[arg(long, default_value = "archive", value_name = "DIR")]
+        archive: PathBuf,
+        /// Ed25519 key file to sign the checkpoint with (default: $INVOICESMITH_SIGNING_KEY).
+        #[arg(long, value_name = "FILE")]
+        signing_key: Option<PathBuf>,
+    },
+    /// Make an Ed25519 key pair for signing checkpoints: the secret key is written to FILE
+    /// (which must not exist; keep it outside the archive), the public key is printed for
+    /// company.toml's [archive] public_key.
+    Keygen {
+        /// File to write the secret key to.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
     /// Render a document record (the JSON that `issue` writes) without an archive, e.g. to
     /// snapshot-test templates in CI. Output is byte-identical for the same record.
@@ -100,6 +123,10 @@ enum Command {
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
+        /// Ed25519 key file to sign the run's checkpoint with (default:
+        /// $INVOICESMITH_SIGNING_KEY, else the archived company.toml's absolute signing_key).
+        #[arg(long, value_name = "FILE")]
+        signing_key: Option<PathBuf>,
     },
     /// Export a month or quarter for accounting: the documents (copied byte for byte), a
     /// journal, a VAT summary and, with --data, a reconciliation of every transaction. Also
@@ -136,13 +163,21 @@ enum Command {
         #[arg(long, default_value = "archive", value_name = "DIR")]
         archive: PathBuf,
     },
-    /// Check the archive: every file against the SHA-256 in the register, unregistered
-    /// files, the register's hash chain, gap-free numbers, and credit notes never crediting
-    /// more than their invoice.
+    /// Check the archive: every file and company snapshot against the SHA-256 in the
+    /// register, unregistered files and links, the register's hash chain and checkpoints,
+    /// gap-free numbers, and credit notes never crediting more than their invoice.
     Verify {
         /// Archive folder to check.
         #[arg(long, default_value = "archive", value_name = "DIR")]
         archive: PathBuf,
+        /// A head recorded outside the archive (LINES:SHA256, as `issue` prints it or an
+        /// export's register-head.txt holds): the register must still have it.
+        #[arg(long, value_name = "LINES:SHA256")]
+        expect_head: Option<invoicesmith::archive::Head>,
+        /// Ed25519 public key (hex) the checkpoints must be signed with (default: the one in
+        /// the company snapshot of the last document).
+        #[arg(long, value_name = "HEX", value_parser = parse_public_key)]
+        public_key: Option<ed25519_dalek::VerifyingKey>,
     },
 }
 
@@ -165,6 +200,15 @@ fn parse_format(s: &str) -> Result<Format, String> {
     Format::parse_list(s).map(|f| f[0]).map_err(|e| format!("'{s}' {e}"))
 }
 
+fn parse_public_key(s: &str) -> Result<ed25519_dalek::VerifyingKey, String> {
+    invoicesmith::archive::checkpoint::parse_public_key(s)
+}
+
+/// The key file given with `--signing-key`, else in `INVOICESMITH_SIGNING_KEY`.
+fn signing_key(flag: Option<PathBuf>) -> Option<PathBuf> {
+    flag.or_else(|| std::env::var_os("INVOICESMITH_SIGNING_KEY").filter(|v| !v.is_empty()).map(PathBuf::from))
+}
+
 fn parse_month(s: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d").map_err(|_| format!("'{s}' is not a month; expected YYYY-MM"))
 }
@@ -178,8 +222,8 @@ fn parse_assignment(s: &str) -> Result<(String, String), String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Issue { data_dir, archive, json, quiet, formats } => {
-            let archive = Archive::open(archive);
+        Command::Issue { data_dir, archive, json, quiet, formats, signing_key: key } => {
+            let archive = Archive::open(archive).with_signing_key(signing_key(key));
             let bar = progress_bar(quiet);
             let result = invoicesmith::run_issue_with(&data_dir, &archive, &formats, &mut |done, total| {
                 bar.set_length(total as u64);
@@ -191,22 +235,22 @@ fn main() -> ExitCode {
                     if json {
                         println!("{}", serde_json::to_string_pretty(&report).expect("report serialises"));
                     } else {
-                        print_summary(&report, &archive);
+                        print_summary(&report, &archive, false);
                     }
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e, json),
             }
         }
-        Command::Reissue { number, set, reason, date, archive, json } => {
-            let archive = Archive::open(archive);
+        Command::Reissue { number, set, reason, date, archive, json, signing_key: key } => {
+            let archive = Archive::open(archive).with_signing_key(signing_key(key));
             let correction = invoicesmith::correct::Correction { set, reason, date };
             match invoicesmith::run_reissue(&archive, &number, &correction) {
                 Ok(report) => {
                     if json {
                         println!("{}", serde_json::to_string_pretty(&report).expect("report serialises"));
                     } else {
-                        print_summary(&report, &archive);
+                        print_summary(&report, &archive, false);
                     }
                     ExitCode::SUCCESS
                 }
@@ -305,9 +349,34 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(e, false),
         },
-        Command::Verify { archive } => {
+        Command::Recover { archive, signing_key: key } => {
+            let archive = Archive::open(archive).with_signing_key(signing_key(key));
+            if !archive.root().is_dir() {
+                return fail(Error::NoArchive { path: archive.root().to_path_buf() }, false);
+            }
+            match invoicesmith::run_recover(&archive) {
+                Ok(report) => {
+                    if report.notices.is_empty() && report.checkpoint.is_none() {
+                        println!("{}: nothing to recover", archive.root().display());
+                    }
+                    print_summary(&report, &archive, true);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e, false),
+            }
+        }
+        Command::Keygen { out } => match invoicesmith::archive::checkpoint::write_key_pair(&out) {
+            Ok(public) => {
+                println!("wrote the secret key to {} (keep it outside the archive, readable only by whoever issues)", out.display());
+                println!("add to company.toml:\n\n[archive]\npublic_key = \"{public}\"\nsigning_key = \"{}\"", out.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e, false),
+        },
+        Command::Verify { archive, expect_head, public_key } => {
             let archive = Archive::open(archive);
-            match archive.verify() {
+            let options = invoicesmith::archive::VerifyOptions { expect_head, public_key };
+            match archive.verify(&options) {
                 Ok(problems) if problems.is_empty() => {
                     println!("{}: intact (every registered file matches its SHA-256, register chain and numbering consistent)", archive.root().display());
                     ExitCode::SUCCESS
@@ -339,17 +408,28 @@ fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
     bar
 }
 
-fn print_summary(report: &IssueReport, archive: &Archive) {
+/// Prints what a run did; `recovering`: a `recover` run, which issues nothing.
+fn print_summary(report: &IssueReport, archive: &Archive, recovering: bool) {
     use std::io::Write;
     // Write through one lock and stop quietly if the reader goes away (`| head`).
+    for n in &report.notices {
+        eprintln!("notice: {n}");
+    }
     let mut out = std::io::stdout().lock();
-    let mut lines = vec![format!("issued {} document(s) into {}", report.issued.len(), archive.root().display())];
+    let mut lines = Vec::new();
+    if !recovering {
+        lines.push(format!("issued {} document(s) into {}", report.issued.len(), archive.root().display()));
+    }
     lines.extend(report.issued.iter().map(|d| {
         format!("  {}  {}  {}  {} {}  ({})", d.number, d.issue_date, d.customer_id, d.total, d.currency, d.transactions.join(", "))
     }));
     if !report.skipped.is_empty() {
         lines.push(format!("skipped {} transaction(s):", report.skipped.len()));
         lines.extend(report.skipped.iter().map(|s| format!("  {}: {}", s.transaction_id, s.reason)));
+    }
+    if let Some(c) = &report.checkpoint {
+        let signed = if c.signed { "signed" } else { "unsigned: no key configured" };
+        lines.push(format!("checkpoint {} ({signed}); keep it outside the archive: `invoicesmith verify --expect-head {}`", c.head, c.head));
     }
     for line in lines {
         if writeln!(out, "{line}").is_err() {
