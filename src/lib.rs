@@ -381,6 +381,11 @@ pub fn run_issue_with(
     let data = input::parse(&sources).map_err(Error::Input)?;
     // Only company.toml's text is needed from here on (it is archived).
     let company_toml = sources.company;
+    // One archive per seller, never created by accident.
+    if !archive.exists() && !archive.initialising() {
+        return Err(Error::NoArchive { path: archive.root().to_path_buf() });
+    }
+    archive::seller::check(archive, &company_toml)?;
     let key = signing_key(archive, &company_toml, Some(data_dir))?;
     // Plan once without the lock so bad data fails before the archive is even created.
     let unlocked = archive.state()?;

@@ -34,9 +34,14 @@ enum Command {
     Issue {
         /// Folder with company.toml, customers.csv, transactions.csv[, exchange_rates.csv].
         data_dir: PathBuf,
-        /// Archive folder where documents and the register are written (created if missing).
-        #[arg(long, default_value = "archive", value_name = "DIR")]
-        archive: PathBuf,
+        /// Archive folder (default: $INVOICESMITH_ARCHIVE, else company.toml's [archive] path,
+        /// relative to company.toml). Never the current folder by accident.
+        #[arg(long, value_name = "DIR")]
+        archive: Option<PathBuf>,
+        /// Create the archive if it does not exist yet (refused otherwise, so a mistyped
+        /// folder never starts a second archive with the numbers issued again).
+        #[arg(long)]
+        init: bool,
         /// Print the run's result as JSON on stdout instead of a summary.
         #[arg(long)]
         json: bool,
@@ -56,9 +61,9 @@ enum Command {
     /// checkpoint write (recovered/), move unregistered files to quarantine/, and checkpoint
     /// registered lines no checkpoint covers. Every writing run does this first on its own.
     Recover {
-        /// Archive folder.
-        #[arg(long, default_value = "archive", value_name = "DIR")]
-        archive: PathBuf,
+        /// Archive folder (default: $INVOICESMITH_ARCHIVE).
+        #[arg(long, value_name = "DIR")]
+        archive: Option<PathBuf>,
         /// Ed25519 key file to sign the checkpoint with (default: $INVOICESMITH_SIGNING_KEY).
         #[arg(long, value_name = "FILE")]
         signing_key: Option<PathBuf>,
@@ -117,9 +122,9 @@ enum Command {
         /// or the series' latest date if later.
         #[arg(long, value_name = "DATE")]
         date: Option<chrono::NaiveDate>,
-        /// Archive folder.
-        #[arg(long, default_value = "archive", value_name = "DIR")]
-        archive: PathBuf,
+        /// Archive folder (default: $INVOICESMITH_ARCHIVE).
+        #[arg(long, value_name = "DIR")]
+        archive: Option<PathBuf>,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -138,9 +143,9 @@ enum Command {
         /// Quarter to export (YYYY-Qn), e.g. for the OSS return.
         #[arg(long)]
         quarter: Option<String>,
-        /// Archive folder.
-        #[arg(long, default_value = "archive", value_name = "DIR")]
-        archive: PathBuf,
+        /// Archive folder (default: $INVOICESMITH_ARCHIVE).
+        #[arg(long, value_name = "DIR")]
+        archive: Option<PathBuf>,
         /// Data folder whose transactions.csv is reconciled against the archive.
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,
@@ -159,17 +164,17 @@ enum Command {
     Show {
         /// Document number.
         number: String,
-        /// Archive folder.
-        #[arg(long, default_value = "archive", value_name = "DIR")]
-        archive: PathBuf,
+        /// Archive folder (default: $INVOICESMITH_ARCHIVE).
+        #[arg(long, value_name = "DIR")]
+        archive: Option<PathBuf>,
     },
     /// Check the archive: every file and company snapshot against the SHA-256 in the
     /// register, unregistered files and links, the register's hash chain and checkpoints,
     /// gap-free numbers, and credit notes never crediting more than their invoice.
     Verify {
-        /// Archive folder to check.
-        #[arg(long, default_value = "archive", value_name = "DIR")]
-        archive: PathBuf,
+        /// Archive folder to check (default: $INVOICESMITH_ARCHIVE).
+        #[arg(long, value_name = "DIR")]
+        archive: Option<PathBuf>,
         /// A head recorded outside the archive (LINES:SHA256, as `issue` prints it or an
         /// export's register-head.txt holds): the register must still have it.
         #[arg(long, value_name = "LINES:SHA256")]
@@ -204,6 +209,34 @@ fn parse_public_key(s: &str) -> Result<ed25519_dalek::VerifyingKey, String> {
     invoicesmith::archive::checkpoint::parse_public_key(s)
 }
 
+/// The archive a command uses: `--archive`, else `INVOICESMITH_ARCHIVE`, else the `[archive]
+/// path` of `data`'s company.toml (relative to it). Never the current folder by default: a
+/// run started elsewhere must not find, or start, another archive.
+fn archive_path(flag: Option<PathBuf>, data: Option<&std::path::Path>) -> Result<PathBuf, ExitCode> {
+    if let Some(path) = flag.or_else(|| std::env::var_os("INVOICESMITH_ARCHIVE").filter(|v| !v.is_empty()).map(PathBuf::from)) {
+        return Ok(path);
+    }
+    if let Some(data) = data {
+        let sources = match invoicesmith::input::read_sources(data) {
+            Ok(s) => s,
+            Err(diagnostics) => return Err(fail(Error::Input(diagnostics), false)),
+        };
+        let mut diagnostics = Vec::new();
+        let settings = invoicesmith::archive::config::parse(&sources.company, &mut diagnostics);
+        if !diagnostics.is_empty() {
+            return Err(fail(Error::Input(diagnostics), false));
+        }
+        if let Some(path) = settings.path {
+            return Ok(data.join(path));
+        }
+    }
+    eprintln!(
+        "error: which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE, or{} set [archive] path in company.toml",
+        if data.is_some() { "" } else { " give --data DIR whose" }
+    );
+    Err(ExitCode::from(2))
+}
+
 /// The key file given with `--signing-key`, else in `INVOICESMITH_SIGNING_KEY`.
 fn signing_key(flag: Option<PathBuf>) -> Option<PathBuf> {
     flag.or_else(|| std::env::var_os("INVOICESMITH_SIGNING_KEY").filter(|v| !v.is_empty()).map(PathBuf::from))
@@ -222,8 +255,11 @@ fn parse_assignment(s: &str) -> Result<(String, String), String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Issue { data_dir, archive, json, quiet, formats, signing_key: key } => {
-            let archive = Archive::open(archive).with_signing_key(signing_key(key));
+        Command::Issue { data_dir, archive, init, json, quiet, formats, signing_key: key } => {
+            let archive = match archive_path(archive, Some(&data_dir)) {
+                Ok(path) => Archive::open(path).init(init).with_signing_key(signing_key(key)),
+                Err(code) => return code,
+            };
             let bar = progress_bar(quiet);
             let result = invoicesmith::run_issue_with(&data_dir, &archive, &formats, &mut |done, total| {
                 bar.set_length(total as u64);
@@ -243,7 +279,10 @@ fn main() -> ExitCode {
             }
         }
         Command::Reissue { number, set, reason, date, archive, json, signing_key: key } => {
-            let archive = Archive::open(archive).with_signing_key(signing_key(key));
+            let archive = match archive_path(archive, None) {
+                Ok(path) => Archive::open(path).with_signing_key(signing_key(key)),
+                Err(code) => return code,
+            };
             let correction = invoicesmith::correct::Correction { set, reason, date };
             match invoicesmith::run_reissue(&archive, &number, &correction) {
                 Ok(report) => {
@@ -285,6 +324,10 @@ fn main() -> ExitCode {
             Err(e) => fail(e, false),
         },
         Command::Export { month, quarter, archive, data, out } => {
+            let archive = match archive_path(archive, data.as_deref()) {
+                Ok(path) => Archive::open(path),
+                Err(code) => return code,
+            };
             let text = month.or(quarter).expect("clap requires one");
             let period = match invoicesmith::export::Period::parse(&text) {
                 Ok(p) => p,
@@ -298,7 +341,10 @@ fn main() -> ExitCode {
                 Err(diagnostics) => return fail(Error::Input(diagnostics), false),
             };
             let with_data = data.is_some();
-            match invoicesmith::export::export(&Archive::open(archive), period, data, &out) {
+            if !archive.exists() {
+                return fail(Error::NoArchive { path: archive.root().to_path_buf() }, false);
+            }
+            match invoicesmith::export::export(&archive, period, data, &out) {
                 Ok(report) => {
                     println!("exported {} document(s) for {period} into {}", report.documents, out.display());
                     if let Some(zip) = &report.zip {
@@ -342,18 +388,27 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(e, false),
         },
-        Command::Show { number, archive } => match invoicesmith::show(&Archive::open(archive), &number) {
-            Ok(text) => {
-                print!("{text}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(e, false),
-        },
-        Command::Recover { archive, signing_key: key } => {
-            let archive = Archive::open(archive).with_signing_key(signing_key(key));
-            if !archive.root().is_dir() {
+        Command::Show { number, archive } => {
+            let archive = match archive_path(archive, None) {
+                Ok(path) => Archive::open(path),
+                Err(code) => return code,
+            };
+            if !archive.exists() {
                 return fail(Error::NoArchive { path: archive.root().to_path_buf() }, false);
             }
+            match invoicesmith::show(&archive, &number) {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e, false),
+            }
+        }
+        Command::Recover { archive, signing_key: key } => {
+            let archive = match archive_path(archive, None) {
+                Ok(path) => Archive::open(path).with_signing_key(signing_key(key)),
+                Err(code) => return code,
+            };
             match invoicesmith::run_recover(&archive) {
                 Ok(report) => {
                     if report.notices.is_empty() && report.checkpoint.is_none() {
@@ -374,7 +429,10 @@ fn main() -> ExitCode {
             Err(e) => fail(e, false),
         },
         Command::Verify { archive, expect_head, public_key } => {
-            let archive = Archive::open(archive);
+            let archive = match archive_path(archive, None) {
+                Ok(path) => Archive::open(path),
+                Err(code) => return code,
+            };
             let options = invoicesmith::archive::VerifyOptions { expect_head, public_key };
             match archive.verify(&options) {
                 Ok(problems) if problems.is_empty() => {

@@ -57,12 +57,12 @@ fn crash_trials(trials: usize, transactions: usize, seed: u64) {
 const FORMATS: &str = "html,json";
 
 fn issue_html_json(data: &Path, archive: &Path) -> std::process::Output {
-    run(&["issue", p(data), "--archive", p(archive), "--quiet", "--formats", FORMATS])
+    run(&["issue", p(data), "--archive", p(archive), "--init", "--quiet", "--formats", FORMATS])
 }
 
 /// Starts `issue` and sends it SIGKILL after `at`; whether it was still running.
 fn kill_at(data: &Path, archive: &Path, at: Duration) -> bool {
-    let mut child = command(&["issue", p(data), "--archive", p(archive), "--quiet", "--formats", FORMATS])
+    let mut child = command(&["issue", p(data), "--archive", p(archive), "--init", "--quiet", "--formats", FORMATS])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()

@@ -97,23 +97,23 @@ const EIO: i32 = 5;
 fn every_write_and_sync_of_a_batch_can_fail_and_the_next_run_completes_identically() {
     let tmp = tempfile::tempdir().unwrap();
     let reference = tmp.path().join("reference");
-    issue_into(&Archive::open(&reference)).unwrap();
+    issue_into(&Archive::open(&reference).init(true)).unwrap();
     let expected = register(&reference);
     let calls = {
         let counting = Arc::new(Failing::new(usize::MAX, 0, false));
-        issue_into(&Archive::with_fs(tmp.path().join("counted"), counting.clone())).unwrap();
+        issue_into(&Archive::with_fs(tmp.path().join("counted"), counting.clone()).init(true)).unwrap();
         counting.calls.load(Ordering::SeqCst)
     };
-    // 14 documents × 2 files, the company snapshot, one syncfs, register and checkpoint
-    // appends with their syncs.
-    assert_eq!(calls, 14 * 2 + 1 + 1 + 2 + 2);
+    // The seller record, the company snapshot, 14 documents × 2 files, one syncfs, register
+    // and checkpoint appends with their syncs.
+    assert_eq!(calls, 1 + 1 + 14 * 2 + 1 + 2 + 2);
     let mut trial = 0;
     for errno in [ENOSPC, EIO] {
         for fail_at in 0..calls {
             trial += 1;
             let archive = tmp.path().join(format!("a{trial}"));
             let portable = fail_at % 2 == 1;
-            let failing = Archive::with_fs(&archive, Arc::new(Failing::new(fail_at, errno, portable)));
+            let failing = Archive::with_fs(&archive, Arc::new(Failing::new(fail_at, errno, portable))).init(true);
             match issue_into(&failing) {
                 Err(Error::Io { source, .. }) => assert_eq!(source.raw_os_error(), Some(errno), "call {fail_at}"),
                 other => panic!("call {fail_at} failing with {errno}: expected an I/O error, got {other:?}"),
@@ -124,7 +124,7 @@ fn every_write_and_sync_of_a_batch_can_fail_and_the_next_run_completes_identical
             assert!(expected.starts_with(&partial), "call {fail_at}: the register is not a prefix of the reference");
             assert!(partial.is_empty() || partial.ends_with(b"\n"), "call {fail_at}: a torn line was left");
             // The next run, on a healthy disk, completes it.
-            let report = issue_into(&Archive::open(&archive)).unwrap();
+            let report = issue_into(&Archive::open(&archive).init(true)).unwrap();
             assert_eq!(register(&archive), expected, "call {fail_at}");
             assert!(report.checkpoint.is_some() || partial == expected, "call {fail_at}: no checkpoint");
             intact(&Archive::open(&archive));
@@ -136,14 +136,14 @@ fn every_write_and_sync_of_a_batch_can_fail_and_the_next_run_completes_identical
 fn a_register_append_cut_short_is_cut_back_and_the_next_run_completes() {
     let tmp = tempfile::tempdir().unwrap();
     let reference = tmp.path().join("reference");
-    run_issue(&samples(), &Archive::open(&reference)).unwrap();
+    run_issue(&samples(), &Archive::open(&reference).init(true)).unwrap();
     for errno in [ENOSPC, EIO] {
         let archive = tmp.path().join(format!("torn{errno}"));
-        let err = run_issue(&samples(), &Archive::with_fs(&archive, Arc::new(TornAppend { errno }))).unwrap_err();
+        let err = run_issue(&samples(), &Archive::with_fs(&archive, Arc::new(TornAppend { errno })).init(true)).unwrap_err();
         assert!(err.to_string().contains("register.jsonl"), "{err}");
         // The half line was cut back: the register is empty, not torn.
         assert_eq!(register(&archive), b"");
-        run_issue(&samples(), &Archive::open(&archive)).unwrap();
+        run_issue(&samples(), &Archive::open(&archive).init(true)).unwrap();
         assert_eq!(register(&archive), register(&reference));
         assert_intact(&archive);
     }
@@ -151,6 +151,6 @@ fn a_register_append_cut_short_is_cut_back_and_the_next_run_completes() {
 
 #[test]
 fn the_cli_exits_3_when_the_archive_cannot_be_written() {
-    let out = run(&["issue", p(&samples()), "--archive", "/dev/full/archive", "--quiet"]);
+    let out = run(&["issue", p(&samples()), "--archive", "/dev/full/archive", "--init", "--quiet"]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
 }

@@ -2,11 +2,13 @@
 //!
 //! ```toml
 //! [archive]
+//! path = "../archive"                # the seller's archive, relative to company.toml
 //! public_key = "3d4017c3…"           # Ed25519 public key (hex) that signs checkpoints
 //! signing_key = "/etc/invoicesmith/kunstlicht.key"   # its secret key file, outside the archive
 //! ```
 //!
-//! `signing_key` is relative to the folder of `company.toml`; `--signing-key` or
+//! `path` is used when neither `--archive` nor `INVOICESMITH_ARCHIVE` is given: the
+//! archive a run uses never depends on the current folder. `signing_key` is relative to the folder of `company.toml`; `--signing-key` or
 //! `INVOICESMITH_SIGNING_KEY` override it. With a `public_key`, every run that changes the
 //! archive must sign its checkpoint with the matching key, or it refuses before writing.
 
@@ -20,10 +22,12 @@ use crate::error::{Error, Result};
 use crate::input::COMPANY;
 
 /// Keys of the `[archive]` table.
-pub const KEYS: &[&str] = &["public_key", "signing_key"];
+pub const KEYS: &[&str] = &["path", "public_key", "signing_key"];
 
 #[derive(Clone, Debug, Default)]
 pub struct Settings {
+    /// The archive folder, as written (relative to company.toml's folder).
+    pub path: Option<PathBuf>,
     pub public_key: Option<VerifyingKey>,
     /// As written, relative to company.toml's folder.
     pub signing_key: Option<PathBuf>,
@@ -51,6 +55,7 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Settings {
                 Err(e) => diagnostics.push(Diagnostic::new(COMPANY, None, &field, e)),
             },
             "signing_key" => settings.signing_key = Some(PathBuf::from(text)),
+            "path" => settings.path = Some(PathBuf::from(text)),
             _ => diagnostics.push(Diagnostic::new(COMPANY, None, &field, format!("unknown key; expected one of {}", KEYS.join(", ")))),
         }
     }

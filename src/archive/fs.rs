@@ -124,6 +124,8 @@ pub fn write_once(fs: &dyn Fs, root: &Path, dir: &Path, name: &str, bytes: &[u8]
     let path = dir.join(name);
     // One `lstat` of a cached folder per file: nothing is ever written through a link.
     match fs::symlink_metadata(dir) {
+        // The archive's root is where the user says it is, link or not.
+        Ok(_) if dir == root => {}
         Ok(m) if m.file_type().is_symlink() => return Err(Error::io(dir, linked(dir))),
         Ok(_) => {}
         Err(e) if e.kind() == io::ErrorKind::NotFound => create_dir_no_link(root, dir).map_err(|e| Error::io(dir, e))?,

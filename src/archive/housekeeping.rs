@@ -31,7 +31,7 @@ pub(super) struct Tidy {
 }
 
 /// Top-level files the archive keeps beside its documents.
-pub(super) const OWN_FILES: &[&str] = &[REGISTER, CHECKPOINTS, LOCK];
+pub(super) const OWN_FILES: &[&str] = &[REGISTER, CHECKPOINTS, LOCK, super::seller::SELLER];
 
 /// The hash of one register line and the first break in the chain, caught as the
 /// register is read.

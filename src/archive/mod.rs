@@ -7,6 +7,7 @@
 //!   checkpoints.jsonl     the register's head after every run that changed it, signed when
 //!                         a key is configured; itself a hash chain
 //!   .lock                 held exclusively while a run writes, shared while `verify` reads
+//!   seller.json           the seller (VAT ID) the archive belongs to
 //!   company/<sha256>.toml the company.toml each document was issued under
 //!   2026/KL-INV-2026-000001.{pdf,html,json,ubl.xml,cii.xml}
 //!   .tmp/                 temporary names of the portable write path
@@ -31,6 +32,7 @@ pub mod config;
 pub mod fs;
 mod housekeeping;
 pub mod register;
+pub mod seller;
 mod verify;
 pub mod walk;
 
@@ -60,6 +62,8 @@ pub struct Archive {
     /// The key file to sign checkpoints with, given from outside (flag, environment); else
     /// company.toml's `[archive] signing_key`.
     signing_key: Option<PathBuf>,
+    /// Whether a run may create the archive (`--init`); otherwise a missing one is refused.
+    init: bool,
 }
 
 /// The archive while this run holds its lock.
@@ -115,7 +119,23 @@ impl Archive {
 
     /// An archive whose writes go through `fs` (tests inject failures with it).
     pub fn with_fs(root: impl Into<PathBuf>, fs: Arc<dyn Fs>) -> Archive {
-        Archive { root: root.into(), fs, signing_key: None }
+        Archive { root: root.into(), fs, signing_key: None, init: false }
+    }
+
+    /// Lets a run create the archive if it does not exist yet (`--init`).
+    pub fn init(mut self, init: bool) -> Archive {
+        self.init = init;
+        self
+    }
+
+    /// Whether a run may create the archive.
+    pub fn initialising(&self) -> bool {
+        self.init
+    }
+
+    /// Whether the folder holds an archive (its register, checkpoints or seller file).
+    pub fn exists(&self) -> bool {
+        [REGISTER, checkpoint::CHECKPOINTS, seller::SELLER].iter().any(|f| std::fs::symlink_metadata(self.root.join(f)).is_ok())
     }
 
     /// Signs this archive's checkpoints with the key in `path` (see [`config`]).
@@ -154,6 +174,9 @@ impl Archive {
     }
 
     fn lock_tidying(&self, recovering: bool) -> Result<Locked<'_>> {
+        if !self.init && !self.exists() {
+            return Err(Error::NoArchive { path: self.root.clone() });
+        }
         std::fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
         let path = self.root.join(LOCK);
         let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| Error::io(&path, e))?;
@@ -177,9 +200,8 @@ impl Archive {
 
     /// Takes the lock shared: no run writes while it is held. An absent archive is an error.
     fn lock_shared(&self) -> Result<File> {
-        match std::fs::symlink_metadata(&self.root) {
-            Ok(m) if m.is_dir() || m.file_type().is_symlink() => {}
-            Ok(_) | Err(_) => return Err(Error::NoArchive { path: self.root.clone() }),
+        if !self.exists() {
+            return Err(Error::NoArchive { path: self.root.clone() });
         }
         let path = self.root.join(LOCK);
         let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| Error::io(&path, e))?;
@@ -223,6 +245,7 @@ impl Locked<'_> {
     pub fn store_company(&mut self, company_toml: &str) -> Result<Sha256Sum> {
         let sha = Sha256Sum::of(company_toml.as_bytes());
         let root = &self.archive.root;
+        seller::record(self.archive, &self.state, company_toml)?;
         let dir = root.join("company");
         let name = format!("{sha}.toml");
         fs::write_once(self.fs(), root, &dir, &name, company_toml.as_bytes())?;

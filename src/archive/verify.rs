@@ -93,9 +93,26 @@ pub(super) fn verify(archive: &Archive, options: &VerifyOptions) -> Result<Vec<S
             }
         }
     }
+    let seller = match super::seller::read(archive) {
+        Ok(s) => s,
+        Err(e) => {
+            findings.push(e.to_string());
+            None
+        }
+    };
+    if seller.is_none() && !state.entries.is_empty() {
+        findings.push(format!("{}: missing; the archive does not say which seller it belongs to", super::seller::SELLER));
+    }
     for (sha, first) in &companies {
         let path = company_path(sha);
-        check_file(archive, &path, sha, &format!("the company snapshot of {first}"), &mut findings);
+        let owner = format!("the company snapshot of {first}");
+        if let Some(bytes) = check_file(archive, &path, sha, &owner, &mut findings)
+            && let Some(seller) = &seller
+            && let Some(vat_id) = std::str::from_utf8(&bytes).ok().and_then(super::seller::vat_id_of)
+            && vat_id != seller.vat_id
+        {
+            findings.push(format!("{}: names the seller {}, but {first} was issued by {vat_id} ({path})", super::seller::SELLER, seller.vat_id));
+        }
         registered.insert(path);
     }
     for entry in state.entries.iter().filter(|e| e.kind == DocumentKind::Invoice) {
@@ -134,10 +151,11 @@ pub(super) fn verify(archive: &Archive, options: &VerifyOptions) -> Result<Vec<S
     Ok(findings)
 }
 
-/// Checks one registered file against its SHA-256, through the same read every command uses.
-fn check_file(archive: &Archive, rel: &str, sha256: &Sha256Sum, owner: &str, findings: &mut Vec<String>) {
+/// Checks one registered file against its SHA-256, through the same read every command
+/// uses; its bytes if they match.
+fn check_file(archive: &Archive, rel: &str, sha256: &Sha256Sum, owner: &str, findings: &mut Vec<String>) -> Option<Vec<u8>> {
     match read_verified(archive.root(), rel, sha256) {
-        Ok(_) => {}
+        Ok(bytes) => return Some(bytes),
         Err(Error::Altered { .. }) => findings.push(format!("{rel}: changed since {owner} was issued (SHA-256 differs from the register)")),
         Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
             findings.push(format!("{rel}: missing ({owner} lists it)"))
@@ -147,6 +165,7 @@ fn check_file(archive: &Archive, rel: &str, sha256: &Sha256Sum, owner: &str, fin
         }
         Err(e) => findings.push(format!("{rel}: {e} ({owner})")),
     }
+    None
 }
 
 fn is_link_error(e: &std::io::Error) -> bool {

@@ -35,7 +35,7 @@ pub fn p(path: &Path) -> &str {
 }
 
 pub fn issue(data: &Path, archive: &Path) -> Output {
-    run(&["issue", p(data), "--archive", p(archive), "--quiet"])
+    run(&["issue", p(data), "--archive", p(archive), "--init", "--quiet"])
 }
 
 pub fn verify(archive: &Path) -> Output {
