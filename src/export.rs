@@ -142,7 +142,7 @@ fn write_export(
     zip_path: &Path,
 ) -> Result<ExportReport> {
     use rayon::prelude::*;
-    let state = archive.state()?;
+    let state = archive.checked_state()?;
     let mut entries: Vec<&RegisterEntry> = state.entries.iter().filter(|e| period.contains(e.issue_date)).collect();
     // Number order within each series: invoices, then credit notes.
     entries.sort_by_key(|e| (e.kind, e.year, e.seq));

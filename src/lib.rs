@@ -231,7 +231,7 @@ fn numbering_lookup(state: &archive::State, number: &str) -> Result<numbering::D
 /// cancelled or replaced it.
 pub fn show(archive: &Archive, number: &str) -> Result<String> {
     use issue::History;
-    let state = archive.state()?;
+    let state = archive.checked_state()?;
     let number = numbering_lookup(&state, number)?;
     let doc = state.read_document(&number)?;
     let kind = match doc.kind {

@@ -61,18 +61,48 @@ pub(super) fn tidy(archive: &Archive, recovering: bool) -> Result<Tidy> {
     if let Some(torn) = &checkpoints.torn {
         recover(archive, CHECKPOINTS, checkpoints.committed_len, torn, &mut notices)?;
     }
-    let last = checkpoints.last().map(|(c, _)| c.clone());
-    let mut at = LineAt { line: last.as_ref().map_or(0, |c| c.lines), hash: None, broken: None };
-    let state = register::read(root, &mut at)?;
+    let state = read_consistent(archive, &checkpoints, recovering)?;
     if let Some(torn) = &state.torn {
         recover(archive, REGISTER, state.committed_len, torn, &mut notices)?;
     }
-    // A run must not build on, or checkpoint over, a register someone edited.
+    if !checkpoints.exists {
+        // Created with the archive, so that its absence later means it was removed.
+        super::open_append(&root.join(CHECKPOINTS))?;
+    }
+    let last = checkpoints.last().map(|(c, _)| c.clone());
+    let covered = last.as_ref().map_or(0, |c| c.lines);
+    let uncovered = state.entries.len() > covered;
+    if uncovered {
+        notices.push(format!(
+            "register lines {}–{} are covered by no checkpoint (a run stopped after committing them); this run's checkpoint covers them",
+            covered + 1,
+            state.entries.len()
+        ));
+    }
+    quarantine(archive, &state, &mut notices)?;
+    Ok(Tidy {
+        state,
+        notices,
+        last_checkpoint: checkpoints.last().map(|(_, h)| *h),
+        checkpoints_len: checkpoints.committed_len,
+        uncovered,
+    })
+}
+
+/// Reads the register and refuses it if it contradicts itself or its checkpoints: a broken
+/// hash chain, a head other than the last checkpoint's, a broken chain of checkpoints, or
+/// no checkpoints file beside registered lines (unless `missing_checkpoints_allowed`). What
+/// every command that builds on the register reads; `verify` says what exactly is wrong.
+pub(super) fn read_consistent(archive: &Archive, checkpoints: &checkpoint::Checkpoints, missing_checkpoints_allowed: bool) -> Result<State> {
+    let root = archive.root();
+    let last = checkpoints.last().map(|(c, _)| c);
+    let mut at = LineAt { line: last.map_or(0, |c| c.lines), hash: None, broken: None };
+    let state = register::read(root, &mut at)?;
     let damaged = |line: usize, message: String| Error::Register { path: root.join(REGISTER), line, message };
     if let Some(line) = at.broken {
         return Err(damaged(line, "the hash chain is broken here (a line was edited, removed or inserted); nothing was written, run `invoicesmith verify`".into()));
     }
-    if let Some(c) = &last
+    if let Some(c) = last
         && (c.lines > state.entries.len() || at.hash != c.head)
     {
         return Err(damaged(
@@ -91,39 +121,17 @@ pub(super) fn tidy(archive: &Archive, recovering: bool) -> Result<Tidy> {
             message: "the checkpoints' chain is broken here; nothing was written, run `invoicesmith verify`".into(),
         });
     }
-    if !checkpoints.exists {
-        if state.entries.is_empty() || recovering {
-            // Created with the archive, so that its absence later means it was removed.
-            let path = root.join(CHECKPOINTS);
-            super::open_append(&path)?;
-        } else {
-            return Err(Error::Register {
-                path: root.join(CHECKPOINTS),
-                line: 0,
-                message: format!(
-                    "is missing, but the register has {} line(s): removed, or an archive from before checkpoints. Nothing was written; `invoicesmith recover` starts the checkpoints again",
-                    state.entries.len()
-                ),
-            });
-        }
+    if !checkpoints.exists && !state.entries.is_empty() && !missing_checkpoints_allowed {
+        return Err(Error::Register {
+            path: root.join(CHECKPOINTS),
+            line: 0,
+            message: format!(
+                "is missing, but the register has {} line(s): removed, or an archive from before checkpoints. Nothing was written; `invoicesmith recover` starts the checkpoints again",
+                state.entries.len()
+            ),
+        });
     }
-    let covered = last.as_ref().map_or(0, |c| c.lines);
-    let uncovered = state.entries.len() > covered;
-    if uncovered {
-        notices.push(format!(
-            "register lines {}–{} are covered by no checkpoint (a run stopped after committing them); this run's checkpoint covers them",
-            covered + 1,
-            state.entries.len()
-        ));
-    }
-    quarantine(archive, &state, &mut notices)?;
-    Ok(Tidy {
-        state,
-        notices,
-        last_checkpoint: checkpoints.last().map(|(_, h)| *h),
-        checkpoints_len: checkpoints.committed_len,
-        uncovered,
-    })
+    Ok(state)
 }
 
 /// Keeps the unfinished tail `torn` of `name` (committed up to `committed` bytes) under

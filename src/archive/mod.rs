@@ -159,6 +159,15 @@ impl Archive {
         register::read(&self.root, &mut ())
     }
 
+    /// Reads the register, refusing one that contradicts its hash chain or checkpoints (see
+    /// [`housekeeping::read_consistent`]): for commands that read without writing (`show`,
+    /// `export`, `render`). Takes no lock; lines a running issue appends meanwhile are
+    /// simply not seen.
+    pub fn checked_state(&self) -> Result<State> {
+        let checkpoints = checkpoint::read(&self.root)?;
+        housekeeping::read_consistent(self, &checkpoints, false)
+    }
+
     /// Creates the archive if needed and takes its exclusive lock, waiting for another run
     /// to finish; then tidies what a crashed run left ([`housekeeping`]: an unfinished
     /// append is cut off and kept under `recovered/`, unregistered files are moved to
@@ -229,7 +238,7 @@ pub fn read_record(record: &Path) -> Result<Vec<u8>> {
     };
     let rel = dir.strip_prefix(root).expect("an ancestor").join(&name);
     let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-    let state = register::read(root, &mut ())?;
+    let state = Archive::open(root).checked_state()?;
     let file = state.entries.iter().flat_map(|e| &e.files).find(|f| f.path == rel).ok_or_else(|| {
         Error::Refused(format!("{}: lies in the archive {} but no register line names it", record.display(), root.display()))
     })?;
