@@ -174,6 +174,10 @@ pub type Rendered = Vec<(render::Format, Vec<u8>)>;
 /// Reissues `number` with corrected customer details: a credit note cancelling it and a
 /// replacement invoice, both stored in `archive`. The original's files are not touched.
 pub fn run_reissue(archive: &Archive, number: &str, correction: &correct::Correction) -> Result<IssueReport> {
+    // Before the lock, which would move a stray key file into quarantine.
+    if let Some(key) = archive.signing_key() {
+        archive::config::outside(key, archive.root())?;
+    }
     let mut locked = archive.lock()?;
     let number = numbering_lookup(&locked.state, number)?;
     let entry = locked.state.entry(&number).expect("looked up").clone();
@@ -197,6 +201,9 @@ pub fn run_reissue(archive: &Archive, number: &str, correction: &correct::Correc
 /// lines no checkpoint covers: what every writing run does first, on its own. Returns what
 /// it did and the checkpoint, if one was written.
 pub fn run_recover(archive: &Archive) -> Result<IssueReport> {
+    if let Some(key) = archive.signing_key() {
+        archive::config::outside(key, archive.root())?;
+    }
     let mut locked = archive.lock_recovering()?;
     let key = match locked.state.entries.last() {
         Some(last) => signing_key(archive, &locked.state.company_text(last)?, None)?,

@@ -81,11 +81,7 @@ pub fn signing_key(settings: &Settings, explicit: Option<&Path>, base: Option<&P
             None => Ok(None),
         };
     };
-    if let (Ok(key), Ok(archive)) = (path.canonicalize(), archive.canonicalize())
-        && key.starts_with(&archive)
-    {
-        return Err(Error::Refused(format!("{}: the signing key lies inside the archive; keep it outside, where a copy of the archive does not carry it", path.display())));
-    }
+    outside(&path, archive)?;
     let key = checkpoint::load_signing_key(&path)?;
     if let Some(public) = settings.public_key
         && public != key.verifying_key()
@@ -97,4 +93,15 @@ pub fn signing_key(settings: &Settings, explicit: Option<&Path>, base: Option<&P
         )));
     }
     Ok(Some(key))
+}
+
+/// Refuses a signing key file inside the archive: a copy of the archive would carry it, and
+/// whoever can rewrite the archive could sign the rewrite.
+pub fn outside(key: &Path, archive: &Path) -> Result<()> {
+    if let (Ok(key_path), Ok(archive)) = (key.canonicalize(), archive.canonicalize())
+        && key_path.starts_with(&archive)
+    {
+        return Err(Error::Refused(format!("{}: the signing key lies inside the archive; keep it outside, where a copy of the archive does not carry it", key.display())));
+    }
+    Ok(())
 }
