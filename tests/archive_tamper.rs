@@ -180,10 +180,13 @@ fn sha256_hex(bytes: &[u8]) -> String {
     invoicesmith::sha256::Sha256Sum::of(bytes).to_string()
 }
 
+/// A change to the register's lines.
+type Edit = Box<dyn FnOnce(&mut Vec<serde_json::Value>)>;
+
 #[test]
 fn register_edits_behind_a_checkpoint_are_found_and_refused() {
     let pristine = pristine();
-    let cases: Vec<(&str, bool, Box<dyn FnOnce(&mut Vec<serde_json::Value>)>, &str)> = vec![
+    let cases: Vec<(&str, bool, Edit, &str)> = vec![
         ("edit", false, Box::new(|l| l[4]["total"] = "1.00".into()), "register.jsonl:6: "),
         ("delete", false, Box::new(|l| drop(l.remove(4))), "hash chain broken"),
         ("reorder", false, Box::new(|l| l.swap(3, 4)), "hash chain broken"),
