@@ -180,6 +180,10 @@ fn sha256_hex(bytes: &[u8]) -> String {
     invoicesmith::sha256::Sha256Sum::of(bytes).to_string()
 }
 
+fn credit_notes(lines: &mut [serde_json::Value]) -> Vec<&mut serde_json::Value> {
+    lines.iter_mut().filter(|l| l["kind"] == "credit_note").collect()
+}
+
 /// A change to the register's lines.
 type Edit = Box<dyn FnOnce(&mut Vec<serde_json::Value>)>;
 
@@ -200,6 +204,13 @@ fn register_edits_behind_a_checkpoint_are_found_and_refused() {
             extra["files"] = serde_json::json!([]);
             l.push(extra);
         }), "lines 15–15 are covered by no checkpoint"),
+        // Rechained lines that break the register's own rules.
+        ("overcredit", true, Box::new(|l| credit_notes(l)[0]["total"] = "99999.00".into()), "more than its total"),
+        ("non-invoice", true, Box::new(|l| {
+            let first = credit_notes(l)[0]["number"].clone();
+            credit_notes(l)[1]["references"][0]["number"] = first;
+        }), "which is not an invoice"),
+        ("gap", true, Box::new(|l| l[6]["seq"] = 9.into()), "number 9 follows 6 in its series"),
     ];
     for (name, rechain, edit, finding) in cases {
         let archive = pristine.copy(name);
