@@ -332,10 +332,6 @@ impl Locked<'_> {
         Ok(())
     }
 
-    /// The register's head as committed.
-    pub fn head(&self) -> Head {
-        Head { lines: self.lines, hash: if self.pending.is_empty() { self.state.last_line_hash } else { None } }
-    }
 
     /// Commits, then, if the register holds lines no checkpoint covers, appends a checkpoint
     /// of its head (signed with `key` if given) to `checkpoints.jsonl`. Returns it.
@@ -344,7 +340,9 @@ impl Locked<'_> {
         if !self.uncovered {
             return Ok(None);
         }
-        let checkpoint = checkpoint::make(self.head(), self.last_checkpoint, key);
+        // Committed: the chain's last hash is the last line's on disk.
+        let head = Head { lines: self.lines, hash: self.state.last_line_hash };
+        let checkpoint = checkpoint::make(head, self.last_checkpoint, key);
         let mut line = checkpoint::line(&checkpoint);
         let hash = Sha256Sum::of(line.as_bytes());
         line.push('\n');
