@@ -487,7 +487,12 @@ fn print_summary(report: &IssueReport, archive: &Archive, recovering: bool) {
     }
     if let Some(c) = &report.checkpoint {
         let signed = if c.signed { "signed" } else { "unsigned: no key configured" };
-        lines.push(format!("checkpoint {} ({signed}); keep it outside the archive: `invoicesmith verify --expect-head {}`", c.head, c.head));
+        lines.push(format!(
+            "checkpoint {} ({signed}); keep it outside the archive: `invoicesmith verify --archive {} --expect-head {}`",
+            c.head,
+            archive.root().display(),
+            c.head
+        ));
     }
     for line in lines {
         if writeln!(out, "{line}").is_err() {

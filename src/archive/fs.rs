@@ -114,12 +114,13 @@ pub fn read_verified(root: &Path, rel: &str, sha256: &Sha256Sum) -> Result<Vec<u
 }
 
 /// Writes `bytes` as `dir/name` unless that exists, creating `dir` if needed. An existing
-/// file with the same bytes is accepted; different bytes are refused.
+/// file with the same bytes is accepted (a company snapshot stored again); different bytes
+/// are refused.
 ///
 /// The file is complete before its name appears, and the name is never replaced: the bytes
 /// go to an unnamed file (`O_TMPFILE`, Linux) or a temporary name, which is then hard-linked
-/// into place — a link fails if the name exists. Neither `dir` nor a folder between `root`
-/// and it may be a link.
+/// into place — a link fails if the name exists. `dir` may not be a link (nor, when it is
+/// created, any folder between `root` and it).
 pub fn write_once(fs: &dyn Fs, root: &Path, dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     let path = dir.join(name);
     // One `lstat` of a cached folder per file: nothing is ever written through a link.
