@@ -41,6 +41,14 @@ fn a_new_archive_needs_init_and_a_missing_one_exits_3() {
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("typo: no archive here (give the right --archive, or --init to create a new one)"), "{}", stderr(&out));
     assert!(!archive.exists());
+    // --init never adopts a folder that holds other things (their files would be moved).
+    let busy = tmp.path().join("busy");
+    fs::create_dir(&busy).unwrap();
+    fs::write(busy.join("notes.txt"), "mine").unwrap();
+    let out = run(&["issue", p(&samples()), "--archive", p(&busy), "--init"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("busy: holds files but no archive; --init creates an archive only in a new or empty folder"), "{}", stderr(&out));
+    assert_eq!(files(&busy).into_keys().collect::<Vec<_>>(), ["notes.txt"]);
     for args in [
         &["verify", "--archive", "/no/such/dir"][..],
         &["show", "KL-INV-2026-000001", "--archive", "/no/such/dir"],

@@ -183,8 +183,18 @@ impl Archive {
     }
 
     fn lock_tidying(&self, recovering: bool) -> Result<Locked<'_>> {
-        if !self.init && !self.exists() {
-            return Err(Error::NoArchive { path: self.root.clone() });
+        if !self.exists() {
+            if !self.init {
+                return Err(Error::NoArchive { path: self.root.clone() });
+            }
+            // The first run would move every file it finds into quarantine/. (A lock file
+            // alone is a run that stopped before it wrote anything.)
+            if std::fs::read_dir(&self.root).is_ok_and(|entries| entries.flatten().any(|e| e.file_name() != LOCK)) {
+                return Err(Error::Refused(format!(
+                    "{}: holds files but no archive; --init creates an archive only in a new or empty folder",
+                    self.root.display()
+                )));
+            }
         }
         std::fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
         let path = self.root.join(LOCK);
