@@ -56,7 +56,7 @@ fi
 # One month: issue DATA into a new archive NAME and export it; GROUP labels the rows.
 month() {
     local group=$1 data=$2 archive="$work/archive-$3"
-    step "$group issue" "$archive/register.jsonl" "$bin" issue "$data" --archive "$archive" --formats "$formats" --quiet
+    step "$group issue" "$archive/register.jsonl" "$bin" issue "$data" --archive "$archive" --init --formats "$formats" --quiet
     step "$group export" "$archive/register.jsonl" "$bin" export --month 2026-10 --archive "$archive" --data "$data" --out "$work/export-$3"
 }
 for i in $(seq 1 "$k"); do month before "$work/data-small" "before-$i"; done

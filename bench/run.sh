@@ -40,7 +40,7 @@ printf '%-10s %10s %10s %12s %10s %12s %10s %10s %10s %14s %14s %10s\n' N docume
 for n in "${sizes[@]}"; do
     data="$work/data-$n"; archive="$work/archive-$n"; out="$work/export-$n"
     "$bin" sample --transactions "$n" --seed 42 --out "$data" >/dev/null
-    /usr/bin/time -f '%e %M %U %S' -o "$work/time-issue" "$bin" issue "$data" --archive "$archive" --formats "$formats" --quiet >/dev/null 2>&1
+    /usr/bin/time -f '%e %M %U %S' -o "$work/time-issue" "$bin" issue "$data" --archive "$archive" --init --formats "$formats" --quiet >/dev/null 2>&1
     read -r issue_s issue_kb issue_user issue_sys < "$work/time-issue"
     issue_cpu=$(echo "$issue_user + $issue_sys" | bc -l)
     docs=$(wc -l < "$archive/register.jsonl")

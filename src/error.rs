@@ -22,6 +22,9 @@ pub enum Error {
     /// An issued file whose bytes no longer match the SHA-256 registered for it.
     #[error("{}: differs from the SHA-256 the register holds for it; an issued file was changed (see `invoicesmith verify`)", path.display())]
     Altered { path: PathBuf },
+    /// The archive folder does not exist (or is not a folder).
+    #[error("{}: no archive here (give the right --archive, or --init to create a new one)", path.display())]
+    NoArchive { path: PathBuf },
     /// A file with this name exists with other content: issued documents are never replaced.
     #[error("{}: already exists with different content; issued documents are never overwritten", path.display())]
     WouldOverwrite { path: PathBuf },

@@ -142,7 +142,7 @@ fn write_export(
     zip_path: &Path,
 ) -> Result<ExportReport> {
     use rayon::prelude::*;
-    let state = archive.state()?;
+    let state = archive.checked_state()?;
     let mut entries: Vec<&RegisterEntry> = state.entries.iter().filter(|e| period.contains(e.issue_date)).collect();
     // Number order within each series: invoices, then credit notes.
     entries.sort_by_key(|e| (e.kind, e.year, e.seq));
@@ -171,7 +171,7 @@ fn write_export(
     for chunk in entries.chunks(1024) {
         let items = chunk
             .par_iter()
-            .map(|entry| Ok(Item { doc: state.document(&entry.number).map_err(Error::Refused)? }))
+            .map(|entry| Ok(Item { doc: state.read_document(&entry.number)? }))
             .collect::<Result<Vec<_>>>()?;
         write_journal(&mut journal.rows, &items, &base);
         write_journal_vat(&mut journal_vat.rows, &items);
@@ -183,6 +183,9 @@ fn write_export(
     generated.push(journal.finish()?);
     generated.push(journal_vat.finish()?);
     let small = [
+        // The register's head as exported: pins the archive's history from outside it
+        // (`invoicesmith verify --expect-head`).
+        ("register-head.txt", format!("{}\n", state.head()).into_bytes()),
         ("journal-totals.csv", totals_csv(totals)),
         ("vat-summary.md", summary_markdown(&summary, period, &base).into_bytes()),
         ("vat-summary.csv", summary_csv(&summary)),
@@ -350,11 +353,7 @@ impl<'s> Prepared<'s> {
         let Source::Archived { from, sha256 } = source else {
             return Ok(Prepared { path, content: Content::InFolder });
         };
-        let from = archive.root().join(&**from);
-        let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, e))?;
-        if Sha256Sum::of(&bytes) != *sha256 {
-            return Err(Error::Altered { path: from });
-        }
+        let bytes = crate::archive::fs::read_verified(archive.root(), from, sha256)?;
         let deflated = (!path.ends_with(".pdf")).then(|| crate::deflate::deflate(&bytes, crate::deflate::Framing::Raw));
         Ok(Prepared { path, content: Content::Read { crc32: crc32fast::hash(&bytes), bytes, deflated } })
     }

@@ -12,7 +12,8 @@
 //! - [`tax`] decides each transaction's VAT treatment and rates from dated tables.
 //! - [`issue`] turns transactions into [`document::Document`]s with numbers from the archive.
 //! - [`render`] prints a document as PDF, HTML and JSON, byte-identically for the same input.
-//! - [`archive`] writes each file once, keeps a SHA-256 register and a lock.
+//! - [`archive`] writes each file once, keeps a hash-chained SHA-256 register, checkpoints
+//!   of its head and a lock, and checks every byte it reads back.
 //!
 //! The `invoicesmith` binary is a thin shell over [`run_issue`].
 
@@ -109,6 +110,25 @@ pub struct IssueReport {
     pub skipped: Vec<Skipped>,
     /// Things worth a look that did not stop the run (e.g. a language without translation).
     pub warnings: Vec<String>,
+    /// What taking the archive's lock tidied after an earlier crash (recovered appends,
+    /// quarantined files).
+    pub notices: Vec<String>,
+    /// The checkpoint the run ended with, if it changed the archive.
+    pub checkpoint: Option<CheckpointReport>,
+}
+
+/// A run's checkpoint as reported: the register's head and whether it was signed.
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckpointReport {
+    /// `LINES:SHA256`, what `verify --expect-head` takes.
+    pub head: String,
+    pub signed: bool,
+}
+
+impl From<archive::Checkpoint> for CheckpointReport {
+    fn from(c: archive::Checkpoint) -> CheckpointReport {
+        CheckpointReport { head: c.head().to_string(), signed: c.signature.is_some() }
+    }
 }
 
 /// Plans `data` against `history`, refusing documents with characters no shipped font
@@ -159,15 +179,23 @@ pub type Rendered = Vec<(render::Format, Vec<u8>)>;
 /// report's warning names the customers.csv values to update.
 pub fn run_reissue(archive: &Archive, number: &str, correction: &correct::Correction, now: chrono::DateTime<chrono::Utc>) -> Result<IssueReport> {
     use issue::History;
+    // Before the lock, which would move a stray key file into quarantine.
+    if let Some(key) = archive.signing_key() {
+        archive::config::outside(key, archive.root())?;
+    }
     let mut locked = archive.lock()?;
     let number = numbering_lookup(&locked.state, number)?;
     let entry = locked.state.entry(&number).expect("looked up").clone();
     let company_text = locked.state.company_text(&entry)?;
     let company = input::parse_company(&company_text).map_err(Error::Input)?;
+    // An archived snapshot's own relative key path means nothing without its folder.
+    let key = signing_key(archive, &company_text, None)?;
+    // Every file of the original checked first: a reissue never builds on altered bytes.
+    locked.state.check_files(&entry)?;
     let today = now.with_timezone(&company.seller.timezone).date_naive();
     let documents = correct::reissue(&company, &locked.state, &number, correction, today).map_err(Error::Refused)?;
     let original = locked.state.document(&number).map_err(Error::Refused)?;
-    let mut report = IssueReport::default();
+    let mut report = IssueReport { notices: std::mem::take(&mut locked.notices), ..IssueReport::default() };
     if let Some(replacement) = documents.iter().find(|n| n.document.kind == DocumentKind::Invoice) {
         report.warnings.extend(correct::reminder(&original.customer_id, &correct::corrected_fields(&original, &replacement.document), &correction.set));
     }
@@ -175,8 +203,36 @@ pub fn run_reissue(archive: &Archive, number: &str, correction: &correct::Correc
     for n in &documents {
         report.issued.push(store(&mut locked, n, &outputs(&n.document, render::Format::DEFAULT), entry.company, &extensions)?);
     }
-    locked.commit()?;
+    report.checkpoint = locked.finish(key.as_ref())?.map(CheckpointReport::from);
     Ok(report)
+}
+
+/// Tidies the archive after a crash (see [`archive::Locked`]) and checkpoints registered
+/// lines no checkpoint covers: what every writing run does first, on its own. Returns what
+/// it did and the checkpoint, if one was written.
+pub fn run_recover(archive: &Archive) -> Result<IssueReport> {
+    if let Some(key) = archive.signing_key() {
+        archive::config::outside(key, archive.root())?;
+    }
+    let mut locked = archive.lock_recovering()?;
+    let key = match locked.state.entries.last() {
+        Some(last) => signing_key(archive, &locked.state.company_text(last)?, None)?,
+        None => None,
+    };
+    let notices = std::mem::take(&mut locked.notices);
+    let checkpoint = locked.finish(key.as_ref())?.map(CheckpointReport::from);
+    Ok(IssueReport { notices, checkpoint, ..IssueReport::default() })
+}
+
+/// The key this run signs its checkpoint with, per `company_toml`'s `[archive]` settings
+/// (relative to `base`, its folder) and the archive's explicit key.
+fn signing_key(archive: &Archive, company_toml: &str, base: Option<&Path>) -> Result<Option<ed25519_dalek::SigningKey>> {
+    let mut diagnostics = Vec::new();
+    let settings = archive::config::parse(company_toml, &mut diagnostics);
+    if !diagnostics.is_empty() {
+        return Err(Error::Input(diagnostics));
+    }
+    archive::config::signing_key(&settings, archive.signing_key(), base, archive.root())
 }
 
 fn numbering_lookup(state: &archive::State, number: &str) -> Result<numbering::DocumentNumber> {
@@ -192,9 +248,9 @@ fn numbering_lookup(state: &archive::State, number: &str) -> Result<numbering::D
 /// cancelled or replaced it.
 pub fn show(archive: &Archive, number: &str) -> Result<String> {
     use issue::History;
-    let state = archive.state()?;
+    let state = archive.checked_state()?;
     let number = numbering_lookup(&state, number)?;
-    let doc = state.document(&number).map_err(Error::Refused)?;
+    let doc = state.read_document(&number)?;
     let kind = match doc.kind {
         DocumentKind::Invoice => "invoice",
         DocumentKind::CreditNote => "credit note",
@@ -284,7 +340,8 @@ fn outputs(doc: &Document, formats: &[render::Format]) -> Vec<Output> {
 /// Renders a document record (the JSON `issue` writes) in `formats` into `out`, without an
 /// archive: for CI snapshots and template work. Returns the paths written.
 pub fn run_render(record: &Path, out: &Path, formats: &[render::Format]) -> Result<Vec<std::path::PathBuf>> {
-    let text = std::fs::read_to_string(record).map_err(|e| Error::io(record, e))?;
+    let bytes = archive::read_record(record)?;
+    let text = String::from_utf8(bytes).map_err(|e| Error::Refused(format!("{}: not a document record: {e}", record.display())))?;
     let doc = render::json::parse(&text)
         .map_err(|e| Error::Refused(format!("{}: not a document record: {e}", record.display())))?;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
@@ -341,24 +398,38 @@ pub fn run_issue_with(
     let data = input::parse(&sources).map_err(Error::Input)?;
     // Only company.toml's text is needed from here on (it is archived).
     let company_toml = sources.company;
+    // One archive per seller, never created by accident.
+    if !archive.exists() && !archive.initialising() {
+        return Err(Error::NoArchive { path: archive.root().to_path_buf() });
+    }
+    archive::seller::check(archive, &company_toml)?;
+    let key = signing_key(archive, &company_toml, Some(data_dir))?;
     // Plan once without the lock so bad data fails before the archive is even created.
     let unlocked = archive.state()?;
     let plan = plan_printable(&data, &unlocked)?;
     let stale = stale_customer_details(&unlocked, &data)?;
-    if plan.is_empty() {
+    if plan.is_empty() && !archive.root().exists() {
         return Ok(IssueReport { skipped: plan.skipped, warnings: stale, ..IssueReport::default() });
     }
+    // Locked even with nothing to issue: the lock tidies what a crashed run left.
     let mut locked = archive.lock()?;
+    let notices = std::mem::take(&mut locked.notices);
     // Another run may have issued meanwhile: then plan again against the locked state.
     let mut plan = if locked.state.same_as(&unlocked) { plan } else { plan_printable(&data, &locked.state)? };
     drop(unlocked);
     if plan.is_empty() {
-        return Ok(IssueReport { skipped: plan.skipped, warnings: stale, ..IssueReport::default() });
+        let checkpoint = locked.finish(key.as_ref())?.map(CheckpointReport::from);
+        return Ok(IssueReport { skipped: plan.skipped, notices, checkpoint, warnings: stale, ..IssueReport::default() });
     }
     let company = locked.store_company(&company_toml)?;
     let extensions = extensions(&formats);
     let total = plan.len();
-    let mut report = IssueReport { issued: Vec::with_capacity(total), skipped: std::mem::take(&mut plan.skipped), warnings: vec![] };
+    let mut report = IssueReport {
+        issued: Vec::with_capacity(total),
+        skipped: std::mem::take(&mut plan.skipped),
+        notices,
+        ..IssueReport::default()
+    };
     // Build and render the next batch on all cores while this thread stores the previous
     // one; the channel holds at most one rendered batch and each is dropped once stored,
     // so memory stays flat however many documents the run issues.
@@ -394,7 +465,7 @@ pub fn run_issue_with(
             }
             progress(report.issued.len(), total);
         }
-        locked.commit()?;
+        report.checkpoint = locked.finish(key.as_ref())?.map(CheckpointReport::from);
         Ok(())
     })?;
     report.warnings = stale;

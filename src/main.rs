@@ -34,9 +34,14 @@ enum Command {
     Issue {
         /// Folder with company.toml, customers.csv, transactions.csv[, exchange_rates.csv].
         data_dir: PathBuf,
-        /// Archive folder where documents and the register are written (created if missing).
-        #[arg(long, default_value = "archive", value_name = "DIR")]
-        archive: PathBuf,
+        /// Archive folder (default: $INVOICESMITH_ARCHIVE, else company.toml's [archive] path,
+        /// relative to company.toml). Never the current folder by accident.
+        #[arg(long, value_name = "DIR")]
+        archive: Option<PathBuf>,
+        /// Create the archive if it does not exist yet (refused otherwise, so a mistyped
+        /// folder never starts a second archive with the numbers issued again).
+        #[arg(long)]
+        init: bool,
         /// Print the run's result as JSON on stdout instead of a summary.
         #[arg(long)]
         json: bool,
@@ -47,6 +52,29 @@ enum Command {
         /// (EN 16931 CII D16B). The JSON record is always written.
         #[arg(long, default_value = "pdf,html,json,ubl,cii", value_delimiter = ',', value_parser = parse_format)]
         formats: Vec<Format>,
+        /// Ed25519 key file to sign the run's checkpoint with (default:
+        /// $INVOICESMITH_SIGNING_KEY, else company.toml's [archive] signing_key).
+        #[arg(long, value_name = "FILE")]
+        signing_key: Option<PathBuf>,
+    },
+    /// Finish what an interrupted run left: cut off and keep an unfinished register or
+    /// checkpoint write (recovered/), move unregistered files to quarantine/, and checkpoint
+    /// registered lines no checkpoint covers. Every writing run does this first on its own.
+    Recover {
+        /// Archive folder (default: $INVOICESMITH_ARCHIVE).
+        #[arg(long, value_name = "DIR")]
+        archive: Option<PathBuf>,
+        /// Ed25519 key file to sign the checkpoint with (default: $INVOICESMITH_SIGNING_KEY).
+        #[arg(long, value_name = "FILE")]
+        signing_key: Option<PathBuf>,
+    },
+    /// Make an Ed25519 key pair for signing checkpoints: the secret key is written to FILE
+    /// (which must not exist; keep it outside the archive), the public key is printed for
+    /// company.toml's [archive] public_key.
+    Keygen {
+        /// File to write the secret key to.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
     /// Render a document record (the JSON that `issue` writes) without an archive, e.g. to
     /// snapshot-test templates in CI. Output is byte-identical for the same record.
@@ -95,12 +123,16 @@ enum Command {
         /// before today, nor before the latest date in the invoice or credit note series.
         #[arg(long, value_name = "DATE")]
         date: Option<chrono::NaiveDate>,
-        /// Archive folder.
-        #[arg(long, default_value = "archive", value_name = "DIR")]
-        archive: PathBuf,
+        /// Archive folder (default: $INVOICESMITH_ARCHIVE).
+        #[arg(long, value_name = "DIR")]
+        archive: Option<PathBuf>,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
+        /// Ed25519 key file to sign the run's checkpoint with (default:
+        /// $INVOICESMITH_SIGNING_KEY, else the archived company.toml's absolute signing_key).
+        #[arg(long, value_name = "FILE")]
+        signing_key: Option<PathBuf>,
     },
     /// Export a month or quarter for accounting: the documents (copied byte for byte), a
     /// journal, a VAT summary and, with --data, a reconciliation of every transaction. Also
@@ -112,9 +144,9 @@ enum Command {
         /// Quarter to export (YYYY-Qn), e.g. for the OSS return.
         #[arg(long)]
         quarter: Option<String>,
-        /// Archive folder.
-        #[arg(long, default_value = "archive", value_name = "DIR")]
-        archive: PathBuf,
+        /// Archive folder (default: $INVOICESMITH_ARCHIVE).
+        #[arg(long, value_name = "DIR")]
+        archive: Option<PathBuf>,
         /// Data folder whose transactions.csv is reconciled against the archive.
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,
@@ -133,17 +165,25 @@ enum Command {
     Show {
         /// Document number.
         number: String,
-        /// Archive folder.
-        #[arg(long, default_value = "archive", value_name = "DIR")]
-        archive: PathBuf,
+        /// Archive folder (default: $INVOICESMITH_ARCHIVE).
+        #[arg(long, value_name = "DIR")]
+        archive: Option<PathBuf>,
     },
-    /// Check the archive: every file against the SHA-256 in the register, unregistered
-    /// files, the register's hash chain, gap-free numbers, and credit notes never crediting
-    /// more than their invoice.
+    /// Check the archive: every file and company snapshot against the SHA-256 in the
+    /// register, unregistered files and links, the register's hash chain and checkpoints,
+    /// gap-free numbers, and credit notes never crediting more than their invoice.
     Verify {
-        /// Archive folder to check.
-        #[arg(long, default_value = "archive", value_name = "DIR")]
-        archive: PathBuf,
+        /// Archive folder to check (default: $INVOICESMITH_ARCHIVE).
+        #[arg(long, value_name = "DIR")]
+        archive: Option<PathBuf>,
+        /// A head recorded outside the archive (LINES:SHA256, as `issue` prints it or an
+        /// export's register-head.txt holds): the register must still have it.
+        #[arg(long, value_name = "LINES:SHA256")]
+        expect_head: Option<invoicesmith::archive::Head>,
+        /// Ed25519 public key (hex) the checkpoints must be signed with (default: the one in
+        /// the company snapshot of the last document).
+        #[arg(long, value_name = "HEX", value_parser = parse_public_key)]
+        public_key: Option<ed25519_dalek::VerifyingKey>,
     },
 }
 
@@ -166,6 +206,43 @@ fn parse_format(s: &str) -> Result<Format, String> {
     Format::parse_list(s).map(|f| f[0]).map_err(|e| format!("'{s}' {e}"))
 }
 
+fn parse_public_key(s: &str) -> Result<ed25519_dalek::VerifyingKey, String> {
+    invoicesmith::archive::checkpoint::parse_public_key(s)
+}
+
+/// The archive a command uses: `--archive`, else `INVOICESMITH_ARCHIVE`, else the `[archive]
+/// path` of `data`'s company.toml (relative to it). Never the current folder by default: a
+/// run started elsewhere must not find, or start, another archive.
+fn archive_path(flag: Option<PathBuf>, data: Option<&std::path::Path>) -> Result<PathBuf, ExitCode> {
+    if let Some(path) = flag.or_else(|| std::env::var_os("INVOICESMITH_ARCHIVE").filter(|v| !v.is_empty()).map(PathBuf::from)) {
+        return Ok(path);
+    }
+    if let Some(data) = data {
+        let sources = match invoicesmith::input::read_sources(data) {
+            Ok(s) => s,
+            Err(diagnostics) => return Err(fail(Error::Input(diagnostics), false)),
+        };
+        let mut diagnostics = Vec::new();
+        let settings = invoicesmith::archive::config::parse(&sources.company, &mut diagnostics);
+        if !diagnostics.is_empty() {
+            return Err(fail(Error::Input(diagnostics), false));
+        }
+        if let Some(path) = settings.path {
+            return Ok(data.join(path));
+        }
+    }
+    eprintln!(
+        "error: which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE, or{} set [archive] path in company.toml",
+        if data.is_some() { "" } else { " give --data DIR whose" }
+    );
+    Err(ExitCode::from(2))
+}
+
+/// The key file given with `--signing-key`, else in `INVOICESMITH_SIGNING_KEY`.
+fn signing_key(flag: Option<PathBuf>) -> Option<PathBuf> {
+    flag.or_else(|| std::env::var_os("INVOICESMITH_SIGNING_KEY").filter(|v| !v.is_empty()).map(PathBuf::from))
+}
+
 fn parse_month(s: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d").map_err(|_| format!("'{s}' is not a month; expected YYYY-MM"))
 }
@@ -179,8 +256,11 @@ fn parse_assignment(s: &str) -> Result<(String, String), String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Issue { data_dir, archive, json, quiet, formats } => {
-            let archive = Archive::open(archive);
+        Command::Issue { data_dir, archive, init, json, quiet, formats, signing_key: key } => {
+            let archive = match archive_path(archive, Some(&data_dir)) {
+                Ok(path) => Archive::open(path).init(init).with_signing_key(signing_key(key)),
+                Err(code) => return code,
+            };
             let bar = progress_bar(quiet);
             let result = invoicesmith::run_issue_with(&data_dir, &archive, &formats, &mut |done, total| {
                 bar.set_length(total as u64);
@@ -192,15 +272,18 @@ fn main() -> ExitCode {
                     if json {
                         println!("{}", serde_json::to_string_pretty(&report).expect("report serialises"));
                     } else {
-                        print_summary(&report, &archive);
+                        print_summary(&report, &archive, false);
                     }
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e, json),
             }
         }
-        Command::Reissue { number, set, reason, date, archive, json } => {
-            let archive = Archive::open(archive);
+        Command::Reissue { number, set, reason, date, archive, json, signing_key: key } => {
+            let archive = match archive_path(archive, None) {
+                Ok(path) => Archive::open(path).with_signing_key(signing_key(key)),
+                Err(code) => return code,
+            };
             let correction = invoicesmith::correct::Correction { set, reason, date };
             // The one reading of the clock: the correction is dated the day it is made.
             match invoicesmith::run_reissue(&archive, &number, &correction, chrono::Utc::now()) {
@@ -208,7 +291,7 @@ fn main() -> ExitCode {
                     if json {
                         println!("{}", serde_json::to_string_pretty(&report).expect("report serialises"));
                     } else {
-                        print_summary(&report, &archive);
+                        print_summary(&report, &archive, false);
                     }
                     ExitCode::SUCCESS
                 }
@@ -243,6 +326,10 @@ fn main() -> ExitCode {
             Err(e) => fail(e, false),
         },
         Command::Export { month, quarter, archive, data, out } => {
+            let archive = match archive_path(archive, data.as_deref()) {
+                Ok(path) => Archive::open(path),
+                Err(code) => return code,
+            };
             let text = month.or(quarter).expect("clap requires one");
             let period = match invoicesmith::export::Period::parse(&text) {
                 Ok(p) => p,
@@ -256,7 +343,10 @@ fn main() -> ExitCode {
                 Err(diagnostics) => return fail(Error::Input(diagnostics), false),
             };
             let with_data = data.is_some();
-            match invoicesmith::export::export(&Archive::open(archive), period, data, &out) {
+            if !archive.exists() {
+                return fail(Error::NoArchive { path: archive.root().to_path_buf() }, false);
+            }
+            match invoicesmith::export::export(&archive, period, data, &out) {
                 Ok(report) => {
                     println!("exported {} document(s) for {period} into {}", report.documents, out.display());
                     if let Some(zip) = &report.zip {
@@ -300,16 +390,53 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(e, false),
         },
-        Command::Show { number, archive } => match invoicesmith::show(&Archive::open(archive), &number) {
-            Ok(text) => {
-                print!("{text}");
+        Command::Show { number, archive } => {
+            let archive = match archive_path(archive, None) {
+                Ok(path) => Archive::open(path),
+                Err(code) => return code,
+            };
+            if !archive.exists() {
+                return fail(Error::NoArchive { path: archive.root().to_path_buf() }, false);
+            }
+            match invoicesmith::show(&archive, &number) {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e, false),
+            }
+        }
+        Command::Recover { archive, signing_key: key } => {
+            let archive = match archive_path(archive, None) {
+                Ok(path) => Archive::open(path).with_signing_key(signing_key(key)),
+                Err(code) => return code,
+            };
+            match invoicesmith::run_recover(&archive) {
+                Ok(report) => {
+                    if report.notices.is_empty() && report.checkpoint.is_none() {
+                        println!("{}: nothing to recover", archive.root().display());
+                    }
+                    print_summary(&report, &archive, true);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e, false),
+            }
+        }
+        Command::Keygen { out } => match invoicesmith::archive::checkpoint::write_key_pair(&out) {
+            Ok(public) => {
+                println!("wrote the secret key to {} (keep it outside the archive, readable only by whoever issues)", out.display());
+                println!("add to company.toml:\n\n[archive]\npublic_key = \"{public}\"\nsigning_key = \"{}\"", out.display());
                 ExitCode::SUCCESS
             }
             Err(e) => fail(e, false),
         },
-        Command::Verify { archive } => {
-            let archive = Archive::open(archive);
-            match archive.verify() {
+        Command::Verify { archive, expect_head, public_key } => {
+            let archive = match archive_path(archive, None) {
+                Ok(path) => Archive::open(path),
+                Err(code) => return code,
+            };
+            let options = invoicesmith::archive::VerifyOptions { expect_head, public_key };
+            match archive.verify(&options) {
                 Ok(problems) if problems.is_empty() => {
                     println!("{}: intact (every registered file matches its SHA-256, register chain and numbering consistent)", archive.root().display());
                     ExitCode::SUCCESS
@@ -341,17 +468,33 @@ fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
     bar
 }
 
-fn print_summary(report: &IssueReport, archive: &Archive) {
+/// Prints what a run did; `recovering`: a `recover` run, which issues nothing.
+fn print_summary(report: &IssueReport, archive: &Archive, recovering: bool) {
     use std::io::Write;
     // Write through one lock and stop quietly if the reader goes away (`| head`).
+    for n in &report.notices {
+        eprintln!("notice: {n}");
+    }
     let mut out = std::io::stdout().lock();
-    let mut lines = vec![format!("issued {} document(s) into {}", report.issued.len(), archive.root().display())];
+    let mut lines = Vec::new();
+    if !recovering {
+        lines.push(format!("issued {} document(s) into {}", report.issued.len(), archive.root().display()));
+    }
     lines.extend(report.issued.iter().map(|d| {
         format!("  {}  {}  {}  {} {}  ({})", d.number, d.issue_date, d.customer_id, d.total, d.currency, d.transactions.join(", "))
     }));
     if !report.skipped.is_empty() {
         lines.push(format!("skipped {} transaction(s):", report.skipped.len()));
         lines.extend(report.skipped.iter().map(|s| format!("  {}: {}", s.transaction_id, s.reason)));
+    }
+    if let Some(c) = &report.checkpoint {
+        let signed = if c.signed { "signed" } else { "unsigned: no key configured" };
+        lines.push(format!(
+            "checkpoint {} ({signed}); keep it outside the archive: `invoicesmith verify --archive {} --expect-head {}`",
+            c.head,
+            archive.root().display(),
+            c.head
+        ));
     }
     for line in lines {
         if writeln!(out, "{line}").is_err() {

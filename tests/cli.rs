@@ -15,7 +15,7 @@ fn invoicesmith(args: &[&str]) -> Output {
 }
 
 fn issue(data: &Path, archive: &Path) -> Output {
-    invoicesmith(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap()])
+    invoicesmith(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init"])
 }
 
 fn stdout(o: &Output) -> String {
@@ -163,7 +163,7 @@ fn concurrent_runs_never_both_issue() {
     let archive = tmp.path().join("archive");
     let spawn = || {
         Command::new(env!("CARGO_BIN_EXE_invoicesmith"))
-            .args(["issue", samples().to_str().unwrap(), "--archive", archive.to_str().unwrap()])
+            .args(["issue", samples().to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init"])
             .stdout(std::process::Stdio::piped())
             .spawn()
             .unwrap()
@@ -208,7 +208,7 @@ fn usage_errors_exit_2_and_help_explains_options() {
 fn json_output_lists_issued_and_skipped() {
     let tmp = tempfile::tempdir().unwrap();
     let archive = tmp.path().join("archive");
-    let out = invoicesmith(&["issue", samples().to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--json"]);
+    let out = invoicesmith(&["issue", samples().to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init", "--json"]);
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["issued"].as_array().unwrap().len(), 14);

@@ -56,7 +56,7 @@ impl Fixture {
         self.set_transactions(&format!("{}{row}\n", self.transactions()));
     }
     fn issue(&self) -> Output {
-        run(&["issue", self.data.to_str().unwrap(), "--archive", self.archive.to_str().unwrap()])
+        run(&["issue", self.data.to_str().unwrap(), "--archive", self.archive.to_str().unwrap(), "--init"])
     }
     fn cli(&self, args: &[&str]) -> Output {
         let mut all: Vec<&str> = args.to_vec();

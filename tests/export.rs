@@ -43,7 +43,7 @@ fn issue_and_export(data: &Path, period: &[&str]) -> Exported {
     let tmp = tempfile::tempdir().unwrap();
     let archive = tmp.path().join("archive");
     let out = tmp.path().join("export");
-    ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap()]));
+    ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init"]));
     let mut args = vec!["export"];
     args.extend(period);
     args.extend(["--archive", archive.to_str().unwrap(), "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap()]);
@@ -160,7 +160,7 @@ fn a_missing_invoice_is_listed_loudly_and_fails_the_export() {
         fs::copy(samples().join(f), data.join(f)).unwrap();
     }
     let archive = tmp.path().join("archive");
-    ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap()]));
+    ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init"]));
     let mut csv = fs::read_to_string(data.join("transactions.csv")).unwrap();
     csv.push_str("ch_9001,charge,succeeded,cus_de_01,2026-10-30T10:00:00+01:00,EUR,Pro plan (monthly),1,14.99,gross,false,,,,,DE,DE\n");
     fs::write(data.join("transactions.csv"), csv).unwrap();

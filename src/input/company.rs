@@ -25,7 +25,8 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Company> {
         }
     };
     let mut keys = Keys { sink };
-    keys.only(&root, "", &["seller", "numbering"]);
+    // `[archive]` belongs to the archive (`archive::config`), which checks it.
+    keys.only(&root, "", &["seller", "numbering", "archive"]);
     let seller = keys.table(&root, "", "seller").and_then(|t| keys.seller(t));
     let numbering = keys.table(&root, "", "numbering").and_then(|t| keys.numbering(t));
     Some(Company { seller: seller?, numbering: numbering? })

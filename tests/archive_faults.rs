@@ -1,0 +1,156 @@
+//! Disk full and I/O errors at every write and sync of a batch, injected through the
+//! archive's file-system seam (`archive::Fs`): the run fails with an I/O error, nothing
+//! half-committed stays (the register and checkpoints parse to their last committed line,
+//! every registered file verifies), and the next run completes the archive byte for byte as
+//! an uninterrupted run does.
+
+mod archive_support;
+
+use std::fs::File;
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use archive_support::*;
+use invoicesmith::archive::{Archive, Fs, RealFs};
+use invoicesmith::archive::VerifyOptions;
+use invoicesmith::render::Format;
+use invoicesmith::{Error, IssueReport, Result, run_issue};
+
+/// HTML and the JSON record: every kind of write a batch makes, at a fraction of the PDF's
+/// rendering time (the injected faults don't depend on the bytes).
+fn issue_into(archive: &Archive) -> Result<IssueReport> {
+    invoicesmith::run_issue_with(&samples(), archive, &[Format::Html, Format::Json], &mut |_, _| {})
+}
+
+fn intact(archive: &Archive) {
+    let findings = archive.verify(&VerifyOptions::default()).unwrap();
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+/// Fails the `fail_at`-th write or sync (0-based) with `errno`; everything else is real.
+#[derive(Debug)]
+struct Failing {
+    fail_at: usize,
+    errno: i32,
+    calls: AtomicUsize,
+    /// Use the portable write path (temporary names) instead of unnamed files.
+    portable: bool,
+}
+
+impl Failing {
+    fn new(fail_at: usize, errno: i32, portable: bool) -> Failing {
+        Failing { fail_at, errno, calls: AtomicUsize::new(0), portable }
+    }
+    /// Whether this call is the one to fail.
+    fn fails(&self) -> bool {
+        self.calls.fetch_add(1, Ordering::SeqCst) == self.fail_at
+    }
+    fn step(&self) -> io::Result<()> {
+        if self.fails() { Err(io::Error::from_raw_os_error(self.errno)) } else { Ok(()) }
+    }
+}
+
+impl Fs for Failing {
+    fn write(&self, file: &mut File, bytes: &[u8]) -> io::Result<()> {
+        if self.fails() {
+            // A disk that fills up mid-write takes part of the bytes, then fails.
+            RealFs.write(file, &bytes[..bytes.len() / 2])?;
+            return Err(io::Error::from_raw_os_error(self.errno));
+        }
+        RealFs.write(file, bytes)
+    }
+    fn sync(&self, file: &File) -> io::Result<()> {
+        self.step()?;
+        RealFs.sync(file)
+    }
+    fn sync_files(&self, lock: &File, files: &[PathBuf]) -> io::Result<()> {
+        self.step()?;
+        RealFs.sync_files(lock, files)
+    }
+    fn unnamed_files(&self) -> bool {
+        !self.portable
+    }
+}
+
+/// Register appends put half their bytes on disk and then fail.
+#[derive(Debug)]
+struct TornAppend {
+    errno: i32,
+}
+
+impl Fs for TornAppend {
+    fn write(&self, file: &mut File, bytes: &[u8]) -> io::Result<()> {
+        if bytes.starts_with(b"{\"number\":") {
+            RealFs.write(file, &bytes[..bytes.len() / 2])?;
+            return Err(io::Error::from_raw_os_error(self.errno));
+        }
+        RealFs.write(file, bytes)
+    }
+}
+
+const ENOSPC: i32 = 28;
+const EIO: i32 = 5;
+
+#[test]
+fn every_write_and_sync_of_a_batch_can_fail_and_the_next_run_completes_identically() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reference = tmp.path().join("reference");
+    issue_into(&Archive::open(&reference).init(true)).unwrap();
+    let expected = register(&reference);
+    let calls = {
+        let counting = Arc::new(Failing::new(usize::MAX, 0, false));
+        issue_into(&Archive::with_fs(tmp.path().join("counted"), counting.clone()).init(true)).unwrap();
+        counting.calls.load(Ordering::SeqCst)
+    };
+    // The seller record, the company snapshot, 14 documents × 2 files, one syncfs, register
+    // and checkpoint appends with their syncs.
+    assert_eq!(calls, 1 + 1 + 14 * 2 + 1 + 2 + 2);
+    let mut trial = 0;
+    for errno in [ENOSPC, EIO] {
+        for fail_at in 0..calls {
+            trial += 1;
+            let archive = tmp.path().join(format!("a{trial}"));
+            let portable = fail_at % 2 == 1;
+            let failing = Archive::with_fs(&archive, Arc::new(Failing::new(fail_at, errno, portable))).init(true);
+            match issue_into(&failing) {
+                Err(Error::Io { source, .. }) => assert_eq!(source.raw_os_error(), Some(errno), "call {fail_at}"),
+                other => panic!("call {fail_at} failing with {errno}: expected an I/O error, got {other:?}"),
+            }
+            // Nothing half-committed: whatever the register holds is whole and verified,
+            // and a prefix of the uninterrupted run's.
+            let partial = register(&archive);
+            assert!(expected.starts_with(&partial), "call {fail_at}: the register is not a prefix of the reference");
+            assert!(partial.is_empty() || partial.ends_with(b"\n"), "call {fail_at}: a torn line was left");
+            // The next run, on a healthy disk, completes it.
+            let report = issue_into(&Archive::open(&archive).init(true)).unwrap();
+            assert_eq!(register(&archive), expected, "call {fail_at}");
+            assert!(report.checkpoint.is_some() || partial == expected, "call {fail_at}: no checkpoint");
+            intact(&Archive::open(&archive));
+        }
+    }
+}
+
+#[test]
+fn a_register_append_cut_short_is_cut_back_and_the_next_run_completes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reference = tmp.path().join("reference");
+    run_issue(&samples(), &Archive::open(&reference).init(true)).unwrap();
+    for errno in [ENOSPC, EIO] {
+        let archive = tmp.path().join(format!("torn{errno}"));
+        let err = run_issue(&samples(), &Archive::with_fs(&archive, Arc::new(TornAppend { errno })).init(true)).unwrap_err();
+        assert!(err.to_string().contains("register.jsonl"), "{err}");
+        // The half line was cut back: the register is empty, not torn.
+        assert_eq!(register(&archive), b"");
+        run_issue(&samples(), &Archive::open(&archive).init(true)).unwrap();
+        assert_eq!(register(&archive), register(&reference));
+        assert_intact(&archive);
+    }
+}
+
+#[test]
+fn the_cli_exits_3_when_the_archive_cannot_be_written() {
+    let out = run(&["issue", p(&samples()), "--archive", "/dev/full/archive", "--init", "--quiet"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+}

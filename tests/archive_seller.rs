@@ -1,0 +1,84 @@
+//! One archive per seller, never by accident: the archive comes from `--archive`,
+//! `INVOICESMITH_ARCHIVE` or company.toml's `[archive] path` (never the current folder);
+//! creating one takes `--init`; a data folder of another seller is refused.
+
+mod archive_support;
+
+use std::fs;
+
+use archive_support::*;
+
+#[test]
+fn the_archive_never_depends_on_the_current_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = copy_samples(tmp.path());
+    let elsewhere = tmp.path().join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    // company.toml says `path = "../archive"`: tmp/archive, wherever the run starts.
+    let first = command(&["issue", p(&data), "--init", "--quiet"]).current_dir(&elsewhere).output().unwrap();
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(tmp.path().join("archive/register.jsonl").exists());
+    assert!(!elsewhere.join("archive").exists());
+    // Again from another folder: the same archive, nothing issued twice.
+    let again = command(&["issue", p(&data), "--quiet"]).current_dir(tmp.path()).output().unwrap();
+    assert!(stdout(&again).starts_with("issued 0 document(s)"), "{}", stdout(&again));
+    // The environment names it for commands without a data folder.
+    let show = command(&["show", "KL-INV-2026-000001"]).env("INVOICESMITH_ARCHIVE", tmp.path().join("archive")).output().unwrap();
+    assert!(show.status.success(), "{}", stderr(&show));
+    // Without it: a usage error, not a guess.
+    for args in [&["verify"][..], &["show", "KL-INV-2026-000001"], &["export", "--month", "2026-10", "--out", "x"]] {
+        let out = command(args).current_dir(tmp.path()).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains("which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE"), "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn a_new_archive_needs_init_and_a_missing_one_exits_3() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("typo");
+    let out = run(&["issue", p(&samples()), "--archive", p(&archive)]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("typo: no archive here (give the right --archive, or --init to create a new one)"), "{}", stderr(&out));
+    assert!(!archive.exists());
+    // --init never adopts a folder that holds other things (their files would be moved).
+    let busy = tmp.path().join("busy");
+    fs::create_dir(&busy).unwrap();
+    fs::write(busy.join("notes.txt"), "mine").unwrap();
+    let out = run(&["issue", p(&samples()), "--archive", p(&busy), "--init"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("busy: holds files but no archive; --init creates an archive only in a new or empty folder"), "{}", stderr(&out));
+    assert_eq!(files(&busy).into_keys().collect::<Vec<_>>(), ["notes.txt"]);
+    for args in [
+        &["verify", "--archive", "/no/such/dir"][..],
+        &["show", "KL-INV-2026-000001", "--archive", "/no/such/dir"],
+        &["reissue", "KL-INV-2026-000001", "--set", "name=X", "--reason", "r", "--archive", "/no/such/dir"],
+        &["export", "--month", "2026-10", "--archive", "/no/such/dir", "--out", p(&tmp.path().join("e"))],
+    ] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("/no/such/dir: no archive here"), "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn an_archive_refuses_another_sellers_data_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("archive");
+    assert!(issue(&samples(), &archive).status.success());
+    assert_eq!(fs::read_to_string(archive.join("seller.json")).unwrap(), "{\"vat_id\":\"EE101234568\"}\n");
+    let other = copy_samples(&tmp.path().join("other"));
+    let company = fs::read_to_string(other.join("company.toml")).unwrap().replace("EE101234568", "EE100247019");
+    fs::write(other.join("company.toml"), company).unwrap();
+    let before = files(&archive);
+    let out = issue(&other, &archive);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("this archive belongs to the seller EE101234568, but company.toml is the seller EE100247019's"), "{}", stderr(&out));
+    assert_eq!(files(&archive), before);
+    // The seller record is checked against the registered snapshots.
+    writable(&archive.join("seller.json"));
+    fs::write(archive.join("seller.json"), "{\"vat_id\":\"EE100247019\"}\n").unwrap();
+    let out = verify(&archive);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("seller.json: names the seller EE100247019, but KL-INV-2026-000001 was issued by EE101234568"), "{}", stderr(&out));
+}
