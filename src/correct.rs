@@ -71,6 +71,9 @@ pub fn reissue(
         .filter_map(|t| history.issued_for(DocumentKind::Invoice, t).and_then(|(_, f)| f))
         .collect();
     let issue_date = correction.date.unwrap_or(original.issue_date);
+    if !crate::numbering::YEARS.contains(&chrono::Datelike::year(&issue_date)) {
+        return Err(format!("--date {issue_date} is not a date whose year a document number can carry (1000 to 9999)"));
+    }
     let reason = Some(correction.reason.trim().to_string());
     let sort_key = (issue_date.and_hms_opt(0, 0, 0).expect("midnight").and_utc(), original.number.to_string());
 

@@ -221,8 +221,20 @@ impl Keys<'_> {
         let invoice = self.parsed(t, p, "invoice", what, NumberPattern::parse);
         let credit_note = self.parsed(t, p, "credit_note", what, NumberPattern::parse);
         let (invoice, credit_note) = (invoice?, credit_note?);
-        if invoice.format(2000, 1) == credit_note.format(2000, 1) {
-            self.error("numbering.credit_note", format!("'{}' is the same series as numbering.invoice; credit notes need their own series", credit_note.as_str()));
+        if let Some((credit, invoice_number)) = credit_note.shared_number(&invoice) {
+            let example = if credit == invoice_number {
+                format!("both can be {credit}")
+            } else {
+                format!("{invoice_number} and {credit} would be the same file name ('/' is written as '_', and file systems may ignore case)")
+            };
+            self.error(
+                "numbering.credit_note",
+                format!(
+                    "'{}' overlaps numbering.invoice '{}': {example}; credit notes need a series of their own, e.g. another literal prefix",
+                    credit_note.as_str(),
+                    invoice.as_str()
+                ),
+            );
             return None;
         }
         Some(Numbering { invoice, credit_note })

@@ -225,3 +225,34 @@ fn exchange_rates_are_checked() {
         ]
     );
 }
+
+#[test]
+fn number_series_that_can_produce_the_same_number_are_refused_naming_both() {
+    let with = |invoice: &str, credit_note: &str| {
+        let mut s = sources(GOOD_ROW);
+        s.company = COMPANY_TOML
+            .replace("invoice = \"KL-INV-{year}-{seq:06}\"", &format!("invoice = \"{invoice}\""))
+            .replace("credit_note = \"KL-CN-{year}-{seq:06}\"", &format!("credit_note = \"{credit_note}\""));
+        errors(&s)
+    };
+    // The case: the 10th credit note would be the 10th invoice's number.
+    assert_eq!(
+        with("KL-{year}-{seq}", "KL-{year}-{seq:02}"),
+        ["company.toml: numbering.credit_note: 'KL-{year}-{seq:02}' overlaps numbering.invoice 'KL-{year}-{seq}': both can be KL-2000-10; credit notes need a series of their own, e.g. another literal prefix"]
+    );
+    assert_eq!(
+        with("KL/{year}/{seq}", "kl_{year}_{seq}"),
+        ["company.toml: numbering.credit_note: 'kl_{year}_{seq}' overlaps numbering.invoice 'KL/{year}/{seq}': KL/2000/1 and kl_2000_1 would be the same file name ('/' is written as '_', and file systems may ignore case); credit notes need a series of their own, e.g. another literal prefix"]
+    );
+    // Disjoint although their literals overlap: a sequence never starts with a zero.
+    assert_eq!(with("{year}-{seq}", "{year}-0{seq}"), Vec::<String>::new());
+    assert_eq!(with("{year}-{seq}", "{year}-{seq}-CN"), Vec::<String>::new());
+}
+
+#[test]
+fn timestamps_must_fall_in_years_a_number_can_carry() {
+    let row = GOOD_ROW.replace("2026-10-05T10:00:00+02:00", "9999-12-31T10:00:00+02:00");
+    assert_eq!(one_error(&row), "transactions.csv:2: timestamp: '9999-12-31T10:00:00+02:00' is outside 1000-01-02 to 9999-12-30 (UTC), the dates a document number's four-digit year can carry");
+    let row = GOOD_ROW.replace("2026-10-05T10:00:00+02:00", "1000-01-02T00:30:00+02:00");
+    assert_eq!(one_error(&row), "transactions.csv:2: timestamp: '1000-01-02T00:30:00+02:00' is outside 1000-01-02 to 9999-12-30 (UTC), the dates a document number's four-digit year can carry");
+}

@@ -290,8 +290,17 @@ fn parse_decimal(s: &str, what: &str) -> Result<Decimal, String> {
 }
 
 fn parse_timestamp(s: &str) -> Result<DateTime<FixedOffset>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map_err(|_| "is not an RFC 3339 timestamp with offset, e.g. '2026-10-05T14:03:00+02:00'".to_string())
+    let timestamp = DateTime::parse_from_rfc3339(s)
+        .map_err(|_| "is not an RFC 3339 timestamp with offset, e.g. '2026-10-05T14:03:00+02:00'".to_string())?;
+    // A document's year is four digits (numbering::YEARS) in the seller's time zone, less than
+    // a day from UTC.
+    let years = crate::numbering::YEARS;
+    let first = NaiveDate::from_ymd_opt(*years.start(), 1, 2).expect("a date");
+    let last = NaiveDate::from_ymd_opt(*years.end(), 12, 30).expect("a date");
+    if !(first..=last).contains(&timestamp.naive_utc().date()) {
+        return Err(format!("is outside {first} to {last} (UTC), the dates a document number's four-digit year can carry"));
+    }
+    Ok(timestamp)
 }
 
 fn optional_date(s: &str) -> Result<Option<NaiveDate>, String> {
