@@ -71,7 +71,13 @@ impl Keys<'_> {
     fn string(&mut self, parent: &Table, prefix: &str, key: &str, required: Option<&str>) -> Option<String> {
         let full = join(prefix, key);
         match parent.get(key) {
-            Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Some(Value::String(s)) if !s.trim().is_empty() => match super::text::single_line(s.trim()) {
+                Ok(value) => Some(value.into_owned()),
+                Err(reason) => {
+                    self.error(&full, reason);
+                    None
+                }
+            },
             Some(Value::String(_)) | None => {
                 if let Some(what) = required {
                     let state = if parent.contains_key(key) { "is empty" } else { "is missing" };

@@ -77,8 +77,16 @@ pub fn read(text: &str, columns: &'static [&'static str], sink: &mut Sink<'_>) -
                 }
                 let mut values = String::with_capacity(fields.as_slice().len());
                 let mut ends = Vec::with_capacity(columns.len());
-                for i in &index {
-                    values.push_str(fields.get(i.expect("checked above")).unwrap_or("").trim());
+                for (column, i) in columns.iter().zip(&index) {
+                    let raw = fields.get(i.expect("checked above")).unwrap_or("").trim();
+                    match super::text::single_line(raw) {
+                        Ok(value) => values.push_str(&value),
+                        Err(reason) => {
+                            sink.push(Some(line), column, reason);
+                            // Kept visible for the other checks, which may quote it.
+                            values.push_str(&raw.replace(char::is_control, "\u{fffd}"));
+                        }
+                    }
                     ends.push(u32::try_from(values.len()).expect("a CSV row under 4 GB"));
                 }
                 rows.push(Row { line, columns, values: values.into_boxed_str(), ends: ends.into_boxed_slice() });

@@ -12,6 +12,7 @@ mod company;
 mod csv_table;
 mod customers;
 mod exchange_rates;
+mod text;
 mod transactions;
 
 use std::path::Path;
@@ -80,6 +81,7 @@ pub fn parse_company(text: &str) -> Result<crate::model::Company, Vec<Diagnostic
 
 pub(crate) use company::parse_email;
 pub(crate) use customers::parse_language;
+pub(crate) use text::single_line;
 
 /// Validates the files' text into a data set, or returns every problem found.
 pub fn parse(sources: &Sources) -> Result<DataSet, Vec<Diagnostic>> {

@@ -256,3 +256,44 @@ fn timestamps_must_fall_in_years_a_number_can_carry() {
     let row = GOOD_ROW.replace("2026-10-05T10:00:00+02:00", "1000-01-02T00:30:00+02:00");
     assert_eq!(one_error(&row), "transactions.csv:2: timestamp: '1000-01-02T00:30:00+02:00' is outside 1000-01-02 to 9999-12-30 (UTC), the dates a document number's four-digit year can carry");
 }
+
+#[test]
+fn a_line_break_in_a_quoted_field_is_valid_csv_and_read_as_one_space() {
+    for line_break in ["\r", "\n", "\r\n"] {
+        let row = GOOD_ROW.replace(",Pro plan,", &format!(",\"Pro{line_break}plan\","));
+        let data = parse(&sources(&row)).unwrap_or_else(|e| panic!("{line_break:?}: {e:?}"));
+        assert_eq!(data.transactions[0].lines[0].description, "Pro plan");
+    }
+    let mut s = sources(GOOD_ROW);
+    s.customers = CUSTOMERS_CSV.replace(",Jürgen Müller,", ",\"Jürgen\rMüller\",");
+    assert_eq!(parse(&s).unwrap().customers[0].name, "Jürgen Müller");
+}
+
+#[test]
+fn control_characters_in_text_are_refused_naming_file_line_and_field() {
+    let row = GOOD_ROW.replace(",Pro plan,", ",Pro\0plan,");
+    assert_eq!(one_error(&row), "transactions.csv:2: description: contains the control character U+0000; expected printable text");
+    let row = GOOD_ROW.replace(",Pro plan,", ",\"Pro\tplan\",");
+    assert_eq!(one_error(&row), "transactions.csv:2: description: contains the control character U+0009; expected printable text");
+    let mut s = sources(GOOD_ROW);
+    s.customers = CUSTOMERS_CSV.replace("Jürgen Müller", "Jürgen\u{1b}Müller").replace(",Tokyo,", ",To\u{7}kyo,");
+    assert_eq!(
+        errors(&s),
+        [
+            "customers.csv:2: name: contains the control character U+001B; expected printable text",
+            "customers.csv:3: city: contains the control character U+0007; expected printable text",
+        ]
+    );
+    // A value that also fails its own check is quoted with the character made visible.
+    s.customers = CUSTOMERS_CSV.replace(",DE,,,de", ",D\0E,,,de");
+    assert_eq!(
+        errors(&s),
+        [
+            "customers.csv:2: country: 'D\u{fffd}E' is not an ISO 3166-1 alpha-2 country code",
+            "customers.csv:2: country: contains the control character U+0000; expected printable text",
+        ]
+    );
+    let mut s = sources(GOOD_ROW);
+    s.company = COMPANY_TOML.replace("legal_name = \"Kunstlicht OÜ\"", "legal_name = \"Kunstlicht\\u0000 OÜ\"");
+    assert_eq!(errors(&s), ["company.toml: seller.legal_name: contains the control character U+0000; expected printable text"]);
+}
