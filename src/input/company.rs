@@ -20,7 +20,9 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Company> {
         Ok(t) => t,
         Err(e) => {
             let line = e.span().map(|s| text[..s.start].matches('\n').count() as u64 + 1);
-            sink.push(line, "", format!("is not valid TOML: {}", e.message()));
+            // One line, as every diagnostic: the parser's message may span several.
+            let message: Vec<&str> = e.message().lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            sink.push(line, "", format!("is not valid TOML: {}", message.join("; ")));
             return None;
         }
     };

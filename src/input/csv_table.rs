@@ -37,9 +37,20 @@ pub fn read(text: &str, columns: &'static [&'static str], sink: &mut Sink<'_>) -
             return None;
         }
     };
+    if headers.len() > 2 * columns.len() {
+        // Not this file's header (a data row, another file, a broken line): one error, not
+        // one per field.
+        sink.push(Some(1), "header", format!("has {} columns; expected the columns {}", headers.len(), columns.join(", ")));
+        return None;
+    }
     let mut ok = true;
     for (i, name) in headers.iter().enumerate() {
         let name = name.trim().trim_start_matches('\u{feff}');
+        if name.contains('\0') {
+            // ASCII column names with NULs between the letters: UTF-16 text without a BOM.
+            sink.push(Some(1), "header", "has NUL bytes between the letters: the file is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)");
+            return None;
+        }
         match columns.iter().position(|c| *c == name) {
             Some(k) if index[k].is_some() => {
                 sink.push(Some(1), name, "column appears twice");

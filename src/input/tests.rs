@@ -297,3 +297,62 @@ fn control_characters_in_text_are_refused_naming_file_line_and_field() {
     s.company = COMPANY_TOML.replace("legal_name = \"Kunstlicht OÜ\"", "legal_name = \"Kunstlicht\\u0000 OÜ\"");
     assert_eq!(errors(&s), ["company.toml: seller.legal_name: contains the control character U+0000; expected printable text"]);
 }
+
+#[test]
+fn files_that_are_not_utf8_say_what_they_probably_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = sources(GOOD_ROW);
+    std::fs::write(dir.path().join(COMPANY), &s.company).unwrap();
+    // Latin-1 (ü is 0xFC) on line 2; UTF-16 with its byte order mark.
+    let latin1: Vec<u8> = s.customers.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect();
+    std::fs::write(dir.path().join(CUSTOMERS), latin1).unwrap();
+    let utf16: Vec<u8> = [0xff, 0xfe].into_iter().chain(s.transactions.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    std::fs::write(dir.path().join(TRANSACTIONS), utf16).unwrap();
+    let printed: Vec<String> = load(dir.path()).unwrap_err().iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        printed,
+        [
+            "customers.csv:2: is not UTF-8 text: byte 0xFC is not part of a UTF-8 character (Latin-1 or Windows-1252?); save the file as UTF-8",
+            "transactions.csv: is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)",
+        ]
+    );
+    // UTF-16 without a byte order mark is ASCII with NULs between: named at the header.
+    let mut s = sources(GOOD_ROW);
+    s.transactions = s.transactions.encode_utf16().flat_map(u16::to_le_bytes).map(char::from).collect();
+    assert_eq!(errors(&s), ["transactions.csv:1: header: has NUL bytes between the letters: the file is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)"]);
+}
+
+#[test]
+fn amounts_quantities_and_rates_stay_within_what_is_computed_exactly() {
+    let row = GOOD_ROW.replace(",1,11.99,", ",1,79228162514264337593543950335,");
+    assert_eq!(one_error(&row), "transactions.csv:2: unit_amount: '79228162514264337593543950335' is larger than 1000000000, the largest unit amount accepted");
+    let row = GOOD_ROW.replace(",1,11.99,", ",1000001,11.99,");
+    assert_eq!(one_error(&row), "transactions.csv:2: quantity: '1000001' is larger than 1000000, the largest quantity accepted");
+    // The largest of both is accepted, but not two such lines in one transaction.
+    let big = GOOD_ROW.replace(",1,11.99,", ",1000000,1000000000,");
+    assert_eq!(errors(&sources(&big)), Vec::<String>::new());
+    assert_eq!(
+        errors(&sources(&format!("{big}{big}"))),
+        ["transactions.csv:2: unit_amount: the lines of 'ch_1' sum to 2000000000000000.00 EUR, more than 1000000000000000, the largest total accepted"]
+    );
+    let mut s = sources(GOOD_ROW);
+    s.exchange_rates = Some("date,base,quote,rate,source\n2026-10-02,EUR,USD,0.0000000001,ECB\n2026-10-02,EUR,JPY,1000000000,ECB\n".into());
+    assert_eq!(errors(&s), ["exchange_rates.csv:2: rate: '0.0000000001' is outside 0.000000001 to 1000000000, the rates accepted"]);
+}
+
+#[test]
+fn a_reference_to_a_transaction_with_errors_is_not_reported_twice() {
+    let refund = "rf_1,refund,succeeded,c_de,2026-10-06T10:00:00+02:00,EUR,Refund,1,11.99,gross,false,,,ch_1,requested_by_customer,DE,DE\n";
+    let errs = errors(&sources(&format!("{}{refund}", GOOD_ROW.replace(",EUR,", ",EURO,"))));
+    assert_eq!(errs, ["transactions.csv:2: currency: 'EURO' is not an ISO 4217 code"]);
+}
+
+#[test]
+fn a_header_with_far_too_many_columns_is_one_error() {
+    let mut s = sources(GOOD_ROW);
+    s.customers = format!("{}\n", ",".repeat(100_000));
+    assert_eq!(
+        errors(&s),
+        ["customers.csv:1: header: has 100001 columns; expected the columns customer_id, type, name, email, address_line1, address_line2, city, postal_code, region, country, vat_id, vat_id_status, language"]
+    );
+}
