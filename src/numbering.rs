@@ -275,14 +275,51 @@ mod tests {
     }
 
     #[test]
+    fn literals_before_between_and_after_the_placeholders_are_kept() {
+        let p = NumberPattern::parse("{year}-{seq}-CN").unwrap();
+        assert_eq!(p.format(2026, 7).as_str(), "2026-7-CN");
+        assert_eq!(p.as_str(), "{year}-{seq}-CN");
+        let p = NumberPattern::parse("A.{seq:03}_{year}/B").unwrap();
+        assert_eq!(p.format(999, 12).to_string(), "A.012_0999/B");
+        assert_eq!(p.format(2026, 12).file_stem(), "A.012_2026_B");
+        assert_eq!(NumberPattern::parse("{year}{seq}").unwrap().format(2026, 1).as_str(), "20261");
+    }
+
+    #[test]
+    fn widths_from_1_to_12() {
+        assert_eq!(NumberPattern::parse("{year}-{seq:01}").unwrap().format(2026, 5).as_str(), "2026-5");
+        assert_eq!(NumberPattern::parse("{year}-{seq:012}").unwrap().format(2026, 5).as_str(), "2026-000000000005");
+        for bad in ["{seq:00}", "{seq:013}", "{seq:6}", "{seq:0x}", "{seq:}", "{Seq}", "{year:04}"] {
+            assert_eq!(
+                NumberPattern::parse(&format!("{{year}}-{bad}")).unwrap_err(),
+                format!("has an unknown placeholder '{bad}'; expected {{year}}, {{seq}} or {{seq:0N}}"),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
     fn rejects_patterns_that_cannot_be_gap_free_per_year() {
         assert_eq!(
             NumberPattern::parse("INV-{seq:06}").unwrap_err(),
             "must contain {year} and {seq} (or {seq:06}) exactly once each"
         );
+        for twice in ["{year}-{year}-{seq}", "{year}-{seq}-{seq:02}", "{year}", "{seq}", "INV"] {
+            assert_eq!(NumberPattern::parse(twice).unwrap_err(), "must contain {year} and {seq} (or {seq:06}) exactly once each", "{twice}");
+        }
         assert!(NumberPattern::parse("INV-{year}-{n}").unwrap_err().contains("'{n}'"));
-        assert!(NumberPattern::parse("INV-{year}-{seq").unwrap_err().contains("unclosed"));
-        assert!(NumberPattern::parse("INV {year}-{seq}").unwrap_err().contains("may only"));
+        assert_eq!(
+            NumberPattern::parse("INV-{year}-{seq").unwrap_err(),
+            "has an unclosed '{'; expected placeholders {year} and {seq} or {seq:06}"
+        );
+        for bad in ["INV {year}-{seq}", "INV#{year}-{seq}", "{year}-{seq}-é", "{year}-{seq}\\"] {
+            assert_eq!(
+                NumberPattern::parse(bad).unwrap_err(),
+                "may only contain letters, digits, '-', '_', '/' and '.' outside placeholders",
+                "{bad}"
+            );
+        }
+        assert!(NumberPattern::parse("Ab-09_/.{year}{seq}").is_ok());
     }
 
     fn shared(a: &str, b: &str) -> Option<(String, String)> {
