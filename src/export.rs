@@ -37,7 +37,7 @@ pub enum Period {
 }
 
 impl Period {
-    /// Parses `2026-10` or `2026-Q4`. The error completes "'<text>' …".
+    /// Parses `2026-10` or `2026-Q4`. The error completes `'<text>' …`.
     pub fn parse(s: &str) -> Result<Period, String> {
         let bad = || "is not a period; expected a month (2026-10) or a quarter (2026-Q4)".to_string();
         let (y, rest) = s.split_once('-').ok_or_else(bad)?;
@@ -109,7 +109,7 @@ impl Item {
 ///
 /// Memory is what a month needs, not a multiple of it: the data set is reduced to the
 /// period's payments before the register is read, generated files go to disk as each is
-/// finished, and documents are streamed (see [`write_files`]).
+/// finished, and documents are streamed (see `write_files`).
 pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, out: &Path) -> Result<ExportReport> {
     let zip_path = out.with_extension("zip");
     for path in [out, zip_path.as_path()] {

@@ -26,7 +26,7 @@ enum Part {
 }
 
 impl NumberPattern {
-    /// Parses a pattern. The error completes "'<pattern>' …".
+    /// Parses a pattern. The error completes `'<pattern>' …`.
     pub fn parse(pattern: &str) -> Result<NumberPattern, String> {
         let mut parts = Vec::new();
         let mut rest = pattern;
@@ -134,8 +134,8 @@ impl NumberPattern {
                 let Some(cy) = other.next_bytes(b).into_iter().find(|&cy| same_in_file_name(cx, cy)) else { continue };
                 for a2 in self.step(a, cx).map(|s| self.closure(s)).unwrap_or_default() {
                     for b2 in other.step(b, cy).map(|s| other.closure(s)).unwrap_or_default() {
-                        if !reached.contains_key(&(a2, b2)) {
-                            reached.insert((a2, b2), Some((pair, cx, cy)));
+                        if let std::collections::btree_map::Entry::Vacant(first) = reached.entry((a2, b2)) {
+                            first.insert(Some((pair, cx, cy)));
                             queue.push_back((a2, b2));
                         }
                     }

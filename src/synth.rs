@@ -261,13 +261,15 @@ pub fn generate(spec: &Spec) -> Sources {
         tx.write_record([&id, "charge", status, &cust.id, &timestamp, cust.currency, desc, &qty.to_string(), unit, basis, "false", &s_start, &s_end, "", "", card, ip]).expect("in memory");
         // An upgrade: credit for unused time on an earlier charge of the same customer (3 %).
         let mut line_total = total;
-        if status == "succeeded" && months == 1 && rng.random_range(0..100) < 3 {
-            if let Some(prev) = charges.iter().rev().take(50).find(|c| c.customer == ci && c.currency == cust.currency && c.basis == basis) {
-                let credit = half(&prev.amount, prev.currency);
-                if decimal(&credit) < line_total {
-                    line_total -= decimal(&credit);
-                    tx.write_record([&id, "charge", status, &cust.id, &timestamp, cust.currency, "Unused time on previous plan", "1", &format!("-{credit}"), basis, "true", &s_start, &s_end, &prev.id, "", card, ip]).expect("in memory");
-                }
+        if status == "succeeded"
+            && months == 1
+            && rng.random_range(0..100) < 3
+            && let Some(prev) = charges.iter().rev().take(50).find(|c| c.customer == ci && c.currency == cust.currency && c.basis == basis)
+        {
+            let credit = half(&prev.amount, prev.currency);
+            if decimal(&credit) < line_total {
+                line_total -= decimal(&credit);
+                tx.write_record([&id, "charge", status, &cust.id, &timestamp, cust.currency, "Unused time on previous plan", "1", &format!("-{credit}"), basis, "true", &s_start, &s_end, &prev.id, "", card, ip]).expect("in memory");
             }
         }
         if status == "succeeded" {

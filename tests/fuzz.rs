@@ -394,9 +394,9 @@ fn seed() -> u64 {
 
 fn check_case(folder: &Folder, scratch: &Path, n: u64) -> String {
     let got = outcome(folder, scratch);
-    if n % ALL_FORMATS_EVERY == 0 {
+    if n.is_multiple_of(ALL_FORMATS_EVERY) {
         full_issue(folder, scratch, &got, Format::DEFAULT);
-    } else if n % FULL_ISSUE_EVERY == 0 {
+    } else if n.is_multiple_of(FULL_ISSUE_EVERY) {
         full_issue(folder, scratch, &got, &[Format::Json]);
     }
     got

@@ -94,7 +94,7 @@ impl Keys<'_> {
         }
     }
 
-    /// A required string parsed by `parse`, whose error completes "'<value>' …".
+    /// A required string parsed by `parse`, whose error completes `'<value>' …`.
     fn parsed<T>(
         &mut self,
         parent: &Table,

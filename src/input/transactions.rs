@@ -210,10 +210,10 @@ fn line(sink: &mut Sink<'_>, row: &Row, currency: Option<Currency>, kind: Option
     });
     let service_start = field(sink, row, "service_start", optional_date);
     let service_end = field(sink, row, "service_end", optional_date);
-    if let (Some(Some(start)), Some(Some(end))) = (service_start, service_end) {
-        if end < start {
-            sink.push(Some(row.line), "service_end", format!("'{end}' is before service_start '{start}'"));
-        }
+    if let (Some(Some(start)), Some(Some(end))) = (service_start, service_end)
+        && end < start
+    {
+        sink.push(Some(row.line), "service_end", format!("'{end}' is before service_start '{start}'"));
     }
     let refers_to = match row.get("refers_to") {
         "" => None,
