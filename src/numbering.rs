@@ -31,9 +31,7 @@ impl NumberPattern {
         let mut parts = Vec::new();
         let mut rest = pattern;
         while let Some(open) = rest.find('{') {
-            if open > 0 {
-                parts.push(Part::Literal(rest[..open].to_string()));
-            }
+            push_literal(&mut parts, &rest[..open]);
             let close = rest[open..]
                 .find('}')
                 .ok_or("has an unclosed '{'; expected placeholders {year} and {seq} or {seq:06}")?;
@@ -52,9 +50,7 @@ impl NumberPattern {
             });
             rest = &rest[open + close + 1..];
         }
-        if !rest.is_empty() {
-            parts.push(Part::Literal(rest.to_string()));
-        }
+        push_literal(&mut parts, rest);
         let count = |p: fn(&Part) -> bool| parts.iter().filter(|x| p(x)).count();
         if count(|p| matches!(p, Part::Year)) != 1 || count(|p| matches!(p, Part::Seq { .. })) != 1 {
             return Err("must contain {year} and {seq} (or {seq:06}) exactly once each".into());
@@ -170,13 +166,13 @@ impl NumberPattern {
         out
     }
 
-    /// The characters `state` can read next, digits in the order the example prefers.
+    /// The characters `state` may read next, digits in the order the example prefers
+    /// ([`NumberPattern::step`] decides which it can).
     fn next_bytes(&self, state: State) -> Vec<u8> {
         match self.parts.get(state.part) {
             Some(Part::Literal(s)) => s.as_bytes().get(state.at).copied().into_iter().collect(),
             Some(Part::Year) if state.at == 0 => b"2013456789".to_vec(),
-            Some(Part::Year) if state.at < 4 => DIGITS.to_vec(),
-            Some(Part::Seq { .. }) => DIGITS.to_vec(),
+            Some(Part::Year | Part::Seq { .. }) => DIGITS.to_vec(),
             _ => Vec::new(),
         }
     }
@@ -228,7 +224,11 @@ const DIGITS: &[u8] = b"0123456789";
 /// Whether `{seq:0<width>}` can end at `state`: what `format` writes for some sequence ≥ 1
 /// has at least `width` digits, not all zero, and no leading zero beyond the padding.
 fn seq_may_end(width: usize, state: State) -> bool {
-    state.at == width && state.any_nonzero || state.at > width && state.first_nonzero
+    match state.at.cmp(&width) {
+        std::cmp::Ordering::Less => false,
+        std::cmp::Ordering::Equal => state.any_nonzero,
+        std::cmp::Ordering::Greater => state.first_nonzero,
+    }
 }
 
 /// Whether two characters name the same file: `/` is written as `_`, and some file systems
@@ -236,6 +236,13 @@ fn seq_may_end(width: usize, state: State) -> bool {
 fn same_in_file_name(a: u8, b: u8) -> bool {
     let fold = |c: u8| if c == b'/' { b'_' } else { c.to_ascii_lowercase() };
     fold(a) == fold(b)
+}
+
+/// Appends the literal `text`, if any, to `parts`.
+fn push_literal(parts: &mut Vec<Part>, text: &str) {
+    if !text.is_empty() {
+        parts.push(Part::Literal(text.to_string()));
+    }
 }
 
 /// An issued document's number, e.g. `KL-INV-2026-000042`.
@@ -360,6 +367,7 @@ mod tests {
         assert_eq!(shared("{year}-{seq:02}", "{year}-00{seq}"), None);
         // A year is four digits and does not start with a zero.
         assert_eq!(shared("X{year}{seq}", "X0{year}{seq}"), None);
+        assert_eq!(shared("{year}-{seq}", "{year}0-{seq}"), None);
     }
 
     /// Whether `pattern` formats `number` for some year in `YEARS` and sequence ≥ 1: by
