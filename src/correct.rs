@@ -95,7 +95,10 @@ pub fn reissue(
         .filter_map(|t| history.issued_for(DocumentKind::Invoice, t).and_then(|(_, f)| f))
         .collect();
     let issue_date = issue_date(company, history, today, correction.date)?;
-    let reason = Some(correction.reason.trim().to_string());
+    if !crate::numbering::YEARS.contains(&chrono::Datelike::year(&issue_date)) {
+        return Err(format!("--date {issue_date} is not a date whose year a document number can carry (1000 to 9999)"));
+    }
+    let reason = Some(crate::input::single_line(correction.reason.trim()).map_err(|reason| format!("--reason: {reason}"))?.into_owned());
     let sort_key = (issue_date.and_hms_opt(0, 0, 0).expect("midnight").and_utc(), original.number.to_string());
 
     // The credit note: the original as issued, cancelled in full.
@@ -155,7 +158,8 @@ fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<C
     };
     let mut kind_set = false;
     for (field, value) in set {
-        let value = value.trim();
+        let value = crate::input::single_line(value.trim()).map_err(|reason| format!("--set {field}: {reason}"))?;
+        let value = value.as_ref();
         let bad = |reason: String| format!("--set {field}: '{value}' {reason}");
         match field.as_str() {
             "name" if !value.is_empty() => c.name = value.to_string(),

@@ -20,7 +20,7 @@ const EU_MEMBER_STATES: [&str; 27] = [
 ];
 
 impl CountryCode {
-    /// Parses an alpha-2 code. The error completes "'<value>' …" and says what to write instead.
+    /// Parses an alpha-2 code. The error completes `'<value>' …` and says what to write instead.
     pub fn parse(code: &str) -> Result<CountryCode, String> {
         let hint = match code {
             "" => return Err("is empty; expected an ISO 3166-1 alpha-2 country code".into()),

@@ -22,8 +22,23 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A diagnostic; any control character in `field` or `message` (which may quote the
+    /// input) is shown as U+FFFD, so each prints as one line and no escape sequence from a
+    /// data file reaches the terminal.
     pub fn new(file: &str, line: Option<u64>, field: &str, message: impl Into<String>) -> Self {
-        Diagnostic { file: file.to_string(), line, field: field.to_string(), message: message.into() }
+        let printable = |s: String| if s.contains(char::is_control) { s.replace(char::is_control, "\u{fffd}") } else { s };
+        Diagnostic { file: file.to_string(), line, field: printable(field.to_string()), message: printable(message.into()) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_diagnostic_is_one_printable_line() {
+        let d = Diagnostic::new("customers.csv", Some(3), "na\u{1b}me", "'a\nb\u{0}' is not\r\nvalid");
+        assert_eq!(d.to_string(), "customers.csv:3: na\u{fffd}me: 'a\u{fffd}b\u{fffd}' is not\u{fffd}\u{fffd}valid");
     }
 }
 

@@ -23,6 +23,7 @@ use rust_decimal::Decimal;
 use crate::sha256::Sha256Sum;
 
 use crate::archive::{Archive, RegisterEntry, State};
+use crate::csv_out::{Column, Rows, number, text};
 use crate::document::{Document, DocumentKind, Treatment};
 use crate::error::{Error, Result};
 use crate::issue::History;
@@ -36,7 +37,7 @@ pub enum Period {
 }
 
 impl Period {
-    /// Parses `2026-10` or `2026-Q4`. The error completes "'<text>' …".
+    /// Parses `2026-10` or `2026-Q4`. The error completes `'<text>' …`.
     pub fn parse(s: &str) -> Result<Period, String> {
         let bad = || "is not a period; expected a month (2026-10) or a quarter (2026-Q4)".to_string();
         let (y, rest) = s.split_once('-').ok_or_else(bad)?;
@@ -108,7 +109,7 @@ impl Item {
 ///
 /// Memory is what a month needs, not a multiple of it: the data set is reduced to the
 /// period's payments before the register is read, generated files go to disk as each is
-/// finished, and documents are streamed (see [`write_files`]).
+/// finished, and documents are streamed (see `write_files`).
 pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, out: &Path) -> Result<ExportReport> {
     let zip_path = out.with_extension("zip");
     for path in [out, zip_path.as_path()] {
@@ -157,15 +158,15 @@ fn write_export(
     // Generated files go to the folder as they are written and are zipped from there.
     let mut generated: Vec<&'static str> = Vec::new();
     if let Some((payments, returned)) = payments {
-        let mut csv = CsvFile::create(out, "reconciliation.csv", RECONCILIATION_HEADER)?;
+        let mut csv = CsvFile::create(out, "reconciliation.csv", RECONCILIATION_COLUMNS)?;
         report.missing = reconciliation(&mut csv, &payments, &returned, &state, period)?;
         generated.push(csv.finish()?);
     }
 
     // The documents are read a chunk at a time (in parallel) and folded into the journals
     // and the summary, so memory does not grow with the month.
-    let mut journal = CsvFile::create(out, "journal.csv", JOURNAL_HEADER)?;
-    let mut journal_vat = CsvFile::create(out, "journal-vat.csv", JOURNAL_VAT_HEADER)?;
+    let mut journal = CsvFile::create(out, "journal.csv", JOURNAL_COLUMNS)?;
+    let mut journal_vat = CsvFile::create(out, "journal-vat.csv", JOURNAL_VAT_COLUMNS)?;
     let mut totals = Totals::new();
     let mut summary = Summary::new();
     for chunk in entries.chunks(1024) {
@@ -198,13 +199,13 @@ fn write_export(
 
     // Every file of the export by its path in it, sorted: the zip's order.
     let mut files: Vec<(String, Source)> = Vec::with_capacity(entries.len() * 3 + 8);
-    let mut manifest = CsvFile::create(out, "manifest.csv", &["path", "number", "sha256"])?;
+    let mut manifest = CsvFile::create(out, "manifest.csv", MANIFEST_COLUMNS)?;
     for chunk in entries.chunks(1024) {
         for entry in chunk {
             for f in &entry.files {
                 let name = Path::new(&f.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 let path = format!("documents/{name}");
-                manifest.rows.write_record([path.as_str(), entry.number.as_str(), &f.sha256.to_string()]).expect("in memory");
+                manifest.rows.row([path.as_str(), entry.number.as_str(), &f.sha256.to_string()]);
                 files.push((path, Source::Archived { from: f.path.as_str().into(), sha256: f.sha256 }));
             }
         }
@@ -375,20 +376,19 @@ struct CsvFile {
     name: &'static str,
     path: PathBuf,
     file: std::io::BufWriter<std::fs::File>,
-    rows: csv::Writer<Vec<u8>>,
+    rows: Rows,
 }
 
 impl CsvFile {
-    fn create(out: &Path, name: &'static str, header: &[&str]) -> Result<CsvFile> {
+    fn create(out: &Path, name: &'static str, columns: &'static [Column]) -> Result<CsvFile> {
         let path = out.join(name);
         let file = std::fs::File::create_new(&path).map_err(|e| Error::io(&path, e))?;
-        Ok(CsvFile { name, path, file: std::io::BufWriter::new(file), rows: csv_writer(header) })
+        Ok(CsvFile { name, path, file: std::io::BufWriter::new(file), rows: Rows::new(columns) })
     }
 
     /// Appends the rows written so far to the file.
     fn drain(&mut self) -> Result<()> {
-        let rows = std::mem::replace(&mut self.rows, csv::Writer::from_writer(Vec::new()));
-        self.file.write_all(&finish(rows)).map_err(|e| Error::io(&self.path, e))
+        self.file.write_all(&self.rows.take()).map_err(|e| Error::io(&self.path, e))
     }
 
     /// Drains and closes the file; returns its name in the export.
@@ -397,16 +397,6 @@ impl CsvFile {
         self.file.flush().map_err(|e| Error::io(&self.path, e))?;
         Ok(self.name)
     }
-}
-
-fn csv_writer(header: &[&str]) -> csv::Writer<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header).expect("in memory");
-    w
-}
-
-fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
-    w.into_inner().expect("in memory")
 }
 
 /// Plain, locale-free decimal: `-1234.50`.
@@ -425,13 +415,14 @@ fn treatment_code(t: Treatment) -> String {
     serde_json::to_value(t).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
-const JOURNAL_HEADER: &[&str] = &[
-    "number", "type", "issue_date", "tax_point_date", "customer_id", "customer_name", "customer_country",
-    "customer_vat_id", "currency", "net", "vat", "gross", "base_currency", "vat_base_currency", "exchange_rate",
-    "treatment", "jurisdiction", "references",
+const JOURNAL_COLUMNS: &[Column] = &[
+    text("number"), text("type"), text("issue_date"), text("tax_point_date"), text("customer_id"), text("customer_name"),
+    text("customer_country"), text("customer_vat_id"), text("currency"), number("net"), number("vat"), number("gross"),
+    text("base_currency"), number("vat_base_currency"), number("exchange_rate"), text("treatment"), text("jurisdiction"),
+    text("references"),
 ];
 
-fn write_journal(w: &mut csv::Writer<Vec<u8>>, items: &[Item], base: &str) {
+fn write_journal(w: &mut Rows, items: &[Item], base: &str) {
     for item in items {
         let d = &item.doc;
         let s = item.sign();
@@ -441,7 +432,7 @@ fn write_journal(w: &mut csv::Writer<Vec<u8>>, items: &[Item], base: &str) {
             None => (String::new(), String::new()),
         };
         let refs: Vec<String> = d.references.iter().map(|r| r.number.to_string()).collect();
-        w.write_record([
+        w.row([
             d.number.as_str(),
             if d.kind == DocumentKind::Invoice { "invoice" } else { "credit_note" },
             &d.issue_date.to_string(),
@@ -460,19 +451,21 @@ fn write_journal(w: &mut csv::Writer<Vec<u8>>, items: &[Item], base: &str) {
             &treatment_code(d.tax.treatment),
             d.tax.jurisdiction.as_str(),
             &refs.join(" "),
-        ])
-        .expect("in memory");
+        ]);
     }
 }
 
-const JOURNAL_VAT_HEADER: &[&str] = &["number", "type", "currency", "tax_category", "tax_rate", "taxable_amount", "tax_amount"];
+const JOURNAL_VAT_COLUMNS: &[Column] = &[
+    text("number"), text("type"), text("currency"), text("tax_category"), number("tax_rate"), number("taxable_amount"),
+    number("tax_amount"),
+];
 
-fn write_journal_vat(w: &mut csv::Writer<Vec<u8>>, items: &[Item]) {
+fn write_journal_vat(w: &mut Rows, items: &[Item]) {
     for item in items {
         let d = &item.doc;
         for r in &d.tax_breakdown {
             let category = format!("{:?}", r.tax_category);
-            w.write_record([
+            w.row([
                 d.number.as_str(),
                 if d.kind == DocumentKind::Invoice { "invoice" } else { "credit_note" },
                 &d.currency.to_string(),
@@ -480,8 +473,7 @@ fn write_journal_vat(w: &mut csv::Writer<Vec<u8>>, items: &[Item]) {
                 &num(r.tax_rate.normalize()),
                 &amt(r.taxable_amount * item.sign(), d.minor_units()),
                 &amt(r.tax_amount * item.sign(), d.minor_units()),
-            ])
-            .expect("in memory");
+            ]);
         }
     }
 }
@@ -500,12 +492,14 @@ fn add_totals(totals: &mut Totals, items: &[Item]) {
     }
 }
 
+const TOTALS_COLUMNS: &[Column] = &[text("currency"), number("documents"), number("net"), number("vat"), number("gross")];
+
 fn totals_csv(totals: Totals) -> Vec<u8> {
-    let mut w = csv_writer(&["currency", "documents", "net", "vat", "gross"]);
+    let mut w = Rows::new(TOTALS_COLUMNS);
     for (currency, (n, net, vat, gross, digits)) in totals {
-        w.write_record([currency, n.to_string(), amt(net, digits), amt(vat, digits), amt(gross, digits)]).expect("in memory");
+        w.row([currency, n.to_string(), amt(net, digits), amt(vat, digits), amt(gross, digits)]);
     }
-    finish(w)
+    w.take()
 }
 
 /// One row of the VAT summary.
@@ -595,13 +589,17 @@ fn add_to_summary(out: &mut Summary, items: &[Item], state: &State, period: Peri
     }
 }
 
+const SUMMARY_COLUMNS: &[Column] = &[
+    text("section"), text("country"), number("tax_rate"), text("currency"), text("detail"), number("taxable_amount"),
+    number("tax_amount"), number("documents"),
+];
+
 fn summary_csv(summary: &Summary) -> Vec<u8> {
-    let mut w = csv_writer(&["section", "country", "tax_rate", "currency", "detail", "taxable_amount", "tax_amount", "documents"]);
+    let mut w = Rows::new(SUMMARY_COLUMNS);
     for (k, r) in summary {
-        w.write_record([k.section, &k.country, &k.rate, &k.currency, &k.detail, &amt(r.taxable, r.digits), &amt(r.vat, r.digits), &r.documents.to_string()])
-            .expect("in memory");
+        w.row([k.section, &k.country, &k.rate, &k.currency, &k.detail, &amt(r.taxable, r.digits), &amt(r.vat, r.digits), &r.documents.to_string()]);
     }
-    finish(w)
+    w.take()
 }
 
 fn summary_markdown(summary: &Summary, period: Period, base: &str) -> String {
@@ -682,7 +680,12 @@ fn returned_overpayments(data: &DataSet, period: Period) -> Returned {
         .collect()
 }
 
-const RECONCILIATION_HEADER: &[&str] = &["transaction_id", "type", "status", "date", "currency", "amount", "outcome", "documents", "detail"];
+const RECONCILIATION_COLUMNS: &[Column] = &[
+    text("transaction_id"), text("type"), text("status"), text("date"), text("currency"), number("amount"), text("outcome"),
+    text("documents"), text("detail"),
+];
+
+const MANIFEST_COLUMNS: &[Column] = &[text("path"), text("number"), text("sha256")];
 
 /// Writes `reconciliation.csv` into `csv`; returns the succeeded payments without their
 /// document.
@@ -729,7 +732,7 @@ fn reconciliation(csv: &mut CsvFile, payments: &[Payment], returned: &Returned, 
                 ("missing", "succeeded but no document in the archive: run `invoicesmith issue`".to_string())
             }
         };
-        csv.rows.write_record([
+        csv.rows.row([
             t.id.as_str(),
             match t.kind {
                 TransactionType::Charge => "charge",
@@ -747,8 +750,7 @@ fn reconciliation(csv: &mut CsvFile, payments: &[Payment], returned: &Returned, 
             outcome,
             &numbers.join(" "),
             &detail,
-        ])
-        .expect("in memory");
+        ]);
     }
     for e in state.entries.iter().filter(|e| e.issue_date < period.first_day() || period.contains(e.issue_date)) {
         let (Some(overpaid), Some(charge)) = (e.overpaid, e.transactions.first()) else { continue };
@@ -759,9 +761,7 @@ fn reconciliation(csv: &mut CsvFile, payments: &[Payment], returned: &Returned, 
         }
         let amount = overpaid.to_string();
         let detail = format!("overpaid {amount} {} on {}: to be refunded or credited", e.currency, e.number);
-        csv.rows
-            .write_record([charge.as_str(), "charge", "succeeded", &e.issue_date.to_string(), &e.currency, &amount, "overpaid", e.number.as_str(), &detail])
-            .expect("in memory");
+        csv.rows.row([charge.as_str(), "charge", "succeeded", &e.issue_date.to_string(), &e.currency, &amount, "overpaid", e.number.as_str(), &detail]);
     }
     Ok(missing)
 }

@@ -13,7 +13,7 @@
 //!    than is left; credit notes are then numbered in their own series.
 //!
 //! Corrected reissues (a cancelling credit note plus a replacement invoice) are built by
-//! [`reissue`].
+//! [`crate::correct::reissue`].
 
 use std::collections::BTreeMap;
 

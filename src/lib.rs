@@ -20,6 +20,7 @@
 pub mod archive;
 pub mod correct;
 pub mod country;
+pub mod csv_out;
 pub mod deflate;
 pub mod diag;
 pub mod document;

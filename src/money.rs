@@ -25,7 +25,7 @@ pub struct Currency {
 }
 
 impl Currency {
-    /// Parses an upper-case ISO 4217 alphabetic code. The error completes "'<code>' …".
+    /// Parses an upper-case ISO 4217 alphabetic code. The error completes `'<code>' …`.
     pub fn parse(code: &str) -> Result<Currency, String> {
         let iso = iso_currency::Currency::from_code(code)
             .ok_or_else(|| "is not an ISO 4217 code".to_string())?;

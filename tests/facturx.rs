@@ -47,7 +47,7 @@ fn facturx_pdfs_validate_and_embed_the_cii_byte_for_byte() {
         let status = Command::new("pdfdetach")
             .args(["-savefile", "factur-x.xml", "-o", out.to_str().unwrap(), pdf.to_str().unwrap()])
             .status()
-            .expect("pdfdetach (poppler-utils) is required: .ci/run installs it");
+            .expect("pdfdetach (poppler-utils) is required: scripts/test.sh installs it");
         assert!(status.success());
         assert!(fs::read(&out).unwrap() == fs::read(tmp.path().join(format!("{stem}.cii.xml"))).unwrap(), "{stem}: embedded XML differs from the CII file");
     }
@@ -59,7 +59,7 @@ fn facturx_pdfs_validate_and_embed_the_cii_byte_for_byte() {
 
     // The official harness: PDF/A-3 + Factur-X container checks and EN 16931 on the XML.
     let python = root().join("target/validators-venv/bin/python");
-    assert!(python.exists(), "run .ci/run (it creates target/validators-venv for ../shared/validators)");
+    assert!(python.exists(), "no validators venv: run scripts/test.sh (it creates target/validators-venv for ../shared/validators)");
     let out = Command::new(python)
         .arg(root().join("../shared/validators/validate.py"))
         .args(&pdfs)

@@ -41,8 +41,12 @@ fn a_changed_document_is_reported_with_a_readable_diff() {
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(report.contains("KL-INV-2026-000005.pdf differs"), "{report}");
     assert!(report.contains("page 1 content changed"), "{report}");
-    assert!(report.contains("- Studio Grafico Rossi S.r.l."), "{report}");
-    assert!(report.contains("+ Studio Grafico Rossi S.p.A."), "{report}");
+    // The PDF's text in reading order: the one changed name is one changed line, the
+    // removed line before the added one, with unchanged lines around them.
+    let pdf_report = report.split("KL-INV-2026-000005.pdf differs:").nth(1).unwrap().split(" differs:").next().unwrap();
+    let changed: Vec<&str> = pdf_report.lines().map(str::trim).filter(|l| l.starts_with("- ") || l.starts_with("+ ")).collect();
+    assert_eq!(changed, ["- Studio Grafico Rossi S.r.l.", "+ Studio Grafico Rossi S.p.A."], "{report}");
+    assert!(pdf_report.contains("\n      CLIENTE\n"), "context lines are shown: {report}");
     // The customer is Italian: the document (and its metadata) is in Italian.
     assert!(report.contains("metadata + Subject=Fattura KL-INV-2026-000005 — Studio Grafico Rossi S.p.A."), "{report}");
     // update makes it pass again.

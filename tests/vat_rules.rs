@@ -78,8 +78,8 @@ impl Case {
     fn ie() -> Case {
         Case { company: ie_seller(), rows: vec![] }
     }
-    /// Adds a one-line succeeded charge.
-    fn charge(mut self, id: &str, customer: &str, when: &str, currency: &str, amount: &str, basis: &str, evidence: &str) -> Case {
+    /// Adds a one-line succeeded charge of `(currency, amount, basis)`.
+    fn charge(mut self, id: &str, customer: &str, when: &str, (currency, amount, basis): (&str, &str, &str), evidence: &str) -> Case {
         self.rows.push(format!("{id},charge,succeeded,{customer},{when},{currency},Pro plan,1,{amount},{basis},false,,,,,{evidence}\n"));
         self
     }
@@ -112,8 +112,11 @@ impl Case {
     }
 }
 
-/// (treatment, jurisdiction, [(category, rate, taxable, tax)], net, tax, gross)
-fn summary(doc: &Document) -> (Treatment, String, Vec<(TaxCategory, String, String, String)>, String, String, String) {
+/// A breakdown row: (category, rate, taxable, tax).
+type Row = (TaxCategory, String, String, String);
+
+/// (treatment, jurisdiction, breakdown rows, net, tax, gross)
+fn summary(doc: &Document) -> (Treatment, String, Vec<Row>, String, String, String) {
     (
         doc.tax.treatment,
         doc.tax.jurisdiction.to_string(),
@@ -127,7 +130,7 @@ fn summary(doc: &Document) -> (Treatment, String, Vec<(TaxCategory, String, Stri
     )
 }
 
-fn row(cat: TaxCategory, rate: &str, taxable: &str, tax: &str) -> (TaxCategory, String, String, String) {
+fn row(cat: TaxCategory, rate: &str, taxable: &str, tax: &str) -> Row {
     (cat, rate.into(), taxable.into(), tax.into())
 }
 
@@ -137,22 +140,22 @@ use TaxCategory::{AE, O, S};
 #[test]
 fn eu_consumer_pays_their_member_states_rate_under_oss() {
     // 11.99 gross at DE 19 %: tax = round(11.99 × 19 / 119 = 1.9143…) = 1.91.
-    let doc = Case::ee().charge("c1", "de", OCT, "EUR", "11.99", "gross", "DE,DE").invoice();
+    let doc = Case::ee().charge("c1", "de", OCT, ("EUR", "11.99", "gross"), "DE,DE").invoice();
     assert_eq!(summary(&doc), (Treatment::Oss, "DE".into(), vec![row(S, "19", "10.08", "1.91")], "10.08".into(), "1.91".into(), "11.99".into()));
     assert_eq!(doc.legends[0].code, "oss");
     assert_eq!(doc.totals.paid.to_string(), "11.99");
     assert_eq!(doc.totals.due.to_string(), "0.00");
     // Net price: FR 20 % on 10.00.
-    let doc = Case::ee().charge("c2", "fr", OCT, "EUR", "10.00", "net", "FR,FR").invoice();
+    let doc = Case::ee().charge("c2", "fr", OCT, ("EUR", "10.00", "net"), "FR,FR").invoice();
     assert_eq!(summary(&doc), (Treatment::Oss, "FR".into(), vec![row(S, "20", "10.00", "2.00")], "10.00".into(), "2.00".into(), "12.00".into()));
 }
 
 #[test]
 fn same_country_is_domestic_for_consumers_and_businesses() {
-    let doc = Case::ee().charge("c1", "ee", OCT, "EUR", "12.40", "gross", "EE,EE").invoice();
+    let doc = Case::ee().charge("c1", "ee", OCT, ("EUR", "12.40", "gross"), "EE,EE").invoice();
     assert_eq!(summary(&doc), (Treatment::Domestic, "EE".into(), vec![row(S, "24", "10.00", "2.40")], "10.00".into(), "2.40".into(), "12.40".into()));
     assert!(doc.legends.is_empty());
-    let doc = Case::ee().charge("c1", "ee_b", OCT, "EUR", "100.00", "net", "EE,EE").invoice();
+    let doc = Case::ee().charge("c1", "ee_b", OCT, ("EUR", "100.00", "net"), "EE,EE").invoice();
     assert_eq!(summary(&doc).0, Treatment::Domestic);
     assert_eq!(doc.totals.tax.to_string(), "24.00");
     assert_eq!(doc.customer.tax_id.as_deref(), Some("EE100247019"));
@@ -160,7 +163,7 @@ fn same_country_is_domestic_for_consumers_and_businesses() {
 
 #[test]
 fn eu_business_with_a_vat_id_is_reverse_charged() {
-    let doc = Case::ee().charge("c1", "it_b", OCT, "EUR", "120.00", "net", "IT,IT").invoice();
+    let doc = Case::ee().charge("c1", "it_b", OCT, ("EUR", "120.00", "net"), "IT,IT").invoice();
     assert_eq!(summary(&doc), (Treatment::ReverseCharge, "IT".into(), vec![row(AE, "0", "120.00", "0.00")], "120.00".into(), "0.00".into(), "120.00".into()));
     assert_eq!(doc.seller.tax_id.as_deref(), Some("EE101234568"));
     assert_eq!(doc.customer.tax_id.as_deref(), Some("IT00743110157"));
@@ -168,17 +171,17 @@ fn eu_business_with_a_vat_id_is_reverse_charged() {
     // The Italian customer's legend is in Italian: "articolo 196".
     assert!(doc.legends[0].text.contains("196"), "{}", doc.legends[0].text);
     // Not checked upstream is not invalid: still reverse charge.
-    let doc = Case::ee().charge("c1", "it_unchecked", OCT, "EUR", "120.00", "net", "IT,IT").invoice();
+    let doc = Case::ee().charge("c1", "it_unchecked", OCT, ("EUR", "120.00", "net"), "IT,IT").invoice();
     assert_eq!(doc.tax.treatment, Treatment::ReverseCharge);
     // A gross price charged to a reverse-charge customer is all net: the card amount stays.
-    let doc = Case::ee().charge("c1", "it_b", OCT, "EUR", "11.99", "gross", "IT,IT").invoice();
+    let doc = Case::ee().charge("c1", "it_b", OCT, ("EUR", "11.99", "gross"), "IT,IT").invoice();
     assert_eq!((doc.totals.net.to_string(), doc.totals.gross.to_string()), ("11.99".into(), "11.99".into()));
 }
 
 #[test]
 fn business_with_an_invalid_vat_id_is_a_consumer() {
     // IT 22 % on 100.00 net.
-    let doc = Case::ee().charge("c1", "it_bad", OCT, "EUR", "100.00", "net", "IT,IT").invoice();
+    let doc = Case::ee().charge("c1", "it_bad", OCT, ("EUR", "100.00", "net"), "IT,IT").invoice();
     assert_eq!(summary(&doc), (Treatment::Oss, "IT".into(), vec![row(S, "22", "100.00", "22.00")], "100.00".into(), "22.00".into(), "122.00".into()));
     assert_eq!(doc.customer.tax_id, None);
 }
@@ -186,38 +189,38 @@ fn business_with_an_invalid_vat_id_is_a_consumer() {
 #[test]
 fn non_eu_where_registered_charges_local_tax_to_consumers_only() {
     // GB VAT 20 % on 11.99 gross: round(1.99833) = 2.00.
-    let doc = Case::ee().charge("c1", "gb", OCT, "GBP", "11.99", "gross", "GB,GB").invoice();
+    let doc = Case::ee().charge("c1", "gb", OCT, ("GBP", "11.99", "gross"), "GB,GB").invoice();
     assert_eq!(summary(&doc), (Treatment::NonEuTax, "GB".into(), vec![row(S, "20", "9.99", "2.00")], "9.99".into(), "2.00".into(), "11.99".into()));
     assert_eq!(doc.tax.seller_tax_id.as_deref(), Some("GB980780684"));
     // Non-EU tax needs no statement in EUR (Art. 230 is about EU VAT).
     assert_eq!(doc.base_currency_tax, None);
-    let doc = Case::ee().charge("c1", "gb_b", OCT, "GBP", "100.00", "net", "GB,GB").invoice();
+    let doc = Case::ee().charge("c1", "gb_b", OCT, ("GBP", "100.00", "net"), "GB,GB").invoice();
     assert_eq!(summary(&doc), (Treatment::NonEuReverseCharge, "GB".into(), vec![row(AE, "0", "100.00", "0.00")], "100.00".into(), "0.00".into(), "100.00".into()));
 }
 
 #[test]
 fn non_eu_where_not_registered_is_outside_scope() {
-    let doc = Case::ee().charge("c1", "us", OCT, "USD", "20.00", "gross", "US,US").invoice();
+    let doc = Case::ee().charge("c1", "us", OCT, ("USD", "20.00", "gross"), "US,US").invoice();
     assert_eq!(summary(&doc), (Treatment::OutsideScope, "US".into(), vec![row(O, "0", "20.00", "0.00")], "20.00".into(), "0.00".into(), "20.00".into()));
     assert_eq!(doc.legends[0].code, "outside_scope");
     assert!(doc.legends[0].text.contains("United States"));
     // JPY has no minor unit.
-    let doc = Case::ee().charge("c1", "jp", OCT, "JPY", "1980", "gross", "JP,JP").invoice();
+    let doc = Case::ee().charge("c1", "jp", OCT, ("JPY", "1980", "gross"), "JP,JP").invoice();
     assert_eq!((doc.totals.net.to_string(), doc.totals.tax.to_string(), doc.totals.gross.to_string()), ("1980".into(), "0".into(), "1980".into()));
 }
 
 #[test]
 fn two_agreeing_pieces_of_evidence_decide_the_country() {
     // Billing DE, card and IP FR: France, 20 %.
-    let doc = Case::ee().charge("c1", "de", OCT, "EUR", "12.00", "gross", "FR,FR").invoice();
+    let doc = Case::ee().charge("c1", "de", OCT, ("EUR", "12.00", "gross"), "FR,FR").invoice();
     assert_eq!(summary(&doc).1, "FR");
     assert_eq!(doc.totals.tax.to_string(), "2.00");
     // Billing DE and IP DE outvote the card.
-    let doc = Case::ee().charge("c1", "de", OCT, "EUR", "11.90", "gross", "AT,DE").invoice();
+    let doc = Case::ee().charge("c1", "de", OCT, ("EUR", "11.90", "gross"), "AT,DE").invoice();
     assert_eq!(summary(&doc).1, "DE");
     assert_eq!(doc.tax.evidence.card_country.map(|c| c.to_string()).as_deref(), Some("AT"));
     // No two agree: rejected, not guessed.
-    let err = Case::ee().charge("c1", "de", OCT, "EUR", "11.90", "gross", "FR,US").error();
+    let err = Case::ee().charge("c1", "de", OCT, ("EUR", "11.90", "gross"), "FR,US").error();
     assert_eq!(
         err,
         "transactions.csv:2: card_country: location evidence does not agree (billing DE, card FR, IP US); two of the three must name the same country"
@@ -228,17 +231,17 @@ fn two_agreeing_pieces_of_evidence_decide_the_country() {
 fn rates_follow_the_tax_point_date_in_the_sellers_time_zone() {
     // EE 22 % until 2025-06-30, 24 % from 2025-07-01. 21:30 UTC on 30 June is 00:30 on
     // 1 July in Tallinn (UTC+3).
-    let doc = Case::ee().charge("c1", "ee", "2025-06-30T21:30:00Z", "EUR", "12.40", "gross", "EE,EE").invoice();
+    let doc = Case::ee().charge("c1", "ee", "2025-06-30T21:30:00Z", ("EUR", "12.40", "gross"), "EE,EE").invoice();
     assert_eq!(doc.tax_point_date.to_string(), "2025-07-01");
     assert_eq!(summary(&doc).2, vec![row(S, "24", "10.00", "2.40")]);
-    let doc = Case::ee().charge("c1", "ee", "2025-06-30T20:30:00Z", "EUR", "12.40", "gross", "EE,EE").invoice();
+    let doc = Case::ee().charge("c1", "ee", "2025-06-30T20:30:00Z", ("EUR", "12.40", "gross"), "EE,EE").invoice();
     assert_eq!(doc.tax_point_date.to_string(), "2025-06-30");
     // 12.40 × 22 / 122 = 2.2360… → 2.24.
     assert_eq!(summary(&doc).2, vec![row(S, "22", "10.16", "2.24")]);
     // FI 24 % → 25.5 % on 2024-09-01.
-    let doc = Case::ee().charge("c1", "fi", "2024-08-31T12:00:00+03:00", "EUR", "100.00", "net", "FI,FI").invoice();
+    let doc = Case::ee().charge("c1", "fi", "2024-08-31T12:00:00+03:00", ("EUR", "100.00", "net"), "FI,FI").invoice();
     assert_eq!(doc.totals.tax.to_string(), "24.00");
-    let doc = Case::ee().charge("c1", "fi", "2024-09-01T12:00:00+03:00", "EUR", "100.00", "net", "FI,FI").invoice();
+    let doc = Case::ee().charge("c1", "fi", "2024-09-01T12:00:00+03:00", ("EUR", "100.00", "net"), "FI,FI").invoice();
     assert_eq!(summary(&doc).2, vec![row(S, "25.5", "100.00", "25.50")]);
 }
 
@@ -247,7 +250,7 @@ fn proration_lines_keep_the_rate_of_the_charge_they_adjust() {
     // June: Basic at EE 22 %. July: upgrade to Pro at 24 %, with a credit for June's unused
     // Basic time, which keeps 22 %.
     let doc = Case::ee()
-        .charge("june", "ee", "2025-06-10T12:00:00+03:00", "EUR", "10.00", "net", "EE,EE")
+        .charge("june", "ee", "2025-06-10T12:00:00+03:00", ("EUR", "10.00", "net"), "EE,EE")
         .row("july,charge,succeeded,ee,2025-07-10T12:00:00+03:00,EUR,Pro plan,1,30.00,net,false,2025-07-10,2025-08-09,,,EE,EE")
         .row("july,charge,succeeded,ee,2025-07-10T12:00:00+03:00,EUR,Unused Basic time,1,-5.00,net,true,2025-07-10,2025-08-09,june,,EE,EE")
         .documents()
@@ -265,7 +268,7 @@ fn proration_lines_keep_the_rate_of_the_charge_they_adjust() {
 fn eu_vat_in_a_foreign_currency_is_restated_in_the_base_currency() {
     // FR 20 % on 21.60 USD gross: tax 3.60, net 18.00. Tax point Sunday 2026-10-04 → the
     // Friday 2026-10-02 ECB rate 1.08: 3.60 / 1.08 = 3.33 EUR, 18.00 / 1.08 = 16.67 EUR.
-    let doc = Case::ee().charge("c1", "fr", "2026-10-04T12:00:00+02:00", "USD", "21.60", "gross", "FR,FR").invoice();
+    let doc = Case::ee().charge("c1", "fr", "2026-10-04T12:00:00+02:00", ("USD", "21.60", "gross"), "FR,FR").invoice();
     assert_eq!(doc.totals.tax.to_string(), "3.60");
     let b = doc.base_currency_tax.expect("Art. 230 statement");
     assert_eq!(
@@ -273,7 +276,7 @@ fn eu_vat_in_a_foreign_currency_is_restated_in_the_base_currency() {
         ("EUR".into(), "3.33".into(), "16.67".into(), "2026-10-02".into(), "ECB".into())
     );
     // No rate on or before the tax point: an error, never a later rate.
-    let err = Case::ee().charge("c1", "fr", "2026-10-01T12:00:00+02:00", "USD", "21.60", "gross", "FR,FR").error();
+    let err = Case::ee().charge("c1", "fr", "2026-10-01T12:00:00+02:00", ("USD", "21.60", "gross"), "FR,FR").error();
     assert_eq!(
         err,
         "transactions.csv:2: currency: no EUR/USD exchange rate on or before 2026-10-01 in exchange_rates.csv; EU VAT invoiced in USD must also be stated in EUR (Art. 230 Directive 2006/112/EC)"
@@ -282,18 +285,18 @@ fn eu_vat_in_a_foreign_currency_is_restated_in_the_base_currency() {
 
 #[test]
 fn an_irish_seller_applies_the_same_rules_from_ireland() {
-    let doc = Case::ie().charge("c1", "ie", OCT, "EUR", "12.30", "gross", "IE,IE").invoice();
+    let doc = Case::ie().charge("c1", "ie", OCT, ("EUR", "12.30", "gross"), "IE,IE").invoice();
     assert_eq!(summary(&doc), (Treatment::Domestic, "IE".into(), vec![row(S, "23", "10.00", "2.30")], "10.00".into(), "2.30".into(), "12.30".into()));
-    let doc = Case::ie().charge("c1", "ee", OCT, "EUR", "12.40", "gross", "EE,EE").invoice();
+    let doc = Case::ie().charge("c1", "ee", OCT, ("EUR", "12.40", "gross"), "EE,EE").invoice();
     assert_eq!(summary(&doc), (Treatment::Oss, "EE".into(), vec![row(S, "24", "10.00", "2.40")], "10.00".into(), "2.40".into(), "12.40".into()));
-    let doc = Case::ie().charge("c1", "ee_b", OCT, "EUR", "50.00", "net", "EE,EE").invoice();
+    let doc = Case::ie().charge("c1", "ee_b", OCT, ("EUR", "50.00", "net"), "EE,EE").invoice();
     assert_eq!(doc.tax.treatment, Treatment::ReverseCharge);
     assert_eq!(doc.seller.tax_id.as_deref(), Some("IE6388047V"));
 }
 
 #[test]
 fn without_oss_registration_eu_consumer_sales_are_refused() {
-    let mut case = Case::ee().charge("c1", "fr", OCT, "EUR", "10.00", "net", "FR,FR");
+    let mut case = Case::ee().charge("c1", "fr", OCT, ("EUR", "10.00", "net"), "FR,FR");
     case.company = case.company.replace("eu_oss = true", "eu_oss = false");
     assert_eq!(
         case.error(),

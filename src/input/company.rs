@@ -20,7 +20,9 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Company> {
         Ok(t) => t,
         Err(e) => {
             let line = e.span().map(|s| text[..s.start].matches('\n').count() as u64 + 1);
-            sink.push(line, "", format!("is not valid TOML: {}", e.message()));
+            // One line, as every diagnostic: the parser's message may span several.
+            let message: Vec<&str> = e.message().lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            sink.push(line, "", format!("is not valid TOML: {}", message.join("; ")));
             return None;
         }
     };
@@ -72,7 +74,13 @@ impl Keys<'_> {
     fn string(&mut self, parent: &Table, prefix: &str, key: &str, required: Option<&str>) -> Option<String> {
         let full = join(prefix, key);
         match parent.get(key) {
-            Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Some(Value::String(s)) if !s.trim().is_empty() => match super::text::single_line(s.trim()) {
+                Ok(value) => Some(value.into_owned()),
+                Err(reason) => {
+                    self.error(&full, reason);
+                    None
+                }
+            },
             Some(Value::String(_)) | None => {
                 if let Some(what) = required {
                     let state = if parent.contains_key(key) { "is empty" } else { "is missing" };
@@ -87,7 +95,7 @@ impl Keys<'_> {
         }
     }
 
-    /// A required string parsed by `parse`, whose error completes "'<value>' …".
+    /// A required string parsed by `parse`, whose error completes `'<value>' …`.
     fn parsed<T>(
         &mut self,
         parent: &Table,
@@ -222,8 +230,20 @@ impl Keys<'_> {
         let invoice = self.parsed(t, p, "invoice", what, NumberPattern::parse);
         let credit_note = self.parsed(t, p, "credit_note", what, NumberPattern::parse);
         let (invoice, credit_note) = (invoice?, credit_note?);
-        if invoice.format(2000, 1) == credit_note.format(2000, 1) {
-            self.error("numbering.credit_note", format!("'{}' is the same series as numbering.invoice; credit notes need their own series", credit_note.as_str()));
+        if let Some((credit, invoice_number)) = credit_note.shared_number(&invoice) {
+            let example = if credit == invoice_number {
+                format!("both can be {credit}")
+            } else {
+                format!("{invoice_number} and {credit} would be the same file name ('/' is written as '_', and file systems may ignore case)")
+            };
+            self.error(
+                "numbering.credit_note",
+                format!(
+                    "'{}' overlaps numbering.invoice '{}': {example}; credit notes need a series of their own, e.g. another literal prefix",
+                    credit_note.as_str(),
+                    invoice.as_str()
+                ),
+            );
             return None;
         }
         Some(Numbering { invoice, credit_note })

@@ -44,9 +44,20 @@ pub fn read_with_optional(text: &str, columns: &'static [&'static str], optional
             return None;
         }
     };
+    if headers.len() > 2 * columns.len() {
+        // Not this file's header (a data row, another file, a broken line): one error, not
+        // one per field.
+        sink.push(Some(1), "header", format!("has {} columns; expected the columns {}", headers.len(), columns.join(", ")));
+        return None;
+    }
     let mut ok = true;
     for (i, name) in headers.iter().enumerate() {
         let name = name.trim().trim_start_matches('\u{feff}');
+        if name.contains('\0') {
+            // ASCII column names with NULs between the letters: UTF-16 text without a BOM.
+            sink.push(Some(1), "header", "has NUL bytes between the letters: the file is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)");
+            return None;
+        }
         match columns.iter().position(|c| *c == name) {
             Some(k) if index[k].is_some() => {
                 sink.push(Some(1), name, "column appears twice");
@@ -92,8 +103,16 @@ pub fn read_with_optional(text: &str, columns: &'static [&'static str], optional
                 }
                 let mut values = String::with_capacity(fields.as_slice().len());
                 let mut ends = Vec::with_capacity(columns.len());
-                for i in &index {
-                    values.push_str(i.and_then(|i| fields.get(i)).unwrap_or("").trim());
+                for (column, i) in columns.iter().zip(&index) {
+                    let raw = i.and_then(|i| fields.get(i)).unwrap_or("").trim();
+                    match super::text::single_line(raw) {
+                        Ok(value) => values.push_str(&value),
+                        Err(reason) => {
+                            sink.push(Some(line), column, reason);
+                            // Kept visible for the other checks, which may quote it.
+                            values.push_str(&raw.replace(char::is_control, "\u{fffd}"));
+                        }
+                    }
                     ends.push(u32::try_from(values.len()).expect("a CSV row under 4 GB"));
                 }
                 rows.push(Row { line, columns, values: values.into_boxed_str(), ends: ends.into_boxed_slice() });

@@ -17,11 +17,12 @@ const COLUMNS: &[&str] = &[
 ];
 
 /// The valid customers, and every customer id the file names (valid rows or not), so a
-/// transaction of a customer whose row has an error isn't reported a second time.
-pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Customer>, BTreeSet<String>) {
+/// transaction of a customer whose row has an error isn't reported a second time; `None` if
+/// the file's rows could not be read at all (then no customer id can be checked).
+pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Customer>, Option<BTreeSet<String>>) {
     let mut sink = Sink::new(CUSTOMERS, diagnostics);
     let Some(rows) = csv_table::read(text, COLUMNS, &mut sink) else {
-        return (Vec::new(), BTreeSet::new());
+        return (Vec::new(), None);
     };
     let mut first_line: BTreeMap<String, u64> = BTreeMap::new();
     let mut customers = Vec::with_capacity(rows.len());
@@ -78,7 +79,7 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Customer>, B
         }
     }
     let named = first_line.into_keys().collect();
-    (customers, named)
+    (customers, Some(named))
 }
 
 /// The tax ID in canonical form when the country's rules are known. An ID that upstream

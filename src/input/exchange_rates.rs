@@ -15,6 +15,11 @@ use super::csv_table::{self, field, required_text};
 
 const COLUMNS: &[&str] = &["date", "base", "quote", "rate", "source"];
 
+/// The rates accepted, either way round: beyond any currency pair's, and small enough that a
+/// document's total (at most 10^15) converted at one stays far inside `Decimal`'s range.
+const MIN_RATE: Decimal = Decimal::from_parts(1, 0, 0, false, 9); // 0.000000001
+const MAX_RATE: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
+
 pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<ExchangeRate> {
     let mut sink = Sink::new(EXCHANGE_RATES, diagnostics);
     let Some(rows) = csv_table::read(text, COLUMNS, &mut sink) else {
@@ -29,7 +34,8 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<ExchangeRate>
         let base = field(&mut sink, row, "base", Currency::parse);
         let quote = field(&mut sink, row, "quote", Currency::parse);
         let rate = field(&mut sink, row, "rate", |s| match Decimal::from_str(s) {
-            Ok(r) if r > Decimal::ZERO => Ok(r),
+            Ok(r) if (MIN_RATE..=MAX_RATE).contains(&r) => Ok(r),
+            Ok(r) if r > Decimal::ZERO => Err(format!("is outside {MIN_RATE} to {MAX_RATE}, the rates accepted")),
             _ => Err("is not a positive number; expected e.g. 1.0832 (1 base = rate quote)".to_string()),
         });
         let source = required_text(&mut sink, row, "source", "who published the rate, e.g. 'ECB'");

@@ -12,6 +12,7 @@ mod company;
 mod csv_table;
 mod customers;
 mod exchange_rates;
+mod text;
 mod transactions;
 
 use std::path::Path;
@@ -38,8 +39,14 @@ pub fn read_sources(dir: &Path) -> Result<Sources, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     let mut read = |name: &str, required: bool| -> Option<String> {
         let path = dir.join(name);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Some(text),
+        match std::fs::read(&path) {
+            Ok(bytes) => match text(name, bytes) {
+                Ok(text) => Some(text),
+                Err(d) => {
+                    diagnostics.push(d);
+                    None
+                }
+            },
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => None,
             Err(e) => {
                 let what = if e.kind() == std::io::ErrorKind::NotFound {
@@ -64,6 +71,25 @@ pub fn read_sources(dir: &Path) -> Result<Sources, Vec<Diagnostic>> {
     }
 }
 
+/// A file's bytes as text: UTF-8 (with or without a BOM), or a diagnostic saying where it
+/// is not and what it probably is.
+fn text(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(Diagnostic::new(name, None, "", "is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)"));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        Diagnostic::new(
+            name,
+            Some(line),
+            "",
+            format!("is not UTF-8 text: byte 0x{:02X} is not part of a UTF-8 character (Latin-1 or Windows-1252?); save the file as UTF-8", bytes[at]),
+        )
+    })
+}
+
 /// Reads and validates the data folder.
 pub fn load(dir: &Path) -> Result<DataSet, Vec<Diagnostic>> {
     parse(&read_sources(dir)?)
@@ -80,6 +106,7 @@ pub fn parse_company(text: &str) -> Result<crate::model::Company, Vec<Diagnostic
 
 pub(crate) use company::parse_email;
 pub(crate) use customers::parse_language;
+pub(crate) use text::single_line;
 
 /// Validates the files' text into a data set, or returns every problem found.
 pub fn parse(sources: &Sources) -> Result<DataSet, Vec<Diagnostic>> {
@@ -91,7 +118,7 @@ pub fn parse(sources: &Sources) -> Result<DataSet, Vec<Diagnostic>> {
         .as_deref()
         .map(|text| exchange_rates::parse(text, &mut diagnostics))
         .unwrap_or_default();
-    let transactions = transactions::parse(&sources.transactions, &customers, &customer_ids, &mut diagnostics);
+    let transactions = transactions::parse(&sources.transactions, &customers, customer_ids.as_ref(), &mut diagnostics);
     match company {
         Some(company) if diagnostics.is_empty() => {
             Ok(DataSet::new(company, customers, transactions, currency_rates))

@@ -265,3 +265,134 @@ fn filling_payment_details_later_changes_the_fingerprint_but_leaving_them_out_do
     let filled = GOOD_ROW.trim_end().to_string() + ",Visa,4242,\n";
     assert_ne!(parse(&with_payment_columns(&filled)).unwrap().transactions[0].fingerprint, plain);
 }
+
+#[test]
+fn number_series_that_can_produce_the_same_number_are_refused_naming_both() {
+    let with = |invoice: &str, credit_note: &str| {
+        let mut s = sources(GOOD_ROW);
+        s.company = COMPANY_TOML
+            .replace("invoice = \"KL-INV-{year}-{seq:06}\"", &format!("invoice = \"{invoice}\""))
+            .replace("credit_note = \"KL-CN-{year}-{seq:06}\"", &format!("credit_note = \"{credit_note}\""));
+        errors(&s)
+    };
+    // The issue's case: the 10th credit note would be the 10th invoice's number.
+    assert_eq!(
+        with("KL-{year}-{seq}", "KL-{year}-{seq:02}"),
+        ["company.toml: numbering.credit_note: 'KL-{year}-{seq:02}' overlaps numbering.invoice 'KL-{year}-{seq}': both can be KL-2000-10; credit notes need a series of their own, e.g. another literal prefix"]
+    );
+    assert_eq!(
+        with("KL/{year}/{seq}", "kl_{year}_{seq}"),
+        ["company.toml: numbering.credit_note: 'kl_{year}_{seq}' overlaps numbering.invoice 'KL/{year}/{seq}': KL/2000/1 and kl_2000_1 would be the same file name ('/' is written as '_', and file systems may ignore case); credit notes need a series of their own, e.g. another literal prefix"]
+    );
+    // Disjoint although their literals overlap: a sequence never starts with a zero.
+    assert_eq!(with("{year}-{seq}", "{year}-0{seq}"), Vec::<String>::new());
+    assert_eq!(with("{year}-{seq}", "{year}-{seq}-CN"), Vec::<String>::new());
+}
+
+#[test]
+fn timestamps_must_fall_in_years_a_number_can_carry() {
+    let row = GOOD_ROW.replace("2026-10-05T10:00:00+02:00", "9999-12-31T10:00:00+02:00");
+    assert_eq!(one_error(&row), "transactions.csv:2: timestamp: '9999-12-31T10:00:00+02:00' is outside 1000-01-02 to 9999-12-30 (UTC), the dates a document number's four-digit year can carry");
+    let row = GOOD_ROW.replace("2026-10-05T10:00:00+02:00", "1000-01-02T00:30:00+02:00");
+    assert_eq!(one_error(&row), "transactions.csv:2: timestamp: '1000-01-02T00:30:00+02:00' is outside 1000-01-02 to 9999-12-30 (UTC), the dates a document number's four-digit year can carry");
+}
+
+#[test]
+fn a_line_break_in_a_quoted_field_is_valid_csv_and_read_as_one_space() {
+    for line_break in ["\r", "\n", "\r\n"] {
+        let row = GOOD_ROW.replace(",Pro plan,", &format!(",\"Pro{line_break}plan\","));
+        let data = parse(&sources(&row)).unwrap_or_else(|e| panic!("{line_break:?}: {e:?}"));
+        assert_eq!(data.transactions[0].lines[0].description, "Pro plan");
+    }
+    let mut s = sources(GOOD_ROW);
+    s.customers = CUSTOMERS_CSV.replace(",Jürgen Müller,", ",\"Jürgen\rMüller\",");
+    assert_eq!(parse(&s).unwrap().customers[0].name, "Jürgen Müller");
+}
+
+#[test]
+fn control_characters_in_text_are_refused_naming_file_line_and_field() {
+    let row = GOOD_ROW.replace(",Pro plan,", ",Pro\0plan,");
+    assert_eq!(one_error(&row), "transactions.csv:2: description: contains the control character U+0000; expected printable text");
+    let row = GOOD_ROW.replace(",Pro plan,", ",\"Pro\tplan\",");
+    assert_eq!(one_error(&row), "transactions.csv:2: description: contains the control character U+0009; expected printable text");
+    let mut s = sources(GOOD_ROW);
+    s.customers = CUSTOMERS_CSV.replace("Jürgen Müller", "Jürgen\u{1b}Müller").replace(",Tokyo,", ",To\u{7}kyo,");
+    assert_eq!(
+        errors(&s),
+        [
+            "customers.csv:2: name: contains the control character U+001B; expected printable text",
+            "customers.csv:3: city: contains the control character U+0007; expected printable text",
+        ]
+    );
+    // A value that also fails its own check is quoted with the character made visible.
+    s.customers = CUSTOMERS_CSV.replace(",DE,,,de", ",D\0E,,,de");
+    assert_eq!(
+        errors(&s),
+        [
+            "customers.csv:2: country: 'D\u{fffd}E' is not an ISO 3166-1 alpha-2 country code",
+            "customers.csv:2: country: contains the control character U+0000; expected printable text",
+        ]
+    );
+    let mut s = sources(GOOD_ROW);
+    s.company = COMPANY_TOML.replace("legal_name = \"Kunstlicht OÜ\"", "legal_name = \"Kunstlicht\\u0000 OÜ\"");
+    assert_eq!(errors(&s), ["company.toml: seller.legal_name: contains the control character U+0000; expected printable text"]);
+}
+
+#[test]
+fn files_that_are_not_utf8_say_what_they_probably_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = sources(GOOD_ROW);
+    std::fs::write(dir.path().join(COMPANY), &s.company).unwrap();
+    // Latin-1 (ü is 0xFC) on line 2; UTF-16 with its byte order mark.
+    let latin1: Vec<u8> = s.customers.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect();
+    std::fs::write(dir.path().join(CUSTOMERS), latin1).unwrap();
+    let utf16: Vec<u8> = [0xff, 0xfe].into_iter().chain(s.transactions.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    std::fs::write(dir.path().join(TRANSACTIONS), utf16).unwrap();
+    let printed: Vec<String> = load(dir.path()).unwrap_err().iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        printed,
+        [
+            "customers.csv:2: is not UTF-8 text: byte 0xFC is not part of a UTF-8 character (Latin-1 or Windows-1252?); save the file as UTF-8",
+            "transactions.csv: is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)",
+        ]
+    );
+    // UTF-16 without a byte order mark is ASCII with NULs between: named at the header.
+    let mut s = sources(GOOD_ROW);
+    s.transactions = s.transactions.encode_utf16().flat_map(u16::to_le_bytes).map(char::from).collect();
+    assert_eq!(errors(&s), ["transactions.csv:1: header: has NUL bytes between the letters: the file is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)"]);
+}
+
+#[test]
+fn amounts_quantities_and_rates_stay_within_what_is_computed_exactly() {
+    let row = GOOD_ROW.replace(",1,11.99,", ",1,79228162514264337593543950335,");
+    assert_eq!(one_error(&row), "transactions.csv:2: unit_amount: '79228162514264337593543950335' is larger than 1000000000, the largest unit amount accepted");
+    let row = GOOD_ROW.replace(",1,11.99,", ",1000001,11.99,");
+    assert_eq!(one_error(&row), "transactions.csv:2: quantity: '1000001' is larger than 1000000, the largest quantity accepted");
+    // The largest of both is accepted, but not two such lines in one transaction.
+    let big = GOOD_ROW.replace(",1,11.99,", ",1000000,1000000000,");
+    assert_eq!(errors(&sources(&big)), Vec::<String>::new());
+    assert_eq!(
+        errors(&sources(&format!("{big}{big}"))),
+        ["transactions.csv:2: unit_amount: the lines of 'ch_1' sum to 2000000000000000.00 EUR, more than 1000000000000000, the largest total accepted"]
+    );
+    let mut s = sources(GOOD_ROW);
+    s.exchange_rates = Some("date,base,quote,rate,source\n2026-10-02,EUR,USD,0.0000000001,ECB\n2026-10-02,EUR,JPY,1000000000,ECB\n".into());
+    assert_eq!(errors(&s), ["exchange_rates.csv:2: rate: '0.0000000001' is outside 0.000000001 to 1000000000, the rates accepted"]);
+}
+
+#[test]
+fn a_reference_to_a_transaction_with_errors_is_not_reported_twice() {
+    let refund = "rf_1,refund,succeeded,c_de,2026-10-06T10:00:00+02:00,EUR,Refund,1,11.99,gross,false,,,ch_1,requested_by_customer,DE,DE\n";
+    let errs = errors(&sources(&format!("{}{refund}", GOOD_ROW.replace(",EUR,", ",EURO,"))));
+    assert_eq!(errs, ["transactions.csv:2: currency: 'EURO' is not an ISO 4217 code"]);
+}
+
+#[test]
+fn a_header_with_far_too_many_columns_is_one_error() {
+    let mut s = sources(GOOD_ROW);
+    s.customers = format!("{}\n", ",".repeat(100_000));
+    assert_eq!(
+        errors(&s),
+        ["customers.csv:1: header: has 100001 columns; expected the columns customer_id, type, name, email, address_line1, address_line2, city, postal_code, region, country, vat_id, vat_id_status, language"]
+    );
+}

@@ -34,7 +34,9 @@ const SHARED: &[&str] = &[
     "card_brand", "card_last4", "payment_id",
 ];
 
-pub fn parse(text: &str, customers: &[Customer], named: &BTreeSet<String>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Transaction> {
+/// Parses `transactions.csv`; `named` are the customer ids `customers.csv` names (`None` if
+/// it could not be read, then customer ids are not checked against it).
+pub fn parse(text: &str, customers: &[Customer], named: Option<&BTreeSet<String>>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Transaction> {
     let mut sink = Sink::new(TRANSACTIONS, diagnostics);
     let Some(rows) = csv_table::read_with_optional(text, COLUMNS, OPTIONAL, &mut sink) else {
         return Vec::new();
@@ -65,11 +67,11 @@ pub fn parse(text: &str, customers: &[Customer], named: &BTreeSet<String>, diagn
             transactions.push(t);
         }
     }
-    check_references(&mut sink, &transactions);
+    check_references(&mut sink, &transactions, &groups);
     transactions
 }
 
-fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: &BTreeSet<String>) -> Option<Transaction> {
+fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: Option<&BTreeSet<String>>) -> Option<Transaction> {
     let first = rows[0];
     for row in &rows[1..] {
         for column in SHARED {
@@ -102,7 +104,7 @@ fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: &BTreeSe
     let customer_id = field(sink, first, "customer_id", |s| {
         if s.is_empty() {
             Err("is empty; expected a customer_id from customers.csv".into())
-        } else if customers.contains(s) {
+        } else if customers.is_none_or(|named| named.contains(s)) {
             Ok(s.to_string())
         } else {
             Err("is not a customer_id in customers.csv".into())
@@ -165,12 +167,24 @@ fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: &BTreeSe
         lines,
         source_line: first.line,
     };
+    if t.total().amount().abs() > MAX_TOTAL {
+        sink.push(Some(first.line), "unit_amount", format!("the lines of '{id}' sum to {}, more than {MAX_TOTAL}, the largest total accepted", t.total()));
+        return None;
+    }
     if t.kind == TransactionType::Charge && t.total().is_negative() {
         sink.push(Some(first.line), "unit_amount", format!("the lines of '{id}' sum to {}; a charge cannot be negative", t.total()));
         return None;
     }
     Some(t)
 }
+
+/// The largest quantity of a line, unit amount and transaction total accepted (in units of
+/// the currency). Far above any real sale, and far enough below `Decimal`'s range (7.9 ×
+/// 10^28) that no sum, tax or conversion of them can overflow: a total times the largest
+/// exchange rate is at most 10^24.
+const MAX_QUANTITY: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
+const MAX_UNIT_AMOUNT: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
+const MAX_TOTAL: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0); // 10^15
 
 fn line(sink: &mut Sink<'_>, row: &Row, currency: Option<Currency>, kind: Option<TransactionType>) -> Option<Line> {
     let description = required_text(sink, row, "description", "what was sold");
@@ -188,6 +202,9 @@ fn line(sink: &mut Sink<'_>, row: &Row, currency: Option<Currency>, kind: Option
         if q.is_zero() {
             return Err("is zero; expected a quantity other than 0".into());
         }
+        if q.abs() > MAX_QUANTITY {
+            return Err(format!("is larger than {MAX_QUANTITY}, the largest quantity accepted"));
+        }
         Ok(q)
     });
     let unit_amount = currency.and_then(|currency| {
@@ -195,6 +212,9 @@ fn line(sink: &mut Sink<'_>, row: &Row, currency: Option<Currency>, kind: Option
             let a = parse_decimal(s, "an amount such as 12.50")?;
             if a.is_sign_negative() && !a.is_zero() && !may_be_negative {
                 return Err("is negative; only proration lines may be negative".into());
+            }
+            if a.abs() > MAX_UNIT_AMOUNT {
+                return Err(format!("is larger than {MAX_UNIT_AMOUNT}, the largest unit amount accepted"));
             }
             Money::from_exact(a, currency).ok_or_else(|| match currency.minor_units() {
                 0 => format!("has decimals, but {currency} has no minor unit"),
@@ -238,7 +258,9 @@ fn line(sink: &mut Sink<'_>, row: &Row, currency: Option<Currency>, kind: Option
 /// References must name a transaction that exists in the file and can be referred to: a
 /// proration line or a duplicate refers to a charge; a refund to a charge or a duplicate
 /// (whose refund returns an overpayment).
-fn check_references(sink: &mut Sink<'_>, transactions: &[Transaction]) {
+/// Checks what each `refers_to` names, among the valid `transactions`; an id the file
+/// names (`named`) whose rows have errors is not reported again here.
+fn check_references<T>(sink: &mut Sink<'_>, transactions: &[Transaction], named: &BTreeMap<&str, T>) {
     let kinds: BTreeMap<&str, TransactionType> = transactions.iter().map(|t| (t.id.as_str(), t.kind)).collect();
     let mut check = |line: u64, target: &str, own: &Transaction| {
         let allowed: &[TransactionType] = match own.kind {
@@ -246,6 +268,7 @@ fn check_references(sink: &mut Sink<'_>, transactions: &[Transaction]) {
             _ => &[TransactionType::Charge],
         };
         match kinds.get(target) {
+            None if named.contains_key(target) => {}
             None => sink.bad_value(Some(line), "refers_to", target, "is not a transaction_id in transactions.csv"),
             Some(_) if target == own.id => sink.bad_value(Some(line), "refers_to", target, "refers to its own transaction"),
             Some(kind) if allowed.contains(kind) => {}
@@ -316,8 +339,17 @@ fn parse_decimal(s: &str, what: &str) -> Result<Decimal, String> {
 }
 
 fn parse_timestamp(s: &str) -> Result<DateTime<FixedOffset>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map_err(|_| "is not an RFC 3339 timestamp with offset, e.g. '2026-10-05T14:03:00+02:00'".to_string())
+    let timestamp = DateTime::parse_from_rfc3339(s)
+        .map_err(|_| "is not an RFC 3339 timestamp with offset, e.g. '2026-10-05T14:03:00+02:00'".to_string())?;
+    // A document's year is four digits (numbering::YEARS) in the seller's time zone, less than
+    // a day from UTC.
+    let years = crate::numbering::YEARS;
+    let first = NaiveDate::from_ymd_opt(*years.start(), 1, 2).expect("a date");
+    let last = NaiveDate::from_ymd_opt(*years.end(), 12, 30).expect("a date");
+    if !(first..=last).contains(&timestamp.naive_utc().date()) {
+        return Err(format!("is outside {first} to {last} (UTC), the dates a document number's four-digit year can carry"));
+    }
+    Ok(timestamp)
 }
 
 fn optional_date(s: &str) -> Result<Option<NaiveDate>, String> {

@@ -88,7 +88,7 @@ impl Format {
         }
     }
 
-    /// Parses a comma-separated list such as `pdf,html,json`. The error completes "'<list>' …".
+    /// Parses a comma-separated list such as `pdf,html,json`. The error completes `'<list>' …`.
     pub fn parse_list(list: &str) -> Result<Vec<Format>, String> {
         let mut out = Vec::new();
         for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {

@@ -42,7 +42,7 @@ pub struct Determination {
 
 /// A legend the document must carry: a stable code for machines and the key of its text in
 /// the translation files (`i18n/*.toml`, `[legends]`). Its words are chosen when the document
-/// is issued, in the customer's language, filled with [`Determination::legend_values`].
+/// is issued, in the customer's language, filled in by [`Determination::legends_in`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LegendSpec {
     pub code: &'static str,

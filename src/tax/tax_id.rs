@@ -65,7 +65,7 @@ pub fn has_rules(country: &str) -> bool {
 /// `Ok(Some(TaxId))` when the country has rules and the ID passes;
 /// `Ok(None)` when the country has no rules here (the ID is then kept as written
 /// by the caller); `Err(reason)` when it fails. `reason` is an English phrase
-/// that completes the sentence "'<raw>' <reason>", naming what was expected, e.g.
+/// that completes the sentence `'<raw>' <reason>`, naming what was expected, e.g.
 /// "is not a German VAT ID: expected 'DE' followed by 9 digits" or
 /// "is a VAT ID of Austria, but the customer's country is DE".
 pub fn check_tax_id(country: &str, raw: &str) -> Result<Option<TaxId>, String> {
