@@ -17,8 +17,8 @@
 //!
 //! Modules: [`fs`] is the one way to the disk (writes through a seam tests can fail, reads
 //! checked against the register, no link followed), [`register`] the register and the state
-//! derived from it, [`checkpoint`] the anchored heads, [`housekeeping`] what a locked run
-//! tidies after a crash, [`verify`] the audit, [`walk`] the link-safe listing.
+//! derived from it, [`checkpoint`] the anchored heads, `housekeeping` what a locked run
+//! tidies after a crash, `verify` the audit, [`walk`] the link-safe listing.
 //!
 //! Files are written to an unnamed or temporary file and hard-linked into place, which
 //! fails rather than replaces if the name exists; then the register lines are appended and
@@ -160,7 +160,7 @@ impl Archive {
     }
 
     /// Reads the register, refusing one that contradicts its hash chain or checkpoints (see
-    /// [`housekeeping::read_consistent`]): for commands that read without writing (`show`,
+    /// `housekeeping::read_consistent`): for commands that read without writing (`show`,
     /// `export`, `render`). Takes no lock; lines a running issue appends meanwhile are
     /// simply not seen.
     pub fn checked_state(&self) -> Result<State> {
@@ -169,7 +169,7 @@ impl Archive {
     }
 
     /// Creates the archive if needed and takes its exclusive lock, waiting for another run
-    /// to finish; then tidies what a crashed run left ([`housekeeping`]: an unfinished
+    /// to finish; then tidies what a crashed run left (`housekeeping`: an unfinished
     /// append is cut off and kept under `recovered/`, unregistered files are moved to
     /// `quarantine/`) and reads the register.
     pub fn lock(&self) -> Result<Locked<'_>> {
@@ -228,7 +228,7 @@ impl Archive {
         Ok(file)
     }
 
-    /// Checks the archive (see [`verify`]): one line per finding, empty when intact.
+    /// Checks the archive (see the `verify` module): one line per finding, empty when intact.
     pub fn verify(&self, options: &VerifyOptions) -> Result<Vec<String>> {
         let _lock = self.lock_shared()?;
         verify::verify(self, options)
