@@ -79,8 +79,9 @@ fn describe(format: Format, expected: &[u8], actual: &[u8]) -> Vec<String> {
     let mut details = Vec::new();
     let (old_text, new_text) = match format {
         Format::Pdf => {
-            details.extend(pdf_structure(expected, actual));
-            (pdf_text(expected), pdf_text(actual))
+            let (old, new) = (pdf_text(expected), pdf_text(actual));
+            details.extend(pdf_structure(expected, actual, &old, &new));
+            (old, new)
         }
         _ => (String::from_utf8_lossy(expected).into_owned(), String::from_utf8_lossy(actual).into_owned()),
     };
@@ -91,11 +92,20 @@ fn describe(format: Format, expected: &[u8], actual: &[u8]) -> Vec<String> {
     details
 }
 
-/// Page count and metadata changes, as poppler's `pdfinfo` reports them (the text's changes,
-/// page by page, come from [`pdf_text`]).
-fn pdf_structure(expected: &[u8], actual: &[u8]) -> Vec<String> {
-    let (old, new) = (pdf_info(expected), pdf_info(actual));
+/// Page count, the pages whose text changed, and metadata changes (as poppler's `pdfinfo`
+/// reports them), given the two PDFs and their texts.
+fn pdf_structure(expected: &[u8], actual: &[u8], old_text: &str, new_text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    let (old_pages, new_pages): (Vec<&str>, Vec<&str>) = (old_text.split('\u{c}').collect(), new_text.split('\u{c}').collect());
+    if old_pages.len() != new_pages.len() {
+        out.push(format!("pages: {} → {}", old_pages.len() - 1, new_pages.len() - 1));
+    }
+    for (n, (a, b)) in old_pages.iter().zip(&new_pages).enumerate() {
+        if a != b {
+            out.push(format!("page {} content changed", n + 1));
+        }
+    }
+    let (old, new) = (pdf_info(expected), pdf_info(actual));
     for line in old.iter().filter(|l| !new.contains(l)) {
         out.push(format!("metadata - {line}"));
     }
@@ -105,10 +115,15 @@ fn pdf_structure(expected: &[u8], actual: &[u8]) -> Vec<String> {
     out
 }
 
-/// `pdfinfo`'s lines for the PDF (title, author, dates, pages, …), if poppler is installed;
-/// the file's size is left out (any change changes it).
+/// `pdfinfo`'s entries for the PDF as `Key=value` (title, author, dates, …), if poppler is
+/// installed; the file's size and page count are left out (see [`pdf_structure`]).
 fn pdf_info(pdf: &[u8]) -> Vec<String> {
-    poppler("pdfinfo", &[], &[], pdf).lines().filter(|l| !l.starts_with("File size:")).map(str::to_string).collect()
+    poppler("pdfinfo", &[], &[], pdf)
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .filter(|(k, _)| !["File size", "Pages"].contains(k))
+        .map(|(k, v)| format!("{k}={}", v.trim()))
+        .collect()
 }
 
 /// The output of poppler's `tool` run on `pdf` with `args` around the file's path, empty if it
