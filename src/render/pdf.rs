@@ -1,22 +1,22 @@
-//! PDF rendering: an A4 invoice or credit note, laid out and drawn here, in a document frame
-//! made by printpdf.
+//! PDF rendering: an A4 invoice or credit note, laid out and drawn here, written with typst's
+//! `pdf-writer`.
 //!
-//! Three passes: [`layout`] measures every text with the font's own advance widths (no
-//! kerning is applied, so the sum of advances is exact), wraps what is too wide and places
-//! blocks on pages, so the page count is known, and adds each page's footer with "Page N of
-//! M"; the document's glyphs are collected into font subsets ([`fonts`]); then [`draw`] writes
-//! each page's content stream ([`content`]), the text already encoded for those subsets.
-//! printpdf makes the catalog, page tree and pages; the content streams and the fonts are put
-//! into them with lopdf.
+//! Four passes: [`layout`] measures every text with the font's own advance widths (nothing is
+//! shaped or kerned, so the sum of advances is exact), wraps what is too wide and places
+//! blocks on pages, each item with the part of the document it belongs to, so the page count
+//! is known, and adds each page's footer with "Page N of M"; the document's glyphs are
+//! collected into font subsets ([`fonts`]); the parts become the structure tree ([`tags`]);
+//! then [`draw`] writes each page's content stream, every run of text marked as the structure
+//! element (or artifact) it belongs to and already encoded for the subsets, and [`file`]
+//! writes the objects.
 //!
-//! Rendering is a pure function of the document: the fonts are embedded under fixed names
-//! (printpdf's own ids come from a process-wide counter), the Info dictionary is rebuilt with
-//! the document's issue date, and the trailer `/ID` (random in printpdf) is the SHA-256 of the
-//! file's own bytes. The same document therefore always gives the same bytes, alone or
-//! inside a batch. The font programs and maps are deflated at a fixed level (and cached); the
-//! pages' content streams are left as text: deflating them was a sixth of a PDF's time for
-//! 1.9 KB (17.7 → 19.6 KB per invoice, against a 45 KB budget), and plain operators make a
-//! snapshot's differences readable.
+//! The plain PDF and the Factur-X PDF/A-3 are one writer ([`write`]): Factur-X only adds
+//! objects and metadata, in the same pass.
+//!
+//! Rendering is a pure function of the document: fonts under fixed names, dates from the
+//! document's issue date, object numbers in writing order, and the trailer `/ID` derived from
+//! the file's own bytes, so the same document always gives the same bytes, alone or inside a
+//! batch. All streams are deflated at the fast level; the font streams are cached.
 //!
 //! Every word and number printed comes from [`super::text`], as in the HTML.
 
@@ -100,7 +100,7 @@ const CONTINUED: Style = style(Weight::Bold, 9.5, INK);
 const FOOTER: Style = style(Weight::Regular, 7.2, MUTED);
 
 /// The characters of `doc` that no shipped font can draw, in order of first appearance.
-/// Issuing refuses such documents (printpdf has no glyph fallback: they would print as empty
+/// Issuing refuses such documents (there is no glyph fallback: they would print as empty
 /// boxes or '?'); see `fonts/README.md` for adding a font that covers them.
 pub fn unsupported_characters(doc: &Document) -> Vec<char> {
     // Every text of the document is a string of its JSON record (which escapes nothing but
@@ -116,7 +116,7 @@ pub fn unsupported_characters(doc: &Document) -> Vec<char> {
     out
 }
 
-/// The text as the font can show it: characters it lacks become '?' (printpdf would draw an
+/// The text as the font can show it: characters it lacks become '?' (a PDF viewer would draw an
 /// empty box that also vanishes from text extraction), control characters a space.
 fn printable(s: &str, w: Weight) -> String {
     let f = face(w);

@@ -1,15 +1,11 @@
 //! The shipped faces: measured once per process, embedded per document as subsets.
 //!
-//! The fonts are embedded here, with lopdf. printpdf's own font
-//! embedding cloned the parsed font for every document, copied the whole program, derived
-//! widths and a ToUnicode map from it and looked every character up again while writing the
-//! content stream: 40% of a PDF's time (`perf`, `examples/render_speed`). Here a document's
-//! text is first collected ([`GlyphUse`]), the glyphs of each face renumbered densely in the
-//! full font's order (so `/CIDToGIDMap` is `/Identity`), then encoded to those ids as it is
-//! drawn, and [`Subsets::embed`] writes the fonts' objects. The deflated subset program is
-//! cached by its glyph set: documents of one run draw their labels, amounts and
-//! titles from the same glyphs, and every subset holds the capitals ([`ALWAYS`]), in which
-//! names differ most.
+//! A document's text is first collected ([`GlyphUse`]), the glyphs of each face renumbered
+//! densely in the full font's order (so `/CIDToGIDMap` is `/Identity`), then encoded to those
+//! ids as it is drawn, and [`Subsets::embed`] writes the fonts' objects; typst's `subsetter`
+//! cuts the programs. The deflated subset program is cached by its glyph set: documents of one
+//! run draw their labels, amounts and titles from the same glyphs, and every subset holds the
+//! capitals ([`ALWAYS`]), in which names differ most.
 //!
 //! The objects are those of PDF 32000-1 §9.7 for a TrueType-based CID font (Type0 font,
 //! CIDFontType2 with `/W` from the font's own advances, FontDescriptor, FontFile2, a
@@ -123,7 +119,7 @@ impl Face {
         self.glyph(ch).is_some()
     }
 
-    /// Width of `s` at `size` pt: the sum of the glyphs' advances (printpdf applies no
+    /// Width of `s` at `size` pt: the sum of the glyphs' advances (the content stream applies no
     /// kerning, and neither do we).
     pub(super) fn width(&self, s: &str, size: f32) -> f32 {
         let units: u32 = s.chars().map(|c| u32::from(self.glyph(c).map_or(0, |g| g.advance))).sum();
