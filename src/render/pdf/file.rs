@@ -190,7 +190,7 @@ pub(super) fn write(about: &About, contents: &[Vec<u8>], fonts: &Subsets, struct
     let mut catalog = pdf.catalog(catalog_ref);
     catalog.pages(tree_ref).lang(TextStr(about.language)).metadata(metadata_ref);
     catalog.viewer_preferences().display_doc_title(true);
-    catalog.mark_info().marked(true).suspects(false);
+    catalog.mark_info().marked(true);
     catalog.pair(Name(b"StructTreeRoot"), root_ref);
     if let Some((name, spec_ref, icc_ref)) = archive {
         catalog.insert(Name(b"AF")).array().item(spec_ref);
