@@ -1,22 +1,23 @@
 //! PDF rendering: an A4 invoice or credit note, laid out and drawn here, written with typst's
 //! `pdf-writer`.
 //!
-//! Four passes: [`layout`] measures every text with the font's own advance widths (nothing is
+//! Four passes: `layout` measures every text with the font's own advance widths (nothing is
 //! shaped or kerned, so the sum of advances is exact), wraps what is too wide and places
 //! blocks on pages, each item with the part of the document it belongs to, so the page count
 //! is known, and adds each page's footer with "Page N of M"; the document's glyphs are
-//! collected into font subsets ([`fonts`]); the parts become the structure tree ([`tags`]);
-//! then [`draw`] writes each page's content stream, every run of text marked as the structure
-//! element (or artifact) it belongs to and already encoded for the subsets, and [`file`]
+//! collected into font subsets (`fonts`); the parts become the structure tree (`tags`);
+//! then `draw` writes each page's content stream, every run of text marked as the structure
+//! element (or artifact) it belongs to and already encoded for the subsets, and `file`
 //! writes the objects.
 //!
-//! The plain PDF and the Factur-X PDF/A-3 are one writer ([`write`]): Factur-X only adds
+//! The plain PDF and the Factur-X PDF/A-3 are one writer (`write`): Factur-X only adds
 //! objects and metadata, in the same pass.
 //!
 //! Rendering is a pure function of the document: fonts under fixed names, dates from the
 //! document's issue date, object numbers in writing order, and the trailer `/ID` derived from
 //! the file's own bytes, so the same document always gives the same bytes, alone or inside a
-//! batch. All streams are deflated at the fast level; the font streams are cached.
+//! batch. Every stream but the XMP metadata is deflated at the fast level; the font streams
+//! are cached.
 //!
 //! Every word and number printed comes from [`super::text`], as in the HTML.
 
