@@ -67,3 +67,71 @@ fn facturx_schema(schemas: &mut PdfAExtSchemasWriter<'_, 'static>) {
         properties.add_property().name(name).value_type("Text").category(false).description(description);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::render::fixture;
+    use crate::render::pdf::read::{Read, name};
+
+    /// The Factur-X file is the plain PDF's pages and structure with the CII attached and the
+    /// PDF/A-3B parts added; the plain PDF has none of those.
+    #[test]
+    fn the_facturx_file_is_the_pdf_with_the_invoice_attached_and_archival_metadata() {
+        let doc = fixture::oss_invoice();
+        let plain = Read::new(&pdf::render(&doc));
+        let fx = Read::new(&render(&doc));
+        assert_eq!(plain.pages().len(), fx.pages().len());
+        for (a, b) in plain.pages().iter().zip(fx.pages()) {
+            let contents = |r: &Read, page: &str| r.stream(&r.get(&json!(page))["/Contents"]);
+            assert!(contents(&plain, a) == contents(&fx, b), "the pages are drawn alike");
+        }
+
+        let catalog = fx.get(&fx.trailer()["/Root"]);
+        let spec_ref = &catalog["/AF"][0];
+        assert_eq!(catalog["/AF"].as_array().unwrap().len(), 1);
+        assert_eq!(catalog["/Names"]["/EmbeddedFiles"]["/Names"], json!(["u:factur-x.xml", spec_ref]));
+        let spec = fx.get(spec_ref);
+        assert_eq!(name(&spec["/Type"]), "Filespec");
+        assert_eq!(name(&spec["/AFRelationship"]), "Alternative");
+        assert_eq!(spec["/F"], "u:factur-x.xml");
+        assert_eq!(spec["/UF"], "u:factur-x.xml");
+        let file = fx.get(&spec["/EF"]["/F"]);
+        assert_eq!(name(&file["/Subtype"]), "text/xml");
+        let xml = cii::render(&doc);
+        assert_eq!(file["/Params"]["/Size"], xml.len());
+        assert!(fx.stream(&spec["/EF"]["/F"]) == xml.as_bytes(), "the attachment is the CII");
+        let intent = &catalog["/OutputIntents"][0];
+        assert_eq!(name(&intent["/S"]), "GTS_PDFA1");
+        assert_eq!(fx.get(&intent["/DestOutputProfile"])["/N"], 3);
+
+        let xmp = String::from_utf8(fx.stream(&catalog["/Metadata"])).unwrap();
+        for needle in [
+            "<pdfaid:part>3</pdfaid:part>",
+            "<pdfaid:conformance>B</pdfaid:conformance>",
+            "<pdfuaid:part>1</pdfuaid:part>",
+            "<fx:DocumentType>INVOICE</fx:DocumentType>",
+            "<fx:DocumentFileName>factur-x.xml</fx:DocumentFileName>",
+            "<fx:Version>1.0</fx:Version>",
+            "<fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>",
+            "<pdfaSchema:namespaceURI>urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#</pdfaSchema:namespaceURI>",
+            "<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>",
+            "<pdfaProperty:name>ConformanceLevel</pdfaProperty:name>",
+        ] {
+            assert!(xmp.contains(needle), "{needle} missing from\n{xmp}");
+        }
+
+        let plain_catalog = plain.get(&plain.trailer()["/Root"]);
+        for key in ["/AF", "/Names", "/OutputIntents"] {
+            assert!(plain_catalog.get(key).is_none(), "{key} in the plain PDF");
+        }
+        let plain_xmp = String::from_utf8(plain.stream(&plain_catalog["/Metadata"])).unwrap();
+        assert!(plain_xmp.contains("<pdfuaid:part>1</pdfuaid:part>") && !plain_xmp.contains("pdfaid:") && !plain_xmp.contains("fx:"));
+        // Both are tagged alike.
+        assert_eq!(plain.get(&plain_catalog["/StructTreeRoot"])["/ParentTreeNextKey"], fx.get(&catalog["/StructTreeRoot"])["/ParentTreeNextKey"]);
+        assert_eq!(plain_catalog["/Lang"], "u:en");
+        assert_eq!(catalog["/Lang"], "u:en");
+    }
+}

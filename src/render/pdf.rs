@@ -24,7 +24,7 @@
 mod file;
 mod fonts;
 #[cfg(test)]
-mod read;
+pub(super) mod read;
 mod tags;
 
 use pdf_writer::{Content, Name, Str};

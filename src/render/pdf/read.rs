@@ -3,14 +3,14 @@
 
 use serde_json::Value;
 
-pub(super) struct Read {
+pub(crate) struct Read {
     objects: serde_json::Map<String, Value>,
     pages: Vec<String>,
     _dir: tempfile::TempDir,
 }
 
 impl Read {
-    pub(super) fn new(pdf: &[u8]) -> Read {
+    pub(crate) fn new(pdf: &[u8]) -> Read {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("read.pdf");
         std::fs::write(&file, pdf).unwrap();
@@ -30,21 +30,21 @@ impl Read {
     }
 
     /// The pages' references (`"6 0 R"`), in order.
-    pub(super) fn pages(&self) -> &[String] {
+    pub(crate) fn pages(&self) -> &[String] {
         &self.pages
     }
 
-    pub(super) fn trailer(&self) -> &Value {
+    pub(crate) fn trailer(&self) -> &Value {
         &self.objects["trailer"]["value"]
     }
 
     /// Every object: its reference and its value (a stream's dictionary for a stream).
-    pub(super) fn objects(&self) -> impl Iterator<Item = (&str, &Value)> {
+    pub(crate) fn objects(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.objects.iter().filter_map(|(k, v)| Some((k.strip_prefix("obj:")?, v.get("value").or_else(|| v["stream"].get("dict"))?)))
     }
 
     /// The object `reference` (`"6 0 R"`) names, or `value` itself if it is no reference.
-    pub(super) fn get<'a>(&'a self, value: &'a Value) -> &'a Value {
+    pub(crate) fn get<'a>(&'a self, value: &'a Value) -> &'a Value {
         match value.as_str() {
             Some(r) if r.ends_with(" R") => {
                 let o = &self.objects[&format!("obj:{r}")];
@@ -55,7 +55,7 @@ impl Read {
     }
 
     /// The decoded data of the stream `reference` names.
-    pub(super) fn stream(&self, reference: &Value) -> Vec<u8> {
+    pub(crate) fn stream(&self, reference: &Value) -> Vec<u8> {
         let r = reference.as_str().unwrap();
         let file = self.objects[&format!("obj:{r}")]["stream"]["datafile"].as_str().unwrap();
         std::fs::read(file).unwrap()
@@ -63,12 +63,12 @@ impl Read {
 }
 
 /// A name's text: `"/Table"` → `"Table"`.
-pub(super) fn name(value: &Value) -> &str {
+pub(crate) fn name(value: &Value) -> &str {
     value.as_str().and_then(|s| s.strip_prefix('/')).unwrap_or_else(|| panic!("not a name: {value}"))
 }
 
 /// A string's text (`"u:…"`) or bytes (`"b:…"`, hexadecimal).
-pub(super) fn string(value: &Value) -> Vec<u8> {
+pub(crate) fn string(value: &Value) -> Vec<u8> {
     let s = value.as_str().unwrap_or_else(|| panic!("not a string: {value}"));
     if let Some(text) = s.strip_prefix("u:") {
         text.as_bytes().to_vec()
@@ -81,16 +81,16 @@ pub(super) fn string(value: &Value) -> Vec<u8> {
 /// A run of marked content on a page: the text shown in it (runs joined by spaces) and its
 /// marked-content id, `None` for an artifact.
 #[derive(Debug)]
-pub(super) struct Marked {
-    pub(super) mcid: Option<i64>,
-    pub(super) tag: String,
-    pub(super) text: String,
+pub(crate) struct Marked {
+    pub(crate) mcid: Option<i64>,
+    pub(crate) tag: String,
+    pub(crate) text: String,
 }
 
 impl Read {
     /// The marked-content sequences of the page `page` (a reference), in the content stream's
     /// order, their text decoded with the fonts' ToUnicode maps.
-    pub(super) fn marked_content(&self, page: &str) -> Vec<Marked> {
+    pub(crate) fn marked_content(&self, page: &str) -> Vec<Marked> {
         let page = &self.objects[&format!("obj:{page}")]["value"];
         let mut maps = std::collections::HashMap::new();
         for (font_name, font) in page["/Resources"]["/Font"].as_object().unwrap() {
