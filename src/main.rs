@@ -289,7 +289,7 @@ fn main() -> ExitCode {
             };
             let correction = invoicesmith::correct::Correction { set, reason, date };
             // The one reading of the clock: the correction is dated the day it is made.
-            match invoicesmith::run_reissue(&archive, &number, &correction, chrono::Utc::now()) {
+            match invoicesmith::run_reissue(&archive, &number, &correction, chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())) {
                 Ok(report) => {
                     if json {
                         println!("{}", serde_json::to_string_pretty(&report).expect("report serialises"));

@@ -79,8 +79,9 @@ fn describe(format: Format, expected: &[u8], actual: &[u8]) -> Vec<String> {
     let mut details = Vec::new();
     let (old_text, new_text) = match format {
         Format::Pdf => {
-            details.extend(pdf_structure(expected, actual));
-            (pdf_text(expected), pdf_text(actual))
+            let (old, new) = (pdf_text(expected), pdf_text(actual));
+            details.extend(pdf_structure(expected, actual, &old, &new));
+            (old, new)
         }
         _ => (String::from_utf8_lossy(expected).into_owned(), String::from_utf8_lossy(actual).into_owned()),
     };
@@ -91,68 +92,58 @@ fn describe(format: Format, expected: &[u8], actual: &[u8]) -> Vec<String> {
     details
 }
 
-/// Page count, metadata and per-page content changes (via lopdf).
-fn pdf_structure(expected: &[u8], actual: &[u8]) -> Vec<String> {
-    let (Ok(old), Ok(new)) = (lopdf::Document::load_mem(expected), lopdf::Document::load_mem(actual)) else {
-        return vec!["one of the PDFs cannot be parsed".into()];
-    };
+/// Page count, the pages whose text changed, and metadata changes (as poppler's `pdfinfo`
+/// reports them), given the two PDFs and their texts.
+fn pdf_structure(expected: &[u8], actual: &[u8], old_text: &str, new_text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let (op, np) = (old.get_pages(), new.get_pages());
-    if op.len() != np.len() {
-        out.push(format!("pages: {} → {}", op.len(), np.len()));
+    let (old_pages, new_pages): (Vec<&str>, Vec<&str>) = (old_text.split('\u{c}').collect(), new_text.split('\u{c}').collect());
+    if old_pages.len() != new_pages.len() {
+        out.push(format!("pages: {} → {}", old_pages.len() - 1, new_pages.len() - 1));
     }
-    for (n, (oid, nid)) in op.values().zip(np.values()).enumerate() {
-        if old.get_page_content(*oid) != new.get_page_content(*nid) {
+    for (n, (a, b)) in old_pages.iter().zip(&new_pages).enumerate() {
+        if a != b {
             out.push(format!("page {} content changed", n + 1));
         }
     }
-    let info = |d: &lopdf::Document| {
-        d.trailer
-            .get(b"Info")
-            .ok()
-            .and_then(|r| r.as_reference().ok())
-            .and_then(|id| d.get_dictionary(id).ok())
-            .map(|dict| {
-                dict.iter()
-                    .map(|(k, v)| format!("{}={}", String::from_utf8_lossy(k), readable(v)))
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    };
-    let (oi, ni) = (info(&old), info(&new));
-    for line in oi.iter().filter(|l| !ni.contains(l)) {
+    let (old, new) = (pdf_info(expected), pdf_info(actual));
+    for line in old.iter().filter(|l| !new.contains(l)) {
         out.push(format!("metadata - {line}"));
     }
-    for line in ni.iter().filter(|l| !oi.contains(l)) {
+    for line in new.iter().filter(|l| !old.contains(l)) {
         out.push(format!("metadata + {line}"));
     }
     out
 }
 
-/// A PDF object as text: strings decoded (UTF-16BE with BOM, else Latin-1).
-fn readable(object: &lopdf::Object) -> String {
-    match object {
-        lopdf::Object::String(bytes, _) if bytes.starts_with(&[0xfe, 0xff]) => {
-            let units: Vec<u16> = bytes[2..].chunks(2).map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])).collect();
-            String::from_utf16_lossy(&units)
-        }
-        lopdf::Object::String(bytes, _) => bytes.iter().map(|&b| char::from(b)).collect(),
-        other => format!("{other:?}"),
-    }
+/// `pdfinfo`'s entries for the PDF as `Key=value` (title, author, dates, …), if poppler is
+/// installed; the file's size and page count are left out (see [`pdf_structure`]).
+fn pdf_info(pdf: &[u8]) -> Vec<String> {
+    poppler("pdfinfo", &[], &[], pdf)
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .filter(|(k, _)| !["File size", "Pages"].contains(k))
+        .map(|(k, v)| format!("{k}={}", v.trim()))
+        .collect()
 }
 
-/// The PDF's text in reading order, as `pdftotext` extracts it without `-layout` (one label
-/// or value a line, rather than whole columns padded into one line), if poppler is installed.
-fn pdf_text(pdf: &[u8]) -> String {
+/// The output of poppler's `tool` run on `pdf` with `args` around the file's path, empty if it
+/// cannot run.
+fn poppler(tool: &str, args: &[&str], after: &[&str], pdf: &[u8]) -> String {
     let dir = std::env::temp_dir().join(format!("invoicesmith-snapshot-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
     let path = dir.join(format!("{}.pdf", crate::sha256::Sha256Sum::of(pdf)));
     if std::fs::write(&path, pdf).is_err() {
         return String::new();
     }
-    let out = std::process::Command::new("pdftotext").args(["-enc", "UTF-8"]).arg(&path).arg("-").output();
+    let out = std::process::Command::new(tool).args(args).arg(&path).args(after).output();
     let _ = std::fs::remove_file(&path);
     out.ok().filter(|o| o.status.success()).map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default()
+}
+
+/// The PDF's text in reading order, as `pdftotext` extracts it without `-layout` (one label
+/// or value a line, rather than whole columns padded into one line), if poppler is installed.
+fn pdf_text(pdf: &[u8]) -> String {
+    poppler("pdftotext", &["-enc", "UTF-8"], &["-"], pdf)
 }
 
 /// Lines of context shown around each change.

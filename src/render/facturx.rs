@@ -1,19 +1,20 @@
 //! Factur-X / ZUGFeRD (EN 16931 profile): the invoice PDF as PDF/A-3b with its CII XML
 //! embedded as `factur-x.xml`.
 //!
-//! Built on the plain PDF from [`super::pdf`] (the same bytes a person reads) and the CII
-//! from [`super::cii`] (the same figures a machine reads), so the two can never disagree.
-//! What PDF/A-3 and Factur-X add, printpdf cannot write, so it is added here with lopdf: the
-//! embedded file with `/AFRelationship /Alternative`, the catalog's `/AF` and
-//! `/Names/EmbeddedFiles`, XMP metadata declaring PDF/A-3B and the Factur-X schema, and an
-//! sRGB OutputIntent. The `/ID` is again the hash of the file's own bytes.
+//! The same pages as [`super::pdf`] (what a person reads) with the CII from [`super::cii`]
+//! (the same figures a machine reads) attached, so the two can never disagree. The PDF writer
+//! adds what PDF/A-3 asks for in the same pass (see `pdf/file.rs`); this module says what
+//! Factur-X adds: the attachment, related to the invoice as its `/Alternative`, and the
+//! Factur-X properties in the XMP metadata with the description of their schema.
 
-use lopdf::{Dictionary, Object, Stream, StringFormat};
+use pdf_writer::types::AssociationKind;
+use xmp_writer::pdfa::PdfAExtSchemasWriter;
+use xmp_writer::{CustomNamespace, Namespace, XmpWriter};
 
-use super::{Document, cii, pdf, text};
+use super::pdf::{Archival, Attachment};
+use super::{Document, cii, pdf};
 use crate::sha256::Sha256Sum;
 
-const SRGB: &[u8] = include_bytes!("../../assets/sRGB.icc");
 const ATTACHMENT: &str = "factur-x.xml";
 
 /// Renders `doc` as a Factur-X PDF/A-3b. Pure: same document → same bytes.
@@ -23,129 +24,114 @@ pub fn render(doc: &Document) -> Vec<u8> {
 
 /// [`render`], with the SHA-256 of the bytes (computed with the file's `/ID`).
 pub fn render_hashed(doc: &Document) -> (Vec<u8>, Sha256Sum) {
-    let plain = pdf::render(doc);
-    let xml = cii::render(doc).into_bytes();
-    let mut lo = lopdf::Document::load_mem(&plain).expect("our own PDF parses");
-    lo.version = "1.7".into();
-    let date = format!("D:{}000000Z", doc.issue_date.format("%Y%m%d"));
-
-    // The embedded CII and its file specification.
-    let mut params = Dictionary::new();
-    params.set("ModDate", Object::String(date.clone().into_bytes(), StringFormat::Literal));
-    params.set("Size", xml.len() as i64);
-    let mut file_dict = Dictionary::new();
-    file_dict.set("Type", Object::Name(b"EmbeddedFile".to_vec()));
-    file_dict.set("Subtype", Object::Name(b"text/xml".to_vec()));
-    file_dict.set("Params", params);
-    let mut file_stream = Stream::new(file_dict, xml);
-    let _ = file_stream.compress();
-    let file_id = lo.add_object(file_stream);
-    let mut ef = Dictionary::new();
-    ef.set("F", file_id);
-    ef.set("UF", file_id);
-    let mut spec = Dictionary::new();
-    spec.set("Type", Object::Name(b"Filespec".to_vec()));
-    spec.set("F", Object::String(ATTACHMENT.as_bytes().to_vec(), StringFormat::Literal));
-    spec.set("UF", Object::String(ATTACHMENT.as_bytes().to_vec(), StringFormat::Literal));
-    spec.set("Desc", Object::String(b"Factur-X invoice (EN 16931)".to_vec(), StringFormat::Literal));
-    spec.set("AFRelationship", Object::Name(b"Alternative".to_vec()));
-    spec.set("EF", ef);
-    let spec_id = lo.add_object(spec);
-
-    // sRGB output intent: every colour in the file is DeviceRGB.
-    let mut icc_dict = Dictionary::new();
-    icc_dict.set("N", 3);
-    let mut icc = Stream::new(icc_dict, SRGB.to_vec());
-    let _ = icc.compress();
-    let icc_id = lo.add_object(icc);
-    let mut intent = Dictionary::new();
-    intent.set("Type", Object::Name(b"OutputIntent".to_vec()));
-    intent.set("S", Object::Name(b"GTS_PDFA1".to_vec()));
-    intent.set("OutputConditionIdentifier", Object::String(b"sRGB IEC61966-2.1".to_vec(), StringFormat::Literal));
-    intent.set("Info", Object::String(b"sRGB IEC61966-2.1".to_vec(), StringFormat::Literal));
-    intent.set("DestOutputProfile", icc_id);
-    let intent_id = lo.add_object(intent);
-
-    // XMP: PDF/A-3B identification, Factur-X fields, and what the Info dictionary says.
-    let title = format!("{} {}", text::title(doc), doc.number);
-    let xmp = xmp(&title, &doc.seller.name, &doc.issue_date.format("%Y-%m-%dT00:00:00Z").to_string());
-    let mut meta_dict = Dictionary::new();
-    meta_dict.set("Type", Object::Name(b"Metadata".to_vec()));
-    meta_dict.set("Subtype", Object::Name(b"XML".to_vec()));
-    let meta_id = lo.add_object(Stream::new(meta_dict, xmp.into_bytes()));
-
-    let root = lo.trailer.get(b"Root").and_then(Object::as_reference).expect("a catalog");
-    let catalog = lo.get_object_mut(root).and_then(Object::as_dict_mut).expect("a catalog dictionary");
-    catalog.set("AF", Object::Array(vec![Object::Reference(spec_id)]));
-    let mut embedded = Dictionary::new();
-    embedded.set("Names", Object::Array(vec![Object::String(ATTACHMENT.as_bytes().to_vec(), StringFormat::Literal), Object::Reference(spec_id)]));
-    let mut names = Dictionary::new();
-    names.set("EmbeddedFiles", embedded);
-    catalog.set("Names", names);
-    catalog.set("OutputIntents", Object::Array(vec![Object::Reference(intent_id)]));
-    catalog.set("Metadata", meta_id);
-
-    // A content-derived /ID, as for the plain PDF.
-    pdf::save(lo)
+    let xml = cii::render(doc);
+    let archival = Archival {
+        attachment: Attachment {
+            name: ATTACHMENT,
+            description: "Factur-X invoice (EN 16931)",
+            mime: "text/xml",
+            data: xml.as_bytes(),
+            relationship: AssociationKind::Alternative,
+        },
+        xmp: facturx_properties,
+        schemas: facturx_schema,
+    };
+    pdf::write(doc, Some(&archival))
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// The Factur-X XMP namespace.
+fn fx() -> Namespace<'static> {
+    Namespace::Custom(Box::new(CustomNamespace::new("Factur-X PDFA Extension", "fx", "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#")))
 }
 
-/// XMP packet: PDF/A-3B, Dublin Core title/creator, dates, and the Factur-X extension schema
-/// (with its PDF/A extension-schema description, which PDF/A requires for custom fields).
-fn xmp(title: &str, author: &str, date: &str) -> String {
-    let (title, author) = (escape(title), escape(author));
-    format!(
-        r#"<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>
-<x:xmpmeta xmlns:x="adobe:ns:meta/">
- <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-  <rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
-   <pdfaid:part>3</pdfaid:part>
-   <pdfaid:conformance>B</pdfaid:conformance>
-  </rdf:Description>
-  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
-   <dc:format>application/pdf</dc:format>
-   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
-   <dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
-  </rdf:Description>
-  <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
-   <xmp:CreatorTool>invoicesmith</xmp:CreatorTool>
-   <xmp:CreateDate>{date}</xmp:CreateDate>
-   <xmp:ModifyDate>{date}</xmp:ModifyDate>
-   <xmp:MetadataDate>{date}</xmp:MetadataDate>
-  </rdf:Description>
-  <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
-   <pdf:Producer>invoicesmith</pdf:Producer>
-  </rdf:Description>
-  <rdf:Description rdf:about="" xmlns:fx="urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#">
-   <fx:DocumentType>INVOICE</fx:DocumentType>
-   <fx:DocumentFileName>factur-x.xml</fx:DocumentFileName>
-   <fx:Version>1.0</fx:Version>
-   <fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>
-  </rdf:Description>
-  <rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
-   <pdfaExtension:schemas>
-    <rdf:Bag>
-     <rdf:li rdf:parseType="Resource">
-      <pdfaSchema:schema>Factur-X PDFA Extension Schema</pdfaSchema:schema>
-      <pdfaSchema:namespaceURI>urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#</pdfaSchema:namespaceURI>
-      <pdfaSchema:prefix>fx</pdfaSchema:prefix>
-      <pdfaSchema:property>
-       <rdf:Seq>
-        <rdf:li rdf:parseType="Resource"><pdfaProperty:name>DocumentFileName</pdfaProperty:name><pdfaProperty:valueType>Text</pdfaProperty:valueType><pdfaProperty:category>external</pdfaProperty:category><pdfaProperty:description>The name of the embedded XML document</pdfaProperty:description></rdf:li>
-        <rdf:li rdf:parseType="Resource"><pdfaProperty:name>DocumentType</pdfaProperty:name><pdfaProperty:valueType>Text</pdfaProperty:valueType><pdfaProperty:category>external</pdfaProperty:category><pdfaProperty:description>The type of the hybrid document in capital letters, e.g. INVOICE or ORDER</pdfaProperty:description></rdf:li>
-        <rdf:li rdf:parseType="Resource"><pdfaProperty:name>Version</pdfaProperty:name><pdfaProperty:valueType>Text</pdfaProperty:valueType><pdfaProperty:category>external</pdfaProperty:category><pdfaProperty:description>The actual version of the standard applying to the embedded XML document</pdfaProperty:description></rdf:li>
-        <rdf:li rdf:parseType="Resource"><pdfaProperty:name>ConformanceLevel</pdfaProperty:name><pdfaProperty:valueType>Text</pdfaProperty:valueType><pdfaProperty:category>external</pdfaProperty:category><pdfaProperty:description>The conformance level of the embedded XML document</pdfaProperty:description></rdf:li>
-       </rdf:Seq>
-      </pdfaSchema:property>
-     </rdf:li>
-    </rdf:Bag>
-   </pdfaExtension:schemas>
-  </rdf:Description>
- </rdf:RDF>
-</x:xmpmeta>
-<?xpacket end="w"?>"#
-    )
+/// The properties Factur-X readers look for.
+const PROPERTIES: [(&str, &str, &str); 4] = [
+    ("DocumentType", "INVOICE", "The type of the hybrid document in capital letters, e.g. INVOICE or ORDER"),
+    ("DocumentFileName", ATTACHMENT, "The name of the embedded XML document"),
+    ("Version", "1.0", "The actual version of the standard applying to the embedded XML document"),
+    ("ConformanceLevel", "EN 16931", "The conformance level of the embedded XML document"),
+];
+
+fn facturx_properties(xmp: &mut XmpWriter<'static>) {
+    for (name, value, _) in PROPERTIES {
+        xmp.element(name, fx()).value(value);
+    }
+}
+
+/// The description PDF/A asks for the properties of a schema it does not define.
+fn facturx_schema(schemas: &mut PdfAExtSchemasWriter<'_, 'static>) {
+    let mut schema = schemas.add_schema();
+    schema.namespace(fx());
+    let mut properties = schema.properties();
+    for (name, _, description) in PROPERTIES {
+        properties.add_property().name(name).value_type("Text").category(false).description(description);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::render::fixture;
+    use crate::render::pdf::read::{Read, name};
+
+    /// The Factur-X file is the plain PDF's pages and structure with the CII attached and the
+    /// PDF/A-3B parts added; the plain PDF has none of those.
+    #[test]
+    fn the_facturx_file_is_the_pdf_with_the_invoice_attached_and_archival_metadata() {
+        let doc = fixture::oss_invoice();
+        let plain = Read::new(&pdf::render(&doc));
+        let fx = Read::new(&render(&doc));
+        assert_eq!(plain.pages().len(), fx.pages().len());
+        for (a, b) in plain.pages().iter().zip(fx.pages()) {
+            let contents = |r: &Read, page: &str| r.stream(&r.get(&json!(page))["/Contents"]);
+            assert!(contents(&plain, a) == contents(&fx, b), "the pages are drawn alike");
+        }
+
+        let catalog = fx.get(&fx.trailer()["/Root"]);
+        let spec_ref = &catalog["/AF"][0];
+        assert_eq!(catalog["/AF"].as_array().unwrap().len(), 1);
+        assert_eq!(catalog["/Names"]["/EmbeddedFiles"]["/Names"], json!(["u:factur-x.xml", spec_ref]));
+        let spec = fx.get(spec_ref);
+        assert_eq!(name(&spec["/Type"]), "Filespec");
+        assert_eq!(name(&spec["/AFRelationship"]), "Alternative");
+        assert_eq!(spec["/F"], "u:factur-x.xml");
+        assert_eq!(spec["/UF"], "u:factur-x.xml");
+        let file = fx.get(&spec["/EF"]["/F"]);
+        assert_eq!(name(&file["/Subtype"]), "text/xml");
+        let xml = cii::render(&doc);
+        assert_eq!(file["/Params"]["/Size"], xml.len());
+        assert!(fx.stream(&spec["/EF"]["/F"]) == xml.as_bytes(), "the attachment is the CII");
+        let intent = &catalog["/OutputIntents"][0];
+        assert_eq!(name(&intent["/S"]), "GTS_PDFA1");
+        assert_eq!(fx.get(&intent["/DestOutputProfile"])["/N"], 3);
+
+        let xmp = String::from_utf8(fx.stream(&catalog["/Metadata"])).unwrap();
+        for needle in [
+            "<pdfaid:part>3</pdfaid:part>",
+            "<pdfaid:conformance>B</pdfaid:conformance>",
+            "<pdfuaid:part>1</pdfuaid:part>",
+            "<fx:DocumentType>INVOICE</fx:DocumentType>",
+            "<fx:DocumentFileName>factur-x.xml</fx:DocumentFileName>",
+            "<fx:Version>1.0</fx:Version>",
+            "<fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>",
+            "<pdfaSchema:namespaceURI>urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#</pdfaSchema:namespaceURI>",
+            "<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>",
+            "<pdfaProperty:name>ConformanceLevel</pdfaProperty:name>",
+        ] {
+            assert!(xmp.contains(needle), "{needle} missing from\n{xmp}");
+        }
+
+        let plain_catalog = plain.get(&plain.trailer()["/Root"]);
+        for key in ["/AF", "/Names", "/OutputIntents"] {
+            assert!(plain_catalog.get(key).is_none(), "{key} in the plain PDF");
+        }
+        let plain_xmp = String::from_utf8(plain.stream(&plain_catalog["/Metadata"])).unwrap();
+        assert!(plain_xmp.contains("<pdfuaid:part>1</pdfuaid:part>") && !plain_xmp.contains("pdfaid:") && !plain_xmp.contains("fx:"));
+        // Both are tagged alike.
+        assert_eq!(plain.get(&plain_catalog["/StructTreeRoot"])["/ParentTreeNextKey"], fx.get(&catalog["/StructTreeRoot"])["/ParentTreeNextKey"]);
+        assert_eq!(plain_catalog["/Lang"], "u:en");
+        assert_eq!(catalog["/Lang"], "u:en");
+    }
 }

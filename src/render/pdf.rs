@@ -1,37 +1,39 @@
-//! PDF rendering: an A4 invoice or credit note, laid out and drawn here, in a document frame
-//! made by printpdf.
+//! PDF rendering: an A4 invoice or credit note, laid out and drawn here, written with typst's
+//! `pdf-writer`.
 //!
-//! Three passes: [`layout`] measures every text with the font's own advance widths (no
-//! kerning is applied, so the sum of advances is exact), wraps what is too wide and places
-//! blocks on pages, so the page count is known, and adds each page's footer with "Page N of
-//! M"; the document's glyphs are collected into font subsets ([`fonts`]); then [`draw`] writes
-//! each page's content stream ([`content`]), the text already encoded for those subsets.
-//! printpdf makes the catalog, page tree and pages; the content streams and the fonts are put
-//! into them with lopdf.
+//! Four passes: `layout` measures every text with the font's own advance widths (nothing is
+//! shaped or kerned, so the sum of advances is exact), wraps what is too wide and places
+//! blocks on pages, each item with the part of the document it belongs to, so the page count
+//! is known, and adds each page's footer with "Page N of M"; the document's glyphs are
+//! collected into font subsets (`fonts`); the parts become the structure tree (`tags`);
+//! then `draw` writes each page's content stream, every run of text marked as the structure
+//! element (or artifact) it belongs to and already encoded for the subsets, and `file`
+//! writes the objects.
 //!
-//! Rendering is a pure function of the document: the fonts are embedded under fixed names
-//! (printpdf's own ids come from a process-wide counter), the Info dictionary is rebuilt with
-//! the document's issue date, and the trailer `/ID` (random in printpdf) is the SHA-256 of the
-//! file's own bytes. The same document therefore always gives the same bytes, alone or
-//! inside a batch. The font programs and maps are deflated at a fixed level (and cached); the
-//! pages' content streams are left as text: deflating them was a sixth of a PDF's time for
-//! 1.9 KB (17.7 → 19.6 KB per invoice, against a 45 KB budget), and plain operators make a
-//! snapshot's differences readable.
+//! The plain PDF and the Factur-X PDF/A-3 are one writer (`write`): Factur-X only adds
+//! objects and metadata, in the same pass.
+//!
+//! Rendering is a pure function of the document: fonts under fixed names, dates from the
+//! document's issue date, object numbers in writing order, and the trailer `/ID` derived from
+//! the file's own bytes, so the same document always gives the same bytes, alone or inside a
+//! batch. Every stream but the XMP metadata is deflated at the fast level; the font streams
+//! are cached.
 //!
 //! Every word and number printed comes from [`super::text`], as in the HTML.
 
-mod content;
 mod file;
 mod fonts;
-mod syntax;
+#[cfg(test)]
+pub(super) mod read;
+mod tags;
 
-use printpdf::{PdfDocument, PdfPage, PdfSaveOptions};
-use sha2::{Digest, Sha256};
+use pdf_writer::{Content, Name, Str};
 
 use crate::sha256::Sha256Sum;
 
-use content::Content;
+pub(super) use file::{Archival, Attachment};
 use fonts::{GlyphUse, Subsets, Weight, face};
+use tags::{Artifact, Mark, Part, Structure};
 
 use super::text;
 use crate::document::{Document, DocumentLine};
@@ -99,7 +101,7 @@ const CONTINUED: Style = style(Weight::Bold, 9.5, INK);
 const FOOTER: Style = style(Weight::Regular, 7.2, MUTED);
 
 /// The characters of `doc` that no shipped font can draw, in order of first appearance.
-/// Issuing refuses such documents (printpdf has no glyph fallback: they would print as empty
+/// Issuing refuses such documents (there is no glyph fallback: they would print as empty
 /// boxes or '?'); see `fonts/README.md` for adding a font that covers them.
 pub fn unsupported_characters(doc: &Document) -> Vec<char> {
     // Every text of the document is a string of its JSON record (which escapes nothing but
@@ -115,7 +117,7 @@ pub fn unsupported_characters(doc: &Document) -> Vec<char> {
     out
 }
 
-/// The text as the font can show it: characters it lacks become '?' (printpdf would draw an
+/// The text as the font can show it: characters it lacks become '?' (a PDF viewer would draw an
 /// empty box that also vanishes from text extraction), control characters a space.
 fn printable(s: &str, w: Weight) -> String {
     let f = face(w);
@@ -552,8 +554,8 @@ fn notes(doc: &Document) -> Vec<Block> {
 struct Pager<'a> {
     doc: &'a Document,
     cols: &'a Columns,
-    pages: Vec<Vec<Item>>,
-    page: Vec<Item>,
+    pages: Vec<Vec<(Item, Part)>>,
+    page: Vec<(Item, Part)>,
     y: f32,
 }
 
@@ -562,18 +564,18 @@ impl Pager<'_> {
         self.y - height >= BOTTOM
     }
 
-    fn place(&mut self, block: Block) {
+    fn place(&mut self, block: Block, part: Part) {
         let top = self.y;
-        self.page.extend(block.items.into_iter().map(|i| i.shifted(top)));
+        self.page.extend(block.items.into_iter().map(|i| (i.shifted(top), part)));
         self.y -= block.height;
     }
 
     fn new_page(&mut self, with_table_header: bool) {
         self.pages.push(std::mem::take(&mut self.page));
         self.y = TOP;
-        self.place(continuation_header(self.doc));
+        self.place(continuation_header(self.doc), Part::Continuation);
         if with_table_header {
-            self.place(table_header(self.doc, self.cols));
+            self.place(table_header(self.doc, self.cols), Part::TableHeader { repeated: true });
         }
     }
 
@@ -585,18 +587,19 @@ impl Pager<'_> {
 
 /// Places the document on pages: page 1's header; the table, its header repeated on each
 /// page with rows; the totals, which take the last row with them to a new page if they don't
-/// fit; then the notes, a new page for any that doesn't fit.
-fn layout(doc: &Document) -> Vec<Vec<Item>> {
+/// fit; then the notes, a new page for any that doesn't fit. Each item comes with the part of
+/// the document it was placed for, from which its tags are made.
+fn layout(doc: &Document) -> Vec<Vec<(Item, Part)>> {
     let cols = Columns::new(doc);
     let mut p = Pager { doc, cols: &cols, pages: Vec::new(), page: Vec::new(), y: TOP };
-    p.place(header(doc));
-    p.place(table_header(doc, &cols));
+    p.place(header(doc), Part::Header);
+    p.place(table_header(doc, &cols), Part::TableHeader { repeated: false });
 
     let fresh = p.fresh_page_room();
     let mut rows_on_page = 0;
     // Where the last row starts in `p.page`, and its top, if it sits whole on this page.
     let mut last_row: Option<(usize, f32, f32)> = None;
-    for line in &doc.lines {
+    for (n, line) in doc.lines.iter().enumerate() {
         let slices = line_row(doc, line, &cols);
         let height: f32 = slices.iter().map(|s| s.height).sum();
         if !p.fits(height) && rows_on_page > 0 && height <= fresh {
@@ -606,7 +609,7 @@ fn layout(doc: &Document) -> Vec<Vec<Item>> {
         if p.fits(height) {
             last_row = Some((p.page.len(), p.y, height));
             for s in slices {
-                p.place(s);
+                p.place(s, Part::Row(n));
             }
         } else {
             // Taller than a page: split between its text lines.
@@ -615,7 +618,7 @@ fn layout(doc: &Document) -> Vec<Vec<Item>> {
                 if !p.fits(s.height) {
                     p.new_page(true);
                 }
-                p.place(s);
+                p.place(s, Part::Row(n));
             }
         }
         rows_on_page += 1;
@@ -631,16 +634,16 @@ fn layout(doc: &Document) -> Vec<Vec<Item>> {
         p.new_page(true);
         if let Some((items, top, height)) = carried {
             let dy = p.y - top;
-            p.page.extend(items.into_iter().map(|i| i.shifted(dy)));
+            p.page.extend(items.into_iter().map(|(i, part)| (i.shifted(dy), part)));
             p.y -= height;
         }
     }
-    p.place(totals);
-    for note in notes(doc) {
+    p.place(totals, Part::Totals);
+    for (n, note) in notes(doc).into_iter().enumerate() {
         if !p.fits(note.height) {
             p.new_page(false);
         }
-        p.place(note);
+        p.place(note, Part::Note(n));
     }
     p.pages.push(p.page);
     p.pages
@@ -664,67 +667,107 @@ fn footer(doc: &Document, page: usize, pages: usize) -> Vec<Item> {
 // ---------------------------------------------------------------------------------------------
 // Drawing.
 
-/// `v` in whole hundredths of a point: two decimals are plenty and keep the content
-/// streams short.
+/// `v` rounded to whole hundredths of a point: two decimals are plenty and keep the content
+/// streams short, and a move between two such positions is exact.
 fn hundredths(v: f32) -> i32 {
     (v * 100.0).round() as i32
 }
 
-/// One page's content stream: rules and bands first, then all text in one text object, each
-/// run placed by its offset from the last (`Td`), state changes only when they change. Text
-/// is set in the document's font subsets, already encoded for them.
-fn draw(items: &[Item], fonts: &Subsets) -> Vec<u8> {
+/// `n` hundredths of a point as a number for the content stream (written in its shortest form).
+fn points(n: i32) -> f32 {
+    n as f32 / 100.0
+}
+
+/// One page's content stream: rules and bands first, as one layout artifact; then all text in
+/// one text object, each run placed by its offset from the last (`Td`), state changes only
+/// when they change, each run of consecutive texts of one element (or one kind of artifact)
+/// marked as such. Text is set in the document's font subsets, already encoded for them.
+fn draw(page: usize, items: &[(Item, Part)], structure: &mut Structure, fonts: &Subsets) -> Vec<u8> {
     let mut content = Content::new();
-    let mut stroke: Option<(Rgb3, f32)> = None;
-    for item in items {
-        match item {
-            Item::Band { x, y, w, h, color } => {
-                content.fill_color(*color);
-                content.band([*x, *y, *w, *h].map(hundredths));
-            }
-            Item::Rule { x1, x2, y, thickness, color } => {
-                if stroke != Some((*color, *thickness)) {
-                    content.stroke_color(*color);
-                    content.line_width(*thickness);
-                    stroke = Some((*color, *thickness));
+    let marks = std::mem::take(&mut structure.marks[page]);
+    if items.iter().any(|(i, _)| !matches!(i, Item::Text { .. })) {
+        begin_artifact(&mut content, Artifact::Layout);
+        let mut stroke: Option<(Rgb3, f32)> = None;
+        for (item, _) in items {
+            match item {
+                Item::Band { x, y, w, h, color } => {
+                    content.set_fill_rgb(color.0, color.1, color.2);
+                    let [x, y, w, h] = [*x, *y, *w, *h].map(|v| points(hundredths(v)));
+                    content.rect(x, y, w, h).fill_nonzero();
                 }
-                content.line((hundredths(*x1), hundredths(*y)), (hundredths(*x2), hundredths(*y)));
+                Item::Rule { x1, x2, y, thickness, color } => {
+                    if stroke != Some((*color, *thickness)) {
+                        content.set_stroke_rgb(color.0, color.1, color.2).set_line_width(*thickness);
+                        stroke = Some((*color, *thickness));
+                    }
+                    let y = points(hundredths(*y));
+                    content.move_to(points(hundredths(*x1)), y).line_to(points(hundredths(*x2)), y).stroke();
+                }
+                Item::Text { .. } => {}
             }
-            Item::Text { .. } => {}
         }
+        content.end_marked_content();
     }
     content.begin_text();
     let mut fill: Option<Rgb3> = None;
     let mut font: Option<(Weight, f32)> = None;
     let mut tracking = 0.0;
+    // What the open marked-content sequence holds.
+    let mut open: Option<Mark> = None;
     // Where the last run started, in 1/100 pt: each run moves from there (`Td`, two numbers
     // where `Tm` takes six; exact, as both positions are whole hundredths).
     let mut at = (0i32, 0i32);
-    for item in items {
-        if let Item::Text { x, y, s, st } = item {
-            if s.is_empty() {
-                continue;
-            }
-            if fill != Some(st.color) {
-                content.fill_color(st.color);
-                fill = Some(st.color);
-            }
-            if font != Some((st.weight, st.size)) {
-                content.font(face(st.weight).id, st.size);
-                font = Some((st.weight, st.size));
-            }
-            if tracking != st.tracking {
-                content.char_spacing(st.tracking);
-                tracking = st.tracking;
-            }
-            let to = (hundredths(*x), hundredths(*y));
-            content.move_text(to.0 - at.0, to.1 - at.1);
-            at = to;
-            content.show(&fonts.encode(st.weight, s));
+    for ((item, _), mark) in items.iter().zip(marks) {
+        let Item::Text { x, y, s, st } = item else { continue };
+        if s.is_empty() {
+            continue;
         }
+        if open != Some(mark) {
+            if open.is_some() {
+                content.end_marked_content();
+            }
+            match mark {
+                Mark::Artifact(kind) => begin_artifact(&mut content, kind),
+                Mark::Element(e) => {
+                    let role = structure.elements[e].role;
+                    let mcid = structure.mark(page, e);
+                    content.begin_marked_content_with_properties(role.to_name()).properties().identify(mcid);
+                }
+            }
+            open = Some(mark);
+        }
+        if fill != Some(st.color) {
+            content.set_fill_rgb(st.color.0, st.color.1, st.color.2);
+            fill = Some(st.color);
+        }
+        if font != Some((st.weight, st.size)) {
+            content.set_font(Name(face(st.weight).id.as_bytes()), st.size);
+            font = Some((st.weight, st.size));
+        }
+        if tracking != st.tracking {
+            content.set_char_spacing(st.tracking);
+            tracking = st.tracking;
+        }
+        let to = (hundredths(*x), hundredths(*y));
+        content.next_line(points(to.0 - at.0), points(to.1 - at.1));
+        at = to;
+        content.show(Str(&fonts.encode(st.weight, s)));
+    }
+    if open.is_some() {
+        content.end_marked_content();
     }
     content.end_text();
-    content.into_bytes()
+    content.finish().into_vec()
+}
+
+/// Opens a marked-content sequence of an artifact of `kind`.
+fn begin_artifact(content: &mut Content, kind: Artifact) {
+    let mut properties = content.begin_marked_content_with_properties(Name(b"Artifact"));
+    let mut artifact = properties.properties().artifact();
+    artifact.kind(kind.kind());
+    if let Some(subtype) = kind.subtype() {
+        artifact.subtype(subtype);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -738,163 +781,35 @@ pub fn render(doc: &Document) -> Vec<u8> {
 /// [`render`], with the SHA-256 of the bytes (computed with the file's `/ID`, for little more
 /// than the cost of that).
 pub fn render_hashed(doc: &Document) -> (Vec<u8>, Sha256Sum) {
+    write(doc, None)
+}
+
+/// Lays `doc` out, draws its pages and writes the file, with `archival`'s additions when given
+/// (Factur-X: PDF/A-3 and the embedded invoice XML) — one pass, whichever the file.
+pub(super) fn write(doc: &Document, archival: Option<&file::Archival>) -> (Vec<u8>, Sha256Sum) {
     let mut pages = layout(doc);
     let count = pages.len();
     for (i, items) in pages.iter_mut().enumerate() {
-        items.extend(footer(doc, i + 1, count));
+        items.extend(footer(doc, i + 1, count).into_iter().map(|item| (item, Part::Footer)));
     }
     let mut glyphs = GlyphUse::new();
-    for item in pages.iter().flatten() {
+    for (item, _) in pages.iter().flatten() {
         if let Item::Text { s, st, .. } = item {
             glyphs.add(st.weight, s);
         }
     }
     let fonts = glyphs.seal();
+    let mut structure = Structure::of(&pages);
+    let contents: Vec<Vec<u8>> = pages.iter().enumerate().map(|(i, items)| draw(i, items, &mut structure, &fonts)).collect();
     let title = format!("{} {}", text::title(doc), doc.number);
-
-    let mut pdf = PdfDocument::new(&title);
-    let date = pdf_date(doc.issue_date);
-    let info = &mut pdf.metadata.info;
-    info.creation_date = date;
-    info.modification_date = date;
-    info.metadata_date = date;
-    // printpdf makes the document's frame (catalog, page tree, pages with empty contents);
-    // the pages' content streams and fonts are ours.
-    pdf.with_pages(pages.iter().map(|_| PdfPage::new(printpdf::Mm(210.0), printpdf::Mm(297.0), Vec::new())).collect());
-    let options = PdfSaveOptions { optimize: true, subset_fonts: false, secure: true, image_optimization: None };
-    let mut lo = pdf.to_lopdf_document(&options, &mut Vec::new());
-    set_page_contents(&mut lo, pages.iter().map(|items| draw(items, &fonts)));
-    let font_resources = fonts.embed(&mut lo);
-    set_page_fonts(&mut lo, font_resources);
-    finish(&mut lo, doc, &title);
-    save(lo)
-}
-
-/// Gives the pages, in order, their content streams.
-fn set_page_contents(lo: &mut lopdf::Document, contents: impl Iterator<Item = Vec<u8>>) {
-    let pages: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
-    for (page, content) in pages.into_iter().zip(contents) {
-        let id = lo
-            .get_dictionary(page)
-            .and_then(|p| p.get(b"Contents"))
-            .and_then(lopdf::Object::as_reference)
-            .expect("printpdf gives every page a content stream");
-        lo.get_object_mut(id).and_then(lopdf::Object::as_stream_mut).expect("a page's contents are a stream").set_content(content);
-    }
-}
-
-/// Puts the fonts into every page's resources (printpdf writes an empty `/Font`, or none,
-/// as it knows of no fonts), wherever printpdf put the resources: an object of their own or
-/// inline in the page.
-fn set_page_fonts(lo: &mut lopdf::Document, fonts: lopdf::Dictionary) {
-    use lopdf::Object;
-    let pages: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
-    for page in pages {
-        let resources = match lo.get_dictionary(page).and_then(|p| p.get(b"Resources")) {
-            Ok(Object::Reference(id)) => lo.get_dictionary_mut(*id).ok(),
-            Ok(Object::Dictionary(_)) => lo.get_dictionary_mut(page).and_then(|p| p.get_mut(b"Resources")).and_then(Object::as_dict_mut).ok(),
-            _ => {
-                if let Ok(p) = lo.get_dictionary_mut(page) {
-                    p.set("Resources", lopdf::Dictionary::from_iter([("Font", Object::Dictionary(fonts.clone()))]));
-                }
-                continue;
-            }
-        };
-        let Some(resources) = resources else { continue };
-        match resources.get(b"Font") {
-            Ok(Object::Reference(id)) => {
-                let id = *id;
-                lo.objects.insert(id, Object::Dictionary(fonts.clone()));
-            }
-            _ => resources.set("Font", fonts.clone()),
-        }
-    }
-}
-
-/// What printpdf gets wrong or leaves random: PDF version, Info dictionary (its own carries
-/// a PDF/X version key and the identifier), viewer preferences.
-fn finish(lo: &mut lopdf::Document, doc: &Document, title: &str) {
-    use lopdf::{Dictionary, Object};
-    lo.version = "1.7".into();
-    let date = Object::String(
-        format!("D:{}000000Z", doc.issue_date.format("%Y%m%d")).into_bytes(),
-        lopdf::StringFormat::Literal,
-    );
-    let mut info = Dictionary::new();
-    info.set("Title", text_string(title));
-    info.set("Author", text_string(&doc.seller.name));
-    info.set("Subject", text_string(&format!("{title} — {}", doc.customer.name)));
-    info.set("Creator", text_string("invoicesmith"));
-    info.set("Producer", text_string("invoicesmith"));
-    info.set("CreationDate", date.clone());
-    info.set("ModDate", date);
-    match lo.trailer.get(b"Info").and_then(Object::as_reference) {
-        Ok(id) => {
-            lo.objects.insert(id, Object::Dictionary(info));
-        }
-        Err(_) => {
-            let id = lo.add_object(info);
-            lo.trailer.set("Info", id);
-        }
-    }
-    if let Ok(root) = lo.trailer.get(b"Root").and_then(Object::as_reference)
-        && let Ok(catalog) = lo.get_object_mut(root).and_then(Object::as_dict_mut)
-    {
-        let mut prefs = Dictionary::new();
-        prefs.set("DisplayDocTitle", true);
-        catalog.set("ViewerPreferences", prefs);
-    }
-}
-
-/// A PDF text string: ASCII as is, anything else as UTF-16BE with a byte-order mark.
-fn text_string(s: &str) -> lopdf::Object {
-    if s.is_ascii() {
-        lopdf::Object::String(s.as_bytes().to_vec(), lopdf::StringFormat::Literal)
-    } else {
-        let mut bytes = vec![0xFE, 0xFF];
-        bytes.extend(s.encode_utf16().flat_map(u16::to_be_bytes));
-        lopdf::Object::String(bytes, lopdf::StringFormat::Hexadecimal)
-    }
-}
-
-/// Writes the file with a content-derived `/ID` and returns it with its SHA-256. Both `/ID`
-/// entries are the first 16 bytes of the SHA-256 of the file written with an all-zero `/ID`
-/// in their place. The two hashes share everything before the `/ID` (all but the trailer),
-/// so that part is hashed once: the hasher's state there is copied for the `/ID`'s hash.
-pub(super) fn save(mut lo: lopdf::Document) -> (Vec<u8>, Sha256Sum) {
-    /// How `file` writes an all-zero 16-byte hexadecimal string.
-    const PLACEHOLDER: &[u8] = b"<00000000000000000000000000000000>";
-    let zero = lopdf::Object::String(vec![0; 16], lopdf::StringFormat::Hexadecimal);
-    lo.trailer.set("ID", lopdf::Object::Array(vec![zero.clone(), zero]));
-    let mut bytes = file::write(&mut lo);
-    let trailer = find_last(&bytes, b"trailer").expect("lopdf writes a trailer");
-    let first = trailer + find_first(&bytes[trailer..], PLACEHOLDER).expect("the /ID placeholder is in the trailer");
-    let after = first + PLACEHOLDER.len();
-    let second = after + find_first(&bytes[after..], PLACEHOLDER).expect("both /ID entries are in the trailer");
-    let mut file_hash = Sha256::new();
-    file_hash.update(&bytes[..first]);
-    let id = file_hash.clone().chain_update(&bytes[first..]).finalize();
-    let mut entry = Vec::with_capacity(PLACEHOLDER.len());
-    syntax::hexadecimal(&mut entry, &id[..16]);
-    for at in [first, second] {
-        bytes[at..at + PLACEHOLDER.len()].copy_from_slice(&entry);
-    }
-    file_hash.update(&bytes[first..]);
-    let sha256 = Sha256Sum::from_hasher(file_hash);
-    (bytes, sha256)
-}
-
-fn find_first(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|w| w == needle)
-}
-
-fn pdf_date(d: chrono::NaiveDate) -> printpdf::OffsetDateTime {
-    let ts = d.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp();
-    printpdf::OffsetDateTime::from_unix_timestamp(ts).expect("valid date")
+    let about = file::About {
+        subject: format!("{title} — {}", doc.customer.name),
+        title,
+        author: &doc.seller.name,
+        language: &doc.language,
+        date: doc.issue_date,
+    };
+    file::write(&about, &contents, &fonts, &structure, archival)
 }
 
 #[cfg(test)]
@@ -902,6 +817,9 @@ mod tests {
     use std::str::FromStr;
 
     use rust_decimal::Decimal;
+
+    use serde_json::Value;
+    use sha2::{Digest, Sha256};
 
     use super::*;
     use crate::document::{BaseCurrencyTax, DocumentKind, DocumentReference, Legend, Relation, TaxCategory, Treatment};
@@ -945,7 +863,7 @@ mod tests {
     }
 
     fn page_count(pdf: &[u8]) -> usize {
-        lopdf::Document::load_mem(pdf).expect("lopdf reads the PDF back").get_pages().len()
+        read::Read::new(pdf).pages().len()
     }
 
     /// A USD invoice to a French business: reverse charge, with the Art. 230 statement in EUR.
@@ -1097,29 +1015,29 @@ mod tests {
     /// gives for it, and the width `/W` declares (PDF/A demands the latter).
     #[test]
     fn embedded_fonts_are_subsets_whose_codes_are_the_characters_drawn() {
-        use lopdf::Object;
+        use read::{name, string};
         let pdf = render(&reverse_charge_usd());
-        let lo = lopdf::Document::load_mem(&pdf).unwrap();
+        let r = read::Read::new(&pdf);
         let mut checked = 0;
         let mut fonts = 0;
-        for object in lo.objects.values() {
-            let Ok(font) = object.as_dict() else { continue };
-            if font.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Type0") {
+        for (_, font) in r.objects() {
+            if font.get("/Subtype").map(name) != Some("Type0") {
                 continue;
             }
             fonts += 1;
-            let name = String::from_utf8(font.get(b"BaseFont").unwrap().as_name().unwrap().to_vec()).unwrap();
-            let full = [Weight::Regular, Weight::Bold].map(face).into_iter().find(|f| name == format!("{}+{}", f.id, f.name)).unwrap();
+            let base = name(&font["/BaseFont"]);
+            let full = [Weight::Regular, Weight::Bold].map(face).into_iter().find(|f| base == format!("{}+{}", f.id, f.name)).unwrap();
             let full_face = ttf_parser::Face::parse(full.bytes, 0).unwrap();
-            let cid_font = &font.get(b"DescendantFonts").unwrap().as_array().unwrap()[0];
-            let cid_font = lo.dereference(cid_font).unwrap().1.as_dict().unwrap();
-            assert_eq!(cid_font.get(b"CIDToGIDMap").unwrap().as_name().unwrap(), b"Identity");
-            let widths = cid_font.get(b"W").unwrap().as_array().unwrap();
-            assert_eq!(widths.len(), 2, "{name}: one run of widths");
-            assert_eq!(widths[0].as_i64().unwrap(), 1);
+            assert_eq!(name(&font["/Encoding"]), "Identity-H");
+            let cid_font = r.get(&font["/DescendantFonts"][0]);
+            assert_eq!(name(&cid_font["/Subtype"]), "CIDFontType2");
+            assert_eq!(name(&cid_font["/CIDToGIDMap"]), "Identity");
+            assert_eq!(string(&cid_font["/CIDSystemInfo"]["/Ordering"]), b"Identity");
+            let widths = cid_font["/W"].as_array().unwrap();
+            assert_eq!(widths.len(), 2, "{base}: one run of widths");
+            assert_eq!(widths[0], 1);
             let widths = widths[1].as_array().unwrap();
-            let to_unicode = lo.get_object(font.get(b"ToUnicode").unwrap().as_reference().unwrap()).unwrap();
-            let cmap = String::from_utf8(to_unicode.as_stream().unwrap().decompressed_content().unwrap()).unwrap();
+            let cmap = String::from_utf8(r.stream(&font["/ToUnicode"])).unwrap();
             let mut in_bfchar = false;
             let chars: Vec<(usize, char)> = cmap
                 .lines()
@@ -1133,23 +1051,23 @@ mod tests {
                     Some((usize::from_str_radix(code, 16).ok()?, char::from_u32(unicode)?))
                 })
                 .collect();
-            assert_eq!(chars.len(), widths.len(), "{name}: a character for every code");
-            let descriptor = lo.get_dictionary(cid_font.get(b"FontDescriptor").unwrap().as_reference().unwrap()).unwrap();
-            let file = lo.get_object(descriptor.get(b"FontFile2").unwrap().as_reference().unwrap()).unwrap();
-            let program = file.as_stream().unwrap().decompressed_content().unwrap();
-            assert!(program.len() * 4 < full.bytes.len(), "{name}: {} bytes embedded", program.len());
+            assert_eq!(chars.len(), widths.len(), "{base}: a character for every code");
+            let descriptor = r.get(&cid_font["/FontDescriptor"]);
+            assert_eq!(name(&descriptor["/FontName"]), base);
+            let program = r.stream(&descriptor["/FontFile2"]);
+            assert!(program.len() * 4 < full.bytes.len(), "{base}: {} bytes embedded", program.len());
             let subset = ttf_parser::Face::parse(&program, 0).unwrap();
             // The glyphs used, .notdef, and the parts of composite glyphs (accented letters).
             let glyphs = usize::from(subset.number_of_glyphs());
-            assert!((widths.len() + 1..widths.len() + 10).contains(&glyphs), "{name}: {glyphs} glyphs for {} codes", widths.len());
+            assert!((widths.len() + 1..widths.len() + 10).contains(&glyphs), "{base}: {glyphs} glyphs for {} codes", widths.len());
             for (k, (code, ch)) in chars.into_iter().enumerate() {
-                assert_eq!(code, k + 1, "{name}: codes are 1…n");
+                assert_eq!(code, k + 1, "{base}: codes are 1…n");
                 let gid = ttf_parser::GlyphId(code as u16);
                 let original = full_face.glyph_index(ch).unwrap();
                 let advance = i64::from(subset.glyph_hor_advance(gid).unwrap()) * 1000 / i64::from(subset.units_per_em());
-                assert_eq!(advance, widths[k].as_i64().unwrap(), "{name}: width of {ch:?}");
+                assert_eq!(advance, widths[k].as_i64().unwrap(), "{base}: width of {ch:?}");
                 assert_eq!(advance, i64::from(full_face.glyph_hor_advance(original).unwrap()) * 1000 / i64::from(full_face.units_per_em()));
-                assert_eq!(subset.glyph_bounding_box(gid), full_face.glyph_bounding_box(original), "{name}: outline of {ch:?}");
+                assert_eq!(subset.glyph_bounding_box(gid), full_face.glyph_bounding_box(original), "{base}: outline of {ch:?}");
                 checked += 1;
             }
         }
@@ -1157,78 +1075,238 @@ mod tests {
         assert!(checked > 40, "only {checked} glyphs checked");
     }
 
-    /// Resources inline in a page keep what they hold and gain the fonts; so do resources of
-    /// their own with an inline `/Font`; a page without resources gets them.
-    #[test]
-    fn page_fonts_are_set_wherever_the_resources_are() {
-        use lopdf::{Dictionary, Object};
-        let mut lo = lopdf::Document::with_version("1.7");
-        let pages = lo.new_object_id();
-        let shared = lo.add_object(Dictionary::from_iter([("ExtGState", Object::Dictionary(Dictionary::new()))]));
-        let page = |resources: Option<Object>| {
-            let mut d = Dictionary::from_iter([("Type", Object::Name(b"Page".to_vec())), ("Parent", Object::Reference(pages))]);
-            if let Some(r) = resources {
-                d.set("Resources", r);
-            }
-            d
-        };
-        let inline = lo.add_object(page(Some(Object::Dictionary(Dictionary::from_iter([("XObject", Object::Dictionary(Dictionary::new()))])))));
-        let referenced = lo.add_object(page(Some(Object::Reference(shared))));
-        let bare = lo.add_object(page(None));
-        let kids = [inline, referenced, bare].map(Object::Reference).to_vec();
-        lo.objects.insert(pages, Object::Dictionary(Dictionary::from_iter([("Type", Object::Name(b"Pages".to_vec())), ("Kids", Object::Array(kids)), ("Count", Object::Integer(3))])));
-        let catalog = lo.add_object(Dictionary::from_iter([("Type", Object::Name(b"Catalog".to_vec())), ("Pages", Object::Reference(pages))]));
-        lo.trailer.set("Root", catalog);
-        let fonts = Dictionary::from_iter([("NSREGU", Object::Reference((99, 0)))]);
-        set_page_fonts(&mut lo, fonts.clone());
-        for id in [inline, referenced, bare] {
-            let resources = lo.dereference(lo.get_dictionary(id).unwrap().get(b"Resources").unwrap()).unwrap().1.as_dict().unwrap();
-            assert_eq!(resources.get(b"Font").unwrap().as_dict().unwrap(), &fonts, "page {id:?}");
-        }
-        let inline_resources = lo.get_dictionary(inline).unwrap().get(b"Resources").unwrap().as_dict().unwrap();
-        assert!(inline_resources.has(b"XObject"));
-        assert!(lo.get_dictionary(shared).unwrap().has(b"ExtGState"));
-    }
-
     #[test]
     fn no_clock_or_random_value_in_the_file() {
+        use read::string;
         let mut doc = fixture::oss_invoice();
         doc.issue_date = day("2001-02-03");
         let pdf = render(&doc);
-        let mut lo = lopdf::Document::load_mem(&pdf).unwrap();
-        // The /ID is the hash of the file written with zeros in its place.
-        let id = lo.trailer.get(b"ID").unwrap().as_array().unwrap().clone();
-        let first = id[0].as_str().unwrap().to_vec();
+        let r = read::Read::new(&pdf);
+        // The /ID is the hash of everything before the cross-reference table.
+        let tail = String::from_utf8_lossy(&pdf[pdf.len() - 40..]).into_owned();
+        let xref: usize = tail.split("startxref\n").nth(1).unwrap().trim_end_matches("\n%%EOF").trim().parse().unwrap();
+        assert!(pdf[xref..].starts_with(b"xref\n"), "startxref points at {xref}");
+        let id = r.trailer()["/ID"].as_array().unwrap();
         assert_eq!(id[0], id[1]);
-        let hex: String = first.iter().map(|b| format!("{b:02X}")).collect();
-        let trailer = find_last(&pdf, b"trailer").unwrap();
-        let (head, tail) = pdf.split_at(trailer);
-        let tail = String::from_utf8(tail.to_vec()).unwrap();
-        assert_eq!(tail.matches(&hex).count(), 2, "{tail}");
-        let mut zeroed = head.to_vec();
-        zeroed.extend(tail.replace(&hex, &"00".repeat(16)).into_bytes());
-        assert_eq!(&Sha256::digest(&zeroed)[..16], &first[..]);
+        assert_eq!(string(&id[0]), &Sha256::digest(&pdf[..xref])[..16]);
         // The hash returned with the file is the file's.
         let (again, sha256) = render_hashed(&doc);
         assert_eq!(again, pdf);
         assert_eq!(sha256, Sha256Sum::of(&pdf));
-        // Dates: the issue date, nothing else.
-        let info = lo.trailer.get(b"Info").and_then(lopdf::Object::as_reference).unwrap();
-        let info = lo.get_dictionary(info).unwrap();
-        assert_eq!(info.get(b"CreationDate").unwrap().as_str().unwrap(), b"D:20010203000000Z");
-        assert!(info.get(b"GTS_PDFXVersion").is_err(), "printpdf's PDF/X claim is still there");
-        lo.decompress();
-        let mut plain = Vec::new();
-        lo.save_to(&mut plain).unwrap();
-        let plain = String::from_utf8_lossy(&plain);
-        let year = chrono::Utc::now().format("%Y").to_string();
-        assert!(!plain.contains(&format!("D:{year}")), "a current date is in the file");
-        let dates: Vec<&str> = plain
-            .match_indices("D:")
-            .map(|(i, _)| &plain[i..(i + 16).min(plain.len())])
-            .filter(|d| d[2..].bytes().all(|b| b.is_ascii_digit()))
-            .collect();
-        assert_eq!(dates, ["D:20010203000000"; 2], "only CreationDate and ModDate carry dates");
+        // Dates: the issue date, nothing else, in the Info dictionary and the XMP.
+        let info = r.get(&r.trailer()["/Info"]);
+        assert_eq!(string(&info["/CreationDate"]), b"D:20010203000000Z");
+        assert_eq!(string(&info["/ModDate"]), b"D:20010203000000Z");
+        let catalog = r.get(&r.trailer()["/Root"]);
+        let xmp = String::from_utf8(r.stream(&catalog["/Metadata"])).unwrap();
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+        let year = chrono::DateTime::from_timestamp(now.as_secs() as i64, 0).unwrap().format("%Y").to_string();
+        let dates: Vec<&str> = xmp.match_indices("Date>").map(|(i, _)| &xmp[i + 5..]).filter(|d| d.starts_with(|c: char| c.is_ascii_digit())).map(|d| &d[..20]).collect();
+        assert_eq!(dates, ["2001-02-03T00:00:00Z"; 3], "{xmp}");
+        let all = format!("{:?} {xmp}", r.objects().collect::<Vec<_>>());
+        assert!(!all.contains(&format!("D:{year}")) && !xmp.contains(&format!(">{year}-")), "a current date is in the file");
+    }
+
+    /// An element of the structure tree read back: its role, the table scope of a header cell,
+    /// its text (its marked content's, in order) and its children.
+    #[derive(Debug)]
+    struct Node {
+        reference: String,
+        role: String,
+        scope: Option<String>,
+        text: String,
+        kids: Vec<Node>,
+    }
+
+    impl Node {
+        fn roles(&self) -> Vec<&str> {
+            self.kids.iter().map(|k| k.role.as_str()).collect()
+        }
+
+        fn texts(&self) -> Vec<&str> {
+            self.kids.iter().map(|k| k.text.as_str()).collect()
+        }
+
+        fn walk<'a>(&'a self, out: &mut Vec<&'a Node>) {
+            out.push(self);
+            for k in &self.kids {
+                k.walk(out);
+            }
+        }
+    }
+
+    /// The structure tree of `pdf`, with the marked content of every page by (page, MCID), and
+    /// the artifacts' texts.
+    struct Tagged {
+        root: Node,
+        /// (page index, MCID) → the element's reference, as the parent tree says.
+        parents: std::collections::HashMap<(usize, i64), String>,
+        /// (page index, MCID) → the elements claiming it.
+        claimed: std::collections::HashMap<(usize, i64), Vec<String>>,
+        artifacts: Vec<String>,
+        lang: String,
+    }
+
+    fn tagged(pdf: &[u8]) -> Tagged {
+        use read::name;
+        let r = read::Read::new(pdf);
+        let pages: Vec<String> = r.pages().to_vec();
+        let marked: Vec<Vec<read::Marked>> = pages.iter().map(|p| r.marked_content(p)).collect();
+        let catalog = r.get(&r.trailer()["/Root"]);
+        assert_eq!(catalog["/MarkInfo"]["/Marked"], true);
+        assert_eq!(catalog["/ViewerPreferences"]["/DisplayDocTitle"], true);
+        let tree = r.get(&catalog["/StructTreeRoot"]);
+        assert_eq!(name(&tree["/Type"]), "StructTreeRoot");
+        let mut parents = std::collections::HashMap::new();
+        let nums = tree["/ParentTree"]["/Nums"].as_array().unwrap();
+        for pair in nums.chunks(2) {
+            let page = pair[0].as_u64().unwrap() as usize;
+            let page_ref = r.pages()[page].as_str();
+            assert_eq!(r.get(&Value::String(page_ref.into()))["/StructParents"], page as u64);
+            for (mcid, e) in r.get(&pair[1]).as_array().unwrap().iter().enumerate() {
+                parents.insert((page, mcid as i64), e.as_str().unwrap().to_string());
+            }
+        }
+        let mut claimed: std::collections::HashMap<(usize, i64), Vec<String>> = std::collections::HashMap::new();
+        fn node(r: &read::Read, reference: &Value, pages: &[String], marked: &[Vec<read::Marked>], claimed: &mut std::collections::HashMap<(usize, i64), Vec<String>>) -> Node {
+            let e = r.get(reference);
+            assert_eq!(name(&e["/Type"]), "StructElem");
+            let page_of = |v: &Value| pages.iter().position(|p| p == v.as_str().unwrap()).unwrap();
+            let own_page = e.get("/Pg").map(page_of);
+            let kids: Vec<Value> = match &e["/K"] {
+                Value::Array(a) => a.clone(),
+                Value::Null => Vec::new(),
+                one => vec![one.clone()],
+            };
+            let mut n = Node {
+                reference: reference.as_str().unwrap().to_string(),
+                role: name(&e["/S"]).to_string(),
+                scope: e.get("/A").map(|a| {
+                    let a = a.as_array().map_or(a, |list| &list[0]);
+                    assert_eq!(name(&a["/O"]), "Table");
+                    name(&a["/Scope"]).to_string()
+                }),
+                text: String::new(),
+                kids: Vec::new(),
+            };
+            for kid in kids {
+                let (page, mcid) = match &kid {
+                    Value::Number(m) => (own_page.expect("an element with content names its page"), m.as_i64().unwrap()),
+                    Value::Object(mcr) => (page_of(&mcr["/Pg"]), mcr["/MCID"].as_i64().unwrap()),
+                    _ => {
+                        n.kids.push(node(r, &kid, pages, marked, claimed));
+                        continue;
+                    }
+                };
+                claimed.entry((page, mcid)).or_default().push(n.reference.clone());
+                let m = marked[page].iter().find(|m| m.mcid == Some(mcid)).expect("the MCID is in the page's content");
+                assert_eq!(m.tag, n.role, "a sequence is tagged with its element's role");
+                if !n.text.is_empty() && !n.text.ends_with(' ') {
+                    n.text.push(' ');
+                }
+                n.text.push_str(&m.text);
+            }
+            n
+        }
+        let root = node(&r, &tree["/K"], &pages, &marked, &mut claimed);
+        assert_eq!(root.role, "Document");
+        for (page, seqs) in marked.iter().enumerate() {
+            for m in seqs.iter().filter(|m| m.mcid.is_some()) {
+                let key = (page, m.mcid.unwrap());
+                assert_eq!(claimed.get(&key).map(Vec::len), Some(1), "page {page} MCID {key:?} belongs to one element");
+            }
+        }
+        // The texts of artifacts (rules and bands have none).
+        let artifacts = marked.iter().flatten().filter(|m| m.mcid.is_none() && !m.text.is_empty()).map(|m| m.text.clone()).collect();
+        let lang = String::from_utf8(read::string(&catalog["/Lang"])).unwrap();
+        Tagged { root, parents, claimed, artifacts, lang }
+    }
+
+    #[test]
+    fn the_structure_tree_reads_as_the_invoice() {
+        let t = tagged(&render(&fixture::oss_invoice()));
+        assert_eq!(t.lang, "en");
+        // The parent tree sends every marked sequence back to the element that holds it.
+        assert!(!t.parents.is_empty());
+        for (key, elements) in &t.claimed {
+            assert_eq!(t.parents.get(key), Some(&elements[0]), "{key:?}");
+        }
+        let doc = &t.root;
+        assert_eq!(doc.kids[0].role, "H1");
+        assert_eq!(doc.kids[0].text, "Invoice");
+        assert_eq!(doc.kids[1].role, "P");
+        assert_eq!(doc.kids[1].text, "KL-INV-2026-000017");
+        let kid = |text: &str| doc.kids.iter().find(|k| k.text == text).unwrap_or_else(|| panic!("no element {text:?} in {:#?}", doc.texts()));
+        assert_eq!(kid("BILL TO").role, "H2");
+        assert_eq!(kid("Customer ID cus_de_01").role, "P");
+        assert_eq!(kid("Issue date 5 October 2026").role, "P");
+        assert_eq!(kid("VAT ID EE102345676").role, "P");
+
+        let tables: Vec<&Node> = doc.kids.iter().filter(|k| k.role == "Table").collect();
+        assert_eq!(tables.len(), 2);
+        let lines = tables[0];
+        assert_eq!(lines.roles(), ["THead", "TBody"]);
+        let head = &lines.kids[0].kids;
+        assert_eq!(head.len(), 1);
+        assert_eq!(head[0].roles(), ["TH"; 5]);
+        assert_eq!(head[0].texts(), ["Description", "Qty", "Unit price", "VAT", "Amount"]);
+        assert!(head[0].kids.iter().all(|th| th.scope.as_deref() == Some("Column")));
+        let rows = &lines.kids[1];
+        assert_eq!(rows.roles(), ["TR"; 2]);
+        assert_eq!(rows.kids[0].roles(), ["TD"; 5]);
+        assert_eq!(rows.kids[0].texts(), ["Pro plan, monthly 5 October 2026 – 4 November 2026", "1", "12.61", "19%", "12.61"]);
+        assert_eq!(rows.kids[1].texts(), ["Credit pack 500 5 October 2026 – 4 November 2026", "2", "4.20", "19%", "8.40"]);
+
+        let totals = tables[1];
+        assert_eq!(totals.roles(), ["TR"; 5]);
+        let cells: Vec<Vec<&str>> = totals.kids.iter().map(Node::texts).collect();
+        assert_eq!(
+            cells,
+            [
+                ["Subtotal (excl. tax)", "21.01"],
+                ["VAT 19% · Taxable amount 21.01", "3.99"],
+                ["Total", "€25.00"],
+                ["Paid", "€25.00"],
+                ["Amount due", "€0.00"]
+            ]
+        );
+        assert!(totals.kids.iter().all(|tr| tr.roles() == ["TH", "TD"] && tr.kids[0].scope.as_deref() == Some("Row")));
+
+        // The notes follow the tables, in order.
+        let after: Vec<&Node> = doc.kids.iter().skip_while(|k| k.role != "Table").filter(|k| k.role != "Table").collect();
+        assert!(after.iter().all(|k| k.role == "P"));
+        assert!(after[0].text.starts_with("VAT of Germany charged under the Union One-Stop Shop"), "{}", after[0].text);
+        assert_eq!(after.last().unwrap().text, "Paid by card on 5 October 2026: €25.00. Nothing is due.");
+
+        // The footer is an artifact, and only that.
+        assert_eq!(t.artifacts, ["Kunstlicht OÜ  ·  EE102345676  ·  billing@kunstlicht.example Page 1 of 1"]);
+        let mut all = Vec::new();
+        doc.walk(&mut all);
+        assert!(all.iter().all(|n| !n.text.contains("Page 1 of")));
+    }
+
+    #[test]
+    fn on_later_pages_the_running_heading_and_table_header_are_artifacts() {
+        let t = tagged(&render(&fixture::long_invoice(60)));
+        let mut all = Vec::new();
+        t.root.walk(&mut all);
+        let th: Vec<&str> = all.iter().filter(|n| n.role == "TH" && n.scope.as_deref() == Some("Column")).map(|n| n.text.as_str()).collect();
+        assert_eq!(th, ["Description", "Qty", "Unit price", "VAT", "Amount"], "the header cells, once");
+        let rows = &t.root.kids.iter().find(|k| k.role == "Table").unwrap().kids[1];
+        assert_eq!(rows.kids.len(), 60);
+        for (i, row) in rows.kids.iter().enumerate() {
+            assert!(row.kids[0].text.starts_with(&format!("Credit pack {}: 500 render credits", i + 1)), "{}", row.kids[0].text);
+            assert_eq!(row.texts()[1..], ["1", "1.00", "19%", "1.00"]);
+        }
+        let pages = t.artifacts.iter().filter(|a| a.contains("Page ")).count();
+        assert!(pages > 1);
+        for (i, a) in t.artifacts.iter().filter(|a| a.contains("Page ")).enumerate() {
+            assert!(a.ends_with(&format!("Page {} of {pages}", i + 1)), "{a}");
+        }
+        // One running heading per later page: the continuation line and the table's header.
+        let continued = "Invoice KL-INV-2026-000017 (continued) Description Qty Unit price VAT Amount";
+        assert_eq!(t.artifacts.iter().filter(|a| a.as_str() == continued).count(), pages - 1, "{:#?}", t.artifacts);
+        assert!(all.iter().all(|n| !n.text.contains("(continued)") && !n.text.contains("Page ")));
     }
 
     /// Every text item of every page stays inside the frame, descriptions inside their
@@ -1236,7 +1314,7 @@ mod tests {
     fn assert_within_frame(doc: &Document) {
         let cols = Columns::new(doc);
         for (n, page) in layout(doc).iter().enumerate() {
-            for item in page {
+            for (item, _) in page {
                 if let Item::Text { x, y, s, st } = item {
                     let w = width(s, *st);
                     assert!(*x >= LEFT - 0.01 && x + w <= RIGHT + 0.01, "page {}: {s:?} leaves the frame", n + 1);
@@ -1284,8 +1362,8 @@ mod tests {
 
     #[test]
     fn totals_never_open_a_page_alone() {
-        let has_total = |page: &[Item]| page.iter().any(|i| matches!(i, Item::Text { s, .. } if s == "Total"));
-        let has_row = |page: &[Item]| page.iter().any(|i| matches!(i, Item::Text { s, .. } if s.starts_with("Credit pack")));
+        let has_total = |page: &[(Item, Part)]| page.iter().any(|(i, _)| matches!(i, Item::Text { s, .. } if s == "Total"));
+        let has_row = |page: &[(Item, Part)]| page.iter().any(|(i, _)| matches!(i, Item::Text { s, .. } if s.starts_with("Credit pack")));
         for n in 1..=45 {
             let pages = layout(&fixture::long_invoice(n));
             let with_totals: Vec<_> = pages.iter().filter(|p| has_total(p)).collect();

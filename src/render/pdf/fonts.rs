@@ -1,15 +1,11 @@
 //! The shipped faces: measured once per process, embedded per document as subsets.
 //!
-//! The fonts are embedded here, with lopdf. printpdf's own font
-//! embedding cloned the parsed font for every document, copied the whole program, derived
-//! widths and a ToUnicode map from it and looked every character up again while writing the
-//! content stream: 40% of a PDF's time (`perf`, `examples/render_speed`). Here a document's
-//! text is first collected ([`GlyphUse`]), the glyphs of each face renumbered densely in the
-//! full font's order (so `/CIDToGIDMap` is `/Identity`), then encoded to those ids as it is
-//! drawn, and [`Subsets::embed`] writes the fonts' objects. The deflated subset program is
-//! cached by its glyph set: documents of one run draw their labels, amounts and
-//! titles from the same glyphs, and every subset holds the capitals ([`ALWAYS`]), in which
-//! names differ most.
+//! A document's text is first collected ([`GlyphUse`]), the glyphs of each face renumbered
+//! densely in the full font's order (so `/CIDToGIDMap` is `/Identity`), then encoded to those
+//! ids as it is drawn, and [`Subsets::embed`] writes the fonts' objects; typst's `subsetter`
+//! cuts the programs. The deflated subset program is cached by its glyph set: documents of one
+//! run draw their labels, amounts and titles from the same glyphs, and every subset holds the
+//! capitals ([`ALWAYS`]), in which names differ most.
 //!
 //! The objects are those of PDF 32000-1 §9.7 for a TrueType-based CID font (Type0 font,
 //! CIDFontType2 with `/W` from the font's own advances, FontDescriptor, FontFile2, a
@@ -17,7 +13,8 @@
 
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
-use lopdf::{Dictionary, Object, Stream, StringFormat};
+use pdf_writer::types::{CidFontType, FontFlags, SystemInfo};
+use pdf_writer::{Filter, Finish, Name, Pdf, Rect, Ref, Str};
 use rustc_hash::FxHashMap;
 
 const REGULAR_TTF: &[u8] = include_bytes!("../../../fonts/NotoSans-Regular.ttf");
@@ -122,7 +119,7 @@ impl Face {
         self.glyph(ch).is_some()
     }
 
-    /// Width of `s` at `size` pt: the sum of the glyphs' advances (printpdf applies no
+    /// Width of `s` at `size` pt: the sum of the glyphs' advances (the content stream applies no
     /// kerning, and neither do we).
     pub(super) fn width(&self, s: &str, size: f32) -> f32 {
         let units: u32 = s.chars().map(|c| u32::from(self.glyph(c).map_or(0, |g| g.advance))).sum();
@@ -268,69 +265,60 @@ impl Subsets {
         out
     }
 
-    /// Adds both faces' font objects to `lo` (every subset holds at least [`ALWAYS`]) and
-    /// returns the `/Font` resource dictionary naming them.
-    pub(super) fn embed(&self, lo: &mut lopdf::Document) -> Dictionary {
-        let mut resources = Dictionary::new();
-        for (w, subset) in Weight::ALL.into_iter().zip(&self.subsets) {
-            resources.set(subset.face.id, subset.embed(w, lo));
-        }
-        resources
+    /// Writes both faces' font objects into `pdf` (every subset holds at least [`ALWAYS`]),
+    /// numbered by `next`; returns the fonts to name in the pages' resources.
+    pub(super) fn embed(&self, pdf: &mut Pdf, next: &mut impl FnMut() -> Ref) -> Vec<EmbeddedFont> {
+        Weight::ALL.into_iter().zip(&self.subsets).map(|(w, subset)| EmbeddedFont { name: subset.face.id, reference: subset.embed(w, pdf, next) }).collect()
     }
 }
 
-impl Subset {
-    fn embed(&self, w: Weight, lo: &mut lopdf::Document) -> lopdf::ObjectId {
-        let face = self.face;
-        let tagged = Object::Name(format!("{}+{}", face.id, face.name).into_bytes());
-        let streams = font_streams(w, self);
-        let mut file = Dictionary::new();
-        file.set("Length1", streams.program_len as i64);
-        file.set("Filter", "FlateDecode");
-        let file = lo.add_object(Stream::new(file, streams.program.to_vec()));
+/// A font written into a file: its resource name and its object.
+pub(super) struct EmbeddedFont {
+    pub(super) name: &'static str,
+    pub(super) reference: Ref,
+}
 
-        let mut descriptor = Dictionary::new();
-        descriptor.set("Type", "FontDescriptor");
-        descriptor.set("FontName", tagged.clone());
-        // Nonsymbolic: the Latin standard character set.
-        descriptor.set("Flags", 32);
-        descriptor.set("FontBBox", face.bbox.iter().map(|&v| Object::Integer(v)).collect::<Vec<_>>());
-        descriptor.set("ItalicAngle", 0);
-        descriptor.set("Ascent", face.ascent);
-        descriptor.set("Descent", face.descent);
-        descriptor.set("CapHeight", face.cap_height);
-        descriptor.set("StemV", face.stem_v);
-        descriptor.set("FontFile2", file);
-        let descriptor = lo.add_object(descriptor);
+impl Subset {
+    fn embed(&self, w: Weight, pdf: &mut Pdf, next: &mut impl FnMut() -> Ref) -> Ref {
+        let face = self.face;
+        let tagged = format!("{}+{}", face.id, face.name);
+        let streams = font_streams(w, self);
+        let [font_ref, cid_ref, descriptor_ref, file_ref, to_unicode_ref] = [(); 5].map(|_| next());
+
+        pdf.type0_font(font_ref)
+            .base_font(Name(tagged.as_bytes()))
+            .encoding_predefined(Name(b"Identity-H"))
+            .descendant_font(cid_ref)
+            .to_unicode(to_unicode_ref);
 
         // Codes 1…n are the subset's glyphs 1…n: one run of widths.
-        let widths: Vec<Object> = self.glyphs.iter().map(|g| Object::Integer(face.pdf_width(g.advance))).collect();
-        let mut system = Dictionary::new();
-        system.set("Registry", Object::String(b"Adobe".to_vec(), StringFormat::Literal));
-        system.set("Ordering", Object::String(b"Identity".to_vec(), StringFormat::Literal));
-        system.set("Supplement", 0);
-        let mut cid_font = Dictionary::new();
-        cid_font.set("Type", "Font");
-        cid_font.set("Subtype", "CIDFontType2");
-        cid_font.set("BaseFont", tagged.clone());
-        cid_font.set("CIDSystemInfo", system);
-        cid_font.set("FontDescriptor", descriptor);
-        cid_font.set("DW", 1000);
-        cid_font.set("W", vec![Object::Integer(1), Object::Array(widths)]);
-        cid_font.set("CIDToGIDMap", "Identity");
-        let cid_font = lo.add_object(cid_font);
+        let mut cid_font = pdf.cid_font(cid_ref);
+        cid_font
+            .subtype(CidFontType::Type2)
+            .base_font(Name(tagged.as_bytes()))
+            .system_info(SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"Identity"), supplement: 0 })
+            .font_descriptor(descriptor_ref)
+            .default_width(1000.0);
+        cid_font.widths().consecutive(1, self.glyphs.iter().map(|g| face.pdf_width(g.advance) as f32));
+        cid_font.cid_to_gid_map_predefined(Name(b"Identity"));
+        cid_font.finish();
 
-        let mut to_unicode = Stream::new(Dictionary::new(), streams.to_unicode.to_vec());
-        to_unicode.dict.set("Filter", "FlateDecode");
-        let to_unicode = lo.add_object(to_unicode);
-        let mut font = Dictionary::new();
-        font.set("Type", "Font");
-        font.set("Subtype", "Type0");
-        font.set("BaseFont", tagged);
-        font.set("Encoding", "Identity-H");
-        font.set("DescendantFonts", vec![Object::Reference(cid_font)]);
-        font.set("ToUnicode", to_unicode);
-        lo.add_object(font)
+        let [left, bottom, right, top] = face.bbox.map(|v| v as f32);
+        pdf.font_descriptor(descriptor_ref)
+            .name(Name(tagged.as_bytes()))
+            // Nonsymbolic: the Latin standard character set.
+            .flags(FontFlags::NON_SYMBOLIC)
+            .bbox(Rect::new(left, bottom, right, top))
+            .italic_angle(0.0)
+            .ascent(face.ascent as f32)
+            .descent(face.descent as f32)
+            .cap_height(face.cap_height as f32)
+            .stem_v(face.stem_v as f32)
+            .font_file2(file_ref);
+
+        pdf.stream(file_ref, &streams.program).filter(Filter::FlateDecode).pair(Name(b"Length1"), streams.program_len as i32);
+        pdf.stream(to_unicode_ref, &streams.to_unicode).filter(Filter::FlateDecode);
+        font_ref
     }
 
     /// The ToUnicode CMap: each code to its character (UTF-16BE), at most 100 per block as

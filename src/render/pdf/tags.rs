@@ -1,0 +1,256 @@
+//! The logical structure of a document's PDF (tagged PDF, PDF/UA-1): what each drawn text is —
+//! title, heading, paragraph, table cell — and what is only decoration or repetition.
+//!
+//! Screen readers, reflow and text export read the structure tree, not the page: the title is
+//! an `H1`; the small capital labels above a group (the customer, the references) are `H2`;
+//! the line table is a `Table` whose header row holds `TH` cells (scope Column) and whose
+//! rows hold one `TD` per column, the description's wrapped lines and notes in its cell; the
+//! totals are a second table whose row labels are `TH` cells (scope Row); everything else is
+//! a `P`. What a reader should skip is an artifact: rules and bands (layout), the heading of
+//! continuation pages, the table header repeated on them, and the footer (pagination).
+//!
+//! The layout says which part of the document each item belongs to ([`Part`]); [`Structure::of`]
+//! turns that into elements. The order of the elements is the layout's order of the items,
+//! which is the reading order. Drawing then marks each run of text with the element's
+//! marked-content id ([`Structure::mark`]), and the file writes the tree and the parent tree
+//! that maps those ids back to their elements.
+
+use pdf_writer::types::{ArtifactSubtype, ArtifactType, StructRole, TableHeaderScope};
+
+use super::{CAPS, Item, TITLE};
+
+/// The part of the document an item was placed for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Part {
+    /// Page 1's letterhead, customer and facts.
+    Header,
+    /// "Invoice … (continued)" at the top of later pages.
+    Continuation,
+    /// The line table's header row: its first occurrence, or repeated on a later page.
+    TableHeader { repeated: bool },
+    /// The table row of line `n`.
+    Row(usize),
+    Totals,
+    /// The `n`th note after the totals.
+    Note(usize),
+    Footer,
+}
+
+/// How an element's content is skipped by a reader.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Artifact {
+    /// Rules and bands.
+    Layout,
+    /// Running headings repeated on pages.
+    Header,
+    Footer,
+}
+
+impl Artifact {
+    pub(super) fn kind(self) -> ArtifactType {
+        match self {
+            Artifact::Layout => ArtifactType::Layout,
+            Artifact::Header | Artifact::Footer => ArtifactType::Pagination,
+        }
+    }
+
+    pub(super) fn subtype(self) -> Option<ArtifactSubtype<'static>> {
+        match self {
+            Artifact::Layout => None,
+            Artifact::Header => Some(ArtifactSubtype::Header),
+            Artifact::Footer => Some(ArtifactSubtype::Footer),
+        }
+    }
+}
+
+/// What an item is in the structure.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Mark {
+    Artifact(Artifact),
+    /// Content of the element with this index.
+    Element(usize),
+}
+
+/// A child of an element: an element, or a marked-content sequence on a page.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Kid {
+    Element(usize),
+    Content { page: usize, mcid: i32 },
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct Element {
+    pub(super) role: StructRole,
+    /// `None` for the root, the `Document`.
+    pub(super) parent: Option<usize>,
+    pub(super) kids: Vec<Kid>,
+    /// For `TH` cells.
+    pub(super) scope: Option<TableHeaderScope>,
+}
+
+/// The elements of a document and, page by page, the element each marked-content id belongs to.
+pub(super) struct Structure {
+    pub(super) elements: Vec<Element>,
+    /// Per page, per item: the item's mark.
+    pub(super) marks: Vec<Vec<Mark>>,
+    /// Per page, indexed by marked-content id: the element.
+    pub(super) parents: Vec<Vec<usize>>,
+}
+
+/// The line table's columns: the description and four numbers.
+const COLUMNS: usize = 5;
+
+/// Builds the tree while the placed items are walked in order.
+struct Builder {
+    elements: Vec<Element>,
+    /// The line table, its header row, its body, the current row (line index, its cells).
+    table: Option<usize>,
+    head_row: Option<usize>,
+    body: Option<usize>,
+    row: Option<(usize, [usize; COLUMNS])>,
+    /// The totals table and its current row.
+    totals: Option<usize>,
+    totals_row: Option<usize>,
+    /// The element the last text went into, with its part and baseline.
+    last: Option<(Part, f32, usize)>,
+}
+
+impl Builder {
+    fn add(&mut self, role: StructRole, parent: usize) -> usize {
+        let id = self.elements.len();
+        self.elements.push(Element { role, parent: Some(parent), kids: Vec::new(), scope: None });
+        self.elements[parent].kids.push(Kid::Element(id));
+        id
+    }
+
+    fn table(&mut self) -> usize {
+        match self.table {
+            Some(t) => t,
+            None => {
+                let t = self.add(StructRole::Table, 0);
+                self.table = Some(t);
+                t
+            }
+        }
+    }
+
+    /// The element text `s` in `st` at baseline `y` of `part` goes into, `k` counting the texts
+    /// of the part so far.
+    fn element(&mut self, part: Part, item: &Item, k: usize) -> usize {
+        let Item::Text { y, st, .. } = item else { unreachable!("only texts have elements") };
+        let same_line = matches!(self.last, Some((p, ly, _)) if p == part && ly == *y);
+        let id = match part {
+            Part::Header if *st == TITLE => self.add(StructRole::H1, 0),
+            Part::Header if *st == CAPS => self.add(StructRole::H2, 0),
+            // Label and value of one line (a fact, an ID) are one paragraph.
+            Part::Header if same_line => self.last.map(|(_, _, e)| e).expect("same line"),
+            Part::Header => self.add(StructRole::P, 0),
+            Part::TableHeader { .. } => {
+                let tr = match self.head_row {
+                    Some(tr) => tr,
+                    None => {
+                        let table = self.table();
+                        let head = self.add(StructRole::THead, table);
+                        let tr = self.add(StructRole::TR, head);
+                        self.head_row = Some(tr);
+                        tr
+                    }
+                };
+                let th = self.add(StructRole::TH, tr);
+                self.elements[th].scope = Some(TableHeaderScope::Column);
+                th
+            }
+            Part::Row(line) => {
+                if self.row.is_none_or(|(l, _)| l != line) {
+                    let table = self.table();
+                    let body = match self.body {
+                        Some(b) => b,
+                        None => {
+                            let b = self.add(StructRole::TBody, table);
+                            self.body = Some(b);
+                            b
+                        }
+                    };
+                    let tr = self.add(StructRole::TR, body);
+                    let cells = [(); COLUMNS].map(|_| self.add(StructRole::TD, tr));
+                    self.row = Some((line, cells));
+                }
+                let (_, cells) = self.row.expect("a row");
+                // The first text of a row is the description, then one per number column;
+                // the description's further lines and the notes follow.
+                cells[if k < COLUMNS { k } else { 0 }]
+            }
+            Part::Totals => {
+                let table = match self.totals {
+                    Some(t) => t,
+                    None => {
+                        let t = self.add(StructRole::Table, 0);
+                        self.totals = Some(t);
+                        t
+                    }
+                };
+                match self.totals_row {
+                    Some(tr) if same_line => self.add(StructRole::TD, tr),
+                    _ => {
+                    let tr = self.add(StructRole::TR, table);
+                    self.totals_row = Some(tr);
+                    let th = self.add(StructRole::TH, tr);
+                    self.elements[th].scope = Some(TableHeaderScope::Row);
+                    th
+                    }
+                }
+            }
+            Part::Note(_) if k > 0 => self.last.map(|(_, _, e)| e).expect("the note's element"),
+            Part::Note(_) if *st == CAPS => self.add(StructRole::H2, 0),
+            Part::Note(_) => self.add(StructRole::P, 0),
+            Part::Continuation | Part::Footer => unreachable!("artifacts have no element"),
+        };
+        self.last = Some((part, *y, id));
+        id
+    }
+}
+
+impl Structure {
+    /// The structure of pages of placed items, in their order.
+    pub(super) fn of(pages: &[Vec<(Item, Part)>]) -> Structure {
+        let root = Element { role: StructRole::Document, parent: None, kids: Vec::new(), scope: None };
+        let mut b = Builder { elements: vec![root], table: None, head_row: None, body: None, row: None, totals: None, totals_row: None, last: None };
+        let mut marks = Vec::with_capacity(pages.len());
+        // The part being walked and how many of its texts came before.
+        let mut current: Option<Part> = None;
+        let mut k = 0;
+        for page in pages {
+            let mut page_marks = Vec::with_capacity(page.len());
+            for (item, part) in page {
+                let part = *part;
+                let mark = match (item, part) {
+                    (_, Part::Continuation | Part::TableHeader { repeated: true }) => Mark::Artifact(Artifact::Header),
+                    (_, Part::Footer) => Mark::Artifact(Artifact::Footer),
+                    (Item::Rule { .. } | Item::Band { .. }, _) => Mark::Artifact(Artifact::Layout),
+                    // Nothing is drawn for it; only a row's cells count empty texts.
+                    (Item::Text { s, .. }, _) if s.is_empty() && !matches!(part, Part::Row(_)) => Mark::Artifact(Artifact::Layout),
+                    (Item::Text { .. }, _) => {
+                        if current != Some(part) {
+                            current = Some(part);
+                            k = 0;
+                        }
+                        let e = b.element(part, item, k);
+                        k += 1;
+                        Mark::Element(e)
+                    }
+                };
+                page_marks.push(mark);
+            }
+            marks.push(page_marks);
+        }
+        Structure { elements: b.elements, parents: vec![Vec::new(); pages.len()], marks }
+    }
+
+    /// Records that marked-content sequence `mcid` of `page` holds content of `element`.
+    pub(super) fn mark(&mut self, page: usize, element: usize) -> i32 {
+        let mcid = self.parents[page].len() as i32;
+        self.parents[page].push(element);
+        self.elements[element].kids.push(Kid::Content { page, mcid });
+        mcid
+    }
+}
