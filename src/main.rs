@@ -214,7 +214,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Sample { transactions, seed, month, out } => {
-            let spec = invoicesmith::synth::Spec { transactions, seed, month };
+            let spec = invoicesmith::synth::Spec { transactions, seed, month, months: 1, plan_changes: 3 };
             let files = invoicesmith::synth::generate(&spec);
             let write = |name: &str, text: &str| std::fs::write(out.join(name), text).map_err(|e| Error::io(out.join(name), e));
             let result = std::fs::create_dir_all(&out)
