@@ -72,6 +72,7 @@ ch,individual,Luca Bernasconi,l@example.ch,Via Nassa 1,,Lugano,6900,,CH,,,it
 ch_b,business,Atelier Rhône SA,a@rhone.example,Rue du Rhône 1,,Genève,1204,,CH,CHE-107.787.577 TVA,valid,fr
 au,individual,Jack Jones,j@example.com.au,1 George St,,Sydney,2000,NSW,AU,,,en
 au_b,business,Kookaburra Pty Ltd,k@kookaburra.example,1 Collins St,,Melbourne,3000,VIC,AU,83 914 571 673,valid,en
+us_b,business,Acme Inc,a@acme.example,1 Main St,,Austin,78701,TX,US,,,en
 us,individual,Jane Doe,j@example.com,1 Market St,,San Francisco,94105,CA,US,,,en
 jp,individual,佐藤 花子,h@example.jp,1-2-3 Shibuya,,Tokyo,150-0002,,JP,,,ja
 ";
@@ -273,6 +274,14 @@ fn non_eu_where_not_registered_is_outside_scope() {
     // JPY has no minor unit.
     let doc = Case::ee().charge("c1", "jp", OCT, "JPY", "1980", "gross", "JP,JP").invoice();
     assert_eq!((doc.totals.net.to_string(), doc.totals.tax.to_string(), doc.totals.gross.to_string()), ("1980".into(), "0".into(), "1980".into()));
+}
+
+#[test]
+fn outside_the_eu_a_business_is_art_44_and_a_consumer_art_58() {
+    let text = |customer: &str| Case::ee().charge("c1", customer, OCT, "USD", "20.00", "net", "US,US").invoice().legends[0].text.clone();
+    assert_eq!(text("us"), "Outside the scope of EU VAT: the service is supplied in United States (Article 58 of Council Directive 2006/112/EC); no VAT charged.");
+    // A business is one by its type, with or without a tax ID.
+    assert_eq!(text("us_b"), "Outside the scope of EU VAT: the service is supplied in United States (Article 44 of Council Directive 2006/112/EC); no VAT charged.");
 }
 
 #[test]

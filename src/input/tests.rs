@@ -270,3 +270,15 @@ fn seller_registrations_are_checked_by_their_scheme() {
         "company.toml: seller.tax_registrations[0].country: 'US' has no tax facts here (src/tax/rates.rs); registrations are supported in AU, CH, GB, NO",
     ]);
 }
+
+#[test]
+fn a_charge_cannot_be_negative() {
+    let rows = format!(
+        "{GOOD_ROW}{}",
+        GOOD_ROW.replace(",Pro plan,1,11.99,gross,false,", ",Unused time on Basic,1,-12.00,gross,true,")
+    );
+    assert_eq!(errors(&sources(&rows)), ["transactions.csv:2: unit_amount: the lines of 'ch_1' sum to -0.01 EUR; a charge cannot be negative"]);
+    // Summing to zero is allowed (a plan change that costs nothing).
+    let rows = format!("{GOOD_ROW}{}", GOOD_ROW.replace(",Pro plan,1,11.99,gross,false,", ",Unused time on Basic,1,-11.99,gross,true,"));
+    assert_eq!(errors(&sources(&rows)), Vec::<String>::new());
+}

@@ -160,7 +160,7 @@ pub fn determine(
                 (Treatment::NonEuTax, tax_name, Some(reg.printed(&customer.language)), legend("tax_registration", "tax_registration"))
             }
         }
-    } else if business_id.is_some() || customer.kind == CustomerType::Business {
+    } else if customer.kind == CustomerType::Business {
         (Treatment::OutsideScope, vat, None, legend("outside_scope", "outside_scope_business"))
     } else {
         (Treatment::OutsideScope, vat, None, legend("outside_scope", "outside_scope_consumer"))
