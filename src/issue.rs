@@ -634,8 +634,8 @@ fn charged_rate(invoice: &Document, charge: &str) -> (TaxCategory, Decimal) {
 }
 
 /// Whether an adjustment of `charge`, billed on `invoice`, can sit on an invoice taxed as
-/// `now`: one document has one place of supply, and a reverse-charge line needs the
-/// customer's VAT ID on it.
+/// `now`: one document has one place of supply, an outside-scope (O) document has no other
+/// category (EN 16931 BR-O-11..14), and a reverse-charge line needs the customer's VAT ID.
 fn check_adjustable(invoice: &Document, charge: &str, now: &tax::Determination, customer: &Customer) -> Result<(), DraftError> {
     if invoice.tax.jurisdiction != now.jurisdiction {
         return Err(("refers_to", format!(
@@ -643,7 +643,13 @@ fn check_adjustable(invoice: &Document, charge: &str, now: &tax::Determination, 
             invoice.tax.jurisdiction, invoice.number, now.jurisdiction
         )));
     }
-    if charged_rate(invoice, charge).0 == TaxCategory::AE && customer_party(customer).tax_id.is_none() {
+    let (billed, category) = (charged_rate(invoice, charge).0, now.category());
+    if billed != category && (billed == TaxCategory::O || category == TaxCategory::O) {
+        return Err(("refers_to", format!(
+            "'{charge}' was billed under category {billed:?}, this charge is category {category:?}; an invoice with category O carries no other category (EN 16931 BR-O-11): record the unused time as a refund of '{charge}' (a credit note keeps that invoice's treatment)"
+        )));
+    }
+    if billed == TaxCategory::AE && customer_party(customer).tax_id.is_none() {
         return Err(("refers_to", format!(
             "'{charge}' was reverse-charged ({}), but the customer has no usable VAT ID now; record the unused time as a refund of '{charge}' (a credit note keeps that invoice's treatment)",
             invoice.number

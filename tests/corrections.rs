@@ -413,3 +413,27 @@ fn a_plan_change_after_a_vat_id_keeps_the_adjusted_invoices_oss_rate() {
         "transactions.csv:26: unit_amount: the plan change would credit 6.00 EUR (gross) of 'ch_4001', more than is left on {basic}: 11.90 invoiced, 5.95 already credited or adjusted, 5.95 left"
     )), "{}", stderr(&o));
 }
+
+#[test]
+fn a_plan_change_cannot_mix_an_outside_scope_invoice_with_a_taxed_line() {
+    // An Australian consumer pays GST on Basic, then gives the ABN of a GST-registered
+    // business: its next invoice is not subject to GST (category O), and EN 16931 allows no
+    // other category beside O (BR-O-11), so the adjustment is refused with the way out.
+    let f = Fixture::new(&[]);
+    let customers = fs::read_to_string(f.data.join("customers.csv")).unwrap();
+    fs::write(f.data.join("customers.csv"), format!("{customers}cus_au_01,individual,Jack Jones,jack@example.com.au,1 George St,,Sydney,2000,NSW,AU,,,en\n")).unwrap();
+    f.append("ch_5001,charge,succeeded,cus_au_01,2026-11-02T10:00:00+11:00,AUD,Basic plan,1,11.00,gross,false,,,,,AU,AU");
+    ok(f.issue());
+    let customers = fs::read_to_string(f.data.join("customers.csv")).unwrap().replace(
+        "cus_au_01,individual,Jack Jones",
+        "cus_au_01,business,Jones Pty Ltd",
+    ).replace(",NSW,AU,,,en", ",NSW,AU,83 914 571 673,valid,en");
+    fs::write(f.data.join("customers.csv"), customers).unwrap();
+    f.append("ch_5002,charge,succeeded,cus_au_01,2026-11-15T10:00:00+11:00,AUD,Pro plan,1,30.00,gross,false,,,,,AU,AU");
+    f.append("ch_5002,charge,succeeded,cus_au_01,2026-11-15T10:00:00+11:00,AUD,Unused Basic time,1,-5.50,gross,true,,,ch_5001,,AU,AU");
+    let o = f.issue();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(
+        "transactions.csv:23: refers_to: 'ch_5001' was billed under category S, this charge is category O; an invoice with category O carries no other category (EN 16931 BR-O-11): record the unused time as a refund of 'ch_5001' (a credit note keeps that invoice's treatment)"
+    ), "{}", stderr(&o));
+}
