@@ -271,8 +271,9 @@ pub fn generate(spec: &Spec) -> Sources {
 }
 
 /// Consumers who later register a business and give a VAT ID: `customers` (a generated
-/// customers.csv) with about one in `one_in` consumers of a market that has business IDs
-/// turned into a business with one. Their later purchases are reverse-charged while plan
+/// customers.csv) with about one in `one_in` EU consumers of a market that has business IDs
+/// turned into a business with one. (Outside the EU such a change can make a plan change
+/// unissuable, e.g. GST-charged → not subject to GST in Australia, which is refused.) Their later purchases are reverse-charged while plan
 /// changes keep adjusting their earlier, consumer-taxed charges.
 pub fn vat_ids_supplied_later(customers: &str, seed: u64, one_in: u32) -> String {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -282,7 +283,8 @@ pub fn vat_ids_supplied_later(customers: &str, seed: u64, one_in: u32) -> String
     for record in reader.records() {
         let mut row: Vec<String> = record.expect("generated row").iter().map(str::to_string).collect();
         let market = MARKETS.iter().find(|m| m.country == row[9]).expect("generated country");
-        if row[1] == "individual" && !market.business_ids.is_empty() && rng.random_range(0..one_in) == 0 {
+        let eu = crate::tax::rates::jurisdiction(market.country).is_some_and(|j| j.eu_member);
+        if row[1] == "individual" && eu && !market.business_ids.is_empty() && rng.random_range(0..one_in) == 0 {
             row[1] = "business".into();
             row[10] = market.business_ids[rng.random_range(0..market.business_ids.len())].into();
             row[11] = "valid".into();
