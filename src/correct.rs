@@ -248,7 +248,7 @@ fn recompute(replacement: &mut Document, original: &Document, d: &tax::Determina
         treatment: d.treatment,
         jurisdiction: d.jurisdiction,
         tax_name: d.tax_name.clone(),
-        seller_tax_id: d.seller_tax_id.clone(),
+        seller_registration: d.seller_registration.clone(),
         customer_type: replacement.tax.customer_type,
         evidence: d.evidence.clone(),
     };

@@ -85,8 +85,9 @@ pub struct Tax {
     pub jurisdiction: CountryCode,
     /// `VAT`, `GST`, `MWST`…
     pub tax_name: String,
-    /// The seller's tax ID in that jurisdiction, when it is not the seller's own VAT ID.
-    pub seller_tax_id: Option<String>,
+    /// The seller's registration in that jurisdiction (scheme and official written form),
+    /// when the tax is charged under it rather than the seller's own VAT ID.
+    pub seller_registration: Option<crate::tax::registration::PrintedRegistration>,
     /// Whether the customer was taxed as a consumer or a business.
     pub customer_type: CustomerType,
     pub evidence: LocationEvidence,
@@ -201,6 +202,9 @@ pub enum Relation {
     Cancels,
     /// A replacement invoice with corrected details, for the referenced (cancelled) invoice.
     Replaces,
+    /// An invoice whose plan-change (proration) lines adjust the charge the referenced
+    /// invoice billed, at that invoice's rate.
+    Adjusts,
 }
 
 /// A reference to an earlier document (Art. 219 VAT Directive; EN 16931 BG-3).

@@ -24,10 +24,10 @@ use crate::sha256::Sha256Sum;
 
 use crate::archive::{Archive, RegisterEntry, State};
 use crate::csv_out::{Column, Rows, number, text};
-use crate::document::{Document, DocumentKind, Treatment};
+use crate::document::{Document, DocumentKind, TaxCategory, Treatment};
 use crate::error::{Error, Result};
 use crate::issue::History;
-use crate::model::{DataSet, Status, TransactionType};
+use crate::model::{DataSet, ReturnPeriod, Status, TransactionType};
 
 /// A month or a calendar quarter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,12 +64,14 @@ impl Period {
             Period::Quarter { year, quarter } => date.year() == year && (date.month() - 1) / 3 + 1 == quarter,
         }
     }
+}
 
-    /// The period of the same kind that contains `date`.
-    pub fn like(self, date: NaiveDate) -> Period {
+impl ReturnPeriod {
+    /// The return period of this length that contains `date`.
+    pub fn containing(self, date: NaiveDate) -> Period {
         match self {
-            Period::Month { .. } => Period::Month { year: date.year(), month: date.month() },
-            Period::Quarter { .. } => Period::Quarter { year: date.year(), quarter: (date.month() - 1) / 3 + 1 },
+            ReturnPeriod::Month => Period::Month { year: date.year(), month: date.month() },
+            ReturnPeriod::Quarter => Period::Quarter { year: date.year(), quarter: (date.month() - 1) / 3 + 1 },
         }
     }
 }
@@ -117,7 +119,7 @@ pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, out: &Pa
             return Err(Error::Refused(format!("{}: already exists; exports are written to a new folder", path.display())));
         }
     }
-    let base = data.as_ref().map(|d| d.company.seller.base_currency.to_string());
+    let base = data.as_ref().map(|d| (d.company.seller.base_currency.to_string(), d.company.seller.vat_return_period));
     let payments = data.as_ref().map(|d| (payments(d, period), returned_overpayments(d, period)));
     drop(data);
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -137,7 +139,7 @@ pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, out: &Pa
 fn write_export(
     archive: &Archive,
     period: Period,
-    base: Option<String>,
+    base: Option<(String, ReturnPeriod)>,
     payments: Option<(Vec<Payment>, Returned)>,
     out: &Path,
     zip_path: &Path,
@@ -147,12 +149,14 @@ fn write_export(
     let mut entries: Vec<&RegisterEntry> = state.entries.iter().filter(|e| period.contains(e.issue_date)).collect();
     // Number order within each series: invoices, then credit notes.
     entries.sort_by_key(|e| (e.kind, e.year, e.seq));
-    let base = match (base, entries.first()) {
+    // The base currency and domestic return period: the data's company.toml, else the one
+    // the period's first document was issued under.
+    let (base, domestic_period) = match (base, entries.first()) {
         (Some(base), _) => base,
         (None, Some(first)) => crate::input::parse_company(&state.company_text(first)?)
-            .map(|c| c.seller.base_currency.to_string())
+            .map(|c| (c.seller.base_currency.to_string(), c.seller.vat_return_period))
             .map_err(Error::Input)?,
-        (None, None) => "EUR".into(),
+        (None, None) => ("EUR".into(), ReturnPeriod::Month),
     };
     let mut report = ExportReport { documents: entries.len(), ..ExportReport::default() };
     // Generated files go to the folder as they are written and are zipped from there.
@@ -179,7 +183,7 @@ fn write_export(
         journal.drain()?;
         journal_vat.drain()?;
         add_totals(&mut totals, &items);
-        add_to_summary(&mut summary, &items, &state, period, &base);
+        add_to_summary(&mut summary, &items, &state, domestic_period, &base);
     }
     generated.push(journal.finish()?);
     generated.push(journal_vat.finish()?);
@@ -524,7 +528,25 @@ struct SummaryRow {
 
 type Summary = BTreeMap<SummaryKey, SummaryRow>;
 
-fn add_to_summary(out: &mut Summary, items: &[Item], state: &State, period: Period, base: &str) {
+/// The treatment a breakdown row was taxed under: the document's, except on an invoice whose
+/// plan-change lines keep the category of the invoice they adjust (an OSS supply adjusted on
+/// a reverse-charge invoice after the customer gave a VAT ID).
+fn row_treatment(d: &Document, row: &crate::document::TaxSubtotal) -> Treatment {
+    let eu = d.tax.jurisdiction.is_eu();
+    match (row.tax_category, d.tax.treatment) {
+        (TaxCategory::S, t @ (Treatment::Domestic | Treatment::Oss | Treatment::NonEuTax)) => t,
+        (TaxCategory::AE, t @ (Treatment::ReverseCharge | Treatment::NonEuReverseCharge)) => t,
+        (TaxCategory::O, Treatment::OutsideScope) => Treatment::OutsideScope,
+        (TaxCategory::S, _) if !eu => Treatment::NonEuTax,
+        (TaxCategory::S, _) if d.tax.jurisdiction == d.seller.address.country => Treatment::Domestic,
+        (TaxCategory::S, _) => Treatment::Oss,
+        (TaxCategory::AE, _) if eu => Treatment::ReverseCharge,
+        (TaxCategory::AE, _) => Treatment::NonEuReverseCharge,
+        (TaxCategory::O, _) => Treatment::OutsideScope,
+    }
+}
+
+fn add_to_summary(out: &mut Summary, items: &[Item], state: &State, domestic_period: ReturnPeriod, base: &str) {
     for item in items {
         let d = &item.doc;
         let s = item.sign();
@@ -542,23 +564,32 @@ fn add_to_summary(out: &mut Summary, items: &[Item], state: &State, period: Peri
                 None => (taxable, tax, d.currency.to_string()),
             }
         };
-        // A credit note for a supply of an earlier period corrects that period (OSS).
-        let original_period = d
+        // A credit note for a supply of an earlier return period corrects that period: the
+        // OSS return is quarterly (Art. 369f VAT Directive), the domestic one as configured.
+        let original = d
             .references
             .first()
             .filter(|_| d.kind == DocumentKind::CreditNote)
             .and_then(|r| state.document(&r.number).ok())
-            .map(|o| period.like(o.tax_point_date))
-            .filter(|p| p.first_day() < period.first_day());
+            .map(|o| o.tax_point_date);
+        let correction = |return_period: ReturnPeriod| {
+            original
+                .map(|o| (return_period.containing(o), return_period.containing(d.issue_date)))
+                .filter(|(of_supply, now)| of_supply.first_day() < now.first_day())
+                .map(|(of_supply, _)| of_supply)
+        };
         for r in &d.tax_breakdown {
-            let (section, country, detail, currency, taxable, vat) = match d.tax.treatment {
+            let (section, country, detail, currency, taxable, vat) = match row_treatment(d, r) {
                 Treatment::Domestic => {
                     let (t, v, c) = in_base(r.taxable_amount, r.tax_amount);
-                    ("domestic", d.tax.jurisdiction.to_string(), String::new(), c, t, v)
+                    match correction(domestic_period) {
+                        Some(p) => ("domestic_corrections", d.tax.jurisdiction.to_string(), p.to_string(), c, t, v),
+                        None => ("domestic", d.tax.jurisdiction.to_string(), String::new(), c, t, v),
+                    }
                 }
                 Treatment::Oss => {
                     let (t, v, c) = in_base(r.taxable_amount, r.tax_amount);
-                    match original_period {
+                    match correction(ReturnPeriod::Quarter) {
                         Some(p) => ("oss_corrections", d.tax.jurisdiction.to_string(), p.to_string(), c, t, v),
                         None => ("oss", d.tax.jurisdiction.to_string(), String::new(), c, t, v),
                     }
@@ -605,8 +636,9 @@ fn summary_csv(summary: &Summary) -> Vec<u8> {
 fn summary_markdown(summary: &Summary, period: Period, base: &str) -> String {
     let titles = [
         ("domestic", "Domestic VAT", "detail"),
+        ("domestic_corrections", "Domestic credit notes for supplies of an earlier return period", "original period"),
         ("oss", "Union OSS by member state and rate", "detail"),
-        ("oss_corrections", "OSS corrections to earlier periods", "original period"),
+        ("oss_corrections", "OSS corrections to earlier quarters", "original quarter"),
         ("reverse_charge", "EU reverse-charge supplies (recapitulative statement)", "customer VAT ID"),
         ("outside_eu", "Supplies outside the EU", "treatment"),
         ("non_eu_registrations", "Non-EU registrations", "tax"),

@@ -23,7 +23,7 @@ use crate::diag::Diagnostic;
 use rust_decimal::Decimal;
 
 use crate::document::{
-    Document, DocumentKind, DocumentLine, DocumentReference, GrossPrice, Party, Payment, Relation, SCHEMA, Tax, TaxCategory,
+    Document, DocumentKind, DocumentLine, DocumentReference, GrossPrice, Party, Payment, Relation, SCHEMA, Tax, TaxCategory, Treatment,
 };
 use crate::input::TRANSACTIONS;
 use crate::document::Totals;
@@ -128,8 +128,9 @@ pub struct Planned {
 
 #[derive(Clone, Debug)]
 enum Source {
-    /// An invoice for the charge at this index of `DataSet::transactions`.
-    Invoice { charge: usize },
+    /// An invoice for the charge at this index of `DataSet::transactions`; `adjusted` holds,
+    /// per charge its plan-change lines adjust, the invoice that billed that charge.
+    Invoice { charge: usize, adjusted: Vec<(String, Original)> },
     /// A credit note for the refund at this index, against `original`, of which
     /// `credited_before` (gross) had already been credited.
     CreditNote { refund: usize, original: Original, credited_before: Decimal },
@@ -141,6 +142,9 @@ enum Original {
     Planned(usize),
     /// An invoice of an earlier run, read back from the archive while planning.
     Archived(std::sync::Arc<Document>),
+    /// While planning: the invoice this run issues for the charge at this index of
+    /// `DataSet::transactions`, until the plan is numbered and it becomes `Planned`.
+    ThisRun(usize),
 }
 
 impl Plan {
@@ -156,7 +160,12 @@ impl Plan {
     pub fn numbered(&self, data: &DataSet, i: usize) -> Numbered {
         let planned = &self.items[i];
         let draft = match &planned.source {
-            Source::Invoice { charge } => invoice_draft(data, &data.transactions[*charge]),
+            Source::Invoice { charge, adjusted } => {
+                let originals: Vec<(String, std::borrow::Cow<Document>)> =
+                    adjusted.iter().map(|(id, o)| (id.clone(), self.original(data, o))).collect();
+                let refs: Vec<(&str, &Document)> = originals.iter().map(|(id, d)| (id.as_str(), d.as_ref())).collect();
+                invoice_draft(data, &data.transactions[*charge], &refs)
+            }
             Source::CreditNote { refund, original, credited_before } => {
                 refund_credit_note(data, &data.transactions[*refund], &self.original(data, original), *credited_before)
             }
@@ -178,6 +187,7 @@ impl Plan {
         match original {
             Original::Planned(i) => std::borrow::Cow::Owned(self.numbered(data, *i).document),
             Original::Archived(doc) => std::borrow::Cow::Borrowed(doc),
+            Original::ThisRun(charge) => unreachable!("charge {charge}: a plan's originals are resolved when it is numbered"),
         }
     }
 
@@ -217,6 +227,8 @@ pub fn plan(data: &DataSet, history: &dyn History) -> Result<Plan, Vec<Diagnosti
 pub fn plan_inspecting(data: &DataSet, history: &dyn History, inspect: &mut dyn FnMut(&Document)) -> Result<Plan, Vec<Diagnostic>> {
     let mut skipped = Vec::new();
     let mut diagnostics = Vec::new();
+    // Plan-change problems, merged into `diagnostics` at the end.
+    let mut adjustment_errors: Vec<Diagnostic> = Vec::new();
     let mut invoices = Vec::new();
     let mut refunds = Vec::new();
     let mut error = |txn: &Transaction, field: &str, message: String| {
@@ -246,13 +258,33 @@ pub fn plan_inspecting(data: &DataSet, history: &dyn History, inspect: &mut dyn 
                 "duplicate of {}: not a second supply, no invoice",
                 txn.refers_to.as_deref().unwrap_or("?")
             ))),
-            (TransactionType::Charge, Status::Succeeded) => match invoice_draft(data, txn) {
-                Ok(draft) => {
-                    inspect(&draft.document);
-                    invoices.push(Unnumbered::of(&draft, Source::Invoice { charge: index }));
+            (TransactionType::Charge, Status::Succeeded) => {
+                let adjusted = match adjusted_invoices(data, history, txn) {
+                    Ok(adjusted) => adjusted,
+                    Err(found) => {
+                        adjustment_errors.extend(found);
+                        continue;
+                    }
+                };
+                // Originals of this run are drafted (unnumbered) for their rates; the plan
+                // references them by the numbers they get below.
+                let drafted: Vec<(String, std::borrow::Cow<Document>)> = adjusted
+                    .iter()
+                    .filter_map(|(id, o)| match o {
+                        Original::Archived(doc) => Some((id.clone(), std::borrow::Cow::Borrowed(doc.as_ref()))),
+                        Original::ThisRun(c) => invoice_draft(data, &data.transactions[*c], &[]).ok().map(|d| (id.clone(), std::borrow::Cow::Owned(d.document))),
+                        Original::Planned(_) => None,
+                    })
+                    .collect();
+                let refs: Vec<(&str, &Document)> = drafted.iter().map(|(id, d)| (id.as_str(), d.as_ref())).collect();
+                match invoice_draft(data, txn, &refs) {
+                    Ok(draft) => {
+                        inspect(&draft.document);
+                        invoices.push(Unnumbered::of(&draft, Source::Invoice { charge: index, adjusted }));
+                    }
+                    Err((field, message)) => error(txn, field, message),
                 }
-                Err((field, message)) => error(txn, field, message),
-            },
+            }
             (TransactionType::Refund, Status::Succeeded) => {
                 let target = data.transaction(txn.refers_to.as_deref().expect("input checked refund references")).expect("input checked");
                 match (target.kind, target.status) {
@@ -273,6 +305,34 @@ pub fn plan_inspecting(data: &DataSet, history: &dyn History, inspect: &mut dyn 
 
     invoices.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
     let mut plan = Plan { items: number_planned(data, invoices, history), skipped };
+    resolve_this_run(&mut plan);
+    let mut adjusted_now: BTreeMap<DocumentNumber, Decimal> = BTreeMap::new();
+    for i in 0..plan.items.len() {
+        if let Source::Invoice { charge, adjusted } = &plan.items[i].source
+            && !adjusted.is_empty()
+        {
+            let txn = &data.transactions[*charge];
+            let doc = plan.numbered(data, i).document;
+            for (charge_id, original) in adjusted {
+                let original = plan.original(data, original);
+                let credit = -adjustment(&doc, charge_id);
+                if credit <= Decimal::ZERO {
+                    continue;
+                }
+                let referrers = history.referrers(&original.number);
+                let before = credited(&referrers) + adjusted_before(history, &referrers, charge_id) + adjusted_now.get(&original.number).copied().unwrap_or_default();
+                let left = original.totals.gross - before;
+                if credit > left {
+                    let line = txn.lines.iter().find(|l| l.proration && l.refers_to.as_deref() == Some(charge_id)).map_or(txn.source_line, |l| l.source_line);
+                    adjustment_errors.push(Diagnostic::new(TRANSACTIONS, Some(line), "unit_amount", format!(
+                        "the plan change would credit {credit} {} (gross) of '{charge_id}', more than is left on {}: {} invoiced, {before} already credited or adjusted, {left} left",
+                        original.currency, original.number, original.totals.gross
+                    )));
+                }
+                *adjusted_now.entry(original.number.clone()).or_default() += credit;
+            }
+        }
+    }
 
     // Credit notes, in order of refund, against invoices of this run or earlier runs.
     refunds.sort_by_key(|(_, t)| (t.timestamp.to_utc(), t.id.clone()));
@@ -281,7 +341,7 @@ pub fn plan_inspecting(data: &DataSet, history: &dyn History, inspect: &mut dyn 
         .iter()
         .enumerate()
         .filter_map(|(i, p)| match p.source {
-            Source::Invoice { charge } => Some((charge, i)),
+            Source::Invoice { charge, .. } => Some((charge, i)),
             Source::CreditNote { .. } => None,
         })
         .collect();
@@ -310,8 +370,9 @@ pub fn plan_inspecting(data: &DataSet, history: &dyn History, inspect: &mut dyn 
             plan.skipped.push(Skipped { transaction_id: refund.id.clone(), reason });
             continue;
         }
-        let earlier = credited(&history.referrers(&original.number));
-        let before = earlier + credited_now.get(&original.number).copied().unwrap_or_default();
+        let referrers = history.referrers(&original.number);
+        let adjusted = adjusted_before(history, &referrers, charge_id) + adjusted_now.get(&original.number).copied().unwrap_or_default();
+        let before = credited(&referrers) + adjusted + credited_now.get(&original.number).copied().unwrap_or_default();
         match refund_credit_note(data, refund, &original, before) {
             Ok(draft) => {
                 inspect(&draft.document);
@@ -321,6 +382,7 @@ pub fn plan_inspecting(data: &DataSet, history: &dyn History, inspect: &mut dyn 
             Err((field, message)) => error(refund, field, message),
         }
     }
+    diagnostics.extend(adjustment_errors);
     if !diagnostics.is_empty() {
         diagnostics.sort();
         return Err(diagnostics);
@@ -361,7 +423,108 @@ fn number_planned(data: &DataSet, unnumbered: Vec<Unnumbered>, counters: &dyn Hi
 
 type DraftError = (&'static str, String);
 
-fn invoice_draft(data: &DataSet, txn: &Transaction) -> Result<Draft, DraftError> {
+/// The invoices `txn`'s plan-change lines adjust, one per charge they refer to: archived, or
+/// issued in this run. A line referring to a charge that was never invoiced (failed,
+/// pending, a refund, or a charge after `txn`) is an error naming its row.
+fn adjusted_invoices(data: &DataSet, history: &dyn History, txn: &Transaction) -> Result<Vec<(String, Original)>, Vec<Diagnostic>> {
+    let mut adjusted: Vec<(String, Original)> = Vec::new();
+    let mut errors = Vec::new();
+    for line in txn.lines.iter().filter(|l| l.proration) {
+        let Some(id) = line.refers_to.as_deref() else { continue };
+        if adjusted.iter().any(|(a, _)| a == id) {
+            continue;
+        }
+        let mut fail = |message: String| errors.push(Diagnostic::new(TRANSACTIONS, Some(line.source_line), "refers_to", message));
+        let Some(index) = data.transaction_index(id) else {
+            fail(format!("'{id}' is not a transaction_id in transactions.csv"));
+            continue;
+        };
+        let target = &data.transactions[index];
+        let status = match target.status {
+            Status::Succeeded => "succeeded",
+            Status::Failed => "failed",
+            Status::Pending => "pending",
+        };
+        if target.kind != TransactionType::Charge || target.status != Status::Succeeded {
+            fail(format!(
+                "'{id}' was never invoiced (a {} whose payment {status}); a plan change can only adjust an invoiced charge",
+                match target.kind {
+                    TransactionType::Charge => "charge",
+                    TransactionType::Refund => "refund",
+                    TransactionType::Duplicate => "duplicate",
+                }
+            ));
+            continue;
+        }
+        match history.issued_for(DocumentKind::Invoice, id) {
+            Some((number, _)) => match history.document(&number) {
+                Ok(doc) => adjusted.push((id.to_string(), Original::Archived(std::sync::Arc::new(doc)))),
+                Err(e) => fail(e),
+            },
+            None if (target.timestamp.to_utc(), &target.id) < (txn.timestamp.to_utc(), &txn.id) => {
+                adjusted.push((id.to_string(), Original::ThisRun(index)))
+            }
+            None => fail(format!("'{id}' is charged after '{}', so it has no invoice yet to adjust", txn.id)),
+        }
+    }
+    if errors.is_empty() { Ok(adjusted) } else { Err(errors) }
+}
+
+/// Turns each `Original::ThisRun(charge)` into the plan position of that charge's invoice.
+fn resolve_this_run(plan: &mut Plan) {
+    let position: BTreeMap<usize, usize> = plan
+        .items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match p.source {
+            Source::Invoice { charge, .. } => Some((charge, i)),
+            Source::CreditNote { .. } => None,
+        })
+        .collect();
+    for item in &mut plan.items {
+        if let Source::Invoice { adjusted, .. } = &mut item.source {
+            for (_, original) in adjusted.iter_mut() {
+                if let Original::ThisRun(charge) = *original {
+                    // Drafted above without error, so planned (an invoice that failed to
+                    // draft leaves the run with diagnostics and no plan).
+                    if let Some(&i) = position.get(&charge) {
+                        *original = Original::Planned(i);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The gross amount by which `doc`'s plan-change lines adjust `charge` (negative for a
+/// credit): each line's net plus its tax at its rate, rounded to the minor unit.
+pub fn adjustment(doc: &Document, charge: &str) -> Decimal {
+    doc.lines
+        .iter()
+        .filter(|l| l.proration && l.adjusts.as_deref() == Some(charge))
+        .map(|l| {
+            let tax = Money::round(l.net_amount * l.tax_rate / Decimal::ONE_HUNDRED, doc.currency).amount();
+            l.net_amount + tax
+        })
+        .sum()
+}
+
+/// The gross amount earlier invoices' plan-change lines credited on `charge`'s invoice.
+fn adjusted_before(history: &dyn History, referrers: &[Referrer], charge: &str) -> Decimal {
+    referrers
+        .iter()
+        .filter(|r| r.relation == Relation::Adjusts)
+        .filter_map(|r| history.document(&r.number).ok())
+        .map(|d| -adjustment(&d, charge))
+        .filter(|credit| *credit > Decimal::ZERO)
+        .sum()
+}
+
+/// The invoice for charge `txn`. A plan-change line keeps the treatment, category and rate
+/// of the invoice in `adjusted` that billed the charge it refers to (pairs of charge id and
+/// invoice), and the invoice is referenced. Without an entry for its charge (only when a
+/// charge is drafted for its own rates while planning) a line takes the current rate.
+fn invoice_draft(data: &DataSet, txn: &Transaction, adjusted: &[(&str, &Document)]) -> Result<Draft, DraftError> {
     let company = &data.company;
     let seller = &company.seller;
     let customer = data.customer(&txn.customer_id).expect("input checked customer ids");
@@ -370,18 +533,31 @@ fn invoice_draft(data: &DataSet, txn: &Transaction) -> Result<Draft, DraftError>
     let category = determination.category();
     let rate = determination.rate_on(tax_point).map_err(|e| ("timestamp", e))?;
 
-    // Each line's (category, rate): proration lines keep the rate of the charge they adjust.
+    // Each line's (category, rate): proration lines keep those of the invoice they adjust.
     let mut calc_lines = Vec::with_capacity(txn.lines.len());
+    let mut originals: Vec<&Document> = Vec::new();
     for line in &txn.lines {
-        let (category, rate) = match (&line.refers_to, line.proration) {
-            (Some(original), true) => original_rate(data, original).map_err(|e| ("refers_to", e))?,
-            _ => (category, rate),
+        let original = match (&line.refers_to, line.proration) {
+            (Some(id), true) => adjusted.iter().find(|(c, _)| c == id),
+            _ => None,
+        };
+        let (category, rate) = match original {
+            Some((id, doc)) => {
+                let taxed = charged_rate(doc, id);
+                check_adjustable(doc, id, &determination, customer)?;
+                if !originals.iter().any(|d| d.number == doc.number) {
+                    originals.push(doc);
+                }
+                taxed
+            }
+            None => (category, rate),
         };
         calc_lines.push(calc::CalcLine { amount: line.amount, category, rate });
     }
     let calculation = calc::calculate(&calc_lines, txn.amount_basis, txn.currency);
 
-    let base_currency_tax = if determination.is_eu_vat_charged() && txn.currency != seller.base_currency {
+    let eu_vat = determination.is_eu_vat_charged() || originals.iter().any(|d| matches!(d.tax.treatment, Treatment::Domestic | Treatment::Oss));
+    let base_currency_tax = if eu_vat && txn.currency != seller.base_currency {
         Some(
             conversion::restate(&data.exchange_rates, seller.base_currency, calculation.net, calculation.tax, tax_point)
                 .map_err(|e| ("currency", e))?,
@@ -435,7 +611,7 @@ fn invoice_draft(data: &DataSet, txn: &Transaction) -> Result<Draft, DraftError>
             treatment: determination.treatment,
             jurisdiction: determination.jurisdiction,
             tax_name: determination.tax_name.clone(),
-            seller_tax_id: determination.seller_tax_id.clone(),
+            seller_registration: determination.seller_registration.clone(),
             customer_type: customer.kind,
             evidence: determination.evidence.clone(),
         },
@@ -452,8 +628,11 @@ fn invoice_draft(data: &DataSet, txn: &Transaction) -> Result<Draft, DraftError>
         },
         totals,
         base_currency_tax,
-        legends: determination.legends_in(&customer.language),
-        references: vec![],
+        legends: legends_with(determination.legends_in(&customer.language), &originals),
+        references: originals
+            .iter()
+            .map(|d| DocumentReference { number: d.number.clone(), issue_date: d.issue_date, relation: Relation::Adjusts, reason: None })
+            .collect(),
         original_supply_date: None,
     };
     Ok(Draft {
@@ -464,14 +643,48 @@ fn invoice_draft(data: &DataSet, txn: &Transaction) -> Result<Draft, DraftError>
     })
 }
 
-/// The (category, rate) of the charge `original` on its own tax point date.
-fn original_rate(data: &DataSet, original: &str) -> Result<(TaxCategory, rust_decimal::Decimal), String> {
-    let txn = data.transaction(original).expect("input checked references");
-    let customer = data.customer(&txn.customer_id).expect("input checked customer ids");
-    let determination = tax::determine(&data.company, customer, txn.card_country, txn.ip_country)
-        .map_err(|e| format!("the adjusted charge '{original}' cannot be taxed: {e}"))?;
-    let rate = determination.rate_on(data.local_date(txn.timestamp))?;
-    Ok((determination.category(), rate))
+/// The (category, rate) at which `invoice` billed `charge`'s own lines.
+fn charged_rate(invoice: &Document, charge: &str) -> (TaxCategory, Decimal) {
+    let line = invoice.lines.iter().find(|l| !l.proration && l.transaction_id == charge).or(invoice.lines.first());
+    line.map_or((TaxCategory::O, Decimal::ZERO), |l| (l.tax_category, l.tax_rate))
+}
+
+/// Whether an adjustment of `charge`, billed on `invoice`, can sit on an invoice taxed as
+/// `now`: one document has one place of supply, an outside-scope (O) document has no other
+/// category (EN 16931 BR-O-11..14), and a reverse-charge line needs the customer's VAT ID.
+fn check_adjustable(invoice: &Document, charge: &str, now: &tax::Determination, customer: &Customer) -> Result<(), DraftError> {
+    if invoice.tax.jurisdiction != now.jurisdiction {
+        return Err(("refers_to", format!(
+            "'{charge}' was taxed in {} ({}), this charge in {}; one invoice has one place of supply: record the unused time as a refund of '{charge}' (a credit note keeps that invoice's treatment)",
+            invoice.tax.jurisdiction, invoice.number, now.jurisdiction
+        )));
+    }
+    let (billed, category) = (charged_rate(invoice, charge).0, now.category());
+    if billed != category && (billed == TaxCategory::O || category == TaxCategory::O) {
+        return Err(("refers_to", format!(
+            "'{charge}' was billed under category {billed:?}, this charge is category {category:?}; an invoice with category O carries no other category (EN 16931 BR-O-11): record the unused time as a refund of '{charge}' (a credit note keeps that invoice's treatment)"
+        )));
+    }
+    if billed == TaxCategory::AE && customer_party(customer).tax_id.is_none() {
+        return Err(("refers_to", format!(
+            "'{charge}' was reverse-charged ({}), but the customer has no usable VAT ID now; record the unused time as a refund of '{charge}' (a credit note keeps that invoice's treatment)",
+            invoice.number
+        )));
+    }
+    Ok(())
+}
+
+/// `legends` and, after them, each legend of the adjusted invoices it does not have yet: a
+/// line taxed as on its original invoice carries that invoice's explanation.
+fn legends_with(mut legends: Vec<crate::document::Legend>, originals: &[&Document]) -> Vec<crate::document::Legend> {
+    for doc in originals {
+        for legend in &doc.legends {
+            if !legends.iter().any(|l| l.code == legend.code) {
+                legends.push(legend.clone());
+            }
+        }
+    }
+    legends
 }
 
 /// The overpayment `refund` returns, if `original` is an invoice the card overpaid (a

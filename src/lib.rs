@@ -274,6 +274,7 @@ pub fn show(archive: &Archive, number: &str) -> Result<String> {
             document::Relation::Credits => "credits",
             document::Relation::Cancels => "cancels",
             document::Relation::Replaces => "replaces",
+            document::Relation::Adjusts => "adjusts",
         };
         out.push_str(&format!("  {verb} {} of {}", r.number, r.issue_date));
         if let Some(reason) = &r.reason {
@@ -286,6 +287,7 @@ pub fn show(archive: &Archive, number: &str) -> Result<String> {
             document::Relation::Credits => "credited by",
             document::Relation::Cancels => "cancelled by",
             document::Relation::Replaces => "replaced by",
+            document::Relation::Adjusts => "adjusted by",
         };
         out.push_str(&format!("  {verb} {} of {} ({} {})\n", r.number, r.issue_date, r.total, doc.currency));
     }

@@ -302,7 +302,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Sample { transactions, seed, month, out, force } => {
-            let spec = invoicesmith::synth::Spec { transactions, seed, month };
+            let spec = invoicesmith::synth::Spec { transactions, seed, month, months: 1, plan_changes: 3 };
             match invoicesmith::synth::write(&spec, &out, force) {
                 Ok(()) => {
                     println!("wrote {transactions} transactions (seed {seed}) to {}", out.display());

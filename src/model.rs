@@ -24,12 +24,20 @@ pub struct Address {
     pub country: CountryCode,
 }
 
-/// A non-EU place where the seller collects tax from consumers.
+/// A non-EU place where the seller collects tax from consumers: the scheme it is registered
+/// under there and its number in that scheme's compact canonical form (checked).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TaxRegistration {
     pub country: CountryCode,
-    pub tax_name: String,
-    pub tax_id: String,
+    pub scheme: crate::tax::registration::Scheme,
+    pub number: String,
+}
+
+impl TaxRegistration {
+    /// As printed on a document in `language` (`CHE-123.456.788 TVA` in French).
+    pub fn printed(&self, language: &str) -> crate::tax::registration::PrintedRegistration {
+        crate::tax::registration::PrintedRegistration { scheme: self.scheme, id: self.scheme.official(&self.number, language) }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -43,6 +51,16 @@ pub struct Seller {
     pub timezone: chrono_tz::Tz,
     pub eu_oss: bool,
     pub tax_registrations: Vec<TaxRegistration>,
+    /// How long the seller's domestic VAT return period is (the OSS return is always a
+    /// calendar quarter).
+    pub vat_return_period: ReturnPeriod,
+}
+
+/// The length of a VAT return period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReturnPeriod {
+    Month,
+    Quarter,
 }
 
 impl Seller {

@@ -181,6 +181,39 @@ mod tests {
     }
 
     #[test]
+    fn sign_sums_and_display() {
+        let m = |a: &str| Money::from_exact(d(a), eur()).unwrap();
+        assert!(m("-0.01").is_negative());
+        assert!(!m("0.01").is_negative());
+        assert!(!m("0").is_negative());
+        // A negative zero (e.g. 0 × −1) is zero, not negative.
+        assert!(!Money::round(d("-0.001"), eur()).is_negative());
+        assert!(Money::round(d("-0.001"), eur()).is_zero() && Money::zero(eur()).is_zero() && !m("0.01").is_zero());
+        assert_eq!((m("1.25") + m("2.50")).amount(), d("3.75"));
+        assert_eq!((m("1.25") - m("2.50")).amount(), d("-1.25"));
+        assert_eq!((-m("1.25")).amount(), d("-1.25"));
+        assert_eq!(Money::zero(eur()).amount().to_string(), "0.00");
+        assert_eq!(m("1.5").to_string(), "1.50 EUR");
+        assert_eq!(m("1.5").currency(), eur());
+        assert_eq!(eur().code(), "EUR");
+        assert_eq!(format!("{}", eur()), "EUR");
+    }
+
+    #[test]
+    #[should_panic(expected = "money of different currencies combined")]
+    fn currencies_never_mix() {
+        let usd = Money::zero(Currency::parse("USD").unwrap());
+        let _ = Money::zero(eur()) + usd;
+    }
+
+    #[test]
+    #[should_panic(expected = "money of different currencies combined")]
+    fn currencies_never_mix_in_a_difference() {
+        let usd = Money::zero(Currency::parse("USD").unwrap());
+        let _ = Money::zero(eur()) - usd;
+    }
+
+    #[test]
     fn rounding_is_half_away_from_zero() {
         assert_eq!(Money::round(d("2.345"), eur()).amount(), d("2.35"));
         assert_eq!(Money::round(d("-2.345"), eur()).amount(), d("-2.35"));

@@ -18,8 +18,14 @@ use crate::input::Sources;
 pub struct Spec {
     pub transactions: usize,
     pub seed: u64,
-    /// First day of the month to fill.
+    /// First day of the first month to fill.
     pub month: NaiveDate,
+    /// How many consecutive months to fill (1 for a month-end run; more to cross a rate
+    /// change, with plan changes adjusting charges of earlier months).
+    pub months: u32,
+    /// Percent of successful monthly-plan charges that are plan changes crediting unused
+    /// time on an earlier charge of the same customer (3 in a realistic month).
+    pub plan_changes: u32,
 }
 
 /// The seller: the same as the shipped samples.
@@ -105,6 +111,8 @@ struct Charge {
     currency: &'static str,
     basis: &'static str,
     refunded: bool,
+    /// What is left of it to refund or adjust, so generated credits never exceed it.
+    left: rust_decimal::Decimal,
 }
 
 /// Writes a generated data folder into `out` (created if missing): `company.toml`,
@@ -191,8 +199,9 @@ pub fn generate(spec: &Spec) -> Sources {
         "amount_basis", "proration", "service_start", "service_end", "refers_to", "reason", "card_country", "ip_country",
     ])
     .expect("in memory");
-    let days = days_in_month(spec.month);
-    let span = i64::from(days) * 86_400;
+    let last_month = spec.month.checked_add_months(chrono::Months::new(spec.months.max(1) - 1)).expect("in range");
+    let days = days_in_month(last_month);
+    let span = (last_month + Duration::days(i64::from(days)) - spec.month).num_seconds();
     // Sorted instants across the month.
     let mut instants: Vec<i64> = (0..spec.transactions).map(|_| rng.random_range(0..span)).collect();
     instants.sort_unstable();
@@ -212,7 +221,9 @@ pub fn generate(spec: &Spec) -> Sources {
                 let c = &mut charges[idx];
                 c.refunded = true;
                 let cust = &customers[c.customer];
-                let amount = if rng.random_bool(0.6) { c.amount.clone() } else { half(&c.amount, c.currency) };
+                let left = amount_text(c.left, c.currency);
+                let amount = if rng.random_bool(0.6) { left } else { half(&left, c.currency) };
+                c.left -= decimal(&amount);
                 let (card, ip) = (cust.market.country, cust.market.country);
                 let reason = ["requested_by_customer", "technical_issue", "charged_after_cancellation"][rng.random_range(0..3)];
                 tx.write_record([&id, "refund", "succeeded", &cust.id, &timestamp, c.currency, "Refund", "1", &amount, c.basis, "false", "", "", &c.id, reason, card, ip]).expect("in memory");
@@ -259,17 +270,19 @@ pub fn generate(spec: &Spec) -> Sources {
         };
         let total = decimal(unit) * rust_decimal::Decimal::from(qty);
         tx.write_record([&id, "charge", status, &cust.id, &timestamp, cust.currency, desc, &qty.to_string(), unit, basis, "false", &s_start, &s_end, "", "", card, ip]).expect("in memory");
-        // An upgrade: credit for unused time on an earlier charge of the same customer (3 %).
+        // An upgrade: credit for unused time on an earlier charge of the same customer.
         let mut line_total = total;
-        if status == "succeeded"
-            && months == 1
-            && rng.random_range(0..100) < 3
-            && let Some(prev) = charges.iter().rev().take(50).find(|c| c.customer == ci && c.currency == cust.currency && c.basis == basis)
-        {
-            let credit = half(&prev.amount, prev.currency);
-            if decimal(&credit) < line_total {
-                line_total -= decimal(&credit);
-                tx.write_record([&id, "charge", status, &cust.id, &timestamp, cust.currency, "Unused time on previous plan", "1", &format!("-{credit}"), basis, "true", &s_start, &s_end, &prev.id, "", card, ip]).expect("in memory");
+        if status == "succeeded" && months == 1 && rng.random_range(0..100) < spec.plan_changes {
+            // Within a month only recent charges are searched, which keeps generating linear;
+            // across months a plan change may adjust a charge of any earlier month.
+            let window = if spec.months > 1 { charges.len() } else { 50 };
+            if let Some(prev) = charges.iter_mut().rev().take(window).find(|c| c.customer == ci && c.currency == cust.currency && c.basis == basis) {
+                let credit = half(&amount_text(prev.left, prev.currency), prev.currency);
+                if decimal(&credit) < line_total && decimal(&credit) > rust_decimal::Decimal::ZERO {
+                    line_total -= decimal(&credit);
+                    prev.left -= decimal(&credit);
+                    tx.write_record([&id, "charge", status, &cust.id, &timestamp, cust.currency, "Unused time on previous plan", "1", &format!("-{credit}"), basis, "true", &s_start, &s_end, &prev.id, "", card, ip]).expect("in memory");
+                }
             }
         }
         if status == "succeeded" {
@@ -277,7 +290,7 @@ pub fn generate(spec: &Spec) -> Sources {
             if !jpy {
                 amount.rescale(2);
             }
-            charges.push(Charge { id, customer: ci, amount: amount.to_string(), currency: cust.currency, basis, refunded: false });
+            charges.push(Charge { id, customer: ci, amount: amount.to_string(), currency: cust.currency, basis, refunded: false, left: amount });
         }
     }
 
@@ -285,8 +298,38 @@ pub fn generate(spec: &Spec) -> Sources {
         company: COMPANY.to_string(),
         customers: String::from_utf8(customers_csv.into_inner().expect("in memory")).expect("utf-8"),
         transactions: String::from_utf8(tx.into_inner().expect("in memory")).expect("utf-8"),
-        exchange_rates: Some(exchange_rates(spec.month)),
+        exchange_rates: Some(exchange_rates(spec.month, spec.months)),
     }
+}
+
+/// Consumers who later register a business and give a VAT ID: `customers` (a generated
+/// customers.csv) with about one in `one_in` EU consumers of a market that has business IDs
+/// turned into a business with one. (Outside the EU such a change can make a plan change
+/// unissuable, e.g. GST-charged → not subject to GST in Australia, which is refused.) Their later purchases are reverse-charged while plan
+/// changes keep adjusting their earlier, consumer-taxed charges.
+pub fn vat_ids_supplied_later(customers: &str, seed: u64, one_in: u32) -> String {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut reader = csv::Reader::from_reader(customers.as_bytes());
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(reader.headers().expect("generated header")).expect("in memory");
+    for record in reader.records() {
+        let mut row: Vec<String> = record.expect("generated row").iter().map(str::to_string).collect();
+        let market = MARKETS.iter().find(|m| m.country == row[9]).expect("generated country");
+        let eu = crate::tax::rates::jurisdiction(market.country).is_some_and(|j| j.eu_member);
+        if row[1] == "individual" && eu && !market.business_ids.is_empty() && rng.random_range(0..one_in) == 0 {
+            row[1] = "business".into();
+            row[10] = market.business_ids[rng.random_range(0..market.business_ids.len())].into();
+            row[11] = "valid".into();
+        }
+        out.write_record(&row).expect("in memory");
+    }
+    String::from_utf8(out.into_inner().expect("in memory")).expect("utf-8")
+}
+
+/// `amount` as written in `currency` (no decimals in JPY, two otherwise).
+fn amount_text(mut amount: rust_decimal::Decimal, currency: &str) -> String {
+    amount.rescale(if currency == "JPY" { 0 } else { 2 });
+    amount.to_string()
 }
 
 fn decimal(s: &str) -> rust_decimal::Decimal {
@@ -306,13 +349,13 @@ fn days_in_month(first: NaiveDate) -> u32 {
     (next - first).num_days() as u32
 }
 
-/// ECB-style EUR reference rates for every business day from a week before the month to
-/// its end.
-fn exchange_rates(month: NaiveDate) -> String {
+/// ECB-style EUR reference rates for every business day from a week before the first month
+/// to the end of the last.
+fn exchange_rates(month: NaiveDate, months: u32) -> String {
     const QUOTES: &[(&str, &str)] = &[("AUD", "1.6412"), ("CHF", "0.9381"), ("GBP", "0.8571"), ("JPY", "162.45"), ("NOK", "11.562"), ("PLN", "4.2710"), ("SEK", "11.284"), ("USD", "1.0832")];
     let mut out = String::from("date,base,quote,rate,source\n");
     let mut day = month - Duration::days(7);
-    let end = month + Duration::days(i64::from(days_in_month(month)));
+    let end = month.checked_add_months(chrono::Months::new(months.max(1))).expect("in range");
     let mut k: i64 = 0;
     while day < end {
         if day.weekday().number_from_monday() <= 5 {
@@ -335,7 +378,7 @@ mod tests {
 
     #[test]
     fn generated_data_is_deterministic_and_valid() {
-        let spec = Spec { transactions: 2000, seed: 7, month: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap() };
+        let spec = Spec { transactions: 2000, seed: 7, month: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(), months: 1, plan_changes: 3 };
         let a = generate(&spec);
         let b = generate(&spec);
         assert_eq!(a.transactions, b.transactions);

@@ -470,3 +470,82 @@ fn verify_finds_modified_deleted_and_unregistered_files_and_edited_register_line
     let err = stderr(&out);
     assert!(err.contains("register.jsonl:2: the archive register is damaged: expected value at line 1 column 1"), "{err}");
 }
+
+/// The invoice number `issue` printed for `transaction`.
+fn issued_as(stdout: &str, transaction: &str) -> String {
+    let line = stdout.lines().find(|l| l.ends_with(&format!("({transaction})"))).unwrap_or_else(|| panic!("{transaction} not issued: {stdout}"));
+    line.split_whitespace().next().unwrap().to_string()
+}
+
+#[test]
+fn a_plan_change_after_a_vat_id_keeps_the_adjusted_invoices_oss_rate() {
+    // November: a consumer in Germany buys Basic, 11.90 gross at DE 19 % under the OSS.
+    let f = Fixture::new(&[]);
+    f.append("ch_4001,charge,succeeded,cus_de_01,2026-11-02T10:00:00+01:00,EUR,Basic plan,1,11.90,gross,false,,,,,DE,DE");
+    let basic = issued_as(&ok(f.issue()), "ch_4001");
+    // The customer then registers its business and gives a VAT ID; the upgrade to Pro is a
+    // reverse charge, but the credit for unused Basic time is a correction of the OSS supply:
+    // 19 % on −5.95 gross = −5.00 net, −0.95 VAT.
+    let customers = fs::read_to_string(f.data.join("customers.csv")).unwrap().replace(
+        "cus_de_01,individual,Jürgen Müller,juergen.mueller@example.de,Schönhauser Allee 12,Hinterhaus 3. OG,Berlin,10119,,DE,,,de",
+        "cus_de_01,business,Müller Design GmbH,juergen.mueller@example.de,Schönhauser Allee 12,Hinterhaus 3. OG,Berlin,10119,,DE,DE136695976,valid,de",
+    );
+    fs::write(f.data.join("customers.csv"), customers).unwrap();
+    f.append("ch_4002,charge,succeeded,cus_de_01,2026-11-15T10:00:00+01:00,EUR,Pro plan,1,30.00,gross,false,,,,,DE,DE");
+    f.append("ch_4002,charge,succeeded,cus_de_01,2026-11-15T10:00:00+01:00,EUR,Unused Basic time,1,-5.95,gross,true,,,ch_4001,,DE,DE");
+    let pro = issued_as(&ok(f.issue()), "ch_4002");
+    let doc = f.doc(&pro);
+    assert_eq!(doc["tax"]["treatment"], "reverse_charge");
+    let rows: Vec<(String, String, String, String)> = doc["tax_breakdown"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["tax_category"].as_str().unwrap().into(), r["tax_rate"].as_str().unwrap().into(), r["taxable_amount"].as_str().unwrap().into(), r["tax_amount"].as_str().unwrap().into()))
+        .collect();
+    assert_eq!(rows, [("S".into(), "19".into(), "-5.00".into(), "-0.95".into()), ("AE".into(), "0".into(), "30.00".into(), "0.00".into())]);
+    assert_eq!(amounts(&doc), ("25.00".into(), "-0.95".into(), "24.05".into()));
+    assert_eq!(doc["references"][0]["number"], basic.as_str());
+    assert_eq!(doc["references"][0]["issue_date"], "2026-11-02");
+    assert_eq!(doc["references"][0]["relation"], "adjusts");
+    let codes: Vec<&str> = doc["legends"].as_array().unwrap().iter().map(|l| l["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["reverse_charge", "oss"]);
+    // The export puts the OSS adjustment in the OSS section, the Pro plan in the recapitulative statement.
+    let out = f._tmp.path().join("export-2026-11");
+    ok(f.cli(&["export", "--month", "2026-11", "--out", out.to_str().unwrap()]));
+    let summary = fs::read_to_string(out.join("vat-summary.csv")).unwrap();
+    // Basic 10.00 net, 1.90 VAT; the adjustment −5.00, −0.95.
+    assert!(summary.contains("oss,DE,19,EUR,,5.00,0.95,2\n"), "{summary}");
+    assert!(summary.contains("reverse_charge,DE,0,EUR,DE136695976,30.00,0.00,1\n"), "{summary}");
+    // Only 5.95 of Basic's 11.90 is left to credit: a second credit of 6.00 is refused.
+    f.append("ch_4003,charge,succeeded,cus_de_01,2026-11-20T10:00:00+01:00,EUR,Team plan,1,90.00,gross,false,,,,,DE,DE");
+    f.append("ch_4003,charge,succeeded,cus_de_01,2026-11-20T10:00:00+01:00,EUR,Unused Basic time,1,-6.00,gross,true,,,ch_4001,,DE,DE");
+    let o = f.issue();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(&format!(
+        "transactions.csv:26: unit_amount: the plan change would credit 6.00 EUR (gross) of 'ch_4001', more than is left on {basic}: 11.90 invoiced, 5.95 already credited or adjusted, 5.95 left"
+    )), "{}", stderr(&o));
+}
+
+#[test]
+fn a_plan_change_cannot_mix_an_outside_scope_invoice_with_a_taxed_line() {
+    // An Australian consumer pays GST on Basic, then gives the ABN of a GST-registered
+    // business: its next invoice is not subject to GST (category O), and EN 16931 allows no
+    // other category beside O (BR-O-11), so the adjustment is refused with the way out.
+    let f = Fixture::new(&[]);
+    let customers = fs::read_to_string(f.data.join("customers.csv")).unwrap();
+    fs::write(f.data.join("customers.csv"), format!("{customers}cus_au_01,individual,Jack Jones,jack@example.com.au,1 George St,,Sydney,2000,NSW,AU,,,en\n")).unwrap();
+    f.append("ch_5001,charge,succeeded,cus_au_01,2026-11-02T10:00:00+11:00,AUD,Basic plan,1,11.00,gross,false,,,,,AU,AU");
+    ok(f.issue());
+    let customers = fs::read_to_string(f.data.join("customers.csv")).unwrap().replace(
+        "cus_au_01,individual,Jack Jones",
+        "cus_au_01,business,Jones Pty Ltd",
+    ).replace(",NSW,AU,,,en", ",NSW,AU,83 914 571 673,valid,en");
+    fs::write(f.data.join("customers.csv"), customers).unwrap();
+    f.append("ch_5002,charge,succeeded,cus_au_01,2026-11-15T10:00:00+11:00,AUD,Pro plan,1,30.00,gross,false,,,,,AU,AU");
+    f.append("ch_5002,charge,succeeded,cus_au_01,2026-11-15T10:00:00+11:00,AUD,Unused Basic time,1,-5.50,gross,true,,,ch_5001,,AU,AU");
+    let o = f.issue();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(
+        "transactions.csv:23: refers_to: 'ch_5001' was billed under category S, this charge is category O; an invoice with category O carries no other category (EN 16931 BR-O-11): record the unused time as a refund of 'ch_5001' (a credit note keeps that invoice's treatment)"
+    ), "{}", stderr(&o));
+}

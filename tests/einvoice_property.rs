@@ -28,6 +28,8 @@ fn random_histories_give_valid_e_invoices_with_the_records_totals() {
             transactions: 120,
             seed,
             month: chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+            months: 1,
+            plan_changes: 3,
         };
         let data = invoicesmith::input::parse(&invoicesmith::synth::generate(&spec)).expect("generated data is valid");
         let plan = invoicesmith::issue::plan(&data, &invoicesmith::issue::NoHistory).expect("generated data issues");

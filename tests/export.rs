@@ -176,26 +176,83 @@ fn a_missing_invoice_is_listed_loudly_and_fails_the_export() {
     assert_eq!(rec.iter().find(|r| r["transaction_id"] == "rf_1016").unwrap()["documents"], "KL-CN-2026-000001");
 }
 
-#[test]
-fn a_credit_note_for_an_earlier_period_is_an_oss_correction_of_that_period() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
+/// (section, country, rate, detail, taxable, tax, documents) of every summary row.
+fn summary_rows(out: &Path) -> Vec<(String, String, String, String, String, String, String)> {
+    rows(&out.join("vat-summary.csv"))
+        .into_iter()
+        .map(|r| {
+            let f = |k: &str| r[k].clone();
+            (f("section"), f("country"), f("tax_rate"), f("detail"), f("taxable_amount"), f("tax_amount"), f("documents"))
+        })
+        .collect()
+}
+
+fn row(section: &str, country: &str, rate: &str, detail: &str, taxable: &str, tax: &str, documents: &str) -> (String, String, String, String, String, String, String) {
+    (section.into(), country.into(), rate.into(), detail.into(), taxable.into(), tax.into(), documents.into())
+}
+
+/// A copy of the samples with `rows` appended to transactions.csv and `company` edited.
+fn samples_with(tmp: &Path, rows: &str, company: impl Fn(String) -> String) -> PathBuf {
+    let data = tmp.join("data");
     fs::create_dir_all(&data).unwrap();
     for f in ["company.toml", "customers.csv", "transactions.csv", "exchange_rates.csv"] {
         fs::copy(samples().join(f), data.join(f)).unwrap();
     }
-    let mut csv = fs::read_to_string(data.join("transactions.csv")).unwrap();
-    // November refund of the October German invoice (14.99 at 19 %).
-    csv.push_str("rf_9002,refund,succeeded,cus_de_01,2026-11-03T10:00:00+01:00,EUR,Refund,1,14.99,gross,false,,,ch_1001,requested_by_customer,DE,DE\n");
-    fs::write(data.join("transactions.csv"), csv).unwrap();
-    let e = issue_and_export(&data, &["--month", "2026-11"]);
-    let summary = rows(&e.out.join("vat-summary.csv"));
-    let c = summary.iter().find(|r| r["section"] == "oss_corrections").expect("a correction row");
-    assert_eq!((c["country"].as_str(), c["detail"].as_str(), c["taxable_amount"].as_str(), c["tax_amount"].as_str()), ("DE", "2026-10", "-12.60", "-2.39"));
-    // The quarter view files it under Q4 itself (same quarter): an ordinary OSS row.
-    let q = e.out.with_file_name("q4");
-    ok(run(&["export", "--quarter", "2026-Q4", "--archive", e.archive.to_str().unwrap(), "--out", q.to_str().unwrap()]));
-    assert!(rows(&q.join("vat-summary.csv")).iter().all(|r| r["section"] != "oss_corrections"));
+    let csv = fs::read_to_string(data.join("transactions.csv")).unwrap();
+    fs::write(data.join("transactions.csv"), csv + rows).unwrap();
+    let toml = fs::read_to_string(data.join("company.toml")).unwrap();
+    fs::write(data.join("company.toml"), company(toml)).unwrap();
+    data
+}
+
+fn export(archive: &Path, period: &[&str], out: &Path) {
+    let mut args = vec!["export"];
+    args.extend(period);
+    args.extend(["--archive", archive.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    ok(run(&args));
+}
+
+#[test]
+fn oss_corrections_are_attributed_to_the_quarter_of_the_supply() {
+    // The October German invoice ch_1001 (14.99 at 19 %, of which 7.74 is adjusted by the
+    // plan change ch_1011) is refunded 5.95 in November and 1.19 in January 2027: 19 % of
+    // 5.95 gross is 0.95, of 1.19 is 0.19.
+    let tmp = tempfile::tempdir().unwrap();
+    let data = samples_with(tmp.path(), "\
+rf_9002,refund,succeeded,cus_de_01,2026-11-03T10:00:00+01:00,EUR,Refund,1,5.95,gross,false,,,ch_1001,requested_by_customer,DE,DE
+rf_9003,refund,succeeded,cus_de_01,2027-01-12T10:00:00+01:00,EUR,Refund,1,1.19,gross,false,,,ch_1001,requested_by_customer,DE,DE
+", |t| t);
+    let archive = tmp.path().join("archive");
+    ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init"]));
+    // November is in the invoice's quarter: an ordinary (negative) OSS row, in a monthly export too.
+    let nov = tmp.path().join("2026-11");
+    export(&archive, &["--month", "2026-11"], &nov);
+    assert_eq!(summary_rows(&nov), [row("oss", "DE", "19", "", "-5.00", "-0.95", "1")]);
+    // January 2027 corrects the return of 2026-Q4, whether exported by month or by quarter.
+    for (period, name) in [(["--month", "2027-01"], "2027-01"), (["--quarter", "2027-Q1"], "2027-Q1")] {
+        let out = tmp.path().join(name);
+        export(&archive, &period, &out);
+        assert_eq!(summary_rows(&out), [row("oss_corrections", "DE", "19", "2026-Q4", "-1.00", "-0.19", "1")], "{name}");
+    }
+}
+
+#[test]
+fn domestic_corrections_follow_the_configured_return_period() {
+    // A November refund of 12.40 gross on the October Estonian invoice ch_1003 (EE 24 %):
+    // 10.00 net, 2.40 VAT.
+    let refund = "rf_9004,refund,succeeded,cus_ee_01,2026-11-04T10:00:00+02:00,EUR,Refund,1,12.40,gross,false,,,ch_1003,requested_by_customer,EE,EE\n";
+    for (period, expected) in [
+        ("month", row("domestic_corrections", "EE", "24", "2026-10", "-10.00", "-2.40", "1")),
+        ("quarter", row("domestic", "EE", "24", "", "-10.00", "-2.40", "1")),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = samples_with(tmp.path(), refund, |t| t.replace("eu_oss = true", &format!("eu_oss = true\nvat_return_period = \"{period}\"")));
+        let archive = tmp.path().join("archive");
+        ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init"]));
+        let out = tmp.path().join("2026-11");
+        export(&archive, &["--month", "2026-11"], &out);
+        assert_eq!(summary_rows(&out), [expected], "{period}");
+    }
 }
 
 #[test]

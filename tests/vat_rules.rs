@@ -3,7 +3,7 @@
 //! Each case builds a one-transaction data set in memory, assesses it, and checks the
 //! document's treatment, rates and amounts to the cent.
 
-use invoicesmith::document::{Document, TaxCategory, Treatment};
+use invoicesmith::document::{Document, Relation, TaxCategory, Treatment};
 use invoicesmith::input::{self, Sources};
 use invoicesmith::issue;
 
@@ -23,12 +23,20 @@ postal_code = "10117"
 country = "EE"
 [[seller.tax_registrations]]
 country = "GB"
-tax_name = "VAT"
-tax_id = "GB980780684"
+scheme = "vat"
+number = "GB980780684"
 [[seller.tax_registrations]]
 country = "AU"
-tax_name = "GST"
-tax_id = "51824753556"
+scheme = "abn"
+number = "51824753556"
+[[seller.tax_registrations]]
+country = "NO"
+scheme = "voec"
+number = "VOEC 2034567"
+[[seller.tax_registrations]]
+country = "CH"
+scheme = "mwst"
+number = "CHE-116.281.710 MWST"
 [numbering]
 invoice = "KL-INV-{year}-{seq:06}"
 credit_note = "KL-CN-{year}-{seq:06}"
@@ -58,6 +66,13 @@ it_unchecked,business,Rossi Unchecked S.r.l.,u@rossi.example,Via Roma 3,,Milano,
 fi,individual,Aino Virtanen,a@example.fi,Mannerheimintie 1,,Helsinki,00100,,FI,,,fi
 gb,individual,Oliver Smith,o@example.co.uk,10 Downing Street,,London,SW1A 2AA,,GB,,,en
 gb_b,business,Brush & Co Ltd,b@brush.example,1 Canal St,,Manchester,M1 3HE,,GB,GB980780684,valid,en
+no,individual,Ola Nordmann,o@example.no,Karl Johans gate 1,,Oslo,0154,,NO,,,en
+no_b,business,Fjord Design AS,f@fjord.example,Bryggen 1,,Bergen,5003,,NO,NO923609016MVA,valid,en
+ch,individual,Luca Bernasconi,l@example.ch,Via Nassa 1,,Lugano,6900,,CH,,,it
+ch_b,business,Atelier Rhône SA,a@rhone.example,Rue du Rhône 1,,Genève,1204,,CH,CHE-107.787.577 TVA,valid,fr
+au,individual,Jack Jones,j@example.com.au,1 George St,,Sydney,2000,NSW,AU,,,en
+au_b,business,Kookaburra Pty Ltd,k@kookaburra.example,1 Collins St,,Melbourne,3000,VIC,AU,83 914 571 673,valid,en
+us_b,business,Acme Inc,a@acme.example,1 Main St,,Austin,78701,TX,US,,,en
 us,individual,Jane Doe,j@example.com,1 Market St,,San Francisco,94105,CA,US,,,en
 jp,individual,佐藤 花子,h@example.jp,1-2-3 Shibuya,,Tokyo,150-0002,,JP,,,ja
 ";
@@ -136,6 +151,7 @@ fn row(cat: TaxCategory, rate: &str, taxable: &str, tax: &str) -> Row {
 
 const OCT: &str = "2026-10-05T10:00:00+03:00";
 use TaxCategory::{AE, O, S};
+use invoicesmith::tax::registration::Scheme;
 
 #[test]
 fn eu_consumer_pays_their_member_states_rate_under_oss() {
@@ -191,11 +207,65 @@ fn non_eu_where_registered_charges_local_tax_to_consumers_only() {
     // GB VAT 20 % on 11.99 gross: round(1.99833) = 2.00.
     let doc = Case::ee().charge("c1", "gb", OCT, ("GBP", "11.99", "gross"), "GB,GB").invoice();
     assert_eq!(summary(&doc), (Treatment::NonEuTax, "GB".into(), vec![row(S, "20", "9.99", "2.00")], "9.99".into(), "2.00".into(), "11.99".into()));
-    assert_eq!(doc.tax.seller_tax_id.as_deref(), Some("GB980780684"));
+    let registration = doc.tax.seller_registration.as_ref().expect("charged under the UK registration");
+    assert_eq!((registration.scheme, registration.id.as_str()), (Scheme::Vat, "GB980780684"));
+    assert_eq!(doc.tax.tax_name, "UK VAT");
+    assert_eq!(doc.legends[0].text, "UK VAT (United Kingdom) charged under the seller's registration GB980780684.");
     // Non-EU tax needs no statement in EUR (Art. 230 is about EU VAT).
     assert_eq!(doc.base_currency_tax, None);
     let doc = Case::ee().charge("c1", "gb_b", OCT, ("GBP", "100.00", "net"), "GB,GB").invoice();
     assert_eq!(summary(&doc), (Treatment::NonEuReverseCharge, "GB".into(), vec![row(AE, "0", "100.00", "0.00")], "100.00".into(), "0.00".into(), "100.00".into()));
+    assert_eq!(doc.tax.seller_registration, None);
+    assert_eq!(legends(&doc), vec![("reverse_charge".into(), "Reverse charge: the customer accounts for the UK VAT on this supply to HMRC (Value Added Tax Act 1994, section 8).".into())]);
+}
+
+fn legends(doc: &Document) -> Vec<(String, String)> {
+    doc.legends.iter().map(|l| (l.code.clone(), l.text.clone())).collect()
+}
+
+#[test]
+fn norway_voec_charges_consumers_and_a_business_self_accounts() {
+    // MVA 25 % on 125.00 NOK gross: 25.00.
+    let doc = Case::ee().charge("c1", "no", OCT, ("NOK", "125.00", "gross"), "NO,NO").invoice();
+    assert_eq!(summary(&doc), (Treatment::NonEuTax, "NO".into(), vec![row(S, "25", "100.00", "25.00")], "100.00".into(), "25.00".into(), "125.00".into()));
+    let registration = doc.tax.seller_registration.as_ref().unwrap();
+    assert_eq!((registration.scheme, registration.id.as_str()), (Scheme::Voec, "VOEC 2034567"));
+    assert_eq!(legends(&doc), vec![("tax_registration".into(), "MVA (Norway) charged under the seller's registration VOEC 2034567.".into())]);
+    // VOEC covers consumer sales only: the business accounts for the MVA, nothing names VOEC.
+    let doc = Case::ee().charge("c1", "no_b", OCT, ("NOK", "100.00", "net"), "NO,NO").invoice();
+    assert_eq!(summary(&doc), (Treatment::NonEuReverseCharge, "NO".into(), vec![row(AE, "0", "100.00", "0.00")], "100.00".into(), "0.00".into(), "100.00".into()));
+    assert_eq!((doc.tax.tax_name.as_str(), doc.tax.seller_registration.as_ref()), ("MVA", None));
+    assert_eq!(legends(&doc), vec![("reverse_charge".into(), "Reverse charge: the customer accounts for the Norwegian VAT (MVA) on this supply (merverdiavgiftsloven § 11-3).".into())]);
+    assert!(!serde_json::to_string(&doc).unwrap().contains("VOEC"));
+}
+
+#[test]
+fn switzerland_charges_mwst_to_consumers_and_businesses_in_their_language() {
+    // MWST 8.1 % on 100.00 CHF net: 8.10. A registered seller charges businesses too
+    // (acquisition tax covers unregistered suppliers only, MWSTG Art. 45).
+    let doc = Case::ee().charge("c1", "ch_b", OCT, ("CHF", "100.00", "net"), "CH,CH").invoice();
+    assert_eq!(summary(&doc), (Treatment::NonEuTax, "CH".into(), vec![row(S, "8.1", "100.00", "8.10")], "100.00".into(), "8.10".into(), "108.10".into()));
+    assert_eq!(doc.tax.tax_name, "TVA");
+    let registration = doc.tax.seller_registration.as_ref().unwrap();
+    assert_eq!((registration.scheme, registration.id.as_str()), (Scheme::Mwst, "CHE-116.281.710 TVA"));
+    let doc = Case::ee().charge("c1", "ch", OCT, ("CHF", "108.10", "gross"), "CH,CH").invoice();
+    assert_eq!((doc.tax.tax_name.as_str(), doc.tax.seller_registration.as_ref().unwrap().id.as_str()), ("IVA", "CHE-116.281.710 IVA"));
+}
+
+#[test]
+fn australia_charges_gst_to_consumers_and_not_to_a_registered_business() {
+    // GST 10 % on 11.00 AUD gross: 1.00.
+    let doc = Case::ee().charge("c1", "au", OCT, ("AUD", "11.00", "gross"), "AU,AU").invoice();
+    assert_eq!(summary(&doc), (Treatment::NonEuTax, "AU".into(), vec![row(S, "10", "10.00", "1.00")], "10.00".into(), "1.00".into(), "11.00".into()));
+    assert_eq!(doc.tax.seller_registration.as_ref().unwrap().id, "ABN 51 824 753 556");
+    // A GST-registered business: no GST and no reverse charge, and the legend says why.
+    let doc = Case::ee().charge("c1", "au_b", OCT, ("AUD", "100.00", "net"), "AU,AU").invoice();
+    assert_eq!(summary(&doc), (Treatment::OutsideScope, "AU".into(), vec![row(O, "0", "100.00", "0.00")], "100.00".into(), "0.00".into(), "100.00".into()));
+    assert_eq!(legends(&doc), vec![
+        ("outside_scope".into(), "Outside the scope of EU VAT: the service is supplied in Australia (Article 44 of Council Directive 2006/112/EC); no VAT charged.".into()),
+        ("tax_not_charged".into(), "No GST charged: the customer has given its ABN and stated that it is registered for Australian GST, so this is not a sale to an Australian consumer.".into()),
+    ]);
+    assert!(legends(&doc).iter().all(|(_, text)| !text.to_lowercase().contains("reverse charge")));
 }
 
 #[test]
@@ -207,6 +277,14 @@ fn non_eu_where_not_registered_is_outside_scope() {
     // JPY has no minor unit.
     let doc = Case::ee().charge("c1", "jp", OCT, ("JPY", "1980", "gross"), "JP,JP").invoice();
     assert_eq!((doc.totals.net.to_string(), doc.totals.tax.to_string(), doc.totals.gross.to_string()), ("1980".into(), "0".into(), "1980".into()));
+}
+
+#[test]
+fn outside_the_eu_a_business_is_art_44_and_a_consumer_art_58() {
+    let text = |customer: &str| Case::ee().charge("c1", customer, OCT, ("USD", "20.00", "net"), "US,US").invoice().legends[0].text.clone();
+    assert_eq!(text("us"), "Outside the scope of EU VAT: the service is supplied in United States (Article 58 of Council Directive 2006/112/EC); no VAT charged.");
+    // A business is one by its type, with or without a tax ID.
+    assert_eq!(text("us_b"), "Outside the scope of EU VAT: the service is supplied in United States (Article 44 of Council Directive 2006/112/EC); no VAT charged.");
 }
 
 #[test]
@@ -262,6 +340,48 @@ fn proration_lines_keep_the_rate_of_the_charge_they_adjust() {
     assert_eq!((doc.totals.net.to_string(), doc.totals.tax.to_string(), doc.totals.gross.to_string()), ("25.00".into(), "6.10".into(), "31.10".into()));
     assert_eq!(doc.lines[1].adjusts.as_deref(), Some("june"));
     assert!(doc.lines[1].proration);
+    // June's invoice, issued in the same run, is referenced by the number it got (Art. 219).
+    let refs: Vec<_> = doc.references.iter().map(|r| (r.number.to_string(), r.issue_date.to_string(), r.relation)).collect();
+    assert_eq!(refs, [("KL-INV-2025-000001".to_string(), "2025-06-10".to_string(), Relation::Adjusts)]);
+}
+
+#[test]
+fn a_plan_change_can_only_adjust_an_invoiced_charge_and_never_more_than_it_charged() {
+    let july = |refers_to: &str, amount: &str| {
+        format!("july,charge,succeeded,ee,2025-07-10T12:00:00+03:00,EUR,Unused Basic time,1,{amount},gross,true,,,{refers_to},,EE,EE")
+    };
+    let pro = "july,charge,succeeded,ee,2025-07-10T12:00:00+03:00,EUR,Pro plan,1,600.00,gross,false,,,,,EE,EE";
+    let err = Case::ee()
+        .row("june,charge,failed,ee,2025-06-10T12:00:00+03:00,EUR,Basic plan,1,12.20,gross,false,,,,,EE,EE")
+        .row(pro)
+        .row(&july("june", "-6.10"))
+        .error();
+    assert_eq!(err, "transactions.csv:4: refers_to: 'june' was never invoiced (a charge whose payment failed); a plan change can only adjust an invoiced charge");
+    let err = Case::ee()
+        .row("june,charge,pending,ee,2025-06-10T12:00:00+03:00,EUR,Basic plan,1,12.20,gross,false,,,,,EE,EE")
+        .row(pro)
+        .row(&july("june", "-6.10"))
+        .error();
+    assert_eq!(err, "transactions.csv:4: refers_to: 'june' was never invoiced (a charge whose payment pending); a plan change can only adjust an invoiced charge");
+    // A credit of 500.00 on an invoice of 20.00 (EE 22 %: −409.84 net, −90.16 tax).
+    let err = Case::ee()
+        .row("june,charge,succeeded,ee,2025-06-10T12:00:00+03:00,EUR,Basic plan,1,20.00,gross,false,,,,,EE,EE")
+        .row(pro)
+        .row(&july("june", "-500.00"))
+        .error();
+    assert_eq!(err, "transactions.csv:4: unit_amount: the plan change would credit 500.00 EUR (gross) of 'june', more than is left on KL-INV-2025-000001: 20.00 invoiced, 0 already credited or adjusted, 20.00 left");
+    // Two plan changes together may credit all of it, not more.
+    let aug = |amount: &str| format!("aug,charge,succeeded,ee,2025-08-10T12:00:00+03:00,EUR,Unused Basic time,1,{amount},gross,true,,,june,,EE,EE");
+    let case = |second: &str| {
+        Case::ee()
+            .row("june,charge,succeeded,ee,2025-06-10T12:00:00+03:00,EUR,Basic plan,1,20.00,gross,false,,,,,EE,EE")
+            .row(pro)
+            .row(&july("june", "-12.20"))
+            .row("aug,charge,succeeded,ee,2025-08-10T12:00:00+03:00,EUR,Pro plan,1,600.00,gross,false,,,,,EE,EE")
+            .row(&aug(second))
+    };
+    assert_eq!(case("-7.80").documents().map(|d| d.len()), Ok(3));
+    assert_eq!(case("-7.81").error(), "transactions.csv:6: unit_amount: the plan change would credit 7.81 EUR (gross) of 'june', more than is left on KL-INV-2025-000001: 20.00 invoiced, 12.20 already credited or adjusted, 7.80 left");
 }
 
 #[test]

@@ -7,10 +7,11 @@ use toml::{Table, Value};
 
 use crate::country::CountryCode;
 use crate::diag::{Diagnostic, Sink};
-use crate::model::{Address, Company, Numbering, Seller, TaxRegistration};
+use crate::model::{Address, Company, Numbering, ReturnPeriod, Seller, TaxRegistration};
 use crate::money::Currency;
 use crate::numbering::NumberPattern;
-use crate::tax::tax_id;
+use crate::tax::registration::Scheme;
+use crate::tax::{rates, tax_id};
 
 use super::COMPANY;
 
@@ -112,7 +113,7 @@ impl Keys<'_> {
         let p = "seller";
         self.only(t, p, &[
             "legal_name", "address", "vat_id", "registration_id", "email", "base_currency", "timezone",
-            "eu_oss", "tax_registrations",
+            "eu_oss", "tax_registrations", "vat_return_period",
         ]);
         let legal_name = self.string(t, p, "legal_name", Some("the seller's legal name"));
         let address = self.table(t, p, "address").and_then(|a| self.address(a, "seller.address"));
@@ -135,6 +136,14 @@ impl Keys<'_> {
             }
         };
         let tax_registrations = self.tax_registrations(t);
+        let vat_return_period = match self.string(t, p, "vat_return_period", None).as_deref() {
+            None | Some("month") => Some(ReturnPeriod::Month),
+            Some("quarter") => Some(ReturnPeriod::Quarter),
+            Some(other) => {
+                self.error("seller.vat_return_period", format!("'{other}' is not a return period; expected 'month' or 'quarter'"));
+                None
+            }
+        };
 
         // The seller's own VAT ID follows its country's rules.
         let vat_id = match (&address, vat_id) {
@@ -157,6 +166,7 @@ impl Keys<'_> {
             timezone: timezone?,
             eu_oss: eu_oss?,
             tax_registrations: tax_registrations?,
+            vat_return_period: vat_return_period?,
         })
     }
 
@@ -185,39 +195,51 @@ impl Keys<'_> {
         for (i, item) in items.iter().enumerate() {
             let p = format!("seller.tax_registrations[{i}]");
             let Value::Table(t) = item else {
-                self.error(&p, "expected a table with country, tax_name and tax_id");
+                self.error(&p, "expected a table with country, scheme and number");
                 ok = false;
                 continue;
             };
-            self.only(t, &p, &["country", "tax_name", "tax_id"]);
+            self.only(t, &p, &["country", "scheme", "number"]);
             let country = self.parsed(t, &p, "country", "an ISO 3166-1 alpha-2 country code", |s| {
                 let c = CountryCode::parse(s)?;
                 if c.is_eu() {
                     return Err("is an EU member state; EU sales to consumers are declared through the OSS (seller.eu_oss)".into());
                 }
-                Ok(c)
+                match rates::jurisdiction(c.as_str()) {
+                    Some(j) if !j.seller_schemes.is_empty() => Ok(c),
+                    _ => Err(format!("has no tax facts here (src/tax/rates.rs); registrations are supported in {}", supported_countries())),
+                }
             });
-            let tax_name = self.string(t, &p, "tax_name", Some("the tax's name, e.g. 'VAT', 'GST', 'MWST'"));
-            let tax_id = self.string(t, &p, "tax_id", Some("the seller's tax ID there"));
-            let tax_id = match (country, tax_id) {
-                (Some(c), Some(id)) => match tax_id::check_tax_id(c.as_str(), &id) {
-                    Ok(canonical) => Some(canonical.map_or(id, |c| c.to_string())),
-                    Err(reason) => {
-                        self.error(&format!("{p}.tax_id"), format!("'{id}' {reason}"));
-                        None
-                    }
-                },
-                (_, id) => id,
+            let scheme = self.parsed(t, &p, "scheme", "a registration scheme, e.g. 'vat', 'voec', 'mwst', 'arn'", |s| {
+                Scheme::parse(s).ok_or_else(|| {
+                    let names: Vec<_> = Scheme::ALL.iter().map(|s| s.name()).collect();
+                    format!("is not a registration scheme; expected one of {}", names.join(", "))
+                })
+            });
+            let number = self.string(t, &p, "number", Some("the seller's number in that scheme, e.g. 'VOEC 2034567'"));
+            let (Some(country), Some(scheme), Some(number)) = (country, scheme, number) else {
+                ok = false;
+                continue;
             };
-            match (country, tax_name, tax_id) {
-                (Some(country), Some(tax_name), Some(tax_id)) => {
+            let schemes = rates::jurisdiction(country.as_str()).map_or(&[][..], |j| j.seller_schemes);
+            if !schemes.contains(&scheme) {
+                let names: Vec<_> = schemes.iter().map(|s| s.name()).collect();
+                self.error(&format!("{p}.scheme"), format!("'{}' is not a registration scheme of {country}; expected {}", scheme.name(), names.join(" or ")));
+                ok = false;
+                continue;
+            }
+            match scheme.check(country.as_str(), &number) {
+                Ok(canonical) => {
                     if out.iter().any(|r| r.country == country) {
                         self.error(&format!("{p}.country"), format!("'{country}' is registered twice"));
                         ok = false;
                     }
-                    out.push(TaxRegistration { country, tax_name, tax_id });
+                    out.push(TaxRegistration { country, scheme, number: canonical });
                 }
-                _ => ok = false,
+                Err(reason) => {
+                    self.error(&format!("{p}.number"), format!("'{number}' {reason}"));
+                    ok = false;
+                }
             }
         }
         ok.then_some(out)
@@ -248,6 +270,12 @@ impl Keys<'_> {
         }
         Some(Numbering { invoice, credit_note })
     }
+}
+
+/// The countries where a seller registration can be declared, e.g. "AU, CH, GB, NO".
+fn supported_countries() -> String {
+    let countries: Vec<_> = rates::all().iter().filter(|j| !j.seller_schemes.is_empty()).map(|j| j.country).collect();
+    countries.join(", ")
 }
 
 /// A plausible email address (one '@', something on both sides, a dot in the domain).

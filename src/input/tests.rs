@@ -1,6 +1,7 @@
 //! Every input rejection, with its exact message.
 
 use super::*;
+use crate::tax::registration::Scheme;
 
 pub(crate) const COMPANY_TOML: &str = r#"
 [seller]
@@ -20,8 +21,8 @@ country = "EE"
 
 [[seller.tax_registrations]]
 country = "GB"
-tax_name = "VAT"
-tax_id = "GB980780684"
+scheme = "vat"
+number = "GB980780684"
 
 [numbering]
 invoice = "KL-INV-{year}-{seq:06}"
@@ -395,4 +396,60 @@ fn a_header_with_far_too_many_columns_is_one_error() {
         errors(&s),
         ["customers.csv:1: header: has 100001 columns; expected the columns customer_id, type, name, email, address_line1, address_line2, city, postal_code, region, country, vat_id, vat_id_status, language"]
     );
+}
+
+#[test]
+fn seller_registrations_are_checked_by_their_scheme() {
+    let with = |registration: &str| {
+        let mut s = sources(GOOD_ROW);
+        s.company = COMPANY_TOML.replace("scheme = \"vat\"\nnumber = \"GB980780684\"", registration);
+        errors(&s)
+    };
+    // Each scheme's official examples pass and are kept in canonical form.
+    let company = |registration: &str| {
+        let mut s = sources(GOOD_ROW);
+        s.company = COMPANY_TOML.replace("country = \"GB\"\nscheme = \"vat\"\nnumber = \"GB980780684\"", registration);
+        parse(&s).unwrap_or_else(|d| panic!("{d:?}")).company.seller.tax_registrations[0].clone()
+    };
+    let r = company("country = \"NO\"\nscheme = \"voec\"\nnumber = \"VOEC 2034567\"");
+    assert_eq!((r.scheme, r.number.as_str(), r.printed("en").id.as_str()), (Scheme::Voec, "2034567", "VOEC 2034567"));
+    let r = company("country = \"AU\"\nscheme = \"arn\"\nnumber = \"ARN 300012345678\"");
+    assert_eq!((r.scheme, r.printed("en").id.as_str()), (Scheme::Arn, "ARN 300012345678"));
+    let r = company("country = \"CH\"\nscheme = \"mwst\"\nnumber = \"CHE-123.456.788 MWST\"");
+    assert_eq!((r.number.as_str(), r.printed("de").id.as_str()), ("CHE123456788", "CHE-123.456.788 MWST"));
+    let r = company("country = \"GB\"\nscheme = \"vat\"\nnumber = \"GB 980 7806 84\"");
+    assert_eq!(r.printed("en").id, "GB980780684");
+    // Wrong numbers, schemes and countries, each named.
+    assert_eq!(with("scheme = \"vat\"\nnumber = \"GB980780685\""), [
+        "company.toml: seller.tax_registrations[0].number: 'GB980780685' is not a valid British VAT ID: check digit does not match",
+    ]);
+    assert_eq!(with("scheme = \"voec\"\nnumber = \"VOEC 2034567\""), [
+        "company.toml: seller.tax_registrations[0].scheme: 'voec' is not a registration scheme of GB; expected vat",
+    ]);
+    assert_eq!(with("scheme = \"gst\"\nnumber = \"1\""), [
+        "company.toml: seller.tax_registrations[0].scheme: 'gst' is not a registration scheme; expected one of vat, mva, voec, mwst, abn, arn",
+    ]);
+    assert_eq!(with("tax_name = \"VAT\"\ntax_id = \"GB980780684\""), [
+        "company.toml: seller.tax_registrations[0].number: is missing; expected the seller's number in that scheme, e.g. 'VOEC 2034567'",
+        "company.toml: seller.tax_registrations[0].scheme: is missing; expected a registration scheme, e.g. 'vat', 'voec', 'mwst', 'arn'",
+        "company.toml: seller.tax_registrations[0].tax_id: unknown key; expected one of country, scheme, number",
+        "company.toml: seller.tax_registrations[0].tax_name: unknown key; expected one of country, scheme, number",
+    ]);
+    let mut s = sources(GOOD_ROW);
+    s.company = COMPANY_TOML.replace("country = \"GB\"", "country = \"US\"");
+    assert_eq!(errors(&s), [
+        "company.toml: seller.tax_registrations[0].country: 'US' has no tax facts here (src/tax/rates.rs); registrations are supported in AU, CH, GB, NO",
+    ]);
+}
+
+#[test]
+fn a_charge_cannot_be_negative() {
+    let rows = format!(
+        "{GOOD_ROW}{}",
+        GOOD_ROW.replace(",Pro plan,1,11.99,gross,false,", ",Unused time on Basic,1,-12.00,gross,true,")
+    );
+    assert_eq!(errors(&sources(&rows)), ["transactions.csv:2: unit_amount: the lines of 'ch_1' sum to -0.01 EUR; a charge cannot be negative"]);
+    // Summing to zero is allowed (a plan change that costs nothing).
+    let rows = format!("{GOOD_ROW}{}", GOOD_ROW.replace(",Pro plan,1,11.99,gross,false,", ",Unused time on Basic,1,-11.99,gross,true,"));
+    assert_eq!(errors(&sources(&rows)), Vec::<String>::new());
 }

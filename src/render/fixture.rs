@@ -75,7 +75,7 @@ pub fn oss_invoice() -> Document {
             treatment: Treatment::Oss,
             jurisdiction: de,
             tax_name: "VAT".into(),
-            seller_tax_id: None,
+            seller_registration: None,
             customer_type: crate::model::CustomerType::Individual,
             evidence: LocationEvidence {
                 billing_country: de,

@@ -301,7 +301,7 @@ fn seller_lines(doc: &Document) -> Vec<String> {
     let l = text::labels(&doc.language);
     let mut lines = text::address_lines(doc, &doc.seller);
     lines.extend(doc.seller.tax_id.as_ref().map(|id| format!("{} {id}", l.vat_id)));
-    lines.extend(doc.tax.seller_tax_id.as_ref().map(|id| format!("{} {} {id}", doc.tax.tax_name, doc.tax.jurisdiction)));
+    lines.extend(text::seller_registration(doc));
     lines.extend(doc.seller.registration_id.as_ref().map(|r| format!("{} {r}", l.registration_id)));
     lines.extend(doc.seller.email.iter().cloned());
     lines

@@ -230,6 +230,7 @@ pub fn reference(doc: &Document, r: &DocumentReference) -> String {
         Relation::Credits => &p.credits,
         Relation::Cancels => &p.cancels,
         Relation::Replaces => &p.replaces,
+        Relation::Adjusts => &p.adjusts,
     };
     let mut out = fill(template, &[("number", r.number.as_str()), ("date", &date(doc, r.issue_date))]);
     if let Some(reason) = &r.reason {
@@ -304,10 +305,21 @@ pub fn seller_lines(doc: &Document) -> Vec<String> {
     let l = &texts(doc).labels;
     let mut lines = address_lines(doc, &doc.seller);
     lines.extend(doc.seller.tax_id.as_ref().map(|id| format!("{} {id}", l.vat_id)));
-    lines.extend(doc.tax.seller_tax_id.as_ref().map(|id| format!("{} {} {id}", doc.tax.tax_name, doc.tax.jurisdiction)));
+    lines.extend(seller_registration(doc));
     lines.extend(doc.seller.registration_id.as_ref().map(|r| format!("{} {r}", l.registration_id)));
     lines.extend(doc.seller.email.iter().cloned());
     lines
+}
+
+/// The registration the tax is charged under, in its official form: `CHE-123.456.788 MWST`,
+/// `VOEC 2034567`, `ABN 51 824 753 556`, and a UK VAT number after the tax's name
+/// (`UK VAT GB980780684`), as it names no scheme itself.
+pub fn seller_registration(doc: &Document) -> Option<String> {
+    let r = doc.tax.seller_registration.as_ref()?;
+    Some(match r.scheme {
+        crate::tax::registration::Scheme::Vat => format!("{} {}", doc.tax.tax_name, r.id),
+        _ => r.id.clone(),
+    })
 }
 
 /// The small print under a line's description: its service period, and for a plan-change

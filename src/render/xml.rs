@@ -15,13 +15,14 @@
 //!     seller's own VAT ID. OSS VAT is declared under it; a non-EU reverse charge document
 //!     records no local registration.
 //!   - Non-EU tax (`Treatment::NonEuTax`, e.g. GB VAT on a UK consumer sale): the tax is
-//!     charged under the seller's registration in that country (`doc.tax.seller_tax_id`),
-//!     which is what that country requires on the invoice. It is the seller's VAT identifier
-//!     for this document: BT-31 when it has a country prefix (`GB980780684`,
-//!     `NO923609016MVA`, `CHE-116.281.710 MWST`), else BT-32 (an Australian ABN has no
-//!     prefix). The EU VAT ID is then left out: UBL and CII allow one BT-31, and the EU VAT
-//!     ID is not the registration this tax is charged under. BT-63 (tax representative)
-//!     does not apply: the seller is registered itself, not through a representative.
+//!     charged under the seller's registration in that country (`doc.tax.seller_registration`),
+//!     which is what that country requires on the invoice. Where that registration is the
+//!     seller's VAT ID of that country (schemes `vat`, `mva`, `mwst`: `GB980780684`,
+//!     `NO995525828MVA`, `CHE123456788MWST`) it is BT-31, written without spaces and dots;
+//!     any other registration (a VOEC number, an ARN, an ABN) is a tax registration, BT-32,
+//!     as printed (`VOEC 2034567`). The EU VAT ID is then left out: UBL and CII allow one
+//!     BT-31, and the EU VAT ID is not the registration this tax is charged under. BT-63
+//!     (tax representative) does not apply: the seller is registered itself.
 //!   - Outside scope (category O): BR-O-02 forbids BT-31, BT-63 and BT-48 on a document
 //!     with an O line, so no VAT identifier is printed at all. The seller stays identified
 //!     by its legal registration ID (BT-30), as BR-CO-26 requires; a seller without one is
@@ -295,14 +296,10 @@ pub fn identifiers(doc: &Document) -> Identifiers {
         }
         return ids;
     }
-    let charged_under = match doc.tax.treatment {
-        Treatment::NonEuTax => non_blank(doc.tax.seller_tax_id.as_ref()).or(seller_tax_id),
-        _ => seller_tax_id,
-    };
-    match charged_under {
-        Some(id) if has_country_prefix(&id) => ids.seller_vat_id = Some(id),
-        Some(id) => ids.seller_tax_registration = Some(id),
-        None => {}
+    match (doc.tax.treatment, &doc.tax.seller_registration) {
+        (Treatment::NonEuTax, Some(r)) if r.scheme.is_vat_id() => ids.seller_vat_id = Some(r.einvoice_id()),
+        (Treatment::NonEuTax, Some(r)) => ids.seller_tax_registration = Some(r.einvoice_id()),
+        _ => ids.seller_vat_id = seller_tax_id,
     }
     match non_blank(doc.customer.tax_id.as_ref()) {
         Some(id) if has_country_prefix(&id) => ids.buyer_vat_id = Some(id),

@@ -122,6 +122,33 @@ mod tests {
     }
 
     #[test]
+    fn only_the_documents_pair_counts_and_the_base_quoted_one_wins_a_tie() {
+        // Later EUR/PLN and EUR/GBP rates must not be taken for a USD invoice.
+        let rates = vec![
+            rate("2026-10-01", "EUR", "USD", "1.0800"),
+            rate("2026-10-02", "EUR", "PLN", "4.2710"),
+            rate("2026-10-02", "GBP", "USD", "1.2600"),
+            rate("2026-10-02", "USD", "GBP", "0.7900"),
+        ];
+        let day = NaiveDate::from_str("2026-10-02").unwrap();
+        let b = restate(&rates, cur("EUR"), usd("108.00"), usd("21.60"), day).unwrap();
+        assert_eq!((b.published_base, b.published_quote, b.tax_amount.to_string()), (cur("EUR"), cur("USD"), "20.00".into()));
+        // Both directions published the same day: the one quoted against EUR (ECB style).
+        let rates = vec![rate("2026-10-02", "USD", "EUR", "0.9250"), rate("2026-10-02", "EUR", "USD", "1.0800")];
+        let b = restate(&rates, cur("EUR"), usd("108.00"), usd("21.60"), day).unwrap();
+        assert_eq!((b.published_base, b.tax_amount.to_string(), b.taxable_amount.to_string()), (cur("EUR"), "20.00".into(), "100.00".into()));
+        let rates = vec![rate("2026-10-02", "EUR", "USD", "1.0800"), rate("2026-10-02", "USD", "EUR", "0.9250")];
+        let b = restate(&rates, cur("EUR"), usd("108.00"), usd("21.60"), day).unwrap();
+        assert_eq!(b.published_base, cur("EUR"));
+        // A credit note restated like its invoice uses the invoice's rate, date and source.
+        let c = restate_like(&b, usd("-54.00"), usd("-10.80"));
+        assert_eq!((c.tax_amount.to_string(), c.taxable_amount.to_string(), c.rate_date, c.exchange_rate), ("-10.00".into(), "-50.00".into(), b.rate_date, b.exchange_rate));
+        // The inverse pair multiplies: 21.60 × 0.925 = 19.98, 1 USD = 0.925 EUR.
+        let b = restate(&[rate("2026-10-02", "USD", "EUR", "0.9250")], cur("EUR"), usd("108.00"), usd("21.60"), day).unwrap();
+        assert_eq!((b.tax_amount.to_string(), b.taxable_amount.to_string(), b.exchange_rate.to_string()), ("19.98".into(), "99.90".into(), "0.925".into()));
+    }
+
+    #[test]
     fn a_missing_rate_is_an_error_naming_the_pair_and_date() {
         let rates = vec![rate("2026-10-06", "EUR", "USD", "1.1")];
         let err = restate(&rates, cur("EUR"), usd("1.00"), usd("1.00"), NaiveDate::from_str("2026-10-05").unwrap()).unwrap_err();

@@ -8,18 +8,22 @@
 //! 2. **Which rule?** ([`determine`]) Same country as the seller: domestic rate, businesses
 //!    included. Another member state: reverse charge for a business with a usable VAT ID,
 //!    otherwise the customer's member-state rate under the OSS. Outside the EU: that
-//!    country's tax where the seller is registered for consumer sales (a business there
-//!    self-accounts), otherwise outside the scope of EU VAT.
+//!    country's tax where the seller is registered ([`registration`]); a registered business
+//!    customer there is treated as that country's facts say ([`rates::BusinessCustomers`]:
+//!    self-accounts in GB and NO, is not charged GST in AU, is charged MWST in CH).
+//!    Elsewhere the sale is outside the scope of EU VAT.
 //! 3. **Which rate?** The standard rate in force on the tax point date, from the dated
 //!    table in [`rates`].
 //! 4. **How much?** [`calc`]: tax once per rate on the summed base (EN 16931 BR-CO-17),
 //!    rounded half away from zero.
 //!
-//! Country facts live in [`rates`] and [`tax_id`] as data; this module holds no rate.
+//! Country facts live in [`rates`] (one entry per jurisdiction) and [`tax_id`] (customer
+//! tax-ID rules) as data; this module holds no rate.
 
 pub mod calc;
 pub mod conversion;
 pub mod rates;
+pub mod registration;
 pub mod tax_id;
 
 use chrono::NaiveDate;
@@ -28,6 +32,7 @@ use rust_decimal::Decimal;
 use crate::country::CountryCode;
 use crate::document::{Legend, LocationEvidence, TaxCategory, Treatment};
 use crate::model::{Company, Customer, CustomerType};
+use rates::BusinessCustomers;
 
 /// The rule that applies to one sale, and what the document must say because of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,7 +40,7 @@ pub struct Determination {
     pub treatment: Treatment,
     pub jurisdiction: CountryCode,
     pub tax_name: String,
-    pub seller_tax_id: Option<String>,
+    pub seller_registration: Option<registration::PrintedRegistration>,
     pub evidence: LocationEvidence,
     pub legends: Vec<LegendSpec>,
 }
@@ -62,7 +67,7 @@ impl Determination {
     /// The legends' texts in `language`.
     pub fn legends_in(&self, language: &str) -> Vec<Legend> {
         let country = crate::i18n::country_name(language, self.jurisdiction);
-        let tax_id = self.seller_tax_id.clone().unwrap_or_default();
+        let tax_id = self.seller_registration.as_ref().map(|r| r.id.clone()).unwrap_or_default();
         let values = [("country", country.as_str()), ("tax", self.tax_name.as_str()), ("tax_id", tax_id.as_str())];
         self.legends
             .iter()
@@ -129,7 +134,7 @@ pub fn determine(
     };
     let vat = "VAT".to_string();
     let legend = |code: &'static str, template: &'static str| vec![LegendSpec { code, template }];
-    let (treatment, tax_name, seller_tax_id, legends) = if country == seller.address.country && country.is_eu() {
+    let (treatment, tax_name, seller_registration, legends) = if country == seller.address.country && country.is_eu() {
         (Treatment::Domestic, vat, None, vec![])
     } else if country.is_eu() {
         match business_id {
@@ -142,14 +147,23 @@ pub fn determine(
             }
         }
     } else if let Some(reg) = seller.registration_in(country) {
-        match business_id {
-            Some(_) => (Treatment::NonEuReverseCharge, reg.tax_name.clone(), None, legend("reverse_charge", "non_eu_reverse_charge")),
-            None => (Treatment::NonEuTax, reg.tax_name.clone(), Some(reg.tax_id.clone()), legend("tax_registration", "tax_registration")),
+        let facts = rates::jurisdiction(country.as_str()).expect("company.toml accepts registrations only where the jurisdiction has data");
+        let tax_name = facts.tax_name_in(&customer.language).to_string();
+        match (business_id, facts.business_customers) {
+            (Some(_), BusinessCustomers::SelfAccounts { legend: key }) => (Treatment::NonEuReverseCharge, tax_name, None, legend("reverse_charge", key)),
+            (Some(_), BusinessCustomers::NotCharged { legend: key }) => {
+                let mut legends = legend("outside_scope", "outside_scope_business");
+                legends.push(LegendSpec { code: "tax_not_charged", template: key });
+                (Treatment::OutsideScope, vat, None, legends)
+            }
+            (None, _) | (Some(_), BusinessCustomers::Charged) => {
+                (Treatment::NonEuTax, tax_name, Some(reg.printed(&customer.language)), legend("tax_registration", "tax_registration"))
+            }
         }
-    } else if business_id.is_some() || customer.kind == CustomerType::Business {
+    } else if customer.kind == CustomerType::Business {
         (Treatment::OutsideScope, vat, None, legend("outside_scope", "outside_scope_business"))
     } else {
         (Treatment::OutsideScope, vat, None, legend("outside_scope", "outside_scope_consumer"))
     };
-    Ok(Determination { treatment, jurisdiction: country, tax_name, seller_tax_id, evidence, legends })
+    Ok(Determination { treatment, jurisdiction: country, tax_name, seller_registration, evidence, legends })
 }

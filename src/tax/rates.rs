@@ -38,6 +38,8 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::registration::Scheme;
+
 /// One value of a standard rate, in force from `since` (inclusive) until the next newer entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RateChange {
@@ -46,15 +48,47 @@ pub struct RateChange {
     pub source: &'static str,
 }
 
-/// A jurisdiction's standard rate history, newest first.
+/// A jurisdiction's tax facts: the tax's name, its standard rate history (newest first),
+/// and for a non-EU country the registration schemes open to a foreign seller and what
+/// happens when it sells to a registered business there. Everything the rules need to know
+/// about a country is here, in one entry (compare GOBL's tax regimes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Jurisdiction {
     /// ISO 3166-1 alpha-2, upper case ("GR" for Greece, "GB" for the United Kingdom).
     pub country: &'static str,
-    /// Name of the tax as it appears on invoices: "VAT", "MVA" (NO), "MWST" (CH), "GST" (AU).
+    /// Name of the tax as it appears on invoices: "VAT", "UK VAT", "MVA" (NO), "MWST" (CH),
+    /// "GST" (AU); [`Jurisdiction::tax_names`] may name it otherwise in some languages.
     pub tax_name: &'static str,
+    /// The tax's name in other languages where it has an official one: (language, name).
+    pub tax_names: &'static [(&'static str, &'static str)],
     pub eu_member: bool,
     pub history: &'static [RateChange],
+    /// Schemes under which a foreign seller registers here (empty for EU members, whose
+    /// consumer sales go through the OSS).
+    pub seller_schemes: &'static [Scheme],
+    /// A sale to a business customer registered here with its tax ID, by a seller registered
+    /// here (non-EU countries; EU members follow Art. 196 VAT Directive).
+    pub business_customers: BusinessCustomers,
+}
+
+/// How a registered seller's sale to a registered business customer is taxed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BusinessCustomers {
+    /// The customer self-accounts for the tax (reverse charge, category AE); `legend` is the
+    /// key of the legend saying so (`i18n/*.toml`, `[legends]`).
+    SelfAccounts { legend: &'static str },
+    /// No tax is charged and nobody reverse-charges it (category O): the supply is not one to
+    /// a consumer there. `legend` says why no tax is charged.
+    NotCharged { legend: &'static str },
+    /// The registered seller charges the tax to businesses as to consumers.
+    Charged,
+}
+
+impl Jurisdiction {
+    /// The tax's name on a document in `language`.
+    pub fn tax_name_in(&self, language: &str) -> &'static str {
+        self.tax_names.iter().find(|(l, _)| *l == language).map_or(self.tax_name, |(_, name)| name)
+    }
 }
 
 /// The jurisdiction with this exact (upper-case ISO alpha-2) code.
@@ -97,21 +131,29 @@ const fn eu(country: &'static str, history: &'static [RateChange]) -> Jurisdicti
     Jurisdiction {
         country,
         tax_name: "VAT",
+        tax_names: &[],
         eu_member: true,
         history,
+        seller_schemes: &[],
+        business_customers: BusinessCustomers::SelfAccounts { legend: "reverse_charge" },
     }
 }
 
 const fn other(
     country: &'static str,
     tax_name: &'static str,
+    seller_schemes: &'static [Scheme],
+    business_customers: BusinessCustomers,
     history: &'static [RateChange],
 ) -> Jurisdiction {
     Jurisdiction {
         country,
         tax_name,
+        tax_names: &[],
         eu_member: false,
         history,
+        seller_schemes,
+        business_customers,
     }
 }
 
@@ -129,20 +171,25 @@ const LU_2023: &str = "Loi du 26 octobre 2022 (bill n° 8083, 'Solidaritéitspak
 #[rustfmt::skip]
 static ALL: &[Jurisdiction] = &[
     eu("AT", &[ch(1984, 1, 1, pct(20, 0), TAXUD)]),
-    other("AU", "GST", &[
+    // GST-registered business customers who give their ABN and say they are registered are
+    // not Australian consumers: no GST, and no reverse charge for them as a rule (ATO, "GST
+    // on imported services and digital products"; GST Act ss 9-25(5), 84-100).
+    other("AU", "GST", &[Scheme::Arn, Scheme::Abn], BusinessCustomers::NotCharged { legend: "gst_not_charged_au" }, &[
         ch(2000, 7, 1, pct(10, 0), "A New Tax System (Goods and Services Tax) Act 1999 (Cth), s 9-70: \
             https://www.legislation.gov.au/C2004A00446/latest/text"),
     ]),
     eu("BE", &[ch(1996, 1, 1, pct(21, 0), TAXUD)]),
     eu("BG", &[ch(1999, 1, 1, pct(20, 0), TAXUD)]),
-    other("CH", "MWST", &[
+    // A seller in the Swiss VAT register charges MWST to businesses too: the recipient's
+    // acquisition tax covers only suppliers not registered (MWSTG Art. 45(1)(a)).
+    Jurisdiction { tax_names: &[("fr", "TVA"), ("it", "IVA")], ..other("CH", "MWST", &[Scheme::Mwst], BusinessCustomers::Charged, &[
         ch(2024, 1, 1, pct(81, 1), "MWSTG (SR 641.20) art. 25(1) as raised by AHV 21 (federal \
             decree on additional VAT financing of the AHV, accepted by referendum 2022-09-25): \
             https://www.fedlex.admin.ch/eli/cc/2009/615/de"),
         ch(2018, 1, 1, pct(77, 1), "MWSTG (SR 641.20) art. 25(1): 8.0 -> 7.7 % when the IV \
             additional financing (0.4 pt) expired and FABI (+0.1 pt) began: \
             https://www.fedlex.admin.ch/eli/cc/2009/615/de"),
-    ]),
+    ]) },
     eu("CY", &[ch(2014, 1, 13, pct(19, 0), TAXUD)]),
     eu("CZ", &[ch(2013, 1, 1, pct(21, 0), TAXUD)]),
     eu("DE", &[
@@ -169,7 +216,9 @@ static ALL: &[Jurisdiction] = &[
         ch(2013, 1, 1, pct(24, 0), TAXUD),
     ]),
     eu("FR", &[ch(2014, 1, 1, pct(20, 0), TAXUD)]),
-    other("GB", "VAT", &[
+    // B2B services from a seller belonging abroad: the UK business customer accounts for the
+    // VAT (reverse charge, VATA 1994 s. 8).
+    other("GB", "UK VAT", &[Scheme::Vat], BusinessCustomers::SelfAccounts { legend: "reverse_charge_gb" }, &[
         ch(2011, 1, 4, pct(20, 0), "Finance (No. 2) Act 2010, s. 3 (VATA 1994 s. 2(1)): \
             https://www.legislation.gov.uk/ukpga/2010/31/section/3"),
     ]),
@@ -191,7 +240,9 @@ static ALL: &[Jurisdiction] = &[
     eu("LV", &[ch(2012, 7, 1, pct(21, 0), TAXUD)]),
     eu("MT", &[ch(2004, 1, 1, pct(18, 0), TAXUD)]),
     eu("NL", &[ch(2012, 10, 1, pct(21, 0), TAXUD)]),
-    other("NO", "MVA", &[
+    // VOEC covers sales to consumers only; a Norwegian business customer calculates the
+    // MVA itself (merverdiavgiftsloven § 11-3).
+    other("NO", "MVA", &[Scheme::Voec, Scheme::Mva], BusinessCustomers::SelfAccounts { legend: "reverse_charge_no" }, &[
         ch(2005, 1, 1, pct(25, 0), "Merverdiavgiftsloven § 5-1 and Stortingets vedtak om \
             merverdiavgift (alminnelig sats): https://www.skatteetaten.no/satser/merverdiavgift"),
     ]),
@@ -279,7 +330,7 @@ mod tests {
             let j = jurisdiction(c).unwrap_or_else(|| panic!("{c} missing"));
             assert!(j.eu_member && j.tax_name == "VAT", "{c}");
         }
-        for (c, name) in [("GB", "VAT"), ("NO", "MVA"), ("CH", "MWST"), ("AU", "GST")] {
+        for (c, name) in [("GB", "UK VAT"), ("NO", "MVA"), ("CH", "MWST"), ("AU", "GST")] {
             let j = jurisdiction(c).unwrap();
             assert!(!j.eu_member, "{c}");
             assert_eq!(j.tax_name, name);
