@@ -1,60 +1,16 @@
 //! The `invoicesmith` command end to end on the shipped samples: issuing, re-running,
 //! numbering, reproducibility, rejection of bad input, concurrency, verification.
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
-}
+mod archive_support;
 
-fn invoicesmith(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_invoicesmith")).args(args).output().expect("binary runs")
-}
+use archive_support::{copy_samples, files as snapshot, run as invoicesmith, samples, stderr, stdout};
 
 fn issue(data: &Path, archive: &Path) -> Output {
     invoicesmith(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init"])
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Every file under `dir` with its bytes, by relative path.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    if !dir.exists() {
-        return out;
-    }
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(p.strip_prefix(dir).unwrap().to_string_lossy().into_owned(), fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
-}
-
-/// A writable copy of the samples.
-fn copy_samples(to: &Path) -> PathBuf {
-    let data = to.join("data");
-    fs::create_dir_all(&data).unwrap();
-    for e in fs::read_dir(samples()).unwrap() {
-        let p = e.unwrap().path();
-        fs::copy(&p, data.join(p.file_name().unwrap())).unwrap();
-    }
-    data
 }
 
 fn register_numbers(archive: &Path) -> Vec<String> {

@@ -139,3 +139,23 @@ pub fn long_invoice(n: usize) -> Document {
     doc.payment.amount = net + tax;
     doc
 }
+
+/// The fixture invoice (KL-INV-2026-000017 of 5 October 2026, €25.00) refunded in full
+/// on 26 October, by credit note KL-CN-2026-000002, to a Visa card.
+pub fn refund_credit_note(language: &str) -> Document {
+    let mut doc = oss_invoice();
+    let invoice = doc.number.clone();
+    doc.language = language.into();
+    doc.kind = DocumentKind::CreditNote;
+    doc.number = NumberPattern::parse("KL-CN-{year}-{seq:06}").unwrap().format(2026, 2);
+    doc.issue_date = date("2026-10-26");
+    doc.tax_point_date = date("2026-10-26");
+    doc.original_supply_date = Some(date("2026-10-05"));
+    doc.payment.status = "refunded".into();
+    doc.payment.date = date("2026-10-26");
+    doc.payment.card_brand = Some("Visa".into());
+    doc.payment.card_last4 = Some("4242".into());
+    doc.payment.payment_id = Some("re_3QKx1018".into());
+    doc.references = vec![DocumentReference { number: invoice, issue_date: date("2026-10-05"), relation: Relation::Credits, reason: None }];
+    doc
+}

@@ -317,30 +317,6 @@ mod language_tests {
     use super::*;
     use crate::render::fixture;
 
-    /// The fixture invoice refunded in full on 26 October to a Visa card, in `language`.
-    fn refund_credit_note(language: &str) -> Document {
-        let mut doc = fixture::oss_invoice();
-        let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
-        doc.language = language.into();
-        doc.kind = crate::document::DocumentKind::CreditNote;
-        doc.references.push(crate::document::DocumentReference {
-            number: doc.number.clone(),
-            issue_date: doc.issue_date,
-            relation: crate::document::Relation::Credits,
-            reason: Some("charged_after_cancellation".into()),
-        });
-        doc.number = crate::numbering::NumberPattern::parse("KL-CN-{year}-{seq:06}").unwrap().format(2026, 2);
-        doc.issue_date = day("2026-10-26");
-        doc.tax_point_date = day("2026-10-26");
-        doc.original_supply_date = Some(day("2026-10-05"));
-        doc.payment.status = "refunded".into();
-        doc.payment.date = day("2026-10-26");
-        doc.payment.card_brand = Some("Visa".into());
-        doc.payment.card_last4 = Some("4242".into());
-        doc.payment.payment_id = Some("re_3QKx1018".into());
-        doc
-    }
-
     #[test]
     fn credit_notes_read_as_credit_notes_in_every_language() {
         let cases = [
@@ -349,7 +325,7 @@ mod language_tests {
             ("fr", ["<th scope=\"row\">Date de l&#39;avoir</th><td>26/10/2026</td>", "<th scope=\"row\">Date de prestation</th><td>05/10/2026</td>", "<td>Total de l&#39;avoir TTC</td><td>25,00\u{a0}€</td>", "<td>Remboursé sur la carte</td><td>25,00\u{a0}€</td>", "Visa se terminant par 4242 · Référence du paiement re_3QKx1018"]),
         ];
         for (language, needles) in cases {
-            let html = render(&refund_credit_note(language));
+            let html = render(&fixture::refund_credit_note(language));
             for needle in needles {
                 assert!(html.contains(needle), "{language}: missing {needle:?} in {html}");
             }

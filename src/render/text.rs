@@ -381,28 +381,8 @@ mod tests {
         s.parse().unwrap()
     }
 
-    /// The fixture invoice (KL-INV-2026-000017 of 5 October 2026, €25.00) refunded in full
-    /// on 26 October, by credit note KL-CN-2026-000002, to a Visa card.
-    fn refund_credit_note(language: &str) -> Document {
-        let mut doc = fixture::oss_invoice();
-        let invoice = doc.number.clone();
-        doc.language = language.into();
-        doc.kind = DocumentKind::CreditNote;
-        doc.number = crate::numbering::NumberPattern::parse("KL-CN-{year}-{seq:06}").unwrap().format(2026, 2);
-        doc.issue_date = day("2026-10-26");
-        doc.tax_point_date = day("2026-10-26");
-        doc.original_supply_date = Some(day("2026-10-05"));
-        doc.payment.status = "refunded".into();
-        doc.payment.date = day("2026-10-26");
-        doc.payment.card_brand = Some("Visa".into());
-        doc.payment.card_last4 = Some("4242".into());
-        doc.payment.payment_id = Some("re_3QKx1018".into());
-        doc.references = vec![DocumentReference { number: invoice, issue_date: day("2026-10-05"), relation: Relation::Credits, reason: None }];
-        doc
-    }
-
     fn cancelling_credit_note(language: &str) -> Document {
-        let mut doc = refund_credit_note(language);
+        let mut doc = fixture::refund_credit_note(language);
         doc.payment.status = "offset".into();
         doc.references[0].relation = Relation::Cancels;
         doc
@@ -418,7 +398,7 @@ mod tests {
 
     #[test]
     fn a_credit_note_is_dated_as_one_with_the_original_supply_date() {
-        let facts_in = |language: &str| pairs(facts(&refund_credit_note(language)));
+        let facts_in = |language: &str| pairs(facts(&fixture::refund_credit_note(language)));
         assert_eq!(facts_in("en"), owned(&[("Number", "KL-CN-2026-000002"), ("Credit note date", "26 October 2026"), ("Date of supply", "5 October 2026"), ("Currency", "EUR")]));
         assert_eq!(facts_in("de"), owned(&[("Nummer", "KL-CN-2026-000002"), ("Datum der Rechnungskorrektur", "26.10.2026"), ("Leistungsdatum", "05.10.2026"), ("Währung", "EUR")]));
         assert_eq!(facts_in("fr"), owned(&[("Numéro", "KL-CN-2026-000002"), ("Date de l'avoir", "26/10/2026"), ("Date de prestation", "05/10/2026"), ("Devise", "EUR")]));
@@ -426,7 +406,7 @@ mod tests {
         let invoice = fixture::oss_invoice();
         assert_eq!(pairs(facts(&invoice))[1], ("Issue date".to_string(), "5 October 2026".to_string()));
         for language in crate::i18n::supported() {
-            let cn = refund_credit_note(language);
+            let cn = fixture::refund_credit_note(language);
             let l = labels(language);
             assert!(facts(&cn).iter().all(|(k, _)| *k != l.issue_date), "{language}: a credit note says 'issue date'");
             assert_ne!(l.credit_note_date, l.issue_date, "{language}");
@@ -436,17 +416,17 @@ mod tests {
 
     #[test]
     fn a_refund_credit_note_says_what_went_back_to_the_card_and_when() {
-        let en = refund_credit_note("en");
+        let en = fixture::refund_credit_note("en");
         assert_eq!(total_label(&en), "Total credited");
         assert_eq!(settlement_rows(&en), owned(&[("Refunded to card", "€25.00")]));
         assert_eq!(payment(&en), "Refunded to card on 26 October 2026: €25.00.");
         assert_eq!(payment_details(&en).unwrap(), "Visa ending in 4242 · Payment ID re_3QKx1018");
-        let de = refund_credit_note("de");
+        let de = fixture::refund_credit_note("de");
         assert_eq!(total_label(&de), "Gutgeschrieben");
         assert_eq!(settlement_rows(&de), owned(&[("Auf die Karte erstattet", "25,00\u{a0}€")]));
         assert_eq!(payment(&de), "Am 26.10.2026 auf die Karte erstattet: 25,00\u{a0}€.");
         assert_eq!(payment_details(&de).unwrap(), "Visa mit Endziffern 4242 · Zahlungs-ID re_3QKx1018");
-        let fr = refund_credit_note("fr");
+        let fr = fixture::refund_credit_note("fr");
         assert_eq!(total_label(&fr), "Total de l'avoir TTC");
         assert_eq!(settlement_rows(&fr), owned(&[("Remboursé sur la carte", "25,00\u{a0}€")]));
         assert_eq!(payment(&fr), "Remboursé sur la carte le 26/10/2026\u{a0}: 25,00\u{a0}€.");
