@@ -336,15 +336,7 @@ pub fn plan_inspecting(data: &DataSet, history: &dyn History, inspect: &mut dyn 
 
     // Credit notes, in order of refund, against invoices of this run or earlier runs.
     refunds.sort_by_key(|(_, t)| (t.timestamp.to_utc(), t.id.clone()));
-    let issued_now: BTreeMap<usize, usize> = plan
-        .items
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| match p.source {
-            Source::Invoice { charge, .. } => Some((charge, i)),
-            Source::CreditNote { .. } => None,
-        })
-        .collect();
+    let issued_now = invoice_positions(&plan);
     let mut credited_now: BTreeMap<DocumentNumber, Decimal> = BTreeMap::new();
     let mut credit_notes = Vec::new();
     for (index, refund) in refunds {
@@ -470,17 +462,21 @@ fn adjusted_invoices(data: &DataSet, history: &dyn History, txn: &Transaction) -
     if errors.is_empty() { Ok(adjusted) } else { Err(errors) }
 }
 
-/// Turns each `Original::ThisRun(charge)` into the plan position of that charge's invoice.
-fn resolve_this_run(plan: &mut Plan) {
-    let position: BTreeMap<usize, usize> = plan
-        .items
+/// The plan position of each charge's invoice, by the charge's index.
+fn invoice_positions(plan: &Plan) -> BTreeMap<usize, usize> {
+    plan.items
         .iter()
         .enumerate()
         .filter_map(|(i, p)| match p.source {
             Source::Invoice { charge, .. } => Some((charge, i)),
             Source::CreditNote { .. } => None,
         })
-        .collect();
+        .collect()
+}
+
+/// Turns each `Original::ThisRun(charge)` into the plan position of that charge's invoice.
+fn resolve_this_run(plan: &mut Plan) {
+    let position = invoice_positions(plan);
     for item in &mut plan.items {
         if let Source::Invoice { adjusted, .. } = &mut item.source {
             for (_, original) in adjusted.iter_mut() {
