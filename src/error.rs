@@ -28,6 +28,10 @@ pub enum Error {
     /// A file with this name exists with other content: issued documents are never replaced.
     #[error("{}: already exists with different content; issued documents are never overwritten", path.display())]
     WouldOverwrite { path: PathBuf },
+    /// The archive's PostgreSQL database refused or failed a request (connection, schema,
+    /// a write-once or numbering constraint).
+    #[error("{at}: {message}")]
+    Database { at: String, message: String },
 }
 
 impl Error {

@@ -358,7 +358,7 @@ impl<'s> Prepared<'s> {
         let Source::Archived { from, sha256 } = source else {
             return Ok(Prepared { path, content: Content::InFolder });
         };
-        let bytes = crate::archive::fs::read_verified(archive.root(), from, sha256)?;
+        let bytes = archive.store().read_verified(from, sha256)?;
         let deflated = (!path.ends_with(".pdf")).then(|| crate::deflate::deflate(&bytes, crate::deflate::Framing::Raw));
         Ok(Prepared { path, content: Content::Read { crc32: crc32fast::hash(&bytes), bytes, deflated } })
     }

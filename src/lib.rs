@@ -340,10 +340,15 @@ fn outputs(doc: &Document, formats: &[render::Format]) -> Vec<Output> {
         .collect()
 }
 
-/// Renders a document record (the JSON `issue` writes) in `formats` into `out`, without an
-/// archive: for CI snapshots and template work. Returns the paths written.
-pub fn run_render(record: &Path, out: &Path, formats: &[render::Format]) -> Result<Vec<std::path::PathBuf>> {
-    let bytes = archive::read_record(record)?;
+/// Renders a document record (the JSON `issue` writes) in `formats` into `out`: a file, or
+/// with `archive` the record at that archive-relative path, read from the archive and
+/// checked against its register. For CI snapshots and template work. Returns the paths
+/// written.
+pub fn run_render(record: &Path, archive: Option<&Archive>, out: &Path, formats: &[render::Format]) -> Result<Vec<std::path::PathBuf>> {
+    let bytes = match archive {
+        Some(archive) => archive.read_registered(&record.to_string_lossy())?,
+        None => archive::read_record(record)?,
+    };
     let text = String::from_utf8(bytes).map_err(|e| Error::Refused(format!("{}: not a document record: {e}", record.display())))?;
     let doc = render::json::parse(&text)
         .map_err(|e| Error::Refused(format!("{}: not a document record: {e}", record.display())))?;
@@ -411,7 +416,7 @@ pub fn run_issue_with(
     let unlocked = archive.state()?;
     let plan = plan_printable(&data, &unlocked)?;
     let stale = stale_customer_details(&unlocked, &data)?;
-    if plan.is_empty() && !archive.root().exists() {
+    if plan.is_empty() && !archive.present() {
         return Ok(IssueReport { skipped: plan.skipped, warnings: stale, ..IssueReport::default() });
     }
     // Locked even with nothing to issue: the lock tidies what a crashed run left.

@@ -34,9 +34,10 @@ enum Command {
     Issue {
         /// Folder with company.toml, customers.csv, transactions.csv[, exchange_rates.csv].
         data_dir: PathBuf,
-        /// Archive folder (default: $INVOICESMITH_ARCHIVE, else company.toml's [archive] path,
+        /// Archive folder, or PostgreSQL URL (postgres://…, libpq style; a Unix socket with
+        /// ?host=/path) (default: $INVOICESMITH_ARCHIVE, else company.toml's [archive] path,
         /// relative to company.toml). Never the current folder by accident.
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR|URL")]
         archive: Option<PathBuf>,
         /// Create the archive if it does not exist yet (refused otherwise, so a mistyped
         /// folder never starts a second archive with the numbers issued again).
@@ -61,8 +62,8 @@ enum Command {
     /// checkpoint write (recovered/), move unregistered files to quarantine/, and checkpoint
     /// registered lines no checkpoint covers. Every writing run does this first on its own.
     Recover {
-        /// Archive folder (default: $INVOICESMITH_ARCHIVE).
-        #[arg(long, value_name = "DIR")]
+        /// Archive folder or postgres:// URL (default: $INVOICESMITH_ARCHIVE).
+        #[arg(long, value_name = "DIR|URL")]
         archive: Option<PathBuf>,
         /// Ed25519 key file to sign the checkpoint with (default: $INVOICESMITH_SIGNING_KEY).
         #[arg(long, value_name = "FILE")]
@@ -79,8 +80,12 @@ enum Command {
     /// Render a document record (the JSON that `issue` writes) without an archive, e.g. to
     /// snapshot-test templates in CI. Output is byte-identical for the same record.
     Render {
-        /// A document's JSON record.
+        /// A document's JSON record; with --archive, its path in the archive (e.g.
+        /// 2026/KL-INV-2026-000001.json), read from there and checked against the register.
         record: PathBuf,
+        /// Archive folder or PostgreSQL URL to read the record from.
+        #[arg(long, value_name = "DIR|URL")]
+        archive: Option<PathBuf>,
         /// Folder to write the rendered files into.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
@@ -126,8 +131,8 @@ enum Command {
         /// before today, nor before the latest date in the invoice or credit note series.
         #[arg(long, value_name = "DATE")]
         date: Option<chrono::NaiveDate>,
-        /// Archive folder (default: $INVOICESMITH_ARCHIVE).
-        #[arg(long, value_name = "DIR")]
+        /// Archive folder or postgres:// URL (default: $INVOICESMITH_ARCHIVE).
+        #[arg(long, value_name = "DIR|URL")]
         archive: Option<PathBuf>,
         /// Print the result as JSON.
         #[arg(long)]
@@ -147,8 +152,8 @@ enum Command {
         /// Quarter to export (YYYY-Qn), e.g. for the OSS return.
         #[arg(long)]
         quarter: Option<String>,
-        /// Archive folder (default: $INVOICESMITH_ARCHIVE).
-        #[arg(long, value_name = "DIR")]
+        /// Archive folder or postgres:// URL (default: $INVOICESMITH_ARCHIVE).
+        #[arg(long, value_name = "DIR|URL")]
         archive: Option<PathBuf>,
         /// Data folder whose transactions.csv is reconciled against the archive.
         #[arg(long, value_name = "DIR")]
@@ -156,6 +161,11 @@ enum Command {
         /// Folder to create (must not exist); OUT.zip is written beside it.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+    },
+    /// Work on whole archives.
+    Archive {
+        #[command(subcommand)]
+        action: ArchiveAction,
     },
     /// Snapshot tests for rendered documents: a folder of document records (NAME.json) with
     /// their expected renders (NAME.pdf, NAME.html).
@@ -168,16 +178,16 @@ enum Command {
     Show {
         /// Document number.
         number: String,
-        /// Archive folder (default: $INVOICESMITH_ARCHIVE).
-        #[arg(long, value_name = "DIR")]
+        /// Archive folder or postgres:// URL (default: $INVOICESMITH_ARCHIVE).
+        #[arg(long, value_name = "DIR|URL")]
         archive: Option<PathBuf>,
     },
     /// Check the archive: every file and company snapshot against the SHA-256 in the
     /// register, unregistered files and links, the register's hash chain and checkpoints,
     /// gap-free numbers, and credit notes never crediting more than their invoice.
     Verify {
-        /// Archive folder to check (default: $INVOICESMITH_ARCHIVE).
-        #[arg(long, value_name = "DIR")]
+        /// Archive folder or postgres:// URL to check (default: $INVOICESMITH_ARCHIVE).
+        #[arg(long, value_name = "DIR|URL")]
         archive: Option<PathBuf>,
         /// A head recorded outside the archive (LINES:SHA256, as `issue` prints it or an
         /// export's register-head.txt holds): the register must still have it.
@@ -187,6 +197,19 @@ enum Command {
         /// the company snapshot of the last document).
         #[arg(long, value_name = "HEX", value_parser = parse_public_key)]
         public_key: Option<ed25519_dalek::VerifyingKey>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ArchiveAction {
+    /// Copy an archive into a new one, folder or PostgreSQL database either way, byte for
+    /// byte (register, checkpoints, company snapshots, documents), then verify the copy.
+    /// SRC must verify clean; DST must be an empty folder or a database without an archive.
+    Copy {
+        /// The archive to copy: a folder or a postgres:// URL.
+        src: PathBuf,
+        /// The new archive: a folder or a postgres:// URL.
+        dst: PathBuf,
     },
 }
 
@@ -231,7 +254,9 @@ fn archive_path(flag: Option<PathBuf>, data: Option<&std::path::Path>) -> Result
             return Err(fail(Error::Input(diagnostics), false));
         }
         if let Some(path) = settings.path {
-            return Ok(data.join(path));
+            // A database URL is where it says; a folder is relative to company.toml.
+            let url = path.to_str().is_some_and(invoicesmith::archive::pg::is_url);
+            return Ok(if url { path } else { data.join(path) });
         }
     }
     eprintln!(
@@ -311,7 +336,7 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, false),
             }
         }
-        Command::Render { record, out, formats } => match invoicesmith::run_render(&record, &out, &formats) {
+        Command::Render { record, archive, out, formats } => match invoicesmith::run_render(&record, archive.map(Archive::open).as_ref(), &out, &formats) {
             Ok(paths) => {
                 for p in paths {
                     println!("{}", p.display());
@@ -354,6 +379,23 @@ fn main() -> ExitCode {
                         eprintln!("error: {m}: succeeded in the payment history but has no document (missing invoice or credit note)");
                     }
                     if report.missing.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+                }
+                Err(e) => fail(e, false),
+            }
+        }
+        Command::Archive { action: ArchiveAction::Copy { src, dst } } => {
+            let (src, dst) = (Archive::open(src), Archive::open(dst));
+            match invoicesmith::archive::copy::copy(&src, &dst) {
+                Ok(c) => {
+                    println!(
+                        "copied {} register line(s), {} file(s) and {} checkpoint(s) from {} to {}; the copy verifies and its lines are the source's, byte for byte",
+                        c.lines,
+                        c.files,
+                        c.checkpoints,
+                        src.root().display(),
+                        dst.root().display()
+                    );
+                    ExitCode::SUCCESS
                 }
                 Err(e) => fail(e, false),
             }

@@ -126,12 +126,18 @@ pub fn read(root: &Path) -> Result<Checkpoints> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => (false, Vec::new()),
         Err(e) => return Err(Error::io(path, e)),
     };
+    parse(&bytes, exists, &path)
+}
+
+/// The checkpoints in `bytes`, the content of `checkpoints.jsonl` (or its lines as a
+/// database holds them) at `path`.
+pub fn parse(bytes: &[u8], exists: bool, path: &Path) -> Result<Checkpoints> {
     let committed = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     let torn = (committed < bytes.len()).then(|| bytes[committed..].to_vec());
     let mut out = Checkpoints { exists, list: Vec::new(), chain_broken: Vec::new(), committed_len: committed as u64, torn };
     for (i, text) in bytes[..committed].split(|&b| b == b'\n').filter(|l| !l.is_empty()).enumerate() {
         let c: Checkpoint = serde_json::from_slice(text)
-            .map_err(|e| Error::Register { path: path.clone(), line: i + 1, message: format!("not a checkpoint: {e}") })?;
+            .map_err(|e| Error::Register { path: path.to_path_buf(), line: i + 1, message: format!("not a checkpoint: {e}") })?;
         if c.prev != out.list.last().map(|(_, h)| *h) {
             out.chain_broken.push(i + 1);
         }

@@ -26,6 +26,7 @@ pub(super) struct Tidy {
     pub state: State,
     pub notices: Vec<String>,
     pub last_checkpoint: Option<Sha256Sum>,
+    pub checkpoints: usize,
     pub checkpoints_len: u64,
     pub uncovered: bool,
 }
@@ -57,7 +58,7 @@ impl Observer for LineAt {
 pub(super) fn tidy(archive: &Archive, recovering: bool) -> Result<Tidy> {
     let root = archive.root();
     let mut notices = Vec::new();
-    let checkpoints = checkpoint::read(root)?;
+    let checkpoints = archive.read_checkpoints()?;
     if let Some(torn) = &checkpoints.torn {
         recover(archive, CHECKPOINTS, checkpoints.committed_len, torn, &mut notices)?;
     }
@@ -79,11 +80,16 @@ pub(super) fn tidy(archive: &Archive, recovering: bool) -> Result<Tidy> {
             state.entries.len()
         ));
     }
-    quarantine(archive, &state, &mut notices)?;
+    // A database has nothing to quarantine: files and their register lines are one
+    // transaction, and its rows are never links.
+    if !archive.is_database() {
+        quarantine(archive, &state, &mut notices)?;
+    }
     Ok(Tidy {
         state,
         notices,
         last_checkpoint: checkpoints.last().map(|(_, h)| *h),
+        checkpoints: checkpoints.list.len(),
         checkpoints_len: checkpoints.committed_len,
         uncovered,
     })
@@ -97,8 +103,9 @@ pub(super) fn read_consistent(archive: &Archive, checkpoints: &checkpoint::Check
     let root = archive.root();
     let last = checkpoints.last().map(|(c, _)| c);
     let mut at = LineAt { line: last.map_or(0, |c| c.lines), hash: None, broken: None };
-    let state = register::read(root, &mut at)?;
-    let damaged = |line: usize, message: String| Error::Register { path: root.join(REGISTER), line, message };
+    let state = archive.read_register(&mut at)?;
+    let register_path = archive.store().at(REGISTER);
+    let damaged = |line: usize, message: String| Error::Register { path: register_path.clone(), line, message };
     if let Some(line) = at.broken {
         return Err(damaged(line, "the hash chain is broken here (a line was edited, removed or inserted); nothing was written, run `invoicesmith verify`".into()));
     }
@@ -116,7 +123,7 @@ pub(super) fn read_consistent(archive: &Archive, checkpoints: &checkpoint::Check
     }
     if let Some(line) = checkpoints.chain_broken.first() {
         return Err(Error::Register {
-            path: root.join(CHECKPOINTS),
+            path: archive.store().at(CHECKPOINTS),
             line: *line,
             message: "the checkpoints' chain is broken here; nothing was written, run `invoicesmith verify`".into(),
         });

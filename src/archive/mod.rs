@@ -26,11 +26,19 @@
 //! from it, so there is no second state file to drift. A run takes an exclusive lock before
 //! reading the register, so two concurrent runs serialise and the second sees what the first
 //! issued.
+//!
+//! The same archive can live in a PostgreSQL database instead of a folder ([`pg`]): an
+//! `--archive` that is a `postgres://` URL. The two differ only below this module's
+//! interface — where register lines, checkpoint lines and file bytes are appended and read
+//! back ([`Store`], the `Backend` of an [`Archive`]), and how a run is locked — so every
+//! command reads and checks them with the same code.
 
 pub mod checkpoint;
 pub mod config;
+pub mod copy;
 pub mod fs;
 mod housekeeping;
+pub mod pg;
 pub mod register;
 pub mod seller;
 mod verify;
@@ -54,10 +62,13 @@ pub const LOCK: &str = ".lock";
 pub const QUARANTINE: &str = "quarantine";
 pub const RECOVERED: &str = "recovered";
 
-/// An archive folder. Opening it touches nothing.
+/// An archive: a folder, or a PostgreSQL database. Opening it touches nothing.
 #[derive(Clone, Debug)]
 pub struct Archive {
+    /// The folder; for a database, its URL without a password (what messages show).
     root: PathBuf,
+    /// The database, for an archive in PostgreSQL.
+    db: Option<Arc<pg::Db>>,
     fs: Arc<dyn Fs>,
     /// The key file to sign checkpoints with, given from outside (flag, environment); else
     /// company.toml's `[archive] signing_key`.
@@ -76,7 +87,9 @@ pub struct Archive {
 #[derive(Debug)]
 pub struct Locked<'a> {
     archive: &'a Archive,
-    lock: File,
+    hold: Hold,
+    /// A database archive's next transaction (see [`Locked::commit`]).
+    batch: pg::Batch,
     /// The register as it was when the lock was taken (documents registered since are in
     /// the register file, not here).
     pub state: State,
@@ -90,11 +103,53 @@ pub struct Locked<'a> {
     /// Register lines committed, and the register's committed length in bytes.
     lines: usize,
     committed_len: u64,
-    /// The last checkpoint's line SHA-256 and the checkpoints' committed length.
+    /// The last checkpoint's line SHA-256, the number of checkpoints and their committed
+    /// length.
     last_checkpoint: Option<Sha256Sum>,
+    checkpoints: usize,
     checkpoints_len: u64,
     /// Whether the register holds lines no checkpoint covers (this run's, or a crashed one's).
     uncovered: bool,
+}
+
+/// The run's lock: the folder's `.lock`, or the database's advisory lock.
+#[derive(Debug)]
+enum Hold {
+    File(File),
+    /// Held, never read: dropping it unlocks.
+    Db(#[allow(dead_code)] pg::Lock),
+}
+
+/// Where an archive's registered files are read from, each checked against its SHA-256.
+#[derive(Clone, Debug)]
+pub enum Store {
+    Dir(PathBuf),
+    Db(Arc<pg::Db>),
+}
+
+impl Default for Store {
+    fn default() -> Store {
+        Store::Dir(PathBuf::new())
+    }
+}
+
+impl Store {
+    /// The archived file `rel` (archive-relative, `/`-separated) checked against `sha256`:
+    /// the one way every command reads an issued file, from either backend.
+    pub fn read_verified(&self, rel: &str, sha256: &Sha256Sum) -> Result<Vec<u8>> {
+        match self {
+            Store::Dir(root) => fs::read_verified(root, rel, sha256),
+            Store::Db(db) => db.read_verified(rel, sha256),
+        }
+    }
+
+    /// Where `rel` is, for messages.
+    pub fn at(&self, rel: &str) -> PathBuf {
+        match self {
+            Store::Dir(root) => root.join(rel),
+            Store::Db(db) => db.at(rel),
+        }
+    }
 }
 
 /// A rendered file to store: extension, bytes and their SHA-256.
@@ -118,8 +173,26 @@ impl Archive {
     }
 
     /// An archive whose writes go through `fs` (tests inject failures with it).
+    ///
+    /// A `root` that is a `postgres://` or `postgresql://` URL is a database archive.
     pub fn with_fs(root: impl Into<PathBuf>, fs: Arc<dyn Fs>) -> Archive {
-        Archive { root: root.into(), fs, signing_key: None, init: false }
+        let root = root.into();
+        let db = root.to_str().filter(|s| pg::is_url(s)).map(|url| Arc::new(pg::Db::new(url)));
+        let root = db.as_ref().map_or(root, |db| PathBuf::from(db.display()));
+        Archive { root, db, fs, signing_key: None, init: false }
+    }
+
+    /// Whether this archive lives in a database.
+    pub fn is_database(&self) -> bool {
+        self.db.is_some()
+    }
+
+    /// Where its registered files are read from.
+    pub fn store(&self) -> Store {
+        match &self.db {
+            Some(db) => Store::Db(db.clone()),
+            None => Store::Dir(self.root.clone()),
+        }
     }
 
     /// Lets a run create the archive if it does not exist yet (`--init`).
@@ -135,6 +208,10 @@ impl Archive {
 
     /// Whether the folder holds an archive (its register, checkpoints or seller file).
     pub fn exists(&self) -> bool {
+        if let Some(db) = &self.db {
+            // An unreachable database is reported by the first read, with its error.
+            return db.exists().unwrap_or(true);
+        }
         [REGISTER, checkpoint::CHECKPOINTS, seller::SELLER].iter().any(|f| std::fs::symlink_metadata(self.root.join(f)).is_ok())
     }
 
@@ -156,7 +233,80 @@ impl Archive {
     /// out). Takes no lock: for planning and look-ups; issuing re-reads under
     /// [`Archive::lock`].
     pub fn state(&self) -> Result<State> {
-        register::read(&self.root, &mut ())
+        self.read_register(&mut ())
+    }
+
+    /// Whether there is anything yet where the archive is to be: a folder (maybe empty), or
+    /// a database with the archive's tables.
+    pub fn present(&self) -> bool {
+        if self.db.is_some() { self.exists() } else { self.root.exists() }
+    }
+
+    /// Reads the register, reporting each line to `observer`.
+    pub(crate) fn read_register(&self, observer: &mut dyn register::Observer) -> Result<State> {
+        match &self.db {
+            // An absent archive is empty, in a database as in a folder.
+            Some(db) if !db.exists()? => Ok(State::empty(self.store())),
+            Some(db) => db.read_register(self.store(), observer),
+            None => register::read(&self.root, observer),
+        }
+    }
+
+    /// Reads the checkpoints.
+    pub(crate) fn read_checkpoints(&self) -> Result<checkpoint::Checkpoints> {
+        match &self.db {
+            Some(db) if !db.exists()? => checkpoint::parse(&[], false, &db.at(checkpoint::CHECKPOINTS)),
+            Some(db) => db.read_checkpoints(),
+            None => checkpoint::read(&self.root),
+        }
+    }
+
+    /// The bytes of a file the archive keeps unhashed beside its documents (`seller.json`),
+    /// if present; never through a link.
+    pub(crate) fn read_own(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        if let Some(db) = &self.db {
+            return if db.exists()? { db.read(name) } else { Ok(None) };
+        }
+        let path = self.root.join(name);
+        let mut bytes = Vec::new();
+        match fs::open_no_follow(&path) {
+            Ok(mut f) => std::io::Read::read_to_end(&mut f, &mut bytes).map_err(|e| Error::io(&path, e))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        Ok(Some(bytes))
+    }
+
+    /// Everything stored in the archive, by archive-relative path (for `verify`).
+    pub(crate) fn listing(&self) -> Result<walk::Listing> {
+        match &self.db {
+            Some(db) => db.listing(),
+            None => walk::list(&self.root, &[]),
+        }
+    }
+
+    /// The register's and the checkpoints' lines exactly as stored, without newlines (for
+    /// `archive copy`).
+    pub(crate) fn raw_lines(&self) -> Result<(Vec<String>, Vec<String>)> {
+        if let Some(db) = &self.db {
+            return Ok((db.register_texts()?, db.checkpoint_texts()?));
+        }
+        let lines = |name: &str| -> Result<Vec<String>> {
+            let bytes = self.read_own(name)?.unwrap_or_default();
+            let text = String::from_utf8(bytes).map_err(|_| Error::Register { path: self.root.join(name), line: 0, message: "not UTF-8".into() })?;
+            Ok(text.lines().map(str::to_string).collect())
+        };
+        Ok((lines(REGISTER)?, lines(checkpoint::CHECKPOINTS)?))
+    }
+
+    /// The registered file `rel` (archive-relative, e.g. `2026/KL-INV-2026-000001.json`),
+    /// checked against the register and its SHA-256 (`render --archive`).
+    pub fn read_registered(&self, rel: &str) -> Result<Vec<u8>> {
+        let state = self.checked_state()?;
+        let file = state.entries.iter().flat_map(|e| &e.files).find(|f| f.path == rel).ok_or_else(|| {
+            Error::Refused(format!("{rel}: no register line of the archive {} names it", self.root.display()))
+        })?;
+        state.read(file)
     }
 
     /// Reads the register, refusing one that contradicts its hash chain or checkpoints (see
@@ -164,7 +314,7 @@ impl Archive {
     /// `export`, `render`). Takes no lock; lines a running issue appends meanwhile are
     /// simply not seen.
     pub fn checked_state(&self) -> Result<State> {
-        let checkpoints = checkpoint::read(&self.root)?;
+        let checkpoints = self.read_checkpoints()?;
         housekeeping::read_consistent(self, &checkpoints, false)
     }
 
@@ -183,6 +333,42 @@ impl Archive {
     }
 
     fn lock_tidying(&self, recovering: bool) -> Result<Locked<'_>> {
+        let hold = match &self.db {
+            Some(db) => self.lock_db(db, true)?,
+            None => self.lock_folder()?,
+        };
+        let tidy = housekeeping::tidy(self, recovering)?;
+        Ok(Locked {
+            archive: self,
+            hold,
+            batch: pg::Batch::default(),
+            lines: tidy.state.entries.len(),
+            committed_len: tidy.state.committed_len,
+            state: tidy.state,
+            notices: tidy.notices,
+            written: Vec::new(),
+            pending: String::new(),
+            pending_lines: 0,
+            last_checkpoint: tidy.last_checkpoint,
+            checkpoints: tidy.checkpoints,
+            checkpoints_len: tidy.checkpoints_len,
+            uncovered: tidy.uncovered,
+        })
+    }
+
+    /// Creates the database's tables with `--init` (refuses a database without them
+    /// otherwise) and takes the run lock.
+    fn lock_db(&self, db: &Arc<pg::Db>, exclusive: bool) -> Result<Hold> {
+        if !db.exists()? {
+            if !(exclusive && self.init) {
+                return Err(Error::NoArchive { path: self.root.clone() });
+            }
+            db.migrate()?;
+        }
+        Ok(Hold::Db(db.lock(exclusive)?))
+    }
+
+    fn lock_folder(&self) -> Result<Hold> {
         if !self.exists() {
             if !self.init {
                 return Err(Error::NoArchive { path: self.root.clone() });
@@ -200,32 +386,21 @@ impl Archive {
         let path = self.root.join(LOCK);
         let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| Error::io(&path, e))?;
         file.lock().map_err(|e| Error::io(&path, e))?;
-        let tidy = housekeeping::tidy(self, recovering)?;
-        Ok(Locked {
-            archive: self,
-            lock: file,
-            lines: tidy.state.entries.len(),
-            committed_len: tidy.state.committed_len,
-            state: tidy.state,
-            notices: tidy.notices,
-            written: Vec::new(),
-            pending: String::new(),
-            pending_lines: 0,
-            last_checkpoint: tidy.last_checkpoint,
-            checkpoints_len: tidy.checkpoints_len,
-            uncovered: tidy.uncovered,
-        })
+        Ok(Hold::File(file))
     }
 
     /// Takes the lock shared: no run writes while it is held. An absent archive is an error.
-    fn lock_shared(&self) -> Result<File> {
+    fn lock_shared(&self) -> Result<Hold> {
+        if let Some(db) = &self.db {
+            return self.lock_db(db, false);
+        }
         if !self.exists() {
             return Err(Error::NoArchive { path: self.root.clone() });
         }
         let path = self.root.join(LOCK);
         let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| Error::io(&path, e))?;
         file.lock_shared().map_err(|e| Error::io(&path, e))?;
-        Ok(file)
+        Ok(Hold::File(file))
     }
 
     /// Checks the archive (see the `verify` module): one line per finding, empty when intact.
@@ -256,20 +431,36 @@ pub fn read_record(record: &Path) -> Result<Vec<u8>> {
 }
 
 impl Locked<'_> {
-    fn fs(&self) -> &dyn Fs {
-        &*self.archive.fs
-    }
-
     /// Stores the company.toml text documents are issued under; returns its SHA-256.
     pub fn store_company(&mut self, company_toml: &str) -> Result<Sha256Sum> {
         let sha = Sha256Sum::of(company_toml.as_bytes());
-        let root = &self.archive.root;
-        seller::record(self.archive, &self.state, company_toml)?;
-        let dir = root.join("company");
-        let name = format!("{sha}.toml");
-        fs::write_once(self.fs(), root, &dir, &name, company_toml.as_bytes())?;
-        self.written.push(dir.join(name));
+        if let Some(seller) = seller::record(self.archive, &self.state, company_toml)? {
+            self.put(seller::SELLER, None, seller.into_bytes())?;
+        }
+        self.put(&register::company_path(&sha), None, company_toml.as_bytes().to_vec())?;
         Ok(sha)
+    }
+
+    /// Writes the file `rel` once, or for a database queues it for the next commit: a
+    /// document of register line `line`, or (`None`) a file no line names.
+    fn put(&mut self, rel: &str, line: Option<usize>, bytes: Vec<u8>) -> Result<()> {
+        if self.archive.db.is_some() {
+            match line {
+                Some(line) => self.batch.file(rel.to_string(), line, bytes),
+                None => self.batch.own(rel.to_string(), bytes),
+            }
+            return Ok(());
+        }
+        let root = &self.archive.root;
+        let (dir, name) = rel.rsplit_once('/').map_or((root.clone(), rel), |(dir, name)| (root.join(dir), name));
+        fs::write_once(&*self.archive.fs, root, &dir, name, &bytes)?;
+        self.written.push(dir.join(name));
+        Ok(())
+    }
+
+    /// The number the next queued register line gets.
+    fn next_line(&self) -> usize {
+        self.lines + self.pending_lines + self.batch.lines() + 1
     }
 
     /// Stores a numbered document's rendered files and queues its register line for the next
@@ -281,14 +472,12 @@ impl Locked<'_> {
     pub fn store(&mut self, n: &Numbered, company: Sha256Sum, outputs: &[Output]) -> Result<RegisterEntry> {
         let doc = &n.document;
         let year = doc.issue_date.year();
-        let root = &self.archive.root;
-        let dir = root.join(format!("{year:04}"));
+        let line = self.next_line();
         let mut files = Vec::with_capacity(outputs.len());
         for out in outputs {
-            let name = format!("{}.{}", doc.number.file_stem(), out.extension);
-            fs::write_once(&*self.archive.fs, root, &dir, &name, &out.bytes)?;
-            self.written.push(dir.join(&name));
-            files.push(FileEntry { path: format!("{year:04}/{name}"), sha256: out.sha256 });
+            let path = format!("{year:04}/{}.{}", doc.number.file_stem(), out.extension);
+            self.put(&path, Some(line), out.bytes.clone())?;
+            files.push(FileEntry { path, sha256: out.sha256 });
         }
         Ok(self.register(n, company, files))
     }
@@ -314,25 +503,46 @@ impl Locked<'_> {
             prev: self.state.last_line_hash,
         };
         let text = serde_json::to_string(&entry).expect("register entries serialise");
-        let line_hash = Some(Sha256Sum::of(text.as_bytes()));
-        self.pending.push_str(&text);
-        self.pending.push('\n');
-        self.pending_lines += 1;
+        self.queue_line(&entry, text);
+        entry
+    }
+
+    /// Queues register line `text` (of `entry`) for the next commit.
+    fn queue_line(&mut self, entry: &RegisterEntry, text: String) {
+        let line_hash = Sha256Sum::of(text.as_bytes());
+        if self.archive.db.is_some() {
+            self.batch.line(self.next_line(), entry, text, line_hash);
+        } else {
+            self.pending.push_str(&text);
+            self.pending.push('\n');
+            self.pending_lines += 1;
+        }
         // Only the chain moves on: `state` stays the register as the lock found it (a run
         // plans against that), and a 100,000-document run keeps no second copy of its lines.
-        self.state.last_line_hash = line_hash;
-        entry
+        self.state.last_line_hash = Some(line_hash);
     }
 
     /// Makes the files stored since the last commit durable, then appends their register
     /// lines and syncs the register. Until this returns, those documents are not issued; if
-    /// it fails, the register is cut back to its last committed length.
+    /// it fails, the register is cut back to its last committed length. In a database, the
+    /// files and lines are one transaction.
     pub fn commit(&mut self) -> Result<()> {
+        if let Some(db) = &self.archive.db {
+            if self.batch.is_empty() {
+                return Ok(());
+            }
+            db.commit(&self.batch, self.lines)?;
+            self.lines += self.batch.lines();
+            self.batch.clear();
+            self.uncovered = true;
+            return Ok(());
+        }
         if self.pending.is_empty() {
             return Ok(());
         }
         let root = &self.archive.root;
-        self.archive.fs.sync_files(&self.lock, &self.written).map_err(|e| Error::io(root, e))?;
+        let Hold::File(lock) = &self.hold else { unreachable!("a folder archive holds its lock file") };
+        self.archive.fs.sync_files(lock, &self.written).map_err(|e| Error::io(root, e))?;
         self.written.clear();
         append(&*self.archive.fs, &root.join(REGISTER), self.committed_len, self.pending.as_bytes())?;
         self.committed_len += self.pending.len() as u64;
@@ -342,7 +552,6 @@ impl Locked<'_> {
         self.uncovered = true;
         Ok(())
     }
-
 
     /// Commits, then, if the register holds lines no checkpoint covers, appends a checkpoint
     /// of its head (signed with `key` if given) to `checkpoints.jsonl`. Returns it.
@@ -354,15 +563,49 @@ impl Locked<'_> {
         // Committed: the chain's last hash is the last line's on disk.
         let head = Head { lines: self.lines, hash: self.state.last_line_hash };
         let checkpoint = checkpoint::make(head, self.last_checkpoint, key);
-        let mut line = checkpoint::line(&checkpoint);
-        let hash = Sha256Sum::of(line.as_bytes());
-        line.push('\n');
-        let path = self.archive.root.join(checkpoint::CHECKPOINTS);
-        append(&*self.archive.fs, &path, self.checkpoints_len, line.as_bytes())?;
-        self.checkpoints_len += line.len() as u64;
-        self.last_checkpoint = Some(hash);
+        self.append_checkpoint(checkpoint::line(&checkpoint))?;
         self.uncovered = false;
         Ok(Some(checkpoint))
+    }
+
+    /// Appends checkpoint line `text` (without its newline).
+    fn append_checkpoint(&mut self, text: String) -> Result<()> {
+        let hash = Sha256Sum::of(text.as_bytes());
+        if let Some(db) = &self.archive.db {
+            db.append_checkpoint(self.checkpoints + 1, &text)?;
+        } else {
+            let line = text + "\n";
+            let path = self.archive.root.join(checkpoint::CHECKPOINTS);
+            append(&*self.archive.fs, &path, self.checkpoints_len, line.as_bytes())?;
+            self.checkpoints_len += line.len() as u64;
+        }
+        self.checkpoints += 1;
+        self.last_checkpoint = Some(hash);
+        Ok(())
+    }
+
+    /// Copies one register line as it is (`archive copy`): its files from `files` (checked
+    /// against the line's SHA-256s by the caller), queued for the next commit.
+    pub(crate) fn copy_line(&mut self, text: String, entry: &RegisterEntry, files: Vec<Vec<u8>>) -> Result<()> {
+        let line = self.next_line();
+        for (file, bytes) in entry.files.iter().zip(files) {
+            self.put(&file.path, Some(line), bytes)?;
+        }
+        self.queue_line(entry, text);
+        Ok(())
+    }
+
+    /// Copies a file no register line names (a company snapshot, the seller record).
+    pub(crate) fn copy_own(&mut self, rel: &str, bytes: Vec<u8>) -> Result<()> {
+        self.put(rel, None, bytes)
+    }
+
+    /// Copies checkpoint line `text` as it is, after committing what is queued.
+    pub(crate) fn copy_checkpoint(&mut self, text: String) -> Result<()> {
+        self.commit()?;
+        self.append_checkpoint(text)?;
+        self.uncovered = false;
+        Ok(())
     }
 }
 

@@ -8,13 +8,14 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::fs::{open_no_follow, read_verified};
+use super::Store;
+use super::fs::open_no_follow;
 use crate::document::{Document, DocumentKind, Relation};
 use crate::error::{Error, Result};
 use crate::issue::{History, Referrer};
@@ -77,7 +78,8 @@ pub fn company_path(sha256: &Sha256Sum) -> String {
 /// What the register says has been issued.
 #[derive(Clone, Debug, Default)]
 pub struct State {
-    pub(super) root: PathBuf,
+    /// Where the registered files are read from.
+    pub(super) store: Store,
     pub entries: Vec<RegisterEntry>,
     /// SHA-256 of the last register line, for the next line's `prev`.
     pub(super) last_line_hash: Option<Sha256Sum>,
@@ -133,7 +135,7 @@ impl State {
     /// Reads an archived file, checked against the SHA-256 the register holds for it
     /// ([`Error::Altered`] if it differs): the one way an issued file is read back.
     pub fn read(&self, file: &FileEntry) -> Result<Vec<u8>> {
-        read_verified(&self.root, &file.path, &file.sha256)
+        self.store.read_verified(&file.path, &file.sha256)
     }
 
     /// Checks every file of `entry` and its company snapshot against the register.
@@ -147,8 +149,8 @@ impl State {
     /// The company.toml text `entry` was issued under, checked against its SHA-256.
     pub fn company_text(&self, entry: &RegisterEntry) -> Result<String> {
         let rel = company_path(&entry.company);
-        let bytes = read_verified(&self.root, &rel, &entry.company)?;
-        String::from_utf8(bytes).map_err(|_| Error::Altered { path: self.root.join(rel) })
+        let bytes = self.store.read_verified(&rel, &entry.company)?;
+        String::from_utf8(bytes).map_err(|_| Error::Altered { path: self.store.at(&rel) })
     }
 
     /// An issued document read back from its JSON record, checked against its SHA-256.
@@ -212,7 +214,7 @@ impl Observer for () {}
 /// (a year's register is tens of megabytes).
 pub fn read(root: &Path, observer: &mut dyn Observer) -> Result<State> {
     let path = root.join(REGISTER);
-    let mut state = State { root: root.to_path_buf(), ..State::default() };
+    let mut state = State { store: Store::Dir(root.to_path_buf()), ..State::default() };
     let file: File = match open_no_follow(&path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(state),
@@ -220,7 +222,6 @@ pub fn read(root: &Path, observer: &mut dyn Observer) -> Result<State> {
     };
     let mut reader = BufReader::new(file);
     let mut line = Vec::new();
-    let mut number = 0;
     loop {
         line.clear();
         let read = reader.read_until(b'\n', &mut line).map_err(|e| Error::io(&path, e))?;
@@ -232,21 +233,35 @@ pub fn read(root: &Path, observer: &mut dyn Observer) -> Result<State> {
             state.torn = Some(std::mem::take(&mut line));
             break;
         }
-        number += 1;
-        let text = &line[..line.len() - 1];
-        let damaged = |message: String| Error::Register { path: path.clone(), line: number, message };
-        let entry: RegisterEntry = serde_json::from_slice(text).map_err(|e| damaged(e.to_string()))?;
-        if state.entry(&entry.number).is_some() {
-            return Err(damaged(format!("{} is registered twice", entry.number)));
-        }
-        if entry.prev != state.last_line_hash {
-            observer.chain_broken(number, &entry);
-        }
-        let hash = Sha256Sum::of(text);
-        observer.line(number, &hash);
-        state.push(entry, hash);
+        state.add_line(&line[..line.len() - 1], &path, observer)?;
         state.committed_len += line.len() as u64;
     }
     state.entries.shrink_to_fit();
     Ok(state)
+}
+
+impl State {
+    /// An empty register whose files are read from `store`.
+    pub(super) fn empty(store: Store) -> State {
+        State { store, ..State::default() }
+    }
+
+    /// Adds the next committed line (`text`, without its newline) of the register at `path`,
+    /// reporting a break in the chain to `observer`: the one reading of a line, whichever
+    /// backend holds it.
+    pub(super) fn add_line(&mut self, text: &[u8], path: &Path, observer: &mut dyn Observer) -> Result<()> {
+        let number = self.entries.len() + 1;
+        let damaged = |message: String| Error::Register { path: path.to_path_buf(), line: number, message };
+        let entry: RegisterEntry = serde_json::from_slice(text).map_err(|e| damaged(e.to_string()))?;
+        if self.entry(&entry.number).is_some() {
+            return Err(damaged(format!("{} is registered twice", entry.number)));
+        }
+        if entry.prev != self.last_line_hash {
+            observer.chain_broken(number, &entry);
+        }
+        let hash = Sha256Sum::of(text);
+        observer.line(number, &hash);
+        self.push(entry, hash);
+        Ok(())
+    }
 }

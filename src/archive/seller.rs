@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::register::State;
-use super::{Archive, fs};
+use super::Archive;
 use crate::error::{Error, Result};
 
 pub const SELLER: &str = "seller.json";
@@ -24,16 +24,10 @@ pub fn vat_id_of(company_toml: &str) -> Option<String> {
 
 /// The seller recorded in the archive, if any.
 pub fn read(archive: &Archive) -> Result<Option<Seller>> {
-    let path = archive.root().join(SELLER);
-    let mut bytes = Vec::new();
-    match fs::open_no_follow(&path) {
-        Ok(mut f) => std::io::Read::read_to_end(&mut f, &mut bytes).map_err(|e| Error::io(&path, e))?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::io(path, e)),
-    };
+    let Some(bytes) = archive.read_own(SELLER)? else { return Ok(None) };
     serde_json::from_slice(&bytes)
         .map(Some)
-        .map_err(|e| Error::Register { path, line: 1, message: format!("not a seller record: {e}") })
+        .map_err(|e| Error::Register { path: archive.store().at(SELLER), line: 1, message: format!("not a seller record: {e}") })
 }
 
 /// Refuses `company_toml` if it is another seller's than the archive's.
@@ -49,18 +43,17 @@ pub fn check(archive: &Archive, company_toml: &str) -> Result<()> {
     Ok(())
 }
 
-/// Records the seller of `company_toml` if the archive has none yet (a new archive, or one
-/// from before the seller was recorded: then the seller of its registered documents).
-pub(super) fn record(archive: &Archive, state: &State, company_toml: &str) -> Result<()> {
+/// The seller record to write if the archive has none yet (a new archive, or one from
+/// before the seller was recorded: then the seller of its registered documents), after
+/// refusing `company_toml` if it is another seller's.
+pub(super) fn record(archive: &Archive, state: &State, company_toml: &str) -> Result<Option<String>> {
     check(archive, company_toml)?;
     if read(archive)?.is_some() {
-        return Ok(());
+        return Ok(None);
     }
     let vat_id = match state.entries.last() {
         Some(last) => vat_id_of(&state.company_text(last)?),
         None => vat_id_of(company_toml),
     };
-    let Some(vat_id) = vat_id else { return Ok(()) };
-    let text = serde_json::to_string(&Seller { vat_id }).expect("serialises") + "\n";
-    fs::write_once(&*archive.fs, archive.root(), archive.root(), SELLER, text.as_bytes())
+    Ok(vat_id.map(|vat_id| serde_json::to_string(&Seller { vat_id }).expect("serialises") + "\n"))
 }

@@ -12,11 +12,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ed25519_dalek::VerifyingKey;
 
-use super::checkpoint::{self, CHECKPOINTS, Head};
-use super::fs::read_verified;
+use super::checkpoint::{CHECKPOINTS, Head};
 use super::housekeeping::is_own;
-use super::register::{self, Observer, REGISTER, RegisterEntry, company_path};
-use super::{Archive, walk};
+use super::Archive;
+use super::register::{Observer, REGISTER, RegisterEntry, company_path};
 use crate::document::DocumentKind;
 use crate::error::{Error, Result};
 use crate::issue::History;
@@ -53,10 +52,9 @@ impl Observer for Audit<'_> {
 }
 
 pub(super) fn verify(archive: &Archive, options: &VerifyOptions) -> Result<Vec<String>> {
-    let root = archive.root();
     let mut findings = Vec::new();
     let mut audit = Audit { findings: &mut findings, hashes: Vec::new() };
-    let state = register::read(root, &mut audit);
+    let state = archive.read_register(&mut audit);
     let hashes = std::mem::take(&mut audit.hashes);
     let state = match state {
         Ok(s) => s,
@@ -136,7 +134,7 @@ pub(super) fn verify(archive: &Archive, options: &VerifyOptions) -> Result<Vec<S
             findings.push(format!("{REGISTER}: line {} is not the expected head {head}: history was rewritten", head.lines));
         }
     }
-    let listing = walk::list(root, &[])?;
+    let listing = archive.listing()?;
     for link in &listing.links {
         findings.push(format!("{link}: a symbolic link; the archive holds none (never followed)"));
     }
@@ -154,7 +152,7 @@ pub(super) fn verify(archive: &Archive, options: &VerifyOptions) -> Result<Vec<S
 /// Checks one registered file against its SHA-256, through the same read every command
 /// uses; its bytes if they match.
 fn check_file(archive: &Archive, rel: &str, sha256: &Sha256Sum, owner: &str, findings: &mut Vec<String>) -> Option<Vec<u8>> {
-    match read_verified(archive.root(), rel, sha256) {
+    match archive.store().read_verified(rel, sha256) {
         Ok(bytes) => return Some(bytes),
         Err(Error::Altered { .. }) => findings.push(format!("{rel}: changed since {owner} was issued (SHA-256 differs from the register)")),
         Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
@@ -178,7 +176,7 @@ fn is_link_error(e: &std::io::Error) -> bool {
 
 /// The checkpoints against their own chain, the register's line hashes and the key.
 fn check_checkpoints(archive: &Archive, hashes: &[Sha256Sum], key: Option<&VerifyingKey>, findings: &mut Vec<String>) -> Result<()> {
-    let checkpoints = match checkpoint::read(archive.root()) {
+    let checkpoints = match archive.read_checkpoints() {
         Ok(c) => c,
         Err(e) => {
             findings.push(e.to_string());
