@@ -10,11 +10,14 @@ step() { printf '\n== %s\n' "$*" >&2; }
 
 # pdftotext (poppler-utils) reads rendered PDFs back in the tests; qpdf checks the Factur-X
 # PDFs' structure; python3-venv makes the validators' environment (Debian and Ubuntu ship
-# Python without it).
+# Python without it); postgresql (15 or newer) is the server the database archive's tests
+# run against (the package's own cluster is not used: the tests make one under target/).
 missing=()
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
+# The PostgreSQL archive's tests start a throwaway cluster of their own (tests/pg_support).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
     step "installing ${missing[*]}"
     if ! command -v apt-get >/dev/null 2>&1; then
