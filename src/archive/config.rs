@@ -2,7 +2,8 @@
 //!
 //! ```toml
 //! [archive]
-//! path = "../archive"                # the seller's archive, relative to company.toml
+//! path = "../archive"                # the seller's archive, relative to company.toml,
+//!                                    # or a PostgreSQL URL ("postgresql://app@db/acme")
 //! public_key = "3d4017c3…"           # Ed25519 public key (hex) that signs checkpoints
 //! signing_key = "/etc/invoicesmith/kunstlicht.key"   # its secret key file, outside the archive
 //! ```
@@ -26,7 +27,7 @@ pub const KEYS: &[&str] = &["path", "public_key", "signing_key"];
 
 #[derive(Clone, Debug, Default)]
 pub struct Settings {
-    /// The archive folder, as written (relative to company.toml's folder).
+    /// The archive folder, as written (relative to company.toml's folder), or a database URL.
     pub path: Option<PathBuf>,
     pub public_key: Option<VerifyingKey>,
     /// As written, relative to company.toml's folder.

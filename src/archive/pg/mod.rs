@@ -12,7 +12,7 @@
 //! taken twice or out of order, and a line that does not follow the chain — whoever writes.
 //!
 //! Everything read is checked by the same code as the folder's: register lines are parsed
-//! and hashed from the text the database returns ([`super::register::State::add_line`]),
+//! and hashed from the text the database returns (`State::add_line`),
 //! files against the SHA-256 in the register.
 
 mod batch;
