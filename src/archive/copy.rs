@@ -76,6 +76,7 @@ pub fn copy(src: &Archive, dst: &Archive) -> Result<Copied> {
         locked.copy_checkpoint(text.clone())?;
     }
     locked.commit()?;
+    locked.settle()?;
     drop(locked);
     let findings = dst.verify(&VerifyOptions::default())?;
     if let Some(first) = findings.first() {

@@ -88,8 +88,10 @@ pub struct Archive {
 pub struct Locked<'a> {
     archive: &'a Archive,
     hold: Hold,
-    /// A database archive's next transaction (see [`Locked::commit`]).
+    /// A database archive's next transaction (see [`Locked::commit`]), and the one being
+    /// committed meanwhile.
     batch: pg::Batch,
+    committing: Option<std::thread::JoinHandle<Result<()>>>,
     /// The register as it was when the lock was taken (documents registered since are in
     /// the register file, not here).
     pub state: State,
@@ -342,6 +344,7 @@ impl Archive {
             archive: self,
             hold,
             batch: pg::Batch::default(),
+            committing: None,
             lines: tidy.state.entries.len(),
             committed_len: tidy.state.committed_len,
             state: tidy.state,
@@ -526,14 +529,19 @@ impl Locked<'_> {
     /// lines and syncs the register. Until this returns, those documents are not issued; if
     /// it fails, the register is cut back to its last committed length. In a database, the
     /// files and lines are one transaction.
+    ///
+    /// A database's transaction runs on another thread while this one goes on storing the
+    /// next batch (the server writes while the next documents render); the next commit, the
+    /// checkpoint and [`Locked::finish`] wait for it first, so its failure stops the run.
     pub fn commit(&mut self) -> Result<()> {
         if let Some(db) = &self.archive.db {
+            self.settle()?;
             if self.batch.is_empty() {
                 return Ok(());
             }
-            db.commit(&self.batch, self.lines)?;
-            self.lines += self.batch.lines();
-            self.batch.clear();
+            let (db, batch, lines) = (db.clone(), std::mem::take(&mut self.batch), self.lines);
+            self.lines += batch.lines();
+            self.committing = Some(std::thread::spawn(move || db.commit(&batch, lines)));
             self.uncovered = true;
             return Ok(());
         }
@@ -557,6 +565,7 @@ impl Locked<'_> {
     /// of its head (signed with `key` if given) to `checkpoints.jsonl`. Returns it.
     pub fn finish(&mut self, key: Option<&ed25519_dalek::SigningKey>) -> Result<Option<Checkpoint>> {
         self.commit()?;
+        self.settle()?;
         if !self.uncovered {
             return Ok(None);
         }
@@ -568,8 +577,17 @@ impl Locked<'_> {
         Ok(Some(checkpoint))
     }
 
+    /// Waits for a database batch being committed, if any.
+    fn settle(&mut self) -> Result<()> {
+        match self.committing.take() {
+            Some(committing) => committing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => Ok(()),
+        }
+    }
+
     /// Appends checkpoint line `text` (without its newline).
     fn append_checkpoint(&mut self, text: String) -> Result<()> {
+        self.settle()?;
         let hash = Sha256Sum::of(text.as_bytes());
         if let Some(db) = &self.archive.db {
             db.append_checkpoint(self.checkpoints + 1, &text)?;

@@ -84,12 +84,6 @@ impl Batch {
         self.own.push(File { path, line: None, bytes });
     }
 
-    pub fn clear(&mut self) {
-        self.lines.clear();
-        self.files.clear();
-        self.own.clear();
-    }
-
     /// Writes the batch in one transaction if the register has `expected` lines; else
     /// nothing, and `Ok(Err(lines found))`.
     pub(super) fn commit(&self, c: &mut Client, expected: usize) -> Result<Result<(), i64>, postgres::Error> {
