@@ -114,6 +114,9 @@ pub struct Locked<'a> {
     uncovered: bool,
 }
 
+/// The document bytes a database batch collects before it commits on its own.
+const DB_BATCH_BYTES: usize = 8 << 20;
+
 /// The run's lock: the folder's `.lock`, or the database's advisory lock.
 #[derive(Debug)]
 enum Hold {
@@ -482,7 +485,13 @@ impl Locked<'_> {
             self.put(&path, Some(line), out.bytes.clone())?;
             files.push(FileEntry { path, sha256: out.sha256 });
         }
-        Ok(self.register(n, company, files))
+        let entry = self.register(n, company, files);
+        // A database batch holds its documents' bytes until it commits: bounded by size, so
+        // memory stays flat whatever the caller's commit interval.
+        if self.batch.bytes() >= DB_BATCH_BYTES {
+            self.commit()?;
+        }
+        Ok(entry)
     }
 
     /// Queues the register line of `n`, whose `files` are written, for the next commit.

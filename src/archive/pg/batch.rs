@@ -17,6 +17,8 @@ pub struct Batch {
     files: Vec<File>,
     /// Company snapshots and the seller record: written unless stored already.
     own: Vec<File>,
+    /// The files' bytes, in total.
+    bytes: usize,
 }
 
 struct Line {
@@ -52,6 +54,11 @@ impl Batch {
         self.lines.len()
     }
 
+    /// The files' bytes queued.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty() && self.files.is_empty() && self.own.is_empty()
     }
@@ -75,6 +82,7 @@ impl Batch {
 
     /// Queues a document file of register line `line`.
     pub fn file(&mut self, path: String, line: usize, bytes: Vec<u8>) {
+        self.bytes += bytes.len();
         self.files.push(File { path, line: Some(line as i64), bytes });
     }
 

@@ -47,6 +47,8 @@ pub struct Db {
     /// The URL without a password, for messages.
     display: String,
     client: Mutex<Option<Client>>,
+    /// The file read, prepared once per connection: `verify` and `export` read every file.
+    read_file: Mutex<Option<postgres::Statement>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -65,7 +67,7 @@ impl Db {
                 c
             })
             .map_err(|e| format!("not a PostgreSQL connection URL: {e}"));
-        Db { config, display: without_password(url), client: Mutex::new(None) }
+        Db { config, display: without_password(url), client: Mutex::new(None), read_file: Mutex::new(None) }
     }
 
     /// The URL as printed: without its password.
@@ -176,8 +178,15 @@ impl Db {
 
     /// The bytes stored as `rel`, if any.
     pub fn read(&self, rel: &str) -> Result<Option<Vec<u8>>> {
-        self.with(|c| c.query_opt("SELECT bytes FROM invoicesmith.files WHERE path = $1", &[&rel]))
-            .map(|row| row.map(|r| r.get(0)))
+        let mut statement = self.read_file.lock().unwrap_or_else(|p| p.into_inner());
+        self.with(|c| {
+            let read = match &*statement {
+                Some(s) => s.clone(),
+                None => statement.insert(c.prepare("SELECT bytes FROM invoicesmith.files WHERE path = $1")?).clone(),
+            };
+            c.query_opt(&read, &[&rel])
+        })
+        .map(|row| row.map(|r| r.get(0)))
     }
 
     /// The file `rel` checked against `sha256`: [`Error::Altered`] if it differs, a
