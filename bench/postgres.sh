@@ -45,10 +45,13 @@ echo "$n transactions, formats $formats, $(nproc) cores, $("$pgbin/postgres" --v
 printf '%-10s %10s %10s %12s %10s %10s %10s\n' archive documents issue_s docs_per_s cpu_s peak_MB verify_s
 sync
 for archive in "$work/archive" "$url"; do
-    /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$bin" issue "$work/data" --archive "$archive" --init --formats "$formats" --quiet > "$work/issued" 2> "$work/warnings"
+    if ! /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$bin" issue "$work/data" --archive "$archive" --init --formats "$formats" --quiet > "$work/issued" 2> "$work/warnings"; then
+        grep -v '^warning: ' "$work/warnings" >&2
+        exit 1
+    fi
     read -r issue_s issue_kb user sys < "$work/time"
     docs=$(head -1 "$work/issued" | cut -d' ' -f2)
-    /usr/bin/time -f '%e' -o "$work/time-verify" "$bin" verify --archive "$archive" >/dev/null
+    /usr/bin/time -f '%e' -o "$work/time-verify" "$bin" verify --archive "$archive" >/dev/null || { echo "verify failed: $archive" >&2; exit 1; }
     label=folder
     [[ "$archive" == postgresql://* ]] && label=postgresql
     printf '%-10s %10s %10s %12.0f %10.1f %10.0f %10s\n' "$label" "$docs" "$issue_s" "$(echo "$docs / $issue_s" | bc -l)" \

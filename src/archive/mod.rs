@@ -30,8 +30,9 @@
 //! The same archive can live in a PostgreSQL database instead of a folder ([`pg`]): an
 //! `--archive` that is a `postgres://` URL. The two differ only below this module's
 //! interface — where register lines, checkpoint lines and file bytes are appended and read
-//! back ([`Store`], the `Backend` of an [`Archive`]), and how a run is locked — so every
-//! command reads and checks them with the same code.
+//! back (the [`Archive`]'s methods that dispatch on its database, [`Store`], [`Locked`]'s
+//! appends) and how a run is locked — so every command reads and checks them with the same
+//! code.
 
 pub mod checkpoint;
 pub mod config;
@@ -91,7 +92,7 @@ pub struct Locked<'a> {
     /// A database archive's next transaction (see [`Locked::commit`]), and the one being
     /// committed meanwhile.
     batch: pg::Batch,
-    committing: Option<std::thread::JoinHandle<Result<()>>>,
+    committing: Option<std::thread::JoinHandle<(Result<()>, pg::Batch)>>,
     /// The register as it was when the lock was taken (documents registered since are in
     /// the register file, not here).
     pub state: State,
@@ -115,7 +116,7 @@ pub struct Locked<'a> {
 }
 
 /// The document bytes a database batch collects before it commits on its own.
-const DB_BATCH_BYTES: usize = 8 << 20;
+const DB_BATCH_BYTES: usize = 4 << 20;
 
 /// The run's lock: the folder's `.lock`, or the database's advisory lock.
 #[derive(Debug)]
@@ -211,7 +212,8 @@ impl Archive {
         self.init
     }
 
-    /// Whether the folder holds an archive (its register, checkpoints or seller file).
+    /// Whether the folder holds an archive (its register, checkpoints or seller file), or the
+    /// database the archive's tables.
     pub fn exists(&self) -> bool {
         if let Some(db) = &self.db {
             // An unreachable database is reported by the first read, with its error.
@@ -550,7 +552,8 @@ impl Locked<'_> {
             }
             let (db, batch, lines) = (db.clone(), std::mem::take(&mut self.batch), self.lines);
             self.lines += batch.lines();
-            self.committing = Some(std::thread::spawn(move || db.commit(&batch, lines)));
+            // The batch comes back to be freed on this thread, whose allocator reuses it.
+            self.committing = Some(std::thread::spawn(move || (db.commit(&batch, lines), batch)));
             self.uncovered = true;
             return Ok(());
         }
@@ -589,7 +592,7 @@ impl Locked<'_> {
     /// Waits for a database batch being committed, if any.
     fn settle(&mut self) -> Result<()> {
         match self.committing.take() {
-            Some(committing) => committing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Some(committing) => committing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).0,
             None => Ok(()),
         }
     }
