@@ -74,7 +74,12 @@ pub fn open_no_follow(path: &Path) -> io::Result<File> {
     options.read(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
-    options.open(path)
+    // O_NOFOLLOW reports a link as ELOOP, "too many levels of symbolic links": say what it is.
+    options.open(path).map_err(|e| match e.raw_os_error() {
+        #[cfg(unix)]
+        Some(libc::ELOOP) => io::Error::other("a symbolic link; the archive never follows links"),
+        _ => e,
+    })
 }
 
 /// Refuses `root/rel` if any folder between `root` and it is a symbolic link, so nothing
