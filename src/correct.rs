@@ -252,7 +252,7 @@ fn recompute(replacement: &mut Document, original: &Document, d: &tax::Determina
         customer_type: replacement.tax.customer_type,
         evidence: d.evidence.clone(),
     };
-    replacement.legends = d.legends_in(&replacement.language);
+    replacement.legends = crate::i18n::legends(&replacement.language, &d);
     replacement.base_currency_tax = if d.is_eu_vat_charged() && currency != company.seller.base_currency {
         let original_rate = original.base_currency_tax.as_ref().ok_or_else(|| {
             format!(

@@ -66,10 +66,10 @@ impl Period {
     }
 }
 
-impl ReturnPeriod {
-    /// The return period of this length that contains `date`.
-    pub fn containing(self, date: NaiveDate) -> Period {
-        match self {
+impl Period {
+    /// The return period of `length` that contains `date`.
+    pub fn containing(length: ReturnPeriod, date: NaiveDate) -> Period {
+        match length {
             ReturnPeriod::Month => Period::Month { year: date.year(), month: date.month() },
             ReturnPeriod::Quarter => Period::Quarter { year: date.year(), quarter: (date.month() - 1) / 3 + 1 },
         }
@@ -574,7 +574,7 @@ fn add_to_summary(out: &mut Summary, items: &[Item], state: &State, domestic_per
             .map(|o| o.tax_point_date);
         let correction = |return_period: ReturnPeriod| {
             original
-                .map(|o| (return_period.containing(o), return_period.containing(d.issue_date)))
+                .map(|o| (Period::containing(return_period, o), Period::containing(return_period, d.issue_date)))
                 .filter(|(of_supply, now)| of_supply.first_day() < now.first_day())
                 .map(|(of_supply, _)| of_supply)
         };

@@ -316,6 +316,19 @@ impl Format {
     }
 }
 
+/// The legends `determination` asks for, in `language`: tax decides which (by key), the
+/// translation files say them.
+pub fn legends(language: &str, determination: &crate::tax::Determination) -> Vec<crate::document::Legend> {
+    let country = country_name(language, determination.jurisdiction);
+    let tax_id = determination.seller_registration.as_ref().map(|r| r.id.clone()).unwrap_or_default();
+    let values = [("country", country.as_str()), ("tax", determination.tax_name.as_str()), ("tax_id", tax_id.as_str())];
+    determination
+        .legends
+        .iter()
+        .map(|l| crate::document::Legend { code: l.code.to_string(), text: legend(language, l.template, &values) })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

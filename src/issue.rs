@@ -624,7 +624,7 @@ fn invoice_draft(data: &DataSet, txn: &Transaction, adjusted: &[(&str, &Document
         },
         totals,
         base_currency_tax,
-        legends: legends_with(determination.legends_in(&customer.language), &originals),
+        legends: legends_with(crate::i18n::legends(&customer.language, &determination), &originals),
         references: originals
             .iter()
             .map(|d| DocumentReference { number: d.number.clone(), issue_date: d.issue_date, relation: Relation::Adjusts, reason: None })

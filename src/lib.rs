@@ -19,26 +19,18 @@
 
 pub mod archive;
 pub mod correct;
-pub mod country;
 pub mod csv_out;
-pub mod deflate;
-pub mod diag;
-pub mod document;
 pub mod i18n;
 pub mod input;
 pub mod issue;
-pub mod model;
-pub mod money;
-pub mod numbering;
 pub mod render;
-pub mod sha256;
 pub mod snapshot;
 pub mod synth;
-pub mod tax;
-pub mod error;
 pub mod export;
 
-pub use error::{Error, Result};
+pub use domain::{country, deflate, diag, document, error, model, money, numbering, registration, sha256};
+pub use domain::{Error, Result};
+pub use tax;
 
 use std::collections::BTreeMap;
 use std::path::Path;

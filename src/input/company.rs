@@ -10,7 +10,7 @@ use crate::diag::{Diagnostic, Sink};
 use crate::model::{Address, Company, Numbering, ReturnPeriod, Seller, TaxRegistration};
 use crate::money::Currency;
 use crate::numbering::NumberPattern;
-use crate::tax::registration::Scheme;
+use crate::tax::registration::{Scheme, SchemeRules};
 use crate::tax::{rates, tax_id};
 
 use super::COMPANY;

@@ -29,16 +29,10 @@ pub struct Address {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TaxRegistration {
     pub country: CountryCode,
-    pub scheme: crate::tax::registration::Scheme,
+    pub scheme: crate::registration::Scheme,
     pub number: String,
 }
 
-impl TaxRegistration {
-    /// As printed on a document in `language` (`CHE-123.456.788 TVA` in French).
-    pub fn printed(&self, language: &str) -> crate::tax::registration::PrintedRegistration {
-        crate::tax::registration::PrintedRegistration { scheme: self.scheme, id: self.scheme.official(&self.number, language) }
-    }
-}
 
 #[derive(Clone, Debug)]
 pub struct Seller {

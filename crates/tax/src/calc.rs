@@ -17,9 +17,9 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use crate::document::{TaxCategory, TaxSubtotal, Totals};
-use crate::model::AmountBasis;
-use crate::money::{Currency, Money};
+use domain::document::{TaxCategory, TaxSubtotal, Totals};
+use domain::model::AmountBasis;
+use domain::money::{Currency, Money};
 
 const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
 
@@ -109,7 +109,7 @@ fn allocate_nets(lines: &[CalcLine], members: &[usize], rate: Decimal, taxable: 
 pub fn unit_price(net: Money, quantity: Decimal) -> Decimal {
     let digits = net.currency().minor_units();
     let price = net.amount() / quantity;
-    let mut rounded = price.round_dp_with_strategy(digits + 4, crate::money::ROUNDING).normalize();
+    let mut rounded = price.round_dp_with_strategy(digits + 4, domain::money::ROUNDING).normalize();
     if rounded.scale() < digits {
         rounded.rescale(digits);
     }

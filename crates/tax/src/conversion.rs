@@ -8,9 +8,9 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::document::BaseCurrencyTax;
-use crate::model::ExchangeRate;
-use crate::money::{Currency, Money};
+use domain::document::BaseCurrencyTax;
+use domain::model::ExchangeRate;
+use domain::money::{Currency, Money};
 
 /// The published rate to use for `from` → `to` on `date`.
 pub fn find_rate(rates: &[ExchangeRate], from: Currency, to: Currency, date: NaiveDate) -> Option<&ExchangeRate> {
@@ -64,7 +64,7 @@ fn statement(
     let per_unit = if published_base == base { Decimal::ONE / published_rate } else { published_rate };
     BaseCurrencyTax {
         currency: base,
-        exchange_rate: per_unit.round_dp_with_strategy(6, crate::money::ROUNDING).normalize(),
+        exchange_rate: per_unit.round_dp_with_strategy(6, domain::money::ROUNDING).normalize(),
         published_rate,
         published_base,
         published_quote,

@@ -87,7 +87,7 @@ pub struct Tax {
     pub tax_name: String,
     /// The seller's registration in that jurisdiction (scheme and official written form),
     /// when the tax is charged under it rather than the seller's own VAT ID.
-    pub seller_registration: Option<crate::tax::registration::PrintedRegistration>,
+    pub seller_registration: Option<crate::registration::PrintedRegistration>,
     /// Whether the customer was taxed as a consumer or a business.
     pub customer_type: CustomerType,
     pub evidence: LocationEvidence,

@@ -29,9 +29,9 @@ pub mod tax_id;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::country::CountryCode;
-use crate::document::{Legend, LocationEvidence, TaxCategory, Treatment};
-use crate::model::{Company, Customer, CustomerType};
+use domain::country::CountryCode;
+use domain::document::{LocationEvidence, TaxCategory, Treatment};
+use domain::model::{Company, Customer, CustomerType};
 use rates::BusinessCustomers;
 
 /// The rule that applies to one sale, and what the document must say because of it.
@@ -47,7 +47,7 @@ pub struct Determination {
 
 /// A legend the document must carry: a stable code for machines and the key of its text in
 /// the translation files (`i18n/*.toml`, `[legends]`). Its words are chosen when the document
-/// is issued, in the customer's language, filled in by [`Determination::legends_in`].
+/// is issued, in the customer's language, filled in by the locale stage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LegendSpec {
     pub code: &'static str,
@@ -62,17 +62,6 @@ impl Determination {
             Treatment::ReverseCharge | Treatment::NonEuReverseCharge => TaxCategory::AE,
             Treatment::OutsideScope => TaxCategory::O,
         }
-    }
-
-    /// The legends' texts in `language`.
-    pub fn legends_in(&self, language: &str) -> Vec<Legend> {
-        let country = crate::i18n::country_name(language, self.jurisdiction);
-        let tax_id = self.seller_registration.as_ref().map(|r| r.id.clone()).unwrap_or_default();
-        let values = [("country", country.as_str()), ("tax", self.tax_name.as_str()), ("tax_id", tax_id.as_str())];
-        self.legends
-            .iter()
-            .map(|l| Legend { code: l.code.to_string(), text: crate::i18n::legend(language, l.template, &values) })
-            .collect()
     }
 
     /// Whether this tax is EU VAT, which Art. 230 wants stated in the base currency.
@@ -157,7 +146,7 @@ pub fn determine(
                 (Treatment::OutsideScope, vat, None, legends)
             }
             (None, _) | (Some(_), BusinessCustomers::Charged) => {
-                (Treatment::NonEuTax, tax_name, Some(reg.printed(&customer.language)), legend("tax_registration", "tax_registration"))
+                (Treatment::NonEuTax, tax_name, Some(registration::printed(reg, &customer.language)), legend("tax_registration", "tax_registration"))
             }
         }
     } else if customer.kind == CustomerType::Business {

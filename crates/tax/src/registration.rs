@@ -13,57 +13,27 @@
 //! through [`super::tax_id`]. VOEC numbers and ARNs have no published check digit: only their
 //! shape is checked (7 and 12 digits).
 
-use serde::{Deserialize, Serialize};
-
 use super::tax_id;
 
-/// A registration scheme: how a tax authority numbers the sellers registered with it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Scheme {
-    /// UK VAT registration number, `GB` + 9 digits (mod 97 or the 9755 scheme).
-    Vat,
-    /// Norway's VAT register, organisation number + `MVA` (mod 11).
-    Mva,
-    /// Norway's simplified scheme for foreign sellers to consumers: `VOEC` + 7 digits.
-    Voec,
-    /// Switzerland's VAT number: the UID `CHE` + 9 digits (mod 11) + `MWST`/`TVA`/`IVA`.
-    Mwst,
-    /// Australian Business Number, 11 digits (mod 89).
-    Abn,
-    /// ATO Reference Number of the simplified GST registration, 12 digits.
-    Arn,
-}
+pub use domain::registration::{PrintedRegistration, Scheme};
+use domain::model::TaxRegistration;
 
-impl Scheme {
-    pub const ALL: [Scheme; 6] = [Scheme::Vat, Scheme::Mva, Scheme::Voec, Scheme::Mwst, Scheme::Abn, Scheme::Arn];
-
-    /// Its name in `company.toml`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Scheme::Vat => "vat",
-            Scheme::Mva => "mva",
-            Scheme::Voec => "voec",
-            Scheme::Mwst => "mwst",
-            Scheme::Abn => "abn",
-            Scheme::Arn => "arn",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Scheme> {
-        Scheme::ALL.into_iter().find(|s| s.name() == name)
-    }
-
-    /// Whether a number of this scheme is the seller's VAT identifier in its country (EN 16931
-    /// BT-31, with a country prefix), rather than another tax registration (BT-32).
-    pub fn is_vat_id(self) -> bool {
-        matches!(self, Scheme::Vat | Scheme::Mva | Scheme::Mwst)
-    }
-
+/// What tax knows about each scheme: how its numbers are checked and written.
+pub trait SchemeRules {
     /// Checks `raw` as a number of this scheme in `country` and returns its compact
     /// canonical form (`GB980780684`, `NO995525828MVA`, `2034567`, `CHE123456788`,
     /// `51824753556`, `300012345678`). The error completes `'<raw>' …`.
-    pub fn check(self, country: &str, raw: &str) -> Result<String, String> {
+    fn check(self, country: &str, raw: &str) -> Result<String, String>;
+
+    /// The official written form of the canonical `number`, as printed on an invoice in
+    /// `language`: `GB980780684`, `NO 995 525 828 MVA`, `VOEC 2034567`,
+    /// `CHE-123.456.788 MWST` (TVA in French, IVA in Italian), `ABN 51 824 753 556`,
+    /// `ARN 300012345678`.
+    fn official(self, number: &str, language: &str) -> String;
+}
+
+impl SchemeRules for Scheme {
+    fn check(self, country: &str, raw: &str) -> Result<String, String> {
         let compact: String = raw.chars().filter(|c| !c.is_whitespace() && !matches!(c, '.' | '-')).collect::<String>().to_ascii_uppercase();
         match self {
             Scheme::Vat | Scheme::Mva | Scheme::Mwst | Scheme::Abn => match tax_id::check_tax_id(country, raw)? {
@@ -75,11 +45,7 @@ impl Scheme {
         }
     }
 
-    /// The official written form of the canonical `number`, as printed on an invoice in
-    /// `language`: `GB980780684`, `NO 995 525 828 MVA`, `VOEC 2034567`,
-    /// `CHE-123.456.788 MWST` (TVA in French, IVA in Italian), `ABN 51 824 753 556`,
-    /// `ARN 300012345678`.
-    pub fn official(self, number: &str, language: &str) -> String {
+    fn official(self, number: &str, language: &str) -> String {
         let group = |digits: &str, sizes: &[usize], sep: &str| {
             let mut parts = Vec::new();
             let mut rest = digits;
@@ -112,30 +78,16 @@ impl Scheme {
     }
 }
 
+
+/// The seller's registration `registration` as printed on a document in `language`.
+pub fn printed(registration: &TaxRegistration, language: &str) -> PrintedRegistration {
+    PrintedRegistration { scheme: registration.scheme, id: registration.scheme.official(&registration.number, language) }
+}
+
 /// `compact` with an optional `prefix`, then exactly `len` digits.
 fn digits_after(compact: &str, prefix: &str, len: usize) -> Option<String> {
     let digits = compact.strip_prefix(prefix).unwrap_or(compact);
     (digits.len() == len && digits.bytes().all(|b| b.is_ascii_digit())).then(|| digits.to_string())
-}
-
-/// The registration a document's tax is charged under, as printed on it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PrintedRegistration {
-    pub scheme: Scheme,
-    /// The official written form ([`Scheme::official`]).
-    pub id: String,
-}
-
-impl PrintedRegistration {
-    /// The form an e-invoice carries: the VAT identifier without spaces, dots or dashes
-    /// (`CHE123456788MWST`, `NO995525828MVA`), any other registration as printed.
-    pub fn einvoice_id(&self) -> String {
-        if self.scheme.is_vat_id() {
-            self.id.chars().filter(|c| !c.is_whitespace() && !matches!(c, '.' | '-')).collect()
-        } else {
-            self.id.clone()
-        }
-    }
 }
 
 #[cfg(test)]
@@ -199,25 +151,5 @@ mod tests {
             "CHE-123.456.788 MWST".to_string(), "CHE-123.456.788 TVA".to_string(),
             "CHE-123.456.788 IVA".to_string(), "CHE-123.456.788 MWST".to_string(),
         ));
-    }
-
-    #[test]
-    fn einvoice_forms() {
-        let p = |scheme, id: &str| PrintedRegistration { scheme, id: id.into() }.einvoice_id();
-        assert_eq!(p(Scheme::Mwst, "CHE-123.456.788 TVA"), "CHE123456788TVA");
-        assert_eq!(p(Scheme::Mva, "NO 995 525 828 MVA"), "NO995525828MVA");
-        assert_eq!(p(Scheme::Vat, "GB980780684"), "GB980780684");
-        assert_eq!(p(Scheme::Voec, "VOEC 2034567"), "VOEC 2034567");
-        assert_eq!(p(Scheme::Abn, "ABN 51 824 753 556"), "ABN 51 824 753 556");
-        assert_eq!(p(Scheme::Arn, "ARN 300012345678"), "ARN 300012345678");
-    }
-
-    #[test]
-    fn names_round_trip() {
-        for s in Scheme::ALL {
-            assert_eq!(Scheme::parse(s.name()), Some(s));
-        }
-        assert_eq!(Scheme::parse("VAT"), None);
-        assert_eq!(Scheme::parse("uid"), None);
     }
 }
