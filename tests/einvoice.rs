@@ -15,7 +15,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate};
-use invoicesmith::correct::{self, Correction};
+use invoicesmith::issue::correct::{self, Correction};
 use invoicesmith::document::{Document, DocumentKind, DocumentReference, Relation, TaxCategory, Treatment};
 use invoicesmith::issue::{self, History, Referrer};
 use invoicesmith::numbering::{DocumentNumber, NumberPattern};

@@ -246,6 +246,23 @@ pub struct Document {
 }
 
 impl Document {
+    /// The JSON record (`document.v1`): pretty-printed in field order, amounts as decimal
+    /// strings at the currency's scale, ending with a newline, so the bytes are stable and
+    /// diff well.
+    pub fn to_record(&self) -> String {
+        let mut out = serde_json::to_string_pretty(self).expect("documents always serialise");
+        out.push('\n');
+        out
+    }
+
+    /// Reads a record back; the one reader of records. `source` names the record in the
+    /// error (`<source>: not a document record: …`).
+    pub fn from_record(bytes: &[u8], source: &dyn std::fmt::Display) -> crate::Result<Document> {
+        let refuse = |e: &dyn std::fmt::Display| crate::Error::Refused(format!("{source}: not a document record: {e}"));
+        let text = std::str::from_utf8(bytes).map_err(|e| refuse(&e))?;
+        serde_json::from_str(text).map_err(|e| refuse(&e))
+    }
+
     pub fn minor_units(&self) -> u32 {
         self.currency.minor_units()
     }

@@ -7,6 +7,7 @@
 //! - [`registration`]: a seller's tax registration as a document records it.
 //! - [`numbering`]: number patterns and document numbers.
 //! - [`sha256`], [`deflate`]: the digest and the compressor the archive, PDFs and exports share.
+//! - [`history`]: what the archive holds, as issuing asks for it.
 //! - [`diag`], [`error`]: input diagnostics and the error type stages return.
 //!
 //! Why a crate of its own: these are the words the stages speak to one another. Keeping them
@@ -18,6 +19,7 @@ pub mod deflate;
 pub mod diag;
 pub mod document;
 pub mod error;
+pub mod history;
 pub mod model;
 pub mod money;
 pub mod numbering;

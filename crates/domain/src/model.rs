@@ -14,6 +14,12 @@ use crate::country::CountryCode;
 use crate::money::{Currency, Money};
 use crate::numbering::NumberPattern;
 
+/// The data folder's files, named in diagnostics by every stage that reads one.
+pub const COMPANY: &str = "company.toml";
+pub const CUSTOMERS: &str = "customers.csv";
+pub const TRANSACTIONS: &str = "transactions.csv";
+pub const EXCHANGE_RATES: &str = "exchange_rates.csv";
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {
     pub line1: String,
