@@ -237,7 +237,7 @@ pub fn show(archive: &Archive, number: &str) -> Result<String> {
         doc.currency,
         doc.totals.net,
         doc.totals.tax,
-        serde_json::to_value(doc.tax.treatment).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+        doc.tax.treatment.code().to_string(),
     );
     for r in &doc.references {
         let verb = match r.relation {

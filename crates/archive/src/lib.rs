@@ -104,14 +104,6 @@ pub struct Output {
     pub sha256: Sha256Sum,
 }
 
-impl Output {
-    /// A file to store, hashed now (on whichever thread made it).
-    pub fn new(extension: &'static str, bytes: Vec<u8>) -> Output {
-        let sha256 = Sha256Sum::of(&bytes);
-        Output { extension, bytes, sha256 }
-    }
-}
-
 impl Archive {
     pub fn open(root: impl Into<PathBuf>) -> Archive {
         Archive::with_fs(root, Arc::new(RealFs))

@@ -47,11 +47,6 @@ impl CountryCode {
         EU_MEMBER_STATES.contains(&self.as_str())
     }
 
-    /// The prefix of this country's VAT IDs: the ISO code, except Greece (`EL`).
-    pub fn vat_prefix(&self) -> &str {
-        if self.as_str() == "GR" { "EL" } else { self.as_str() }
-    }
-
     /// The country's English short name, as printed in addresses.
     pub fn name(&self) -> &'static str {
         match self.as_str() {
@@ -106,10 +101,9 @@ mod tests {
     }
 
     #[test]
-    fn knows_the_union_and_vat_prefixes() {
+    fn knows_the_union() {
         let gr = CountryCode::parse("GR").unwrap();
         assert!(gr.is_eu());
-        assert_eq!(gr.vat_prefix(), "EL");
         assert!(!CountryCode::parse("GB").unwrap().is_eu());
         assert!(!CountryCode::parse("CH").unwrap().is_eu());
         assert_eq!(EU_MEMBER_STATES.len(), 27);

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::country::CountryCode;
-use crate::model::{Address, CustomerType};
+use crate::model;
 use crate::money::Currency;
 use crate::numbering::DocumentNumber;
 
@@ -46,6 +46,42 @@ pub enum Treatment {
     OutsideScope,
 }
 
+impl Treatment {
+    /// Its name in the record and the export's CSVs (`reverse_charge`, `non_eu_tax`…).
+    pub fn code(self) -> &'static str {
+        match self {
+            Treatment::Domestic => "domestic",
+            Treatment::Oss => "oss",
+            Treatment::ReverseCharge => "reverse_charge",
+            Treatment::NonEuTax => "non_eu_tax",
+            Treatment::NonEuReverseCharge => "non_eu_reverse_charge",
+            Treatment::OutsideScope => "outside_scope",
+        }
+    }
+}
+
+/// Which legend a document must carry: tax decides the key, the translation files
+/// (`[legends]` of each language) say it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LegendKey {
+    /// EU reverse charge (Art. 196 VAT Directive).
+    ReverseCharge,
+    /// Taxed under the One-Stop Shop.
+    Oss,
+    /// The customer self-accounts for UK VAT.
+    ReverseChargeGb,
+    /// The customer self-accounts for Norwegian MVA.
+    ReverseChargeNo,
+    /// An Australian business customer is not charged GST.
+    GstNotChargedAu,
+    /// Taxed under the seller's registration in the customer's country.
+    TaxRegistration,
+    /// Outside the scope of EU VAT, to a business.
+    OutsideScopeBusiness,
+    /// Outside the scope of EU VAT, to a consumer.
+    OutsideScopeConsumer,
+}
+
 /// EN 16931 VAT category codes (UNCL 5305) used per line and per breakdown row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum TaxCategory {
@@ -66,6 +102,58 @@ pub struct Party {
     /// Company register number, for the seller.
     pub registration_id: Option<String>,
     pub email: Option<String>,
+}
+
+/// A postal address as the record keeps it: the record's own type, so a change to what the
+/// input reads cannot silently change `document.v1`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Address {
+    pub line1: String,
+    pub line2: String,
+    pub city: String,
+    pub postal_code: String,
+    pub region: String,
+    pub country: CountryCode,
+}
+
+impl From<&model::Address> for Address {
+    fn from(a: &model::Address) -> Address {
+        let model::Address { line1, line2, city, postal_code, region, country } = a.clone();
+        Address { line1, line2, city, postal_code, region, country }
+    }
+}
+
+impl From<&Address> for model::Address {
+    fn from(a: &Address) -> model::Address {
+        let Address { line1, line2, city, postal_code, region, country } = a.clone();
+        model::Address { line1, line2, city, postal_code, region, country }
+    }
+}
+
+/// Whether the customer was taxed as a consumer or a business, as the record says it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerType {
+    Individual,
+    Business,
+}
+
+impl From<model::CustomerType> for CustomerType {
+    fn from(t: model::CustomerType) -> CustomerType {
+        match t {
+            model::CustomerType::Individual => CustomerType::Individual,
+            model::CustomerType::Business => CustomerType::Business,
+        }
+    }
+}
+
+impl From<CustomerType> for model::CustomerType {
+    fn from(t: CustomerType) -> model::CustomerType {
+        match t {
+            CustomerType::Individual => model::CustomerType::Individual,
+            CustomerType::Business => model::CustomerType::Business,
+        }
+    }
 }
 
 /// The three pieces of location evidence and the country they decided (Art. 24b
@@ -265,5 +353,26 @@ impl Document {
 
     pub fn minor_units(&self) -> u32 {
         self.currency.minor_units()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn treatment_codes_are_the_record_names() {
+        let all = [
+            (Treatment::Domestic, "domestic"),
+            (Treatment::Oss, "oss"),
+            (Treatment::ReverseCharge, "reverse_charge"),
+            (Treatment::NonEuTax, "non_eu_tax"),
+            (Treatment::NonEuReverseCharge, "non_eu_reverse_charge"),
+            (Treatment::OutsideScope, "outside_scope"),
+        ];
+        for (treatment, name) in all {
+            assert_eq!(treatment.code(), name);
+            assert_eq!(serde_json::to_string(&treatment).unwrap(), format!("\"{name}\""));
+        }
     }
 }

@@ -194,7 +194,7 @@ fn write_export(
         journal.drain()?;
         journal_vat.drain()?;
         add_totals(&mut totals, &items);
-        add_to_summary(&mut summary, &items, &state, domestic_period, &base);
+        add_to_summary(&mut summary, &items, &state, domestic_period);
     }
     generated.push(journal.finish()?);
     generated.push(journal_vat.finish()?);
@@ -426,10 +426,6 @@ fn amt(d: Decimal, digits: u32) -> String {
     d.to_string()
 }
 
-fn treatment_code(t: Treatment) -> String {
-    serde_json::to_value(t).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
-
 const JOURNAL_COLUMNS: &[Column] = &[
     text("number"), text("type"), text("issue_date"), text("tax_point_date"), text("customer_id"), text("customer_name"),
     text("customer_country"), text("customer_vat_id"), text("currency"), number("net"), number("vat"), number("gross"),
@@ -463,7 +459,7 @@ fn write_journal(w: &mut Rows, items: &[Item], base: &str) {
             base,
             &vat_base,
             &rate,
-            &treatment_code(d.tax.treatment),
+            d.tax.treatment.code(),
             d.tax.jurisdiction.as_str(),
             &refs.join(" "),
         ]);
@@ -557,7 +553,7 @@ fn row_treatment(d: &Document, row: &domain::document::TaxSubtotal) -> Treatment
     }
 }
 
-fn add_to_summary(out: &mut Summary, items: &[Item], state: &State, domestic_period: ReturnPeriod, base: &str) {
+fn add_to_summary(out: &mut Summary, items: &[Item], state: &State, domestic_period: ReturnPeriod) {
     for item in items {
         let d = &item.doc;
         let s = item.sign();
@@ -615,10 +611,9 @@ fn add_to_summary(out: &mut Summary, items: &[Item], state: &State, domestic_per
                 ),
                 Treatment::NonEuTax => ("non_eu_registrations", d.tax.jurisdiction.to_string(), d.tax.tax_name.clone(), d.currency.to_string(), r.taxable_amount, r.tax_amount),
                 Treatment::NonEuReverseCharge | Treatment::OutsideScope => {
-                    ("outside_eu", d.tax.jurisdiction.to_string(), treatment_code(d.tax.treatment), d.currency.to_string(), r.taxable_amount, r.tax_amount)
+                    ("outside_eu", d.tax.jurisdiction.to_string(), d.tax.treatment.code().to_string(), d.currency.to_string(), r.taxable_amount, r.tax_amount)
                 }
             };
-            let _ = base;
             let row_currency = currency.clone();
             let row = out
                 .entry(SummaryKey { section, country, rate: num(r.tax_rate.normalize()), currency, detail })

@@ -119,7 +119,7 @@ pub fn reissue(
     replacement.issue_date = issue_date;
     replacement.customer = customer_party(&original, &customer);
     replacement.language = customer.language.clone();
-    replacement.tax.customer_type = customer.kind;
+    replacement.tax.customer_type = customer.kind.into();
     let determination = tax::determine(company, &customer, original.tax.evidence.card_country, original.tax.evidence.ip_country)
         .map_err(|e| format!("the corrected customer cannot be taxed: {e}"))?;
     if (determination.treatment, determination.jurisdiction) != (original.tax.treatment, original.tax.jurisdiction) {
@@ -146,10 +146,10 @@ fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<C
     let party = &original.customer;
     let mut c = Customer {
         id: original.customer_id.clone(),
-        kind: original.tax.customer_type,
+        kind: original.tax.customer_type.into(),
         name: party.name.clone(),
         email: party.email.clone().unwrap_or_default(),
-        address: party.address.clone(),
+        address: (&party.address).into(),
         vat_id: party.tax_id.clone(),
         // The original was issued with this tax ID, so it was not known to be invalid; only
         // an invalid one changes the treatment (see `VatIdStatus`).
@@ -211,7 +211,7 @@ fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<C
 fn customer_party(original: &Document, c: &Customer) -> domain::document::Party {
     domain::document::Party {
         name: c.name.clone(),
-        address: c.address.clone(),
+        address: (&c.address).into(),
         tax_id: c.usable_tax_id().map(str::to_string),
         registration_id: original.customer.registration_id.clone(),
         email: Some(c.email.clone()).filter(|e| !e.is_empty()),

@@ -122,7 +122,7 @@ impl Plan {
                 refund_credit_note(data, &data.transactions[*refund], &self.original(data, original), *credited_before)
             }
         };
-        let draft = draft.unwrap_or_else(|(field, e)| panic!("a planned document no longer drafts ({field}: {e})"));
+        let draft = draft.unwrap_or_else(|DraftError { field, message: e }| panic!("a planned document no longer drafts ({field}: {e})"));
         let (mut document, draft_fingerprints) = (draft.document, draft.fingerprints);
         document.number = planned.number(data);
         document.issue_date = planned.issue_date;
@@ -234,7 +234,7 @@ pub fn plan_inspecting(data: &DataSet, history: &dyn History, inspect: &mut dyn 
                         inspect(&draft.document);
                         invoices.push(Unnumbered::of(&draft, Source::Invoice { charge: index, adjusted }));
                     }
-                    Err((field, message)) => error(txn, field, message),
+                    Err(DraftError { field, message }) => error(txn, field, message),
                 }
             }
             (TransactionType::Refund, Status::Succeeded) => {
@@ -323,7 +323,7 @@ pub fn plan_inspecting(data: &DataSet, history: &dyn History, inspect: &mut dyn 
                 *credited_now.entry(original.number.clone()).or_default() += draft.document.totals.gross;
                 credit_notes.push(Unnumbered::of(&draft, Source::CreditNote { refund: index, original: source, credited_before: before }));
             }
-            Err((field, message)) => error(refund, field, message),
+            Err(DraftError { field, message }) => error(refund, field, message),
         }
     }
     diagnostics.extend(adjustment_errors);
@@ -365,7 +365,18 @@ fn number_planned(data: &DataSet, unnumbered: Vec<Unnumbered>, counters: &dyn Hi
         .collect()
 }
 
-type DraftError = (&'static str, String);
+/// Why a transaction cannot be drafted: the transactions.csv field at fault and what is wrong.
+#[derive(Debug)]
+struct DraftError {
+    field: &'static str,
+    message: String,
+}
+
+impl DraftError {
+    fn at(field: &'static str, message: String) -> DraftError {
+        DraftError { field, message }
+    }
+}
 
 /// The invoices `txn`'s plan-change lines adjust, one per charge they refer to: archived, or
 /// issued in this run. A line referring to a charge that was never invoiced (failed,
@@ -477,9 +488,9 @@ fn invoice_draft(data: &DataSet, txn: &Transaction, adjusted: &[(&str, &Document
     let seller = &company.seller;
     let customer = data.customer(&txn.customer_id).expect("input checked customer ids");
     let tax_point = data.local_date(txn.timestamp);
-    let determination = tax::determine(company, customer, txn.card_country, txn.ip_country).map_err(|e| ("card_country", e))?;
+    let determination = tax::determine(company, customer, txn.card_country, txn.ip_country).map_err(|e| DraftError::at("card_country", e))?;
     let category = determination.category();
-    let rate = determination.rate_on(tax_point).map_err(|e| ("timestamp", e))?;
+    let rate = determination.rate_on(tax_point).map_err(|e| DraftError::at("timestamp", e))?;
 
     // Each line's (category, rate): proration lines keep those of the invoice they adjust.
     let mut calc_lines = Vec::with_capacity(txn.lines.len());
@@ -508,7 +519,7 @@ fn invoice_draft(data: &DataSet, txn: &Transaction, adjusted: &[(&str, &Document
     let base_currency_tax = if eu_vat && txn.currency != seller.base_currency {
         Some(
             conversion::restate(&data.exchange_rates, seller.base_currency, calculation.net, calculation.tax, tax_point)
-                .map_err(|e| ("currency", e))?,
+                .map_err(|e| DraftError::at("currency", e))?,
         )
     } else {
         None
@@ -547,7 +558,7 @@ fn invoice_draft(data: &DataSet, txn: &Transaction, adjusted: &[(&str, &Document
         language: customer.language.clone(),
         seller: Party {
             name: seller.legal_name.clone(),
-            address: seller.address.clone(),
+            address: (&seller.address).into(),
             tax_id: Some(seller.vat_id.clone()),
             registration_id: Some(seller.registration_id.clone()).filter(|s| !s.is_empty()),
             email: Some(seller.email.clone()),
@@ -560,7 +571,7 @@ fn invoice_draft(data: &DataSet, txn: &Transaction, adjusted: &[(&str, &Document
             jurisdiction: determination.jurisdiction,
             tax_name: determination.tax_name.clone(),
             seller_registration: determination.seller_registration.clone(),
-            customer_type: customer.kind,
+            customer_type: customer.kind.into(),
             evidence: determination.evidence.clone(),
         },
         lines,
@@ -602,19 +613,19 @@ fn charged_rate(invoice: &Document, charge: &str) -> (TaxCategory, Decimal) {
 /// category (EN 16931 BR-O-11..14), and a reverse-charge line needs the customer's VAT ID.
 fn check_adjustable(invoice: &Document, charge: &str, now: &tax::Determination, customer: &Customer) -> Result<(), DraftError> {
     if invoice.tax.jurisdiction != now.jurisdiction {
-        return Err(("refers_to", format!(
+        return Err(DraftError::at("refers_to", format!(
             "'{charge}' was taxed in {} ({}), this charge in {}; one invoice has one place of supply: record the unused time as a refund of '{charge}' (a credit note keeps that invoice's treatment)",
             invoice.tax.jurisdiction, invoice.number, now.jurisdiction
         )));
     }
     let (billed, category) = (charged_rate(invoice, charge).0, now.category());
     if billed != category && (billed == TaxCategory::O || category == TaxCategory::O) {
-        return Err(("refers_to", format!(
+        return Err(DraftError::at("refers_to", format!(
             "'{charge}' was billed under category {billed:?}, this charge is category {category:?}; an invoice with category O carries no other category (EN 16931 BR-O-11): record the unused time as a refund of '{charge}' (a credit note keeps that invoice's treatment)"
         )));
     }
     if billed == TaxCategory::AE && customer_party(customer).tax_id.is_none() {
-        return Err(("refers_to", format!(
+        return Err(DraftError::at("refers_to", format!(
             "'{charge}' was reverse-charged ({}), but the customer has no usable VAT ID now; record the unused time as a refund of '{charge}' (a credit note keeps that invoice's treatment)",
             invoice.number
         )));
@@ -654,7 +665,7 @@ pub fn returned_overpayment(original: &Document, refund: &Transaction) -> Option
 fn refund_credit_note(data: &DataSet, refund: &Transaction, original: &Document, credited_before: Decimal) -> Result<Draft, DraftError> {
     let currency = original.currency;
     if refund.currency != currency {
-        return Err(("currency", format!(
+        return Err(DraftError::at("currency", format!(
             "'{}' differs from {currency}, the currency of {}; a refund credits the invoice in its own currency",
             refund.currency, original.number
         )));
@@ -703,7 +714,7 @@ fn refund_credit_note(data: &DataSet, refund: &Transaction, original: &Document,
     };
     let left = original.totals.gross - credited_before;
     if gross > left {
-        return Err(("unit_amount", format!(
+        return Err(DraftError::at("unit_amount", format!(
             "refund '{}' would credit {gross} {currency}, more than is left on {}: {} invoiced, {credited_before} already credited, {left} left",
             refund.id, original.number, original.totals.gross
         )));
@@ -778,7 +789,7 @@ fn partial_refund_lines<'t>(original: &Document, refund: &'t Transaction) -> (Ve
 fn customer_party(customer: &Customer) -> Party {
     Party {
         name: customer.name.clone(),
-        address: customer.address.clone(),
+        address: (&customer.address).into(),
         tax_id: customer.usable_tax_id().map(str::to_string),
         registration_id: None,
         email: Some(customer.email.clone()).filter(|s| !s.is_empty()),

@@ -13,6 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use domain::document::LegendKey;
 use domain::money::ROUNDING;
 
 /// The shipped translation files, by primary language tag.
@@ -222,18 +223,17 @@ pub fn country_name(language: &str, country: domain::country::CountryCode) -> St
 }
 
 /// The legend `key` (of `[legends]`) in `language`, filled with `values`.
-pub fn legend(language: &str, key: &str, values: &[(&str, &str)]) -> String {
+pub fn legend(language: &str, key: LegendKey, values: &[(&str, &str)]) -> String {
     let l = &texts(language).legends;
     let template = match key {
-        "reverse_charge" => &l.reverse_charge,
-        "oss" => &l.oss,
-        "reverse_charge_gb" => &l.reverse_charge_gb,
-        "reverse_charge_no" => &l.reverse_charge_no,
-        "gst_not_charged_au" => &l.gst_not_charged_au,
-        "tax_registration" => &l.tax_registration,
-        "outside_scope_business" => &l.outside_scope_business,
-        "outside_scope_consumer" => &l.outside_scope_consumer,
-        other => unreachable!("no legend '{other}' in the translation files"),
+        LegendKey::ReverseCharge => &l.reverse_charge,
+        LegendKey::Oss => &l.oss,
+        LegendKey::ReverseChargeGb => &l.reverse_charge_gb,
+        LegendKey::ReverseChargeNo => &l.reverse_charge_no,
+        LegendKey::GstNotChargedAu => &l.gst_not_charged_au,
+        LegendKey::TaxRegistration => &l.tax_registration,
+        LegendKey::OutsideScopeBusiness => &l.outside_scope_business,
+        LegendKey::OutsideScopeConsumer => &l.outside_scope_consumer,
     };
     fill(template, values)
 }

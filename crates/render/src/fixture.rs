@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use domain::country::CountryCode;
 use domain::document::*;
-use domain::model::Address;
+use domain::document::Address;
 use domain::money::Currency;
 use domain::numbering::NumberPattern;
 
@@ -76,7 +76,7 @@ pub fn oss_invoice() -> Document {
             jurisdiction: de,
             tax_name: "VAT".into(),
             seller_registration: None,
-            customer_type: domain::model::CustomerType::Individual,
+            customer_type: domain::document::CustomerType::Individual,
             evidence: LocationEvidence {
                 billing_country: de,
                 card_country: Some(de),

@@ -880,7 +880,7 @@ mod tests {
         doc.customer_id = "cus_fr_07".into();
         doc.tax.treatment = Treatment::ReverseCharge;
         doc.tax.jurisdiction = fr;
-        doc.tax.customer_type = domain::model::CustomerType::Business;
+        doc.tax.customer_type = domain::document::CustomerType::Business;
         for line in &mut doc.lines {
             line.tax_category = TaxCategory::AE;
             line.tax_rate = Decimal::ZERO;

@@ -49,7 +49,7 @@ pub fn facts(doc: &Document) -> Vec<(&'static str, String)> {
 /// charges tax, so the customer sees the 49.00 they paid per pack rather than a net 41.176.
 /// Without tax (reverse charge, outside scope) gross and net are the same: no "incl. VAT".
 pub fn shows_gross(doc: &Document) -> bool {
-    doc.tax.customer_type == domain::model::CustomerType::Individual
+    doc.tax.customer_type == domain::document::CustomerType::Individual
         && matches!(doc.tax.treatment, Treatment::Domestic | Treatment::Oss | Treatment::NonEuTax)
         && !doc.lines.is_empty()
         && doc.lines.iter().all(|l| l.gross.is_some())
@@ -492,7 +492,7 @@ mod tests {
         // The breakdown below stays net per rate.
         assert_eq!(subtotal_row(&fr, &fr.tax_breakdown[0]), "TVA 19% · Base HT 21,01");
         let mut business = priced_gross("en");
-        business.tax.customer_type = domain::model::CustomerType::Business;
+        business.tax.customer_type = domain::document::CustomerType::Business;
         assert_eq!(price_headings(&business), ("Unit price".to_string(), "Amount".to_string()));
         assert_eq!(line_unit_price(&business, &business.lines[1]), "4.20");
         // No tax charged, nothing to include: outside the scope of EU VAT, prices are net.

@@ -30,7 +30,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use domain::country::CountryCode;
-use domain::document::{LocationEvidence, TaxCategory, Treatment};
+use domain::document::{LegendKey, LocationEvidence, TaxCategory, Treatment};
 use domain::model::{Company, Customer, CustomerType};
 use rates::BusinessCustomers;
 
@@ -51,7 +51,7 @@ pub struct Determination {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LegendSpec {
     pub code: &'static str,
-    pub template: &'static str,
+    pub template: LegendKey,
 }
 
 impl Determination {
@@ -122,13 +122,13 @@ pub fn determine(
         CustomerType::Individual => None,
     };
     let vat = "VAT".to_string();
-    let legend = |code: &'static str, template: &'static str| vec![LegendSpec { code, template }];
+    let legend = |code: &'static str, template: LegendKey| vec![LegendSpec { code, template }];
     let (treatment, tax_name, seller_registration, legends) = if country == seller.address.country && country.is_eu() {
         (Treatment::Domestic, vat, None, vec![])
     } else if country.is_eu() {
         match business_id {
-            Some(_) => (Treatment::ReverseCharge, vat, None, legend("reverse_charge", "reverse_charge")),
-            None if seller.eu_oss => (Treatment::Oss, vat, None, legend("oss", "oss")),
+            Some(_) => (Treatment::ReverseCharge, vat, None, legend("reverse_charge", LegendKey::ReverseCharge)),
+            None if seller.eu_oss => (Treatment::Oss, vat, None, legend("oss", LegendKey::Oss)),
             None => {
                 return Err(format!(
                     "the customer is a consumer in {country}, but the seller is not registered for the Union One-Stop Shop (company.toml seller.eu_oss = false) and cannot charge {country} VAT"
@@ -141,18 +141,18 @@ pub fn determine(
         match (business_id, facts.business_customers) {
             (Some(_), BusinessCustomers::SelfAccounts { legend: key }) => (Treatment::NonEuReverseCharge, tax_name, None, legend("reverse_charge", key)),
             (Some(_), BusinessCustomers::NotCharged { legend: key }) => {
-                let mut legends = legend("outside_scope", "outside_scope_business");
+                let mut legends = legend("outside_scope", LegendKey::OutsideScopeBusiness);
                 legends.push(LegendSpec { code: "tax_not_charged", template: key });
                 (Treatment::OutsideScope, vat, None, legends)
             }
             (None, _) | (Some(_), BusinessCustomers::Charged) => {
-                (Treatment::NonEuTax, tax_name, Some(registration::printed(reg, &customer.language)), legend("tax_registration", "tax_registration"))
+                (Treatment::NonEuTax, tax_name, Some(registration::printed(reg, &customer.language)), legend("tax_registration", LegendKey::TaxRegistration))
             }
         }
     } else if customer.kind == CustomerType::Business {
-        (Treatment::OutsideScope, vat, None, legend("outside_scope", "outside_scope_business"))
+        (Treatment::OutsideScope, vat, None, legend("outside_scope", LegendKey::OutsideScopeBusiness))
     } else {
-        (Treatment::OutsideScope, vat, None, legend("outside_scope", "outside_scope_consumer"))
+        (Treatment::OutsideScope, vat, None, legend("outside_scope", LegendKey::OutsideScopeConsumer))
     };
     Ok(Determination { treatment, jurisdiction: country, tax_name, seller_registration, evidence, legends })
 }

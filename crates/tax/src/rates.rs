@@ -39,6 +39,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::registration::Scheme;
+use domain::document::LegendKey;
 
 /// One value of a standard rate, in force from `since` (inclusive) until the next newer entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,10 +77,10 @@ pub struct Jurisdiction {
 pub enum BusinessCustomers {
     /// The customer self-accounts for the tax (reverse charge, category AE); `legend` is the
     /// key of the legend saying so (`i18n/*.toml`, `[legends]`).
-    SelfAccounts { legend: &'static str },
+    SelfAccounts { legend: LegendKey },
     /// No tax is charged and nobody reverse-charges it (category O): the supply is not one to
     /// a consumer there. `legend` says why no tax is charged.
-    NotCharged { legend: &'static str },
+    NotCharged { legend: LegendKey },
     /// The registered seller charges the tax to businesses as to consumers.
     Charged,
 }
@@ -135,7 +136,7 @@ const fn eu(country: &'static str, history: &'static [RateChange]) -> Jurisdicti
         eu_member: true,
         history,
         seller_schemes: &[],
-        business_customers: BusinessCustomers::SelfAccounts { legend: "reverse_charge" },
+        business_customers: BusinessCustomers::SelfAccounts { legend: LegendKey::ReverseCharge },
     }
 }
 
@@ -174,7 +175,7 @@ static ALL: &[Jurisdiction] = &[
     // GST-registered business customers who give their ABN and say they are registered are
     // not Australian consumers: no GST, and no reverse charge for them as a rule (ATO, "GST
     // on imported services and digital products"; GST Act ss 9-25(5), 84-100).
-    other("AU", "GST", &[Scheme::Arn, Scheme::Abn], BusinessCustomers::NotCharged { legend: "gst_not_charged_au" }, &[
+    other("AU", "GST", &[Scheme::Arn, Scheme::Abn], BusinessCustomers::NotCharged { legend: LegendKey::GstNotChargedAu }, &[
         ch(2000, 7, 1, pct(10, 0), "A New Tax System (Goods and Services Tax) Act 1999 (Cth), s 9-70: \
             https://www.legislation.gov.au/C2004A00446/latest/text"),
     ]),
@@ -218,7 +219,7 @@ static ALL: &[Jurisdiction] = &[
     eu("FR", &[ch(2014, 1, 1, pct(20, 0), TAXUD)]),
     // B2B services from a seller belonging abroad: the UK business customer accounts for the
     // VAT (reverse charge, VATA 1994 s. 8).
-    other("GB", "UK VAT", &[Scheme::Vat], BusinessCustomers::SelfAccounts { legend: "reverse_charge_gb" }, &[
+    other("GB", "UK VAT", &[Scheme::Vat], BusinessCustomers::SelfAccounts { legend: LegendKey::ReverseChargeGb }, &[
         ch(2011, 1, 4, pct(20, 0), "Finance (No. 2) Act 2010, s. 3 (VATA 1994 s. 2(1)): \
             https://www.legislation.gov.uk/ukpga/2010/31/section/3"),
     ]),
@@ -242,7 +243,7 @@ static ALL: &[Jurisdiction] = &[
     eu("NL", &[ch(2012, 10, 1, pct(21, 0), TAXUD)]),
     // VOEC covers sales to consumers only; a Norwegian business customer calculates the
     // MVA itself (merverdiavgiftsloven § 11-3).
-    other("NO", "MVA", &[Scheme::Voec, Scheme::Mva], BusinessCustomers::SelfAccounts { legend: "reverse_charge_no" }, &[
+    other("NO", "MVA", &[Scheme::Voec, Scheme::Mva], BusinessCustomers::SelfAccounts { legend: LegendKey::ReverseChargeNo }, &[
         ch(2005, 1, 1, pct(25, 0), "Merverdiavgiftsloven § 5-1 and Stortingets vedtak om \
             merverdiavgift (alminnelig sats): https://www.skatteetaten.no/satser/merverdiavgift"),
     ]),
