@@ -208,14 +208,10 @@ fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<C
     Ok(c)
 }
 
+/// The corrected customer as the replacement names them; the register number stays the
+/// original's.
 fn customer_party(original: &Document, c: &Customer) -> domain::document::Party {
-    domain::document::Party {
-        name: c.name.clone(),
-        address: (&c.address).into(),
-        tax_id: c.usable_tax_id().map(str::to_string),
-        registration_id: original.customer.registration_id.clone(),
-        email: Some(c.email.clone()).filter(|e| !e.is_empty()),
-    }
+    domain::document::Party { registration_id: original.customer.registration_id.clone(), ..crate::customer_party(c) }
 }
 
 /// Recomputes `replacement` under a new treatment: the original's net prices at the new
@@ -244,14 +240,7 @@ fn recompute(replacement: &mut Document, original: &Document, d: &tax::Determina
     replacement.tax_breakdown = c.breakdown.clone();
     let paid = original.totals.paid;
     replacement.totals = Totals { net: c.net.amount(), tax: c.tax.amount(), gross: c.gross.amount(), paid, due: c.gross.amount() - paid };
-    replacement.tax = domain::document::Tax {
-        treatment: d.treatment,
-        jurisdiction: d.jurisdiction,
-        tax_name: d.tax_name.clone(),
-        seller_registration: d.seller_registration.clone(),
-        customer_type: replacement.tax.customer_type,
-        evidence: d.evidence.clone(),
-    };
+    replacement.tax = crate::tax_of(d, replacement.tax.customer_type);
     replacement.legends = crate::legends(&replacement.language, &d);
     replacement.base_currency_tax = if d.is_eu_vat_charged() && currency != company.seller.base_currency {
         let original_rate = original.base_currency_tax.as_ref().ok_or_else(|| {

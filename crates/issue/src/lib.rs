@@ -566,14 +566,7 @@ fn invoice_draft(data: &DataSet, txn: &Transaction, adjusted: &[(&str, &Document
         customer: customer_party(customer),
         customer_id: customer.id.clone(),
         source_transactions: vec![txn.id.clone()],
-        tax: Tax {
-            treatment: determination.treatment,
-            jurisdiction: determination.jurisdiction,
-            tax_name: determination.tax_name.clone(),
-            seller_registration: determination.seller_registration.clone(),
-            customer_type: customer.kind.into(),
-            evidence: determination.evidence.clone(),
-        },
+        tax: tax_of(&determination, customer.kind.into()),
         lines,
         tax_breakdown: calculation.breakdown.clone(),
         payment: Payment {
@@ -786,7 +779,21 @@ fn partial_refund_lines<'t>(original: &Document, refund: &'t Transaction) -> (Ve
     (calc_lines, described)
 }
 
-fn customer_party(customer: &Customer) -> Party {
+/// What a document says of its tax: the rule `determination` decided, for a customer taxed
+/// as `customer_type`.
+pub(crate) fn tax_of(determination: &tax::Determination, customer_type: domain::document::CustomerType) -> Tax {
+    Tax {
+        treatment: determination.treatment,
+        jurisdiction: determination.jurisdiction,
+        tax_name: determination.tax_name.clone(),
+        seller_registration: determination.seller_registration.clone(),
+        customer_type,
+        evidence: determination.evidence.clone(),
+    }
+}
+
+/// The customer as a document names them.
+pub(crate) fn customer_party(customer: &Customer) -> Party {
     Party {
         name: customer.name.clone(),
         address: (&customer.address).into(),
