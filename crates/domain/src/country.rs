@@ -1,8 +1,9 @@
-//! ISO 3166-1 countries and what VAT law says about them.
+//! ISO 3166-1 country codes.
 //!
 //! [`CountryCode`] is the only way a country enters the program, so `UK`, `EL` or an empty
-//! field are rejected at the boundary with a hint, and everything downstream can ask
-//! "is this an EU member state?" or "what is its VAT prefix?" without re-checking.
+//! field are rejected at the boundary with a hint, and nothing downstream re-checks. What
+//! tax law says of a country (EU membership, VAT prefix, rates) is tax's, in one entry per
+//! country (`invoicesmith_tax::rates`).
 
 use std::fmt;
 use std::str::FromStr;
@@ -12,12 +13,6 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// An assigned ISO 3166-1 alpha-2 country code, upper case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CountryCode([u8; 2]);
-
-/// The 27 member states of the European Union (ISO codes; Greece is `GR` here, `EL` in VAT IDs).
-const EU_MEMBER_STATES: [&str; 27] = [
-    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
-    "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
-];
 
 impl CountryCode {
     /// Parses an alpha-2 code. The error completes `'<value>' …` and says what to write instead.
@@ -41,10 +36,6 @@ impl CountryCode {
     pub fn as_str(&self) -> &str {
         // Constructed only from validated ASCII.
         std::str::from_utf8(&self.0).expect("country codes are ASCII")
-    }
-
-    pub fn is_eu(&self) -> bool {
-        EU_MEMBER_STATES.contains(&self.as_str())
     }
 
     /// The country's English short name, as printed in addresses.
@@ -101,13 +92,7 @@ mod tests {
     }
 
     #[test]
-    fn knows_the_union() {
-        let gr = CountryCode::parse("GR").unwrap();
-        assert!(gr.is_eu());
-        assert!(!CountryCode::parse("GB").unwrap().is_eu());
-        assert!(!CountryCode::parse("CH").unwrap().is_eu());
-        assert_eq!(EU_MEMBER_STATES.len(), 27);
-        assert!(EU_MEMBER_STATES.iter().all(|c| CountryCode::parse(c).is_ok()));
+    fn knows_english_names() {
         assert_eq!(CountryCode::parse("DE").unwrap().name(), "Germany");
         assert_eq!(CountryCode::parse("GB").unwrap().name(), "United Kingdom");
     }

@@ -539,7 +539,7 @@ type Summary = BTreeMap<SummaryKey, SummaryRow>;
 /// plan-change lines keep the category of the invoice they adjust (an OSS supply adjusted on
 /// a reverse-charge invoice after the customer gave a VAT ID).
 fn row_treatment(d: &Document, row: &domain::document::TaxSubtotal) -> Treatment {
-    let eu = d.tax.jurisdiction.is_eu();
+    let eu = tax::is_eu(d.tax.jurisdiction);
     match (row.tax_category, d.tax.treatment) {
         (TaxCategory::S, t @ (Treatment::Domestic | Treatment::Oss | Treatment::NonEuTax)) => t,
         (TaxCategory::AE, t @ (Treatment::ReverseCharge | Treatment::NonEuReverseCharge)) => t,

@@ -202,7 +202,7 @@ impl Keys<'_> {
             self.only(t, &p, &["country", "scheme", "number"]);
             let country = self.parsed(t, &p, "country", "an ISO 3166-1 alpha-2 country code", |s| {
                 let c = CountryCode::parse(s)?;
-                if c.is_eu() {
+                if tax::is_eu(c) {
                     return Err("is an EU member state; EU sales to consumers are declared through the OSS (seller.eu_oss)".into());
                 }
                 match rates::jurisdiction(c.as_str()) {

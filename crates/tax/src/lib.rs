@@ -84,6 +84,11 @@ impl Determination {
     }
 }
 
+/// Whether `country` is a member state of the European Union, from its entry in [`rates`].
+pub fn is_eu(country: CountryCode) -> bool {
+    rates::jurisdiction(country.as_str()).is_some_and(|j| j.eu_member)
+}
+
 /// Decides the customer's country from billing, card and IP country: the billing country
 /// if card or IP confirms it, else card and IP if they agree with each other.
 pub fn locate(customer: &Customer, card: Option<CountryCode>, ip: Option<CountryCode>) -> Result<LocationEvidence, String> {
@@ -123,9 +128,9 @@ pub fn determine(
     };
     let vat = "VAT".to_string();
     let legend = |code: &'static str, template: LegendKey| vec![LegendSpec { code, template }];
-    let (treatment, tax_name, seller_registration, legends) = if country == seller.address.country && country.is_eu() {
+    let (treatment, tax_name, seller_registration, legends) = if country == seller.address.country && is_eu(country) {
         (Treatment::Domestic, vat, None, vec![])
-    } else if country.is_eu() {
+    } else if is_eu(country) {
         match business_id {
             Some(_) => (Treatment::ReverseCharge, vat, None, legend("reverse_charge", LegendKey::ReverseCharge)),
             None if seller.eu_oss => (Treatment::Oss, vat, None, legend("oss", LegendKey::Oss)),

@@ -337,6 +337,10 @@ mod tests {
             assert_eq!(j.tax_name, name);
         }
         assert_eq!(all().iter().filter(|j| j.eu_member).count(), 27);
+        let code = |c| domain::country::CountryCode::parse(c).unwrap();
+        assert!(crate::is_eu(code("GR")) && crate::is_eu(code("DE")));
+        assert!(!crate::is_eu(code("GB")) && !crate::is_eu(code("CH")) && !crate::is_eu(code("US")));
+        assert!(all().iter().all(|j| domain::country::CountryCode::parse(j.country).is_ok()));
     }
 
     #[test]
