@@ -237,7 +237,7 @@ pub fn show(archive: &Archive, number: &str) -> Result<String> {
         doc.currency,
         doc.totals.net,
         doc.totals.tax,
-        doc.tax.treatment.code().to_string(),
+        doc.tax.treatment.code(),
     );
     for r in &doc.references {
         let verb = match r.relation {

@@ -207,7 +207,7 @@ impl Keys<'_> {
                 }
                 match rates::jurisdiction(c.as_str()) {
                     Some(j) if !j.seller_schemes.is_empty() => Ok(c),
-                    _ => Err(format!("has no tax facts here (src/tax/rates.rs); registrations are supported in {}", supported_countries())),
+                    _ => Err(format!("has no tax facts here (crates/tax/src/rates.rs); registrations are supported in {}", supported_countries())),
                 }
             });
             let scheme = self.parsed(t, &p, "scheme", "a registration scheme, e.g. 'vat', 'voec', 'mwst', 'arn'", |s| {

@@ -438,7 +438,7 @@ fn seller_registrations_are_checked_by_their_scheme() {
     let mut s = sources(GOOD_ROW);
     s.company = COMPANY_TOML.replace("country = \"GB\"", "country = \"US\"");
     assert_eq!(errors(&s), [
-        "company.toml: seller.tax_registrations[0].country: 'US' has no tax facts here (src/tax/rates.rs); registrations are supported in AU, CH, GB, NO",
+        "company.toml: seller.tax_registrations[0].country: 'US' has no tax facts here (crates/tax/src/rates.rs); registrations are supported in AU, CH, GB, NO",
     ]);
 }
 

@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 
 /// `raw` (already trimmed) as one line: each line break (CR, LF or CRLF, with the spaces
-/// around it) becomes one space. An error, completing "<field>: …", names any other control
+/// around it) becomes one space. An error, completing `"<field>: …"`, names any other control
 /// character.
 pub fn single_line(raw: &str) -> Result<Cow<'_, str>, String> {
     // Fast path, as every field of every row comes here: control characters are the bytes

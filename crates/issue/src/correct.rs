@@ -241,7 +241,7 @@ fn recompute(replacement: &mut Document, original: &Document, d: &tax::Determina
     let paid = original.totals.paid;
     replacement.totals = Totals { net: c.net.amount(), tax: c.tax.amount(), gross: c.gross.amount(), paid, due: c.gross.amount() - paid };
     replacement.tax = crate::tax_of(d, replacement.tax.customer_type);
-    replacement.legends = crate::legends(&replacement.language, &d);
+    replacement.legends = crate::legends(&replacement.language, d);
     replacement.base_currency_tax = if d.is_eu_vat_charged() && currency != company.seller.base_currency {
         let original_rate = original.base_currency_tax.as_ref().ok_or_else(|| {
             format!(

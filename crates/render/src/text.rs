@@ -2,7 +2,7 @@
 //!
 //! PDF and HTML print the same strings from here, so the two never disagree about what a
 //! document says. Words, number, money and date formats come from the document language's
-//! translation file ([`crate::i18n`]); nothing depends on the machine's locale.
+//! translation file (the `locale` crate); nothing depends on the machine's locale.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

@@ -46,7 +46,7 @@ pub struct Determination {
 }
 
 /// A legend the document must carry: a stable code for machines and the key of its text in
-/// the translation files (`i18n/*.toml`, `[legends]`). Its words are chosen when the document
+/// the translation files (`crates/locale/i18n/*.toml`, `[legends]`). Its words are chosen when the document
 /// is issued, in the customer's language, filled in by the locale stage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LegendSpec {
@@ -77,7 +77,7 @@ impl Determination {
         }
         rates::standard_rate(self.jurisdiction.as_str(), date).ok_or_else(|| {
             format!(
-                "there is no built-in {} rate for {} on {date}; the rate table (src/tax/rates.rs) needs an entry",
+                "there is no built-in {} rate for {} on {date}; the rate table (crates/tax/src/rates.rs) needs an entry",
                 self.tax_name, self.jurisdiction
             )
         })

@@ -76,7 +76,7 @@ pub struct Jurisdiction {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BusinessCustomers {
     /// The customer self-accounts for the tax (reverse charge, category AE); `legend` is the
-    /// key of the legend saying so (`i18n/*.toml`, `[legends]`).
+    /// key of the legend saying so (`crates/locale/i18n/*.toml`, `[legends]`).
     SelfAccounts { legend: LegendKey },
     /// No tax is charged and nobody reverse-charges it (category O): the supply is not one to
     /// a consumer there. `legend` says why no tax is charged.
