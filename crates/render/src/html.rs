@@ -319,19 +319,19 @@ mod language_tests {
 
     #[test]
     fn credit_notes_read_as_credit_notes_in_every_language() {
+        // Each language's words for what a credit note must not say: issue date, amount due, paid.
         let cases = [
-            ("en", ["<th scope=\"row\">Credit note date</th><td>26 October 2026</td>", "<th scope=\"row\">Date of supply</th><td>5 October 2026</td>", "<td>Total credited</td><td>€25.00</td>", "<tr class=\"after-total due\"><td>Refunded to card</td><td>€25.00</td>", "Refunded to card on 26 October 2026: €25.00.<br>Visa ending in 4242 · Payment ID re_3QKx1018"]),
-            ("de", ["<th scope=\"row\">Datum der Rechnungskorrektur</th><td>26.10.2026</td>", "<th scope=\"row\">Leistungsdatum</th><td>05.10.2026</td>", "<td>Gutgeschrieben</td><td>25,00\u{a0}€</td>", "<td>Auf die Karte erstattet</td><td>25,00\u{a0}€</td>", "Visa mit Endziffern 4242 · Zahlungs-ID re_3QKx1018"]),
-            ("fr", ["<th scope=\"row\">Date de l&#39;avoir</th><td>26/10/2026</td>", "<th scope=\"row\">Date de prestation</th><td>05/10/2026</td>", "<td>Total de l&#39;avoir TTC</td><td>25,00\u{a0}€</td>", "<td>Remboursé sur la carte</td><td>25,00\u{a0}€</td>", "Visa se terminant par 4242 · Référence du paiement re_3QKx1018"]),
+            ("en", ["Issue date", "Amount due", "Paid"], ["<th scope=\"row\">Credit note date</th><td>26 October 2026</td>", "<th scope=\"row\">Date of supply</th><td>5 October 2026</td>", "<td>Total credited</td><td>€25.00</td>", "<tr class=\"after-total due\"><td>Refunded to card</td><td>€25.00</td>", "Refunded to card on 26 October 2026: €25.00.<br>Visa ending in 4242 · Payment ID re_3QKx1018"]),
+            ("de", ["Rechnungsdatum", "Offener Betrag", "Bezahlt"], ["<th scope=\"row\">Datum der Rechnungskorrektur</th><td>26.10.2026</td>", "<th scope=\"row\">Leistungsdatum</th><td>05.10.2026</td>", "<td>Gutgeschrieben</td><td>25,00\u{a0}€</td>", "<td>Auf die Karte erstattet</td><td>25,00\u{a0}€</td>", "Visa mit Endziffern 4242 · Zahlungs-ID re_3QKx1018"]),
+            ("fr", ["Date d&#39;émission", "Reste à payer", "Payé"], ["<th scope=\"row\">Date de l&#39;avoir</th><td>26/10/2026</td>", "<th scope=\"row\">Date de prestation</th><td>05/10/2026</td>", "<td>Total de l&#39;avoir TTC</td><td>25,00\u{a0}€</td>", "<td>Remboursé sur la carte</td><td>25,00\u{a0}€</td>", "Visa se terminant par 4242 · Référence du paiement re_3QKx1018"]),
         ];
-        for (language, needles) in cases {
+        for (language, absent, needles) in cases {
             let html = render(&fixture::refund_credit_note(language));
             for needle in needles {
                 assert!(html.contains(needle), "{language}: missing {needle:?} in {html}");
             }
-            let l = text::labels(language);
-            for word in [&l.issue_date, &l.due, &l.paid] {
-                assert!(!html.contains(&format!(">{}<", word.replace('\'', "&#39;"))), "{language}: a credit note says {word:?}");
+            for word in absent {
+                assert!(!html.contains(&format!(">{word}<")), "{language}: a credit note says {word:?}");
             }
         }
     }
