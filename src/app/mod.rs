@@ -134,7 +134,7 @@ fn language_warnings(untranslated: &BTreeMap<String, (usize, String)>) -> Vec<St
     untranslated
         .iter()
         .map(|(language, (count, first))| {
-            format!("language '{language}' has no translation (i18n/): {count} document(s) issued in English, the first {first}")
+            format!("language '{language}' has no translation (crates/locale/i18n/): {count} document(s) issued in English, the first {first}")
         })
         .collect()
 }
