@@ -108,7 +108,7 @@ impl Face {
         }
     }
 
-    #[inline] // per character of every measured string: inlining it keeps the PDF render at the single crate's instruction count
+    #[inline] // hot: once per character of every string the layout measures
     fn glyph(&self, ch: char) -> Option<Glyph> {
         match self.ascii.get(ch as usize) {
             Some(g) => *g,
