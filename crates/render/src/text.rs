@@ -405,7 +405,7 @@ mod tests {
         // An invoice keeps its own words.
         let invoice = fixture::oss_invoice();
         assert_eq!(pairs(facts(&invoice))[1], ("Issue date".to_string(), "5 October 2026".to_string()));
-        for language in locale::supported() {
+        for language in ["de", "en", "es", "et", "fr", "it", "nl", "pl", "pt"] {
             let cn = fixture::refund_credit_note(language);
             let l = labels(language);
             assert!(facts(&cn).iter().all(|(k, _)| *k != l.issue_date), "{language}: a credit note says 'issue date'");

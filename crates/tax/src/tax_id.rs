@@ -717,6 +717,17 @@ fn au(b: &[u8]) -> Check {
 mod tests {
     use super::*;
 
+    /// The tax-ID rules and the jurisdictions' facts (rates.rs) are two tables keyed by the
+    /// same country codes: neither may name a country the other lacks.
+    #[test]
+    fn rules_cover_exactly_the_jurisdictions() {
+        let mut rules: Vec<&str> = RULES.iter().map(|r| r.country).collect();
+        let mut facts: Vec<&str> = crate::rates::all().iter().map(|j| j.country).collect();
+        rules.sort_unstable();
+        facts.sort_unstable();
+        assert_eq!(rules, facts);
+    }
+
     fn canonical(country: &str, raw: &str) -> String {
         match check_tax_id(country, raw) {
             Ok(Some(id)) => id.to_string(),
