@@ -219,7 +219,7 @@ fn customer_party(original: &Document, c: &Customer) -> domain::document::Party 
 /// due shows the difference (negative: to be refunded).
 fn recompute(replacement: &mut Document, original: &Document, d: &tax::Determination, company: &Company) -> Result<(), String> {
     let currency = original.currency;
-    let rate = d.rate_on(original.tax_point_date)?;
+    let rate = d.rate_on(original.tax_point_date).map_err(|e| e.to_string())?;
     let lines: Vec<calc::CalcLine> = original
         .lines
         .iter()

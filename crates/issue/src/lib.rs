@@ -488,9 +488,9 @@ fn invoice_draft(data: &DataSet, txn: &Transaction, adjusted: &[(&str, &Document
     let seller = &company.seller;
     let customer = data.customer(&txn.customer_id).expect("input checked customer ids");
     let tax_point = data.local_date(txn.timestamp);
-    let determination = tax::determine(company, customer, txn.card_country, txn.ip_country).map_err(|e| DraftError::at("card_country", e))?;
+    let determination = tax::determine(company, customer, txn.card_country, txn.ip_country).map_err(|e| DraftError::at("card_country", e.to_string()))?;
     let category = determination.category();
-    let rate = determination.rate_on(tax_point).map_err(|e| DraftError::at("timestamp", e))?;
+    let rate = determination.rate_on(tax_point).map_err(|e| DraftError::at("timestamp", e.to_string()))?;
 
     // Each line's (category, rate): proration lines keep those of the invoice they adjust.
     let mut calc_lines = Vec::with_capacity(txn.lines.len());
@@ -519,7 +519,7 @@ fn invoice_draft(data: &DataSet, txn: &Transaction, adjusted: &[(&str, &Document
     let base_currency_tax = if eu_vat && txn.currency != seller.base_currency {
         Some(
             conversion::restate(&data.exchange_rates, seller.base_currency, calculation.net, calculation.tax, tax_point)
-                .map_err(|e| DraftError::at("currency", e))?,
+                .map_err(|e| DraftError::at("currency", e.to_string()))?,
         )
     } else {
         None

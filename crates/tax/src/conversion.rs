@@ -28,13 +28,9 @@ pub fn restate(
     taxable: Money,
     tax: Money,
     date: NaiveDate,
-) -> Result<BaseCurrencyTax, String> {
+) -> Result<BaseCurrencyTax, crate::Refusal> {
     let from = tax.currency();
-    let rate = find_rate(rates, from, base, date).ok_or_else(|| {
-        format!(
-            "no {base}/{from} exchange rate on or before {date} in exchange_rates.csv; EU VAT invoiced in {from} must also be stated in {base} (Art. 230 Directive 2006/112/EC)"
-        )
-    })?;
+    let rate = find_rate(rates, from, base, date).ok_or(crate::Refusal::NoExchangeRate { base, from, date })?;
     Ok(statement(base, rate.base, rate.quote, rate.rate, rate.date, &rate.source, taxable, tax))
 }
 
@@ -153,7 +149,7 @@ mod tests {
         let rates = vec![rate("2026-10-06", "EUR", "USD", "1.1")];
         let err = restate(&rates, cur("EUR"), usd("1.00"), usd("1.00"), NaiveDate::from_str("2026-10-05").unwrap()).unwrap_err();
         assert_eq!(
-            err,
+            err.to_string(),
             "no EUR/USD exchange rate on or before 2026-10-05 in exchange_rates.csv; EU VAT invoiced in USD must also be stated in EUR (Art. 230 Directive 2006/112/EC)"
         );
     }

@@ -71,16 +71,52 @@ impl Determination {
 
     /// The percent charged on `date`: the jurisdiction's standard rate, or 0 where the
     /// seller charges none.
-    pub fn rate_on(&self, date: NaiveDate) -> Result<Decimal, String> {
+    pub fn rate_on(&self, date: NaiveDate) -> Result<Decimal, Refusal> {
         if self.category() != TaxCategory::S {
             return Ok(Decimal::ZERO);
         }
-        rates::standard_rate(self.jurisdiction.as_str(), date).ok_or_else(|| {
-            format!(
-                "there is no built-in {} rate for {} on {date}; the rate table (crates/tax/src/rates.rs) needs an entry",
-                self.tax_name, self.jurisdiction
-            )
-        })
+        rates::standard_rate(self.jurisdiction.as_str(), date)
+            .ok_or_else(|| Refusal::NoRate { tax_name: self.tax_name.clone(), jurisdiction: self.jurisdiction, date })
+    }
+}
+
+/// Why a sale cannot be taxed as it stands. Its text completes nothing: it is a sentence of
+/// its own, shown with the transaction row it concerns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// No two of billing, card and IP country agree.
+    LocationDisagrees { billing: CountryCode, card: Option<CountryCode>, ip: Option<CountryCode> },
+    /// A consumer in another member state, and the seller is not registered for the OSS.
+    NotInOss { country: CountryCode },
+    /// The rate table has no rate for the jurisdiction on the date.
+    NoRate { tax_name: String, jurisdiction: CountryCode, date: NaiveDate },
+    /// No exchange rate to state EU VAT in the base currency (Art. 230).
+    NoExchangeRate { base: domain::money::Currency, from: domain::money::Currency, date: NaiveDate },
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let show = |c: &Option<CountryCode>| c.map_or("none".to_string(), |c| c.to_string());
+        match self {
+            Refusal::LocationDisagrees { billing, card, ip } => write!(
+                f,
+                "location evidence does not agree (billing {billing}, card {}, IP {}); two of the three must name the same country",
+                show(card),
+                show(ip)
+            ),
+            Refusal::NotInOss { country } => write!(
+                f,
+                "the customer is a consumer in {country}, but the seller is not registered for the Union One-Stop Shop (company.toml seller.eu_oss = false) and cannot charge {country} VAT"
+            ),
+            Refusal::NoRate { tax_name, jurisdiction, date } => write!(
+                f,
+                "there is no built-in {tax_name} rate for {jurisdiction} on {date}; the rate table (crates/tax/src/rates.rs) needs an entry"
+            ),
+            Refusal::NoExchangeRate { base, from, date } => write!(
+                f,
+                "no {base}/{from} exchange rate on or before {date} in exchange_rates.csv; EU VAT invoiced in {from} must also be stated in {base} (Art. 230 Directive 2006/112/EC)"
+            ),
+        }
     }
 }
 
@@ -91,7 +127,7 @@ pub fn is_eu(country: CountryCode) -> bool {
 
 /// Decides the customer's country from billing, card and IP country: the billing country
 /// if card or IP confirms it, else card and IP if they agree with each other.
-pub fn locate(customer: &Customer, card: Option<CountryCode>, ip: Option<CountryCode>) -> Result<LocationEvidence, String> {
+pub fn locate(customer: &Customer, card: Option<CountryCode>, ip: Option<CountryCode>) -> Result<LocationEvidence, Refusal> {
     let billing = customer.address.country;
     let decided = if card == Some(billing) || ip == Some(billing) {
         Some(billing)
@@ -100,14 +136,9 @@ pub fn locate(customer: &Customer, card: Option<CountryCode>, ip: Option<Country
     } else {
         None
     };
-    let show = |c: Option<CountryCode>| c.map_or("none".to_string(), |c| c.to_string());
     match decided {
         Some(customer_country) => Ok(LocationEvidence { billing_country: billing, card_country: card, ip_country: ip, customer_country }),
-        None => Err(format!(
-            "location evidence does not agree (billing {billing}, card {}, IP {}); two of the three must name the same country",
-            show(card),
-            show(ip)
-        )),
+        None => Err(Refusal::LocationDisagrees { billing, card, ip }),
     }
 }
 
@@ -118,7 +149,7 @@ pub fn determine(
     customer: &Customer,
     card: Option<CountryCode>,
     ip: Option<CountryCode>,
-) -> Result<Determination, String> {
+) -> Result<Determination, Refusal> {
     let seller = &company.seller;
     let evidence = locate(customer, card, ip)?;
     let country = evidence.customer_country;
@@ -134,11 +165,7 @@ pub fn determine(
         match business_id {
             Some(_) => (Treatment::ReverseCharge, vat, None, legend("reverse_charge", LegendKey::ReverseCharge)),
             None if seller.eu_oss => (Treatment::Oss, vat, None, legend("oss", LegendKey::Oss)),
-            None => {
-                return Err(format!(
-                    "the customer is a consumer in {country}, but the seller is not registered for the Union One-Stop Shop (company.toml seller.eu_oss = false) and cannot charge {country} VAT"
-                ));
-            }
+            None => return Err(Refusal::NotInOss { country }),
         }
     } else if let Some(reg) = seller.registration_in(country) {
         let facts = rates::jurisdiction(country.as_str()).expect("company.toml accepts registrations only where the jurisdiction has data");
