@@ -165,7 +165,7 @@ pub fn run_reissue(archive: &Archive, number: &str, correction: &correct::Correc
     locked.state.check_files(&entry)?;
     let today = now.with_timezone(&company.seller.timezone).date_naive();
     let documents = correct::reissue(&company, &locked.state, &number, correction, today).map_err(Error::Refused)?;
-    let original = locked.state.document(&number).map_err(Error::Refused)?;
+    let original = locked.state.document(&number).map_err(|e| Error::Refused(e.to_string()))?;
     let mut report = IssueReport { notices: std::mem::take(&mut locked.notices), ..IssueReport::default() };
     if let Some(replacement) = documents.iter().find(|n| n.document.kind == DocumentKind::Invoice) {
         report.warnings.extend(correct::reminder(&original.customer_id, &correct::corrected_fields(&original, &replacement.document), &correction.set));
@@ -454,11 +454,11 @@ fn stale_customer_details(state: &archive::State, data: &model::DataSet) -> Resu
         let Some(replaced) = entry.references.iter().find(|r| r.relation == document::Relation::Replaces) else {
             continue;
         };
-        let replacement = state.document(&entry.number).map_err(Error::Refused)?;
+        let replacement = state.document(&entry.number).map_err(|e| Error::Refused(e.to_string()))?;
         if data.customer(&replacement.customer_id).is_none() {
             continue;
         }
-        let original = state.document(&replaced.number).map_err(Error::Refused)?;
+        let original = state.document(&replaced.number).map_err(|e| Error::Refused(e.to_string()))?;
         corrections.push((replacement.customer_id.clone(), entry.number.clone(), correct::corrected_fields(&original, &replacement)));
     }
     Ok(correct::stale_details(&data.customers, &corrections))

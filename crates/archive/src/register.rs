@@ -168,8 +168,8 @@ impl History for State {
         Some((e.number.clone(), e.fingerprints.get(k).copied()))
     }
 
-    fn document(&self, number: &DocumentNumber) -> Result<Document, String> {
-        self.read_document(number).map_err(|e| e.to_string())
+    fn document(&self, number: &DocumentNumber) -> Result<Document> {
+        self.read_document(number)
     }
 
     fn referrers(&self, number: &DocumentNumber) -> Vec<Referrer> {

@@ -15,8 +15,8 @@ pub trait History {
     /// The document of `kind` last issued for `transaction_id`, with the fingerprint of the
     /// transaction it was issued from.
     fn issued_for(&self, kind: DocumentKind, transaction_id: &str) -> Option<(DocumentNumber, Option<crate::sha256::Sha256Sum>)>;
-    /// An issued document, read back from its record.
-    fn document(&self, number: &DocumentNumber) -> Result<Document, String>;
+    /// An issued document, read back from its record (and checked against its hash).
+    fn document(&self, number: &DocumentNumber) -> crate::Result<Document>;
     /// The documents that reference `number` (credit notes, replacements).
     fn referrers(&self, number: &DocumentNumber) -> Vec<Referrer>;
     /// The last (sequence, issue date) issued in `pattern`'s series for `year`.
@@ -48,8 +48,8 @@ impl History for NoHistory {
     fn issued_for(&self, _: DocumentKind, _: &str) -> Option<(DocumentNumber, Option<crate::sha256::Sha256Sum>)> {
         None
     }
-    fn document(&self, number: &DocumentNumber) -> Result<Document, String> {
-        Err(format!("{number} is not in the archive"))
+    fn document(&self, number: &DocumentNumber) -> crate::Result<Document> {
+        Err(crate::Error::Refused(format!("{number} is not in the archive")))
     }
     fn referrers(&self, _: &DocumentNumber) -> Vec<Referrer> {
         Vec::new()

@@ -68,7 +68,7 @@ pub fn reissue(
     correction: &Correction,
     today: NaiveDate,
 ) -> Result<Vec<Numbered>, String> {
-    let original = history.document(number_to_fix)?;
+    let original = history.document(number_to_fix).map_err(|e| e.to_string())?;
     if original.kind != DocumentKind::Invoice {
         return Err(format!("{number_to_fix} is a credit note; only invoices can be reissued"));
     }

@@ -297,7 +297,7 @@ pub fn plan_inspecting(data: &DataSet, history: &dyn History, inspect: &mut dyn 
         let found = match issued_now.get(&charge) {
             Some(&i) => Ok(Original::Planned(i)),
             None => match history.issued_for(DocumentKind::Invoice, charge_id) {
-                Some((number, _)) => history.document(&number).map(|doc| Original::Archived(std::sync::Arc::new(doc))),
+                Some((number, _)) => history.document(&number).map(|doc| Original::Archived(std::sync::Arc::new(doc))).map_err(|e| e.to_string()),
                 None => Err(format!("'{charge_id}' has no invoice, so the refund has nothing to credit")),
             },
         };
@@ -414,7 +414,7 @@ fn adjusted_invoices(data: &DataSet, history: &dyn History, txn: &Transaction) -
         match history.issued_for(DocumentKind::Invoice, id) {
             Some((number, _)) => match history.document(&number) {
                 Ok(doc) => adjusted.push((id.to_string(), Original::Archived(std::sync::Arc::new(doc)))),
-                Err(e) => fail(e),
+                Err(e) => fail(e.to_string()),
             },
             None if (target.timestamp.to_utc(), &target.id) < (txn.timestamp.to_utc(), &txn.id) => {
                 adjusted.push((id.to_string(), Original::ThisRun(index)))
