@@ -1,0 +1,89 @@
+//! `invoicesmith archive copy SRC DST`: an archive moved between backends (a folder and a
+//! PostgreSQL database, either way, or folder to folder) line for line and byte for byte.
+//!
+//! The source must verify clean and is read under its shared lock, every file checked
+//! against its SHA-256 as it is read; the destination must be new (an empty folder, or a
+//! database without the archive's tables). Register and checkpoint lines are copied as the
+//! exact text that was hashed and signed, so heads, chains and signatures carry over; then
+//! the destination is verified and its lines compared with the source's.
+
+use std::collections::BTreeSet;
+
+use super::register::company_path;
+use super::seller::SELLER;
+use super::{Archive, VerifyOptions};
+use domain::error::{Error, Result};
+
+/// Register lines copied per commit.
+const BATCH: usize = 256;
+
+/// What a copy moved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Copied {
+    pub lines: usize,
+    /// Documents' files, company snapshots and the seller record.
+    pub files: usize,
+    pub checkpoints: usize,
+}
+
+/// Copies `src` into the new archive `dst` and verifies the result.
+pub fn copy(src: &Archive, dst: &Archive) -> Result<Copied> {
+    if !src.exists() {
+        return Err(Error::NoArchive { path: src.root().to_path_buf() });
+    }
+    let findings = src.verify(&VerifyOptions::default())?;
+    if !findings.is_empty() {
+        return Err(Error::Refused(format!(
+            "{}: {} problem(s), the first: {}; `invoicesmith verify` lists them; nothing was copied",
+            src.root().display(),
+            findings.len(),
+            findings[0]
+        )));
+    }
+    if dst.exists() {
+        return Err(Error::Refused(format!("{}: holds an archive already; `archive copy` fills only a new one; nothing was copied", dst.root().display())));
+    }
+    let _reading = src.lock_shared()?;
+    let state = src.checked_state()?;
+    let (lines, checkpoints) = src.raw_lines()?;
+    if lines.len() != state.entries.len() {
+        return Err(Error::Refused(format!("{}: the register changed while it was read; nothing was copied", src.root().display())));
+    }
+    let dst = dst.clone().init(true);
+    let mut locked = dst.lock()?;
+    if !locked.state.entries.is_empty() {
+        return Err(Error::Refused(format!("{}: another run issued into it meanwhile; nothing was copied", dst.root().display())));
+    }
+    let mut copied = Copied { lines: lines.len(), files: 0, checkpoints: checkpoints.len() };
+    if let Some(seller) = src.read_own(SELLER)? {
+        locked.copy_own(SELLER, seller)?;
+        copied.files += 1;
+    }
+    let mut companies = BTreeSet::new();
+    for (i, (text, entry)) in lines.iter().zip(&state.entries).enumerate() {
+        if companies.insert(entry.company) {
+            locked.copy_own(&company_path(&entry.company), state.company_text(entry)?.into_bytes())?;
+            copied.files += 1;
+        }
+        let files = entry.files.iter().map(|f| state.read(f)).collect::<Result<Vec<_>>>()?;
+        copied.files += files.len();
+        locked.copy_line(text.clone(), entry, files)?;
+        if (i + 1) % BATCH == 0 {
+            locked.commit()?;
+        }
+    }
+    for text in &checkpoints {
+        locked.copy_checkpoint(text.clone())?;
+    }
+    locked.commit()?;
+    locked.settle()?;
+    drop(locked);
+    let findings = dst.verify(&VerifyOptions::default())?;
+    if let Some(first) = findings.first() {
+        return Err(Error::Refused(format!("{}: the copy does not verify ({} problem(s), the first: {first})", dst.root().display(), findings.len())));
+    }
+    if dst.raw_lines()? != (lines, checkpoints) {
+        return Err(Error::Refused(format!("{}: the copy's register or checkpoints differ from the source's", dst.root().display())));
+    }
+    Ok(copied)
+}

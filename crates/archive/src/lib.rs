@@ -1,0 +1,662 @@
+//! The archive: where issued documents live, written once and never changed.
+//!
+//! ```text
+//! archive/
+//!   register.jsonl        one JSON line per issued document, append-only, with SHA-256s;
+//!                         each line carries the SHA-256 of the line before (a hash chain)
+//!   checkpoints.jsonl     the register's head after every run that changed it, signed when
+//!                         a key is configured; itself a hash chain
+//!   .lock                 held exclusively while a run writes, shared while `verify` reads
+//!   seller.json           the seller (VAT ID) the archive belongs to
+//!   company/<sha256>.toml the company.toml each document was issued under
+//!   2026/KL-INV-2026-000001.{pdf,html,json,ubl.xml,cii.xml}
+//!   .tmp/                 temporary names of the portable write path
+//!   recovered/            the bytes of register or checkpoint appends a crash cut short
+//!   quarantine/<run>/     files a crashed run wrote but never registered
+//! ```
+//!
+//! Modules: [`fs`] is the one way to the disk (writes through a seam tests can fail, reads
+//! checked against the register, no link followed), [`register`] the register and the state
+//! derived from it, [`checkpoint`] the anchored heads, `housekeeping` what a locked run
+//! tidies after a crash, `verify` the audit, [`walk`] the link-safe listing.
+//!
+//! Files are written to an unnamed or temporary file and hard-linked into place, which
+//! fails rather than replaces if the name exists; then the register lines are appended and
+//! synced. The register is the truth: numbering counters and "already invoiced" are derived
+//! from it, so there is no second state file to drift. A run takes an exclusive lock before
+//! reading the register, so two concurrent runs serialise and the second sees what the first
+//! issued.
+//!
+//! The same archive can live in a PostgreSQL database instead of a folder ([`pg`]): an
+//! `--archive` that is a `postgres://` URL. The two differ only below this module's
+//! interface — where register lines, checkpoint lines and file bytes are appended and read
+//! back (the [`Archive`]'s methods that dispatch on its database, [`Store`], [`Locked`]'s
+//! appends) and how a run is locked — so every command reads and checks them with the same
+//! code.
+
+pub mod checkpoint;
+pub mod config;
+pub mod copy;
+pub mod fs;
+mod housekeeping;
+pub mod pg;
+pub mod register;
+pub mod seller;
+mod verify;
+pub mod walk;
+
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::Datelike;
+
+use domain::error::{Error, Result};
+use domain::history::Numbered;
+use domain::sha256::Sha256Sum;
+pub use checkpoint::{Checkpoint, Head};
+pub use fs::{Fs, RealFs};
+pub use register::{FileEntry, REGISTER, RegisterEntry, RegisteredReference, State};
+pub use verify::VerifyOptions;
+
+pub const LOCK: &str = ".lock";
+pub const QUARANTINE: &str = "quarantine";
+pub const RECOVERED: &str = "recovered";
+
+/// An archive: a folder, or a PostgreSQL database. Opening it touches nothing.
+#[derive(Clone, Debug)]
+pub struct Archive {
+    /// The folder; for a database, its URL without a password (what messages show).
+    root: PathBuf,
+    /// The database, for an archive in PostgreSQL.
+    db: Option<Arc<pg::Db>>,
+    fs: Arc<dyn Fs>,
+    /// The key file to sign checkpoints with, given from outside (flag, environment); else
+    /// company.toml's `[archive] signing_key`.
+    signing_key: Option<PathBuf>,
+    /// Whether a run may create the archive (`--init`); otherwise a missing one is refused.
+    init: bool,
+}
+
+/// The archive while this run holds its lock.
+///
+/// [`Locked::store`] writes a document's files and queues its register line;
+/// [`Locked::commit`] makes the files durable and only then appends the queued lines, so the
+/// register never names a file that a crash could lose; [`Locked::finish`] commits and
+/// writes the run's checkpoint. Committing a batch at a time costs two syncs per batch
+/// instead of four per document.
+#[derive(Debug)]
+pub struct Locked<'a> {
+    archive: &'a Archive,
+    hold: Hold,
+    /// A database archive's next transaction (see [`Locked::commit`]), and the one being
+    /// committed meanwhile.
+    batch: pg::Batch,
+    committing: Option<std::thread::JoinHandle<(Result<()>, pg::Batch)>>,
+    /// The register as it was when the lock was taken (documents registered since are in
+    /// the register file, not here).
+    pub state: State,
+    /// What taking the lock tidied up (recovered appends, quarantined files), for the user.
+    pub notices: Vec<String>,
+    /// Files written since the last commit.
+    written: Vec<PathBuf>,
+    /// Register lines waiting for their files to be durable.
+    pending: String,
+    pending_lines: usize,
+    /// Register lines committed, and the register's committed length in bytes.
+    lines: usize,
+    committed_len: u64,
+    /// The last checkpoint's line SHA-256, the number of checkpoints and their committed
+    /// length.
+    last_checkpoint: Option<Sha256Sum>,
+    checkpoints: usize,
+    checkpoints_len: u64,
+    /// Whether the register holds lines no checkpoint covers (this run's, or a crashed one's).
+    uncovered: bool,
+}
+
+/// The document bytes a database batch collects before it commits on its own.
+const DB_BATCH_BYTES: usize = 4 << 20;
+
+/// The run's lock: the folder's `.lock`, or the database's advisory lock.
+#[derive(Debug)]
+enum Hold {
+    File(File),
+    /// Held, never read: dropping it unlocks.
+    Db(#[allow(dead_code)] pg::Lock),
+}
+
+/// Where an archive's registered files are read from, each checked against its SHA-256.
+#[derive(Clone, Debug)]
+pub enum Store {
+    Dir(PathBuf),
+    Db(Arc<pg::Db>),
+}
+
+impl Default for Store {
+    fn default() -> Store {
+        Store::Dir(PathBuf::new())
+    }
+}
+
+impl Store {
+    /// The archived file `rel` (archive-relative, `/`-separated) checked against `sha256`:
+    /// the one way every command reads an issued file, from either backend.
+    pub fn read_verified(&self, rel: &str, sha256: &Sha256Sum) -> Result<Vec<u8>> {
+        match self {
+            Store::Dir(root) => fs::read_verified(root, rel, sha256),
+            Store::Db(db) => db.read_verified(rel, sha256),
+        }
+    }
+
+    /// [`Store::read_verified`] of each of `files`, in order: from a database with one query.
+    pub fn read_many<'f>(&self, files: impl Iterator<Item = &'f FileEntry>) -> Vec<Result<Vec<u8>>> {
+        match self {
+            Store::Dir(root) => files.map(|f| fs::read_verified(root, &f.path, &f.sha256)).collect(),
+            Store::Db(db) => db.read_many(files),
+        }
+    }
+
+    /// Where `rel` is, for messages.
+    pub fn at(&self, rel: &str) -> PathBuf {
+        match self {
+            Store::Dir(root) => root.join(rel),
+            Store::Db(db) => db.at(rel),
+        }
+    }
+}
+
+/// A rendered file to store: extension, bytes and their SHA-256.
+pub struct Output {
+    pub extension: &'static str,
+    pub bytes: Vec<u8>,
+    pub sha256: Sha256Sum,
+}
+
+impl Archive {
+    pub fn open(root: impl Into<PathBuf>) -> Archive {
+        Archive::with_fs(root, Arc::new(RealFs))
+    }
+
+    /// An archive whose writes go through `fs` (tests inject failures with it).
+    ///
+    /// A `root` that is a `postgres://` or `postgresql://` URL is a database archive.
+    pub fn with_fs(root: impl Into<PathBuf>, fs: Arc<dyn Fs>) -> Archive {
+        let root = root.into();
+        let db = root.to_str().filter(|s| pg::is_url(s)).map(|url| Arc::new(pg::Db::new(url)));
+        let root = db.as_ref().map_or(root, |db| PathBuf::from(db.display()));
+        Archive { root, db, fs, signing_key: None, init: false }
+    }
+
+    /// Whether this archive lives in a database.
+    pub fn is_database(&self) -> bool {
+        self.db.is_some()
+    }
+
+    /// Where its registered files are read from.
+    pub fn store(&self) -> Store {
+        match &self.db {
+            Some(db) => Store::Db(db.clone()),
+            None => Store::Dir(self.root.clone()),
+        }
+    }
+
+    /// Lets a run create the archive if it does not exist yet (`--init`).
+    pub fn init(mut self, init: bool) -> Archive {
+        self.init = init;
+        self
+    }
+
+    /// Whether a run may create the archive.
+    pub fn initialising(&self) -> bool {
+        self.init
+    }
+
+    /// Whether the folder holds an archive (its register, checkpoints or seller file), or the
+    /// database the archive's tables.
+    pub fn exists(&self) -> bool {
+        if let Some(db) = &self.db {
+            // An unreachable database is reported by the first read, with its error.
+            return db.exists().unwrap_or(true);
+        }
+        [REGISTER, checkpoint::CHECKPOINTS, seller::SELLER].iter().any(|f| std::fs::symlink_metadata(self.root.join(f)).is_ok())
+    }
+
+    /// Signs this archive's checkpoints with the key in `path` (see [`config`]).
+    pub fn with_signing_key(mut self, path: Option<PathBuf>) -> Archive {
+        self.signing_key = path;
+        self
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn signing_key(&self) -> Option<&Path> {
+        self.signing_key.as_deref()
+    }
+
+    /// Reads the register (an absent archive is empty; an unfinished last line is left
+    /// out). Takes no lock: for planning and look-ups; issuing re-reads under
+    /// [`Archive::lock`].
+    pub fn state(&self) -> Result<State> {
+        self.read_register(&mut ())
+    }
+
+    /// Whether there is anything yet where the archive is to be: a folder (maybe empty), or
+    /// a database with the archive's tables.
+    pub fn present(&self) -> bool {
+        if self.db.is_some() { self.exists() } else { self.root.exists() }
+    }
+
+    /// Reads the register, reporting each line to `observer`.
+    pub(crate) fn read_register(&self, observer: &mut dyn register::Observer) -> Result<State> {
+        match &self.db {
+            // An absent archive is empty, in a database as in a folder.
+            Some(db) if !db.exists()? => Ok(State::empty(self.store())),
+            Some(db) => db.read_register(self.store(), observer),
+            None => register::read(&self.root, observer),
+        }
+    }
+
+    /// Reads the checkpoints.
+    pub(crate) fn read_checkpoints(&self) -> Result<checkpoint::Checkpoints> {
+        match &self.db {
+            Some(db) if !db.exists()? => checkpoint::parse(&[], false, &db.at(checkpoint::CHECKPOINTS)),
+            Some(db) => db.read_checkpoints(),
+            None => checkpoint::read(&self.root),
+        }
+    }
+
+    /// The bytes of a file the archive keeps unhashed beside its documents (`seller.json`),
+    /// if present; never through a link.
+    pub(crate) fn read_own(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        if let Some(db) = &self.db {
+            return if db.exists()? { db.read(name) } else { Ok(None) };
+        }
+        let path = self.root.join(name);
+        let mut bytes = Vec::new();
+        match fs::open_no_follow(&path) {
+            Ok(mut f) => std::io::Read::read_to_end(&mut f, &mut bytes).map_err(|e| Error::io(&path, e))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        Ok(Some(bytes))
+    }
+
+    /// Everything stored in the archive, by archive-relative path (for `verify`).
+    pub(crate) fn listing(&self) -> Result<walk::Listing> {
+        match &self.db {
+            Some(db) => db.listing(),
+            None => walk::list(&self.root, &[]),
+        }
+    }
+
+    /// The register's and the checkpoints' lines exactly as stored, without newlines (for
+    /// `archive copy`).
+    pub(crate) fn raw_lines(&self) -> Result<(Vec<String>, Vec<String>)> {
+        if let Some(db) = &self.db {
+            return Ok((db.register_texts()?, db.checkpoint_texts()?));
+        }
+        let lines = |name: &str| -> Result<Vec<String>> {
+            let bytes = self.read_own(name)?.unwrap_or_default();
+            let text = String::from_utf8(bytes).map_err(|_| Error::Register { path: self.root.join(name), line: 0, message: "not UTF-8".into() })?;
+            Ok(text.lines().map(str::to_string).collect())
+        };
+        Ok((lines(REGISTER)?, lines(checkpoint::CHECKPOINTS)?))
+    }
+
+    /// The registered file `rel` (archive-relative, e.g. `2026/KL-INV-2026-000001.json`),
+    /// checked against the register and its SHA-256 (`render --archive`).
+    pub fn read_registered(&self, rel: &str) -> Result<Vec<u8>> {
+        let state = self.checked_state()?;
+        let file = state.entries.iter().flat_map(|e| &e.files).find(|f| f.path == rel).ok_or_else(|| {
+            Error::Refused(format!("{rel}: no register line of the archive {} names it", self.root.display()))
+        })?;
+        state.read(file)
+    }
+
+    /// Reads the register, refusing one that contradicts its hash chain or checkpoints (see
+    /// `housekeeping::read_consistent`): for commands that read without writing (`show`,
+    /// `export`, `render`). Takes no lock; lines a running issue appends meanwhile are
+    /// simply not seen.
+    pub fn checked_state(&self) -> Result<State> {
+        let checkpoints = self.read_checkpoints()?;
+        housekeeping::read_consistent(self, &checkpoints, false)
+    }
+
+    /// Creates the archive if needed and takes its exclusive lock, waiting for another run
+    /// to finish; then tidies what a crashed run left (`housekeeping`: an unfinished
+    /// append is cut off and kept under `recovered/`, unregistered files are moved to
+    /// `quarantine/`) and reads the register.
+    pub fn lock(&self) -> Result<Locked<'_>> {
+        self.lock_tidying(false)
+    }
+
+    /// [`Archive::lock`] for `recover`: also starts the checkpoints again if their file is
+    /// gone (which a writing run refuses).
+    pub fn lock_recovering(&self) -> Result<Locked<'_>> {
+        self.lock_tidying(true)
+    }
+
+    fn lock_tidying(&self, recovering: bool) -> Result<Locked<'_>> {
+        let hold = match &self.db {
+            Some(db) => self.lock_db(db, true)?,
+            None => self.lock_folder()?,
+        };
+        let tidy = housekeeping::tidy(self, recovering)?;
+        Ok(Locked {
+            archive: self,
+            hold,
+            batch: pg::Batch::default(),
+            committing: None,
+            lines: tidy.state.entries.len(),
+            committed_len: tidy.state.committed_len,
+            state: tidy.state,
+            notices: tidy.notices,
+            written: Vec::new(),
+            pending: String::new(),
+            pending_lines: 0,
+            last_checkpoint: tidy.last_checkpoint,
+            checkpoints: tidy.checkpoints,
+            checkpoints_len: tidy.checkpoints_len,
+            uncovered: tidy.uncovered,
+        })
+    }
+
+    /// Creates the database's tables with `--init` (refuses a database without them
+    /// otherwise) and takes the run lock.
+    fn lock_db(&self, db: &Arc<pg::Db>, exclusive: bool) -> Result<Hold> {
+        if !db.exists()? {
+            if !(exclusive && self.init) {
+                return Err(Error::NoArchive { path: self.root.clone() });
+            }
+            db.migrate()?;
+        }
+        Ok(Hold::Db(db.lock(exclusive)?))
+    }
+
+    fn lock_folder(&self) -> Result<Hold> {
+        if !self.exists() {
+            if !self.init {
+                return Err(Error::NoArchive { path: self.root.clone() });
+            }
+            // The first run would move every file it finds into quarantine/. (A lock file
+            // alone is a run that stopped before it wrote anything.)
+            if std::fs::read_dir(&self.root).is_ok_and(|entries| entries.flatten().any(|e| e.file_name() != LOCK)) {
+                return Err(Error::Refused(format!(
+                    "{}: holds files but no archive; --init creates an archive only in a new or empty folder",
+                    self.root.display()
+                )));
+            }
+        }
+        std::fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
+        let path = self.root.join(LOCK);
+        let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| Error::io(&path, e))?;
+        file.lock().map_err(|e| Error::io(&path, e))?;
+        Ok(Hold::File(file))
+    }
+
+    /// Takes the lock shared: no run writes while it is held. An absent archive is an error.
+    fn lock_shared(&self) -> Result<Hold> {
+        if let Some(db) = &self.db {
+            return self.lock_db(db, false);
+        }
+        if !self.exists() {
+            return Err(Error::NoArchive { path: self.root.clone() });
+        }
+        let path = self.root.join(LOCK);
+        let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| Error::io(&path, e))?;
+        file.lock_shared().map_err(|e| Error::io(&path, e))?;
+        Ok(Hold::File(file))
+    }
+
+    /// Checks the archive (see the `verify` module): one line per finding, empty when intact.
+    pub fn verify(&self, options: &VerifyOptions) -> Result<Vec<String>> {
+        let _lock = self.lock_shared()?;
+        verify::verify(self, options)
+    }
+}
+
+/// Reads a document record for `render`: if it lies inside an archive (a folder above it
+/// holds a register), only as a registered file checked against its SHA-256.
+pub fn read_record(record: &Path) -> Result<Vec<u8>> {
+    let parent = record.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = record.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let Ok(dir) = parent.canonicalize() else {
+        return std::fs::read(record).map_err(|e| Error::io(record, e));
+    };
+    let Some(root) = dir.ancestors().find(|a| a.join(REGISTER).is_file()) else {
+        return std::fs::read(record).map_err(|e| Error::io(record, e));
+    };
+    let rel = dir.strip_prefix(root).expect("an ancestor").join(&name);
+    let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+    let state = Archive::open(root).checked_state()?;
+    let file = state.entries.iter().flat_map(|e| &e.files).find(|f| f.path == rel).ok_or_else(|| {
+        Error::Refused(format!("{}: lies in the archive {} but no register line names it", record.display(), root.display()))
+    })?;
+    state.read(file)
+}
+
+impl Locked<'_> {
+    /// Stores the company.toml text documents are issued under; returns its SHA-256.
+    pub fn store_company(&mut self, company_toml: &str) -> Result<Sha256Sum> {
+        let sha = Sha256Sum::of(company_toml.as_bytes());
+        if let Some(seller) = seller::record(self.archive, &self.state, company_toml)? {
+            self.put(seller::SELLER, None, seller.into_bytes())?;
+        }
+        self.put(&register::company_path(&sha), None, company_toml.as_bytes().to_vec())?;
+        Ok(sha)
+    }
+
+    /// Writes the file `rel` once, or for a database queues it for the next commit: a
+    /// document of register line `line`, or (`None`) a file no line names.
+    fn put(&mut self, rel: &str, line: Option<usize>, bytes: Vec<u8>) -> Result<()> {
+        if self.archive.db.is_some() {
+            match line {
+                Some(line) => self.batch.file(rel.to_string(), line, bytes),
+                None => self.batch.own(rel.to_string(), bytes),
+            }
+            return Ok(());
+        }
+        let root = &self.archive.root;
+        let (dir, name) = rel.rsplit_once('/').map_or((root.clone(), rel), |(dir, name)| (root.join(dir), name));
+        fs::write_once(&*self.archive.fs, root, &dir, name, &bytes)?;
+        self.written.push(dir.join(name));
+        Ok(())
+    }
+
+    /// The number the next queued register line gets.
+    fn next_line(&self) -> usize {
+        self.lines + self.pending_lines + self.batch.lines() + 1
+    }
+
+    /// Stores a numbered document's rendered files and queues its register line for the next
+    /// [`Locked::commit`]. `company` is the SHA-256 returned by [`Locked::store_company`].
+    ///
+    /// Render and hash on other threads; the files are created here, by one thread: ext4
+    /// serialises creations in a folder, and two threads creating files in a year's folder
+    /// spent a fifth of their time waiting on each other.
+    pub fn store(&mut self, n: &Numbered, company: Sha256Sum, outputs: &[Output]) -> Result<RegisterEntry> {
+        let doc = &n.document;
+        let year = doc.issue_date.year();
+        let line = self.next_line();
+        let mut files = Vec::with_capacity(outputs.len());
+        for out in outputs {
+            let path = format!("{year:04}/{}.{}", doc.number.file_stem(), out.extension);
+            self.put(&path, Some(line), out.bytes.clone())?;
+            files.push(FileEntry { path, sha256: out.sha256 });
+        }
+        let entry = self.register(n, company, files);
+        // A database batch holds its documents' bytes until it commits: bounded by size, so
+        // memory stays flat whatever the caller's commit interval.
+        if self.batch.bytes() >= DB_BATCH_BYTES {
+            self.commit()?;
+        }
+        Ok(entry)
+    }
+
+    /// Queues the register line of `n`, whose `files` are written, for the next commit.
+    fn register(&mut self, n: &Numbered, company: Sha256Sum, files: Vec<FileEntry>) -> RegisterEntry {
+        let doc = &n.document;
+        let entry = RegisterEntry {
+            number: doc.number.clone(),
+            kind: doc.kind,
+            series: n.series.as_str().to_string(),
+            year: doc.issue_date.year(),
+            seq: n.seq,
+            issue_date: doc.issue_date,
+            currency: doc.currency.to_string(),
+            total: doc.totals.gross,
+            transactions: doc.source_transactions.clone(),
+            fingerprints: n.fingerprints.clone(),
+            references: doc.references.iter().map(|r| RegisteredReference { number: r.number.clone(), relation: r.relation }).collect(),
+            overpaid: (doc.kind == domain::document::DocumentKind::Invoice && doc.totals.due < rust_decimal::Decimal::ZERO).then(|| -doc.totals.due),
+            company,
+            files,
+            prev: self.state.last_line_hash,
+        };
+        let text = serde_json::to_string(&entry).expect("register entries serialise");
+        self.queue_line(&entry, text);
+        entry
+    }
+
+    /// Queues register line `text` (of `entry`) for the next commit.
+    fn queue_line(&mut self, entry: &RegisterEntry, text: String) {
+        let line_hash = Sha256Sum::of(text.as_bytes());
+        if self.archive.db.is_some() {
+            self.batch.line(self.next_line(), entry, text, line_hash);
+        } else {
+            self.pending.push_str(&text);
+            self.pending.push('\n');
+            self.pending_lines += 1;
+        }
+        // Only the chain moves on: `state` stays the register as the lock found it (a run
+        // plans against that), and a 100,000-document run keeps no second copy of its lines.
+        self.state.last_line_hash = Some(line_hash);
+    }
+
+    /// Makes the files stored since the last commit durable, then appends their register
+    /// lines and syncs the register. Until this returns, those documents are not issued; if
+    /// it fails, the register is cut back to its last committed length. In a database, the
+    /// files and lines are one transaction.
+    ///
+    /// A database's transaction runs on another thread while this one goes on storing the
+    /// next batch (the server writes while the next documents render); the next commit, the
+    /// checkpoint and [`Locked::finish`] wait for it first, so its failure stops the run.
+    pub fn commit(&mut self) -> Result<()> {
+        if let Some(db) = &self.archive.db {
+            self.settle()?;
+            if self.batch.is_empty() {
+                return Ok(());
+            }
+            let (db, batch, lines) = (db.clone(), std::mem::take(&mut self.batch), self.lines);
+            self.lines += batch.lines();
+            // The batch comes back to be freed on this thread, whose allocator reuses it.
+            self.committing = Some(std::thread::spawn(move || (db.commit(&batch, lines), batch)));
+            self.uncovered = true;
+            return Ok(());
+        }
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let root = &self.archive.root;
+        let Hold::File(lock) = &self.hold else { unreachable!("a folder archive holds its lock file") };
+        self.archive.fs.sync_files(lock, &self.written).map_err(|e| Error::io(root, e))?;
+        self.written.clear();
+        append(&*self.archive.fs, &root.join(REGISTER), self.committed_len, self.pending.as_bytes())?;
+        self.committed_len += self.pending.len() as u64;
+        self.lines += self.pending_lines;
+        self.pending.clear();
+        self.pending_lines = 0;
+        self.uncovered = true;
+        Ok(())
+    }
+
+    /// Commits, then, if the register holds lines no checkpoint covers, appends a checkpoint
+    /// of its head (signed with `key` if given) to `checkpoints.jsonl`. Returns it.
+    pub fn finish(&mut self, key: Option<&ed25519_dalek::SigningKey>) -> Result<Option<Checkpoint>> {
+        self.commit()?;
+        self.settle()?;
+        if !self.uncovered {
+            return Ok(None);
+        }
+        // Committed: the chain's last hash is the last line's on disk.
+        let head = Head { lines: self.lines, hash: self.state.last_line_hash };
+        let checkpoint = checkpoint::make(head, self.last_checkpoint, key);
+        self.append_checkpoint(checkpoint::line(&checkpoint))?;
+        self.uncovered = false;
+        Ok(Some(checkpoint))
+    }
+
+    /// Waits for a database batch being committed, if any.
+    fn settle(&mut self) -> Result<()> {
+        match self.committing.take() {
+            Some(committing) => committing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).0,
+            None => Ok(()),
+        }
+    }
+
+    /// Appends checkpoint line `text` (without its newline).
+    fn append_checkpoint(&mut self, text: String) -> Result<()> {
+        self.settle()?;
+        let hash = Sha256Sum::of(text.as_bytes());
+        if let Some(db) = &self.archive.db {
+            db.append_checkpoint(self.checkpoints + 1, &text)?;
+        } else {
+            let line = text + "\n";
+            let path = self.archive.root.join(checkpoint::CHECKPOINTS);
+            append(&*self.archive.fs, &path, self.checkpoints_len, line.as_bytes())?;
+            self.checkpoints_len += line.len() as u64;
+        }
+        self.checkpoints += 1;
+        self.last_checkpoint = Some(hash);
+        Ok(())
+    }
+
+    /// Copies one register line as it is (`archive copy`): its files from `files` (checked
+    /// against the line's SHA-256s by the caller), queued for the next commit.
+    pub(crate) fn copy_line(&mut self, text: String, entry: &RegisterEntry, files: Vec<Vec<u8>>) -> Result<()> {
+        let line = self.next_line();
+        for (file, bytes) in entry.files.iter().zip(files) {
+            self.put(&file.path, Some(line), bytes)?;
+        }
+        self.queue_line(entry, text);
+        Ok(())
+    }
+
+    /// Copies a file no register line names (a company snapshot, the seller record).
+    pub(crate) fn copy_own(&mut self, rel: &str, bytes: Vec<u8>) -> Result<()> {
+        self.put(rel, None, bytes)
+    }
+
+    /// Copies checkpoint line `text` as it is, after committing what is queued.
+    pub(crate) fn copy_checkpoint(&mut self, text: String) -> Result<()> {
+        self.commit()?;
+        self.append_checkpoint(text)?;
+        self.uncovered = false;
+        Ok(())
+    }
+}
+
+/// Appends `bytes` to the file at `path`, whose committed length is `committed`, and syncs
+/// it. On any failure the file is cut back to `committed`, so a write that did not finish
+/// leaves nothing behind (if even that fails, the next locked run finds the unfinished line
+/// and recovers it).
+fn append(fs: &dyn Fs, path: &Path, committed: u64, bytes: &[u8]) -> Result<()> {
+    let mut file = open_append(path)?;
+    let written = fs.write(&mut file, bytes).and_then(|()| fs.sync(&file));
+    if let Err(e) = written {
+        let _ = file.set_len(committed).and_then(|()| file.sync_all());
+        return Err(Error::io(path, e));
+    }
+    Ok(())
+}
+
+fn open_append(path: &Path) -> Result<File> {
+    let mut options = OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+    options.open(path).map_err(|e| Error::io(path, e))
+}

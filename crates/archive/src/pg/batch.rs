@@ -1,0 +1,152 @@
+//! A batch of register lines and files, written to the database in one transaction: the
+//! row lock of `invoicesmith.archive`, a check that the register is where the run left it,
+//! then the lines, the "invoiced" rows and the files, each with one binary `COPY`.
+
+use postgres::Client;
+use postgres::binary_copy::BinaryCopyInWriter;
+use postgres::types::{ToSql, Type};
+
+use crate::register::RegisterEntry;
+use domain::document::Relation;
+use domain::sha256::Sha256Sum;
+
+/// What the next commit writes.
+#[derive(Default)]
+pub struct Batch {
+    lines: Vec<Line>,
+    files: Vec<File>,
+    /// Company snapshots and the seller record: written unless stored already.
+    own: Vec<File>,
+    /// The files' bytes, in total.
+    bytes: usize,
+}
+
+struct Line {
+    line: i64,
+    number: String,
+    kind: String,
+    series: String,
+    year: i32,
+    seq: i64,
+    prev: Option<Sha256Sum>,
+    hash: Sha256Sum,
+    text: String,
+    transactions: Vec<String>,
+    /// A cancelling credit note or a replacement invoice: names transactions again.
+    correction: bool,
+}
+
+struct File {
+    path: String,
+    line: Option<i64>,
+    bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for Batch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Batch").field("lines", &self.lines.len()).field("files", &self.files.len()).finish()
+    }
+}
+
+impl Batch {
+    /// Register lines queued.
+    pub fn lines(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// The files' bytes queued.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty() && self.files.is_empty() && self.own.is_empty()
+    }
+
+    /// Queues register line `line` (1-based): `entry`, written as `text`, hashing to `hash`.
+    pub fn line(&mut self, line: usize, entry: &RegisterEntry, text: String, hash: Sha256Sum) {
+        self.lines.push(Line {
+            line: line as i64,
+            number: entry.number.to_string(),
+            kind: serde_json::to_value(entry.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+            series: entry.series.clone(),
+            year: entry.year,
+            seq: entry.seq as i64,
+            prev: entry.prev,
+            hash,
+            text,
+            transactions: entry.transactions.clone(),
+            correction: entry.references.iter().any(|r| matches!(r.relation, Relation::Cancels | Relation::Replaces)),
+        });
+    }
+
+    /// Queues a document file of register line `line`.
+    pub fn file(&mut self, path: String, line: usize, bytes: Vec<u8>) {
+        self.bytes += bytes.len();
+        self.files.push(File { path, line: Some(line as i64), bytes });
+    }
+
+    /// Queues a file no line names (a company snapshot, the seller record), kept as it is if
+    /// the path is stored already: both are written once and named by what they hold.
+    pub fn own(&mut self, path: String, bytes: Vec<u8>) {
+        self.own.push(File { path, line: None, bytes });
+    }
+
+    /// Writes the batch in one transaction if the register has `expected` lines; else
+    /// nothing, and `Ok(Err(lines found))`.
+    pub(super) fn commit(&self, c: &mut Client, expected: usize) -> Result<Result<(), i64>, postgres::Error> {
+        let mut tx = c.transaction()?;
+        tx.execute("SELECT id FROM invoicesmith.archive FOR UPDATE", &[])?;
+        let found: i64 = tx.query_one("SELECT coalesce(max(line), 0) FROM invoicesmith.register", &[])?.get(0);
+        if found != expected as i64 {
+            return Ok(Err(found));
+        }
+        for f in &self.own {
+            tx.execute(
+                "INSERT INTO invoicesmith.files (path, line, bytes) VALUES ($1, NULL, $2) ON CONFLICT (path) DO NOTHING",
+                &[&f.path, &f.bytes],
+            )?;
+        }
+        let types = [Type::INT8, Type::TEXT, Type::TEXT, Type::TEXT, Type::INT4, Type::INT8, Type::BYTEA, Type::BYTEA, Type::TEXT];
+        let sink = tx.copy_in("COPY invoicesmith.register (line, number, kind, series, year, seq, prev, hash, text) FROM STDIN (FORMAT binary)")?;
+        let mut w = BinaryCopyInWriter::new(sink, &types);
+        for l in &self.lines {
+            let prev = l.prev.as_ref().map(|p| &p.as_bytes()[..]);
+            let hash = &l.hash.as_bytes()[..];
+            let row: [&(dyn ToSql + Sync); 9] = [&l.line, &l.number, &l.kind, &l.series, &l.year, &l.seq, &prev, &hash, &l.text];
+            w.write(&row)?;
+        }
+        w.finish()?;
+        let sink = tx.copy_in("COPY invoicesmith.invoiced (kind, transaction_id, line, correction) FROM STDIN (FORMAT binary)")?;
+        let mut w = BinaryCopyInWriter::new(sink, &[Type::TEXT, Type::TEXT, Type::INT8, Type::BOOL]);
+        for l in &self.lines {
+            for t in &l.transactions {
+                w.write(&[&l.kind, t, &l.line, &l.correction])?;
+            }
+        }
+        w.finish()?;
+        let sink = tx.copy_in("COPY invoicesmith.files (path, line, bytes) FROM STDIN (FORMAT binary)")?;
+        let mut w = BinaryCopyInWriter::new(sink, &[Type::TEXT, Type::INT8, Type::BYTEA]);
+        for f in &self.files {
+            w.write(&[&f.path, &f.line, &f.bytes])?;
+        }
+        w.finish()?;
+        tx.commit()?;
+        Ok(Ok(()))
+    }
+}
+
+/// Appends checkpoint `n` (1-based) if the checkpoints have `n - 1` lines; else nothing, and
+/// `Ok(Err(lines found))`.
+pub(super) fn append_checkpoint(c: &mut Client, n: usize, text: &str) -> Result<Result<(), i64>, postgres::Error> {
+    let mut tx = c.transaction()?;
+    tx.execute("SELECT id FROM invoicesmith.archive FOR UPDATE", &[])?;
+    let found: i64 = tx.query_one("SELECT coalesce(max(n), 0) FROM invoicesmith.checkpoints", &[])?.get(0);
+    if found != n as i64 - 1 {
+        return Ok(Err(found));
+    }
+    let hash = Sha256Sum::of(text.as_bytes());
+    tx.execute("INSERT INTO invoicesmith.checkpoints (n, hash, text) VALUES ($1, $2, $3)", &[&(n as i64), &&hash.as_bytes()[..], &text])?;
+    tx.commit()?;
+    Ok(Ok(()))
+}

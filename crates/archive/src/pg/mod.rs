@@ -1,0 +1,311 @@
+//! The archive in a PostgreSQL database (15 or newer): the same register lines, checkpoint
+//! lines, company snapshots, seller record and document bytes a folder archive holds, in
+//! insert-only tables of the schema `invoicesmith` (see `schema.sql`).
+//!
+//! What the folder gets from a lock file and `fsync`, the database gets from transactions:
+//! a batch of documents, their register lines and their "invoiced" rows are one
+//! transaction, so a killed issuer leaves nothing (no torn line, no unregistered file) and
+//! the next one simply goes on. Writers take a session-level advisory lock for the whole
+//! run (the folder's exclusive lock) and, inside each batch's transaction, the row lock of
+//! `invoicesmith.archive` with a check that the register is still where the run left it;
+//! the database's own constraints refuse a second document for a transaction, a number
+//! taken twice or out of order, and a line that does not follow the chain — whoever writes.
+//!
+//! Everything read is checked by the same code as the folder's: register lines are parsed
+//! and hashed from the text the database returns (`State::add_line`),
+//! files against the SHA-256 in the register.
+
+mod batch;
+mod schema;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+pub use batch::Batch;
+use postgres::{Client, NoTls};
+
+use super::checkpoint::{self, CHECKPOINTS, Checkpoints};
+use super::register::{FileEntry, Observer, REGISTER, State};
+use super::{Store, walk::Listing};
+use domain::error::{Error, Result};
+use domain::sha256::Sha256Sum;
+
+/// Whether `archive` (as given to `--archive`) is a PostgreSQL connection URL.
+pub fn is_url(archive: &str) -> bool {
+    archive.starts_with("postgres://") || archive.starts_with("postgresql://")
+}
+
+/// The advisory lock that stands for the folder archive's `.lock`: held exclusively by a
+/// run that writes, shared by `verify`. (An arbitrary constant: "invoic" in ASCII.)
+const RUN_LOCK: i64 = 0x696e_766f_6963;
+
+/// One archive database: its connection settings and one connection, opened on first use
+/// and kept for the command's lifetime (the advisory lock lives on it).
+pub struct Db {
+    config: std::result::Result<postgres::Config, String>,
+    /// The URL without a password, for messages.
+    display: String,
+    client: Mutex<Option<Client>>,
+    /// The file read, prepared once per connection: `verify` and `export` read every file.
+    read_file: Mutex<Option<postgres::Statement>>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("url", &self.display).finish_non_exhaustive()
+    }
+}
+
+impl Db {
+    /// The database at `url` (libpq style: `postgresql://user@host/db`, a Unix socket with
+    /// `?host=/run/postgresql`). Nothing is connected yet.
+    pub fn new(url: &str) -> Db {
+        let config = postgres::Config::from_str(url)
+            .map(|mut c| {
+                c.application_name("invoicesmith");
+                c
+            })
+            .map_err(|e| format!("not a PostgreSQL connection URL: {e}"));
+        Db { config, display: without_password(url), client: Mutex::new(None), read_file: Mutex::new(None) }
+    }
+
+    /// The URL as printed: without its password.
+    pub fn display(&self) -> &str {
+        &self.display
+    }
+
+    /// Where `what` (a table, a file's path) is, for messages: `URL#what`.
+    pub fn at(&self, what: &str) -> PathBuf {
+        PathBuf::from(format!("{}#{what}", self.display))
+    }
+
+    pub(super) fn error(&self, e: &postgres::Error) -> Error {
+        let message = match e.as_db_error() {
+            Some(db) => {
+                let mut m = format!("{} (SQLSTATE {})", db.message(), db.code().code());
+                if let Some(detail) = db.detail() {
+                    m.push_str(&format!(": {detail}"));
+                }
+                m
+            }
+            None => match std::error::Error::source(e) {
+                Some(source) => format!("{e}: {source}"),
+                None => e.to_string(),
+            },
+        };
+        Error::Database { at: self.display.clone(), message }
+    }
+
+    /// The connection, opened if this is the first use.
+    fn client(&self) -> Result<MutexGuard<'_, Option<Client>>> {
+        let mut guard = self.client.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            let config = self.config.as_ref().map_err(|e| Error::Database { at: self.display.clone(), message: e.clone() })?;
+            *guard = Some(config.connect(NoTls).map_err(|e| self.error(&e))?);
+        }
+        Ok(guard)
+    }
+
+    /// Runs `f` on the connection; a database error becomes [`Error::Database`].
+    pub(super) fn with<T>(&self, f: impl FnOnce(&mut Client) -> std::result::Result<T, postgres::Error>) -> Result<T> {
+        let mut guard = self.client()?;
+        f(guard.as_mut().expect("connected")).map_err(|e| self.error(&e))
+    }
+
+    /// Whether the database holds an archive (its schema).
+    pub fn exists(&self) -> Result<bool> {
+        self.with(|c| c.query_one("SELECT to_regclass('invoicesmith.register') IS NOT NULL", &[]).map(|r| r.get(0)))
+    }
+
+    /// Creates the archive's tables unless they exist (`--init`).
+    pub fn migrate(&self) -> Result<()> {
+        self.with(schema::migrate)
+    }
+
+    /// Takes the run lock, exclusive (a writing run) or shared (`verify`), waiting for
+    /// whoever holds it; released when the returned guard is dropped or the connection ends
+    /// (a killed process).
+    pub fn lock(self: &Arc<Db>, exclusive: bool) -> Result<Lock> {
+        let sql = if exclusive { "SELECT pg_advisory_lock($1)" } else { "SELECT pg_advisory_lock_shared($1)" };
+        self.with(|c| c.execute(sql, &[&RUN_LOCK]))?;
+        Ok(Lock { db: self.clone(), exclusive })
+    }
+
+    /// Reads the register, line by line as the database returns them, into a state whose
+    /// files are read from `store`.
+    pub fn read_register(&self, store: Store, observer: &mut dyn Observer) -> Result<State> {
+        let path = self.at(REGISTER);
+        let mut state = State::empty(store);
+        let mut failed = None;
+        self.with(|c| {
+            let mut rows = c.query_raw("SELECT text FROM invoicesmith.register ORDER BY line", std::iter::empty::<&str>())?;
+            while let Some(row) = postgres::fallible_iterator::FallibleIterator::next(&mut rows)? {
+                if let Err(e) = state.add_line(row.get::<_, &str>(0).as_bytes(), &path, observer) {
+                    failed = Some(e);
+                    break;
+                }
+            }
+            Ok(())
+        })?;
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(state),
+        }
+    }
+
+    /// The register's lines as stored, in order (for `archive copy`).
+    pub fn register_texts(&self) -> Result<Vec<String>> {
+        self.with(|c| c.query("SELECT text FROM invoicesmith.register ORDER BY line", &[]))
+            .map(|rows| rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    /// The checkpoint lines as stored, in order.
+    pub fn checkpoint_texts(&self) -> Result<Vec<String>> {
+        self.with(|c| c.query("SELECT text FROM invoicesmith.checkpoints ORDER BY n", &[]))
+            .map(|rows| rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    /// The checkpoints, parsed by the folder's reader from their lines.
+    pub fn read_checkpoints(&self) -> Result<Checkpoints> {
+        let mut bytes = Vec::new();
+        for text in self.checkpoint_texts()? {
+            bytes.extend_from_slice(text.as_bytes());
+            bytes.push(b'\n');
+        }
+        checkpoint::parse(&bytes, true, &self.at(CHECKPOINTS))
+    }
+
+    /// The bytes stored as `rel`, if any.
+    pub fn read(&self, rel: &str) -> Result<Option<Vec<u8>>> {
+        let mut statement = self.read_file.lock().unwrap_or_else(|p| p.into_inner());
+        self.with(|c| {
+            let read = match &*statement {
+                Some(s) => s.clone(),
+                None => statement.insert(c.prepare("SELECT bytes FROM invoicesmith.files WHERE path = $1")?).clone(),
+            };
+            c.query_opt(&read, &[&rel])
+        })
+        .map(|row| row.map(|r| r.get(0)))
+    }
+
+    /// The file `rel` checked against `sha256`: [`Error::Altered`] if it differs, a
+    /// not-found [`Error::Io`] if it is missing (as a folder's read says).
+    pub fn read_verified(&self, rel: &str, sha256: &Sha256Sum) -> Result<Vec<u8>> {
+        let bytes = self.read(rel)?;
+        self.checked(rel, sha256, bytes)
+    }
+
+    /// [`Db::read_verified`] of each of `files`, in order, with one query; a failed query
+    /// fails every read.
+    pub fn read_many<'f>(&self, files: impl Iterator<Item = &'f FileEntry>) -> Vec<Result<Vec<u8>>> {
+        let files: Vec<&FileEntry> = files.collect();
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let rows = self.with(|c| c.query("SELECT path, bytes FROM invoicesmith.files WHERE path = ANY($1)", &[&paths]));
+        match rows {
+            Ok(rows) => {
+                let mut found: HashMap<String, Vec<u8>> = rows.into_iter().map(|r| (r.get(0), r.get(1))).collect();
+                files.iter().map(|f| self.checked(&f.path, &f.sha256, found.remove(&f.path))).collect()
+            }
+            Err(e) => {
+                let message = e.to_string();
+                files.iter().map(|_| Err(Error::Database { at: self.display.clone(), message: message.clone() })).collect()
+            }
+        }
+    }
+
+    /// The bytes read as `rel`, if any, checked against `sha256`.
+    fn checked(&self, rel: &str, sha256: &Sha256Sum, bytes: Option<Vec<u8>>) -> Result<Vec<u8>> {
+        let at = self.at(rel);
+        let Some(bytes) = bytes else {
+            return Err(Error::io(at, std::io::Error::new(std::io::ErrorKind::NotFound, "no such file in the archive's database")));
+        };
+        if Sha256Sum::of(&bytes) != *sha256 {
+            return Err(Error::Altered { path: at });
+        }
+        Ok(bytes)
+    }
+
+    /// Every stored path, sorted: what `verify` checks against the register.
+    pub fn listing(&self) -> Result<Listing> {
+        let files = self.with(|c| c.query("SELECT path FROM invoicesmith.files ORDER BY path COLLATE \"C\"", &[]))?;
+        Ok(Listing { files: files.iter().map(|r| r.get(0)).collect(), ..Listing::default() })
+    }
+
+    /// Commits `batch` in one transaction, if the register still has `lines` lines.
+    pub fn commit(&self, batch: &Batch, lines: usize) -> Result<()> {
+        self.with(|c| batch.commit(c, lines))?.map_err(|found| self.moved(REGISTER, lines, found))
+    }
+
+    /// Appends checkpoint line `n` (1-based) with `text`, if it is the next.
+    pub fn append_checkpoint(&self, n: usize, text: &str) -> Result<()> {
+        self.with(|c| batch::append_checkpoint(c, n, text))?.map_err(|found| self.moved(CHECKPOINTS, n - 1, found))
+    }
+
+    fn moved(&self, what: &str, expected: usize, found: i64) -> Error {
+        Error::Database {
+            at: self.display.clone(),
+            message: format!(
+                "{what} has {found} line(s) where this run expected {expected}: another run wrote without holding the archive's lock; nothing of this batch was written"
+            ),
+        }
+    }
+}
+
+/// The run lock on a database (see [`Db::lock`]).
+pub struct Lock {
+    db: Arc<Db>,
+    exclusive: bool,
+}
+
+impl std::fmt::Debug for Lock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lock").field("exclusive", &self.exclusive).finish()
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let sql = if self.exclusive { "SELECT pg_advisory_unlock($1)" } else { "SELECT pg_advisory_unlock_shared($1)" };
+        // A failure here means the connection is gone, and the lock with it.
+        let _ = self.db.with(|c| c.execute(sql, &[&RUN_LOCK]));
+    }
+}
+
+/// `url` without a password (in the authority or as a `password=` parameter).
+fn without_password(url: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let mut out = match base.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, path) = rest.split_once('/').map_or((rest, None), |(a, p)| (a, Some(p)));
+            let authority = match authority.rsplit_once('@') {
+                Some((user, host)) => format!("{}@{host}", user.split_once(':').map_or(user, |(u, _)| u)),
+                None => authority.to_string(),
+            };
+            format!("{scheme}://{authority}{}", path.map(|p| format!("/{p}")).unwrap_or_default())
+        }
+        None => base.to_string(),
+    };
+    if let Some(query) = query {
+        let kept: Vec<&str> = query.split('&').filter(|kv| !kv.starts_with("password=")).collect();
+        if !kept.is_empty() {
+            out.push('?');
+            out.push_str(&kept.join("&"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_is_shown_without_its_password() {
+        assert_eq!(without_password("postgresql://app:s3cret@db.example/inv?sslmode=disable"), "postgresql://app@db.example/inv?sslmode=disable");
+        assert_eq!(without_password("postgres:///inv?host=/tmp/pg&password=x&user=app"), "postgres:///inv?host=/tmp/pg&user=app");
+        assert_eq!(without_password("postgresql://app@/inv?host=/tmp/pg"), "postgresql://app@/inv?host=/tmp/pg");
+        assert!(is_url("postgres://x") && is_url("postgresql://x") && !is_url("archive") && !is_url("/srv/postgres"));
+    }
+}
