@@ -58,7 +58,7 @@
 //!   a complete one, their span is also the invoicing period (BG-14).
 //! * **Payment**: card, UNCL 4461 code 48, also on credit notes (refunded to the card), with
 //!   the payment card group (BG-18) when the card's last four digits are known: the primary
-//!   account number masked to them (BT-87; card security rules forbid more), the network
+//!   account number masked to them (BT-87; card security rules and BR-51 forbid more), the network
 //!   (the card brand) in UBL. XRechnung requires the group for a card payment (BR-DE-24-a).
 //!   Paid (BT-113) and due (BT-115) as stored, due may be negative (overpaid replacement).
 //!   The payment sentence the PDF prints is the payment terms (BT-20), which also meets
@@ -424,12 +424,13 @@ pub fn note(doc: &Document) -> Option<String> {
 }
 
 /// BG-18: the payment card as an e-invoice may show it, when its last four digits are
-/// known: the number masked to them (BT-87) and the network, the card brand (UBL requires
-/// one; `unknown` when the history names none).
+/// known: the number masked to those digits (BT-87; card security rules allow at most the
+/// first six and the last four, and BR-51 at most ten characters) and the network, the card
+/// brand (UBL requires one; `unknown` when the history names none).
 pub fn payment_card(doc: &Document) -> Option<(String, String)> {
     let last4 = doc.payment.card_last4.as_deref().filter(|l| !l.trim().is_empty())?;
     let network = non_blank(doc.payment.card_brand.as_ref()).unwrap_or_else(|| "unknown".to_string());
-    Some((format!("************{last4}"), network))
+    Some((last4.to_string(), network))
 }
 
 /// BT-20: how the document was settled, as the PDF says it.
