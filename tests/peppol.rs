@@ -177,7 +177,7 @@ fn the_xrechnung_carries_the_leitweg_id_the_seller_contact_and_the_payment_card(
         "<cbc:EndpointID schemeID=\"0191\">14123456</cbc:EndpointID>",
         "<cbc:EndpointID schemeID=\"0204\">04011000-12345-03</cbc:EndpointID>",
         "<cbc:Name>Kunstlicht billing team</cbc:Name>\n        <cbc:Telephone>+372 600 1234</cbc:Telephone>\n        <cbc:ElectronicMail>billing@kunstlicht.example</cbc:ElectronicMail>",
-        "<cbc:PaymentMeansCode>48</cbc:PaymentMeansCode>\n    <cac:CardAccount>\n      <cbc:PrimaryAccountNumberID>5454</cbc:PrimaryAccountNumberID>\n      <cbc:NetworkID>Mastercard</cbc:NetworkID>",
+        "<cbc:PaymentMeansCode>48</cbc:PaymentMeansCode>\n    <cac:CardAccount>\n      <cbc:PrimaryAccountNumberID>******5454</cbc:PrimaryAccountNumberID>\n      <cbc:NetworkID>Mastercard</cbc:NetworkID>",
         "<cbc:TaxExemptionReasonCode>VATEX-EU-AE</cbc:TaxExemptionReasonCode>\n        <cbc:TaxExemptionReason>Steuerschuldnerschaft des Leistungsempfängers",
     ] {
         assert!(ubl.contains(needle), "{needle} missing from\n{ubl}");
@@ -190,7 +190,7 @@ fn the_xrechnung_carries_the_leitweg_id_the_seller_contact_and_the_payment_card(
         "<ram:URIID schemeID=\"0204\">04011000-12345-03</ram:URIID>",
         "<ram:PersonName>Kunstlicht billing team</ram:PersonName>",
         "<ram:CompleteNumber>+372 600 1234</ram:CompleteNumber>",
-        "<ram:ApplicableTradeSettlementFinancialCard>\n          <ram:ID>5454</ram:ID>",
+        "<ram:ApplicableTradeSettlementFinancialCard>\n          <ram:ID>******5454</ram:ID>",
     ] {
         assert!(cii.contains(needle), "{needle} missing from\n{cii}");
     }

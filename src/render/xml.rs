@@ -424,13 +424,13 @@ pub fn note(doc: &Document) -> Option<String> {
 }
 
 /// BG-18: the payment card as an e-invoice may show it, when its last four digits are
-/// known: the number masked to those digits (BT-87; card security rules allow at most the
-/// first six and the last four, and BR-51 at most ten characters) and the network, the card
-/// brand (UBL requires one; `unknown` when the history names none).
+/// known: the number masked but for those digits, `******4242` (BT-87; card security rules
+/// allow at most the first six and the last four digits, and BR-51 at most ten characters),
+/// and the network, the card brand (UBL requires one; `unknown` when the history names none).
 pub fn payment_card(doc: &Document) -> Option<(String, String)> {
     let last4 = doc.payment.card_last4.as_deref().filter(|l| !l.trim().is_empty())?;
     let network = non_blank(doc.payment.card_brand.as_ref()).unwrap_or_else(|| "unknown".to_string());
-    Some((last4.to_string(), network))
+    Some((format!("******{last4}"), network))
 }
 
 /// BT-20: how the document was settled, as the PDF says it.
@@ -496,6 +496,84 @@ mod tests {
         assert!(!has_country_prefix("UK123"));
         assert!(!has_country_prefix("ee101234568"));
         assert!(!has_country_prefix("E"));
+    }
+
+    use crate::document::{DocumentReference, ElectronicAddress, Legend};
+    use crate::render::fixture;
+
+    #[test]
+    fn a_replacement_is_384_only_between_german_parties() {
+        let mut doc = fixture::oss_invoice();
+        let original = DocumentReference { number: doc.number.clone(), issue_date: doc.issue_date, relation: Relation::Replaces, reason: None };
+        assert_eq!(type_code(&doc), "380");
+        doc.references = vec![original];
+        assert_eq!(type_code(&doc), "380", "an Estonian seller's replacement");
+        doc.seller.address.country = CountryCode::parse("DE").unwrap();
+        assert_eq!(type_code(&doc), "384");
+        doc.customer.address.country = CountryCode::parse("AT").unwrap();
+        assert_eq!(type_code(&doc), "380");
+        assert_eq!(type_code(&fixture::refund_credit_note("en")), "381");
+    }
+
+    /// A legend explaining a category is its exemption reason; the others and the references
+    /// make the one note, a line each.
+    #[test]
+    fn legends_go_to_their_category_and_the_rest_to_one_note() {
+        let mut doc = fixture::refund_credit_note("en");
+        let legend = |code: &str, text: &str| Legend { code: code.into(), text: text.into() };
+        doc.legends = vec![legend("reverse_charge", "Reverse charge: Art. 196."), legend("oss", "OSS.")];
+        // The breakdown has no AE row, so the reverse-charge legend stays a note; an AE row
+        // takes it as its reason.
+        assert_eq!(note(&doc).unwrap(), "Reverse charge: Art. 196.\nOSS.\nCredits invoice KL-INV-2026-000017 of 5 October 2026");
+        assert_eq!(exemption(&doc, TaxCategory::S), None);
+        doc.tax_breakdown[0].tax_category = TaxCategory::AE;
+        assert_eq!(note(&doc).unwrap(), "OSS.\nCredits invoice KL-INV-2026-000017 of 5 October 2026");
+        assert_eq!(exemption(&doc, TaxCategory::AE), Some(("VATEX-EU-AE", "Reverse charge: Art. 196.".to_string())));
+        doc.legends = vec![legend("outside_scope", "Outside scope."), legend("tax_not_charged", "No GST.")];
+        assert_eq!(exemption(&doc, TaxCategory::O), Some(("VATEX-EU-O", "Outside scope. No GST.".to_string())));
+        doc.legends.clear();
+        doc.references.clear();
+        assert_eq!(note(&doc), None);
+        assert_eq!(exemption(&doc, TaxCategory::O), Some(("VATEX-EU-O", "Not subject to VAT".to_string())));
+    }
+
+    #[test]
+    fn a_credit_notes_delivery_date_is_the_supply_it_credits() {
+        let mut doc = fixture::refund_credit_note("en");
+        assert_eq!(delivery_date(&doc), Some(NaiveDate::from_ymd_opt(2026, 10, 5).unwrap()));
+        doc.original_supply_date = None;
+        assert_eq!(delivery_date(&doc), Some(doc.references[0].issue_date));
+        assert_eq!(delivery_date(&fixture::oss_invoice()), Some(NaiveDate::from_ymd_opt(2026, 10, 5).unwrap()));
+    }
+
+    #[test]
+    fn the_card_is_masked_to_its_last_four_digits() {
+        let mut doc = fixture::refund_credit_note("en");
+        assert_eq!(payment_card(&doc), Some(("******4242".to_string(), "Visa".to_string())));
+        doc.payment.card_brand = None;
+        assert_eq!(payment_card(&doc), Some(("******4242".to_string(), "unknown".to_string())));
+        assert_eq!(payment_card(&fixture::oss_invoice()), None);
+    }
+
+    #[test]
+    fn profiles_fill_the_buyer_reference_and_electronic_addresses_they_require() {
+        let mut doc = fixture::oss_invoice();
+        assert_eq!(Profile::En16931.buyer_reference(&doc), None);
+        assert_eq!(Profile::XRechnung.buyer_reference(&doc).as_deref(), Some(doc.customer_id.as_str()));
+        assert_eq!(Profile::Peppol.buyer_reference(&doc).as_deref(), Some(doc.customer_id.as_str()));
+        doc.order_reference = Some("PO-1".into());
+        assert_eq!(Profile::Peppol.buyer_reference(&doc), None, "an order reference meets R003");
+        doc.buyer_reference = Some("04011000-12345-03".into());
+        for profile in [Profile::En16931, Profile::Peppol, Profile::XRechnung] {
+            assert_eq!(profile.buyer_reference(&doc).as_deref(), Some("04011000-12345-03"));
+        }
+        let email = ("EM".to_string(), "juergen@example.de".to_string());
+        assert_eq!(Profile::XRechnung.electronic_address(&doc.customer), Some(email));
+        assert_eq!(Profile::Peppol.electronic_address(&doc.customer), None);
+        doc.customer.electronic_address = Some(ElectronicAddress { scheme: "0204".into(), id: "04011000-12345-03".into() });
+        assert_eq!(Profile::Peppol.electronic_address(&doc.customer), Some(("0204".into(), "04011000-12345-03".into())));
+        assert_eq!(Profile::En16931.business_process(), None);
+        assert_eq!(Profile::XRechnung.customization_id(), "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0");
     }
 
     #[test]
