@@ -128,6 +128,11 @@ fn random_histories_give_valid_e_invoices_with_the_records_totals() {
             let cii = String::from_utf8(Format::Cii.render(&record)).unwrap();
             check_ubl(&ubl, &record);
             check_cii(&cii, &record);
+            // No empty element in either syntax (PEPPOL-EN16931-R008; the Factur-X rules warn
+            // about it too), credit notes' delivery group included.
+            for xml in [&ubl, &cii] {
+                assert_eq!(peppol_rules::empty_elements(xml), Vec::<String>::new(), "{}", record.number);
+            }
             treatments.insert(format!("{:?}", record.tax.treatment));
             currencies.insert(record.currency.code());
             multi_line += usize::from(record.lines.len() > 1);

@@ -57,6 +57,12 @@ pub fn violations(xml: &str) -> Vec<(&'static str, Vec<String>)> {
     RULES.iter().map(|(id, check)| (*id, check(&doc))).filter(|(_, v)| !v.is_empty()).collect()
 }
 
+/// PEPPOL-EN16931-R008 on any XML (UBL or CII): its empty elements.
+#[allow(dead_code)] // each test crate uses part of this module
+pub fn empty_elements(xml: &str) -> Vec<String> {
+    r008(&Document::parse(xml).expect("well-formed XML"))
+}
+
 // ---- navigation -------------------------------------------------------------------------
 
 fn is(n: &Node, ns: &str, name: &str) -> bool {
