@@ -57,10 +57,10 @@ fn check(scheme: &str, id: &str) -> Result<(), &'static str> {
     let ok = match scheme {
         "0007" => digits(10) && luhn(id),
         "0088" => !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && gln(id),
-        "0151" => digits(11) && {
+        "0151" => digits(11) && d(0) >= 1 && {
             let weights = [10, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19];
-            let sum: u32 = (0..11).map(|i| (if i == 0 { d(0).wrapping_sub(1) } else { d(i) }) * weights[i]).sum();
-            d(0) >= 1 && sum % 89 == 0
+            let sum: u32 = (0..11).map(|i| (if i == 0 { d(0) - 1 } else { d(i) }) * weights[i]).sum();
+            sum.is_multiple_of(89)
         },
         "0184" => id.len() == 10 && id.starts_with("DK") && id[2..].bytes().all(|b| b.is_ascii_digit()),
         "0192" => digits(9) && mod11(id),

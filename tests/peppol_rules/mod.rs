@@ -14,8 +14,11 @@ use roxmltree::{Document, Node};
 pub const CBC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
 pub const CAC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
 
-/// Every rule: its id and its check, which returns one message per violation.
-pub const RULES: &[(&str, fn(&Document) -> Vec<String>)] = &[
+/// A rule's check: one message per violation.
+pub type Check = fn(&Document) -> Vec<String>;
+
+/// Every rule: its id and its check.
+pub const RULES: &[(&str, Check)] = &[
     ("PEPPOL-EN16931-R001", r001),
     ("PEPPOL-EN16931-R002", r002),
     ("PEPPOL-EN16931-R003", r003),
