@@ -15,6 +15,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use archive_support::{copy_samples, p, run, stderr, stdout};
+use invoicesmith::render::Format;
 
 /// The samples issued in every format into a new archive, then three corrections:
 /// the German consumer supplies a VAT ID (consumer OSS → reverse charge, now a German
@@ -159,8 +160,24 @@ fn every_e_invoice_of_the_samples_and_their_corrections_passes_the_official_vali
     assert_eq!(plain.len(), 3 * 22 + 8, "UBL, CII and Factur-X of 22 documents, 8 Peppol files");
     let fatal = validate(&plain, &[]);
     assert!(fatal.is_empty(), "{fatal:#?}");
-    let xrechnung: Vec<PathBuf> = files(".xml").into_iter().filter(|f| name(f).contains(".xrechnung.")).collect();
+    let mut xrechnung: Vec<PathBuf> = files(".xml").into_iter().filter(|f| name(f).contains(".xrechnung.")).collect();
     assert_eq!(xrechnung.len(), 8);
+    // The German buyer's replacement as a German seller would issue it: a 384 (corrected
+    // invoice), which Peppol allows between German parties and XRechnung wants with BG-3.
+    let mut german = invoicesmith::render::json::parse(&std::fs::read_to_string(issued().1.join("KL-INV-2026-000017.json")).unwrap()).unwrap();
+    german.seller.address.country = invoicesmith::country::CountryCode::parse("DE").unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut corrected = Vec::new();
+    for format in [Format::Peppol, Format::XrechnungUbl, Format::XrechnungCii] {
+        let bytes = format.render(&german);
+        assert!(String::from_utf8_lossy(&bytes).contains(">384</"), "{}", format.name());
+        let path = tmp.path().join(format!("german.{}", format.extension()));
+        std::fs::write(&path, bytes).unwrap();
+        corrected.push(path);
+    }
+    assert_eq!(peppol_rules::violations(&std::fs::read_to_string(&corrected[0]).unwrap()), vec![]);
+    assert!(validate(&corrected[..1], &[]).is_empty());
+    xrechnung.extend(corrected.into_iter().skip(1));
     let fatal = validate(&xrechnung, &["--xrechnung"]);
     assert!(fatal.is_empty(), "{fatal:#?}");
 }
