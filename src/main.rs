@@ -15,7 +15,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use invoicesmith::archive::Archive;
 use invoicesmith::render::Format;
-use invoicesmith::{Error, IssueReport};
+use invoicesmith::Error;
+use invoicesmith::app::IssueReport;
 
 #[derive(Parser)]
 #[command(name = "invoicesmith", version, about = "Invoices and credit notes from a payment history: exact EU VAT, gap-free numbers, reproducible PDF and HTML")]
@@ -276,7 +277,7 @@ fn main() -> ExitCode {
                 Err(code) => return code,
             };
             let bar = progress_bar(quiet);
-            let result = invoicesmith::run_issue_with(&data_dir, &archive, &formats.0, &mut |done, total| {
+            let result = invoicesmith::app::run_issue_with(&data_dir, &archive, &formats.0, &mut |done, total| {
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);
             });
@@ -298,10 +299,10 @@ fn main() -> ExitCode {
                 Ok(path) => Archive::open(path).with_signing_key(signing_key(key)),
                 Err(code) => return code,
             };
-            let correction = invoicesmith::correct::Correction { set, reason, date };
+            let correction = invoicesmith::issue::correct::Correction { set, reason, date };
             // The one reading of the clock: the correction is dated the day it is made.
             let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
-            match invoicesmith::run_reissue(&archive, &number, &correction, now, formats.as_ref().map(|f| f.0.as_slice())) {
+            match invoicesmith::app::run_reissue(&archive, &number, &correction, now, formats.as_ref().map(|f| f.0.as_slice())) {
                 Ok(report) => {
                     if json {
                         println!("{}", serde_json::to_string_pretty(&report).expect("report serialises"));
@@ -314,8 +315,8 @@ fn main() -> ExitCode {
             }
         }
         Command::Sample { transactions, seed, month, out, force } => {
-            let spec = invoicesmith::synth::Spec { transactions, seed, month, months: 1, plan_changes: 3 };
-            match invoicesmith::synth::write(&spec, &out, force) {
+            let spec = invoicesmith::app::synth::Spec { transactions, seed, month, months: 1, plan_changes: 3 };
+            match invoicesmith::app::synth::write(&spec, &out, force) {
                 Ok(()) => {
                     println!("wrote {transactions} transactions (seed {seed}) to {}", out.display());
                     ExitCode::SUCCESS
@@ -323,7 +324,7 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, false),
             }
         }
-        Command::Render { record, out, formats } => match invoicesmith::run_render(&record, &out, &formats.0) {
+        Command::Render { record, out, formats } => match invoicesmith::app::run_render(&record, &out, &formats.0) {
             Ok(paths) => {
                 for p in paths {
                     println!("{}", p.display());
@@ -353,7 +354,7 @@ fn main() -> ExitCode {
             if !archive.exists() {
                 return fail(Error::NoArchive { path: archive.root().to_path_buf() }, false);
             }
-            match invoicesmith::export::export(&archive, period, data, &out) {
+            match invoicesmith::export::export(&archive, period, data, invoicesmith::input::parse_company, &out) {
                 Ok(report) => {
                     println!("exported {} document(s) for {period} into {}", report.documents, out.display());
                     if let Some(zip) = &report.zip {
@@ -370,7 +371,7 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, false),
             }
         }
-        Command::Snapshot { action: SnapshotAction::Check { dir } } => match invoicesmith::snapshot::check(&dir) {
+        Command::Snapshot { action: SnapshotAction::Check { dir } } => match invoicesmith::app::snapshot::check(&dir) {
             Ok(diffs) if diffs.is_empty() => {
                 println!("{}: every render matches its snapshot", dir.display());
                 ExitCode::SUCCESS
@@ -387,7 +388,7 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(e, false),
         },
-        Command::Snapshot { action: SnapshotAction::Update { dir } } => match invoicesmith::snapshot::update(&dir) {
+        Command::Snapshot { action: SnapshotAction::Update { dir } } => match invoicesmith::app::snapshot::update(&dir) {
             Ok(changed) => {
                 for p in &changed {
                     println!("updated {}", p.display());
@@ -405,7 +406,7 @@ fn main() -> ExitCode {
             if !archive.exists() {
                 return fail(Error::NoArchive { path: archive.root().to_path_buf() }, false);
             }
-            match invoicesmith::show(&archive, &number) {
+            match invoicesmith::app::show(&archive, &number) {
                 Ok(text) => {
                     print!("{text}");
                     ExitCode::SUCCESS
@@ -418,7 +419,7 @@ fn main() -> ExitCode {
                 Ok(path) => Archive::open(path).with_signing_key(signing_key(key)),
                 Err(code) => return code,
             };
-            match invoicesmith::run_recover(&archive) {
+            match invoicesmith::app::run_recover(&archive) {
                 Ok(report) => {
                     if report.notices.is_empty() && report.checkpoint.is_none() {
                         println!("{}: nothing to recover", archive.root().display());
