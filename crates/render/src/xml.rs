@@ -498,8 +498,8 @@ mod tests {
         assert!(!has_country_prefix("E"));
     }
 
-    use crate::document::{DocumentReference, ElectronicAddress, Legend};
-    use crate::render::fixture;
+    use domain::document::{DocumentReference, ElectronicAddress, Legend};
+    use crate::fixture;
 
     #[test]
     fn a_replacement_is_384_only_between_german_parties() {
