@@ -53,6 +53,9 @@
 //!         eu_oss: true,
 //!         tax_registrations: Vec::<TaxRegistration>::new(),
 //!         vat_return_period: ReturnPeriod::Month,
+//!         peppol_id: None,
+//!         contact_name: None,
+//!         phone: None,
 //!     },
 //!     numbering: Numbering {
 //!         invoice: NumberPattern::parse("INV-{year}-{seq:04}").unwrap(),
@@ -68,6 +71,8 @@
 //!     vat_id: None,
 //!     vat_id_status: VatIdStatus::Unchecked,
 //!     language: "de".into(),
+//!     peppol_id: None,
+//!     buyer_reference: None,
 //! };
 //! // 119.00 EUR paid, tax included: a German consumer pays German VAT at 19 %.
 //! let paid = Money::from_exact(Decimal::new(11900, 2), eur).unwrap();
@@ -86,6 +91,7 @@
 //!     card_brand: None,
 //!     card_last4: None,
 //!     payment_id: None,
+//!     purchase_order: None,
 //!     lines: vec![Line {
 //!         description: "Pro plan, October".into(),
 //!         quantity: Decimal::ONE,

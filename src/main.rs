@@ -51,9 +51,12 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
         /// Formats to write, comma-separated: pdf, html, json, ubl (EN 16931 UBL 2.1), cii
-        /// (EN 16931 CII D16B). The JSON record is always written.
-        #[arg(long, default_value = "pdf,html,json,ubl,cii", value_delimiter = ',', value_parser = parse_format)]
-        formats: Vec<Format>,
+        /// (EN 16931 CII D16B), facturx (PDF/A-3 with the CII), peppol (Peppol BIS Billing 3.0,
+        /// for customers with a Peppol ID), xrechnung (XRechnung 3.0 in UBL and CII, for
+        /// German business customers; or xrechnung-ubl, xrechnung-cii). The JSON record is
+        /// always written.
+        #[arg(long, default_value = "pdf,html,json,ubl,cii", value_parser = parse_formats)]
+        formats: Formats,
         /// Ed25519 key file to sign the run's checkpoint with (default:
         /// $INVOICESMITH_SIGNING_KEY, else company.toml's [archive] signing_key).
         #[arg(long, value_name = "FILE")]
@@ -90,9 +93,9 @@ enum Command {
         /// Folder to write the rendered files into.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// Formats, comma-separated: pdf, html, json, ubl, cii.
-        #[arg(long, default_value = "pdf,html,json,ubl,cii", value_delimiter = ',', value_parser = parse_format)]
-        formats: Vec<Format>,
+        /// Formats, comma-separated: pdf, html, json, ubl, cii, facturx, peppol, xrechnung.
+        #[arg(long, default_value = "pdf,html,json,ubl,cii", value_parser = parse_formats)]
+        formats: Formats,
     },
     /// Write a synthetic data folder: a realistic month of payment history of any size, for
     /// benchmarks and scale tests. The same seed gives the same files.
@@ -138,6 +141,10 @@ enum Command {
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
+        /// Formats of the new documents, comma-separated (as for `issue`); default: the
+        /// formats the original was issued in.
+        #[arg(long, value_parser = parse_formats)]
+        formats: Option<Formats>,
         /// Ed25519 key file to sign the run's checkpoint with (default:
         /// $INVOICESMITH_SIGNING_KEY, else the archived company.toml's absolute signing_key).
         #[arg(long, value_name = "FILE")]
@@ -229,8 +236,12 @@ enum SnapshotAction {
     },
 }
 
-fn parse_format(s: &str) -> Result<Format, String> {
-    Format::parse_list(s).map(|f| f[0]).map_err(|e| format!("'{s}' {e}"))
+/// A `--formats` list.
+#[derive(Clone, Debug)]
+struct Formats(Vec<Format>);
+
+fn parse_formats(s: &str) -> Result<Formats, String> {
+    Format::parse_list(s).map(Formats).map_err(|e| format!("'{s}' {e}"))
 }
 
 fn parse_public_key(s: &str) -> Result<ed25519_dalek::VerifyingKey, String> {
@@ -291,7 +302,7 @@ fn main() -> ExitCode {
                 Err(code) => return code,
             };
             let bar = progress_bar(quiet);
-            let result = invoicesmith::app::run_issue_with(&data_dir, &archive, &formats, &mut |done, total| {
+            let result = invoicesmith::app::run_issue_with(&data_dir, &archive, &formats.0, &mut |done, total| {
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);
             });
@@ -308,14 +319,15 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, json),
             }
         }
-        Command::Reissue { number, set, reason, date, archive, json, signing_key: key } => {
+        Command::Reissue { number, set, reason, date, archive, json, formats, signing_key: key } => {
             let archive = match archive_path(archive, None) {
                 Ok(path) => Archive::open(path).with_signing_key(signing_key(key)),
                 Err(code) => return code,
             };
             let correction = invoicesmith::issue::correct::Correction { set, reason, date };
             // The one reading of the clock: the correction is dated the day it is made.
-            match invoicesmith::app::run_reissue(&archive, &number, &correction, chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())) {
+            let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
+            match invoicesmith::app::run_reissue(&archive, &number, &correction, now, formats.as_ref().map(|f| f.0.as_slice())) {
                 Ok(report) => {
                     if json {
                         println!("{}", serde_json::to_string_pretty(&report).expect("report serialises"));
@@ -337,7 +349,7 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, false),
             }
         }
-        Command::Render { record, archive, out, formats } => match invoicesmith::app::run_render(&record, archive.map(Archive::open).as_ref(), &out, &formats) {
+        Command::Render { record, archive, out, formats } => match invoicesmith::app::run_render(&record, archive.map(Archive::open).as_ref(), &out, &formats.0) {
             Ok(paths) => {
                 for p in paths {
                     println!("{}", p.display());
@@ -525,6 +537,7 @@ fn print_summary(report: &IssueReport, archive: &Archive, recovering: bool) {
         lines.push(format!("skipped {} transaction(s):", report.skipped.len()));
         lines.extend(report.skipped.iter().map(|s| format!("  {}: {}", s.transaction_id, s.reason)));
     }
+    lines.extend(report.not_written.iter().map(|n| format!("not written: {n}")));
     if let Some(c) = &report.checkpoint {
         let signed = if c.signed { "signed" } else { "unsigned: no key configured" };
         lines.push(format!(

@@ -270,15 +270,21 @@ fn renders_are_deterministic_and_print_the_stored_amounts() {
     assert!(elements(&u, "cbc:PriceAmount").contains(&("currencyID=\"EUR\"", &(-line.unit_price).to_string())));
     assert!(elements(&u, "cbc:LineExtensionAmount").contains(&("currencyID=\"EUR\"", &line.net_amount.to_string())));
 
-    // Type codes and references.
+    // Type codes and references: a replacement is a 380 naming the invoice it replaces,
+    // a 384 (corrected invoice) only between German parties (PEPPOL-EN16931-P0112).
     let replace = by("reissue-address-replace");
+    let mut german = replace.clone();
+    german.seller.address.country = invoicesmith::country::CountryCode::parse("DE").unwrap();
+    german.customer.address.country = invoicesmith::country::CountryCode::parse("DE").unwrap();
+    assert_eq!(one(&ubl::render(&german), "cbc:InvoiceTypeCode"), "384");
+    assert!(cii::render(&german).contains("<ram:TypeCode>384</ram:TypeCode>"));
     let u = ubl::render(replace);
-    assert_eq!(one(&u, "cbc:InvoiceTypeCode"), "384");
+    assert_eq!(one(&u, "cbc:InvoiceTypeCode"), "380");
     let reference = one(&u, "cac:BillingReference");
     assert_eq!(one(reference, "cbc:ID"), replace.references[0].number.as_str());
     assert_eq!(one(reference, "cbc:IssueDate"), replace.references[0].issue_date.to_string());
     let c = cii::render(replace);
-    assert!(one(&c, "rsm:ExchangedDocument").contains("<ram:TypeCode>384</ram:TypeCode>"));
+    assert!(one(&c, "rsm:ExchangedDocument").contains("<ram:TypeCode>380</ram:TypeCode>"));
     assert_eq!(one(one(&c, "ram:InvoiceReferencedDocument"), "ram:IssuerAssignedID"), replace.references[0].number.as_str());
     let cancel = by("reissue-address-cancel");
     let u = ubl::render(cancel);
@@ -310,12 +316,16 @@ fn renders_are_deterministic_and_print_the_stored_amounts() {
     let u = ubl::render(au);
     let seller_tax = one(one(&u, "cac:AccountingSupplierParty"), "cac:PartyTaxScheme");
     assert_eq!((one(seller_tax, "cbc:CompanyID"), one(seller_tax, "cbc:ID")), (abn, "TAX"));
-    // Reverse charge: both VAT IDs, exemption code and text.
-    let u = ubl::render(by("ch_1005"));
+    // Reverse charge: both VAT IDs, exemption code, and the reverse-charge legend as the
+    // exemption reason (BT-120) rather than a document note.
+    let rc = by("ch_1005");
+    let u = ubl::render(rc);
     assert!(u.contains("<cbc:CompanyID>EE101234568</cbc:CompanyID>") && u.contains("<cbc:CompanyID>IT00743110157</cbc:CompanyID>"));
     let category = one(one(&u, "cac:TaxSubtotal"), "cac:TaxCategory");
     assert_eq!(one(category, "cbc:TaxExemptionReasonCode"), "VATEX-EU-AE");
-    assert_eq!(one(category, "cbc:TaxExemptionReason"), "Reverse charge");
+    assert_eq!(one(category, "cbc:TaxExemptionReason"), rc.legends.iter().find(|l| l.code == "reverse_charge").unwrap().text);
+    assert_eq!(one(category, "cbc:TaxExemptionReason"), "Inversione contabile: imposta dovuta dal committente (articolo 196 della direttiva 2006/112/CE del Consiglio).");
+    assert!(!u.contains("\n  <cbc:Note>"), "{u}");
     assert_eq!(one(category, "cbc:Percent"), "0");
     // Escaping.
     assert!(ubl::render(by("x_2001")).contains("Brush &amp; Co &lt;Ltd&gt;"));

@@ -86,6 +86,9 @@ pub struct IssueReport {
     pub notices: Vec<String>,
     /// The checkpoint the run ended with, if it changed the archive.
     pub checkpoint: Option<CheckpointReport>,
+    /// Files of an asked-for format that documents did not get because the customer or
+    /// seller lacks what the format needs: one line per format and reason.
+    pub not_written: Vec<String>,
 }
 
 /// A run's checkpoint as reported: the register's head and whether it was signed.
@@ -148,7 +151,17 @@ pub type Rendered = Vec<(render::Format, Vec<u8>)>;
 /// `now` is when support makes the correction (the caller reads the clock, once): the new
 /// documents are dated that day in the seller's time zone (see [`correct::issue_date`]). The
 /// report's warning names the customers.csv values to update.
-pub fn run_reissue(archive: &Archive, number: &str, correction: &correct::Correction, now: chrono::DateTime<chrono::Utc>) -> Result<IssueReport> {
+///
+/// The new documents are written in `formats`, else in the formats the original was issued
+/// in (as its register entry lists them), so a customer who got a Factur-X, Peppol or
+/// XRechnung invoice gets its correction the same way.
+pub fn run_reissue(
+    archive: &Archive,
+    number: &str,
+    correction: &correct::Correction,
+    now: chrono::DateTime<chrono::Utc>,
+    formats: Option<&[render::Format]>,
+) -> Result<IssueReport> {
     use issue::History;
     // Before the lock, which would move a stray key file into quarantine.
     if let Some(key) = archive.signing_key() {
@@ -170,10 +183,13 @@ pub fn run_reissue(archive: &Archive, number: &str, correction: &correct::Correc
     if let Some(replacement) = documents.iter().find(|n| n.document.kind == DocumentKind::Invoice) {
         report.warnings.extend(correct::reminder(&original.customer_id, &correct::corrected_fields(&original, &replacement.document), &correction.set));
     }
-    let extensions = extensions(render::Format::DEFAULT);
+    let formats = with_json(formats.map_or_else(|| issued_formats(&entry), <[render::Format]>::to_vec));
+    let (mut extensions, mut not_written) = (ExtensionSets::default(), NotWritten::default());
     for n in &documents {
-        report.issued.push(store(&mut locked, n, &outputs(&n.document, render::Format::DEFAULT), entry.company, &extensions)?);
+        let files = outputs(&n.document, &formats, &mut not_written);
+        report.issued.push(store(&mut locked, n, &files, entry.company, &mut extensions)?);
     }
+    report.not_written = not_written.lines();
     report.checkpoint = locked.finish(key.as_ref())?.map(CheckpointReport::from);
     Ok(report)
 }
@@ -269,13 +285,68 @@ pub fn show(archive: &Archive, number: &str) -> Result<String> {
     Ok(out)
 }
 
+/// The formats of an issued document's files, in the order they were stored.
+fn issued_formats(entry: &archive::RegisterEntry) -> Vec<render::Format> {
+    let stem = entry.number.file_stem();
+    entry
+        .files
+        .iter()
+        .filter_map(|f| {
+            let name = f.path.rsplit('/').next().unwrap_or(&f.path);
+            name.strip_prefix(&stem).and_then(|rest| rest.strip_prefix('.')).and_then(render::Format::from_extension)
+        })
+        .collect()
+}
+
+/// `formats` with the JSON record, which the archive reads documents back from.
+fn with_json(mut formats: Vec<render::Format>) -> Vec<render::Format> {
+    if !formats.contains(&render::Format::Json) {
+        formats.push(render::Format::Json);
+    }
+    formats
+}
+
+/// The distinct lists of file extensions a run's documents have, each kept once: most
+/// documents share one, and a run of 100,000 keeps 100,000 summaries.
+#[derive(Default)]
+struct ExtensionSets(Vec<std::sync::Arc<[&'static str]>>);
+
+impl ExtensionSets {
+    fn of(&mut self, files: &[Output]) -> std::sync::Arc<[&'static str]> {
+        let matches = |set: &std::sync::Arc<[&'static str]>| set.iter().copied().eq(files.iter().map(|f| f.extension));
+        if let Some(set) = self.0.iter().find(|s| matches(s)) {
+            return set.clone();
+        }
+        let set: std::sync::Arc<[&'static str]> = files.iter().map(|f| f.extension).collect();
+        self.0.push(set.clone());
+        set
+    }
+}
+
+/// Files not written, by format and reason: how many documents, and the first.
+#[derive(Default)]
+struct NotWritten(BTreeMap<(&'static str, &'static str), (usize, String)>);
+
+impl NotWritten {
+    fn add(&mut self, format: render::Format, reason: &'static str, doc: &Document) {
+        self.0.entry((format.name(), reason)).or_insert((0, doc.number.to_string())).0 += 1;
+    }
+
+    fn lines(self) -> Vec<String> {
+        self.0
+            .into_iter()
+            .map(|((format, reason), (count, first))| format!("{format}: {count} document(s), the first {first}: {reason}"))
+            .collect()
+    }
+}
+
 /// Stores a numbered document's rendered and hashed files in the locked archive.
 fn store(
     locked: &mut archive::Locked<'_>,
     n: &issue::Numbered,
     files: &[Output],
     company: sha256::Sha256Sum,
-    extensions: &std::sync::Arc<[&'static str]>,
+    extensions: &mut ExtensionSets,
 ) -> Result<IssuedSummary> {
     let entry = locked.store(n, company, files)?;
     let doc = &n.document;
@@ -287,21 +358,24 @@ fn store(
         transactions: doc.source_transactions.clone(),
         currency: doc.currency.to_string(),
         total: doc.totals.gross,
-        extensions: extensions.clone(),
+        extensions: extensions.of(files),
     };
     debug_assert!(entry.files.iter().map(|f| &f.path).eq(&summary.files()), "the paths a summary lists are those stored");
     Ok(summary)
 }
 
-/// The file extensions of `formats`, in order: what [`IssuedSummary::files`] lists.
-fn extensions(formats: &[render::Format]) -> std::sync::Arc<[&'static str]> {
-    formats.iter().map(|f| f.extension()).collect()
-}
-
-/// `doc` rendered in `formats`, each file with the SHA-256 rendering computed for it.
-fn outputs(doc: &Document, formats: &[render::Format]) -> Vec<Output> {
+/// `doc` rendered in those of `formats` it can be written in, each file with the SHA-256
+/// rendering computed for it; the others are counted in `not_written`.
+fn outputs(doc: &Document, formats: &[render::Format], not_written: &mut NotWritten) -> Vec<Output> {
     formats
         .iter()
+        .filter(|&&f| match f.missing(doc) {
+            Some(reason) => {
+                not_written.add(f, reason, doc);
+                false
+            }
+            None => true,
+        })
         .map(|&f| {
             let (bytes, sha256) = f.render_hashed(doc);
             debug_assert_eq!(sha256, sha256::Sha256Sum::of(&bytes), "{} of {}", f.name(), doc.number);
@@ -322,7 +396,8 @@ pub fn run_render(record: &Path, archive: Option<&Archive>, out: &Path, formats:
     let doc = Document::from_record(&bytes, &record.display())?;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let mut written = Vec::new();
-    for (format, bytes) in render::render(&doc, formats) {
+    let formats: Vec<render::Format> = formats.iter().copied().filter(|f| f.missing(&doc).is_none()).collect();
+    for (format, bytes) in render::render(&doc, &formats) {
         let path = out.join(format!("{}.{}", doc.number.file_stem(), format.extension()));
         std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
         written.push(path);
@@ -365,10 +440,7 @@ pub fn run_issue_with(
     formats: &[render::Format],
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<IssueReport> {
-    let mut formats = formats.to_vec();
-    if !formats.contains(&render::Format::Json) {
-        formats.push(render::Format::Json);
-    }
+    let formats = with_json(formats.to_vec());
     use rayon::prelude::*;
     let sources = input::read_sources(data_dir).map_err(Error::Input)?;
     let data = input::parse(&sources).map_err(Error::Input)?;
@@ -398,7 +470,7 @@ pub fn run_issue_with(
         return Ok(IssueReport { skipped: plan.skipped, notices, checkpoint, warnings: stale, ..IssueReport::default() });
     }
     let company = locked.store_company(&company_toml)?;
-    let extensions = extensions(&formats);
+    let mut extensions = ExtensionSets::default();
     let total = plan.len();
     let mut report = IssueReport {
         issued: Vec::with_capacity(total),
@@ -410,8 +482,9 @@ pub fn run_issue_with(
     // one; the channel holds at most one rendered batch and each is dropped once stored,
     // so memory stays flat however many documents the run issues.
     let mut untranslated: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    let mut not_written = NotWritten::default();
     std::thread::scope(|scope| -> Result<()> {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<(issue::Numbered, Vec<Output>)>>(1);
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<(issue::Numbered, Vec<Output>, NotWritten)>>(1);
         let (formats, plan, data) = (&formats, &plan, &data);
         scope.spawn(move || {
             for start in (0..total).step_by(RENDER_BATCH) {
@@ -419,8 +492,9 @@ pub fn run_issue_with(
                     .into_par_iter()
                     .map(|i| {
                         let n = plan.numbered(data, i);
-                        let files = outputs(&n.document, formats);
-                        (n, files)
+                        let mut not_written = NotWritten::default();
+                        let files = outputs(&n.document, formats, &mut not_written);
+                        (n, files, not_written)
                     })
                     .collect();
                 if send.send(batch).is_err() {
@@ -429,8 +503,11 @@ pub fn run_issue_with(
             }
         });
         for batch in receive {
-            for (n, files) in batch {
-                report.issued.push(store(&mut locked, &n, &files, company, &extensions)?);
+            for (n, files, skipped) in batch {
+                for (key, (count, first)) in skipped.0 {
+                    not_written.0.entry(key).or_insert((0, first)).0 += count;
+                }
+                report.issued.push(store(&mut locked, &n, &files, company, &mut extensions)?);
                 if !locale::is_supported(&n.document.language) {
                     let entry = untranslated.entry(n.document.language.clone()).or_insert((0, n.document.number.to_string()));
                     entry.0 += 1;
@@ -446,6 +523,7 @@ pub fn run_issue_with(
     })?;
     report.warnings = stale;
     report.warnings.extend(language_warnings(&untranslated));
+    report.not_written = not_written.lines();
     Ok(report)
 }
 

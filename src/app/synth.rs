@@ -5,7 +5,10 @@
 //! follows the platform: mostly card charges for plans and credit packs to consumers across
 //! the EU and beyond, businesses with VAT IDs (reverse charge and domestic), failed and
 //! pending payments, plan upgrades with proration, partial and full refunds, and duplicate
-//! charges with their refunds. Output is the text of a data folder (see `input::Sources`).
+//! charges with their refunds. Businesses have Peppol IDs (their VAT number in its EAS
+//! scheme) and purchase orders, and charges name the card, so a generated month exercises
+//! the Peppol and XRechnung e-invoices too. Output is the text of a data folder (see
+//! `input::Sources`).
 
 use chrono::{Datelike, Duration, NaiveDate, TimeZone};
 use rand::{Rng, SeedableRng};
@@ -155,7 +158,10 @@ pub fn generate(spec: &Spec) -> Sources {
 
     let mut customers_csv = csv::Writer::from_writer(Vec::new());
     customers_csv
-        .write_record(["customer_id", "type", "name", "email", "address_line1", "address_line2", "city", "postal_code", "region", "country", "vat_id", "vat_id_status", "language"])
+        .write_record([
+            "customer_id", "type", "name", "email", "address_line1", "address_line2", "city", "postal_code", "region", "country", "vat_id",
+            "vat_id_status", "language", "peppol_id", "buyer_reference",
+        ])
         .expect("in memory");
     let mut customers = Vec::with_capacity(n_customers);
     for i in 0..n_customers {
@@ -188,6 +194,8 @@ pub fn generate(spec: &Spec) -> Sources {
                 &vat_id,
                 status,
                 market.language,
+                &peppol_id(market.country, &vat_id).unwrap_or_default(),
+                "",
             ])
             .expect("in memory");
         customers.push(Customer { id, market, business, currency });
@@ -196,7 +204,8 @@ pub fn generate(spec: &Spec) -> Sources {
     let mut tx = csv::Writer::from_writer(Vec::new());
     tx.write_record([
         "transaction_id", "type", "status", "customer_id", "timestamp", "currency", "description", "quantity", "unit_amount",
-        "amount_basis", "proration", "service_start", "service_end", "refers_to", "reason", "card_country", "ip_country",
+        "amount_basis", "proration", "service_start", "service_end", "refers_to", "reason", "card_country", "ip_country", "card_brand",
+        "card_last4", "payment_id", "purchase_order",
     ])
     .expect("in memory");
     let last_month = spec.month.checked_add_months(chrono::Months::new(spec.months.max(1) - 1)).expect("in range");
@@ -226,7 +235,8 @@ pub fn generate(spec: &Spec) -> Sources {
                 c.left -= decimal(&amount);
                 let (card, ip) = (cust.market.country, cust.market.country);
                 let reason = ["requested_by_customer", "technical_issue", "charged_after_cancellation"][rng.random_range(0..3)];
-                tx.write_record([&id, "refund", "succeeded", &cust.id, &timestamp, c.currency, "Refund", "1", &amount, c.basis, "false", "", "", &c.id, reason, card, ip]).expect("in memory");
+                let (brand, last4) = card_of(&c.id);
+                tx.write_record([&id, "refund", "succeeded", &cust.id, &timestamp, c.currency, "Refund", "1", &amount, c.basis, "false", "", "", &c.id, reason, card, ip, brand, &last4, "", ""]).expect("in memory");
                 continue;
             }
         }
@@ -238,10 +248,10 @@ pub fn generate(spec: &Spec) -> Sources {
             };
             let cust = &customers[customer];
             let country = cust.market.country;
-            tx.write_record([&id, "duplicate", "succeeded", &cust.id, &timestamp, currency, "Duplicate charge", "1", &amount, basis, "false", "", "", &cid, "duplicate", country, country]).expect("in memory");
+            tx.write_record([&id, "duplicate", "succeeded", &cust.id, &timestamp, currency, "Duplicate charge", "1", &amount, basis, "false", "", "", &cid, "duplicate", country, country, "", "", "", ""]).expect("in memory");
             if rng.random_bool(0.8) {
                 let rid = format!("{id}r");
-                tx.write_record([&rid, "refund", "succeeded", &cust.id, &timestamp, currency, "Refund of duplicate charge", "1", &amount, basis, "false", "", "", &id, "duplicate", country, country]).expect("in memory");
+                tx.write_record([&rid, "refund", "succeeded", &cust.id, &timestamp, currency, "Refund of duplicate charge", "1", &amount, basis, "false", "", "", &id, "duplicate", country, country, "", "", "", ""]).expect("in memory");
             }
             continue;
         }
@@ -269,7 +279,9 @@ pub fn generate(spec: &Spec) -> Sources {
             (String::new(), String::new())
         };
         let total = decimal(unit) * rust_decimal::Decimal::from(qty);
-        tx.write_record([&id, "charge", status, &cust.id, &timestamp, cust.currency, desc, &qty.to_string(), unit, basis, "false", &s_start, &s_end, "", "", card, ip]).expect("in memory");
+        let (brand, last4) = card_of(&id);
+        let order = if cust.business { format!("PO-{k:07}") } else { String::new() };
+        tx.write_record([&id, "charge", status, &cust.id, &timestamp, cust.currency, desc, &qty.to_string(), unit, basis, "false", &s_start, &s_end, "", "", card, ip, brand, &last4, "", &order]).expect("in memory");
         // An upgrade: credit for unused time on an earlier charge of the same customer.
         let mut line_total = total;
         if status == "succeeded" && months == 1 && rng.random_range(0..100) < spec.plan_changes {
@@ -281,7 +293,7 @@ pub fn generate(spec: &Spec) -> Sources {
                 if decimal(&credit) < line_total && decimal(&credit) > rust_decimal::Decimal::ZERO {
                     line_total -= decimal(&credit);
                     prev.left -= decimal(&credit);
-                    tx.write_record([&id, "charge", status, &cust.id, &timestamp, cust.currency, "Unused time on previous plan", "1", &format!("-{credit}"), basis, "true", &s_start, &s_end, &prev.id, "", card, ip]).expect("in memory");
+                    tx.write_record([&id, "charge", status, &cust.id, &timestamp, cust.currency, "Unused time on previous plan", "1", &format!("-{credit}"), basis, "true", &s_start, &s_end, &prev.id, "", card, ip, brand, &last4, "", &order]).expect("in memory");
                 }
             }
         }
@@ -300,6 +312,36 @@ pub fn generate(spec: &Spec) -> Sources {
         transactions: String::from_utf8(tx.into_inner().expect("in memory")).expect("utf-8"),
         exchange_rates: Some(exchange_rates(spec.month, spec.months)),
     }
+}
+
+/// A business's Peppol ID: its VAT number in the EAS scheme for that country's VAT numbers
+/// (its organisation number in Norway, its ABN in Australia).
+fn peppol_id(country: &str, vat_id: &str) -> Option<String> {
+    let scheme = match country {
+        "AT" => "9914",
+        "DE" => "9930",
+        "EE" => "9931",
+        "ES" => "9920",
+        "FR" => "9957",
+        "GB" => "9932",
+        "GR" => "9933",
+        "IE" => "9935",
+        "IT" => "0211",
+        "NL" => "9944",
+        "PL" => "9945",
+        "CH" => "9927",
+        "NO" => return vat_id.strip_prefix("NO").and_then(|n| n.strip_suffix("MVA")).map(|n| format!("0192:{n}")),
+        "AU" => "0151",
+        _ => return None,
+    };
+    (!vat_id.is_empty()).then(|| format!("{scheme}:{vat_id}"))
+}
+
+/// The card a payment was made with: a brand and four digits derived from its id, so the
+/// same history always names the same card.
+fn card_of(transaction_id: &str) -> (&'static str, String) {
+    let n: u32 = transaction_id.bytes().filter(u8::is_ascii_digit).fold(0, |n, d| (n * 10 + u32::from(d - b'0')) % 10_000);
+    (["Visa", "Mastercard"][n as usize % 2], format!("{:04}", (n * 7919 + 4242) % 10_000))
 }
 
 /// Consumers who later register a business and give a VAT ID: `customers` (a generated

@@ -102,6 +102,30 @@ pub struct Party {
     /// Company register number, for the seller.
     pub registration_id: Option<String>,
     pub email: Option<String>,
+    /// The party's electronic address for e-invoices (BT-34, BT-49): its Peppol participant
+    /// ID. Given in company.toml and customers.csv, optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub electronic_address: Option<ElectronicAddress>,
+    /// A contact person or department (BT-41), for the seller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_name: Option<String>,
+    /// A contact telephone number (BT-42), for the seller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// An electronic address (a Peppol participant ID): a scheme of the Electronic Address
+/// Scheme (EAS) code list and the identifier in it, e.g. `0208` and `0123456749`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ElectronicAddress {
+    pub scheme: String,
+    pub id: String,
+}
+
+impl std::fmt::Display for ElectronicAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.scheme, self.id)
+    }
 }
 
 /// A postal address as the record keeps it: the record's own type, so a change to what the
@@ -331,6 +355,13 @@ pub struct Document {
     /// invoice's tax point), printed as its date of supply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_supply_date: Option<NaiveDate>,
+    /// The buyer's reference (BT-10) as customers.csv gives it, e.g. a German public
+    /// buyer's Leitweg-ID. E-invoice formats that require one fall back to the customer id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_reference: Option<String>,
+    /// The buyer's purchase order reference (BT-13), from transactions.csv.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_reference: Option<String>,
 }
 
 impl Document {

@@ -54,6 +54,12 @@ pub struct Seller {
     /// How long the seller's domestic VAT return period is (the OSS return is always a
     /// calendar quarter).
     pub vat_return_period: ReturnPeriod,
+    /// The seller's Peppol participant ID (optional; the Peppol and XRechnung formats
+    /// need it or, for XRechnung, fall back to the e-mail address).
+    pub peppol_id: Option<crate::document::ElectronicAddress>,
+    /// The billing contact's name and telephone (optional; XRechnung requires both).
+    pub contact_name: Option<String>,
+    pub phone: Option<String>,
 }
 
 /// The length of a VAT return period.
@@ -109,6 +115,11 @@ pub struct Customer {
     pub vat_id: Option<String>,
     pub vat_id_status: VatIdStatus,
     pub language: String,
+    /// The customer's Peppol participant ID (optional column `peppol_id`).
+    pub peppol_id: Option<crate::document::ElectronicAddress>,
+    /// The buyer reference (BT-10) the customer asks for, e.g. a Leitweg-ID (optional
+    /// column `buyer_reference`).
+    pub buyer_reference: Option<String>,
 }
 
 impl Customer {
@@ -180,6 +191,8 @@ pub struct Transaction {
     pub card_brand: Option<String>,
     pub card_last4: Option<String>,
     pub payment_id: Option<String>,
+    /// The buyer's purchase order reference (optional column `purchase_order`).
+    pub purchase_order: Option<String>,
     pub lines: Vec<Line>,
     /// CSV line of the transaction's first row.
     pub source_line: u64,

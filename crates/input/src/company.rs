@@ -113,7 +113,7 @@ impl Keys<'_> {
         let p = "seller";
         self.only(t, p, &[
             "legal_name", "address", "vat_id", "registration_id", "email", "base_currency", "timezone",
-            "eu_oss", "tax_registrations", "vat_return_period",
+            "eu_oss", "tax_registrations", "vat_return_period", "peppol_id", "contact_name", "phone",
         ]);
         let legal_name = self.string(t, p, "legal_name", Some("the seller's legal name"));
         let address = self.table(t, p, "address").and_then(|a| self.address(a, "seller.address"));
@@ -136,6 +136,16 @@ impl Keys<'_> {
             }
         };
         let tax_registrations = self.tax_registrations(t);
+        // Optional: what the Peppol and XRechnung e-invoices need of the seller.
+        let peppol_id = match self.string(t, p, "peppol_id", None) {
+            None => Some(None),
+            Some(raw) => super::peppol_id::parse(&raw).map(Some).map_err(|reason| self.error("seller.peppol_id", format!("'{raw}' {reason}"))).ok(),
+        };
+        let contact_name = self.string(t, p, "contact_name", None);
+        let phone = match self.string(t, p, "phone", None) {
+            None => Some(None),
+            Some(raw) => parse_phone(&raw).map(Some).map_err(|reason| self.error("seller.phone", format!("'{raw}' {reason}"))).ok(),
+        };
         let vat_return_period = match self.string(t, p, "vat_return_period", None).as_deref() {
             None | Some("month") => Some(ReturnPeriod::Month),
             Some("quarter") => Some(ReturnPeriod::Quarter),
@@ -167,6 +177,9 @@ impl Keys<'_> {
             eu_oss: eu_oss?,
             tax_registrations: tax_registrations?,
             vat_return_period: vat_return_period?,
+            peppol_id: peppol_id?,
+            contact_name,
+            phone: phone?,
         })
     }
 
@@ -287,5 +300,16 @@ pub fn parse_email(s: &str) -> Result<String, String> {
             Ok(s.to_string())
         }
         _ => Err("is not an email address".into()),
+    }
+}
+
+/// A telephone number as printed: digits with at most the usual separators, at least three
+/// digits (XRechnung BR-DE-27).
+fn parse_phone(s: &str) -> Result<String, String> {
+    let digits = s.bytes().filter(u8::is_ascii_digit).count();
+    if digits >= 3 && s.chars().all(|c| c.is_ascii_digit() || " +-()/.".contains(c)) {
+        Ok(s.to_string())
+    } else {
+        Err("is not a telephone number; expected digits with optional + ( ) - / . and spaces, e.g. '+372 600 1234'".into())
     }
 }

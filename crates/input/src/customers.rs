@@ -13,15 +13,18 @@ use super::csv_table::{self, field, required_text};
 
 const COLUMNS: &[&str] = &[
     "customer_id", "type", "name", "email", "address_line1", "address_line2", "city", "postal_code",
-    "region", "country", "vat_id", "vat_id_status", "language",
+    "region", "country", "vat_id", "vat_id_status", "language", "peppol_id", "buyer_reference",
 ];
+
+/// What only e-invoices need; a file may leave these columns out.
+const OPTIONAL: &[&str] = &["peppol_id", "buyer_reference"];
 
 /// The valid customers, and every customer id the file names (valid rows or not), so a
 /// transaction of a customer whose row has an error isn't reported a second time; `None` if
 /// the file's rows could not be read at all (then no customer id can be checked).
 pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Customer>, Option<BTreeSet<String>>) {
     let mut sink = Sink::new(CUSTOMERS, diagnostics);
-    let Some(rows) = csv_table::read(text, COLUMNS, &mut sink) else {
+    let Some(rows) = csv_table::read_with_optional(text, COLUMNS, OPTIONAL, &mut sink) else {
         return (Vec::new(), None);
     };
     let mut first_line: BTreeMap<String, u64> = BTreeMap::new();
@@ -52,12 +55,15 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Customer>, O
             _ => Err("is not a VAT ID status; expected 'valid', 'invalid' or empty (not checked)".into()),
         });
         let language = field(&mut sink, row, "language", parse_language);
+        let peppol_id = field(&mut sink, row, "peppol_id", |s| if s.is_empty() { Ok(None) } else { super::peppol_id::parse(s).map(Some) });
+        let buyer_reference = Some(row.get("buyer_reference").to_string()).filter(|s| !s.is_empty());
         let vat_id = match (country, status) {
             (Some(country), Some(status)) => check_vat_id(&mut sink, row, country, status),
             _ => None,
         };
         if let (Some(id), Some(kind), Some(name), Some(email), Some(line1), Some(city), Some(country), Some(status), Some(language), Some(vat_id)) =
             (id, kind, name, email, line1, city, country, status, language, vat_id)
+            && let Some(peppol_id) = peppol_id
         {
             customers.push(Customer {
                 id,
@@ -75,6 +81,8 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Customer>, O
                 vat_id,
                 vat_id_status: status,
                 language,
+                peppol_id,
+                buyer_reference,
             });
         }
     }

@@ -12,6 +12,7 @@ mod company;
 mod csv_table;
 mod customers;
 mod exchange_rates;
+pub mod peppol_id;
 mod text;
 mod transactions;
 

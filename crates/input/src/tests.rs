@@ -190,7 +190,7 @@ fn headers_must_have_exactly_the_documented_columns() {
     assert_eq!(
         errors(&s),
         [
-            "transactions.csv:1: curency: unknown column; expected the columns transaction_id, type, status, customer_id, timestamp, currency, description, quantity, unit_amount, amount_basis, proration, service_start, service_end, refers_to, reason, card_country, ip_country, card_brand, card_last4, payment_id",
+            "transactions.csv:1: curency: unknown column; expected the columns transaction_id, type, status, customer_id, timestamp, currency, description, quantity, unit_amount, amount_basis, proration, service_start, service_end, refers_to, reason, card_country, ip_country, card_brand, card_last4, payment_id, purchase_order",
             "transactions.csv:1: currency: column is missing from the header",
         ]
     );
@@ -394,7 +394,7 @@ fn a_header_with_far_too_many_columns_is_one_error() {
     s.customers = format!("{}\n", ",".repeat(100_000));
     assert_eq!(
         errors(&s),
-        ["customers.csv:1: header: has 100001 columns; expected the columns customer_id, type, name, email, address_line1, address_line2, city, postal_code, region, country, vat_id, vat_id_status, language"]
+        ["customers.csv:1: header: has 100001 columns; expected the columns customer_id, type, name, email, address_line1, address_line2, city, postal_code, region, country, vat_id, vat_id_status, language, peppol_id, buyer_reference"]
     );
 }
 
@@ -452,4 +452,37 @@ fn a_charge_cannot_be_negative() {
     // Summing to zero is allowed (a plan change that costs nothing).
     let rows = format!("{GOOD_ROW}{}", GOOD_ROW.replace(",Pro plan,1,11.99,gross,false,", ",Unused time on Basic,1,-11.99,gross,true,"));
     assert_eq!(errors(&sources(&rows)), Vec::<String>::new());
+}
+
+/// The e-invoicing inputs are optional columns and keys; given, they reach the model, and
+/// each bad value is an error naming its place.
+#[test]
+fn peppol_ids_buyer_references_and_purchase_orders_are_read_and_checked() {
+    let mut s = sources(&GOOD_ROW.replace(",DE,DE\n", ",DE,DE,,,,PO-4711\n"));
+    s.transactions = s.transactions.replace("ip_country\n", "ip_country,card_brand,card_last4,payment_id,purchase_order\n");
+    s.customers = s
+        .customers
+        .replace("language\n", "language,peppol_id,buyer_reference\n")
+        .replace(",DE,,,de\n", ",DE,,,de,0204:04011000-12345-34,04011000-12345-34\n");
+    s.company = s.company.replace("eu_oss = true\n", "eu_oss = true\npeppol_id = \"0191:14123456\"\ncontact_name = \"Billing team\"\nphone = \"+372 600 1234\"\n");
+    let data = parse(&s).unwrap();
+    let seller = &data.company.seller;
+    assert_eq!(seller.peppol_id.as_ref().map(ToString::to_string).as_deref(), Some("0191:14123456"));
+    assert_eq!((seller.contact_name.as_deref(), seller.phone.as_deref()), (Some("Billing team"), Some("+372 600 1234")));
+    let de = data.customer("c_de").unwrap();
+    assert_eq!(de.peppol_id.as_ref().map(ToString::to_string).as_deref(), Some("0204:04011000-12345-34"));
+    assert_eq!(de.buyer_reference.as_deref(), Some("04011000-12345-34"));
+    assert_eq!(data.customer("c_jp").unwrap().peppol_id, None);
+    assert_eq!(data.transactions[0].purchase_order.as_deref(), Some("PO-4711"));
+
+    s.customers = s.customers.replace("0204:04011000-12345-34", "EM:j@example.de");
+    s.company = s.company.replace("0191:14123456", "0208:0123456748").replace("+372 600 1234", "call us");
+    assert_eq!(
+        errors(&s),
+        [
+            "company.toml: seller.peppol_id: '0208:0123456748' is not a valid Belgian enterprise number (10 digits with a mod-97 check)",
+            "company.toml: seller.phone: 'call us' is not a telephone number; expected digits with optional + ( ) - / . and spaces, e.g. '+372 600 1234'",
+            "customers.csv:2: peppol_id: 'EM:j@example.de' is an e-mail address scheme, which Peppol does not route to; expected a numeric EAS scheme, e.g. '0208:0123456749'",
+        ]
+    );
 }

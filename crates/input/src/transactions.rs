@@ -21,17 +21,18 @@ use super::csv_table::{self, Row, field, required_text};
 const COLUMNS: &[&str] = &[
     "transaction_id", "type", "status", "customer_id", "timestamp", "currency", "description",
     "quantity", "unit_amount", "amount_basis", "proration", "service_start", "service_end",
-    "refers_to", "reason", "card_country", "ip_country", "card_brand", "card_last4", "payment_id",
+    "refers_to", "reason", "card_country", "ip_country", "card_brand", "card_last4", "payment_id", "purchase_order",
 ];
 
-/// Payment details a file may leave out: printed on the documents when given, so a customer
-/// can match an invoice to a card statement.
-const OPTIONAL: &[&str] = &["card_brand", "card_last4", "payment_id"];
+/// Columns a file may leave out: payment details, printed on the documents when given so a
+/// customer can match an invoice to a card statement, and the buyer's purchase order
+/// reference, printed on the e-invoices (BT-13).
+const OPTIONAL: &[&str] = &["card_brand", "card_last4", "payment_id", "purchase_order"];
 
 /// Transaction-level columns: every row of a transaction must repeat the same value.
 const SHARED: &[&str] = &[
     "type", "status", "customer_id", "timestamp", "currency", "amount_basis", "reason", "card_country", "ip_country",
-    "card_brand", "card_last4", "payment_id",
+    "card_brand", "card_last4", "payment_id", "purchase_order",
 ];
 
 /// Parses `transactions.csv`; `named` are the customer ids `customers.csv` names (`None` if
@@ -164,6 +165,7 @@ fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: Option<&
         card_brand: text("card_brand"),
         card_last4: card_last4?,
         payment_id: text("payment_id"),
+        purchase_order: text("purchase_order"),
         lines,
         source_line: first.line,
     };

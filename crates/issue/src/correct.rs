@@ -22,7 +22,7 @@ use tax::{self, calc, conversion, tax_id};
 /// The customer fields a correction may set (the columns of `customers.csv`).
 pub const FIELDS: &[&str] = &[
     "name", "email", "address_line1", "address_line2", "city", "postal_code", "region", "country",
-    "vat_id", "vat_id_status", "language", "type",
+    "vat_id", "vat_id_status", "language", "type", "peppol_id", "buyer_reference",
 ];
 
 /// What support asks for.
@@ -118,6 +118,7 @@ pub fn reissue(
     let mut replacement = original.clone();
     replacement.issue_date = issue_date;
     replacement.customer = customer_party(&original, &customer);
+    replacement.buyer_reference = customer.buyer_reference.clone();
     replacement.language = customer.language.clone();
     replacement.tax.customer_type = customer.kind.into();
     let determination = tax::determine(company, &customer, original.tax.evidence.card_country, original.tax.evidence.ip_country)
@@ -155,6 +156,8 @@ fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<C
         // an invalid one changes the treatment (see `VatIdStatus`).
         vat_id_status: VatIdStatus::Unchecked,
         language: original.language.clone(),
+        peppol_id: party.electronic_address.clone(),
+        buyer_reference: original.buyer_reference.clone(),
     };
     let mut kind_set = false;
     for (field, value) in set {
@@ -181,6 +184,9 @@ fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<C
                 }
             }
             "language" => c.language = parse_language(value).map_err(bad)?,
+            "peppol_id" if value.is_empty() => c.peppol_id = None,
+            "peppol_id" => c.peppol_id = Some(input::peppol_id::parse(value).map_err(bad)?),
+            "buyer_reference" => c.buyer_reference = Some(value.to_string()).filter(|v| !v.is_empty()),
             "type" => {
                 kind_set = true;
                 c.kind = match value {
@@ -276,6 +282,8 @@ fn stated_fields(c: &Customer) -> Vec<(&'static str, String)> {
         ("vat_id", c.vat_id.clone().unwrap_or_default()),
         ("language", c.language.clone()),
         ("type", kind.to_string()),
+        ("peppol_id", c.peppol_id.as_ref().map(ToString::to_string).unwrap_or_default()),
+        ("buyer_reference", c.buyer_reference.clone().unwrap_or_default()),
     ]
 }
 

@@ -562,6 +562,9 @@ fn invoice_draft(data: &DataSet, txn: &Transaction, adjusted: &[(&str, &Document
             tax_id: Some(seller.vat_id.clone()),
             registration_id: Some(seller.registration_id.clone()).filter(|s| !s.is_empty()),
             email: Some(seller.email.clone()),
+            electronic_address: seller.peppol_id.clone(),
+            contact_name: seller.contact_name.clone(),
+            phone: seller.phone.clone(),
         },
         customer: customer_party(customer),
         customer_id: customer.id.clone(),
@@ -586,6 +589,8 @@ fn invoice_draft(data: &DataSet, txn: &Transaction, adjusted: &[(&str, &Document
             .map(|d| DocumentReference { number: d.number.clone(), issue_date: d.issue_date, relation: Relation::Adjusts, reason: None })
             .collect(),
         original_supply_date: None,
+        buyer_reference: customer.buyer_reference.clone(),
+        order_reference: txn.purchase_order.clone(),
     };
     Ok(Draft {
         kind: DocumentKind::Invoice,
@@ -723,6 +728,7 @@ fn refund_credit_note(data: &DataSet, refund: &Transaction, original: &Document,
     doc.totals = Totals { net, tax, gross, paid: gross, due: money(Decimal::ZERO).amount() };
     doc.base_currency_tax = original.base_currency_tax.as_ref().map(|b| conversion::restate_like(b, money(net), money(tax)));
     doc.original_supply_date = Some(original.tax_point_date);
+    doc.order_reference = refund.purchase_order.clone().or_else(|| original.order_reference.clone());
     // The money goes back to the card the invoice was paid with, unless the refund says otherwise.
     doc.payment = Payment {
         method: "card".into(),
@@ -800,6 +806,9 @@ pub(crate) fn customer_party(customer: &Customer) -> Party {
         tax_id: customer.usable_tax_id().map(str::to_string),
         registration_id: None,
         email: Some(customer.email.clone()).filter(|s| !s.is_empty()),
+        electronic_address: customer.peppol_id.clone(),
+        contact_name: None,
+        phone: None,
     }
 }
 

@@ -13,10 +13,11 @@
 //! * VAT identifiers are `SpecifiedTaxRegistration` IDs with scheme `VA`; the seller tax
 //!   registration identifier (BT-32) uses scheme `FC`.
 //! * The tax point date (BT-7) sits in each VAT breakdown row.
+//! * XRechnung 3.0 in CII ([`super::xrechnung`]) is this writer with [`Profile::XRechnung`].
 
 use chrono::NaiveDate;
 
-use super::xml::{self, XmlWriter};
+use super::xml::{self, Profile, XmlWriter};
 use domain::document::{Document, Party};
 
 const NS_RSM: &str = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100";
@@ -26,6 +27,11 @@ const NS_UDT: &str = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:10
 
 /// Renders `doc` as a CII D16B `CrossIndustryInvoice`, UTF-8, ending with a newline.
 pub fn render(doc: &Document) -> String {
+    render_profile(doc, Profile::En16931)
+}
+
+/// Renders `doc` as CII for `profile`'s rules.
+pub fn render_profile(doc: &Document, profile: Profile) -> String {
     let currency = doc.currency.code();
     let ids = xml::identifiers(doc);
     let mut w = XmlWriter::new();
@@ -34,15 +40,18 @@ pub fn render(doc: &Document) -> String {
         &[("xmlns:rsm", NS_RSM), ("xmlns:ram", NS_RAM), ("xmlns:qdt", NS_QDT), ("xmlns:udt", NS_UDT)],
     );
     w.elem("rsm:ExchangedDocumentContext", &[], |w| {
+        if let Some(process) = profile.business_process() {
+            w.elem("ram:BusinessProcessSpecifiedDocumentContextParameter", &[], |w| w.leaf("ram:ID", &[], process));
+        }
         w.elem("ram:GuidelineSpecifiedDocumentContextParameter", &[], |w| {
-            w.leaf("ram:ID", &[], xml::SPECIFICATION_ID);
+            w.leaf("ram:ID", &[], profile.customization_id());
         });
     });
     w.elem("rsm:ExchangedDocument", &[], |w| {
         w.leaf("ram:ID", &[], doc.number.as_str());
         w.leaf("ram:TypeCode", &[], xml::type_code(doc));
         date_time(w, "ram:IssueDateTime", doc.issue_date);
-        for note in xml::notes(doc) {
+        if let Some(note) = xml::note(doc) {
             w.elem("ram:IncludedNote", &[], |w| w.leaf("ram:Content", &[], &note));
         }
     });
@@ -78,12 +87,14 @@ pub fn render(doc: &Document) -> String {
     }
 
     w.elem("ram:ApplicableHeaderTradeAgreement", &[], |w| {
+        w.leaf_opt("ram:BuyerReference", profile.buyer_reference(doc).as_deref());
         w.elem("ram:SellerTradeParty", &[], |w| {
             w.leaf_opt("ram:ID", ids.seller_id.as_deref());
             w.leaf("ram:Name", &[], &doc.seller.name);
             legal_organization(w, ids.seller_legal_id.as_deref());
             contact(w, &doc.seller);
             address(w, &doc.seller);
+            endpoint(w, profile.electronic_address(&doc.seller));
             tax_registration(w, ids.seller_vat_id.as_deref(), "VA");
             tax_registration(w, ids.seller_tax_registration.as_deref(), "FC");
         });
@@ -93,10 +104,14 @@ pub fn render(doc: &Document) -> String {
             legal_organization(w, ids.buyer_legal_id.as_deref());
             contact(w, &doc.customer);
             address(w, &doc.customer);
+            endpoint(w, profile.electronic_address(&doc.customer));
             tax_registration(w, ids.buyer_vat_id.as_deref(), "VA");
         });
+        if let Some(order) = doc.order_reference.as_deref().filter(|o| !o.trim().is_empty()) {
+            w.elem("ram:BuyerOrderReferencedDocument", &[], |w| w.leaf("ram:IssuerAssignedID", &[], order));
+        }
     });
-    // Required even when empty (a credit note has no delivery date).
+    // Required; a credit note's date is that of the supply it credits.
     w.elem("ram:ApplicableHeaderTradeDelivery", &[], |w| {
         if let Some(d) = xml::delivery_date(doc) {
             w.elem("ram:ActualDeliverySupplyChainEvent", &[], |w| date_time(w, "ram:OccurrenceDateTime", d));
@@ -109,16 +124,14 @@ pub fn render(doc: &Document) -> String {
             w.leaf("ram:TaxCurrencyCode", &[], code);
         }
         w.leaf("ram:InvoiceCurrencyCode", &[], currency);
-        w.elem("ram:SpecifiedTradeSettlementPaymentMeans", &[], |w| {
-            w.leaf("ram:TypeCode", &[], xml::PAYMENT_MEANS_CARD);
-        });
+        payment_means(w, doc);
         let tax_point = xml::tax_point_date(doc);
         for row in &doc.tax_breakdown {
             w.elem("ram:ApplicableTradeTax", &[], |w| {
                 w.leaf("ram:CalculatedAmount", &[], &xml::amount(row.tax_amount));
                 w.leaf("ram:TypeCode", &[], "VAT");
-                let exemption = xml::exemption(row.tax_category);
-                if let Some((_, text)) = exemption {
+                let exemption = xml::exemption(doc, row.tax_category);
+                if let Some((_, text)) = &exemption {
                     w.leaf("ram:ExemptionReason", &[], text);
                 }
                 w.leaf("ram:BasisAmount", &[], &xml::amount(row.taxable_amount));
@@ -189,12 +202,39 @@ fn legal_organization(w: &mut XmlWriter, id: Option<&str>) {
     }
 }
 
+/// BG-6 / BG-9: contact name (BT-41), telephone (BT-42) and e-mail (BT-43), those given.
 fn contact(w: &mut XmlWriter, party: &Party) {
-    if let Some(email) = party.email.as_deref().filter(|e| !e.trim().is_empty()) {
+    let given = |s: &Option<String>| s.as_deref().filter(|s| !s.trim().is_empty()).map(str::to_string);
+    let (name, phone, email) = (given(&party.contact_name), given(&party.phone), given(&party.email));
+    if name.is_some() || phone.is_some() || email.is_some() {
         w.elem("ram:DefinedTradeContact", &[], |w| {
-            w.elem("ram:EmailURIUniversalCommunication", &[], |w| w.leaf("ram:URIID", &[], email));
+            w.leaf_opt("ram:PersonName", name.as_deref());
+            if let Some(phone) = &phone {
+                w.elem("ram:TelephoneUniversalCommunication", &[], |w| w.leaf("ram:CompleteNumber", &[], phone));
+            }
+            if let Some(email) = &email {
+                w.elem("ram:EmailURIUniversalCommunication", &[], |w| w.leaf("ram:URIID", &[], email));
+            }
         });
     }
+}
+
+/// BT-34 / BT-49, the electronic address with its EAS scheme.
+fn endpoint(w: &mut XmlWriter, address: Option<(String, String)>) {
+    if let Some((scheme, id)) = address {
+        w.elem("ram:URIUniversalCommunication", &[], |w| w.leaf("ram:URIID", &[("schemeID", &scheme)], &id));
+    }
+}
+
+/// BG-16, the payment instructions: how the document was (or is) settled. A card (code 48),
+/// with the payment card group (BG-18) when the card is known.
+fn payment_means(w: &mut XmlWriter, doc: &Document) {
+    w.elem("ram:SpecifiedTradeSettlementPaymentMeans", &[], |w| {
+        w.leaf("ram:TypeCode", &[], xml::PAYMENT_MEANS_CARD);
+        if let Some((number, _)) = xml::payment_card(doc) {
+            w.elem("ram:ApplicableTradeSettlementFinancialCard", &[], |w| w.leaf("ram:ID", &[], &number));
+        }
+    });
 }
 
 fn address(w: &mut XmlWriter, party: &Party) {

@@ -61,6 +61,9 @@ pub fn oss_invoice() -> Document {
             tax_id: Some("EE102345676".into()),
             registration_id: Some("14123456".into()),
             email: Some("billing@kunstlicht.example".into()),
+            electronic_address: None,
+            contact_name: None,
+            phone: None,
         },
         customer: Party {
             name: "Jürgen Müller".into(),
@@ -68,6 +71,9 @@ pub fn oss_invoice() -> Document {
             tax_id: None,
             registration_id: None,
             email: Some("juergen@example.de".into()),
+            electronic_address: None,
+            contact_name: None,
+            phone: None,
         },
         customer_id: "cus_de_01".into(),
         source_transactions: vec!["ch_1001".into()],
@@ -111,6 +117,8 @@ pub fn oss_invoice() -> Document {
         },
         references: vec![],
         original_supply_date: None,
+        buyer_reference: None,
+        order_reference: None,
     }
 }
 

@@ -8,9 +8,11 @@ pub mod facturx;
 pub mod html;
 pub mod json;
 pub mod pdf;
+pub mod peppol;
 pub mod text;
 pub mod ubl;
 pub mod xml;
+pub mod xrechnung;
 
 use domain::document::Document;
 use domain::sha256::Sha256Sum;
@@ -33,10 +35,26 @@ pub enum Format {
     /// Factur-X (EN 16931 profile): the PDF as PDF/A-3b with the CII embedded. Beside the
     /// plain PDF, not instead of it (see README).
     Facturx,
+    /// Peppol BIS Billing 3.0 (UBL), for customers with a Peppol ID.
+    Peppol,
+    /// XRechnung 3.0 in UBL, for German business and public customers.
+    XrechnungUbl,
+    /// XRechnung 3.0 in CII, for German business and public customers.
+    XrechnungCii,
 }
 
 impl Format {
-    pub const ALL: &'static [Format] = &[Format::Pdf, Format::Html, Format::Json, Format::Ubl, Format::Cii, Format::Facturx];
+    pub const ALL: &'static [Format] = &[
+        Format::Pdf,
+        Format::Html,
+        Format::Json,
+        Format::Ubl,
+        Format::Cii,
+        Format::Facturx,
+        Format::Peppol,
+        Format::XrechnungUbl,
+        Format::XrechnungCii,
+    ];
 
     /// What `issue` writes unless told otherwise: everything but the Factur-X copy, which
     /// doubles the PDF storage and is asked for per customer or run.
@@ -50,6 +68,24 @@ impl Format {
             Format::Ubl => "ubl",
             Format::Cii => "cii",
             Format::Facturx => "facturx",
+            Format::Peppol => "peppol",
+            Format::XrechnungUbl => "xrechnung-ubl",
+            Format::XrechnungCii => "xrechnung-cii",
+        }
+    }
+
+    /// The format whose files end in `extension`.
+    pub fn from_extension(extension: &str) -> Option<Format> {
+        Format::ALL.iter().copied().find(|f| f.extension() == extension)
+    }
+
+    /// Why `doc` cannot be written in this format (the customer or seller lacks what it
+    /// needs), if it cannot; every document can be written in the other formats.
+    pub fn missing(self, doc: &Document) -> Option<&'static str> {
+        match self {
+            Format::Peppol => peppol::missing(doc),
+            Format::XrechnungUbl | Format::XrechnungCii => xrechnung::missing(doc),
+            _ => None,
         }
     }
 
@@ -59,6 +95,9 @@ impl Format {
             Format::Ubl => "ubl.xml",
             Format::Cii => "cii.xml",
             Format::Facturx => "facturx.pdf",
+            Format::Peppol => "peppol.xml",
+            Format::XrechnungUbl => "xrechnung.ubl.xml",
+            Format::XrechnungCii => "xrechnung.cii.xml",
             other => other.name(),
         }
     }
@@ -72,6 +111,9 @@ impl Format {
             Format::Ubl => ubl::render(doc).into_bytes(),
             Format::Cii => cii::render(doc).into_bytes(),
             Format::Facturx => facturx::render(doc),
+            Format::Peppol => peppol::render(doc).into_bytes(),
+            Format::XrechnungUbl => xrechnung::render_ubl(doc).into_bytes(),
+            Format::XrechnungCii => xrechnung::render_cii(doc).into_bytes(),
         }
     }
 
@@ -88,16 +130,23 @@ impl Format {
         }
     }
 
-    /// Parses a comma-separated list such as `pdf,html,json`. The error completes `'<list>' …`.
+    /// Parses a comma-separated list such as `pdf,html,json`; `xrechnung` names both
+    /// XRechnung syntaxes. The error completes `'<list>' …`.
     pub fn parse_list(list: &str) -> Result<Vec<Format>, String> {
         let mut out = Vec::new();
         for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            let f = Format::ALL.iter().copied().find(|f| f.name() == name).ok_or_else(|| {
-                let known: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-                format!("names an unknown format '{name}'; expected some of {}", known.join(","))
-            })?;
-            if !out.contains(&f) {
-                out.push(f);
+            let named: Vec<Format> = if name == "xrechnung" {
+                vec![Format::XrechnungUbl, Format::XrechnungCii]
+            } else {
+                vec![Format::ALL.iter().copied().find(|f| f.name() == name).ok_or_else(|| {
+                    let known: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                    format!("names an unknown format '{name}'; expected some of {},xrechnung", known.join(","))
+                })?]
+            };
+            for f in named {
+                if !out.contains(&f) {
+                    out.push(f);
+                }
             }
         }
         if out.is_empty() {

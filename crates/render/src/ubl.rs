@@ -12,10 +12,13 @@
 //!   `TaxAmount` has that currency and no subtotals.
 //! * A VAT identifier (BT-31/BT-48) is a `PartyTaxScheme` with scheme `VAT`; the seller tax
 //!   registration identifier (BT-32) one with scheme `TAX`.
+//! * The same writer serves Peppol BIS Billing 3.0 ([`super::peppol`]) and XRechnung 3.0
+//!   ([`super::xrechnung`]) through [`render_profile`]: a profile changes identifiers and
+//!   what must be filled in, never the mapping.
 
 use chrono::NaiveDate;
 
-use super::xml::{self, XmlWriter};
+use super::xml::{self, Profile, XmlWriter};
 use domain::document::{Document, DocumentKind, Party};
 
 const NS_INVOICE: &str = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";
@@ -25,6 +28,11 @@ const NS_CBC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicCo
 
 /// Renders `doc` as UBL 2.1, UTF-8, ending with a newline.
 pub fn render(doc: &Document) -> String {
+    render_profile(doc, Profile::En16931)
+}
+
+/// Renders `doc` as UBL 2.1 for `profile`'s rules.
+pub fn render_profile(doc: &Document, profile: Profile) -> String {
     let credit = doc.kind == DocumentKind::CreditNote;
     let (root, ns) = if credit { ("CreditNote", NS_CREDIT_NOTE) } else { ("Invoice", NS_INVOICE) };
     let currency = doc.currency.code();
@@ -32,7 +40,8 @@ pub fn render(doc: &Document) -> String {
     let ids = xml::identifiers(doc);
     let mut w = XmlWriter::new();
     w.start(root, &[("xmlns", ns), ("xmlns:cac", NS_CAC), ("xmlns:cbc", NS_CBC)]);
-    w.leaf("cbc:CustomizationID", &[], xml::SPECIFICATION_ID);
+    w.leaf("cbc:CustomizationID", &[], profile.customization_id());
+    w.leaf_opt("cbc:ProfileID", profile.business_process());
     w.leaf("cbc:ID", &[], doc.number.as_str());
     w.leaf("cbc:IssueDate", &[], &date(doc.issue_date));
     // The two roots order these differently: the tax point date precedes the type code in
@@ -42,14 +51,10 @@ pub fn render(doc: &Document) -> String {
             w.leaf("cbc:TaxPointDate", &[], &date(d));
         }
         w.leaf("cbc:CreditNoteTypeCode", &[], xml::type_code(doc));
-        for note in xml::notes(doc) {
-            w.leaf("cbc:Note", &[], &note);
-        }
+        w.leaf_opt("cbc:Note", xml::note(doc).as_deref());
     } else {
         w.leaf("cbc:InvoiceTypeCode", &[], xml::type_code(doc));
-        for note in xml::notes(doc) {
-            w.leaf("cbc:Note", &[], &note);
-        }
+        w.leaf_opt("cbc:Note", xml::note(doc).as_deref());
         if let Some(d) = xml::tax_point_date(doc) {
             w.leaf("cbc:TaxPointDate", &[], &date(d));
         }
@@ -59,8 +64,12 @@ pub fn render(doc: &Document) -> String {
     if let Some((code, _)) = accounting {
         w.leaf("cbc:TaxCurrencyCode", &[], code);
     }
+    w.leaf_opt("cbc:BuyerReference", profile.buyer_reference(doc).as_deref());
     if let Some((start, end)) = xml::invoicing_period(doc) {
         period(&mut w, Some(start), Some(end));
+    }
+    if let Some(order) = doc.order_reference.as_deref().filter(|o| !o.trim().is_empty()) {
+        w.elem("cac:OrderReference", &[], |w| w.leaf("cbc:ID", &[], order));
     }
     for r in &doc.references {
         w.elem("cac:BillingReference", &[], |w| {
@@ -73,6 +82,7 @@ pub fn render(doc: &Document) -> String {
 
     w.elem("cac:AccountingSupplierParty", &[], |w| {
         w.elem("cac:Party", &[], |w| {
+            endpoint(w, profile.electronic_address(&doc.seller));
             if let Some(id) = &ids.seller_id {
                 w.elem("cac:PartyIdentification", &[], |w| w.leaf("cbc:ID", &[], id));
             }
@@ -85,6 +95,7 @@ pub fn render(doc: &Document) -> String {
     });
     w.elem("cac:AccountingCustomerParty", &[], |w| {
         w.elem("cac:Party", &[], |w| {
+            endpoint(w, profile.electronic_address(&doc.customer));
             if let Some(id) = &ids.buyer_id {
                 w.elem("cac:PartyIdentification", &[], |w| w.leaf("cbc:ID", &[], id));
             }
@@ -98,7 +109,7 @@ pub fn render(doc: &Document) -> String {
     if let Some(d) = xml::delivery_date(doc) {
         w.elem("cac:Delivery", &[], |w| w.leaf("cbc:ActualDeliveryDate", &[], &date(d)));
     }
-    w.elem("cac:PaymentMeans", &[], |w| w.leaf("cbc:PaymentMeansCode", &[], xml::PAYMENT_MEANS_CARD));
+    payment_means(&mut w, doc);
     w.elem("cac:PaymentTerms", &[], |w| w.leaf("cbc:Note", &[], &xml::payment_terms(doc)));
 
     w.elem("cac:TaxTotal", &[], |w| {
@@ -112,9 +123,9 @@ pub fn render(doc: &Document) -> String {
                     if let Some(rate) = xml::category_rate(row.tax_category, row.tax_rate) {
                         w.leaf("cbc:Percent", &[], &rate);
                     }
-                    if let Some((code, text)) = xml::exemption(row.tax_category) {
+                    if let Some((code, text)) = xml::exemption(doc, row.tax_category) {
                         w.leaf("cbc:TaxExemptionReasonCode", &[], code);
-                        w.leaf("cbc:TaxExemptionReason", &[], text);
+                        w.leaf("cbc:TaxExemptionReason", &[], &text);
                     }
                     vat_scheme(w);
                 });
@@ -203,10 +214,38 @@ fn legal_entity(w: &mut XmlWriter, party: &Party, legal_id: Option<&str>) {
     });
 }
 
+/// BG-6 / BG-9: contact name (BT-41), telephone (BT-42) and e-mail (BT-43), those given.
 fn contact(w: &mut XmlWriter, party: &Party) {
-    if let Some(email) = party.email.as_deref().filter(|e| !e.trim().is_empty()) {
-        w.elem("cac:Contact", &[], |w| w.leaf("cbc:ElectronicMail", &[], email));
+    let given = |s: &Option<String>| s.as_deref().filter(|s| !s.trim().is_empty()).map(str::to_string);
+    let (name, phone, email) = (given(&party.contact_name), given(&party.phone), given(&party.email));
+    if name.is_some() || phone.is_some() || email.is_some() {
+        w.elem("cac:Contact", &[], |w| {
+            w.leaf_opt("cbc:Name", name.as_deref());
+            w.leaf_opt("cbc:Telephone", phone.as_deref());
+            w.leaf_opt("cbc:ElectronicMail", email.as_deref());
+        });
     }
+}
+
+/// BT-34 / BT-49, the electronic address with its EAS scheme.
+fn endpoint(w: &mut XmlWriter, address: Option<(String, String)>) {
+    if let Some((scheme, id)) = address {
+        w.leaf("cbc:EndpointID", &[("schemeID", &scheme)], &id);
+    }
+}
+
+/// BG-16, the payment instructions: how the document was (or is) settled. A card (code 48),
+/// with the payment card group (BG-18) when the card is known.
+fn payment_means(w: &mut XmlWriter, doc: &Document) {
+    w.elem("cac:PaymentMeans", &[], |w| {
+        w.leaf("cbc:PaymentMeansCode", &[], xml::PAYMENT_MEANS_CARD);
+        if let Some((number, network)) = xml::payment_card(doc) {
+            w.elem("cac:CardAccount", &[], |w| {
+                w.leaf("cbc:PrimaryAccountNumberID", &[], &number);
+                w.leaf("cbc:NetworkID", &[], &network);
+            });
+        }
+    });
 }
 
 fn vat_scheme(w: &mut XmlWriter) {

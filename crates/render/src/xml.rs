@@ -4,10 +4,27 @@
 //! Both renderers print the document's stored amounts; nothing here computes an amount.
 //! The decisions, checked against the CEN/TC 434 validation artifacts (schematron 1.3.16):
 //!
+//! * **Profiles** ([`Profile`]): plain EN 16931, Peppol BIS Billing 3.0 and XRechnung 3.0
+//!   are one mapping; a profile only names itself (BT-23, BT-24) and adds what its rules
+//!   require of data the document already holds (BT-10 and the electronic addresses).
 //! * **Type code (BT-3)**: 380 invoice, 381 credit note, 384 (corrected invoice) for a
-//!   replacement invoice, i.e. one with a `replaces` reference. BR-CL-01 accepts 384 in UBL
-//!   (`InvoiceTypeCode`) and CII, and so does the Factur-X EN 16931 code list; the replaced
-//!   invoice is named in BG-3 either way.
+//!   replacement invoice, i.e. one with a `replaces` reference, only when seller and buyer
+//!   are both in Germany: Peppol allows 384 only there (PEPPOL-EN16931-P0112), where the
+//!   Rechnungskorrektur is a known document. Elsewhere a replacement is a 380 that names the
+//!   invoice it replaces in BG-3, which is how the rest of the EU reads a corrected invoice.
+//! * **Notes (BT-22)**: one note (PEPPOL-EN16931-R002): the legends that do not explain a
+//!   VAT category and one sentence per reference, one per line. A legend that explains why
+//!   no VAT is charged (reverse charge, outside scope) is the VAT exemption reason (BT-120)
+//!   of its category instead, next to the code (BT-121), where EN 16931 puts it.
+//! * **Buyer reference (BT-10)**: customers.csv's `buyer_reference` (a Leitweg-ID for a German
+//!   public buyer); Peppol (PEPPOL-EN16931-R003, when there is no order reference) and
+//!   XRechnung (BR-DE-15) require one, and without one given they carry the customer id,
+//!   the reference by which the buyer finds the seller's account. Order reference (BT-13):
+//!   the transaction's `purchase_order`.
+//! * **Electronic addresses (BT-34, BT-49)**: the parties' Peppol IDs. XRechnung requires
+//!   both (PEPPOL-EN16931-R010/R020 in its rules) and accepts the e-mail scheme `EM` where
+//!   a party has no Peppol ID; Peppol does not (its documents are written only for parties
+//!   with one).
 //! * **Seller identifiers**: the VAT identifier (BT-31) must carry an ISO 3166 country
 //!   prefix (BR-CO-09), a tax registration identifier (BT-32) need not; either satisfies the
 //!   standard-rate and reverse-charge rules (BR-S-02, BR-AE-02). So:
@@ -39,15 +56,18 @@
 //!   −1 × 6.50 = −6.50, the stored line net amount.
 //! * **Periods**: each line's service period is its line period (BG-26); when every line has
 //!   a complete one, their span is also the invoicing period (BG-14).
-//! * **Payment**: card, UNCL 4461 code 48, also on credit notes (refunded to the card);
-//!   paid (BT-113) and due (BT-115) as stored, due may be negative (overpaid replacement).
+//! * **Payment**: card, UNCL 4461 code 48, also on credit notes (refunded to the card), with
+//!   the payment card group (BG-18) when the card's last four digits are known: the primary
+//!   account number masked to them (BT-87; card security rules and BR-51 forbid more), the network
+//!   (the card brand) in UBL. XRechnung requires the group for a card payment (BR-DE-24-a).
+//!   Paid (BT-113) and due (BT-115) as stored, due may be negative (overpaid replacement).
 //!   The payment sentence the PDF prints is the payment terms (BT-20), which also meets
 //!   BR-CO-25 when an amount is due.
 //! * **Dates**: the tax point date (BT-7) is printed only when it differs from the issue
 //!   date, as Art. 226(7) VAT Directive asks. On invoices it is also the actual delivery
-//!   date (BT-72, the date of supply). Credit notes carry no delivery date (a refund is not
-//!   a supply), which leaves CII's mandatory delivery group empty: the Factur-X schematron
-//!   warns about that (PEPPOL-EN16931-R008, a warning, not an error).
+//!   date (BT-72, the date of supply). A credit note's delivery date is that of the supply
+//!   it credits (the invoice's date of supply), so CII's mandatory delivery group is never
+//!   empty (PEPPOL-EN16931-R008: no empty elements).
 
 use std::fmt::Write as _;
 
@@ -55,7 +75,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use domain::country::CountryCode;
-use domain::document::{Document, DocumentKind, DocumentLine, Relation, TaxCategory, Treatment};
+use domain::document::{Document, DocumentKind, DocumentLine, Party, Relation, TaxCategory, Treatment};
 
 /// BT-24: plain EN 16931, which is also the Factur-X / ZUGFeRD EN 16931 profile id.
 pub const SPECIFICATION_ID: &str = "urn:cen.eu:en16931:2017";
@@ -215,11 +235,68 @@ pub fn price_and_quantity(line: &DocumentLine) -> (Decimal, Decimal) {
     }
 }
 
+/// Which rules an e-invoice is written for (see the module documentation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Profile {
+    /// Plain EN 16931 (also the Factur-X EN 16931 profile).
+    En16931,
+    /// Peppol BIS Billing 3.0 (UBL).
+    Peppol,
+    /// XRechnung 3.0, the German CIUS (UBL and CII).
+    XRechnung,
+}
+
+impl Profile {
+    /// BT-24, the specification identifier.
+    pub fn customization_id(self) -> &'static str {
+        match self {
+            Profile::En16931 => SPECIFICATION_ID,
+            Profile::Peppol => "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0",
+            Profile::XRechnung => "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0",
+        }
+    }
+
+    /// BT-23, the business process: Peppol's billing process 01, which XRechnung uses too.
+    pub fn business_process(self) -> Option<&'static str> {
+        match self {
+            Profile::En16931 => None,
+            Profile::Peppol | Profile::XRechnung => Some("urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"),
+        }
+    }
+
+    /// BT-10: as given, else the customer id where the profile requires one.
+    pub fn buyer_reference(self, doc: &Document) -> Option<String> {
+        let given = non_blank(doc.buyer_reference.as_ref());
+        match self {
+            Profile::En16931 => given,
+            Profile::Peppol if doc.order_reference.is_some() => given,
+            Profile::Peppol | Profile::XRechnung => given.or_else(|| Some(doc.customer_id.clone())),
+        }
+    }
+
+    /// BT-34 / BT-49 as `(scheme, identifier)`: the party's Peppol ID, else for XRechnung
+    /// its e-mail address (scheme `EM`).
+    pub fn electronic_address(self, party: &Party) -> Option<(String, String)> {
+        if let Some(a) = &party.electronic_address {
+            return Some((a.scheme.clone(), a.id.clone()));
+        }
+        match self {
+            Profile::XRechnung => non_blank(party.email.as_ref()).map(|e| ("EM".to_string(), e)),
+            Profile::En16931 | Profile::Peppol => None,
+        }
+    }
+}
+
 /// BT-3 (UNTDID 1001).
 pub fn type_code(doc: &Document) -> &'static str {
+    let german = |p: &Party| p.address.country.as_str() == "DE";
     match doc.kind {
         DocumentKind::CreditNote => "381",
-        DocumentKind::Invoice if doc.references.iter().any(|r| r.relation == Relation::Replaces) => "384",
+        DocumentKind::Invoice
+            if doc.references.iter().any(|r| r.relation == Relation::Replaces) && german(&doc.seller) && german(&doc.customer) =>
+        {
+            "384"
+        }
         DocumentKind::Invoice => "380",
     }
 }
@@ -240,13 +317,25 @@ pub fn category_rate(c: TaxCategory, rate: Decimal) -> Option<String> {
     }
 }
 
-/// VAT exemption reason code (BT-121, CEF VATEX) and text (BT-120) of a category.
-pub fn exemption(c: TaxCategory) -> Option<(&'static str, &'static str)> {
+/// The legends that explain a category's exemption, by legend code.
+fn explains(c: TaxCategory, legend_code: &str) -> bool {
     match c {
-        TaxCategory::S => None,
-        TaxCategory::AE => Some(("VATEX-EU-AE", "Reverse charge")),
-        TaxCategory::O => Some(("VATEX-EU-O", "Not subject to VAT")),
+        TaxCategory::S => false,
+        TaxCategory::AE => legend_code == "reverse_charge",
+        TaxCategory::O => matches!(legend_code, "outside_scope" | "tax_not_charged"),
     }
+}
+
+/// VAT exemption reason code (BT-121, CEF VATEX) and text (BT-120) of a category in `doc`:
+/// the document's legends that explain it, in its language, else a generic text.
+pub fn exemption(doc: &Document, c: TaxCategory) -> Option<(&'static str, String)> {
+    let (code, generic) = match c {
+        TaxCategory::S => return None,
+        TaxCategory::AE => ("VATEX-EU-AE", "Reverse charge"),
+        TaxCategory::O => ("VATEX-EU-O", "Not subject to VAT"),
+    };
+    let texts: Vec<&str> = doc.legends.iter().filter(|l| explains(c, &l.code) && !l.text.trim().is_empty()).map(|l| l.text.as_str()).collect();
+    Some((code, if texts.is_empty() { generic.to_string() } else { texts.join(" ") }))
 }
 
 /// Whether `id` starts with a country prefix BR-CO-09 accepts: an ISO 3166-1 alpha-2 code,
@@ -322,13 +411,26 @@ pub fn invoicing_period(doc: &Document) -> Option<(NaiveDate, NaiveDate)> {
     span
 }
 
-/// BT-22 notes: the document's legends, then one sentence per reference (with its reason),
-/// in the document's language, as the PDF prints them.
-pub fn notes(doc: &Document) -> Vec<String> {
-    let mut notes: Vec<String> = doc.legends.iter().map(|l| l.text.clone()).collect();
+/// The one BT-22 note: the legends no category's exemption reason carries, then one
+/// sentence per reference (with its reason), one per line, in the document's language as
+/// the PDF prints them.
+pub fn note(doc: &Document) -> Option<String> {
+    let categories: Vec<TaxCategory> = doc.tax_breakdown.iter().map(|r| r.tax_category).collect();
+    let mut notes: Vec<String> =
+        doc.legends.iter().filter(|l| !categories.iter().any(|&c| explains(c, &l.code))).map(|l| l.text.clone()).collect();
     notes.extend(doc.references.iter().map(|r| super::text::reference(doc, r)));
     notes.retain(|n| !n.trim().is_empty());
-    notes
+    (!notes.is_empty()).then(|| notes.join("\n"))
+}
+
+/// BG-18: the payment card as an e-invoice may show it, when its last four digits are
+/// known: the number masked but for those digits, `******4242` (BT-87; card security rules
+/// allow at most the first six and the last four digits, and BR-51 at most ten characters),
+/// and the network, the card brand (UBL requires one; `unknown` when the history names none).
+pub fn payment_card(doc: &Document) -> Option<(String, String)> {
+    let last4 = doc.payment.card_last4.as_deref().filter(|l| !l.trim().is_empty())?;
+    let network = non_blank(doc.payment.card_brand.as_ref()).unwrap_or_else(|| "unknown".to_string());
+    Some((format!("******{last4}"), network))
 }
 
 /// BT-20: how the document was settled, as the PDF says it.
@@ -341,10 +443,14 @@ pub fn tax_point_date(doc: &Document) -> Option<NaiveDate> {
     (doc.tax_point_date != doc.issue_date).then_some(doc.tax_point_date)
 }
 
-/// BT-72, the actual delivery date: an invoice's date of supply, its tax point date. A
-/// credit note has none: its tax point date is when the refund was made, not a supply.
+/// BT-72, the actual delivery date: an invoice's date of supply, its tax point date; a
+/// credit note's, the date of supply of the invoice it credits (its own tax point date is
+/// when the refund was made, not a supply), else that invoice's date.
 pub fn delivery_date(doc: &Document) -> Option<NaiveDate> {
-    (doc.kind == DocumentKind::Invoice).then_some(doc.tax_point_date)
+    match doc.kind {
+        DocumentKind::Invoice => Some(doc.tax_point_date),
+        DocumentKind::CreditNote => doc.original_supply_date.or_else(|| doc.references.first().map(|r| r.issue_date)),
+    }
 }
 
 /// BT-6 and BT-111: the VAT accounting currency and the VAT total in it, when the document
@@ -390,6 +496,84 @@ mod tests {
         assert!(!has_country_prefix("UK123"));
         assert!(!has_country_prefix("ee101234568"));
         assert!(!has_country_prefix("E"));
+    }
+
+    use domain::document::{DocumentReference, ElectronicAddress, Legend};
+    use crate::fixture;
+
+    #[test]
+    fn a_replacement_is_384_only_between_german_parties() {
+        let mut doc = fixture::oss_invoice();
+        let original = DocumentReference { number: doc.number.clone(), issue_date: doc.issue_date, relation: Relation::Replaces, reason: None };
+        assert_eq!(type_code(&doc), "380");
+        doc.references = vec![original];
+        assert_eq!(type_code(&doc), "380", "an Estonian seller's replacement");
+        doc.seller.address.country = CountryCode::parse("DE").unwrap();
+        assert_eq!(type_code(&doc), "384");
+        doc.customer.address.country = CountryCode::parse("AT").unwrap();
+        assert_eq!(type_code(&doc), "380");
+        assert_eq!(type_code(&fixture::refund_credit_note("en")), "381");
+    }
+
+    /// A legend explaining a category is its exemption reason; the others and the references
+    /// make the one note, a line each.
+    #[test]
+    fn legends_go_to_their_category_and_the_rest_to_one_note() {
+        let mut doc = fixture::refund_credit_note("en");
+        let legend = |code: &str, text: &str| Legend { code: code.into(), text: text.into() };
+        doc.legends = vec![legend("reverse_charge", "Reverse charge: Art. 196."), legend("oss", "OSS.")];
+        // The breakdown has no AE row, so the reverse-charge legend stays a note; an AE row
+        // takes it as its reason.
+        assert_eq!(note(&doc).unwrap(), "Reverse charge: Art. 196.\nOSS.\nCredits invoice KL-INV-2026-000017 of 5 October 2026");
+        assert_eq!(exemption(&doc, TaxCategory::S), None);
+        doc.tax_breakdown[0].tax_category = TaxCategory::AE;
+        assert_eq!(note(&doc).unwrap(), "OSS.\nCredits invoice KL-INV-2026-000017 of 5 October 2026");
+        assert_eq!(exemption(&doc, TaxCategory::AE), Some(("VATEX-EU-AE", "Reverse charge: Art. 196.".to_string())));
+        doc.legends = vec![legend("outside_scope", "Outside scope."), legend("tax_not_charged", "No GST.")];
+        assert_eq!(exemption(&doc, TaxCategory::O), Some(("VATEX-EU-O", "Outside scope. No GST.".to_string())));
+        doc.legends.clear();
+        doc.references.clear();
+        assert_eq!(note(&doc), None);
+        assert_eq!(exemption(&doc, TaxCategory::O), Some(("VATEX-EU-O", "Not subject to VAT".to_string())));
+    }
+
+    #[test]
+    fn a_credit_notes_delivery_date_is_the_supply_it_credits() {
+        let mut doc = fixture::refund_credit_note("en");
+        assert_eq!(delivery_date(&doc), Some(NaiveDate::from_ymd_opt(2026, 10, 5).unwrap()));
+        doc.original_supply_date = None;
+        assert_eq!(delivery_date(&doc), Some(doc.references[0].issue_date));
+        assert_eq!(delivery_date(&fixture::oss_invoice()), Some(NaiveDate::from_ymd_opt(2026, 10, 5).unwrap()));
+    }
+
+    #[test]
+    fn the_card_is_masked_to_its_last_four_digits() {
+        let mut doc = fixture::refund_credit_note("en");
+        assert_eq!(payment_card(&doc), Some(("******4242".to_string(), "Visa".to_string())));
+        doc.payment.card_brand = None;
+        assert_eq!(payment_card(&doc), Some(("******4242".to_string(), "unknown".to_string())));
+        assert_eq!(payment_card(&fixture::oss_invoice()), None);
+    }
+
+    #[test]
+    fn profiles_fill_the_buyer_reference_and_electronic_addresses_they_require() {
+        let mut doc = fixture::oss_invoice();
+        assert_eq!(Profile::En16931.buyer_reference(&doc), None);
+        assert_eq!(Profile::XRechnung.buyer_reference(&doc).as_deref(), Some(doc.customer_id.as_str()));
+        assert_eq!(Profile::Peppol.buyer_reference(&doc).as_deref(), Some(doc.customer_id.as_str()));
+        doc.order_reference = Some("PO-1".into());
+        assert_eq!(Profile::Peppol.buyer_reference(&doc), None, "an order reference meets R003");
+        doc.buyer_reference = Some("04011000-12345-03".into());
+        for profile in [Profile::En16931, Profile::Peppol, Profile::XRechnung] {
+            assert_eq!(profile.buyer_reference(&doc).as_deref(), Some("04011000-12345-03"));
+        }
+        let email = ("EM".to_string(), "juergen@example.de".to_string());
+        assert_eq!(Profile::XRechnung.electronic_address(&doc.customer), Some(email));
+        assert_eq!(Profile::Peppol.electronic_address(&doc.customer), None);
+        doc.customer.electronic_address = Some(ElectronicAddress { scheme: "0204".into(), id: "04011000-12345-03".into() });
+        assert_eq!(Profile::Peppol.electronic_address(&doc.customer), Some(("0204".into(), "04011000-12345-03".into())));
+        assert_eq!(Profile::En16931.business_process(), None);
+        assert_eq!(Profile::XRechnung.customization_id(), "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0");
     }
 
     #[test]

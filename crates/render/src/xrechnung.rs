@@ -1,0 +1,45 @@
+//! XRechnung 3.0, the German CIUS of EN 16931, in UBL and in CII.
+//!
+//! The UBL and CII writers ([`super::ubl`], [`super::cii`]) with [`Profile::XRechnung`]: the
+//! XRechnung specification identifier (BR-DE-21), Peppol's business process, the buyer
+//! reference (BR-DE-15: the Leitweg-ID of a public buyer, else the customer id), both
+//! electronic addresses (the e-mail address where a party has no Peppol ID), the seller's
+//! contact with name, telephone and e-mail (BR-DE-2, 5, 6, 7) and the payment instructions
+//! (BR-DE-1) with the payment card for a card payment (BR-DE-24-a).
+//!
+//! Written for German business and public customers, when the data has what the rules
+//! require and the writers cannot make up: the seller's contact name and telephone
+//! (company.toml), both postal codes (BR-DE-4, BR-DE-9) and the card's last four digits.
+
+use super::xml::Profile;
+use domain::document::{Document, Party};
+use domain::document::CustomerType;
+
+/// Renders `doc` as XRechnung 3.0 in UBL.
+pub fn render_ubl(doc: &Document) -> String {
+    super::ubl::render_profile(doc, Profile::XRechnung)
+}
+
+/// Renders `doc` as XRechnung 3.0 in CII.
+pub fn render_cii(doc: &Document) -> String {
+    super::cii::render_profile(doc, Profile::XRechnung)
+}
+
+/// Why `doc` gets no XRechnung, if it does not.
+pub fn missing(doc: &Document) -> Option<&'static str> {
+    let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+    let no_postcode = |p: &Party| p.address.postal_code.trim().is_empty();
+    if doc.customer.address.country.as_str() != "DE" || doc.tax.customer_type != CustomerType::Business {
+        Some("the customer is not a German business or public buyer")
+    } else if blank(&doc.seller.contact_name) || blank(&doc.seller.phone) || blank(&doc.seller.email) {
+        Some("the seller has no contact name, phone and e-mail (company.toml seller.contact_name, seller.phone, seller.email; BR-DE-5, 6, 7)")
+    } else if no_postcode(&doc.seller) {
+        Some("the seller has no postal code (company.toml seller.address.postal_code; BR-DE-4)")
+    } else if no_postcode(&doc.customer) {
+        Some("the customer has no postal code (customers.csv postal_code; BR-DE-9)")
+    } else if super::xml::payment_card(doc).is_none() {
+        Some("the card's last four digits are not known (transactions.csv card_last4), and a card payment needs them (BR-DE-24-a)")
+    } else {
+        None
+    }
+}
