@@ -30,9 +30,11 @@ pub mod issue;
 pub mod model;
 pub mod money;
 pub mod numbering;
+pub mod query;
 pub mod render;
 pub mod sha256;
 pub mod snapshot;
+pub mod statement;
 pub mod synth;
 pub mod tax;
 pub mod error;
@@ -308,8 +310,14 @@ fn store(
     extensions: &std::sync::Arc<[&'static str]>,
 ) -> Result<IssuedSummary> {
     let entry = locked.store(n, company, files)?;
-    let doc = &n.document;
-    let summary = IssuedSummary {
+    let summary = summary(&n.document, extensions);
+    debug_assert!(entry.files.iter().map(|f| &f.path).eq(&summary.files()), "the paths a summary lists are those stored");
+    Ok(summary)
+}
+
+/// What a run reports of a document it issued (or, dry, would issue).
+fn summary(doc: &Document, extensions: &std::sync::Arc<[&'static str]>) -> IssuedSummary {
+    IssuedSummary {
         number: doc.number.clone(),
         kind: doc.kind,
         issue_date: doc.issue_date,
@@ -318,9 +326,34 @@ fn store(
         currency: doc.currency.to_string(),
         total: doc.totals.gross,
         extensions: extensions.clone(),
-    };
-    debug_assert!(entry.files.iter().map(|f| &f.path).eq(&summary.files()), "the paths a summary lists are those stored");
-    Ok(summary)
+    }
+}
+
+/// What [`run_issue_with`] would issue and skip, with the numbers it would give, without
+/// writing anything: no archive is created, no lock taken, no file or line written.
+pub fn run_issue_dry(data_dir: &Path, archive: &Archive, formats: &[render::Format]) -> Result<IssueReport> {
+    let mut formats = formats.to_vec();
+    if !formats.contains(&render::Format::Json) {
+        formats.push(render::Format::Json);
+    }
+    let sources = input::read_sources(data_dir).map_err(Error::Input)?;
+    let data = input::parse(&sources).map_err(Error::Input)?;
+    if !archive.exists() && !archive.initialising() {
+        return Err(Error::NoArchive { path: archive.root().to_path_buf() });
+    }
+    archive::seller::check(archive, &sources.company)?;
+    let state = archive.state()?;
+    let plan = plan_printable(&data, &state)?;
+    let extensions = extensions(&formats);
+    let issued = (0..plan.len()).map(|i| summary(&plan.numbered(&data, i).document, &extensions)).collect();
+    let warnings = stale_customer_details(&state, &data)?;
+    Ok(IssueReport { issued, skipped: plan.skipped, warnings, ..IssueReport::default() })
+}
+
+/// Whether a skipped transaction was skipped because it is invoiced already: a rerun over
+/// an issued month reports those as one count, not one line each.
+pub fn already_issued(skipped: &Skipped) -> bool {
+    skipped.reason.starts_with(issue::ALREADY_ISSUED)
 }
 
 /// The file extensions of `formats`, in order: what [`IssuedSummary::files`] lists.

@@ -11,7 +11,14 @@
 //!   base currency, OSS corrections against the period of the original supply, reverse-charge
 //!   supplies per customer VAT ID, supplies outside the EU, non-EU registrations;
 //! - `reconciliation.csv` (with the data folder): every transaction of the period and what
-//!   became of it; a succeeded transaction without its document is reported as missing.
+//!   became of it; a succeeded transaction without its document is reported as missing;
+//! - for the books: `datev/` (DATEV Buchungsstapel, [`datev`]), `xero/` and `quickbooks/`
+//!   (their invoice imports, [`xero`], [`quickbooks`]), booked by the account mapping
+//!   ([`accounts`]); `journal-lines.csv` and `revenue.csv` (per line, with the payment and
+//!   service period, and the revenue schedule, [`revenue`]).
+//!
+//! The program's own CSV files can be written for Excel ([`crate::csv_out::Dialect`]); the
+//! DATEV, Xero and QuickBooks files always have the form their importers require.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -22,8 +29,15 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use crate::sha256::Sha256Sum;
 
+pub mod accounts;
+mod cp1252;
+pub mod datev;
+pub mod quickbooks;
+pub mod revenue;
+pub mod xero;
+
 use crate::archive::{Archive, RegisterEntry, State};
-use crate::csv_out::{Column, Rows, number, text};
+use crate::csv_out::{Column, Dialect, Rows, number, text};
 use crate::document::{Document, DocumentKind, TaxCategory, Treatment};
 use crate::error::{Error, Result};
 use crate::issue::History;
@@ -85,6 +99,16 @@ impl fmt::Display for Period {
     }
 }
 
+/// How an export is written.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The dialect of the program's own CSV files.
+    pub dialect: Dialect,
+    /// The company.toml whose `[accounts]` books the documents (the data folder's); `None`:
+    /// the one the period's last document was issued under.
+    pub company_toml: Option<String>,
+}
+
 /// What an export found.
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct ExportReport {
@@ -112,7 +136,7 @@ impl Item {
 /// Memory is what a month needs, not a multiple of it: the data set is reduced to the
 /// period's payments before the register is read, generated files go to disk as each is
 /// finished, and documents are streamed (see `write_files`).
-pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, out: &Path) -> Result<ExportReport> {
+pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, out: &Path, options: &Options) -> Result<ExportReport> {
     let zip_path = out.with_extension("zip");
     for path in [out, zip_path.as_path()] {
         if path.exists() {
@@ -126,7 +150,7 @@ pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, out: &Pa
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }
     std::fs::create_dir(out).map_err(|e| Error::io(out, e))?;
-    let written = write_export(archive, period, base, payments, out, &zip_path);
+    let written = write_export(archive, period, base, payments, out, &zip_path, options);
     if written.is_err() {
         // Nothing half-written is left to be mistaken for an export.
         let _ = std::fs::remove_dir_all(out);
@@ -143,6 +167,7 @@ fn write_export(
     payments: Option<(Vec<Payment>, Returned)>,
     out: &Path,
     zip_path: &Path,
+    options: &Options,
 ) -> Result<ExportReport> {
     use rayon::prelude::*;
     let state = archive.checked_state()?;
@@ -158,19 +183,46 @@ fn write_export(
             .map_err(Error::Input)?,
         (None, None) => ("EUR".into(), ReturnPeriod::Month),
     };
+    let accounts = {
+        let text = match (&options.company_toml, entries.iter().max_by_key(|e| e.issue_date)) {
+            (Some(text), _) => Some(text.clone()),
+            (None, Some(last)) => Some(state.company_text(last)?),
+            (None, None) => None,
+        };
+        let mut diagnostics = Vec::new();
+        let accounts = text.map(|t| accounts::parse(&t, &mut diagnostics)).unwrap_or_default();
+        if !diagnostics.is_empty() {
+            return Err(Error::Input(diagnostics));
+        }
+        accounts
+    };
+    let dialect = options.dialect;
     let mut report = ExportReport { documents: entries.len(), ..ExportReport::default() };
     // Generated files go to the folder as they are written and are zipped from there.
-    let mut generated: Vec<&'static str> = Vec::new();
+    let mut generated: Vec<String> = Vec::new();
     if let Some((payments, returned)) = payments {
-        let mut csv = CsvFile::create(out, "reconciliation.csv", RECONCILIATION_COLUMNS)?;
+        let mut csv = CsvFile::create(out, "reconciliation.csv", RECONCILIATION_COLUMNS, dialect)?;
         report.missing = reconciliation(&mut csv, &payments, &returned, &state, period)?;
         generated.push(csv.finish()?);
     }
+    for dir in ["datev", "xero", "quickbooks"] {
+        let path = out.join(dir);
+        std::fs::create_dir(&path).map_err(|e| Error::io(&path, e))?;
+    }
+    // The batch counts as made on the period's last issue date: never the clock, so the
+    // same archive gives the same bytes.
+    let created = entries.iter().map(|e| e.issue_date).max().unwrap_or_else(|| period.first_day());
+    let mut datev = datev::Batch::create(&out.join("datev"), period, &accounts, &base, created)?;
+    let mut xero = CsvFile::create(out, "xero/invoices.csv", xero::COLUMNS, Dialect::Plain)?;
+    let mut qb_invoices = CsvFile::create(out, "quickbooks/invoices.csv", quickbooks::COLUMNS, Dialect::Plain)?;
+    let mut qb_credit_notes = CsvFile::create(out, "quickbooks/credit-notes.csv", quickbooks::COLUMNS, Dialect::Plain)?;
+    let mut lines = CsvFile::create(out, "journal-lines.csv", revenue::LINE_COLUMNS, dialect)?;
+    let mut schedule = CsvFile::create(out, "revenue.csv", revenue::REVENUE_COLUMNS, dialect)?;
 
     // The documents are read a chunk at a time (in parallel) and folded into the journals
     // and the summary, so memory does not grow with the month.
-    let mut journal = CsvFile::create(out, "journal.csv", JOURNAL_COLUMNS)?;
-    let mut journal_vat = CsvFile::create(out, "journal-vat.csv", JOURNAL_VAT_COLUMNS)?;
+    let mut journal = CsvFile::create(out, "journal.csv", JOURNAL_COLUMNS, dialect)?;
+    let mut journal_vat = CsvFile::create(out, "journal-vat.csv", JOURNAL_VAT_COLUMNS, dialect)?;
     let mut totals = Totals::new();
     let mut summary = Summary::new();
     for chunk in entries.chunks(1024) {
@@ -184,26 +236,41 @@ fn write_export(
         journal_vat.drain()?;
         add_totals(&mut totals, &items);
         add_to_summary(&mut summary, &items, &state, domestic_period, &base);
+        datev.write(items.iter().map(|i| &i.doc))?;
+        for item in &items {
+            let d = &item.doc;
+            xero::write(&mut xero.rows, d, &accounts);
+            let qb = if d.kind == DocumentKind::Invoice { &mut qb_invoices } else { &mut qb_credit_notes };
+            quickbooks::write(&mut qb.rows, d, &accounts);
+            revenue::write_lines(&mut lines.rows, d, &accounts);
+            revenue::write_schedule(&mut schedule.rows, d);
+        }
+        for csv in [&mut xero, &mut qb_invoices, &mut qb_credit_notes, &mut lines, &mut schedule] {
+            csv.drain()?;
+        }
     }
-    generated.push(journal.finish()?);
-    generated.push(journal_vat.finish()?);
+    datev.finish()?;
+    generated.push(format!("datev/{}", datev::file_name(period)));
+    for csv in [journal, journal_vat, xero, qb_invoices, qb_credit_notes, lines, schedule] {
+        generated.push(csv.finish()?);
+    }
     let small = [
         // The register's head as exported: pins the archive's history from outside it
         // (`invoicesmith verify --expect-head`).
         ("register-head.txt", format!("{}\n", state.head()).into_bytes()),
-        ("journal-totals.csv", totals_csv(totals)),
+        ("journal-totals.csv", totals_csv(totals, dialect)),
         ("vat-summary.md", summary_markdown(&summary, period, &base).into_bytes()),
-        ("vat-summary.csv", summary_csv(&summary)),
+        ("vat-summary.csv", summary_csv(&summary, dialect)),
     ];
     for (name, bytes) in small {
         let path = out.join(name);
         std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
-        generated.push(name);
+        generated.push(name.to_string());
     }
 
     // Every file of the export by its path in it, sorted: the zip's order.
     let mut files: Vec<(String, Source)> = Vec::with_capacity(entries.len() * 3 + 8);
-    let mut manifest = CsvFile::create(out, "manifest.csv", MANIFEST_COLUMNS)?;
+    let mut manifest = CsvFile::create(out, "manifest.csv", MANIFEST_COLUMNS, dialect)?;
     for chunk in entries.chunks(1024) {
         for entry in chunk {
             for f in &entry.files {
@@ -216,7 +283,7 @@ fn write_export(
         manifest.drain()?;
     }
     generated.push(manifest.finish()?);
-    files.extend(generated.iter().map(|name| (name.to_string(), Source::Generated)));
+    files.extend(generated.into_iter().map(|name| (name, Source::Generated)));
     files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     // Copying needs only the list: the register (~100 MB at 100,000 documents) goes.
     drop(entries);
@@ -384,10 +451,10 @@ struct CsvFile {
 }
 
 impl CsvFile {
-    fn create(out: &Path, name: &'static str, columns: &'static [Column]) -> Result<CsvFile> {
+    fn create(out: &Path, name: &'static str, columns: &'static [Column], dialect: Dialect) -> Result<CsvFile> {
         let path = out.join(name);
         let file = std::fs::File::create_new(&path).map_err(|e| Error::io(&path, e))?;
-        Ok(CsvFile { name, path, file: std::io::BufWriter::new(file), rows: Rows::new(columns) })
+        Ok(CsvFile { name, path, file: std::io::BufWriter::new(file), rows: Rows::with_dialect(columns, dialect) })
     }
 
     /// Appends the rows written so far to the file.
@@ -396,10 +463,10 @@ impl CsvFile {
     }
 
     /// Drains and closes the file; returns its name in the export.
-    fn finish(mut self) -> Result<&'static str> {
+    fn finish(mut self) -> Result<String> {
         self.drain()?;
         self.file.flush().map_err(|e| Error::io(&self.path, e))?;
-        Ok(self.name)
+        Ok(self.name.to_string())
     }
 }
 
@@ -409,13 +476,13 @@ fn num(d: Decimal) -> String {
 }
 
 /// An amount at `digits` decimals, whatever arithmetic did to its scale: `0.00`, `-12.60`.
-fn amt(d: Decimal, digits: u32) -> String {
+pub(crate) fn amt(d: Decimal, digits: u32) -> String {
     let mut d = d;
     d.rescale(digits);
     d.to_string()
 }
 
-fn treatment_code(t: Treatment) -> String {
+pub(crate) fn treatment_code(t: Treatment) -> String {
     serde_json::to_value(t).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
@@ -498,8 +565,8 @@ fn add_totals(totals: &mut Totals, items: &[Item]) {
 
 const TOTALS_COLUMNS: &[Column] = &[text("currency"), number("documents"), number("net"), number("vat"), number("gross")];
 
-fn totals_csv(totals: Totals) -> Vec<u8> {
-    let mut w = Rows::new(TOTALS_COLUMNS);
+fn totals_csv(totals: Totals, dialect: Dialect) -> Vec<u8> {
+    let mut w = Rows::with_dialect(TOTALS_COLUMNS, dialect);
     for (currency, (n, net, vat, gross, digits)) in totals {
         w.row([currency, n.to_string(), amt(net, digits), amt(vat, digits), amt(gross, digits)]);
     }
@@ -531,7 +598,7 @@ type Summary = BTreeMap<SummaryKey, SummaryRow>;
 /// The treatment a breakdown row was taxed under: the document's, except on an invoice whose
 /// plan-change lines keep the category of the invoice they adjust (an OSS supply adjusted on
 /// a reverse-charge invoice after the customer gave a VAT ID).
-fn row_treatment(d: &Document, row: &crate::document::TaxSubtotal) -> Treatment {
+pub(crate) fn row_treatment(d: &Document, row: &crate::document::TaxSubtotal) -> Treatment {
     let eu = d.tax.jurisdiction.is_eu();
     match (row.tax_category, d.tax.treatment) {
         (TaxCategory::S, t @ (Treatment::Domestic | Treatment::Oss | Treatment::NonEuTax)) => t,
@@ -546,24 +613,24 @@ fn row_treatment(d: &Document, row: &crate::document::TaxSubtotal) -> Treatment 
     }
 }
 
+/// A breakdown row's taxable amount and tax in the base currency where EU VAT was charged
+/// in another currency (each its share of the document's Art. 230 statement, rounded half
+/// away from zero to cents), else as they are; with the currency they are in.
+pub(crate) fn in_base(d: &Document, taxable: Decimal, tax: Decimal) -> (Decimal, Decimal, String) {
+    let factor = |amount: Decimal, total: Decimal, base_total: Decimal| {
+        if total.is_zero() { Decimal::ZERO } else { (amount * base_total / total).round_dp_with_strategy(2, crate::money::ROUNDING) }
+    };
+    match &d.base_currency_tax {
+        Some(b) => (factor(taxable, d.totals.net, b.taxable_amount), factor(tax, d.totals.tax, b.tax_amount), b.currency.to_string()),
+        None => (taxable, tax, d.currency.to_string()),
+    }
+}
+
 fn add_to_summary(out: &mut Summary, items: &[Item], state: &State, domestic_period: ReturnPeriod, base: &str) {
     for item in items {
         let d = &item.doc;
         let s = item.sign();
-        // Amounts in the base currency where EU VAT was charged in another currency.
-        let factor = |amount: Decimal, total: Decimal, base_total: Decimal| {
-            if total.is_zero() { Decimal::ZERO } else { (amount * base_total / total).round_dp_with_strategy(2, crate::money::ROUNDING) }
-        };
-        let in_base = |taxable: Decimal, tax: Decimal| -> (Decimal, Decimal, String) {
-            match &d.base_currency_tax {
-                Some(b) => (
-                    factor(taxable, d.totals.net, b.taxable_amount),
-                    factor(tax, d.totals.tax, b.tax_amount),
-                    b.currency.to_string(),
-                ),
-                None => (taxable, tax, d.currency.to_string()),
-            }
-        };
+        let in_base = |taxable: Decimal, tax: Decimal| in_base(d, taxable, tax);
         // A credit note for a supply of an earlier return period corrects that period: the
         // OSS return is quarterly (Art. 369f VAT Directive), the domestic one as configured.
         let original = d
@@ -625,8 +692,8 @@ const SUMMARY_COLUMNS: &[Column] = &[
     number("tax_amount"), number("documents"),
 ];
 
-fn summary_csv(summary: &Summary) -> Vec<u8> {
-    let mut w = Rows::new(SUMMARY_COLUMNS);
+fn summary_csv(summary: &Summary, dialect: Dialect) -> Vec<u8> {
+    let mut w = Rows::with_dialect(SUMMARY_COLUMNS, dialect);
     for (k, r) in summary {
         w.row([k.section, &k.country, &k.rate, &k.currency, &k.detail, &amt(r.taxable, r.digits), &amt(r.vat, r.digits), &r.documents.to_string()]);
     }

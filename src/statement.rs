@@ -1,0 +1,288 @@
+//! Customer statements: what support sends for "I was charged twice" and "where is my
+//! refund" — every invoice, credit note, payment and refund of one customer in a date range,
+//! and the balance.
+//!
+//! Documents come from the archive as issued. Money comes from the documents (an invoice's
+//! card payment, a credit note's refund) and, with the data folder, from the payment history
+//! for what has no document: duplicate charges, their refunds, refunds of an overpayment.
+//!
+//! **The balance**, per currency: (payments − refunds) − (invoices − credit notes). Zero:
+//! everything charged was invoiced and everything refunded was credited. Positive: the
+//! customer paid more than was invoiced (a duplicate not yet refunded, an overpaid
+//! replacement). A replacement invoice is paid by its original's payment (the cancelling
+//! credit note offsets it), so neither is counted as money twice.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::archive::Archive;
+use crate::csv_out::{Column, Dialect, Rows, number, text};
+use crate::document::{DocumentKind, Party, Relation};
+use crate::error::{Error, Result};
+use crate::model::{DataSet, Status, TransactionType};
+
+/// What a statement line is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    Invoice,
+    CreditNote,
+    /// A card payment of an invoice.
+    Payment,
+    /// A refund paid out with a credit note.
+    Refund,
+    /// A charge the processor flagged as a duplicate: money received, no supply.
+    Duplicate,
+    /// A refund of a duplicate charge, or of an overpayment: money returned, no credit note.
+    DuplicateReturned,
+}
+
+impl EntryKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            EntryKind::Invoice => "Invoice",
+            EntryKind::CreditNote => "Credit note",
+            EntryKind::Payment => "Payment",
+            EntryKind::Refund => "Refund",
+            EntryKind::Duplicate => "Duplicate charge",
+            EntryKind::DuplicateReturned => "Returned to you",
+        }
+    }
+}
+
+/// One line of the statement. Exactly one of `charged` (documents: invoices positive,
+/// credit notes negative) and `paid` (money: payments positive, refunds negative) is set.
+#[derive(Clone, Debug, Serialize)]
+pub struct Entry {
+    pub date: NaiveDate,
+    pub kind: EntryKind,
+    /// The document number, or the transaction id of money without a document.
+    pub reference: String,
+    pub detail: String,
+    pub currency: String,
+    pub charged: Option<Decimal>,
+    pub paid: Option<Decimal>,
+}
+
+/// The totals of one currency.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Balance {
+    pub currency: String,
+    pub invoiced: Decimal,
+    pub credited: Decimal,
+    pub payments: Decimal,
+    pub refunds: Decimal,
+    /// (payments − refunds) − (invoiced − credited): positive is in the customer's favour.
+    pub balance: Decimal,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Statement {
+    pub customer_id: String,
+    pub customer: Party,
+    pub seller: Party,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// In date order; on one day documents before money, then by reference.
+    pub entries: Vec<Entry>,
+    pub balances: Vec<Balance>,
+    /// Whether the payment history was read (duplicates are known only from it).
+    pub with_payment_history: bool,
+}
+
+/// The statement of `customer` for issue and payment dates `from..=to`.
+pub fn build(archive: &Archive, data: Option<&DataSet>, customer: &str, from: NaiveDate, to: NaiveDate) -> Result<Statement> {
+    use rayon::prelude::*;
+    if from > to {
+        return Err(Error::Refused(format!("--from {from} is after --to {to}")));
+    }
+    let state = archive.checked_state()?;
+    let in_range = |d: NaiveDate| d >= from && d <= to;
+    let docs = state
+        .entries
+        .par_iter()
+        .filter(|e| in_range(e.issue_date))
+        .map(|e| state.read_document(&e.number))
+        .collect::<Result<Vec<_>>>()?;
+    let docs: Vec<_> = docs.into_iter().filter(|d| d.customer_id == customer).collect();
+    let mut entries = Vec::new();
+    let mut parties = None;
+    let mut documented: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    for d in &docs {
+        parties.get_or_insert_with(|| (d.customer.clone(), d.seller.clone()));
+        documented.extend(d.source_transactions.iter().map(String::as_str));
+        let currency = d.currency.to_string();
+        let (kind, sign) = if d.kind == DocumentKind::Invoice { (EntryKind::Invoice, Decimal::ONE) } else { (EntryKind::CreditNote, -Decimal::ONE) };
+        let detail = match d.references.first() {
+            Some(r) => format!("{} {}", relation_text(r.relation), r.number),
+            None => d.lines.first().map(|l| l.description.clone()).unwrap_or_default(),
+        };
+        entries.push(Entry { date: d.issue_date, kind, reference: d.number.to_string(), detail, currency: currency.clone(), charged: Some(d.totals.gross * sign), paid: None });
+        let replaces = d.references.iter().any(|r| r.relation == Relation::Replaces);
+        let card = [d.payment.card_brand.as_deref(), d.payment.card_last4.as_deref().map(|l| l.trim())]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let via = [Some(card).filter(|c| !c.is_empty()), d.payment.payment_id.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+        match (d.kind, d.payment.status.as_str()) {
+            (DocumentKind::Invoice, "paid") if !replaces => entries.push(Entry {
+                date: d.payment.date,
+                kind: EntryKind::Payment,
+                reference: d.number.to_string(),
+                detail: via,
+                currency,
+                charged: None,
+                paid: Some(d.payment.amount),
+            }),
+            (DocumentKind::CreditNote, "refunded") => entries.push(Entry {
+                date: d.payment.date,
+                kind: EntryKind::Refund,
+                reference: d.number.to_string(),
+                detail: via,
+                currency,
+                charged: None,
+                paid: Some(-d.payment.amount),
+            }),
+            _ => {}
+        }
+    }
+    if let Some(data) = data {
+        for t in data.transactions.iter().filter(|t| t.customer_id == customer && t.status == Status::Succeeded) {
+            let date = data.local_date(t.timestamp);
+            if !in_range(date) || documented.contains(t.id.as_str()) {
+                continue;
+            }
+            let refers = t.refers_to.as_deref().unwrap_or("");
+            let (kind, amount, detail) = match t.kind {
+                TransactionType::Duplicate => (EntryKind::Duplicate, t.total().amount(), format!("duplicate of {refers}")),
+                TransactionType::Refund => (EntryKind::DuplicateReturned, -t.total().amount(), format!("refund of {refers}")),
+                // A succeeded charge without its invoice: money received, to be invoiced.
+                TransactionType::Charge => (EntryKind::Payment, t.total().amount(), "not invoiced yet".to_string()),
+            };
+            entries.push(Entry { date, kind, reference: t.id.clone(), detail, currency: t.currency.to_string(), charged: None, paid: Some(amount) });
+        }
+        if parties.is_none() {
+            let c = data.customer(customer).ok_or_else(|| Error::Refused(format!("customer '{customer}' is in neither the archive nor customers.csv")))?;
+            let seller = &data.company.seller;
+            let party = |name: &str, address: &crate::model::Address, tax_id: Option<String>, email: Option<String>| Party {
+                name: name.to_string(),
+                address: address.clone(),
+                tax_id,
+                registration_id: None,
+                email,
+            };
+            parties = Some((party(&c.name, &c.address, c.vat_id.clone(), Some(c.email.clone())), party(&seller.legal_name, &seller.address, Some(seller.vat_id.clone()), Some(seller.email.clone()))));
+        }
+    }
+    let Some((customer_party, seller)) = parties else {
+        return Err(Error::Refused(format!("customer '{customer}' has no document from {from} to {to}; give --data to include payments without one")));
+    };
+    entries.sort_by(|a, b| (a.date, a.paid.is_some(), &a.reference).cmp(&(b.date, b.paid.is_some(), &b.reference)));
+    let mut balances: std::collections::BTreeMap<String, Balance> = std::collections::BTreeMap::new();
+    for e in &entries {
+        let b = balances.entry(e.currency.clone()).or_insert_with(|| Balance { currency: e.currency.clone(), ..Balance::default() });
+        match (e.charged, e.paid) {
+            (Some(c), _) if c.is_sign_negative() => b.credited -= c,
+            (Some(c), _) => b.invoiced += c,
+            (_, Some(p)) if p.is_sign_negative() => b.refunds -= p,
+            (_, Some(p)) => b.payments += p,
+            _ => {}
+        }
+    }
+    let balances = balances
+        .into_values()
+        .map(|mut b| {
+            b.balance = (b.payments - b.refunds) - (b.invoiced - b.credited);
+            b
+        })
+        .collect();
+    Ok(Statement {
+        customer_id: customer.to_string(),
+        customer: customer_party,
+        seller,
+        from,
+        to,
+        entries,
+        balances,
+        with_payment_history: data.is_some(),
+    })
+}
+
+fn relation_text(r: Relation) -> &'static str {
+    match r {
+        Relation::Credits => "credits",
+        Relation::Cancels => "cancels",
+        Relation::Replaces => "replaces",
+        Relation::Adjusts => "adjusts",
+    }
+}
+
+/// An amount of `currency` at its minor unit (`12.60`, `1980`).
+pub fn amount(currency: &str, d: Decimal) -> String {
+    let digits = crate::money::Currency::parse(currency).map_or(2, |c| c.minor_units());
+    crate::export::amt(d, digits)
+}
+
+const COLUMNS: &[Column] = &[
+    text("date"), text("kind"), text("reference"), text("detail"), text("currency"), number("charged"), number("paid"),
+];
+
+/// The statement as CSV: its lines, then a `balance` line per currency (charged: invoices
+/// less credit notes; paid: payments less refunds; detail: the balance).
+pub fn csv(s: &Statement, dialect: Dialect) -> Vec<u8> {
+    let mut w = Rows::with_dialect(COLUMNS, dialect);
+    for e in &s.entries {
+        let kind = serde_json::to_value(e.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let opt = |d: Option<Decimal>| d.map(|d| amount(&e.currency, d)).unwrap_or_default();
+        w.row([e.date.to_string(), kind, e.reference.clone(), e.detail.clone(), e.currency.clone(), opt(e.charged), opt(e.paid)]);
+    }
+    for b in &s.balances {
+        w.row([
+            s.to.to_string(),
+            "balance".into(),
+            String::new(),
+            format!("balance {} {}", amount(&b.currency, b.balance), b.currency),
+            b.currency.clone(),
+            amount(&b.currency, b.invoiced - b.credited),
+            amount(&b.currency, b.payments - b.refunds),
+        ]);
+    }
+    w.take()
+}
+
+/// The balance in words: what support tells the customer.
+pub fn balance_text(b: &Balance) -> String {
+    let a = amount(&b.currency, b.balance.abs());
+    if b.balance.is_zero() {
+        format!("Balance {} {}: settled, nothing is owed either way", amount(&b.currency, Decimal::ZERO), b.currency)
+    } else if b.balance.is_sign_positive() {
+        format!("Balance {a} {} in your favour: paid but not invoiced, to be refunded", b.currency)
+    } else {
+        format!("Balance {a} {} due: invoiced but not paid", b.currency)
+    }
+}
+
+/// Writes `statement-<customer>-<from>-<to>.{pdf,html,csv}` into `out` (created if needed;
+/// an existing file is never overwritten). Returns the paths written.
+pub fn write(s: &Statement, out: &Path, dialect: Dialect) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let safe: String = s.customer_id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    let stem = format!("statement-{safe}-{}-{}", s.from, s.to);
+    let files = [
+        (format!("{stem}.pdf"), crate::render::pdf::render_statement(s)),
+        (format!("{stem}.html"), crate::render::html::render_statement(s).into_bytes()),
+        (format!("{stem}.csv"), csv(s, dialect)),
+    ];
+    let mut written = Vec::new();
+    for (name, bytes) in files {
+        let path = out.join(name);
+        let mut file = std::fs::File::create_new(&path).map_err(|e| Error::io(&path, e))?;
+        std::io::Write::write_all(&mut file, &bytes).map_err(|e| Error::io(&path, e))?;
+        written.push(path);
+    }
+    Ok(written)
+}
