@@ -22,7 +22,7 @@ use invoicesmith::{Error, IssueReport};
     name = "invoicesmith",
     version,
     about = "Invoices and credit notes from a payment history: exact EU VAT, gap-free numbers",
-    after_help = "Examples:\n  invoicesmith issue samples --init\n  invoicesmith list --customer cus_de_01 --archive archive\n  invoicesmith export --month 2026-10 --data samples --out export-2026-10\n\nEvery --json output is one object with \"schema\": \"invoicesmith.cli.v1\" (README.md, \"JSON output\")."
+    after_help = "Examples:\n  invoicesmith issue samples --init\n  invoicesmith list --customer cus_de_01 --archive archive\n  invoicesmith export --month 2026-10 --data samples --out export-2026-10\n\n--json prints one object of schema invoicesmith.cli.v1 (README, \"JSON output\")."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -31,7 +31,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Issue invoices and credit notes for every transaction in DATA_DIR that has none yet
+    /// Issue documents for every transaction in DATA_DIR that has none yet
     ///
     /// DATA_DIR holds company.toml, customers.csv, transactions.csv and optionally
     /// exchange_rates.csv (see README.md). Any input error is reported with file, line and
@@ -67,7 +67,7 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         signing_key: Option<PathBuf>,
     },
-    /// Finish what an interrupted run left (every writing run does this first on its own)
+    /// Finish what an interrupted run left (every writing run does too)
     ///
     /// Cuts off and keeps an unfinished register or checkpoint write (recovered/), moves
     /// unregistered files to quarantine/, and checkpoints registered lines no checkpoint covers.
@@ -90,7 +90,7 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
-    /// Render a document record (the JSON `issue` writes) without an archive
+    /// Render a document record (its JSON) without an archive
     ///
     /// For snapshot tests of templates in CI. Output is byte-identical for the same record.
     #[command(after_help = "Example:\n  invoicesmith render archive/2026/KL-INV-2026-000005.json --out /tmp/render --formats pdf,html")]
@@ -104,7 +104,7 @@ enum Command {
         #[arg(long, default_value = "pdf,html,json,ubl,cii", value_delimiter = ',', value_parser = parse_format)]
         formats: Vec<Format>,
     },
-    /// Write a synthetic data folder: a month of payment history of any size
+    /// Write a synthetic month of payment history of any size
     ///
     /// For benchmarks and scale tests. The same seed gives the same files.
     #[command(after_help = "Example:\n  invoicesmith sample --transactions 100000 --seed 7 --out /tmp/month")]
@@ -125,7 +125,7 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Correct an issued invoice: a cancelling credit note and a corrected replacement
+    /// Correct an invoice: a cancelling credit note and a replacement
     ///
     /// A credit note cancels the invoice in full and a replacement invoice with the corrected
     /// customer details states that it replaces it. The original's files stay byte for byte.
@@ -157,7 +157,7 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         signing_key: Option<PathBuf>,
     },
-    /// Export a month or quarter for accounting: journals, VAT summary, DATEV, Xero, QuickBooks
+    /// Export a month or quarter: journals, VAT, DATEV, Xero, QuickBooks
     ///
     /// Writes the documents (copied byte for byte), journals (per document, rate and line),
     /// the VAT summary, the revenue schedule, a DATEV Buchungsstapel, Xero and QuickBooks
@@ -190,7 +190,7 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// List issued documents: by customer, issue date, kind and status
+    /// List documents by customer, issue date, kind and status
     ///
     /// Status: open (amount due or overpayment open), paid, credited (a credit note credits
     /// it), replaced (cancelled and reissued). Reads the archive only.
@@ -218,7 +218,7 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write a customer's statement (PDF, HTML, CSV): documents, payments, refunds, balance
+    /// Write a customer's statement (PDF, HTML, CSV) with its balance
     ///
     /// Lists the customer's invoices, credit notes, card payments and refunds from FROM to TO
     /// and, with --data, duplicate charges and the money returned for them; then the
@@ -249,7 +249,7 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Snapshot tests of rendered documents against their expected renders
+    /// Snapshot tests of rendered documents
     ///
     /// A snapshot folder holds document records (NAME.json) with their expected renders
     /// (NAME.pdf, NAME.html).
@@ -272,7 +272,7 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Check the archive: every file's SHA-256, the register's chain, numbering, links
+    /// Check every archived file, the register's chain and numbering
     ///
     /// Checks every file and company snapshot against the SHA-256 in the register,
     /// unregistered files and links, the register's hash chain and checkpoints, gap-free
