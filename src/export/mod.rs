@@ -134,18 +134,19 @@ impl Item {
 /// Exports `period` from `archive` into `out` (which must not exist yet) and `out.zip`.
 ///
 /// Memory is what a month needs, not a multiple of it: the data set is reduced to the
-/// period's payments before the register is read, generated files go to disk as each is
-/// finished, and documents are streamed (see `write_files`).
-pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, out: &Path, options: &Options) -> Result<ExportReport> {
+/// period's payments ([`Reconciling`]) before the register is read, generated files go to
+/// disk as each is finished, and documents are streamed (see `write_files`).
+pub fn export(archive: &Archive, period: Period, data: Option<Reconciling>, out: &Path, options: &Options) -> Result<ExportReport> {
     let zip_path = out.with_extension("zip");
     for path in [out, zip_path.as_path()] {
         if path.exists() {
             return Err(Error::Refused(format!("{}: already exists; exports are written to a new folder", path.display())));
         }
     }
-    let base = data.as_ref().map(|d| (d.company.seller.base_currency.to_string(), d.company.seller.vat_return_period));
-    let payments = data.as_ref().map(|d| (payments(d, period), returned_overpayments(d, period)));
-    drop(data);
+    let (base, payments) = match data {
+        Some(r) => (Some(r.base), Some((r.payments, r.returned))),
+        None => (None, None),
+    };
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }
@@ -164,13 +165,13 @@ fn write_export(
     archive: &Archive,
     period: Period,
     base: Option<(String, ReturnPeriod)>,
-    payments: Option<(Vec<Payment>, Returned)>,
+    payments: Option<(Payments, Returned)>,
     out: &Path,
     zip_path: &Path,
     options: &Options,
 ) -> Result<ExportReport> {
     use rayon::prelude::*;
-    let state = archive.checked_state()?;
+    let mut state = archive.checked_state()?;
     let mut entries: Vec<&RegisterEntry> = state.entries.iter().filter(|e| period.contains(e.issue_date)).collect();
     // Number order within each series: invoices, then credit notes.
     entries.sort_by_key(|e| (e.kind, e.year, e.seq));
@@ -268,26 +269,31 @@ fn write_export(
         generated.push(name.to_string());
     }
 
-    // Every file of the export by its path in it, sorted: the zip's order.
-    let mut files: Vec<(String, Source)> = Vec::with_capacity(entries.len() * 3 + 8);
     let mut manifest = CsvFile::create(out, "manifest.csv", MANIFEST_COLUMNS, dialect)?;
     for chunk in entries.chunks(1024) {
         for entry in chunk {
             for f in &entry.files {
-                let name = Path::new(&f.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                let path = format!("documents/{name}");
-                manifest.rows.row([path.as_str(), entry.number.as_str(), &f.sha256.to_string()]);
-                files.push((path, Source::Archived { from: f.path.as_str().into(), sha256: f.sha256 }));
+                manifest.rows.row([format!("documents/{}", file_name(&f.path)).as_str(), entry.number.as_str(), &f.sha256.to_string()]);
             }
         }
         manifest.drain()?;
     }
     generated.push(manifest.finish()?);
+    // Copying needs only the list of files: the register (~100 MB at 100,000 documents) goes,
+    // its indexes first, then each entry as its files' paths are moved (not copied) out of it.
+    drop(entries);
+    let registered = std::mem::take(&mut state.entries);
+    drop(state);
+    // Every file of the export by its path in it, sorted: the zip's order.
+    let mut files: Vec<(String, Source)> = Vec::new();
+    for entry in registered.into_iter().filter(|e| period.contains(e.issue_date)) {
+        for f in entry.files {
+            let path = format!("documents/{}", file_name(&f.path));
+            files.push((path, Source::Archived { from: f.path.into_boxed_str(), sha256: f.sha256 }));
+        }
+    }
     files.extend(generated.into_iter().map(|name| (name, Source::Generated)));
     files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    // Copying needs only the list: the register (~100 MB at 100,000 documents) goes.
-    drop(entries);
-    drop(state);
 
     let zip_file = std::fs::File::create_new(zip_path).map_err(|e| Error::io(zip_path, e))?;
     write_files(archive, out, zip_file, zip_path, &files, period)?;
@@ -468,6 +474,11 @@ impl CsvFile {
         self.file.flush().map_err(|e| Error::io(&self.path, e))?;
         Ok(self.name.to_string())
     }
+}
+
+/// The file name of an archived file's register path (`2026/KL-INV-2026-000001.pdf`).
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 /// Plain, locale-free decimal: `-1234.50`.
@@ -726,41 +737,96 @@ fn summary_markdown(summary: &Summary, period: Period, base: &str) -> String {
     md
 }
 
+/// What the export needs of a data set: its base currency and domestic return period, and
+/// the period's payments. Made before the register is read, so the data set (several times
+/// the size of its files while it is parsed) can be gone by then.
+pub struct Reconciling {
+    base: (String, ReturnPeriod),
+    payments: Payments,
+    returned: Returned,
+}
+
+impl Reconciling {
+    pub fn of(data: &DataSet, period: Period) -> Reconciling {
+        Reconciling {
+            base: (data.company.seller.base_currency.to_string(), data.company.seller.vat_return_period),
+            payments: payments(data, period),
+            returned: returned_overpayments(data, period),
+        }
+    }
+}
+
 /// A transaction of the period as the reconciliation lists it: what it needs of the data
-/// set, so the data set can be dropped before the register is read.
+/// set, so the data set can be dropped before the register is read. Its texts are spans of
+/// [`Payments::text`]: a few large allocations, not 100,000s of small ones between the data
+/// set's, so the data set's memory is returned whole when it goes.
 struct Payment {
-    id: String,
+    id: Span,
     kind: TransactionType,
     status: Status,
     /// Local date at the seller.
     date: NaiveDate,
-    currency: String,
-    /// The charged total at the currency's minor units.
-    amount: String,
-    refers_to: Option<String>,
+    currency: crate::money::Currency,
+    /// The charged total.
+    amount: Decimal,
+    refers_to: Option<Span>,
     /// A refund of a duplicate charge (returns an overpayment; no credit note).
     refunds_duplicate: bool,
 }
 
+/// A text's place in [`Payments::text`].
+#[derive(Clone, Copy)]
+struct Span(u32, u32);
+
+/// The period's payments and their texts.
+struct Payments {
+    text: String,
+    list: Vec<Payment>,
+}
+
+impl Payments {
+    fn str(&self, span: Span) -> &str {
+        &self.text[span.0 as usize..span.1 as usize]
+    }
+
+    fn push_str(&mut self, s: &str) -> Span {
+        let start = self.text.len() as u32;
+        self.text.push_str(s);
+        Span(start, self.text.len() as u32)
+    }
+}
+
+impl Payment {
+    /// The charged total at the currency's minor units.
+    fn amount_text(&self) -> String {
+        amt(self.amount, self.currency.minor_units())
+    }
+}
+
 /// The data set's transactions dated in `period`, in file order.
-fn payments(data: &DataSet, period: Period) -> Vec<Payment> {
-    data.transactions
-        .iter()
-        .filter_map(|t| {
-            let date = data.local_date(t.timestamp);
-            period.contains(date).then(|| Payment {
-                id: t.id.clone(),
-                kind: t.kind,
-                status: t.status,
-                date,
-                currency: t.currency.to_string(),
-                amount: amt(t.total().amount(), t.currency.minor_units()),
-                refers_to: t.refers_to.clone(),
-                refunds_duplicate: t.kind == TransactionType::Refund
-                    && t.refers_to.as_deref().and_then(|r| data.transaction(r)).is_some_and(|o| o.kind == TransactionType::Duplicate),
-            })
-        })
-        .collect()
+fn payments(data: &DataSet, period: Period) -> Payments {
+    let mut payments = Payments { text: String::new(), list: Vec::new() };
+    for t in &data.transactions {
+        let date = data.local_date(t.timestamp);
+        if !period.contains(date) {
+            continue;
+        }
+        let id = payments.push_str(&t.id);
+        let refers_to = t.refers_to.as_deref().map(|r| payments.push_str(r));
+        payments.list.push(Payment {
+            id,
+            kind: t.kind,
+            status: t.status,
+            date,
+            currency: t.currency,
+            amount: t.total().amount(),
+            refers_to,
+            refunds_duplicate: t.kind == TransactionType::Refund
+                && t.refers_to.as_deref().and_then(|r| data.transaction(r)).is_some_and(|o| o.kind == TransactionType::Duplicate),
+        });
+    }
+    payments.text.shrink_to_fit();
+    payments
 }
 
 /// Refunds up to the end of the period, by the charge they refer to and their amount: what
@@ -792,7 +858,7 @@ const MANIFEST_COLUMNS: &[Column] = &[text("path"), text("number"), text("sha256
 /// After the period's transactions come the open overpayments: every invoice issued up to
 /// the period's end that the card overpaid (a replacement with less tax than was charged),
 /// as outcome `overpaid`, until a refund of exactly that amount refers to its charge.
-fn reconciliation(csv: &mut CsvFile, payments: &[Payment], returned: &Returned, state: &State, period: Period) -> Result<Vec<String>> {
+fn reconciliation(csv: &mut CsvFile, payments: &Payments, returned: &Returned, state: &State, period: Period) -> Result<Vec<String>> {
     let mut missing = Vec::new();
     // Documents by source transaction, built once: a month has 100,000s of both.
     let mut by_transaction: BTreeMap<&str, Vec<&RegisterEntry>> = BTreeMap::new();
@@ -801,16 +867,18 @@ fn reconciliation(csv: &mut CsvFile, payments: &[Payment], returned: &Returned, 
             by_transaction.entry(t.as_str()).or_default().push(e);
         }
     }
-    for (i, t) in payments.iter().enumerate() {
+    for (i, t) in payments.list.iter().enumerate() {
+        let id = payments.str(t.id);
+        let refers_to = t.refers_to.map(|r| payments.str(r));
         if i % 1024 == 1023 {
             csv.drain()?;
         }
-        let docs: &[&RegisterEntry] = by_transaction.get(t.id.as_str()).map_or(&[], Vec::as_slice);
+        let docs: &[&RegisterEntry] = by_transaction.get(id).map_or(&[], Vec::as_slice);
         let numbers: Vec<&str> = docs.iter().map(|e| e.number.as_str()).collect();
         let (outcome, detail) = match (t.kind, t.status) {
             (_, Status::Failed) => ("no_document", "payment failed".to_string()),
             (_, Status::Pending) => ("no_document", "payment pending".to_string()),
-            (TransactionType::Duplicate, _) => ("no_document", format!("duplicate of {}", t.refers_to.as_deref().unwrap_or(""))),
+            (TransactionType::Duplicate, _) => ("no_document", format!("duplicate of {}", refers_to.unwrap_or(""))),
             (TransactionType::Refund, _) if t.refunds_duplicate => ("no_document", "refund of a duplicate charge".to_string()),
             (TransactionType::Charge, _) if !docs.is_empty() => {
                 let credits: Vec<String> = docs
@@ -822,17 +890,17 @@ fn reconciliation(csv: &mut CsvFile, payments: &[Payment], returned: &Returned, 
                 ("invoiced", detail)
             }
             (TransactionType::Refund, _) if !docs.is_empty() => ("credited", String::new()),
-            (TransactionType::Refund, _) if overpaid_invoice(&by_transaction, t).is_some() => {
-                let number = overpaid_invoice(&by_transaction, t).expect("checked");
+            (TransactionType::Refund, _) if overpaid_invoice(&by_transaction, t, refers_to).is_some() => {
+                let number = overpaid_invoice(&by_transaction, t, refers_to).expect("checked");
                 ("no_document", format!("returns the overpayment on {number}"))
             }
             _ => {
-                missing.push(t.id.clone());
+                missing.push(id.to_string());
                 ("missing", "succeeded but no document in the archive: run `invoicesmith issue`".to_string())
             }
         };
         csv.rows.row([
-            t.id.as_str(),
+            id,
             match t.kind {
                 TransactionType::Charge => "charge",
                 TransactionType::Refund => "refund",
@@ -844,8 +912,8 @@ fn reconciliation(csv: &mut CsvFile, payments: &[Payment], returned: &Returned, 
                 Status::Pending => "pending",
             },
             &t.date.to_string(),
-            &t.currency,
-            &t.amount,
+            t.currency.code(),
+            &t.amount_text(),
             outcome,
             &numbers.join(" "),
             &detail,
@@ -867,9 +935,8 @@ fn reconciliation(csv: &mut CsvFile, payments: &[Payment], returned: &Returned, 
 
 /// The invoice whose overpayment refund `t` returns: the latest invoice of the charge it
 /// refers to, overpaid by exactly the refund's amount.
-fn overpaid_invoice<'s>(by_transaction: &BTreeMap<&str, Vec<&'s RegisterEntry>>, t: &Payment) -> Option<&'s str> {
-    let charge = t.refers_to.as_deref()?;
+fn overpaid_invoice<'s>(by_transaction: &BTreeMap<&str, Vec<&'s RegisterEntry>>, t: &Payment, refers_to: Option<&str>) -> Option<&'s str> {
+    let charge = refers_to?;
     let latest = by_transaction.get(charge)?.iter().rfind(|e| e.kind == DocumentKind::Invoice)?;
-    (latest.overpaid.map(|o| amt(o, o.scale())) == Some(t.amount.clone())).then_some(latest.number.as_str())
+    (latest.overpaid.map(|o| amt(o, o.scale())) == Some(t.amount_text())).then_some(latest.number.as_str())
 }
-
