@@ -489,7 +489,7 @@ fn main() -> ExitCode {
             if !archive.exists() {
                 return fail(Error::NoArchive { path: archive.root().to_path_buf() }, false);
             }
-            let options = invoicesmith::export::Options { dialect: csv, company_toml };
+            let options = invoicesmith::export::Options { dialect: csv, company_toml, release_memory: Some(release_freed_memory) };
             match invoicesmith::export::export(&archive, period, data, &out, &options) {
                 Ok(report) => {
                     if json {

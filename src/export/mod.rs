@@ -107,6 +107,10 @@ pub struct Options {
     /// The company.toml whose `[accounts]` books the documents (the data folder's); `None`:
     /// the one the period's last document was issued under.
     pub company_toml: Option<String>,
+    /// Called when a large part of what the export held was freed (the register's indexes,
+    /// then its entries): the binary returns the memory to the system there, so the next
+    /// step's peak does not add it. The allocator is the binary's choice, hence a hook.
+    pub release_memory: Option<fn()>,
 }
 
 /// What an export found.
@@ -284,6 +288,8 @@ fn write_export(
     drop(entries);
     let registered = std::mem::take(&mut state.entries);
     drop(state);
+    let release = || options.release_memory.iter().for_each(|f| f());
+    release();
     // Every file of the export by its path in it, sorted: the zip's order.
     let mut files: Vec<(String, Source)> = Vec::new();
     for entry in registered.into_iter().filter(|e| period.contains(e.issue_date)) {
@@ -292,6 +298,7 @@ fn write_export(
             files.push((path, Source::Archived { from: f.path.into_boxed_str(), sha256: f.sha256 }));
         }
     }
+    release();
     files.extend(generated.into_iter().map(|name| (name, Source::Generated)));
     files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
