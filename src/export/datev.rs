@@ -202,7 +202,7 @@ fn header(period: Period, accounts: &Accounts, base: &str, created: NaiveDate) -
 /// The last day of `period`.
 pub fn last_day(period: Period) -> NaiveDate {
     let next = match period {
-        Period::Month { year, month } if month == 12 => NaiveDate::from_ymd_opt(year + 1, 1, 1),
+        Period::Month { year, month: 12 } => NaiveDate::from_ymd_opt(year + 1, 1, 1),
         Period::Month { year, month } => NaiveDate::from_ymd_opt(year, month + 1, 1),
         Period::Quarter { year, quarter: 4 } => NaiveDate::from_ymd_opt(year + 1, 1, 1),
         Period::Quarter { year, quarter } => NaiveDate::from_ymd_opt(year, quarter * 3 + 1, 1),
@@ -300,8 +300,7 @@ mod tests {
 
     #[test]
     fn the_header_record_has_31_fields_and_the_fiscal_year_of_the_period() {
-        let mut accounts = Accounts::default();
-        accounts.fiscal_year_start = (7, 1);
+        let accounts = Accounts { fiscal_year_start: (7, 1), ..Accounts::default() };
         let h = header(Period::Month { year: 2026, month: 3 }, &accounts, "EUR", NaiveDate::from_ymd_opt(2026, 3, 31).unwrap());
         assert_eq!(h.len(), 31);
         let line: Vec<String> = h.iter().map(|(v, q)| if *q { format!("\"{v}\"") } else { v.clone() }).collect();
