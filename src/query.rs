@@ -119,11 +119,12 @@ pub fn list(archive: &Archive, filter: &Filter) -> Result<Vec<Listed>> {
                 return Ok(None);
             }
             let referrers = state.referrers(&entry.number);
-            let credited = referrers
+            let mut credited: Decimal = referrers
                 .iter()
                 .filter(|r| matches!(r.relation, Relation::Credits | Relation::Cancels))
                 .map(|r| r.total)
                 .sum();
+            credited.rescale(d.minor_units());
             Ok(Some(Listed {
                 number: d.number.to_string(),
                 kind: d.kind,

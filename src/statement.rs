@@ -197,6 +197,12 @@ pub fn build(archive: &Archive, data: Option<&DataSet>, customer: &str, from: Na
         .into_values()
         .map(|mut b| {
             b.balance = (b.payments - b.refunds) - (b.invoiced - b.credited);
+            // Every amount at the currency's minor unit, as in the documents (sums of exact
+            // amounts: the scale changes, never the value).
+            let digits = crate::money::Currency::parse(&b.currency).map_or(2, |c| c.minor_units());
+            for amount in [&mut b.invoiced, &mut b.credited, &mut b.payments, &mut b.refunds, &mut b.balance] {
+                amount.rescale(digits);
+            }
             b
         })
         .collect();

@@ -374,6 +374,17 @@ fn the_statement_balances_payments_and_refunds_against_documents() {
     assert!(text.contains("Statement") && text.contains("Credit note KL-CN-2026-000001") && text.contains("Balance 0.00 EUR: settled"), "{text}");
     let html = fs::read_to_string(out.join("statement-cus_ee_01-2026-10-01-2026-10-31.html")).unwrap();
     assert!(html.contains("<td>Credit note KL-CN-2026-000001</td>"));
+    // On the day of the duplicate charge, before its refund: paid more than invoiced.
+    let early = e.tmp.path().join("early");
+    let json = ok(run(&["statement", "cus_gr_01", "--from", "2026-10-01", "--to", "2026-10-14", "--archive", archive, "--data", samples().to_str().unwrap(), "--out", early.to_str().unwrap(), "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let b = &v["statement"]["balances"][0];
+    assert_eq!(
+        (b["invoiced"].as_str(), b["payments"].as_str(), b["refunds"].as_str(), b["balance"].as_str()),
+        (Some("14.99"), Some("29.98"), Some("0.00"), Some("14.99"))
+    );
+    let text = ok(run(&["statement", "cus_gr_01", "--from", "2026-10-01", "--to", "2026-10-14", "--archive", archive, "--data", samples().to_str().unwrap(), "--out", early.join("text").to_str().unwrap()]));
+    assert!(text.contains("  Balance 14.99 EUR in your favour: paid but not invoiced, to be refunded\n"), "{text}");
     // A statement is never written over.
     let again = run(&["statement", "cus_ee_01", "--from", "2026-10-01", "--to", "2026-10-31", "--archive", archive, "--out", out.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(3));
@@ -395,6 +406,7 @@ fn list_json_filters_by_customer_kind_status_and_dates() {
     let numbers: Vec<(&str, &str)> = mari["documents"].as_array().unwrap().iter().map(|d| (d["number"].as_str().unwrap(), d["status"].as_str().unwrap())).collect();
     assert_eq!(numbers, [("KL-INV-2026-000002", "credited"), ("KL-CN-2026-000001", "paid")]);
     assert_eq!(mari["documents"][0]["credited"], "30.00");
+    assert_eq!(mari["documents"][1]["credited"], "0.00");
     assert_eq!(mari["documents"][0]["referenced_by"], serde_json::json!(["KL-CN-2026-000001"]));
     let credit_notes = list(&["--kind", "credit_note"]);
     assert!(credit_notes["documents"].as_array().unwrap().iter().all(|d| d["kind"] == "credit_note"));
