@@ -143,6 +143,10 @@ fn check_datev(out: &Path) {
         assert_eq!(f[col("Soll/Haben-Kennzeichen")], "S");
         assert_eq!(f[col("Generalumkehr (GU)")], if credit_note { "1" } else { "" }, "credit notes are reversals");
         assert_eq!(f[col("Konto")], "1360");
+        let bu = &f[col("BU-Schlüssel")];
+        assert!(bu.is_empty() || (bu.len() == 4 && bu.bytes().all(|b| b.is_ascii_digit())), "{bu}");
+        let kurs = &f[col("Kurs")];
+        assert!(kurs.is_empty() || (kurs.split(',').next().is_some_and(|i| !i.starts_with('0')) && !f[col("Basis-Umsatz")].is_empty()), "{kurs}");
         assert_eq!(f[col("WKZ Umsatz")], j["currency"]);
         let issued = &j["issue_date"]; // YYYY-MM-DD → TTMM
         assert_eq!(f[col("Belegdatum")], format!("{}{}", &issued[8..10], &issued[5..7]));
@@ -191,7 +195,8 @@ fn the_datev_batch_reads_back_field_by_field_and_ties_to_the_vat_summary() {
     );
     // The USD invoice: Basis-Umsatz in EUR from its Art. 230 statement.
     let usd = lines.iter().map(|l| fields(l)).find(|f| f[10] == "KL-INV-2026-000003").unwrap();
-    assert_eq!((usd[0].as_str(), usd[2].as_str(), usd[4].as_str(), usd[5].as_str()), ("21,60", "USD", "19,93", "EUR"));
+    // Kurs as the ECB published it for the tax point (1 EUR = 1.0839 USD).
+    assert_eq!((usd[0].as_str(), usd[2].as_str(), usd[3].as_str(), usd[4].as_str(), usd[5].as_str()), ("21,60", "USD", "1,0839", "19,93", "EUR"));
     // The reverse charge names the customer's VAT ID.
     let rc = lines.iter().map(|l| fields(l)).find(|f| f[10] == "KL-INV-2026-000005").unwrap();
     assert_eq!((rc[7].as_str(), rc[39].as_str()), ("8336", "IT00743110157"));
@@ -300,7 +305,8 @@ fn the_account_mapping_books_by_the_configured_rules() {
     let header = fields(&lines[0]);
     assert_eq!((header[10].as_str(), header[11].as_str(), header[26].as_str()), ("4711", "42", "04"));
     let annual = lines.iter().map(|l| fields(l)).find(|f| f[10] == "KL-INV-2026-000002").unwrap();
-    assert_eq!((annual[6].as_str(), annual[7].as_str(), annual[8].as_str()), ("1460", "4200", "3"));
+    // The tax key in the format's four digits.
+    assert_eq!((annual[6].as_str(), annual[7].as_str(), annual[8].as_str()), ("1460", "4200", "0003"));
     let oss = lines.iter().map(|l| fields(l)).find(|f| f[10] == "KL-INV-2026-000001").unwrap();
     assert_eq!(oss[7], "4339");
     let xero = rows(&e.out.join("xero/invoices.csv"));

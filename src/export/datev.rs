@@ -75,6 +75,7 @@ fn is_text(i: usize) -> bool {
 const UMSATZ: usize = 0;
 const SOLL_HABEN: usize = 1;
 const WKZ: usize = 2;
+const KURS: usize = 3;
 const BASIS_UMSATZ: usize = 4;
 const WKZ_BASIS: usize = 5;
 const KONTO: usize = 6;
@@ -236,16 +237,17 @@ fn bookings(d: &Document, accounts: &Accounts) -> Vec<Vec<(usize, String)>> {
             (WKZ, d.currency.to_string()),
             (KONTO, accounts.clearing.clone()),
             (GEGENKONTO, rule.account.clone()),
-            (BU, rule.tax_key.clone()),
+            (BU, bu_key(&rule.tax_key)),
             (BELEGDATUM, d.issue_date.format("%d%m").to_string()),
             (BELEGFELD_1, belegfeld(d.number.as_str())),
             (BUCHUNGSTEXT, booking_text(d)),
             (LEISTUNGSDATUM, d.original_supply_date.unwrap_or(d.tax_point_date).format("%d%m%Y").to_string()),
         ];
-        if d.base_currency_tax.is_some() {
+        if let Some(b) = &d.base_currency_tax {
             let (taxable, tax, currency) = in_base(d, r.taxable_amount, r.tax_amount);
             row.push((BASIS_UMSATZ, datev_amount(taxable + tax, 2)));
             row.push((WKZ_BASIS, currency));
+            row.extend(kurs(b, d).map(|k| (KURS, k)));
         }
         match treatment {
             Treatment::Oss => {
@@ -261,6 +263,29 @@ fn bookings(d: &Document, accounts: &Accounts) -> Vec<Vec<(usize, String)>> {
         rows.push(row);
     }
     rows
+}
+
+/// The BU-Schlüssel as the format writes it: four digits (`3` → `0003`), or empty.
+fn bu_key(key: &str) -> String {
+    if key.is_empty() { String::new() } else { format!("{key:0>4}") }
+}
+
+/// Kurs (field 4): foreign currency units per unit of the base currency, as the rate the
+/// document's Art. 230 statement was made with was published (the ECB's form: 1 EUR =
+/// 1.0870 USD); the inverse of a rate published the other way round, at six decimals
+/// (rounded half away from zero). `None` where DATEV's pattern (`[1-9]\d{0,3},\d{2,6}`: at
+/// least 1) cannot hold it: Basis-Umsatz then states the converted amount alone.
+fn kurs(b: &crate::document::BaseCurrencyTax, d: &Document) -> Option<String> {
+    let rate = if b.published_base == b.currency && b.published_quote == d.currency {
+        b.published_rate
+    } else if b.published_base == d.currency && b.published_quote == b.currency && !b.published_rate.is_zero() {
+        (Decimal::ONE / b.published_rate).round_dp_with_strategy(6, crate::money::ROUNDING)
+    } else {
+        return None;
+    };
+    let rate = rate.normalize();
+    let digits = rate.scale().clamp(2, 6);
+    (rate >= Decimal::ONE && rate < Decimal::from(10_000) && rate.scale() <= 6).then(|| amt(rate, digits).replace('.', ","))
 }
 
 /// Belegfeld 1: the document number in the characters DATEV allows there (letters, digits,
