@@ -317,6 +317,15 @@ mod tests {
     }
 
     #[test]
+    fn tax_keys_have_four_digits_and_belegfeld_only_the_allowed_characters() {
+        assert_eq!(bu_key("3"), "0003");
+        assert_eq!(bu_key("240"), "0240");
+        assert_eq!(bu_key(""), "");
+        assert_eq!(belegfeld("KL-INV-2026-000001"), "KL-INV-2026-000001");
+        assert_eq!(belegfeld("R.2026 #7/ü"), "R20267/");
+    }
+
+    #[test]
     fn periods_end_on_their_last_day() {
         assert_eq!(last_day(Period::Month { year: 2028, month: 2 }), NaiveDate::from_ymd_opt(2028, 2, 29).unwrap());
         assert_eq!(last_day(Period::Month { year: 2026, month: 12 }), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
