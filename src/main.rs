@@ -15,7 +15,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use invoicesmith::archive::Archive;
 use invoicesmith::render::Format;
-use invoicesmith::{Error, IssueReport};
+use invoicesmith::Error;
+use invoicesmith::app::IssueReport;
 
 #[derive(Parser)]
 #[command(
@@ -185,7 +186,7 @@ enum Command {
         /// with BOM) or excel-semicolon (BOM, `;` and decimal commas, for continental Excel).
         /// The DATEV, Xero and QuickBooks files keep their importers' format.
         #[arg(long, value_name = "DIALECT", default_value = "plain", value_parser = parse_dialect)]
-        csv: invoicesmith::csv_out::Dialect,
+        csv: invoicesmith::export::Dialect,
         /// Print what was exported as JSON.
         #[arg(long)]
         json: bool,
@@ -209,11 +210,11 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         to: Option<chrono::NaiveDate>,
         /// invoice or credit_note.
-        #[arg(long, value_parser = invoicesmith::query::parse_kind)]
+        #[arg(long, value_parser = invoicesmith::app::query::parse_kind)]
         kind: Option<invoicesmith::document::DocumentKind>,
         /// open, paid, credited or replaced.
-        #[arg(long, value_parser = invoicesmith::query::Status::parse)]
-        status: Option<invoicesmith::query::Status>,
+        #[arg(long, value_parser = invoicesmith::app::query::Status::parse)]
+        status: Option<invoicesmith::app::query::Status>,
         /// Print the documents as JSON.
         #[arg(long)]
         json: bool,
@@ -244,7 +245,7 @@ enum Command {
         data: Option<PathBuf>,
         /// CSV dialect: plain, excel or excel-semicolon.
         #[arg(long, value_name = "DIALECT", default_value = "plain", value_parser = parse_dialect)]
-        csv: invoicesmith::csv_out::Dialect,
+        csv: invoicesmith::export::Dialect,
         /// Print the statement as JSON.
         #[arg(long)]
         json: bool,
@@ -315,8 +316,8 @@ fn parse_format(s: &str) -> Result<Format, String> {
     Format::parse_list(s).map(|f| f[0]).map_err(|e| format!("'{s}' {e}"))
 }
 
-fn parse_dialect(s: &str) -> Result<invoicesmith::csv_out::Dialect, String> {
-    invoicesmith::csv_out::Dialect::parse(s).map_err(|e| format!("'{s}' {e}"))
+fn parse_dialect(s: &str) -> Result<invoicesmith::export::Dialect, String> {
+    invoicesmith::export::Dialect::parse(s).map_err(|e| format!("'{s}' {e}"))
 }
 
 /// The schema every `--json` output names: one object per run, with `schema` and, on
@@ -389,7 +390,7 @@ fn main() -> ExitCode {
                 Err(code) => return code,
             };
             if dry_run {
-                return match invoicesmith::run_issue_dry(&data_dir, &archive, &formats) {
+                return match invoicesmith::app::run_issue_dry(&data_dir, &archive, &formats) {
                     Ok(report) if json => {
                         print_json("issue", serde_json::json!({ "dry_run": true, "issued": report.issued, "skipped": report.skipped, "warnings": report.warnings }));
                         ExitCode::SUCCESS
@@ -402,7 +403,7 @@ fn main() -> ExitCode {
                 };
             }
             let bar = progress_bar(quiet);
-            let result = invoicesmith::run_issue_with(&data_dir, &archive, &formats, &mut |done, total| {
+            let result = invoicesmith::app::run_issue_with(&data_dir, &archive, &formats, &mut |done, total| {
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);
             });
@@ -424,9 +425,9 @@ fn main() -> ExitCode {
                 Ok(path) => Archive::open(path).with_signing_key(signing_key(key)),
                 Err(code) => return code,
             };
-            let correction = invoicesmith::correct::Correction { set, reason, date };
+            let correction = invoicesmith::issue::correct::Correction { set, reason, date };
             // The one reading of the clock: the correction is dated the day it is made.
-            match invoicesmith::run_reissue(&archive, &number, &correction, chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())) {
+            match invoicesmith::app::run_reissue(&archive, &number, &correction, chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())) {
                 Ok(report) => {
                     if json {
                         print_json("reissue", &report);
@@ -439,8 +440,8 @@ fn main() -> ExitCode {
             }
         }
         Command::Sample { transactions, seed, month, out, force } => {
-            let spec = invoicesmith::synth::Spec { transactions, seed, month, months: 1, plan_changes: 3 };
-            match invoicesmith::synth::write(&spec, &out, force) {
+            let spec = invoicesmith::app::synth::Spec { transactions, seed, month, months: 1, plan_changes: 3 };
+            match invoicesmith::app::synth::write(&spec, &out, force) {
                 Ok(()) => {
                     println!("wrote {transactions} transactions (seed {seed}) to {}", out.display());
                     ExitCode::SUCCESS
@@ -448,7 +449,7 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, false),
             }
         }
-        Command::Render { record, out, formats } => match invoicesmith::run_render(&record, &out, &formats) {
+        Command::Render { record, out, formats } => match invoicesmith::app::run_render(&record, &out, &formats) {
             Ok(paths) => {
                 for p in paths {
                     println!("{}", p.display());
@@ -490,7 +491,7 @@ fn main() -> ExitCode {
                 return fail(Error::NoArchive { path: archive.root().to_path_buf() }, false);
             }
             let options = invoicesmith::export::Options { dialect: csv, company_toml, release_memory: Some(release_freed_memory) };
-            match invoicesmith::export::export(&archive, period, data, &out, &options) {
+            match invoicesmith::export::export(&archive, period, data, invoicesmith::input::parse_company, &out, &options) {
                 Ok(report) => {
                     if json {
                         print_json("export", serde_json::json!({ "period": period.to_string(), "out": out, "report": report }));
@@ -519,14 +520,14 @@ fn main() -> ExitCode {
             if !archive.exists() {
                 return fail(Error::NoArchive { path: archive.root().to_path_buf() }, json);
             }
-            let filter = invoicesmith::query::Filter { customer, from, to, kind, status };
-            match invoicesmith::query::list(&archive, &filter) {
+            let filter = invoicesmith::app::query::Filter { customer, from, to, kind, status };
+            match invoicesmith::app::query::list(&archive, &filter) {
                 Ok(listed) if json => {
                     print_json("list", serde_json::json!({ "documents": listed }));
                     ExitCode::SUCCESS
                 }
                 Ok(listed) => {
-                    print!("{}", invoicesmith::query::list_text(&listed));
+                    print!("{}", invoicesmith::app::query::list_text(&listed));
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e, json),
@@ -544,8 +545,8 @@ fn main() -> ExitCode {
                 Ok(d) => d,
                 Err(diagnostics) => return fail(Error::Input(diagnostics), json),
             };
-            let written = invoicesmith::statement::build(&archive, data.as_ref(), &customer, from, to)
-                .and_then(|s| invoicesmith::statement::write(&s, &out, csv).map(|files| (s, files)));
+            let written = invoicesmith::export::statement::build(&archive, data.as_ref(), &customer, from, to)
+                .and_then(|s| invoicesmith::app::statement::write(&s, &out, csv).map(|files| (s, files)));
             match written {
                 Ok((statement, files)) if json => {
                     print_json("statement", serde_json::json!({ "statement": statement, "files": files }));
@@ -554,7 +555,7 @@ fn main() -> ExitCode {
                 Ok((statement, files)) => {
                     println!("statement of {customer} from {from} to {to}: {} line(s)", statement.entries.len());
                     for b in &statement.balances {
-                        println!("  {}", invoicesmith::statement::balance_text(b));
+                        println!("  {}", invoicesmith::export::statement::balance_text(b));
                     }
                     for f in files {
                         println!("  {}", f.display());
@@ -564,7 +565,7 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, json),
             }
         }
-        Command::Snapshot { action: SnapshotAction::Check { dir } } => match invoicesmith::snapshot::check(&dir) {
+        Command::Snapshot { action: SnapshotAction::Check { dir } } => match invoicesmith::app::snapshot::check(&dir) {
             Ok(diffs) if diffs.is_empty() => {
                 println!("{}: every render matches its snapshot", dir.display());
                 ExitCode::SUCCESS
@@ -581,7 +582,7 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(e, false),
         },
-        Command::Snapshot { action: SnapshotAction::Update { dir } } => match invoicesmith::snapshot::update(&dir) {
+        Command::Snapshot { action: SnapshotAction::Update { dir } } => match invoicesmith::app::snapshot::update(&dir) {
             Ok(changed) => {
                 for p in &changed {
                     println!("updated {}", p.display());
@@ -600,7 +601,7 @@ fn main() -> ExitCode {
                 return fail(Error::NoArchive { path: archive.root().to_path_buf() }, json);
             }
             if json {
-                return match invoicesmith::query::show(&archive, &number) {
+                return match invoicesmith::app::query::show(&archive, &number) {
                     Ok(shown) => {
                         print_json("show", &shown);
                         ExitCode::SUCCESS
@@ -608,7 +609,7 @@ fn main() -> ExitCode {
                     Err(e) => fail(e, true),
                 };
             }
-            match invoicesmith::show(&archive, &number) {
+            match invoicesmith::app::show(&archive, &number) {
                 Ok(text) => {
                     print!("{text}");
                     ExitCode::SUCCESS
@@ -621,7 +622,7 @@ fn main() -> ExitCode {
                 Ok(path) => Archive::open(path).with_signing_key(signing_key(key)),
                 Err(code) => return code,
             };
-            match invoicesmith::run_recover(&archive) {
+            match invoicesmith::app::run_recover(&archive) {
                 Ok(report) => {
                     if report.notices.is_empty() && report.checkpoint.is_none() {
                         println!("{}: nothing to recover", archive.root().display());
@@ -710,7 +711,7 @@ fn print_summary(report: &IssueReport, archive: &Archive, recovering: bool, dry:
     }));
     // Transactions invoiced by an earlier run are one count: a rerun over a month of
     // 100,000 transactions is one line, not 100,000.
-    let (already, other): (Vec<_>, Vec<_>) = report.skipped.iter().partition(|s| invoicesmith::already_issued(s));
+    let (already, other): (Vec<_>, Vec<_>) = report.skipped.iter().partition(|s| invoicesmith::app::already_issued(s));
     if !already.is_empty() {
         lines.push(format!("{} transaction(s) already invoiced", already.len()));
     }
