@@ -159,15 +159,11 @@ pub fn export(archive: &Archive, period: Period, data: Option<Reconciling>, read
             return Err(Error::Refused(format!("{}: already exists; exports are written to a new folder", path.display())));
         }
     }
-    let (base, payments) = match data {
-        Some(r) => (Some(r.base), Some((r.payments, r.returned))),
-        None => (None, None),
-    };
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }
     std::fs::create_dir(out).map_err(|e| Error::io(out, e))?;
-    let written = write_export(archive, period, base, read_company, payments, out, &zip_path, options);
+    let written = write_export(archive, period, data, read_company, out, &zip_path, options);
     if written.is_err() {
         // Nothing half-written is left to be mistaken for an export.
         let _ = std::fs::remove_dir_all(out);
@@ -180,14 +176,17 @@ pub fn export(archive: &Archive, period: Period, data: Option<Reconciling>, read
 fn write_export(
     archive: &Archive,
     period: Period,
-    base: Option<(String, ReturnPeriod)>,
+    data: Option<Reconciling>,
     read_company: ReadCompany,
-    payments: Option<(Payments, Returned)>,
     out: &Path,
     zip_path: &Path,
     options: &Options,
 ) -> Result<ExportReport> {
     use rayon::prelude::*;
+    let (base, payments) = match data {
+        Some(r) => (Some(r.base), Some((r.payments, r.returned))),
+        None => (None, None),
+    };
     let mut state = archive.checked_state()?;
     let mut entries: Vec<&RegisterEntry> = state.entries.iter().filter(|e| period.contains(e.issue_date)).collect();
     // Number order within each series: invoices, then credit notes.
