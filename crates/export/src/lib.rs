@@ -11,7 +11,14 @@
 //!   base currency, OSS corrections against the period of the original supply, reverse-charge
 //!   supplies per customer VAT ID, supplies outside the EU, non-EU registrations;
 //! - `reconciliation.csv` (with the data folder): every transaction of the period and what
-//!   became of it; a succeeded transaction without its document is reported as missing.
+//!   became of it; a succeeded transaction without its document is reported as missing;
+//! - for the books: `datev/` (DATEV Buchungsstapel, [`datev`]), `xero/` and `quickbooks/`
+//!   (their invoice imports, [`xero`], [`quickbooks`]), booked by the account mapping
+//!   ([`accounts`]); `journal-lines.csv` and `revenue.csv` (per line, with the payment and
+//!   service period, and the revenue schedule, [`revenue`]).
+//!
+//! The program's own CSV files can be written for Excel ([`crate::csv_out::Dialect`]); the
+//! DATEV, Xero and QuickBooks files always have the form their importers require.
 
 mod csv_out;
 
@@ -24,7 +31,16 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use domain::sha256::Sha256Sum;
 
+pub mod accounts;
+mod cp1252;
+pub mod datev;
+pub mod quickbooks;
+pub mod revenue;
+pub mod statement;
+pub mod xero;
+
 use archive::{Archive, RegisterEntry, State};
+pub use crate::csv_out::Dialect;
 use crate::csv_out::{Column, Rows, number, text};
 use domain::document::{Document, DocumentKind, TaxCategory, Treatment};
 use domain::error::{Error, Result};
@@ -88,6 +104,20 @@ impl fmt::Display for Period {
     }
 }
 
+/// How an export is written.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The dialect of the program's own CSV files.
+    pub dialect: Dialect,
+    /// The company.toml whose `[accounts]` books the documents (the data folder's); `None`:
+    /// the one the period's last document was issued under.
+    pub company_toml: Option<String>,
+    /// Called when a large part of what the export held was freed (the register's indexes,
+    /// then its entries): the binary returns the memory to the system there, so the next
+    /// step's peak does not add it. The allocator is the binary's choice, hence a hook.
+    pub release_memory: Option<fn()>,
+}
+
 /// What an export found.
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct ExportReport {
@@ -116,27 +146,24 @@ pub type ReadCompany = fn(&str) -> std::result::Result<Company, Vec<Diagnostic>>
 /// Exports `period` from `archive` into `out` (which must not exist yet) and `out.zip`.
 ///
 /// Memory is what a month needs, not a multiple of it: the data set is reduced to the
-/// period's payments before the register is read, generated files go to disk as each is
-/// finished, and documents are streamed (see `write_files`).
+/// period's payments ([`Reconciling`]) before the register is read, generated files go to
+/// disk as each is finished, and documents are streamed (see `write_files`).
 ///
 /// Without `data`, the base currency and return period come from the `company.toml` the
 /// period's first document was issued under, read by `read_company` (the input stage's
 /// parser: export does not parse input itself).
-pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, read_company: ReadCompany, out: &Path) -> Result<ExportReport> {
+pub fn export(archive: &Archive, period: Period, data: Option<Reconciling>, read_company: ReadCompany, out: &Path, options: &Options) -> Result<ExportReport> {
     let zip_path = out.with_extension("zip");
     for path in [out, zip_path.as_path()] {
         if path.exists() {
             return Err(Error::Refused(format!("{}: already exists; exports are written to a new folder", path.display())));
         }
     }
-    let base = data.as_ref().map(|d| (d.company.seller.base_currency.to_string(), d.company.seller.vat_return_period));
-    let payments = data.as_ref().map(|d| (payments(d, period), returned_overpayments(d, period)));
-    drop(data);
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }
     std::fs::create_dir(out).map_err(|e| Error::io(out, e))?;
-    let written = write_export(archive, period, base, read_company, payments, out, &zip_path);
+    let written = write_export(archive, period, data, read_company, out, &zip_path, options);
     if written.is_err() {
         // Nothing half-written is left to be mistaken for an export.
         let _ = std::fs::remove_dir_all(out);
@@ -149,14 +176,18 @@ pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, read_com
 fn write_export(
     archive: &Archive,
     period: Period,
-    base: Option<(String, ReturnPeriod)>,
+    data: Option<Reconciling>,
     read_company: ReadCompany,
-    payments: Option<(Vec<Payment>, Returned)>,
     out: &Path,
     zip_path: &Path,
+    options: &Options,
 ) -> Result<ExportReport> {
     use rayon::prelude::*;
-    let state = archive.checked_state()?;
+    let (base, payments) = match data {
+        Some(r) => (Some(r.base), Some((r.payments, r.returned))),
+        None => (None, None),
+    };
+    let mut state = archive.checked_state()?;
     let mut entries: Vec<&RegisterEntry> = state.entries.iter().filter(|e| period.contains(e.issue_date)).collect();
     // Number order within each series: invoices, then credit notes.
     entries.sort_by_key(|e| (e.kind, e.year, e.seq));
@@ -169,19 +200,46 @@ fn write_export(
             .map_err(Error::Input)?,
         (None, None) => ("EUR".into(), ReturnPeriod::Month),
     };
+    let accounts = {
+        let text = match (&options.company_toml, entries.iter().max_by_key(|e| e.issue_date)) {
+            (Some(text), _) => Some(text.clone()),
+            (None, Some(last)) => Some(state.company_text(last)?),
+            (None, None) => None,
+        };
+        let mut diagnostics = Vec::new();
+        let accounts = text.map(|t| accounts::parse(&t, &mut diagnostics)).unwrap_or_default();
+        if !diagnostics.is_empty() {
+            return Err(Error::Input(diagnostics));
+        }
+        accounts
+    };
+    let dialect = options.dialect;
     let mut report = ExportReport { documents: entries.len(), ..ExportReport::default() };
     // Generated files go to the folder as they are written and are zipped from there.
-    let mut generated: Vec<&'static str> = Vec::new();
+    let mut generated: Vec<String> = Vec::new();
     if let Some((payments, returned)) = payments {
-        let mut csv = CsvFile::create(out, "reconciliation.csv", RECONCILIATION_COLUMNS)?;
+        let mut csv = CsvFile::create(out, "reconciliation.csv", RECONCILIATION_COLUMNS, dialect)?;
         report.missing = reconciliation(&mut csv, &payments, &returned, &state, period)?;
         generated.push(csv.finish()?);
     }
+    for dir in ["datev", "xero", "quickbooks"] {
+        let path = out.join(dir);
+        std::fs::create_dir(&path).map_err(|e| Error::io(&path, e))?;
+    }
+    // The batch counts as made on the period's last issue date: never the clock, so the
+    // same archive gives the same bytes.
+    let created = entries.iter().map(|e| e.issue_date).max().unwrap_or_else(|| period.first_day());
+    let mut datev = datev::Batch::create(&out.join("datev"), period, &accounts, &base, created)?;
+    let mut xero = CsvFile::create(out, "xero/invoices.csv", xero::COLUMNS, Dialect::Plain)?;
+    let mut qb_invoices = CsvFile::create(out, "quickbooks/invoices.csv", quickbooks::COLUMNS, Dialect::Plain)?;
+    let mut qb_credit_notes = CsvFile::create(out, "quickbooks/credit-notes.csv", quickbooks::COLUMNS, Dialect::Plain)?;
+    let mut lines = CsvFile::create(out, "journal-lines.csv", revenue::LINE_COLUMNS, dialect)?;
+    let mut schedule = CsvFile::create(out, "revenue.csv", revenue::REVENUE_COLUMNS, dialect)?;
 
     // The documents are read a chunk at a time (in parallel) and folded into the journals
     // and the summary, so memory does not grow with the month.
-    let mut journal = CsvFile::create(out, "journal.csv", JOURNAL_COLUMNS)?;
-    let mut journal_vat = CsvFile::create(out, "journal-vat.csv", JOURNAL_VAT_COLUMNS)?;
+    let mut journal = CsvFile::create(out, "journal.csv", JOURNAL_COLUMNS, dialect)?;
+    let mut journal_vat = CsvFile::create(out, "journal-vat.csv", JOURNAL_VAT_COLUMNS, dialect)?;
     let mut totals = Totals::new();
     let mut summary = Summary::new();
     for chunk in entries.chunks(1024) {
@@ -195,43 +253,66 @@ fn write_export(
         journal_vat.drain()?;
         add_totals(&mut totals, &items);
         add_to_summary(&mut summary, &items, &state, domestic_period);
+        datev.write(items.iter().map(|i| &i.doc))?;
+        for item in &items {
+            let d = &item.doc;
+            xero::write(&mut xero.rows, d, &accounts);
+            let qb = if d.kind == DocumentKind::Invoice { &mut qb_invoices } else { &mut qb_credit_notes };
+            quickbooks::write(&mut qb.rows, d, &accounts);
+            revenue::write_lines(&mut lines.rows, d, &accounts);
+            revenue::write_schedule(&mut schedule.rows, d);
+        }
+        for csv in [&mut xero, &mut qb_invoices, &mut qb_credit_notes, &mut lines, &mut schedule] {
+            csv.drain()?;
+        }
     }
-    generated.push(journal.finish()?);
-    generated.push(journal_vat.finish()?);
+    datev.finish()?;
+    generated.push(format!("datev/{}", datev::file_name(period)));
+    for csv in [journal, journal_vat, xero, qb_invoices, qb_credit_notes, lines, schedule] {
+        generated.push(csv.finish()?);
+    }
     let small = [
         // The register's head as exported: pins the archive's history from outside it
         // (`invoicesmith verify --expect-head`).
         ("register-head.txt", format!("{}\n", state.head()).into_bytes()),
-        ("journal-totals.csv", totals_csv(totals)),
+        ("journal-totals.csv", totals_csv(totals, dialect)),
         ("vat-summary.md", summary_markdown(&summary, period, &base).into_bytes()),
-        ("vat-summary.csv", summary_csv(&summary)),
+        ("vat-summary.csv", summary_csv(&summary, dialect)),
     ];
     for (name, bytes) in small {
         let path = out.join(name);
         std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
-        generated.push(name);
+        generated.push(name.to_string());
     }
 
-    // Every file of the export by its path in it, sorted: the zip's order.
-    let mut files: Vec<(String, Source)> = Vec::with_capacity(entries.len() * 3 + 8);
-    let mut manifest = CsvFile::create(out, "manifest.csv", MANIFEST_COLUMNS)?;
+    let mut manifest = CsvFile::create(out, "manifest.csv", MANIFEST_COLUMNS, dialect)?;
     for chunk in entries.chunks(1024) {
         for entry in chunk {
             for f in &entry.files {
-                let name = Path::new(&f.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                let path = format!("documents/{name}");
-                manifest.rows.row([path.as_str(), entry.number.as_str(), &f.sha256.to_string()]);
-                files.push((path, Source::Archived { from: f.path.as_str().into(), sha256: f.sha256 }));
+                manifest.rows.row([format!("documents/{}", file_name(&f.path)).as_str(), entry.number.as_str(), &f.sha256.to_string()]);
             }
         }
         manifest.drain()?;
     }
     generated.push(manifest.finish()?);
-    files.extend(generated.iter().map(|name| (name.to_string(), Source::Generated)));
-    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    // Copying needs only the list: the register (~100 MB at 100,000 documents) goes.
+    // Copying needs only the list of files: the register (~100 MB at 100,000 documents) goes,
+    // its indexes first, then each entry as its files' paths are moved (not copied) out of it.
     drop(entries);
+    let registered = std::mem::take(&mut state.entries);
     drop(state);
+    let release = || options.release_memory.iter().for_each(|f| f());
+    release();
+    // Every file of the export by its path in it, sorted: the zip's order.
+    let mut files: Vec<(String, Source)> = Vec::new();
+    for entry in registered.into_iter().filter(|e| period.contains(e.issue_date)) {
+        for f in entry.files {
+            let path = format!("documents/{}", file_name(&f.path));
+            files.push((path, Source::Archived { from: f.path.into_boxed_str(), sha256: f.sha256 }));
+        }
+    }
+    release();
+    files.extend(generated.into_iter().map(|name| (name, Source::Generated)));
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
     let zip_file = std::fs::File::create_new(zip_path).map_err(|e| Error::io(zip_path, e))?;
     write_files(archive, out, zip_file, zip_path, &files, period)?;
@@ -395,10 +476,10 @@ struct CsvFile {
 }
 
 impl CsvFile {
-    fn create(out: &Path, name: &'static str, columns: &'static [Column]) -> Result<CsvFile> {
+    fn create(out: &Path, name: &'static str, columns: &'static [Column], dialect: Dialect) -> Result<CsvFile> {
         let path = out.join(name);
         let file = std::fs::File::create_new(&path).map_err(|e| Error::io(&path, e))?;
-        Ok(CsvFile { name, path, file: std::io::BufWriter::new(file), rows: Rows::new(columns) })
+        Ok(CsvFile { name, path, file: std::io::BufWriter::new(file), rows: Rows::with_dialect(columns, dialect) })
     }
 
     /// Appends the rows written so far to the file.
@@ -407,11 +488,16 @@ impl CsvFile {
     }
 
     /// Drains and closes the file; returns its name in the export.
-    fn finish(mut self) -> Result<&'static str> {
+    fn finish(mut self) -> Result<String> {
         self.drain()?;
         self.file.flush().map_err(|e| Error::io(&self.path, e))?;
-        Ok(self.name)
+        Ok(self.name.to_string())
     }
+}
+
+/// The file name of an archived file's register path (`2026/KL-INV-2026-000001.pdf`).
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 /// Plain, locale-free decimal: `-1234.50`.
@@ -420,7 +506,7 @@ fn num(d: Decimal) -> String {
 }
 
 /// An amount at `digits` decimals, whatever arithmetic did to its scale: `0.00`, `-12.60`.
-fn amt(d: Decimal, digits: u32) -> String {
+pub fn amt(d: Decimal, digits: u32) -> String {
     let mut d = d;
     d.rescale(digits);
     d.to_string()
@@ -505,8 +591,8 @@ fn add_totals(totals: &mut Totals, items: &[Item]) {
 
 const TOTALS_COLUMNS: &[Column] = &[text("currency"), number("documents"), number("net"), number("vat"), number("gross")];
 
-fn totals_csv(totals: Totals) -> Vec<u8> {
-    let mut w = Rows::new(TOTALS_COLUMNS);
+fn totals_csv(totals: Totals, dialect: Dialect) -> Vec<u8> {
+    let mut w = Rows::with_dialect(TOTALS_COLUMNS, dialect);
     for (currency, (n, net, vat, gross, digits)) in totals {
         w.row([currency, n.to_string(), amt(net, digits), amt(vat, digits), amt(gross, digits)]);
     }
@@ -538,7 +624,7 @@ type Summary = BTreeMap<SummaryKey, SummaryRow>;
 /// The treatment a breakdown row was taxed under: the document's, except on an invoice whose
 /// plan-change lines keep the category of the invoice they adjust (an OSS supply adjusted on
 /// a reverse-charge invoice after the customer gave a VAT ID).
-fn row_treatment(d: &Document, row: &domain::document::TaxSubtotal) -> Treatment {
+pub(crate) fn row_treatment(d: &Document, row: &domain::document::TaxSubtotal) -> Treatment {
     let eu = tax::is_eu(d.tax.jurisdiction);
     match (row.tax_category, d.tax.treatment) {
         (TaxCategory::S, t @ (Treatment::Domestic | Treatment::Oss | Treatment::NonEuTax)) => t,
@@ -553,24 +639,24 @@ fn row_treatment(d: &Document, row: &domain::document::TaxSubtotal) -> Treatment
     }
 }
 
+/// A breakdown row's taxable amount and tax in the base currency where EU VAT was charged
+/// in another currency (each its share of the document's Art. 230 statement, rounded half
+/// away from zero to cents), else as they are; with the currency they are in.
+pub(crate) fn in_base(d: &Document, taxable: Decimal, tax: Decimal) -> (Decimal, Decimal, String) {
+    let factor = |amount: Decimal, total: Decimal, base_total: Decimal| {
+        if total.is_zero() { Decimal::ZERO } else { (amount * base_total / total).round_dp_with_strategy(2, domain::money::ROUNDING) }
+    };
+    match &d.base_currency_tax {
+        Some(b) => (factor(taxable, d.totals.net, b.taxable_amount), factor(tax, d.totals.tax, b.tax_amount), b.currency.to_string()),
+        None => (taxable, tax, d.currency.to_string()),
+    }
+}
+
 fn add_to_summary(out: &mut Summary, items: &[Item], state: &State, domestic_period: ReturnPeriod) {
     for item in items {
         let d = &item.doc;
         let s = item.sign();
-        // Amounts in the base currency where EU VAT was charged in another currency.
-        let factor = |amount: Decimal, total: Decimal, base_total: Decimal| {
-            if total.is_zero() { Decimal::ZERO } else { (amount * base_total / total).round_dp_with_strategy(2, domain::money::ROUNDING) }
-        };
-        let in_base = |taxable: Decimal, tax: Decimal| -> (Decimal, Decimal, String) {
-            match &d.base_currency_tax {
-                Some(b) => (
-                    factor(taxable, d.totals.net, b.taxable_amount),
-                    factor(tax, d.totals.tax, b.tax_amount),
-                    b.currency.to_string(),
-                ),
-                None => (taxable, tax, d.currency.to_string()),
-            }
-        };
+        let in_base = |taxable: Decimal, tax: Decimal| in_base(d, taxable, tax);
         // A credit note for a supply of an earlier return period corrects that period: the
         // OSS return is quarterly (Art. 369f VAT Directive), the domestic one as configured.
         let original = d
@@ -631,8 +717,8 @@ const SUMMARY_COLUMNS: &[Column] = &[
     number("tax_amount"), number("documents"),
 ];
 
-fn summary_csv(summary: &Summary) -> Vec<u8> {
-    let mut w = Rows::new(SUMMARY_COLUMNS);
+fn summary_csv(summary: &Summary, dialect: Dialect) -> Vec<u8> {
+    let mut w = Rows::with_dialect(SUMMARY_COLUMNS, dialect);
     for (k, r) in summary {
         w.row([k.section, &k.country, &k.rate, &k.currency, &k.detail, &amt(r.taxable, r.digits), &amt(r.vat, r.digits), &r.documents.to_string()]);
     }
@@ -665,41 +751,96 @@ fn summary_markdown(summary: &Summary, period: Period, base: &str) -> String {
     md
 }
 
+/// What the export needs of a data set: its base currency and domestic return period, and
+/// the period's payments. Made before the register is read, so the data set (several times
+/// the size of its files while it is parsed) can be gone by then.
+pub struct Reconciling {
+    base: (String, ReturnPeriod),
+    payments: Payments,
+    returned: Returned,
+}
+
+impl Reconciling {
+    pub fn of(data: &DataSet, period: Period) -> Reconciling {
+        Reconciling {
+            base: (data.company.seller.base_currency.to_string(), data.company.seller.vat_return_period),
+            payments: payments(data, period),
+            returned: returned_overpayments(data, period),
+        }
+    }
+}
+
 /// A transaction of the period as the reconciliation lists it: what it needs of the data
-/// set, so the data set can be dropped before the register is read.
+/// set, so the data set can be dropped before the register is read. Its texts are spans of
+/// [`Payments::text`]: a few large allocations, not 100,000s of small ones between the data
+/// set's, so the data set's memory is returned whole when it goes.
 struct Payment {
-    id: String,
+    id: Span,
     kind: TransactionType,
     status: Status,
     /// Local date at the seller.
     date: NaiveDate,
-    currency: String,
-    /// The charged total at the currency's minor units.
-    amount: String,
-    refers_to: Option<String>,
+    currency: domain::money::Currency,
+    /// The charged total.
+    amount: Decimal,
+    refers_to: Option<Span>,
     /// A refund of a duplicate charge (returns an overpayment; no credit note).
     refunds_duplicate: bool,
 }
 
+/// A text's place in [`Payments::text`].
+#[derive(Clone, Copy)]
+struct Span(u32, u32);
+
+/// The period's payments and their texts.
+struct Payments {
+    text: String,
+    list: Vec<Payment>,
+}
+
+impl Payments {
+    fn str(&self, span: Span) -> &str {
+        &self.text[span.0 as usize..span.1 as usize]
+    }
+
+    fn push_str(&mut self, s: &str) -> Span {
+        let start = self.text.len() as u32;
+        self.text.push_str(s);
+        Span(start, self.text.len() as u32)
+    }
+}
+
+impl Payment {
+    /// The charged total at the currency's minor units.
+    fn amount_text(&self) -> String {
+        amt(self.amount, self.currency.minor_units())
+    }
+}
+
 /// The data set's transactions dated in `period`, in file order.
-fn payments(data: &DataSet, period: Period) -> Vec<Payment> {
-    data.transactions
-        .iter()
-        .filter_map(|t| {
-            let date = data.local_date(t.timestamp);
-            period.contains(date).then(|| Payment {
-                id: t.id.clone(),
-                kind: t.kind,
-                status: t.status,
-                date,
-                currency: t.currency.to_string(),
-                amount: amt(t.total().amount(), t.currency.minor_units()),
-                refers_to: t.refers_to.clone(),
-                refunds_duplicate: t.kind == TransactionType::Refund
-                    && t.refers_to.as_deref().and_then(|r| data.transaction(r)).is_some_and(|o| o.kind == TransactionType::Duplicate),
-            })
-        })
-        .collect()
+fn payments(data: &DataSet, period: Period) -> Payments {
+    let mut payments = Payments { text: String::new(), list: Vec::new() };
+    for t in &data.transactions {
+        let date = data.local_date(t.timestamp);
+        if !period.contains(date) {
+            continue;
+        }
+        let id = payments.push_str(&t.id);
+        let refers_to = t.refers_to.as_deref().map(|r| payments.push_str(r));
+        payments.list.push(Payment {
+            id,
+            kind: t.kind,
+            status: t.status,
+            date,
+            currency: t.currency,
+            amount: t.total().amount(),
+            refers_to,
+            refunds_duplicate: t.kind == TransactionType::Refund
+                && t.refers_to.as_deref().and_then(|r| data.transaction(r)).is_some_and(|o| o.kind == TransactionType::Duplicate),
+        });
+    }
+    payments.text.shrink_to_fit();
+    payments
 }
 
 /// Refunds up to the end of the period, by the charge they refer to and their amount: what
@@ -731,7 +872,7 @@ const MANIFEST_COLUMNS: &[Column] = &[text("path"), text("number"), text("sha256
 /// After the period's transactions come the open overpayments: every invoice issued up to
 /// the period's end that the card overpaid (a replacement with less tax than was charged),
 /// as outcome `overpaid`, until a refund of exactly that amount refers to its charge.
-fn reconciliation(csv: &mut CsvFile, payments: &[Payment], returned: &Returned, state: &State, period: Period) -> Result<Vec<String>> {
+fn reconciliation(csv: &mut CsvFile, payments: &Payments, returned: &Returned, state: &State, period: Period) -> Result<Vec<String>> {
     let mut missing = Vec::new();
     // Documents by source transaction, built once: a month has 100,000s of both.
     let mut by_transaction: BTreeMap<&str, Vec<&RegisterEntry>> = BTreeMap::new();
@@ -740,16 +881,18 @@ fn reconciliation(csv: &mut CsvFile, payments: &[Payment], returned: &Returned, 
             by_transaction.entry(t.as_str()).or_default().push(e);
         }
     }
-    for (i, t) in payments.iter().enumerate() {
+    for (i, t) in payments.list.iter().enumerate() {
+        let id = payments.str(t.id);
+        let refers_to = t.refers_to.map(|r| payments.str(r));
         if i % 1024 == 1023 {
             csv.drain()?;
         }
-        let docs: &[&RegisterEntry] = by_transaction.get(t.id.as_str()).map_or(&[], Vec::as_slice);
+        let docs: &[&RegisterEntry] = by_transaction.get(id).map_or(&[], Vec::as_slice);
         let numbers: Vec<&str> = docs.iter().map(|e| e.number.as_str()).collect();
         let (outcome, detail) = match (t.kind, t.status) {
             (_, Status::Failed) => ("no_document", "payment failed".to_string()),
             (_, Status::Pending) => ("no_document", "payment pending".to_string()),
-            (TransactionType::Duplicate, _) => ("no_document", format!("duplicate of {}", t.refers_to.as_deref().unwrap_or(""))),
+            (TransactionType::Duplicate, _) => ("no_document", format!("duplicate of {}", refers_to.unwrap_or(""))),
             (TransactionType::Refund, _) if t.refunds_duplicate => ("no_document", "refund of a duplicate charge".to_string()),
             (TransactionType::Charge, _) if !docs.is_empty() => {
                 let credits: Vec<String> = docs
@@ -761,17 +904,17 @@ fn reconciliation(csv: &mut CsvFile, payments: &[Payment], returned: &Returned, 
                 ("invoiced", detail)
             }
             (TransactionType::Refund, _) if !docs.is_empty() => ("credited", String::new()),
-            (TransactionType::Refund, _) if overpaid_invoice(&by_transaction, t).is_some() => {
-                let number = overpaid_invoice(&by_transaction, t).expect("checked");
+            (TransactionType::Refund, _) if overpaid_invoice(&by_transaction, t, refers_to).is_some() => {
+                let number = overpaid_invoice(&by_transaction, t, refers_to).expect("checked");
                 ("no_document", format!("returns the overpayment on {number}"))
             }
             _ => {
-                missing.push(t.id.clone());
+                missing.push(id.to_string());
                 ("missing", "succeeded but no document in the archive: run `invoicesmith issue`".to_string())
             }
         };
         csv.rows.row([
-            t.id.as_str(),
+            id,
             match t.kind {
                 TransactionType::Charge => "charge",
                 TransactionType::Refund => "refund",
@@ -783,8 +926,8 @@ fn reconciliation(csv: &mut CsvFile, payments: &[Payment], returned: &Returned, 
                 Status::Pending => "pending",
             },
             &t.date.to_string(),
-            &t.currency,
-            &t.amount,
+            t.currency.code(),
+            &t.amount_text(),
             outcome,
             &numbers.join(" "),
             &detail,
@@ -806,9 +949,8 @@ fn reconciliation(csv: &mut CsvFile, payments: &[Payment], returned: &Returned, 
 
 /// The invoice whose overpayment refund `t` returns: the latest invoice of the charge it
 /// refers to, overpaid by exactly the refund's amount.
-fn overpaid_invoice<'s>(by_transaction: &BTreeMap<&str, Vec<&'s RegisterEntry>>, t: &Payment) -> Option<&'s str> {
-    let charge = t.refers_to.as_deref()?;
+fn overpaid_invoice<'s>(by_transaction: &BTreeMap<&str, Vec<&'s RegisterEntry>>, t: &Payment, refers_to: Option<&str>) -> Option<&'s str> {
+    let charge = refers_to?;
     let latest = by_transaction.get(charge)?.iter().rfind(|e| e.kind == DocumentKind::Invoice)?;
-    (latest.overpaid.map(|o| amt(o, o.scale())) == Some(t.amount.clone())).then_some(latest.number.as_str())
+    (latest.overpaid.map(|o| amt(o, o.scale())) == Some(t.amount_text())).then_some(latest.number.as_str())
 }
-

@@ -28,8 +28,9 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Company> {
         }
     };
     let mut keys = Keys { sink };
-    // `[archive]` belongs to the archive (`archive::config`), which checks it.
-    keys.only(&root, "", &["seller", "numbering", "archive"]);
+    // `[archive]` belongs to the archive (`archive::config`), `[accounts]` to the export
+    // (`export::accounts`); each checks its own.
+    keys.only(&root, "", &["seller", "numbering", "archive", "accounts"]);
     let seller = keys.table(&root, "", "seller").and_then(|t| keys.seller(t));
     let numbering = keys.table(&root, "", "numbering").and_then(|t| keys.numbering(t));
     Some(Company { seller: seller?, numbering: numbering? })

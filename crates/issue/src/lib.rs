@@ -48,6 +48,9 @@ pub struct Draft {
     pub document: Document,
 }
 
+/// How the reason of a transaction skipped because it has its document begins.
+pub const ALREADY_ISSUED: &str = "already issued as ";
+
 /// A transaction that gets no document in this run, and why.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Skipped {
@@ -199,7 +202,7 @@ pub fn plan_inspecting(data: &DataSet, history: &dyn History, inspect: &mut dyn 
                     txn.id
                 ));
             } else {
-                skipped.push(skip(format!("already issued as {number}")));
+                skipped.push(skip(format!("{ALREADY_ISSUED}{number}")));
             }
             continue;
         }

@@ -7,6 +7,9 @@
 
 use askama::Template;
 
+mod statement;
+pub use statement::render_statement;
+
 use super::Document;
 use super::text::{self, Labels};
 

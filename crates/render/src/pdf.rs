@@ -25,6 +25,7 @@ mod file;
 mod fonts;
 #[cfg(test)]
 pub(super) mod read;
+mod statement;
 mod tags;
 
 use pdf_writer::{Content, Name, Str};
@@ -32,6 +33,7 @@ use pdf_writer::{Content, Name, Str};
 use domain::sha256::Sha256Sum;
 
 pub(super) use file::{Archival, Attachment};
+pub use statement::render_statement;
 use fonts::{GlyphUse, Subsets, Weight, face};
 use tags::{Artifact, Mark, Part, Structure};
 
@@ -792,15 +794,6 @@ pub(super) fn write(doc: &Document, archival: Option<&file::Archival>) -> (Vec<u
     for (i, items) in pages.iter_mut().enumerate() {
         items.extend(footer(doc, i + 1, count).into_iter().map(|item| (item, Part::Footer)));
     }
-    let mut glyphs = GlyphUse::new();
-    for (item, _) in pages.iter().flatten() {
-        if let Item::Text { s, st, .. } = item {
-            glyphs.add(st.weight, s);
-        }
-    }
-    let fonts = glyphs.seal();
-    let mut structure = Structure::of(&pages);
-    let contents: Vec<Vec<u8>> = pages.iter().enumerate().map(|(i, items)| draw(i, items, &mut structure, &fonts)).collect();
     let title = format!("{} {}", text::title(doc), doc.number);
     let about = file::About {
         subject: format!("{title} — {}", doc.customer.name),
@@ -809,7 +802,22 @@ pub(super) fn write(doc: &Document, archival: Option<&file::Archival>) -> (Vec<u
         language: &doc.language,
         date: doc.issue_date,
     };
-    file::write(&about, &contents, &fonts, &structure, archival)
+    write_pages(&pages, &about, archival)
+}
+
+/// Draws laid-out pages (footers included) into a file: font subsets of the glyphs used,
+/// the structure tree from the parts, one content stream per page.
+fn write_pages(pages: &[Vec<(Item, Part)>], about: &file::About<'_>, archival: Option<&file::Archival>) -> (Vec<u8>, Sha256Sum) {
+    let mut glyphs = GlyphUse::new();
+    for (item, _) in pages.iter().flatten() {
+        if let Item::Text { s, st, .. } = item {
+            glyphs.add(st.weight, s);
+        }
+    }
+    let fonts = glyphs.seal();
+    let mut structure = Structure::of(pages);
+    let contents: Vec<Vec<u8>> = pages.iter().enumerate().map(|(i, items)| draw(i, items, &mut structure, &fonts)).collect();
+    file::write(about, &contents, &fonts, &structure, archival)
 }
 
 #[cfg(test)]

@@ -1,0 +1,347 @@
+//! DATEV-Format "Buchungsstapel" (EXTF, header version 700, format category 21, format
+//! version 13): the booking batch German tax advisers import into DATEV.
+//!
+//! The file follows DATEV's published format description (developer.datev.de, "DATEV-Format
+//! → Buchungsstapel"; see DESIGN.md for the field list checked): Windows-1252, CRLF, fields
+//! separated by `;`, text in double quotes, amounts with a decimal comma and no thousands
+//! separator. Line 1 is the header record (31 fields), line 2 the 125 column names, then one
+//! booking per document and VAT rate:
+//!
+//! - Umsatz: the rate's gross amount (taxable + tax), always positive, in the document's
+//!   currency (WKZ Umsatz); where EU VAT was charged in another currency, Basis-Umsatz and
+//!   WKZ Basis-Umsatz give it in the base currency, as the VAT summary does.
+//! - Konto: the clearing account of card payments; Gegenkonto: the revenue account of the
+//!   treatment and rate; BU-Schlüssel: the mapping's tax key (empty on automatic accounts);
+//!   Soll/Haben-Kennzeichen `S` (the clearing account is debited).
+//! - A credit note is the reversal of such a booking: the same Konto, Gegenkonto, tax key and
+//!   `S`, with Generalumkehr (field 118) `1`, which DATEV books on the same side with a minus
+//!   ("Stornobuchung") so the accounts' turnover is not inflated.
+//! - Belegdatum: the issue date (TTMM; the year is the batch's); Belegfeld 1: the document
+//!   number; Buchungstext: the customer (an invoice) or the invoice credited (a credit note);
+//!   Leistungsdatum: the date of supply; EU-Land u. UStID and EU-Steuersatz (Bestimmung):
+//!   the member state and rate of an OSS supply, the customer's VAT ID of a reverse charge.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use super::accounts::Accounts;
+use super::{Period, amt, cp1252, in_base, row_treatment};
+use domain::document::{Document, DocumentKind, Treatment};
+use domain::error::{Error, Result};
+
+/// The 125 column names of format version 13, in order (line 2 of the file).
+pub const COLUMNS: [&str; 125] = [
+    "Umsatz (ohne Soll/Haben-Kz)", "Soll/Haben-Kennzeichen", "WKZ Umsatz", "Kurs", "Basis-Umsatz", "WKZ Basis-Umsatz",
+    "Konto", "Gegenkonto (ohne BU-Schlüssel)", "BU-Schlüssel", "Belegdatum", "Belegfeld 1", "Belegfeld 2", "Skonto",
+    "Buchungstext", "Postensperre", "Diverse Adressnummer", "Geschäftspartnerbank", "Sachverhalt", "Zinssperre",
+    "Beleglink", "Beleginfo - Art 1", "Beleginfo - Inhalt 1", "Beleginfo - Art 2", "Beleginfo - Inhalt 2",
+    "Beleginfo - Art 3", "Beleginfo - Inhalt 3", "Beleginfo - Art 4", "Beleginfo - Inhalt 4", "Beleginfo - Art 5",
+    "Beleginfo - Inhalt 5", "Beleginfo - Art 6", "Beleginfo - Inhalt 6", "Beleginfo - Art 7", "Beleginfo - Inhalt 7",
+    "Beleginfo - Art 8", "Beleginfo - Inhalt 8", "KOST1 - Kostenstelle", "KOST2 - Kostenstelle", "Kost-Menge",
+    "EU-Land u. UStID (Bestimmung)", "EU-Steuersatz (Bestimmung)", "Abw. Versteuerungsart", "Sachverhalt L+L",
+    "Funktionsergänzung L+L", "BU 49 Hauptfunktionstyp", "BU 49 Hauptfunktionsnummer", "BU 49 Funktionsergänzung",
+    "Zusatzinformation - Art 1", "Zusatzinformation- Inhalt 1", "Zusatzinformation - Art 2", "Zusatzinformation- Inhalt 2",
+    "Zusatzinformation - Art 3", "Zusatzinformation- Inhalt 3", "Zusatzinformation - Art 4", "Zusatzinformation- Inhalt 4",
+    "Zusatzinformation - Art 5", "Zusatzinformation- Inhalt 5", "Zusatzinformation - Art 6", "Zusatzinformation- Inhalt 6",
+    "Zusatzinformation - Art 7", "Zusatzinformation- Inhalt 7", "Zusatzinformation - Art 8", "Zusatzinformation- Inhalt 8",
+    "Zusatzinformation - Art 9", "Zusatzinformation- Inhalt 9", "Zusatzinformation - Art 10", "Zusatzinformation- Inhalt 10",
+    "Zusatzinformation - Art 11", "Zusatzinformation- Inhalt 11", "Zusatzinformation - Art 12", "Zusatzinformation- Inhalt 12",
+    "Zusatzinformation - Art 13", "Zusatzinformation- Inhalt 13", "Zusatzinformation - Art 14", "Zusatzinformation- Inhalt 14",
+    "Zusatzinformation - Art 15", "Zusatzinformation- Inhalt 15", "Zusatzinformation - Art 16", "Zusatzinformation- Inhalt 16",
+    "Zusatzinformation - Art 17", "Zusatzinformation- Inhalt 17", "Zusatzinformation - Art 18", "Zusatzinformation- Inhalt 18",
+    "Zusatzinformation - Art 19", "Zusatzinformation- Inhalt 19", "Zusatzinformation - Art 20", "Zusatzinformation- Inhalt 20",
+    "Stück", "Gewicht", "Zahlweise", "Forderungsart", "Veranlagungsjahr", "Zugeordnete Fälligkeit", "Skontotyp",
+    "Auftragsnummer", "Buchungstyp", "USt-Schlüssel (Anzahlungen)", "EU-Land (Anzahlungen)",
+    "Sachverhalt L+L (Anzahlungen)", "EU-Steuersatz (Anzahlungen)", "Erlöskonto (Anzahlungen)", "Herkunft-Kz", "Buchungs GUID",
+    "KOST-Datum", "SEPA-Mandatsreferenz", "Skontosperre", "Gesellschaftername", "Beteiligtennummer",
+    "Identifikationsnummer", "Zeichnernummer", "Postensperre bis", "Bezeichnung SoBil-Sachverhalt",
+    "Kennzeichen SoBil-Buchung", "Festschreibung", "Leistungsdatum", "Datum Zuord. Steuerperiode", "Fälligkeit",
+    "Generalumkehr (GU)", "Steuersatz", "Land", "Abrechnungsreferenz", "BVV-Position", "EU-Land u. UStID (Ursprung)",
+    "EU-Steuersatz (Ursprung)", "Abw. Skontokonto",
+];
+
+/// Whether column `i` (0-based) holds text: written in double quotes even when empty, as
+/// the format description's sample file does (its fields 2, 3, 6, 9, 11, 12, 14, 16, 20–38,
+/// 40, 42, 48–87, 91, 95, 96, 98, 102, 103, 105, 107, 109, 110, 112, 118, 120, 121, 123).
+/// The rest are amounts, numbers and dates, never quoted.
+fn is_text(i: usize) -> bool {
+    matches!(i + 1, 2 | 3 | 6 | 9 | 11 | 12 | 14 | 16 | 20..=38 | 40 | 42 | 48..=87 | 91 | 95 | 96 | 98 | 102 | 103 | 105 | 107 | 109 | 110 | 112 | 118 | 120 | 121 | 123)
+}
+
+// The columns this export fills (0-based).
+const UMSATZ: usize = 0;
+const SOLL_HABEN: usize = 1;
+const WKZ: usize = 2;
+const KURS: usize = 3;
+const BASIS_UMSATZ: usize = 4;
+const WKZ_BASIS: usize = 5;
+const KONTO: usize = 6;
+const GEGENKONTO: usize = 7;
+const BU: usize = 8;
+const BELEGDATUM: usize = 9;
+const BELEGFELD_1: usize = 10;
+const BUCHUNGSTEXT: usize = 13;
+const EU_LAND: usize = 39;
+const EU_STEUERSATZ: usize = 40;
+const LEISTUNGSDATUM: usize = 114;
+const GENERALUMKEHR: usize = 117;
+
+/// The batch's file name in `datev/`: DATEV's import expects `EXTF_` at its start.
+pub fn file_name(period: Period) -> String {
+    format!("EXTF_Buchungsstapel_{period}.csv")
+}
+
+/// The booking batch, written as documents come.
+pub struct Batch {
+    path: PathBuf,
+    file: std::io::BufWriter<std::fs::File>,
+    accounts: Accounts,
+    line: Vec<u8>,
+}
+
+impl Batch {
+    /// Creates `dir/EXTF_Buchungsstapel_<period>.csv` with its header record and column
+    /// names. `created` is when the batch counts as made: the export takes the latest issue
+    /// date of the period's documents (midnight), not the clock, so the same archive gives
+    /// the same file.
+    pub fn create(dir: &Path, period: Period, accounts: &Accounts, base: &str, created: NaiveDate) -> Result<Batch> {
+        let path = dir.join(file_name(period));
+        let file = std::fs::File::create_new(&path).map_err(|e| Error::io(&path, e))?;
+        let mut batch = Batch { path, file: std::io::BufWriter::new(file), accounts: accounts.clone(), line: Vec::new() };
+        let header = header(period, accounts, base, created);
+        batch.write_fields(header.iter().map(|(v, quoted)| (v.as_str(), *quoted)))?;
+        batch.write_fields(COLUMNS.iter().map(|c| (*c, false)))?;
+        Ok(batch)
+    }
+
+    /// Appends the bookings of `docs`.
+    pub fn write<'d>(&mut self, docs: impl IntoIterator<Item = &'d Document>) -> Result<()> {
+        for d in docs {
+            for row in bookings(d, &self.accounts) {
+                let mut fields: [&str; 125] = [""; 125];
+                for (column, value) in &row {
+                    fields[*column] = value.as_str();
+                }
+                self.write_fields(fields.iter().enumerate().map(|(i, v)| (*v, is_text(i))))?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<()> {
+        self.file.flush().map_err(|e| Error::io(&self.path, e))
+    }
+
+    /// One line: `;` between fields, CRLF at the end, quoted fields with `"` doubled.
+    fn write_fields<'v>(&mut self, fields: impl Iterator<Item = (&'v str, bool)>) -> Result<()> {
+        self.line.clear();
+        for (i, (value, quoted)) in fields.enumerate() {
+            if i > 0 {
+                self.line.push(b';');
+            }
+            if quoted {
+                self.line.push(b'"');
+                cp1252::encode_into(&mut self.line, &value.replace('"', "\"\""));
+                self.line.push(b'"');
+            } else {
+                cp1252::encode_into(&mut self.line, value);
+            }
+        }
+        self.line.extend_from_slice(b"\r\n");
+        self.file.write_all(&self.line).map_err(|e| Error::io(&self.path, e))
+    }
+}
+
+/// The header record's 31 fields, each with whether it is quoted.
+fn header(period: Period, accounts: &Accounts, base: &str, created: NaiveDate) -> Vec<(String, bool)> {
+    let first = period.first_day();
+    let last = last_day(period);
+    let (fy_month, fy_day) = accounts.fiscal_year_start;
+    let fy_this = NaiveDate::from_ymd_opt(first.year(), fy_month, fy_day).expect("checked when parsed");
+    let fy_start = if fy_this <= first { fy_this } else { NaiveDate::from_ymd_opt(first.year() - 1, fy_month, fy_day).expect("checked") };
+    let ymd = |d: NaiveDate| d.format("%Y%m%d").to_string();
+    let t = |s: &str| (s.to_string(), true);
+    let n = |s: String| (s, false);
+    vec![
+        t("EXTF"),                                   // 1 Kennzeichen
+        n("700".into()),                             // 2 Versionsnummer
+        n("21".into()),                              // 3 Formatkategorie: Buchungsstapel
+        t("Buchungsstapel"),                         // 4 Formatname
+        n("13".into()),                              // 5 Formatversion
+        n(format!("{}000000000", ymd(created))),     // 6 Erzeugt am (YYYYMMDDHHMMSSFFF)
+        n(String::new()),                            // 7 Importiert
+        t("RE"),                                     // 8 Herkunft: Rechnungswesen
+        t("invoicesmith"),                           // 9 Exportiert von
+        t(""),                                       // 10 Importiert von
+        n(accounts.datev_consultant.to_string()),    // 11 Berater
+        n(accounts.datev_client.to_string()),        // 12 Mandant
+        n(ymd(fy_start)),                            // 13 WJ-Beginn
+        n(accounts.account_length.to_string()),      // 14 Sachkontenlänge
+        n(ymd(first)),                               // 15 Datum vom
+        n(ymd(last)),                                // 16 Datum bis
+        t(&format!("Ausgangsrechnungen {period}")), // 17 Bezeichnung (≤ 30)
+        t(""),                                       // 18 Diktatkürzel
+        n("1".into()),                               // 19 Buchungstyp: Finanzbuchführung
+        n("0".into()),                               // 20 Rechnungslegungszweck
+        n("0".into()),                               // 21 Festschreibung: no, the adviser checks first
+        t(base),                                     // 22 WKZ
+        n(String::new()),                            // 23 reserviert
+        t(""),                                       // 24 Derivatskennzeichen
+        n(String::new()),                            // 25 reserviert
+        n(String::new()),                            // 26 reserviert
+        t(accounts.chart.code()),                    // 27 Sachkontenrahmen
+        n(String::new()),                            // 28 ID der Branchenlösung
+        n(String::new()),                            // 29 reserviert
+        t(""),                                       // 30 reserviert
+        t(""),                                       // 31 Anwendungsinformation
+    ]
+}
+
+/// The last day of `period`.
+pub fn last_day(period: Period) -> NaiveDate {
+    let next = match period {
+        Period::Month { year, month: 12 } => NaiveDate::from_ymd_opt(year + 1, 1, 1),
+        Period::Month { year, month } => NaiveDate::from_ymd_opt(year, month + 1, 1),
+        Period::Quarter { year, quarter: 4 } => NaiveDate::from_ymd_opt(year + 1, 1, 1),
+        Period::Quarter { year, quarter } => NaiveDate::from_ymd_opt(year, quarter * 3 + 1, 1),
+    };
+    next.and_then(|d| d.pred_opt()).expect("valid period")
+}
+
+/// A DATEV amount: at least two decimals, a decimal comma, no sign (`1980,00`, `12,60`).
+pub fn datev_amount(d: Decimal, digits: u32) -> String {
+    amt(d.abs(), digits.max(2)).replace('.', ",")
+}
+
+/// The bookings of one document: (column, value) pairs of each line.
+fn bookings(d: &Document, accounts: &Accounts) -> Vec<Vec<(usize, String)>> {
+    let mut rows = Vec::new();
+    let digits = d.minor_units();
+    for r in &d.tax_breakdown {
+        let gross = r.taxable_amount + r.tax_amount;
+        if gross.is_zero() {
+            continue; // DATEV refuses an Umsatz of 0,00; a zero row books nothing
+        }
+        let treatment = row_treatment(d, r);
+        let rate = r.tax_rate.normalize();
+        let rule = accounts.revenue(treatment, rate);
+        // An invoice debits the clearing account; a negative row (a plan change's credit on
+        // an invoice) credits it. A credit note reverses the same booking.
+        let side = if gross.is_sign_negative() { "H" } else { "S" };
+        let mut row = vec![
+            (UMSATZ, datev_amount(gross, digits)),
+            (SOLL_HABEN, side.to_string()),
+            (WKZ, d.currency.to_string()),
+            (KONTO, accounts.clearing.clone()),
+            (GEGENKONTO, rule.account.clone()),
+            (BU, bu_key(&rule.tax_key)),
+            (BELEGDATUM, d.issue_date.format("%d%m").to_string()),
+            (BELEGFELD_1, belegfeld(d.number.as_str())),
+            (BUCHUNGSTEXT, booking_text(d)),
+            (LEISTUNGSDATUM, d.original_supply_date.unwrap_or(d.tax_point_date).format("%d%m%Y").to_string()),
+        ];
+        if let Some(b) = &d.base_currency_tax {
+            let (taxable, tax, currency) = in_base(d, r.taxable_amount, r.tax_amount);
+            row.push((BASIS_UMSATZ, datev_amount(taxable + tax, 2)));
+            row.push((WKZ_BASIS, currency));
+            row.extend(kurs(b, d).map(|k| (KURS, k)));
+        }
+        match treatment {
+            Treatment::Oss => {
+                row.push((EU_LAND, d.tax.jurisdiction.to_string()));
+                row.push((EU_STEUERSATZ, format!("{:0>5}", datev_amount(rate, 2))));
+            }
+            Treatment::ReverseCharge => row.push((EU_LAND, d.customer.tax_id.clone().unwrap_or_default().replace(' ', ""))),
+            _ => {}
+        }
+        if d.kind == DocumentKind::CreditNote {
+            row.push((GENERALUMKEHR, "1".into()));
+        }
+        rows.push(row);
+    }
+    rows
+}
+
+/// The BU-Schlüssel as the format writes it: four digits (`3` → `0003`), or empty.
+fn bu_key(key: &str) -> String {
+    if key.is_empty() { String::new() } else { format!("{key:0>4}") }
+}
+
+/// Kurs (field 4): foreign currency units per unit of the base currency, as the rate the
+/// document's Art. 230 statement was made with was published (the ECB's form: 1 EUR =
+/// 1.0870 USD); the inverse of a rate published the other way round, at six decimals
+/// (rounded half away from zero). `None` where DATEV's pattern (`[1-9]\d{0,3},\d{2,6}`: at
+/// least 1) cannot hold it: Basis-Umsatz then states the converted amount alone.
+fn kurs(b: &domain::document::BaseCurrencyTax, d: &Document) -> Option<String> {
+    let rate = if b.published_base == b.currency && b.published_quote == d.currency {
+        b.published_rate
+    } else if b.published_base == d.currency && b.published_quote == b.currency && !b.published_rate.is_zero() {
+        (Decimal::ONE / b.published_rate).round_dp_with_strategy(6, domain::money::ROUNDING)
+    } else {
+        return None;
+    };
+    let rate = rate.normalize();
+    let digits = rate.scale().clamp(2, 6);
+    (rate >= Decimal::ONE && rate < Decimal::from(10_000) && rate.scale() <= 6).then(|| amt(rate, digits).replace('.', ","))
+}
+
+/// Belegfeld 1: the document number in the characters DATEV allows there (letters, digits,
+/// `_ $ & % * + - /`; at most 36). Number patterns are made of these in practice; any other
+/// character is left out rather than failing the import.
+fn belegfeld(number: &str) -> String {
+    number.chars().filter(|c| c.is_ascii_alphanumeric() || "_$&%*+-/".contains(*c)).take(36).collect()
+}
+
+/// Buchungstext (at most 60 characters): the customer on an invoice, the invoice credited
+/// on a credit note.
+fn booking_text(d: &Document) -> String {
+    let text = match (d.kind, d.references.first()) {
+        (DocumentKind::CreditNote, Some(r)) => format!("Gutschrift zu {} {}", r.number, d.customer.name),
+        _ => d.customer.name.clone(),
+    };
+    text.chars().take(60).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_have_a_decimal_comma_two_decimals_at_least_and_no_sign() {
+        assert_eq!(datev_amount(Decimal::new(-1260, 2), 2), "12,60");
+        assert_eq!(datev_amount(Decimal::from(1980), 0), "1980,00");
+        assert_eq!(datev_amount(Decimal::new(12345, 3), 3), "12,345");
+    }
+
+    #[test]
+    fn tax_keys_have_four_digits_and_belegfeld_only_the_allowed_characters() {
+        assert_eq!(bu_key("3"), "0003");
+        assert_eq!(bu_key("240"), "0240");
+        assert_eq!(bu_key(""), "");
+        assert_eq!(belegfeld("KL-INV-2026-000001"), "KL-INV-2026-000001");
+        assert_eq!(belegfeld("R.2026 #7/ü"), "R20267/");
+    }
+
+    #[test]
+    fn periods_end_on_their_last_day() {
+        assert_eq!(last_day(Period::Month { year: 2028, month: 2 }), NaiveDate::from_ymd_opt(2028, 2, 29).unwrap());
+        assert_eq!(last_day(Period::Month { year: 2026, month: 12 }), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+        assert_eq!(last_day(Period::Quarter { year: 2026, quarter: 3 }), NaiveDate::from_ymd_opt(2026, 9, 30).unwrap());
+    }
+
+    #[test]
+    fn the_header_record_has_31_fields_and_the_fiscal_year_of_the_period() {
+        let accounts = Accounts { fiscal_year_start: (7, 1), ..Accounts::default() };
+        let h = header(Period::Month { year: 2026, month: 3 }, &accounts, "EUR", NaiveDate::from_ymd_opt(2026, 3, 31).unwrap());
+        assert_eq!(h.len(), 31);
+        let line: Vec<String> = h.iter().map(|(v, q)| if *q { format!("\"{v}\"") } else { v.clone() }).collect();
+        assert_eq!(
+            line.join(";"),
+            "\"EXTF\";700;21;\"Buchungsstapel\";13;20260331000000000;;\"RE\";\"invoicesmith\";\"\";1001;1;20250701;4;20260301;20260331;\"Ausgangsrechnungen 2026-03\";\"\";1;0;0;\"EUR\";;\"\";;;\"03\";;;\"\";\"\""
+        );
+        assert_eq!(COLUMNS.len(), 125);
+    }
+}

@@ -1,0 +1,51 @@
+//! QuickBooks Online's invoice import (Settings → Import data → Invoices): the columns of
+//! its sample file for VAT/GST companies, one row per document line.
+//!
+//! QuickBooks imports invoices only, never a negative one, so credit notes go to a file of
+//! their own with the same columns (amounts positive, as on the credit note), for a credit
+//! memo each. ItemAmount is the line's net amount; QuickBooks computes the tax from
+//! ItemTaxCode (ItemTaxAmount is left to it). Dates are DD/MM/YYYY (chosen when importing);
+//! the due date is the issue date (paid by card).
+
+use super::accounts::Accounts;
+use super::amt;
+use super::xero::{line_account, quantity_and_unit, reference};
+use crate::csv_out::{Column, Rows, number, text};
+use domain::document::Document;
+
+/// QuickBooks Online's published column set, in order; `*` marks what it requires.
+pub const COLUMNS: &[Column] = &[
+    text("*InvoiceNo"), text("*Customer"), text("*InvoiceDate"), text("*DueDate"), text("Terms"), text("Location"),
+    text("Memo"), text("Item(Product/Service)"), text("ItemDescription"), number("ItemQuantity"), number("ItemRate"),
+    number("*ItemAmount"), text("*ItemTaxCode"), number("ItemTaxAmount"), text("Currency"), text("Service Date"),
+];
+
+/// Appends the rows of `d` (an invoice to `invoices.csv`, a credit note to `credit-notes.csv`).
+pub fn write(w: &mut Rows, d: &Document, accounts: &Accounts) {
+    let date = d.issue_date.format("%d/%m/%Y").to_string();
+    // A customer is one QuickBooks customer per id: names repeat, ids do not.
+    let customer = format!("{} ({})", d.customer.name, d.customer_id);
+    for line in &d.lines {
+        let (quantity, rate) = quantity_and_unit(line, d.minor_units());
+        let (account, tax_code) = line_account(d, line, accounts);
+        let service = line.service_start.map(|s| s.format("%d/%m/%Y").to_string()).unwrap_or_default();
+        w.row([
+            d.number.as_str(),
+            &customer,
+            &date,
+            &date,
+            "Due on receipt",
+            "",
+            &reference(d),
+            &account,
+            &line.description,
+            &quantity.normalize().to_string(),
+            &rate,
+            &amt(line.net_amount, d.minor_units()),
+            &tax_code,
+            "",
+            d.currency.code(),
+            &service,
+        ]);
+    }
+}

@@ -1,0 +1,178 @@
+//! Builds a customer statement ([`domain::statement::Statement`]) from the archive and, with
+//! the data folder, the payment history; and writes it as CSV. See the record's module for
+//! what a statement holds and how its balance is made.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::csv_out::{Column, Dialect, Rows, number, text};
+use archive::Archive;
+use domain::document::{DocumentKind, Party, Relation};
+use domain::error::{Error, Result};
+use domain::model::{DataSet, Status, TransactionType};
+pub use domain::statement::*;
+
+/// The statement of `customer` for issue and payment dates `from..=to`.
+pub fn build(archive: &Archive, data: Option<&DataSet>, customer: &str, from: NaiveDate, to: NaiveDate) -> Result<Statement> {
+    use rayon::prelude::*;
+    if from > to {
+        return Err(Error::Refused(format!("--from {from} is after --to {to}")));
+    }
+    let state = archive.checked_state()?;
+    let in_range = |d: NaiveDate| d >= from && d <= to;
+    let docs = state
+        .entries
+        .par_iter()
+        .filter(|e| in_range(e.issue_date))
+        .map(|e| state.read_document(&e.number))
+        .collect::<Result<Vec<_>>>()?;
+    let docs: Vec<_> = docs.into_iter().filter(|d| d.customer_id == customer).collect();
+    let mut entries = Vec::new();
+    let mut parties = None;
+    let mut documented: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    for d in &docs {
+        parties.get_or_insert_with(|| (d.customer.clone(), d.seller.clone()));
+        documented.extend(d.source_transactions.iter().map(String::as_str));
+        let currency = d.currency.to_string();
+        let (kind, sign) = if d.kind == DocumentKind::Invoice { (EntryKind::Invoice, Decimal::ONE) } else { (EntryKind::CreditNote, -Decimal::ONE) };
+        let detail = match d.references.first() {
+            Some(r) => format!("{} {}", relation_text(r.relation), r.number),
+            None => d.lines.first().map(|l| l.description.clone()).unwrap_or_default(),
+        };
+        entries.push(Entry { date: d.issue_date, kind, reference: d.number.to_string(), detail, currency: currency.clone(), charged: Some(d.totals.gross * sign), paid: None });
+        let replaces = d.references.iter().any(|r| r.relation == Relation::Replaces);
+        let card = [d.payment.card_brand.as_deref(), d.payment.card_last4.as_deref().map(|l| l.trim())]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let via = [Some(card).filter(|c| !c.is_empty()), d.payment.payment_id.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+        match (d.kind, d.payment.status.as_str()) {
+            (DocumentKind::Invoice, "paid") if !replaces => entries.push(Entry {
+                date: d.payment.date,
+                kind: EntryKind::Payment,
+                reference: d.number.to_string(),
+                detail: via,
+                currency,
+                charged: None,
+                paid: Some(d.payment.amount),
+            }),
+            (DocumentKind::CreditNote, "refunded") => entries.push(Entry {
+                date: d.payment.date,
+                kind: EntryKind::Refund,
+                reference: d.number.to_string(),
+                detail: via,
+                currency,
+                charged: None,
+                paid: Some(-d.payment.amount),
+            }),
+            _ => {}
+        }
+    }
+    if let Some(data) = data {
+        for t in data.transactions.iter().filter(|t| t.customer_id == customer && t.status == Status::Succeeded) {
+            let date = data.local_date(t.timestamp);
+            if !in_range(date) || documented.contains(t.id.as_str()) {
+                continue;
+            }
+            let refers = t.refers_to.as_deref().unwrap_or("");
+            let (kind, amount, detail) = match t.kind {
+                TransactionType::Duplicate => (EntryKind::Duplicate, t.total().amount(), format!("duplicate of {refers}")),
+                TransactionType::Refund => (EntryKind::DuplicateReturned, -t.total().amount(), format!("refund of {refers}")),
+                // A succeeded charge without its invoice: money received, to be invoiced.
+                TransactionType::Charge => (EntryKind::Payment, t.total().amount(), "not invoiced yet".to_string()),
+            };
+            entries.push(Entry { date, kind, reference: t.id.clone(), detail, currency: t.currency.to_string(), charged: None, paid: Some(amount) });
+        }
+        if parties.is_none() {
+            let c = data.customer(customer).ok_or_else(|| Error::Refused(format!("customer '{customer}' is in neither the archive nor customers.csv")))?;
+            let seller = &data.company.seller;
+            let party = |name: &str, address: &domain::model::Address, tax_id: Option<String>, email: Option<String>| Party {
+                name: name.to_string(),
+                address: address.into(),
+                tax_id,
+                registration_id: None,
+                email,
+                electronic_address: None,
+                contact_name: None,
+                phone: None,
+            };
+            parties = Some((party(&c.name, &c.address, c.vat_id.clone(), Some(c.email.clone())), party(&seller.legal_name, &seller.address, Some(seller.vat_id.clone()), Some(seller.email.clone()))));
+        }
+    }
+    let Some((customer_party, seller)) = parties else {
+        return Err(Error::Refused(format!("customer '{customer}' has no document from {from} to {to}; give --data to include payments without one")));
+    };
+    entries.sort_by(|a, b| (a.date, a.paid.is_some(), &a.reference).cmp(&(b.date, b.paid.is_some(), &b.reference)));
+    let mut balances: std::collections::BTreeMap<String, Balance> = std::collections::BTreeMap::new();
+    for e in &entries {
+        let b = balances.entry(e.currency.clone()).or_insert_with(|| Balance { currency: e.currency.clone(), ..Balance::default() });
+        match (e.charged, e.paid) {
+            (Some(c), _) if c.is_sign_negative() => b.credited -= c,
+            (Some(c), _) => b.invoiced += c,
+            (_, Some(p)) if p.is_sign_negative() => b.refunds -= p,
+            (_, Some(p)) => b.payments += p,
+            _ => {}
+        }
+    }
+    let balances = balances
+        .into_values()
+        .map(|mut b| {
+            b.balance = (b.payments - b.refunds) - (b.invoiced - b.credited);
+            // Every amount at the currency's minor unit, as in the documents (sums of exact
+            // amounts: the scale changes, never the value).
+            let digits = domain::money::Currency::parse(&b.currency).map_or(2, |c| c.minor_units());
+            for amount in [&mut b.invoiced, &mut b.credited, &mut b.payments, &mut b.refunds, &mut b.balance] {
+                amount.rescale(digits);
+            }
+            b
+        })
+        .collect();
+    Ok(Statement {
+        customer_id: customer.to_string(),
+        customer: customer_party,
+        seller,
+        from,
+        to,
+        entries,
+        balances,
+        with_payment_history: data.is_some(),
+    })
+}
+
+fn relation_text(r: Relation) -> &'static str {
+    match r {
+        Relation::Credits => "credits",
+        Relation::Cancels => "cancels",
+        Relation::Replaces => "replaces",
+        Relation::Adjusts => "adjusts",
+    }
+}
+
+const COLUMNS: &[Column] = &[
+    text("date"), text("kind"), text("reference"), text("detail"), text("currency"), number("charged"), number("paid"),
+];
+
+/// The statement as CSV: its lines, then a `balance` line per currency (charged: invoices
+/// less credit notes; paid: payments less refunds; detail: the balance).
+pub fn csv(s: &Statement, dialect: Dialect) -> Vec<u8> {
+    let mut w = Rows::with_dialect(COLUMNS, dialect);
+    for e in &s.entries {
+        let kind = serde_json::to_value(e.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let opt = |d: Option<Decimal>| d.map(|d| amount(&e.currency, d)).unwrap_or_default();
+        w.row([e.date.to_string(), kind, e.reference.clone(), e.detail.clone(), e.currency.clone(), opt(e.charged), opt(e.paid)]);
+    }
+    for b in &s.balances {
+        w.row([
+            s.to.to_string(),
+            "balance".into(),
+            String::new(),
+            format!("balance {} {}", amount(&b.currency, b.balance), b.currency),
+            b.currency.clone(),
+            amount(&b.currency, b.invoiced - b.credited),
+            amount(&b.currency, b.payments - b.refunds),
+        ]);
+    }
+    w.take()
+}
+

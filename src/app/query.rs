@@ -1,0 +1,200 @@
+//! Queries for support: which documents a customer has, in which state (`list`), and one
+//! document with its history as data (`show --json`).
+//!
+//! Everything is read from the archive as issued: the register says what exists and what
+//! refers to what; each listed document's JSON record (checked against its SHA-256) gives
+//! the customer and amounts.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::archive::{Archive, RegisterEntry, State};
+use crate::document::{Document, DocumentKind, Relation};
+use crate::error::{Error, Result};
+use crate::domain::history::History;
+
+/// Where a document stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// An invoice with an amount still due, or an overpayment not yet returned.
+    Open,
+    /// An invoice paid in full (by card), nothing credited; a credit note whose refund was
+    /// paid out.
+    Paid,
+    /// An invoice that one or more credit notes credited (in part or in full).
+    Credited,
+    /// An invoice cancelled and replaced by a corrected one (`reissue`), and the credit note
+    /// that cancelled it.
+    Replaced,
+}
+
+impl Status {
+    /// Parses `open`, `paid`, `credited` or `replaced`. The error completes `'<text>' …`.
+    pub fn parse(s: &str) -> std::result::Result<Status, String> {
+        match s {
+            "open" => Ok(Status::Open),
+            "paid" => Ok(Status::Paid),
+            "credited" => Ok(Status::Credited),
+            "replaced" => Ok(Status::Replaced),
+            _ => Err("is not a status; expected open, paid, credited or replaced".into()),
+        }
+    }
+}
+
+/// Parses `invoice` or `credit_note` (also `credit-note`).
+pub fn parse_kind(s: &str) -> std::result::Result<DocumentKind, String> {
+    match s {
+        "invoice" => Ok(DocumentKind::Invoice),
+        "credit_note" | "credit-note" => Ok(DocumentKind::CreditNote),
+        _ => Err("is not a document kind; expected invoice or credit_note".into()),
+    }
+}
+
+/// What `list` selects; every condition given must hold.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub customer: Option<String>,
+    /// Issue dates from and to, both included.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub kind: Option<DocumentKind>,
+    pub status: Option<Status>,
+}
+
+/// One listed document.
+#[derive(Clone, Debug, Serialize)]
+pub struct Listed {
+    pub number: String,
+    pub kind: DocumentKind,
+    pub issue_date: NaiveDate,
+    pub customer_id: String,
+    pub customer_name: String,
+    pub currency: String,
+    /// Gross total as on the document (positive on credit notes too).
+    pub total: Decimal,
+    /// On an invoice: the gross its credit notes credited or cancelled.
+    pub credited: Decimal,
+    pub status: Status,
+    pub payment_id: Option<String>,
+    pub transactions: Vec<String>,
+    /// Documents it refers to, and documents referring to it.
+    pub references: Vec<String>,
+    pub referenced_by: Vec<String>,
+}
+
+/// The status of the document `d` registered as `entry`.
+pub fn status(state: &State, entry: &RegisterEntry, d: &Document) -> Status {
+    let referrers = state.referrers(&entry.number);
+    match d.kind {
+        DocumentKind::CreditNote if d.references.iter().any(|r| r.relation == Relation::Cancels) => Status::Replaced,
+        DocumentKind::CreditNote => Status::Paid,
+        DocumentKind::Invoice if referrers.iter().any(|r| r.relation == Relation::Cancels) => Status::Replaced,
+        DocumentKind::Invoice if referrers.iter().any(|r| r.relation == Relation::Credits) => Status::Credited,
+        DocumentKind::Invoice if !d.totals.due.is_zero() || entry.overpaid.is_some() => Status::Open,
+        DocumentKind::Invoice => Status::Paid,
+    }
+}
+
+/// The documents `filter` selects, in register order.
+pub fn list(archive: &Archive, filter: &Filter) -> Result<Vec<Listed>> {
+    use rayon::prelude::*;
+    let state = archive.checked_state()?;
+    let candidates: Vec<&RegisterEntry> = state
+        .entries
+        .iter()
+        .filter(|e| filter.from.is_none_or(|f| e.issue_date >= f) && filter.to.is_none_or(|t| e.issue_date <= t))
+        .filter(|e| filter.kind.is_none_or(|k| e.kind == k))
+        .collect();
+    let listed = candidates
+        .par_iter()
+        .map(|entry| -> Result<Option<Listed>> {
+            let d = state.read_document(&entry.number)?;
+            if filter.customer.as_ref().is_some_and(|c| *c != d.customer_id) {
+                return Ok(None);
+            }
+            let status = status(&state, entry, &d);
+            if filter.status.is_some_and(|s| s != status) {
+                return Ok(None);
+            }
+            let referrers = state.referrers(&entry.number);
+            let mut credited: Decimal = referrers
+                .iter()
+                .filter(|r| matches!(r.relation, Relation::Credits | Relation::Cancels))
+                .map(|r| r.total)
+                .sum();
+            credited.rescale(d.minor_units());
+            Ok(Some(Listed {
+                number: d.number.to_string(),
+                kind: d.kind,
+                issue_date: d.issue_date,
+                customer_id: d.customer_id.clone(),
+                customer_name: d.customer.name.clone(),
+                currency: d.currency.to_string(),
+                total: d.totals.gross,
+                credited,
+                status,
+                payment_id: d.payment.payment_id.clone(),
+                transactions: d.source_transactions.clone(),
+                references: d.references.iter().map(|r| r.number.to_string()).collect(),
+                referenced_by: referrers.iter().map(|r| r.number.to_string()).collect(),
+            }))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(listed.into_iter().flatten().collect())
+}
+
+/// `list`'s table for a terminal: one line per document.
+pub fn list_text(listed: &[Listed]) -> String {
+    let mut out = String::new();
+    for l in listed {
+        let kind = if l.kind == DocumentKind::Invoice { "invoice" } else { "credit_note" };
+        let status = serde_json::to_value(l.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        out.push_str(&format!("{}  {}  {kind:<11}  {:<8}  {}  {} {}  {}\n", l.number, l.issue_date, status, l.customer_id, l.total, l.currency, l.customer_name));
+    }
+    out.push_str(&format!("{} document(s)\n", listed.len()));
+    out
+}
+
+/// One document and its history, as `show --json` prints it.
+#[derive(Debug, Serialize)]
+pub struct Shown {
+    pub document: Document,
+    pub status: Status,
+    /// Documents that credit, cancel, replace or adjust it.
+    pub referenced_by: Vec<ShownReferrer>,
+    pub files: Vec<ShownFile>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ShownReferrer {
+    pub number: String,
+    pub relation: Relation,
+    pub issue_date: NaiveDate,
+    pub total: Decimal,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ShownFile {
+    pub path: String,
+    pub sha256: String,
+}
+
+/// The document `number` with its history.
+pub fn show(archive: &Archive, number: &str) -> Result<Shown> {
+    let state = archive.checked_state()?;
+    let entry = state
+        .entries
+        .iter()
+        .find(|e| e.number.as_str() == number)
+        .ok_or_else(|| Error::Refused(format!("{number} is not in the archive's register")))?;
+    let document = state.read_document(&entry.number)?;
+    let referenced_by = state
+        .referrers(&entry.number)
+        .iter()
+        .map(|r| ShownReferrer { number: r.number.to_string(), relation: r.relation, issue_date: r.issue_date, total: r.total })
+        .collect();
+    let files = entry.files.iter().map(|f| ShownFile { path: f.path.clone(), sha256: f.sha256.to_string() }).collect();
+    Ok(Shown { status: status(&state, entry, &document), document, referenced_by, files })
+}

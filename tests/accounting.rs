@@ -1,0 +1,472 @@
+//! What accounting and support work with: the DATEV batch re-read field by field, the Xero
+//! and QuickBooks imports' exact headers, the revenue schedule against the journal, the
+//! customer statement's balance, `list --json`, `issue --dry-run` and reruns, the Excel
+//! dialects and every command's help.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_invoicesmith")).args(args).output().expect("binary runs")
+}
+
+fn ok(o: Output) -> String {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap_or_else(|_| panic!("'{s}' is not a decimal"))
+}
+
+/// CSV rows as maps from header to value.
+fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers = r.headers().unwrap().clone();
+    r.records().map(|rec| headers.iter().zip(rec.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()).collect()
+}
+
+struct Exported {
+    tmp: tempfile::TempDir,
+    archive: PathBuf,
+    out: PathBuf,
+}
+
+fn issue_and_export(data: &Path, extra: &[&str]) -> Exported {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("archive");
+    let out = tmp.path().join("export");
+    ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init", "--quiet"]));
+    let mut args = vec!["export", "--month", "2026-10", "--archive", archive.to_str().unwrap(), "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    args.extend(extra);
+    ok(run(&args));
+    Exported { tmp, archive, out }
+}
+
+/// A generated month of `n` transactions.
+fn generated(tmp: &Path, n: usize, seed: u64) -> PathBuf {
+    let data = tmp.join(format!("month-{seed}"));
+    ok(run(&["sample", "--transactions", &n.to_string(), "--seed", &seed.to_string(), "--out", data.to_str().unwrap()]));
+    data
+}
+
+/// The DATEV file decoded from Windows-1252 by Python's codec (an implementation other
+/// than the writer's), split into lines at CRLF.
+fn datev_lines(out: &Path) -> Vec<String> {
+    use std::io::Write;
+    let bytes = fs::read(out.join("datev/EXTF_Buchungsstapel_2026-10.csv")).unwrap();
+    assert!(bytes.ends_with(b"\r\n") && !bytes.replace_crlf().contains(&b'\n'), "every line ends in CRLF");
+    let mut child = Command::new("python3")
+        .args(["-c", "import sys; sys.stdout.buffer.write(sys.stdin.buffer.read().decode('cp1252').encode('utf-8'))"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    child.stdin.take().unwrap().write_all(&bytes).unwrap();
+    let text = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    text.split("\r\n").filter(|l| !l.is_empty()).map(str::to_string).collect()
+}
+
+trait ReplaceCrlf {
+    fn replace_crlf(&self) -> Vec<u8>;
+}
+
+impl ReplaceCrlf for Vec<u8> {
+    fn replace_crlf(&self) -> Vec<u8> {
+        String::from_utf8_lossy(self).replace("\r\n", "").into_bytes()
+    }
+}
+
+/// Fields of one `;`-separated DATEV line, quotes removed (no field here holds a `;`).
+fn fields(line: &str) -> Vec<String> {
+    let mut r = csv::ReaderBuilder::new().delimiter(b';').has_headers(false).from_reader(line.as_bytes());
+    r.records().next().unwrap().unwrap().iter().map(str::to_string).collect()
+}
+
+/// A DATEV amount (`1200,00`) as a decimal.
+fn datev_amount(s: &str) -> Decimal {
+    assert!(!s.contains('.') && s.split(',').nth(1).is_some_and(|f| f.len() >= 2), "'{s}' is not a DATEV amount");
+    d(&s.replace(',', "."))
+}
+
+/// The SKR03 revenue account of a VAT summary section (README, "Account mapping").
+fn account_of_section(section: &str) -> &'static str {
+    match section {
+        "domestic" | "domestic_corrections" => "8400",
+        "oss" | "oss_corrections" => "8339",
+        "reverse_charge" => "8336",
+        "outside_eu" | "non_eu_registrations" => "8338",
+        other => panic!("unknown section {other}"),
+    }
+}
+
+/// Re-reads the DATEV batch field by field against the journal, and its sums per account,
+/// tax key and currency against the VAT summary.
+fn check_datev(out: &Path) {
+    let lines = datev_lines(out);
+    let header = fields(&lines[0]);
+    assert_eq!(header.len(), 31);
+    assert_eq!(&header[..5], ["EXTF", "700", "21", "Buchungsstapel", "13"]);
+    assert_eq!((header[12].as_str(), header[13].as_str(), header[14].as_str(), header[15].as_str()), ("20260101", "4", "20261001", "20261031"));
+    assert_eq!((header[21].as_str(), header[26].as_str()), ("EUR", "03"));
+    let columns = fields(&lines[1]);
+    assert_eq!(columns.len(), 125);
+    assert_eq!(
+        &columns[..14],
+        [
+            "Umsatz (ohne Soll/Haben-Kz)", "Soll/Haben-Kennzeichen", "WKZ Umsatz", "Kurs", "Basis-Umsatz", "WKZ Basis-Umsatz", "Konto",
+            "Gegenkonto (ohne BU-Schlüssel)", "BU-Schlüssel", "Belegdatum", "Belegfeld 1", "Belegfeld 2", "Skonto", "Buchungstext"
+        ]
+    );
+    assert_eq!(columns[117], "Generalumkehr (GU)");
+    let col = |name: &str| columns.iter().position(|c| c == name).unwrap();
+    let journal: BTreeMap<String, BTreeMap<String, String>> = rows(&out.join("journal.csv")).into_iter().map(|r| (r["number"].clone(), r)).collect();
+    // Per document: the gross of its bookings, signed.
+    let mut gross: BTreeMap<String, Decimal> = BTreeMap::new();
+    // Per account, tax key and currency: signed amounts (Basis-Umsatz where given).
+    let mut per_account: BTreeMap<(String, String, String), Decimal> = BTreeMap::new();
+    for line in &lines[2..] {
+        let f = fields(line);
+        assert_eq!(f.len(), 125, "{line}");
+        let number = &f[col("Belegfeld 1")];
+        let j = journal.get(number).unwrap_or_else(|| panic!("{number} is not in the journal"));
+        let credit_note = j["type"] == "credit_note";
+        assert_eq!(f[col("Soll/Haben-Kennzeichen")], "S");
+        assert_eq!(f[col("Generalumkehr (GU)")], if credit_note { "1" } else { "" }, "credit notes are reversals");
+        assert_eq!(f[col("Konto")], "1360");
+        let bu = &f[col("BU-Schlüssel")];
+        assert!(bu.is_empty() || (bu.len() == 4 && bu.bytes().all(|b| b.is_ascii_digit())), "{bu}");
+        let kurs = &f[col("Kurs")];
+        assert!(kurs.is_empty() || (kurs.split(',').next().is_some_and(|i| !i.starts_with('0')) && !f[col("Basis-Umsatz")].is_empty()), "{kurs}");
+        assert_eq!(f[col("WKZ Umsatz")], j["currency"]);
+        let issued = &j["issue_date"]; // YYYY-MM-DD → TTMM
+        assert_eq!(f[col("Belegdatum")], format!("{}{}", &issued[8..10], &issued[5..7]));
+        let supply = &j["tax_point_date"];
+        if !credit_note {
+            assert_eq!(f[col("Leistungsdatum")], format!("{}{}{}", &supply[8..10], &supply[5..7], &supply[..4]));
+        }
+        assert!(f[col("Buchungstext")].chars().count() <= 60);
+        let sign = if credit_note { -Decimal::ONE } else { Decimal::ONE };
+        let umsatz = datev_amount(&f[0]);
+        assert!(umsatz > Decimal::ZERO);
+        *gross.entry(number.clone()).or_default() += umsatz * sign;
+        let (amount, currency) = match f[col("Basis-Umsatz")].as_str() {
+            "" => (umsatz, f[col("WKZ Umsatz")].clone()),
+            base => (datev_amount(base), f[col("WKZ Basis-Umsatz")].clone()),
+        };
+        *per_account.entry((f[col("Gegenkonto (ohne BU-Schlüssel)")].clone(), f[col("BU-Schlüssel")].clone(), currency)).or_default() += amount * sign;
+    }
+    for (number, j) in &journal {
+        assert_eq!(gross.get(number).copied().unwrap_or_default(), d(&j["gross"]), "{number}: the bookings' Umsatz is the document's gross");
+    }
+    let mut summary: BTreeMap<(String, String, String), Decimal> = BTreeMap::new();
+    for r in rows(&out.join("vat-summary.csv")) {
+        *summary.entry((account_of_section(&r["section"]).to_string(), String::new(), r["currency"].clone())).or_default() +=
+            d(&r["taxable_amount"]) + d(&r["tax_amount"]);
+    }
+    summary.retain(|_, v| !v.is_zero());
+    per_account.retain(|_, v| !v.is_zero());
+    assert_eq!(per_account, summary, "sums per account and tax key equal the VAT summary");
+}
+
+#[test]
+fn the_datev_batch_reads_back_field_by_field_and_ties_to_the_vat_summary() {
+    let e = issue_and_export(&samples(), &[]);
+    check_datev(&e.out);
+    let lines = datev_lines(&e.out);
+    // The samples' first booking, every field this export fills.
+    let f = fields(&lines[2]);
+    assert_eq!(
+        (&f[0], &f[1], &f[2], &f[6], &f[7], &f[8], &f[9], &f[10], &f[13], &f[39], &f[40], &f[114]),
+        (
+            &"14,99".to_string(), &"S".to_string(), &"EUR".to_string(), &"1360".to_string(), &"8339".to_string(), &String::new(),
+            &"0110".to_string(), &"KL-INV-2026-000001".to_string(), &"Jürgen Müller".to_string(), &"DE".to_string(),
+            &"19,00".to_string(), &"01102026".to_string()
+        )
+    );
+    // The USD invoice: Basis-Umsatz in EUR from its Art. 230 statement.
+    let usd = lines.iter().map(|l| fields(l)).find(|f| f[10] == "KL-INV-2026-000003").unwrap();
+    // Kurs as the ECB published it for the tax point (1 EUR = 1.0839 USD).
+    assert_eq!((usd[0].as_str(), usd[2].as_str(), usd[3].as_str(), usd[4].as_str(), usd[5].as_str()), ("21,60", "USD", "1,0839", "19,93", "EUR"));
+    // The reverse charge names the customer's VAT ID.
+    let rc = lines.iter().map(|l| fields(l)).find(|f| f[10] == "KL-INV-2026-000005").unwrap();
+    assert_eq!((rc[7].as_str(), rc[39].as_str()), ("8336", "IT00743110157"));
+    // Windows-1252 on disk: "ü" is one byte.
+    let bytes = fs::read(e.out.join("datev/EXTF_Buchungsstapel_2026-10.csv")).unwrap();
+    assert!(bytes.windows(13).any(|w| w == b"J\xFCrgen M\xFCller"));
+    // In the zip too.
+    assert!(e.tmp.path().join("export.zip").is_file());
+}
+
+#[test]
+fn a_generated_month_ties_out_in_datev_and_the_revenue_schedule() {
+    let tmp = tempfile::tempdir().unwrap();
+    for seed in [3, 11] {
+        let data = generated(tmp.path(), 400, seed);
+        let e = issue_and_export(&data, &[]);
+        check_datev(&e.out);
+        check_revenue(&e.out);
+    }
+}
+
+/// The revenue schedule sums to each line of the line journal, and the line journal to the
+/// document journal.
+fn check_revenue(out: &Path) {
+    let lines = rows(&out.join("journal-lines.csv"));
+    let mut per_line: BTreeMap<(String, String), Decimal> = BTreeMap::new();
+    for r in rows(&out.join("revenue.csv")) {
+        assert_eq!(r["recognised"].split('.').nth(1).map_or(0, str::len), r["line_net"].split('.').nth(1).map_or(0, str::len));
+        *per_line.entry((r["number"].clone(), r["line"].clone())).or_default() += d(&r["recognised"]);
+    }
+    assert_eq!(per_line.len(), lines.len(), "every line has its schedule");
+    let mut per_document: BTreeMap<String, Decimal> = BTreeMap::new();
+    for l in &lines {
+        assert_eq!(per_line[&(l["number"].clone(), l["line"].clone())], d(&l["net"]), "{} line {}", l["number"], l["line"]);
+        assert!(!l["transaction_id"].is_empty());
+        *per_document.entry(l["number"].clone()).or_default() += d(&l["net"]);
+    }
+    for j in rows(&out.join("journal.csv")) {
+        assert_eq!(per_document[&j["number"]], d(&j["net"]), "{}", j["number"]);
+    }
+}
+
+#[test]
+fn the_line_journal_and_revenue_schedule_of_the_samples() {
+    let e = issue_and_export(&samples(), &[]);
+    check_revenue(&e.out);
+    let lines = rows(&e.out.join("journal-lines.csv"));
+    let annual = lines.iter().find(|l| l["number"] == "KL-INV-2026-000002").unwrap();
+    assert_eq!(
+        (annual["payment_id"].as_str(), annual["service_start"].as_str(), annual["service_end"].as_str(), annual["net"].as_str(), annual["account"].as_str()),
+        ("pi_3QKx1003", "2026-10-03", "2027-10-02", "120.16", "8400")
+    );
+    // 120.16 EUR over 365 days from 3 October: 29 days in October.
+    let schedule: Vec<(String, String)> = rows(&e.out.join("revenue.csv"))
+        .into_iter()
+        .filter(|r| r["number"] == "KL-INV-2026-000002")
+        .map(|r| (r["month"].clone(), r["recognised"].clone()))
+        .collect();
+    assert_eq!(schedule.len(), 13);
+    assert_eq!(schedule[0], ("2026-10".to_string(), "9.55".to_string())); // 12016 × 29 / 365 = 954.7 → 954 + 1
+    assert_eq!(schedule[12], ("2027-10".to_string(), "0.66".to_string())); // 12016 × 2 / 365 = 65.8 → 65 + 1
+}
+
+#[test]
+fn xero_and_quickbooks_files_have_exactly_their_published_headers() {
+    let e = issue_and_export(&samples(), &[]);
+    let first_line = |p: &str| fs::read_to_string(e.out.join(p)).unwrap().lines().next().unwrap().to_string();
+    assert_eq!(
+        first_line("xero/invoices.csv"),
+        "*ContactName,EmailAddress,POAddressLine1,POAddressLine2,POAddressLine3,POAddressLine4,POCity,PORegion,POPostalCode,POCountry,*InvoiceNumber,Reference,*InvoiceDate,*DueDate,InventoryItemCode,*Description,*Quantity,*UnitAmount,Discount,*AccountCode,*TaxType,TrackingName1,TrackingOption1,TrackingName2,TrackingOption2,Currency,BrandingTheme"
+    );
+    let qb = "*InvoiceNo,*Customer,*InvoiceDate,*DueDate,Terms,Location,Memo,Item(Product/Service),ItemDescription,ItemQuantity,ItemRate,*ItemAmount,*ItemTaxCode,ItemTaxAmount,Currency,Service Date";
+    assert_eq!(first_line("quickbooks/invoices.csv"), qb);
+    assert_eq!(first_line("quickbooks/credit-notes.csv"), qb);
+    // One row per document line; quantity × unit amount is the line's net, credit notes negative in Xero.
+    let lines = rows(&e.out.join("journal-lines.csv"));
+    let xero = rows(&e.out.join("xero/invoices.csv"));
+    assert_eq!(xero.len(), lines.len());
+    for (x, l) in xero.iter().zip(&lines) {
+        assert_eq!(x["*InvoiceNumber"], l["number"]);
+        assert_eq!(d(&x["*Quantity"]) * d(&x["*UnitAmount"]), d(&l["net"]), "{}", l["number"]);
+        assert_eq!(x["*AccountCode"], l["account"]);
+    }
+    let first = &xero[0];
+    assert_eq!((first["*InvoiceDate"].as_str(), first["*TaxType"].as_str(), first["Reference"].as_str()), ("01/10/2026", "VAT 19%", "pi_3QKx1001"));
+    let invoices = rows(&e.out.join("quickbooks/invoices.csv"));
+    let credit_notes = rows(&e.out.join("quickbooks/credit-notes.csv"));
+    assert_eq!(invoices.len() + credit_notes.len(), lines.len());
+    assert!(credit_notes.iter().all(|r| r["*InvoiceNo"].starts_with("KL-CN-") && d(&r["*ItemAmount"]) > Decimal::ZERO));
+    assert_eq!(credit_notes[0]["*Customer"], "Mari Tamm (cus_ee_01)");
+}
+
+#[test]
+fn the_account_mapping_books_by_the_configured_rules() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    fs::create_dir_all(&data).unwrap();
+    for f in ["company.toml", "customers.csv", "transactions.csv", "exchange_rates.csv"] {
+        fs::copy(samples().join(f), data.join(f)).unwrap();
+    }
+    let toml = fs::read_to_string(data.join("company.toml")).unwrap()
+        + "\n[accounts]\nchart = \"skr04\"\ndatev_consultant = 4711\ndatev_client = 42\n\n[[accounts.revenue]]\ntreatment = \"domestic\"\nrate = \"24\"\naccount = \"4200\"\ntax_key = \"3\"\ntax_code = \"24% (VAT on Income)\"\n";
+    fs::write(data.join("company.toml"), toml).unwrap();
+    let e = issue_and_export(&data, &[]);
+    let lines = datev_lines(&e.out);
+    let header = fields(&lines[0]);
+    assert_eq!((header[10].as_str(), header[11].as_str(), header[26].as_str()), ("4711", "42", "04"));
+    let annual = lines.iter().map(|l| fields(l)).find(|f| f[10] == "KL-INV-2026-000002").unwrap();
+    // The tax key in the format's four digits.
+    assert_eq!((annual[6].as_str(), annual[7].as_str(), annual[8].as_str()), ("1460", "4200", "0003"));
+    let oss = lines.iter().map(|l| fields(l)).find(|f| f[10] == "KL-INV-2026-000001").unwrap();
+    assert_eq!(oss[7], "4339");
+    let xero = rows(&e.out.join("xero/invoices.csv"));
+    assert_eq!(xero[1]["*TaxType"], "24% (VAT on Income)");
+    // A bad mapping is an input error naming its key, and nothing is left behind.
+    let bad = fs::read_to_string(data.join("company.toml")).unwrap().replace("tax_key = \"3\"", "tax_key = \"3x\"");
+    fs::write(data.join("company.toml"), bad).unwrap();
+    let out = tmp.path().join("bad-export");
+    let o = run(&["export", "--month", "2026-10", "--archive", e.archive.to_str().unwrap(), "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("company.toml: accounts.revenue[0].tax_key: '3x' is not a DATEV tax key"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!out.exists());
+}
+
+#[test]
+fn excel_dialects_write_a_bom_and_continental_excel_gets_semicolons_and_decimal_commas() {
+    let e = issue_and_export(&samples(), &["--csv", "excel-semicolon"]);
+    let journal = fs::read(e.out.join("journal.csv")).unwrap();
+    assert!(journal.starts_with(b"\xEF\xBB\xBFnumber;type;issue_date;"));
+    let text = String::from_utf8(journal).unwrap();
+    assert!(
+        text.contains("\nKL-CN-2026-000001;credit_note;2026-10-20;2026-10-20;cus_ee_01;Mari Tamm;EE;;EUR;-24,19;-5,81;-30,00;EUR;-5,81;1;domestic;EE;KL-INV-2026-000002\n"),
+        "{text}"
+    );
+    // The importers' own files keep their format.
+    assert!(fs::read(e.out.join("xero/invoices.csv")).unwrap().starts_with(b"*ContactName,"));
+    let excel = issue_and_export(&samples(), &["--csv", "excel"]);
+    assert!(fs::read(excel.out.join("journal.csv")).unwrap().starts_with(b"\xEF\xBB\xBFnumber,type,"));
+    assert_eq!(run(&["export", "--month", "2026-10", "--csv", "xlsx", "--archive", "x", "--out", "y"]).status.code(), Some(2));
+}
+
+#[test]
+fn the_statement_balances_payments_and_refunds_against_documents() {
+    let e = issue_and_export(&samples(), &[]);
+    let out = e.tmp.path().join("statements");
+    let archive = e.archive.to_str().unwrap();
+    let json = ok(run(&["statement", "cus_gr_01", "--from", "2026-10-01", "--to", "2026-10-31", "--archive", archive, "--data", samples().to_str().unwrap(), "--out", out.to_str().unwrap(), "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!((v["schema"].as_str(), v["command"].as_str()), (Some("invoicesmith.cli.v1"), Some("statement")));
+    let kinds: Vec<&str> = v["statement"]["entries"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["invoice", "payment", "duplicate", "duplicate_returned"]);
+    // Every customer: balance = (payments − refunds) − (invoices − credit notes), from the lines.
+    for customer in ["cus_de_01", "cus_ee_01", "cus_fr_01", "cus_gr_01", "cus_pl_01", "cus_jp_01"] {
+        let folder = out.join(customer);
+        let json = ok(run(&["statement", customer, "--from", "2026-10-01", "--to", "2026-10-31", "--archive", archive, "--data", samples().to_str().unwrap(), "--out", folder.to_str().unwrap(), "--json"]));
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        for b in v["statement"]["balances"].as_array().unwrap() {
+            let currency = b["currency"].as_str().unwrap();
+            let (mut docs, mut money) = (Decimal::ZERO, Decimal::ZERO);
+            for e in v["statement"]["entries"].as_array().unwrap().iter().filter(|e| e["currency"] == currency) {
+                docs += e["charged"].as_str().map(d).unwrap_or_default();
+                money += e["paid"].as_str().map(d).unwrap_or_default();
+            }
+            let balance = d(b["balance"].as_str().unwrap());
+            assert_eq!(balance, money - docs, "{customer} {currency}");
+            assert_eq!(d(b["payments"].as_str().unwrap()) - d(b["refunds"].as_str().unwrap()) - d(b["invoiced"].as_str().unwrap()) + d(b["credited"].as_str().unwrap()), balance);
+            // Everything charged was invoiced, everything refunded credited or returned.
+            assert_eq!(balance, Decimal::ZERO, "{customer} {currency}");
+        }
+        assert_eq!(v["files"].as_array().unwrap().len(), 3);
+    }
+    // The partial refund: Mari Tamm's statement lists the credit note and the refund.
+    let out = out.join("cus_ee_01");
+    let csv = fs::read_to_string(out.join("statement-cus_ee_01-2026-10-01-2026-10-31.csv")).unwrap();
+    assert!(csv.contains("2026-10-20,credit_note,KL-CN-2026-000001,credits KL-INV-2026-000002,EUR,-30.00,\n"), "{csv}");
+    assert!(csv.contains(",refund,KL-CN-2026-000001,"), "{csv}");
+    assert!(csv.ends_with("2026-10-31,balance,,balance 0.00 EUR,EUR,119.00,119.00\n"), "{csv}");
+    let pdf = out.join("statement-cus_ee_01-2026-10-01-2026-10-31.pdf");
+    let text = Command::new("pdftotext").args(["-layout", pdf.to_str().unwrap(), "-"]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Statement") && text.contains("Credit note KL-CN-2026-000001") && text.contains("Balance 0.00 EUR: settled"), "{text}");
+    let html = fs::read_to_string(out.join("statement-cus_ee_01-2026-10-01-2026-10-31.html")).unwrap();
+    assert!(html.contains("<td>Credit note KL-CN-2026-000001</td>"));
+    // On the day of the duplicate charge, before its refund: paid more than invoiced.
+    let early = e.tmp.path().join("early");
+    let json = ok(run(&["statement", "cus_gr_01", "--from", "2026-10-01", "--to", "2026-10-14", "--archive", archive, "--data", samples().to_str().unwrap(), "--out", early.to_str().unwrap(), "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let b = &v["statement"]["balances"][0];
+    assert_eq!(
+        (b["invoiced"].as_str(), b["payments"].as_str(), b["refunds"].as_str(), b["balance"].as_str()),
+        (Some("14.99"), Some("29.98"), Some("0.00"), Some("14.99"))
+    );
+    let text = ok(run(&["statement", "cus_gr_01", "--from", "2026-10-01", "--to", "2026-10-14", "--archive", archive, "--data", samples().to_str().unwrap(), "--out", early.join("text").to_str().unwrap()]));
+    assert!(text.contains("  Balance 14.99 EUR in your favour: paid but not invoiced, to be refunded\n"), "{text}");
+    // A statement is never written over.
+    let again = run(&["statement", "cus_ee_01", "--from", "2026-10-01", "--to", "2026-10-31", "--archive", archive, "--out", out.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(3));
+}
+
+#[test]
+fn list_json_filters_by_customer_kind_status_and_dates() {
+    let e = issue_and_export(&samples(), &[]);
+    let archive = e.archive.to_str().unwrap();
+    let list = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["list", "--archive", archive, "--json"];
+        all.extend(args);
+        serde_json::from_str(&ok(run(&all))).unwrap()
+    };
+    let v = list(&[]);
+    assert_eq!((v["schema"].as_str(), v["command"].as_str()), (Some("invoicesmith.cli.v1"), Some("list")));
+    assert_eq!(v["documents"].as_array().unwrap().len(), 14);
+    let mari = list(&["--customer", "cus_ee_01"]);
+    let numbers: Vec<(&str, &str)> = mari["documents"].as_array().unwrap().iter().map(|d| (d["number"].as_str().unwrap(), d["status"].as_str().unwrap())).collect();
+    assert_eq!(numbers, [("KL-INV-2026-000002", "credited"), ("KL-CN-2026-000001", "paid")]);
+    assert_eq!(mari["documents"][0]["credited"], "30.00");
+    assert_eq!(mari["documents"][1]["credited"], "0.00");
+    assert_eq!(mari["documents"][0]["referenced_by"], serde_json::json!(["KL-CN-2026-000001"]));
+    let credit_notes = list(&["--kind", "credit_note"]);
+    assert!(credit_notes["documents"].as_array().unwrap().iter().all(|d| d["kind"] == "credit_note"));
+    assert_eq!(credit_notes["documents"].as_array().unwrap().len(), 2);
+    let credited = list(&["--status", "credited"]);
+    assert_eq!(credited["documents"].as_array().unwrap().len(), 2);
+    let early = list(&["--from", "2026-10-01", "--to", "2026-10-03"]);
+    assert_eq!(early["documents"].as_array().unwrap().iter().map(|d| d["number"].as_str().unwrap()).collect::<Vec<_>>(), ["KL-INV-2026-000001", "KL-INV-2026-000002"]);
+    assert_eq!(run(&["list", "--archive", archive, "--status", "late"]).status.code(), Some(2));
+    // show, verify and export speak the same schema.
+    let show: serde_json::Value = serde_json::from_str(&ok(run(&["show", "KL-INV-2026-000002", "--archive", archive, "--json"]))).unwrap();
+    assert_eq!((show["schema"].as_str(), show["command"].as_str(), show["status"].as_str()), (Some("invoicesmith.cli.v1"), Some("show"), Some("credited")));
+    assert_eq!(show["document"]["totals"]["gross"], "149.00");
+    assert_eq!(show["referenced_by"][0]["relation"], "credits");
+    let verify: serde_json::Value = serde_json::from_str(&ok(run(&["verify", "--archive", archive, "--json"]))).unwrap();
+    assert_eq!((verify["command"].as_str(), verify["intact"].as_bool()), (Some("verify"), Some(true)));
+    let out = e.tmp.path().join("again");
+    let export: serde_json::Value = serde_json::from_str(&ok(run(&["export", "--month", "2026-10", "--archive", archive, "--out", out.to_str().unwrap(), "--json"]))).unwrap();
+    assert_eq!((export["command"].as_str(), export["report"]["documents"].as_u64()), (Some("export"), Some(14)));
+    let missing: serde_json::Value = serde_json::from_slice(&run(&["show", "KL-INV-2026-999999", "--archive", archive, "--json"]).stdout).unwrap();
+    assert_eq!(missing["schema"], "invoicesmith.cli.v1");
+    assert!(missing["error"].as_str().unwrap().contains("KL-INV-2026-999999"));
+}
+
+#[test]
+fn dry_run_writes_nothing_and_a_rerun_says_already_invoiced_in_one_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("archive");
+    let a = archive.to_str().unwrap();
+    let s = samples();
+    let dry = ok(run(&["issue", s.to_str().unwrap(), "--archive", a, "--init", "--dry-run"]));
+    assert!(dry.starts_with("dry run, nothing written: would issue 14 document(s) into "), "{dry}");
+    assert!(dry.contains("  KL-CN-2026-000002  2026-10-26  cus_fr_01  14.99 EUR  (rf_1018)\n"), "{dry}");
+    assert!(dry.contains("would skip 4 transaction(s):\n  ch_1012: payment failed: no document\n"), "{dry}");
+    assert!(!archive.exists(), "a dry run creates nothing");
+    ok(run(&["issue", s.to_str().unwrap(), "--archive", a, "--init"]));
+    let register = fs::read(archive.join("register.jsonl")).unwrap();
+    let rerun = ok(run(&["issue", s.to_str().unwrap(), "--archive", a]));
+    assert!(rerun.contains("\n14 transaction(s) already invoiced\nskipped 4 transaction(s):\n"), "{rerun}");
+    assert!(!rerun.contains("already issued as"), "{rerun}");
+    let dry_again: serde_json::Value = serde_json::from_str(&ok(run(&["issue", s.to_str().unwrap(), "--archive", a, "--dry-run", "--json"]))).unwrap();
+    assert_eq!((dry_again["dry_run"].as_bool(), dry_again["issued"].as_array().unwrap().len()), (Some(true), 0));
+    assert_eq!(fs::read(archive.join("register.jsonl")).unwrap(), register);
+}
+
+#[test]
+fn every_command_has_examples_and_one_line_descriptions() {
+    let top = ok(run(&["--help"]));
+    let commands = ["issue", "recover", "keygen", "render", "sample", "reissue", "export", "list", "statement", "snapshot", "show", "verify"];
+    for c in commands {
+        let line = top.lines().find(|l| l.trim_start().starts_with(&format!("{c} "))).unwrap_or_else(|| panic!("{c} is not listed: {top}"));
+        assert!(line.chars().count() <= 80, "the description of {c} does not fit one 80-column line: {line}");
+        let help = ok(run(&[c, "--help"]));
+        assert!(help.contains("Example"), "{c} --help has no example: {help}");
+    }
+    assert!(top.lines().all(|l| l.chars().count() <= 80), "{top}");
+}
