@@ -84,7 +84,7 @@ fn both_backends_give_the_same_bytes_and_output() {
     assert_eq!(dir_out.1, db_out.1, "the export folders are the same, byte for byte");
     assert!(dir_out.2 == db_out.2, "the export zips are the same, byte for byte");
     assert_eq!(dir_out.3, db_out.3, "render of an archived record");
-    assert!(dir_out.0[0].starts_with("issued 14 document(s) into ARCHIVE"), "{}", dir_out.0[0]);
+    assert!(dir_out.0[0].starts_with("issued 16 document(s) into ARCHIVE"), "{}", dir_out.0[0]);
 }
 
 #[test]
@@ -95,7 +95,7 @@ fn an_archive_is_copied_folder_to_database_and_back_byte_for_byte() {
     assert!(run(&["reissue", "KL-INV-2026-000003", "--set", "name=Jana Novak", "--reason", "typo", "--archive", p(&dir)]).status.success());
     let url = database("copy");
     let printed = ok(&["archive", "copy", p(&dir), &url]);
-    assert!(printed.starts_with("copied 16 register line(s), 82 file(s) and 2 checkpoint(s) from "), "{printed}");
+    assert!(printed.starts_with("copied 18 register line(s), 92 file(s) and 2 checkpoint(s) from "), "{printed}");
     let mut folder = files(&dir);
     assert_eq!(folder, db_files(name_of(&url)));
     let back = tmp.path().join("back");
@@ -123,11 +123,11 @@ fn a_database_without_the_archive_is_created_only_with_init_and_found_by_every_s
     let company = std::fs::read_to_string(data.join("company.toml")).unwrap().replace("path = \"../archive\"", &format!("path = \"{url}\""));
     std::fs::write(data.join("company.toml"), company).unwrap();
     let printed = ok(&["issue", p(&data), "--init", "--quiet"]);
-    assert!(printed.starts_with(&format!("issued 14 document(s) into {url}\n")), "{printed}");
+    assert!(printed.starts_with(&format!("issued 16 document(s) into {url}\n")), "{printed}");
     let out = command(&["verify"]).env("INVOICESMITH_ARCHIVE", &url).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), format!("{url}: intact (every registered file matches its SHA-256, register chain and numbering consistent)\n"));
-    assert_eq!(register_count(name_of(&url)), 14);
+    assert_eq!(register_count(name_of(&url)), 16);
 }
 
 /// `data`'s transactions of the customers `keep` selects (with every customer), in `to`.
