@@ -90,7 +90,7 @@ pub fn check_tax_id(country: &str, raw: &str) -> Result<Option<TaxId>, String> {
 }
 
 /// Why a national number was rejected.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 enum Fail {
     /// Wrong length or characters: the message repeats the expected shape.
     Shape,
@@ -940,5 +940,146 @@ mod tests {
                 "{typo}"
             );
         }
+    }
+
+    /// The calendar every embedded birth date is checked against: the Gregorian one
+    /// (a year divisible by 4 is a leap year, except centuries not divisible by 400).
+    #[test]
+    fn dates_follow_the_gregorian_calendar() {
+        #[rustfmt::skip]
+        let cases = [
+            (2000, 2, 29, true), (1900, 2, 29, false), (2004, 2, 29, true), (2003, 2, 29, false),
+            (2003, 2, 28, true), (2003, 4, 30, true), (2003, 4, 31, false), (2003, 1, 31, true),
+            (2003, 12, 31, true), (2003, 13, 1, false), (2003, 0, 1, false), (2003, 1, 0, false),
+        ];
+        for (year, month, day, valid) in cases {
+            assert_eq!(valid_date(year, month, day), valid, "{year}-{month}-{day}");
+        }
+    }
+
+    /// Bulgarian VAT IDs: the valid ones are python-stdnum's tests/test_bg_vat.doctest
+    /// (9-digit, 9-digit with the fallback weights, EGN, foreigner, "others") and the EGNs
+    /// "found online" in tests/test_bg_egn.doctest (months +20 for the 1800s, +40 for the
+    /// 2000s); 175074751 is test_bg_vat.doctest's invalid check digit.
+    #[test]
+    fn bulgarian_vat_ids() {
+        #[rustfmt::skip]
+        let valid = [
+            "BG103873594", "BG131272009", "BG7501020018", "BG8001010008", "BG8032056031",
+            "BG7111042925", "BG7153849522", "BG0010100100", "BG7523169263", "BG7542011030",
+            "BG7552010005",
+        ];
+        for id in valid {
+            assert_eq!(canonical("BG", id), id);
+        }
+        assert!(reason("BG", "BG175074751").ends_with("check digit does not match"));
+    }
+
+    /// The EGN's date part (YYMMDD, month +20 for 1800-1899, +40 for 2000-2099, as
+    /// stdnum/bg/egn.py's get_birth_date decodes it), on the days that tell the
+    /// centuries apart: 29 February 1800 and 1900 do not exist, 29 February 2000 does.
+    #[test]
+    fn egn_dates_carry_the_century_in_the_month() {
+        #[rustfmt::skip]
+        let cases = [
+            ("7523169263", true), ("7542011030", true), ("7552010005", true), ("8019010008", false),
+            ("0022290000", false), ("0002290000", false), ("0042290000", true), ("0142290000", false),
+            ("0422290000", true), ("0042300000", false), ("0022300000", false), ("0052010000", true),
+            ("0053010000", false), ("0033010000", false),
+        ];
+        for (egn, valid) in cases {
+            assert_eq!(bg_egn_date_valid(&digits(egn.as_bytes()).unwrap()), valid, "{egn}");
+        }
+    }
+
+    /// Czech birth numbers (stdnum/cz/rc.py): its examples 710319/2745 (valid),
+    /// 991231123 (9 digits, 1899), 7103192746 (check digit), 1103492745 (day 49),
+    /// 590312/123 (9 digits after 1953), and 8801251680 from tests/test_cz_rc.doctest.
+    /// The others are built by the rules rc.py states (10 digits: years before 1954 are
+    /// 2000s, check = first 9 digits mod 11 mod 10; 9 digits: 1980-1999 are 1880-1899;
+    /// month +50 for women, +20 when a day's serials ran out) on 29 February, which
+    /// exists in 1880 and 2000 but not in 1900 or 2001.
+    #[test]
+    fn czech_birth_numbers() {
+        #[rustfmt::skip]
+        let cases: [(&str, Result<(), Fail>); 13] = [
+            ("7103192745", Ok(())), ("991231123", Ok(())), ("8801251680", Ok(())),
+            ("7103192746", Err(Fail::CheckDigit)),
+            ("1103492745", Err(Fail::Invalid("the birth date in the number is not a date"))),
+            ("590312123", Err(Fail::Invalid("9-digit birth numbers were issued only until 1953"))),
+            // 2000-02-29; the same as a woman's (+50), and with the +20 overflow
+            ("0002291234", Ok(())), ("0052291239", Ok(())), ("0022291236", Ok(())),
+            // 2001-02-29 does not exist
+            ("0102291233", Err(Fail::Invalid("the birth date in the number is not a date"))),
+            // 9 digits: 1880-02-29 exists, 1900-02-29 does not
+            ("800229123", Ok(())),
+            ("000229123", Err(Fail::Invalid("the birth date in the number is not a date"))),
+            // 10 digits, 1954 and later stay in the 1900s: 1960-02-29 exists
+            ("6002291230", Ok(())),
+        ];
+        for (number, expected) in cases {
+            assert_eq!(birth_number(&digits(number.as_bytes()).unwrap()), expected, "{number}");
+        }
+    }
+
+    /// Latvian personal codes (DDMMYY, century digit 0 = 1800s, 1 = 1900s, 2 = 2000s, as
+    /// stdnum/lv/pvn.py decodes them; check = (1 + weighted sum) mod 11 mod 10): 29
+    /// February 2000 exists, 29 February 1900 does not.
+    #[test]
+    fn latvian_personal_codes_carry_the_century() {
+        assert_eq!(canonical("LV", "LV29020021239"), "LV29020021239");
+        assert!(reason("LV", "LV29020011233").contains("birth date"));
+    }
+
+    /// UK government departments GD000-GD499 and health authorities HA500-HA999: python-
+    /// stdnum's tests/test_gb_vat.doctest (GD100 and HA501 valid; GD600 and HA201 are
+    /// "InvalidComponent") and its list of standard numbers "that should all be valid".
+    #[test]
+    fn uk_vat_ids() {
+        for id in ["GBGD100", "GBHA501", "GBHA999", "GBGD499"] {
+            assert_eq!(canonical("GB", id), id);
+        }
+        for id in ["GBGD600", "GBHA201", "GBHA499"] {
+            assert!(reason("GB", id).contains("GD000-GD499"), "{id}");
+        }
+        #[rustfmt::skip]
+        let valid = [
+            "GB002425728", "GB003232345", "GB100195075", "GB100190874", "GB102675046",
+            "GB232177091", "GB242338087388", "GB311405025", "GB362586629", "GB417228071",
+            "GB436063072", "GB495278105", "GB507576825", "GB521676352", "GB586367295",
+            "GB591937301", "GB605867815", "GB662856406", "GB698550577", "GB733442841",
+            "GB770381235", "GB784911789", "GB808636512", "GB812833344", "GB818243334",
+            "GB823531352", "GB829959459", "GB845788960", "GB879705662", "GB881375891",
+            "GB913304168", "GB933210951", "GB975866450", "GB977487251", "GB980780684",
+            "GB997709444", "GB260311213", "GB653599494", "GB974053902",
+        ];
+        for id in valid {
+            assert_eq!(canonical("GB", id), id);
+        }
+        assert!(reason("GB", "GB001234567").ends_with("check digit does not match"));
+    }
+
+    /// Numbers whose digits are all zero in a part the scheme numbers from 1 are
+    /// malformed even where the arithmetic passes (0 is divisible by anything): the Belgian
+    /// enterprise number, the Italian company number (digits 1-7), the Dutch VAT number
+    /// and its branch ("B01"-"B99"). The Irish old form is exactly 8 characters: the
+    /// valid old-form IE8D79739I (python-stdnum's stdnum/ie/vat.py) with a letter more is
+    /// not one.
+    #[test]
+    fn zero_parts_and_overlong_old_forms_are_malformed() {
+        for (country, id) in [
+            ("BE", "BE0000000000"), ("IT", "IT00000000010"), ("NL", "NL000000000B01"),
+            ("NL", "NL004495445B00"), ("IE", "IE8D79739IA"),
+        ] {
+            assert!(reason(country, id).contains(": expected "), "{id}");
+        }
+    }
+
+    /// Without its prefix, a Greek VAT ID is asked for with its 'EL' prefix; the hint about
+    /// 'GR' is only for IDs written with 'GR', and only for Greece.
+    #[test]
+    fn the_gr_hint_is_only_for_gr() {
+        assert!(!reason("GR", "094259216").contains("'GR'"));
+        assert!(reason("AU", "GR094259216").contains("ABN"));
     }
 }
