@@ -1303,4 +1303,15 @@ mod tests {
             assert!(reason.ends_with("check digit does not match"), "{id}: {reason}");
         }
     }
+
+    /// French keys of a digit and a letter: python-stdnum's only published one
+    /// (4Z123456782, in `other_forms_are_accepted`) passes under both weightings of the
+    /// first character, so these put the SIREN of the published FR40303265045 under keys
+    /// computed with stdnum/fr/tva.py's formula ((first × 24 + second - 10), valid when
+    /// (SIREN + 1 + check // 11) mod 11 = check mod 11): 1W is its key, 2H is not.
+    #[test]
+    fn french_digit_and_letter_keys() {
+        assert_eq!(canonical("FR", "FR1W303265045"), "FR1W303265045");
+        assert!(reason("FR", "FR2H303265045").ends_with("check digit does not match"));
+    }
 }
