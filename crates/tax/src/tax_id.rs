@@ -1089,7 +1089,7 @@ mod tests {
     /// which python-stdnum pads with zeros and this module does not, and the Romanian
     /// 13-digit personal number (CNP), which it does not accept.
     #[rustfmt::skip]
-    const STDNUM_VALID: [(&str, &str); 629] = [
+    static STDNUM_VALID: [(&str, &str); 629] = [
         ("AT", "ATU14243102"), ("AT", "ATU15159209"), ("AT", "ATU28560205"), ("AT", "ATU34172105"),
         ("AT", "ATU40698107"), ("AT", "ATU46276408"), ("AT", "ATU49362201"), ("AT", "ATU54299806"),
         ("AT", "ATU54300000"), ("AT", "ATU56377717"), ("AT", "ATU57194903"), ("AT", "ATU64487479"),
@@ -1274,7 +1274,7 @@ mod tests {
         ("SK", "SK2021853504"), ("SK", "SK2021998528"), ("SK", "SK2022193459"),
         ("SK", "SK2022193459"),
     ];
-    const STDNUM_WRONG_CHECK: [(&str, &str); 54] = [
+    static STDNUM_WRONG_CHECK: [(&str, &str); 54] = [
         ("AT", "ATU14343102"), ("AT", "ATU15169209"), ("AT", "ATU46080904"), ("AT", "ATU61191628"),
         ("BE", "BE0406139583"), ("BE", "BE0793013186"),
         ("BG", "BG1037735942"), ("BG", "BG131172009"), ("BG", "BG147147471"),
