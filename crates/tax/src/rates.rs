@@ -343,6 +343,21 @@ mod tests {
         assert!(all().iter().all(|j| domain::country::CountryCode::parse(j.country).is_ok()));
     }
 
+    /// The Swiss tax is named in the language of the document: Mehrwertsteuer (MWST),
+    /// taxe sur la valeur ajoutée (TVA), imposta sul valore aggiunto (IVA), as the federal
+    /// act (SR 641.20) is titled in German, French and Italian; languages without a name of
+    /// their own, and every other jurisdiction, keep the default name.
+    #[test]
+    fn tax_names_by_language() {
+        let ch = jurisdiction("CH").unwrap();
+        #[rustfmt::skip]
+        let cases = [(ch, "fr", "TVA"), (ch, "it", "IVA"), (ch, "de", "MWST"), (ch, "en", "MWST"),
+            (jurisdiction("DE").unwrap(), "fr", "VAT"), (jurisdiction("AU").unwrap(), "en", "GST")];
+        for (j, language, name) in cases {
+            assert_eq!(j.tax_name_in(language), name, "{} {language}", j.country);
+        }
+    }
+
     #[test]
     fn boundaries() {
         let p = |m: i64, s: u32| Some(Decimal::new(m, s));
