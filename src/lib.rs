@@ -30,6 +30,7 @@ pub mod issue;
 pub mod model;
 pub mod money;
 pub mod numbering;
+pub mod payment;
 pub mod render;
 pub mod sha256;
 pub mod snapshot;
