@@ -155,6 +155,9 @@ fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<C
         // an invalid one changes the treatment (see `VatIdStatus`).
         vat_id_status: VatIdStatus::Unchecked,
         language: original.language.clone(),
+        // The notes stay as the original printed them (`Document::notes`).
+        note: None,
+        source_line: 0,
     };
     let mut kind_set = false;
     for (field, value) in set {

@@ -58,6 +58,14 @@ impl Period {
         NaiveDate::from_ymd_opt(y, m, 1).expect("valid period")
     }
 
+    pub fn last_day(self) -> NaiveDate {
+        let months = match self {
+            Period::Month { .. } => 1,
+            Period::Quarter { .. } => 3,
+        };
+        self.first_day().checked_add_months(chrono::Months::new(months)).and_then(|d| d.pred_opt()).expect("valid period")
+    }
+
     pub fn contains(self, date: NaiveDate) -> bool {
         match self {
             Period::Month { year, month } => date.year() == year && date.month() == month,
@@ -120,7 +128,7 @@ pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, out: &Pa
         }
     }
     let base = data.as_ref().map(|d| (d.company.seller.base_currency.to_string(), d.company.seller.vat_return_period));
-    let payments = data.as_ref().map(|d| (payments(d, period), returned_overpayments(d, period)));
+    let payments = data.as_ref().map(|d| (payments(d, period), returned_overpayments(d, period), received_transfers(d, period)));
     drop(data);
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
@@ -140,7 +148,7 @@ fn write_export(
     archive: &Archive,
     period: Period,
     base: Option<(String, ReturnPeriod)>,
-    payments: Option<(Vec<Payment>, Returned)>,
+    payments: Option<(Vec<Payment>, Returned, Received)>,
     out: &Path,
     zip_path: &Path,
 ) -> Result<ExportReport> {
@@ -161,9 +169,10 @@ fn write_export(
     let mut report = ExportReport { documents: entries.len(), ..ExportReport::default() };
     // Generated files go to the folder as they are written and are zipped from there.
     let mut generated: Vec<&'static str> = Vec::new();
-    if let Some((payments, returned)) = payments {
+    if let Some((payments, returned, received)) = payments {
         let mut csv = CsvFile::create(out, "reconciliation.csv", RECONCILIATION_COLUMNS)?;
         report.missing = reconciliation(&mut csv, &payments, &returned, &state, period)?;
+        bank_transfer_invoices(&mut csv, &received, &state, period);
         generated.push(csv.finish()?);
     }
 
@@ -673,6 +682,8 @@ struct Payment {
     refers_to: Option<String>,
     /// A refund of a duplicate charge (returns an overpayment; no credit note).
     refunds_duplicate: bool,
+    /// Paid by bank transfer: a pending charge is invoiced before it is paid.
+    bank_transfer: bool,
 }
 
 /// The data set's transactions dated in `period`, in file order.
@@ -691,6 +702,7 @@ fn payments(data: &DataSet, period: Period) -> Vec<Payment> {
                 refers_to: t.refers_to.clone(),
                 refunds_duplicate: t.kind == TransactionType::Refund
                     && t.refers_to.as_deref().and_then(|r| data.transaction(r)).is_some_and(|o| o.kind == TransactionType::Duplicate),
+                bank_transfer: t.payment_method == crate::model::PaymentMethod::BankTransfer,
             })
         })
         .collect()
@@ -710,6 +722,45 @@ fn returned_overpayments(data: &DataSet, period: Period) -> Returned {
         })
         .filter_map(|t| Some((t.refers_to.clone()?, t.total().amount().normalize())))
         .collect()
+}
+
+/// Bank transfers received up to the end of the period, by the charge they pay: their local
+/// dates and amounts.
+type Received = BTreeMap<String, Vec<(NaiveDate, Decimal)>>;
+
+fn received_transfers(data: &DataSet, period: Period) -> Received {
+    let mut received = Received::new();
+    for t in data.transactions.iter().filter(|t| t.kind == TransactionType::Payment && t.status == Status::Succeeded) {
+        let date = data.local_date(t.timestamp);
+        if let Some(charge) = &t.refers_to
+            && (date < period.first_day() || period.contains(date))
+        {
+            received.entry(charge.clone()).or_default().push((date, t.total().amount()));
+        }
+    }
+    received
+}
+
+/// Appends every bank-transfer invoice issued up to the period's end, as it stands on the
+/// period's last day: `paid` (the transfers received by then cover what it asked), `open`
+/// (not yet due) or `overdue` (due before that day and not covered).
+fn bank_transfer_invoices(csv: &mut CsvFile, received: &Received, state: &State, period: Period) {
+    let last_day = period.last_day();
+    for e in state.entries.iter().filter(|e| e.issue_date <= last_day) {
+        let (Some(due), Some(charge)) = (e.due, e.transactions.first()) else { continue };
+        let payments = received.get(charge).map_or(&[][..], Vec::as_slice);
+        let paid: Decimal = payments.iter().filter(|(d, _)| *d <= last_day).map(|(_, a)| *a).sum();
+        let outcome = if crate::payment::terms::settled_by(due.amount, payments, last_day) {
+            "paid"
+        } else if due.date < last_day {
+            "overdue"
+        } else {
+            "open"
+        };
+        let amount = due.amount.to_string();
+        let detail = format!("{amount} {} due {} on {}; {paid} received by {last_day}", e.currency, due.date, e.number);
+        csv.rows.row([charge.as_str(), "charge", "pending", &e.issue_date.to_string(), &e.currency, &amount, outcome, e.number.as_str(), &detail]);
+    }
 }
 
 const RECONCILIATION_COLUMNS: &[Column] = &[
@@ -742,6 +793,14 @@ fn reconciliation(csv: &mut CsvFile, payments: &[Payment], returned: &Returned, 
         let numbers: Vec<&str> = docs.iter().map(|e| e.number.as_str()).collect();
         let (outcome, detail) = match (t.kind, t.status) {
             (_, Status::Failed) => ("no_document", "payment failed".to_string()),
+            (TransactionType::Payment, Status::Succeeded) => {
+                ("no_document", format!("bank transfer received for {}: settles its invoice", t.refers_to.as_deref().unwrap_or("")))
+            }
+            (TransactionType::Charge, Status::Pending) if t.bank_transfer && !docs.is_empty() => ("invoiced", "bank transfer: invoiced before it is paid".to_string()),
+            (TransactionType::Charge, Status::Pending) if t.bank_transfer => {
+                missing.push(t.id.clone());
+                ("missing", "a bank-transfer charge is invoiced before it is paid, but has no document in the archive: run `invoicesmith issue`".to_string())
+            }
             (_, Status::Pending) => ("no_document", "payment pending".to_string()),
             (TransactionType::Duplicate, _) => ("no_document", format!("duplicate of {}", t.refers_to.as_deref().unwrap_or(""))),
             (TransactionType::Refund, _) if t.refunds_duplicate => ("no_document", "refund of a duplicate charge".to_string()),
@@ -770,6 +829,7 @@ fn reconciliation(csv: &mut CsvFile, payments: &[Payment], returned: &Returned, 
                 TransactionType::Charge => "charge",
                 TransactionType::Refund => "refund",
                 TransactionType::Duplicate => "duplicate",
+                TransactionType::Payment => "payment",
             },
             match t.status {
                 Status::Succeeded => "succeeded",

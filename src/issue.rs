@@ -27,7 +27,7 @@ use crate::document::{
 };
 use crate::input::TRANSACTIONS;
 use crate::document::Totals;
-use crate::model::{AmountBasis, Customer, DataSet, Status, Transaction, TransactionType};
+use crate::model::{AmountBasis, Customer, DataSet, PaymentMethod, Status, Transaction, TransactionType};
 use crate::money::Money;
 use crate::numbering::{DocumentNumber, NumberPattern};
 use crate::tax::{self, calc, conversion};
@@ -174,6 +174,7 @@ impl Plan {
         let (mut document, draft_fingerprints) = (draft.document, draft.fingerprints);
         document.number = planned.number(data);
         document.issue_date = planned.issue_date;
+        crate::payment::terms::numbered(&mut document);
         Numbered {
             document,
             series: series(data, planned.kind).clone(),
@@ -251,14 +252,11 @@ pub fn plan_inspecting(data: &DataSet, history: &dyn History, inspect: &mut dyn 
             }
             continue;
         }
+        // A bank-transfer charge is invoiced before it is paid: pending means "invoice now".
+        let invoiced_now = txn.status == Status::Succeeded || (txn.status == Status::Pending && txn.payment_method == PaymentMethod::BankTransfer);
         match (txn.kind, txn.status) {
-            (_, Status::Failed) => skipped.push(skip("payment failed: no document".into())),
-            (_, Status::Pending) => skipped.push(skip("payment pending: a document is issued once it succeeds".into())),
-            (TransactionType::Duplicate, Status::Succeeded) => skipped.push(skip(format!(
-                "duplicate of {}: not a second supply, no invoice",
-                txn.refers_to.as_deref().unwrap_or("?")
-            ))),
-            (TransactionType::Charge, Status::Succeeded) => {
+            (TransactionType::Payment, status) => skipped.push(skip(crate::payment::terms::skipped_payment(txn, status))),
+            (TransactionType::Charge, _) if invoiced_now => {
                 let adjusted = match adjusted_invoices(data, history, txn) {
                     Ok(adjusted) => adjusted,
                     Err(found) => {
@@ -285,6 +283,13 @@ pub fn plan_inspecting(data: &DataSet, history: &dyn History, inspect: &mut dyn 
                     Err((field, message)) => error(txn, field, message),
                 }
             }
+            (_, Status::Failed) => skipped.push(skip("payment failed: no document".into())),
+            (_, Status::Pending) => skipped.push(skip("payment pending: a document is issued once it succeeds".into())),
+            (TransactionType::Charge, Status::Succeeded) => unreachable!("a succeeded charge is invoiced now"),
+            (TransactionType::Duplicate, Status::Succeeded) => skipped.push(skip(format!(
+                "duplicate of {}: not a second supply, no invoice",
+                txn.refers_to.as_deref().unwrap_or("?")
+            ))),
             (TransactionType::Refund, Status::Succeeded) => {
                 let target = data.transaction(txn.refers_to.as_deref().expect("input checked refund references")).expect("input checked");
                 match (target.kind, target.status) {
@@ -293,6 +298,8 @@ pub fn plan_inspecting(data: &DataSet, history: &dyn History, inspect: &mut dyn 
                         target.id
                     ))),
                     (_, Status::Succeeded) => refunds.push((index, txn)),
+                    // An invoiced bank-transfer charge (issued before its payment arrived).
+                    (_, Status::Pending) if target.payment_method == PaymentMethod::BankTransfer => refunds.push((index, txn)),
                     (_, status) => error(txn, "refers_to", format!(
                         "'{}' was never invoiced (its payment is {}); only an invoiced charge can be refunded with a credit note",
                         target.id,
@@ -444,6 +451,7 @@ fn adjusted_invoices(data: &DataSet, history: &dyn History, txn: &Transaction) -
                     TransactionType::Charge => "charge",
                     TransactionType::Refund => "refund",
                     TransactionType::Duplicate => "duplicate",
+                    TransactionType::Payment => "payment",
                 }
             ));
             continue;
@@ -584,7 +592,7 @@ fn invoice_draft(data: &DataSet, txn: &Transaction, adjusted: &[(&str, &Document
         })
         .collect();
 
-    let totals = calculation.totals_paid();
+    let (totals, payment) = crate::payment::terms::invoice_payment(data, txn, &calculation, tax_point).map_err(|e| ("payment_method", e))?;
     let document = Document {
         schema: SCHEMA.into(),
         kind: DocumentKind::Invoice,
@@ -613,15 +621,7 @@ fn invoice_draft(data: &DataSet, txn: &Transaction, adjusted: &[(&str, &Document
         },
         lines,
         tax_breakdown: calculation.breakdown.clone(),
-        payment: Payment {
-            method: "card".into(),
-            status: "paid".into(),
-            date: tax_point,
-            amount: totals.gross,
-            card_brand: txn.card_brand.clone(),
-            card_last4: txn.card_last4.clone(),
-            payment_id: txn.payment_id.clone(),
-        },
+        payment,
         totals,
         base_currency_tax,
         legends: legends_with(determination.legends_in(&customer.language), &originals),
@@ -630,6 +630,8 @@ fn invoice_draft(data: &DataSet, txn: &Transaction, adjusted: &[(&str, &Document
             .map(|d| DocumentReference { number: d.number.clone(), issue_date: d.issue_date, relation: Relation::Adjusts, reason: None })
             .collect(),
         original_supply_date: None,
+        brand: data.company.brand.clone(),
+        notes: customer.note.iter().chain(&txn.note).cloned().collect(),
     };
     Ok(Draft {
         kind: DocumentKind::Invoice,
@@ -769,14 +771,17 @@ fn refund_credit_note(data: &DataSet, refund: &Transaction, original: &Document,
     doc.original_supply_date = Some(original.tax_point_date);
     // The money goes back to the card the invoice was paid with, unless the refund says otherwise.
     doc.payment = Payment {
-        method: "card".into(),
+        method: original.payment.method.clone(),
         status: "refunded".into(),
         date: tax_point,
         amount: gross,
         card_brand: refund.card_brand.clone().or_else(|| original.payment.card_brand.clone()),
         card_last4: refund.card_last4.clone().or_else(|| original.payment.card_last4.clone()),
         payment_id: refund.payment_id.clone(),
+        transfer: None,
     };
+    let customer_note = data.customer(&refund.customer_id).and_then(|c| c.note.clone());
+    doc.notes = customer_note.into_iter().chain(refund.note.iter().cloned()).collect();
     doc.references = vec![DocumentReference {
         number: original.number.clone(),
         issue_date: original.issue_date,
@@ -852,6 +857,7 @@ pub fn number(data: &DataSet, drafts: Vec<Draft>, counters: &dyn History) -> Vec
             let (issue_date, seq) = numberer.next(draft.kind, document.issue_date);
             document.number = number_in_series(data, draft.kind, issue_date, seq);
             document.issue_date = issue_date;
+            crate::payment::terms::numbered(&mut document);
             Numbered { document, series: series(data, draft.kind).clone(), seq, fingerprints: draft.fingerprints }
         })
         .collect()

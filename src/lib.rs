@@ -18,6 +18,7 @@
 //! The `invoicesmith` binary is a thin shell over [`run_issue`].
 
 pub mod archive;
+pub mod brand;
 pub mod correct;
 pub mod country;
 pub mod csv_out;

@@ -79,6 +79,32 @@ pub struct Numbering {
 pub struct Company {
     pub seller: Seller,
     pub numbering: Numbering,
+    /// The account bank-transfer invoices are paid to (`[bank]`), and their terms.
+    pub bank: Option<BankAccount>,
+    /// Logo, accent colour and footer lines (`[brand]`).
+    pub brand: Option<crate::brand::Brand>,
+}
+
+/// The seller's account for invoices paid by SEPA credit transfer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BankAccount {
+    pub account_holder: String,
+    /// Compact and checked (ISO 13616).
+    pub iban: String,
+    pub bic: Option<String>,
+    /// Days from the issue date to the due date.
+    pub terms_days: u32,
+}
+
+/// How a charge is paid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    /// Captured by the payment processor; invoiced once it succeeded.
+    Card,
+    /// Paid by the customer's SEPA credit transfer: a pending charge is invoiced at once,
+    /// with the amount due, and the payment arrives later as a `payment` row.
+    BankTransfer,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +135,10 @@ pub struct Customer {
     pub vat_id: Option<String>,
     pub vat_id_status: VatIdStatus,
     pub language: String,
+    /// Printed on every document of the customer (`note` in customers.csv).
+    pub note: Option<String>,
+    /// CSV line of the customer's row, for errors about the customer as a whole.
+    pub source_line: u64,
 }
 
 impl Customer {
@@ -127,6 +157,9 @@ pub enum TransactionType {
     Charge,
     Refund,
     Duplicate,
+    /// A bank transfer received for an invoiced `bank_transfer` charge (`refers_to`): no
+    /// document, it settles the invoice.
+    Payment,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,6 +213,9 @@ pub struct Transaction {
     pub card_brand: Option<String>,
     pub card_last4: Option<String>,
     pub payment_id: Option<String>,
+    pub payment_method: PaymentMethod,
+    /// Printed on the transaction's document (`note` in transactions.csv).
+    pub note: Option<String>,
     pub lines: Vec<Line>,
     /// CSV line of the transaction's first row.
     pub source_line: u64,

@@ -299,6 +299,7 @@ pub fn generate(spec: &Spec) -> Sources {
         customers: String::from_utf8(customers_csv.into_inner().expect("in memory")).expect("utf-8"),
         transactions: String::from_utf8(tx.into_inner().expect("in memory")).expect("utf-8"),
         exchange_rates: Some(exchange_rates(spec.month, spec.months)),
+        logo: None,
     }
 }
 

@@ -13,15 +13,18 @@ use super::csv_table::{self, field, required_text};
 
 const COLUMNS: &[&str] = &[
     "customer_id", "type", "name", "email", "address_line1", "address_line2", "city", "postal_code",
-    "region", "country", "vat_id", "vat_id_status", "language",
+    "region", "country", "vat_id", "vat_id_status", "language", "note",
 ];
+
+/// A note printed on every document of the customer; the column may be left out.
+const OPTIONAL: &[&str] = &["note"];
 
 /// The valid customers, and every customer id the file names (valid rows or not), so a
 /// transaction of a customer whose row has an error isn't reported a second time; `None` if
 /// the file's rows could not be read at all (then no customer id can be checked).
 pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Customer>, Option<BTreeSet<String>>) {
     let mut sink = Sink::new(CUSTOMERS, diagnostics);
-    let Some(rows) = csv_table::read(text, COLUMNS, &mut sink) else {
+    let Some(rows) = csv_table::read_with_optional(text, COLUMNS, OPTIONAL, &mut sink) else {
         return (Vec::new(), None);
     };
     let mut first_line: BTreeMap<String, u64> = BTreeMap::new();
@@ -75,6 +78,8 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Customer>, O
                 vat_id,
                 vat_id_status: status,
                 language,
+                note: Some(row.get("note").to_string()).filter(|s| !s.is_empty()),
+                source_line: row.line,
             });
         }
     }

@@ -4,10 +4,13 @@
 //! - [`iban`]: IBAN check digits (ISO 13616, ISO 7064 MOD 97-10) and BIC form (ISO 9362).
 //! - [`rf`]: the RF creditor reference (ISO 11649) made from a document number.
 //! - [`epc`]: the payload of the EPC QR code (EPC069-12, "GiroCode").
+//! - [`terms`]: what an invoice says about its payment: paid by card, paid by transfer, or
+//!   due by a date to the seller's account with a reference.
 
 pub mod epc;
 pub mod iban;
 pub mod rf;
+pub mod terms;
 
 /// ISO 7064 MOD 97-10 over an alphanumeric string: digits as they are, letters A–Z as
 /// 10–35, the number taken mod 97. Shared by the IBAN and the RF reference, whose check

@@ -108,9 +108,12 @@ pub fn oss_invoice() -> Document {
             card_brand: None,
             card_last4: None,
             payment_id: None,
+            transfer: None,
         },
         references: vec![],
         original_supply_date: None,
+        brand: None,
+        notes: vec![],
     }
 }
 

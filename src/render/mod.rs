@@ -7,6 +7,8 @@ pub mod cii;
 pub mod facturx;
 pub mod html;
 pub mod json;
+pub mod logo;
+pub mod qr;
 pub mod pdf;
 pub mod text;
 pub mod ubl;

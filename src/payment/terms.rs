@@ -1,0 +1,107 @@
+//! What an invoice says about its payment, and how a bank transfer received later settles it.
+//!
+//! The input says "invoice now, paid later" with two columns of transactions.csv: a charge
+//! with `payment_method = bank_transfer` and `status = pending` is invoiced at once (its
+//! timestamp is the date of supply), with nothing paid and the whole total due by the issue
+//! date plus `[bank] payment_terms_days`; the transfer, when it arrives, is a row of
+//! `type = payment` referring to the charge, which issues no document (the invoice already
+//! says everything) and settles the invoice in the export's reconciliation. A bank-transfer
+//! charge already `succeeded` (paid before it was invoiced) is invoiced as paid.
+
+use chrono::{Days, NaiveDate};
+
+use crate::document::{BankTransfer, Document, DocumentKind, Payment, Totals};
+use crate::model::{DataSet, PaymentMethod, Status, Transaction};
+use crate::tax::calc::Calculation;
+
+/// The `method` of a bank-transfer payment in the document record.
+pub const BANK_TRANSFER: &str = "bank_transfer";
+/// The `status` of an invoice issued before it is paid.
+pub const DUE: &str = "due";
+
+/// The totals and payment of the invoice of charge `txn`, issued on `tax_point` (the due
+/// date and reference are completed once it has its number and date: [`numbered`]). The
+/// error names what company.toml lacks.
+pub fn invoice_payment(data: &DataSet, txn: &Transaction, calculation: &Calculation, tax_point: NaiveDate) -> Result<(Totals, Payment), String> {
+    let mut totals = calculation.totals_paid();
+    let card = Payment {
+        method: "card".into(),
+        status: "paid".into(),
+        date: tax_point,
+        amount: totals.gross,
+        card_brand: txn.card_brand.clone(),
+        card_last4: txn.card_last4.clone(),
+        payment_id: txn.payment_id.clone(),
+        transfer: None,
+    };
+    if txn.payment_method == PaymentMethod::Card {
+        return Ok((totals, card));
+    }
+    let Some(bank) = &data.company.bank else {
+        return Err("is 'bank_transfer', but company.toml has no [bank] account to pay to; add [bank] with iban (and bic) to company.toml".into());
+    };
+    let due = txn.status == Status::Pending;
+    if due {
+        totals.due = totals.paid;
+        totals.paid -= totals.due;
+    }
+    let transfer = BankTransfer {
+        account_holder: bank.account_holder.clone(),
+        iban: bank.iban.clone(),
+        bic: bank.bic.clone(),
+        reference: String::new(),
+        terms_days: bank.terms_days,
+        due_date: tax_point,
+    };
+    Ok((totals, Payment { method: BANK_TRANSFER.into(), status: if due { DUE } else { "paid" }.into(), transfer: Some(transfer), ..card }))
+}
+
+/// Completes a numbered document's payment terms: the RF reference from its number and the
+/// due date from its issue date. A credit note carries no transfer to make.
+pub fn numbered(doc: &mut Document) {
+    if doc.kind == DocumentKind::CreditNote {
+        doc.payment.transfer = None;
+        return;
+    }
+    if let Some(t) = &mut doc.payment.transfer {
+        t.reference = super::rf::creditor_reference(doc.number.as_str()).unwrap_or_default();
+        t.due_date = doc.issue_date.checked_add_days(Days::new(u64::from(t.terms_days))).unwrap_or(doc.issue_date);
+        if doc.payment.status == DUE {
+            doc.payment.date = t.due_date;
+        }
+    }
+}
+
+/// Why a `payment` row issues nothing.
+pub fn skipped_payment(txn: &Transaction, status: Status) -> String {
+    let charge = txn.refers_to.as_deref().unwrap_or("?");
+    match status {
+        Status::Succeeded => format!("bank transfer received for {charge}: settles its invoice, no second document"),
+        Status::Failed => format!("bank transfer for {charge} failed: no document"),
+        Status::Pending => format!("bank transfer for {charge} pending: no document"),
+    }
+}
+
+/// Whether a document asks to be paid by transfer: an invoice with an amount due and the
+/// seller's account.
+pub fn asks_transfer(doc: &Document) -> Option<&BankTransfer> {
+    (doc.kind == DocumentKind::Invoice && doc.payment.status == DUE && doc.totals.due > rust_decimal::Decimal::ZERO)
+        .then_some(doc.payment.transfer.as_ref())
+        .flatten()
+}
+
+/// The EPC QR code payload of a document that asks for a transfer in euro (a SEPA credit
+/// transfer is in euro: other currencies get the account and reference, no code).
+pub fn epc_payload(doc: &Document) -> Option<String> {
+    let t = asks_transfer(doc)?;
+    if doc.currency.code() != "EUR" {
+        return None;
+    }
+    super::epc::payload(&super::epc::Transfer { name: &t.account_holder, iban: &t.iban, bic: t.bic.as_deref(), amount: doc.totals.due, reference: &t.reference }).ok()
+}
+
+/// Whether charge `txn` is settled on `day` by the bank transfers in `payments` (the data
+/// set's `payment` rows, with their local dates): the sum received by then covers `amount`.
+pub fn settled_by(amount: rust_decimal::Decimal, payments: &[(NaiveDate, rust_decimal::Decimal)], day: NaiveDate) -> bool {
+    payments.iter().filter(|(d, _)| *d <= day).map(|(_, a)| *a).sum::<rust_decimal::Decimal>() >= amount
+}
