@@ -37,6 +37,10 @@ pub struct Texts {
     pub legends: Legends,
     pub reasons: Reasons,
     pub sources: Sources,
+    /// Bank-transfer invoices: the request to pay, the account, the reference.
+    pub transfer: Transfer,
+    /// The labels of the brand's footer lines and of the notes.
+    pub brand: BrandLabels,
     /// Country names by ISO code (English names come from the country table).
     #[serde(default)]
     pub countries: BTreeMap<String, String>,
@@ -138,6 +142,34 @@ pub struct Legends {
     pub tax_registration: String,
     pub outside_scope_business: String,
     pub outside_scope_consumer: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    /// A bank-transfer invoice paid before it was issued.
+    pub paid: String,
+    /// The request to pay: `{amount}`, `{date}` (due), `{reference}`.
+    pub due: String,
+    pub due_date: String,
+    pub account_holder: String,
+    pub iban: String,
+    pub bic: String,
+    pub reference: String,
+    /// Beside the QR code.
+    pub scan: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrandLabels {
+    pub registered_office: String,
+    pub register_court: String,
+    pub managing_directors: String,
+    pub support: String,
+    pub bank_account: String,
+    /// The heading of the customer's and the transaction's notes.
+    pub note: String,
 }
 
 /// Exchange-rate sources known by name, in the language (`source` of exchange_rates.csv).
@@ -333,7 +365,7 @@ mod tests {
         let en: toml::Table = toml::from_str(FILES.iter().find(|f| f.0 == "en").unwrap().1).unwrap();
         for (tag, text) in FILES {
             let t: toml::Table = toml::from_str(text).unwrap();
-            for section in ["labels", "phrases", "legends", "reasons", "sources"] {
+            for section in ["labels", "phrases", "legends", "reasons", "sources", "transfer", "brand"] {
                 for (key, value) in en[section].as_table().unwrap() {
                     let theirs = t[section].get(key).and_then(|v| v.as_str()).unwrap_or_else(|| panic!("{tag}.toml lacks {section}.{key}"));
                     assert_eq!(placeholders(theirs), placeholders(value.as_str().unwrap()), "{tag}.toml {section}.{key}");

@@ -15,7 +15,7 @@ use crate::brand::{Logo, LogoFormat};
 use crate::deflate::{Framing, deflate};
 
 /// The name pages use for the logo in their resources.
-pub(super) const NAME: &[u8] = b"Logo";
+const NAME: &[u8] = b"Logo";
 
 /// A PNG's size in pixels, after checking it decodes.
 pub fn png_size(data: &[u8]) -> Result<(u32, u32), String> {
@@ -118,7 +118,7 @@ pub fn svg_size(data: &[u8]) -> Result<(u32, u32), String> {
 /// Writes `logo` as one XObject at `id` (plus its soft mask at `mask_id` when a PNG has
 /// transparency). Every kind maps the unit square to the whole logo, so a page draws it
 /// with `w 0 0 h x y cm /Logo Do` whatever its kind.
-pub(super) fn write(pdf: &mut Pdf, logo: &Logo, id: Ref, mask_id: Ref) {
+pub(crate) fn write(pdf: &mut Pdf, logo: &Logo, id: Ref, mask_id: Ref) {
     match logo.format {
         LogoFormat::Jpeg => {
             let (width, height, components) = jpeg_frame(&logo.data).expect("checked when loaded");
@@ -167,7 +167,7 @@ pub(super) fn write(pdf: &mut Pdf, logo: &Logo, id: Ref, mask_id: Ref) {
 }
 
 /// The pages' resource entry for the logo.
-pub(super) fn resource_name() -> Name<'static> {
+pub(crate) fn resource_name() -> Name<'static> {
     Name(NAME)
 }
 

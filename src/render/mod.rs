@@ -3,6 +3,7 @@
 //! Each format is a pure function of the document: no clock, no randomness, no machine
 //! locale, no recomputation of amounts. The same document always gives the same bytes.
 
+pub mod brand;
 pub mod cii;
 pub mod facturx;
 pub mod html;
@@ -11,6 +12,7 @@ pub mod logo;
 pub mod qr;
 pub mod pdf;
 pub mod text;
+pub mod transfer;
 pub mod ubl;
 pub mod xml;
 

@@ -21,6 +21,7 @@
 //!
 //! Every word and number printed comes from [`super::text`], as in the HTML.
 
+mod brand;
 mod file;
 mod fonts;
 #[cfg(test)]
@@ -207,12 +208,14 @@ enum Item {
     Rule { x1: f32, x2: f32, y: f32, thickness: f32, color: Rgb3 },
     /// A filled rectangle from its bottom-left corner.
     Band { x: f32, y: f32, w: f32, h: f32, color: Rgb3 },
+    /// The seller's logo (the file's one XObject), from its bottom-left corner.
+    Logo { x: f32, y: f32, w: f32, h: f32 },
 }
 
 impl Item {
     fn shifted(mut self, dy: f32) -> Item {
         match &mut self {
-            Item::Text { y, .. } | Item::Rule { y, .. } | Item::Band { y, .. } => *y += dy,
+            Item::Text { y, .. } | Item::Rule { y, .. } | Item::Band { y, .. } | Item::Logo { y, .. } => *y += dy,
         }
         self
     }
@@ -387,7 +390,8 @@ fn header(doc: &Document) -> Block {
         fy -= 13.5;
     }
     let bottom = y.min(fy) - 16.0;
-    Block { items, height: -bottom }
+    let header = Block { items, height: -bottom };
+    brand::with_logo(doc, header)
 }
 
 /// The small heading of continuation pages: "Invoice KL-INV-2026-000017 (continued)".
@@ -543,10 +547,17 @@ fn notes(doc: &Document) -> Vec<Block> {
             out.push(paragraph(&text::reference(doc, r), PARAGRAPH, 2.0));
         }
     }
+    if !doc.notes.is_empty() {
+        out.push(note_heading(super::brand::note_label(doc), 12.0));
+        for note in &doc.notes {
+            out.push(paragraph(note, PARAGRAPH, 2.0));
+        }
+    }
     out.push(paragraph(&text::payment(doc), PARAGRAPH, 12.0));
     if let Some(details) = text::payment_details(doc) {
         out.push(paragraph(&details, PARAGRAPH, 2.0));
     }
+    out.extend(brand::transfer_block(doc));
     out
 }
 
@@ -657,11 +668,13 @@ fn footer(doc: &Document, page: usize, pages: usize) -> Vec<Item> {
     parts.extend(doc.seller.tax_id.as_deref());
     parts.extend(doc.seller.email.as_deref());
     let ident = fit(&parts.join("  ·  "), FOOTER, RIGHT - LEFT - page_w - 24.0);
-    vec![
+    let mut items = vec![
         Item::Rule { x1: LEFT, x2: RIGHT, y: FOOTER_RULE, thickness: 0.5, color: HAIRLINE },
         left(LEFT, FOOTER_BASELINE, &ident, FOOTER),
         right(RIGHT, FOOTER_BASELINE, &page_of, FOOTER),
-    ]
+    ];
+    items.extend(brand::footer(doc));
+    items
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -682,8 +695,10 @@ fn points(n: i32) -> f32 {
 /// one text object, each run placed by its offset from the last (`Td`), state changes only
 /// when they change, each run of consecutive texts of one element (or one kind of artifact)
 /// marked as such. Text is set in the document's font subsets, already encoded for them.
-fn draw(page: usize, items: &[(Item, Part)], structure: &mut Structure, fonts: &Subsets) -> Vec<u8> {
+fn draw(page: usize, items: &[(Item, Part)], structure: &mut Structure, fonts: &Subsets, accent: Option<Rgb3>) -> Vec<u8> {
     let mut content = Content::new();
+    // The brand's accent takes the place of the ink colour, wherever it is used.
+    let colour = |c: Rgb3| if c == INK { accent.unwrap_or(INK) } else { c };
     let marks = std::mem::take(&mut structure.marks[page]);
     if items.iter().any(|(i, _)| !matches!(i, Item::Text { .. })) {
         begin_artifact(&mut content, Artifact::Layout);
@@ -691,17 +706,25 @@ fn draw(page: usize, items: &[(Item, Part)], structure: &mut Structure, fonts: &
         for (item, _) in items {
             match item {
                 Item::Band { x, y, w, h, color } => {
+                    let color = colour(*color);
                     content.set_fill_rgb(color.0, color.1, color.2);
                     let [x, y, w, h] = [*x, *y, *w, *h].map(|v| points(hundredths(v)));
                     content.rect(x, y, w, h).fill_nonzero();
                 }
                 Item::Rule { x1, x2, y, thickness, color } => {
+                    let color = &colour(*color);
                     if stroke != Some((*color, *thickness)) {
                         content.set_stroke_rgb(color.0, color.1, color.2).set_line_width(*thickness);
                         stroke = Some((*color, *thickness));
                     }
                     let y = points(hundredths(*y));
                     content.move_to(points(hundredths(*x1)), y).line_to(points(hundredths(*x2)), y).stroke();
+                }
+                Item::Logo { x, y, w, h } => {
+                    content.save_state();
+                    content.transform([*w, 0.0, 0.0, *h, *x, *y]);
+                    content.x_object(super::logo::resource_name());
+                    content.restore_state();
                 }
                 Item::Text { .. } => {}
             }
@@ -736,9 +759,10 @@ fn draw(page: usize, items: &[(Item, Part)], structure: &mut Structure, fonts: &
             }
             open = Some(mark);
         }
-        if fill != Some(st.color) {
-            content.set_fill_rgb(st.color.0, st.color.1, st.color.2);
-            fill = Some(st.color);
+        let color = colour(st.color);
+        if fill != Some(color) {
+            content.set_fill_rgb(color.0, color.1, color.2);
+            fill = Some(color);
         }
         if font != Some((st.weight, st.size)) {
             content.set_font(Name(face(st.weight).id.as_bytes()), st.size);
@@ -800,7 +824,8 @@ pub(super) fn write(doc: &Document, archival: Option<&file::Archival>) -> (Vec<u
     }
     let fonts = glyphs.seal();
     let mut structure = Structure::of(&pages);
-    let contents: Vec<Vec<u8>> = pages.iter().enumerate().map(|(i, items)| draw(i, items, &mut structure, &fonts)).collect();
+    let accent = doc.brand.as_ref().and_then(|b| b.accent).map(|a| a.fractions());
+    let contents: Vec<Vec<u8>> = pages.iter().enumerate().map(|(i, items)| draw(i, items, &mut structure, &fonts, accent)).collect();
     let title = format!("{} {}", text::title(doc), doc.number);
     let about = file::About {
         subject: format!("{title} — {}", doc.customer.name),
@@ -809,7 +834,8 @@ pub(super) fn write(doc: &Document, archival: Option<&file::Archival>) -> (Vec<u
         language: &doc.language,
         date: doc.issue_date,
     };
-    file::write(&about, &contents, &fonts, &structure, archival)
+    let logo = doc.brand.as_ref().and_then(|b| b.logo.as_ref());
+    file::write(&about, &contents, &fonts, &structure, archival, logo)
 }
 
 #[cfg(test)]
