@@ -105,13 +105,12 @@ pub fn render(doc: &Document) -> String {
 
     w.elem("ram:ApplicableHeaderTradeSettlement", &[], |w| {
         let accounting = xml::accounting_currency_tax(doc);
+        super::payment_means::cii_reference(w, doc);
         if let Some((code, _)) = accounting {
             w.leaf("ram:TaxCurrencyCode", &[], code);
         }
         w.leaf("ram:InvoiceCurrencyCode", &[], currency);
-        w.elem("ram:SpecifiedTradeSettlementPaymentMeans", &[], |w| {
-            w.leaf("ram:TypeCode", &[], xml::PAYMENT_MEANS_CARD);
-        });
+        super::payment_means::cii(w, doc);
         let tax_point = xml::tax_point_date(doc);
         for row in &doc.tax_breakdown {
             w.elem("ram:ApplicableTradeTax", &[], |w| {
@@ -137,7 +136,10 @@ pub fn render(doc: &Document) -> String {
         if let Some((start, end)) = xml::invoicing_period(doc) {
             period(w, Some(start), Some(end));
         }
-        w.elem("ram:SpecifiedTradePaymentTerms", &[], |w| w.leaf("ram:Description", &[], &xml::payment_terms(doc)));
+        w.elem("ram:SpecifiedTradePaymentTerms", &[], |w| {
+            w.leaf("ram:Description", &[], &xml::payment_terms(doc));
+            super::payment_means::cii_due_date(w, doc);
+        });
         w.elem("ram:SpecifiedTradeSettlementHeaderMonetarySummation", &[], |w| {
             w.leaf("ram:LineTotalAmount", &[], &xml::amount(doc.totals.net));
             w.leaf("ram:TaxBasisTotalAmount", &[], &xml::amount(doc.totals.net));

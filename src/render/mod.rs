@@ -9,6 +9,7 @@ pub mod facturx;
 pub mod html;
 pub mod json;
 pub mod logo;
+pub mod payment_means;
 pub mod qr;
 pub mod pdf;
 pub mod text;

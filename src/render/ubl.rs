@@ -35,6 +35,7 @@ pub fn render(doc: &Document) -> String {
     w.leaf("cbc:CustomizationID", &[], xml::SPECIFICATION_ID);
     w.leaf("cbc:ID", &[], doc.number.as_str());
     w.leaf("cbc:IssueDate", &[], &date(doc.issue_date));
+    super::payment_means::ubl_due_date(&mut w, doc);
     // The two roots order these differently: the tax point date precedes the type code in
     // a CreditNote and follows the notes in an Invoice.
     if credit {
@@ -98,7 +99,7 @@ pub fn render(doc: &Document) -> String {
     if let Some(d) = xml::delivery_date(doc) {
         w.elem("cac:Delivery", &[], |w| w.leaf("cbc:ActualDeliveryDate", &[], &date(d)));
     }
-    w.elem("cac:PaymentMeans", &[], |w| w.leaf("cbc:PaymentMeansCode", &[], xml::PAYMENT_MEANS_CARD));
+    super::payment_means::ubl(&mut w, doc);
     w.elem("cac:PaymentTerms", &[], |w| w.leaf("cbc:Note", &[], &xml::payment_terms(doc)));
 
     w.elem("cac:TaxTotal", &[], |w| {
