@@ -15,6 +15,9 @@ missing=()
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
+# A CJK font: documents of customers writing in Chinese, Japanese or Korean are set in it
+# (tests/cjk.rs uses Debian's Noto Sans CJK).
+[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -gt 0 ]; then
     step "installing ${missing[*]}"
     if ! command -v apt-get >/dev/null 2>&1; then

@@ -83,6 +83,18 @@ pub struct Company {
     pub bank: Option<BankAccount>,
     /// Logo, accent colour and footer lines (`[brand]`).
     pub brand: Option<crate::brand::Brand>,
+    /// Folders read at run time (`[resources]`), as written: relative to company.toml.
+    pub resources: Resources,
+}
+
+/// What a run reads besides the data: translations over the built-in ones, and fonts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Resources {
+    /// A folder of `<language>.toml` files.
+    pub translations: Option<String>,
+    /// A font file (TrueType/OpenType, or a collection with `#index`) for documents whose
+    /// customer writes in a script the built-in fonts lack (CJK).
+    pub cjk_font: Option<String>,
 }
 
 /// The seller's account for invoices paid by SEPA credit transfer.

@@ -8,7 +8,7 @@ use toml::{Table, Value};
 use crate::country::CountryCode;
 use crate::diag::{Diagnostic, Sink};
 use crate::brand::{Brand, FooterLine, Logo, Rgb};
-use crate::model::{Address, BankAccount, Company, Numbering, ReturnPeriod, Seller, TaxRegistration};
+use crate::model::{Address, BankAccount, Company, Numbering, Resources, ReturnPeriod, Seller, TaxRegistration};
 use crate::payment::iban;
 use crate::money::Currency;
 use crate::numbering::NumberPattern;
@@ -44,7 +44,7 @@ pub fn parse_with_logo(text: &str, logo: Option<(String, Result<Vec<u8>, String>
     };
     let mut keys = Keys { sink };
     // `[archive]` belongs to the archive (`archive::config`), which checks it.
-    keys.only(&root, "", &["seller", "numbering", "archive", "bank", "brand"]);
+    keys.only(&root, "", &["seller", "numbering", "archive", "bank", "brand", "resources"]);
     let seller = keys.table(&root, "", "seller").and_then(|t| keys.seller(t));
     let numbering = keys.table(&root, "", "numbering").and_then(|t| keys.numbering(t));
     let bank = match root.get("bank") {
@@ -55,7 +55,14 @@ pub fn parse_with_logo(text: &str, logo: Option<(String, Result<Vec<u8>, String>
         None => Some(None),
         Some(_) => keys.table(&root, "", "brand").and_then(|t| keys.brand(t, logo, bank.as_ref().and_then(Option::as_ref))).map(Some),
     };
-    Some(Company { seller: seller?, numbering: numbering?, bank: bank?, brand: brand? })
+    let resources = match root.get("resources") {
+        None => Some(Resources::default()),
+        Some(_) => keys.table(&root, "", "resources").map(|t| {
+            keys.only(t, "resources", &["translations", "cjk_font"]);
+            Resources { translations: keys.string(t, "resources", "translations", None), cjk_font: keys.string(t, "resources", "cjk_font", None) }
+        }),
+    };
+    Some(Company { seller: seller?, numbering: numbering?, bank: bank?, brand: brand?, resources: resources? })
 }
 
 struct Keys<'a> {

@@ -33,7 +33,8 @@ use pdf_writer::{Content, Name, Str};
 use crate::sha256::Sha256Sum;
 
 pub(super) use file::{Archival, Attachment};
-use fonts::{GlyphUse, Subsets, Weight, face};
+pub use fonts::load_cjk_font;
+use fonts::{GlyphUse, Subsets, Weight, cjk_face, face, with_cjk};
 use tags::{Artifact, Mark, Part, Structure};
 
 use super::text;
@@ -105,10 +106,27 @@ const FOOTER: Style = style(Weight::Regular, 7.2, MUTED);
 /// Issuing refuses such documents (there is no glyph fallback: they would print as empty
 /// boxes or '?'); see `fonts/README.md` for adding a font that covers them.
 pub fn unsupported_characters(doc: &Document) -> Vec<char> {
+    let missing = missing_in(doc, face(Weight::Regular));
+    match cjk_face() {
+        // Set in the CJK font: what that font lacks.
+        Some(cjk) if !missing.is_empty() => missing_in(doc, cjk),
+        _ => missing,
+    }
+}
+
+/// Whether `doc` is set in the configured CJK font: it has characters the shipped fonts lack
+/// (a customer writing in Chinese, Japanese or Korean) and a CJK font is loaded. The whole
+/// document is then set in it (Noto Sans CJK covers Latin, Greek and Cyrillic too), so one
+/// document has one typeface.
+fn needs_cjk(doc: &Document) -> bool {
+    cjk_face().is_some() && !missing_in(doc, face(Weight::Regular)).is_empty()
+}
+
+/// The characters of `doc` that `f` cannot draw, in order of first appearance.
+fn missing_in(doc: &Document, f: &fonts::Face) -> Vec<char> {
     // Every text of the document is a string of its JSON record (which escapes nothing but
     // quotes, backslashes and control characters).
     let record = serde_json::to_string(doc).expect("documents serialise");
-    let f = face(Weight::Regular);
     let mut out = Vec::new();
     for c in record.chars() {
         if !c.is_ascii() && !c.is_whitespace() && !c.is_control() && !f.covers(c) && !out.contains(&c) {
@@ -811,6 +829,11 @@ pub fn render_hashed(doc: &Document) -> (Vec<u8>, Sha256Sum) {
 /// Lays `doc` out, draws its pages and writes the file, with `archival`'s additions when given
 /// (Factur-X: PDF/A-3 and the embedded invoice XML) — one pass, whichever the file.
 pub(super) fn write(doc: &Document, archival: Option<&file::Archival>) -> (Vec<u8>, Sha256Sum) {
+    with_cjk(needs_cjk(doc), || write_with_faces(doc, archival))
+}
+
+/// [`write`] with this thread's faces chosen.
+fn write_with_faces(doc: &Document, archival: Option<&file::Archival>) -> (Vec<u8>, Sha256Sum) {
     let mut pages = layout(doc);
     let count = pages.len();
     for (i, items) in pages.iter_mut().enumerate() {
