@@ -43,6 +43,7 @@ fn sources(transactions_rows: &str) -> Sources {
         customers: CUSTOMERS_CSV.into(),
         transactions: format!("{TRANSACTIONS_HEADER}{transactions_rows}"),
         exchange_rates: None,
+        logo: None,
     }
 }
 
