@@ -368,7 +368,7 @@ fn header(doc: &Document) -> Block {
 
     // Customer, left column, wrapping before the facts.
     let cust_w = facts_x - 28.0 - LEFT;
-    items.push(left(LEFT, top, &l.customer.to_uppercase(), CAPS));
+    items.push(left(LEFT, top, &text::caps(doc, &l.customer), CAPS));
     let mut y = top - 15.0;
     for part in wrap(&doc.customer.name, NAME, cust_w) {
         items.push(left(LEFT, y, &part, NAME));
@@ -539,8 +539,8 @@ fn paragraph(s: &str, st: Style, gap_before: f32) -> Block {
 }
 
 /// A small capital heading above a group of notes.
-fn note_heading(s: &str, gap_before: f32) -> Block {
-    let mut b = paragraph(&s.to_uppercase(), CAPS, gap_before);
+fn note_heading(doc: &Document, s: &str, gap_before: f32) -> Block {
+    let mut b = paragraph(&text::caps(doc, s), CAPS, gap_before);
     b.height += 1.0;
     b
 }
@@ -560,13 +560,13 @@ fn notes(doc: &Document) -> Vec<Block> {
         gap = 6.0;
     }
     if !doc.references.is_empty() {
-        out.push(note_heading(&l.references, gap.max(12.0)));
+        out.push(note_heading(doc, &l.references, gap.max(12.0)));
         for r in &doc.references {
             out.push(paragraph(&text::reference(doc, r), PARAGRAPH, 2.0));
         }
     }
     if !doc.notes.is_empty() {
-        out.push(note_heading(super::brand::note_label(doc), 12.0));
+        out.push(note_heading(doc, super::brand::note_label(doc), 12.0));
         for note in &doc.notes {
             out.push(paragraph(note, PARAGRAPH, 2.0));
         }

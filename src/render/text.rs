@@ -119,6 +119,28 @@ pub fn settlement_rows(doc: &Document) -> Vec<(String, String)> {
     }
 }
 
+/// `s` in capitals, as the small headings print it. Greek capitals drop their accents (the
+/// tonos is not written on all-capital words), as browsers do for `text-transform: uppercase`.
+pub fn caps(doc: &Document, s: &str) -> String {
+    let upper = s.to_uppercase();
+    if !doc.language.starts_with("el") {
+        return upper;
+    }
+    upper
+        .chars()
+        .map(|c| match c {
+            'Ά' => 'Α',
+            'Έ' => 'Ε',
+            'Ή' => 'Η',
+            'Ί' => 'Ι',
+            'Ό' => 'Ο',
+            'Ύ' => 'Υ',
+            'Ώ' => 'Ω',
+            other => other,
+        })
+        .collect()
+}
+
 /// A date in the document's language: `5 October 2026`, `05.10.2026`.
 pub fn date(doc: &Document, d: NaiveDate) -> String {
     texts(doc).format.date(d)
@@ -348,6 +370,15 @@ pub fn line_notes(doc: &Document, line: &DocumentLine) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::render::fixture;
+
+    #[test]
+    fn greek_capitals_drop_the_tonos_and_others_keep_their_accents() {
+        let mut doc = crate::render::fixture::oss_invoice();
+        doc.language = "el".into();
+        assert_eq!(caps(&doc, "Χρέωση σε"), "ΧΡΕΩΣΗ ΣΕ");
+        doc.language = "de".into();
+        assert_eq!(caps(&doc, "Rechnungsempfänger"), "RECHNUNGSEMPFÄNGER");
+    }
 
     #[test]
     fn eu_vat_is_named_in_the_documents_language_on_every_breakdown_row() {

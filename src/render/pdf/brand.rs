@@ -77,7 +77,7 @@ pub(super) fn transfer_block(doc: &Document) -> Option<Block> {
     }
     let mut y = -gap - 16.0;
     if matrix.is_some() {
-        items.push(left(text_x, y, &transfer::scan_label(doc).to_uppercase(), CAPS));
+        items.push(left(text_x, y, &text::caps(doc, transfer::scan_label(doc)), CAPS));
         y -= 16.0;
     }
     let label_w = account.iter().map(|(k, _)| width(&printable(k, LABEL.weight), LABEL)).fold(0.0, f32::max);
