@@ -10,15 +10,15 @@ use crate::model::Resources;
 /// diagnostic naming company.toml's key or the file.
 pub fn load(data_dir: &Path, resources: &Resources) -> Result<(), Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
-    if let Some(folder) = &resources.translations {
-        if let Err(found) = crate::i18n::load_folder(&data_dir.join(folder), folder) {
-            diagnostics.extend(found);
-        }
+    if let Some(folder) = &resources.translations
+        && let Err(found) = crate::i18n::load_folder(&data_dir.join(folder), folder)
+    {
+        diagnostics.extend(found);
     }
-    if let Some(font) = &resources.cjk_font {
-        if let Err(reason) = crate::render::pdf::load_cjk_font(&data_dir.join(font)) {
-            diagnostics.push(Diagnostic::new(crate::input::COMPANY, None, "resources.cjk_font", format!("'{font}' {reason}")));
-        }
+    if let Some(font) = &resources.cjk_font
+        && let Err(reason) = crate::render::pdf::load_cjk_font(&data_dir.join(font))
+    {
+        diagnostics.push(Diagnostic::new(crate::input::COMPANY, None, "resources.cjk_font", format!("'{font}' {reason}")));
     }
     if diagnostics.is_empty() { Ok(()) } else { Err(diagnostics) }
 }

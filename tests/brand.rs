@@ -2,7 +2,6 @@
 //! QR code decoded from the rendered page), translations and fonts read at run time.
 
 #[path = "archive_support/mod.rs"]
-#[allow(dead_code)]
 mod support;
 
 use std::collections::BTreeMap;

@@ -66,7 +66,7 @@ pub fn read_sources(dir: &Path) -> Result<Sources, Vec<Diagnostic>> {
     let customers = read(CUSTOMERS, true);
     let transactions = read(TRANSACTIONS, true);
     let exchange_rates = read(EXCHANGE_RATES, false);
-    let logo = company.as_deref().and_then(|text| company::logo_path(text)).map(|name| {
+    let logo = company.as_deref().and_then(company::logo_path).map(|name| {
         // Relative to company.toml, as the archive path is; never a link's target.
         let bytes = std::fs::read(dir.join(&name)).map_err(|e| format!("cannot be read from {}: {e}", dir.display()));
         (name, bytes)
