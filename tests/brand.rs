@@ -297,3 +297,55 @@ fn a_cjk_customer_gets_a_document_in_the_configured_cjk_font() {
     let other = fs::read(archive.join("2026/KL-INV-2026-000001.pdf")).unwrap();
     assert_eq!(count(&other, b"/FontFile2"), 2);
 }
+
+/// The samples with `logo` (a file name and its bytes) as the brand's logo, issued.
+fn issued_with_logo(name: &str, bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = support::copy_samples(tmp.path());
+    fs::write(data.join(name), bytes).unwrap();
+    let company = fs::read_to_string(data.join("company.toml")).unwrap().replace("logo = \"logo.svg\"", &format!("logo = \"{name}\""));
+    fs::write(data.join("company.toml"), company).unwrap();
+    let archive = tmp.path().join("archive");
+    ok(issue(&data, &archive));
+    (tmp, archive)
+}
+
+#[test]
+fn png_logos_are_one_image_with_a_soft_mask_and_jpeg_logos_are_embedded_as_they_are() {
+    // A 40 × 20 PNG with a transparent half.
+    let mut png_bytes = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut png_bytes, 40, 20);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().unwrap();
+        let pixels: Vec<u8> = (0..40 * 20).flat_map(|i| if i % 40 < 20 { [180, 83, 9, 255] } else { [0, 0, 0, 0] }).collect();
+        writer.write_image_data(&pixels).unwrap();
+    }
+    let (_tmp, archive) = issued_with_logo("logo.png", &png_bytes);
+    let doc = record(&archive, "KL-INV-2026-000001");
+    assert_eq!((doc["brand"]["logo"]["format"].as_str(), doc["brand"]["logo"]["width"].as_u64(), doc["brand"]["logo"]["height"].as_u64()), (Some("png"), Some(40), Some(20)));
+    let pdf = fs::read(archive.join("2026/KL-INV-2026-000001.pdf")).unwrap();
+    assert_eq!(count(&pdf, b"/Subtype /Image"), 2, "the image and its soft mask");
+    assert_eq!(count(&pdf, b"/SMask"), 1);
+    assert!(Command::new("qpdf").args(["--check", archive.join("2026/KL-INV-2026-000001.pdf").to_str().unwrap()]).status().unwrap().success());
+    // The logo's orange shows at the top left of the rendered page.
+    let (w, _, px) = page_pixels(&archive.join("2026/KL-INV-2026-000001.pdf"), 72);
+    let top_left_dark = (50..80).flat_map(|y| (57..100).map(move |x| (x, y))).filter(|&(x, y)| px[y * w + x] < 160).count();
+    assert!(top_left_dark > 200, "the logo is drawn ({top_left_dark} dark pixels)");
+
+    // A JPEG, made from a rendered page by pdftoppm.
+    let dir = tempfile::tempdir().unwrap();
+    let stem = dir.path().join("logo");
+    let status = Command::new("pdftoppm")
+        .args(["-jpeg", "-r", "8", "-singlefile", archive.join("2026/KL-INV-2026-000001.pdf").to_str().unwrap(), stem.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let jpeg = fs::read(stem.with_extension("jpg")).unwrap();
+    let (_tmp2, archive) = issued_with_logo("logo.jpg", &jpeg);
+    let pdf = fs::read(archive.join("2026/KL-INV-2026-000001.pdf")).unwrap();
+    assert_eq!(count(&pdf, b"/DCTDecode"), 1);
+    assert!(count(&pdf, &jpeg[..64]) == 1, "the JPEG's bytes as they are");
+    assert!(Command::new("qpdf").args(["--check", archive.join("2026/KL-INV-2026-000001.pdf").to_str().unwrap()]).status().unwrap().success());
+}
