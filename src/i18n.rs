@@ -314,6 +314,11 @@ fn placeholders(s: &str) -> Vec<String> {
     v
 }
 
+/// The shipped translation files' text, by primary tag.
+pub fn shipped_files() -> impl Iterator<Item = (&'static str, &'static str)> {
+    FILES.iter().copied()
+}
+
 fn builtin(tag: &str) -> &'static str {
     FILES.iter().find(|f| f.0 == tag).map(|f| f.1).expect("a shipped language")
 }

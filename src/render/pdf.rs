@@ -988,6 +988,17 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_fonts_draw_every_shipped_language() {
+        // Greek and Bulgarian included: every character of every translation file.
+        for (tag, text) in crate::i18n::shipped_files() {
+            for weight in [Weight::Regular, Weight::Bold] {
+                let missing: Vec<char> = text.chars().filter(|c| !c.is_ascii() && !c.is_control() && !face(weight).covers(*c)).collect();
+                assert!(missing.is_empty(), "{tag}.toml: {weight:?} lacks {missing:?}");
+            }
+        }
+    }
+
+    #[test]
     fn same_document_same_bytes_even_after_rendering_others() {
         let a = render(&fixture::oss_invoice());
         let _ = render(&fixture::long_invoice(30));
