@@ -181,6 +181,9 @@ pub struct Transfer {
     pub reference: String,
     /// Beside the QR code.
     pub scan: String,
+    /// A credit note of a bank-transfer invoice: the refund went back by transfer.
+    pub refunded: String,
+    pub refunded_row: String,
 }
 
 #[derive(Debug, Deserialize)]

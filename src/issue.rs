@@ -778,7 +778,8 @@ fn refund_credit_note(data: &DataSet, refund: &Transaction, original: &Document,
         card_brand: refund.card_brand.clone().or_else(|| original.payment.card_brand.clone()),
         card_last4: refund.card_last4.clone().or_else(|| original.payment.card_last4.clone()),
         payment_id: refund.payment_id.clone(),
-        transfer: None,
+        // A transfer refunded: the e-invoice names the account and reference it concerned.
+        transfer: original.payment.transfer.clone(),
     };
     let customer_note = data.customer(&refund.customer_id).and_then(|c| c.note.clone());
     doc.notes = customer_note.into_iter().chain(refund.note.iter().cloned()).collect();

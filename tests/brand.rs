@@ -349,3 +349,25 @@ fn png_logos_are_one_image_with_a_soft_mask_and_jpeg_logos_are_embedded_as_they_
     assert!(count(&pdf, &jpeg[..64]) == 1, "the JPEG's bytes as they are");
     assert!(Command::new("qpdf").args(["--check", archive.join("2026/KL-INV-2026-000001.pdf").to_str().unwrap()]).status().unwrap().success());
 }
+
+#[test]
+fn a_refund_of_a_bank_transfer_invoice_says_it_went_back_by_transfer() {
+    let (_tmp, data, archive) = issued_samples();
+    let mut csv = fs::read_to_string(data.join("transactions.csv")).unwrap();
+    csv.push_str("rf_2001,refund,succeeded,cus_de_02,2026-11-03T10:00:00+01:00,EUR,Refund: contract cancelled,1,4800.00,net,false,,,ch_1019,requested_by_customer,DE,DE,,,,bank_transfer,\n");
+    fs::write(data.join("transactions.csv"), csv).unwrap();
+    ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap()]));
+    let cn = record(&archive, "KL-CN-2026-000003");
+    assert_eq!((cn["payment"]["method"].as_str(), cn["payment"]["status"].as_str()), (Some("bank_transfer"), Some("refunded")));
+    // It names the transfer it refunds (the e-invoice's payment means) and asks for nothing.
+    assert_eq!(cn["payment"]["transfer"]["reference"], "RF73KLINV2026000013");
+    assert_eq!(cn["totals"]["due"], "0.00");
+    let ubl = fs::read_to_string(archive.join("2026/KL-CN-2026-000003.ubl.xml")).unwrap();
+    assert!(ubl.contains("<cbc:PaymentMeansCode>58</cbc:PaymentMeansCode>") && !ubl.contains("cbc:DueDate"), "{ubl}");
+    let pdf = archive.join("2026/KL-CN-2026-000003.pdf");
+    let text = pdftotext(&pdf);
+    assert!(text.contains("Am 03.11.2026 per Überweisung erstattet: 4.800,00 €."), "{text}");
+    assert!(text.contains("Per Überweisung erstattet"), "{text}");
+    assert!(!text.contains("Karte"), "{text}");
+    assert!(qr_codes(&pdf).is_empty());
+}

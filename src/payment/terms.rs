@@ -56,11 +56,11 @@ pub fn invoice_payment(data: &DataSet, txn: &Transaction, calculation: &Calculat
     Ok((totals, Payment { method: BANK_TRANSFER.into(), status: if due { DUE } else { "paid" }.into(), transfer: Some(transfer), ..card }))
 }
 
-/// Completes a numbered document's payment terms: the RF reference from its number and the
-/// due date from its issue date. A credit note carries no transfer to make.
+/// Completes a numbered invoice's payment terms: the RF reference from its number and the
+/// due date from its issue date. A credit note keeps its invoice's account and reference (the
+/// e-invoice names the transfer it refunds or cancels) and asks for nothing.
 pub fn numbered(doc: &mut Document) {
     if doc.kind == DocumentKind::CreditNote {
-        doc.payment.transfer = None;
         return;
     }
     if let Some(t) = &mut doc.payment.transfer {

@@ -8,12 +8,17 @@ use crate::payment::{iban, rf, terms};
 
 use super::text;
 
-/// The payment sentence of a bank-transfer invoice, or `None` for a card payment.
+/// The payment sentence of a bank-transfer invoice or of the refund credit note of one, or
+/// `None` for a card payment.
 pub fn sentence(doc: &Document) -> Option<String> {
-    if doc.payment.method != terms::BANK_TRANSFER || doc.kind != crate::document::DocumentKind::Invoice {
+    if doc.payment.method != terms::BANK_TRANSFER {
         return None;
     }
     let t = &i18n::texts(&doc.language).transfer;
+    if doc.kind == crate::document::DocumentKind::CreditNote {
+        let refunded = doc.payment.status == "refunded";
+        return refunded.then(|| fill(&t.refunded, &[("date", &text::date(doc, doc.payment.date)), ("amount", &text::money(doc, doc.payment.amount))]));
+    }
     Some(match terms::asks_transfer(doc) {
         Some(transfer) => fill(&t.due, &[
             ("amount", &text::money(doc, doc.totals.due)),
@@ -47,8 +52,12 @@ pub fn due_fact(doc: &Document) -> Option<(&'static str, String)> {
 }
 
 /// The rows under the total of an invoice issued before it is paid: only what is due
-/// (nothing was paid yet, so no "Paid 0.00").
+/// (nothing was paid yet, so no "Paid 0.00"); of a bank-transfer refund: what went back by
+/// transfer.
 pub fn settlement_rows(doc: &Document) -> Option<Vec<(String, String)>> {
+    if doc.payment.method == terms::BANK_TRANSFER && doc.kind == crate::document::DocumentKind::CreditNote && doc.payment.status == "refunded" {
+        return Some(vec![(i18n::texts(&doc.language).transfer.refunded_row.clone(), text::money(doc, doc.payment.amount))]);
+    }
     terms::asks_transfer(doc)?;
     Some(vec![(i18n::texts(&doc.language).labels.due.clone(), text::money(doc, doc.totals.due))])
 }
