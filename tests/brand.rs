@@ -371,3 +371,31 @@ fn a_refund_of_a_bank_transfer_invoice_says_it_went_back_by_transfer() {
     assert!(!text.contains("Karte"), "{text}");
     assert!(qr_codes(&pdf).is_empty());
 }
+
+#[test]
+fn the_html_carries_the_same_qr_code_as_an_svg_path() {
+    let (_tmp, _data, archive) = issued_samples();
+    let html = fs::read_to_string(archive.join("2026/KL-INV-2026-000013.html")).unwrap();
+    let view_box = html.split("viewBox=\"0 0 ").nth(1).unwrap();
+    let size: usize = view_box.split(' ').next().unwrap().parse().unwrap();
+    let d = html.split("<path d=\"").nth(1).unwrap().split('"').next().unwrap();
+    // Each run is `M x y h len v1h-len z`: rasterise at 4 pixels per module and decode.
+    let scale = 4;
+    let side = size * scale;
+    let mut px = vec![255u8; side * side];
+    for run in d.split('M').filter(|r| !r.is_empty()) {
+        let (xy, rest) = run.split_once('h').unwrap();
+        let (x, y) = xy.split_once(' ').unwrap();
+        let (x, y): (usize, usize) = (x.parse().unwrap(), y.parse().unwrap());
+        let len: usize = rest.split('v').next().unwrap().parse().unwrap();
+        for py in y * scale..(y + 1) * scale {
+            for pxx in x * scale..(x + len) * scale {
+                px[py * side + pxx] = 0;
+            }
+        }
+    }
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| px[y * side + x]);
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1);
+    assert_eq!(grids[0].decode().unwrap().1, "BCD\n002\n1\nSCT\nHABAEE2X\nKunstlicht OÜ\nEE382200221020145685\nEUR4800.00\n\nRF73KLINV2026000013");
+}

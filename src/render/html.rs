@@ -60,6 +60,9 @@ struct View<'a> {
     notes: &'a [String],
     /// The account to pay to, labelled (a bank-transfer invoice with an amount due).
     account: Vec<(&'static str, String)>,
+    /// The EPC QR code as an SVG path and its side in modules, with the words beside it.
+    qr: Option<(String, usize)>,
+    scan_label: &'static str,
 }
 
 struct LineView {
@@ -146,6 +149,8 @@ pub fn render(doc: &Document) -> String {
         note_label: super::brand::note_label(doc),
         notes: &doc.notes,
         account: super::transfer::account(doc),
+        qr: crate::payment::terms::epc_payload(doc).and_then(|payload| super::qr::matrix(&payload).ok()).map(|m| (m.svg_path(), m.svg_size())),
+        scan_label: super::transfer::scan_label(doc),
     };
     view.render().expect("the template renders every view")
 }

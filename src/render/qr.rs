@@ -37,6 +37,24 @@ pub fn matrix(payload: &str) -> Result<Matrix, String> {
     Ok(Matrix { width, runs })
 }
 
+impl Matrix {
+    /// The dark modules as one SVG path (`M x y h len v 1 h -len z` per run), in module units
+    /// with a quiet zone of four modules: for a `viewBox` of [`Matrix::svg_size`].
+    pub fn svg_path(&self) -> String {
+        use std::fmt::Write;
+        let mut d = String::with_capacity(self.runs.len() * 16);
+        for &(row, col, len) in &self.runs {
+            let _ = write!(d, "M{} {}h{len}v1h-{len}z", col + 4, row + 4);
+        }
+        d
+    }
+
+    /// The side of the code with its quiet zone, in modules.
+    pub fn svg_size(&self) -> usize {
+        self.width + 8
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
