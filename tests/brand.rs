@@ -192,6 +192,15 @@ fn a_bank_transfer_needs_the_sellers_account_and_a_valid_iban() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("company.toml: bank.iban: 'EE39 2200 2210 2014 5685' is not a valid IBAN: its check digits do not match (ISO 13616)"), "{}", String::from_utf8_lossy(&out.stderr));
 
+    // A payment row must pay a bank-transfer charge.
+    let transactions = fs::read_to_string(data.join("transactions.csv")).unwrap();
+    fs::write(data.join("company.toml"), &company).unwrap();
+    fs::write(data.join("transactions.csv"), transactions.replace("pm_1020,payment,succeeded,cus_de_02,2026-10-30T09:15:00+01:00,EUR,Bank transfer received,1,4800.00,net,false,,,ch_1019", "pm_1020,payment,succeeded,cus_de_02,2026-10-30T09:15:00+01:00,EUR,Bank transfer received,1,4800.00,net,false,,,ch_1001")).unwrap();
+    let out = issue(&data, &tmp.path().join("c"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("transactions.csv:23: refers_to: 'ch_1001' is not a charge paid by bank transfer"), "{}", String::from_utf8_lossy(&out.stderr));
+    fs::write(data.join("transactions.csv"), transactions).unwrap();
+
     let without = company.replace("[bank]\n", "[unused]\n").replace("iban = ", "# iban = ").replace("bic = ", "# bic = ").replace("payment_terms_days = ", "# days = ").replace("[unused]\n", "");
     fs::write(data.join("company.toml"), without).unwrap();
     let out = issue(&data, &tmp.path().join("b"));

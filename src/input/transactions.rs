@@ -276,6 +276,8 @@ fn line(sink: &mut Sink<'_>, row: &Row, currency: Option<Currency>, kind: Option
 /// names (`named`) whose rows have errors is not reported again here.
 fn check_references<T>(sink: &mut Sink<'_>, transactions: &[Transaction], named: &BTreeMap<&str, T>) {
     let kinds: BTreeMap<&str, TransactionType> = transactions.iter().map(|t| (t.id.as_str(), t.kind)).collect();
+    let bank_transfers: BTreeSet<&str> =
+        transactions.iter().filter(|t| t.kind == TransactionType::Charge && t.payment_method == PaymentMethod::BankTransfer).map(|t| t.id.as_str()).collect();
     let mut check = |line: u64, target: &str, own: &Transaction| {
         let allowed: &[TransactionType] = match own.kind {
             TransactionType::Refund => &[TransactionType::Charge, TransactionType::Duplicate],
@@ -285,6 +287,10 @@ fn check_references<T>(sink: &mut Sink<'_>, transactions: &[Transaction], named:
             None if named.contains_key(target) => {}
             None => sink.bad_value(Some(line), "refers_to", target, "is not a transaction_id in transactions.csv"),
             Some(_) if target == own.id => sink.bad_value(Some(line), "refers_to", target, "refers to its own transaction"),
+            // A bank transfer received pays an invoice issued for a bank-transfer charge.
+            Some(_) if own.kind == TransactionType::Payment && !bank_transfers.contains(target) => {
+                sink.bad_value(Some(line), "refers_to", target, "is not a charge paid by bank transfer; a payment row records a transfer received for a charge with payment_method 'bank_transfer'")
+            }
             Some(kind) if allowed.contains(kind) => {}
             Some(kind) => sink.bad_value(
                 Some(line),
