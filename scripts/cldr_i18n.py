@@ -19,7 +19,7 @@ import babel
 from babel import Locale
 from babel.core import get_global
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent / "i18n"
+ROOT = pathlib.Path(__file__).resolve().parent.parent / "crates" / "locale" / "i18n"
 NEW = ["bg", "cs", "da", "el", "fi", "ga", "hr", "hu", "lt", "lv", "mt", "ro", "sk", "sl", "sv", "nb"]
 COUNTRIES = ["AT", "BE", "BG", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "GR", "HR", "HU", "IE", "IT",
              "JP", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK", "US", "AU"]

@@ -52,10 +52,10 @@ fi
 
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 
-step "cargo test --locked"
-cargo test --locked
-step "cargo clippy --all-targets --locked -- -D warnings"
-cargo clippy --all-targets --locked -- -D warnings
-step "cargo doc --no-deps --locked (warnings are errors)"
-RUSTDOCFLAGS="-Dwarnings" cargo doc --no-deps --locked
+step "cargo test --workspace --locked"
+cargo test --workspace --locked
+step "cargo clippy --workspace --all-targets --locked -- -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+step "cargo doc --workspace --no-deps --locked (warnings are errors)"
+RUSTDOCFLAGS="-Dwarnings" cargo doc --workspace --no-deps --locked
 step "all passed"

@@ -1,512 +1,127 @@
 //! invoicesmith: invoices and credit notes from a payment history, exact to the cent.
 //!
-//! The crate is a pipeline of stages, each a module, data flowing one way:
+//! A map of the stages, one crate each, data flowing one way (DESIGN.md, "Crates", says why
+//! each wall is where it is):
 //!
 //! ```text
-//! input ──► tax ──► issue ──► render::{pdf, html, json} ──► archive
-//! (files)   (rules)  (numbers)  (pure functions of a Document)  (the only writer)
+//! input ──► issue ──► render ──► archive ──► export
+//!   │         │  (tax, locale)
+//!   └── domain: money, countries, the data set, the document record, digests
 //! ```
 //!
-//! - [`input`] reads a data folder into a validated [`model::DataSet`], collecting every
-//!   problem as a [`diag::Diagnostic`] (file, line, field, value, what was expected).
-//! - [`tax`] decides each transaction's VAT treatment and rates from dated tables.
-//! - [`issue`] turns transactions into [`document::Document`]s with numbers from the archive.
-//! - [`render`] prints a document as PDF, HTML and JSON, byte-identically for the same input.
-//! - [`archive`] writes each file once, keeps a hash-chained SHA-256 register, checkpoints
-//!   of its head and a lock, and checks every byte it reads back.
+//! - [`domain`]: the types every stage shares.
+//! - [`tax`]: which rule applies to a sale, at which rate; country facts as data.
+//! - [`locale`]: translations and number, money and date formats.
+//! - [`input`]: a data folder read into a validated [`domain::model::DataSet`].
+//! - [`issue`]: plans, drafts and numbers documents; reissues corrections.
+//! - [`render`]: PDF, HTML, JSON, UBL, CII, Factur-X, byte-identical for the same document.
+//! - [`archive`]: the write-once archive and its register.
+//! - [`export`]: a period's documents and CSVs for the accountant.
+//! - [`app`]: the application the binary runs: a run, its batches, `show`'s text.
+
+//! # Embedding
 //!
-//! The `invoicesmith` binary is a thin shell over [`run_issue`].
+//! A program that already holds its sales can issue and render without files: build a
+//! [`domain::model::DataSet`] from typed values, plan it against an archive's history (here
+//! none), and render each document to bytes.
+//!
+//! ```
+//! use chrono::{DateTime, NaiveDate};
+//! use invoicesmith::domain::country::CountryCode;
+//! use invoicesmith::domain::model::*;
+//! use invoicesmith::domain::money::{Currency, Money};
+//! use invoicesmith::domain::numbering::NumberPattern;
+//! use invoicesmith::domain::sha256::Sha256Sum;
+//! use invoicesmith::{issue, render};
+//! use rust_decimal::Decimal;
+//!
+//! let de = CountryCode::parse("DE").unwrap();
+//! let eur = Currency::parse("EUR").unwrap();
+//! let address = |line1: &str, city: &str| Address {
+//!     line1: line1.into(), line2: String::new(), city: city.into(),
+//!     postal_code: "10115".into(), region: String::new(), country: de,
+//! };
+//! let company = Company {
+//!     seller: Seller {
+//!         legal_name: "Example GmbH".into(),
+//!         address: address("Invalidenstraße 1", "Berlin"),
+//!         vat_id: "DE136695976".into(),
+//!         registration_id: String::new(),
+//!         email: "billing@example.com".into(),
+//!         base_currency: eur,
+//!         timezone: chrono_tz::Europe::Berlin,
+//!         eu_oss: true,
+//!         tax_registrations: Vec::<TaxRegistration>::new(),
+//!         vat_return_period: ReturnPeriod::Month,
+//!     },
+//!     numbering: Numbering {
+//!         invoice: NumberPattern::parse("INV-{year}-{seq:04}").unwrap(),
+//!         credit_note: NumberPattern::parse("CN-{year}-{seq:04}").unwrap(),
+//!     },
+//!     bank: None,
+//!     brand: None,
+//!     resources: Resources::default(),
+//! };
+//! let customer = Customer {
+//!     id: "c1".into(),
+//!     kind: CustomerType::Individual,
+//!     name: "Erika Mustermann".into(),
+//!     email: "erika@example.org".into(),
+//!     address: address("Heidestraße 17", "Berlin"),
+//!     vat_id: None,
+//!     vat_id_status: VatIdStatus::Unchecked,
+//!     language: "de".into(),
+//!     note: None,
+//!     source_line: 2,
+//! };
+//! // 119.00 EUR paid, tax included: a German consumer pays German VAT at 19 %.
+//! let paid = Money::from_exact(Decimal::new(11900, 2), eur).unwrap();
+//! let charge = Transaction {
+//!     id: "t1".into(),
+//!     kind: TransactionType::Charge,
+//!     status: Status::Succeeded,
+//!     customer_id: "c1".into(),
+//!     timestamp: DateTime::parse_from_rfc3339("2026-10-05T10:00:00+02:00").unwrap(),
+//!     currency: eur,
+//!     amount_basis: AmountBasis::Gross,
+//!     refers_to: None,
+//!     reason: String::new(),
+//!     card_country: Some(de),
+//!     ip_country: Some(de),
+//!     card_brand: None,
+//!     card_last4: None,
+//!     payment_id: None,
+//!     payment_method: PaymentMethod::Card,
+//!     note: None,
+//!     lines: vec![Line {
+//!         description: "Pro plan, October".into(),
+//!         quantity: Decimal::ONE,
+//!         unit_amount: paid,
+//!         amount: paid,
+//!         proration: false,
+//!         service_start: None,
+//!         service_end: None,
+//!         refers_to: None,
+//!         source_line: 2,
+//!     }],
+//!     source_line: 2,
+//!     fingerprint: Sha256Sum::of(b"t1"),
+//! };
+//! let data = DataSet::new(company, vec![customer], vec![charge], Vec::new());
+//!
+//! let plan = issue::plan(&data, &issue::NoHistory).expect("the data set issues");
+//! let documents = plan.documents(&data);
+//! let invoice = &documents[0].document;
+//! assert_eq!(invoice.number.as_str(), "INV-2026-0001");
+//! assert_eq!(invoice.issue_date, NaiveDate::from_ymd_opt(2026, 10, 5).unwrap());
+//! assert_eq!((invoice.totals.net, invoice.totals.tax), (Decimal::new(10000, 2), Decimal::new(1900, 2)));
+//!
+//! let pdf: Vec<u8> = render::Format::Pdf.render(invoice);
+//! assert!(pdf.starts_with(b"%PDF-"));
+//! ```
 
-pub mod archive;
-pub mod brand;
-pub mod correct;
-pub mod country;
-pub mod csv_out;
-pub mod deflate;
-pub mod diag;
-pub mod document;
-pub mod i18n;
-pub mod input;
-pub mod issue;
-pub mod model;
-pub mod money;
-pub mod numbering;
-pub mod payment;
-pub mod render;
-pub mod resources;
-pub mod sha256;
-pub mod snapshot;
-pub mod synth;
-pub mod tax;
-pub mod error;
-pub mod export;
+pub mod app;
 
-pub use error::{Error, Result};
-
-use std::collections::BTreeMap;
-use std::path::Path;
-
-use serde::Serialize;
-
-use archive::{Archive, Output};
-use document::{Document, DocumentKind};
-use issue::Skipped;
-
-/// One document a run issued.
-///
-/// A run of 100,000 documents holds 100,000 of these until it reports, so the file paths
-/// are not stored but made from the number, year and the run's formats when asked for
-/// ([`IssuedSummary::files`], and in the serialised report).
-#[derive(Clone, Debug)]
-pub struct IssuedSummary {
-    pub number: numbering::DocumentNumber,
-    pub kind: DocumentKind,
-    pub issue_date: chrono::NaiveDate,
-    pub customer_id: String,
-    pub transactions: Vec<String>,
-    pub currency: String,
-    pub total: rust_decimal::Decimal,
-    /// Extensions of the files stored, in order; one list shared by a run's documents.
-    extensions: std::sync::Arc<[&'static str]>,
-}
-
-impl IssuedSummary {
-    /// Archive-relative paths of the document's files (PDF, HTML, JSON, …), in the order
-    /// they were stored.
-    pub fn files(&self) -> Vec<String> {
-        let stem = self.number.file_stem();
-        let year = chrono::Datelike::year(&self.issue_date);
-        self.extensions.iter().map(|ext| format!("{year:04}/{stem}.{ext}")).collect()
-    }
-}
-
-impl Serialize for IssuedSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Record<'a> {
-            number: &'a numbering::DocumentNumber,
-            kind: DocumentKind,
-            issue_date: chrono::NaiveDate,
-            customer_id: &'a str,
-            transactions: &'a [String],
-            currency: &'a str,
-            total: rust_decimal::Decimal,
-            files: Vec<String>,
-        }
-        Record {
-            number: &self.number,
-            kind: self.kind,
-            issue_date: self.issue_date,
-            customer_id: &self.customer_id,
-            transactions: &self.transactions,
-            currency: &self.currency,
-            total: self.total,
-            files: self.files(),
-        }
-        .serialize(serializer)
-    }
-}
-
-/// What a run did: documents issued and transactions that got none, with reasons.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct IssueReport {
-    pub issued: Vec<IssuedSummary>,
-    pub skipped: Vec<Skipped>,
-    /// Things worth a look that did not stop the run (e.g. a language without translation).
-    pub warnings: Vec<String>,
-    /// What taking the archive's lock tidied after an earlier crash (recovered appends,
-    /// quarantined files).
-    pub notices: Vec<String>,
-    /// The checkpoint the run ended with, if it changed the archive.
-    pub checkpoint: Option<CheckpointReport>,
-}
-
-/// A run's checkpoint as reported: the register's head and whether it was signed.
-#[derive(Clone, Debug, Serialize)]
-pub struct CheckpointReport {
-    /// `LINES:SHA256`, what `verify --expect-head` takes.
-    pub head: String,
-    pub signed: bool,
-}
-
-impl From<archive::Checkpoint> for CheckpointReport {
-    fn from(c: archive::Checkpoint) -> CheckpointReport {
-        CheckpointReport { head: c.head().to_string(), signed: c.signature.is_some() }
-    }
-}
-
-/// Plans `data` against `history`, refusing documents with characters no shipped font
-/// covers: never empty boxes or dropped text in an issued PDF. The diagnostic points at the
-/// transaction row whose customer or lines carry such text.
-fn plan_printable(data: &model::DataSet, history: &dyn issue::History) -> Result<issue::Plan> {
-    let mut diagnostics = Vec::new();
-    let mut inspect = |doc: &Document| {
-        let missing = render::pdf::unsupported_characters(doc);
-        if missing.is_empty() {
-            return;
-        }
-        let chars: String = missing.iter().map(|c| format!("'{c}' (U+{:04X})", u32::from(*c))).collect::<Vec<_>>().join(", ");
-        let font = "configure a font covering them in company.toml ([resources] cjk_font, e.g. Debian's fonts-noto-cjk: /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc) or transliterate";
-        // Where the characters are: the customer's details (customers.csv, its row), else the
-        // transaction's lines or note (transactions.csv).
-        let customer = data.customer(&doc.customer_id);
-        let field = customer.and_then(|c| {
-            let fields = [("name", c.name.as_str()), ("address_line1", &c.address.line1), ("address_line2", &c.address.line2), ("city", &c.address.city), ("region", &c.address.region), ("postal_code", &c.address.postal_code), ("note", c.note.as_deref().unwrap_or(""))];
-            fields.into_iter().find(|(_, v)| v.chars().any(|ch| missing.contains(&ch))).map(|(f, _)| (c, f))
-        });
-        diagnostics.push(match field {
-            Some((c, field)) => diag::Diagnostic::new(
-                input::CUSTOMERS,
-                Some(c.source_line),
-                field,
-                format!("customer '{}' ({}) is written in characters no configured font covers: {chars}; {font}", c.id, c.name),
-            ),
-            None => diag::Diagnostic::new(
-                input::TRANSACTIONS,
-                doc.source_transactions.first().and_then(|id| data.transaction(id)).map(|t| t.source_line),
-                "description",
-                format!("the document for '{}' ({}) needs characters no configured font covers: {chars}; {font}", doc.source_transactions.join(", "), doc.customer.name),
-            ),
-        });
-    };
-    let plan = issue::plan_inspecting(data, history, &mut inspect).map_err(Error::Input)?;
-    if diagnostics.is_empty() { Ok(plan) } else { Err(Error::Input(diagnostics)) }
-}
-
-/// One warning per language without a translation, naming how many documents and the first.
-fn language_warnings(untranslated: &BTreeMap<String, (usize, String)>) -> Vec<String> {
-    untranslated
-        .iter()
-        .map(|(language, (count, first))| {
-            format!("language '{language}' has no translation (i18n/): {count} document(s) issued in English, the first {first}")
-        })
-        .collect()
-}
-
-/// The files of one document, in the order they are stored.
-pub type Rendered = Vec<(render::Format, Vec<u8>)>;
-
-/// Reissues `number` with corrected customer details: a credit note cancelling it and a
-/// replacement invoice, both stored in `archive`. The original's files are not touched.
-///
-/// `now` is when support makes the correction (the caller reads the clock, once): the new
-/// documents are dated that day in the seller's time zone (see [`correct::issue_date`]). The
-/// report's warning names the customers.csv values to update.
-pub fn run_reissue(archive: &Archive, number: &str, correction: &correct::Correction, now: chrono::DateTime<chrono::Utc>) -> Result<IssueReport> {
-    use issue::History;
-    // Before the lock, which would move a stray key file into quarantine.
-    if let Some(key) = archive.signing_key() {
-        archive::config::outside(key, archive.root())?;
-    }
-    let mut locked = archive.lock()?;
-    let number = numbering_lookup(&locked.state, number)?;
-    let entry = locked.state.entry(&number).expect("looked up").clone();
-    let company_text = locked.state.company_text(&entry)?;
-    let company = input::parse_company(&company_text).map_err(Error::Input)?;
-    // An archived snapshot's own relative key path means nothing without its folder.
-    let key = signing_key(archive, &company_text, None)?;
-    // Every file of the original checked first: a reissue never builds on altered bytes.
-    locked.state.check_files(&entry)?;
-    let today = now.with_timezone(&company.seller.timezone).date_naive();
-    let documents = correct::reissue(&company, &locked.state, &number, correction, today).map_err(Error::Refused)?;
-    let original = locked.state.document(&number).map_err(Error::Refused)?;
-    let mut report = IssueReport { notices: std::mem::take(&mut locked.notices), ..IssueReport::default() };
-    if let Some(replacement) = documents.iter().find(|n| n.document.kind == DocumentKind::Invoice) {
-        report.warnings.extend(correct::reminder(&original.customer_id, &correct::corrected_fields(&original, &replacement.document), &correction.set));
-    }
-    let extensions = extensions(render::Format::DEFAULT);
-    for n in &documents {
-        report.issued.push(store(&mut locked, n, &outputs(&n.document, render::Format::DEFAULT), entry.company, &extensions)?);
-    }
-    report.checkpoint = locked.finish(key.as_ref())?.map(CheckpointReport::from);
-    Ok(report)
-}
-
-/// Tidies the archive after a crash (see [`archive::Locked`]) and checkpoints registered
-/// lines no checkpoint covers: what every writing run does first, on its own. Returns what
-/// it did and the checkpoint, if one was written.
-pub fn run_recover(archive: &Archive) -> Result<IssueReport> {
-    if let Some(key) = archive.signing_key() {
-        archive::config::outside(key, archive.root())?;
-    }
-    let mut locked = archive.lock_recovering()?;
-    let key = match locked.state.entries.last() {
-        Some(last) => signing_key(archive, &locked.state.company_text(last)?, None)?,
-        None => None,
-    };
-    let notices = std::mem::take(&mut locked.notices);
-    let checkpoint = locked.finish(key.as_ref())?.map(CheckpointReport::from);
-    Ok(IssueReport { notices, checkpoint, ..IssueReport::default() })
-}
-
-/// The key this run signs its checkpoint with, per `company_toml`'s `[archive]` settings
-/// (relative to `base`, its folder) and the archive's explicit key.
-fn signing_key(archive: &Archive, company_toml: &str, base: Option<&Path>) -> Result<Option<ed25519_dalek::SigningKey>> {
-    let mut diagnostics = Vec::new();
-    let settings = archive::config::parse(company_toml, &mut diagnostics);
-    if !diagnostics.is_empty() {
-        return Err(Error::Input(diagnostics));
-    }
-    archive::config::signing_key(&settings, archive.signing_key(), base, archive.root())
-}
-
-fn numbering_lookup(state: &archive::State, number: &str) -> Result<numbering::DocumentNumber> {
-    state
-        .entries
-        .iter()
-        .find(|e| e.number.as_str() == number)
-        .map(|e| e.number.clone())
-        .ok_or_else(|| Error::Refused(format!("{number} is not in the archive's register")))
-}
-
-/// A document's summary and history: what it replaced or credited, and what credited,
-/// cancelled or replaced it.
-pub fn show(archive: &Archive, number: &str) -> Result<String> {
-    use issue::History;
-    let state = archive.checked_state()?;
-    let number = numbering_lookup(&state, number)?;
-    let doc = state.read_document(&number)?;
-    let kind = match doc.kind {
-        DocumentKind::Invoice => "invoice",
-        DocumentKind::CreditNote => "credit note",
-    };
-    let mut out = format!(
-        "{} {kind}, issued {}, supply {}\n  customer: {} ({})\n  total: {} {} (net {}, tax {}), {}\n",
-        doc.number,
-        doc.issue_date,
-        doc.tax_point_date,
-        doc.customer.name,
-        doc.customer_id,
-        doc.totals.gross,
-        doc.currency,
-        doc.totals.net,
-        doc.totals.tax,
-        serde_json::to_value(doc.tax.treatment).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
-    );
-    for r in &doc.references {
-        let verb = match r.relation {
-            document::Relation::Credits => "credits",
-            document::Relation::Cancels => "cancels",
-            document::Relation::Replaces => "replaces",
-            document::Relation::Adjusts => "adjusts",
-        };
-        out.push_str(&format!("  {verb} {} of {}", r.number, r.issue_date));
-        if let Some(reason) = &r.reason {
-            out.push_str(&format!(" ({reason})"));
-        }
-        out.push('\n');
-    }
-    for r in state.referrers(&number) {
-        let verb = match r.relation {
-            document::Relation::Credits => "credited by",
-            document::Relation::Cancels => "cancelled by",
-            document::Relation::Replaces => "replaced by",
-            document::Relation::Adjusts => "adjusted by",
-        };
-        out.push_str(&format!("  {verb} {} of {} ({} {})\n", r.number, r.issue_date, r.total, doc.currency));
-    }
-    if let Some(entry) = state.entry(&number) {
-        for f in &entry.files {
-            out.push_str(&format!("  file: {}  sha256 {}\n", f.path, f.sha256));
-        }
-    }
-    Ok(out)
-}
-
-/// Stores a numbered document's rendered and hashed files in the locked archive.
-fn store(
-    locked: &mut archive::Locked<'_>,
-    n: &issue::Numbered,
-    files: &[Output],
-    company: sha256::Sha256Sum,
-    extensions: &std::sync::Arc<[&'static str]>,
-) -> Result<IssuedSummary> {
-    let entry = locked.store(n, company, files)?;
-    let doc = &n.document;
-    let summary = IssuedSummary {
-        number: doc.number.clone(),
-        kind: doc.kind,
-        issue_date: doc.issue_date,
-        customer_id: doc.customer_id.clone(),
-        transactions: doc.source_transactions.clone(),
-        currency: doc.currency.to_string(),
-        total: doc.totals.gross,
-        extensions: extensions.clone(),
-    };
-    debug_assert!(entry.files.iter().map(|f| &f.path).eq(&summary.files()), "the paths a summary lists are those stored");
-    Ok(summary)
-}
-
-/// The file extensions of `formats`, in order: what [`IssuedSummary::files`] lists.
-fn extensions(formats: &[render::Format]) -> std::sync::Arc<[&'static str]> {
-    formats.iter().map(|f| f.extension()).collect()
-}
-
-/// `doc` rendered in `formats`, each file with the SHA-256 rendering computed for it.
-fn outputs(doc: &Document, formats: &[render::Format]) -> Vec<Output> {
-    formats
-        .iter()
-        .map(|&f| {
-            let (bytes, sha256) = f.render_hashed(doc);
-            debug_assert_eq!(sha256, sha256::Sha256Sum::of(&bytes), "{} of {}", f.name(), doc.number);
-            Output { extension: f.extension(), bytes, sha256 }
-        })
-        .collect()
-}
-
-/// Renders a document record (the JSON `issue` writes) in `formats` into `out`, without an
-/// archive: for CI snapshots and template work. Returns the paths written.
-pub fn run_render(record: &Path, out: &Path, formats: &[render::Format]) -> Result<Vec<std::path::PathBuf>> {
-    let bytes = archive::read_record(record)?;
-    let text = String::from_utf8(bytes).map_err(|e| Error::Refused(format!("{}: not a document record: {e}", record.display())))?;
-    let doc = render::json::parse(&text)
-        .map_err(|e| Error::Refused(format!("{}: not a document record: {e}", record.display())))?;
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    let mut written = Vec::new();
-    for (format, bytes) in render::render(&doc, formats) {
-        let path = out.join(format!("{}.{}", doc.number.file_stem(), format.extension()));
-        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
-        written.push(path);
-    }
-    Ok(written)
-}
-
-/// Renders a document in every default format. Pure.
-pub fn render_all(doc: &Document) -> Rendered {
-    render::render(doc, render::Format::DEFAULT)
-}
-
-/// Issues documents for every transaction in `data_dir` that needs one and has none in
-/// `archive` yet.
-///
-/// Input problems return [`Error::Input`] with every diagnostic, before the archive is
-/// touched. Issuing holds the archive's lock, so concurrent runs never both issue.
-pub fn run_issue(data_dir: &Path, archive: &Archive) -> Result<IssueReport> {
-    run_issue_with(data_dir, archive, render::Format::DEFAULT, &mut |_, _| {})
-}
-
-/// Documents rendered at a time: enough to keep every core busy, few enough that memory
-/// stays flat however many documents a run issues.
-const RENDER_BATCH: usize = 64;
-
-/// Documents made durable and registered at a time: each commit syncs the file system.
-const COMMIT_EVERY: usize = 512;
-
-/// [`run_issue`] in `formats` (the JSON record is always included: the archive reads
-/// documents back from it), calling `progress(done, total)` as documents are stored.
-///
-/// Building, rendering and hashing run in parallel on all cores, a batch at a time, while
-/// this thread writes the previous batch's files and register lines in number order, so the
-/// register is written exactly as if one thread did everything. A document is issued once
-/// its register line is committed: files of a failed batch stay unregistered, and a
-/// repeated run accepts them when their bytes are the same.
-pub fn run_issue_with(
-    data_dir: &Path,
-    archive: &Archive,
-    formats: &[render::Format],
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<IssueReport> {
-    let mut formats = formats.to_vec();
-    if !formats.contains(&render::Format::Json) {
-        formats.push(render::Format::Json);
-    }
-    use rayon::prelude::*;
-    let sources = input::read_sources(data_dir).map_err(Error::Input)?;
-    let data = input::parse(&sources).map_err(Error::Input)?;
-    resources::load(data_dir, &data.company.resources).map_err(Error::Input)?;
-    // Only company.toml's text is needed from here on (it is archived).
-    let company_toml = sources.company;
-    // One archive per seller, never created by accident.
-    if !archive.exists() && !archive.initialising() {
-        return Err(Error::NoArchive { path: archive.root().to_path_buf() });
-    }
-    archive::seller::check(archive, &company_toml)?;
-    let key = signing_key(archive, &company_toml, Some(data_dir))?;
-    // Plan once without the lock so bad data fails before the archive is even created.
-    let unlocked = archive.state()?;
-    let plan = plan_printable(&data, &unlocked)?;
-    let stale = stale_customer_details(&unlocked, &data)?;
-    if plan.is_empty() && !archive.root().exists() {
-        return Ok(IssueReport { skipped: plan.skipped, warnings: stale, ..IssueReport::default() });
-    }
-    // Locked even with nothing to issue: the lock tidies what a crashed run left.
-    let mut locked = archive.lock()?;
-    let notices = std::mem::take(&mut locked.notices);
-    // Another run may have issued meanwhile: then plan again against the locked state.
-    let mut plan = if locked.state.same_as(&unlocked) { plan } else { plan_printable(&data, &locked.state)? };
-    drop(unlocked);
-    if plan.is_empty() {
-        let checkpoint = locked.finish(key.as_ref())?.map(CheckpointReport::from);
-        return Ok(IssueReport { skipped: plan.skipped, notices, checkpoint, warnings: stale, ..IssueReport::default() });
-    }
-    let company = locked.store_company(&company_toml)?;
-    let extensions = extensions(&formats);
-    let total = plan.len();
-    let mut report = IssueReport {
-        issued: Vec::with_capacity(total),
-        skipped: std::mem::take(&mut plan.skipped),
-        notices,
-        ..IssueReport::default()
-    };
-    // Build and render the next batch on all cores while this thread stores the previous
-    // one; the channel holds at most one rendered batch and each is dropped once stored,
-    // so memory stays flat however many documents the run issues.
-    let mut untranslated: BTreeMap<String, (usize, String)> = BTreeMap::new();
-    std::thread::scope(|scope| -> Result<()> {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<(issue::Numbered, Vec<Output>)>>(1);
-        let (formats, plan, data) = (&formats, &plan, &data);
-        scope.spawn(move || {
-            for start in (0..total).step_by(RENDER_BATCH) {
-                let batch = (start..total.min(start + RENDER_BATCH))
-                    .into_par_iter()
-                    .map(|i| {
-                        let n = plan.numbered(data, i);
-                        let files = outputs(&n.document, formats);
-                        (n, files)
-                    })
-                    .collect();
-                if send.send(batch).is_err() {
-                    return; // the storing side stopped on an error
-                }
-            }
-        });
-        for batch in receive {
-            for (n, files) in batch {
-                report.issued.push(store(&mut locked, &n, &files, company, &extensions)?);
-                if !i18n::is_supported(&n.document.language) {
-                    let entry = untranslated.entry(n.document.language.clone()).or_insert((0, n.document.number.to_string()));
-                    entry.0 += 1;
-                }
-            }
-            if report.issued.len() % COMMIT_EVERY < RENDER_BATCH {
-                locked.commit()?;
-            }
-            progress(report.issued.len(), total);
-        }
-        report.checkpoint = locked.finish(key.as_ref())?.map(CheckpointReport::from);
-        Ok(())
-    })?;
-    report.warnings = stale;
-    report.warnings.extend(language_warnings(&untranslated));
-    Ok(report)
-}
-
-/// Warnings for customers whose details in `data` still equal what a reissue in `state`
-/// corrected (see [`correct::stale_details`]). Reads back only replacement invoices and the
-/// invoices they replace.
-fn stale_customer_details(state: &archive::State, data: &model::DataSet) -> Result<Vec<String>> {
-    use issue::History;
-    let mut corrections = Vec::new();
-    for entry in &state.entries {
-        let Some(replaced) = entry.references.iter().find(|r| r.relation == document::Relation::Replaces) else {
-            continue;
-        };
-        let replacement = state.document(&entry.number).map_err(Error::Refused)?;
-        if data.customer(&replacement.customer_id).is_none() {
-            continue;
-        }
-        let original = state.document(&replaced.number).map_err(Error::Refused)?;
-        corrections.push((replacement.customer_id.clone(), entry.number.clone(), correct::corrected_fields(&original, &replacement)));
-    }
-    Ok(correct::stale_details(&data.customers, &corrections))
-}
+pub use domain::{brand, country, deflate, diag, document, error, model, money, numbering, payment, registration, sha256};
+pub use domain::{Error, Result};
+pub use {archive, domain, export, input, issue, locale, render, tax};

@@ -15,7 +15,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use invoicesmith::archive::Archive;
 use invoicesmith::render::Format;
-use invoicesmith::{Error, IssueReport};
+use invoicesmith::Error;
+use invoicesmith::app::IssueReport;
 
 #[derive(Parser)]
 #[command(name = "invoicesmith", version, about = "Invoices and credit notes from a payment history: exact EU VAT, gap-free numbers, reproducible PDF and HTML")]
@@ -265,7 +266,7 @@ fn main() -> ExitCode {
                 Err(code) => return code,
             };
             let bar = progress_bar(quiet);
-            let result = invoicesmith::run_issue_with(&data_dir, &archive, &formats, &mut |done, total| {
+            let result = invoicesmith::app::run_issue_with(&data_dir, &archive, &formats, &mut |done, total| {
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);
             });
@@ -287,9 +288,9 @@ fn main() -> ExitCode {
                 Ok(path) => Archive::open(path).with_signing_key(signing_key(key)),
                 Err(code) => return code,
             };
-            let correction = invoicesmith::correct::Correction { set, reason, date };
+            let correction = invoicesmith::issue::correct::Correction { set, reason, date };
             // The one reading of the clock: the correction is dated the day it is made.
-            match invoicesmith::run_reissue(&archive, &number, &correction, chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())) {
+            match invoicesmith::app::run_reissue(&archive, &number, &correction, chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())) {
                 Ok(report) => {
                     if json {
                         println!("{}", serde_json::to_string_pretty(&report).expect("report serialises"));
@@ -302,8 +303,8 @@ fn main() -> ExitCode {
             }
         }
         Command::Sample { transactions, seed, month, out, force } => {
-            let spec = invoicesmith::synth::Spec { transactions, seed, month, months: 1, plan_changes: 3 };
-            match invoicesmith::synth::write(&spec, &out, force) {
+            let spec = invoicesmith::app::synth::Spec { transactions, seed, month, months: 1, plan_changes: 3 };
+            match invoicesmith::app::synth::write(&spec, &out, force) {
                 Ok(()) => {
                     println!("wrote {transactions} transactions (seed {seed}) to {}", out.display());
                     ExitCode::SUCCESS
@@ -311,7 +312,7 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, false),
             }
         }
-        Command::Render { record, out, formats } => match invoicesmith::run_render(&record, &out, &formats) {
+        Command::Render { record, out, formats } => match invoicesmith::app::run_render(&record, &out, &formats) {
             Ok(paths) => {
                 for p in paths {
                     println!("{}", p.display());
@@ -341,7 +342,7 @@ fn main() -> ExitCode {
             if !archive.exists() {
                 return fail(Error::NoArchive { path: archive.root().to_path_buf() }, false);
             }
-            match invoicesmith::export::export(&archive, period, data, &out) {
+            match invoicesmith::export::export(&archive, period, data, invoicesmith::input::parse_company, &out) {
                 Ok(report) => {
                     println!("exported {} document(s) for {period} into {}", report.documents, out.display());
                     if let Some(zip) = &report.zip {
@@ -358,7 +359,7 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, false),
             }
         }
-        Command::Snapshot { action: SnapshotAction::Check { dir } } => match invoicesmith::snapshot::check(&dir) {
+        Command::Snapshot { action: SnapshotAction::Check { dir } } => match invoicesmith::app::snapshot::check(&dir) {
             Ok(diffs) if diffs.is_empty() => {
                 println!("{}: every render matches its snapshot", dir.display());
                 ExitCode::SUCCESS
@@ -375,7 +376,7 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(e, false),
         },
-        Command::Snapshot { action: SnapshotAction::Update { dir } } => match invoicesmith::snapshot::update(&dir) {
+        Command::Snapshot { action: SnapshotAction::Update { dir } } => match invoicesmith::app::snapshot::update(&dir) {
             Ok(changed) => {
                 for p in &changed {
                     println!("updated {}", p.display());
@@ -393,7 +394,7 @@ fn main() -> ExitCode {
             if !archive.exists() {
                 return fail(Error::NoArchive { path: archive.root().to_path_buf() }, false);
             }
-            match invoicesmith::show(&archive, &number) {
+            match invoicesmith::app::show(&archive, &number) {
                 Ok(text) => {
                     print!("{text}");
                     ExitCode::SUCCESS
@@ -406,7 +407,7 @@ fn main() -> ExitCode {
                 Ok(path) => Archive::open(path).with_signing_key(signing_key(key)),
                 Err(code) => return code,
             };
-            match invoicesmith::run_recover(&archive) {
+            match invoicesmith::app::run_recover(&archive) {
                 Ok(report) => {
                     if report.notices.is_empty() && report.checkpoint.is_none() {
                         println!("{}: nothing to recover", archive.root().display());

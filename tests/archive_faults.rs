@@ -16,12 +16,13 @@ use archive_support::*;
 use invoicesmith::archive::{Archive, Fs, RealFs};
 use invoicesmith::archive::VerifyOptions;
 use invoicesmith::render::Format;
-use invoicesmith::{Error, IssueReport, Result, run_issue};
+use invoicesmith::app::{IssueReport, run_issue};
+use invoicesmith::{Error, Result};
 
 /// HTML and the JSON record: every kind of write a batch makes, at a fraction of the PDF's
 /// rendering time (the injected faults don't depend on the bytes).
 fn issue_into(archive: &Archive) -> Result<IssueReport> {
-    invoicesmith::run_issue_with(&samples(), archive, &[Format::Html, Format::Json], &mut |_, _| {})
+    invoicesmith::app::run_issue_with(&samples(), archive, &[Format::Html, Format::Json], &mut |_, _| {})
 }
 
 fn intact(archive: &Archive) {

@@ -61,6 +61,50 @@ fn a_new_archive_needs_init_and_a_missing_one_exits_3() {
     }
 }
 
+/// `seller.json` is read without following a link, like every archive file: a link there
+/// (even to a file saying the same) stops a writing run before anything is planned.
+#[test]
+fn a_linked_seller_record_is_refused_not_followed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("archive");
+    assert!(issue(&samples(), &archive).status.success());
+    let outside = tmp.path().join("seller.json");
+    fs::copy(archive.join("seller.json"), &outside).unwrap();
+    writable(&archive.join("seller.json"));
+    fs::remove_file(archive.join("seller.json")).unwrap();
+    std::os::unix::fs::symlink(&outside, archive.join("seller.json")).unwrap();
+    let before = register(&archive);
+    let data = copy_samples(&tmp.path().join("more"));
+    let out = issue(&data, &archive);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out).trim_end(),
+        format!("error: {}: a symbolic link; the archive never follows links", archive.join("seller.json").display())
+    );
+    assert_eq!(register(&archive), before);
+}
+
+/// A run with nothing to issue still needs an archive: without `--init` a missing one is
+/// the same exit 3, not "issued 0 document(s)" into nowhere.
+#[test]
+fn nothing_to_issue_into_a_missing_archive_is_still_exit_3() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = copy_samples(tmp.path());
+    let transactions = fs::read_to_string(data.join("transactions.csv")).unwrap();
+    let only_failed: Vec<&str> = transactions.lines().filter(|l| l.starts_with("transaction_id,") || l.contains(",failed,")).collect();
+    assert_eq!(only_failed.len(), 2, "the samples have one failed payment");
+    fs::write(data.join("transactions.csv"), only_failed.join("\n") + "\n").unwrap();
+    let archive = tmp.path().join("typo");
+    let out = run(&["issue", p(&data), "--archive", p(&archive)]);
+    assert_eq!(out.status.code(), Some(3), "{}{}", stdout(&out), stderr(&out));
+    assert!(stderr(&out).contains("typo: no archive here"), "{}", stderr(&out));
+    assert!(!archive.exists());
+    // With --init the same run succeeds and, having nothing to store, creates nothing.
+    let out = run(&["issue", p(&data), "--archive", p(&archive), "--init"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("issued 0 document(s)"), "{}", stdout(&out));
+}
+
 #[test]
 fn an_archive_refuses_another_sellers_data_folder() {
     let tmp = tempfile::tempdir().unwrap();

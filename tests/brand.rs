@@ -257,11 +257,11 @@ fn a_new_language_file_in_the_configured_folder_works_without_a_rebuild() {
     fs::write(data.join("company.toml"), format!("{company}\n[resources]\ntranslations = \"i18n\"\n")).unwrap();
     fs::create_dir(data.join("i18n")).unwrap();
     // Icelandic, which is not built in: English with its own words for a few labels.
-    let en = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("i18n/en.toml")).unwrap();
+    let en = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/locale/i18n/en.toml")).unwrap();
     let is = en.replace("invoice = \"Invoice\"", "invoice = \"Reikningur\"").replace("customer = \"Bill to\"", "customer = \"Viðskiptavinur\"");
     fs::write(data.join("i18n/is.toml"), &is).unwrap();
     // An edited built-in language: Swedish's title changed.
-    let sv = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("i18n/sv.toml")).unwrap().replace("invoice = \"Faktura\"", "invoice = \"Faktura (redigerad)\"");
+    let sv = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/locale/i18n/sv.toml")).unwrap().replace("invoice = \"Faktura\"", "invoice = \"Faktura (redigerad)\"");
     fs::write(data.join("i18n/sv.toml"), sv).unwrap();
     let customers = fs::read_to_string(data.join("customers.csv")).unwrap();
     let customers = customers.replace("London,NW1 6XE,,GB,,,en-GB", "London,NW1 6XE,,GB,,,is").replace("Tokyo,JP,,,ja", "Tokyo,JP,,,sv");

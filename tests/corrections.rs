@@ -68,14 +68,14 @@ impl Fixture {
     }
     /// `reissue` through the library, made at the instant `now` (RFC 3339): the clock is an
     /// input, so the dates below are exact whenever the tests run.
-    fn reissue(&self, number: &str, set: &[(&str, &str)], reason: &str, date: Option<&str>, now: &str) -> invoicesmith::Result<invoicesmith::IssueReport> {
-        let correction = invoicesmith::correct::Correction {
+    fn reissue(&self, number: &str, set: &[(&str, &str)], reason: &str, date: Option<&str>, now: &str) -> invoicesmith::Result<invoicesmith::app::IssueReport> {
+        let correction = invoicesmith::issue::correct::Correction {
             set: set.iter().map(|(f, v)| (f.to_string(), v.to_string())).collect(),
             reason: reason.into(),
             date: date.map(|d| d.parse().unwrap()),
         };
         let now = chrono::DateTime::parse_from_rfc3339(now).unwrap().to_utc();
-        invoicesmith::run_reissue(&invoicesmith::archive::Archive::open(&self.archive), number, &correction, now)
+        invoicesmith::app::run_reissue(&invoicesmith::archive::Archive::open(&self.archive), number, &correction, now)
     }
     /// SHA-256 of every file of `number`.
     fn hashes(&self, number: &str) -> Vec<String> {

@@ -15,7 +15,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate};
-use invoicesmith::correct::{self, Correction};
+use invoicesmith::issue::correct::{self, Correction};
 use invoicesmith::document::{Document, DocumentKind, DocumentReference, Relation, TaxCategory, Treatment};
 use invoicesmith::issue::{self, History, Referrer};
 use invoicesmith::numbering::{DocumentNumber, NumberPattern};
@@ -71,8 +71,8 @@ impl History for Issued {
             .find(|d| d.kind == kind && d.source_transactions.iter().any(|t| t == transaction_id))
             .map(|d| (d.number.clone(), None))
     }
-    fn document(&self, number: &DocumentNumber) -> Result<Document, String> {
-        self.0.iter().find(|d| &d.number == number).cloned().ok_or_else(|| format!("{number} not issued"))
+    fn document(&self, number: &DocumentNumber) -> invoicesmith::Result<Document> {
+        self.0.iter().find(|d| &d.number == number).cloned().ok_or_else(|| invoicesmith::Error::Refused(format!("{number} not issued")))
     }
     fn referrers(&self, number: &DocumentNumber) -> Vec<Referrer> {
         self.0

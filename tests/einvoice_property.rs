@@ -24,14 +24,14 @@ fn random_histories_give_valid_e_invoices_with_the_records_totals() {
     let tmp = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
     for seed in [11, 23, 37] {
-        let spec = invoicesmith::synth::Spec {
+        let spec = invoicesmith::app::synth::Spec {
             transactions: 120,
             seed,
             month: chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
             months: 1,
             plan_changes: 3,
         };
-        let data = invoicesmith::input::parse(&invoicesmith::synth::generate(&spec)).expect("generated data is valid");
+        let data = invoicesmith::input::parse(&invoicesmith::app::synth::generate(&spec)).expect("generated data is valid");
         let plan = invoicesmith::issue::plan(&data, &invoicesmith::issue::NoHistory).expect("generated data issues");
         for n in plan.documents(&data) {
             let doc = n.document;

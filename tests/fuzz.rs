@@ -123,7 +123,7 @@ fn full_issue(folder: &Folder, scratch: &Path, planned: &str, formats: &[Format]
     let archive_dir = scratch.join("archive");
     let _ = std::fs::remove_dir_all(&archive_dir);
     let archive = Archive::open(&archive_dir).init(true);
-    match invoicesmith::run_issue_with(&data, &archive, formats, &mut |_, _| {}) {
+    match invoicesmith::app::run_issue_with(&data, &archive, formats, &mut |_, _| {}) {
         Ok(report) => {
             assert!(planned.starts_with(&format!("ok: {} document(s)", report.issued.len())), "planned {planned}, issued {}", report.issued.len());
             if !report.issued.is_empty() {

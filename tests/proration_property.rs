@@ -50,24 +50,24 @@ fn adjustments_reference_their_invoice_keep_its_rate_and_never_over_credit() {
     let (mut adjustments, mut across_rates, mut after_vat_id) = (0, 0, 0);
     for seed in [3, 5, 8] {
         let tmp = tempfile::tempdir().unwrap();
-        let spec = invoicesmith::synth::Spec {
+        let spec = invoicesmith::app::synth::Spec {
             transactions: 1000,
             seed,
             month: chrono::NaiveDate::from_ymd_opt(2020, 6, 1).unwrap(),
             months: 2,
             plan_changes: 60,
         };
-        let sources = invoicesmith::synth::generate(&spec);
+        let sources = invoicesmith::app::synth::generate(&spec);
         let data = tmp.path().join("data");
         let archive = Archive::open(tmp.path().join("archive")).init(true);
         // June alone, then June and July with some consumers now registered businesses.
         let in_july = |l: &&str| l.split(',').nth(4).is_some_and(|t| t.starts_with("2020-07-"));
         let june: String = sources.transactions.lines().filter(|l| !in_july(l)).map(|l| format!("{l}\n")).collect();
         write_data(&data, &sources, &sources.customers, &june);
-        invoicesmith::run_issue_with(&data, &archive, &[Format::Json], &mut |_, _| {}).expect("June issues");
-        let later = invoicesmith::synth::vat_ids_supplied_later(&sources.customers, seed, 3);
+        invoicesmith::app::run_issue_with(&data, &archive, &[Format::Json], &mut |_, _| {}).expect("June issues");
+        let later = invoicesmith::app::synth::vat_ids_supplied_later(&sources.customers, seed, 3);
         write_data(&data, &sources, &later, &sources.transactions);
-        invoicesmith::run_issue_with(&data, &archive, &[Format::Json], &mut |_, _| {}).expect("July issues");
+        invoicesmith::app::run_issue_with(&data, &archive, &[Format::Json], &mut |_, _| {}).expect("July issues");
 
         let docs = documents(archive.root());
         let by_number: BTreeMap<String, &Document> = docs.iter().map(|d| (d.number.to_string(), d)).collect();

@@ -1,0 +1,107 @@
+//! The archive's settings in `company.toml`, table `[archive]`:
+//!
+//! ```toml
+//! [archive]
+//! path = "../archive"                # the seller's archive, relative to company.toml
+//! public_key = "3d4017c3…"           # Ed25519 public key (hex) that signs checkpoints
+//! signing_key = "/etc/invoicesmith/kunstlicht.key"   # its secret key file, outside the archive
+//! ```
+//!
+//! `path` is used when neither `--archive` nor `INVOICESMITH_ARCHIVE` is given: the
+//! archive a run uses never depends on the current folder. `signing_key` is relative to the folder of `company.toml`; `--signing-key` or
+//! `INVOICESMITH_SIGNING_KEY` override it. With a `public_key`, every run that changes the
+//! archive must sign its checkpoint with the matching key, or it refuses before writing.
+
+use std::path::{Path, PathBuf};
+
+use ed25519_dalek::{SigningKey, VerifyingKey};
+
+use super::checkpoint;
+use domain::diag::Diagnostic;
+use domain::error::{Error, Result};
+use domain::model::COMPANY;
+
+/// Keys of the `[archive]` table.
+pub const KEYS: &[&str] = &["path", "public_key", "signing_key"];
+
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// The archive folder, as written (relative to company.toml's folder).
+    pub path: Option<PathBuf>,
+    pub public_key: Option<VerifyingKey>,
+    /// As written, relative to company.toml's folder.
+    pub signing_key: Option<PathBuf>,
+}
+
+/// Reads `[archive]` from a company.toml's text (absent: no settings), reporting problems
+/// as diagnostics against `company.toml`.
+pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Settings {
+    let mut settings = Settings::default();
+    let Ok(root) = text.parse::<toml::Table>() else { return settings };
+    let Some(table) = root.get("archive") else { return settings };
+    let Some(table) = table.as_table() else {
+        diagnostics.push(Diagnostic::new(COMPANY, None, "archive", "is not a table; expected [archive]"));
+        return settings;
+    };
+    for (key, value) in table {
+        let field = format!("archive.{key}");
+        let Some(text) = value.as_str() else {
+            diagnostics.push(Diagnostic::new(COMPANY, None, &field, format!("is a {}; expected a string", value.type_str())));
+            continue;
+        };
+        match key.as_str() {
+            "public_key" => match checkpoint::parse_public_key(text) {
+                Ok(k) => settings.public_key = Some(k),
+                Err(e) => diagnostics.push(Diagnostic::new(COMPANY, None, &field, e)),
+            },
+            "signing_key" => settings.signing_key = Some(PathBuf::from(text)),
+            "path" => settings.path = Some(PathBuf::from(text)),
+            _ => diagnostics.push(Diagnostic::new(COMPANY, None, &field, format!("unknown key; expected one of {}", KEYS.join(", ")))),
+        }
+    }
+    settings
+}
+
+/// The key a run signs its checkpoint with: `explicit` (flag or environment), else the
+/// configured `signing_key` (relative to `base`, company.toml's folder; `None` for an
+/// archived snapshot, whose folder is gone). Refused if a public key is configured and the
+/// key is missing or is not its pair, or if the key file lies inside the archive.
+pub fn signing_key(settings: &Settings, explicit: Option<&Path>, base: Option<&Path>, archive: &Path) -> Result<Option<SigningKey>> {
+    let path = match (explicit, &settings.signing_key, base) {
+        (Some(p), _, _) => Some(p.to_path_buf()),
+        (None, Some(p), Some(base)) => Some(base.join(p)),
+        (None, Some(p), None) if p.is_absolute() => Some(p.clone()),
+        _ => None,
+    };
+    let Some(path) = path else {
+        return match settings.public_key {
+            Some(_) => Err(Error::Refused(
+                "company.toml: archive.public_key is set, so checkpoints must be signed, but no signing key was given (archive.signing_key, --signing-key or INVOICESMITH_SIGNING_KEY); nothing was written".into(),
+            )),
+            None => Ok(None),
+        };
+    };
+    outside(&path, archive)?;
+    let key = checkpoint::load_signing_key(&path)?;
+    if let Some(public) = settings.public_key
+        && public != key.verifying_key()
+    {
+        return Err(Error::Refused(format!(
+            "{}: this signing key's public key is {}, not the archive.public_key of company.toml; nothing was written",
+            path.display(),
+            checkpoint::public_key_hex(&key.verifying_key())
+        )));
+    }
+    Ok(Some(key))
+}
+
+/// Refuses a signing key file inside the archive: a copy of the archive would carry it, and
+/// whoever can rewrite the archive could sign the rewrite.
+pub fn outside(key: &Path, archive: &Path) -> Result<()> {
+    if let (Ok(key_path), Ok(archive)) = (key.canonicalize(), archive.canonicalize())
+        && key_path.starts_with(&archive)
+    {
+        return Err(Error::Refused(format!("{}: the signing key lies inside the archive; keep it outside, where a copy of the archive does not carry it", key.display())));
+    }
+    Ok(())
+}

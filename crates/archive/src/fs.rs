@@ -1,0 +1,326 @@
+//! The archive's one way to the disk: every byte it writes and every sync it asks for goes
+//! through an [`Fs`], and every archived file it reads is opened without following links.
+//!
+//! The seam exists so tests can make any single write or sync fail (disk full, I/O error)
+//! and check that nothing half-done is left; production uses [`RealFs`], whose methods are
+//! the plain system calls (one virtual call per file, nothing measurable beside creating it).
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use domain::error::{Error, Result};
+use domain::sha256::Sha256Sum;
+
+/// Where the archive's writes go.
+pub trait Fs: std::fmt::Debug + Send + Sync {
+    /// Writes all of `bytes` to `file`: a document's content, or an append to the register
+    /// or the checkpoints.
+    fn write(&self, file: &mut File, bytes: &[u8]) -> io::Result<()> {
+        file.write_all(bytes)
+    }
+    /// Makes one file durable (the register, the checkpoints).
+    fn sync(&self, file: &File) -> io::Result<()> {
+        file.sync_all()
+    }
+    /// Makes the documents written since the last call durable: one `syncfs` of the
+    /// archive's file system on Linux (through `lock`, a file on it), one `fsync` per file
+    /// elsewhere.
+    fn sync_files(&self, lock: &File, files: &[PathBuf]) -> io::Result<()> {
+        sync_files(lock, files)
+    }
+    /// Whether documents may be written as unnamed files (`O_TMPFILE`) and linked into
+    /// place; otherwise they go through a temporary name in the archive's `.tmp/`.
+    fn unnamed_files(&self) -> bool {
+        true
+    }
+}
+
+/// The file system as it is.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RealFs;
+
+impl Fs for RealFs {}
+
+/// The archive's folder for temporary names (the portable write path): the only place an
+/// unregistered file is expected, and emptied by the next locked run.
+pub const TEMPORARY: &str = ".tmp";
+
+fn sync_files(lock: &File, files: &[PathBuf]) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let _ = files;
+        // SAFETY: `lock` is an open file on the archive's file system for the whole call.
+        if unsafe { libc::syncfs(lock.as_raw_fd()) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = lock;
+        for path in files {
+            File::open(path).and_then(|f| f.sync_all())?;
+        }
+        Ok(())
+    }
+}
+
+/// Opens an archived file for reading, refusing a symbolic link in its last component
+/// (`O_NOFOLLOW`; the folders above are checked by [`no_link_below`]).
+pub fn open_no_follow(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+    // O_NOFOLLOW reports a link as ELOOP, "too many levels of symbolic links": say what it is.
+    options.open(path).map_err(|e| match e.raw_os_error() {
+        #[cfg(unix)]
+        Some(libc::ELOOP) => io::Error::other("a symbolic link; the archive never follows links"),
+        _ => e,
+    })
+}
+
+/// Refuses `root/rel` if any folder between `root` and it is a symbolic link, so nothing
+/// is read or written through a linked year folder.
+pub fn no_link_below(root: &Path, rel: &str) -> io::Result<()> {
+    let mut path = root.to_path_buf();
+    let mut parts = rel.split('/').peekable();
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            break;
+        }
+        path.push(part);
+        match fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(linked(&path));
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Reads the archived file `rel` (archive-relative, `/`-separated) and checks it against
+/// the SHA-256 the register holds for it: the one way every command reads an issued file.
+/// A link, a missing file or other bytes stop the read with the file named.
+pub fn read_verified(root: &Path, rel: &str, sha256: &Sha256Sum) -> Result<Vec<u8>> {
+    let path = root.join(rel);
+    no_link_below(root, rel).map_err(|e| Error::io(&path, e))?;
+    let mut bytes = Vec::new();
+    open_no_follow(&path).and_then(|mut f| f.read_to_end(&mut bytes)).map_err(|e| Error::io(&path, e))?;
+    if Sha256Sum::of(&bytes) != *sha256 {
+        return Err(Error::Altered { path });
+    }
+    Ok(bytes)
+}
+
+/// Writes `bytes` as `dir/name` unless that exists, creating `dir` if needed. An existing
+/// file with the same bytes is accepted (a company snapshot stored again); different bytes
+/// are refused.
+///
+/// The file is complete before its name appears, and the name is never replaced: the bytes
+/// go to an unnamed file (`O_TMPFILE`, Linux) or a temporary name, which is then hard-linked
+/// into place — a link fails if the name exists. `dir` may not be a link (nor, when it is
+/// created, any folder between `root` and it).
+pub fn write_once(fs: &dyn Fs, root: &Path, dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    let path = dir.join(name);
+    // One `lstat` of a cached folder per file: nothing is ever written through a link.
+    match fs::symlink_metadata(dir) {
+        // The archive's root is where the user says it is, link or not.
+        Ok(_) if dir == root => {}
+        Ok(m) if m.file_type().is_symlink() => return Err(Error::io(dir, linked(dir))),
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => create_dir_no_link(root, dir).map_err(|e| Error::io(dir, e))?,
+        Err(e) => return Err(Error::io(dir, e)),
+    }
+    match link_new(fs, root, dir, &path, bytes) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            let mut current = Vec::new();
+            open_no_follow(&path).and_then(|mut f| f.read_to_end(&mut current)).map_err(|e| Error::io(&path, e))?;
+            if current == bytes { Ok(()) } else { Err(Error::WouldOverwrite { path }) }
+        }
+        Err(e) => Err(Error::io(&path, e)),
+    }
+}
+
+fn linked(path: &Path) -> io::Error {
+    io::Error::other(format!("{} is a symbolic link; the archive never follows links", path.display()))
+}
+
+/// Creates `dir` (inside `root`) and its parents, refusing to go through a link.
+pub fn create_dir_no_link(root: &Path, dir: &Path) -> io::Result<()> {
+    fs::create_dir_all(dir)?;
+    let rel = dir.strip_prefix(root).map_err(|_| io::Error::other(format!("{} is outside the archive", dir.display())))?;
+    let mut path = root.to_path_buf();
+    for part in rel.components() {
+        path.push(part);
+        if fs::symlink_metadata(&path)?.file_type().is_symlink() {
+            return Err(linked(&path));
+        }
+    }
+    Ok(())
+}
+
+/// Creates `path` read-only with `bytes` in the existing folder `dir`; `AlreadyExists` if
+/// it exists.
+fn link_new(fs: &dyn Fs, root: &Path, dir: &Path, path: &Path, bytes: &[u8]) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    if fs.unnamed_files()
+        && let Some(linked) = link_unnamed(fs, dir, path, bytes)
+    {
+        return linked;
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = dir;
+    link_from_temporary(fs, root, path, bytes)
+}
+
+/// Writes `bytes` to an unnamed file in `dir` (`O_TMPFILE`) and links it as `path` through
+/// its `/proc/self/fd` name: no temporary name to create and delete (directory updates were
+/// most of the cost of storing). `None` where the file system or `/proc` can't do it.
+#[cfg(target_os = "linux")]
+fn link_unnamed(fs: &dyn Fs, dir: &Path, path: &Path, bytes: &[u8]) -> Option<io::Result<()>> {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::OpenOptionsExt;
+    let Ok(mut file) = OpenOptions::new().write(true).mode(0o444).custom_flags(libc::O_TMPFILE).open(dir) else {
+        return None;
+    };
+    if let Err(e) = fs.write(&mut file, bytes) {
+        return Some(Err(e));
+    }
+    let from = std::ffi::CString::new(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&file))).ok()?;
+    let to = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    // SAFETY: both are valid NUL-terminated paths for the duration of the call.
+    if unsafe { libc::linkat(libc::AT_FDCWD, from.as_ptr(), libc::AT_FDCWD, to.as_ptr(), libc::AT_SYMLINK_FOLLOW) } == 0 {
+        return Some(Ok(()));
+    }
+    let e = io::Error::last_os_error();
+    // A missing /proc also says NotFound: then the portable way.
+    if e.kind() == io::ErrorKind::NotFound { None } else { Some(Err(e)) }
+}
+
+/// Writes `bytes` to a temporary name in the archive's [`TEMPORARY`] folder and hard-links
+/// it into place. A crash may leave the temporary file; the next locked run removes it.
+fn link_from_temporary(fs: &dyn Fs, root: &Path, path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let temporary = root.join(TEMPORARY);
+    create_dir_no_link(root, &temporary)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = temporary.join(format!("{name}.{}", std::process::id()));
+    {
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        // Issued files are read-only from the start (the link below keeps the mode).
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o444);
+        let mut f = match options.open(&tmp) {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                // Left by a crashed run of a process with our id: it was never linked.
+                fs::remove_file(&tmp)?;
+                options.open(&tmp)?
+            }
+            other => other?,
+        };
+        if let Err(e) = fs.write(&mut f, bytes) {
+            drop(f);
+            let _ = fs::remove_file(&tmp);
+            return Err(e);
+        }
+    }
+    let linked = fs::hard_link(&tmp, path);
+    let _ = fs::remove_file(&tmp);
+    linked?;
+    #[cfg(not(unix))]
+    {
+        let mut perms = fs::metadata(path)?.permissions();
+        perms.set_readonly(true);
+        fs::set_permissions(path, perms)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        names.sort();
+        names
+    }
+
+    /// The portable path: no unnamed files.
+    #[derive(Debug)]
+    struct Portable;
+    impl Fs for Portable {
+        fn unnamed_files(&self) -> bool {
+            false
+        }
+    }
+
+    fn written_once_read_only_never_replaced(fs: &dyn Fs) {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("2026");
+        write_once(fs, root.path(), &dir, "A-1.pdf", b"first").unwrap();
+        assert_eq!(fs::read(dir.join("A-1.pdf")).unwrap(), b"first");
+        assert!(fs::metadata(dir.join("A-1.pdf")).unwrap().permissions().readonly());
+        // The same bytes again (a repeated interrupted run): accepted, nothing changes.
+        write_once(fs, root.path(), &dir, "A-1.pdf", b"first").unwrap();
+        // Other bytes: refused, the file keeps its bytes.
+        match write_once(fs, root.path(), &dir, "A-1.pdf", b"second") {
+            Err(Error::WouldOverwrite { path }) => assert_eq!(path, dir.join("A-1.pdf")),
+            other => panic!("expected WouldOverwrite, got {other:?}"),
+        }
+        assert_eq!(fs::read(dir.join("A-1.pdf")).unwrap(), b"first");
+        // No temporary file is left behind.
+        assert_eq!(names(&dir), ["A-1.pdf"]);
+        if root.path().join(TEMPORARY).exists() {
+            assert!(names(&root.path().join(TEMPORARY)).is_empty());
+        }
+    }
+
+    #[test]
+    fn a_file_is_written_once_read_only_and_never_replaced() {
+        written_once_read_only_never_replaced(&RealFs);
+    }
+
+    #[test]
+    fn the_portable_path_writes_once_read_only_and_never_replaces() {
+        written_once_read_only_never_replaced(&Portable);
+    }
+
+    #[test]
+    fn files_are_written_from_many_threads_at_once() {
+        use rayon::prelude::*;
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("2026");
+        (0..200).into_par_iter().for_each(|i| write_once(&RealFs, root.path(), &dir, &format!("A-{i}.json"), i.to_string().as_bytes()).unwrap());
+        assert_eq!(names(&dir).len(), 200);
+        for i in 0..200 {
+            assert_eq!(fs::read_to_string(dir.join(format!("A-{i}.json"))).unwrap(), i.to_string());
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn nothing_is_written_through_a_linked_folder_or_read_through_a_link() {
+        let root = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.path().join("2026")).unwrap();
+        for fs in [&RealFs as &dyn Fs, &Portable] {
+            let err = write_once(fs, root.path(), &root.path().join("2026"), "A-1.pdf", b"x").unwrap_err();
+            assert!(err.to_string().contains("symbolic link"), "{err}");
+        }
+        assert!(names(outside.path()).is_empty());
+        fs::write(outside.path().join("A-1.pdf"), b"x").unwrap();
+        let err = read_verified(root.path(), "2026/A-1.pdf", &Sha256Sum::of(b"x")).unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        fs::create_dir(root.path().join("2027")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("A-1.pdf"), root.path().join("2027/A-1.pdf")).unwrap();
+        assert!(read_verified(root.path(), "2027/A-1.pdf", &Sha256Sum::of(b"x")).is_err());
+    }
+}

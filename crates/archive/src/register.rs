@@ -1,0 +1,262 @@
+//! The register: one JSON line per issued document, append-only, hash-chained, and the
+//! state derived from it (numbering counters, what has been invoiced, who references whom).
+//!
+//! A line is committed once it and its newline are on disk. Bytes after the last newline
+//! are a write that never finished (a crash or a full disk during an append): reading
+//! leaves them out and keeps them in [`State::torn`] for recovery.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::fs::{open_no_follow, read_verified};
+use domain::document::{Document, DocumentKind, Relation};
+use domain::error::{Error, Result};
+use domain::history::{History, Referrer};
+use domain::numbering::{DocumentNumber, NumberPattern};
+use domain::sha256::Sha256Sum;
+
+pub const REGISTER: &str = "register.jsonl";
+
+/// One issued file and its SHA-256.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// Path relative to the archive root, `/`-separated.
+    pub path: String,
+    pub sha256: Sha256Sum,
+}
+
+/// A reference from one registered document to an earlier one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisteredReference {
+    pub number: DocumentNumber,
+    pub relation: Relation,
+}
+
+/// One register line: an issued document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterEntry {
+    pub number: DocumentNumber,
+    pub kind: DocumentKind,
+    /// The number pattern of its series.
+    pub series: String,
+    pub year: i32,
+    pub seq: u64,
+    pub issue_date: NaiveDate,
+    pub currency: String,
+    /// Gross total, for the credited-total bound.
+    pub total: Decimal,
+    pub transactions: Vec<String>,
+    /// Fingerprints of those transactions' rows, to refuse later edits.
+    pub fingerprints: Vec<Sha256Sum>,
+    /// Documents this one references (credit note → invoice, replacement → original).
+    pub references: Vec<RegisteredReference>,
+    /// An invoice's open overpayment (positive): the card paid more than the (replacement)
+    /// invoice is for, to be refunded or credited. The export lists it until a refund
+    /// returns it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overpaid: Option<rust_decimal::Decimal>,
+    /// A bank-transfer invoice issued before it was paid: what is due, by when. The export's
+    /// reconciliation reports it paid, open or overdue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<Due>,
+    /// SHA-256 of the company.toml it was issued under (stored in `company/`).
+    pub company: Sha256Sum,
+    pub files: Vec<FileEntry>,
+    /// SHA-256 of the previous register line; none (written empty) for the first.
+    #[serde(with = "domain::sha256::or_empty")]
+    pub prev: Option<Sha256Sum>,
+}
+
+/// What a bank-transfer invoice asks to be paid, and by when.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Due {
+    pub amount: Decimal,
+    pub date: NaiveDate,
+}
+
+/// The archive-relative path of the company snapshot `sha256`.
+pub fn company_path(sha256: &Sha256Sum) -> String {
+    format!("company/{sha256}.toml")
+}
+
+/// What the register says has been issued.
+#[derive(Clone, Debug, Default)]
+pub struct State {
+    pub(super) root: PathBuf,
+    pub entries: Vec<RegisterEntry>,
+    /// SHA-256 of the last register line, for the next line's `prev`.
+    pub(super) last_line_hash: Option<Sha256Sum>,
+    /// Length in bytes of the committed lines: where the next append starts.
+    pub(super) committed_len: u64,
+    /// Bytes after the last complete line: an append that never finished.
+    pub torn: Option<Vec<u8>>,
+    by_number: BTreeMap<DocumentNumber, usize>,
+    referrers: BTreeMap<DocumentNumber, Vec<usize>>,
+    by_transaction: BTreeMap<(DocumentKind, String), usize>,
+    by_series_year: BTreeMap<(String, i32), (u64, NaiveDate)>,
+    last_date: BTreeMap<String, NaiveDate>,
+}
+
+impl State {
+    /// Whether `other` is the same register: same length, same last line (the hash chain
+    /// makes that the same history).
+    pub fn same_as(&self, other: &State) -> bool {
+        self.entries.len() == other.entries.len() && self.last_line_hash == other.last_line_hash
+    }
+
+    /// The register's head: its number of lines and the SHA-256 of the last.
+    pub fn head(&self) -> super::Head {
+        super::Head { lines: self.entries.len(), hash: self.last_line_hash }
+    }
+
+    fn push(&mut self, entry: RegisterEntry, line_hash: Sha256Sum) {
+        let i = self.entries.len();
+        self.last_line_hash = Some(line_hash);
+        self.by_number.insert(entry.number.clone(), i);
+        for r in &entry.references {
+            self.referrers.entry(r.number.clone()).or_default().push(i);
+        }
+        for t in &entry.transactions {
+            self.by_transaction.insert((entry.kind, t.clone()), i);
+        }
+        let last = self.by_series_year.entry((entry.series.clone(), entry.year)).or_insert((0, entry.issue_date));
+        *last = (last.0.max(entry.seq), last.1.max(entry.issue_date));
+        let date = self.last_date.entry(entry.series.clone()).or_insert(entry.issue_date);
+        *date = (*date).max(entry.issue_date);
+        self.entries.push(entry);
+    }
+
+    pub fn entry(&self, number: &DocumentNumber) -> Option<&RegisterEntry> {
+        self.by_number.get(number).map(|&i| &self.entries[i])
+    }
+
+    /// The registered file of `entry` with `extension`.
+    pub fn file<'e>(&self, entry: &'e RegisterEntry, extension: &str) -> Option<&'e FileEntry> {
+        entry.files.iter().find(|f| f.path.ends_with(&format!(".{extension}")))
+    }
+
+    /// Reads an archived file, checked against the SHA-256 the register holds for it
+    /// ([`Error::Altered`] if it differs): the one way an issued file is read back.
+    pub fn read(&self, file: &FileEntry) -> Result<Vec<u8>> {
+        read_verified(&self.root, &file.path, &file.sha256)
+    }
+
+    /// Checks every file of `entry` and its company snapshot against the register.
+    pub fn check_files(&self, entry: &RegisterEntry) -> Result<()> {
+        for file in &entry.files {
+            self.read(file)?;
+        }
+        self.company_text(entry).map(drop)
+    }
+
+    /// The company.toml text `entry` was issued under, checked against its SHA-256.
+    pub fn company_text(&self, entry: &RegisterEntry) -> Result<String> {
+        let rel = company_path(&entry.company);
+        let bytes = read_verified(&self.root, &rel, &entry.company)?;
+        String::from_utf8(bytes).map_err(|_| Error::Altered { path: self.root.join(rel) })
+    }
+
+    /// An issued document read back from its JSON record, checked against its SHA-256.
+    pub fn read_document(&self, number: &DocumentNumber) -> Result<Document> {
+        let entry = self.entry(number).ok_or_else(|| Error::Refused(format!("{number} is not in the archive's register")))?;
+        let file = self.file(entry, "json").ok_or_else(|| Error::Refused(format!("{number} has no JSON record in the archive")))?;
+        let bytes = self.read(file)?;
+        Document::from_record(&bytes, &file.path)
+    }
+}
+
+impl History for State {
+    fn issued_for(&self, kind: DocumentKind, transaction_id: &str) -> Option<(DocumentNumber, Option<Sha256Sum>)> {
+        let &i = self.by_transaction.get(&(kind, transaction_id.to_string()))?;
+        let e = &self.entries[i];
+        let k = e.transactions.iter().position(|t| t == transaction_id)?;
+        Some((e.number.clone(), e.fingerprints.get(k).copied()))
+    }
+
+    fn document(&self, number: &DocumentNumber) -> Result<Document> {
+        self.read_document(number)
+    }
+
+    fn referrers(&self, number: &DocumentNumber) -> Vec<Referrer> {
+        let Some(indices) = self.referrers.get(number) else { return Vec::new() };
+        indices
+            .iter()
+            .flat_map(|&i| {
+                let e = &self.entries[i];
+                e.references.iter().filter(|r| &r.number == number).map(move |r| Referrer {
+                    number: e.number.clone(),
+                    kind: e.kind,
+                    relation: r.relation,
+                    issue_date: e.issue_date,
+                    total: e.total,
+                })
+            })
+            .collect()
+    }
+
+    fn last(&self, pattern: &NumberPattern, year: i32) -> Option<(u64, NaiveDate)> {
+        self.by_series_year.get(&(pattern.as_str().to_string(), year)).copied()
+    }
+    fn last_date(&self, pattern: &NumberPattern) -> Option<NaiveDate> {
+        self.last_date.get(pattern.as_str()).copied()
+    }
+}
+
+/// What reading the register reports besides the state, line by line (1-based).
+pub trait Observer {
+    /// `entry`'s `prev` is not the SHA-256 of the line before it.
+    fn chain_broken(&mut self, _line: usize, _entry: &RegisterEntry) {}
+    /// The SHA-256 of committed line `line`.
+    fn line(&mut self, _line: usize, _hash: &Sha256Sum) {}
+}
+
+impl Observer for () {}
+
+/// Reads the register of the archive at `root` (an absent register is empty), line by line
+/// (a year's register is tens of megabytes).
+pub fn read(root: &Path, observer: &mut dyn Observer) -> Result<State> {
+    let path = root.join(REGISTER);
+    let mut state = State { root: root.to_path_buf(), ..State::default() };
+    let file: File = match open_no_follow(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(state),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    let mut reader = BufReader::new(file);
+    let mut line = Vec::new();
+    let mut number = 0;
+    loop {
+        line.clear();
+        let read = reader.read_until(b'\n', &mut line).map_err(|e| Error::io(&path, e))?;
+        if read == 0 {
+            break;
+        }
+        if line.last() != Some(&b'\n') {
+            // An append cut short: not committed.
+            state.torn = Some(std::mem::take(&mut line));
+            break;
+        }
+        number += 1;
+        let text = &line[..line.len() - 1];
+        let damaged = |message: String| Error::Register { path: path.clone(), line: number, message };
+        let entry: RegisterEntry = serde_json::from_slice(text).map_err(|e| damaged(e.to_string()))?;
+        if state.entry(&entry.number).is_some() {
+            return Err(damaged(format!("{} is registered twice", entry.number)));
+        }
+        if entry.prev != state.last_line_hash {
+            observer.chain_broken(number, &entry);
+        }
+        let hash = Sha256Sum::of(text);
+        observer.line(number, &hash);
+        state.push(entry, hash);
+        state.committed_len += line.len() as u64;
+    }
+    state.entries.shrink_to_fit();
+    Ok(state)
+}

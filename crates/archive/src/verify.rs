@@ -1,0 +1,222 @@
+//! `verify`: the archive checked as an auditor would, reading nothing but the archive (and
+//! what the caller pins from outside: a head, a public key).
+//!
+//! Findings: every registered file and company snapshot against its SHA-256 (a link where
+//! a file should be counts as changed), files and links nobody registered, the register's
+//! hash chain, gap-free numbers per series and year, references to real invoices, credits
+//! never above an invoice's total, the checkpoints' own chain, the register against every
+//! checkpoint (cut, rewritten or extended behind one's back), their signatures, and the
+//! head given with `--expect-head`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ed25519_dalek::VerifyingKey;
+
+use super::checkpoint::{self, CHECKPOINTS, Head};
+use super::fs::read_verified;
+use super::housekeeping::is_own;
+use super::register::{self, Observer, REGISTER, RegisterEntry, company_path};
+use super::{Archive, walk};
+use domain::document::DocumentKind;
+use domain::error::{Error, Result};
+use domain::history::History;
+use domain::sha256::Sha256Sum;
+
+/// What `verify` is told from outside the archive.
+#[derive(Clone, Debug, Default)]
+pub struct VerifyOptions {
+    /// A head recorded earlier (`N:HASH`): the register must still have it at line N.
+    pub expect_head: Option<Head>,
+    /// The key checkpoints must be signed with. Without it, the public key of the company
+    /// snapshot the last document was issued under is used, which catches edits by someone
+    /// without the key but not a rewrite of the whole archive, snapshot included.
+    pub public_key: Option<VerifyingKey>,
+}
+
+/// The register read for `verify`: chain breaks as findings, every line's SHA-256 kept
+/// (32 bytes a line) to check the checkpoints against.
+struct Audit<'a> {
+    findings: &'a mut Vec<String>,
+    hashes: Vec<Sha256Sum>,
+}
+
+impl Observer for Audit<'_> {
+    fn chain_broken(&mut self, line: usize, entry: &RegisterEntry) {
+        self.findings.push(format!(
+            "{REGISTER}:{line}: {} does not follow the line before it (hash chain broken: a line was edited, removed or inserted)",
+            entry.number
+        ));
+    }
+    fn line(&mut self, _: usize, hash: &Sha256Sum) {
+        self.hashes.push(*hash);
+    }
+}
+
+pub(super) fn verify(archive: &Archive, options: &VerifyOptions) -> Result<Vec<String>> {
+    let root = archive.root();
+    let mut findings = Vec::new();
+    let mut audit = Audit { findings: &mut findings, hashes: Vec::new() };
+    let state = register::read(root, &mut audit);
+    let hashes = std::mem::take(&mut audit.hashes);
+    let state = match state {
+        Ok(s) => s,
+        Err(e) => {
+            findings.push(e.to_string());
+            return Ok(findings);
+        }
+    };
+    if let Some(torn) = &state.torn {
+        findings.push(format!(
+            "{REGISTER}: {} byte(s) after its last complete line: a write that never finished (the next `issue` or `invoicesmith recover` keeps them under recovered/ and cuts them off)",
+            torn.len()
+        ));
+    }
+    let mut registered = BTreeSet::new();
+    let mut next_seq: BTreeMap<(String, i32), u64> = BTreeMap::new();
+    let mut companies = BTreeMap::new();
+    for entry in &state.entries {
+        for file in &entry.files {
+            registered.insert(file.path.clone());
+            check_file(archive, &file.path, &file.sha256, &entry.number.to_string(), &mut findings);
+        }
+        companies.entry(entry.company).or_insert_with(|| entry.number.to_string());
+        let expected = next_seq.entry((entry.series.clone(), entry.year)).or_insert(1);
+        if entry.seq != *expected {
+            findings.push(format!("{}: number {} follows {} in its series; numbers must have no gaps", entry.number, entry.seq, *expected - 1));
+        }
+        *expected = entry.seq + 1;
+        for r in &entry.references {
+            match state.entry(&r.number) {
+                Some(target) if target.kind == DocumentKind::Invoice => {}
+                Some(_) => findings.push(format!("{}: references {}, which is not an invoice", entry.number, r.number)),
+                None => findings.push(format!("{}: references {}, which is not in the register", entry.number, r.number)),
+            }
+        }
+    }
+    let seller = match super::seller::read(archive) {
+        Ok(s) => s,
+        Err(e) => {
+            findings.push(e.to_string());
+            None
+        }
+    };
+    if seller.is_none() && !state.entries.is_empty() {
+        findings.push(format!("{}: missing; the archive does not say which seller it belongs to", super::seller::SELLER));
+    }
+    for (sha, first) in &companies {
+        let path = company_path(sha);
+        let owner = format!("the company snapshot of {first}");
+        if let Some(bytes) = check_file(archive, &path, sha, &owner, &mut findings)
+            && let Some(seller) = &seller
+            && let Some(vat_id) = std::str::from_utf8(&bytes).ok().and_then(super::seller::vat_id_of)
+            && vat_id != seller.vat_id
+        {
+            findings.push(format!("{}: names the seller {}, but {first} was issued by {vat_id} ({path})", super::seller::SELLER, seller.vat_id));
+        }
+        registered.insert(path);
+    }
+    for entry in state.entries.iter().filter(|e| e.kind == DocumentKind::Invoice) {
+        let credited = domain::history::credited(&state.referrers(&entry.number));
+        if credited > entry.total {
+            findings.push(format!("{}: credited {credited} {}, more than its total {}", entry.number, entry.currency, entry.total));
+        }
+    }
+    let public_key = match options.public_key {
+        Some(k) => Some(k),
+        None => state.entries.last().and_then(|last| state.company_text(last).ok()).and_then(|text| {
+            super::config::parse(&text, &mut Vec::new()).public_key
+        }),
+    };
+    check_checkpoints(archive, &hashes, public_key.as_ref(), &mut findings)?;
+    if let Some(head) = &options.expect_head {
+        let found = head.lines.checked_sub(1).and_then(|i| hashes.get(i)).copied();
+        if head.lines > hashes.len() {
+            findings.push(format!("{REGISTER}: has {} line(s), fewer than the {} of the expected head {head}: history was cut", hashes.len(), head.lines));
+        } else if found != head.hash {
+            findings.push(format!("{REGISTER}: line {} is not the expected head {head}: history was rewritten", head.lines));
+        }
+    }
+    let listing = walk::list(root, &[])?;
+    for link in &listing.links {
+        findings.push(format!("{link}: a symbolic link; the archive holds none (never followed)"));
+    }
+    for other in &listing.others {
+        findings.push(format!("{other}: not a regular file"));
+    }
+    for path in listing.files {
+        if !is_own(&path) && !registered.contains(&path) {
+            findings.push(format!("{path}: not in the register (not issued by invoicesmith, or its register line is missing)"));
+        }
+    }
+    Ok(findings)
+}
+
+/// Checks one registered file against its SHA-256, through the same read every command
+/// uses; its bytes if they match.
+fn check_file(archive: &Archive, rel: &str, sha256: &Sha256Sum, owner: &str, findings: &mut Vec<String>) -> Option<Vec<u8>> {
+    match read_verified(archive.root(), rel, sha256) {
+        Ok(bytes) => return Some(bytes),
+        Err(Error::Altered { .. }) => findings.push(format!("{rel}: changed since {owner} was issued (SHA-256 differs from the register)")),
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            findings.push(format!("{rel}: missing ({owner} lists it)"))
+        }
+        Err(Error::Io { source, .. }) if is_link_error(&source) => {
+            findings.push(format!("{rel}: a symbolic link where {owner}'s file should be (never followed)"))
+        }
+        Err(e) => findings.push(format!("{rel}: {e} ({owner})")),
+    }
+    None
+}
+
+fn is_link_error(e: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    if e.raw_os_error() == Some(libc::ELOOP) {
+        return true;
+    }
+    e.to_string().contains("symbolic link")
+}
+
+/// The checkpoints against their own chain, the register's line hashes and the key.
+fn check_checkpoints(archive: &Archive, hashes: &[Sha256Sum], key: Option<&VerifyingKey>, findings: &mut Vec<String>) -> Result<()> {
+    let checkpoints = match checkpoint::read(archive.root()) {
+        Ok(c) => c,
+        Err(e) => {
+            findings.push(e.to_string());
+            return Ok(());
+        }
+    };
+    if let Some(torn) = &checkpoints.torn {
+        findings.push(format!("{CHECKPOINTS}: {} byte(s) after its last complete line: a write that never finished", torn.len()));
+    }
+    for line in &checkpoints.chain_broken {
+        findings.push(format!("{CHECKPOINTS}:{line}: does not follow the line before it (a checkpoint was edited, removed or inserted)"));
+    }
+    let mut covered = 0;
+    let mut signed_before = false;
+    for (i, (c, _)) in checkpoints.list.iter().enumerate() {
+        let at = format!("{CHECKPOINTS}:{}", i + 1);
+        if c.lines < covered {
+            findings.push(format!("{at}: covers {} register line(s), fewer than the checkpoint before it ({covered})", c.lines));
+        }
+        covered = covered.max(c.lines);
+        if c.lines > hashes.len() {
+            findings.push(format!("{REGISTER}: has {} line(s), but {at} covers {}: history after it was cut", hashes.len(), c.lines));
+        } else if c.lines.checked_sub(1).and_then(|l| hashes.get(l)).copied() != c.head {
+            findings.push(format!("{REGISTER}: line {} is not the head {at} recorded ({}): history before it was rewritten", c.lines, c.head()));
+        }
+        match key.map(|k| c.signed_by(k)) {
+            Some(Ok(true)) => signed_before = true,
+            Some(Ok(false)) if signed_before => findings.push(format!("{at}: unsigned, after signed checkpoints")),
+            Some(Err(e)) => findings.push(format!("{at}: {e}")),
+            _ => {}
+        }
+    }
+    if hashes.len() > covered {
+        findings.push(format!(
+            "{REGISTER}: lines {}–{} are covered by no checkpoint (a run stopped before its checkpoint, or lines were added behind its back; `invoicesmith recover` checkpoints them)",
+            covered + 1,
+            hashes.len()
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,99 @@
+//! ISO 3166-1 country codes.
+//!
+//! [`CountryCode`] is the only way a country enters the program, so `UK`, `EL` or an empty
+//! field are rejected at the boundary with a hint, and nothing downstream re-checks. What
+//! tax law says of a country (EU membership, VAT prefix, rates) is tax's, in one entry per
+//! country (`invoicesmith_tax::rates`).
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An assigned ISO 3166-1 alpha-2 country code, upper case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CountryCode([u8; 2]);
+
+impl CountryCode {
+    /// Parses an alpha-2 code. The error completes `'<value>' …` and says what to write instead.
+    pub fn parse(code: &str) -> Result<CountryCode, String> {
+        let hint = match code {
+            "" => return Err("is empty; expected an ISO 3166-1 alpha-2 country code".into()),
+            "UK" => "; say 'GB'",
+            "EL" => "; 'EL' is Greece's VAT prefix, the country code is 'GR'",
+            c if c.len() == 2 && c.bytes().all(|b| b.is_ascii_lowercase()) => "; use upper case",
+            _ => "",
+        };
+        match iso_country::Country::from_str(code) {
+            Ok(c) if c != iso_country::Country::Unspecified && hint.is_empty() => {
+                let b = code.as_bytes();
+                Ok(CountryCode([b[0], b[1]]))
+            }
+            _ => Err(format!("is not an ISO 3166-1 alpha-2 country code{hint}")),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Constructed only from validated ASCII.
+        std::str::from_utf8(&self.0).expect("country codes are ASCII")
+    }
+
+    /// The country's English short name, as printed in addresses.
+    pub fn name(&self) -> &'static str {
+        match self.as_str() {
+            "GB" => "United Kingdom",
+            "US" => "United States",
+            "CZ" => "Czechia",
+            "KR" => "South Korea",
+            "RU" => "Russia",
+            "TW" => "Taiwan",
+            "VN" => "Vietnam",
+            "IR" => "Iran",
+            "BO" => "Bolivia",
+            "VE" => "Venezuela",
+            "TZ" => "Tanzania",
+            "MD" => "Moldova",
+            code => iso_country::Country::from_str(code).map(|c| c.name()).unwrap_or("?"),
+        }
+    }
+}
+
+impl fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for CountryCode {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CountryCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(d)?;
+        CountryCode::parse(&code).map_err(|e| serde::de::Error::custom(format!("'{code}' {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_non_iso_codes_with_a_hint() {
+        assert_eq!(CountryCode::parse("UK").unwrap_err(), "is not an ISO 3166-1 alpha-2 country code; say 'GB'");
+        assert!(CountryCode::parse("EL").unwrap_err().contains("'GR'"));
+        assert!(CountryCode::parse("de").unwrap_err().contains("upper case"));
+        assert!(CountryCode::parse("").unwrap_err().contains("empty"));
+        assert!(CountryCode::parse("XX").is_err());
+        assert!(CountryCode::parse("DEU").is_err());
+    }
+
+    #[test]
+    fn knows_english_names() {
+        assert_eq!(CountryCode::parse("DE").unwrap().name(), "Germany");
+        assert_eq!(CountryCode::parse("GB").unwrap().name(), "United Kingdom");
+    }
+}

@@ -1,0 +1,73 @@
+//! What the archive already holds, as issuing sees it, and what issuing hands the archive.
+//!
+//! Why here and not in `issue` or `archive`: the archive answers these questions and issuing
+//! asks them. With the trait in the domain, neither stage knows the other; the binary wires
+//! an open archive into a run.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::document::{Document, DocumentKind, Relation};
+use crate::numbering::{DocumentNumber, NumberPattern};
+
+/// What the archive already holds, as far as issuing needs to know.
+pub trait History {
+    /// The document of `kind` last issued for `transaction_id`, with the fingerprint of the
+    /// transaction it was issued from.
+    fn issued_for(&self, kind: DocumentKind, transaction_id: &str) -> Option<(DocumentNumber, Option<crate::sha256::Sha256Sum>)>;
+    /// An issued document, read back from its record (and checked against its hash).
+    fn document(&self, number: &DocumentNumber) -> crate::Result<Document>;
+    /// The documents that reference `number` (credit notes, replacements).
+    fn referrers(&self, number: &DocumentNumber) -> Vec<Referrer>;
+    /// The last (sequence, issue date) issued in `pattern`'s series for `year`.
+    fn last(&self, pattern: &NumberPattern, year: i32) -> Option<(u64, NaiveDate)>;
+    /// The latest issue date in `pattern`'s series (any year).
+    fn last_date(&self, pattern: &NumberPattern) -> Option<NaiveDate>;
+}
+
+/// A later document that references an earlier one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Referrer {
+    pub number: DocumentNumber,
+    pub kind: DocumentKind,
+    pub relation: Relation,
+    pub issue_date: NaiveDate,
+    /// Its gross total.
+    pub total: Decimal,
+}
+
+/// The gross amount already credited on an invoice by the credit notes in `referrers`.
+pub fn credited(referrers: &[Referrer]) -> Decimal {
+    referrers.iter().filter(|r| r.kind == DocumentKind::CreditNote).map(|r| r.total).sum()
+}
+
+/// An empty archive.
+pub struct NoHistory;
+
+impl History for NoHistory {
+    fn issued_for(&self, _: DocumentKind, _: &str) -> Option<(DocumentNumber, Option<crate::sha256::Sha256Sum>)> {
+        None
+    }
+    fn document(&self, number: &DocumentNumber) -> crate::Result<Document> {
+        Err(crate::Error::Refused(format!("{number} is not in the archive")))
+    }
+    fn referrers(&self, _: &DocumentNumber) -> Vec<Referrer> {
+        Vec::new()
+    }
+    fn last(&self, _: &NumberPattern, _: i32) -> Option<(u64, NaiveDate)> {
+        None
+    }
+    fn last_date(&self, _: &NumberPattern) -> Option<NaiveDate> {
+        None
+    }
+}
+
+/// A document with its number, and where that number sits in its series.
+#[derive(Clone, Debug)]
+pub struct Numbered {
+    pub document: Document,
+    pub series: NumberPattern,
+    pub seq: u64,
+    pub fingerprints: Vec<crate::sha256::Sha256Sum>,
+}
+

@@ -1,0 +1,297 @@
+//! The validated input: seller, customers, payment history and exchange rates.
+//!
+//! `input` builds these from the data folder and guarantees their invariants (known
+//! countries and currencies, exact amounts, resolvable references), so `tax` and `issue`
+//! can work on them without re-validating.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::country::CountryCode;
+use crate::money::{Currency, Money};
+use crate::numbering::NumberPattern;
+
+/// The data folder's files, named in diagnostics by every stage that reads one.
+pub const COMPANY: &str = "company.toml";
+pub const CUSTOMERS: &str = "customers.csv";
+pub const TRANSACTIONS: &str = "transactions.csv";
+pub const EXCHANGE_RATES: &str = "exchange_rates.csv";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Address {
+    pub line1: String,
+    pub line2: String,
+    pub city: String,
+    pub postal_code: String,
+    pub region: String,
+    pub country: CountryCode,
+}
+
+/// A non-EU place where the seller collects tax from consumers: the scheme it is registered
+/// under there and its number in that scheme's compact canonical form (checked).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaxRegistration {
+    pub country: CountryCode,
+    pub scheme: crate::registration::Scheme,
+    pub number: String,
+}
+
+
+#[derive(Clone, Debug)]
+pub struct Seller {
+    pub legal_name: String,
+    pub address: Address,
+    pub vat_id: String,
+    pub registration_id: String,
+    pub email: String,
+    pub base_currency: Currency,
+    pub timezone: chrono_tz::Tz,
+    pub eu_oss: bool,
+    pub tax_registrations: Vec<TaxRegistration>,
+    /// How long the seller's domestic VAT return period is (the OSS return is always a
+    /// calendar quarter).
+    pub vat_return_period: ReturnPeriod,
+}
+
+/// The length of a VAT return period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReturnPeriod {
+    Month,
+    Quarter,
+}
+
+impl Seller {
+    pub fn registration_in(&self, country: CountryCode) -> Option<&TaxRegistration> {
+        self.tax_registrations.iter().find(|r| r.country == country)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Numbering {
+    pub invoice: NumberPattern,
+    pub credit_note: NumberPattern,
+}
+
+#[derive(Clone, Debug)]
+pub struct Company {
+    pub seller: Seller,
+    pub numbering: Numbering,
+    /// The account bank-transfer invoices are paid to (`[bank]`), and their terms.
+    pub bank: Option<BankAccount>,
+    /// Logo, accent colour and footer lines (`[brand]`).
+    pub brand: Option<crate::brand::Brand>,
+    /// Folders read at run time (`[resources]`), as written: relative to company.toml.
+    pub resources: Resources,
+}
+
+/// What a run reads besides the data: translations over the built-in ones, and fonts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Resources {
+    /// A folder of `<language>.toml` files.
+    pub translations: Option<String>,
+    /// A font file (TrueType/OpenType, or a collection with `#index`) for documents whose
+    /// customer writes in a script the built-in fonts lack (CJK).
+    pub cjk_font: Option<String>,
+}
+
+/// The seller's account for invoices paid by SEPA credit transfer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BankAccount {
+    pub account_holder: String,
+    /// Compact and checked (ISO 13616).
+    pub iban: String,
+    pub bic: Option<String>,
+    /// Days from the issue date to the due date.
+    pub terms_days: u32,
+}
+
+/// How a charge is paid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    /// Captured by the payment processor; invoiced once it succeeded.
+    Card,
+    /// Paid by the customer's SEPA credit transfer: a pending charge is invoiced at once,
+    /// with the amount due, and the payment arrives later as a `payment` row.
+    BankTransfer,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerType {
+    Individual,
+    Business,
+}
+
+/// What the platform's upstream check (VIES, HMRC…) said of the customer's tax ID.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VatIdStatus {
+    Valid,
+    Invalid,
+    /// Empty in the CSV: not checked upstream. Only a tax ID known to be invalid disqualifies.
+    Unchecked,
+}
+
+#[derive(Clone, Debug)]
+pub struct Customer {
+    pub id: String,
+    pub kind: CustomerType,
+    pub name: String,
+    pub email: String,
+    pub address: Address,
+    /// Canonical form when the country's rules are known (`DE136695976`), else as written.
+    pub vat_id: Option<String>,
+    pub vat_id_status: VatIdStatus,
+    pub language: String,
+    /// Printed on every document of the customer (`note` in customers.csv).
+    pub note: Option<String>,
+    /// CSV line of the customer's row, for errors about the customer as a whole.
+    pub source_line: u64,
+}
+
+impl Customer {
+    /// A tax ID the seller may rely on for B2B treatment: present and not known to be invalid.
+    pub fn usable_tax_id(&self) -> Option<&str> {
+        match self.vat_id_status {
+            VatIdStatus::Invalid => None,
+            _ => self.vat_id.as_deref(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransactionType {
+    Charge,
+    Refund,
+    Duplicate,
+    /// A bank transfer received for an invoiced `bank_transfer` charge (`refers_to`): no
+    /// document, it settles the invoice.
+    Payment,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Succeeded,
+    Failed,
+    Pending,
+}
+
+/// Whether unit amounts include tax (consumer price lists) or not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AmountBasis {
+    Gross,
+    Net,
+}
+
+#[derive(Clone, Debug)]
+pub struct Line {
+    pub description: String,
+    pub quantity: Decimal,
+    pub unit_amount: Money,
+    /// `quantity × unit_amount`, exact in the currency's minor unit.
+    pub amount: Money,
+    pub proration: bool,
+    pub service_start: Option<NaiveDate>,
+    pub service_end: Option<NaiveDate>,
+    /// On a proration line: the charge whose period this line adjusts.
+    pub refers_to: Option<String>,
+    /// CSV line the row came from.
+    pub source_line: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Transaction {
+    pub id: String,
+    pub kind: TransactionType,
+    pub status: Status,
+    pub customer_id: String,
+    pub timestamp: DateTime<FixedOffset>,
+    pub currency: Currency,
+    pub amount_basis: AmountBasis,
+    /// On a refund or duplicate: the charge it concerns.
+    pub refers_to: Option<String>,
+    pub reason: String,
+    pub card_country: Option<CountryCode>,
+    pub ip_country: Option<CountryCode>,
+    /// Payment details for the documents (optional columns): card brand as the processor
+    /// names it, the card's last four digits, the processor's payment id.
+    pub card_brand: Option<String>,
+    pub card_last4: Option<String>,
+    pub payment_id: Option<String>,
+    pub payment_method: PaymentMethod,
+    /// Printed on the transaction's document (`note` in transactions.csv).
+    pub note: Option<String>,
+    pub lines: Vec<Line>,
+    /// CSV line of the transaction's first row.
+    pub source_line: u64,
+    /// SHA-256 of the rows as written (see `input`), recorded with the documents issued
+    /// from it.
+    pub fingerprint: crate::sha256::Sha256Sum,
+}
+
+impl Transaction {
+    /// What the card was charged: the sum of the lines as written.
+    pub fn total(&self) -> Money {
+        self.lines.iter().fold(Money::zero(self.currency), |sum, l| sum + l.amount)
+    }
+}
+
+/// 1 `base` = `rate` `quote`, published on `date` (ECB style).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExchangeRate {
+    pub date: NaiveDate,
+    pub base: Currency,
+    pub quote: Currency,
+    pub rate: Decimal,
+    pub source: String,
+    pub source_line: u64,
+}
+
+/// Everything a run reads from the data folder, validated.
+#[derive(Clone, Debug)]
+pub struct DataSet {
+    pub company: Company,
+    pub customers: Vec<Customer>,
+    pub transactions: Vec<Transaction>,
+    pub exchange_rates: Vec<ExchangeRate>,
+    customer_index: BTreeMap<String, usize>,
+    transaction_index: BTreeMap<String, usize>,
+}
+
+impl DataSet {
+    pub fn new(
+        company: Company,
+        customers: Vec<Customer>,
+        transactions: Vec<Transaction>,
+        exchange_rates: Vec<ExchangeRate>,
+    ) -> DataSet {
+        let customer_index = customers.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+        let transaction_index = transactions.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
+        DataSet { company, customers, transactions, exchange_rates, customer_index, transaction_index }
+    }
+
+    pub fn customer(&self, id: &str) -> Option<&Customer> {
+        self.customer_index.get(id).map(|&i| &self.customers[i])
+    }
+
+    pub fn transaction(&self, id: &str) -> Option<&Transaction> {
+        self.transaction_index.get(id).map(|&i| &self.transactions[i])
+    }
+
+    /// The position of transaction `id` in [`DataSet::transactions`].
+    pub fn transaction_index(&self, id: &str) -> Option<usize> {
+        self.transaction_index.get(id).copied()
+    }
+
+    /// The local calendar date of `timestamp` in the seller's time zone: the tax point date.
+    pub fn local_date(&self, timestamp: DateTime<FixedOffset>) -> NaiveDate {
+        timestamp.with_timezone(&self.company.seller.timezone).date_naive()
+    }
+}

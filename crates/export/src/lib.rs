@@ -1,0 +1,874 @@
+//! Month-end export: what accounting hands to the bookkeeper and the tax return.
+//!
+//! Everything comes from the archive as issued: documents are copied byte for byte (never
+//! re-rendered) and every figure is read from the documents' JSON records, so the export
+//! agrees with the PDFs to the cent. One folder, and the same as one `.zip`:
+//!
+//! - `documents/` and `manifest.csv` (path, number, SHA-256);
+//! - `journal.csv` (one row per document, credit notes negative), `journal-vat.csv` (per
+//!   document and rate) and `journal-totals.csv` (per currency);
+//! - `vat-summary.csv` and `vat-summary.md`: domestic VAT, OSS by member state and rate in the
+//!   base currency, OSS corrections against the period of the original supply, reverse-charge
+//!   supplies per customer VAT ID, supplies outside the EU, non-EU registrations;
+//! - `reconciliation.csv` (with the data folder): every transaction of the period and what
+//!   became of it; a succeeded transaction without its document is reported as missing.
+
+mod csv_out;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use domain::sha256::Sha256Sum;
+
+use archive::{Archive, RegisterEntry, State};
+use crate::csv_out::{Column, Rows, number, text};
+use domain::document::{Document, DocumentKind, TaxCategory, Treatment};
+use domain::error::{Error, Result};
+use domain::history::History;
+use domain::diag::Diagnostic;
+use domain::model::{Company, DataSet, ReturnPeriod, Status, TransactionType};
+
+/// A month or a calendar quarter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Period {
+    Month { year: i32, month: u32 },
+    Quarter { year: i32, quarter: u32 },
+}
+
+impl Period {
+    /// Parses `2026-10` or `2026-Q4`. The error completes `'<text>' …`.
+    pub fn parse(s: &str) -> Result<Period, String> {
+        let bad = || "is not a period; expected a month (2026-10) or a quarter (2026-Q4)".to_string();
+        let (y, rest) = s.split_once('-').ok_or_else(bad)?;
+        let year: i32 = y.parse().map_err(|_| bad())?;
+        if let Some(q) = rest.strip_prefix('Q') {
+            let quarter: u32 = q.parse().map_err(|_| bad())?;
+            return (1..=4).contains(&quarter).then_some(Period::Quarter { year, quarter }).ok_or_else(bad);
+        }
+        let month: u32 = rest.parse().map_err(|_| bad())?;
+        (1..=12).contains(&month).then_some(Period::Month { year, month }).ok_or_else(bad)
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        let (y, m) = match self {
+            Period::Month { year, month } => (year, month),
+            Period::Quarter { year, quarter } => (year, quarter * 3 - 2),
+        };
+        NaiveDate::from_ymd_opt(y, m, 1).expect("valid period")
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        let months = match self {
+            Period::Month { .. } => 1,
+            Period::Quarter { .. } => 3,
+        };
+        self.first_day().checked_add_months(chrono::Months::new(months)).and_then(|d| d.pred_opt()).expect("valid period")
+    }
+
+    pub fn contains(self, date: NaiveDate) -> bool {
+        match self {
+            Period::Month { year, month } => date.year() == year && date.month() == month,
+            Period::Quarter { year, quarter } => date.year() == year && (date.month() - 1) / 3 + 1 == quarter,
+        }
+    }
+}
+
+impl Period {
+    /// The return period of `length` that contains `date`.
+    pub fn containing(length: ReturnPeriod, date: NaiveDate) -> Period {
+        match length {
+            ReturnPeriod::Month => Period::Month { year: date.year(), month: date.month() },
+            ReturnPeriod::Quarter => Period::Quarter { year: date.year(), quarter: (date.month() - 1) / 3 + 1 },
+        }
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Period::Month { year, month } => write!(f, "{year:04}-{month:02}"),
+            Period::Quarter { year, quarter } => write!(f, "{year:04}-Q{quarter}"),
+        }
+    }
+}
+
+/// What an export found.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct ExportReport {
+    pub documents: usize,
+    pub files: Vec<String>,
+    /// Succeeded transactions of the period without their document.
+    pub missing: Vec<String>,
+    pub zip: Option<PathBuf>,
+}
+
+/// A document of the period, read back from its JSON record.
+struct Item {
+    doc: Document,
+}
+
+impl Item {
+    /// +1 for invoices, −1 for credit notes: the journal's sign convention.
+    fn sign(&self) -> Decimal {
+        if self.doc.kind == DocumentKind::CreditNote { -Decimal::ONE } else { Decimal::ONE }
+    }
+}
+
+/// Reads a `company.toml` text: the input stage's `parse_company`.
+pub type ReadCompany = fn(&str) -> std::result::Result<Company, Vec<Diagnostic>>;
+
+/// Exports `period` from `archive` into `out` (which must not exist yet) and `out.zip`.
+///
+/// Memory is what a month needs, not a multiple of it: the data set is reduced to the
+/// period's payments before the register is read, generated files go to disk as each is
+/// finished, and documents are streamed (see `write_files`).
+///
+/// Without `data`, the base currency and return period come from the `company.toml` the
+/// period's first document was issued under, read by `read_company` (the input stage's
+/// parser: export does not parse input itself).
+pub fn export(archive: &Archive, period: Period, data: Option<DataSet>, read_company: ReadCompany, out: &Path) -> Result<ExportReport> {
+    let zip_path = out.with_extension("zip");
+    for path in [out, zip_path.as_path()] {
+        if path.exists() {
+            return Err(Error::Refused(format!("{}: already exists; exports are written to a new folder", path.display())));
+        }
+    }
+    let base = data.as_ref().map(|d| (d.company.seller.base_currency.to_string(), d.company.seller.vat_return_period));
+    let payments = data.as_ref().map(|d| (payments(d, period), returned_overpayments(d, period), received_transfers(d, period)));
+    drop(data);
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    std::fs::create_dir(out).map_err(|e| Error::io(out, e))?;
+    let written = write_export(archive, period, base, read_company, payments, out, &zip_path);
+    if written.is_err() {
+        // Nothing half-written is left to be mistaken for an export.
+        let _ = std::fs::remove_dir_all(out);
+        let _ = std::fs::remove_file(&zip_path);
+    }
+    written
+}
+
+/// [`export`] into the new folder `out`.
+fn write_export(
+    archive: &Archive,
+    period: Period,
+    base: Option<(String, ReturnPeriod)>,
+    read_company: ReadCompany,
+    payments: Option<(Vec<Payment>, Returned, Received)>,
+    out: &Path,
+    zip_path: &Path,
+) -> Result<ExportReport> {
+    use rayon::prelude::*;
+    let state = archive.checked_state()?;
+    let mut entries: Vec<&RegisterEntry> = state.entries.iter().filter(|e| period.contains(e.issue_date)).collect();
+    // Number order within each series: invoices, then credit notes.
+    entries.sort_by_key(|e| (e.kind, e.year, e.seq));
+    // The base currency and domestic return period: the data's company.toml, else the one
+    // the period's first document was issued under.
+    let (base, domestic_period) = match (base, entries.first()) {
+        (Some(base), _) => base,
+        (None, Some(first)) => read_company(&state.company_text(first)?)
+            .map(|c| (c.seller.base_currency.to_string(), c.seller.vat_return_period))
+            .map_err(Error::Input)?,
+        (None, None) => ("EUR".into(), ReturnPeriod::Month),
+    };
+    let mut report = ExportReport { documents: entries.len(), ..ExportReport::default() };
+    // Generated files go to the folder as they are written and are zipped from there.
+    let mut generated: Vec<&'static str> = Vec::new();
+    if let Some((payments, returned, received)) = payments {
+        let mut csv = CsvFile::create(out, "reconciliation.csv", RECONCILIATION_COLUMNS)?;
+        report.missing = reconciliation(&mut csv, &payments, &returned, &state, period)?;
+        bank_transfer_invoices(&mut csv, &received, &state, period);
+        generated.push(csv.finish()?);
+    }
+
+    // The documents are read a chunk at a time (in parallel) and folded into the journals
+    // and the summary, so memory does not grow with the month.
+    let mut journal = CsvFile::create(out, "journal.csv", JOURNAL_COLUMNS)?;
+    let mut journal_vat = CsvFile::create(out, "journal-vat.csv", JOURNAL_VAT_COLUMNS)?;
+    let mut totals = Totals::new();
+    let mut summary = Summary::new();
+    for chunk in entries.chunks(1024) {
+        let items = chunk
+            .par_iter()
+            .map(|entry| Ok(Item { doc: state.read_document(&entry.number)? }))
+            .collect::<Result<Vec<_>>>()?;
+        write_journal(&mut journal.rows, &items, &base);
+        write_journal_vat(&mut journal_vat.rows, &items);
+        journal.drain()?;
+        journal_vat.drain()?;
+        add_totals(&mut totals, &items);
+        add_to_summary(&mut summary, &items, &state, domestic_period);
+    }
+    generated.push(journal.finish()?);
+    generated.push(journal_vat.finish()?);
+    let small = [
+        // The register's head as exported: pins the archive's history from outside it
+        // (`invoicesmith verify --expect-head`).
+        ("register-head.txt", format!("{}\n", state.head()).into_bytes()),
+        ("journal-totals.csv", totals_csv(totals)),
+        ("vat-summary.md", summary_markdown(&summary, period, &base).into_bytes()),
+        ("vat-summary.csv", summary_csv(&summary)),
+    ];
+    for (name, bytes) in small {
+        let path = out.join(name);
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+        generated.push(name);
+    }
+
+    // Every file of the export by its path in it, sorted: the zip's order.
+    let mut files: Vec<(String, Source)> = Vec::with_capacity(entries.len() * 3 + 8);
+    let mut manifest = CsvFile::create(out, "manifest.csv", MANIFEST_COLUMNS)?;
+    for chunk in entries.chunks(1024) {
+        for entry in chunk {
+            for f in &entry.files {
+                let name = Path::new(&f.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let path = format!("documents/{name}");
+                manifest.rows.row([path.as_str(), entry.number.as_str(), &f.sha256.to_string()]);
+                files.push((path, Source::Archived { from: f.path.as_str().into(), sha256: f.sha256 }));
+            }
+        }
+        manifest.drain()?;
+    }
+    generated.push(manifest.finish()?);
+    files.extend(generated.iter().map(|name| (name.to_string(), Source::Generated)));
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // Copying needs only the list: the register (~100 MB at 100,000 documents) goes.
+    drop(entries);
+    drop(state);
+
+    let zip_file = std::fs::File::create_new(zip_path).map_err(|e| Error::io(zip_path, e))?;
+    write_files(archive, out, zip_file, zip_path, &files, period)?;
+    report.files = files.into_iter().map(|(path, _)| path).collect();
+    report.zip = Some(zip_path.to_path_buf());
+    Ok(report)
+}
+
+/// Writes the export folder and its zip (`zip_file`, at `zip_path`): `files` by their paths
+/// in the export.
+///
+/// Three stages run at once, a group of files at a time: archived files are read, checked
+/// and (text) deflated on all cores; this thread appends them to the zip in order (streaming
+/// the generated files from the folder); one more thread creates the copies in the folder. The zip is written in one pass (entries carry data
+/// descriptors), its central directory kept as compact records, so memory does not grow with
+/// the files' sizes. One thread creating the copies keeps ext4 from serialising creations in
+/// `documents/` between threads. The zip's bytes depend only on the files, not on the cores.
+fn write_files(
+    archive: &Archive,
+    out: &Path,
+    zip_file: std::fs::File,
+    zip_path: &Path,
+    files: &[(String, Source)],
+    period: Period,
+) -> Result<()> {
+    use rayon::prelude::*;
+    use std::sync::{Arc, mpsc::sync_channel};
+    let documents = out.join("documents");
+    std::fs::create_dir(&documents).map_err(|e| Error::io(&documents, e))?;
+    let zip_error = |e: rawzip::Error| Error::io(zip_path, std::io::Error::other(e));
+    let mut zip = rawzip::ZipArchiveWriter::builder()
+        .with_capacity(files.len())
+        .build(std::io::BufWriter::with_capacity(1 << 20, zip_file));
+    // Fixed timestamps (the period's first day) keep the same export the same bytes.
+    let time = rawzip::time::UtcDateTime::from_unix(period.first_day().and_time(chrono::NaiveTime::MIN).and_utc().timestamp());
+
+    type Group<'s> = Arc<Vec<Prepared<'s>>>;
+    std::thread::scope(|scope| -> Result<()> {
+        let (to_zip, zip_queue) = sync_channel::<Result<Group<'_>>>(1);
+        let (to_copy, copy_queue) = sync_channel::<Group<'_>>(1);
+        scope.spawn(move || {
+            for group in files.chunks(EXPORT_GROUP) {
+                let prepared = group.par_iter().map(|(path, source)| Prepared::new(archive, path, source)).collect::<Result<Vec<_>>>();
+                let failed = prepared.is_err();
+                if to_zip.send(prepared.map(Arc::new)).is_err() || failed {
+                    return;
+                }
+            }
+        });
+        let copier = scope.spawn(move || -> Result<()> {
+            for group in copy_queue {
+                for file in group.iter() {
+                    if let Content::Read { bytes, .. } = &file.content {
+                        let target = out.join(file.path);
+                        std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))?;
+                    }
+                }
+            }
+            Ok(())
+        });
+        let zipped = (|| -> Result<()> {
+            for group in zip_queue {
+                let group = group?;
+                for file in group.iter() {
+                    let method = match &file.content {
+                        Content::Read { deflated: None, .. } => rawzip::CompressionMethod::STORE,
+                        _ => rawzip::CompressionMethod::DEFLATE,
+                    };
+                    let (mut entry, config) = zip
+                        .new_file(file.path)
+                        .compression_method(method)
+                        .last_modified(time)
+                        .unix_permissions(0o100644) // a regular file, rw-r--r--
+                        .start()
+                        .map_err(zip_error)?;
+                    let io_error = |e| Error::io(zip_path, e);
+                    match &file.content {
+                        Content::Read { bytes, crc32, deflated } => {
+                            entry.write_all(deflated.as_ref().unwrap_or(bytes)).map_err(io_error)?;
+                            entry.finish(rawzip::DataDescriptorOutput::new(*crc32, bytes.len() as u64)).map_err(zip_error)?;
+                        }
+                        Content::InFolder => {
+                            // Streamed: the journals and the manifest are tens of megabytes at scale.
+                            let from = out.join(file.path);
+                            let mut reader = std::fs::File::open(&from).map_err(|e| Error::io(&from, e))?;
+                            let mut writer = config.wrap(flate2::write::DeflateEncoder::new(&mut entry, flate2::Compression::fast()));
+                            std::io::copy(&mut reader, &mut writer).map_err(io_error)?;
+                            let (encoder, output) = writer.finish().map_err(zip_error)?;
+                            encoder.finish().map_err(io_error)?;
+                            entry.finish(output).map_err(zip_error)?;
+                        }
+                    }
+                }
+                if to_copy.send(group).is_err() {
+                    break; // the copier failed; its error is reported below
+                }
+            }
+            Ok(())
+        })();
+        drop(to_copy);
+        let copied = copier.join().expect("the copying thread does not panic");
+        zipped.and(copied)
+    })?;
+    let mut zip_file = zip.finish().map_err(zip_error)?;
+    zip_file.flush().map_err(|e| Error::io(zip_path, e))?;
+    Ok(())
+}
+
+/// Files read and compressed together (see [`write_files`]): enough to keep both cores busy,
+/// few enough that the groups in flight stay a few megabytes.
+const EXPORT_GROUP: usize = 256;
+
+/// One file of the export, ready for the zip and the folder.
+struct Prepared<'s> {
+    /// Path in the export.
+    path: &'s str,
+    content: Content,
+}
+
+enum Content {
+    /// An archived file, read and checked, for the zip and to be copied into the folder.
+    Read {
+        bytes: Vec<u8>,
+        crc32: u32,
+        /// The zip's data for text files; PDFs are compressed already and are stored as
+        /// they are.
+        deflated: Option<Vec<u8>>,
+    },
+    /// A generated file, in the folder already: streamed into the zip from there.
+    InFolder,
+}
+
+impl<'s> Prepared<'s> {
+    fn new(archive: &Archive, path: &'s str, source: &Source) -> Result<Prepared<'s>> {
+        let Source::Archived { from, sha256 } = source else {
+            return Ok(Prepared { path, content: Content::InFolder });
+        };
+        let bytes = archive::fs::read_verified(archive.root(), from, sha256)?;
+        let deflated = (!path.ends_with(".pdf")).then(|| domain::deflate::deflate(&bytes, domain::deflate::Framing::Raw));
+        Ok(Prepared { path, content: Content::Read { crc32: crc32fast::hash(&bytes), bytes, deflated } })
+    }
+}
+
+/// Where an exported file's bytes come from.
+enum Source {
+    /// A file of the archive, by its register path, with the SHA-256 it was issued with:
+    /// checked as it is copied, so the export never ships an altered document.
+    Archived { from: Box<str>, sha256: Sha256Sum },
+    /// A file the export generated, already in the folder.
+    Generated,
+}
+
+/// A CSV file of the export written a chunk of rows at a time: rows go to an in-memory
+/// writer that [`CsvFile::drain`] appends to the file, so a month's journal (tens of
+/// megabytes at 100,000 documents) is never all in memory.
+struct CsvFile {
+    name: &'static str,
+    path: PathBuf,
+    file: std::io::BufWriter<std::fs::File>,
+    rows: Rows,
+}
+
+impl CsvFile {
+    fn create(out: &Path, name: &'static str, columns: &'static [Column]) -> Result<CsvFile> {
+        let path = out.join(name);
+        let file = std::fs::File::create_new(&path).map_err(|e| Error::io(&path, e))?;
+        Ok(CsvFile { name, path, file: std::io::BufWriter::new(file), rows: Rows::new(columns) })
+    }
+
+    /// Appends the rows written so far to the file.
+    fn drain(&mut self) -> Result<()> {
+        self.file.write_all(&self.rows.take()).map_err(|e| Error::io(&self.path, e))
+    }
+
+    /// Drains and closes the file; returns its name in the export.
+    fn finish(mut self) -> Result<&'static str> {
+        self.drain()?;
+        self.file.flush().map_err(|e| Error::io(&self.path, e))?;
+        Ok(self.name)
+    }
+}
+
+/// Plain, locale-free decimal: `-1234.50`.
+fn num(d: Decimal) -> String {
+    d.to_string()
+}
+
+/// An amount at `digits` decimals, whatever arithmetic did to its scale: `0.00`, `-12.60`.
+fn amt(d: Decimal, digits: u32) -> String {
+    let mut d = d;
+    d.rescale(digits);
+    d.to_string()
+}
+
+const JOURNAL_COLUMNS: &[Column] = &[
+    text("number"), text("type"), text("issue_date"), text("tax_point_date"), text("customer_id"), text("customer_name"),
+    text("customer_country"), text("customer_vat_id"), text("currency"), number("net"), number("vat"), number("gross"),
+    text("base_currency"), number("vat_base_currency"), number("exchange_rate"), text("treatment"), text("jurisdiction"),
+    text("references"),
+];
+
+fn write_journal(w: &mut Rows, items: &[Item], base: &str) {
+    for item in items {
+        let d = &item.doc;
+        let s = item.sign();
+        let (vat_base, rate) = match &d.base_currency_tax {
+            Some(b) => (amt(b.tax_amount * s, b.currency.minor_units()), num(b.exchange_rate)),
+            None if d.currency.to_string() == base => (amt(d.totals.tax * s, d.minor_units()), "1".into()),
+            None => (String::new(), String::new()),
+        };
+        let refs: Vec<String> = d.references.iter().map(|r| r.number.to_string()).collect();
+        w.row([
+            d.number.as_str(),
+            if d.kind == DocumentKind::Invoice { "invoice" } else { "credit_note" },
+            &d.issue_date.to_string(),
+            &d.tax_point_date.to_string(),
+            &d.customer_id,
+            &d.customer.name,
+            d.customer.address.country.as_str(),
+            d.customer.tax_id.as_deref().unwrap_or(""),
+            &d.currency.to_string(),
+            &amt(d.totals.net * s, d.minor_units()),
+            &amt(d.totals.tax * s, d.minor_units()),
+            &amt(d.totals.gross * s, d.minor_units()),
+            base,
+            &vat_base,
+            &rate,
+            d.tax.treatment.code(),
+            d.tax.jurisdiction.as_str(),
+            &refs.join(" "),
+        ]);
+    }
+}
+
+const JOURNAL_VAT_COLUMNS: &[Column] = &[
+    text("number"), text("type"), text("currency"), text("tax_category"), number("tax_rate"), number("taxable_amount"),
+    number("tax_amount"),
+];
+
+fn write_journal_vat(w: &mut Rows, items: &[Item]) {
+    for item in items {
+        let d = &item.doc;
+        for r in &d.tax_breakdown {
+            let category = format!("{:?}", r.tax_category);
+            w.row([
+                d.number.as_str(),
+                if d.kind == DocumentKind::Invoice { "invoice" } else { "credit_note" },
+                &d.currency.to_string(),
+                &category,
+                &num(r.tax_rate.normalize()),
+                &amt(r.taxable_amount * item.sign(), d.minor_units()),
+                &amt(r.tax_amount * item.sign(), d.minor_units()),
+            ]);
+        }
+    }
+}
+
+/// Per currency: documents, net, VAT, gross, minor units.
+type Totals = BTreeMap<String, (usize, Decimal, Decimal, Decimal, u32)>;
+
+fn add_totals(totals: &mut Totals, items: &[Item]) {
+    for item in items {
+        let t = totals.entry(item.doc.currency.to_string()).or_default();
+        t.4 = item.doc.minor_units();
+        t.0 += 1;
+        t.1 += item.doc.totals.net * item.sign();
+        t.2 += item.doc.totals.tax * item.sign();
+        t.3 += item.doc.totals.gross * item.sign();
+    }
+}
+
+const TOTALS_COLUMNS: &[Column] = &[text("currency"), number("documents"), number("net"), number("vat"), number("gross")];
+
+fn totals_csv(totals: Totals) -> Vec<u8> {
+    let mut w = Rows::new(TOTALS_COLUMNS);
+    for (currency, (n, net, vat, gross, digits)) in totals {
+        w.row([currency, n.to_string(), amt(net, digits), amt(vat, digits), amt(gross, digits)]);
+    }
+    w.take()
+}
+
+/// One row of the VAT summary.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct SummaryKey {
+    section: &'static str,
+    /// Where the supply is taxed (member state, non-EU country).
+    country: String,
+    rate: String,
+    currency: String,
+    /// Customer VAT ID (reverse charge) or original period (corrections).
+    detail: String,
+}
+
+#[derive(Clone, Debug, Default)]
+struct SummaryRow {
+    taxable: Decimal,
+    vat: Decimal,
+    documents: usize,
+    digits: u32,
+}
+
+type Summary = BTreeMap<SummaryKey, SummaryRow>;
+
+/// The treatment a breakdown row was taxed under: the document's, except on an invoice whose
+/// plan-change lines keep the category of the invoice they adjust (an OSS supply adjusted on
+/// a reverse-charge invoice after the customer gave a VAT ID).
+fn row_treatment(d: &Document, row: &domain::document::TaxSubtotal) -> Treatment {
+    let eu = tax::is_eu(d.tax.jurisdiction);
+    match (row.tax_category, d.tax.treatment) {
+        (TaxCategory::S, t @ (Treatment::Domestic | Treatment::Oss | Treatment::NonEuTax)) => t,
+        (TaxCategory::AE, t @ (Treatment::ReverseCharge | Treatment::NonEuReverseCharge)) => t,
+        (TaxCategory::O, Treatment::OutsideScope) => Treatment::OutsideScope,
+        (TaxCategory::S, _) if !eu => Treatment::NonEuTax,
+        (TaxCategory::S, _) if d.tax.jurisdiction == d.seller.address.country => Treatment::Domestic,
+        (TaxCategory::S, _) => Treatment::Oss,
+        (TaxCategory::AE, _) if eu => Treatment::ReverseCharge,
+        (TaxCategory::AE, _) => Treatment::NonEuReverseCharge,
+        (TaxCategory::O, _) => Treatment::OutsideScope,
+    }
+}
+
+fn add_to_summary(out: &mut Summary, items: &[Item], state: &State, domestic_period: ReturnPeriod) {
+    for item in items {
+        let d = &item.doc;
+        let s = item.sign();
+        // Amounts in the base currency where EU VAT was charged in another currency.
+        let factor = |amount: Decimal, total: Decimal, base_total: Decimal| {
+            if total.is_zero() { Decimal::ZERO } else { (amount * base_total / total).round_dp_with_strategy(2, domain::money::ROUNDING) }
+        };
+        let in_base = |taxable: Decimal, tax: Decimal| -> (Decimal, Decimal, String) {
+            match &d.base_currency_tax {
+                Some(b) => (
+                    factor(taxable, d.totals.net, b.taxable_amount),
+                    factor(tax, d.totals.tax, b.tax_amount),
+                    b.currency.to_string(),
+                ),
+                None => (taxable, tax, d.currency.to_string()),
+            }
+        };
+        // A credit note for a supply of an earlier return period corrects that period: the
+        // OSS return is quarterly (Art. 369f VAT Directive), the domestic one as configured.
+        let original = d
+            .references
+            .first()
+            .filter(|_| d.kind == DocumentKind::CreditNote)
+            .and_then(|r| state.document(&r.number).ok())
+            .map(|o| o.tax_point_date);
+        let correction = |return_period: ReturnPeriod| {
+            original
+                .map(|o| (Period::containing(return_period, o), Period::containing(return_period, d.issue_date)))
+                .filter(|(of_supply, now)| of_supply.first_day() < now.first_day())
+                .map(|(of_supply, _)| of_supply)
+        };
+        for r in &d.tax_breakdown {
+            let (section, country, detail, currency, taxable, vat) = match row_treatment(d, r) {
+                Treatment::Domestic => {
+                    let (t, v, c) = in_base(r.taxable_amount, r.tax_amount);
+                    match correction(domestic_period) {
+                        Some(p) => ("domestic_corrections", d.tax.jurisdiction.to_string(), p.to_string(), c, t, v),
+                        None => ("domestic", d.tax.jurisdiction.to_string(), String::new(), c, t, v),
+                    }
+                }
+                Treatment::Oss => {
+                    let (t, v, c) = in_base(r.taxable_amount, r.tax_amount);
+                    match correction(ReturnPeriod::Quarter) {
+                        Some(p) => ("oss_corrections", d.tax.jurisdiction.to_string(), p.to_string(), c, t, v),
+                        None => ("oss", d.tax.jurisdiction.to_string(), String::new(), c, t, v),
+                    }
+                }
+                Treatment::ReverseCharge => (
+                    "reverse_charge",
+                    d.tax.jurisdiction.to_string(),
+                    d.customer.tax_id.clone().unwrap_or_default(),
+                    d.currency.to_string(),
+                    r.taxable_amount,
+                    r.tax_amount,
+                ),
+                Treatment::NonEuTax => ("non_eu_registrations", d.tax.jurisdiction.to_string(), d.tax.tax_name.clone(), d.currency.to_string(), r.taxable_amount, r.tax_amount),
+                Treatment::NonEuReverseCharge | Treatment::OutsideScope => {
+                    ("outside_eu", d.tax.jurisdiction.to_string(), d.tax.treatment.code().to_string(), d.currency.to_string(), r.taxable_amount, r.tax_amount)
+                }
+            };
+            let row_currency = currency.clone();
+            let row = out
+                .entry(SummaryKey { section, country, rate: num(r.tax_rate.normalize()), currency, detail })
+                .or_default();
+            row.taxable += taxable * s;
+            row.vat += vat * s;
+            row.documents += 1;
+            row.digits = domain::money::Currency::parse(&row_currency).map_or(2, |c| c.minor_units());
+        }
+    }
+}
+
+const SUMMARY_COLUMNS: &[Column] = &[
+    text("section"), text("country"), number("tax_rate"), text("currency"), text("detail"), number("taxable_amount"),
+    number("tax_amount"), number("documents"),
+];
+
+fn summary_csv(summary: &Summary) -> Vec<u8> {
+    let mut w = Rows::new(SUMMARY_COLUMNS);
+    for (k, r) in summary {
+        w.row([k.section, &k.country, &k.rate, &k.currency, &k.detail, &amt(r.taxable, r.digits), &amt(r.vat, r.digits), &r.documents.to_string()]);
+    }
+    w.take()
+}
+
+fn summary_markdown(summary: &Summary, period: Period, base: &str) -> String {
+    let titles = [
+        ("domestic", "Domestic VAT", "detail"),
+        ("domestic_corrections", "Domestic credit notes for supplies of an earlier return period", "original period"),
+        ("oss", "Union OSS by member state and rate", "detail"),
+        ("oss_corrections", "OSS corrections to earlier quarters", "original quarter"),
+        ("reverse_charge", "EU reverse-charge supplies (recapitulative statement)", "customer VAT ID"),
+        ("outside_eu", "Supplies outside the EU", "treatment"),
+        ("non_eu_registrations", "Non-EU registrations", "tax"),
+    ];
+    let mut md = format!("# VAT summary {period}\n\nAmounts in {base} where EU VAT was charged; otherwise in the document currency. Credit notes are negative.\n");
+    for (section, title, detail) in titles {
+        md.push_str(&format!("\n## {title}\n\n"));
+        let rows: Vec<_> = summary.iter().filter(|(k, _)| k.section == section).collect();
+        if rows.is_empty() {
+            md.push_str("None.\n");
+            continue;
+        }
+        md.push_str(&format!("| country | rate % | currency | {detail} | taxable | tax | documents |\n|---|---:|---|---|---:|---:|---:|\n"));
+        for (k, r) in rows {
+            md.push_str(&format!("| {} | {} | {} | {} | {} | {} | {} |\n", k.country, k.rate, k.currency, k.detail, amt(r.taxable, r.digits), amt(r.vat, r.digits), r.documents));
+        }
+    }
+    md
+}
+
+/// A transaction of the period as the reconciliation lists it: what it needs of the data
+/// set, so the data set can be dropped before the register is read.
+struct Payment {
+    id: String,
+    kind: TransactionType,
+    status: Status,
+    /// Local date at the seller.
+    date: NaiveDate,
+    currency: String,
+    /// The charged total at the currency's minor units.
+    amount: String,
+    refers_to: Option<String>,
+    /// A refund of a duplicate charge (returns an overpayment; no credit note).
+    refunds_duplicate: bool,
+    /// Paid by bank transfer: a pending charge is invoiced before it is paid.
+    bank_transfer: bool,
+}
+
+/// The data set's transactions dated in `period`, in file order.
+fn payments(data: &DataSet, period: Period) -> Vec<Payment> {
+    data.transactions
+        .iter()
+        .filter_map(|t| {
+            let date = data.local_date(t.timestamp);
+            period.contains(date).then(|| Payment {
+                id: t.id.clone(),
+                kind: t.kind,
+                status: t.status,
+                date,
+                currency: t.currency.to_string(),
+                amount: amt(t.total().amount(), t.currency.minor_units()),
+                refers_to: t.refers_to.clone(),
+                refunds_duplicate: t.kind == TransactionType::Refund
+                    && t.refers_to.as_deref().and_then(|r| data.transaction(r)).is_some_and(|o| o.kind == TransactionType::Duplicate),
+                bank_transfer: t.payment_method == domain::model::PaymentMethod::BankTransfer,
+            })
+        })
+        .collect()
+}
+
+/// Refunds up to the end of the period, by the charge they refer to and their amount: what
+/// can return an invoice's overpayment.
+type Returned = std::collections::BTreeSet<(String, Decimal)>;
+
+fn returned_overpayments(data: &DataSet, period: Period) -> Returned {
+    data.transactions
+        .iter()
+        .filter(|t| t.kind == TransactionType::Refund && t.status == Status::Succeeded)
+        .filter(|t| {
+            let date = data.local_date(t.timestamp);
+            date < period.first_day() || period.contains(date)
+        })
+        .filter_map(|t| Some((t.refers_to.clone()?, t.total().amount().normalize())))
+        .collect()
+}
+
+/// Bank transfers received up to the end of the period, by the charge they pay: their local
+/// dates and amounts.
+type Received = BTreeMap<String, Vec<(NaiveDate, Decimal)>>;
+
+fn received_transfers(data: &DataSet, period: Period) -> Received {
+    let mut received = Received::new();
+    for t in data.transactions.iter().filter(|t| t.kind == TransactionType::Payment && t.status == Status::Succeeded) {
+        let date = data.local_date(t.timestamp);
+        if let Some(charge) = &t.refers_to
+            && (date < period.first_day() || period.contains(date))
+        {
+            received.entry(charge.clone()).or_default().push((date, t.total().amount()));
+        }
+    }
+    received
+}
+
+/// Appends every bank-transfer invoice issued up to the period's end, as it stands on the
+/// period's last day: `paid` (the transfers received by then cover what it asked), `open`
+/// (not yet due) or `overdue` (due before that day and not covered).
+fn bank_transfer_invoices(csv: &mut CsvFile, received: &Received, state: &State, period: Period) {
+    let last_day = period.last_day();
+    for e in state.entries.iter().filter(|e| e.issue_date <= last_day) {
+        let (Some(due), Some(charge)) = (e.due, e.transactions.first()) else { continue };
+        let payments = received.get(charge).map_or(&[][..], Vec::as_slice);
+        let paid: Decimal = payments.iter().filter(|(d, _)| *d <= last_day).map(|(_, a)| *a).sum();
+        let outcome = if domain::payment::terms::settled_by(due.amount, payments, last_day) {
+            "paid"
+        } else if due.date < last_day {
+            "overdue"
+        } else {
+            "open"
+        };
+        let amount = due.amount.to_string();
+        let detail = format!("{amount} {} due {} on {}; {paid} received by {last_day}", e.currency, due.date, e.number);
+        csv.rows.row([charge.as_str(), "charge", "pending", &e.issue_date.to_string(), &e.currency, &amount, outcome, e.number.as_str(), &detail]);
+    }
+}
+
+const RECONCILIATION_COLUMNS: &[Column] = &[
+    text("transaction_id"), text("type"), text("status"), text("date"), text("currency"), number("amount"), text("outcome"),
+    text("documents"), text("detail"),
+];
+
+const MANIFEST_COLUMNS: &[Column] = &[text("path"), text("number"), text("sha256")];
+
+/// Writes `reconciliation.csv` into `csv`; returns the succeeded payments without their
+/// document.
+///
+/// After the period's transactions come the open overpayments: every invoice issued up to
+/// the period's end that the card overpaid (a replacement with less tax than was charged),
+/// as outcome `overpaid`, until a refund of exactly that amount refers to its charge.
+fn reconciliation(csv: &mut CsvFile, payments: &[Payment], returned: &Returned, state: &State, period: Period) -> Result<Vec<String>> {
+    let mut missing = Vec::new();
+    // Documents by source transaction, built once: a month has 100,000s of both.
+    let mut by_transaction: BTreeMap<&str, Vec<&RegisterEntry>> = BTreeMap::new();
+    for e in &state.entries {
+        for t in &e.transactions {
+            by_transaction.entry(t.as_str()).or_default().push(e);
+        }
+    }
+    for (i, t) in payments.iter().enumerate() {
+        if i % 1024 == 1023 {
+            csv.drain()?;
+        }
+        let docs: &[&RegisterEntry] = by_transaction.get(t.id.as_str()).map_or(&[], Vec::as_slice);
+        let numbers: Vec<&str> = docs.iter().map(|e| e.number.as_str()).collect();
+        let (outcome, detail) = match (t.kind, t.status) {
+            (_, Status::Failed) => ("no_document", "payment failed".to_string()),
+            (TransactionType::Payment, Status::Succeeded) => {
+                ("no_document", format!("bank transfer received for {}: settles its invoice", t.refers_to.as_deref().unwrap_or("")))
+            }
+            (TransactionType::Charge, Status::Pending) if t.bank_transfer && !docs.is_empty() => ("invoiced", "bank transfer: invoiced before it is paid".to_string()),
+            (TransactionType::Charge, Status::Pending) if t.bank_transfer => {
+                missing.push(t.id.clone());
+                ("missing", "a bank-transfer charge is invoiced before it is paid, but has no document in the archive: run `invoicesmith issue`".to_string())
+            }
+            (_, Status::Pending) => ("no_document", "payment pending".to_string()),
+            (TransactionType::Duplicate, _) => ("no_document", format!("duplicate of {}", t.refers_to.as_deref().unwrap_or(""))),
+            (TransactionType::Refund, _) if t.refunds_duplicate => ("no_document", "refund of a duplicate charge".to_string()),
+            (TransactionType::Charge, _) if !docs.is_empty() => {
+                let credits: Vec<String> = docs
+                    .iter()
+                    .flat_map(|e| state.referrers(&e.number))
+                    .map(|r| r.number.to_string())
+                    .collect();
+                let detail = if credits.is_empty() { String::new() } else { format!("credited, cancelled or replaced by {}", credits.join(" ")) };
+                ("invoiced", detail)
+            }
+            (TransactionType::Refund, _) if !docs.is_empty() => ("credited", String::new()),
+            (TransactionType::Refund, _) if overpaid_invoice(&by_transaction, t).is_some() => {
+                let number = overpaid_invoice(&by_transaction, t).expect("checked");
+                ("no_document", format!("returns the overpayment on {number}"))
+            }
+            _ => {
+                missing.push(t.id.clone());
+                ("missing", "succeeded but no document in the archive: run `invoicesmith issue`".to_string())
+            }
+        };
+        csv.rows.row([
+            t.id.as_str(),
+            match t.kind {
+                TransactionType::Charge => "charge",
+                TransactionType::Refund => "refund",
+                TransactionType::Duplicate => "duplicate",
+                TransactionType::Payment => "payment",
+            },
+            match t.status {
+                Status::Succeeded => "succeeded",
+                Status::Failed => "failed",
+                Status::Pending => "pending",
+            },
+            &t.date.to_string(),
+            &t.currency,
+            &t.amount,
+            outcome,
+            &numbers.join(" "),
+            &detail,
+        ]);
+    }
+    for e in state.entries.iter().filter(|e| e.issue_date < period.first_day() || period.contains(e.issue_date)) {
+        let (Some(overpaid), Some(charge)) = (e.overpaid, e.transactions.first()) else { continue };
+        // A cancelled invoice's overpayment moved to its replacement, which states its own.
+        let cancelled = || state.referrers(&e.number).iter().any(|r| r.relation == domain::document::Relation::Cancels);
+        if returned.contains(&(charge.clone(), overpaid.normalize())) || cancelled() {
+            continue;
+        }
+        let amount = overpaid.to_string();
+        let detail = format!("overpaid {amount} {} on {}: to be refunded or credited", e.currency, e.number);
+        csv.rows.row([charge.as_str(), "charge", "succeeded", &e.issue_date.to_string(), &e.currency, &amount, "overpaid", e.number.as_str(), &detail]);
+    }
+    Ok(missing)
+}
+
+/// The invoice whose overpayment refund `t` returns: the latest invoice of the charge it
+/// refers to, overpaid by exactly the refund's amount.
+fn overpaid_invoice<'s>(by_transaction: &BTreeMap<&str, Vec<&'s RegisterEntry>>, t: &Payment) -> Option<&'s str> {
+    let charge = t.refers_to.as_deref()?;
+    let latest = by_transaction.get(charge)?.iter().rfind(|e| e.kind == DocumentKind::Invoice)?;
+    (latest.overpaid.map(|o| amt(o, o.scale())) == Some(t.amount.clone())).then_some(latest.number.as_str())
+}
+

@@ -1,0 +1,186 @@
+//! A CSV file with a fixed set of named columns, read leniently enough to report every
+//! problem: a wrong header or a short row is a diagnostic, not an abort.
+
+use domain::diag::Sink;
+
+/// One data row: its 1-based line in the file and its trimmed fields in declared column order.
+///
+/// The fields share one buffer (a transactions file of 100,000 rows is read whole before its
+/// rows are grouped; a `String` per field made that several times the file's size).
+pub struct Row {
+    pub line: u64,
+    columns: &'static [&'static str],
+    values: Box<str>,
+    /// Where each field ends in `values`.
+    ends: Box<[u32]>,
+}
+
+impl Row {
+    /// The trimmed value of `column`, which must be one of the table's declared columns.
+    pub fn get(&self, column: &str) -> &str {
+        let i = self.columns.iter().position(|c| *c == column).expect("declared column");
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.values[start..self.ends[i] as usize]
+    }
+}
+
+/// Reads `text` as a CSV file with exactly `columns` (in any order), returning its rows, or
+/// `None` if the header is unusable. Each problem is pushed to `sink`.
+pub fn read(text: &str, columns: &'static [&'static str], sink: &mut Sink<'_>) -> Option<Vec<Row>> {
+    read_with_optional(text, columns, &[], sink)
+}
+
+/// [`read`] where the columns named in `optional` (a subset of `columns`) may be left out
+/// of the header, and a row may leave out optional columns at its end (rows appended by a
+/// tool that predates them): their fields then read as empty.
+pub fn read_with_optional(text: &str, columns: &'static [&'static str], optional: &[&str], sink: &mut Sink<'_>) -> Option<Vec<Row>> {
+    // Position of each declared column in the file.
+    let mut index: Vec<Option<usize>> = vec![None; columns.len()];
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            sink.push(Some(1), "header", format!("cannot be read as CSV: {e}"));
+            return None;
+        }
+    };
+    if headers.len() > 2 * columns.len() {
+        // Not this file's header (a data row, another file, a broken line): one error, not
+        // one per field.
+        sink.push(Some(1), "header", format!("has {} columns; expected the columns {}", headers.len(), columns.join(", ")));
+        return None;
+    }
+    let mut ok = true;
+    for (i, name) in headers.iter().enumerate() {
+        let name = name.trim().trim_start_matches('\u{feff}');
+        if name.contains('\0') {
+            // ASCII column names with NULs between the letters: UTF-16 text without a BOM.
+            sink.push(Some(1), "header", "has NUL bytes between the letters: the file is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)");
+            return None;
+        }
+        match columns.iter().position(|c| *c == name) {
+            Some(k) if index[k].is_some() => {
+                sink.push(Some(1), name, "column appears twice");
+                ok = false;
+            }
+            Some(k) => index[k] = Some(i),
+            None => {
+                sink.push(Some(1), name, format!("unknown column; expected the columns {}", columns.join(", ")));
+                ok = false;
+            }
+        }
+    }
+    for (c, i) in columns.iter().zip(&index) {
+        if i.is_none() && !optional.contains(c) {
+            sink.push(Some(1), c, "column is missing from the header");
+            ok = false;
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let width = headers.len();
+    // A row must reach the header's last required column.
+    let required_width = headers
+        .iter()
+        .enumerate()
+        .filter(|(_, name)| !optional.contains(&name.trim().trim_start_matches('\u{feff}')))
+        .map(|(i, _)| i + 1)
+        .max()
+        .unwrap_or(0);
+    let mut rows = Vec::new();
+    let mut lines = LineCounter::new(text);
+    for record in reader.records() {
+        match record {
+            Ok(fields) => {
+                let line = fields.position().map_or(0, |p| lines.line_at(p.byte()));
+                if fields.iter().all(|f| f.trim().is_empty()) {
+                    continue;
+                }
+                if fields.len() > width || fields.len() < required_width {
+                    sink.push(Some(line), "", format!("has {} fields; expected {width} as in the header", fields.len()));
+                    continue;
+                }
+                let mut values = String::with_capacity(fields.as_slice().len());
+                let mut ends = Vec::with_capacity(columns.len());
+                for (column, i) in columns.iter().zip(&index) {
+                    let raw = i.and_then(|i| fields.get(i)).unwrap_or("").trim();
+                    match super::text::single_line(raw) {
+                        Ok(value) => values.push_str(&value),
+                        Err(reason) => {
+                            sink.push(Some(line), column, reason);
+                            // Kept visible for the other checks, which may quote it.
+                            values.push_str(&raw.replace(char::is_control, "\u{fffd}"));
+                        }
+                    }
+                    ends.push(u32::try_from(values.len()).expect("a CSV row under 4 GB"));
+                }
+                rows.push(Row { line, columns, values: values.into_boxed_str(), ends: ends.into_boxed_slice() });
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
+                sink.push(Some(line), "", format!("cannot be read as CSV: {e}"));
+            }
+        }
+    }
+    Some(rows)
+}
+
+/// Parses `raw` with `parse`, recording `'<raw>' <reason>` on failure.
+pub fn field<T>(
+    sink: &mut Sink<'_>,
+    row: &Row,
+    column: &str,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Option<T> {
+    let raw = row.get(column);
+    match parse(raw) {
+        Ok(value) => Some(value),
+        Err(reason) => {
+            sink.bad_value(Some(row.line), column, raw, &reason);
+            None
+        }
+    }
+}
+
+/// A required free-text field.
+pub fn required_text(sink: &mut Sink<'_>, row: &Row, column: &str, what: &str) -> Option<String> {
+    let raw = row.get(column);
+    if raw.is_empty() {
+        sink.push(Some(row.line), column, format!("is empty; expected {what}"));
+        None
+    } else {
+        Some(raw.to_string())
+    }
+}
+
+/// Line numbers from byte offsets. With CRLF line ends (as Excel and Windows tools write
+/// them) the csv reader places each record after the header at the `\n` ending the line
+/// before, so its line count is one short and errors would name the line above the bad one.
+/// Here the record starts at its first byte that is not a line end, and its line is one more
+/// than the `\n`s before that. Records come in order, so the count only moves forward.
+struct LineCounter<'t> {
+    text: &'t [u8],
+    byte: usize,
+    line: u64,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(text: &'t str) -> LineCounter<'t> {
+        LineCounter { text: text.as_bytes(), byte: 0, line: 1 }
+    }
+
+    /// The 1-based line of the record the reader placed at byte `offset`.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        let mut offset = usize::try_from(offset).unwrap_or(usize::MAX).min(self.text.len());
+        while matches!(self.text.get(offset), Some(b'\r' | b'\n')) {
+            offset += 1;
+        }
+        if offset < self.byte {
+            (self.byte, self.line) = (0, 1);
+        }
+        self.line += self.text[self.byte..offset].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.byte = offset;
+        self.line
+    }
+}

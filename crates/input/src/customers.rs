@@ -1,0 +1,129 @@
+//! `customers.csv`: who is billed, where, and under which tax ID.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use domain::country::CountryCode;
+use domain::diag::{Diagnostic, Sink};
+use domain::model::{Address, Customer, CustomerType, VatIdStatus};
+use tax::tax_id;
+
+use super::CUSTOMERS;
+use super::company::parse_email;
+use super::csv_table::{self, field, required_text};
+
+const COLUMNS: &[&str] = &[
+    "customer_id", "type", "name", "email", "address_line1", "address_line2", "city", "postal_code",
+    "region", "country", "vat_id", "vat_id_status", "language", "note",
+];
+
+/// A note printed on every document of the customer; the column may be left out.
+const OPTIONAL: &[&str] = &["note"];
+
+/// The valid customers, and every customer id the file names (valid rows or not), so a
+/// transaction of a customer whose row has an error isn't reported a second time; `None` if
+/// the file's rows could not be read at all (then no customer id can be checked).
+pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Customer>, Option<BTreeSet<String>>) {
+    let mut sink = Sink::new(CUSTOMERS, diagnostics);
+    let Some(rows) = csv_table::read_with_optional(text, COLUMNS, OPTIONAL, &mut sink) else {
+        return (Vec::new(), None);
+    };
+    let mut first_line: BTreeMap<String, u64> = BTreeMap::new();
+    let mut customers = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id = required_text(&mut sink, row, "customer_id", "a customer id");
+        if let Some(id) = &id {
+            if let Some(first) = first_line.get(id) {
+                sink.push(Some(row.line), "customer_id", format!("'{id}' is a duplicate of line {first}"));
+                continue;
+            }
+            first_line.insert(id.clone(), row.line);
+        }
+        let kind = field(&mut sink, row, "type", |s| match s {
+            "individual" => Ok(CustomerType::Individual),
+            "business" => Ok(CustomerType::Business),
+            _ => Err("is not a customer type; expected 'individual' or 'business'".into()),
+        });
+        let name = required_text(&mut sink, row, "name", "the customer's name");
+        let email = field(&mut sink, row, "email", |s| if s.is_empty() { Ok(String::new()) } else { parse_email(s) });
+        let line1 = required_text(&mut sink, row, "address_line1", "the street address");
+        let city = required_text(&mut sink, row, "city", "the city");
+        let country = field(&mut sink, row, "country", CountryCode::parse);
+        let status = field(&mut sink, row, "vat_id_status", |s| match s {
+            "valid" => Ok(VatIdStatus::Valid),
+            "invalid" => Ok(VatIdStatus::Invalid),
+            "" => Ok(VatIdStatus::Unchecked),
+            _ => Err("is not a VAT ID status; expected 'valid', 'invalid' or empty (not checked)".into()),
+        });
+        let language = field(&mut sink, row, "language", parse_language);
+        let vat_id = match (country, status) {
+            (Some(country), Some(status)) => check_vat_id(&mut sink, row, country, status),
+            _ => None,
+        };
+        if let (Some(id), Some(kind), Some(name), Some(email), Some(line1), Some(city), Some(country), Some(status), Some(language), Some(vat_id)) =
+            (id, kind, name, email, line1, city, country, status, language, vat_id)
+        {
+            customers.push(Customer {
+                id,
+                kind,
+                name,
+                email,
+                address: Address {
+                    line1,
+                    line2: row.get("address_line2").to_string(),
+                    city,
+                    postal_code: row.get("postal_code").to_string(),
+                    region: row.get("region").to_string(),
+                    country,
+                },
+                vat_id,
+                vat_id_status: status,
+                language,
+                note: Some(row.get("note").to_string()).filter(|s| !s.is_empty()),
+                source_line: row.line,
+            });
+        }
+    }
+    let named = first_line.into_keys().collect();
+    (customers, Some(named))
+}
+
+/// The tax ID in canonical form when the country's rules are known. An ID that upstream
+/// already found invalid is kept as written (it will not be relied on); otherwise a
+/// malformed ID or a wrong check digit is an error. `Some(None)` = no ID; `None` = error.
+fn check_vat_id(sink: &mut Sink<'_>, row: &csv_table::Row, country: CountryCode, status: VatIdStatus) -> Option<Option<String>> {
+    let raw = row.get("vat_id");
+    if raw.is_empty() {
+        if status == VatIdStatus::Valid {
+            sink.push(Some(row.line), "vat_id_status", "'valid' but vat_id is empty; expected the ID that was checked");
+            return None;
+        }
+        return Some(None);
+    }
+    if status == VatIdStatus::Invalid {
+        return Some(Some(raw.to_string()));
+    }
+    match tax_id::check_tax_id(country.as_str(), raw) {
+        Ok(Some(canonical)) => Some(Some(canonical.to_string())),
+        Ok(None) => Some(Some(raw.to_string())),
+        Err(reason) => {
+            sink.bad_value(Some(row.line), "vat_id", raw, &reason);
+            None
+        }
+    }
+}
+
+/// A BCP 47 language tag of the simple kind (`de`, `en-GB`, `pt-BR`); empty means English.
+pub fn parse_language(s: &str) -> Result<String, String> {
+    if s.is_empty() {
+        return Ok("en".into());
+    }
+    let mut parts = s.split('-');
+    let primary = parts.next().unwrap_or("");
+    let primary_ok = (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
+    let rest_ok = parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if primary_ok && rest_ok {
+        Ok(s.to_string())
+    } else {
+        Err("is not a language tag; expected e.g. 'de', 'en' or 'pt-BR'".into())
+    }
+}

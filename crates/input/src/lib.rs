@@ -1,0 +1,140 @@
+//! Input: the data folder → a validated [`DataSet`].
+//!
+//! Reading is split from parsing: [`load`] reads the files, [`parse`] is pure and works on
+//! their text, so tests and other programs can feed data without touching the disk.
+//!
+//! Parsing never stops at the first problem. Every field is checked and every problem
+//! becomes a [`Diagnostic`] naming file, line (CSV) or key (TOML), field, the bad value and
+//! what was expected; a data set with any diagnostic is rejected as a whole, so a run on bad
+//! input issues nothing.
+
+mod company;
+mod csv_table;
+mod customers;
+mod exchange_rates;
+mod text;
+mod transactions;
+
+use std::path::Path;
+
+use domain::diag::Diagnostic;
+use domain::model::DataSet;
+
+pub use domain::model::{COMPANY, CUSTOMERS, EXCHANGE_RATES, TRANSACTIONS};
+
+/// The text of the data folder's files. `exchange_rates` is optional.
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    pub company: String,
+    pub customers: String,
+    pub transactions: String,
+    pub exchange_rates: Option<String>,
+    /// The logo file company.toml names (`[brand] logo`), as read: its name as written and
+    /// its bytes, or why it could not be read.
+    pub logo: Option<(String, Result<Vec<u8>, String>)>,
+}
+
+/// Reads the data folder. Missing or unreadable required files are diagnostics too.
+pub fn read_sources(dir: &Path) -> Result<Sources, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    let mut read = |name: &str, required: bool| -> Option<String> {
+        let path = dir.join(name);
+        match std::fs::read(&path) {
+            Ok(bytes) => match text(name, bytes) {
+                Ok(text) => Some(text),
+                Err(d) => {
+                    diagnostics.push(d);
+                    None
+                }
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => None,
+            Err(e) => {
+                let what = if e.kind() == std::io::ErrorKind::NotFound {
+                    format!("file not found in {}", dir.display())
+                } else {
+                    format!("cannot be read: {e}")
+                };
+                diagnostics.push(Diagnostic::new(name, None, "", what));
+                None
+            }
+        }
+    };
+    let company = read(COMPANY, true);
+    let customers = read(CUSTOMERS, true);
+    let transactions = read(TRANSACTIONS, true);
+    let exchange_rates = read(EXCHANGE_RATES, false);
+    let logo = company.as_deref().and_then(company::logo_path).map(|name| {
+        // Relative to company.toml, as the archive path is; never a link's target.
+        let bytes = std::fs::read(dir.join(&name)).map_err(|e| format!("cannot be read from {}: {e}", dir.display()));
+        (name, bytes)
+    });
+    match (company, customers, transactions) {
+        (Some(company), Some(customers), Some(transactions)) if diagnostics.is_empty() => {
+            Ok(Sources { company, customers, transactions, exchange_rates, logo })
+        }
+        _ => Err(diagnostics),
+    }
+}
+
+/// A file's bytes as text: UTF-8 (with or without a BOM), or a diagnostic saying where it
+/// is not and what it probably is.
+fn text(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(Diagnostic::new(name, None, "", "is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)"));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        Diagnostic::new(
+            name,
+            Some(line),
+            "",
+            format!("is not UTF-8 text: byte 0x{:02X} is not part of a UTF-8 character (Latin-1 or Windows-1252?); save the file as UTF-8", bytes[at]),
+        )
+    })
+}
+
+/// Reads and validates the data folder.
+pub fn load(dir: &Path) -> Result<DataSet, Vec<Diagnostic>> {
+    parse(&read_sources(dir)?)
+}
+
+/// Parses a `company.toml` on its own (as stored in the archive for later corrections).
+pub fn parse_company(text: &str) -> Result<domain::model::Company, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    match company::parse(text, &mut diagnostics) {
+        Some(c) if diagnostics.is_empty() => Ok(c),
+        _ => Err(diagnostics),
+    }
+}
+
+pub use company::parse_email;
+pub use customers::parse_language;
+pub use text::single_line;
+
+/// Validates the files' text into a data set, or returns every problem found.
+pub fn parse(sources: &Sources) -> Result<DataSet, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    let company = company::parse_with_logo(&sources.company, sources.logo.clone(), &mut diagnostics);
+    let (customers, customer_ids) = customers::parse(&sources.customers, &mut diagnostics);
+    let currency_rates = sources
+        .exchange_rates
+        .as_deref()
+        .map(|text| exchange_rates::parse(text, &mut diagnostics))
+        .unwrap_or_default();
+    let transactions = transactions::parse(&sources.transactions, &customers, customer_ids.as_ref(), &mut diagnostics);
+    match company {
+        Some(company) if diagnostics.is_empty() => {
+            Ok(DataSet::new(company, customers, transactions, currency_rates))
+        }
+        _ => {
+            diagnostics.sort();
+            diagnostics.dedup();
+            Err(diagnostics)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

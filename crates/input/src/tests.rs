@@ -1,0 +1,456 @@
+//! Every input rejection, with its exact message.
+
+use super::*;
+use tax::registration::Scheme;
+
+pub(crate) const COMPANY_TOML: &str = r#"
+[seller]
+legal_name = "Kunstlicht OÜ"
+vat_id = "EE101234568"
+registration_id = "14123456"
+email = "billing@kunstlicht.example"
+base_currency = "EUR"
+timezone = "Europe/Tallinn"
+eu_oss = true
+
+[seller.address]
+line1 = "Narva mnt 5"
+city = "Tallinn"
+postal_code = "10117"
+country = "EE"
+
+[[seller.tax_registrations]]
+country = "GB"
+scheme = "vat"
+number = "GB980780684"
+
+[numbering]
+invoice = "KL-INV-{year}-{seq:06}"
+credit_note = "KL-CN-{year}-{seq:06}"
+"#;
+
+pub(crate) const CUSTOMERS_CSV: &str = "\
+customer_id,type,name,email,address_line1,address_line2,city,postal_code,region,country,vat_id,vat_id_status,language
+c_de,individual,Jürgen Müller,j@example.de,Schönhauser Allee 12,,Berlin,10119,,DE,,,de
+c_jp,individual,Sato Hanako,h@example.jp,1-2-3 Shibuya,,Tokyo,150-0002,,JP,,,ja
+";
+
+pub(crate) const TRANSACTIONS_HEADER: &str = "transaction_id,type,status,customer_id,timestamp,currency,description,quantity,unit_amount,amount_basis,proration,service_start,service_end,refers_to,reason,card_country,ip_country\n";
+
+fn sources(transactions_rows: &str) -> Sources {
+    Sources {
+        company: COMPANY_TOML.into(),
+        customers: CUSTOMERS_CSV.into(),
+        transactions: format!("{TRANSACTIONS_HEADER}{transactions_rows}"),
+        exchange_rates: None,
+        logo: None,
+    }
+}
+
+/// The diagnostics of parsing `s`, as printed.
+fn errors(s: &Sources) -> Vec<String> {
+    match parse(s) {
+        Ok(_) => vec![],
+        Err(d) => d.iter().map(|d| d.to_string()).collect(),
+    }
+}
+
+const GOOD_ROW: &str = "ch_1,charge,succeeded,c_de,2026-10-05T10:00:00+02:00,EUR,Pro plan,1,11.99,gross,false,2026-10-05,2026-11-04,,,DE,DE\n";
+
+#[test]
+fn a_valid_data_set_parses() {
+    let data = parse(&sources(GOOD_ROW)).unwrap();
+    assert_eq!(data.transactions.len(), 1);
+    assert_eq!(data.transactions[0].total().to_string(), "11.99 EUR");
+    assert_eq!(data.company.seller.timezone, chrono_tz::Europe::Tallinn);
+}
+
+fn one_error(row: &str) -> String {
+    let errs = errors(&sources(row));
+    assert_eq!(errs.len(), 1, "expected exactly one error, got {errs:#?}");
+    errs[0].clone()
+}
+
+#[test]
+fn currency_must_be_iso_4217() {
+    let row = GOOD_ROW.replace(",EUR,", ",EURO,");
+    assert_eq!(one_error(&row), "transactions.csv:2: currency: 'EURO' is not an ISO 4217 code");
+}
+
+#[test]
+fn errors_name_the_right_line_in_files_with_crlf_line_ends() {
+    // Excel writes CRLF: the error on the third line is reported on line 3, as with LF.
+    let rows = format!("{GOOD_ROW}{}", GOOD_ROW.replace("ch_1,", "ch_2,").replace(",EUR,", ",EURO,"));
+    for crlf in [false, true] {
+        let mut s = sources(&rows);
+        if crlf {
+            s.transactions = s.transactions.replace('\n', "\r\n");
+            s.customers = s.customers.replace('\n', "\r\n");
+        }
+        assert_eq!(errors(&s), ["transactions.csv:3: currency: 'EURO' is not an ISO 4217 code"], "crlf: {crlf}");
+    }
+}
+
+#[test]
+fn amounts_must_fit_the_minor_unit() {
+    let row = GOOD_ROW.replace(",11.99,", ",10.005,");
+    assert_eq!(one_error(&row), "transactions.csv:2: unit_amount: '10.005' has more than 2 decimals, the minor unit of EUR");
+    let row = GOOD_ROW.replace(",EUR,", ",JPY,").replace(",11.99,", ",1200.5,");
+    assert_eq!(one_error(&row), "transactions.csv:2: unit_amount: '1200.5' has decimals, but JPY has no minor unit");
+}
+
+#[test]
+fn countries_must_be_iso_3166() {
+    let row = GOOD_ROW.replace(",DE,DE\n", ",UK,DE\n");
+    assert_eq!(one_error(&row), "transactions.csv:2: card_country: 'UK' is not an ISO 3166-1 alpha-2 country code; say 'GB'");
+    let mut s = sources(GOOD_ROW);
+    s.customers = CUSTOMERS_CSV.replace(",DE,,,de", ",Germany,,,de");
+    assert_eq!(errors(&s), ["customers.csv:2: country: 'Germany' is not an ISO 3166-1 alpha-2 country code"]);
+}
+
+#[test]
+fn negative_amounts_only_on_proration_lines() {
+    let row = GOOD_ROW.replace(",1,11.99,", ",-1,11.99,");
+    assert_eq!(one_error(&row), "transactions.csv:2: quantity: '-1' is negative; only proration lines may be negative");
+    let row = GOOD_ROW.replace(",11.99,", ",-11.99,");
+    assert_eq!(one_error(&row), "transactions.csv:2: unit_amount: '-11.99' is negative; only proration lines may be negative");
+    // A proration credit may be negative, beside a larger new charge.
+    let rows = format!(
+        "{GOOD_ROW}{}",
+        GOOD_ROW.replace(",Pro plan,1,11.99,gross,false,", ",Unused time on Basic,1,-4.00,gross,true,")
+    );
+    assert_eq!(errors(&sources(&rows)), Vec::<String>::new());
+}
+
+#[test]
+fn unknown_and_duplicate_ids() {
+    let row = GOOD_ROW.replace(",c_de,", ",c_xx,");
+    assert_eq!(one_error(&row), "transactions.csv:2: customer_id: 'c_xx' is not a customer_id in customers.csv");
+    let mut s = sources(GOOD_ROW);
+    s.customers.push_str("c_de,individual,Other,o@example.de,Street 1,,Köln,50667,,DE,,,de\n");
+    assert_eq!(errors(&s), ["customers.csv:4: customer_id: 'c_de' is a duplicate of line 2"]);
+}
+
+#[test]
+fn rows_of_one_transaction_must_agree() {
+    let second = GOOD_ROW.replace(",EUR,", ",USD,").replace("Pro plan", "Credits");
+    let errs = errors(&sources(&format!("{GOOD_ROW}{second}")));
+    assert_eq!(
+        errs,
+        ["transactions.csv:3: currency: 'USD' differs from 'EUR' on line 2 of the same transaction 'ch_1'; its rows must agree on everything but the line fields"]
+    );
+}
+
+#[test]
+fn dates_and_timestamps() {
+    let row = GOOD_ROW.replace("2026-10-05T10:00:00+02:00", "2026-10-05 10:00");
+    assert_eq!(one_error(&row), "transactions.csv:2: timestamp: '2026-10-05 10:00' is not an RFC 3339 timestamp with offset, e.g. '2026-10-05T14:03:00+02:00'");
+    let row = GOOD_ROW.replace(",2026-11-04,", ",2026-11-31,");
+    assert_eq!(one_error(&row), "transactions.csv:2: service_end: '2026-11-31' is not a date; expected YYYY-MM-DD");
+    let row = GOOD_ROW.replace(",2026-11-04,", ",2026-10-01,");
+    assert_eq!(one_error(&row), "transactions.csv:2: service_end: '2026-10-01' is before service_start '2026-10-05'");
+}
+
+#[test]
+fn references_must_name_a_known_charge() {
+    let refund = "rf_1,refund,succeeded,c_de,2026-10-06T10:00:00+02:00,EUR,Refund,1,11.99,gross,false,,,ch_9,requested_by_customer,DE,DE\n";
+    let errs = errors(&sources(&format!("{GOOD_ROW}{refund}")));
+    assert_eq!(errs, ["transactions.csv:3: refers_to: 'ch_9' is not a transaction_id in transactions.csv"]);
+    let refund = refund.replace(",ch_9,", ",,");
+    let errs = errors(&sources(&format!("{GOOD_ROW}{refund}")));
+    assert_eq!(errs, ["transactions.csv:3: refers_to: is empty; a refund, duplicate or payment must name the charge it concerns"]);
+}
+
+#[test]
+fn enumerations_say_what_they_accept() {
+    let row = GOOD_ROW.replace(",succeeded,", ",paid,");
+    assert_eq!(one_error(&row), "transactions.csv:2: status: 'paid' is not a status; expected 'succeeded', 'failed' or 'pending'");
+    let row = GOOD_ROW.replace(",gross,", ",incl,");
+    assert_eq!(one_error(&row), "transactions.csv:2: amount_basis: 'incl' is not an amount basis; expected 'gross' (tax included) or 'net'");
+}
+
+#[test]
+fn all_errors_of_all_files_are_reported_together() {
+    let mut s = sources(&GOOD_ROW.replace(",EUR,", ",EURO,").replace(",DE,DE\n", ",UK,DE\n"));
+    s.company = COMPANY_TOML.replace("Europe/Tallinn", "Europe/Talinn");
+    let errs = errors(&s);
+    assert_eq!(
+        errs,
+        [
+            "company.toml: seller.timezone: 'Europe/Talinn' is not an IANA time zone name, e.g. 'Europe/Tallinn'",
+            "transactions.csv:2: card_country: 'UK' is not an ISO 3166-1 alpha-2 country code; say 'GB'",
+            "transactions.csv:2: currency: 'EURO' is not an ISO 4217 code",
+        ]
+    );
+}
+
+#[test]
+fn headers_must_have_exactly_the_documented_columns() {
+    let mut s = sources(GOOD_ROW);
+    s.transactions = s.transactions.replacen("currency", "curency", 1);
+    assert_eq!(
+        errors(&s),
+        [
+            "transactions.csv:1: curency: unknown column; expected the columns transaction_id, type, status, customer_id, timestamp, currency, description, quantity, unit_amount, amount_basis, proration, service_start, service_end, refers_to, reason, card_country, ip_country, card_brand, card_last4, payment_id, payment_method, note",
+            "transactions.csv:1: currency: column is missing from the header",
+        ]
+    );
+}
+
+#[test]
+fn company_keys_are_named_in_full() {
+    let mut s = sources(GOOD_ROW);
+    s.company = COMPANY_TOML.replace("country = \"EE\"", "country = \"UK\"").replace("eu_oss = true", "eu_oss = \"yes\"");
+    assert_eq!(
+        errors(&s),
+        [
+            "company.toml: seller.address.country: 'UK' is not an ISO 3166-1 alpha-2 country code; say 'GB'",
+            "company.toml: seller.eu_oss: is a string; expected true or false",
+        ]
+    );
+    s.company = COMPANY_TOML.replace("{seq:06}\"\ncredit", "{n}\"\ncredit");
+    assert_eq!(
+        errors(&s),
+        ["company.toml: numbering.invoice: 'KL-INV-{year}-{n}' has an unknown placeholder '{n}'; expected {year}, {seq} or {seq:0N}"]
+    );
+}
+
+#[test]
+fn exchange_rates_are_checked() {
+    let mut s = sources(GOOD_ROW);
+    s.exchange_rates = Some("date,base,quote,rate,source\n2026-10-02,EUR,USD,1.0832,ECB\n2026-10-02,EUR,USD,1.09,ECB\n2026-10-03,EUR,USD,-1,ECB\n".into());
+    assert_eq!(
+        errors(&s),
+        [
+            "exchange_rates.csv:3: date: '2026-10-02' has a EUR/USD rate already on line 2",
+            "exchange_rates.csv:4: rate: '-1' is not a positive number; expected e.g. 1.0832 (1 base = rate quote)",
+        ]
+    );
+}
+
+/// `transactions.csv` with the optional payment columns.
+fn with_payment_columns(rows: &str) -> Sources {
+    let mut s = sources("");
+    s.transactions = format!("{}card_brand,card_last4,payment_id\n{rows}", TRANSACTIONS_HEADER.trim_end().to_string() + ",");
+    s
+}
+
+#[test]
+fn payment_details_are_optional_columns_and_last4_is_four_digits() {
+    let row = GOOD_ROW.trim_end().to_string() + ",Visa,4242,pi_3QKx1001\n";
+    let data = parse(&with_payment_columns(&row)).unwrap();
+    let t = &data.transactions[0];
+    assert_eq!((t.card_brand.as_deref(), t.card_last4.as_deref(), t.payment_id.as_deref()), (Some("Visa"), Some("4242"), Some("pi_3QKx1001")));
+    // Left out of the header, or empty: none.
+    let data = parse(&sources(GOOD_ROW)).unwrap();
+    assert_eq!((data.transactions[0].card_last4.as_deref(), data.transactions[0].payment_id.as_deref()), (None, None));
+    let empty = GOOD_ROW.trim_end().to_string() + ",,,\n";
+    assert_eq!(parse(&with_payment_columns(&empty)).unwrap().transactions[0].card_brand, None);
+    // A row may leave out the trailing optional columns, not a required one.
+    assert_eq!(parse(&with_payment_columns(GOOD_ROW)).unwrap().transactions[0].card_brand, None);
+    let short = GOOD_ROW.trim_end().rsplit_once(',').unwrap().0.to_string() + "\n";
+    assert_eq!(errors(&with_payment_columns(&short)), ["transactions.csv:2: has 16 fields; expected 20 as in the header"]);
+    for bad in ["424", "42424", "42a2", "**42"] {
+        let row = GOOD_ROW.trim_end().to_string() + &format!(",Visa,{bad},pi_1\n");
+        assert_eq!(
+            errors(&with_payment_columns(&row)),
+            [format!("transactions.csv:2: card_last4: '{bad}' is not the card's last four digits; expected four digits such as 4242")]
+        );
+    }
+}
+
+#[test]
+fn filling_payment_details_later_changes_the_fingerprint_but_leaving_them_out_does_not() {
+    let plain = parse(&sources(GOOD_ROW)).unwrap().transactions[0].fingerprint;
+    let empty = GOOD_ROW.trim_end().to_string() + ",,,\n";
+    assert_eq!(parse(&with_payment_columns(&empty)).unwrap().transactions[0].fingerprint, plain);
+    let filled = GOOD_ROW.trim_end().to_string() + ",Visa,4242,\n";
+    assert_ne!(parse(&with_payment_columns(&filled)).unwrap().transactions[0].fingerprint, plain);
+}
+
+#[test]
+fn number_series_that_can_produce_the_same_number_are_refused_naming_both() {
+    let with = |invoice: &str, credit_note: &str| {
+        let mut s = sources(GOOD_ROW);
+        s.company = COMPANY_TOML
+            .replace("invoice = \"KL-INV-{year}-{seq:06}\"", &format!("invoice = \"{invoice}\""))
+            .replace("credit_note = \"KL-CN-{year}-{seq:06}\"", &format!("credit_note = \"{credit_note}\""));
+        errors(&s)
+    };
+    // The issue's case: the 10th credit note would be the 10th invoice's number.
+    assert_eq!(
+        with("KL-{year}-{seq}", "KL-{year}-{seq:02}"),
+        ["company.toml: numbering.credit_note: 'KL-{year}-{seq:02}' overlaps numbering.invoice 'KL-{year}-{seq}': both can be KL-2000-10; credit notes need a series of their own, e.g. another literal prefix"]
+    );
+    assert_eq!(
+        with("KL/{year}/{seq}", "kl_{year}_{seq}"),
+        ["company.toml: numbering.credit_note: 'kl_{year}_{seq}' overlaps numbering.invoice 'KL/{year}/{seq}': KL/2000/1 and kl_2000_1 would be the same file name ('/' is written as '_', and file systems may ignore case); credit notes need a series of their own, e.g. another literal prefix"]
+    );
+    // Disjoint although their literals overlap: a sequence never starts with a zero.
+    assert_eq!(with("{year}-{seq}", "{year}-0{seq}"), Vec::<String>::new());
+    assert_eq!(with("{year}-{seq}", "{year}-{seq}-CN"), Vec::<String>::new());
+}
+
+#[test]
+fn timestamps_must_fall_in_years_a_number_can_carry() {
+    let row = GOOD_ROW.replace("2026-10-05T10:00:00+02:00", "9999-12-31T10:00:00+02:00");
+    assert_eq!(one_error(&row), "transactions.csv:2: timestamp: '9999-12-31T10:00:00+02:00' is outside 1000-01-02 to 9999-12-30 (UTC), the dates a document number's four-digit year can carry");
+    let row = GOOD_ROW.replace("2026-10-05T10:00:00+02:00", "1000-01-02T00:30:00+02:00");
+    assert_eq!(one_error(&row), "transactions.csv:2: timestamp: '1000-01-02T00:30:00+02:00' is outside 1000-01-02 to 9999-12-30 (UTC), the dates a document number's four-digit year can carry");
+}
+
+#[test]
+fn a_line_break_in_a_quoted_field_is_valid_csv_and_read_as_one_space() {
+    for line_break in ["\r", "\n", "\r\n"] {
+        let row = GOOD_ROW.replace(",Pro plan,", &format!(",\"Pro{line_break}plan\","));
+        let data = parse(&sources(&row)).unwrap_or_else(|e| panic!("{line_break:?}: {e:?}"));
+        assert_eq!(data.transactions[0].lines[0].description, "Pro plan");
+    }
+    let mut s = sources(GOOD_ROW);
+    s.customers = CUSTOMERS_CSV.replace(",Jürgen Müller,", ",\"Jürgen\rMüller\",");
+    assert_eq!(parse(&s).unwrap().customers[0].name, "Jürgen Müller");
+}
+
+#[test]
+fn control_characters_in_text_are_refused_naming_file_line_and_field() {
+    let row = GOOD_ROW.replace(",Pro plan,", ",Pro\0plan,");
+    assert_eq!(one_error(&row), "transactions.csv:2: description: contains the control character U+0000; expected printable text");
+    let row = GOOD_ROW.replace(",Pro plan,", ",\"Pro\tplan\",");
+    assert_eq!(one_error(&row), "transactions.csv:2: description: contains the control character U+0009; expected printable text");
+    let mut s = sources(GOOD_ROW);
+    s.customers = CUSTOMERS_CSV.replace("Jürgen Müller", "Jürgen\u{1b}Müller").replace(",Tokyo,", ",To\u{7}kyo,");
+    assert_eq!(
+        errors(&s),
+        [
+            "customers.csv:2: name: contains the control character U+001B; expected printable text",
+            "customers.csv:3: city: contains the control character U+0007; expected printable text",
+        ]
+    );
+    // A value that also fails its own check is quoted with the character made visible.
+    s.customers = CUSTOMERS_CSV.replace(",DE,,,de", ",D\0E,,,de");
+    assert_eq!(
+        errors(&s),
+        [
+            "customers.csv:2: country: 'D\u{fffd}E' is not an ISO 3166-1 alpha-2 country code",
+            "customers.csv:2: country: contains the control character U+0000; expected printable text",
+        ]
+    );
+    let mut s = sources(GOOD_ROW);
+    s.company = COMPANY_TOML.replace("legal_name = \"Kunstlicht OÜ\"", "legal_name = \"Kunstlicht\\u0000 OÜ\"");
+    assert_eq!(errors(&s), ["company.toml: seller.legal_name: contains the control character U+0000; expected printable text"]);
+}
+
+#[test]
+fn files_that_are_not_utf8_say_what_they_probably_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = sources(GOOD_ROW);
+    std::fs::write(dir.path().join(COMPANY), &s.company).unwrap();
+    // Latin-1 (ü is 0xFC) on line 2; UTF-16 with its byte order mark.
+    let latin1: Vec<u8> = s.customers.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect();
+    std::fs::write(dir.path().join(CUSTOMERS), latin1).unwrap();
+    let utf16: Vec<u8> = [0xff, 0xfe].into_iter().chain(s.transactions.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    std::fs::write(dir.path().join(TRANSACTIONS), utf16).unwrap();
+    let printed: Vec<String> = load(dir.path()).unwrap_err().iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        printed,
+        [
+            "customers.csv:2: is not UTF-8 text: byte 0xFC is not part of a UTF-8 character (Latin-1 or Windows-1252?); save the file as UTF-8",
+            "transactions.csv: is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)",
+        ]
+    );
+    // UTF-16 without a byte order mark is ASCII with NULs between: named at the header.
+    let mut s = sources(GOOD_ROW);
+    s.transactions = s.transactions.encode_utf16().flat_map(u16::to_le_bytes).map(char::from).collect();
+    assert_eq!(errors(&s), ["transactions.csv:1: header: has NUL bytes between the letters: the file is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)"]);
+}
+
+#[test]
+fn amounts_quantities_and_rates_stay_within_what_is_computed_exactly() {
+    let row = GOOD_ROW.replace(",1,11.99,", ",1,79228162514264337593543950335,");
+    assert_eq!(one_error(&row), "transactions.csv:2: unit_amount: '79228162514264337593543950335' is larger than 1000000000, the largest unit amount accepted");
+    let row = GOOD_ROW.replace(",1,11.99,", ",1000001,11.99,");
+    assert_eq!(one_error(&row), "transactions.csv:2: quantity: '1000001' is larger than 1000000, the largest quantity accepted");
+    // The largest of both is accepted, but not two such lines in one transaction.
+    let big = GOOD_ROW.replace(",1,11.99,", ",1000000,1000000000,");
+    assert_eq!(errors(&sources(&big)), Vec::<String>::new());
+    assert_eq!(
+        errors(&sources(&format!("{big}{big}"))),
+        ["transactions.csv:2: unit_amount: the lines of 'ch_1' sum to 2000000000000000.00 EUR, more than 1000000000000000, the largest total accepted"]
+    );
+    let mut s = sources(GOOD_ROW);
+    s.exchange_rates = Some("date,base,quote,rate,source\n2026-10-02,EUR,USD,0.0000000001,ECB\n2026-10-02,EUR,JPY,1000000000,ECB\n".into());
+    assert_eq!(errors(&s), ["exchange_rates.csv:2: rate: '0.0000000001' is outside 0.000000001 to 1000000000, the rates accepted"]);
+}
+
+#[test]
+fn a_reference_to_a_transaction_with_errors_is_not_reported_twice() {
+    let refund = "rf_1,refund,succeeded,c_de,2026-10-06T10:00:00+02:00,EUR,Refund,1,11.99,gross,false,,,ch_1,requested_by_customer,DE,DE\n";
+    let errs = errors(&sources(&format!("{}{refund}", GOOD_ROW.replace(",EUR,", ",EURO,"))));
+    assert_eq!(errs, ["transactions.csv:2: currency: 'EURO' is not an ISO 4217 code"]);
+}
+
+#[test]
+fn a_header_with_far_too_many_columns_is_one_error() {
+    let mut s = sources(GOOD_ROW);
+    s.customers = format!("{}\n", ",".repeat(100_000));
+    assert_eq!(
+        errors(&s),
+        ["customers.csv:1: header: has 100001 columns; expected the columns customer_id, type, name, email, address_line1, address_line2, city, postal_code, region, country, vat_id, vat_id_status, language, note"]
+    );
+}
+
+#[test]
+fn seller_registrations_are_checked_by_their_scheme() {
+    let with = |registration: &str| {
+        let mut s = sources(GOOD_ROW);
+        s.company = COMPANY_TOML.replace("scheme = \"vat\"\nnumber = \"GB980780684\"", registration);
+        errors(&s)
+    };
+    // Each scheme's official examples pass and are kept in canonical form.
+    let company = |registration: &str| {
+        let mut s = sources(GOOD_ROW);
+        s.company = COMPANY_TOML.replace("country = \"GB\"\nscheme = \"vat\"\nnumber = \"GB980780684\"", registration);
+        parse(&s).unwrap_or_else(|d| panic!("{d:?}")).company.seller.tax_registrations[0].clone()
+    };
+    let r = company("country = \"NO\"\nscheme = \"voec\"\nnumber = \"VOEC 2034567\"");
+    assert_eq!((r.scheme, r.number.as_str(), tax::registration::printed(&r, "en").id.as_str()), (Scheme::Voec, "2034567", "VOEC 2034567"));
+    let r = company("country = \"AU\"\nscheme = \"arn\"\nnumber = \"ARN 300012345678\"");
+    assert_eq!((r.scheme, tax::registration::printed(&r, "en").id.as_str()), (Scheme::Arn, "ARN 300012345678"));
+    let r = company("country = \"CH\"\nscheme = \"mwst\"\nnumber = \"CHE-123.456.788 MWST\"");
+    assert_eq!((r.number.as_str(), tax::registration::printed(&r, "de").id.as_str()), ("CHE123456788", "CHE-123.456.788 MWST"));
+    let r = company("country = \"GB\"\nscheme = \"vat\"\nnumber = \"GB 980 7806 84\"");
+    assert_eq!(tax::registration::printed(&r, "en").id, "GB980780684");
+    // Wrong numbers, schemes and countries, each named.
+    assert_eq!(with("scheme = \"vat\"\nnumber = \"GB980780685\""), [
+        "company.toml: seller.tax_registrations[0].number: 'GB980780685' is not a valid British VAT ID: check digit does not match",
+    ]);
+    assert_eq!(with("scheme = \"voec\"\nnumber = \"VOEC 2034567\""), [
+        "company.toml: seller.tax_registrations[0].scheme: 'voec' is not a registration scheme of GB; expected vat",
+    ]);
+    assert_eq!(with("scheme = \"gst\"\nnumber = \"1\""), [
+        "company.toml: seller.tax_registrations[0].scheme: 'gst' is not a registration scheme; expected one of vat, mva, voec, mwst, abn, arn",
+    ]);
+    assert_eq!(with("tax_name = \"VAT\"\ntax_id = \"GB980780684\""), [
+        "company.toml: seller.tax_registrations[0].number: is missing; expected the seller's number in that scheme, e.g. 'VOEC 2034567'",
+        "company.toml: seller.tax_registrations[0].scheme: is missing; expected a registration scheme, e.g. 'vat', 'voec', 'mwst', 'arn'",
+        "company.toml: seller.tax_registrations[0].tax_id: unknown key; expected one of country, scheme, number",
+        "company.toml: seller.tax_registrations[0].tax_name: unknown key; expected one of country, scheme, number",
+    ]);
+    let mut s = sources(GOOD_ROW);
+    s.company = COMPANY_TOML.replace("country = \"GB\"", "country = \"US\"");
+    assert_eq!(errors(&s), [
+        "company.toml: seller.tax_registrations[0].country: 'US' has no tax facts here (crates/tax/src/rates.rs); registrations are supported in AU, CH, GB, NO",
+    ]);
+}
+
+#[test]
+fn a_charge_cannot_be_negative() {
+    let rows = format!(
+        "{GOOD_ROW}{}",
+        GOOD_ROW.replace(",Pro plan,1,11.99,gross,false,", ",Unused time on Basic,1,-12.00,gross,true,")
+    );
+    assert_eq!(errors(&sources(&rows)), ["transactions.csv:2: unit_amount: the lines of 'ch_1' sum to -0.01 EUR; a charge cannot be negative"]);
+    // Summing to zero is allowed (a plan change that costs nothing).
+    let rows = format!("{GOOD_ROW}{}", GOOD_ROW.replace(",Pro plan,1,11.99,gross,false,", ",Unused time on Basic,1,-11.99,gross,true,"));
+    assert_eq!(errors(&sources(&rows)), Vec::<String>::new());
+}

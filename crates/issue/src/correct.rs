@@ -1,0 +1,341 @@
+//! Corrected reissue: a credit note that cancels an invoice in full, and a replacement
+//! invoice with corrected customer details that says what it replaces.
+//!
+//! Issued documents are never edited. Support's "please fix the address on my invoice" is
+//! two new documents: the credit note repeats the original exactly as issued (so the two
+//! net to zero), and the replacement keeps the original's supply, tax point date and rate.
+//! Only when the correction changes the VAT treatment itself (a VAT ID supplied later turns a
+//! consumer sale into a reverse charge, a corrected country moves the place of supply) is the
+//! replacement recomputed, under the new treatment, still for the original supply date.
+
+use chrono::NaiveDate;
+
+use domain::country::CountryCode;
+use domain::document::{Document, DocumentKind, DocumentReference, Relation, Totals};
+use input::{parse_email, parse_language};
+use crate::{Draft, History, Numbered, number};
+use domain::model::{Company, Customer, CustomerType, DataSet, VatIdStatus};
+use domain::money::Money;
+use domain::numbering::DocumentNumber;
+use tax::{self, calc, conversion, tax_id};
+
+/// The customer fields a correction may set (the columns of `customers.csv`).
+pub const FIELDS: &[&str] = &[
+    "name", "email", "address_line1", "address_line2", "city", "postal_code", "region", "country",
+    "vat_id", "vat_id_status", "language", "type",
+];
+
+/// What support asks for.
+#[derive(Clone, Debug, Default)]
+pub struct Correction {
+    /// `field=value` pairs, applied in order.
+    pub set: Vec<(String, String)>,
+    pub reason: String,
+    /// Issue date of the two new documents; default: the day the correction is made (see
+    /// [`issue_date`]).
+    pub date: Option<NaiveDate>,
+}
+
+/// The issue date of a correction made on `today` (the seller's local date): a correction
+/// is dated when support makes it, never backdated. `requested` may move it later, but not
+/// before today nor before the latest date in either series, so numbers and dates keep
+/// ascending and the replacement is never dated before the credit note that cancels its
+/// original (both get this date). Without `requested`, a series dated past today (a
+/// transaction's local date ahead of the clock) lifts the date to its latest.
+pub fn issue_date(company: &Company, history: &dyn History, today: NaiveDate, requested: Option<NaiveDate>) -> Result<NaiveDate, String> {
+    let series = [&company.numbering.invoice, &company.numbering.credit_note];
+    // On a tie, the credit note series: the one a correction opens with.
+    let latest = series.iter().filter_map(|p| history.last_date(p).map(|d| (d, p.as_str()))).max_by_key(|(d, _)| *d);
+    match (requested, latest) {
+        (Some(date), _) if date < today => Err(format!(
+            "--date {date} is before today ({today} in {}): a correction is dated the day it is made, or later",
+            company.seller.timezone
+        )),
+        (Some(date), Some((latest, pattern))) if date < latest => Err(format!(
+            "--date {date} is before {latest}, the latest issue date in the series {pattern}: numbers and dates must ascend; use {latest} or later"
+        )),
+        (Some(date), _) => Ok(date),
+        (None, latest) => Ok(latest.map_or(today, |(latest, _)| today.max(latest))),
+    }
+}
+
+/// The cancelling credit note and the replacement invoice, numbered and dated `today` (the
+/// seller's local date when support makes the correction; see [`issue_date`]).
+pub fn reissue(
+    company: &Company,
+    history: &dyn History,
+    number_to_fix: &DocumentNumber,
+    correction: &Correction,
+    today: NaiveDate,
+) -> Result<Vec<Numbered>, String> {
+    let original = history.document(number_to_fix).map_err(|e| e.to_string())?;
+    if original.kind != DocumentKind::Invoice {
+        return Err(format!("{number_to_fix} is a credit note; only invoices can be reissued"));
+    }
+    let referrers = history.referrers(number_to_fix);
+    if let Some(r) = referrers.iter().find(|r| r.relation == Relation::Cancels) {
+        return Err(format!(
+            "{number_to_fix} was already cancelled by {} on {}; reissue its replacement instead (see `invoicesmith show {number_to_fix}`)",
+            r.number, r.issue_date
+        ));
+    }
+    if let Some(r) = referrers.iter().find(|r| r.relation == Relation::Credits) {
+        return Err(format!(
+            "{number_to_fix} has been credited by {} ({} {}); cancelling it in full would credit more than was invoiced",
+            r.number, r.total, original.currency
+        ));
+    }
+    if correction.reason.trim().is_empty() {
+        return Err("--reason is required: say why the invoice is corrected".into());
+    }
+    let customer = corrected_customer(&original, &correction.set)?;
+    let fingerprints: Vec<_> = original
+        .source_transactions
+        .iter()
+        .filter_map(|t| history.issued_for(DocumentKind::Invoice, t).and_then(|(_, f)| f))
+        .collect();
+    let issue_date = issue_date(company, history, today, correction.date)?;
+    if !domain::numbering::YEARS.contains(&chrono::Datelike::year(&issue_date)) {
+        return Err(format!("--date {issue_date} is not a date whose year a document number can carry (1000 to 9999)"));
+    }
+    let reason = Some(input::single_line(correction.reason.trim()).map_err(|reason| format!("--reason: {reason}"))?.into_owned());
+    let sort_key = (issue_date.and_hms_opt(0, 0, 0).expect("midnight").and_utc(), original.number.to_string());
+
+    // The credit note: the original as issued, cancelled in full.
+    let mut credit = original.clone();
+    credit.kind = DocumentKind::CreditNote;
+    credit.issue_date = issue_date;
+    credit.original_supply_date = Some(original.tax_point_date);
+    credit.payment.status = "offset".into();
+    credit.references = vec![DocumentReference {
+        number: original.number.clone(),
+        issue_date: original.issue_date,
+        relation: Relation::Cancels,
+        reason: reason.clone(),
+    }];
+
+    // The replacement: corrected customer, same supply.
+    let mut replacement = original.clone();
+    replacement.issue_date = issue_date;
+    replacement.customer = customer_party(&original, &customer);
+    replacement.language = customer.language.clone();
+    replacement.tax.customer_type = customer.kind.into();
+    let determination = tax::determine(company, &customer, original.tax.evidence.card_country, original.tax.evidence.ip_country)
+        .map_err(|e| format!("the corrected customer cannot be taxed: {e}"))?;
+    if (determination.treatment, determination.jurisdiction) != (original.tax.treatment, original.tax.jurisdiction) {
+        recompute(&mut replacement, &original, &determination, company)?;
+    }
+    replacement.references = vec![DocumentReference {
+        number: original.number.clone(),
+        issue_date: original.issue_date,
+        relation: Relation::Replaces,
+        reason,
+    }];
+
+    let data = DataSet::new(company.clone(), vec![], vec![], vec![]);
+    let drafts = vec![
+        Draft { kind: DocumentKind::CreditNote, fingerprints: vec![], sort_key: sort_key.clone(), document: credit },
+        Draft { kind: DocumentKind::Invoice, fingerprints, sort_key, document: replacement },
+    ];
+    Ok(number(&data, drafts, history))
+}
+
+/// The original's customer with the correction applied, as a model customer the tax rules
+/// can judge.
+fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<Customer, String> {
+    let party = &original.customer;
+    let mut c = Customer {
+        id: original.customer_id.clone(),
+        kind: original.tax.customer_type.into(),
+        name: party.name.clone(),
+        email: party.email.clone().unwrap_or_default(),
+        address: (&party.address).into(),
+        vat_id: party.tax_id.clone(),
+        // The original was issued with this tax ID, so it was not known to be invalid; only
+        // an invalid one changes the treatment (see `VatIdStatus`).
+        vat_id_status: VatIdStatus::Unchecked,
+        language: original.language.clone(),
+        // The notes stay as the original printed them (`Document::notes`).
+        note: None,
+        source_line: 0,
+    };
+    let mut kind_set = false;
+    for (field, value) in set {
+        let value = input::single_line(value.trim()).map_err(|reason| format!("--set {field}: {reason}"))?;
+        let value = value.as_ref();
+        let bad = |reason: String| format!("--set {field}: '{value}' {reason}");
+        match field.as_str() {
+            "name" if !value.is_empty() => c.name = value.to_string(),
+            "name" => return Err(bad("is empty; expected the customer's name".into())),
+            "email" => c.email = if value.is_empty() { String::new() } else { parse_email(value).map_err(bad)? },
+            "address_line1" => c.address.line1 = value.to_string(),
+            "address_line2" => c.address.line2 = value.to_string(),
+            "city" => c.address.city = value.to_string(),
+            "postal_code" => c.address.postal_code = value.to_string(),
+            "region" => c.address.region = value.to_string(),
+            "country" => c.address.country = CountryCode::parse(value).map_err(bad)?,
+            "vat_id" => c.vat_id = Some(value.to_string()).filter(|v| !v.is_empty()),
+            "vat_id_status" => {
+                c.vat_id_status = match value {
+                    "valid" => VatIdStatus::Valid,
+                    "invalid" => VatIdStatus::Invalid,
+                    "" => VatIdStatus::Unchecked,
+                    _ => return Err(bad("is not a VAT ID status; expected 'valid', 'invalid' or empty".into())),
+                }
+            }
+            "language" => c.language = parse_language(value).map_err(bad)?,
+            "type" => {
+                kind_set = true;
+                c.kind = match value {
+                    "individual" => CustomerType::Individual,
+                    "business" => CustomerType::Business,
+                    _ => return Err(bad("is not a customer type; expected 'individual' or 'business'".into())),
+                }
+            }
+            _ => return Err(format!("--set {field}: unknown field; expected one of {}", FIELDS.join(", "))),
+        }
+    }
+    // The (possibly new) tax ID must pass the (possibly new) country's rules.
+    if let (Some(id), true) = (&c.vat_id, c.vat_id_status != VatIdStatus::Invalid) {
+        match tax_id::check_tax_id(c.address.country.as_str(), id) {
+            Ok(Some(canonical)) => c.vat_id = Some(canonical.to_string()),
+            Ok(None) => {}
+            Err(reason) => return Err(format!("--set vat_id: '{id}' {reason}")),
+        }
+        // Only businesses have VAT IDs: supplying one makes the customer a business unless
+        // the type was set explicitly.
+        if !kind_set && set.iter().any(|(f, _)| f == "vat_id") {
+            c.kind = CustomerType::Business;
+        }
+    }
+    Ok(c)
+}
+
+/// The corrected customer as the replacement names them; the register number stays the
+/// original's.
+fn customer_party(original: &Document, c: &Customer) -> domain::document::Party {
+    domain::document::Party { registration_id: original.customer.registration_id.clone(), ..crate::customer_party(c) }
+}
+
+/// Recomputes `replacement` under a new treatment: the original's net prices at the new
+/// rate on the original tax point date. The card payment stays what it was, so the amount
+/// due shows the difference (negative: to be refunded).
+fn recompute(replacement: &mut Document, original: &Document, d: &tax::Determination, company: &Company) -> Result<(), String> {
+    let currency = original.currency;
+    let rate = d.rate_on(original.tax_point_date).map_err(|e| e.to_string())?;
+    let lines: Vec<calc::CalcLine> = original
+        .lines
+        .iter()
+        .map(|l| calc::CalcLine {
+            amount: Money::from_exact(l.net_amount, currency).expect("document amounts are exact"),
+            category: d.category(),
+            rate,
+        })
+        .collect();
+    let c = calc::calculate(&lines, domain::model::AmountBasis::Net, currency);
+    for (line, net) in replacement.lines.iter_mut().zip(&c.line_nets) {
+        line.net_amount = net.amount();
+        line.tax_category = d.category();
+        line.tax_rate = rate;
+        // The net price stays; the tax-inclusive price the customer saw no longer holds.
+        line.gross = None;
+    }
+    replacement.tax_breakdown = c.breakdown.clone();
+    let paid = original.totals.paid;
+    replacement.totals = Totals { net: c.net.amount(), tax: c.tax.amount(), gross: c.gross.amount(), paid, due: c.gross.amount() - paid };
+    replacement.tax = crate::tax_of(d, replacement.tax.customer_type);
+    replacement.legends = crate::legends(&replacement.language, d);
+    replacement.base_currency_tax = if d.is_eu_vat_charged() && currency != company.seller.base_currency {
+        let original_rate = original.base_currency_tax.as_ref().ok_or_else(|| {
+            format!(
+                "the corrected invoice charges EU VAT in {currency}, which must also be stated in {}, but {} recorded no exchange rate to reuse",
+                company.seller.base_currency, original.number
+            )
+        })?;
+        Some(conversion::restate_like(original_rate, c.net, c.tax))
+    } else {
+        None
+    };
+    Ok(())
+}
+
+/// The customer columns (as in customers.csv) a document states, in [`FIELDS`] order,
+/// without `vat_id_status` (a document does not state it).
+fn stated_fields(c: &Customer) -> Vec<(&'static str, String)> {
+    let a = &c.address;
+    let kind = match c.kind {
+        CustomerType::Individual => "individual",
+        CustomerType::Business => "business",
+    };
+    vec![
+        ("name", c.name.clone()),
+        ("email", c.email.clone()),
+        ("address_line1", a.line1.clone()),
+        ("address_line2", a.line2.clone()),
+        ("city", a.city.clone()),
+        ("postal_code", a.postal_code.clone()),
+        ("region", a.region.clone()),
+        ("country", a.country.to_string()),
+        ("vat_id", c.vat_id.clone().unwrap_or_default()),
+        ("language", c.language.clone()),
+        ("type", kind.to_string()),
+    ]
+}
+
+/// One customer field a replacement corrected: `(field, old value, corrected value)`.
+pub type Corrected = (&'static str, String, String);
+
+/// The customer fields `replacement` states differently from `original`, the invoice it
+/// replaces.
+pub fn corrected_fields(original: &Document, replacement: &Document) -> Vec<Corrected> {
+    let before = corrected_customer(original, &[]).map(|c| stated_fields(&c)).unwrap_or_default();
+    let after = corrected_customer(replacement, &[]).map(|c| stated_fields(&c)).unwrap_or_default();
+    before.into_iter().zip(after).filter(|(b, a)| b.1 != a.1).map(|((field, old), (_, new))| (field, old, new)).collect()
+}
+
+/// What to tell the operator after a reissue: customers.csv still holds the old details, and
+/// the values to copy there (what the documents now state differently, then any other
+/// `--set` field, e.g. `vat_id_status`), so the next invoice does not repeat the error.
+pub fn reminder(customer_id: &str, corrected: &[Corrected], set: &[(String, String)]) -> Option<String> {
+    let mut sets: Vec<String> = corrected.iter().map(|(field, _, new)| format!("{field}={new}")).collect();
+    for (field, value) in set {
+        if !corrected.iter().any(|(f, _, _)| f == field) {
+            sets.push(format!("{field}={}", value.trim()));
+        }
+    }
+    if sets.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "customers.csv still holds the old details of {customer_id}: set {} there, or the next invoice repeats the error",
+        sets.join(", ")
+    ))
+}
+
+/// Customers whose current details (customers.csv) still equal what a reissue corrected:
+/// one warning per such field, naming the replacement. `corrections` are `(customer id,
+/// replacement number, corrected fields)` in issue order; a later correction of a field
+/// supersedes an earlier one.
+pub fn stale_details(customers: &[Customer], corrections: &[(String, DocumentNumber, Vec<Corrected>)]) -> Vec<String> {
+    let mut latest: std::collections::BTreeMap<(&str, &str), (&DocumentNumber, &str, &str)> = std::collections::BTreeMap::new();
+    for (customer, number, fields) in corrections {
+        for (field, old, new) in fields {
+            latest.insert((customer.as_str(), *field), (number, old.as_str(), new.as_str()));
+        }
+    }
+    let mut warnings = Vec::new();
+    for c in customers {
+        for (field, value) in stated_fields(c) {
+            if let Some((number, old, new)) = latest.get(&(c.id.as_str(), field))
+                && value == *old
+                && value != *new
+            {
+                warnings.push(format!(
+                    "customers.csv: {}: {field} is still '{old}', which {number} corrected to '{new}'; update customers.csv or the next invoice repeats the error",
+                    c.id
+                ));
+            }
+        }
+    }
+    warnings
+}

@@ -1,0 +1,548 @@
+//! Translations: the words and formats of a document in its customer's language.
+//!
+//! Texts live in `i18n/<language>.toml`, files a person can edit without touching code. The
+//! shipped files are compiled into the binary; a folder named in company.toml
+//! (`[resources] translations`) is read at run time and its files take the place of the
+//! built-in ones of the same language, or add languages ([`load_folder`]): an edited
+//! `sv.toml` or a new `is.toml` works without a rebuild. Every file, built in or not, has the
+//! same keys and placeholders as English (checked when it is read); a language without a
+//! file falls back to English, and the issuing run says so.
+//!
+//! Number, date and currency formats and the country names of the shipped files are
+//! generated from the Unicode CLDR (`scripts/cldr_i18n.py`, with Babel's CLDR data); the
+//! words are written by hand.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use domain::document::LegendKey;
+use domain::money::ROUNDING;
+
+/// The shipped translation files, by primary language tag.
+const FILES: &[(&str, &str)] = &[
+    ("bg", include_str!("../i18n/bg.toml")),
+    ("cs", include_str!("../i18n/cs.toml")),
+    ("da", include_str!("../i18n/da.toml")),
+    ("de", include_str!("../i18n/de.toml")),
+    ("el", include_str!("../i18n/el.toml")),
+    ("en", include_str!("../i18n/en.toml")),
+    ("es", include_str!("../i18n/es.toml")),
+    ("et", include_str!("../i18n/et.toml")),
+    ("fi", include_str!("../i18n/fi.toml")),
+    ("fr", include_str!("../i18n/fr.toml")),
+    ("ga", include_str!("../i18n/ga.toml")),
+    ("hr", include_str!("../i18n/hr.toml")),
+    ("hu", include_str!("../i18n/hu.toml")),
+    ("it", include_str!("../i18n/it.toml")),
+    ("lt", include_str!("../i18n/lt.toml")),
+    ("lv", include_str!("../i18n/lv.toml")),
+    ("mt", include_str!("../i18n/mt.toml")),
+    ("nb", include_str!("../i18n/nb.toml")),
+    ("nl", include_str!("../i18n/nl.toml")),
+    ("pl", include_str!("../i18n/pl.toml")),
+    ("pt", include_str!("../i18n/pt.toml")),
+    ("ro", include_str!("../i18n/ro.toml")),
+    ("sk", include_str!("../i18n/sk.toml")),
+    ("sl", include_str!("../i18n/sl.toml")),
+    ("sv", include_str!("../i18n/sv.toml")),
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Texts {
+    pub format: Format,
+    pub labels: Labels,
+    pub phrases: Phrases,
+    pub legends: Legends,
+    pub reasons: Reasons,
+    pub sources: Sources,
+    /// Bank-transfer invoices: the request to pay, the account, the reference.
+    pub transfer: Transfer,
+    /// The labels of the brand's footer lines and of the notes.
+    pub brand: BrandLabels,
+    /// Country names by ISO code (English names come from the country table).
+    #[serde(default)]
+    pub countries: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Format {
+    pub decimal: String,
+    pub group: String,
+    pub money: String,
+    /// Currency symbols by ISO code, as this language writes them (CLDR: `$` in English,
+    /// `$US` in French). A currency without one, or whose symbol would be ambiguous in the
+    /// language, prints its ISO code.
+    pub symbols: BTreeMap<String, String>,
+    pub date: String,
+    pub months: [String; 12],
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Labels {
+    pub invoice: String,
+    pub credit_note: String,
+    pub number: String,
+    pub issue_date: String,
+    pub tax_point_date: String,
+    pub seller: String,
+    pub customer: String,
+    pub customer_id: String,
+    pub vat_id: String,
+    pub registration_id: String,
+    pub description: String,
+    pub service_period: String,
+    pub quantity: String,
+    pub unit_price: String,
+    pub tax_rate: String,
+    pub net_amount: String,
+    pub subtotal: String,
+    pub tax_breakdown: String,
+    pub taxable_amount: String,
+    pub tax_amount: String,
+    pub total: String,
+    pub paid: String,
+    pub due: String,
+    pub currency: String,
+    pub proration: String,
+    pub references: String,
+    pub page: String,
+    pub continued: String,
+    pub transactions: String,
+    pub reverse_charge_short: String,
+    pub not_subject: String,
+    pub reverse_charge_row: String,
+    /// "Issue date" on a credit note.
+    pub credit_note_date: String,
+    /// "Total" on a credit note.
+    pub total_credited: String,
+    /// A refund credit note's closing row: what went back to the card.
+    pub refunded: String,
+    /// A cancelling credit note's closing row: the payment moved to the replacement.
+    pub offset: String,
+    /// An invoice's closing row when the card paid more than it is for.
+    pub overpaid: String,
+    /// Column headings of a consumer invoice priced gross; `{tax}` is the tax's name.
+    pub unit_price_gross: String,
+    pub gross_amount: String,
+    /// `Visa ending in 4242`.
+    pub payment_card: String,
+    pub payment_id: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phrases {
+    pub paid_in_full: String,
+    pub paid_overpaid: String,
+    pub paid_due: String,
+    pub refunded: String,
+    pub cancelled: String,
+    pub credits: String,
+    pub cancels: String,
+    pub replaces: String,
+    pub adjusts: String,
+    pub reason: String,
+    pub period_from: String,
+    pub period_until: String,
+    pub base_currency_tax: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Legends {
+    pub reverse_charge: String,
+    pub oss: String,
+    pub reverse_charge_gb: String,
+    pub reverse_charge_no: String,
+    pub gst_not_charged_au: String,
+    pub tax_registration: String,
+    pub outside_scope_business: String,
+    pub outside_scope_consumer: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    /// A bank-transfer invoice paid before it was issued.
+    pub paid: String,
+    /// The request to pay: `{amount}`, `{date}` (due), `{reference}`.
+    pub due: String,
+    pub due_date: String,
+    pub account_holder: String,
+    pub iban: String,
+    pub bic: String,
+    pub reference: String,
+    /// Beside the QR code.
+    pub scan: String,
+    /// A credit note of a bank-transfer invoice: the refund went back by transfer.
+    pub refunded: String,
+    pub refunded_row: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrandLabels {
+    pub registered_office: String,
+    pub register_court: String,
+    pub managing_directors: String,
+    pub support: String,
+    pub bank_account: String,
+    /// The heading of the customer's and the transaction's notes.
+    pub note: String,
+}
+
+/// Exchange-rate sources known by name, in the language (`source` of exchange_rates.csv).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sources {
+    /// The ECB's euro foreign exchange reference rates.
+    pub ecb: String,
+}
+
+impl Sources {
+    /// `source` in words: the name of a known source, anything else as it is.
+    pub fn name<'a>(&'a self, source: &'a str) -> &'a str {
+        // The names the ECB's rates go by in exports of payment processors and accounting tools.
+        const ECB: &[&str] = &["ECB", "ECB euro foreign exchange reference rate", "ECB euro reference rate", "European Central Bank"];
+        if ECB.iter().any(|name| name.eq_ignore_ascii_case(source.trim())) { &self.ecb } else { source }
+    }
+}
+
+/// How the billing history's refund reason codes read on a credit note. A reason given as
+/// free text (support's `--reason` on a reissue) is printed as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reasons {
+    pub requested_by_customer: String,
+    pub duplicate: String,
+    pub fraudulent: String,
+    pub technical_issue: String,
+    pub charged_after_cancellation: String,
+}
+
+impl Reasons {
+    /// `reason` in words: the phrase for a known code, anything else as it is.
+    pub fn phrase<'a>(&'a self, reason: &'a str) -> &'a str {
+        match reason {
+            "requested_by_customer" => &self.requested_by_customer,
+            "duplicate" => &self.duplicate,
+            "fraudulent" => &self.fraudulent,
+            "technical_issue" => &self.technical_issue,
+            "charged_after_cancellation" => &self.charged_after_cancellation,
+            text => text,
+        }
+    }
+}
+
+/// Languages read at run time ([`load_folder`]), over the built-in ones. Each is leaked
+/// once, so documents borrow texts for the whole run as they do built-in ones.
+static LOADED: std::sync::RwLock<BTreeMap<String, &'static Texts>> = std::sync::RwLock::new(BTreeMap::new());
+
+/// Reads every `<language>.toml` of `dir` (not its subfolders) and uses it for that language
+/// from now on, in place of a built-in file. Returns the languages read, or one diagnostic
+/// per bad file or key (file names relative to the data folder as `display` says).
+pub fn load_folder(dir: &std::path::Path, display: &str) -> Result<Vec<String>, Vec<domain::diag::Diagnostic>> {
+    use domain::diag::Diagnostic;
+    let entries = std::fs::read_dir(dir).map_err(|e| vec![Diagnostic::new(display, None, "", format!("cannot be read as a translations folder: {e}"))])?;
+    let mut files: Vec<(String, std::path::PathBuf)> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+        .filter_map(|p| Some((p.file_stem()?.to_str()?.to_string(), p)))
+        .collect();
+    files.sort();
+    let mut diagnostics = Vec::new();
+    let mut read = Vec::new();
+    for (tag, path) in files {
+        let name = format!("{display}/{tag}.toml");
+        if !(2..=3).contains(&tag.len()) || !tag.bytes().all(|b| b.is_ascii_lowercase()) {
+            diagnostics.push(Diagnostic::new(&name, None, "", "is not named by a language's primary tag, e.g. 'sv.toml' or 'is.toml'"));
+            continue;
+        }
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                diagnostics.push(Diagnostic::new(&name, None, "", format!("cannot be read: {e}")));
+                continue;
+            }
+        };
+        match parse_checked(&text) {
+            Ok(texts) => read.push((tag, texts)),
+            Err((key, message)) => diagnostics.push(Diagnostic::new(&name, None, &key, message)),
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    let mut loaded = LOADED.write().unwrap_or_else(|e| e.into_inner());
+    let tags = read.iter().map(|(t, _)| t.clone()).collect();
+    for (tag, texts) in read {
+        let texts: &'static Texts = Box::leak(Box::new(texts));
+        loaded.insert(tag, texts);
+    }
+    Ok(tags)
+}
+
+/// Parses a translation file and checks it against English: every key (parsing refuses
+/// unknown and missing ones) and, per text, the same placeholders. The error names the key.
+pub fn parse_checked(text: &str) -> Result<Texts, (String, String)> {
+    let texts: Texts = toml::from_str(text).map_err(|e| (String::new(), format!("is not a translation file: {}", e.message())))?;
+    let table: toml::Table = toml::from_str(text).map_err(|e| (String::new(), e.message().to_string()))?;
+    let en: toml::Table = toml::from_str(builtin("en")).expect("en.toml parses");
+    for section in SECTIONS {
+        for (key, value) in en[*section].as_table().expect("a table") {
+            let theirs = table[*section].get(key).and_then(|v| v.as_str()).unwrap_or_default();
+            let (mine, english) = (placeholders(theirs), placeholders(value.as_str().unwrap_or_default()));
+            if mine != english {
+                return Err((format!("{section}.{key}"), format!("has the placeholders {{{}}}; expected {{{}}} as in en.toml", mine.join("}, {"), english.join("}, {"))));
+            }
+        }
+    }
+    Ok(texts)
+}
+
+/// The sections whose texts carry placeholders.
+const SECTIONS: &[&str] = &["labels", "phrases", "legends", "reasons", "sources", "transfer", "brand"];
+
+fn placeholders(s: &str) -> Vec<String> {
+    let mut v: Vec<String> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|x| x.0.to_string())).collect();
+    v.sort();
+    v
+}
+
+/// The shipped translation files' text, by primary tag.
+pub fn shipped_files() -> impl Iterator<Item = (&'static str, &'static str)> {
+    FILES.iter().copied()
+}
+
+fn builtin(tag: &str) -> &'static str {
+    FILES.iter().find(|f| f.0 == tag).map(|f| f.1).expect("a shipped language")
+}
+
+fn all() -> &'static BTreeMap<&'static str, Texts> {
+    static ALL: OnceLock<BTreeMap<&'static str, Texts>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        FILES
+            .iter()
+            .map(|(tag, text)| {
+                let texts = parse_checked(text).unwrap_or_else(|(key, e)| panic!("i18n/{tag}.toml is invalid: {key} {e}"));
+                (*tag, texts)
+            })
+            .collect()
+    })
+}
+
+/// Whether `language` (a BCP 47 tag such as `de` or `pt-BR`) has its own texts.
+pub fn is_supported(language: &str) -> bool {
+    loaded(primary(language)).is_some() || all().contains_key(primary(language))
+}
+
+/// A language read at run time.
+fn loaded(tag: &str) -> Option<&'static Texts> {
+    LOADED.read().unwrap_or_else(|e| e.into_inner()).get(tag).copied()
+}
+
+/// The texts for `language`: read at run time, else built in, else English.
+pub fn texts(language: &str) -> &'static Texts {
+    let tag = primary(language);
+    if let Some(texts) = loaded(tag) {
+        return texts;
+    }
+    let all = all();
+    all.get(tag).unwrap_or_else(|| &all["en"])
+}
+
+/// The primary tag of `language`; Norwegian (`no`, and Nynorsk `nn`, which has no file) is
+/// written in Bokmål (`nb`).
+fn primary(language: &str) -> &str {
+    match language.split('-').next().unwrap_or(language) {
+        "no" | "nn" => "nb",
+        tag => tag,
+    }
+}
+
+/// A country's name in `language` (English where the file has none).
+pub fn country_name(language: &str, country: domain::country::CountryCode) -> String {
+    texts(language).countries.get(country.as_str()).cloned().unwrap_or_else(|| country.name().to_string())
+}
+
+/// The legend `key` (of `[legends]`) in `language`, filled with `values`.
+pub fn legend(language: &str, key: LegendKey, values: &[(&str, &str)]) -> String {
+    let l = &texts(language).legends;
+    let template = match key {
+        LegendKey::ReverseCharge => &l.reverse_charge,
+        LegendKey::Oss => &l.oss,
+        LegendKey::ReverseChargeGb => &l.reverse_charge_gb,
+        LegendKey::ReverseChargeNo => &l.reverse_charge_no,
+        LegendKey::GstNotChargedAu => &l.gst_not_charged_au,
+        LegendKey::TaxRegistration => &l.tax_registration,
+        LegendKey::OutsideScopeBusiness => &l.outside_scope_business,
+        LegendKey::OutsideScopeConsumer => &l.outside_scope_consumer,
+    };
+    fill(template, values)
+}
+
+/// Fills `{name}` placeholders in `template`, in one pass: a `{` not opening a known name is
+/// copied as it is.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    fill_with(template, |name| values.iter().find(|(n, _)| *n == name).map(|(_, v)| Cow::Borrowed(*v)))
+}
+
+/// [`fill`] with each placeholder's value made when the template names it.
+fn fill_with<'v>(template: &str, value: impl Fn(&str) -> Option<Cow<'v, str>>) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').and_then(|close| Some((value(&after[..close])?, close))) {
+            Some((value, close)) => {
+                out.push_str(&value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+impl Format {
+    /// `amount` with `digits` decimals in this language's separators: `1.234,56`.
+    pub fn number(&self, amount: Decimal, digits: u32) -> String {
+        let mut rounded = amount.round_dp_with_strategy(digits, ROUNDING);
+        rounded.rescale(digits);
+        let text = rounded.abs().to_string();
+        let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+        let mut out = String::with_capacity(text.len() + int.len() / 3 * self.group.len() + 2);
+        if rounded.is_sign_negative() && !rounded.is_zero() {
+            out.push('-');
+        }
+        for (i, ch) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                out.push_str(&self.group);
+            }
+            out.push(ch);
+        }
+        if let Some(frac) = frac {
+            out.push_str(&self.decimal);
+            out.push_str(frac);
+        }
+        out
+    }
+
+    /// `amount` as money: `€1,234.56`, `1.234,56 €`, `CHF 12.50`.
+    pub fn money(&self, amount: Decimal, digits: u32, code: &str) -> String {
+        let symbol = self.symbols.get(code).map_or(code, String::as_str);
+        let number = self.number(amount.abs(), digits);
+        // A code written before the amount needs a space a symbol doesn't: CHF 12.50, €12.50.
+        let template = if symbol == code { self.money.replace("{symbol}{amount}", "{symbol}\u{a0}{amount}") } else { self.money.clone() };
+        let text = fill(&template, &[("amount", &number), ("symbol", symbol), ("code", code)]);
+        if amount.is_sign_negative() && !amount.is_zero() { format!("-{text}") } else { text }
+    }
+
+    pub fn date(&self, date: NaiveDate) -> String {
+        // Only the forms the template names are formatted (dates are on every line).
+        fill_with(&self.date, |name| {
+            Some(match name {
+                "day2" => Cow::Owned(format!("{:02}", date.day())),
+                "day" => Cow::Owned(date.day().to_string()),
+                "month2" => Cow::Owned(format!("{:02}", date.month())),
+                "month_name" => Cow::Borrowed(self.months[date.month0() as usize].as_str()),
+                "month" => Cow::Owned(date.month().to_string()),
+                "year" => Cow::Owned(format!("{:04}", date.year())),
+                _ => return None,
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn every_file_has_every_key_and_the_same_placeholders() {
+        // Parsing with deny_unknown_fields and no defaults proves the key sets; the
+        // placeholders are compared against English.
+        for (tag, text) in FILES {
+            if let Err((key, e)) = parse_checked(text) {
+                panic!("{tag}.toml: {key} {e}");
+            }
+            assert!(!texts(tag).labels.invoice.is_empty());
+            // Every translated file names the same countries, so no address falls back to English
+            // in one language only.
+            if *tag != "en" {
+                assert_eq!(texts(tag).countries.keys().collect::<Vec<_>>(), texts("de").countries.keys().collect::<Vec<_>>(), "{tag}.toml [countries]");
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_money_and_dates_follow_the_language() {
+        let d = Decimal::from_str("1234.5").unwrap();
+        let date = NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
+        assert_eq!(texts("en").format.money(d, 2, "EUR"), "€1,234.50");
+        assert_eq!(texts("de").format.money(d, 2, "EUR"), "1.234,50\u{a0}€");
+        assert_eq!(texts("fr").format.money(d, 2, "EUR"), "1\u{a0}234,50\u{a0}€");
+        assert_eq!(texts("en").format.money(-d, 2, "CHF"), "-CHF\u{a0}1,234.50");
+        assert_eq!(texts("en").format.money(Decimal::from(1980), 0, "JPY"), "¥1,980");
+        assert_eq!(texts("en").format.date(date), "5 October 2026");
+        assert_eq!(texts("de").format.date(date), "05.10.2026");
+        assert_eq!(texts("de-AT").format.date(date), "05.10.2026");
+        assert_eq!(texts("ja").labels.invoice, "Invoice");
+        assert!(!is_supported("ja") && is_supported("pt-BR"));
+    }
+
+    #[test]
+    fn currency_symbols_follow_cldr_per_language_and_ambiguous_ones_print_the_code() {
+        let money = |language: &str, amount: &str, code: &str| {
+            let digits = if code == "JPY" { 0 } else { 2 };
+            texts(language).format.money(Decimal::from_str(amount).unwrap(), digits, code)
+        };
+        assert_eq!(money("fr", "21.60", "USD"), "21,60\u{a0}$US");
+        assert_eq!(money("fr", "12.99", "GBP"), "12,99\u{a0}£GB");
+        assert_eq!(money("fr", "1980", "JPY"), "1\u{a0}980\u{a0}JPY");
+        assert_eq!(money("en", "21.60", "USD"), "$21.60");
+        assert_eq!(money("de", "21.60", "USD"), "21,60\u{a0}$");
+        assert_eq!(money("es", "21.60", "USD"), "21,60\u{a0}US$");
+        assert_eq!(money("it", "21.60", "USD"), "21,60\u{a0}USD");
+        assert_eq!(money("pl", "21.60", "USD"), "21,60\u{a0}USD");
+        assert_eq!(money("pl", "98.00", "PLN"), "98,00\u{a0}zł");
+        assert_eq!(money("en", "98.00", "PLN"), "PLN\u{a0}98.00");
+        assert_eq!(money("nl", "21.60", "USD"), "US$\u{a0}21,60");
+        // Every language shipped before the CLDR-generated ones names the euro by its symbol
+        // (CLDR gives Hungarian and Romanian the code).
+        for language in ["de", "en", "es", "et", "fr", "it", "nl", "pl", "pt"] {
+            assert_eq!(texts(language).format.symbols.get("EUR").map(String::as_str), Some("€"), "{language}");
+        }
+    }
+
+    #[test]
+    fn known_rate_sources_are_named_per_language_and_others_kept() {
+        assert_eq!(texts("fr").sources.name("ECB euro foreign exchange reference rate"), "taux de référence de l'euro de la BCE");
+        assert_eq!(texts("de").sources.name("ecb"), "EZB-Referenzkurs");
+        assert_eq!(texts("pl").sources.name("ECB"), "kurs referencyjny euro EBC");
+        assert_eq!(texts("en").sources.name("European Central Bank"), "ECB euro reference rate");
+        assert_eq!(texts("fr").sources.name("Eesti Pank"), "Eesti Pank");
+    }
+
+    #[test]
+    fn fill_replaces_each_placeholder_once_and_leaves_other_braces() {
+        assert_eq!(fill("{a} and {b}, {a}", &[("a", "x"), ("b", "{a}")]), "x and {a}, x");
+        assert_eq!(fill("{unknown} {a", &[("a", "x")]), "{unknown} {a");
+        assert_eq!(fill("no placeholders", &[]), "no placeholders");
+    }
+}

@@ -1,0 +1,133 @@
+//! Rendering: an issued [`Document`] in, bytes out.
+//!
+//! Each format is a pure function of the document: no clock, no randomness, no machine
+//! locale, no recomputation of amounts. The same document always gives the same bytes.
+
+pub mod brand;
+pub mod cii;
+pub mod facturx;
+pub mod html;
+pub mod json;
+pub mod logo;
+pub mod payment_means;
+pub mod qr;
+pub mod pdf;
+pub mod text;
+pub mod transfer;
+pub mod ubl;
+pub mod xml;
+
+use domain::document::Document;
+use domain::sha256::Sha256Sum;
+
+#[cfg(test)]
+pub(crate) mod fixture;
+
+/// A format a document can be rendered in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Pdf,
+    Html,
+    /// The document record; always stored, since the archive reads documents back from it.
+    Json,
+    /// EN 16931 e-invoice, UBL 2.1 syntax (`Invoice` or `CreditNote`).
+    Ubl,
+    /// EN 16931 e-invoice, UN/CEFACT CII D16B syntax.
+    Cii,
+    /// Factur-X (EN 16931 profile): the PDF as PDF/A-3b with the CII embedded. Beside the
+    /// plain PDF, not instead of it (see README).
+    Facturx,
+}
+
+impl Format {
+    pub const ALL: &'static [Format] = &[Format::Pdf, Format::Html, Format::Json, Format::Ubl, Format::Cii, Format::Facturx];
+
+    /// What `issue` writes unless told otherwise: everything but the Factur-X copy, which
+    /// doubles the PDF storage and is asked for per customer or run.
+    pub const DEFAULT: &'static [Format] = &[Format::Pdf, Format::Html, Format::Json, Format::Ubl, Format::Cii];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Html => "html",
+            Format::Json => "json",
+            Format::Ubl => "ubl",
+            Format::Cii => "cii",
+            Format::Facturx => "facturx",
+        }
+    }
+
+    /// The file extension (after the document number).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Ubl => "ubl.xml",
+            Format::Cii => "cii.xml",
+            Format::Facturx => "facturx.pdf",
+            other => other.name(),
+        }
+    }
+
+    /// Renders `doc` in this format.
+    pub fn render(self, doc: &Document) -> Vec<u8> {
+        match self {
+            Format::Pdf => pdf::render(doc),
+            Format::Html => html::render(doc).into_bytes(),
+            Format::Json => json::render(doc).into_bytes(),
+            Format::Ubl => ubl::render(doc).into_bytes(),
+            Format::Cii => cii::render(doc).into_bytes(),
+            Format::Facturx => facturx::render(doc),
+        }
+    }
+
+    /// Renders `doc` in this format, with the SHA-256 of the bytes.
+    pub fn render_hashed(self, doc: &Document) -> (Vec<u8>, Sha256Sum) {
+        match self {
+            Format::Pdf => pdf::render_hashed(doc),
+            Format::Facturx => facturx::render_hashed(doc),
+            other => {
+                let bytes = other.render(doc);
+                let sha256 = Sha256Sum::of(&bytes);
+                (bytes, sha256)
+            }
+        }
+    }
+
+    /// Parses a comma-separated list such as `pdf,html,json`. The error completes `'<list>' …`.
+    pub fn parse_list(list: &str) -> Result<Vec<Format>, String> {
+        let mut out = Vec::new();
+        for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let f = Format::ALL.iter().copied().find(|f| f.name() == name).ok_or_else(|| {
+                let known: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                format!("names an unknown format '{name}'; expected some of {}", known.join(","))
+            })?;
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+        if out.is_empty() {
+            return Err("names no format".into());
+        }
+        Ok(out)
+    }
+}
+
+/// Renders `doc` in each of `formats`, in that order.
+pub fn render(doc: &Document, formats: &[Format]) -> Vec<(Format, Vec<u8>)> {
+    formats.iter().map(|&f| (f, f.render(doc))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_format_hashed_is_the_same_file_with_its_own_sha256() {
+        let doc = fixture::long_invoice(3);
+        for &format in Format::ALL {
+            let (bytes, sha256) = format.render_hashed(&doc);
+            assert_eq!(bytes, format.render(&doc), "{}", format.name());
+            assert_eq!(sha256, Sha256Sum::of(&bytes), "{}", format.name());
+        }
+    }
+}

@@ -1,0 +1,1517 @@
+//! PDF rendering: an A4 invoice or credit note, laid out and drawn here, written with typst's
+//! `pdf-writer`.
+//!
+//! Four passes: `layout` measures every text with the font's own advance widths (nothing is
+//! shaped or kerned, so the sum of advances is exact), wraps what is too wide and places
+//! blocks on pages, each item with the part of the document it belongs to, so the page count
+//! is known, and adds each page's footer with "Page N of M"; the document's glyphs are
+//! collected into font subsets (`fonts`); the parts become the structure tree (`tags`);
+//! then `draw` writes each page's content stream, every run of text marked as the structure
+//! element (or artifact) it belongs to and already encoded for the subsets, and `file`
+//! writes the objects.
+//!
+//! The plain PDF and the Factur-X PDF/A-3 are one writer (`write`): Factur-X only adds
+//! objects and metadata, in the same pass.
+//!
+//! Rendering is a pure function of the document: fonts under fixed names, dates from the
+//! document's issue date, object numbers in writing order, and the trailer `/ID` derived from
+//! the file's own bytes, so the same document always gives the same bytes, alone or inside a
+//! batch. Every stream but the XMP metadata is deflated at the fast level; the font streams
+//! are cached.
+//!
+//! Every word and number printed comes from [`super::text`], as in the HTML.
+
+mod brand;
+mod file;
+mod fonts;
+#[cfg(test)]
+pub(super) mod read;
+mod tags;
+
+use pdf_writer::{Content, Name, Str};
+
+use domain::sha256::Sha256Sum;
+
+pub(super) use file::{Archival, Attachment};
+pub use fonts::load_cjk_font;
+use fonts::{GlyphUse, Subsets, Weight, cjk_face, face, with_cjk};
+use tags::{Artifact, Mark, Part, Structure};
+
+use super::text;
+use domain::document::{Document, DocumentLine};
+
+// ---------------------------------------------------------------------------------------------
+// Page geometry, in points from the bottom-left corner.
+
+const MM: f32 = 72.0 / 25.4;
+const PAGE_W: f32 = 210.0 * MM;
+const PAGE_H: f32 = 297.0 * MM;
+/// 20 mm side margins.
+const LEFT: f32 = 20.0 * MM;
+const RIGHT: f32 = PAGE_W - 20.0 * MM;
+/// 18 mm top margin: the top of the first line's capitals.
+const TOP: f32 = PAGE_H - 18.0 * MM;
+/// Body content never goes below this; the footer lives underneath.
+const BOTTOM: f32 = 25.0 * MM;
+const FOOTER_RULE: f32 = 18.0 * MM;
+const FOOTER_BASELINE: f32 = 13.5 * MM;
+/// Horizontal inset of table cells from the table's edges.
+const PAD: f32 = 6.0;
+
+// ---------------------------------------------------------------------------------------------
+// Colours: one ink-blue accent (title, labels, strong rules), near-black text, grey for what
+// is secondary.
+
+type Rgb3 = (f32, f32, f32);
+const INK: Rgb3 = (0.106, 0.196, 0.345);
+const TEXT: Rgb3 = (0.10, 0.11, 0.13);
+const MUTED: Rgb3 = (0.42, 0.45, 0.50);
+const HAIRLINE: Rgb3 = (0.84, 0.86, 0.89);
+const BAND: Rgb3 = (0.945, 0.955, 0.97);
+
+// ---------------------------------------------------------------------------------------------
+// Type styles.
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+struct Style {
+    weight: Weight,
+    size: f32,
+    color: Rgb3,
+    /// Extra space after each character (PDF `Tc`), for the small capital labels.
+    tracking: f32,
+}
+
+const fn style(weight: Weight, size: f32, color: Rgb3) -> Style {
+    Style { weight, size, color, tracking: 0.0 }
+}
+
+const TITLE: Style = style(Weight::Bold, 24.0, INK);
+const DOC_NUMBER: Style = style(Weight::Regular, 11.0, MUTED);
+const SELLER_NAME: Style = style(Weight::Bold, 10.0, TEXT);
+const SECONDARY: Style = style(Weight::Regular, 8.5, MUTED);
+const CAPS: Style = Style { weight: Weight::Bold, size: 6.8, color: INK, tracking: 0.7 };
+const NAME: Style = style(Weight::Bold, 10.5, TEXT);
+const BODY: Style = style(Weight::Regular, 9.0, TEXT);
+const LABEL: Style = style(Weight::Regular, 8.5, MUTED);
+const TABLE_HEAD: Style = style(Weight::Bold, 7.8, INK);
+const LINE_NOTE: Style = style(Weight::Regular, 7.5, MUTED);
+const TOTAL: Style = style(Weight::Bold, 11.0, TEXT);
+const DUE: Style = style(Weight::Bold, 9.0, TEXT);
+const PARAGRAPH: Style = style(Weight::Regular, 8.5, TEXT);
+const LEGEND: Style = style(Weight::Regular, 8.5, MUTED);
+const CONTINUED: Style = style(Weight::Bold, 9.5, INK);
+const FOOTER: Style = style(Weight::Regular, 7.2, MUTED);
+
+/// The characters of `doc` that no shipped font can draw, in order of first appearance.
+/// Issuing refuses such documents (there is no glyph fallback: they would print as empty
+/// boxes or '?'); see `fonts/README.md` for adding a font that covers them.
+pub fn unsupported_characters(doc: &Document) -> Vec<char> {
+    let missing = missing_in(doc, face(Weight::Regular));
+    match cjk_face() {
+        // Set in the CJK font: what that font lacks.
+        Some(cjk) if !missing.is_empty() => missing_in(doc, cjk),
+        _ => missing,
+    }
+}
+
+/// Whether `doc` is set in the configured CJK font: it has characters the shipped fonts lack
+/// (a customer writing in Chinese, Japanese or Korean) and a CJK font is loaded. The whole
+/// document is then set in it (Noto Sans CJK covers Latin, Greek and Cyrillic too), so one
+/// document has one typeface.
+fn needs_cjk(doc: &Document) -> bool {
+    cjk_face().is_some() && !missing_in(doc, face(Weight::Regular)).is_empty()
+}
+
+/// The characters of `doc` that `f` cannot draw, in order of first appearance.
+fn missing_in(doc: &Document, f: &fonts::Face) -> Vec<char> {
+    // Every text of the document is a string of its JSON record (which escapes nothing but
+    // quotes, backslashes and control characters).
+    let record = serde_json::to_string(doc).expect("documents serialise");
+    let mut out = Vec::new();
+    for c in record.chars() {
+        if !c.is_ascii() && !c.is_whitespace() && !c.is_control() && !f.covers(c) && !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The text as the font can show it: characters it lacks become '?' (a PDF viewer would draw an
+/// empty box that also vanishes from text extraction), control characters a space.
+fn printable(s: &str, w: Weight) -> String {
+    let f = face(w);
+    s.chars()
+        .map(|c| {
+            if f.covers(c) {
+                c
+            } else if c.is_whitespace() || c.is_control() {
+                ' '
+            } else {
+                '?'
+            }
+        })
+        .collect()
+}
+
+/// Width of already printable text in `st`.
+fn width(s: &str, st: Style) -> f32 {
+    let w = face(st.weight).width(s, st.size);
+    if st.tracking == 0.0 { w } else { w + st.tracking * s.chars().count().saturating_sub(1) as f32 }
+}
+
+/// Greedy word wrap of `s` (made printable) to `max` points; words longer than a line are
+/// broken between characters. Always returns at least one line.
+fn wrap(s: &str, st: Style, max: f32) -> Vec<String> {
+    let s = printable(s, st.weight);
+    let space = width(" ", st);
+    let mut lines = Vec::new();
+    for paragraph in s.split('\n') {
+        let mut line = String::new();
+        let mut line_w = 0.0;
+        for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
+            let word_w = width(word, st);
+            if line.is_empty() && word_w <= max {
+                line.push_str(word);
+                line_w = word_w;
+            } else if !line.is_empty() && line_w + space + word_w <= max {
+                line.push(' ');
+                line.push_str(word);
+                line_w += space + word_w;
+            } else {
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                    line_w = 0.0;
+                }
+                if word_w <= max {
+                    line.push_str(word);
+                    line_w = word_w;
+                } else {
+                    for ch in word.chars() {
+                        let ch_w = width(ch.encode_utf8(&mut [0; 4]), st);
+                        if !line.is_empty() && line_w + ch_w > max {
+                            lines.push(std::mem::take(&mut line));
+                            line_w = 0.0;
+                        }
+                        line.push(ch);
+                        line_w += ch_w;
+                    }
+                }
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+/// Shortens `s` with an ellipsis until it fits `max` points (for the one-line footer).
+fn fit(s: &str, st: Style, max: f32) -> String {
+    let mut s = printable(s, st.weight);
+    if width(&s, st) <= max {
+        return s;
+    }
+    while !s.is_empty() && width(&s, st) + width("…", st) > max {
+        s.pop();
+    }
+    s.push('…');
+    s
+}
+
+// ---------------------------------------------------------------------------------------------
+// What is drawn: positioned primitives.
+
+#[derive(Clone, Debug)]
+enum Item {
+    /// `x` is the left edge of the text, `y` its baseline.
+    Text { x: f32, y: f32, s: String, st: Style },
+    Rule { x1: f32, x2: f32, y: f32, thickness: f32, color: Rgb3 },
+    /// A filled rectangle from its bottom-left corner.
+    Band { x: f32, y: f32, w: f32, h: f32, color: Rgb3 },
+    /// The seller's logo (the file's one XObject), from its bottom-left corner.
+    Logo { x: f32, y: f32, w: f32, h: f32 },
+}
+
+impl Item {
+    fn shifted(mut self, dy: f32) -> Item {
+        match &mut self {
+            Item::Text { y, .. } | Item::Rule { y, .. } | Item::Band { y, .. } | Item::Logo { y, .. } => *y += dy,
+        }
+        self
+    }
+}
+
+/// Left-aligned text at `x`.
+fn left(x: f32, y: f32, s: &str, st: Style) -> Item {
+    Item::Text { x, y, s: printable(s, st.weight), st }
+}
+
+/// Right-aligned text ending at `x`.
+fn right(x: f32, y: f32, s: &str, st: Style) -> Item {
+    let s = printable(s, st.weight);
+    Item::Text { x: x - width(&s, st), y, s, st }
+}
+
+/// A label and its value on one line: `VAT ID EE102345676`, label in grey.
+fn labelled(items: &mut Vec<Item>, x: f32, y: f32, label: &str, value: &str) {
+    let label = format!("{label} ");
+    let label_w = width(&printable(&label, LABEL.weight), LABEL);
+    items.push(left(x, y, &label, LABEL));
+    items.push(left(x + label_w, y, value, BODY));
+}
+
+/// A vertical run of items laid out from y = 0 downwards, `height` tall.
+#[derive(Default)]
+struct Block {
+    items: Vec<Item>,
+    height: f32,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout: the blocks of a document.
+
+/// The line table's columns, sized to the document's widest numbers.
+struct Columns {
+    desc_x: f32,
+    desc_w: f32,
+    qty_r: f32,
+    unit_r: f32,
+    vat_r: f32,
+    amount_r: f32,
+    /// The numbers' style: body text, smaller only if extreme amounts would not fit.
+    num: Style,
+}
+
+impl Columns {
+    fn new(doc: &Document) -> Columns {
+        let l = text::labels(&doc.language);
+        const GAP: f32 = 14.0;
+        const MIN_DESC: f32 = 170.0;
+        let mut num = BODY;
+        let cell = |s: &str, num: Style| width(&printable(s, num.weight), num);
+        let head = |s: &str| width(&printable(s, TABLE_HEAD.weight), TABLE_HEAD);
+        let (unit_price, amount) = text::price_headings(doc);
+        let measure = |num: Style| {
+            // Minimum widths keep the table's rhythm steady across documents.
+            let mut w = [head(&l.quantity).max(20.0), head(&unit_price).max(44.0), head(&l.tax_rate).max(26.0), head(&amount).max(48.0)];
+            for line in &doc.lines {
+                w[0] = w[0].max(cell(&text::quantity(doc, line.quantity), num));
+                w[1] = w[1].max(cell(&text::line_unit_price(doc, line), num));
+                w[2] = w[2].max(cell(&text::line_tax(doc, line), num));
+                w[3] = w[3].max(cell(&text::line_amount(doc, line), num));
+            }
+            w
+        };
+        let mut w = measure(num);
+        let numbers = |w: &[f32; 4]| w.iter().sum::<f32>() + 3.0 * GAP + 20.0;
+        let available = RIGHT - LEFT - 2.0 * PAD - MIN_DESC;
+        if numbers(&w) > available {
+            num.size *= available / numbers(&w);
+            w = measure(num);
+        }
+        let amount_r = RIGHT - PAD;
+        let vat_r = amount_r - w[3] - GAP;
+        let unit_r = vat_r - w[2] - GAP;
+        let qty_r = unit_r - w[1] - GAP;
+        let desc_x = LEFT + PAD;
+        let desc_w = qty_r - w[0] - 20.0 - desc_x;
+        Columns { desc_x, desc_w, qty_r, unit_r, vat_r, amount_r, num }
+    }
+}
+
+/// The seller's lines under its name, as the HTML prints them.
+fn seller_lines(doc: &Document) -> Vec<String> {
+    let l = text::labels(&doc.language);
+    let mut lines = text::address_lines(doc, &doc.seller);
+    lines.extend(doc.seller.tax_id.as_ref().map(|id| format!("{} {id}", l.vat_id)));
+    lines.extend(text::seller_registration(doc));
+    lines.extend(doc.seller.registration_id.as_ref().map(|r| format!("{} {r}", l.registration_id)));
+    lines.extend(doc.seller.email.iter().cloned());
+    lines
+}
+
+/// Page 1's top: title and number on the left, the seller on the right; under a hairline,
+/// the customer ("Bill to") on the left and the document's facts on the right.
+fn header(doc: &Document) -> Block {
+    let l = text::labels(&doc.language);
+    let mut items = Vec::new();
+
+    // Title and number. Baselines sit below the block top by the capitals' height.
+    items.push(left(LEFT, -17.5, text::title(doc), TITLE));
+    items.push(left(LEFT, -36.0, doc.number.as_str(), DOC_NUMBER));
+
+    // Seller, right-aligned; long lines wrap within its column.
+    const SELLER_W: f32 = 220.0;
+    let mut y = -7.5;
+    for part in wrap(&doc.seller.name, SELLER_NAME, SELLER_W) {
+        items.push(right(RIGHT, y, &part, SELLER_NAME));
+        y -= 13.0;
+    }
+    y += 1.0;
+    for line in seller_lines(doc) {
+        for part in wrap(&line, SECONDARY, SELLER_W) {
+            items.push(right(RIGHT, y, &part, SECONDARY));
+            y -= 11.5;
+        }
+    }
+    let top_bottom = (y + 11.5 - 3.0).min(-40.0);
+
+    // Hairline between the letterhead and the parties.
+    let rule_y = top_bottom - 16.0;
+    items.push(Item::Rule { x1: LEFT, x2: RIGHT, y: rule_y, thickness: 0.5, color: HAIRLINE });
+    let top = rule_y - 22.0;
+
+    // Facts, right column: grey labels, values flush right.
+    let facts = text::facts(doc);
+    let label_w = facts.iter().map(|(k, _)| width(&printable(k, LABEL.weight), LABEL)).fold(0.0, f32::max);
+    let value_w = facts.iter().map(|(_, v)| width(&printable(v, BODY.weight), BODY)).fold(0.0, f32::max);
+    let facts_w = (label_w + 24.0 + value_w).max(180.0);
+    let facts_x = RIGHT - facts_w;
+
+    // Customer, left column, wrapping before the facts.
+    let cust_w = facts_x - 28.0 - LEFT;
+    items.push(left(LEFT, top, &text::caps(doc, &l.customer), CAPS));
+    let mut y = top - 15.0;
+    for part in wrap(&doc.customer.name, NAME, cust_w) {
+        items.push(left(LEFT, y, &part, NAME));
+        y -= 13.5;
+    }
+    y += 0.5;
+    for line in text::address_lines(doc, &doc.customer) {
+        for part in wrap(&line, BODY, cust_w) {
+            items.push(left(LEFT, y, &part, BODY));
+            y -= 12.0;
+        }
+    }
+    y -= 3.0;
+    let ids = doc
+        .customer
+        .tax_id
+        .as_ref()
+        .map(|id| (l.vat_id.as_str(), id.as_str()))
+        .into_iter()
+        .chain([(l.customer_id.as_str(), doc.customer_id.as_str())]);
+    for (label, value) in ids {
+        let label_w = width(&printable(&format!("{label} "), LABEL.weight), LABEL);
+        for (i, part) in wrap(value, BODY, (cust_w - label_w).max(40.0)).into_iter().enumerate() {
+            if i == 0 {
+                labelled(&mut items, LEFT, y, label, &part);
+            } else {
+                items.push(left(LEFT + label_w, y, &part, BODY));
+            }
+            y -= 12.0;
+        }
+    }
+    // The facts after the customer, so that text extraction reads them in that order.
+    let mut fy = top - 15.0;
+    for (label, value) in &facts {
+        items.push(left(facts_x, fy, label, LABEL));
+        items.push(right(RIGHT, fy, value, BODY));
+        fy -= 13.5;
+    }
+    let bottom = y.min(fy) - 16.0;
+    let header = Block { items, height: -bottom };
+    brand::with_logo(doc, header)
+}
+
+/// The small heading of continuation pages: "Invoice KL-INV-2026-000017 (continued)".
+fn continuation_header(doc: &Document) -> Block {
+    let l = text::labels(&doc.language);
+    let s = format!("{} {} ({})", text::title(doc), doc.number, l.continued);
+    let mut items = Vec::new();
+    for (i, part) in wrap(&s, CONTINUED, RIGHT - LEFT).into_iter().enumerate() {
+        items.push(left(LEFT, -7.0 - 12.0 * i as f32, &part, CONTINUED));
+    }
+    let height = 7.0 + 12.0 * items.len() as f32 + 8.0;
+    Block { items, height }
+}
+
+const TABLE_HEAD_H: f32 = 20.0;
+
+fn table_header(doc: &Document, c: &Columns) -> Block {
+    let l = text::labels(&doc.language);
+    let (unit_price, amount) = text::price_headings(doc);
+    let y = -12.8;
+    let items = vec![
+        Item::Band { x: LEFT, y: -TABLE_HEAD_H, w: RIGHT - LEFT, h: TABLE_HEAD_H, color: BAND },
+        Item::Rule { x1: LEFT, x2: RIGHT, y: -TABLE_HEAD_H, thickness: 0.6, color: INK },
+        left(c.desc_x, y, &l.description, TABLE_HEAD),
+        right(c.qty_r, y, &l.quantity, TABLE_HEAD),
+        right(c.unit_r, y, &unit_price, TABLE_HEAD),
+        right(c.vat_r, y, &l.tax_rate, TABLE_HEAD),
+        right(c.amount_r, y, &amount, TABLE_HEAD),
+    ];
+    Block { items, height: TABLE_HEAD_H }
+}
+
+/// One table row as slices that may go on different pages only if the row is taller than
+/// a page: the first holds the numbers and the description's first line, the last the rule.
+fn line_row(doc: &Document, line: &DocumentLine, c: &Columns) -> Vec<Block> {
+    let l = text::labels(&doc.language);
+    const TOP_PAD: f32 = 8.0;
+    const BOTTOM_PAD: f32 = 7.0;
+    let mut slices: Vec<Block> = Vec::new();
+    for (i, part) in wrap(&line.description, BODY, c.desc_w).into_iter().enumerate() {
+        let mut b = Block::default();
+        if i == 0 {
+            let y = -(TOP_PAD + 6.5);
+            b.items.push(left(c.desc_x, y, &part, BODY));
+            b.items.push(right(c.qty_r, y, &text::quantity(doc, line.quantity), c.num));
+            b.items.push(right(c.unit_r, y, &text::line_unit_price(doc, line), c.num));
+            b.items.push(right(c.vat_r, y, &text::line_tax(doc, line), c.num));
+            b.items.push(right(c.amount_r, y, &text::line_amount(doc, line), c.num));
+            b.height = TOP_PAD + 6.5;
+        } else {
+            b.items.push(left(c.desc_x, -12.0, &part, BODY));
+            b.height = 12.0;
+        }
+        slices.push(b);
+    }
+    let mut notes: Vec<String> = text::service_period(doc, line).into_iter().collect();
+    if line.proration {
+        notes.push(match &line.adjusts {
+            Some(charge) => format!("{} ({charge})", l.proration),
+            None => l.proration.to_string(),
+        });
+    }
+    for note in notes {
+        for part in wrap(&note, LINE_NOTE, c.desc_w) {
+            slices.push(Block { items: vec![left(c.desc_x, -10.5, &part, LINE_NOTE)], height: 10.5 });
+        }
+    }
+    slices.push(Block {
+        items: vec![Item::Rule { x1: LEFT, x2: RIGHT, y: -BOTTOM_PAD - 2.0, thickness: 0.4, color: HAIRLINE }],
+        height: BOTTOM_PAD + 2.0,
+    });
+    slices
+}
+
+/// The totals, flush right under the amounts: subtotal, one row per tax rate, total, paid,
+/// amount due.
+fn totals(doc: &Document, c: &Columns) -> Block {
+    let l = text::labels(&doc.language);
+    let mut rows: Vec<(String, String, Style, Style)> = vec![(l.subtotal.clone(), text::amount(doc, doc.totals.net), LABEL, BODY)];
+    for r in &doc.tax_breakdown {
+        rows.push((text::subtotal_row(doc, r), text::amount(doc, r.tax_amount), LABEL, BODY));
+    }
+    let total_row = (text::total_label(doc).to_string(), text::money(doc, doc.totals.gross), TOTAL, TOTAL);
+    let settlement = text::settlement_rows(doc);
+    let last = settlement.len().saturating_sub(1);
+    let after: Vec<_> = settlement
+        .into_iter()
+        .enumerate()
+        .map(|(i, (k, v))| if i == last { (k, v, DUE, DUE) } else { (k, v, LABEL, BODY) })
+        .collect();
+    let all = || rows.iter().chain([&total_row]).chain(after.iter());
+    let label_w = all().map(|(k, _, st, _)| width(&printable(k, st.weight), *st)).fold(0.0, f32::max);
+    let value_w = all().map(|(_, v, _, st)| width(&printable(v, st.weight), *st)).fold(0.0, f32::max);
+    let box_w = (label_w + 28.0 + value_w + 2.0 * PAD).clamp(230.0, RIGHT - LEFT);
+    let x0 = RIGHT - box_w;
+    let label_x = x0 + PAD;
+
+    let mut items = Vec::new();
+    let mut y = -6.0;
+    let row = |items: &mut Vec<Item>, y: &mut f32, (k, v, ks, vs): &(String, String, Style, Style), lead: f32| {
+        *y -= lead;
+        items.push(left(label_x, *y, k, *ks));
+        items.push(right(c.amount_r, *y, v, *vs));
+    };
+    for r in &rows {
+        row(&mut items, &mut y, r, 14.0);
+    }
+    y -= 8.0;
+    items.push(Item::Rule { x1: x0, x2: RIGHT, y, thickness: 0.8, color: INK });
+    row(&mut items, &mut y, &total_row, 17.0);
+    y -= 6.0;
+    for r in &after {
+        row(&mut items, &mut y, r, 14.0);
+    }
+    Block { items, height: -y + 4.0 }
+}
+
+/// One paragraph of the closing notes, full width.
+fn paragraph(s: &str, st: Style, gap_before: f32) -> Block {
+    let mut items = Vec::new();
+    let mut y = -gap_before - 6.5;
+    for part in wrap(s, st, RIGHT - LEFT) {
+        items.push(left(LEFT, y, &part, st));
+        y -= 11.5;
+    }
+    Block { items, height: -y - 11.5 + 3.0 }
+}
+
+/// A small capital heading above a group of notes.
+fn note_heading(doc: &Document, s: &str, gap_before: f32) -> Block {
+    let mut b = paragraph(&text::caps(doc, s), CAPS, gap_before);
+    b.height += 1.0;
+    b
+}
+
+/// The notes after the totals, in order: Art. 230 base-currency statement, legends,
+/// references, payment. Each is a paragraph that may start a new page.
+fn notes(doc: &Document) -> Vec<Block> {
+    let l = text::labels(&doc.language);
+    let mut out = Vec::new();
+    let mut gap = 20.0;
+    if let Some(b) = text::base_currency_tax(doc) {
+        out.push(paragraph(&b, PARAGRAPH, gap));
+        gap = 6.0;
+    }
+    for legend in &doc.legends {
+        out.push(paragraph(&legend.text, LEGEND, gap));
+        gap = 6.0;
+    }
+    if !doc.references.is_empty() {
+        out.push(note_heading(doc, &l.references, gap.max(12.0)));
+        for r in &doc.references {
+            out.push(paragraph(&text::reference(doc, r), PARAGRAPH, 2.0));
+        }
+    }
+    if !doc.notes.is_empty() {
+        out.push(note_heading(doc, super::brand::note_label(doc), 12.0));
+        for note in &doc.notes {
+            out.push(paragraph(note, PARAGRAPH, 2.0));
+        }
+    }
+    out.push(paragraph(&text::payment(doc), PARAGRAPH, 12.0));
+    if let Some(details) = text::payment_details(doc) {
+        out.push(paragraph(&details, PARAGRAPH, 2.0));
+    }
+    out.extend(brand::transfer_block(doc));
+    out
+}
+
+/// Pages being filled: items in page coordinates and the cursor's y.
+struct Pager<'a> {
+    doc: &'a Document,
+    cols: &'a Columns,
+    pages: Vec<Vec<(Item, Part)>>,
+    page: Vec<(Item, Part)>,
+    y: f32,
+}
+
+impl Pager<'_> {
+    fn fits(&self, height: f32) -> bool {
+        self.y - height >= BOTTOM
+    }
+
+    fn place(&mut self, block: Block, part: Part) {
+        let top = self.y;
+        self.page.extend(block.items.into_iter().map(|i| (i.shifted(top), part)));
+        self.y -= block.height;
+    }
+
+    fn new_page(&mut self, with_table_header: bool) {
+        self.pages.push(std::mem::take(&mut self.page));
+        self.y = TOP;
+        self.place(continuation_header(self.doc), Part::Continuation);
+        if with_table_header {
+            self.place(table_header(self.doc, self.cols), Part::TableHeader { repeated: true });
+        }
+    }
+
+    /// Height available on a fresh page below the continuation heading and table header.
+    fn fresh_page_room(&self) -> f32 {
+        TOP - continuation_header(self.doc).height - TABLE_HEAD_H - BOTTOM
+    }
+}
+
+/// Places the document on pages: page 1's header; the table, its header repeated on each
+/// page with rows; the totals, which take the last row with them to a new page if they don't
+/// fit; then the notes, a new page for any that doesn't fit. Each item comes with the part of
+/// the document it was placed for, from which its tags are made.
+fn layout(doc: &Document) -> Vec<Vec<(Item, Part)>> {
+    let cols = Columns::new(doc);
+    let mut p = Pager { doc, cols: &cols, pages: Vec::new(), page: Vec::new(), y: TOP };
+    p.place(header(doc), Part::Header);
+    p.place(table_header(doc, &cols), Part::TableHeader { repeated: false });
+
+    let fresh = p.fresh_page_room();
+    let mut rows_on_page = 0;
+    // Where the last row starts in `p.page`, and its top, if it sits whole on this page.
+    let mut last_row: Option<(usize, f32, f32)> = None;
+    for (n, line) in doc.lines.iter().enumerate() {
+        let slices = line_row(doc, line, &cols);
+        let height: f32 = slices.iter().map(|s| s.height).sum();
+        if !p.fits(height) && rows_on_page > 0 && height <= fresh {
+            p.new_page(true);
+            rows_on_page = 0;
+        }
+        if p.fits(height) {
+            last_row = Some((p.page.len(), p.y, height));
+            for s in slices {
+                p.place(s, Part::Row(n));
+            }
+        } else {
+            // Taller than a page: split between its text lines.
+            last_row = None;
+            for s in slices {
+                if !p.fits(s.height) {
+                    p.new_page(true);
+                }
+                p.place(s, Part::Row(n));
+            }
+        }
+        rows_on_page += 1;
+    }
+
+    let totals = totals(doc, &cols);
+    if !p.fits(totals.height) {
+        // Take the last row along so the totals don't open a page on their own.
+        let carried = match last_row {
+            Some((start, top, height)) if rows_on_page > 1 => Some((p.page.split_off(start), top, height)),
+            _ => None,
+        };
+        p.new_page(true);
+        if let Some((items, top, height)) = carried {
+            let dy = p.y - top;
+            p.page.extend(items.into_iter().map(|(i, part)| (i.shifted(dy), part)));
+            p.y -= height;
+        }
+    }
+    p.place(totals, Part::Totals);
+    for (n, note) in notes(doc).into_iter().enumerate() {
+        if !p.fits(note.height) {
+            p.new_page(false);
+        }
+        p.place(note, Part::Note(n));
+    }
+    p.pages.push(p.page);
+    p.pages
+}
+
+/// The footer of every page: seller name · VAT ID · email, and "Page N of M".
+fn footer(doc: &Document, page: usize, pages: usize) -> Vec<Item> {
+    let page_of = text::page_of(doc, page, pages);
+    let page_w = width(&printable(&page_of, FOOTER.weight), FOOTER);
+    let mut parts = vec![doc.seller.name.as_str()];
+    parts.extend(doc.seller.tax_id.as_deref());
+    parts.extend(doc.seller.email.as_deref());
+    let ident = fit(&parts.join("  ·  "), FOOTER, RIGHT - LEFT - page_w - 24.0);
+    let mut items = vec![
+        Item::Rule { x1: LEFT, x2: RIGHT, y: FOOTER_RULE, thickness: 0.5, color: HAIRLINE },
+        left(LEFT, FOOTER_BASELINE, &ident, FOOTER),
+        right(RIGHT, FOOTER_BASELINE, &page_of, FOOTER),
+    ];
+    items.extend(brand::footer(doc));
+    items
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drawing.
+
+/// `v` rounded to whole hundredths of a point: two decimals are plenty and keep the content
+/// streams short, and a move between two such positions is exact.
+fn hundredths(v: f32) -> i32 {
+    (v * 100.0).round() as i32
+}
+
+/// `n` hundredths of a point as a number for the content stream (written in its shortest form).
+fn points(n: i32) -> f32 {
+    n as f32 / 100.0
+}
+
+/// One page's content stream: rules and bands first, as one layout artifact; then all text in
+/// one text object, each run placed by its offset from the last (`Td`), state changes only
+/// when they change, each run of consecutive texts of one element (or one kind of artifact)
+/// marked as such. Text is set in the document's font subsets, already encoded for them.
+fn draw(page: usize, items: &[(Item, Part)], structure: &mut Structure, fonts: &Subsets, accent: Option<Rgb3>) -> Vec<u8> {
+    let mut content = Content::new();
+    // The brand's accent takes the place of the ink colour, wherever it is used.
+    let colour = |c: Rgb3| if c == INK { accent.unwrap_or(INK) } else { c };
+    let marks = std::mem::take(&mut structure.marks[page]);
+    if items.iter().any(|(i, _)| !matches!(i, Item::Text { .. })) {
+        begin_artifact(&mut content, Artifact::Layout);
+        let mut stroke: Option<(Rgb3, f32)> = None;
+        for (item, _) in items {
+            match item {
+                Item::Band { x, y, w, h, color } => {
+                    let color = colour(*color);
+                    content.set_fill_rgb(color.0, color.1, color.2);
+                    let [x, y, w, h] = [*x, *y, *w, *h].map(|v| points(hundredths(v)));
+                    content.rect(x, y, w, h).fill_nonzero();
+                }
+                Item::Rule { x1, x2, y, thickness, color } => {
+                    let color = &colour(*color);
+                    if stroke != Some((*color, *thickness)) {
+                        content.set_stroke_rgb(color.0, color.1, color.2).set_line_width(*thickness);
+                        stroke = Some((*color, *thickness));
+                    }
+                    let y = points(hundredths(*y));
+                    content.move_to(points(hundredths(*x1)), y).line_to(points(hundredths(*x2)), y).stroke();
+                }
+                Item::Logo { x, y, w, h } => {
+                    content.save_state();
+                    content.transform([*w, 0.0, 0.0, *h, *x, *y]);
+                    content.x_object(super::logo::resource_name());
+                    content.restore_state();
+                }
+                Item::Text { .. } => {}
+            }
+        }
+        content.end_marked_content();
+    }
+    content.begin_text();
+    let mut fill: Option<Rgb3> = None;
+    let mut font: Option<(Weight, f32)> = None;
+    let mut tracking = 0.0;
+    // What the open marked-content sequence holds.
+    let mut open: Option<Mark> = None;
+    // Where the last run started, in 1/100 pt: each run moves from there (`Td`, two numbers
+    // where `Tm` takes six; exact, as both positions are whole hundredths).
+    let mut at = (0i32, 0i32);
+    for ((item, _), mark) in items.iter().zip(marks) {
+        let Item::Text { x, y, s, st } = item else { continue };
+        if s.is_empty() {
+            continue;
+        }
+        if open != Some(mark) {
+            if open.is_some() {
+                content.end_marked_content();
+            }
+            match mark {
+                Mark::Artifact(kind) => begin_artifact(&mut content, kind),
+                Mark::Element(e) => {
+                    let role = structure.elements[e].role;
+                    let mcid = structure.mark(page, e);
+                    content.begin_marked_content_with_properties(role.to_name()).properties().identify(mcid);
+                }
+            }
+            open = Some(mark);
+        }
+        let color = colour(st.color);
+        if fill != Some(color) {
+            content.set_fill_rgb(color.0, color.1, color.2);
+            fill = Some(color);
+        }
+        if font != Some((st.weight, st.size)) {
+            content.set_font(Name(face(st.weight).id.as_bytes()), st.size);
+            font = Some((st.weight, st.size));
+        }
+        if tracking != st.tracking {
+            content.set_char_spacing(st.tracking);
+            tracking = st.tracking;
+        }
+        let to = (hundredths(*x), hundredths(*y));
+        content.next_line(points(to.0 - at.0), points(to.1 - at.1));
+        at = to;
+        content.show(Str(&fonts.encode(st.weight, s)));
+    }
+    if open.is_some() {
+        content.end_marked_content();
+    }
+    content.end_text();
+    content.finish().into_vec()
+}
+
+/// Opens a marked-content sequence of an artifact of `kind`.
+fn begin_artifact(content: &mut Content, kind: Artifact) {
+    let mut properties = content.begin_marked_content_with_properties(Name(b"Artifact"));
+    let mut artifact = properties.properties().artifact();
+    artifact.kind(kind.kind());
+    if let Some(subtype) = kind.subtype() {
+        artifact.subtype(subtype);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The file.
+
+/// Renders an issued document as PDF. Pure: same document → same bytes.
+pub fn render(doc: &Document) -> Vec<u8> {
+    render_hashed(doc).0
+}
+
+/// [`render`], with the SHA-256 of the bytes (computed with the file's `/ID`, for little more
+/// than the cost of that).
+pub fn render_hashed(doc: &Document) -> (Vec<u8>, Sha256Sum) {
+    write(doc, None)
+}
+
+/// Lays `doc` out, draws its pages and writes the file, with `archival`'s additions when given
+/// (Factur-X: PDF/A-3 and the embedded invoice XML) — one pass, whichever the file.
+pub(super) fn write(doc: &Document, archival: Option<&file::Archival>) -> (Vec<u8>, Sha256Sum) {
+    with_cjk(needs_cjk(doc), || write_with_faces(doc, archival))
+}
+
+/// [`write`] with this thread's faces chosen.
+fn write_with_faces(doc: &Document, archival: Option<&file::Archival>) -> (Vec<u8>, Sha256Sum) {
+    let mut pages = layout(doc);
+    let count = pages.len();
+    for (i, items) in pages.iter_mut().enumerate() {
+        items.extend(footer(doc, i + 1, count).into_iter().map(|item| (item, Part::Footer)));
+    }
+    let mut glyphs = GlyphUse::new();
+    for (item, _) in pages.iter().flatten() {
+        if let Item::Text { s, st, .. } = item {
+            glyphs.add(st.weight, s);
+        }
+    }
+    let fonts = glyphs.seal();
+    let mut structure = Structure::of(&pages);
+    let accent = doc.brand.as_ref().and_then(|b| b.accent).map(|a| a.fractions());
+    let contents: Vec<Vec<u8>> = pages.iter().enumerate().map(|(i, items)| draw(i, items, &mut structure, &fonts, accent)).collect();
+    let title = format!("{} {}", text::title(doc), doc.number);
+    let about = file::About {
+        subject: format!("{title} — {}", doc.customer.name),
+        title,
+        author: &doc.seller.name,
+        language: &doc.language,
+        date: doc.issue_date,
+    };
+    let logo = doc.brand.as_ref().and_then(|b| b.logo.as_ref());
+    file::write(&about, &contents, &fonts, &structure, archival, logo)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use rust_decimal::Decimal;
+
+    use serde_json::Value;
+    use sha2::{Digest, Sha256};
+
+    use super::*;
+    use domain::document::{BaseCurrencyTax, DocumentKind, DocumentReference, Legend, Relation, TaxCategory, Treatment};
+    use domain::money::Currency;
+    use domain::numbering::NumberPattern;
+    use crate::fixture;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn day(s: &str) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_str(s).unwrap()
+    }
+
+    /// `pdftotext -layout` of the PDF, pages separated by form feeds.
+    fn pdftotext(pdf: &[u8]) -> String {
+        use std::io::Write;
+        let child = std::process::Command::new("pdftotext")
+            .args(["-layout", "-enc", "UTF-8", "-", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn();
+        let mut child = match child {
+            Ok(c) => c,
+            Err(e) => panic!("pdftotext could not be run ({e}): install poppler-utils (apt-get install poppler-utils) to run the PDF tests"),
+        };
+        child.stdin.take().unwrap().write_all(pdf).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn pages_of(text: &str) -> Vec<&str> {
+        let mut pages: Vec<&str> = text.split('\u{c}').collect();
+        if pages.last().is_some_and(|p| p.trim().is_empty()) {
+            pages.pop();
+        }
+        pages
+    }
+
+    fn page_count(pdf: &[u8]) -> usize {
+        read::Read::new(pdf).pages().len()
+    }
+
+    /// A USD invoice to a French business: reverse charge, with the Art. 230 statement in EUR.
+    fn reverse_charge_usd() -> Document {
+        let mut doc = fixture::oss_invoice();
+        let fr = domain::country::CountryCode::parse("FR").unwrap();
+        doc.currency = Currency::parse("USD").unwrap();
+        doc.customer.name = "Atelier Lumière SARL".into();
+        doc.customer.address.line1 = "14 rue de la Fontaine au Roi".into();
+        doc.customer.address.postal_code = "75011".into();
+        doc.customer.address.city = "Paris".into();
+        doc.customer.address.country = fr;
+        doc.customer.tax_id = Some("FR40303265045".into());
+        doc.customer_id = "cus_fr_07".into();
+        doc.tax.treatment = Treatment::ReverseCharge;
+        doc.tax.jurisdiction = fr;
+        doc.tax.customer_type = domain::document::CustomerType::Business;
+        for line in &mut doc.lines {
+            line.tax_category = TaxCategory::AE;
+            line.tax_rate = Decimal::ZERO;
+        }
+        doc.tax_breakdown[0].tax_category = TaxCategory::AE;
+        doc.tax_breakdown[0].tax_rate = Decimal::ZERO;
+        doc.tax_breakdown[0].tax_amount = d("0.00");
+        doc.totals.tax = d("0.00");
+        doc.totals.gross = d("21.01");
+        doc.totals.paid = d("21.01");
+        doc.payment.amount = d("21.01");
+        doc.base_currency_tax = Some(BaseCurrencyTax {
+            currency: Currency::parse("EUR").unwrap(),
+            exchange_rate: d("0.9200"),
+            published_rate: d("1.0870"),
+            published_base: Currency::parse("EUR").unwrap(),
+            published_quote: Currency::parse("USD").unwrap(),
+            rate_date: day("2026-10-02"),
+            source: "ECB".into(),
+            taxable_amount: d("19.33"),
+            tax_amount: d("0.00"),
+        });
+        doc.legends = vec![Legend {
+            code: "reverse_charge".into(),
+            text: "Reverse charge: VAT to be accounted for by the customer (Art. 196 Directive 2006/112/EC). \
+                   The supplier is established in Estonia; the customer's VAT ID was validated on the date of supply."
+                .into(),
+        }];
+        doc
+    }
+
+    /// A credit note for a partial refund, with a proration line and its reference.
+    fn credit_note() -> Document {
+        let mut doc = fixture::oss_invoice();
+        doc.kind = DocumentKind::CreditNote;
+        doc.number = NumberPattern::parse("KL-CN-{year}-{seq:06}").unwrap().format(2026, 4);
+        doc.lines.truncate(1);
+        doc.lines[0].description = "Pro plan, monthly — unused part after downgrade to Starter".into();
+        doc.lines[0].proration = true;
+        doc.lines[0].adjusts = Some("ch_1001".into());
+        doc.lines[0].quantity = d("-1");
+        doc.lines[0].net_amount = d("-6.30");
+        doc.lines[0].unit_price = d("6.30");
+        doc.tax_breakdown[0].taxable_amount = d("-6.30");
+        doc.tax_breakdown[0].tax_amount = d("-1.20");
+        doc.totals = domain::document::Totals { net: d("-6.30"), tax: d("-1.20"), gross: d("-7.50"), paid: d("-7.50"), due: d("0.00") };
+        doc.payment.status = "refunded".into();
+        doc.payment.amount = d("7.50");
+        doc.references = vec![DocumentReference {
+            number: NumberPattern::parse("KL-INV-{year}-{seq:06}").unwrap().format(2026, 17),
+            issue_date: day("2026-10-05"),
+            relation: Relation::Credits,
+            reason: Some("plan downgraded mid-period".into()),
+        }];
+        doc
+    }
+
+    #[test]
+    fn the_shipped_fonts_draw_every_shipped_language() {
+        // Greek and Bulgarian included: every character of every translation file.
+        for (tag, text) in locale::shipped_files() {
+            for weight in [Weight::Regular, Weight::Bold] {
+                let missing: Vec<char> = text.chars().filter(|c| !c.is_ascii() && !c.is_control() && !face(weight).covers(*c)).collect();
+                assert!(missing.is_empty(), "{tag}.toml: {weight:?} lacks {missing:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn same_document_same_bytes_even_after_rendering_others() {
+        let a = render(&fixture::oss_invoice());
+        let _ = render(&fixture::long_invoice(30));
+        let _ = render(&reverse_charge_usd());
+        let b = render(&fixture::oss_invoice());
+        assert!(a.starts_with(b"%PDF-"), "not a PDF header");
+        assert!(a == b, "two renders of the same document differ");
+        assert!(a != render(&credit_note()));
+    }
+
+    #[test]
+    fn oss_invoice_text_is_extractable_in_reading_order() {
+        let doc = fixture::oss_invoice();
+        let t = pdftotext(&render(&doc));
+        let legend_start = &doc.legends[0].text[..40];
+        for needle in [
+            "Invoice", "KL-INV-2026-000017", "Jürgen Müller", "Schönhauser Allee 12", "Kunstlicht OÜ", "EE102345676",
+            "cus_de_01", "Pro plan, monthly", "5 October 2026 – 4 November 2026", "€25.00", "VAT 19%", "3.99", legend_start,
+            "Paid by card on 5 October 2026: €25.00. Nothing is due.", "Page 1 of 1",
+        ] {
+            assert!(t.contains(needle), "missing {needle:?} in:\n{t}");
+        }
+        let at = |s: &str| t.find(s).unwrap_or_else(|| panic!("{s:?} missing"));
+        let order = ["Invoice", "KL-INV-2026-000017", "Jürgen Müller", "Description", "Pro plan", "Credit pack 500", "Total", "Page 1 of 1"];
+        for w in order.windows(2) {
+            assert!(at(w[0]) < at(w[1]), "{:?} should come before {:?} in:\n{t}", w[0], w[1]);
+        }
+    }
+
+    #[test]
+    fn long_invoices_flow_over_pages_with_repeated_headers() {
+        let pdf = render(&fixture::long_invoice(60));
+        let n = page_count(&pdf);
+        assert!(n > 1, "{n} page");
+        let t = pdftotext(&pdf);
+        let pages = pages_of(&t);
+        assert_eq!(pages.len(), n);
+        for (i, page) in pages.iter().enumerate() {
+            assert!(page.contains(&format!("Page {} of {n}", i + 1)), "page {} lacks its number:\n{page}", i + 1);
+            assert!(page.contains("Description"), "page {} lacks the table header:\n{page}", i + 1);
+            if i > 0 {
+                assert!(page.contains("Invoice KL-INV-2026-000017 (continued)"), "page {} lacks its heading", i + 1);
+            }
+        }
+        assert!(pages[n - 1].contains("Total"));
+        assert!(pages[n - 1].contains("€71.40"));
+        assert!(t.contains("Ελληνική Εταιρεία Λογισμικού"), "Greek name lost:\n{t}");
+        assert!(t.contains("Łódź Müller"), "Polish/German name lost:\n{t}");
+        assert!(t.contains("10119 Αθήνα"));
+        // Every line made it, once and in order.
+        let mut from = 0;
+        for i in 1..=60 {
+            let needle = format!("Credit pack {i}:");
+            let at = t[from..].find(&needle).unwrap_or_else(|| panic!("{needle:?} missing or out of order"));
+            from += at + needle.len();
+        }
+    }
+
+    #[test]
+    fn a_cjk_name_becomes_question_marks_but_the_pdf_is_complete() {
+        let mut doc = fixture::oss_invoice();
+        doc.customer.name = "株式会社 佐藤".into();
+        doc.customer.address.city = "東京".into();
+        let pdf = render(&doc);
+        assert!(pdf.starts_with(b"%PDF-"));
+        let t = pdftotext(&pdf);
+        assert!(t.contains("???? ??"), "{t}");
+        assert!(t.contains("10119 ??"), "{t}");
+        assert!(t.contains("€25.00") && t.contains("Page 1 of 1"), "{t}");
+    }
+
+    /// The embedded fonts hold only the glyphs used, numbered 1…n (`/CIDToGIDMap /Identity`),
+    /// and each code's glyph has the outline, in the full font, of the character ToUnicode
+    /// gives for it, and the width `/W` declares (PDF/A demands the latter).
+    #[test]
+    fn embedded_fonts_are_subsets_whose_codes_are_the_characters_drawn() {
+        use read::{name, string};
+        let pdf = render(&reverse_charge_usd());
+        let r = read::Read::new(&pdf);
+        let mut checked = 0;
+        let mut fonts = 0;
+        for (_, font) in r.objects() {
+            if font.get("/Subtype").map(name) != Some("Type0") {
+                continue;
+            }
+            fonts += 1;
+            let base = name(&font["/BaseFont"]);
+            let full = [Weight::Regular, Weight::Bold].map(face).into_iter().find(|f| base == format!("{}+{}", f.id, f.name)).unwrap();
+            let full_face = ttf_parser::Face::parse(full.bytes, 0).unwrap();
+            assert_eq!(name(&font["/Encoding"]), "Identity-H");
+            let cid_font = r.get(&font["/DescendantFonts"][0]);
+            assert_eq!(name(&cid_font["/Subtype"]), "CIDFontType2");
+            assert_eq!(name(&cid_font["/CIDToGIDMap"]), "Identity");
+            assert_eq!(string(&cid_font["/CIDSystemInfo"]["/Ordering"]), b"Identity");
+            let widths = cid_font["/W"].as_array().unwrap();
+            assert_eq!(widths.len(), 2, "{base}: one run of widths");
+            assert_eq!(widths[0], 1);
+            let widths = widths[1].as_array().unwrap();
+            let cmap = String::from_utf8(r.stream(&font["/ToUnicode"])).unwrap();
+            let mut in_bfchar = false;
+            let chars: Vec<(usize, char)> = cmap
+                .lines()
+                .filter(|l| {
+                    in_bfchar = (in_bfchar || l.ends_with("beginbfchar")) && *l != "endbfchar";
+                    in_bfchar
+                })
+                .filter_map(|l| {
+                    let (code, unicode) = l.strip_prefix('<')?.split_once("> <")?;
+                    let unicode = u32::from_str_radix(unicode.strip_suffix('>')?, 16).ok()?;
+                    Some((usize::from_str_radix(code, 16).ok()?, char::from_u32(unicode)?))
+                })
+                .collect();
+            assert_eq!(chars.len(), widths.len(), "{base}: a character for every code");
+            let descriptor = r.get(&cid_font["/FontDescriptor"]);
+            assert_eq!(name(&descriptor["/FontName"]), base);
+            let program = r.stream(&descriptor["/FontFile2"]);
+            assert!(program.len() * 4 < full.bytes.len(), "{base}: {} bytes embedded", program.len());
+            let subset = ttf_parser::Face::parse(&program, 0).unwrap();
+            // The glyphs used, .notdef, and the parts of composite glyphs (accented letters).
+            let glyphs = usize::from(subset.number_of_glyphs());
+            assert!((widths.len() + 1..widths.len() + 10).contains(&glyphs), "{base}: {glyphs} glyphs for {} codes", widths.len());
+            for (k, (code, ch)) in chars.into_iter().enumerate() {
+                assert_eq!(code, k + 1, "{base}: codes are 1…n");
+                let gid = ttf_parser::GlyphId(code as u16);
+                let original = full_face.glyph_index(ch).unwrap();
+                let advance = i64::from(subset.glyph_hor_advance(gid).unwrap()) * 1000 / i64::from(subset.units_per_em());
+                assert_eq!(advance, widths[k].as_i64().unwrap(), "{base}: width of {ch:?}");
+                assert_eq!(advance, i64::from(full_face.glyph_hor_advance(original).unwrap()) * 1000 / i64::from(full_face.units_per_em()));
+                assert_eq!(subset.glyph_bounding_box(gid), full_face.glyph_bounding_box(original), "{base}: outline of {ch:?}");
+                checked += 1;
+            }
+        }
+        assert_eq!(fonts, 2);
+        assert!(checked > 40, "only {checked} glyphs checked");
+    }
+
+    #[test]
+    fn no_clock_or_random_value_in_the_file() {
+        use read::string;
+        let mut doc = fixture::oss_invoice();
+        doc.issue_date = day("2001-02-03");
+        let pdf = render(&doc);
+        let r = read::Read::new(&pdf);
+        // The /ID is the hash of everything before the cross-reference table.
+        let tail = String::from_utf8_lossy(&pdf[pdf.len() - 40..]).into_owned();
+        let xref: usize = tail.split("startxref\n").nth(1).unwrap().trim_end_matches("\n%%EOF").trim().parse().unwrap();
+        assert!(pdf[xref..].starts_with(b"xref\n"), "startxref points at {xref}");
+        let id = r.trailer()["/ID"].as_array().unwrap();
+        assert_eq!(id[0], id[1]);
+        assert_eq!(string(&id[0]), &Sha256::digest(&pdf[..xref])[..16]);
+        // The hash returned with the file is the file's.
+        let (again, sha256) = render_hashed(&doc);
+        assert_eq!(again, pdf);
+        assert_eq!(sha256, Sha256Sum::of(&pdf));
+        // Dates: the issue date, nothing else, in the Info dictionary and the XMP.
+        let info = r.get(&r.trailer()["/Info"]);
+        assert_eq!(string(&info["/CreationDate"]), b"D:20010203000000Z");
+        assert_eq!(string(&info["/ModDate"]), b"D:20010203000000Z");
+        let catalog = r.get(&r.trailer()["/Root"]);
+        let xmp = String::from_utf8(r.stream(&catalog["/Metadata"])).unwrap();
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+        let year = chrono::DateTime::from_timestamp(now.as_secs() as i64, 0).unwrap().format("%Y").to_string();
+        let dates: Vec<&str> = xmp.match_indices("Date>").map(|(i, _)| &xmp[i + 5..]).filter(|d| d.starts_with(|c: char| c.is_ascii_digit())).map(|d| &d[..20]).collect();
+        assert_eq!(dates, ["2001-02-03T00:00:00Z"; 3], "{xmp}");
+        let all = format!("{:?} {xmp}", r.objects().collect::<Vec<_>>());
+        assert!(!all.contains(&format!("D:{year}")) && !xmp.contains(&format!(">{year}-")), "a current date is in the file");
+    }
+
+    /// An element of the structure tree read back: its role, the table scope of a header cell,
+    /// its text (its marked content's, in order) and its children.
+    #[derive(Debug)]
+    struct Node {
+        reference: String,
+        role: String,
+        scope: Option<String>,
+        text: String,
+        kids: Vec<Node>,
+    }
+
+    impl Node {
+        fn roles(&self) -> Vec<&str> {
+            self.kids.iter().map(|k| k.role.as_str()).collect()
+        }
+
+        fn texts(&self) -> Vec<&str> {
+            self.kids.iter().map(|k| k.text.as_str()).collect()
+        }
+
+        fn walk<'a>(&'a self, out: &mut Vec<&'a Node>) {
+            out.push(self);
+            for k in &self.kids {
+                k.walk(out);
+            }
+        }
+    }
+
+    /// The structure tree of `pdf`, with the marked content of every page by (page, MCID), and
+    /// the artifacts' texts.
+    struct Tagged {
+        root: Node,
+        /// (page index, MCID) → the element's reference, as the parent tree says.
+        parents: std::collections::HashMap<(usize, i64), String>,
+        /// (page index, MCID) → the elements claiming it.
+        claimed: std::collections::HashMap<(usize, i64), Vec<String>>,
+        artifacts: Vec<String>,
+        lang: String,
+    }
+
+    fn tagged(pdf: &[u8]) -> Tagged {
+        use read::name;
+        let r = read::Read::new(pdf);
+        let pages: Vec<String> = r.pages().to_vec();
+        let marked: Vec<Vec<read::Marked>> = pages.iter().map(|p| r.marked_content(p)).collect();
+        let catalog = r.get(&r.trailer()["/Root"]);
+        assert_eq!(catalog["/MarkInfo"]["/Marked"], true);
+        assert_eq!(catalog["/ViewerPreferences"]["/DisplayDocTitle"], true);
+        let tree = r.get(&catalog["/StructTreeRoot"]);
+        assert_eq!(name(&tree["/Type"]), "StructTreeRoot");
+        let mut parents = std::collections::HashMap::new();
+        let nums = tree["/ParentTree"]["/Nums"].as_array().unwrap();
+        for pair in nums.chunks(2) {
+            let page = pair[0].as_u64().unwrap() as usize;
+            let page_ref = r.pages()[page].as_str();
+            assert_eq!(r.get(&Value::String(page_ref.into()))["/StructParents"], page as u64);
+            for (mcid, e) in r.get(&pair[1]).as_array().unwrap().iter().enumerate() {
+                parents.insert((page, mcid as i64), e.as_str().unwrap().to_string());
+            }
+        }
+        let mut claimed: std::collections::HashMap<(usize, i64), Vec<String>> = std::collections::HashMap::new();
+        fn node(r: &read::Read, reference: &Value, pages: &[String], marked: &[Vec<read::Marked>], claimed: &mut std::collections::HashMap<(usize, i64), Vec<String>>) -> Node {
+            let e = r.get(reference);
+            assert_eq!(name(&e["/Type"]), "StructElem");
+            let page_of = |v: &Value| pages.iter().position(|p| p == v.as_str().unwrap()).unwrap();
+            let own_page = e.get("/Pg").map(page_of);
+            let kids: Vec<Value> = match &e["/K"] {
+                Value::Array(a) => a.clone(),
+                Value::Null => Vec::new(),
+                one => vec![one.clone()],
+            };
+            let mut n = Node {
+                reference: reference.as_str().unwrap().to_string(),
+                role: name(&e["/S"]).to_string(),
+                scope: e.get("/A").map(|a| {
+                    let a = a.as_array().map_or(a, |list| &list[0]);
+                    assert_eq!(name(&a["/O"]), "Table");
+                    name(&a["/Scope"]).to_string()
+                }),
+                text: String::new(),
+                kids: Vec::new(),
+            };
+            for kid in kids {
+                let (page, mcid) = match &kid {
+                    Value::Number(m) => (own_page.expect("an element with content names its page"), m.as_i64().unwrap()),
+                    Value::Object(mcr) => (page_of(&mcr["/Pg"]), mcr["/MCID"].as_i64().unwrap()),
+                    _ => {
+                        n.kids.push(node(r, &kid, pages, marked, claimed));
+                        continue;
+                    }
+                };
+                claimed.entry((page, mcid)).or_default().push(n.reference.clone());
+                let m = marked[page].iter().find(|m| m.mcid == Some(mcid)).expect("the MCID is in the page's content");
+                assert_eq!(m.tag, n.role, "a sequence is tagged with its element's role");
+                if !n.text.is_empty() && !n.text.ends_with(' ') {
+                    n.text.push(' ');
+                }
+                n.text.push_str(&m.text);
+            }
+            n
+        }
+        let root = node(&r, &tree["/K"], &pages, &marked, &mut claimed);
+        assert_eq!(root.role, "Document");
+        for (page, seqs) in marked.iter().enumerate() {
+            for m in seqs.iter().filter(|m| m.mcid.is_some()) {
+                let key = (page, m.mcid.unwrap());
+                assert_eq!(claimed.get(&key).map(Vec::len), Some(1), "page {page} MCID {key:?} belongs to one element");
+            }
+        }
+        // The texts of artifacts (rules and bands have none).
+        let artifacts = marked.iter().flatten().filter(|m| m.mcid.is_none() && !m.text.is_empty()).map(|m| m.text.clone()).collect();
+        let lang = String::from_utf8(read::string(&catalog["/Lang"])).unwrap();
+        Tagged { root, parents, claimed, artifacts, lang }
+    }
+
+    #[test]
+    fn the_structure_tree_reads_as_the_invoice() {
+        let t = tagged(&render(&fixture::oss_invoice()));
+        assert_eq!(t.lang, "en");
+        // The parent tree sends every marked sequence back to the element that holds it.
+        assert!(!t.parents.is_empty());
+        for (key, elements) in &t.claimed {
+            assert_eq!(t.parents.get(key), Some(&elements[0]), "{key:?}");
+        }
+        let doc = &t.root;
+        assert_eq!(doc.kids[0].role, "H1");
+        assert_eq!(doc.kids[0].text, "Invoice");
+        assert_eq!(doc.kids[1].role, "P");
+        assert_eq!(doc.kids[1].text, "KL-INV-2026-000017");
+        let kid = |text: &str| doc.kids.iter().find(|k| k.text == text).unwrap_or_else(|| panic!("no element {text:?} in {:#?}", doc.texts()));
+        assert_eq!(kid("BILL TO").role, "H2");
+        assert_eq!(kid("Customer ID cus_de_01").role, "P");
+        assert_eq!(kid("Issue date 5 October 2026").role, "P");
+        assert_eq!(kid("VAT ID EE102345676").role, "P");
+
+        let tables: Vec<&Node> = doc.kids.iter().filter(|k| k.role == "Table").collect();
+        assert_eq!(tables.len(), 2);
+        let lines = tables[0];
+        assert_eq!(lines.roles(), ["THead", "TBody"]);
+        let head = &lines.kids[0].kids;
+        assert_eq!(head.len(), 1);
+        assert_eq!(head[0].roles(), ["TH"; 5]);
+        assert_eq!(head[0].texts(), ["Description", "Qty", "Unit price", "VAT", "Amount"]);
+        assert!(head[0].kids.iter().all(|th| th.scope.as_deref() == Some("Column")));
+        let rows = &lines.kids[1];
+        assert_eq!(rows.roles(), ["TR"; 2]);
+        assert_eq!(rows.kids[0].roles(), ["TD"; 5]);
+        assert_eq!(rows.kids[0].texts(), ["Pro plan, monthly 5 October 2026 – 4 November 2026", "1", "12.61", "19%", "12.61"]);
+        assert_eq!(rows.kids[1].texts(), ["Credit pack 500 5 October 2026 – 4 November 2026", "2", "4.20", "19%", "8.40"]);
+
+        let totals = tables[1];
+        assert_eq!(totals.roles(), ["TR"; 5]);
+        let cells: Vec<Vec<&str>> = totals.kids.iter().map(Node::texts).collect();
+        assert_eq!(
+            cells,
+            [
+                ["Subtotal (excl. tax)", "21.01"],
+                ["VAT 19% · Taxable amount 21.01", "3.99"],
+                ["Total", "€25.00"],
+                ["Paid", "€25.00"],
+                ["Amount due", "€0.00"]
+            ]
+        );
+        assert!(totals.kids.iter().all(|tr| tr.roles() == ["TH", "TD"] && tr.kids[0].scope.as_deref() == Some("Row")));
+
+        // The notes follow the tables, in order.
+        let after: Vec<&Node> = doc.kids.iter().skip_while(|k| k.role != "Table").filter(|k| k.role != "Table").collect();
+        assert!(after.iter().all(|k| k.role == "P"));
+        assert!(after[0].text.starts_with("VAT of Germany charged under the Union One-Stop Shop"), "{}", after[0].text);
+        assert_eq!(after.last().unwrap().text, "Paid by card on 5 October 2026: €25.00. Nothing is due.");
+
+        // The footer is an artifact, and only that.
+        assert_eq!(t.artifacts, ["Kunstlicht OÜ  ·  EE102345676  ·  billing@kunstlicht.example Page 1 of 1"]);
+        let mut all = Vec::new();
+        doc.walk(&mut all);
+        assert!(all.iter().all(|n| !n.text.contains("Page 1 of")));
+    }
+
+    #[test]
+    fn on_later_pages_the_running_heading_and_table_header_are_artifacts() {
+        let t = tagged(&render(&fixture::long_invoice(60)));
+        let mut all = Vec::new();
+        t.root.walk(&mut all);
+        let th: Vec<&str> = all.iter().filter(|n| n.role == "TH" && n.scope.as_deref() == Some("Column")).map(|n| n.text.as_str()).collect();
+        assert_eq!(th, ["Description", "Qty", "Unit price", "VAT", "Amount"], "the header cells, once");
+        let rows = &t.root.kids.iter().find(|k| k.role == "Table").unwrap().kids[1];
+        assert_eq!(rows.kids.len(), 60);
+        for (i, row) in rows.kids.iter().enumerate() {
+            assert!(row.kids[0].text.starts_with(&format!("Credit pack {}: 500 render credits", i + 1)), "{}", row.kids[0].text);
+            assert_eq!(row.texts()[1..], ["1", "1.00", "19%", "1.00"]);
+        }
+        let pages = t.artifacts.iter().filter(|a| a.contains("Page ")).count();
+        assert!(pages > 1);
+        for (i, a) in t.artifacts.iter().filter(|a| a.contains("Page ")).enumerate() {
+            assert!(a.ends_with(&format!("Page {} of {pages}", i + 1)), "{a}");
+        }
+        // One running heading per later page: the continuation line and the table's header.
+        let continued = "Invoice KL-INV-2026-000017 (continued) Description Qty Unit price VAT Amount";
+        assert_eq!(t.artifacts.iter().filter(|a| a.as_str() == continued).count(), pages - 1, "{:#?}", t.artifacts);
+        assert!(all.iter().all(|n| !n.text.contains("(continued)") && !n.text.contains("Page ")));
+    }
+
+    /// Every text item of every page stays inside the frame, descriptions inside their
+    /// column, body above the footer.
+    fn assert_within_frame(doc: &Document) {
+        let cols = Columns::new(doc);
+        for (n, page) in layout(doc).iter().enumerate() {
+            for (item, _) in page {
+                if let Item::Text { x, y, s, st } = item {
+                    let w = width(s, *st);
+                    assert!(*x >= LEFT - 0.01 && x + w <= RIGHT + 0.01, "page {}: {s:?} leaves the frame", n + 1);
+                    assert!(*y >= BOTTOM, "page {}: {s:?} runs into the footer", n + 1);
+                    if (*x - cols.desc_x).abs() < 0.01 && *y < TOP - 150.0 {
+                        assert!(x + w <= cols.desc_x + cols.desc_w + 0.01, "page {}: {s:?} leaves its column", n + 1);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Long names, an unbreakable word and a twelve-digit amount.
+    fn extreme() -> Document {
+        let mut doc = fixture::long_invoice(25);
+        doc.customer.name = "Ελληνική Εταιρεία Λογισμικού και Υπηρεσιών Νέφους Ανώνυμη Εταιρεία — Łódź Müller GmbH & Co. KG".into();
+        doc.customer.address.line1 = "Leoforos Vasilissis Sofias 123, Building C, 4th floor, Office 17, Kolonaki District".into();
+        doc.seller.name = "Kunstlicht Digitale Bildbearbeitung und Rendering Dienstleistungen OÜ".into();
+        doc.lines[3].description = "Supercalifragilisticexpialidocious".repeat(6);
+        doc.lines[4].net_amount = d("123456789012.34");
+        doc.lines[4].unit_price = d("123456789012.3456");
+        doc.lines[4].quantity = d("1234.5");
+        doc
+    }
+
+    #[test]
+    fn nothing_overflows_even_with_long_words_names_and_amounts() {
+        let doc = extreme();
+        assert_within_frame(&doc);
+        let t = pdftotext(&render(&doc));
+        assert!(t.contains("123,456,789,012.34"), "{t}");
+        assert_within_frame(&reverse_charge_usd());
+        assert_within_frame(&credit_note());
+    }
+
+    #[test]
+    fn a_row_taller_than_a_page_is_split_not_lost() {
+        let mut doc = fixture::oss_invoice();
+        doc.lines[0].description = (1..=400).map(|i| format!("word{i}")).collect::<Vec<_>>().join(" ");
+        assert_within_frame(&doc);
+        let t = pdftotext(&render(&doc));
+        assert!(t.contains("word1 ") && t.contains("word400"), "{t}");
+        assert!(t.contains("Credit pack 500") && t.contains("Amount due"));
+    }
+
+    #[test]
+    fn totals_never_open_a_page_alone() {
+        let has_total = |page: &[(Item, Part)]| page.iter().any(|(i, _)| matches!(i, Item::Text { s, .. } if s == "Total"));
+        let has_row = |page: &[(Item, Part)]| page.iter().any(|(i, _)| matches!(i, Item::Text { s, .. } if s.starts_with("Credit pack")));
+        for n in 1..=45 {
+            let pages = layout(&fixture::long_invoice(n));
+            let with_totals: Vec<_> = pages.iter().filter(|p| has_total(p)).collect();
+            assert_eq!(with_totals.len(), 1, "{n} lines");
+            assert!(has_row(with_totals[0]), "{n} lines: the totals are on a page without rows");
+        }
+    }
+
+    #[test]
+    fn variants_print_their_statements() {
+        let doc = reverse_charge_usd();
+        let t = pdftotext(&render(&doc));
+        for needle in ["VAT 0% (reverse charge)", "RC", "FR40303265045", "Atelier Lumière SARL", "$21.01", "Reverse charge: VAT to be"] {
+            assert!(t.contains(needle), "missing {needle:?} in:\n{t}");
+        }
+        assert!(t.contains("VAT in EUR: €0.00 on €19.33"), "Art. 230 line missing:\n{t}");
+        let doc = credit_note();
+        let t = pdftotext(&render(&doc));
+        for needle in ["Credit note", "KL-CN-2026-000004", "Plan change adjustment (ch_1001)", "REFERENCES", "Credits invoice KL-INV-2026-000017", "-€7.50"] {
+            assert!(t.contains(needle), "missing {needle:?} in:\n{t}");
+        }
+        // It reads as a credit note: its own date label, what went back to the card.
+        for needle in ["Credit note date", "Total credited", "Refunded to card", "Refunded to card on 5 October 2026: €7.50."] {
+            assert!(t.contains(needle), "missing {needle:?} in:\n{t}");
+        }
+        for word in ["Issue date", "Amount due", "Paid"] {
+            assert!(!t.contains(word), "a credit note says {word:?}:\n{t}");
+        }
+        // A consumer's gross-priced invoice shows what was paid per unit, with the net below.
+        let mut gross = fixture::oss_invoice();
+        gross.lines[0].gross = Some(domain::document::GrossPrice { unit_price: d("15.00"), amount: d("15.00") });
+        gross.lines[1].gross = Some(domain::document::GrossPrice { unit_price: d("5.00"), amount: d("10.00") });
+        gross.payment.card_brand = Some("Visa".into());
+        gross.payment.card_last4 = Some("4242".into());
+        gross.payment.payment_id = Some("pi_3QKx1001".into());
+        let t = pdftotext(&render(&gross));
+        for needle in ["Unit price incl. VAT", "Amount incl. VAT", "5.00", "10.00", "Subtotal (excl. tax)", "21.01", "Visa ending in 4242 · Payment ID pi_3QKx1001"] {
+            assert!(t.contains(needle), "missing {needle:?} in:\n{t}");
+        }
+        assert!(!t.contains("4.20"), "net unit price printed:\n{t}");
+    }
+
+    /// Writes PDFs to look at: `INVOICESMITH_LOOK=/tmp/pdfcheck cargo test --lib
+    /// render::pdf::tests::write_fixtures -- --ignored`, then
+    /// `pdftoppm -r 80 -png /tmp/pdfcheck/long.pdf /tmp/pdfcheck/long`.
+    #[test]
+    #[ignore]
+    fn write_fixtures() {
+        let dir = std::path::PathBuf::from(std::env::var("INVOICESMITH_LOOK").unwrap_or("/tmp/pdfcheck".into()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut cjk = fixture::oss_invoice();
+        cjk.customer.name = "株式会社 佐藤".into();
+        for (name, doc) in [
+            ("oss", fixture::oss_invoice()),
+            ("long", fixture::long_invoice(60)),
+            ("rc", reverse_charge_usd()),
+            ("cn", credit_note()),
+            ("cjk", cjk),
+            ("extreme", extreme()),
+        ] {
+            std::fs::write(dir.join(format!("{name}.pdf")), render(&doc)).unwrap();
+        }
+    }
+
+    /// `cargo test --release --lib render::pdf::tests::speed -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn speed() {
+        let docs = [fixture::oss_invoice(), reverse_charge_usd(), credit_note()];
+        let _ = render(&docs[0]);
+        let rounds = 1000;
+        for (name, doc) in [("oss", &docs[0]), ("rc", &docs[1]), ("cn", &docs[2])] {
+            let start = std::time::Instant::now();
+            let mut bytes = 0;
+            for _ in 0..rounds {
+                bytes += render(doc).len();
+            }
+            let el = start.elapsed();
+            println!("{name}: {:.3} ms/render, {} bytes", el.as_secs_f64() * 1000.0 / rounds as f64, bytes / rounds);
+        }
+        let long = fixture::long_invoice(60);
+        let start = std::time::Instant::now();
+        let n = 100;
+        let mut bytes = 0;
+        for _ in 0..n {
+            bytes += render(&long).len();
+        }
+        println!("long(60): {:.3} ms/render, {} bytes", start.elapsed().as_secs_f64() * 1000.0 / n as f64, bytes / n);
+    }
+}
+

@@ -1,0 +1,404 @@
+//! What the two EN 16931 syntaxes ([`super::ubl`], [`super::cii`]) share: a small XML writer
+//! and every mapping decision that is not about syntax, so UBL and CII can never disagree.
+//!
+//! Both renderers print the document's stored amounts; nothing here computes an amount.
+//! The decisions, checked against the CEN/TC 434 validation artifacts (schematron 1.3.16):
+//!
+//! * **Type code (BT-3)**: 380 invoice, 381 credit note, 384 (corrected invoice) for a
+//!   replacement invoice, i.e. one with a `replaces` reference. BR-CL-01 accepts 384 in UBL
+//!   (`InvoiceTypeCode`) and CII, and so does the Factur-X EN 16931 code list; the replaced
+//!   invoice is named in BG-3 either way.
+//! * **Seller identifiers**: the VAT identifier (BT-31) must carry an ISO 3166 country
+//!   prefix (BR-CO-09), a tax registration identifier (BT-32) need not; either satisfies the
+//!   standard-rate and reverse-charge rules (BR-S-02, BR-AE-02). So:
+//!   - EU treatments (domestic, OSS, reverse charge, non-EU reverse charge): BT-31 = the
+//!     seller's own VAT ID. OSS VAT is declared under it; a non-EU reverse charge document
+//!     records no local registration.
+//!   - Non-EU tax (`Treatment::NonEuTax`, e.g. GB VAT on a UK consumer sale): the tax is
+//!     charged under the seller's registration in that country (`doc.tax.seller_registration`),
+//!     which is what that country requires on the invoice. Where that registration is the
+//!     seller's VAT ID of that country (schemes `vat`, `mva`, `mwst`: `GB980780684`,
+//!     `NO995525828MVA`, `CHE123456788MWST`) it is BT-31, written without spaces and dots;
+//!     any other registration (a VOEC number, an ARN, an ABN) is a tax registration, BT-32,
+//!     as printed (`VOEC 2034567`). The EU VAT ID is then left out: UBL and CII allow one
+//!     BT-31, and the EU VAT ID is not the registration this tax is charged under. BT-63
+//!     (tax representative) does not apply: the seller is registered itself.
+//!   - Outside scope (category O): BR-O-02 forbids BT-31, BT-63 and BT-48 on a document
+//!     with an O line, so no VAT identifier is printed at all. The seller stays identified
+//!     by its legal registration ID (BT-30), as BR-CO-26 requires; a seller without one is
+//!     identified by its VAT ID as seller identifier (BT-29), which BR-O-02 does not cover.
+//! * **Buyer identifiers**: `doc.customer.tax_id` is the buyer VAT identifier (BT-48) when
+//!   it has a country prefix, else (an ABN) the buyer legal registration identifier
+//!   (BT-47), which BR-AE-02 accepts as well. On an O document neither is printed (BR-O-02).
+//!   The customer id is the buyer identifier (BT-46).
+//! * **Categories**: S with its rate; AE with rate 0, exemption reason code `VATEX-EU-AE`
+//!   and text "Reverse charge" (BR-AE-05, BR-AE-10); O without any rate (BR-O-05), code
+//!   `VATEX-EU-O` and text "Not subject to VAT" (BR-O-10).
+//! * **Negative lines** (plan-change adjustments): the item net price must not be negative
+//!   (BR-27), so a negative unit price is printed positive with the quantity negated:
+//!   −1 × 6.50 = −6.50, the stored line net amount.
+//! * **Periods**: each line's service period is its line period (BG-26); when every line has
+//!   a complete one, their span is also the invoicing period (BG-14).
+//! * **Payment**: card, UNCL 4461 code 48, also on credit notes (refunded to the card);
+//!   paid (BT-113) and due (BT-115) as stored, due may be negative (overpaid replacement).
+//!   The payment sentence the PDF prints is the payment terms (BT-20), which also meets
+//!   BR-CO-25 when an amount is due.
+//! * **Dates**: the tax point date (BT-7) is printed only when it differs from the issue
+//!   date, as Art. 226(7) VAT Directive asks. On invoices it is also the actual delivery
+//!   date (BT-72, the date of supply). Credit notes carry no delivery date (a refund is not
+//!   a supply), which leaves CII's mandatory delivery group empty: the Factur-X schematron
+//!   warns about that (PEPPOL-EN16931-R008, a warning, not an error).
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use domain::country::CountryCode;
+use domain::document::{Document, DocumentKind, DocumentLine, Relation, TaxCategory, Treatment};
+
+/// BT-24: plain EN 16931, which is also the Factur-X / ZUGFeRD EN 16931 profile id.
+pub const SPECIFICATION_ID: &str = "urn:cen.eu:en16931:2017";
+
+/// UNCL 4461 "Bank card".
+pub const PAYMENT_MEANS_CARD: &str = "48";
+
+/// UN/ECE Rec. 20 "one": every line is counted in units.
+pub const UNIT_CODE: &str = "C62";
+
+/// An indented XML document written in order; no escaping mistakes, no namespaces magic.
+pub struct XmlWriter {
+    out: String,
+    open: Vec<&'static str>,
+}
+
+impl XmlWriter {
+    pub fn new() -> XmlWriter {
+        XmlWriter { out: String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"), open: Vec::new() }
+    }
+
+    fn indent(&mut self) {
+        for _ in 0..self.open.len() {
+            self.out.push_str("  ");
+        }
+    }
+
+    fn tag(&mut self, name: &str, attrs: &[(&str, &str)]) {
+        self.out.push('<');
+        self.out.push_str(name);
+        for (key, value) in attrs {
+            let _ = write!(self.out, " {key}=\"");
+            escape_into(&mut self.out, value, true);
+            self.out.push('"');
+        }
+        self.out.push('>');
+    }
+
+    /// Opens `name`; every `start` needs its [`end`](Self::end).
+    pub fn start(&mut self, name: &'static str, attrs: &[(&str, &str)]) {
+        self.indent();
+        self.tag(name, attrs);
+        self.out.push('\n');
+        self.open.push(name);
+    }
+
+    pub fn end(&mut self) {
+        let name = self.open.pop().expect("end without start");
+        self.indent();
+        let _ = writeln!(self.out, "</{name}>");
+    }
+
+    /// `<name>children</name>`, the children written by `body`.
+    pub fn elem(&mut self, name: &'static str, attrs: &[(&str, &str)], body: impl FnOnce(&mut XmlWriter)) {
+        self.start(name, attrs);
+        body(self);
+        self.end();
+    }
+
+    /// `<name attrs>text</name>` on one line.
+    pub fn leaf(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) {
+        self.indent();
+        self.tag(name, attrs);
+        escape_into(&mut self.out, text, false);
+        let _ = writeln!(self.out, "</{name}>");
+    }
+
+    /// A leaf when `text` is present and not blank.
+    pub fn leaf_opt(&mut self, name: &str, text: Option<&str>) {
+        if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
+            self.leaf(name, &[], text);
+        }
+    }
+
+    pub fn finish(self) -> String {
+        assert!(self.open.is_empty(), "unclosed elements: {:?}", self.open);
+        self.out
+    }
+}
+
+impl Default for XmlWriter {
+    fn default() -> Self {
+        XmlWriter::new()
+    }
+}
+
+/// Escapes markup characters. Whitespace that XML would normalise away (CR anywhere; tab
+/// and newline in attributes) is written as a character reference so it survives parsing.
+/// Characters XML 1.0 cannot carry at all (other C0 controls, U+FFFE/U+FFFF) are dropped.
+fn escape_into(out: &mut String, text: &str, attribute: bool) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' | '\n' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// A stored amount as EN 16931 wants it: as stored (`12.90`, `1980`, `-6.50`), never `-0`.
+/// Amounts are stored at the currency's minor unit; EN 16931 allows at most 2 decimals
+/// (BR-DEC-*), so trailing zeros beyond 2 decimals (a 3-decimal currency) are dropped when
+/// that loses nothing. An amount that really has 3 decimals is printed as it is: rounding it
+/// here would be a second calculation.
+pub fn amount(value: Decimal) -> String {
+    let mut v = value;
+    if v.scale() > 2 {
+        let n = v.normalize();
+        if n.scale() <= 2 {
+            v = n;
+            v.rescale(2);
+        }
+    }
+    if v.is_zero() {
+        v.set_sign_positive(true);
+    }
+    v.to_string()
+}
+
+/// A percentage without trailing zeros: `20`, `25.5`, `0`.
+pub fn percent(rate: Decimal) -> String {
+    let mut r = rate.normalize();
+    if r.is_zero() {
+        r.set_sign_positive(true);
+    }
+    r.to_string()
+}
+
+/// A quantity or unit price without trailing zeros beyond what it carries: `1`, `2.5`.
+pub fn quantity(q: Decimal) -> String {
+    percent(q)
+}
+
+/// A unit price as stored (it may carry more decimals than the currency), never negative.
+pub fn price(p: Decimal) -> String {
+    let mut p = p;
+    if p.is_zero() {
+        p.set_sign_positive(true);
+    }
+    p.to_string()
+}
+
+/// BT-146 and BT-129 of a line: a negative unit price is printed positive with the quantity
+/// negated (BR-27), so price × quantity still gives the stored line net amount.
+pub fn price_and_quantity(line: &DocumentLine) -> (Decimal, Decimal) {
+    if line.unit_price.is_sign_negative() && !line.unit_price.is_zero() {
+        (-line.unit_price, -line.quantity)
+    } else {
+        (line.unit_price, line.quantity)
+    }
+}
+
+/// BT-3 (UNTDID 1001).
+pub fn type_code(doc: &Document) -> &'static str {
+    match doc.kind {
+        DocumentKind::CreditNote => "381",
+        DocumentKind::Invoice if doc.references.iter().any(|r| r.relation == Relation::Replaces) => "384",
+        DocumentKind::Invoice => "380",
+    }
+}
+
+pub fn category_code(c: TaxCategory) -> &'static str {
+    match c {
+        TaxCategory::S => "S",
+        TaxCategory::AE => "AE",
+        TaxCategory::O => "O",
+    }
+}
+
+/// The rate to print for a category: none for "not subject to VAT" (BR-O-05).
+pub fn category_rate(c: TaxCategory, rate: Decimal) -> Option<String> {
+    match c {
+        TaxCategory::O => None,
+        TaxCategory::S | TaxCategory::AE => Some(percent(rate)),
+    }
+}
+
+/// VAT exemption reason code (BT-121, CEF VATEX) and text (BT-120) of a category.
+pub fn exemption(c: TaxCategory) -> Option<(&'static str, &'static str)> {
+    match c {
+        TaxCategory::S => None,
+        TaxCategory::AE => Some(("VATEX-EU-AE", "Reverse charge")),
+        TaxCategory::O => Some(("VATEX-EU-O", "Not subject to VAT")),
+    }
+}
+
+/// Whether `id` starts with a country prefix BR-CO-09 accepts: an ISO 3166-1 alpha-2 code,
+/// `EL` (Greece) or `XI` (Northern Ireland).
+pub fn has_country_prefix(id: &str) -> bool {
+    let Some(prefix) = id.get(..2) else { return false };
+    prefix.bytes().all(|b| b.is_ascii_uppercase())
+        && (matches!(prefix, "EL" | "XI") || CountryCode::parse(prefix).is_ok())
+}
+
+/// The identifiers a document may and must carry (see the module documentation).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Identifiers {
+    /// BT-29
+    pub seller_id: Option<String>,
+    /// BT-30
+    pub seller_legal_id: Option<String>,
+    /// BT-31
+    pub seller_vat_id: Option<String>,
+    /// BT-32
+    pub seller_tax_registration: Option<String>,
+    /// BT-46
+    pub buyer_id: Option<String>,
+    /// BT-47
+    pub buyer_legal_id: Option<String>,
+    /// BT-48
+    pub buyer_vat_id: Option<String>,
+}
+
+fn non_blank(s: Option<&String>) -> Option<String> {
+    s.map(|s| s.trim()).filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+pub fn identifiers(doc: &Document) -> Identifiers {
+    let not_subject = doc.lines.iter().any(|l| l.tax_category == TaxCategory::O)
+        || doc.tax_breakdown.iter().any(|r| r.tax_category == TaxCategory::O);
+    let seller_legal_id = non_blank(doc.seller.registration_id.as_ref());
+    let seller_tax_id = non_blank(doc.seller.tax_id.as_ref());
+    let mut ids = Identifiers {
+        seller_legal_id: seller_legal_id.clone(),
+        buyer_id: Some(doc.customer_id.clone()).filter(|s| !s.trim().is_empty()),
+        ..Identifiers::default()
+    };
+    if not_subject {
+        if seller_legal_id.is_none() {
+            ids.seller_id = seller_tax_id;
+        }
+        return ids;
+    }
+    match (doc.tax.treatment, &doc.tax.seller_registration) {
+        (Treatment::NonEuTax, Some(r)) if r.scheme.is_vat_id() => ids.seller_vat_id = Some(r.einvoice_id()),
+        (Treatment::NonEuTax, Some(r)) => ids.seller_tax_registration = Some(r.einvoice_id()),
+        _ => ids.seller_vat_id = seller_tax_id,
+    }
+    match non_blank(doc.customer.tax_id.as_ref()) {
+        Some(id) if has_country_prefix(&id) => ids.buyer_vat_id = Some(id),
+        Some(id) => ids.buyer_legal_id = Some(id),
+        None => {}
+    }
+    ids
+}
+
+/// BG-14: the span of the lines' service periods, when every line has a complete one.
+pub fn invoicing_period(doc: &Document) -> Option<(NaiveDate, NaiveDate)> {
+    let mut span: Option<(NaiveDate, NaiveDate)> = None;
+    for line in &doc.lines {
+        let (Some(start), Some(end)) = (line.service_start, line.service_end) else { return None };
+        span = Some(match span {
+            None => (start, end),
+            Some((s, e)) => (s.min(start), e.max(end)),
+        });
+    }
+    span
+}
+
+/// BT-22 notes: the document's legends, then one sentence per reference (with its reason),
+/// in the document's language, as the PDF prints them.
+pub fn notes(doc: &Document) -> Vec<String> {
+    let mut notes: Vec<String> = doc.legends.iter().map(|l| l.text.clone()).collect();
+    notes.extend(doc.references.iter().map(|r| super::text::reference(doc, r)));
+    notes.retain(|n| !n.trim().is_empty());
+    notes
+}
+
+/// BT-20: how the document was settled, as the PDF says it.
+pub fn payment_terms(doc: &Document) -> String {
+    super::text::payment(doc)
+}
+
+/// BT-7, when it differs from the issue date.
+pub fn tax_point_date(doc: &Document) -> Option<NaiveDate> {
+    (doc.tax_point_date != doc.issue_date).then_some(doc.tax_point_date)
+}
+
+/// BT-72, the actual delivery date: an invoice's date of supply, its tax point date. A
+/// credit note has none: its tax point date is when the refund was made, not a supply.
+pub fn delivery_date(doc: &Document) -> Option<NaiveDate> {
+    (doc.kind == DocumentKind::Invoice).then_some(doc.tax_point_date)
+}
+
+/// BT-6 and BT-111: the VAT accounting currency and the VAT total in it, when the document
+/// states its VAT in another currency than its own.
+pub fn accounting_currency_tax(doc: &Document) -> Option<(&'static str, Decimal)> {
+    doc.base_currency_tax
+        .as_ref()
+        .filter(|b| b.currency != doc.currency)
+        .map(|b| (b.currency.code(), b.tax_amount))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn amounts_print_as_stored_within_two_decimals() {
+        assert_eq!(amount(d("12.90")), "12.90");
+        assert_eq!(amount(d("1980")), "1980");
+        assert_eq!(amount(d("-6.50")), "-6.50");
+        assert_eq!(amount(d("-0.00")), "0.00");
+        assert_eq!(amount(d("1.230")), "1.23");
+        assert_eq!(amount(d("1.200")), "1.20");
+        assert_eq!(amount(d("1.235")), "1.235");
+        assert_eq!(percent(d("25.50")), "25.5");
+        assert_eq!(percent(d("20")), "20");
+        assert_eq!(percent(d("0.00")), "0");
+        assert_eq!(price(d("10.8264")), "10.8264");
+    }
+
+    #[test]
+    fn prefixes() {
+        assert!(has_country_prefix("EE101234568"));
+        assert!(has_country_prefix("EL094259216"));
+        assert!(has_country_prefix("CHE-116.281.710 MWST"));
+        assert!(has_country_prefix("XI123456789"));
+        assert!(!has_country_prefix("51 824 753 556"));
+        assert!(!has_country_prefix("UK123"));
+        assert!(!has_country_prefix("ee101234568"));
+        assert!(!has_country_prefix("E"));
+    }
+
+    #[test]
+    fn escaping_keeps_text_and_drops_what_xml_cannot_carry() {
+        let mut w = XmlWriter::new();
+        w.elem("a", &[("x", "\"<&>\"\n")], |w| w.leaf("b", &[], "Brush & Co <Ltd>\r\u{1}é"));
+        assert_eq!(
+            w.finish(),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a x=\"&quot;&lt;&amp;&gt;&quot;&#10;\">\n  <b>Brush &amp; Co &lt;Ltd&gt;&#13;é</b>\n</a>\n"
+        );
+    }
+}
