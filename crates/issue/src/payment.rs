@@ -9,8 +9,8 @@ use domain::payment::terms::{BANK_TRANSFER, DUE};
 use tax::calc::Calculation;
 
 /// The totals and payment of the invoice of charge `txn`, issued on `tax_point` (the due
-/// date and reference are completed once it has its number and date: [`numbered`]). The
-/// error names what company.toml lacks.
+/// date and reference are completed once it has its number and date:
+/// [`domain::payment::terms::numbered`]). The error names what company.toml lacks.
 pub fn invoice_payment(data: &DataSet, txn: &Transaction, calculation: &Calculation, tax_point: NaiveDate) -> Result<(Totals, Payment), String> {
     let mut totals = calculation.totals_paid();
     let card = Payment {
