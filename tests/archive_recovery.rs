@@ -18,7 +18,7 @@ fn a_torn_register_line_is_kept_under_recovered_and_cut_off_by_recover() {
     let archive = tmp.path().join("archive");
     assert!(issue(&samples(), &archive).status.success());
     let before = register(&archive);
-    let torn = b"{\"number\":\"KL-INV-2026-000015\",\"kind\":\"inv";
+    let torn = b"{\"number\":\"KL-INV-2026-000017\",\"kind\":\"inv";
     fs::OpenOptions::new().append(true).open(archive.join("register.jsonl")).unwrap().write_all(torn).unwrap();
 
     // Readers leave the unfinished line out; verify names it.

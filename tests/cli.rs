@@ -92,7 +92,7 @@ fn bad_input_is_reported_with_exit_1_and_changes_nothing() {
     fs::write(data.join("transactions.csv"), format!("{}ch_2001,charge,succeeded,cus_de_01,2026-10-31T10:00:00+02:00,EUR,Pro plan,1,10.005,gross,false,,,,,DE,DE\n", csv)).unwrap();
     let out = issue(&data, &archive);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("transactions.csv:24: unit_amount: '10.005' has more than 2 decimals, the minor unit of EUR"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("transactions.csv:27: unit_amount: '10.005' has more than 2 decimals, the minor unit of EUR"), "{}", stderr(&out));
     assert_eq!(snapshot(&archive), before);
 }
 
@@ -195,7 +195,7 @@ fn json_output_lists_issued_and_skipped() {
 }
 
 #[test]
-fn text_no_shipped_font_can_draw_is_refused_not_boxed() {
+fn text_no_configured_font_can_draw_is_refused_at_the_customer_not_boxed() {
     let tmp = tempfile::tempdir().unwrap();
     let data = copy_samples(tmp.path());
     let customers = fs::read_to_string(data.join("customers.csv")).unwrap().replace("cus_jp_01,individual,Hanako Sato", "cus_jp_01,individual,佐藤 花子");
@@ -204,7 +204,7 @@ fn text_no_shipped_font_can_draw_is_refused_not_boxed() {
     let out = issue(&data, &archive);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("transactions.csv:10: customer_id: the document for 'ch_1008' (佐藤 花子) needs characters no shipped font covers: '佐' (U+4F50)"),
+        stderr(&out).contains("customers.csv:9: name: customer 'cus_jp_01' (佐藤 花子) is written in characters no configured font covers: '佐' (U+4F50)"),
         "{}",
         stderr(&out)
     );

@@ -148,7 +148,7 @@ fn credit_notes_never_add_up_to_more_than_the_invoice() {
     let out = f.issue();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("error: transactions.csv:24: unit_amount: refund 'rf_2002' would credit 119.01 EUR, more than is left on KL-INV-2026-000002: 149.00 invoiced, 30.00 already credited, 119.00 left"),
+        stderr(&out).contains("error: transactions.csv:27: unit_amount: refund 'rf_2002' would credit 119.01 EUR, more than is left on KL-INV-2026-000002: 149.00 invoiced, 30.00 already credited, 119.00 left"),
         "{}",
         stderr(&out)
     );
@@ -165,10 +165,10 @@ fn refunds_of_unknown_or_uninvoiced_charges_are_errors() {
     f.append("rf_2003,refund,succeeded,cus_fr_01,2026-10-28T10:00:00+02:00,EUR,Refund,1,14.99,gross,false,,,ch_1012,x,FR,FR");
     let out = f.issue();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("transactions.csv:24: refers_to: 'ch_1012' was never invoiced (its payment is failed); only an invoiced charge can be refunded with a credit note"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("transactions.csv:27: refers_to: 'ch_1012' was never invoiced (its payment is failed); only an invoiced charge can be refunded with a credit note"), "{}", stderr(&out));
     f.set_transactions(&f.transactions().replace(",ch_1012,x,", ",ch_9999,x,"));
     let out = f.issue();
-    assert!(stderr(&out).contains("transactions.csv:24: refers_to: 'ch_9999' is not a transaction_id in transactions.csv"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("transactions.csv:27: refers_to: 'ch_9999' is not a transaction_id in transactions.csv"), "{}", stderr(&out));
 }
 
 #[test]
@@ -522,7 +522,7 @@ fn a_plan_change_after_a_vat_id_keeps_the_adjusted_invoices_oss_rate() {
     let o = f.issue();
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains(&format!(
-        "transactions.csv:28: unit_amount: the plan change would credit 6.00 EUR (gross) of 'ch_4001', more than is left on {basic}: 11.90 invoiced, 5.95 already credited or adjusted, 5.95 left"
+        "transactions.csv:31: unit_amount: the plan change would credit 6.00 EUR (gross) of 'ch_4001', more than is left on {basic}: 11.90 invoiced, 5.95 already credited or adjusted, 5.95 left"
     )), "{}", stderr(&o));
 }
 
@@ -546,6 +546,6 @@ fn a_plan_change_cannot_mix_an_outside_scope_invoice_with_a_taxed_line() {
     let o = f.issue();
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains(
-        "transactions.csv:25: refers_to: 'ch_5001' was billed under category S, this charge is category O; an invoice with category O carries no other category (EN 16931 BR-O-11): record the unused time as a refund of 'ch_5001' (a credit note keeps that invoice's treatment)"
+        "transactions.csv:28: refers_to: 'ch_5001' was billed under category S, this charge is category O; an invoice with category O carries no other category (EN 16931 BR-O-11): record the unused time as a refund of 'ch_5001' (a credit note keeps that invoice's treatment)"
     ), "{}", stderr(&o));
 }

@@ -157,7 +157,7 @@ fn a_missing_invoice_is_listed_loudly_and_fails_the_export() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     fs::create_dir_all(&data).unwrap();
-    for f in ["company.toml", "customers.csv", "transactions.csv", "exchange_rates.csv"] {
+    for f in ["company.toml", "customers.csv", "transactions.csv", "exchange_rates.csv", "logo.svg"] {
         fs::copy(samples().join(f), data.join(f)).unwrap();
     }
     let archive = tmp.path().join("archive");
@@ -196,7 +196,7 @@ fn row(section: &str, country: &str, rate: &str, detail: &str, taxable: &str, ta
 fn samples_with(tmp: &Path, rows: &str, company: impl Fn(String) -> String) -> PathBuf {
     let data = tmp.join("data");
     fs::create_dir_all(&data).unwrap();
-    for f in ["company.toml", "customers.csv", "transactions.csv", "exchange_rates.csv"] {
+    for f in ["company.toml", "customers.csv", "transactions.csv", "exchange_rates.csv", "logo.svg"] {
         fs::copy(samples().join(f), data.join(f)).unwrap();
     }
     let csv = fs::read_to_string(data.join("transactions.csv")).unwrap();
@@ -285,7 +285,7 @@ fn text_that_a_spreadsheet_would_run_as_a_formula_is_neutralised_and_amounts_sta
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     fs::create_dir_all(&data).unwrap();
-    for f in ["company.toml", "exchange_rates.csv"] {
+    for f in ["company.toml", "exchange_rates.csv", "logo.svg"] {
         fs::copy(samples().join(f), data.join(f)).unwrap();
     }
     // The payloads as customer names (CSV-quoted in customers.csv) and a transaction id.
