@@ -84,8 +84,8 @@ fn a_bank_transfer_invoice_asks_for_the_amount_due_with_an_epc_qr_code_a_banking
     let transfer = &doc["payment"]["transfer"];
     assert_eq!(transfer["iban"], "EE382200221020145685");
     assert_eq!(transfer["bic"], "HABAEE2X");
-    assert_eq!(transfer["reference"], "RF73KLINV2026000015");
-    assert_eq!(transfer["due_date"], "2026-11-10");
+    assert_eq!(transfer["reference"], "RF19KLINV2026000015");
+    assert_eq!(transfer["due_date"], "2026-11-11");
     assert_eq!(transfer["terms_days"], 14);
     assert_eq!(doc["notes"], serde_json::json!(["Bestellnummer PO-2026-117 · Kostenstelle 4410", "Rahmenvertrag ENT-2026-04"]));
 
@@ -93,7 +93,7 @@ fn a_bank_transfer_invoice_asks_for_the_amount_due_with_an_epc_qr_code_a_banking
     let codes = qr_codes(&pdf);
     assert_eq!(codes.len(), 1, "one QR code on the page");
     let payload = &codes[0];
-    assert_eq!(payload, "BCD\n002\n1\nSCT\nHABAEE2X\nKunstlicht OÜ\nEE382200221020145685\nEUR4800.00\n\nRF73KLINV2026000015");
+    assert_eq!(payload, "BCD\n002\n1\nSCT\nHABAEE2X\nKunstlicht OÜ\nEE382200221020145685\nEUR4800.00\n\nRF19KLINV2026000015");
     // The EPC069-12 rules, line by line.
     let lines: Vec<&str> = payload.split('\n').collect();
     assert_eq!(&lines[..4], ["BCD", "002", "1", "SCT"]);
@@ -109,7 +109,7 @@ fn a_bank_transfer_invoice_asks_for_the_amount_due_with_an_epc_qr_code_a_banking
     let text = pdftotext(&pdf);
     assert!(text.contains("Offener Betrag"), "{text}");
     assert!(!text.contains("Bezahlt "), "{text}");
-    assert!(text.contains("Bitte überweisen Sie 4.800,00 € bis zum 10.11.2026"), "{text}");
+    assert!(text.contains("Bitte überweisen Sie 4.800,00 € bis zum 11.11.2026"), "{text}");
     assert!(text.contains("EE38 2200 2210 2014 5685"), "{text}");
     assert!(text.contains("Fällig am"), "{text}");
 }
@@ -121,7 +121,7 @@ fn the_domestic_bank_transfer_invoice_has_its_own_code_and_card_invoices_none() 
     let doc = record(&archive, "KL-INV-2026-000016");
     assert_eq!(doc["totals"]["due"], "372.00");
     let codes = qr_codes(&archive.join("2026/KL-INV-2026-000016.pdf"));
-    assert_eq!(codes, ["BCD\n002\n1\nSCT\nHABAEE2X\nKunstlicht OÜ\nEE382200221020145685\nEUR372.00\n\nRF46KLINV2026000016"]);
+    assert_eq!(codes, ["BCD\n002\n1\nSCT\nHABAEE2X\nKunstlicht OÜ\nEE382200221020145685\nEUR372.00\n\nRF89KLINV2026000016"]);
     assert!(qr_codes(&archive.join("2026/KL-INV-2026-000001.pdf")).is_empty());
 }
 
@@ -129,17 +129,17 @@ fn the_domestic_bank_transfer_invoice_has_its_own_code_and_card_invoices_none() 
 fn the_e_invoices_name_the_sepa_credit_transfer_with_the_account() {
     let (_tmp, _data, archive) = issued_samples();
     let ubl = fs::read_to_string(archive.join("2026/KL-INV-2026-000015.ubl.xml")).unwrap();
-    assert!(ubl.contains("<cbc:DueDate>2026-11-10</cbc:DueDate>"), "{ubl}");
+    assert!(ubl.contains("<cbc:DueDate>2026-11-11</cbc:DueDate>"), "{ubl}");
     assert!(ubl.contains("<cbc:PaymentMeansCode>58</cbc:PaymentMeansCode>"), "{ubl}");
-    assert!(ubl.contains("<cbc:PaymentID>RF73KLINV2026000015</cbc:PaymentID>"), "{ubl}");
+    assert!(ubl.contains("<cbc:PaymentID>RF19KLINV2026000015</cbc:PaymentID>"), "{ubl}");
     assert!(ubl.contains("<cbc:ID>EE382200221020145685</cbc:ID>"), "{ubl}");
     assert!(ubl.contains("<cbc:PayableAmount currencyID=\"EUR\">4800.00</cbc:PayableAmount>"), "{ubl}");
     let cii = fs::read_to_string(archive.join("2026/KL-INV-2026-000015.cii.xml")).unwrap();
     assert!(cii.contains("<ram:TypeCode>58</ram:TypeCode>"), "{cii}");
     assert!(cii.contains("<ram:IBANID>EE382200221020145685</ram:IBANID>"), "{cii}");
     assert!(cii.contains("<ram:BICID>HABAEE2X</ram:BICID>"), "{cii}");
-    assert!(cii.contains("<ram:PaymentReference>RF73KLINV2026000015</ram:PaymentReference>"), "{cii}");
-    assert!(cii.contains("<udt:DateTimeString format=\"102\">20261110</udt:DateTimeString>"), "{cii}");
+    assert!(cii.contains("<ram:PaymentReference>RF19KLINV2026000015</ram:PaymentReference>"), "{cii}");
+    assert!(cii.contains("<udt:DateTimeString format=\"102\">20261111</udt:DateTimeString>"), "{cii}");
     // A card invoice keeps code 48.
     assert!(fs::read_to_string(archive.join("2026/KL-INV-2026-000001.ubl.xml")).unwrap().contains("<cbc:PaymentMeansCode>48</cbc:PaymentMeansCode>"));
 }
@@ -198,7 +198,7 @@ fn a_bank_transfer_needs_the_sellers_account_and_a_valid_iban() {
     fs::write(data.join("transactions.csv"), transactions.replace("pm_1022,payment,succeeded,cus_de_03,2026-10-30T09:15:00+01:00,EUR,Bank transfer received,1,4800.00,net,false,,,ch_1021", "pm_1022,payment,succeeded,cus_de_03,2026-10-30T09:15:00+01:00,EUR,Bank transfer received,1,4800.00,net,false,,,ch_1001")).unwrap();
     let out = issue(&data, &tmp.path().join("c"));
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("transactions.csv:23: refers_to: 'ch_1001' is not a charge paid by bank transfer"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("transactions.csv:25: refers_to: 'ch_1001' is not a charge paid by bank transfer"), "{}", String::from_utf8_lossy(&out.stderr));
     fs::write(data.join("transactions.csv"), transactions).unwrap();
 
     let without = company.replace("[bank]\n", "[unused]\n").replace("iban = ", "# iban = ").replace("bic = ", "# bic = ").replace("payment_terms_days = ", "# days = ").replace("[unused]\n", "");
@@ -206,7 +206,7 @@ fn a_bank_transfer_needs_the_sellers_account_and_a_valid_iban() {
     let out = issue(&data, &tmp.path().join("b"));
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("transactions.csv:22: payment_method: is 'bank_transfer', but company.toml has no [bank] account to pay to"), "{stderr}");
+    assert!(stderr.contains("transactions.csv:24: payment_method: is 'bank_transfer', but company.toml has no [bank] account to pay to"), "{stderr}");
 }
 
 #[test]
@@ -369,7 +369,7 @@ fn a_refund_of_a_bank_transfer_invoice_says_it_went_back_by_transfer() {
     let cn = record(&archive, "KL-CN-2026-000003");
     assert_eq!((cn["payment"]["method"].as_str(), cn["payment"]["status"].as_str()), (Some("bank_transfer"), Some("refunded")));
     // It names the transfer it refunds (the e-invoice's payment means) and asks for nothing.
-    assert_eq!(cn["payment"]["transfer"]["reference"], "RF73KLINV2026000015");
+    assert_eq!(cn["payment"]["transfer"]["reference"], "RF19KLINV2026000015");
     assert_eq!(cn["totals"]["due"], "0.00");
     let ubl = fs::read_to_string(archive.join("2026/KL-CN-2026-000003.ubl.xml")).unwrap();
     assert!(ubl.contains("<cbc:PaymentMeansCode>58</cbc:PaymentMeansCode>") && !ubl.contains("cbc:DueDate"), "{ubl}");
@@ -406,5 +406,5 @@ fn the_html_carries_the_same_qr_code_as_an_svg_path() {
     let mut image = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| px[y * side + x]);
     let grids = image.detect_grids();
     assert_eq!(grids.len(), 1);
-    assert_eq!(grids[0].decode().unwrap().1, "BCD\n002\n1\nSCT\nHABAEE2X\nKunstlicht OÜ\nEE382200221020145685\nEUR4800.00\n\nRF73KLINV2026000015");
+    assert_eq!(grids[0].decode().unwrap().1, "BCD\n002\n1\nSCT\nHABAEE2X\nKunstlicht OÜ\nEE382200221020145685\nEUR4800.00\n\nRF19KLINV2026000015");
 }
