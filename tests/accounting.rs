@@ -368,6 +368,18 @@ fn the_statement_balances_payments_and_refunds_against_documents() {
         }
         assert_eq!(v["files"].as_array().unwrap().len(), 3);
     }
+    // The bank-transfer invoice and the transfer that paid it (a payment row, no document):
+    // settled, the transfer listed by what it paid.
+    let json = ok(run(&["statement", "cus_de_03", "--from", "2026-10-01", "--to", "2026-10-31", "--archive", archive, "--data", samples().to_str().unwrap(), "--out", out.join("cus_de_03").to_str().unwrap(), "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let entries: Vec<(&str, &str, &str)> = v["statement"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["kind"].as_str().unwrap(), e["reference"].as_str().unwrap(), e["detail"].as_str().unwrap()))
+        .collect();
+    assert_eq!(entries, [("invoice", "KL-INV-2026-000015", "Enterprise plan (annual)"), ("payment", "pm_1022", "bank transfer received for ch_1021")]);
+    assert_eq!((v["statement"]["balances"][0]["payments"].as_str(), v["statement"]["balances"][0]["balance"].as_str()), (Some("4800.00"), Some("0.00")));
     // The partial refund: Mari Tamm's statement lists the credit note and the refund.
     let out = out.join("cus_ee_01");
     let csv = fs::read_to_string(out.join("statement-cus_ee_01-2026-10-01-2026-10-31.csv")).unwrap();
