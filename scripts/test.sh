@@ -18,6 +18,9 @@ command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 # The PostgreSQL archive's tests start a throwaway cluster of their own (tests/pg_support).
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+# A CJK font: documents of customers writing in Chinese, Japanese or Korean are set in it
+# (tests/cjk.rs uses Debian's Noto Sans CJK).
+[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -gt 0 ]; then
     step "installing ${missing[*]}"
     if ! command -v apt-get >/dev/null 2>&1; then

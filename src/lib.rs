@@ -61,6 +61,9 @@
 //!         invoice: NumberPattern::parse("INV-{year}-{seq:04}").unwrap(),
 //!         credit_note: NumberPattern::parse("CN-{year}-{seq:04}").unwrap(),
 //!     },
+//!     bank: None,
+//!     brand: None,
+//!     resources: Resources::default(),
 //! };
 //! let customer = Customer {
 //!     id: "c1".into(),
@@ -73,6 +76,8 @@
 //!     language: "de".into(),
 //!     peppol_id: None,
 //!     buyer_reference: None,
+//!     note: None,
+//!     source_line: 2,
 //! };
 //! // 119.00 EUR paid, tax included: a German consumer pays German VAT at 19 %.
 //! let paid = Money::from_exact(Decimal::new(11900, 2), eur).unwrap();
@@ -92,6 +97,8 @@
 //!     card_last4: None,
 //!     payment_id: None,
 //!     purchase_order: None,
+//!     payment_method: PaymentMethod::Card,
+//!     note: None,
 //!     lines: vec![Line {
 //!         description: "Pro plan, October".into(),
 //!         quantity: Decimal::ONE,
@@ -121,6 +128,6 @@
 
 pub mod app;
 
-pub use domain::{country, deflate, diag, document, error, model, money, numbering, registration, sha256};
+pub use domain::{brand, country, deflate, diag, document, error, model, money, numbering, payment, registration, sha256};
 pub use domain::{Error, Result};
 pub use {archive, domain, export, input, issue, locale, render, tax};

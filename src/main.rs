@@ -130,7 +130,7 @@ enum Command {
         /// Folder to write company.toml, customers.csv, transactions.csv and exchange_rates.csv into.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// Write into a folder that is not empty, replacing those four files.
+        /// Write into a folder that is not empty, replacing those files (and the logo).
         #[arg(long)]
         force: bool,
     },

@@ -294,7 +294,7 @@ fn the_account_mapping_books_by_the_configured_rules() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     fs::create_dir_all(&data).unwrap();
-    for f in ["company.toml", "customers.csv", "transactions.csv", "exchange_rates.csv"] {
+    for f in ["company.toml", "customers.csv", "transactions.csv", "exchange_rates.csv", "logo.svg"] {
         fs::copy(samples().join(f), data.join(f)).unwrap();
     }
     let toml = fs::read_to_string(data.join("company.toml")).unwrap()
@@ -368,6 +368,18 @@ fn the_statement_balances_payments_and_refunds_against_documents() {
         }
         assert_eq!(v["files"].as_array().unwrap().len(), 3);
     }
+    // The bank-transfer invoice and the transfer that paid it (a payment row, no document):
+    // settled, the transfer listed by what it paid.
+    let json = ok(run(&["statement", "cus_de_03", "--from", "2026-10-01", "--to", "2026-10-31", "--archive", archive, "--data", samples().to_str().unwrap(), "--out", out.join("cus_de_03").to_str().unwrap(), "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let entries: Vec<(&str, &str, &str)> = v["statement"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["kind"].as_str().unwrap(), e["reference"].as_str().unwrap(), e["detail"].as_str().unwrap()))
+        .collect();
+    assert_eq!(entries, [("invoice", "KL-INV-2026-000015", "Enterprise plan (annual)"), ("payment", "pm_1022", "bank transfer received for ch_1021")]);
+    assert_eq!((v["statement"]["balances"][0]["payments"].as_str(), v["statement"]["balances"][0]["balance"].as_str()), (Some("4800.00"), Some("0.00")));
     // The partial refund: Mari Tamm's statement lists the credit note and the refund.
     let out = out.join("cus_ee_01");
     let csv = fs::read_to_string(out.join("statement-cus_ee_01-2026-10-01-2026-10-31.csv")).unwrap();
@@ -407,7 +419,7 @@ fn list_json_filters_by_customer_kind_status_and_dates() {
     };
     let v = list(&[]);
     assert_eq!((v["schema"].as_str(), v["command"].as_str()), (Some("invoicesmith.cli.v1"), Some("list")));
-    assert_eq!(v["documents"].as_array().unwrap().len(), 16);
+    assert_eq!(v["documents"].as_array().unwrap().len(), 18);
     let mari = list(&["--customer", "cus_ee_01"]);
     let numbers: Vec<(&str, &str)> = mari["documents"].as_array().unwrap().iter().map(|d| (d["number"].as_str().unwrap(), d["status"].as_str().unwrap())).collect();
     assert_eq!(numbers, [("KL-INV-2026-000002", "credited"), ("KL-CN-2026-000001", "paid")]);
@@ -431,7 +443,7 @@ fn list_json_filters_by_customer_kind_status_and_dates() {
     assert_eq!((verify["command"].as_str(), verify["intact"].as_bool()), (Some("verify"), Some(true)));
     let out = e.tmp.path().join("again");
     let export: serde_json::Value = serde_json::from_str(&ok(run(&["export", "--month", "2026-10", "--archive", archive, "--out", out.to_str().unwrap(), "--json"]))).unwrap();
-    assert_eq!((export["command"].as_str(), export["report"]["documents"].as_u64()), (Some("export"), Some(16)));
+    assert_eq!((export["command"].as_str(), export["report"]["documents"].as_u64()), (Some("export"), Some(18)));
     let missing: serde_json::Value = serde_json::from_slice(&run(&["show", "KL-INV-2026-999999", "--archive", archive, "--json"]).stdout).unwrap();
     assert_eq!(missing["schema"], "invoicesmith.cli.v1");
     assert!(missing["error"].as_str().unwrap().contains("KL-INV-2026-999999"));
@@ -444,14 +456,14 @@ fn dry_run_writes_nothing_and_a_rerun_says_already_invoiced_in_one_line() {
     let a = archive.to_str().unwrap();
     let s = samples();
     let dry = ok(run(&["issue", s.to_str().unwrap(), "--archive", a, "--init", "--dry-run"]));
-    assert!(dry.starts_with("dry run, nothing written: would issue 16 document(s) into "), "{dry}");
+    assert!(dry.starts_with("dry run, nothing written: would issue 18 document(s) into "), "{dry}");
     assert!(dry.contains("  KL-CN-2026-000002  2026-10-26  cus_fr_01  14.99 EUR  (rf_1018)\n"), "{dry}");
-    assert!(dry.contains("would skip 4 transaction(s):\n  ch_1012: payment failed: no document\n"), "{dry}");
+    assert!(dry.contains("would skip 5 transaction(s):\n  ch_1012: payment failed: no document\n"), "{dry}");
     assert!(!archive.exists(), "a dry run creates nothing");
     ok(run(&["issue", s.to_str().unwrap(), "--archive", a, "--init"]));
     let register = fs::read(archive.join("register.jsonl")).unwrap();
     let rerun = ok(run(&["issue", s.to_str().unwrap(), "--archive", a]));
-    assert!(rerun.contains("\n16 transaction(s) already invoiced\nskipped 4 transaction(s):\n"), "{rerun}");
+    assert!(rerun.contains("\n18 transaction(s) already invoiced\nskipped 5 transaction(s):\n"), "{rerun}");
     assert!(!rerun.contains("already issued as"), "{rerun}");
     let dry_again: serde_json::Value = serde_json::from_str(&ok(run(&["issue", s.to_str().unwrap(), "--archive", a, "--dry-run", "--json"]))).unwrap();
     assert_eq!((dry_again["dry_run"].as_bool(), dry_again["issued"].as_array().unwrap().len()), (Some(true), 0));

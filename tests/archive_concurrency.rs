@@ -45,6 +45,6 @@ fn concurrent_runs_serialise_without_gap_duplicate_or_false_finding() {
         let seqs: Vec<u64> = lines.iter().filter(|l| l["series"] == series).map(|l| l["seq"].as_u64().unwrap()).collect();
         assert_eq!(seqs, (1..=seqs.len() as u64).collect::<Vec<_>>(), "{series}: gap or disorder");
     }
-    assert_eq!(lines.len(), 16 + issued.iter().sum::<usize>() + 2);
+    assert_eq!(lines.len(), 18 + issued.iter().sum::<usize>() + 2);
     assert_intact(&archive);
 }

@@ -84,7 +84,7 @@ fn both_backends_give_the_same_bytes_and_output() {
     assert_eq!(dir_out.1, db_out.1, "the export folders are the same, byte for byte");
     assert!(dir_out.2 == db_out.2, "the export zips are the same, byte for byte");
     assert_eq!(dir_out.3, db_out.3, "render of an archived record");
-    assert!(dir_out.0[0].starts_with("issued 16 document(s) into ARCHIVE"), "{}", dir_out.0[0]);
+    assert!(dir_out.0[0].starts_with("issued 18 document(s) into ARCHIVE"), "{}", dir_out.0[0]);
 }
 
 #[test]
@@ -95,7 +95,7 @@ fn an_archive_is_copied_folder_to_database_and_back_byte_for_byte() {
     assert!(run(&["reissue", "KL-INV-2026-000003", "--set", "name=Jana Novak", "--reason", "typo", "--archive", p(&dir)]).status.success());
     let url = database("copy");
     let printed = ok(&["archive", "copy", p(&dir), &url]);
-    assert!(printed.starts_with("copied 18 register line(s), 92 file(s) and 2 checkpoint(s) from "), "{printed}");
+    assert!(printed.starts_with("copied 20 register line(s), 102 file(s) and 2 checkpoint(s) from "), "{printed}");
     let mut folder = files(&dir);
     assert_eq!(folder, db_files(name_of(&url)));
     let back = tmp.path().join("back");
@@ -123,17 +123,17 @@ fn a_database_without_the_archive_is_created_only_with_init_and_found_by_every_s
     let company = std::fs::read_to_string(data.join("company.toml")).unwrap().replace("path = \"../archive\"", &format!("path = \"{url}\""));
     std::fs::write(data.join("company.toml"), company).unwrap();
     let printed = ok(&["issue", p(&data), "--init", "--quiet"]);
-    assert!(printed.starts_with(&format!("issued 16 document(s) into {url}\n")), "{printed}");
+    assert!(printed.starts_with(&format!("issued 18 document(s) into {url}\n")), "{printed}");
     let out = command(&["verify"]).env("INVOICESMITH_ARCHIVE", &url).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), format!("{url}: intact (every registered file matches its SHA-256, register chain and numbering consistent)\n"));
-    assert_eq!(register_count(name_of(&url)), 16);
+    assert_eq!(register_count(name_of(&url)), 18);
 }
 
 /// `data`'s transactions of the customers `keep` selects (with every customer), in `to`.
 fn customers_subset(data: &Path, to: &Path, keep: impl Fn(u32) -> bool) -> std::path::PathBuf {
     std::fs::create_dir_all(to).unwrap();
-    for f in ["company.toml", "customers.csv", "exchange_rates.csv"] {
+    for f in ["company.toml", "customers.csv", "exchange_rates.csv", "logo.svg"] {
         std::fs::copy(data.join(f), to.join(f)).unwrap();
     }
     let text = std::fs::read_to_string(data.join("transactions.csv")).unwrap();
@@ -185,7 +185,7 @@ fn issuers_at_once_one_killed_leave_no_gap_duplicate_or_orphan() {
     killed.kill().unwrap(); // SIGKILL
     let status = killed.wait().unwrap();
     assert_eq!(status.code(), None, "the first issuer finished before it was killed; make its month larger");
-    assert!(committed_before_kill < 14 + 4000, "{committed_before_kill}");
+    assert!(committed_before_kill < 18 + 4000, "{committed_before_kill}");
     let outputs: Vec<_> = children.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
     for (args, out) in commands.iter().zip(&outputs) {
         assert!(out.status.success(), "{args:?}: {}{}", stdout(out), stderr(out));

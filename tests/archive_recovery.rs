@@ -18,7 +18,7 @@ fn a_torn_register_line_is_kept_under_recovered_and_cut_off_by_recover() {
     let archive = tmp.path().join("archive");
     assert!(issue(&samples(), &archive).status.success());
     let before = register(&archive);
-    let torn = b"{\"number\":\"KL-INV-2026-000015\",\"kind\":\"inv";
+    let torn = b"{\"number\":\"KL-INV-2026-000019\",\"kind\":\"inv";
     fs::OpenOptions::new().append(true).open(archive.join("register.jsonl")).unwrap().write_all(torn).unwrap();
 
     // Readers leave the unfinished line out; verify names it.
@@ -52,7 +52,7 @@ fn the_next_issue_recovers_on_its_own_and_says_so() {
     let out = issue(&data, &archive);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("notice: register.jsonl: an unfinished write of 5 byte(s)"), "{}", stderr(&out));
-    assert!(stdout(&out).contains("KL-INV-2026-000015"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("KL-INV-2026-000017"), "{}", stdout(&out));
     assert_intact(&archive);
 }
 
@@ -67,9 +67,9 @@ fn leftovers_of_a_crashed_batch_are_quarantined_not_deleted_and_never_block() {
     // What a run killed before its commit leaves: the next number's files with other
     // content than the next run will render, and a temporary file.
     let leftovers = [
-        ("2026/KL-INV-2026-000015.pdf", &b"%PDF-1.7 from a run that never committed"[..]),
-        ("2026/KL-INV-2026-000015.json", b"{}"),
-        (".tmp/KL-INV-2026-000016.pdf.4242", b"%PDF half"),
+        ("2026/KL-INV-2026-000017.pdf", &b"%PDF-1.7 from a run that never committed"[..]),
+        ("2026/KL-INV-2026-000017.json", b"{}"),
+        (".tmp/KL-INV-2026-000018.pdf.4242", b"%PDF half"),
     ];
     for (rel, bytes) in leftovers {
         fs::create_dir_all(archive.join(rel).parent().unwrap()).unwrap();
@@ -82,7 +82,7 @@ fn leftovers_of_a_crashed_batch_are_quarantined_not_deleted_and_never_block() {
 
     let out = issue(&data, &archive);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("KL-INV-2026-000015"));
+    assert!(stdout(&out).contains("KL-INV-2026-000017"));
     let notice = stderr(&out);
     assert!(notice.contains("3 file(s) no register line names (1 of them temporary)"), "{notice}");
     let quarantine = fs::read_dir(archive.join("quarantine")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect::<Vec<_>>();

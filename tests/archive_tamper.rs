@@ -126,7 +126,7 @@ fn every_file_kind_flipped_deleted_or_linked_is_found_and_refused() {
         assert!(files(&folder).keys().all(|name| !name.contains("stray")));
         let out = reissue(&archive);
         assert!(out.status.success(), "{}", stderr(&out));
-        assert!(stderr(&out).contains("moved to quarantine/16-"), "{}", stderr(&out));
+        assert!(stderr(&out).contains("moved to quarantine/18-"), "{}", stderr(&out));
         assert_intact(&archive);
     }
 }
@@ -198,12 +198,12 @@ fn register_edits_behind_a_checkpoint_are_found_and_refused() {
         ("rechain", true, Box::new(|l| l[4]["total"] = "1.00".into()), "history before it was rewritten"),
         ("rechain-truncate", true, Box::new(|l| drop(l.pop())), "history after it was cut"),
         ("rechain-extend", true, Box::new(|l| {
-            let mut extra = l[15].clone();
+            let mut extra = l[17].clone();
             extra["number"] = "KL-CN-2026-000003".into();
             extra["seq"] = 3.into();
             extra["files"] = serde_json::json!([]);
             l.push(extra);
-        }), "lines 17–17 are covered by no checkpoint"),
+        }), "lines 19–19 are covered by no checkpoint"),
         // Rechained lines that break the register's own rules.
         ("overcredit", true, Box::new(|l| credit_notes(l)[0]["total"] = "99999.00".into()), "more than its total"),
         ("non-invoice", true, Box::new(|l| {
@@ -238,12 +238,12 @@ fn a_head_kept_outside_catches_what_the_archive_alone_cannot() {
     assert!(run(&["recover", "--archive", p(&archive)]).status.success());
     let out = run(&["verify", "--archive", p(&archive), "--expect-head", &pristine.head]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("line 16 is not the expected head"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("line 18 is not the expected head"), "{}", stderr(&out));
     // The untouched archive matches its head; a made-up head does not.
     let out = run(&["verify", "--archive", p(&pristine.archive), "--expect-head", &pristine.head]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = run(&["verify", "--archive", p(&pristine.archive), "--expect-head", "17:0000000000000000000000000000000000000000000000000000000000000000"]);
-    assert!(stderr(&out).contains("fewer than the 17 of the expected head"), "{}", stderr(&out));
+    let out = run(&["verify", "--archive", p(&pristine.archive), "--expect-head", "19:0000000000000000000000000000000000000000000000000000000000000000"]);
+    assert!(stderr(&out).contains("fewer than the 19 of the expected head"), "{}", stderr(&out));
     // The export carries the head.
     let (out, folder) = export(&pristine.archive);
     assert!(out.status.success(), "{}", stderr(&out));

@@ -23,7 +23,7 @@ fn register_numbers(archive: &Path) -> Vec<String> {
 
 /// The samples' 12 invoices and 2 credit notes, each series gap-free from 1.
 fn expected_numbers() -> Vec<String> {
-    let invoices = (1..=14).map(|n| format!("KL-INV-2026-{n:06}"));
+    let invoices = (1..=16).map(|n| format!("KL-INV-2026-{n:06}"));
     let credit_notes = (1..=2).map(|n| format!("KL-CN-2026-{n:06}"));
     invoices.chain(credit_notes).collect()
 }
@@ -35,7 +35,7 @@ fn issues_the_samples_once_with_gap_free_numbers() {
     let out = issue(&samples(), &archive);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.starts_with("issued 16 document(s)"), "{text}");
+    assert!(text.starts_with("issued 18 document(s)"), "{text}");
     assert!(text.contains("ch_1012: payment failed: no document"), "{text}");
     assert!(text.contains("ch_1013: payment pending"), "{text}");
 
@@ -54,7 +54,7 @@ fn issues_the_samples_once_with_gap_free_numbers() {
     assert!(again.status.success());
     assert!(stdout(&again).starts_with("issued 0 document(s)"), "{}", stdout(&again));
     // One line for what earlier runs invoiced, not one per transaction.
-    assert!(stdout(&again).contains("\n16 transaction(s) already invoiced\n"), "{}", stdout(&again));
+    assert!(stdout(&again).contains("\n18 transaction(s) already invoiced\n"), "{}", stdout(&again));
     assert!(!stdout(&again).contains("ch_1001"), "{}", stdout(&again));
     assert_eq!(snapshot(&archive), before);
 }
@@ -92,7 +92,7 @@ fn bad_input_is_reported_with_exit_1_and_changes_nothing() {
     fs::write(data.join("transactions.csv"), format!("{}ch_2001,charge,succeeded,cus_de_01,2026-10-31T10:00:00+02:00,EUR,Pro plan,1,10.005,gross,false,,,,,DE,DE\n", csv)).unwrap();
     let out = issue(&data, &archive);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("transactions.csv:24: unit_amount: '10.005' has more than 2 decimals, the minor unit of EUR"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("transactions.csv:27: unit_amount: '10.005' has more than 2 decimals, the minor unit of EUR"), "{}", stderr(&out));
     assert_eq!(snapshot(&archive), before);
 }
 
@@ -109,8 +109,8 @@ fn a_pending_payment_is_invoiced_once_it_succeeds_with_the_next_number() {
     let out = issue(&data, &archive);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("issued 1 document(s)"), "{}", stdout(&out));
-    assert_eq!(register_numbers(&archive).last().unwrap(), "KL-INV-2026-000015");
-    let doc: serde_json::Value = serde_json::from_slice(&fs::read(archive.join("2026/KL-INV-2026-000015.json")).unwrap()).unwrap();
+    assert_eq!(register_numbers(&archive).last().unwrap(), "KL-INV-2026-000017");
+    let doc: serde_json::Value = serde_json::from_slice(&fs::read(archive.join("2026/KL-INV-2026-000017.json")).unwrap()).unwrap();
     assert_eq!(doc["tax_point_date"], "2026-11-01");
     assert_eq!(doc["source_transactions"][0], "ch_1013");
 }
@@ -169,7 +169,7 @@ fn json_output_lists_issued_and_skipped() {
     let out = invoicesmith(&["issue", samples().to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init", "--json"]);
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["issued"].as_array().unwrap().len(), 16);
+    assert_eq!(v["issued"].as_array().unwrap().len(), 18);
     assert_eq!(v["issued"][0]["number"], "KL-INV-2026-000001");
     assert_eq!(v["issued"][0]["total"], "14.99");
     assert_eq!(v["skipped"][0]["transaction_id"], "ch_1012");
@@ -183,7 +183,7 @@ fn json_output_lists_issued_and_skipped() {
         assert!(listed.iter().all(|f| archive.join(f).is_file()), "{listed:?}");
     }
     assert_eq!(
-        v["issued"][14]["files"],
+        v["issued"][16]["files"],
         serde_json::json!([
             "2026/KL-CN-2026-000001.pdf",
             "2026/KL-CN-2026-000001.html",
@@ -195,7 +195,7 @@ fn json_output_lists_issued_and_skipped() {
 }
 
 #[test]
-fn text_no_shipped_font_can_draw_is_refused_not_boxed() {
+fn text_no_configured_font_can_draw_is_refused_at_the_customer_not_boxed() {
     let tmp = tempfile::tempdir().unwrap();
     let data = copy_samples(tmp.path());
     let customers = fs::read_to_string(data.join("customers.csv")).unwrap().replace("cus_jp_01,individual,Hanako Sato", "cus_jp_01,individual,佐藤 花子");
@@ -204,7 +204,7 @@ fn text_no_shipped_font_can_draw_is_refused_not_boxed() {
     let out = issue(&data, &archive);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("transactions.csv:10: customer_id: the document for 'ch_1008' (佐藤 花子) needs characters no shipped font covers: '佐' (U+4F50)"),
+        stderr(&out).contains("customers.csv:9: name: customer 'cus_jp_01' (佐藤 花子) is written in characters no configured font covers: '佐' (U+4F50)"),
         "{}",
         stderr(&out)
     );

@@ -148,7 +148,7 @@ fn credit_notes_never_add_up_to_more_than_the_invoice() {
     let out = f.issue();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("error: transactions.csv:24: unit_amount: refund 'rf_2002' would credit 119.01 EUR, more than is left on KL-INV-2026-000002: 149.00 invoiced, 30.00 already credited, 119.00 left"),
+        stderr(&out).contains("error: transactions.csv:27: unit_amount: refund 'rf_2002' would credit 119.01 EUR, more than is left on KL-INV-2026-000002: 149.00 invoiced, 30.00 already credited, 119.00 left"),
         "{}",
         stderr(&out)
     );
@@ -165,10 +165,10 @@ fn refunds_of_unknown_or_uninvoiced_charges_are_errors() {
     f.append("rf_2003,refund,succeeded,cus_fr_01,2026-10-28T10:00:00+02:00,EUR,Refund,1,14.99,gross,false,,,ch_1012,x,FR,FR");
     let out = f.issue();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("transactions.csv:24: refers_to: 'ch_1012' was never invoiced (its payment is failed); only an invoiced charge can be refunded with a credit note"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("transactions.csv:27: refers_to: 'ch_1012' was never invoiced (its payment is failed); only an invoiced charge can be refunded with a credit note"), "{}", stderr(&out));
     f.set_transactions(&f.transactions().replace(",ch_1012,x,", ",ch_9999,x,"));
     let out = f.issue();
-    assert!(stderr(&out).contains("transactions.csv:24: refers_to: 'ch_9999' is not a transaction_id in transactions.csv"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("transactions.csv:27: refers_to: 'ch_9999' is not a transaction_id in transactions.csv"), "{}", stderr(&out));
 }
 
 #[test]
@@ -249,10 +249,10 @@ fn reissue_cancels_and_replaces_leaving_the_original_untouched() {
         .reissue("KL-INV-2026-000001", &[("address_line1", "Kastanienallee 7"), ("postal_code", "10435")], "customer moved before the invoice date", Some("2026-11-02"), "2026-11-02T08:00:00Z")
         .unwrap();
     let numbers: Vec<&str> = report.issued.iter().map(|d| d.number.as_str()).collect();
-    assert_eq!(numbers, ["KL-CN-2026-000003", "KL-INV-2026-000015"]);
+    assert_eq!(numbers, ["KL-CN-2026-000003", "KL-INV-2026-000017"]);
     let original = f.doc("KL-INV-2026-000001");
     let cancel = f.doc("KL-CN-2026-000003");
-    let replacement = f.doc("KL-INV-2026-000015");
+    let replacement = f.doc("KL-INV-2026-000017");
     // The credit note repeats the original as issued.
     assert_eq!(cancel["customer"], original["customer"]);
     assert_eq!(amounts(&cancel), amounts(&original));
@@ -271,8 +271,8 @@ fn reissue_cancels_and_replaces_leaving_the_original_untouched() {
     // History.
     let show = ok(f.cli(&["show", "KL-INV-2026-000001"]));
     assert!(show.contains("cancelled by KL-CN-2026-000003 of 2026-11-02"), "{show}");
-    assert!(show.contains("replaced by KL-INV-2026-000015 of 2026-11-02"), "{show}");
-    let show = ok(f.cli(&["show", "KL-INV-2026-000015"]));
+    assert!(show.contains("replaced by KL-INV-2026-000017 of 2026-11-02"), "{show}");
+    let show = ok(f.cli(&["show", "KL-INV-2026-000017"]));
     assert!(show.contains("replaces KL-INV-2026-000001 of 2026-10-01 (customer moved before the invoice date)"), "{show}");
 
     // Cancelled documents and credit notes can't be reissued; the replacement can (a chain).
@@ -281,10 +281,10 @@ fn reissue_cancels_and_replaces_leaving_the_original_untouched() {
     assert!(stderr(&again).contains("KL-INV-2026-000001 was already cancelled by KL-CN-2026-000003 on 2026-11-02"), "{}", stderr(&again));
     let cn = f.cli(&["reissue", "KL-CN-2026-000001", "--set", "city=Tartu", "--reason", "x"]);
     assert!(stderr(&cn).contains("KL-CN-2026-000001 is a credit note; only invoices can be reissued"), "{}", stderr(&cn));
-    f.reissue("KL-INV-2026-000015", &[("name", "Jürgen K. Müller")], "full name", None, "2026-11-05T09:00:00Z").unwrap();
-    assert_eq!(f.doc("KL-INV-2026-000016")["issue_date"], "2026-11-05");
-    assert_eq!(f.doc("KL-INV-2026-000016")["customer"]["name"], "Jürgen K. Müller");
-    assert_eq!(f.doc("KL-INV-2026-000016")["references"][0]["number"], "KL-INV-2026-000015");
+    f.reissue("KL-INV-2026-000017", &[("name", "Jürgen K. Müller")], "full name", None, "2026-11-05T09:00:00Z").unwrap();
+    assert_eq!(f.doc("KL-INV-2026-000018")["issue_date"], "2026-11-05");
+    assert_eq!(f.doc("KL-INV-2026-000018")["customer"]["name"], "Jürgen K. Müller");
+    assert_eq!(f.doc("KL-INV-2026-000018")["references"][0]["number"], "KL-INV-2026-000017");
     ok(f.cli(&["verify"]));
     // Re-running issue afterwards issues nothing: the transactions are invoiced.
     assert!(ok(f.issue()).starts_with("issued 0 document(s)"));
@@ -301,12 +301,12 @@ fn a_vat_id_supplied_later_turns_the_replacement_into_reverse_charge() {
     assert!(stderr(&refused).contains("KL-INV-2026-000002 has been credited by KL-CN-2026-000001 (30.00 EUR); cancelling it in full would credit more than was invoiced"), "{}", stderr(&refused));
     let set = [("vat_id", "FR40303265045"), ("vat_id_status", "valid"), ("name", "Durand Design SARL")];
     let report = f.reissue("KL-INV-2026-000012", &set, "business customer supplied VAT ID", None, "2026-11-10T12:00:00Z").unwrap();
-    assert_eq!(report.issued[1].number.as_str(), "KL-INV-2026-000015");
+    assert_eq!(report.issued[1].number.as_str(), "KL-INV-2026-000017");
     assert_eq!(
         report.warnings,
         ["customers.csv still holds the old details of cus_fr_01: set name=Durand Design SARL, vat_id=FR40303265045, type=business, vat_id_status=valid there, or the next invoice repeats the error"]
     );
-    let r = f.doc("KL-INV-2026-000015");
+    let r = f.doc("KL-INV-2026-000017");
     assert_eq!(r["tax"]["treatment"], "reverse_charge");
     assert_eq!(r["tax"]["customer_type"], "business");
     assert_eq!(r["customer"]["tax_id"], "FR40303265045");
@@ -318,14 +318,14 @@ fn a_vat_id_supplied_later_turns_the_replacement_into_reverse_charge() {
     assert_eq!(r["legends"][0]["code"], "reverse_charge");
 
     // No promise that it "is refunded": the overpayment is open, and recorded as such.
-    let html = fs::read_to_string(f.archive.join("2026/KL-INV-2026-000015.html")).unwrap();
+    let html = fs::read_to_string(f.archive.join("2026/KL-INV-2026-000017.html")).unwrap();
     assert!(html.contains("Trop-perçu de 2,50\u{a0}€, à rembourser ou à créditer."), "{html}");
     assert!(html.contains("<td>Trop-perçu, à rembourser ou à créditer</td><td>2,50\u{a0}€</td>"), "{html}");
     assert!(!html.contains("remboursé."));
     let register = fs::read_to_string(f.archive.join("register.jsonl")).unwrap();
-    let entry: Value = serde_json::from_str(register.lines().find(|l| l.contains("\"KL-INV-2026-000015\"")).unwrap()).unwrap();
+    let entry: Value = serde_json::from_str(register.lines().find(|l| l.contains("\"KL-INV-2026-000017\"")).unwrap()).unwrap();
     assert_eq!(entry["overpaid"], "2.50");
-    assert!(register.lines().filter(|l| !l.contains("\"KL-INV-2026-000015\"")).all(|l| !l.contains("overpaid")));
+    assert!(register.lines().filter(|l| !l.contains("\"KL-INV-2026-000017\"")).all(|l| !l.contains("overpaid")));
 
     // The month's reconciliation lists it while it is open.
     let export = |month: &str, out: &str| {
@@ -335,21 +335,21 @@ fn a_vat_id_supplied_later_turns_the_replacement_into_reverse_charge() {
         fs::read_to_string(out.join("reconciliation.csv")).unwrap()
     };
     let open = export("2026-11", "export-open");
-    assert!(open.contains("ch_1017,charge,succeeded,2026-11-10,EUR,2.50,overpaid,KL-INV-2026-000015,overpaid 2.50 EUR on KL-INV-2026-000015: to be refunded or credited"), "{open}");
+    assert!(open.contains("ch_1017,charge,succeeded,2026-11-10,EUR,2.50,overpaid,KL-INV-2026-000017,overpaid 2.50 EUR on KL-INV-2026-000017: to be refunded or credited"), "{open}");
     assert_eq!(open.matches(",overpaid,").count(), 1, "{open}");
     // Reissued again (a chain), the open overpayment is the new replacement's, listed once.
-    f.reissue("KL-INV-2026-000015", &[("city", "Villeurbanne")], "moved", None, "2026-11-11T09:00:00Z").unwrap();
+    f.reissue("KL-INV-2026-000017", &[("city", "Villeurbanne")], "moved", None, "2026-11-11T09:00:00Z").unwrap();
     let chained = export("2026-11", "export-chained");
-    assert!(chained.contains(",2.50,overpaid,KL-INV-2026-000016,overpaid 2.50 EUR on KL-INV-2026-000016: to be refunded or credited"), "{chained}");
+    assert!(chained.contains(",2.50,overpaid,KL-INV-2026-000018,overpaid 2.50 EUR on KL-INV-2026-000018: to be refunded or credited"), "{chained}");
     assert_eq!(chained.matches(",overpaid,").count(), 1, "{chained}");
 
     // A refund of exactly the overpayment returns it: no credit note, and it is no longer open.
     f.append("rf_2001,refund,succeeded,cus_fr_01,2026-11-12T10:00:00+01:00,EUR,Refund of overpayment,1,2.50,gross,false,,,ch_1017,requested_by_customer,FR,FR");
     let out = ok(f.issue());
-    assert!(out.contains("rf_2001: returns the overpayment of 2.50 EUR on KL-INV-2026-000016: no credit note"), "{out}");
+    assert!(out.contains("rf_2001: returns the overpayment of 2.50 EUR on KL-INV-2026-000018: no credit note"), "{out}");
     let closed = export("2026-11", "export-closed");
     assert!(!closed.contains(",overpaid,"), "{closed}");
-    assert!(closed.contains("rf_2001,refund,succeeded,2026-11-12,EUR,2.50,no_document,,returns the overpayment on KL-INV-2026-000016"), "{closed}");
+    assert!(closed.contains("rf_2001,refund,succeeded,2026-11-12,EUR,2.50,no_document,,returns the overpayment on KL-INV-2026-000018"), "{closed}");
 }
 
 #[test]
@@ -363,18 +363,18 @@ fn a_correction_is_dated_the_day_support_makes_it() {
     assert_eq!(early, "--date 2026-11-02 is before today (2026-11-03 in Europe/Tallinn): a correction is dated the day it is made, or later");
     f.reissue("KL-INV-2026-000001", &fix, "moved", None, "2026-11-02T22:30:00Z").unwrap();
     assert_eq!(f.doc("KL-CN-2026-000003")["issue_date"], "2026-11-03");
-    assert_eq!(f.doc("KL-INV-2026-000015")["issue_date"], "2026-11-03");
+    assert_eq!(f.doc("KL-INV-2026-000017")["issue_date"], "2026-11-03");
     // --date may move it later, never before the series' latest date.
     let before = f.reissue("KL-INV-2026-000003", &fix, "x", Some("2026-11-02"), "2026-10-30T10:00:00Z").unwrap_err().to_string();
     assert_eq!(before, "--date 2026-11-02 is before 2026-11-03, the latest issue date in the series KL-CN-{year}-{seq:06}: numbers and dates must ascend; use 2026-11-03 or later");
     f.reissue("KL-INV-2026-000005", &fix, "x", Some("2026-11-30"), "2026-11-04T10:00:00Z").unwrap();
     assert_eq!(f.doc("KL-CN-2026-000004")["issue_date"], "2026-11-30");
-    assert_eq!(f.doc("KL-INV-2026-000016")["issue_date"], "2026-11-30");
+    assert_eq!(f.doc("KL-INV-2026-000018")["issue_date"], "2026-11-30");
     // Made on a day before the series' latest date (a clock behind the archive), both
     // documents take that latest date: the replacement never precedes its credit note.
     f.reissue("KL-INV-2026-000006", &fix, "x", None, "2026-11-20T10:00:00Z").unwrap();
     assert_eq!(f.doc("KL-CN-2026-000005")["issue_date"], "2026-11-30");
-    assert_eq!(f.doc("KL-INV-2026-000017")["issue_date"], "2026-11-30");
+    assert_eq!(f.doc("KL-INV-2026-000019")["issue_date"], "2026-11-30");
     ok(f.cli(&["verify"]));
 }
 
@@ -392,8 +392,8 @@ fn reissue_reminds_that_customers_csv_still_holds_the_old_details() {
     // The next issue run warns while customers.csv is unchanged…
     let out = f.issue();
     let warnings = stderr(&out);
-    assert!(warnings.contains("warning: customers.csv: cus_de_01: address_line1 is still 'Schönhauser Allee 12', which KL-INV-2026-000015 corrected to 'Kastanienallee 7'; update customers.csv or the next invoice repeats the error"), "{warnings}");
-    assert!(warnings.contains("warning: customers.csv: cus_de_01: postal_code is still '10119', which KL-INV-2026-000015 corrected to '10435'"), "{warnings}");
+    assert!(warnings.contains("warning: customers.csv: cus_de_01: address_line1 is still 'Schönhauser Allee 12', which KL-INV-2026-000017 corrected to 'Kastanienallee 7'; update customers.csv or the next invoice repeats the error"), "{warnings}");
+    assert!(warnings.contains("warning: customers.csv: cus_de_01: postal_code is still '10119', which KL-INV-2026-000017 corrected to '10435'"), "{warnings}");
     // …and not once it is updated.
     let path = f.data.join("customers.csv");
     let customers = fs::read_to_string(&path).unwrap().replace("Schönhauser Allee 12,Hinterhaus 3. OG,Berlin,10119", "Kastanienallee 7,Hinterhaus 3. OG,Berlin,10435");
@@ -420,7 +420,7 @@ fn reissue_rejects_bad_fields_with_a_clear_error() {
     // A year a number cannot carry.
     let out = f.cli(&["reissue", "KL-INV-2026-000001", "--set", "city=Berlin", "--reason", "x", "--date", "+10000-01-01"]);
     assert!(stderr(&out).contains("--date +10000-01-01 is not a date whose year a document number can carry (1000 to 9999)"), "{}", stderr(&out));
-    assert_eq!(fs::read_dir(f.archive.join("2026")).unwrap().count(), 16 * 5, "nothing was issued");
+    assert_eq!(fs::read_dir(f.archive.join("2026")).unwrap().count(), 18 * 5, "nothing was issued");
 }
 
 #[test]
@@ -440,7 +440,7 @@ fn verify_finds_modified_deleted_and_unregistered_files_and_edited_register_line
     bytes.push(b'\n');
     fs::write(&pdf, bytes).unwrap();
     fs::remove_file(f.archive.join("2026/KL-INV-2026-000005.html")).unwrap();
-    fs::write(f.archive.join("2026/KL-INV-2026-000099.pdf"), b"forged").unwrap();
+    fs::write(f.archive.join("2026/KL-INV-2026-0000101.pdf"), b"forged").unwrap();
     let register = f.archive.join("register.jsonl");
     let text = fs::read_to_string(&register).unwrap();
     fs::write(&register, text.replacen("\"total\":\"1200.00\"", "\"total\":\"1000.00\"", 1)).unwrap();
@@ -450,7 +450,7 @@ fn verify_finds_modified_deleted_and_unregistered_files_and_edited_register_line
     for needle in [
         "2026/KL-INV-2026-000004.pdf: changed since KL-INV-2026-000004 was issued",
         "2026/KL-INV-2026-000005.html: missing (KL-INV-2026-000005 lists it)",
-        "2026/KL-INV-2026-000099.pdf: not in the register",
+        "2026/KL-INV-2026-0000101.pdf: not in the register",
         "register.jsonl:6: KL-INV-2026-000006 does not follow the line before it (hash chain broken",
     ] {
         assert!(err.contains(needle), "verify missed: {needle}\n{err}");
@@ -522,7 +522,7 @@ fn a_plan_change_after_a_vat_id_keeps_the_adjusted_invoices_oss_rate() {
     let o = f.issue();
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains(&format!(
-        "transactions.csv:28: unit_amount: the plan change would credit 6.00 EUR (gross) of 'ch_4001', more than is left on {basic}: 11.90 invoiced, 5.95 already credited or adjusted, 5.95 left"
+        "transactions.csv:31: unit_amount: the plan change would credit 6.00 EUR (gross) of 'ch_4001', more than is left on {basic}: 11.90 invoiced, 5.95 already credited or adjusted, 5.95 left"
     )), "{}", stderr(&o));
 }
 
@@ -546,6 +546,6 @@ fn a_plan_change_cannot_mix_an_outside_scope_invoice_with_a_taxed_line() {
     let o = f.issue();
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains(
-        "transactions.csv:25: refers_to: 'ch_5001' was billed under category S, this charge is category O; an invoice with category O carries no other category (EN 16931 BR-O-11): record the unused time as a refund of 'ch_5001' (a credit note keeps that invoice's treatment)"
+        "transactions.csv:28: refers_to: 'ch_5001' was billed under category S, this charge is category O; an invoice with category O carries no other category (EN 16931 BR-O-11): record the unused time as a refund of 'ch_5001' (a credit note keeps that invoice's treatment)"
     ), "{}", stderr(&o));
 }

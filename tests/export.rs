@@ -55,7 +55,7 @@ fn issue_and_export(data: &Path, period: &[&str]) -> Exported {
 fn journal_rows_are_exact_and_credit_notes_negative() {
     let e = issue_and_export(&samples(), &["--month", "2026-10"]);
     let journal = rows(&e.out.join("journal.csv"));
-    assert_eq!(journal.len(), 16);
+    assert_eq!(journal.len(), 18);
     let rc = journal.iter().find(|r| r["number"] == "KL-INV-2026-000005").unwrap();
     assert_eq!((rc["treatment"].as_str(), rc["net"].as_str(), rc["vat"].as_str(), rc["gross"].as_str()), ("reverse_charge", "1200.00", "0.00", "1200.00"));
     assert_eq!(rc["customer_vat_id"], "IT00743110157");
@@ -149,7 +149,7 @@ fn the_zip_holds_exactly_the_folders_files_read_back_by_another_zip_implementati
     }
     in_folder.sort();
     assert_eq!(in_zip, in_folder, "the zip lists the folder's files, sorted");
-    assert_eq!(in_zip.iter().filter(|n| n.starts_with("documents/")).count(), 16 * 5);
+    assert_eq!(in_zip.iter().filter(|n| n.starts_with("documents/")).count(), 18 * 5);
 }
 
 #[test]
@@ -157,7 +157,7 @@ fn a_missing_invoice_is_listed_loudly_and_fails_the_export() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     fs::create_dir_all(&data).unwrap();
-    for f in ["company.toml", "customers.csv", "transactions.csv", "exchange_rates.csv"] {
+    for f in ["company.toml", "customers.csv", "transactions.csv", "exchange_rates.csv", "logo.svg"] {
         fs::copy(samples().join(f), data.join(f)).unwrap();
     }
     let archive = tmp.path().join("archive");
@@ -196,7 +196,7 @@ fn row(section: &str, country: &str, rate: &str, detail: &str, taxable: &str, ta
 fn samples_with(tmp: &Path, rows: &str, company: impl Fn(String) -> String) -> PathBuf {
     let data = tmp.join("data");
     fs::create_dir_all(&data).unwrap();
-    for f in ["company.toml", "customers.csv", "transactions.csv", "exchange_rates.csv"] {
+    for f in ["company.toml", "customers.csv", "transactions.csv", "exchange_rates.csv", "logo.svg"] {
         fs::copy(samples().join(f), data.join(f)).unwrap();
     }
     let csv = fs::read_to_string(data.join("transactions.csv")).unwrap();
@@ -285,7 +285,7 @@ fn text_that_a_spreadsheet_would_run_as_a_formula_is_neutralised_and_amounts_sta
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     fs::create_dir_all(&data).unwrap();
-    for f in ["company.toml", "exchange_rates.csv"] {
+    for f in ["company.toml", "exchange_rates.csv", "logo.svg"] {
         fs::copy(samples().join(f), data.join(f)).unwrap();
     }
     // The issue's payloads as customer names (CSV-quoted in customers.csv) and a transaction id.

@@ -81,6 +81,7 @@ fn outcome(folder: &Folder, scratch: &Path) -> String {
                 customers: text("customers.csv").unwrap(),
                 transactions: text("transactions.csv").unwrap(),
                 exchange_rates: text("exchange_rates.csv"),
+                logo: None,
             })
         }
     };

@@ -66,7 +66,8 @@ fn name(f: &Path) -> &str {
 #[test]
 fn issue_writes_peppol_and_xrechnung_where_the_customer_has_what_they_need_and_says_why_not_elsewhere() {
     let peppol: Vec<String> = files(".peppol.xml").iter().map(|f| name(f).to_string()).collect();
-    // Estonian, Italian and Belgian businesses with Peppol IDs, the German public buyer
+    // Estonian (by card and by bank transfer), Italian and Belgian businesses with Peppol
+    // IDs, the German public buyer
     // (Leitweg-ID 0204), and the replacements and cancelling credit notes of the corrected
     // Belgian and German invoices.
     assert_eq!(
@@ -79,7 +80,8 @@ fn issue_writes_peppol_and_xrechnung_where_the_customer_has_what_they_need_and_s
             "KL-INV-2026-000013.peppol.xml",
             "KL-INV-2026-000014.peppol.xml",
             "KL-INV-2026-000016.peppol.xml",
-            "KL-INV-2026-000017.peppol.xml",
+            "KL-INV-2026-000018.peppol.xml",
+            "KL-INV-2026-000019.peppol.xml",
         ]
     );
     let xrechnung: Vec<String> = files(".xml").iter().map(|f| name(f).to_string()).filter(|n| n.contains(".xrechnung.")).collect();
@@ -97,20 +99,22 @@ fn issue_writes_peppol_and_xrechnung_where_the_customer_has_what_they_need_and_s
             "KL-INV-2026-000015.xrechnung.ubl.xml",
             "KL-INV-2026-000017.xrechnung.cii.xml",
             "KL-INV-2026-000017.xrechnung.ubl.xml",
+            "KL-INV-2026-000019.xrechnung.cii.xml",
+            "KL-INV-2026-000019.xrechnung.ubl.xml",
         ]
     );
     let outputs = &issued().2;
     assert!(
-        outputs[0].contains("not written: peppol: 12 document(s), the first KL-INV-2026-000001: the customer has no Peppol ID (customers.csv peppol_id)\n"),
+        outputs[0].contains("not written: peppol: 13 document(s), the first KL-INV-2026-000001: the customer has no Peppol ID (customers.csv peppol_id)\n"),
         "{}",
         outputs[0]
     );
-    assert!(outputs[0].contains("not written: xrechnung-ubl: 15 document(s), the first KL-INV-2026-000001: the customer is not a German business or public buyer\n"));
+    assert!(outputs[0].contains("not written: xrechnung-ubl: 16 document(s), the first KL-INV-2026-000001: the customer is not a German business or public buyer\n"));
     // Reissue wrote the original's formats, the Factur-X copy included, or those asked for.
-    for number in ["KL-CN-2026-000003", "KL-INV-2026-000015", "KL-CN-2026-000004", "KL-INV-2026-000016", "KL-CN-2026-000005", "KL-INV-2026-000017"] {
+    for number in ["KL-CN-2026-000003", "KL-INV-2026-000017", "KL-CN-2026-000004", "KL-INV-2026-000018", "KL-CN-2026-000005", "KL-INV-2026-000019"] {
         assert!(issued().1.join(format!("{number}.facturx.pdf")).exists(), "{number}");
     }
-    assert!(!issued().1.join("KL-INV-2026-000015.peppol.xml").exists());
+    assert!(!issued().1.join("KL-INV-2026-000017.peppol.xml").exists());
     assert!(
         outputs[1].contains("not written: xrechnung-ubl: 1 document(s), the first KL-CN-2026-000003: the customer is not a German business or public buyer\n"),
         "{}",
@@ -157,14 +161,14 @@ fn every_e_invoice_of_the_samples_and_their_corrections_passes_the_official_vali
         .flat_map(|s| files(s))
         .filter(|f| !name(f).contains(".xrechnung."))
         .collect();
-    assert_eq!(plain.len(), 3 * 22 + 8, "UBL, CII and Factur-X of 22 documents, 8 Peppol files");
+    assert_eq!(plain.len(), 3 * 24 + 9, "UBL, CII and Factur-X of 24 documents, 9 Peppol files");
     let fatal = validate(&plain, &[]);
     assert!(fatal.is_empty(), "{fatal:#?}");
     let mut xrechnung: Vec<PathBuf> = files(".xml").into_iter().filter(|f| name(f).contains(".xrechnung.")).collect();
-    assert_eq!(xrechnung.len(), 8);
+    assert_eq!(xrechnung.len(), 10);
     // The German buyer's replacement as a German seller would issue it: a 384 (corrected
     // invoice), which Peppol allows between German parties and XRechnung wants with BG-3.
-    let record = issued().1.join("KL-INV-2026-000017.json");
+    let record = issued().1.join("KL-INV-2026-000019.json");
     let mut german = invoicesmith::document::Document::from_record(&std::fs::read(&record).unwrap(), &record.display()).unwrap();
     german.seller.address.country = invoicesmith::country::CountryCode::parse("DE").unwrap();
     let tmp = tempfile::tempdir().unwrap();
@@ -214,7 +218,7 @@ fn the_xrechnung_carries_the_leitweg_id_the_seller_contact_and_the_payment_card(
     }
     // The consumer who supplied a VAT ID has no buyer reference: XRechnung carries the
     // customer id (BR-DE-15), and its e-mail address as electronic address (EM).
-    let replacement = std::fs::read_to_string(issued().1.join("KL-INV-2026-000015.xrechnung.ubl.xml")).unwrap();
+    let replacement = std::fs::read_to_string(issued().1.join("KL-INV-2026-000017.xrechnung.ubl.xml")).unwrap();
     assert!(replacement.contains("<cbc:BuyerReference>cus_de_01</cbc:BuyerReference>"), "{replacement}");
     assert!(replacement.contains("<cbc:EndpointID schemeID=\"EM\">juergen.mueller@example.de</cbc:EndpointID>"), "{replacement}");
     // A replacement between an Estonian seller and a German buyer is a 380 naming what it replaces.

@@ -19,6 +19,8 @@ fn write_data(dir: &Path, sources: &invoicesmith::input::Sources, customers: &st
     fs::write(dir.join("customers.csv"), customers).unwrap();
     fs::write(dir.join("transactions.csv"), transactions).unwrap();
     fs::write(dir.join("exchange_rates.csv"), sources.exchange_rates.as_deref().unwrap()).unwrap();
+    let (logo, bytes) = sources.logo.as_ref().unwrap();
+    fs::write(dir.join(logo), bytes.as_ref().unwrap()).unwrap();
 }
 
 fn documents(archive: &Path) -> Vec<Document> {

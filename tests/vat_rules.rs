@@ -108,6 +108,7 @@ impl Case {
             customers: CUSTOMERS.into(),
             transactions: format!("{HEADER}{}", self.rows.concat()),
             exchange_rates: Some(RATES.into()),
+            logo: None,
         }
     }
     fn documents(&self) -> Result<Vec<Document>, Vec<String>> {

@@ -4,6 +4,7 @@
 //! and prints; everything it runs is here.
 
 pub mod query;
+pub mod resources;
 pub mod snapshot;
 pub mod statement;
 pub mod synth;
@@ -118,17 +119,28 @@ fn plan_printable(data: &model::DataSet, history: &dyn issue::History) -> Result
             return;
         }
         let chars: String = missing.iter().map(|c| format!("'{c}' (U+{:04X})", u32::from(*c))).collect::<Vec<_>>().join(", ");
-        let line = doc.source_transactions.first().and_then(|id| data.transaction(id)).map(|t| t.source_line);
-        diagnostics.push(diag::Diagnostic::new(
-            input::TRANSACTIONS,
-            line,
-            "customer_id",
-            format!(
-                "the document for '{}' ({}) needs characters no shipped font covers: {chars}; add a font covering them to fonts/ or transliterate the customer's details",
-                doc.source_transactions.join(", "),
-                doc.customer.name
+        let font = "configure a font covering them in company.toml ([resources] cjk_font, e.g. Debian's fonts-noto-cjk: /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc) or transliterate";
+        // Where the characters are: the customer's details (customers.csv, its row), else the
+        // transaction's lines or note (transactions.csv).
+        let customer = data.customer(&doc.customer_id);
+        let field = customer.and_then(|c| {
+            let fields = [("name", c.name.as_str()), ("address_line1", &c.address.line1), ("address_line2", &c.address.line2), ("city", &c.address.city), ("region", &c.address.region), ("postal_code", &c.address.postal_code), ("note", c.note.as_deref().unwrap_or(""))];
+            fields.into_iter().find(|(_, v)| v.chars().any(|ch| missing.contains(&ch))).map(|(f, _)| (c, f))
+        });
+        diagnostics.push(match field {
+            Some((c, field)) => diag::Diagnostic::new(
+                input::CUSTOMERS,
+                Some(c.source_line),
+                field,
+                format!("customer '{}' ({}) is written in characters no configured font covers: {chars}; {font}", c.id, c.name),
             ),
-        ));
+            None => diag::Diagnostic::new(
+                input::TRANSACTIONS,
+                doc.source_transactions.first().and_then(|id| data.transaction(id)).map(|t| t.source_line),
+                "description",
+                format!("the document for '{}' ({}) needs characters no configured font covers: {chars}; {font}", doc.source_transactions.join(", "), doc.customer.name),
+            ),
+        });
     };
     let plan = issue::plan_inspecting(data, history, &mut inspect).map_err(Error::Input)?;
     if diagnostics.is_empty() { Ok(plan) } else { Err(Error::Input(diagnostics)) }
@@ -490,6 +502,7 @@ pub fn run_issue_with(
     use rayon::prelude::*;
     let sources = input::read_sources(data_dir).map_err(Error::Input)?;
     let data = input::parse(&sources).map_err(Error::Input)?;
+    resources::load(data_dir, &data.company.resources).map_err(Error::Input)?;
     // Only company.toml's text is needed from here on (it is archived).
     let company_toml = sources.company;
     // One archive per seller, never created by accident.

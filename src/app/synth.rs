@@ -33,6 +33,8 @@ pub struct Spec {
 
 /// The seller: the same as the shipped samples.
 const COMPANY: &str = include_str!("../../samples/company.toml");
+/// The logo the samples' company.toml names (`[brand] logo`), written beside it.
+const LOGO: (&str, &[u8]) = ("logo.svg", include_bytes!("../../samples/logo.svg"));
 
 /// (country, weight, currencies with weights, business tax IDs valid by their country's rules)
 struct Market {
@@ -119,8 +121,8 @@ struct Charge {
 }
 
 /// Writes a generated data folder into `out` (created if missing): `company.toml`,
-/// `customers.csv`, `transactions.csv` and `exchange_rates.csv`. A folder that holds
-/// anything already is refused unless `force` (then those four files are replaced and
+/// `customers.csv`, `transactions.csv`, `exchange_rates.csv` and the logo company.toml names.
+/// A folder that holds anything already is refused unless `force` (then those files are replaced and
 /// anything else is left alone): a data folder is someone's work.
 pub fn write(spec: &Spec, out: &std::path::Path, force: bool) -> crate::Result<()> {
     use crate::Error;
@@ -147,6 +149,8 @@ pub fn write(spec: &Spec, out: &std::path::Path, force: bool) -> crate::Result<(
         let path = out.join(name);
         std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
     }
+    let path = out.join(LOGO.0);
+    std::fs::write(&path, LOGO.1).map_err(|e| Error::io(&path, e))?;
     Ok(())
 }
 
@@ -311,6 +315,7 @@ pub fn generate(spec: &Spec) -> Sources {
         customers: String::from_utf8(customers_csv.into_inner().expect("in memory")).expect("utf-8"),
         transactions: String::from_utf8(tx.into_inner().expect("in memory")).expect("utf-8"),
         exchange_rates: Some(exchange_rates(spec.month, spec.months)),
+        logo: Some((LOGO.0.to_string(), Ok(LOGO.1.to_vec()))),
     }
 }
 

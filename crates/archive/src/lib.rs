@@ -512,6 +512,7 @@ impl Locked<'_> {
             fingerprints: n.fingerprints.clone(),
             references: doc.references.iter().map(|r| RegisteredReference { number: r.number.clone(), relation: r.relation }).collect(),
             overpaid: (doc.kind == domain::document::DocumentKind::Invoice && doc.totals.due < rust_decimal::Decimal::ZERO).then(|| -doc.totals.due),
+            due: domain::payment::terms::asks_transfer(doc).map(|t| register::Due { amount: doc.totals.due, date: t.due_date }),
             company,
             files,
             prev: self.state.last_line_hash,

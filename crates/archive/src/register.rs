@@ -62,12 +62,23 @@ pub struct RegisterEntry {
     /// returns it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overpaid: Option<rust_decimal::Decimal>,
+    /// A bank-transfer invoice issued before it was paid: what is due, by when. The export's
+    /// reconciliation reports it paid, open or overdue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<Due>,
     /// SHA-256 of the company.toml it was issued under (stored in `company/`).
     pub company: Sha256Sum,
     pub files: Vec<FileEntry>,
     /// SHA-256 of the previous register line; none (written empty) for the first.
     #[serde(with = "domain::sha256::or_empty")]
     pub prev: Option<Sha256Sum>,
+}
+
+/// What a bank-transfer invoice asks to be paid, and by when.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Due {
+    pub amount: Decimal,
+    pub date: NaiveDate,
 }
 
 /// The archive-relative path of the company snapshot `sha256`.

@@ -288,9 +288,10 @@ pub struct Legend {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payment {
-    /// `card`.
+    /// `card` or `bank_transfer`.
     pub method: String,
-    /// `paid`, or for credit notes `refunded`.
+    /// `paid`, `due` (a bank-transfer invoice issued before it is paid), or for credit
+    /// notes `refunded` or `offset`.
     pub status: String,
     pub date: NaiveDate,
     pub amount: Decimal,
@@ -302,6 +303,25 @@ pub struct Payment {
     pub card_last4: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
+    /// A bank-transfer invoice: where and by when to pay (absent for card payments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<BankTransfer>,
+}
+
+/// The seller's account and the terms of an invoice paid by SEPA credit transfer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankTransfer {
+    /// The account holder (the beneficiary's name in the EPC QR code).
+    pub account_holder: String,
+    /// Compact, checked (ISO 13616).
+    pub iban: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bic: Option<String>,
+    /// The RF creditor reference (ISO 11649) made from the document number.
+    pub reference: String,
+    /// Days from the issue date to `due_date`.
+    pub terms_days: u32,
+    pub due_date: NaiveDate,
 }
 
 /// How a document relates to an earlier one.
@@ -362,6 +382,13 @@ pub struct Document {
     /// The buyer's purchase order reference (BT-13), from transactions.csv.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_reference: Option<String>,
+    /// The seller's logo, accent colour and footer lines, as configured when issued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<crate::brand::Brand>,
+    /// Notes printed on the document: the customer's (customers.csv), then the
+    /// transaction's (transactions.csv).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl Document {

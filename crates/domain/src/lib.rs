@@ -14,6 +14,7 @@
 //! below every stage, depending on none, means a stage can change its rules without another
 //! stage's types moving under it.
 
+pub mod brand;
 pub mod country;
 pub mod deflate;
 pub mod diag;
@@ -23,6 +24,7 @@ pub mod history;
 pub mod model;
 pub mod money;
 pub mod numbering;
+pub mod payment;
 pub mod registration;
 pub mod sha256;
 pub mod statement;

@@ -85,6 +85,44 @@ pub struct Numbering {
 pub struct Company {
     pub seller: Seller,
     pub numbering: Numbering,
+    /// The account bank-transfer invoices are paid to (`[bank]`), and their terms.
+    pub bank: Option<BankAccount>,
+    /// Logo, accent colour and footer lines (`[brand]`).
+    pub brand: Option<crate::brand::Brand>,
+    /// Folders read at run time (`[resources]`), as written: relative to company.toml.
+    pub resources: Resources,
+}
+
+/// What a run reads besides the data: translations over the built-in ones, and fonts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Resources {
+    /// A folder of `<language>.toml` files.
+    pub translations: Option<String>,
+    /// A font file (TrueType/OpenType, or a collection with `#index`) for documents whose
+    /// customer writes in a script the built-in fonts lack (CJK).
+    pub cjk_font: Option<String>,
+}
+
+/// The seller's account for invoices paid by SEPA credit transfer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BankAccount {
+    pub account_holder: String,
+    /// Compact and checked (ISO 13616).
+    pub iban: String,
+    pub bic: Option<String>,
+    /// Days from the issue date to the due date.
+    pub terms_days: u32,
+}
+
+/// How a charge is paid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    /// Captured by the payment processor; invoiced once it succeeded.
+    Card,
+    /// Paid by the customer's SEPA credit transfer: a pending charge is invoiced at once,
+    /// with the amount due, and the payment arrives later as a `payment` row.
+    BankTransfer,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,6 +158,10 @@ pub struct Customer {
     /// The buyer reference (BT-10) the customer asks for, e.g. a Leitweg-ID (optional
     /// column `buyer_reference`).
     pub buyer_reference: Option<String>,
+    /// Printed on every document of the customer (`note` in customers.csv).
+    pub note: Option<String>,
+    /// CSV line of the customer's row, for errors about the customer as a whole.
+    pub source_line: u64,
 }
 
 impl Customer {
@@ -138,6 +180,9 @@ pub enum TransactionType {
     Charge,
     Refund,
     Duplicate,
+    /// A bank transfer received for an invoiced `bank_transfer` charge (`refers_to`): no
+    /// document, it settles the invoice.
+    Payment,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -193,6 +238,9 @@ pub struct Transaction {
     pub payment_id: Option<String>,
     /// The buyer's purchase order reference (optional column `purchase_order`).
     pub purchase_order: Option<String>,
+    pub payment_method: PaymentMethod,
+    /// Printed on the transaction's document (`note` in transactions.csv).
+    pub note: Option<String>,
     pub lines: Vec<Line>,
     /// CSV line of the transaction's first row.
     pub source_line: u64,

@@ -77,6 +77,14 @@ impl Period {
         NaiveDate::from_ymd_opt(y, m, 1).expect("valid period")
     }
 
+    pub fn last_day(self) -> NaiveDate {
+        let months = match self {
+            Period::Month { .. } => 1,
+            Period::Quarter { .. } => 3,
+        };
+        self.first_day().checked_add_months(chrono::Months::new(months)).and_then(|d| d.pred_opt()).expect("valid period")
+    }
+
     pub fn contains(self, date: NaiveDate) -> bool {
         match self {
             Period::Month { year, month } => date.year() == year && date.month() == month,
@@ -184,7 +192,7 @@ fn write_export(
 ) -> Result<ExportReport> {
     use rayon::prelude::*;
     let (base, payments) = match data {
-        Some(r) => (Some(r.base), Some((r.payments, r.returned))),
+        Some(r) => (Some(r.base), Some((r.payments, r.returned, r.received))),
         None => (None, None),
     };
     let mut state = archive.checked_state()?;
@@ -217,9 +225,10 @@ fn write_export(
     let mut report = ExportReport { documents: entries.len(), ..ExportReport::default() };
     // Generated files go to the folder as they are written and are zipped from there.
     let mut generated: Vec<String> = Vec::new();
-    if let Some((payments, returned)) = payments {
+    if let Some((payments, returned, received)) = payments {
         let mut csv = CsvFile::create(out, "reconciliation.csv", RECONCILIATION_COLUMNS, dialect)?;
         report.missing = reconciliation(&mut csv, &payments, &returned, &state, period)?;
+        bank_transfer_invoices(&mut csv, &received, &state, period);
         generated.push(csv.finish()?);
     }
     for dir in ["datev", "xero", "quickbooks"] {
@@ -758,6 +767,7 @@ pub struct Reconciling {
     base: (String, ReturnPeriod),
     payments: Payments,
     returned: Returned,
+    received: Received,
 }
 
 impl Reconciling {
@@ -766,6 +776,7 @@ impl Reconciling {
             base: (data.company.seller.base_currency.to_string(), data.company.seller.vat_return_period),
             payments: payments(data, period),
             returned: returned_overpayments(data, period),
+            received: received_transfers(data, period),
         }
     }
 }
@@ -786,6 +797,8 @@ struct Payment {
     refers_to: Option<Span>,
     /// A refund of a duplicate charge (returns an overpayment; no credit note).
     refunds_duplicate: bool,
+    /// Paid by bank transfer: a pending charge is invoiced before it is paid.
+    bank_transfer: bool,
 }
 
 /// A text's place in [`Payments::text`].
@@ -837,6 +850,7 @@ fn payments(data: &DataSet, period: Period) -> Payments {
             refers_to,
             refunds_duplicate: t.kind == TransactionType::Refund
                 && t.refers_to.as_deref().and_then(|r| data.transaction(r)).is_some_and(|o| o.kind == TransactionType::Duplicate),
+            bank_transfer: t.payment_method == domain::model::PaymentMethod::BankTransfer,
         });
     }
     payments.text.shrink_to_fit();
@@ -857,6 +871,45 @@ fn returned_overpayments(data: &DataSet, period: Period) -> Returned {
         })
         .filter_map(|t| Some((t.refers_to.clone()?, t.total().amount().normalize())))
         .collect()
+}
+
+/// Bank transfers received up to the end of the period, by the charge they pay: their local
+/// dates and amounts.
+type Received = BTreeMap<String, Vec<(NaiveDate, Decimal)>>;
+
+fn received_transfers(data: &DataSet, period: Period) -> Received {
+    let mut received = Received::new();
+    for t in data.transactions.iter().filter(|t| t.kind == TransactionType::Payment && t.status == Status::Succeeded) {
+        let date = data.local_date(t.timestamp);
+        if let Some(charge) = &t.refers_to
+            && (date < period.first_day() || period.contains(date))
+        {
+            received.entry(charge.clone()).or_default().push((date, t.total().amount()));
+        }
+    }
+    received
+}
+
+/// Appends every bank-transfer invoice issued up to the period's end, as it stands on the
+/// period's last day: `paid` (the transfers received by then cover what it asked), `open`
+/// (not yet due) or `overdue` (due before that day and not covered).
+fn bank_transfer_invoices(csv: &mut CsvFile, received: &Received, state: &State, period: Period) {
+    let last_day = period.last_day();
+    for e in state.entries.iter().filter(|e| e.issue_date <= last_day) {
+        let (Some(due), Some(charge)) = (e.due, e.transactions.first()) else { continue };
+        let payments = received.get(charge).map_or(&[][..], Vec::as_slice);
+        let paid: Decimal = payments.iter().filter(|(d, _)| *d <= last_day).map(|(_, a)| *a).sum();
+        let outcome = if domain::payment::terms::settled_by(due.amount, payments, last_day) {
+            "paid"
+        } else if due.date < last_day {
+            "overdue"
+        } else {
+            "open"
+        };
+        let amount = due.amount.to_string();
+        let detail = format!("{amount} {} due {} on {}; {paid} received by {last_day}", e.currency, due.date, e.number);
+        csv.rows.row([charge.as_str(), "charge", "pending", &e.issue_date.to_string(), &e.currency, &amount, outcome, e.number.as_str(), &detail]);
+    }
 }
 
 const RECONCILIATION_COLUMNS: &[Column] = &[
@@ -891,6 +944,14 @@ fn reconciliation(csv: &mut CsvFile, payments: &Payments, returned: &Returned, s
         let numbers: Vec<&str> = docs.iter().map(|e| e.number.as_str()).collect();
         let (outcome, detail) = match (t.kind, t.status) {
             (_, Status::Failed) => ("no_document", "payment failed".to_string()),
+            (TransactionType::Payment, Status::Succeeded) => {
+                ("no_document", format!("bank transfer received for {}: settles its invoice", refers_to.unwrap_or("")))
+            }
+            (TransactionType::Charge, Status::Pending) if t.bank_transfer && !docs.is_empty() => ("invoiced", "bank transfer: invoiced before it is paid".to_string()),
+            (TransactionType::Charge, Status::Pending) if t.bank_transfer => {
+                missing.push(id.to_string());
+                ("missing", "a bank-transfer charge is invoiced before it is paid, but has no document in the archive: run `invoicesmith issue`".to_string())
+            }
             (_, Status::Pending) => ("no_document", "payment pending".to_string()),
             (TransactionType::Duplicate, _) => ("no_document", format!("duplicate of {}", refers_to.unwrap_or(""))),
             (TransactionType::Refund, _) if t.refunds_duplicate => ("no_document", "refund of a duplicate charge".to_string()),
@@ -919,6 +980,7 @@ fn reconciliation(csv: &mut CsvFile, payments: &Payments, returned: &Returned, s
                 TransactionType::Charge => "charge",
                 TransactionType::Refund => "refund",
                 TransactionType::Duplicate => "duplicate",
+                TransactionType::Payment => "payment",
             },
             match t.status {
                 Status::Succeeded => "succeeded",

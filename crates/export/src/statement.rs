@@ -81,6 +81,9 @@ pub fn build(archive: &Archive, data: Option<&DataSet>, customer: &str, from: Na
                 TransactionType::Refund => (EntryKind::DuplicateReturned, -t.total().amount(), format!("refund of {refers}")),
                 // A succeeded charge without its invoice: money received, to be invoiced.
                 TransactionType::Charge => (EntryKind::Payment, t.total().amount(), "not invoiced yet".to_string()),
+                // A bank transfer received: pays the invoice of the charge it refers to (the
+                // invoice itself asked for it and records no payment).
+                TransactionType::Payment => (EntryKind::Payment, t.total().amount(), format!("bank transfer received for {refers}")),
             };
             entries.push(Entry { date, kind, reference: t.id.clone(), detail, currency: t.currency.to_string(), charged: None, paid: Some(amount) });
         }

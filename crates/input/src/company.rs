@@ -5,17 +5,32 @@
 
 use toml::{Table, Value};
 
+use domain::brand::{Brand, FooterLine, Logo, Rgb};
 use domain::country::CountryCode;
 use domain::diag::{Diagnostic, Sink};
-use domain::model::{Address, Company, Numbering, ReturnPeriod, Seller, TaxRegistration};
+use domain::model::{Address, BankAccount, Company, Numbering, Resources, ReturnPeriod, Seller, TaxRegistration};
 use domain::money::Currency;
 use domain::numbering::NumberPattern;
+use domain::payment::iban;
 use tax::registration::{Scheme, SchemeRules};
 use tax::{rates, tax_id};
 
 use super::COMPANY;
 
 pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Company> {
+    parse_with_logo(text, None, diagnostics)
+}
+
+/// The logo file `[brand] logo` names, if any (read before the file is parsed; its errors
+/// are reported by [`parse_with_logo`]).
+pub fn logo_path(text: &str) -> Option<String> {
+    let root: Table = text.parse().ok()?;
+    root.get("brand")?.get("logo")?.as_str().map(str::to_string).filter(|s| !s.trim().is_empty())
+}
+
+/// [`parse`] with the logo file `[brand] logo` names, as read (see [`logo_path`]). Without
+/// it (a company.toml on its own, as archived) a configured logo is left out.
+pub fn parse_with_logo(text: &str, logo: Option<(String, Result<Vec<u8>, String>)>, diagnostics: &mut Vec<Diagnostic>) -> Option<Company> {
     let mut sink = Sink::new(COMPANY, diagnostics);
     let root: Table = match text.parse() {
         Ok(t) => t,
@@ -30,10 +45,25 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Company> {
     let mut keys = Keys { sink };
     // `[archive]` belongs to the archive (`archive::config`), `[accounts]` to the export
     // (`export::accounts`); each checks its own.
-    keys.only(&root, "", &["seller", "numbering", "archive", "accounts"]);
+    keys.only(&root, "", &["seller", "numbering", "archive", "accounts", "bank", "brand", "resources"]);
     let seller = keys.table(&root, "", "seller").and_then(|t| keys.seller(t));
     let numbering = keys.table(&root, "", "numbering").and_then(|t| keys.numbering(t));
-    Some(Company { seller: seller?, numbering: numbering? })
+    let bank = match root.get("bank") {
+        None => Some(None),
+        Some(_) => keys.table(&root, "", "bank").and_then(|t| keys.bank(t, seller.as_ref())).map(Some),
+    };
+    let brand = match root.get("brand") {
+        None => Some(None),
+        Some(_) => keys.table(&root, "", "brand").and_then(|t| keys.brand(t, logo, bank.as_ref().and_then(Option::as_ref))).map(Some),
+    };
+    let resources = match root.get("resources") {
+        None => Some(Resources::default()),
+        Some(_) => keys.table(&root, "", "resources").map(|t| {
+            keys.only(t, "resources", &["translations", "cjk_font"]);
+            Resources { translations: keys.string(t, "resources", "translations", None), cjk_font: keys.string(t, "resources", "cjk_font", None) }
+        }),
+    };
+    Some(Company { seller: seller?, numbering: numbering?, bank: bank?, brand: brand?, resources: resources? })
 }
 
 struct Keys<'a> {
@@ -257,6 +287,58 @@ impl Keys<'_> {
             }
         }
         ok.then_some(out)
+    }
+
+    /// `[bank]`: the account bank-transfer invoices are paid to.
+    fn bank(&mut self, t: &Table, seller: Option<&Seller>) -> Option<BankAccount> {
+        let p = "bank";
+        self.only(t, p, &["iban", "bic", "account_holder", "payment_terms_days"]);
+        let iban = self.parsed(t, p, "iban", "the seller's IBAN, e.g. 'EE38 2200 2210 2014 5685'", iban::parse);
+        let bic = match self.string(t, p, "bic", None) {
+            None => Some(None),
+            Some(raw) => iban::parse_bic(&raw).map(Some).map_err(|reason| self.error("bank.bic", format!("'{raw}' {reason}"))).ok(),
+        };
+        let account_holder = self.string(t, p, "account_holder", None).or_else(|| seller.map(|s| s.legal_name.clone()));
+        let terms_days = match t.get("payment_terms_days") {
+            None => Some(14),
+            Some(Value::Integer(days)) if (0..=365).contains(days) => Some(*days as u32),
+            Some(other) => {
+                self.error("bank.payment_terms_days", format!("'{other}' is not a number of days; expected 0 to 365 (days from the invoice date to the due date)"));
+                None
+            }
+        };
+        Some(BankAccount { account_holder: account_holder?, iban: iban?, bic: bic?, terms_days: terms_days? })
+    }
+
+    /// `[brand]`: logo, accent colour and the footer lines of the company's business letters.
+    fn brand(&mut self, t: &Table, logo: Option<(String, Result<Vec<u8>, String>)>, bank: Option<&BankAccount>) -> Option<Brand> {
+        let p = "brand";
+        const FOOTER: &[&str] = &["registered_office", "register_court", "managing_directors", "website", "support"];
+        let mut allowed = vec!["logo", "accent"];
+        allowed.extend(FOOTER);
+        self.only(t, p, &allowed);
+        let accent = match self.string(t, p, "accent", None) {
+            None => Some(None),
+            Some(raw) => Rgb::parse(&raw).map(Some).map_err(|reason| self.error("brand.accent", format!("'{raw}' {reason}"))).ok(),
+        };
+        let logo = match (self.string(t, p, "logo", None), logo) {
+            (None, _) => Some(None),
+            // A company.toml read on its own (an archived snapshot): the documents carry the logo.
+            (Some(_), None) => Some(None),
+            (Some(_), Some((name, Err(reason)))) => {
+                self.error("brand.logo", format!("'{name}' {reason}"));
+                None
+            }
+            (Some(_), Some((name, Ok(bytes)))) => Logo::load(&name, bytes).map(Some).map_err(|reason| self.error("brand.logo", format!("'{name}' {reason}"))).ok(),
+        };
+        // The footer lines in a fixed order; the bank account last, from [bank].
+        let mut footer: Vec<FooterLine> =
+            FOOTER.iter().filter_map(|key| Some(FooterLine { key: (*key).to_string(), value: self.string(t, p, key, None)? })).collect();
+        if let Some(bank) = bank {
+            let bic = bank.bic.as_deref().map(|b| format!(" · BIC {b}")).unwrap_or_default();
+            footer.push(FooterLine { key: "bank_account".into(), value: format!("IBAN {}{bic}", iban::grouped(&bank.iban)) });
+        }
+        Some(Brand { accent: accent?, logo: logo?, footer })
     }
 
     fn numbering(&mut self, t: &Table) -> Option<Numbering> {

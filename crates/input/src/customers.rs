@@ -13,11 +13,12 @@ use super::csv_table::{self, field, required_text};
 
 const COLUMNS: &[&str] = &[
     "customer_id", "type", "name", "email", "address_line1", "address_line2", "city", "postal_code",
-    "region", "country", "vat_id", "vat_id_status", "language", "peppol_id", "buyer_reference",
+    "region", "country", "vat_id", "vat_id_status", "language", "peppol_id", "buyer_reference", "note",
 ];
 
-/// What only e-invoices need; a file may leave these columns out.
-const OPTIONAL: &[&str] = &["peppol_id", "buyer_reference"];
+/// Columns a file may leave out: what only e-invoices need, and a note printed on every
+/// document of the customer.
+const OPTIONAL: &[&str] = &["peppol_id", "buyer_reference", "note"];
 
 /// The valid customers, and every customer id the file names (valid rows or not), so a
 /// transaction of a customer whose row has an error isn't reported a second time; `None` if
@@ -83,6 +84,8 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Customer>, O
                 language,
                 peppol_id,
                 buyer_reference,
+                note: Some(row.get("note").to_string()).filter(|s| !s.is_empty()),
+                source_line: row.line,
             });
         }
     }

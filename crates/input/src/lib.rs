@@ -30,6 +30,9 @@ pub struct Sources {
     pub customers: String,
     pub transactions: String,
     pub exchange_rates: Option<String>,
+    /// The logo file company.toml names (`[brand] logo`), as read: its name as written and
+    /// its bytes, or why it could not be read.
+    pub logo: Option<(String, Result<Vec<u8>, String>)>,
 }
 
 /// Reads the data folder. Missing or unreadable required files are diagnostics too.
@@ -61,9 +64,14 @@ pub fn read_sources(dir: &Path) -> Result<Sources, Vec<Diagnostic>> {
     let customers = read(CUSTOMERS, true);
     let transactions = read(TRANSACTIONS, true);
     let exchange_rates = read(EXCHANGE_RATES, false);
+    let logo = company.as_deref().and_then(company::logo_path).map(|name| {
+        // Relative to company.toml, as the archive path is; never a link's target.
+        let bytes = std::fs::read(dir.join(&name)).map_err(|e| format!("cannot be read from {}: {e}", dir.display()));
+        (name, bytes)
+    });
     match (company, customers, transactions) {
         (Some(company), Some(customers), Some(transactions)) if diagnostics.is_empty() => {
-            Ok(Sources { company, customers, transactions, exchange_rates })
+            Ok(Sources { company, customers, transactions, exchange_rates, logo })
         }
         _ => Err(diagnostics),
     }
@@ -109,7 +117,7 @@ pub use text::single_line;
 /// Validates the files' text into a data set, or returns every problem found.
 pub fn parse(sources: &Sources) -> Result<DataSet, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
-    let company = company::parse(&sources.company, &mut diagnostics);
+    let company = company::parse_with_logo(&sources.company, sources.logo.clone(), &mut diagnostics);
     let (customers, customer_ids) = customers::parse(&sources.customers, &mut diagnostics);
     let currency_rates = sources
         .exchange_rates

@@ -43,6 +43,7 @@ fn sources(transactions_rows: &str) -> Sources {
         customers: CUSTOMERS_CSV.into(),
         transactions: format!("{TRANSACTIONS_HEADER}{transactions_rows}"),
         exchange_rates: None,
+        logo: None,
     }
 }
 
@@ -157,7 +158,7 @@ fn references_must_name_a_known_charge() {
     assert_eq!(errs, ["transactions.csv:3: refers_to: 'ch_9' is not a transaction_id in transactions.csv"]);
     let refund = refund.replace(",ch_9,", ",,");
     let errs = errors(&sources(&format!("{GOOD_ROW}{refund}")));
-    assert_eq!(errs, ["transactions.csv:3: refers_to: is empty; a refund or duplicate must name the charge it concerns"]);
+    assert_eq!(errs, ["transactions.csv:3: refers_to: is empty; a refund, duplicate or payment must name the charge it concerns"]);
 }
 
 #[test]
@@ -190,7 +191,7 @@ fn headers_must_have_exactly_the_documented_columns() {
     assert_eq!(
         errors(&s),
         [
-            "transactions.csv:1: curency: unknown column; expected the columns transaction_id, type, status, customer_id, timestamp, currency, description, quantity, unit_amount, amount_basis, proration, service_start, service_end, refers_to, reason, card_country, ip_country, card_brand, card_last4, payment_id, purchase_order",
+            "transactions.csv:1: curency: unknown column; expected the columns transaction_id, type, status, customer_id, timestamp, currency, description, quantity, unit_amount, amount_basis, proration, service_start, service_end, refers_to, reason, card_country, ip_country, card_brand, card_last4, payment_id, purchase_order, payment_method, note",
             "transactions.csv:1: currency: column is missing from the header",
         ]
     );
@@ -394,7 +395,7 @@ fn a_header_with_far_too_many_columns_is_one_error() {
     s.customers = format!("{}\n", ",".repeat(100_000));
     assert_eq!(
         errors(&s),
-        ["customers.csv:1: header: has 100001 columns; expected the columns customer_id, type, name, email, address_line1, address_line2, city, postal_code, region, country, vat_id, vat_id_status, language, peppol_id, buyer_reference"]
+        ["customers.csv:1: header: has 100001 columns; expected the columns customer_id, type, name, email, address_line1, address_line2, city, postal_code, region, country, vat_id, vat_id_status, language, peppol_id, buyer_reference, note"]
     );
 }
 

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 
 use domain::country::CountryCode;
 use domain::diag::{Diagnostic, Sink};
-use domain::model::{AmountBasis, Customer, Line, Status, Transaction, TransactionType};
+use domain::model::{AmountBasis, Customer, Line, PaymentMethod, Status, Transaction, TransactionType};
 use domain::money::{Currency, Money};
 
 use super::TRANSACTIONS;
@@ -22,17 +22,19 @@ const COLUMNS: &[&str] = &[
     "transaction_id", "type", "status", "customer_id", "timestamp", "currency", "description",
     "quantity", "unit_amount", "amount_basis", "proration", "service_start", "service_end",
     "refers_to", "reason", "card_country", "ip_country", "card_brand", "card_last4", "payment_id", "purchase_order",
+    "payment_method", "note",
 ];
 
 /// Columns a file may leave out: payment details, printed on the documents when given so a
 /// customer can match an invoice to a card statement, and the buyer's purchase order
 /// reference, printed on the e-invoices (BT-13).
-const OPTIONAL: &[&str] = &["card_brand", "card_last4", "payment_id", "purchase_order"];
+/// `payment_method` (empty: card) and `note` (printed on the document) likewise.
+const OPTIONAL: &[&str] = &["card_brand", "card_last4", "payment_id", "purchase_order", "payment_method", "note"];
 
 /// Transaction-level columns: every row of a transaction must repeat the same value.
 const SHARED: &[&str] = &[
     "type", "status", "customer_id", "timestamp", "currency", "amount_basis", "reason", "card_country", "ip_country",
-    "card_brand", "card_last4", "payment_id", "purchase_order",
+    "card_brand", "card_last4", "payment_id", "purchase_order", "payment_method", "note",
 ];
 
 /// Parses `transactions.csv`; `named` are the customer ids `customers.csv` names (`None` if
@@ -94,7 +96,8 @@ fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: Option<&
         "charge" => Ok(TransactionType::Charge),
         "refund" => Ok(TransactionType::Refund),
         "duplicate" => Ok(TransactionType::Duplicate),
-        _ => Err("is not a transaction type; expected 'charge', 'refund' or 'duplicate'".into()),
+        "payment" => Ok(TransactionType::Payment),
+        _ => Err("is not a transaction type; expected 'charge', 'refund', 'duplicate' or 'payment'".into()),
     });
     let status = field(sink, first, "status", |s| match s {
         "succeeded" => Ok(Status::Succeeded),
@@ -125,13 +128,18 @@ fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: Option<&
         s if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(s.to_string())),
         _ => Err("is not the card's last four digits; expected four digits such as 4242".into()),
     });
+    let payment_method = field(sink, first, "payment_method", |s| match s {
+        "" | "card" => Ok(PaymentMethod::Card),
+        "bank_transfer" => Ok(PaymentMethod::BankTransfer),
+        _ => Err("is not a payment method; expected 'card' (or empty) or 'bank_transfer'".into()),
+    });
     let text = |column: &str| Some(first.get(column).to_string()).filter(|s| !s.is_empty());
 
     let lines: Vec<Option<Line>> = rows.iter().map(|row| line(sink, row, currency, kind)).collect();
 
     // refund/duplicate: the transaction-level reference, the same on every row.
     let refers_to = match kind {
-        Some(TransactionType::Refund | TransactionType::Duplicate) => {
+        Some(TransactionType::Refund | TransactionType::Duplicate | TransactionType::Payment) => {
             for row in &rows[1..] {
                 if row.get("refers_to") != first.get("refers_to") {
                     sink.push(Some(row.line), "refers_to", format!("'{}' differs from '{}' on line {}; a refund's rows must refer to the same charge", row.get("refers_to"), first.get("refers_to"), first.line));
@@ -139,7 +147,7 @@ fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: Option<&
             }
             match first.get("refers_to") {
                 "" => {
-                    sink.push(Some(first.line), "refers_to", "is empty; a refund or duplicate must name the charge it concerns");
+                    sink.push(Some(first.line), "refers_to", "is empty; a refund, duplicate or payment must name the charge it concerns");
                     None
                 }
                 r => Some(r.to_string()),
@@ -166,11 +174,17 @@ fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: Option<&
         card_last4: card_last4?,
         payment_id: text("payment_id"),
         purchase_order: text("purchase_order"),
+        payment_method: payment_method?,
+        note: text("note"),
         lines,
         source_line: first.line,
     };
     if t.total().amount().abs() > MAX_TOTAL {
         sink.push(Some(first.line), "unit_amount", format!("the lines of '{id}' sum to {}, more than {MAX_TOTAL}, the largest total accepted", t.total()));
+        return None;
+    }
+    if t.kind == TransactionType::Payment && t.payment_method != PaymentMethod::BankTransfer {
+        sink.push(Some(first.line), "payment_method", format!("is '{}' on a payment; a payment row records a bank transfer received: expected 'bank_transfer'", first.get("payment_method")));
         return None;
     }
     if t.kind == TransactionType::Charge && t.total().is_negative() {
@@ -264,6 +278,8 @@ fn line(sink: &mut Sink<'_>, row: &Row, currency: Option<Currency>, kind: Option
 /// names (`named`) whose rows have errors is not reported again here.
 fn check_references<T>(sink: &mut Sink<'_>, transactions: &[Transaction], named: &BTreeMap<&str, T>) {
     let kinds: BTreeMap<&str, TransactionType> = transactions.iter().map(|t| (t.id.as_str(), t.kind)).collect();
+    let bank_transfers: BTreeSet<&str> =
+        transactions.iter().filter(|t| t.kind == TransactionType::Charge && t.payment_method == PaymentMethod::BankTransfer).map(|t| t.id.as_str()).collect();
     let mut check = |line: u64, target: &str, own: &Transaction| {
         let allowed: &[TransactionType] = match own.kind {
             TransactionType::Refund => &[TransactionType::Charge, TransactionType::Duplicate],
@@ -273,6 +289,10 @@ fn check_references<T>(sink: &mut Sink<'_>, transactions: &[Transaction], named:
             None if named.contains_key(target) => {}
             None => sink.bad_value(Some(line), "refers_to", target, "is not a transaction_id in transactions.csv"),
             Some(_) if target == own.id => sink.bad_value(Some(line), "refers_to", target, "refers to its own transaction"),
+            // A bank transfer received pays an invoice issued for a bank-transfer charge.
+            Some(_) if own.kind == TransactionType::Payment && !bank_transfers.contains(target) => {
+                sink.bad_value(Some(line), "refers_to", target, "is not a charge paid by bank transfer; a payment row records a transfer received for a charge with payment_method 'bank_transfer'")
+            }
             Some(kind) if allowed.contains(kind) => {}
             Some(kind) => sink.bad_value(
                 Some(line),
@@ -299,6 +319,7 @@ fn kind_name(kind: TransactionType) -> &'static str {
         TransactionType::Charge => "charge",
         TransactionType::Refund => "refund",
         TransactionType::Duplicate => "duplicate",
+        TransactionType::Payment => "payment",
     }
 }
 

@@ -158,6 +158,9 @@ fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<C
         language: original.language.clone(),
         peppol_id: party.electronic_address.clone(),
         buyer_reference: original.buyer_reference.clone(),
+        // The notes stay as the original printed them (`Document::notes`).
+        note: None,
+        source_line: 0,
     };
     let mut kind_set = false;
     for (field, value) in set {

@@ -16,6 +16,7 @@
 //! [`crate::correct::reissue`].
 
 pub mod correct;
+pub mod payment;
 
 use std::collections::BTreeMap;
 
@@ -29,7 +30,7 @@ use domain::document::{
 };
 use domain::model::TRANSACTIONS;
 use domain::document::Totals;
-use domain::model::{AmountBasis, Customer, DataSet, Status, Transaction, TransactionType};
+use domain::model::{AmountBasis, Customer, DataSet, PaymentMethod, Status, Transaction, TransactionType};
 use domain::money::Money;
 use domain::numbering::{DocumentNumber, NumberPattern};
 use tax::{self, calc, conversion};
@@ -129,6 +130,7 @@ impl Plan {
         let (mut document, draft_fingerprints) = (draft.document, draft.fingerprints);
         document.number = planned.number(data);
         document.issue_date = planned.issue_date;
+        domain::payment::terms::numbered(&mut document);
         Numbered {
             document,
             series: series(data, planned.kind).clone(),
@@ -206,14 +208,11 @@ pub fn plan_inspecting(data: &DataSet, history: &dyn History, inspect: &mut dyn 
             }
             continue;
         }
+        // A bank-transfer charge is invoiced before it is paid: pending means "invoice now".
+        let invoiced_now = txn.status == Status::Succeeded || (txn.status == Status::Pending && txn.payment_method == PaymentMethod::BankTransfer);
         match (txn.kind, txn.status) {
-            (_, Status::Failed) => skipped.push(skip("payment failed: no document".into())),
-            (_, Status::Pending) => skipped.push(skip("payment pending: a document is issued once it succeeds".into())),
-            (TransactionType::Duplicate, Status::Succeeded) => skipped.push(skip(format!(
-                "duplicate of {}: not a second supply, no invoice",
-                txn.refers_to.as_deref().unwrap_or("?")
-            ))),
-            (TransactionType::Charge, Status::Succeeded) => {
+            (TransactionType::Payment, status) => skipped.push(skip(domain::payment::terms::skipped_payment(txn, status))),
+            (TransactionType::Charge, _) if invoiced_now => {
                 let adjusted = match adjusted_invoices(data, history, txn) {
                     Ok(adjusted) => adjusted,
                     Err(found) => {
@@ -240,6 +239,13 @@ pub fn plan_inspecting(data: &DataSet, history: &dyn History, inspect: &mut dyn 
                     Err(DraftError { field, message }) => error(txn, field, message),
                 }
             }
+            (_, Status::Failed) => skipped.push(skip("payment failed: no document".into())),
+            (_, Status::Pending) => skipped.push(skip("payment pending: a document is issued once it succeeds".into())),
+            (TransactionType::Charge, Status::Succeeded) => unreachable!("a succeeded charge is invoiced now"),
+            (TransactionType::Duplicate, Status::Succeeded) => skipped.push(skip(format!(
+                "duplicate of {}: not a second supply, no invoice",
+                txn.refers_to.as_deref().unwrap_or("?")
+            ))),
             (TransactionType::Refund, Status::Succeeded) => {
                 let target = data.transaction(txn.refers_to.as_deref().expect("input checked refund references")).expect("input checked");
                 match (target.kind, target.status) {
@@ -248,6 +254,8 @@ pub fn plan_inspecting(data: &DataSet, history: &dyn History, inspect: &mut dyn 
                         target.id
                     ))),
                     (_, Status::Succeeded) => refunds.push((index, txn)),
+                    // An invoiced bank-transfer charge (issued before its payment arrived).
+                    (_, Status::Pending) if target.payment_method == PaymentMethod::BankTransfer => refunds.push((index, txn)),
                     (_, status) => error(txn, "refers_to", format!(
                         "'{}' was never invoiced (its payment is {}); only an invoiced charge can be refunded with a credit note",
                         target.id,
@@ -410,6 +418,7 @@ fn adjusted_invoices(data: &DataSet, history: &dyn History, txn: &Transaction) -
                     TransactionType::Charge => "charge",
                     TransactionType::Refund => "refund",
                     TransactionType::Duplicate => "duplicate",
+                    TransactionType::Payment => "payment",
                 }
             ));
             continue;
@@ -550,7 +559,7 @@ fn invoice_draft(data: &DataSet, txn: &Transaction, adjusted: &[(&str, &Document
         })
         .collect();
 
-    let totals = calculation.totals_paid();
+    let (totals, payment) = crate::payment::invoice_payment(data, txn, &calculation, tax_point).map_err(|e| DraftError::at("payment_method", e))?;
     let document = Document {
         schema: SCHEMA.into(),
         kind: DocumentKind::Invoice,
@@ -575,15 +584,7 @@ fn invoice_draft(data: &DataSet, txn: &Transaction, adjusted: &[(&str, &Document
         tax: tax_of(&determination, customer.kind.into()),
         lines,
         tax_breakdown: calculation.breakdown.clone(),
-        payment: Payment {
-            method: "card".into(),
-            status: "paid".into(),
-            date: tax_point,
-            amount: totals.gross,
-            card_brand: txn.card_brand.clone(),
-            card_last4: txn.card_last4.clone(),
-            payment_id: txn.payment_id.clone(),
-        },
+        payment,
         totals,
         base_currency_tax,
         legends: legends_with(legends(&customer.language, &determination), &originals),
@@ -594,6 +595,8 @@ fn invoice_draft(data: &DataSet, txn: &Transaction, adjusted: &[(&str, &Document
         original_supply_date: None,
         buyer_reference: customer.buyer_reference.clone(),
         order_reference: txn.purchase_order.clone(),
+        brand: data.company.brand.clone(),
+        notes: customer.note.iter().chain(&txn.note).cloned().collect(),
     };
     Ok(Draft {
         kind: DocumentKind::Invoice,
@@ -734,14 +737,18 @@ fn refund_credit_note(data: &DataSet, refund: &Transaction, original: &Document,
     doc.order_reference = refund.purchase_order.clone().or_else(|| original.order_reference.clone());
     // The money goes back to the card the invoice was paid with, unless the refund says otherwise.
     doc.payment = Payment {
-        method: "card".into(),
+        method: original.payment.method.clone(),
         status: "refunded".into(),
         date: tax_point,
         amount: gross,
         card_brand: refund.card_brand.clone().or_else(|| original.payment.card_brand.clone()),
         card_last4: refund.card_last4.clone().or_else(|| original.payment.card_last4.clone()),
         payment_id: refund.payment_id.clone(),
+        // A transfer refunded: the e-invoice names the account and reference it concerned.
+        transfer: original.payment.transfer.clone(),
     };
+    let customer_note = data.customer(&refund.customer_id).and_then(|c| c.note.clone());
+    doc.notes = customer_note.into_iter().chain(refund.note.iter().cloned()).collect();
     doc.references = vec![DocumentReference {
         number: original.number.clone(),
         issue_date: original.issue_date,
@@ -825,6 +832,7 @@ pub fn number(data: &DataSet, drafts: Vec<Draft>, counters: &dyn History) -> Vec
             let (issue_date, seq) = numberer.next(draft.kind, document.issue_date);
             document.number = number_in_series(data, draft.kind, issue_date, seq);
             document.issue_date = issue_date;
+            domain::payment::terms::numbered(&mut document);
             Numbered { document, series: series(data, draft.kind).clone(), seq, fingerprints: draft.fingerprints }
         })
         .collect()

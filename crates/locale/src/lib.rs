@@ -1,9 +1,16 @@
 //! Translations: the words and formats of a document in its customer's language.
 //!
-//! Texts live in `i18n/<language>.toml`, files a person can edit without touching code, and
-//! are compiled into the binary so rendering never depends on files at run time. Each file
-//! has the same keys (a test checks it, and a missing key fails to parse); a language
-//! without a file falls back to English, and the issuing run says so.
+//! Texts live in `i18n/<language>.toml`, files a person can edit without touching code. The
+//! shipped files are compiled into the binary; a folder named in company.toml
+//! (`[resources] translations`) is read at run time and its files take the place of the
+//! built-in ones of the same language, or add languages ([`load_folder`]): an edited
+//! `sv.toml` or a new `is.toml` works without a rebuild. Every file, built in or not, has the
+//! same keys and placeholders as English (checked when it is read); a language without a
+//! file falls back to English, and the issuing run says so.
+//!
+//! Number, date and currency formats and the country names of the shipped files are
+//! generated from the Unicode CLDR (`scripts/cldr_i18n.py`, with Babel's CLDR data); the
+//! words are written by hand.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -18,15 +25,31 @@ use domain::money::ROUNDING;
 
 /// The shipped translation files, by primary language tag.
 const FILES: &[(&str, &str)] = &[
+    ("bg", include_str!("../i18n/bg.toml")),
+    ("cs", include_str!("../i18n/cs.toml")),
+    ("da", include_str!("../i18n/da.toml")),
     ("de", include_str!("../i18n/de.toml")),
+    ("el", include_str!("../i18n/el.toml")),
     ("en", include_str!("../i18n/en.toml")),
     ("es", include_str!("../i18n/es.toml")),
     ("et", include_str!("../i18n/et.toml")),
+    ("fi", include_str!("../i18n/fi.toml")),
     ("fr", include_str!("../i18n/fr.toml")),
+    ("ga", include_str!("../i18n/ga.toml")),
+    ("hr", include_str!("../i18n/hr.toml")),
+    ("hu", include_str!("../i18n/hu.toml")),
     ("it", include_str!("../i18n/it.toml")),
+    ("lt", include_str!("../i18n/lt.toml")),
+    ("lv", include_str!("../i18n/lv.toml")),
+    ("mt", include_str!("../i18n/mt.toml")),
+    ("nb", include_str!("../i18n/nb.toml")),
     ("nl", include_str!("../i18n/nl.toml")),
     ("pl", include_str!("../i18n/pl.toml")),
     ("pt", include_str!("../i18n/pt.toml")),
+    ("ro", include_str!("../i18n/ro.toml")),
+    ("sk", include_str!("../i18n/sk.toml")),
+    ("sl", include_str!("../i18n/sl.toml")),
+    ("sv", include_str!("../i18n/sv.toml")),
 ];
 
 #[derive(Debug, Deserialize)]
@@ -38,6 +61,10 @@ pub struct Texts {
     pub legends: Legends,
     pub reasons: Reasons,
     pub sources: Sources,
+    /// Bank-transfer invoices: the request to pay, the account, the reference.
+    pub transfer: Transfer,
+    /// The labels of the brand's footer lines and of the notes.
+    pub brand: BrandLabels,
     /// Country names by ISO code (English names come from the country table).
     #[serde(default)]
     pub countries: BTreeMap<String, String>,
@@ -141,6 +168,37 @@ pub struct Legends {
     pub outside_scope_consumer: String,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    /// A bank-transfer invoice paid before it was issued.
+    pub paid: String,
+    /// The request to pay: `{amount}`, `{date}` (due), `{reference}`.
+    pub due: String,
+    pub due_date: String,
+    pub account_holder: String,
+    pub iban: String,
+    pub bic: String,
+    pub reference: String,
+    /// Beside the QR code.
+    pub scan: String,
+    /// A credit note of a bank-transfer invoice: the refund went back by transfer.
+    pub refunded: String,
+    pub refunded_row: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrandLabels {
+    pub registered_office: String,
+    pub register_court: String,
+    pub managing_directors: String,
+    pub support: String,
+    pub bank_account: String,
+    /// The heading of the customer's and the transaction's notes.
+    pub note: String,
+}
+
 /// Exchange-rate sources known by name, in the language (`source` of exchange_rates.csv).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -184,13 +242,98 @@ impl Reasons {
     }
 }
 
+/// Languages read at run time ([`load_folder`]), over the built-in ones. Each is leaked
+/// once, so documents borrow texts for the whole run as they do built-in ones.
+static LOADED: std::sync::RwLock<BTreeMap<String, &'static Texts>> = std::sync::RwLock::new(BTreeMap::new());
+
+/// Reads every `<language>.toml` of `dir` (not its subfolders) and uses it for that language
+/// from now on, in place of a built-in file. Returns the languages read, or one diagnostic
+/// per bad file or key (file names relative to the data folder as `display` says).
+pub fn load_folder(dir: &std::path::Path, display: &str) -> Result<Vec<String>, Vec<domain::diag::Diagnostic>> {
+    use domain::diag::Diagnostic;
+    let entries = std::fs::read_dir(dir).map_err(|e| vec![Diagnostic::new(display, None, "", format!("cannot be read as a translations folder: {e}"))])?;
+    let mut files: Vec<(String, std::path::PathBuf)> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+        .filter_map(|p| Some((p.file_stem()?.to_str()?.to_string(), p)))
+        .collect();
+    files.sort();
+    let mut diagnostics = Vec::new();
+    let mut read = Vec::new();
+    for (tag, path) in files {
+        let name = format!("{display}/{tag}.toml");
+        if !(2..=3).contains(&tag.len()) || !tag.bytes().all(|b| b.is_ascii_lowercase()) {
+            diagnostics.push(Diagnostic::new(&name, None, "", "is not named by a language's primary tag, e.g. 'sv.toml' or 'is.toml'"));
+            continue;
+        }
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                diagnostics.push(Diagnostic::new(&name, None, "", format!("cannot be read: {e}")));
+                continue;
+            }
+        };
+        match parse_checked(&text) {
+            Ok(texts) => read.push((tag, texts)),
+            Err((key, message)) => diagnostics.push(Diagnostic::new(&name, None, &key, message)),
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    let mut loaded = LOADED.write().unwrap_or_else(|e| e.into_inner());
+    let tags = read.iter().map(|(t, _)| t.clone()).collect();
+    for (tag, texts) in read {
+        let texts: &'static Texts = Box::leak(Box::new(texts));
+        loaded.insert(tag, texts);
+    }
+    Ok(tags)
+}
+
+/// Parses a translation file and checks it against English: every key (parsing refuses
+/// unknown and missing ones) and, per text, the same placeholders. The error names the key.
+pub fn parse_checked(text: &str) -> Result<Texts, (String, String)> {
+    let texts: Texts = toml::from_str(text).map_err(|e| (String::new(), format!("is not a translation file: {}", e.message())))?;
+    let table: toml::Table = toml::from_str(text).map_err(|e| (String::new(), e.message().to_string()))?;
+    let en: toml::Table = toml::from_str(builtin("en")).expect("en.toml parses");
+    for section in SECTIONS {
+        for (key, value) in en[*section].as_table().expect("a table") {
+            let theirs = table[*section].get(key).and_then(|v| v.as_str()).unwrap_or_default();
+            let (mine, english) = (placeholders(theirs), placeholders(value.as_str().unwrap_or_default()));
+            if mine != english {
+                return Err((format!("{section}.{key}"), format!("has the placeholders {{{}}}; expected {{{}}} as in en.toml", mine.join("}, {"), english.join("}, {"))));
+            }
+        }
+    }
+    Ok(texts)
+}
+
+/// The sections whose texts carry placeholders.
+const SECTIONS: &[&str] = &["labels", "phrases", "legends", "reasons", "sources", "transfer", "brand"];
+
+fn placeholders(s: &str) -> Vec<String> {
+    let mut v: Vec<String> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|x| x.0.to_string())).collect();
+    v.sort();
+    v
+}
+
+/// The shipped translation files' text, by primary tag.
+pub fn shipped_files() -> impl Iterator<Item = (&'static str, &'static str)> {
+    FILES.iter().copied()
+}
+
+fn builtin(tag: &str) -> &'static str {
+    FILES.iter().find(|f| f.0 == tag).map(|f| f.1).expect("a shipped language")
+}
+
 fn all() -> &'static BTreeMap<&'static str, Texts> {
     static ALL: OnceLock<BTreeMap<&'static str, Texts>> = OnceLock::new();
     ALL.get_or_init(|| {
         FILES
             .iter()
             .map(|(tag, text)| {
-                let texts = toml::from_str(text).unwrap_or_else(|e| panic!("i18n/{tag}.toml is invalid: {e}"));
+                let texts = parse_checked(text).unwrap_or_else(|(key, e)| panic!("i18n/{tag}.toml is invalid: {key} {e}"));
                 (*tag, texts)
             })
             .collect()
@@ -199,17 +342,31 @@ fn all() -> &'static BTreeMap<&'static str, Texts> {
 
 /// Whether `language` (a BCP 47 tag such as `de` or `pt-BR`) has its own texts.
 pub fn is_supported(language: &str) -> bool {
-    all().contains_key(primary(language))
+    loaded(primary(language)).is_some() || all().contains_key(primary(language))
 }
 
-/// The texts for `language`, English if there are none.
+/// A language read at run time.
+fn loaded(tag: &str) -> Option<&'static Texts> {
+    LOADED.read().unwrap_or_else(|e| e.into_inner()).get(tag).copied()
+}
+
+/// The texts for `language`: read at run time, else built in, else English.
 pub fn texts(language: &str) -> &'static Texts {
+    let tag = primary(language);
+    if let Some(texts) = loaded(tag) {
+        return texts;
+    }
     let all = all();
-    all.get(primary(language)).unwrap_or_else(|| &all["en"])
+    all.get(tag).unwrap_or_else(|| &all["en"])
 }
 
+/// The primary tag of `language`; Norwegian (`no`, and Nynorsk `nn`, which has no file) is
+/// written in Bokmål (`nb`).
 fn primary(language: &str) -> &str {
-    language.split('-').next().unwrap_or(language)
+    match language.split('-').next().unwrap_or(language) {
+        "no" | "nn" => "nb",
+        tag => tag,
+    }
 }
 
 /// A country's name in `language` (English where the file has none).
@@ -318,21 +475,11 @@ mod tests {
 
     #[test]
     fn every_file_has_every_key_and_the_same_placeholders() {
-        // Parsing with deny_unknown_fields and no defaults proves the key sets; compare
-        // placeholders against English so a translation cannot drop one.
-        let placeholders = |s: &str| -> Vec<String> {
-            let mut v: Vec<String> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|x| x.0.to_string())).collect();
-            v.sort();
-            v
-        };
-        let en: toml::Table = toml::from_str(FILES.iter().find(|f| f.0 == "en").unwrap().1).unwrap();
+        // Parsing with deny_unknown_fields and no defaults proves the key sets; the
+        // placeholders are compared against English.
         for (tag, text) in FILES {
-            let t: toml::Table = toml::from_str(text).unwrap();
-            for section in ["labels", "phrases", "legends", "reasons", "sources"] {
-                for (key, value) in en[section].as_table().unwrap() {
-                    let theirs = t[section].get(key).and_then(|v| v.as_str()).unwrap_or_else(|| panic!("{tag}.toml lacks {section}.{key}"));
-                    assert_eq!(placeholders(theirs), placeholders(value.as_str().unwrap()), "{tag}.toml {section}.{key}");
-                }
+            if let Err((key, e)) = parse_checked(text) {
+                panic!("{tag}.toml: {key} {e}");
             }
             assert!(!texts(tag).labels.invoice.is_empty());
             // Every translated file names the same countries, so no address falls back to English
@@ -376,8 +523,9 @@ mod tests {
         assert_eq!(money("pl", "98.00", "PLN"), "98,00\u{a0}zł");
         assert_eq!(money("en", "98.00", "PLN"), "PLN\u{a0}98.00");
         assert_eq!(money("nl", "21.60", "USD"), "US$\u{a0}21,60");
-        // Every language names the euro by its symbol.
-        for (language, _) in FILES {
+        // Every language shipped before the CLDR-generated ones names the euro by its symbol
+        // (CLDR gives Hungarian and Romanian the code).
+        for language in ["de", "en", "es", "et", "fr", "it", "nl", "pl", "pt"] {
             assert_eq!(texts(language).format.symbols.get("EUR").map(String::as_str), Some("€"), "{language}");
         }
     }

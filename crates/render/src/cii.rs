@@ -120,11 +120,12 @@ pub fn render_profile(doc: &Document, profile: Profile) -> String {
 
     w.elem("ram:ApplicableHeaderTradeSettlement", &[], |w| {
         let accounting = xml::accounting_currency_tax(doc);
+        super::payment_means::cii_reference(w, doc);
         if let Some((code, _)) = accounting {
             w.leaf("ram:TaxCurrencyCode", &[], code);
         }
         w.leaf("ram:InvoiceCurrencyCode", &[], currency);
-        payment_means(w, doc);
+        super::payment_means::cii(w, doc);
         let tax_point = xml::tax_point_date(doc);
         for row in &doc.tax_breakdown {
             w.elem("ram:ApplicableTradeTax", &[], |w| {
@@ -150,7 +151,10 @@ pub fn render_profile(doc: &Document, profile: Profile) -> String {
         if let Some((start, end)) = xml::invoicing_period(doc) {
             period(w, Some(start), Some(end));
         }
-        w.elem("ram:SpecifiedTradePaymentTerms", &[], |w| w.leaf("ram:Description", &[], &xml::payment_terms(doc)));
+        w.elem("ram:SpecifiedTradePaymentTerms", &[], |w| {
+            w.leaf("ram:Description", &[], &xml::payment_terms(doc));
+            super::payment_means::cii_due_date(w, doc);
+        });
         w.elem("ram:SpecifiedTradeSettlementHeaderMonetarySummation", &[], |w| {
             w.leaf("ram:LineTotalAmount", &[], &xml::amount(doc.totals.net));
             w.leaf("ram:TaxBasisTotalAmount", &[], &xml::amount(doc.totals.net));
@@ -224,17 +228,6 @@ fn endpoint(w: &mut XmlWriter, address: Option<(String, String)>) {
     if let Some((scheme, id)) = address {
         w.elem("ram:URIUniversalCommunication", &[], |w| w.leaf("ram:URIID", &[("schemeID", &scheme)], &id));
     }
-}
-
-/// BG-16, the payment instructions: how the document was (or is) settled. A card (code 48),
-/// with the payment card group (BG-18) when the card is known.
-fn payment_means(w: &mut XmlWriter, doc: &Document) {
-    w.elem("ram:SpecifiedTradeSettlementPaymentMeans", &[], |w| {
-        w.leaf("ram:TypeCode", &[], xml::PAYMENT_MEANS_CARD);
-        if let Some((number, _)) = xml::payment_card(doc) {
-            w.elem("ram:ApplicableTradeSettlementFinancialCard", &[], |w| w.leaf("ram:ID", &[], &number));
-        }
-    });
 }
 
 fn address(w: &mut XmlWriter, party: &Party) {

@@ -114,11 +114,14 @@ pub fn oss_invoice() -> Document {
             card_brand: None,
             card_last4: None,
             payment_id: None,
+            transfer: None,
         },
         references: vec![],
         original_supply_date: None,
         buyer_reference: None,
         order_reference: None,
+        brand: None,
+        notes: vec![],
     }
 }
 

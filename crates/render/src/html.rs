@@ -52,6 +52,20 @@ struct View<'a> {
     payment_details: Option<String>,
     /// Seller name · VAT ID · email.
     footer: String,
+    /// The brand's accent colour (`#RRGGBB`, checked), in place of the ink colour.
+    accent: Option<String>,
+    /// The logo as a `data:` URL.
+    logo: Option<String>,
+    /// The brand's footer lines, labelled.
+    brand_footer: Vec<String>,
+    /// "Note" and the customer's and transaction's notes.
+    note_label: &'static str,
+    notes: &'a [String],
+    /// The account to pay to, labelled (a bank-transfer invoice with an amount due).
+    account: Vec<(&'static str, String)>,
+    /// The EPC QR code as an SVG path and its side in modules, with the words beside it.
+    qr: Option<(String, usize)>,
+    scan_label: &'static str,
 }
 
 struct LineView {
@@ -132,6 +146,14 @@ pub fn render(doc: &Document) -> String {
         payment: text::payment(doc),
         payment_details: text::payment_details(doc),
         footer: footer.join(" · "),
+        accent: doc.brand.as_ref().and_then(|b| b.accent).map(|a| a.hex()),
+        logo: doc.brand.as_ref().and_then(|b| b.logo.as_ref()).map(|logo| logo.data_url()),
+        brand_footer: super::brand::footer_lines(doc),
+        note_label: super::brand::note_label(doc),
+        notes: &doc.notes,
+        account: super::transfer::account(doc),
+        qr: domain::payment::terms::epc_payload(doc).and_then(|payload| super::qr::matrix(&payload).ok()).map(|m| (m.svg_path(), m.svg_size())),
+        scan_label: super::transfer::scan_label(doc),
     };
     view.render().expect("the template renders every view")
 }

@@ -3,13 +3,18 @@
 //! Each format is a pure function of the document: no clock, no randomness, no machine
 //! locale, no recomputation of amounts. The same document always gives the same bytes.
 
+pub mod brand;
 pub mod cii;
 pub mod facturx;
 pub mod html;
 pub mod json;
+pub mod logo;
+pub mod payment_means;
+pub mod qr;
 pub mod pdf;
 pub mod peppol;
 pub mod text;
+pub mod transfer;
 pub mod ubl;
 pub mod xml;
 pub mod xrechnung;

@@ -21,6 +21,7 @@
 //!
 //! Every word and number printed comes from [`super::text`], as in the HTML.
 
+mod brand;
 mod file;
 mod fonts;
 #[cfg(test)]
@@ -33,8 +34,9 @@ use pdf_writer::{Content, Name, Str};
 use domain::sha256::Sha256Sum;
 
 pub(super) use file::{Archival, Attachment};
+pub use fonts::load_cjk_font;
 pub use statement::render_statement;
-use fonts::{GlyphUse, Subsets, Weight, face};
+use fonts::{GlyphUse, Subsets, Weight, cjk_face, face, with_cjk};
 use tags::{Artifact, Mark, Part, Structure};
 
 use super::text;
@@ -106,10 +108,27 @@ const FOOTER: Style = style(Weight::Regular, 7.2, MUTED);
 /// Issuing refuses such documents (there is no glyph fallback: they would print as empty
 /// boxes or '?'); see `fonts/README.md` for adding a font that covers them.
 pub fn unsupported_characters(doc: &Document) -> Vec<char> {
+    let missing = missing_in(doc, face(Weight::Regular));
+    match cjk_face() {
+        // Set in the CJK font: what that font lacks.
+        Some(cjk) if !missing.is_empty() => missing_in(doc, cjk),
+        _ => missing,
+    }
+}
+
+/// Whether `doc` is set in the configured CJK font: it has characters the shipped fonts lack
+/// (a customer writing in Chinese, Japanese or Korean) and a CJK font is loaded. The whole
+/// document is then set in it (Noto Sans CJK covers Latin, Greek and Cyrillic too), so one
+/// document has one typeface.
+fn needs_cjk(doc: &Document) -> bool {
+    cjk_face().is_some() && !missing_in(doc, face(Weight::Regular)).is_empty()
+}
+
+/// The characters of `doc` that `f` cannot draw, in order of first appearance.
+fn missing_in(doc: &Document, f: &fonts::Face) -> Vec<char> {
     // Every text of the document is a string of its JSON record (which escapes nothing but
     // quotes, backslashes and control characters).
     let record = serde_json::to_string(doc).expect("documents serialise");
-    let f = face(Weight::Regular);
     let mut out = Vec::new();
     for c in record.chars() {
         if !c.is_ascii() && !c.is_whitespace() && !c.is_control() && !f.covers(c) && !out.contains(&c) {
@@ -209,12 +228,14 @@ enum Item {
     Rule { x1: f32, x2: f32, y: f32, thickness: f32, color: Rgb3 },
     /// A filled rectangle from its bottom-left corner.
     Band { x: f32, y: f32, w: f32, h: f32, color: Rgb3 },
+    /// The seller's logo (the file's one XObject), from its bottom-left corner.
+    Logo { x: f32, y: f32, w: f32, h: f32 },
 }
 
 impl Item {
     fn shifted(mut self, dy: f32) -> Item {
         match &mut self {
-            Item::Text { y, .. } | Item::Rule { y, .. } | Item::Band { y, .. } => *y += dy,
+            Item::Text { y, .. } | Item::Rule { y, .. } | Item::Band { y, .. } | Item::Logo { y, .. } => *y += dy,
         }
         self
     }
@@ -349,7 +370,7 @@ fn header(doc: &Document) -> Block {
 
     // Customer, left column, wrapping before the facts.
     let cust_w = facts_x - 28.0 - LEFT;
-    items.push(left(LEFT, top, &l.customer.to_uppercase(), CAPS));
+    items.push(left(LEFT, top, &text::caps(doc, &l.customer), CAPS));
     let mut y = top - 15.0;
     for part in wrap(&doc.customer.name, NAME, cust_w) {
         items.push(left(LEFT, y, &part, NAME));
@@ -389,7 +410,8 @@ fn header(doc: &Document) -> Block {
         fy -= 13.5;
     }
     let bottom = y.min(fy) - 16.0;
-    Block { items, height: -bottom }
+    let header = Block { items, height: -bottom };
+    brand::with_logo(doc, header)
 }
 
 /// The small heading of continuation pages: "Invoice KL-INV-2026-000017 (continued)".
@@ -519,8 +541,8 @@ fn paragraph(s: &str, st: Style, gap_before: f32) -> Block {
 }
 
 /// A small capital heading above a group of notes.
-fn note_heading(s: &str, gap_before: f32) -> Block {
-    let mut b = paragraph(&s.to_uppercase(), CAPS, gap_before);
+fn note_heading(doc: &Document, s: &str, gap_before: f32) -> Block {
+    let mut b = paragraph(&text::caps(doc, s), CAPS, gap_before);
     b.height += 1.0;
     b
 }
@@ -540,15 +562,22 @@ fn notes(doc: &Document) -> Vec<Block> {
         gap = 6.0;
     }
     if !doc.references.is_empty() {
-        out.push(note_heading(&l.references, gap.max(12.0)));
+        out.push(note_heading(doc, &l.references, gap.max(12.0)));
         for r in &doc.references {
             out.push(paragraph(&text::reference(doc, r), PARAGRAPH, 2.0));
+        }
+    }
+    if !doc.notes.is_empty() {
+        out.push(note_heading(doc, super::brand::note_label(doc), 12.0));
+        for note in &doc.notes {
+            out.push(paragraph(note, PARAGRAPH, 2.0));
         }
     }
     out.push(paragraph(&text::payment(doc), PARAGRAPH, 12.0));
     if let Some(details) = text::payment_details(doc) {
         out.push(paragraph(&details, PARAGRAPH, 2.0));
     }
+    out.extend(brand::transfer_block(doc));
     out
 }
 
@@ -659,11 +688,13 @@ fn footer(doc: &Document, page: usize, pages: usize) -> Vec<Item> {
     parts.extend(doc.seller.tax_id.as_deref());
     parts.extend(doc.seller.email.as_deref());
     let ident = fit(&parts.join("  ·  "), FOOTER, RIGHT - LEFT - page_w - 24.0);
-    vec![
+    let mut items = vec![
         Item::Rule { x1: LEFT, x2: RIGHT, y: FOOTER_RULE, thickness: 0.5, color: HAIRLINE },
         left(LEFT, FOOTER_BASELINE, &ident, FOOTER),
         right(RIGHT, FOOTER_BASELINE, &page_of, FOOTER),
-    ]
+    ];
+    items.extend(brand::footer(doc));
+    items
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -684,8 +715,10 @@ fn points(n: i32) -> f32 {
 /// one text object, each run placed by its offset from the last (`Td`), state changes only
 /// when they change, each run of consecutive texts of one element (or one kind of artifact)
 /// marked as such. Text is set in the document's font subsets, already encoded for them.
-fn draw(page: usize, items: &[(Item, Part)], structure: &mut Structure, fonts: &Subsets) -> Vec<u8> {
+fn draw(page: usize, items: &[(Item, Part)], structure: &mut Structure, fonts: &Subsets, accent: Option<Rgb3>) -> Vec<u8> {
     let mut content = Content::new();
+    // The brand's accent takes the place of the ink colour, wherever it is used.
+    let colour = |c: Rgb3| if c == INK { accent.unwrap_or(INK) } else { c };
     let marks = std::mem::take(&mut structure.marks[page]);
     if items.iter().any(|(i, _)| !matches!(i, Item::Text { .. })) {
         begin_artifact(&mut content, Artifact::Layout);
@@ -693,17 +726,25 @@ fn draw(page: usize, items: &[(Item, Part)], structure: &mut Structure, fonts: &
         for (item, _) in items {
             match item {
                 Item::Band { x, y, w, h, color } => {
+                    let color = colour(*color);
                     content.set_fill_rgb(color.0, color.1, color.2);
                     let [x, y, w, h] = [*x, *y, *w, *h].map(|v| points(hundredths(v)));
                     content.rect(x, y, w, h).fill_nonzero();
                 }
                 Item::Rule { x1, x2, y, thickness, color } => {
+                    let color = &colour(*color);
                     if stroke != Some((*color, *thickness)) {
                         content.set_stroke_rgb(color.0, color.1, color.2).set_line_width(*thickness);
                         stroke = Some((*color, *thickness));
                     }
                     let y = points(hundredths(*y));
                     content.move_to(points(hundredths(*x1)), y).line_to(points(hundredths(*x2)), y).stroke();
+                }
+                Item::Logo { x, y, w, h } => {
+                    content.save_state();
+                    content.transform([*w, 0.0, 0.0, *h, *x, *y]);
+                    content.x_object(super::logo::resource_name());
+                    content.restore_state();
                 }
                 Item::Text { .. } => {}
             }
@@ -738,9 +779,10 @@ fn draw(page: usize, items: &[(Item, Part)], structure: &mut Structure, fonts: &
             }
             open = Some(mark);
         }
-        if fill != Some(st.color) {
-            content.set_fill_rgb(st.color.0, st.color.1, st.color.2);
-            fill = Some(st.color);
+        let color = colour(st.color);
+        if fill != Some(color) {
+            content.set_fill_rgb(color.0, color.1, color.2);
+            fill = Some(color);
         }
         if font != Some((st.weight, st.size)) {
             content.set_font(Name(face(st.weight).id.as_bytes()), st.size);
@@ -789,6 +831,11 @@ pub fn render_hashed(doc: &Document) -> (Vec<u8>, Sha256Sum) {
 /// Lays `doc` out, draws its pages and writes the file, with `archival`'s additions when given
 /// (Factur-X: PDF/A-3 and the embedded invoice XML) — one pass, whichever the file.
 pub(super) fn write(doc: &Document, archival: Option<&file::Archival>) -> (Vec<u8>, Sha256Sum) {
+    with_cjk(needs_cjk(doc), || write_with_faces(doc, archival))
+}
+
+/// [`write`] with this thread's faces chosen.
+fn write_with_faces(doc: &Document, archival: Option<&file::Archival>) -> (Vec<u8>, Sha256Sum) {
     let mut pages = layout(doc);
     let count = pages.len();
     for (i, items) in pages.iter_mut().enumerate() {
@@ -802,12 +849,21 @@ pub(super) fn write(doc: &Document, archival: Option<&file::Archival>) -> (Vec<u
         language: &doc.language,
         date: doc.issue_date,
     };
-    write_pages(&pages, &about, archival)
+    let accent = doc.brand.as_ref().and_then(|b| b.accent).map(|a| a.fractions());
+    let logo = doc.brand.as_ref().and_then(|b| b.logo.as_ref());
+    write_pages(&pages, &about, archival, accent, logo)
 }
 
 /// Draws laid-out pages (footers included) into a file: font subsets of the glyphs used,
-/// the structure tree from the parts, one content stream per page.
-fn write_pages(pages: &[Vec<(Item, Part)>], about: &file::About<'_>, archival: Option<&file::Archival>) -> (Vec<u8>, Sha256Sum) {
+/// the structure tree from the parts, one content stream per page, in the brand's accent
+/// colour and with its logo when given.
+fn write_pages(
+    pages: &[Vec<(Item, Part)>],
+    about: &file::About<'_>,
+    archival: Option<&file::Archival>,
+    accent: Option<Rgb3>,
+    logo: Option<&domain::brand::Logo>,
+) -> (Vec<u8>, Sha256Sum) {
     let mut glyphs = GlyphUse::new();
     for (item, _) in pages.iter().flatten() {
         if let Item::Text { s, st, .. } = item {
@@ -816,8 +872,8 @@ fn write_pages(pages: &[Vec<(Item, Part)>], about: &file::About<'_>, archival: O
     }
     let fonts = glyphs.seal();
     let mut structure = Structure::of(pages);
-    let contents: Vec<Vec<u8>> = pages.iter().enumerate().map(|(i, items)| draw(i, items, &mut structure, &fonts)).collect();
-    file::write(about, &contents, &fonts, &structure, archival)
+    let contents: Vec<Vec<u8>> = pages.iter().enumerate().map(|(i, items)| draw(i, items, &mut structure, &fonts, accent)).collect();
+    file::write(about, &contents, &fonts, &structure, archival, logo)
 }
 
 #[cfg(test)]
@@ -944,6 +1000,17 @@ mod tests {
             reason: Some("plan downgraded mid-period".into()),
         }];
         doc
+    }
+
+    #[test]
+    fn the_shipped_fonts_draw_every_shipped_language() {
+        // Greek and Bulgarian included: every character of every translation file.
+        for (tag, text) in locale::shipped_files() {
+            for weight in [Weight::Regular, Weight::Bold] {
+                let missing: Vec<char> = text.chars().filter(|c| !c.is_ascii() && !c.is_control() && !face(weight).covers(*c)).collect();
+                assert!(missing.is_empty(), "{tag}.toml: {weight:?} lacks {missing:?}");
+            }
+        }
     }
 
     #[test]

@@ -37,12 +37,14 @@ pub fn facts(doc: &Document) -> Vec<(&'static str, String)> {
         DocumentKind::Invoice => (&l.issue_date, doc.tax_point_date),
         DocumentKind::CreditNote => (&l.credit_note_date, doc.original_supply_date.unwrap_or(doc.tax_point_date)),
     };
-    vec![
+    let mut facts = vec![
         (l.number.as_str(), doc.number.to_string()),
         (issued.as_str(), date(doc, doc.issue_date)),
         (l.tax_point_date.as_str(), date(doc, supplied)),
-        (l.currency.as_str(), doc.currency.to_string()),
-    ]
+    ];
+    facts.extend(super::transfer::due_fact(doc));
+    facts.push((l.currency.as_str(), doc.currency.to_string()));
+    facts
 }
 
 /// Whether the lines print tax-inclusive prices: a consumer's document priced gross that
@@ -102,6 +104,9 @@ pub fn total_label(doc: &Document) -> &'static str {
 /// (or what was overpaid, to be refunded or credited); a credit note's `Refunded to card`
 /// or, cancelling an invoice, the payment `Applied to the replacement invoice`.
 pub fn settlement_rows(doc: &Document) -> Vec<(String, String)> {
+    if let Some(rows) = super::transfer::settlement_rows(doc) {
+        return rows;
+    }
     let l = &texts(doc).labels;
     let due = doc.totals.due;
     match (doc.kind, doc.payment.status.as_str()) {
@@ -112,6 +117,28 @@ pub fn settlement_rows(doc: &Document) -> Vec<(String, String)> {
             vec![(l.paid.clone(), money(doc, doc.totals.paid)), last]
         }
     }
+}
+
+/// `s` in capitals, as the small headings print it. Greek capitals drop their accents (the
+/// tonos is not written on all-capital words), as browsers do for `text-transform: uppercase`.
+pub fn caps(doc: &Document, s: &str) -> String {
+    let upper = s.to_uppercase();
+    if !doc.language.starts_with("el") {
+        return upper;
+    }
+    upper
+        .chars()
+        .map(|c| match c {
+            'Ά' => 'Α',
+            'Έ' => 'Ε',
+            'Ή' => 'Η',
+            'Ί' => 'Ι',
+            'Ό' => 'Ο',
+            'Ύ' => 'Υ',
+            'Ώ' => 'Ω',
+            other => other,
+        })
+        .collect()
 }
 
 /// A date in the document's language: `5 October 2026`, `05.10.2026`.
@@ -186,6 +213,9 @@ pub fn service_period(doc: &Document, line: &DocumentLine) -> Option<String> {
 
 /// How the document was settled: `Paid by card on 5 October 2026: €25.00. Nothing is due.`
 pub fn payment(doc: &Document) -> String {
+    if let Some(sentence) = super::transfer::sentence(doc) {
+        return sentence;
+    }
     let p = &texts(doc).phrases;
     let paid_on = date(doc, doc.payment.date);
     let paid = money(doc, doc.payment.amount);
@@ -340,6 +370,15 @@ pub fn line_notes(doc: &Document, line: &DocumentLine) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::fixture;
+
+    #[test]
+    fn greek_capitals_drop_the_tonos_and_others_keep_their_accents() {
+        let mut doc = crate::fixture::oss_invoice();
+        doc.language = "el".into();
+        assert_eq!(caps(&doc, "Χρέωση σε"), "ΧΡΕΩΣΗ ΣΕ");
+        doc.language = "de".into();
+        assert_eq!(caps(&doc, "Rechnungsempfänger"), "RECHNUNGSEMPFÄNGER");
+    }
 
     #[test]
     fn eu_vat_is_named_in_the_documents_language_on_every_breakdown_row() {

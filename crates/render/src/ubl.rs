@@ -44,6 +44,7 @@ pub fn render_profile(doc: &Document, profile: Profile) -> String {
     w.leaf_opt("cbc:ProfileID", profile.business_process());
     w.leaf("cbc:ID", &[], doc.number.as_str());
     w.leaf("cbc:IssueDate", &[], &date(doc.issue_date));
+    super::payment_means::ubl_due_date(&mut w, doc);
     // The two roots order these differently: the tax point date precedes the type code in
     // a CreditNote and follows the notes in an Invoice.
     if credit {
@@ -109,7 +110,7 @@ pub fn render_profile(doc: &Document, profile: Profile) -> String {
     if let Some(d) = xml::delivery_date(doc) {
         w.elem("cac:Delivery", &[], |w| w.leaf("cbc:ActualDeliveryDate", &[], &date(d)));
     }
-    payment_means(&mut w, doc);
+    super::payment_means::ubl(&mut w, doc);
     w.elem("cac:PaymentTerms", &[], |w| w.leaf("cbc:Note", &[], &xml::payment_terms(doc)));
 
     w.elem("cac:TaxTotal", &[], |w| {
@@ -232,20 +233,6 @@ fn endpoint(w: &mut XmlWriter, address: Option<(String, String)>) {
     if let Some((scheme, id)) = address {
         w.leaf("cbc:EndpointID", &[("schemeID", &scheme)], &id);
     }
-}
-
-/// BG-16, the payment instructions: how the document was (or is) settled. A card (code 48),
-/// with the payment card group (BG-18) when the card is known.
-fn payment_means(w: &mut XmlWriter, doc: &Document) {
-    w.elem("cac:PaymentMeans", &[], |w| {
-        w.leaf("cbc:PaymentMeansCode", &[], xml::PAYMENT_MEANS_CARD);
-        if let Some((number, network)) = xml::payment_card(doc) {
-            w.elem("cac:CardAccount", &[], |w| {
-                w.leaf("cbc:PrimaryAccountNumberID", &[], &number);
-                w.leaf("cbc:NetworkID", &[], &network);
-            });
-        }
-    });
 }
 
 fn vat_scheme(w: &mut XmlWriter) {

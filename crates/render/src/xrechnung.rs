@@ -5,15 +5,18 @@
 //! reference (BR-DE-15: the Leitweg-ID of a public buyer, else the customer id), both
 //! electronic addresses (the e-mail address where a party has no Peppol ID), the seller's
 //! contact with name, telephone and e-mail (BR-DE-2, 5, 6, 7) and the payment instructions
-//! (BR-DE-1) with the payment card for a card payment (BR-DE-24-a).
+//! (BR-DE-1) with the payment card for a card payment (BR-DE-24-a) or the seller's account for
+//! a bank transfer (BR-DE-23-a).
 //!
 //! Written for German business and public customers, when the data has what the rules
 //! require and the writers cannot make up: the seller's contact name and telephone
-//! (company.toml), both postal codes (BR-DE-4, BR-DE-9) and the card's last four digits.
+//! (company.toml), both postal codes (BR-DE-4, BR-DE-9) and, for a card payment, the card's
+//! last four digits.
 
 use super::xml::Profile;
 use domain::document::{Document, Party};
 use domain::document::CustomerType;
+use domain::payment::terms;
 
 /// Renders `doc` as XRechnung 3.0 in UBL.
 pub fn render_ubl(doc: &Document) -> String {
@@ -37,6 +40,9 @@ pub fn missing(doc: &Document) -> Option<&'static str> {
         Some("the seller has no postal code (company.toml seller.address.postal_code; BR-DE-4)")
     } else if no_postcode(&doc.customer) {
         Some("the customer has no postal code (customers.csv postal_code; BR-DE-9)")
+    } else if doc.payment.method == terms::BANK_TRANSFER {
+        // A transfer names the seller's account instead (BR-DE-23-a); there is no card.
+        doc.payment.transfer.is_none().then_some("the bank transfer names no account (company.toml [bank]), and a credit transfer needs one (BR-DE-23-a)")
     } else if super::xml::payment_card(doc).is_none() {
         Some("the card's last four digits are not known (transactions.csv card_last4), and a card payment needs them (BR-DE-24-a)")
     } else {

@@ -69,7 +69,14 @@ impl Refs {
 }
 
 /// Writes the file and returns it with its SHA-256.
-pub(super) fn write(about: &About, contents: &[Vec<u8>], fonts: &Subsets, structure: &Structure, archival: Option<&Archival>) -> (Vec<u8>, Sha256Sum) {
+pub(super) fn write(
+    about: &About,
+    contents: &[Vec<u8>],
+    fonts: &Subsets,
+    structure: &Structure,
+    archival: Option<&Archival>,
+    logo: Option<&domain::brand::Logo>,
+) -> (Vec<u8>, Sha256Sum) {
     let mut pdf = Pdf::with_capacity(24 * 1024 + contents.iter().map(Vec::len).sum::<usize>());
     let mut refs = Refs(Ref::new(1));
     let catalog_ref = refs.next();
@@ -84,6 +91,13 @@ pub(super) fn write(about: &About, contents: &[Vec<u8>], fonts: &Subsets, struct
     // Fonts.
     let embedded: Vec<EmbeddedFont> = fonts.embed(&mut pdf, &mut || refs.next());
 
+    // The logo: one XObject (and a soft mask), used by every page that draws it.
+    let logo_ref = logo.map(|logo| {
+        let (id, mask) = (refs.next(), refs.next());
+        crate::logo::write(&mut pdf, logo, id, mask);
+        id
+    });
+
     // Pages.
     pdf.pages(tree_ref).kids(page_refs.iter().map(|(page, _)| *page)).count(contents.len() as i32);
     for (i, ((page_ref, content_ref), content)) in page_refs.iter().zip(contents).enumerate() {
@@ -96,6 +110,9 @@ pub(super) fn write(about: &About, contents: &[Vec<u8>], fonts: &Subsets, struct
             font_dict.pair(Name(font.name.as_bytes()), font.reference);
         }
         font_dict.finish();
+        if let Some(logo_ref) = logo_ref {
+            resources.x_objects().pair(crate::logo::resource_name(), logo_ref);
+        }
         resources.finish();
         page.finish();
         pdf.stream(*content_ref, &deflate(content, Framing::Zlib)).filter(Filter::FlateDecode);

@@ -37,11 +37,18 @@ struct Glyph {
     advance: u16,
 }
 
-/// A shipped font face.
+/// A font face: a shipped one, or the configured CJK font.
 pub(super) struct Face {
     /// Fixed resource name, also the subset tag (`NSREGU+NotoSans-Regular`): six capitals.
     pub(super) id: &'static str,
     pub(super) bytes: &'static [u8],
+    /// The face's index in a font collection (`.ttc`), 0 for a single font.
+    index: u32,
+    /// Outlines in a CFF table (OpenType/CFF, as Noto Sans CJK): embedded as a CIDFontType0
+    /// with `/FontFile3 /OpenType`, where TrueType outlines are a CIDFontType2 with `/FontFile2`.
+    cff: bool,
+    /// Its slot in the stream cache: 0–1 the shipped faces, 2–3 the CJK ones.
+    slot: usize,
     /// PostScript name.
     pub(super) name: String,
     /// Glyphs of ASCII characters, looked up for nearly every character drawn.
@@ -60,7 +67,13 @@ pub(super) struct Face {
 
 impl Face {
     fn load(id: &'static str, bytes: &'static [u8]) -> Face {
-        let face = ttf_parser::Face::parse(bytes, 0).expect("shipped font parses");
+        let slot = if id == "NSBOLD" { 1 } else { 0 };
+        Face::parse(id, bytes, 0, slot).expect("shipped font parses")
+    }
+
+    /// A face of `bytes` (face `index` of a collection); the error says why it is no font.
+    fn parse(id: &'static str, bytes: &'static [u8], index: u32, slot: usize) -> Result<Face, String> {
+        let face = ttf_parser::Face::parse(bytes, index).map_err(|e| format!("is not a TrueType or OpenType font (face {index}): {e}"))?;
         let mut ascii = [None; 128];
         let mut other = FxHashMap::default();
         if let Some(cmap) = face.tables().cmap {
@@ -86,15 +99,19 @@ impl Face {
             .into_iter()
             .find(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
             .and_then(|n| n.to_string())
-            .expect("shipped fonts have a PostScript name");
+            .ok_or("has no PostScript name")?;
+        let cff = face.tables().cff.is_some();
         let units_per_em = face.units_per_em();
         let scale = |v: i16| i64::from(v) * 1000 / i64::from(units_per_em);
         let b = face.global_bounding_box();
         // The usual estimate of the dominant stem from the weight class (no font states it).
         let weight = i64::from(face.weight().to_number());
-        Face {
+        Ok(Face {
             id,
             bytes,
+            index,
+            cff,
+            slot,
             name,
             ascii,
             other,
@@ -105,7 +122,7 @@ impl Face {
             cap_height: scale(face.capital_height().unwrap_or(face.ascender())),
             bbox: [scale(b.x_min), scale(b.y_min), scale(b.x_max), scale(b.y_max)],
             stem_v: 50 + weight * weight / (65 * 65),
-        }
+        })
     }
 
     #[inline] // hot: once per character of every string the layout measures
@@ -138,8 +155,59 @@ fn faces() -> &'static [Face; 2] {
     FACES.get_or_init(|| [Face::load("NSREGU", REGULAR_TTF), Face::load("NSBOLD", BOLD_TTF)])
 }
 
+/// The configured CJK faces (regular, bold), once loaded.
+static CJK: OnceLock<[Face; 2]> = OnceLock::new();
+
+thread_local! {
+    /// Whether the document this thread is rendering is set in the CJK font.
+    static CJK_DOCUMENT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Loads the CJK font for this process: `path` names the regular face (`file.ttc#2` for the
+/// third face of a collection); the bold face is `path` with `Regular` replaced by `Bold`
+/// when that file exists (as Debian's `NotoSansCJK-Bold.ttc`), else the regular one.
+/// Loading again is a no-op: one CJK font per process.
+pub fn load_cjk_font(path: &std::path::Path) -> Result<(), String> {
+    if CJK.get().is_some() {
+        return Ok(());
+    }
+    let text = path.to_string_lossy();
+    let (file, index) = match text.rsplit_once('#') {
+        Some((file, index)) => (file.to_string(), index.parse::<u32>().map_err(|_| format!("has '#{index}' where a face number of the collection was expected"))?),
+        None => (text.to_string(), 0),
+    };
+    let read = |file: &str| -> Result<&'static [u8], String> {
+        std::fs::read(file).map(|b| &*Box::leak(b.into_boxed_slice())).map_err(|e| format!("cannot be read: {e}"))
+    };
+    let regular = Face::parse("NSCJKR", read(&file)?, index, 2)?;
+    let bold_file = file.replace("Regular", "Bold");
+    let bold = if bold_file != file && std::path::Path::new(&bold_file).is_file() {
+        Face::parse("NSCJKB", read(&bold_file)?, index, 3)?
+    } else {
+        Face::parse("NSCJKB", regular.bytes, index, 3)?
+    };
+    let _ = CJK.set([regular, bold]);
+    Ok(())
+}
+
+/// The configured CJK regular face, if any.
+pub(super) fn cjk_face() -> Option<&'static Face> {
+    CJK.get().map(|f| &f[0])
+}
+
+/// Runs `f` with this thread's faces being the CJK ones (when `cjk` and one is loaded).
+pub(super) fn with_cjk<T>(cjk: bool, f: impl FnOnce() -> T) -> T {
+    let before = CJK_DOCUMENT.with(|c| c.replace(cjk && CJK.get().is_some()));
+    let out = f();
+    CJK_DOCUMENT.with(|c| c.set(before));
+    out
+}
+
 pub(super) fn face(w: Weight) -> &'static Face {
-    &faces()[w as usize]
+    match CJK.get() {
+        Some(cjk) if CJK_DOCUMENT.with(std::cell::Cell::get) => &cjk[w as usize],
+        _ => &faces()[w as usize],
+    }
 }
 
 /// The glyphs one document draws from one face, being collected.
@@ -269,7 +337,7 @@ impl Subsets {
     /// Writes both faces' font objects into `pdf` (every subset holds at least [`ALWAYS`]),
     /// numbered by `next`; returns the fonts to name in the pages' resources.
     pub(super) fn embed(&self, pdf: &mut Pdf, next: &mut impl FnMut() -> Ref) -> Vec<EmbeddedFont> {
-        Weight::ALL.into_iter().zip(&self.subsets).map(|(w, subset)| EmbeddedFont { name: subset.face.id, reference: subset.embed(w, pdf, next) }).collect()
+        self.subsets.iter().map(|subset| EmbeddedFont { name: subset.face.id, reference: subset.embed(pdf, next) }).collect()
     }
 }
 
@@ -280,10 +348,10 @@ pub(super) struct EmbeddedFont {
 }
 
 impl Subset {
-    fn embed(&self, w: Weight, pdf: &mut Pdf, next: &mut impl FnMut() -> Ref) -> Ref {
+    fn embed(&self, pdf: &mut Pdf, next: &mut impl FnMut() -> Ref) -> Ref {
         let face = self.face;
         let tagged = format!("{}+{}", face.id, face.name);
-        let streams = font_streams(w, self);
+        let streams = font_streams(self);
         let [font_ref, cid_ref, descriptor_ref, file_ref, to_unicode_ref] = [(); 5].map(|_| next());
 
         pdf.type0_font(font_ref)
@@ -295,17 +363,20 @@ impl Subset {
         // Codes 1…n are the subset's glyphs 1…n: one run of widths.
         let mut cid_font = pdf.cid_font(cid_ref);
         cid_font
-            .subtype(CidFontType::Type2)
+            .subtype(if face.cff { CidFontType::Type0 } else { CidFontType::Type2 })
             .base_font(Name(tagged.as_bytes()))
             .system_info(SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"Identity"), supplement: 0 })
             .font_descriptor(descriptor_ref)
             .default_width(1000.0);
         cid_font.widths().consecutive(1, self.glyphs.iter().map(|g| face.pdf_width(g.advance) as f32));
-        cid_font.cid_to_gid_map_predefined(Name(b"Identity"));
+        if !face.cff {
+            cid_font.cid_to_gid_map_predefined(Name(b"Identity"));
+        }
         cid_font.finish();
 
         let [left, bottom, right, top] = face.bbox.map(|v| v as f32);
-        pdf.font_descriptor(descriptor_ref)
+        let mut descriptor = pdf.font_descriptor(descriptor_ref);
+        descriptor
             .name(Name(tagged.as_bytes()))
             // Nonsymbolic: the Latin standard character set.
             .flags(FontFlags::NON_SYMBOLIC)
@@ -314,10 +385,16 @@ impl Subset {
             .ascent(face.ascent as f32)
             .descent(face.descent as f32)
             .cap_height(face.cap_height as f32)
-            .stem_v(face.stem_v as f32)
-            .font_file2(file_ref);
-
-        pdf.stream(file_ref, &streams.program).filter(Filter::FlateDecode).pair(Name(b"Length1"), streams.program_len as i32);
+            .stem_v(face.stem_v as f32);
+        if face.cff {
+            descriptor.font_file3(file_ref);
+            descriptor.finish();
+            pdf.stream(file_ref, &streams.program).filter(Filter::FlateDecode).pair(Name(b"Subtype"), Name(b"OpenType"));
+        } else {
+            descriptor.font_file2(file_ref);
+            descriptor.finish();
+            pdf.stream(file_ref, &streams.program).filter(Filter::FlateDecode).pair(Name(b"Length1"), streams.program_len as i32);
+        }
         pdf.stream(to_unicode_ref, &streams.to_unicode).filter(Filter::FlateDecode);
         font_ref
     }
@@ -399,17 +476,18 @@ impl StreamCache {
 /// The key is the glyphs with their characters: the program depends on the glyphs, the map
 /// also on the characters (a glyph drawn for two characters is mapped to the one drawn first),
 /// so a hit is exactly what would have been made.
-fn font_streams(w: Weight, subset: &Subset) -> FontStreams {
-    static CACHE: LazyLock<Mutex<[StreamCache; 2]>> = LazyLock::new(Mutex::default);
+fn font_streams(subset: &Subset) -> FontStreams {
+    static CACHE: LazyLock<Mutex<[StreamCache; 4]>> = LazyLock::new(Mutex::default);
     let cache = || CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some(streams) = cache()[w as usize].get(&subset.glyphs) {
+    let slot = subset.face.slot;
+    if let Some(streams) = cache()[slot].get(&subset.glyphs) {
         return streams;
     }
     let ids: Vec<u16> = std::iter::once(0).chain(subset.glyphs.iter().map(|g| g.id)).collect();
     let remapper = subsetter::GlyphRemapper::new_from_glyphs_sorted(&ids);
-    let plain = subsetter::subset(subset.face.bytes, 0, &remapper).expect("the shipped fonts subset");
+    let plain = subsetter::subset(subset.face.bytes, subset.face.index, &remapper).expect("the fonts subset");
     let deflate = |bytes: &[u8]| -> Arc<[u8]> { domain::deflate::deflate(bytes, domain::deflate::Framing::Zlib).into() };
     let streams = FontStreams { program: deflate(&plain), program_len: plain.len(), to_unicode: deflate(&subset.to_unicode()) };
-    cache()[w as usize].insert(&subset.glyphs, &streams);
+    cache()[slot].insert(&subset.glyphs, &streams);
     streams
 }

@@ -226,7 +226,8 @@ impl Structure {
                 let mark = match (item, part) {
                     (_, Part::Continuation | Part::TableHeader { repeated: true }) => Mark::Artifact(Artifact::Header),
                     (_, Part::Footer) => Mark::Artifact(Artifact::Footer),
-                    (Item::Rule { .. } | Item::Band { .. }, _) => Mark::Artifact(Artifact::Layout),
+                    // The logo repeats the seller's name, printed as text beside it: decoration.
+                    (Item::Rule { .. } | Item::Band { .. } | Item::Logo { .. }, _) => Mark::Artifact(Artifact::Layout),
                     // Nothing is drawn for it; only a row's cells count empty texts.
                     (Item::Text { s, .. }, _) if s.is_empty() && !matches!(part, Part::Row(_)) => Mark::Artifact(Artifact::Layout),
                     (Item::Text { .. }, _) => {

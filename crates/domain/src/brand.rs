@@ -1,0 +1,281 @@
+//! The seller's brand on its documents: a logo, an accent colour and the footer lines a
+//! company prints on its business letters (registered office, register court, managing
+//! directors, website, support contact, bank account).
+//!
+//! The brand is part of the issued document (`brand` in its JSON record), logo included:
+//! rendering stays a pure function of the record, so `invoicesmith render` of an archived
+//! record gives the same bytes years later, whatever happened to the logo file since. A
+//! logo is limited to [`MAX_LOGO_BYTES`], so a record stays small. The image files are read
+//! here (PNG with the `png` crate, JPEG's frame header by hand, SVG with `usvg`), once for
+//! checking them and again by the renderer, which writes them into the PDF.
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+
+/// The largest logo file accepted, in bytes (it is carried in every document record).
+pub const MAX_LOGO_BYTES: usize = 256 * 1024;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Brand {
+    /// The accent colour of titles and rules, `#RRGGBB`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accent: Option<Rgb>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<Logo>,
+    /// Footer lines, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub footer: Vec<FooterLine>,
+}
+
+/// One footer line: what it is (`registered_office`, `register_court`, `managing_directors`,
+/// `website`, `support`, `bank_account`), labelled in the document's language when printed,
+/// and the company's text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FooterLine {
+    pub key: String,
+    pub value: String,
+}
+
+/// A colour, written `#RRGGBB` in company.toml and the record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rgb(pub [u8; 3]);
+
+impl Rgb {
+    /// `#0B5FFF` (either case) as a colour; the error completes `'<text>' …`.
+    pub fn parse(text: &str) -> Result<Rgb, String> {
+        let hex = text.strip_prefix('#').filter(|h| h.len() == 6 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+        let hex = hex.ok_or("is not a colour; expected '#RRGGBB', e.g. '#0B5FFF'")?;
+        let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex digits");
+        Ok(Rgb([byte(0), byte(2), byte(4)]))
+    }
+
+    pub fn hex(self) -> String {
+        format!("#{:02X}{:02X}{:02X}", self.0[0], self.0[1], self.0[2])
+    }
+
+    /// The components as fractions of 1, for PDF colour operators.
+    pub fn fractions(self) -> (f32, f32, f32) {
+        let f = |c: u8| f32::from(c) / 255.0;
+        (f(self.0[0]), f(self.0[1]), f(self.0[2]))
+    }
+}
+
+impl Serialize for Rgb {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.hex())
+    }
+}
+
+impl<'de> Deserialize<'de> for Rgb {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Rgb::parse(&text).map_err(|e| serde::de::Error::custom(format!("'{text}' {e}")))
+    }
+}
+
+/// The image formats a logo may have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogoFormat {
+    Png,
+    Jpeg,
+    /// Drawn as vector paths in the PDF, embedded as it is in the HTML.
+    Svg,
+}
+
+impl LogoFormat {
+    pub fn media_type(self) -> &'static str {
+        match self {
+            LogoFormat::Png => "image/png",
+            LogoFormat::Jpeg => "image/jpeg",
+            LogoFormat::Svg => "image/svg+xml",
+        }
+    }
+}
+
+/// A logo: its file's bytes (base64 in the record) and its intrinsic size in pixels (or SVG
+/// user units), from which the printed size keeps the aspect ratio.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Logo {
+    pub format: LogoFormat,
+    pub width: u32,
+    pub height: u32,
+    #[serde(with = "base64_bytes")]
+    pub data: Vec<u8>,
+}
+
+impl Logo {
+    /// Checks a logo file (`name` decides the format by its extension) and reads its size; the
+    /// error completes `'<name>' …`.
+    pub fn load(name: &str, data: Vec<u8>) -> Result<Logo, String> {
+        if data.len() > MAX_LOGO_BYTES {
+            return Err(format!("is {} bytes; a logo may have at most {MAX_LOGO_BYTES} (it is carried in every document record)", data.len()));
+        }
+        let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+        let (format, (width, height)) = match extension.as_str() {
+            "png" => (LogoFormat::Png, png_size(&data)?),
+            "jpg" | "jpeg" => (LogoFormat::Jpeg, jpeg_size(&data)?),
+            "svg" => (LogoFormat::Svg, svg_size(&data)?),
+            _ => return Err("is not a logo file this program reads; expected a .png, .jpg/.jpeg or .svg file".into()),
+        };
+        Ok(Logo { format, width, height, data })
+    }
+
+    /// The `data:` URL of the file, for the HTML.
+    pub fn data_url(&self) -> String {
+        format!("data:{};base64,{}", self.format.media_type(), base64::engine::general_purpose::STANDARD.encode(&self.data))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the image files: what a logo is, for checking it when company.toml is read and for
+// drawing it (the renderer writes the PDF objects).
+
+/// A PNG's size in pixels, after checking it decodes.
+pub fn png_size(data: &[u8]) -> Result<(u32, u32), String> {
+    let px = png_pixels(data)?;
+    Ok((px.width, px.height))
+}
+
+/// The decoded pixels: colour (RGB or grey, 8 bits) and alpha, if any.
+pub struct Pixels {
+    pub width: u32,
+    pub height: u32,
+    /// 8 bits per component, `components` per pixel.
+    pub colour: Vec<u8>,
+    pub components: i32,
+    /// 8 bits per pixel; `None` when fully opaque.
+    pub alpha: Option<Vec<u8>>,
+}
+
+pub fn png_pixels(data: &[u8]) -> Result<Pixels, String> {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(data));
+    // Palette and low-bit images become 8-bit; 16-bit becomes 8-bit.
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().map_err(|e| format!("is not a PNG image this program can read: {e}"))?;
+    let mut buffer = vec![0; reader.output_buffer_size()];
+    let frame = reader.next_frame(&mut buffer).map_err(|e| format!("is not a PNG image this program can read: {e}"))?;
+    buffer.truncate(frame.buffer_size());
+    let (components, has_alpha) = match frame.color_type {
+        png::ColorType::Grayscale => (1, false),
+        png::ColorType::GrayscaleAlpha => (1, true),
+        png::ColorType::Rgb => (3, false),
+        png::ColorType::Rgba => (3, true),
+        png::ColorType::Indexed => return Err("is a palette PNG that could not be expanded".into()),
+    };
+    let (colour, alpha) = if has_alpha {
+        let stride = components + 1;
+        let mut colour = Vec::with_capacity(buffer.len());
+        let mut alpha = Vec::with_capacity(buffer.len() / stride);
+        for px in buffer.chunks_exact(stride) {
+            colour.extend_from_slice(&px[..components]);
+            alpha.push(px[components]);
+        }
+        // A fully opaque alpha channel needs no mask.
+        let alpha = alpha.iter().any(|&a| a != 255).then_some(alpha);
+        (colour, alpha)
+    } else {
+        (buffer, None)
+    };
+    Ok(Pixels { width: frame.width, height: frame.height, colour, components: components as i32, alpha })
+}
+
+/// A JPEG's size and number of components, from its start-of-frame segment.
+pub fn jpeg_frame(data: &[u8]) -> Result<(u32, u32, u8), String> {
+    let bad = || "is not a JPEG image this program can read (no baseline or progressive frame header)".to_string();
+    if !data.starts_with(&[0xFF, 0xD8]) {
+        return Err(bad());
+    }
+    let mut at = 2;
+    while at + 4 <= data.len() {
+        if data[at] != 0xFF {
+            return Err(bad());
+        }
+        let marker = data[at + 1];
+        if marker == 0xFF {
+            at += 1;
+            continue;
+        }
+        let length = usize::from(u16::from_be_bytes([data[at + 2], data[at + 3]]));
+        // SOF0–SOF3, SOF5–SOF7, SOF9–SOF11, SOF13–SOF15 (not DHT C4, JPG C8, DAC CC).
+        if (0xC0..=0xCF).contains(&marker) && ![0xC4, 0xC8, 0xCC].contains(&marker) {
+            let segment = data.get(at + 4..at + 2 + length).ok_or_else(bad)?;
+            if segment.len() < 6 {
+                return Err(bad());
+            }
+            let height = u32::from(u16::from_be_bytes([segment[1], segment[2]]));
+            let width = u32::from(u16::from_be_bytes([segment[3], segment[4]]));
+            let components = segment[5];
+            if width == 0 || height == 0 || !matches!(components, 1 | 3) {
+                return Err("is a JPEG that is not greyscale or RGB (a CMYK logo: save it as RGB)".into());
+            }
+            return Ok((width, height, components));
+        }
+        at += 2 + length;
+    }
+    Err(bad())
+}
+
+/// A JPEG's size in pixels.
+pub fn jpeg_size(data: &[u8]) -> Result<(u32, u32), String> {
+    jpeg_frame(data).map(|(w, h, _)| (w, h))
+}
+
+pub fn svg_tree(data: &[u8]) -> Result<usvg::Tree, String> {
+    usvg::Tree::from_data(data, &usvg::Options::default()).map_err(|e| format!("is not an SVG image this program can read: {e}"))
+}
+
+/// An SVG's size in user units (its `width` and `height`, or its `viewBox`), rounded up.
+pub fn svg_size(data: &[u8]) -> Result<(u32, u32), String> {
+    let size = svg_tree(data)?.size();
+    Ok((size.width().ceil() as u32, size.height().ceil() as u32))
+}
+
+mod base64_bytes {
+    use base64::Engine as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        base64::engine::general_purpose::STANDARD.decode(text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_are_hash_and_six_hex_digits() {
+        assert_eq!(Rgb::parse("#0b5fff"), Ok(Rgb([0x0B, 0x5F, 0xFF])));
+        assert_eq!(Rgb([0x0B, 0x5F, 0xFF]).hex(), "#0B5FFF");
+        for bad in ["0B5FFF", "#0B5FF", "#0B5FFG", "blue", "#0B5FFF0"] {
+            assert!(Rgb::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_brand_round_trips_through_its_record_form() {
+        let brand = Brand {
+            accent: Some(Rgb([1, 2, 3])),
+            logo: Some(Logo { format: LogoFormat::Svg, width: 10, height: 5, data: b"<svg/>".to_vec() }),
+            footer: vec![FooterLine { key: "registered_office".into(), value: "Tallinn".into() }],
+        };
+        let json = serde_json::to_string(&brand).unwrap();
+        assert_eq!(json, r##"{"accent":"#010203","logo":{"format":"svg","width":10,"height":5,"data":"PHN2Zy8+"},"footer":[{"key":"registered_office","value":"Tallinn"}]}"##);
+        assert_eq!(serde_json::from_str::<Brand>(&json).unwrap(), brand);
+    }
+
+    #[test]
+    fn unknown_or_oversized_logo_files_are_refused() {
+        assert!(Logo::load("logo.gif", vec![1, 2, 3]).unwrap_err().contains("expected a .png"));
+        assert!(Logo::load("logo.png", vec![0; MAX_LOGO_BYTES + 1]).unwrap_err().contains("at most"));
+        assert!(Logo::load("logo.png", b"not a png".to_vec()).is_err());
+        assert!(Logo::load("logo.jpg", b"not a jpeg".to_vec()).is_err());
+        assert!(Logo::load("logo.svg", b"<nope".to_vec()).is_err());
+    }
+}

@@ -1,0 +1,146 @@
+//! The seller's logo: its one XObject in a PDF (the file is read by `domain::brand`).
+//!
+//! A PNG is decoded and written as an image XObject (8 bits per component, RGB or grey, its
+//! alpha channel as a soft mask); a JPEG is embedded as it is (`/DCTDecode`), the PDF
+//! viewer decodes it; an SVG is parsed with `usvg` (which resolves styles, `use` and
+//! transforms into plain paths) and drawn as vector paths in a form XObject. Each is
+//! written once per PDF and drawn where the layout places it. SVG paint servers
+//! (gradients, patterns) are drawn in their first colour, and SVG text and embedded
+//! raster images are not drawn: a logo's lettering is expected as paths, as exported by
+//! design tools for print.
+
+use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref};
+
+use domain::brand::{Logo, LogoFormat, jpeg_frame, png_pixels, svg_tree};
+use domain::deflate::{Framing, deflate};
+
+/// The name pages use for the logo in their resources.
+const NAME: &[u8] = b"Logo";
+
+/// Writes `logo` as one XObject at `id` (plus its soft mask at `mask_id` when a PNG has
+/// transparency). Every kind maps the unit square to the whole logo, so a page draws it
+/// with `w 0 0 h x y cm /Logo Do` whatever its kind.
+pub(crate) fn write(pdf: &mut Pdf, logo: &Logo, id: Ref, mask_id: Ref) {
+    match logo.format {
+        LogoFormat::Jpeg => {
+            let (width, height, components) = jpeg_frame(&logo.data).expect("checked when loaded");
+            let mut image = pdf.image_xobject(id, &logo.data);
+            image.width(width as i32).height(height as i32).bits_per_component(8);
+            image.filter(Filter::DctDecode);
+            let space = image.color_space();
+            if components == 1 { space.device_gray() } else { space.device_rgb() };
+            image.finish();
+        }
+        LogoFormat::Png => {
+            let px = png_pixels(&logo.data).expect("checked when loaded");
+            if let Some(alpha) = &px.alpha {
+                let data = deflate(alpha, Framing::Zlib);
+                let mut mask = pdf.image_xobject(mask_id, &data);
+                mask.width(px.width as i32).height(px.height as i32).bits_per_component(8);
+                mask.filter(Filter::FlateDecode);
+                mask.color_space().device_gray();
+                mask.finish();
+            }
+            let data = deflate(&px.colour, Framing::Zlib);
+            let mut image = pdf.image_xobject(id, &data);
+            image.width(px.width as i32).height(px.height as i32).bits_per_component(8);
+            image.filter(Filter::FlateDecode);
+            let space = image.color_space();
+            if px.components == 1 { space.device_gray() } else { space.device_rgb() };
+            if px.alpha.is_some() {
+                image.s_mask(mask_id);
+            }
+            image.finish();
+        }
+        LogoFormat::Svg => {
+            let tree = svg_tree(&logo.data).expect("checked when loaded");
+            let (w, h) = (tree.size().width(), tree.size().height());
+            let mut content = Content::new();
+            draw_group(&mut content, tree.root());
+            let stream = deflate(&content.finish().into_vec(), Framing::Zlib);
+            let mut form = pdf.form_xobject(id, &stream);
+            form.filter(Filter::FlateDecode);
+            form.bbox(Rect::new(0.0, 0.0, w, h));
+            // SVG's y axis points down: flip it, and scale the logo to the unit square.
+            form.matrix([1.0 / w, 0.0, 0.0, -1.0 / h, 0.0, 1.0]);
+            form.finish();
+        }
+    }
+}
+
+/// The pages' resource entry for the logo.
+pub(crate) fn resource_name() -> Name<'static> {
+    Name(NAME)
+}
+
+fn draw_group(content: &mut Content, group: &usvg::Group) {
+    for node in group.children() {
+        match node {
+            usvg::Node::Group(g) => draw_group(content, g),
+            usvg::Node::Path(p) if p.is_visible() => draw_path(content, p),
+            _ => {}
+        }
+    }
+}
+
+/// A paint's colour: a plain colour, or a gradient's first stop (see the module's note).
+fn colour(paint: &usvg::Paint) -> Option<(f32, f32, f32)> {
+    let c = match paint {
+        usvg::Paint::Color(c) => *c,
+        usvg::Paint::LinearGradient(g) => g.stops().first()?.color(),
+        usvg::Paint::RadialGradient(g) => g.stops().first()?.color(),
+        usvg::Paint::Pattern(_) => return None,
+    };
+    Some((f32::from(c.red) / 255.0, f32::from(c.green) / 255.0, f32::from(c.blue) / 255.0))
+}
+
+fn draw_path(content: &mut Content, path: &usvg::Path) {
+    let t = path.abs_transform();
+    content.save_state();
+    content.transform([t.sx, t.ky, t.kx, t.sy, t.tx, t.ty]);
+    let outline = |content: &mut Content| {
+        use usvg::tiny_skia_path::PathSegment;
+        // The current point and the start of the subpath (where a close returns to): a
+        // quadratic curve becomes the cubic that equals it, whose controls lie 2/3 of the way
+        // from each end to the quadratic's control.
+        let (mut current, mut start) = ((0.0f32, 0.0f32), (0.0f32, 0.0f32));
+        let third = |a: f32, b: f32| a + 2.0 * (b - a) / 3.0;
+        for segment in path.data().segments() {
+            match segment {
+                PathSegment::MoveTo(p) => {
+                    content.move_to(p.x, p.y);
+                    (current, start) = ((p.x, p.y), (p.x, p.y));
+                }
+                PathSegment::LineTo(p) => {
+                    content.line_to(p.x, p.y);
+                    current = (p.x, p.y);
+                }
+                PathSegment::QuadTo(c, p) => {
+                    content.cubic_to(third(current.0, c.x), third(current.1, c.y), third(p.x, c.x), third(p.y, c.y), p.x, p.y);
+                    current = (p.x, p.y);
+                }
+                PathSegment::CubicTo(c1, c2, p) => {
+                    content.cubic_to(c1.x, c1.y, c2.x, c2.y, p.x, p.y);
+                    current = (p.x, p.y);
+                }
+                PathSegment::Close => {
+                    content.close_path();
+                    current = start;
+                }
+            }
+        }
+    };
+    let fill = path.fill().and_then(|f| Some((colour(f.paint())?, f.rule())));
+    let stroke = path.stroke().and_then(|s| Some((colour(s.paint())?, s.width().get())));
+    if let Some(((r, g, b), rule)) = fill {
+        content.set_fill_rgb(r, g, b);
+        outline(content);
+        if rule == usvg::FillRule::EvenOdd { content.fill_even_odd() } else { content.fill_nonzero() };
+    }
+    if let Some(((r, g, b), width)) = stroke {
+        content.set_stroke_rgb(r, g, b).set_line_width(width);
+        outline(content);
+        content.stroke();
+    }
+    content.restore_state();
+}

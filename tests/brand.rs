@@ -1,0 +1,410 @@
+//! Documents customers expect: the company's brand, invoices paid by bank transfer (their EPC
+//! QR code decoded from the rendered page), translations and fonts read at run time.
+
+#[path = "archive_support/mod.rs"]
+mod support;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use invoicesmith::payment::{iban, rf};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_invoicesmith")).args(args).output().expect("binary runs")
+}
+
+fn ok(o: Output) -> String {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn issue(data: &Path, archive: &Path) -> Output {
+    run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init"])
+}
+
+/// The samples issued into a new archive: (tempdir, data folder, archive).
+fn issued_samples() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = support::copy_samples(tmp.path());
+    let archive = tmp.path().join("archive");
+    ok(issue(&data, &archive));
+    (tmp, data, archive)
+}
+
+fn record(archive: &Path, number: &str) -> serde_json::Value {
+    serde_json::from_slice(&fs::read(archive.join(format!("2026/{number}.json"))).unwrap()).unwrap()
+}
+
+fn pdftotext(pdf: &Path) -> String {
+    let out = Command::new("pdftotext").args([pdf.to_str().unwrap(), "-"]).output().expect("pdftotext (poppler-utils) runs");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Page 1 of `pdf` rasterised in grey at `dpi`, decoded: (width, height, pixels).
+fn page_pixels(pdf: &Path, dpi: u32) -> (usize, usize, Vec<u8>) {
+    let dir = tempfile::tempdir().unwrap();
+    let stem = dir.path().join("page");
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-gray", "-r", &dpi.to_string(), "-f", "1", "-l", "1", "-singlefile", pdf.to_str().unwrap(), stem.to_str().unwrap()])
+        .status()
+        .expect("pdftoppm (poppler-utils) runs");
+    assert!(status.success());
+    let decoder = png::Decoder::new(fs::File::open(stem.with_extension("png")).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    buf.truncate(info.buffer_size());
+    let grey = match info.color_type {
+        png::ColorType::Grayscale => buf,
+        png::ColorType::Rgb => buf.chunks_exact(3).map(|p| ((u16::from(p[0]) + u16::from(p[1]) + u16::from(p[2])) / 3) as u8).collect(),
+        other => panic!("pdftoppm wrote {other:?}"),
+    };
+    (info.width as usize, info.height as usize, grey)
+}
+
+/// Every QR code on page 1 of `pdf`, decoded by `rqrr` (not the encoder that drew it).
+fn qr_codes(pdf: &Path) -> Vec<String> {
+    let (w, h, px) = page_pixels(pdf, 150);
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| px[y * w + x]);
+    image.detect_grids().iter().map(|g| g.decode().expect("the QR code decodes").1).collect()
+}
+
+#[test]
+fn a_bank_transfer_invoice_asks_for_the_amount_due_with_an_epc_qr_code_a_banking_app_reads() {
+    let (_tmp, _data, archive) = issued_samples();
+    // ch_1021: Nordlicht Medien GmbH, reverse charge, 4,800.00 EUR, invoiced before it is paid.
+    let doc = record(&archive, "KL-INV-2026-000015");
+    assert_eq!(doc["source_transactions"], serde_json::json!(["ch_1021"]));
+    assert_eq!(doc["totals"]["paid"], "0.00");
+    assert_eq!(doc["totals"]["due"], "4800.00");
+    assert_eq!(doc["payment"]["method"], "bank_transfer");
+    assert_eq!(doc["payment"]["status"], "due");
+    let transfer = &doc["payment"]["transfer"];
+    assert_eq!(transfer["iban"], "EE382200221020145685");
+    assert_eq!(transfer["bic"], "HABAEE2X");
+    assert_eq!(transfer["reference"], "RF19KLINV2026000015");
+    assert_eq!(transfer["due_date"], "2026-11-11");
+    assert_eq!(transfer["terms_days"], 14);
+    assert_eq!(doc["notes"], serde_json::json!(["Bestellnummer PO-2026-117 · Kostenstelle 4410", "Rahmenvertrag ENT-2026-04"]));
+
+    let pdf = archive.join("2026/KL-INV-2026-000015.pdf");
+    let codes = qr_codes(&pdf);
+    assert_eq!(codes.len(), 1, "one QR code on the page");
+    let payload = &codes[0];
+    assert_eq!(payload, "BCD\n002\n1\nSCT\nHABAEE2X\nKunstlicht OÜ\nEE382200221020145685\nEUR4800.00\n\nRF19KLINV2026000015");
+    // The EPC069-12 rules, line by line.
+    let lines: Vec<&str> = payload.split('\n').collect();
+    assert_eq!(&lines[..4], ["BCD", "002", "1", "SCT"]);
+    assert!(lines[5].chars().count() <= 70);
+    assert_eq!(iban::parse(lines[6]).as_deref(), Ok(lines[6]));
+    let amount = lines[7].strip_prefix("EUR").unwrap();
+    assert_eq!(amount.split_once('.').unwrap().1.len(), 2);
+    assert!(lines[8].is_empty(), "no purpose code");
+    assert!(rf::is_valid(lines[9]) && lines[9].len() <= 35);
+    assert!(payload.len() <= 331);
+
+    // "Amount due" instead of "Paid", and the request to pay.
+    let text = pdftotext(&pdf);
+    assert!(text.contains("Offener Betrag"), "{text}");
+    assert!(!text.contains("Bezahlt "), "{text}");
+    assert!(text.contains("Bitte überweisen Sie 4.800,00 € bis zum 11.11.2026"), "{text}");
+    assert!(text.contains("EE38 2200 2210 2014 5685"), "{text}");
+    assert!(text.contains("Fällig am"), "{text}");
+}
+
+#[test]
+fn the_domestic_bank_transfer_invoice_has_its_own_code_and_card_invoices_none() {
+    let (_tmp, _data, archive) = issued_samples();
+    // ch_1023: Estonian business, 300.00 net + 24% = 372.00 EUR.
+    let doc = record(&archive, "KL-INV-2026-000016");
+    assert_eq!(doc["totals"]["due"], "372.00");
+    let codes = qr_codes(&archive.join("2026/KL-INV-2026-000016.pdf"));
+    assert_eq!(codes, ["BCD\n002\n1\nSCT\nHABAEE2X\nKunstlicht OÜ\nEE382200221020145685\nEUR372.00\n\nRF89KLINV2026000016"]);
+    assert!(qr_codes(&archive.join("2026/KL-INV-2026-000001.pdf")).is_empty());
+}
+
+#[test]
+fn the_e_invoices_name_the_sepa_credit_transfer_with_the_account() {
+    let (_tmp, _data, archive) = issued_samples();
+    let ubl = fs::read_to_string(archive.join("2026/KL-INV-2026-000015.ubl.xml")).unwrap();
+    assert!(ubl.contains("<cbc:DueDate>2026-11-11</cbc:DueDate>"), "{ubl}");
+    assert!(ubl.contains("<cbc:PaymentMeansCode>58</cbc:PaymentMeansCode>"), "{ubl}");
+    assert!(ubl.contains("<cbc:PaymentID>RF19KLINV2026000015</cbc:PaymentID>"), "{ubl}");
+    assert!(ubl.contains("<cbc:ID>EE382200221020145685</cbc:ID>"), "{ubl}");
+    assert!(ubl.contains("<cbc:PayableAmount currencyID=\"EUR\">4800.00</cbc:PayableAmount>"), "{ubl}");
+    let cii = fs::read_to_string(archive.join("2026/KL-INV-2026-000015.cii.xml")).unwrap();
+    assert!(cii.contains("<ram:TypeCode>58</ram:TypeCode>"), "{cii}");
+    assert!(cii.contains("<ram:IBANID>EE382200221020145685</ram:IBANID>"), "{cii}");
+    assert!(cii.contains("<ram:BICID>HABAEE2X</ram:BICID>"), "{cii}");
+    assert!(cii.contains("<ram:PaymentReference>RF19KLINV2026000015</ram:PaymentReference>"), "{cii}");
+    assert!(cii.contains("<udt:DateTimeString format=\"102\">20261111</udt:DateTimeString>"), "{cii}");
+    // A card invoice keeps code 48.
+    assert!(fs::read_to_string(archive.join("2026/KL-INV-2026-000001.ubl.xml")).unwrap().contains("<cbc:PaymentMeansCode>48</cbc:PaymentMeansCode>"));
+}
+
+/// `reconciliation.csv` rows as maps.
+fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers = r.headers().unwrap().clone();
+    r.records().map(|rec| headers.iter().zip(rec.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()).collect()
+}
+
+#[test]
+fn the_payment_issues_no_second_document_and_the_reconciliation_says_paid_open_or_overdue() {
+    let (tmp, data, archive) = issued_samples();
+    let json = ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--json"]));
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["issued"].as_array().unwrap().len(), 0);
+    let skipped = report["skipped"].as_array().unwrap();
+    assert!(skipped.iter().any(|s| s["transaction_id"] == "pm_1022" && s["reason"] == "bank transfer received for ch_1021: settles its invoice, no second document"), "{json}");
+
+    let export = |month: &str| {
+        let out = tmp.path().join(format!("export-{month}"));
+        let o = run(&["export", "--month", month, "--archive", archive.to_str().unwrap(), "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        rows(&out.join("reconciliation.csv"))
+    };
+    let outcome = |rows: &[BTreeMap<String, String>], number: &str| {
+        rows.iter().find(|r| r["documents"] == number && ["paid", "open", "overdue"].contains(&r["outcome"].as_str())).map(|r| (r["outcome"].clone(), r["amount"].clone(), r["detail"].clone()))
+    };
+    let october = export("2026-10");
+    assert_eq!(outcome(&october, "KL-INV-2026-000015").unwrap(), ("paid".into(), "4800.00".into(), "4800.00 EUR due 2026-11-11 on KL-INV-2026-000015; 4800.00 received by 2026-10-31".into()));
+    assert_eq!(outcome(&october, "KL-INV-2026-000016").unwrap().0, "open");
+    let payment = october.iter().find(|r| r["transaction_id"] == "pm_1022").unwrap();
+    assert_eq!((payment["outcome"].as_str(), payment["type"].as_str()), ("no_document", "payment"));
+    let charge = october.iter().find(|r| r["transaction_id"] == "ch_1023" && r["outcome"] == "invoiced").unwrap();
+    assert_eq!(charge["documents"], "KL-INV-2026-000016");
+    // November: 372.00 was due on 11 November and nothing arrived.
+    let november = export("2026-11");
+    assert_eq!(outcome(&november, "KL-INV-2026-000016").unwrap().0, "overdue");
+    assert_eq!(outcome(&november, "KL-INV-2026-000015").unwrap().0, "paid");
+}
+
+#[test]
+fn a_bank_transfer_needs_the_sellers_account_and_a_valid_iban() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = support::copy_samples(tmp.path());
+    let company = fs::read_to_string(data.join("company.toml")).unwrap();
+    fs::write(data.join("company.toml"), company.replace("EE38 2200 2210 2014 5685", "EE39 2200 2210 2014 5685")).unwrap();
+    let out = issue(&data, &tmp.path().join("a"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("company.toml: bank.iban: 'EE39 2200 2210 2014 5685' is not a valid IBAN: its check digits do not match (ISO 13616)"), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // A payment row must pay a bank-transfer charge.
+    let transactions = fs::read_to_string(data.join("transactions.csv")).unwrap();
+    fs::write(data.join("company.toml"), &company).unwrap();
+    fs::write(data.join("transactions.csv"), transactions.replace("pm_1022,payment,succeeded,cus_de_03,2026-10-30T09:15:00+01:00,EUR,Bank transfer received,1,4800.00,net,false,,,ch_1021", "pm_1022,payment,succeeded,cus_de_03,2026-10-30T09:15:00+01:00,EUR,Bank transfer received,1,4800.00,net,false,,,ch_1001")).unwrap();
+    let out = issue(&data, &tmp.path().join("c"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("transactions.csv:25: refers_to: 'ch_1001' is not a charge paid by bank transfer"), "{}", String::from_utf8_lossy(&out.stderr));
+    fs::write(data.join("transactions.csv"), transactions).unwrap();
+
+    let without = company.replace("[bank]\n", "[unused]\n").replace("iban = ", "# iban = ").replace("bic = ", "# bic = ").replace("payment_terms_days = ", "# days = ").replace("[unused]\n", "");
+    fs::write(data.join("company.toml"), without).unwrap();
+    let out = issue(&data, &tmp.path().join("b"));
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("transactions.csv:24: payment_method: is 'bank_transfer', but company.toml has no [bank] account to pay to"), "{stderr}");
+}
+
+#[test]
+fn brand_footer_logo_and_notes_are_printed_and_the_layout_stays_clean_without_them() {
+    let (tmp, data, archive) = issued_samples();
+    let text = pdftotext(&archive.join("2026/KL-INV-2026-000015.pdf"));
+    for expected in ["Sitz der Gesellschaft: Narva mnt 5", "Geschäftsführer: Kadri Kask,", "kunstlicht.example", "HINWEIS", "Bestellnummer PO-2026-117"] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+    let html = fs::read_to_string(archive.join("2026/KL-INV-2026-000015.html")).unwrap();
+    assert!(html.contains("data:image/svg+xml;base64,"), "the logo is embedded in the HTML");
+    assert!(html.contains("#B45309"), "the accent colour");
+    assert!(html.contains("Registergericht: Estonian Business Register"));
+    // The PDF holds the logo once, as a vector form XObject.
+    let pdf = fs::read(archive.join("2026/KL-INV-2026-000015.pdf")).unwrap();
+    assert_eq!(count(&pdf, b"/Subtype /Form"), 1);
+    assert_eq!(count(&pdf, b"/Logo"), 1, "named once in the page's resources");
+
+    // Without [brand], [bank] and notes: the documents of before.
+    let plain = tmp.path().join("plain");
+    fs::create_dir(&plain).unwrap();
+    for file in ["customers.csv", "transactions.csv", "exchange_rates.csv"] {
+        fs::copy(data.join(file), plain.join(file)).unwrap();
+    }
+    let company = fs::read_to_string(data.join("company.toml")).unwrap();
+    let cut = company.find("# The account bank-transfer").unwrap();
+    let end = company.find("# Where this seller's archive").unwrap();
+    fs::write(plain.join("company.toml"), format!("{}{}", &company[..cut], &company[end..])).unwrap();
+    let transactions = fs::read_to_string(data.join("transactions.csv")).unwrap();
+    let kept: Vec<&str> = transactions.lines().filter(|l| !l.contains("bank_transfer")).collect();
+    fs::write(plain.join("transactions.csv"), kept.join("\n") + "\n").unwrap();
+    let plain_archive = tmp.path().join("plain-archive");
+    ok(issue(&plain, &plain_archive));
+    let pdf = fs::read(plain_archive.join("2026/KL-INV-2026-000001.pdf")).unwrap();
+    assert_eq!(count(&pdf, b"/XObject"), 0);
+    assert!(!pdftotext(&plain_archive.join("2026/KL-INV-2026-000001.pdf")).contains("Sitz der Gesellschaft"));
+}
+
+fn count(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack.windows(needle.len()).filter(|w| *w == needle).count()
+}
+
+#[test]
+fn a_new_language_file_in_the_configured_folder_works_without_a_rebuild() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = support::copy_samples(tmp.path());
+    let company = fs::read_to_string(data.join("company.toml")).unwrap();
+    fs::write(data.join("company.toml"), format!("{company}\n[resources]\ntranslations = \"i18n\"\n")).unwrap();
+    fs::create_dir(data.join("i18n")).unwrap();
+    // Icelandic, which is not built in: English with its own words for a few labels.
+    let en = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/locale/i18n/en.toml")).unwrap();
+    let is = en.replace("invoice = \"Invoice\"", "invoice = \"Reikningur\"").replace("customer = \"Bill to\"", "customer = \"Viðskiptavinur\"");
+    fs::write(data.join("i18n/is.toml"), &is).unwrap();
+    // An edited built-in language: Swedish's title changed.
+    let sv = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/locale/i18n/sv.toml")).unwrap().replace("invoice = \"Faktura\"", "invoice = \"Faktura (redigerad)\"");
+    fs::write(data.join("i18n/sv.toml"), sv).unwrap();
+    let customers = fs::read_to_string(data.join("customers.csv")).unwrap();
+    let customers = customers.replace("London,NW1 6XE,,GB,,,en-GB", "London,NW1 6XE,,GB,,,is").replace("Tokyo,JP,,,ja", "Tokyo,JP,,,sv");
+    fs::write(data.join("customers.csv"), customers).unwrap();
+    let archive = tmp.path().join("archive");
+    let out = issue(&data, &archive);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("language 'is' has no translation"));
+    let gb = pdftotext(&archive.join("2026/KL-INV-2026-000006.pdf"));
+    assert!(gb.contains("Reikningur") && gb.contains("VIÐSKIPTAVINUR"), "{gb}");
+    let jp = pdftotext(&archive.join("2026/KL-INV-2026-000008.pdf"));
+    assert!(jp.contains("Faktura (redigerad)"), "{jp}");
+
+    // A file that drops a placeholder is refused, naming file and key.
+    fs::write(data.join("i18n/is.toml"), is.replace("page = \"Page {page} of {pages}\"", "page = \"Page {page}\"")).unwrap();
+    let out = issue(&data, &tmp.path().join("b"));
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("i18n/is.toml: labels.page: has the placeholders {page}; expected {page}, {pages} as in en.toml"), "{stderr}");
+}
+
+/// Debian's Noto Sans CJK (`fonts-noto-cjk`, installed by scripts/test.sh when missing).
+const CJK_FONT: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+
+#[test]
+fn a_cjk_customer_gets_a_document_in_the_configured_cjk_font() {
+    assert!(Path::new(CJK_FONT).is_file(), "{CJK_FONT} missing: install fonts-noto-cjk (scripts/test.sh does)");
+    let tmp = tempfile::tempdir().unwrap();
+    let data = support::copy_samples(tmp.path());
+    let company = fs::read_to_string(data.join("company.toml")).unwrap();
+    fs::write(data.join("company.toml"), format!("{company}\n[resources]\ncjk_font = \"{CJK_FONT}\"\n")).unwrap();
+    let customers = fs::read_to_string(data.join("customers.csv")).unwrap().replace("cus_jp_01,individual,Hanako Sato", "cus_jp_01,individual,佐藤 花子");
+    fs::write(data.join("customers.csv"), customers).unwrap();
+    let archive = tmp.path().join("archive");
+    ok(issue(&data, &archive));
+    let pdf = archive.join("2026/KL-INV-2026-000008.pdf");
+    assert!(pdftotext(&pdf).contains("佐藤 花子"));
+    let bytes = fs::read(&pdf).unwrap();
+    assert!(count(&bytes, b"/FontFile3") == 2 && count(&bytes, b"/FontFile2") == 0, "both weights in the CJK font (CFF)");
+    assert!(Command::new("qpdf").args(["--check", pdf.to_str().unwrap()]).status().unwrap().success());
+    // Other customers keep the shipped Noto Sans.
+    let other = fs::read(archive.join("2026/KL-INV-2026-000001.pdf")).unwrap();
+    assert_eq!(count(&other, b"/FontFile2"), 2);
+}
+
+/// The samples with `logo` (a file name and its bytes) as the brand's logo, issued.
+fn issued_with_logo(name: &str, bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = support::copy_samples(tmp.path());
+    fs::write(data.join(name), bytes).unwrap();
+    let company = fs::read_to_string(data.join("company.toml")).unwrap().replace("logo = \"logo.svg\"", &format!("logo = \"{name}\""));
+    fs::write(data.join("company.toml"), company).unwrap();
+    let archive = tmp.path().join("archive");
+    ok(issue(&data, &archive));
+    (tmp, archive)
+}
+
+#[test]
+fn png_logos_are_one_image_with_a_soft_mask_and_jpeg_logos_are_embedded_as_they_are() {
+    // A 40 × 20 PNG with a transparent half.
+    let mut png_bytes = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut png_bytes, 40, 20);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().unwrap();
+        let pixels: Vec<u8> = (0..40 * 20).flat_map(|i| if i % 40 < 20 { [180, 83, 9, 255] } else { [0, 0, 0, 0] }).collect();
+        writer.write_image_data(&pixels).unwrap();
+    }
+    let (_tmp, archive) = issued_with_logo("logo.png", &png_bytes);
+    let doc = record(&archive, "KL-INV-2026-000001");
+    assert_eq!((doc["brand"]["logo"]["format"].as_str(), doc["brand"]["logo"]["width"].as_u64(), doc["brand"]["logo"]["height"].as_u64()), (Some("png"), Some(40), Some(20)));
+    let pdf = fs::read(archive.join("2026/KL-INV-2026-000001.pdf")).unwrap();
+    assert_eq!(count(&pdf, b"/Subtype /Image"), 2, "the image and its soft mask");
+    assert_eq!(count(&pdf, b"/SMask"), 1);
+    assert!(Command::new("qpdf").args(["--check", archive.join("2026/KL-INV-2026-000001.pdf").to_str().unwrap()]).status().unwrap().success());
+    // The logo's orange shows at the top left of the rendered page.
+    let (w, _, px) = page_pixels(&archive.join("2026/KL-INV-2026-000001.pdf"), 72);
+    let top_left_dark = (50..80).flat_map(|y| (57..100).map(move |x| (x, y))).filter(|&(x, y)| px[y * w + x] < 160).count();
+    assert!(top_left_dark > 200, "the logo is drawn ({top_left_dark} dark pixels)");
+
+    // A JPEG, made from a rendered page by pdftoppm.
+    let dir = tempfile::tempdir().unwrap();
+    let stem = dir.path().join("logo");
+    let status = Command::new("pdftoppm")
+        .args(["-jpeg", "-r", "8", "-singlefile", archive.join("2026/KL-INV-2026-000001.pdf").to_str().unwrap(), stem.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let jpeg = fs::read(stem.with_extension("jpg")).unwrap();
+    let (_tmp2, archive) = issued_with_logo("logo.jpg", &jpeg);
+    let pdf = fs::read(archive.join("2026/KL-INV-2026-000001.pdf")).unwrap();
+    assert_eq!(count(&pdf, b"/DCTDecode"), 1);
+    assert!(count(&pdf, &jpeg[..64]) == 1, "the JPEG's bytes as they are");
+    assert!(Command::new("qpdf").args(["--check", archive.join("2026/KL-INV-2026-000001.pdf").to_str().unwrap()]).status().unwrap().success());
+}
+
+#[test]
+fn a_refund_of_a_bank_transfer_invoice_says_it_went_back_by_transfer() {
+    let (_tmp, data, archive) = issued_samples();
+    let mut csv = fs::read_to_string(data.join("transactions.csv")).unwrap();
+    csv.push_str("rf_2001,refund,succeeded,cus_de_03,2026-11-03T10:00:00+01:00,EUR,Refund: contract cancelled,1,4800.00,net,false,,,ch_1021,requested_by_customer,DE,DE,,,,,bank_transfer,\n");
+    fs::write(data.join("transactions.csv"), csv).unwrap();
+    ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap()]));
+    let cn = record(&archive, "KL-CN-2026-000003");
+    assert_eq!((cn["payment"]["method"].as_str(), cn["payment"]["status"].as_str()), (Some("bank_transfer"), Some("refunded")));
+    // It names the transfer it refunds (the e-invoice's payment means) and asks for nothing.
+    assert_eq!(cn["payment"]["transfer"]["reference"], "RF19KLINV2026000015");
+    assert_eq!(cn["totals"]["due"], "0.00");
+    let ubl = fs::read_to_string(archive.join("2026/KL-CN-2026-000003.ubl.xml")).unwrap();
+    assert!(ubl.contains("<cbc:PaymentMeansCode>58</cbc:PaymentMeansCode>") && !ubl.contains("cbc:DueDate"), "{ubl}");
+    let pdf = archive.join("2026/KL-CN-2026-000003.pdf");
+    let text = pdftotext(&pdf);
+    assert!(text.contains("Am 03.11.2026 per Überweisung erstattet: 4.800,00 €."), "{text}");
+    assert!(text.contains("Per Überweisung erstattet"), "{text}");
+    assert!(!text.contains("Karte"), "{text}");
+    assert!(qr_codes(&pdf).is_empty());
+}
+
+#[test]
+fn the_html_carries_the_same_qr_code_as_an_svg_path() {
+    let (_tmp, _data, archive) = issued_samples();
+    let html = fs::read_to_string(archive.join("2026/KL-INV-2026-000015.html")).unwrap();
+    let view_box = html.split("viewBox=\"0 0 ").nth(1).unwrap();
+    let size: usize = view_box.split(' ').next().unwrap().parse().unwrap();
+    let d = html.split("<path d=\"").nth(1).unwrap().split('"').next().unwrap();
+    // Each run is `M x y h len v1h-len z`: rasterise at 4 pixels per module and decode.
+    let scale = 4;
+    let side = size * scale;
+    let mut px = vec![255u8; side * side];
+    for run in d.split('M').filter(|r| !r.is_empty()) {
+        let (xy, rest) = run.split_once('h').unwrap();
+        let (x, y) = xy.split_once(' ').unwrap();
+        let (x, y): (usize, usize) = (x.parse().unwrap(), y.parse().unwrap());
+        let len: usize = rest.split('v').next().unwrap().parse().unwrap();
+        for py in y * scale..(y + 1) * scale {
+            for pxx in x * scale..(x + len) * scale {
+                px[py * side + pxx] = 0;
+            }
+        }
+    }
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| px[y * side + x]);
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1);
+    assert_eq!(grids[0].decode().unwrap().1, "BCD\n002\n1\nSCT\nHABAEE2X\nKunstlicht OÜ\nEE382200221020145685\nEUR4800.00\n\nRF19KLINV2026000015");
+}
