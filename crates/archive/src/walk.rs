@@ -77,7 +77,7 @@ mod tests {
 }
 
 #[cfg(test)]
-mod tests {
+mod list_tests {
     use super::*;
 
     #[test]
