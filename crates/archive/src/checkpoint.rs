@@ -254,4 +254,13 @@ mod tests {
         assert_eq!(decode_hex("abc"), None);
         assert_eq!(decode_hex("zz"), None);
     }
+
+    #[test]
+    fn read_is_empty_only_when_the_file_is_absent() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(!read(dir.path()).unwrap().exists);
+        let file = dir.path().join("file");
+        std::fs::write(&file, b"x").unwrap();
+        assert!(read(&file).is_err());
+    }
 }

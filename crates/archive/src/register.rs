@@ -278,4 +278,13 @@ mod tests {
         assert!(!a.same_as(&b));
         assert!(!a.same_as(&State::default()));
     }
+
+    #[test]
+    fn read_is_empty_only_when_the_register_is_absent() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(read(dir.path(), &mut ()).unwrap().entries.is_empty());
+        let file = dir.path().join("file");
+        std::fs::write(&file, b"x").unwrap();
+        assert!(read(&file, &mut ()).is_err());
+    }
 }
