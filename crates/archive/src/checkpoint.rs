@@ -229,4 +229,38 @@ mod tests {
         assert_eq!(parse_public_key(&hex).unwrap(), key.verifying_key());
         assert!(parse_public_key("00").is_err());
     }
+
+    #[test]
+    fn parse_keeps_the_torn_tail_and_numbers_lines_from_one() {
+        let head = Head { lines: 1, hash: Some(Sha256Sum::of(b"a")) };
+        let first = serde_json::to_string(&make(head, None, None)).unwrap();
+        let bytes = format!("{first}\n{{\"half");
+        let c = parse(bytes.as_bytes(), true, Path::new("c")).unwrap();
+        assert_eq!(c.committed_len, first.len() as u64 + 1);
+        assert_eq!(c.torn.as_deref(), Some(&b"{\"half"[..]));
+        assert_eq!(c.list.len(), 1);
+        let whole = format!("{first}\n");
+        assert_eq!(parse(whole.as_bytes(), true, Path::new("c")).unwrap().torn, None);
+        match parse(format!("{first}\nnot json\n").as_bytes(), true, Path::new("c")) {
+            Err(Error::Register { line, .. }) => assert_eq!(line, 2),
+            Err(e) => panic!("{e}"),
+            Ok(_) => panic!("a broken line parsed"),
+        }
+    }
+
+    #[test]
+    fn decode_hex_refuses_odd_length_and_non_hex() {
+        assert_eq!(decode_hex("0aff"), Some(vec![0x0a, 0xff]));
+        assert_eq!(decode_hex("abc"), None);
+        assert_eq!(decode_hex("zz"), None);
+    }
+
+    #[test]
+    fn read_is_empty_only_when_the_file_is_absent() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(!read(dir.path()).unwrap().exists);
+        let file = dir.path().join("file");
+        std::fs::write(&file, b"x").unwrap();
+        assert!(read(&file).is_err());
+    }
 }

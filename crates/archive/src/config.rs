@@ -106,3 +106,20 @@ pub fn outside(key: &Path, archive: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snapshot_uses_only_an_absolute_signing_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = dir.path().join("archive");
+        let key = dir.path().join("key");
+        checkpoint::write_key_pair(&key).unwrap();
+        let absolute = Settings { signing_key: Some(key.clone()), ..Settings::default() };
+        assert!(signing_key(&absolute, None, None, &archive).unwrap().is_some());
+        let relative = Settings { signing_key: Some(PathBuf::from("no-such-key")), ..Settings::default() };
+        assert!(signing_key(&relative, None, None, &archive).unwrap().is_none());
+    }
+}

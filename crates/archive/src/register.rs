@@ -275,3 +275,27 @@ impl State {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_as_needs_the_same_length_and_last_line() {
+        let a = State { last_line_hash: Some(Sha256Sum::of(b"a")), ..State::default() };
+        let b = State { last_line_hash: Some(Sha256Sum::of(b"b")), ..State::default() };
+        assert!(a.same_as(&a.clone()));
+        assert!(State::default().same_as(&State::default()));
+        assert!(!a.same_as(&b));
+        assert!(!a.same_as(&State::default()));
+    }
+
+    #[test]
+    fn read_is_empty_only_when_the_register_is_absent() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(read(dir.path(), &mut ()).unwrap().entries.is_empty());
+        let file = dir.path().join("file");
+        std::fs::write(&file, b"x").unwrap();
+        assert!(read(&file, &mut ()).is_err());
+    }
+}

@@ -75,3 +75,18 @@ mod tests {
         assert_eq!(list(r, &[]).unwrap().files, ["2026/a/x.pdf", "quarantine/y"]);
     }
 }
+
+#[cfg(test)]
+mod list_tests {
+    use super::*;
+
+    #[test]
+    fn an_absent_root_is_empty_but_an_unreadable_one_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let absent = list(&dir.path().join("absent"), &[]).unwrap();
+        assert!(absent.files.is_empty() && absent.links.is_empty() && absent.others.is_empty());
+        let file = dir.path().join("file");
+        std::fs::write(&file, b"x").unwrap();
+        assert!(list(&file, &[]).is_err());
+    }
+}
