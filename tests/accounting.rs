@@ -3,26 +3,16 @@
 //! customer statement's balance, `list --json`, `issue --dry-run` and reruns, the Excel
 //! dialects and every command's help.
 
+mod archive_support;
+use archive_support::{ok, run, samples};
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
-
-fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_invoicesmith")).args(args).output().expect("binary runs")
-}
-
-fn ok(o: Output) -> String {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap_or_else(|_| panic!("'{s}' is not a decimal"))

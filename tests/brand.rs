@@ -4,21 +4,14 @@
 #[path = "archive_support/mod.rs"]
 mod support;
 
+use support::{ok, run};
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use invoicesmith::payment::{iban, rf};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_invoicesmith")).args(args).output().expect("binary runs")
-}
-
-fn ok(o: Output) -> String {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 fn issue(data: &Path, archive: &Path) -> Output {
     run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init"])

@@ -1,26 +1,15 @@
 //! Month-end export on the samples: exact journal and VAT summary rows, files copied byte
 //! for byte, totals that tie out, reproducible zip, missing documents reported.
 
+mod archive_support;
+use archive_support::{ok, run, samples};
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
-
-fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_invoicesmith")).args(args).output().expect("binary runs")
-}
-
-fn ok(o: Output) -> String {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 /// CSV rows as maps from header to value.
 fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {

@@ -22,6 +22,12 @@ pub fn run(args: &[&str]) -> Output {
     command(args).output().expect("binary runs")
 }
 
+/// The run's standard output, after asserting it succeeded (else its stderr and stdout).
+pub fn ok(o: Output) -> String {
+    assert!(o.status.success(), "failed: {}\n{}", String::from_utf8_lossy(&o.stderr), String::from_utf8_lossy(&o.stdout));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
