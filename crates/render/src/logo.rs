@@ -9,6 +9,8 @@
 //! raster images are not drawn: a logo's lettering is expected as paths, as exported by
 //! design tools for print.
 
+use std::sync::{Arc, Mutex};
+
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref};
 
 use domain::brand::{Logo, LogoFormat, jpeg_frame, png_pixels, svg_tree};
@@ -17,52 +19,99 @@ use domain::deflate::{Framing, deflate};
 /// The name pages use for the logo in their resources.
 const NAME: &[u8] = b"Logo";
 
+/// A logo's XObject streams, made once: a run draws the same logo on every document, and
+/// decoding a PNG or parsing an SVG and compressing the result costs far more than writing
+/// the rest of a one-page invoice (a 157 KB PNG made issuing 14 times slower when it was
+/// redone for each PDF).
+enum Encoded {
+    /// The file itself is the stream (`/DCTDecode`).
+    Jpeg { width: u32, height: u32, components: u8 },
+    /// Deflated 8-bit pixels, and the deflated alpha channel if there is one.
+    Png { width: u32, height: u32, components: i32, colour: Vec<u8>, alpha: Option<Vec<u8>> },
+    /// The deflated content stream of the paths, and the SVG's size.
+    Svg { width: f32, height: f32, stream: Vec<u8> },
+}
+
+impl Encoded {
+    fn of(logo: &Logo) -> Encoded {
+        match logo.format {
+            LogoFormat::Jpeg => {
+                let (width, height, components) = jpeg_frame(&logo.data).expect("checked when loaded");
+                Encoded::Jpeg { width, height, components }
+            }
+            LogoFormat::Png => {
+                let px = png_pixels(&logo.data).expect("checked when loaded");
+                Encoded::Png {
+                    width: px.width,
+                    height: px.height,
+                    components: px.components,
+                    colour: deflate(&px.colour, Framing::Zlib),
+                    alpha: px.alpha.as_deref().map(|alpha| deflate(alpha, Framing::Zlib)),
+                }
+            }
+            LogoFormat::Svg => {
+                let tree = svg_tree(&logo.data).expect("checked when loaded");
+                let mut content = Content::new();
+                draw_group(&mut content, tree.root());
+                let stream = deflate(&content.finish().into_vec(), Framing::Zlib);
+                Encoded::Svg { width: tree.size().width(), height: tree.size().height(), stream }
+            }
+        }
+    }
+
+    /// The encoding of `logo`, from the last one made if it is the same file (one logo per
+    /// run in practice; comparing the bytes is cheap next to encoding them).
+    fn cached(logo: &Logo) -> Arc<Encoded> {
+        static LAST: Mutex<Option<(Vec<u8>, Arc<Encoded>)>> = Mutex::new(None);
+        let mut last = LAST.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((data, encoded)) = last.as_ref()
+            && *data == logo.data
+        {
+            return encoded.clone();
+        }
+        let encoded = Arc::new(Encoded::of(logo));
+        *last = Some((logo.data.clone(), encoded.clone()));
+        encoded
+    }
+}
+
 /// Writes `logo` as one XObject at `id` (plus its soft mask at `mask_id` when a PNG has
 /// transparency). Every kind maps the unit square to the whole logo, so a page draws it
 /// with `w 0 0 h x y cm /Logo Do` whatever its kind.
 pub(crate) fn write(pdf: &mut Pdf, logo: &Logo, id: Ref, mask_id: Ref) {
-    match logo.format {
-        LogoFormat::Jpeg => {
-            let (width, height, components) = jpeg_frame(&logo.data).expect("checked when loaded");
+    match &*Encoded::cached(logo) {
+        Encoded::Jpeg { width, height, components } => {
             let mut image = pdf.image_xobject(id, &logo.data);
-            image.width(width as i32).height(height as i32).bits_per_component(8);
+            image.width(*width as i32).height(*height as i32).bits_per_component(8);
             image.filter(Filter::DctDecode);
             let space = image.color_space();
-            if components == 1 { space.device_gray() } else { space.device_rgb() };
+            if *components == 1 { space.device_gray() } else { space.device_rgb() };
             image.finish();
         }
-        LogoFormat::Png => {
-            let px = png_pixels(&logo.data).expect("checked when loaded");
-            if let Some(alpha) = &px.alpha {
-                let data = deflate(alpha, Framing::Zlib);
-                let mut mask = pdf.image_xobject(mask_id, &data);
-                mask.width(px.width as i32).height(px.height as i32).bits_per_component(8);
+        Encoded::Png { width, height, components, colour, alpha } => {
+            if let Some(alpha) = alpha {
+                let mut mask = pdf.image_xobject(mask_id, alpha);
+                mask.width(*width as i32).height(*height as i32).bits_per_component(8);
                 mask.filter(Filter::FlateDecode);
                 mask.color_space().device_gray();
                 mask.finish();
             }
-            let data = deflate(&px.colour, Framing::Zlib);
-            let mut image = pdf.image_xobject(id, &data);
-            image.width(px.width as i32).height(px.height as i32).bits_per_component(8);
+            let mut image = pdf.image_xobject(id, colour);
+            image.width(*width as i32).height(*height as i32).bits_per_component(8);
             image.filter(Filter::FlateDecode);
             let space = image.color_space();
-            if px.components == 1 { space.device_gray() } else { space.device_rgb() };
-            if px.alpha.is_some() {
+            if *components == 1 { space.device_gray() } else { space.device_rgb() };
+            if alpha.is_some() {
                 image.s_mask(mask_id);
             }
             image.finish();
         }
-        LogoFormat::Svg => {
-            let tree = svg_tree(&logo.data).expect("checked when loaded");
-            let (w, h) = (tree.size().width(), tree.size().height());
-            let mut content = Content::new();
-            draw_group(&mut content, tree.root());
-            let stream = deflate(&content.finish().into_vec(), Framing::Zlib);
-            let mut form = pdf.form_xobject(id, &stream);
+        Encoded::Svg { width, height, stream } => {
+            let mut form = pdf.form_xobject(id, stream);
             form.filter(Filter::FlateDecode);
-            form.bbox(Rect::new(0.0, 0.0, w, h));
+            form.bbox(Rect::new(0.0, 0.0, *width, *height));
             // SVG's y axis points down: flip it, and scale the logo to the unit square.
-            form.matrix([1.0 / w, 0.0, 0.0, -1.0 / h, 0.0, 1.0]);
+            form.matrix([1.0 / width, 0.0, 0.0, -1.0 / height, 0.0, 1.0]);
             form.finish();
         }
     }
