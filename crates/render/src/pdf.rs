@@ -319,17 +319,6 @@ impl Columns {
     }
 }
 
-/// The seller's lines under its name, as the HTML prints them.
-fn seller_lines(doc: &Document) -> Vec<String> {
-    let l = text::labels(&doc.language);
-    let mut lines = text::address_lines(doc, &doc.seller);
-    lines.extend(doc.seller.tax_id.as_ref().map(|id| format!("{} {id}", l.vat_id)));
-    lines.extend(text::seller_registration(doc));
-    lines.extend(doc.seller.registration_id.as_ref().map(|r| format!("{} {r}", l.registration_id)));
-    lines.extend(doc.seller.email.iter().cloned());
-    lines
-}
-
 /// Page 1's top: title and number on the left, the seller on the right; under a hairline,
 /// the customer ("Bill to") on the left and the document's facts on the right.
 fn header(doc: &Document) -> Block {
@@ -348,7 +337,7 @@ fn header(doc: &Document) -> Block {
         y -= 13.0;
     }
     y += 1.0;
-    for line in seller_lines(doc) {
+    for line in text::seller_lines(doc) {
         for part in wrap(&line, SECONDARY, SELLER_W) {
             items.push(right(RIGHT, y, &part, SECONDARY));
             y -= 11.5;
