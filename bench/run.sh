@@ -5,11 +5,13 @@
 #
 #   bench/run.sh [N...]            default: 10000 100000
 #   THREADS=1 bench/run.sh 10000   limit rendering threads (RAYON_NUM_THREADS)
-#   FORMATS=pdf,html,json,ubl,cii bench/run.sh   formats issued (default: pdf,html,json, as
-#                                  the scale target is stated; `issue` also writes UBL and CII)
+#   FORMATS=pdf,html,json bench/run.sh   formats issued (default: `issue`'s default formats,
+#                                  pdf, html, json, ubl and cii)
 #
 # cpu_s is user + system time of `issue`; docs_per_cpu_s is documents per second of one core;
-# export_cpu_s is user + system time of `export`. Two sizes here are two runs in different
+# export_cpu_s is user + system time of `export`. The peer line gives ReportLab's PDFs per CPU
+# second (one process, user + system time) and the ratio of our documents per CPU second to it,
+# one ratio per size. Two sizes here are two runs in different
 # machine states; for whether cost grows linearly with N, bench/linearity.sh is the control.
 #
 # On ext4 without a journal (this machine), creating a file skips every inode of its group
@@ -33,8 +35,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"; sync' EXIT
 sync
 [ -n "${THREADS:-}" ] && export RAYON_NUM_THREADS="$THREADS"
-formats=${FORMATS:-pdf,html,json}
+formats=${FORMATS:-pdf,html,json,ubl,cii}
 echo "formats: $formats; $(nproc) cores"
+ratios=()
 
 printf '%-10s %10s %10s %12s %10s %12s %10s %10s %10s %14s %14s %10s\n' N documents issue_s docs_per_s cpu_s docs_per_cpu_s MB_written peak_MB export_s export_cpu_s export_peak_MB avg_pdf_KB
 for n in "${sizes[@]}"; do
@@ -57,6 +60,7 @@ for n in "${sizes[@]}"; do
         "$(echo "$docs / $issue_s" | bc -l)" "$issue_cpu" "$(echo "$docs / $issue_cpu" | bc -l)" \
         "$(echo "$bytes / 1048576" | bc -l)" "$(echo "$issue_kb / 1024" | bc -l)" "$export_s" "$export_cpu" \
         "$(echo "$export_kb / 1024" | bc -l)" "$pdf_bytes"
+    ratios+=("$n $(echo "$docs / $issue_cpu" | bc -l)")
 done
 
 # Peer: ReportLab rendering the harness's one-page invoices (PDF only), one process.
@@ -65,6 +69,12 @@ if [ -d "$peer" ] && command -v python3 >/dev/null; then
     venv="$root/target/bench-venv"
     [ -x "$venv/bin/python" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q reportlab==5.1.0; }
     [ -f "$work/invoices-2000.json" ] || python3 "$peer/gen_invoices.py" 2000 "$work/invoices-2000.json" >/dev/null
-    line=$(cd "$peer" && "$venv/bin/python" peer_reportlab.py "$work/invoices-2000.json" "$work/reportlab" 2>&1 | tail -1)
-    echo "ReportLab (peer, PDF only, 1 process): $line"
+    line=$(cd "$peer" && /usr/bin/time -f '%U %S' -o "$work/time-peer" "$venv/bin/python" peer_reportlab.py "$work/invoices-2000.json" "$work/reportlab" 2>&1 | tail -1)
+    read -r peer_user peer_sys < "$work/time-peer"
+    peer_per_cpu=$(echo "2000 / ($peer_user + $peer_sys)" | bc -l)
+    printf 'ReportLab (peer, PDF only, 1 process): %s; %.1f PDFs per CPU second (process total, start-up included)\n' "$line" "$peer_per_cpu"
+    for r in "${ratios[@]}"; do
+        read -r n ours <<< "$r"
+        printf '  N=%s: %.1f x ReportLab per CPU second\n' "$n" "$(echo "$ours / $peer_per_cpu" | bc -l)"
+    done
 fi
