@@ -112,6 +112,11 @@ enum Command {
         /// Formats, comma-separated: pdf, html, json, ubl, cii, facturx, peppol, xrechnung.
         #[arg(long, default_value = "pdf,html,json,ubl,cii", value_parser = parse_formats)]
         formats: Formats,
+        /// Data folder whose company.toml's [resources] (translations, CJK font) to render
+        /// with; default: for an archived record, those of the company.toml it was issued
+        /// under (absolute paths only), else the built-in ones.
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
     },
     /// Write a synthetic month of payment history of any size
     ///
@@ -169,6 +174,11 @@ enum Command {
         /// $INVOICESMITH_SIGNING_KEY, else the archived company.toml's absolute signing_key).
         #[arg(long, value_name = "FILE")]
         signing_key: Option<PathBuf>,
+        /// Data folder whose company.toml's [resources] (translations, CJK font) to render
+        /// with; default: those of the company.toml the document was issued under (absolute
+        /// paths only).
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
     },
     /// Export a month or quarter: journals, VAT, DATEV, Xero, QuickBooks
     ///
@@ -258,7 +268,8 @@ enum Command {
         /// Archive folder (default: $INVOICESMITH_ARCHIVE, else --data's company.toml).
         #[arg(long, value_name = "DIR")]
         archive: Option<PathBuf>,
-        /// Data folder: its payment history adds duplicate charges and their refunds.
+        /// Data folder: its payment history adds duplicate charges and their refunds, and
+        /// its company.toml's [resources] the fonts.
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,
         /// CSV dialect: plain, excel or excel-semicolon.
@@ -335,11 +346,19 @@ enum SnapshotAction {
     Check {
         /// The snapshot folder.
         dir: PathBuf,
+        /// Data folder whose company.toml's [resources] (translations, CJK font) to render
+        /// with; default: the built-in ones.
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
     },
     /// Rewrite the expected renders after a deliberate change.
     Update {
         /// The snapshot folder.
         dir: PathBuf,
+        /// Data folder whose company.toml's [resources] (translations, CJK font) to render
+        /// with; default: the built-in ones.
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
     },
 }
 
@@ -403,6 +422,12 @@ fn archive_path(flag: Option<PathBuf>, data: Option<&std::path::Path>) -> Result
     Err(ExitCode::from(2))
 }
 
+/// Reads the translations and fonts `data`'s company.toml names, if a data folder is given.
+fn configure(data: Option<&std::path::Path>) -> Result<(), Error> {
+    use invoicesmith::app::resources::{Configured, configure};
+    configure(data.map_or(Configured::BuiltIn, Configured::Data))
+}
+
 /// The key file given with `--signing-key`, else in `INVOICESMITH_SIGNING_KEY`.
 fn signing_key(flag: Option<PathBuf>) -> Option<PathBuf> {
     flag.or_else(|| std::env::var_os("INVOICESMITH_SIGNING_KEY").filter(|v| !v.is_empty()).map(PathBuf::from))
@@ -457,7 +482,7 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, json),
             }
         }
-        Command::Reissue { number, set, reason, date, archive, json, formats, signing_key: key } => {
+        Command::Reissue { number, set, reason, date, archive, json, formats, signing_key: key, data } => {
             let archive = match archive_path(archive, None) {
                 Ok(path) => Archive::open(path).with_signing_key(signing_key(key)),
                 Err(code) => return code,
@@ -465,7 +490,7 @@ fn main() -> ExitCode {
             let correction = invoicesmith::issue::correct::Correction { set, reason, date };
             // The one reading of the clock: the correction is dated the day it is made.
             let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
-            match invoicesmith::app::run_reissue(&archive, &number, &correction, now, formats.as_ref().map(|f| f.0.as_slice())) {
+            match invoicesmith::app::run_reissue(&archive, &number, &correction, now, formats.as_ref().map(|f| f.0.as_slice()), data.as_deref()) {
                 Ok(report) => {
                     if json {
                         print_json("reissue", &report);
@@ -487,7 +512,7 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, false),
             }
         }
-        Command::Render { record, archive, out, formats } => match invoicesmith::app::run_render(&record, archive.map(Archive::open).as_ref(), &out, &formats.0) {
+        Command::Render { record, archive, out, formats, data } => match invoicesmith::app::run_render(&record, archive.map(Archive::open).as_ref(), &out, &formats.0, data.as_deref()) {
             Ok(paths) => {
                 for p in paths {
                     println!("{}", p.display());
@@ -579,6 +604,9 @@ fn main() -> ExitCode {
             if !archive.exists() {
                 return fail(Error::NoArchive { path: archive.root().to_path_buf() }, json);
             }
+            if let Err(e) = configure(data.as_deref()) {
+                return fail(e, json);
+            }
             let data = match data.map(|d| invoicesmith::input::load(&d)).transpose() {
                 Ok(d) => d,
                 Err(diagnostics) => return fail(Error::Input(diagnostics), json),
@@ -620,7 +648,7 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, false),
             }
         }
-        Command::Snapshot { action: SnapshotAction::Check { dir } } => match invoicesmith::app::snapshot::check(&dir) {
+        Command::Snapshot { action: SnapshotAction::Check { dir, data } } => match configure(data.as_deref()).and_then(|()| invoicesmith::app::snapshot::check(&dir)) {
             Ok(diffs) if diffs.is_empty() => {
                 println!("{}: every render matches its snapshot", dir.display());
                 ExitCode::SUCCESS
@@ -637,7 +665,7 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(e, false),
         },
-        Command::Snapshot { action: SnapshotAction::Update { dir } } => match invoicesmith::app::snapshot::update(&dir) {
+        Command::Snapshot { action: SnapshotAction::Update { dir, data } } => match configure(data.as_deref()).and_then(|()| invoicesmith::app::snapshot::update(&dir)) {
             Ok(changed) => {
                 for p in &changed {
                     println!("updated {}", p.display());

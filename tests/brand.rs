@@ -276,6 +276,111 @@ fn a_new_language_file_in_the_configured_folder_works_without_a_rebuild() {
     assert!(stderr.contains("i18n/is.toml: labels.page: has the placeholders {page}; expected {page}, {pages} as in en.toml"), "{stderr}");
 }
 
+/// The samples with a translations folder `i18n` beside company.toml, named in its
+/// `[resources]` as `folder` (relative or absolute): Icelandic added (English with its own
+/// words for the titles, the customer caption and the correction phrases) and Swedish's
+/// title edited; the GB customer writes Icelandic, the Japanese one Swedish. Issued.
+fn issued_with_translations(tmp: &Path, folder: impl Fn(&Path) -> String) -> (PathBuf, PathBuf) {
+    let data = support::copy_samples(tmp);
+    let company = fs::read_to_string(data.join("company.toml")).unwrap();
+    fs::write(data.join("company.toml"), format!("{company}\n[resources]\ntranslations = \"{}\"\n", folder(&data))).unwrap();
+    fs::create_dir(data.join("i18n")).unwrap();
+    let i18n = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/locale/i18n");
+    let en = fs::read_to_string(i18n.join("en.toml")).unwrap();
+    let is = en
+        .replace("invoice = \"Invoice\"", "invoice = \"Reikningur\"")
+        .replace("credit_note = \"Credit note\"", "credit_note = \"Kreditreikningur\"")
+        .replace("customer = \"Bill to\"", "customer = \"Viðskiptavinur\"")
+        .replace("replaces = \"Replaces invoice {number} of {date}\"", "replaces = \"Kemur í stað reiknings {number} frá {date}\"");
+    assert_ne!(is, en);
+    fs::write(data.join("i18n/is.toml"), &is).unwrap();
+    let sv = fs::read_to_string(i18n.join("sv.toml")).unwrap().replace("invoice = \"Faktura\"", "invoice = \"Faktura (redigerad)\"");
+    fs::write(data.join("i18n/sv.toml"), sv).unwrap();
+    let customers = fs::read_to_string(data.join("customers.csv")).unwrap();
+    let customers = customers.replace("London,NW1 6XE,,GB,,,en-GB", "London,NW1 6XE,,GB,,,is").replace("Tokyo,JP,,,ja", "Tokyo,JP,,,sv");
+    fs::write(data.join("customers.csv"), customers).unwrap();
+    let archive = tmp.join("archive");
+    ok(issue(&data, &archive));
+    (data, archive)
+}
+
+/// `render` of an archived record into `out`: its PDF and HTML.
+fn render_archived(archive: &Path, number: &str, out: &Path, data: Option<&Path>) -> Output {
+    let record = format!("2026/{number}.json");
+    let mut args = vec!["render", &record, "--archive", archive.to_str().unwrap(), "--out", out.to_str().unwrap(), "--formats", "pdf,html"];
+    if let Some(data) = data {
+        args.extend(["--data", data.to_str().unwrap()]);
+    }
+    run(&args)
+}
+
+/// What the archive holds of `number` in `ext`.
+fn archived(archive: &Path, number: &str, ext: &str) -> Vec<u8> {
+    fs::read(archive.join(format!("2026/{number}.{ext}"))).unwrap()
+}
+
+#[test]
+fn render_and_reissue_use_the_translations_the_data_folder_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, archive) = issued_with_translations(tmp.path(), |_| "i18n".into());
+    // The GB invoice in Icelandic, the JP one in edited Swedish, as issued.
+    assert!(pdftotext(&archive.join("2026/KL-INV-2026-000006.pdf")).contains("Reikningur"));
+    assert!(pdftotext(&archive.join("2026/KL-INV-2026-000008.pdf")).contains("Faktura (redigerad)"));
+
+    // Re-rendered from the archive with the data folder: the same bytes, Icelandic and
+    // edited Swedish included.
+    for number in ["KL-INV-2026-000006", "KL-INV-2026-000008"] {
+        let out = tmp.path().join(format!("render-{number}"));
+        ok(render_archived(&archive, number, &out, Some(&data)));
+        for ext in ["pdf", "html"] {
+            assert!(fs::read(out.join(format!("{number}.{ext}"))).unwrap() == archived(&archive, number, ext), "{number}.{ext} as issued");
+        }
+    }
+    // A record file outside the archive, rendered with --data, too.
+    let loose = tmp.path().join("loose.json");
+    fs::write(&loose, archived(&archive, "KL-INV-2026-000006", "json")).unwrap();
+    let out = tmp.path().join("render-loose");
+    ok(run(&["render", loose.to_str().unwrap(), "--out", out.to_str().unwrap(), "--formats", "pdf", "--data", data.to_str().unwrap()]));
+    assert!(fs::read(out.join("KL-INV-2026-000006.pdf")).unwrap() == archived(&archive, "KL-INV-2026-000006", "pdf"));
+
+    // Without --data the archived company.toml names a folder relative to a folder the
+    // archive does not know: refused, saying so, rather than rendered in English.
+    let out = render_archived(&archive, "KL-INV-2026-000006", &tmp.path().join("refused"), None);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let company = fs::read_dir(archive.join("company")).unwrap().next().unwrap().unwrap().file_name();
+    assert!(
+        stderr.contains(&format!("error: company/{}: resources.translations: 'i18n' is relative to the folder of the company.toml the document was issued under, which the archive does not know; give --data DIR (the data folder whose company.toml names it), or write an absolute path", company.to_str().unwrap())),
+        "{stderr}"
+    );
+    assert!(!tmp.path().join("refused").exists());
+
+    // A reissue of the Icelandic invoice: credit note and replacement in Icelandic.
+    ok(run(&["reissue", "KL-INV-2026-000006", "--archive", archive.to_str().unwrap(), "--set", "name=Jón Jónsson", "--reason", "nafn leiðrétt", "--data", data.to_str().unwrap()]));
+    let credit_note = pdftotext(&archive.join("2026/KL-CN-2026-000003.pdf"));
+    assert!(credit_note.contains("Kreditreikningur") && credit_note.contains("VIÐSKIPTAVINUR"), "{credit_note}");
+    let html = String::from_utf8(archived(&archive, "KL-INV-2026-000017", "html")).unwrap();
+    assert!(html.contains("Reikningur") && html.contains("Viðskiptavinur") && html.contains("Jón Jónsson"), "{html}");
+    assert!(html.contains("Kemur í stað reiknings KL-INV-2026-000006 frá"), "{html}");
+    support::assert_intact(&archive);
+}
+
+#[test]
+fn an_absolute_translations_folder_is_used_by_render_and_reissue_without_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_data, archive) = issued_with_translations(tmp.path(), |data| data.join("i18n").to_str().unwrap().to_string());
+    let out = tmp.path().join("render");
+    ok(render_archived(&archive, "KL-INV-2026-000008", &out, None));
+    assert!(fs::read(out.join("KL-INV-2026-000008.pdf")).unwrap() == archived(&archive, "KL-INV-2026-000008", "pdf"));
+    assert!(pdftotext(&out.join("KL-INV-2026-000008.pdf")).contains("Faktura (redigerad)"));
+    // The edited Swedish in the correction of the Swedish invoice, from the archived
+    // company.toml alone.
+    ok(run(&["reissue", "KL-INV-2026-000008", "--archive", archive.to_str().unwrap(), "--set", "city=Osaka", "--reason", "flyttat"]));
+    let replacement = pdftotext(&archive.join("2026/KL-INV-2026-000017.pdf"));
+    assert!(replacement.contains("Faktura (redigerad)") && replacement.contains("Osaka"), "{replacement}");
+    assert!(pdftotext(&archive.join("2026/KL-CN-2026-000003.pdf")).contains("Kreditfaktura"));
+}
+
 /// Debian's Noto Sans CJK (`fonts-noto-cjk`, installed by scripts/test.sh when missing).
 const CJK_FONT: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 

@@ -65,7 +65,7 @@ impl Fixture {
             date: date.map(|d| d.parse().unwrap()),
         };
         let now = chrono::DateTime::parse_from_rfc3339(now).unwrap().to_utc();
-        invoicesmith::app::run_reissue(&invoicesmith::archive::Archive::open(&self.archive), number, &correction, now, None)
+        invoicesmith::app::run_reissue(&invoicesmith::archive::Archive::open(&self.archive), number, &correction, now, None, None)
     }
     /// SHA-256 of every file of `number`.
     fn hashes(&self, number: &str) -> Vec<String> {

@@ -169,12 +169,16 @@ pub type Rendered = Vec<(render::Format, Vec<u8>)>;
 /// The new documents are written in `formats`, else in the formats the original was issued
 /// in (as its register entry lists them), so a customer who got a Factur-X, Peppol or
 /// XRechnung invoice gets its correction the same way.
+///
+/// The translations and fonts are those `data`'s company.toml names (`--data`), else those
+/// of the company.toml the original was issued under (see [`resources`]).
 pub fn run_reissue(
     archive: &Archive,
     number: &str,
     correction: &correct::Correction,
     now: chrono::DateTime<chrono::Utc>,
     formats: Option<&[render::Format]>,
+    data: Option<&Path>,
 ) -> Result<IssueReport> {
     use issue::History;
     // Before the lock, which would move a stray key file into quarantine.
@@ -186,6 +190,8 @@ pub fn run_reissue(
     let entry = locked.state.entry(&number).expect("looked up").clone();
     let company_text = locked.state.company_text(&entry)?;
     let company = input::parse_company(&company_text).map_err(Error::Input)?;
+    // The words and fonts the new documents are written with, as `issue` reads them.
+    resources::configure_archived(Some(archive), data, &locked.state, &entry)?;
     // An archived snapshot's own relative key path means nothing without its folder.
     let key = signing_key(archive, &company_text, None)?;
     // Every file of the original checked first: a reissue never builds on altered bytes.
@@ -390,6 +396,8 @@ pub fn run_issue_dry(data_dir: &Path, archive: &Archive, formats: &[render::Form
     }
     let sources = input::read_sources(data_dir).map_err(Error::Input)?;
     let data = input::parse(&sources).map_err(Error::Input)?;
+    // What a run would print with: a CJK customer plans only with the font.
+    resources::load(Some(data_dir), input::COMPANY, &data.company.resources).map_err(Error::Input)?;
     if !archive.exists() && !archive.initialising() {
         return Err(Error::NoArchive { path: archive.root().to_path_buf() });
     }
@@ -446,11 +454,22 @@ fn outputs(doc: &Document, formats: &[render::Format], not_written: &mut NotWrit
 /// with `archive` the record at that archive-relative path, read from the archive and
 /// checked against its register. For CI snapshots and template work. Returns the paths
 /// written.
-pub fn run_render(record: &Path, archive: Option<&Archive>, out: &Path, formats: &[render::Format]) -> Result<Vec<std::path::PathBuf>> {
-    let bytes = match archive {
-        Some(archive) => archive.read_registered(&record.to_string_lossy())?,
+///
+/// The translations and fonts are those `data`'s company.toml names (`--data`), else, for an
+/// archived record, those of the company.toml it was issued under (see [`resources`]).
+pub fn run_render(record: &Path, archive: Option<&Archive>, out: &Path, formats: &[render::Format], data: Option<&Path>) -> Result<Vec<std::path::PathBuf>> {
+    let (bytes, registered) = match archive {
+        Some(archive) => {
+            let registered = archive.read_registered(&record.to_string_lossy())?;
+            (registered.bytes.clone(), Some(registered))
+        }
         None => archive::read_record(record)?,
     };
+    // The words and fonts it was issued with (see [`resources`]).
+    match &registered {
+        Some(r) => resources::configure_archived(archive, data, &r.state, &r.entry)?,
+        None => resources::configure(data.map_or(resources::Configured::BuiltIn, resources::Configured::Data))?,
+    }
     let doc = Document::from_record(&bytes, &record.display())?;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let mut written = Vec::new();
@@ -502,7 +521,7 @@ pub fn run_issue_with(
     use rayon::prelude::*;
     let sources = input::read_sources(data_dir).map_err(Error::Input)?;
     let data = input::parse(&sources).map_err(Error::Input)?;
-    resources::load(data_dir, &data.company.resources).map_err(Error::Input)?;
+    resources::load(Some(data_dir), input::COMPANY, &data.company.resources).map_err(Error::Input)?;
     // Only company.toml's text is needed from here on (it is archived).
     let company_toml = sources.company;
     // One archive per seller, never created by accident.

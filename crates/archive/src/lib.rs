@@ -307,13 +307,11 @@ impl Archive {
     }
 
     /// The registered file `rel` (archive-relative, e.g. `2026/KL-INV-2026-000001.json`),
-    /// checked against the register and its SHA-256 (`render --archive`).
-    pub fn read_registered(&self, rel: &str) -> Result<Vec<u8>> {
+    /// checked against the register and its SHA-256 (`render --archive`), with the register
+    /// line that names it.
+    pub fn read_registered(&self, rel: &str) -> Result<Registered> {
         let state = self.checked_state()?;
-        let file = state.entries.iter().flat_map(|e| &e.files).find(|f| f.path == rel).ok_or_else(|| {
-            Error::Refused(format!("{rel}: no register line of the archive {} names it", self.root.display()))
-        })?;
-        state.read(file)
+        Registered::read(state, rel).ok_or_else(|| Error::Refused(format!("{rel}: no register line of the archive {} names it", self.root.display())))?
     }
 
     /// Reads the register, refusing one that contradicts its hash chain or checkpoints (see
@@ -418,24 +416,46 @@ impl Archive {
     }
 }
 
+/// A registered file read back (checked against its SHA-256), with the register it was
+/// read from and the line that names it: what rendering an archived record needs besides
+/// its bytes (the company.toml it was issued under, its logo).
+#[derive(Debug)]
+pub struct Registered {
+    pub bytes: Vec<u8>,
+    pub state: State,
+    /// The register line that names the file.
+    pub entry: RegisterEntry,
+}
+
+impl Registered {
+    /// The file `rel` of `state`, if a line names it.
+    fn read(state: State, rel: &str) -> Option<Result<Registered>> {
+        let entry = state.entries.iter().find(|e| e.files.iter().any(|f| f.path == rel))?.clone();
+        let file = entry.files.iter().find(|f| f.path == rel).expect("found by it");
+        Some(state.read(file).map(|bytes| Registered { bytes, state, entry }))
+    }
+}
+
 /// Reads a document record for `render`: if it lies inside an archive (a folder above it
-/// holds a register), only as a registered file checked against its SHA-256.
-pub fn read_record(record: &Path) -> Result<Vec<u8>> {
+/// holds a register), only as a registered file checked against its SHA-256 (and returned
+/// with its register line); otherwise as the file it is.
+pub fn read_record(record: &Path) -> Result<(Vec<u8>, Option<Registered>)> {
     let parent = record.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = record.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let loose = || std::fs::read(record).map(|bytes| (bytes, None)).map_err(|e| Error::io(record, e));
     let Ok(dir) = parent.canonicalize() else {
-        return std::fs::read(record).map_err(|e| Error::io(record, e));
+        return loose();
     };
     let Some(root) = dir.ancestors().find(|a| a.join(REGISTER).is_file()) else {
-        return std::fs::read(record).map_err(|e| Error::io(record, e));
+        return loose();
     };
     let rel = dir.strip_prefix(root).expect("an ancestor").join(&name);
     let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
     let state = Archive::open(root).checked_state()?;
-    let file = state.entries.iter().flat_map(|e| &e.files).find(|f| f.path == rel).ok_or_else(|| {
+    let registered = Registered::read(state, &rel).ok_or_else(|| {
         Error::Refused(format!("{}: lies in the archive {} but no register line names it", record.display(), root.display()))
-    })?;
-    state.read(file)
+    })??;
+    Ok((registered.bytes.clone(), Some(registered)))
 }
 
 impl Locked<'_> {
