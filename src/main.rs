@@ -347,7 +347,7 @@ enum SnapshotAction {
         /// The snapshot folder.
         dir: PathBuf,
         /// Data folder whose company.toml's [resources] (translations, CJK font) to render
-        /// with; default: the built-in ones.
+        /// with (default: the built-in ones), and whose [brand] logo records name by SHA-256.
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,
     },
@@ -356,7 +356,7 @@ enum SnapshotAction {
         /// The snapshot folder.
         dir: PathBuf,
         /// Data folder whose company.toml's [resources] (translations, CJK font) to render
-        /// with; default: the built-in ones.
+        /// with (default: the built-in ones), and whose [brand] logo records name by SHA-256.
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,
     },
@@ -648,7 +648,7 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, false),
             }
         }
-        Command::Snapshot { action: SnapshotAction::Check { dir, data } } => match configure(data.as_deref()).and_then(|()| invoicesmith::app::snapshot::check(&dir)) {
+        Command::Snapshot { action: SnapshotAction::Check { dir, data } } => match configure(data.as_deref()).and_then(|()| invoicesmith::app::snapshot::check(&dir, data.as_deref())) {
             Ok(diffs) if diffs.is_empty() => {
                 println!("{}: every render matches its snapshot", dir.display());
                 ExitCode::SUCCESS
@@ -665,7 +665,7 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(e, false),
         },
-        Command::Snapshot { action: SnapshotAction::Update { dir, data } } => match configure(data.as_deref()).and_then(|()| invoicesmith::app::snapshot::update(&dir)) {
+        Command::Snapshot { action: SnapshotAction::Update { dir, data } } => match configure(data.as_deref()).and_then(|()| invoicesmith::app::snapshot::update(&dir, data.as_deref())) {
             Ok(changed) => {
                 for p in &changed {
                     println!("updated {}", p.display());

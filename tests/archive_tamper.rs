@@ -54,6 +54,42 @@ fn company_snapshot(archive: &Path) -> String {
     format!("company/{}", name.to_str().unwrap())
 }
 
+/// The one logo file of the samples' archive (`logo/<sha256>`).
+fn logo_file(archive: &Path) -> String {
+    let names: Vec<_> = fs::read_dir(archive.join("logo")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert_eq!(names.len(), 1, "one logo, stored once: {names:?}");
+    format!("logo/{}", names[0])
+}
+
+#[test]
+fn the_logo_is_stored_once_and_a_change_to_it_is_a_finding_naming_it() {
+    let pristine = pristine();
+    let logo = logo_file(&pristine.archive);
+    let bytes = fs::read(pristine.archive.join(&logo)).unwrap();
+    assert_eq!(bytes, fs::read(samples().join("logo.svg")).unwrap(), "the file as configured");
+    assert_eq!(logo, format!("logo/{}", sha256_hex(&bytes)));
+    // Every register line and record names it by that SHA-256; no record carries it.
+    let lines = String::from_utf8(register(&pristine.archive)).unwrap();
+    assert_eq!(lines.lines().filter(|l| l.contains(&format!("\"logo\":\"{}\"", sha256_hex(&bytes)))).count(), 18);
+    let record = fs::read_to_string(pristine.archive.join("2026/KL-INV-2026-000001.json")).unwrap();
+    assert!(record.contains(&format!("\"sha256\": \"{}\"", sha256_hex(&bytes))) && !record.contains("\"data\""), "{record}");
+
+    let archive = pristine.copy("flipped-logo");
+    flip_byte(&archive.join(&logo), 40);
+    let out = verify(&archive);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), format!("error: {logo}: changed since the logo of KL-INV-2026-000001 was issued (SHA-256 differs from the register)\n1 problem(s) in {}\n", archive.display()));
+    let out = run(&["render", "2026/KL-INV-2026-000005.json", "--archive", p(&archive), "--out", p(&pristine.outside.join("r"))]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&format!("{}: differs from the SHA-256", archive.join(&logo).display())), "{}", stderr(&out));
+    assert!(!pristine.outside.join("r").exists());
+
+    let archive = pristine.copy("deleted-logo");
+    fs::remove_file(archive.join(&logo)).unwrap();
+    let out = verify(&archive);
+    assert_eq!(stderr(&out), format!("error: {logo}: missing (the logo of KL-INV-2026-000001 lists it)\n1 problem(s) in {}\n", archive.display()));
+}
+
 fn flip_byte(path: &Path, at: usize) {
     writable(path);
     let mut bytes = fs::read(path).unwrap();
@@ -88,10 +124,15 @@ fn every_file_kind_flipped_deleted_or_linked_is_found_and_refused() {
         "2026/KL-INV-2026-000003.ubl.xml",
         "2026/KL-INV-2026-000003.cii.xml",
         "company",
+        "logo",
         "checkpoints.jsonl",
     ];
     for (k, kind) in kinds.iter().enumerate() {
-        let rel = if *kind == "company" { company_snapshot(&pristine.archive) } else { kind.to_string() };
+        let rel = match *kind {
+            "company" => company_snapshot(&pristine.archive),
+            "logo" => logo_file(&pristine.archive),
+            _ => kind.to_string(),
+        };
         // A byte flipped (in the middle; in a checkpoint, inside its head).
         let archive = pristine.copy(&format!("flip{k}"));
         let at = if *kind == "checkpoints.jsonl" { 20 } else { fs::metadata(archive.join(&rel)).unwrap().len() as usize / 2 };

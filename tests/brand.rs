@@ -506,3 +506,62 @@ fn the_html_carries_the_same_qr_code_as_an_svg_path() {
     assert_eq!(grids.len(), 1);
     assert_eq!(grids[0].decode().unwrap().1, "BCD\n002\n1\nSCT\nHABAEE2X\nKunstlicht OÜ\nEE382200221020145685\nEUR4800.00\n\nRF19KLINV2026000015");
 }
+
+/// `tests/fixtures/archive-inline-logo`: an archive written before logos were stored once
+/// (the samples' first transaction, `issue --formats json` by the binary of commit bc70fe7),
+/// whose record carries the logo inline as base64.
+fn inline_logo_archive(tmp: &Path) -> PathBuf {
+    let archive = tmp.join("old");
+    support::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/archive-inline-logo"), &archive);
+    archive
+}
+
+#[test]
+fn an_archive_whose_records_carry_the_logo_inline_still_reads_renders_and_corrects() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = inline_logo_archive(tmp.path());
+    let logo = fs::read(support::samples().join("logo.svg")).unwrap();
+    let record = fs::read_to_string(archive.join("2026/KL-INV-2026-000001.json")).unwrap();
+    assert!(record.contains("\"data\": \"") && !record.contains("\"sha256\""), "the old form");
+    support::assert_intact(&archive);
+
+    // The same data issued now: the PDF and HTML are the ones the old record renders to.
+    let data = support::copy_samples(tmp.path());
+    let transactions = fs::read_to_string(data.join("transactions.csv")).unwrap();
+    fs::write(data.join("transactions.csv"), transactions.lines().take(2).map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+    let new = tmp.path().join("new");
+    ok(run(&["issue", data.to_str().unwrap(), "--archive", new.to_str().unwrap(), "--init", "--formats", "pdf,html,json"]));
+    let out = tmp.path().join("render");
+    ok(render_archived(&archive, "KL-INV-2026-000001", &out, None));
+    for ext in ["pdf", "html"] {
+        assert!(fs::read(out.join(format!("KL-INV-2026-000001.{ext}"))).unwrap() == archived(&new, "KL-INV-2026-000001", ext), "{ext}");
+    }
+    // Its JSON re-renders as it was written, logo inline; the new one names it by SHA-256.
+    ok(run(&["render", "2026/KL-INV-2026-000001.json", "--archive", archive.to_str().unwrap(), "--out", out.to_str().unwrap(), "--formats", "json"]));
+    assert_eq!(fs::read_to_string(out.join("KL-INV-2026-000001.json")).unwrap(), record);
+    let sha = sha256_hex(&logo);
+    assert!(String::from_utf8(archived(&new, "KL-INV-2026-000001", "json")).unwrap().contains(&format!("\"sha256\": \"{sha}\"")));
+
+    // A correction of the old invoice: its two new records name the logo, stored once.
+    ok(run(&["reissue", "KL-INV-2026-000001", "--archive", archive.to_str().unwrap(), "--set", "city=Hamburg", "--reason", "moved"]));
+    assert_eq!(fs::read(archive.join(format!("logo/{sha}"))).unwrap(), logo);
+    let lines = support::register_lines(&archive);
+    let logos: Vec<Option<&str>> = lines.iter().map(|l| l["logo"].as_str()).collect();
+    assert_eq!(logos, [None, Some(sha.as_str()), Some(sha.as_str())]);
+    for number in ["KL-CN-2026-000001", "KL-INV-2026-000002"] {
+        let json = String::from_utf8(archived(&archive, number, "json")).unwrap();
+        assert!(json.contains(&format!("\"sha256\": \"{sha}\"")) && !json.contains("\"data\""), "{number}");
+    }
+    support::assert_intact(&archive);
+    // Copied with its logo, once: seller.json, the company snapshot, the logo and the three
+    // records (the correction is written in the original's formats: JSON).
+    let copy = tmp.path().join("copy");
+    let copied = ok(run(&["archive", "copy", archive.to_str().unwrap(), copy.to_str().unwrap()]));
+    assert!(copied.starts_with("copied 3 register line(s), 6 file(s) and 2 checkpoint(s)"), "{copied}");
+    assert_eq!(fs::read(copy.join(format!("logo/{sha}"))).unwrap(), logo);
+    support::assert_intact(&copy);
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    invoicesmith::sha256::Sha256Sum::of(bytes).to_string()
+}

@@ -197,7 +197,14 @@ pub fn run_reissue(
     // Every file of the original checked first: a reissue never builds on altered bytes.
     locked.state.check_files(&entry)?;
     let today = now.with_timezone(&company.seller.timezone).date_naive();
-    let documents = correct::reissue(&company, &locked.state, &number, correction, today).map_err(Error::Refused)?;
+    let mut documents = correct::reissue(&company, &locked.state, &number, correction, today).map_err(Error::Refused)?;
+    // New records name the logo by SHA-256, also where the original (an older record)
+    // carried it inline: the archive stores it once.
+    for n in &mut documents {
+        if let Some(logo) = n.document.brand.as_mut().and_then(|b| b.logo.as_mut()) {
+            *logo = logo.clone().by_reference();
+        }
+    }
     let original = locked.state.document(&number).map_err(|e| Error::Refused(e.to_string()))?;
     let mut report = IssueReport { notices: std::mem::take(&mut locked.notices), ..IssueReport::default() };
     if let Some(replacement) = documents.iter().find(|n| n.document.kind == DocumentKind::Invoice) {
@@ -470,7 +477,10 @@ pub fn run_render(record: &Path, archive: Option<&Archive>, out: &Path, formats:
         Some(r) => resources::configure_archived(archive, data, &r.state, &r.entry)?,
         None => resources::configure(data.map_or(resources::Configured::BuiltIn, resources::Configured::Data))?,
     }
-    let doc = Document::from_record(&bytes, &record.display())?;
+    let doc = match &registered {
+        Some(r) => r.state.document_from(&bytes, &record.display())?,
+        None => loose_record(&bytes, &record.display(), data)?,
+    };
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let mut written = Vec::new();
     let formats: Vec<render::Format> = formats.iter().copied().filter(|f| f.missing(&doc).is_none()).collect();
@@ -480,6 +490,28 @@ pub fn run_render(record: &Path, archive: Option<&Archive>, out: &Path, formats:
         written.push(path);
     }
     Ok(written)
+}
+
+/// A record read outside an archive (`render` of a file, `snapshot`): one that names its
+/// logo by SHA-256 gets it from `data`'s company.toml (`[brand] logo`) if that file has
+/// that SHA-256; a record carrying its logo inline (written before logos were stored in the
+/// archive) needs nothing.
+pub fn loose_record(bytes: &[u8], source: &dyn std::fmt::Display, data: Option<&Path>) -> Result<Document> {
+    let mut doc = Document::from_record(bytes, source)?;
+    doc.attach_logo(|sha256| {
+        let refused = |why: String| Error::Refused(format!("{source}: names its logo by SHA-256 ({sha256}), stored in the archive it was issued into: render it from there (--archive), or {why}"));
+        let Some(dir) = data else { return Err(refused("give --data DIR whose company.toml's [brand] logo is that file".into())) };
+        let company = dir.join(input::COMPANY);
+        let text = std::fs::read_to_string(&company).map_err(|e| Error::io(&company, e))?;
+        let Some(name) = input::logo_path(&text) else { return Err(refused(format!("name that file in {}'s [brand] logo", company.display()))) };
+        let path = dir.join(&name);
+        let logo = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        if sha256::Sha256Sum::of(&logo) != *sha256 {
+            return Err(refused(format!("give --data DIR whose [brand] logo is that file ({} is another)", path.display())));
+        }
+        Ok(logo.into())
+    })?;
+    Ok(doc)
 }
 
 /// Renders a document in every default format. Pure.

@@ -33,17 +33,18 @@ fn records(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn load(record: &Path) -> Result<crate::document::Document> {
+fn load(record: &Path, data: Option<&Path>) -> Result<crate::document::Document> {
     let bytes = std::fs::read(record).map_err(|e| Error::io(record, e))?;
-    crate::document::Document::from_record(&bytes, &record.display())
+    super::loose_record(&bytes, &record.display(), data)
 }
 
 /// Re-renders every record in `dir` and returns the files that differ from their snapshot
-/// (a missing expected file counts as a difference).
-pub fn check(dir: &Path) -> Result<Vec<Difference>> {
+/// (a missing expected file counts as a difference). A record naming its logo by SHA-256
+/// gets it from `data`'s company.toml (see [`super::loose_record`]).
+pub fn check(dir: &Path, data: Option<&Path>) -> Result<Vec<Difference>> {
     let mut diffs = Vec::new();
     for record in records(dir)? {
-        let doc = load(&record)?;
+        let doc = load(&record, data)?;
         for &format in FORMATS {
             let path = record.with_extension(format.extension());
             let actual = format.render(&doc);
@@ -58,10 +59,10 @@ pub fn check(dir: &Path) -> Result<Vec<Difference>> {
 }
 
 /// Rewrites the expected renders of every record in `dir`; returns the files changed.
-pub fn update(dir: &Path) -> Result<Vec<PathBuf>> {
+pub fn update(dir: &Path, data: Option<&Path>) -> Result<Vec<PathBuf>> {
     let mut changed = Vec::new();
     for record in records(dir)? {
-        let doc = load(&record)?;
+        let doc = load(&record, data)?;
         for &format in FORMATS {
             let path = record.with_extension(format.extension());
             let actual = format.render(&doc);

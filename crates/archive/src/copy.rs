@@ -3,13 +3,14 @@
 //!
 //! The source must verify clean and is read under its shared lock, every file checked
 //! against its SHA-256 as it is read; the destination must be new (an empty folder, or a
-//! database without the archive's tables). Register and checkpoint lines are copied as the
+//! database without the archive's tables). Company snapshots and logos are copied once
+//! each, before the first line that names them. Register and checkpoint lines are copied as the
 //! exact text that was hashed and signed, so heads, chains and signatures carry over; then
 //! the destination is verified and its lines compared with the source's.
 
 use std::collections::BTreeSet;
 
-use super::register::company_path;
+use super::register::{company_path, logo_path};
 use super::seller::SELLER;
 use super::{Archive, VerifyOptions};
 use domain::error::{Error, Result};
@@ -21,7 +22,7 @@ const BATCH: usize = 256;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Copied {
     pub lines: usize,
-    /// Documents' files, company snapshots and the seller record.
+    /// Documents' files, company snapshots, logos and the seller record.
     pub files: usize,
     pub checkpoints: usize,
 }
@@ -59,10 +60,16 @@ pub fn copy(src: &Archive, dst: &Archive) -> Result<Copied> {
         locked.copy_own(SELLER, seller)?;
         copied.files += 1;
     }
-    let mut companies = BTreeSet::new();
+    let (mut companies, mut logos) = (BTreeSet::new(), BTreeSet::new());
     for (i, (text, entry)) in lines.iter().zip(&state.entries).enumerate() {
         if companies.insert(entry.company) {
             locked.copy_own(&company_path(&entry.company), state.company_text(entry)?.into_bytes())?;
+            copied.files += 1;
+        }
+        if let Some(logo) = entry.logo
+            && logos.insert(logo)
+        {
+            locked.copy_own(&logo_path(&logo), state.logo(&logo)?.to_vec())?;
             copied.files += 1;
         }
         let files = entry.files.iter().map(|f| state.read(f)).collect::<Result<Vec<_>>>()?;

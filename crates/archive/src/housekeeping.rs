@@ -17,7 +17,7 @@
 use std::collections::HashSet;
 use super::checkpoint::{self, CHECKPOINTS};
 use super::fs::TEMPORARY;
-use super::register::{self, Observer, REGISTER, State, company_path};
+use super::register::{self, Observer, REGISTER, State, company_path, logo_path};
 use super::{Archive, LOCK, QUARANTINE, RECOVERED, walk};
 use domain::error::{Error, Result};
 use domain::sha256::Sha256Sum;
@@ -178,7 +178,8 @@ fn quarantine(archive: &Archive, state: &State, notices: &mut Vec<String>) -> Re
         return Err(Error::io(path, std::io::Error::other(message)));
     }
     let registered: HashSet<&str> = state.entries.iter().flat_map(|e| e.files.iter().map(|f| f.path.as_str())).collect();
-    let companies: HashSet<String> = state.entries.iter().map(|e| company_path(&e.company)).collect();
+    let companies: HashSet<String> =
+        state.entries.iter().map(|e| company_path(&e.company)).chain(state.entries.iter().filter_map(|e| e.logo.as_ref()).map(logo_path)).collect();
     let strays: Vec<&String> = listing
         .files
         .iter()

@@ -9,6 +9,7 @@
 //!   .lock                 held exclusively while a run writes, shared while `verify` reads
 //!   seller.json           the seller (VAT ID) the archive belongs to
 //!   company/<sha256>.toml the company.toml each document was issued under
+//!   logo/<sha256>         the logo file records name by its SHA-256, stored once
 //!   2026/KL-INV-2026-000001.{pdf,html,json,ubl.xml,cii.xml}
 //!   .tmp/                 temporary names of the portable write path
 //!   recovered/            the bytes of register or checkpoint appends a crash cut short
@@ -113,6 +114,8 @@ pub struct Locked<'a> {
     checkpoints_len: u64,
     /// Whether the register holds lines no checkpoint covers (this run's, or a crashed one's).
     uncovered: bool,
+    /// Logo files stored: registered before this run, or by it.
+    logos: std::collections::BTreeSet<Sha256Sum>,
 }
 
 /// The document bytes a database batch collects before it commits on its own.
@@ -343,7 +346,9 @@ impl Archive {
             None => self.lock_folder()?,
         };
         let tidy = housekeeping::tidy(self, recovering)?;
+        let logos = tidy.state.entries.iter().filter_map(|e| e.logo).collect();
         Ok(Locked {
+            logos,
             archive: self,
             hold,
             batch: pg::Batch::default(),
@@ -497,9 +502,21 @@ impl Locked<'_> {
     /// Render and hash on other threads; the files are created here, by one thread: ext4
     /// serialises creations in a folder, and two threads creating files in a year's folder
     /// spent a fifth of their time waiting on each other.
+    ///
+    /// A logo the record names by SHA-256 is stored once, as `logo/<sha256>`, before the
+    /// first line that names it.
     pub fn store(&mut self, n: &Numbered, company: Sha256Sum, outputs: &[Output]) -> Result<RegisterEntry> {
         let doc = &n.document;
         let year = doc.issue_date.year();
+        let logo = doc.brand.as_ref().and_then(|b| b.logo.as_ref()).filter(|l| !l.is_inline());
+        if let Some(logo) = logo
+            && !self.logos.contains(&logo.sha256)
+        {
+            let bytes = logo.shared_bytes().ok_or_else(|| Error::Refused(format!("{}: its logo {} is not attached; nothing was written", doc.number, logo.sha256)))?;
+            self.put(&register::logo_path(&logo.sha256), None, bytes.to_vec())?;
+            self.logos.insert(logo.sha256);
+        }
+        let logo = logo.map(|l| l.sha256);
         let line = self.next_line();
         let mut files = Vec::with_capacity(outputs.len());
         for out in outputs {
@@ -507,7 +524,7 @@ impl Locked<'_> {
             self.put(&path, Some(line), out.bytes.clone())?;
             files.push(FileEntry { path, sha256: out.sha256 });
         }
-        let entry = self.register(n, company, files);
+        let entry = self.register(n, company, logo, files);
         // A database batch holds its documents' bytes until it commits: bounded by size, so
         // memory stays flat whatever the caller's commit interval.
         if self.batch.bytes() >= DB_BATCH_BYTES {
@@ -517,7 +534,7 @@ impl Locked<'_> {
     }
 
     /// Queues the register line of `n`, whose `files` are written, for the next commit.
-    fn register(&mut self, n: &Numbered, company: Sha256Sum, files: Vec<FileEntry>) -> RegisterEntry {
+    fn register(&mut self, n: &Numbered, company: Sha256Sum, logo: Option<Sha256Sum>, files: Vec<FileEntry>) -> RegisterEntry {
         let doc = &n.document;
         let entry = RegisterEntry {
             number: doc.number.clone(),
@@ -534,6 +551,7 @@ impl Locked<'_> {
             overpaid: (doc.kind == domain::document::DocumentKind::Invoice && doc.totals.due < rust_decimal::Decimal::ZERO).then(|| -doc.totals.due),
             due: domain::payment::terms::asks_transfer(doc).map(|t| register::Due { amount: doc.totals.due, date: t.due_date }),
             company,
+            logo,
             files,
             prev: self.state.last_line_hash,
         };
@@ -646,7 +664,7 @@ impl Locked<'_> {
         Ok(())
     }
 
-    /// Copies a file no register line names (a company snapshot, the seller record).
+    /// Copies a file no register line names (a company snapshot, a logo, the seller record).
     pub(crate) fn copy_own(&mut self, rel: &str, bytes: Vec<u8>) -> Result<()> {
         self.put(rel, None, bytes)
     }

@@ -68,6 +68,10 @@ pub struct RegisterEntry {
     pub due: Option<Due>,
     /// SHA-256 of the company.toml it was issued under (stored in `company/`).
     pub company: Sha256Sum,
+    /// SHA-256 of the logo its record names (stored once in `logo/`); none without a logo,
+    /// or when the record carries it inline (records written before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<Sha256Sum>,
     pub files: Vec<FileEntry>,
     /// SHA-256 of the previous register line; none (written empty) for the first.
     #[serde(with = "domain::sha256::or_empty")]
@@ -84,6 +88,12 @@ pub struct Due {
 /// The archive-relative path of the company snapshot `sha256`.
 pub fn company_path(sha256: &Sha256Sum) -> String {
     format!("company/{sha256}.toml")
+}
+
+/// The archive-relative path of the logo file `sha256`: stored once, whatever number of
+/// records name it.
+pub fn logo_path(sha256: &Sha256Sum) -> String {
+    format!("logo/{sha256}")
 }
 
 /// What the register says has been issued.
@@ -103,6 +113,8 @@ pub struct State {
     by_transaction: BTreeMap<(DocumentKind, String), usize>,
     by_series_year: BTreeMap<(String, i32), (u64, NaiveDate)>,
     last_date: BTreeMap<String, NaiveDate>,
+    /// Logo files read so far, by SHA-256: a month's records name one logo.
+    logos: std::sync::Arc<std::sync::Mutex<BTreeMap<Sha256Sum, std::sync::Arc<[u8]>>>>,
 }
 
 impl State {
@@ -149,12 +161,33 @@ impl State {
         self.store.read_verified(&file.path, &file.sha256)
     }
 
-    /// Checks every file of `entry` and its company snapshot against the register.
+    /// Checks every file of `entry`, its company snapshot and its logo against the register.
     pub fn check_files(&self, entry: &RegisterEntry) -> Result<()> {
         for file in &entry.files {
             self.read(file)?;
         }
+        if let Some(logo) = &entry.logo {
+            self.logo(logo)?;
+        }
         self.company_text(entry).map(drop)
+    }
+
+    /// The logo file `sha256` (`logo/<sha256>`), checked against it; read once per state.
+    pub fn logo(&self, sha256: &Sha256Sum) -> Result<std::sync::Arc<[u8]>> {
+        if let Some(bytes) = self.logos.lock().unwrap_or_else(|e| e.into_inner()).get(sha256) {
+            return Ok(bytes.clone());
+        }
+        let bytes: std::sync::Arc<[u8]> = self.store.read_verified(&logo_path(sha256), sha256)?.into();
+        self.logos.lock().unwrap_or_else(|e| e.into_inner()).insert(*sha256, bytes.clone());
+        Ok(bytes)
+    }
+
+    /// A record of this archive read back: [`Document::from_record`], with the logo it names
+    /// attached from `logo/` (checked against its SHA-256), so it renders as issued.
+    pub fn document_from(&self, bytes: &[u8], source: &dyn std::fmt::Display) -> Result<Document> {
+        let mut doc = Document::from_record(bytes, source)?;
+        doc.attach_logo(|sha256| self.logo(sha256))?;
+        Ok(doc)
     }
 
     /// The company.toml text `entry` was issued under, checked against its SHA-256.
@@ -164,12 +197,13 @@ impl State {
         String::from_utf8(bytes).map_err(|_| Error::Altered { path: self.store.at(&rel) })
     }
 
-    /// An issued document read back from its JSON record, checked against its SHA-256.
+    /// An issued document read back from its JSON record, checked against its SHA-256, its
+/// logo attached.
     pub fn read_document(&self, number: &DocumentNumber) -> Result<Document> {
         let entry = self.entry(number).ok_or_else(|| Error::Refused(format!("{number} is not in the archive's register")))?;
         let file = self.file(entry, "json").ok_or_else(|| Error::Refused(format!("{number} has no JSON record in the archive")))?;
         let bytes = self.read(file)?;
-        Document::from_record(&bytes, &file.path)
+        self.document_from(&bytes, &file.path)
     }
 }
 

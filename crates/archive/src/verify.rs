@@ -1,7 +1,7 @@
 //! `verify`: the archive checked as an auditor would, reading nothing but the archive (and
 //! what the caller pins from outside: a head, a public key).
 //!
-//! Findings: every registered file and company snapshot against its SHA-256 (a link where
+//! Findings: every registered file, company snapshot and logo against its SHA-256 (a link where
 //! a file should be counts as changed), files and links nobody registered, the register's
 //! hash chain, gap-free numbers per series and year, references to real invoices, credits
 //! never above an invoice's total, the checkpoints' own chain, the register against every
@@ -15,7 +15,7 @@ use ed25519_dalek::VerifyingKey;
 use super::checkpoint::{CHECKPOINTS, Head};
 use super::housekeeping::is_own;
 use super::Archive;
-use super::register::{Observer, REGISTER, RegisterEntry, company_path};
+use super::register::{Observer, REGISTER, RegisterEntry, company_path, logo_path};
 use domain::document::DocumentKind;
 use domain::error::{Error, Result};
 use domain::history::History;
@@ -71,7 +71,7 @@ pub(super) fn verify(archive: &Archive, options: &VerifyOptions) -> Result<Vec<S
     }
     let mut registered = BTreeSet::new();
     let mut next_seq: BTreeMap<(String, i32), u64> = BTreeMap::new();
-    let mut companies = BTreeMap::new();
+    let (mut companies, mut logos) = (BTreeMap::new(), BTreeMap::new());
     let store = archive.store();
     // Read a group of documents' files at a time: one query per group from a database.
     for group in state.entries.chunks(READ_GROUP) {
@@ -82,6 +82,9 @@ pub(super) fn verify(archive: &Archive, options: &VerifyOptions) -> Result<Vec<S
                 report_file(read.next().expect("one read per file"), &file.path, &entry.number.to_string(), &mut findings);
             }
             companies.entry(entry.company).or_insert_with(|| entry.number.to_string());
+            if let Some(logo) = entry.logo {
+                logos.entry(logo).or_insert_with(|| entry.number.to_string());
+            }
             let expected = next_seq.entry((entry.series.clone(), entry.year)).or_insert(1);
             if entry.seq != *expected {
                 findings.push(format!("{}: number {} follows {} in its series; numbers must have no gaps", entry.number, entry.seq, *expected - 1));
@@ -116,6 +119,11 @@ pub(super) fn verify(archive: &Archive, options: &VerifyOptions) -> Result<Vec<S
         {
             findings.push(format!("{}: names the seller {}, but {first} was issued by {vat_id} ({path})", super::seller::SELLER, seller.vat_id));
         }
+        registered.insert(path);
+    }
+    for (sha, first) in &logos {
+        let path = logo_path(sha);
+        check_file(archive, &path, sha, &format!("the logo of {first}"), &mut findings);
         registered.insert(path);
     }
     for entry in state.entries.iter().filter(|e| e.kind == DocumentKind::Invoice) {

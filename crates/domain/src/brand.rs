@@ -2,17 +2,22 @@
 //! company prints on its business letters (registered office, register court, managing
 //! directors, website, support contact, bank account).
 //!
-//! The brand is part of the issued document (`brand` in its JSON record), logo included:
-//! rendering stays a pure function of the record, so `invoicesmith render` of an archived
-//! record gives the same bytes years later, whatever happened to the logo file since. A
-//! logo is limited to [`MAX_LOGO_BYTES`], so a record stays small. The image files are read
+//! The brand is part of the issued document (`brand` in its JSON record): the logo by its
+//! format, size and SHA-256, its file stored once in the archive beside the records
+//! (`logo/<sha256>`), so `invoicesmith render` of an archived record gives the same bytes
+//! years later, whatever happened to the logo file since, while a record stays small. A
+//! logo is limited to [`MAX_LOGO_BYTES`]. The image files are read
 //! here (PNG with the `png` crate, JPEG's frame header by hand, SVG with `usvg`), once for
 //! checking them and again by the renderer, which writes them into the PDF.
+
+use std::sync::Arc;
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
-/// The largest logo file accepted, in bytes (it is carried in every document record).
+use crate::sha256::Sha256Sum;
+
+/// The largest logo file accepted, in bytes.
 pub const MAX_LOGO_BYTES: usize = 256 * 1024;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,15 +98,27 @@ impl LogoFormat {
     }
 }
 
-/// A logo: its file's bytes (base64 in the record) and its intrinsic size in pixels (or SVG
-/// user units), from which the printed size keeps the aspect ratio.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A logo: its format, its intrinsic size in pixels (or SVG user units), from which the
+/// printed size keeps the aspect ratio, the SHA-256 of its file and the file's bytes.
+///
+/// The record names the file by its SHA-256 (`sha256`); the archive stores the file once,
+/// as `logo/<sha256>`, and whoever reads a record from the archive attaches the bytes
+/// ([`Logo::attach`], which checks them against the SHA-256) before it is rendered. A record
+/// written before that carries the file inline (`data`, base64, in every record): it is
+/// still read, attached at once, and written back the same way, so it re-renders byte for
+/// byte, JSON included.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Logo {
     pub format: LogoFormat,
     pub width: u32,
     pub height: u32,
-    #[serde(with = "base64_bytes")]
-    pub data: Vec<u8>,
+    pub sha256: Sha256Sum,
+    /// The file's bytes once known: always for a logo read from its file or an inline
+    /// record; for a record naming it by SHA-256, once attached.
+    bytes: Option<Arc<[u8]>>,
+    /// Whether the record carries the file inline (records written before logos were stored
+    /// in the archive).
+    inline: bool,
 }
 
 impl Logo {
@@ -109,7 +126,7 @@ impl Logo {
     /// error completes `'<name>' …`.
     pub fn load(name: &str, data: Vec<u8>) -> Result<Logo, String> {
         if data.len() > MAX_LOGO_BYTES {
-            return Err(format!("is {} bytes; a logo may have at most {MAX_LOGO_BYTES} (it is carried in every document record)", data.len()));
+            return Err(format!("is {} bytes; a logo may have at most {MAX_LOGO_BYTES}", data.len()));
         }
         let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
         let (format, (width, height)) = match extension.as_str() {
@@ -118,12 +135,88 @@ impl Logo {
             "svg" => (LogoFormat::Svg, svg_size(&data)?),
             _ => return Err("is not a logo file this program reads; expected a .png, .jpg/.jpeg or .svg file".into()),
         };
-        Ok(Logo { format, width, height, data })
+        Ok(Logo { format, width, height, sha256: Sha256Sum::of(&data), bytes: Some(data.into()), inline: false })
+    }
+
+    /// The file's bytes.
+    ///
+    /// # Panics
+    /// If the record named the logo by SHA-256 and nobody attached its bytes
+    /// ([`Logo::attach`]): a reader of archived records attaches them before rendering.
+    pub fn bytes(&self) -> &[u8] {
+        self.bytes.as_deref().unwrap_or_else(|| panic!("logo {} not attached: read the record through the archive, which attaches it", self.sha256))
+    }
+
+    /// The file's bytes, shared (cheap to clone), if known.
+    pub fn shared_bytes(&self) -> Option<&Arc<[u8]>> {
+        self.bytes.as_ref()
+    }
+
+    /// Whether the bytes are known (see [`Logo::attach`]).
+    pub fn is_attached(&self) -> bool {
+        self.bytes.is_some()
+    }
+
+    /// Whether the record carries the file inline (written before logos were stored once in
+    /// the archive).
+    pub fn is_inline(&self) -> bool {
+        self.inline
+    }
+
+    /// Attaches the file's bytes, checked against the SHA-256 the record names; the error
+    /// says what differs.
+    pub fn attach(&mut self, bytes: Arc<[u8]>) -> Result<(), String> {
+        let found = Sha256Sum::of(&bytes);
+        if found != self.sha256 {
+            return Err(format!("the logo's bytes have the SHA-256 {found}, not the {} the record names", self.sha256));
+        }
+        self.bytes = Some(bytes);
+        Ok(())
+    }
+
+    /// The same logo, written into records by its SHA-256 (a new document of an old
+    /// record's brand: its correction).
+    pub fn by_reference(mut self) -> Logo {
+        self.inline = false;
+        self
     }
 
     /// The `data:` URL of the file, for the HTML.
     pub fn data_url(&self) -> String {
-        format!("data:{};base64,{}", self.format.media_type(), base64::engine::general_purpose::STANDARD.encode(&self.data))
+        format!("data:{};base64,{}", self.format.media_type(), base64::engine::general_purpose::STANDARD.encode(self.bytes()))
+    }
+}
+
+/// A logo as the record writes it: by SHA-256, or (older records) inline.
+#[derive(Serialize, Deserialize)]
+struct LogoRecord {
+    format: LogoFormat,
+    width: u32,
+    height: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sha256: Option<Sha256Sum>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "base64_bytes")]
+    data: Option<Vec<u8>>,
+}
+
+impl Serialize for Logo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let data = self.inline.then(|| self.bytes().to_vec());
+        let sha256 = (!self.inline).then_some(self.sha256);
+        LogoRecord { format: self.format, width: self.width, height: self.height, sha256, data }.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Logo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let r = LogoRecord::deserialize(d)?;
+        let (sha256, bytes, inline) = match (r.sha256, r.data) {
+            (Some(sha256), None) => (sha256, None, false),
+            (None, Some(data)) => (Sha256Sum::of(&data), Some(Arc::from(data)), true),
+            (Some(_), Some(_)) => return Err(serde::de::Error::custom("a logo has either its sha256 or its data, not both")),
+            (None, None) => return Err(serde::de::Error::custom("a logo needs its sha256 (or, in older records, its data)")),
+        };
+        Ok(Logo { format: r.format, width: r.width, height: r.height, sha256, bytes, inline })
     }
 }
 
@@ -235,13 +328,13 @@ mod base64_bytes {
     use base64::Engine as _;
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
+    pub fn serialize<S: Serializer>(bytes: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes.as_deref().unwrap_or_default()))
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
         let text = String::deserialize(d)?;
-        base64::engine::general_purpose::STANDARD.decode(text).map_err(serde::de::Error::custom)
+        base64::engine::general_purpose::STANDARD.decode(text).map(Some).map_err(serde::de::Error::custom)
     }
 }
 
@@ -259,15 +352,42 @@ mod tests {
     }
 
     #[test]
-    fn a_brand_round_trips_through_its_record_form() {
+    fn a_brand_round_trips_through_its_record_form_with_the_logo_by_sha256() {
+        let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="5"/>"#;
         let brand = Brand {
             accent: Some(Rgb([1, 2, 3])),
-            logo: Some(Logo { format: LogoFormat::Svg, width: 10, height: 5, data: b"<svg/>".to_vec() }),
+            logo: Some(Logo::load("logo.svg", svg.to_vec()).unwrap()),
             footer: vec![FooterLine { key: "registered_office".into(), value: "Tallinn".into() }],
         };
         let json = serde_json::to_string(&brand).unwrap();
-        assert_eq!(json, r##"{"accent":"#010203","logo":{"format":"svg","width":10,"height":5,"data":"PHN2Zy8+"},"footer":[{"key":"registered_office","value":"Tallinn"}]}"##);
-        assert_eq!(serde_json::from_str::<Brand>(&json).unwrap(), brand);
+        // SHA-256 of the 63 bytes above (sha256sum).
+        assert_eq!(
+            json,
+            r##"{"accent":"#010203","logo":{"format":"svg","width":10,"height":5,"sha256":"SHA"},"footer":[{"key":"registered_office","value":"Tallinn"}]}"##.replace("SHA", SVG_SHA256)
+        );
+        let mut read: Brand = serde_json::from_str(&json).unwrap();
+        let logo = read.logo.as_mut().unwrap();
+        assert!(!logo.is_attached());
+        assert_eq!(logo.attach(Arc::from(&b"<svg/>"[..])).unwrap_err(), format!("the logo's bytes have the SHA-256 {}, not the {SVG_SHA256} the record names", Sha256Sum::of(b"<svg/>")));
+        logo.attach(Arc::from(&svg[..])).unwrap();
+        assert_eq!(read, brand);
+    }
+
+    /// `printf '%s' '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="5"/>' | sha256sum`
+    const SVG_SHA256: &str = "0afac2adcf168af7fae4dee5d96d3d6c296370f55858eca9ffc37643df944407";
+
+    #[test]
+    fn an_older_record_with_the_logo_inline_reads_and_writes_back_the_same() {
+        let json = r##"{"logo":{"format":"svg","width":10,"height":5,"data":"PHN2Zy8+"}}"##;
+        let brand: Brand = serde_json::from_str(json).unwrap();
+        let logo = brand.logo.as_ref().unwrap();
+        assert!(logo.is_inline() && logo.bytes() == b"<svg/>");
+        assert_eq!(logo.sha256, Sha256Sum::of(b"<svg/>"));
+        assert_eq!(serde_json::to_string(&brand).unwrap(), json);
+        let by_reference = Brand { logo: Some(logo.clone().by_reference()), ..brand.clone() };
+        assert_eq!(serde_json::to_string(&by_reference).unwrap(), format!(r##"{{"logo":{{"format":"svg","width":10,"height":5,"sha256":"{}"}}}}"##, Sha256Sum::of(b"<svg/>")));
+        let both = r##"{"logo":{"format":"svg","width":10,"height":5,"data":"PHN2Zy8+","sha256":"ZEROS"}}"##.replace("ZEROS", &"0".repeat(64));
+        assert!(serde_json::from_str::<Brand>(&both).unwrap_err().to_string().contains("either its sha256 or its data, not both"));
     }
 
     #[test]

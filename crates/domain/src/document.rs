@@ -412,6 +412,21 @@ impl Document {
     pub fn minor_units(&self) -> u32 {
         self.currency.minor_units()
     }
+
+    /// The SHA-256 of the logo the record names whose bytes are not attached yet (see
+    /// [`crate::brand::Logo`]): what a reader must fetch from the archive before rendering.
+    pub fn logo_to_attach(&self) -> Option<crate::sha256::Sha256Sum> {
+        self.brand.as_ref().and_then(|b| b.logo.as_ref()).filter(|l| !l.is_attached()).map(|l| l.sha256)
+    }
+
+    /// Attaches the bytes of the logo the record names by SHA-256, fetched by `fetch` and
+    /// checked against it (nothing to do for a document without one, or attached already).
+    pub fn attach_logo(&mut self, fetch: impl FnOnce(&crate::sha256::Sha256Sum) -> crate::Result<std::sync::Arc<[u8]>>) -> crate::Result<()> {
+        let number = self.number.clone();
+        let Some(logo) = self.brand.as_mut().and_then(|b| b.logo.as_mut()).filter(|l| !l.is_attached()) else { return Ok(()) };
+        let bytes = fetch(&logo.sha256)?;
+        logo.attach(bytes).map_err(|e| crate::Error::Refused(format!("{number}: {e}")))
+    }
 }
 
 #[cfg(test)]

@@ -110,7 +110,7 @@ pub fn parse_company(text: &str) -> Result<domain::model::Company, Vec<Diagnosti
     }
 }
 
-pub use company::parse_email;
+pub use company::{logo_path, parse_email};
 pub use customers::parse_language;
 pub use text::single_line;
 

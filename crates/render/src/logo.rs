@@ -15,6 +15,7 @@ use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref};
 
 use domain::brand::{Logo, LogoFormat, jpeg_frame, png_pixels, svg_tree};
 use domain::deflate::{Framing, deflate};
+use domain::sha256::Sha256Sum;
 
 /// The name pages use for the logo in their resources.
 const NAME: &[u8] = b"Logo";
@@ -36,11 +37,11 @@ impl Encoded {
     fn of(logo: &Logo) -> Encoded {
         match logo.format {
             LogoFormat::Jpeg => {
-                let (width, height, components) = jpeg_frame(&logo.data).expect("checked when loaded");
+                let (width, height, components) = jpeg_frame(&logo.bytes()).expect("checked when loaded");
                 Encoded::Jpeg { width, height, components }
             }
             LogoFormat::Png => {
-                let px = png_pixels(&logo.data).expect("checked when loaded");
+                let px = png_pixels(&logo.bytes()).expect("checked when loaded");
                 Encoded::Png {
                     width: px.width,
                     height: px.height,
@@ -50,7 +51,7 @@ impl Encoded {
                 }
             }
             LogoFormat::Svg => {
-                let tree = svg_tree(&logo.data).expect("checked when loaded");
+                let tree = svg_tree(&logo.bytes()).expect("checked when loaded");
                 let mut content = Content::new();
                 draw_group(&mut content, tree.root());
                 let stream = deflate(&content.finish().into_vec(), Framing::Zlib);
@@ -60,17 +61,17 @@ impl Encoded {
     }
 
     /// The encoding of `logo`, from the last one made if it is the same file (one logo per
-    /// run in practice; comparing the bytes is cheap next to encoding them).
+    /// run in practice), known by its SHA-256 (checked against its bytes when it was read).
     fn cached(logo: &Logo) -> Arc<Encoded> {
-        static LAST: Mutex<Option<(Vec<u8>, Arc<Encoded>)>> = Mutex::new(None);
+        static LAST: Mutex<Option<(Sha256Sum, Arc<Encoded>)>> = Mutex::new(None);
         let mut last = LAST.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some((data, encoded)) = last.as_ref()
-            && *data == logo.data
+        if let Some((sha256, encoded)) = last.as_ref()
+            && *sha256 == logo.sha256
         {
             return encoded.clone();
         }
         let encoded = Arc::new(Encoded::of(logo));
-        *last = Some((logo.data.clone(), encoded.clone()));
+        *last = Some((logo.sha256, encoded.clone()));
         encoded
     }
 }
@@ -81,7 +82,7 @@ impl Encoded {
 pub(crate) fn write(pdf: &mut Pdf, logo: &Logo, id: Ref, mask_id: Ref) {
     match &*Encoded::cached(logo) {
         Encoded::Jpeg { width, height, components } => {
-            let mut image = pdf.image_xobject(id, &logo.data);
+            let mut image = pdf.image_xobject(id, &logo.bytes());
             image.width(*width as i32).height(*height as i32).bits_per_component(8);
             image.filter(Filter::DctDecode);
             let space = image.color_space();
