@@ -95,7 +95,7 @@ fn an_archive_is_copied_folder_to_database_and_back_byte_for_byte() {
     assert!(run(&["reissue", "KL-INV-2026-000003", "--set", "name=Jana Novak", "--reason", "typo", "--archive", p(&dir)]).status.success());
     let url = database("copy");
     let printed = ok(&["archive", "copy", p(&dir), &url]);
-    assert!(printed.starts_with("copied 20 register line(s), 102 file(s) and 2 checkpoint(s) from "), "{printed}");
+    assert!(printed.starts_with("copied 20 register line(s), 103 file(s) and 2 checkpoint(s) from "), "{printed}");
     let mut folder = files(&dir);
     assert_eq!(folder, db_files(name_of(&url)));
     let back = tmp.path().join("back");
@@ -268,13 +268,24 @@ fn the_database_refuses_changes_and_verify_finds_an_administrators() {
         .unwrap_err();
     assert!(e.as_db_error().unwrap().message().contains("its columns differ from its text"), "{e:?}");
     // A superuser who switches the triggers off can change a row: verify finds it.
-    admin.batch_execute(&format!("SET session_replication_role = replica; UPDATE invoicesmith.files SET bytes = bytes || 'x'::bytea WHERE path = '{path}'")).unwrap();
+    // The logo (stored once, `logo/<sha256>`) likewise.
+    let logo = format!("logo/{}", invoicesmith::sha256::Sha256Sum::of(&std::fs::read(samples().join("logo.svg")).unwrap()));
+    admin
+        .batch_execute(&format!(
+            "SET session_replication_role = replica; UPDATE invoicesmith.files SET bytes = bytes || 'x'::bytea WHERE path IN ('{path}', '{logo}')"
+        ))
+        .unwrap();
     let out = run(&["verify", "--archive", &url]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
-        format!("error: {path}: changed since KL-INV-2026-000001 was issued (SHA-256 differs from the register)\n1 problem(s) in {url}\n")
+        format!(
+            "error: {path}: changed since KL-INV-2026-000001 was issued (SHA-256 differs from the register)\nerror: {logo}: changed since the logo of KL-INV-2026-000001 was issued (SHA-256 differs from the register)\n2 problem(s) in {url}\n"
+        )
     );
+    let render = run(&["render", "2026/KL-INV-2026-000002.json", "--archive", &url, "--out", "/nonexistent/never"]);
+    assert_eq!(render.status.code(), Some(3), "{}", stderr(&render));
+    assert!(stderr(&render).contains(&format!("{logo}")), "{}", stderr(&render));
     let show = run(&["export", "--month", "2026-10", "--archive", &url, "--out", "/nonexistent/never"]);
     assert_eq!(show.status.code(), Some(3));
     // A register line rewritten: the chain breaks where it was.
