@@ -565,3 +565,61 @@ fn an_archive_whose_records_carry_the_logo_inline_still_reads_renders_and_correc
 fn sha256_hex(bytes: &[u8]) -> String {
     invoicesmith::sha256::Sha256Sum::of(bytes).to_string()
 }
+
+/// Page 1 of `pdf` rasterised in colour at `dpi`: (width, RGB pixels).
+fn page_rgb(pdf: &Path, dpi: u32) -> (usize, Vec<[u8; 3]>) {
+    let dir = tempfile::tempdir().unwrap();
+    let stem = dir.path().join("page");
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-r", &dpi.to_string(), "-f", "1", "-l", "1", "-singlefile", pdf.to_str().unwrap(), stem.to_str().unwrap()])
+        .status()
+        .expect("pdftoppm (poppler-utils) runs");
+    assert!(status.success());
+    let mut reader = png::Decoder::new(fs::File::open(stem.with_extension("png")).unwrap()).read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Rgb);
+    buf.truncate(info.buffer_size());
+    (info.width as usize, buf.chunks_exact(3).map(|p| [p[0], p[1], p[2]]).collect())
+}
+
+#[test]
+fn svg_gradients_are_drawn_as_pdf_shadings() {
+    // A bar from red through green to blue (objectBoundingBox units, three stops) and a disc
+    // from white in its centre to black at its rim (user-space units).
+    let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="50" viewBox="0 0 200 50">
+  <defs>
+    <linearGradient id="bar"><stop offset="0" stop-color="#ff0000"/><stop offset="0.5" stop-color="#00ff00"/><stop offset="1" stop-color="#0000ff"/></linearGradient>
+    <radialGradient id="disc" cx="175" cy="25" r="25" gradientUnits="userSpaceOnUse"><stop offset="0" stop-color="#ffffff"/><stop offset="1" stop-color="#000000"/></radialGradient>
+  </defs>
+  <rect x="0" y="0" width="140" height="50" fill="url(#bar)"/>
+  <circle cx="175" cy="25" r="25" fill="url(#disc)"/>
+</svg>"##;
+    let (_tmp, archive) = issued_with_logo("logo.svg", svg);
+    let pdf = archive.join("2026/KL-INV-2026-000001.pdf");
+    let bytes = fs::read(&pdf).unwrap();
+    assert_eq!((count(&bytes, b"/ShadingType 2"), count(&bytes, b"/ShadingType 3")), (1, 1), "one axial, one radial shading");
+    assert_eq!(count(&bytes, b"/FunctionType 3"), 1, "three stops: a stitching function of two");
+    assert!(Command::new("qpdf").args(["--check", pdf.to_str().unwrap()]).status().unwrap().success());
+    // At 72 dpi a pixel is a point: the logo is 14 mm (39.7 pt) high, so the bar is 111 pt
+    // wide and the disc 39.7 pt across. Find them on the logo's middle row.
+    let (w, px) = page_rgb(&pdf, 72);
+    let y = (0..200).find(|&y| px[y * w..(y + 1) * w].iter().any(|p| p[0] > 200 && p[1] < 60 && p[2] < 60)).expect("red at the bar's left end") + 19;
+    let row = &px[y * w..(y + 1) * w];
+    let painted: Vec<usize> = (0..w).filter(|&x| row[x] != [255, 255, 255]).collect();
+    let (left, right) = (painted[0], painted[0] + 110);
+    let at = |x: usize| row[x];
+    let [r, g, b] = at(left + 1);
+    assert!(r > 220 && g < 40 && b < 40, "red at the left end: {:?}", at(left + 1));
+    let [r, g, b] = at((left + right) / 2);
+    assert!(r < 40 && g > 220 && b < 40, "green in the middle: {:?}", at((left + right) / 2));
+    let [r, g, b] = at(right - 1);
+    assert!(r < 40 && g < 40 && b > 220, "blue at the right end: {:?}", at(right - 1));
+    // The disc: its centre 20 pt after the bar's end plus 8 pt of gap, light there, dark at the rim.
+    let centre = left + 139;
+    assert!(at(centre).iter().all(|&c| c > 200), "white in the disc's centre: {:?}", at(centre));
+    assert!(at(centre + 18).iter().all(|&c| c < 60), "black at its rim: {:?}", at(centre + 18));
+    // Solid colours elsewhere as before: the samples' logo has no shading.
+    let (_tmp2, plain) = issued_with_logo("plain.svg", &fs::read(support::samples().join("logo.svg")).unwrap());
+    assert_eq!(count(&fs::read(plain.join("2026/KL-INV-2026-000001.pdf")).unwrap(), b"/ShadingType"), 0);
+}

@@ -4,10 +4,15 @@
 //! alpha channel as a soft mask); a JPEG is embedded as it is (`/DCTDecode`), the PDF
 //! viewer decodes it; an SVG is parsed with `usvg` (which resolves styles, `use` and
 //! transforms into plain paths) and drawn as vector paths in a form XObject. Each is
-//! written once per PDF and drawn where the layout places it. SVG paint servers
-//! (gradients, patterns) are drawn in their first colour, and SVG text and embedded
-//! raster images are not drawn: a logo's lettering is expected as paths, as exported by
-//! design tools for print.
+//! written once per PDF and drawn where the layout places it. A path filled with a linear
+//! or radial gradient is drawn as a PDF shading (axial or radial, type 2 or 3) clipped to
+//! the path, its stops an exponential (two stops) or stitching function, in the resources of
+//! the form; usvg hands the gradients resolved (units and `href` chains applied, the
+//! gradient's transform explicit). What is approximated: a gradient's stop opacity (drawn
+//! opaque), `spreadMethod` reflect and repeat (drawn as pad: the end colours extend),
+//! gradient strokes and patterns (their first colour; patterns not at all). SVG text and
+//! embedded raster images are not drawn: a logo's lettering is expected as paths, as
+//! exported by design tools for print.
 
 use std::sync::{Arc, Mutex};
 
@@ -29,19 +34,89 @@ enum Encoded {
     Jpeg { width: u32, height: u32, components: u8 },
     /// Deflated 8-bit pixels, and the deflated alpha channel if there is one.
     Png { width: u32, height: u32, components: i32, colour: Vec<u8>, alpha: Option<Vec<u8>> },
-    /// The deflated content stream of the paths, and the SVG's size.
-    Svg { width: f32, height: f32, stream: Vec<u8> },
+    /// The deflated content stream of the paths, the SVG's size and the gradients the
+    /// stream paints with (`/Sh0`, `/Sh1`, … in the form's resources).
+    Svg { width: f32, height: f32, stream: Vec<u8>, shadings: Vec<Shading> },
+}
+
+/// A gradient as a PDF shading: axial (`[x1 y1 x2 y2]`) or radial (`[fx fy fr cx cy r]`) in
+/// the gradient's own space, and its stops (offset, RGB), from offset 0 to 1.
+#[derive(Clone, Debug, PartialEq)]
+struct Shading {
+    radial: bool,
+    coords: Vec<f32>,
+    stops: Vec<(f32, [f32; 3])>,
+}
+
+impl Shading {
+    /// The shading of `paint`, if it is a gradient with stops, and the gradient's transform.
+    fn of(paint: &usvg::Paint) -> Option<(Shading, usvg::Transform)> {
+        let (radial, coords, base): (bool, Vec<f32>, &usvg::BaseGradient) = match paint {
+            usvg::Paint::LinearGradient(g) => (false, vec![g.x1(), g.y1(), g.x2(), g.y2()], g),
+            usvg::Paint::RadialGradient(g) => (true, vec![g.fx(), g.fy(), g.fr().get(), g.cx(), g.cy(), g.r().get()], g),
+            _ => return None,
+        };
+        let mut stops: Vec<(f32, [f32; 3])> = base.stops().iter().map(|s| (s.offset().get(), rgb(s.color()))).collect();
+        let (first, last) = (*stops.first()?, *stops.last()?);
+        // The function's domain is [0, 1]: the end colours extend to its ends.
+        if first.0 > 0.0 {
+            stops.insert(0, (0.0, first.1));
+        }
+        if last.0 < 1.0 {
+            stops.push((1.0, last.1));
+        }
+        Some((Shading { radial, coords, stops }, base.transform()))
+    }
+
+    /// Writes the shading dictionary into `obj` (a direct object in the form's resources).
+    fn write(&self, obj: pdf_writer::Obj<'_>) {
+        use pdf_writer::types::FunctionShadingType;
+        let mut shading = obj.start::<pdf_writer::writers::FunctionShading>();
+        shading.shading_type(if self.radial { FunctionShadingType::Radial } else { FunctionShadingType::Axial });
+        shading.color_space().device_rgb();
+        shading.coords(self.coords.iter().copied());
+        shading.extend([true, true]);
+        // Intervals of zero width (a hard stop: two stops at one offset) are left out; the
+        // colour changes at their bound.
+        let pieces: Vec<_> = self.stops.windows(2).filter(|w| w[1].0 > w[0].0).collect();
+        let function = shading.insert(Name(b"Function"));
+        match pieces.as_slice() {
+            [] => exponential(function, self.stops[0].1, self.stops[0].1),
+            [one] => exponential(function, one[0].1, one[1].1),
+            many => {
+                let mut stitching = function.start::<pdf_writer::writers::StitchingFunction>();
+                stitching.domain([0.0, 1.0]);
+                let mut functions = stitching.insert(Name(b"Functions")).array();
+                for w in many {
+                    exponential(functions.push(), w[0].1, w[1].1);
+                }
+                functions.finish();
+                stitching.bounds(many[1..].iter().map(|w| w[0].0));
+                stitching.encode(many.iter().flat_map(|_| [0.0, 1.0]));
+            }
+        }
+    }
+}
+
+/// A linear interpolation from `c0` to `c1` over [0, 1] (PDF type 2, N = 1).
+fn exponential(obj: pdf_writer::Obj<'_>, c0: [f32; 3], c1: [f32; 3]) {
+    let mut f = obj.start::<pdf_writer::writers::ExponentialFunction>();
+    f.domain([0.0, 1.0]).c0(c0).c1(c1).n(1.0);
+}
+
+fn rgb(c: usvg::Color) -> [f32; 3] {
+    [f32::from(c.red) / 255.0, f32::from(c.green) / 255.0, f32::from(c.blue) / 255.0]
 }
 
 impl Encoded {
     fn of(logo: &Logo) -> Encoded {
         match logo.format {
             LogoFormat::Jpeg => {
-                let (width, height, components) = jpeg_frame(&logo.bytes()).expect("checked when loaded");
+                let (width, height, components) = jpeg_frame(logo.bytes()).expect("checked when loaded");
                 Encoded::Jpeg { width, height, components }
             }
             LogoFormat::Png => {
-                let px = png_pixels(&logo.bytes()).expect("checked when loaded");
+                let px = png_pixels(logo.bytes()).expect("checked when loaded");
                 Encoded::Png {
                     width: px.width,
                     height: px.height,
@@ -51,11 +126,12 @@ impl Encoded {
                 }
             }
             LogoFormat::Svg => {
-                let tree = svg_tree(&logo.bytes()).expect("checked when loaded");
+                let tree = svg_tree(logo.bytes()).expect("checked when loaded");
                 let mut content = Content::new();
-                draw_group(&mut content, tree.root());
+                let mut shadings = Vec::new();
+                draw_group(&mut content, tree.root(), &mut shadings);
                 let stream = deflate(&content.finish().into_vec(), Framing::Zlib);
-                Encoded::Svg { width: tree.size().width(), height: tree.size().height(), stream }
+                Encoded::Svg { width: tree.size().width(), height: tree.size().height(), stream, shadings }
             }
         }
     }
@@ -82,7 +158,7 @@ impl Encoded {
 pub(crate) fn write(pdf: &mut Pdf, logo: &Logo, id: Ref, mask_id: Ref) {
     match &*Encoded::cached(logo) {
         Encoded::Jpeg { width, height, components } => {
-            let mut image = pdf.image_xobject(id, &logo.bytes());
+            let mut image = pdf.image_xobject(id, logo.bytes());
             image.width(*width as i32).height(*height as i32).bits_per_component(8);
             image.filter(Filter::DctDecode);
             let space = image.color_space();
@@ -107,9 +183,16 @@ pub(crate) fn write(pdf: &mut Pdf, logo: &Logo, id: Ref, mask_id: Ref) {
             }
             image.finish();
         }
-        Encoded::Svg { width, height, stream } => {
+        Encoded::Svg { width, height, stream, shadings } => {
             let mut form = pdf.form_xobject(id, stream);
             form.filter(Filter::FlateDecode);
+            if !shadings.is_empty() {
+                let mut resources = form.resources();
+                let mut dict = resources.shadings();
+                for (i, shading) in shadings.iter().enumerate() {
+                    shading.write(dict.insert(Name(shading_name(i).as_bytes())));
+                }
+            }
             form.bbox(Rect::new(0.0, 0.0, *width, *height));
             // SVG's y axis points down: flip it, and scale the logo to the unit square.
             form.matrix([1.0 / width, 0.0, 0.0, -1.0 / height, 0.0, 1.0]);
@@ -123,17 +206,23 @@ pub(crate) fn resource_name() -> Name<'static> {
     Name(NAME)
 }
 
-fn draw_group(content: &mut Content, group: &usvg::Group) {
+/// The resource name of the form's `i`th shading.
+fn shading_name(i: usize) -> String {
+    format!("Sh{i}")
+}
+
+fn draw_group(content: &mut Content, group: &usvg::Group, shadings: &mut Vec<Shading>) {
     for node in group.children() {
         match node {
-            usvg::Node::Group(g) => draw_group(content, g),
-            usvg::Node::Path(p) if p.is_visible() => draw_path(content, p),
+            usvg::Node::Group(g) => draw_group(content, g, shadings),
+            usvg::Node::Path(p) if p.is_visible() => draw_path(content, p, shadings),
             _ => {}
         }
     }
 }
 
-/// A paint's colour: a plain colour, or a gradient's first stop (see the module's note).
+/// A paint's colour: a plain colour, or a gradient's first stop (a gradient stroke; see the
+/// module's note).
 fn colour(paint: &usvg::Paint) -> Option<(f32, f32, f32)> {
     let c = match paint {
         usvg::Paint::Color(c) => *c,
@@ -144,7 +233,7 @@ fn colour(paint: &usvg::Paint) -> Option<(f32, f32, f32)> {
     Some((f32::from(c.red) / 255.0, f32::from(c.green) / 255.0, f32::from(c.blue) / 255.0))
 }
 
-fn draw_path(content: &mut Content, path: &usvg::Path) {
+fn draw_path(content: &mut Content, path: &usvg::Path, shadings: &mut Vec<Shading>) {
     let t = path.abs_transform();
     content.save_state();
     content.transform([t.sx, t.ky, t.kx, t.sy, t.tx, t.ty]);
@@ -180,8 +269,23 @@ fn draw_path(content: &mut Content, path: &usvg::Path) {
             }
         }
     };
-    let fill = path.fill().and_then(|f| Some((colour(f.paint())?, f.rule())));
+    let gradient = path.fill().and_then(|f| Some((Shading::of(f.paint())?, f.rule())));
+    let fill = path.fill().filter(|_| gradient.is_none()).and_then(|f| Some((colour(f.paint())?, f.rule())));
     let stroke = path.stroke().and_then(|s| Some((colour(s.paint())?, s.width().get())));
+    if let Some(((shading, t), rule)) = gradient {
+        // Clipped to the path, the gradient's space mapped into the path's.
+        let i = shadings.iter().position(|s| *s == shading).unwrap_or_else(|| {
+            shadings.push(shading);
+            shadings.len() - 1
+        });
+        content.save_state();
+        outline(content);
+        if rule == usvg::FillRule::EvenOdd { content.clip_even_odd() } else { content.clip_nonzero() };
+        content.end_path();
+        content.transform([t.sx, t.ky, t.kx, t.sy, t.tx, t.ty]);
+        content.shading(Name(shading_name(i).as_bytes()));
+        content.restore_state();
+    }
     if let Some(((r, g, b), rule)) = fill {
         content.set_fill_rgb(r, g, b);
         outline(content);
