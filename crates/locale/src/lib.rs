@@ -540,6 +540,16 @@ mod tests {
     }
 
     #[test]
+    fn the_romanian_reverse_charge_legend_is_the_mention_the_fiscal_code_requires() {
+        // Codul fiscal art. 319 alin. (20) lit. m): the mention «taxare inversă» where the
+        // client is the person liable for the VAT (see the comment in i18n/ro.toml).
+        assert_eq!(
+            legend("ro", domain::document::LegendKey::ReverseCharge, &[]),
+            "Taxare inversă: clientul este persoana obligată la plata TVA (articolul 196 din Directiva 2006/112/CE a Consiliului)."
+        );
+    }
+
+    #[test]
     fn fill_replaces_each_placeholder_once_and_leaves_other_braces() {
         assert_eq!(fill("{a} and {b}, {a}", &[("a", "x"), ("b", "{a}")]), "x and {a}, x");
         assert_eq!(fill("{unknown} {a", &[("a", "x")]), "{unknown} {a");
