@@ -285,7 +285,7 @@ fn the_database_refuses_changes_and_verify_finds_an_administrators() {
     );
     let render = run(&["render", "2026/KL-INV-2026-000002.json", "--archive", &url, "--out", "/nonexistent/never"]);
     assert_eq!(render.status.code(), Some(3), "{}", stderr(&render));
-    assert!(stderr(&render).contains(&format!("{logo}")), "{}", stderr(&render));
+    assert!(stderr(&render).contains(&logo), "{}", stderr(&render));
     let show = run(&["export", "--month", "2026-10", "--archive", &url, "--out", "/nonexistent/never"]);
     assert_eq!(show.status.code(), Some(3));
     // A register line rewritten: the chain breaks where it was.
