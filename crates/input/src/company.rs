@@ -22,7 +22,7 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Company> {
 }
 
 /// The logo file `[brand] logo` names, if any (read before the file is parsed; its errors
-/// are reported by [`parse_with_logo`]).
+/// are reported when the company file is parsed with it).
 pub fn logo_path(text: &str) -> Option<String> {
     let root: Table = text.parse().ok()?;
     root.get("brand")?.get("logo")?.as_str().map(str::to_string).filter(|s| !s.trim().is_empty())
