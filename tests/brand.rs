@@ -623,3 +623,34 @@ fn svg_gradients_are_drawn_as_pdf_shadings() {
     let (_tmp2, plain) = issued_with_logo("plain.svg", &fs::read(support::samples().join("logo.svg")).unwrap());
     assert_eq!(count(&fs::read(plain.join("2026/KL-INV-2026-000001.pdf")).unwrap(), b"/ShadingType"), 0);
 }
+
+#[test]
+fn a_record_outside_its_archive_gets_its_logo_from_the_data_folder_or_says_where_it_is() {
+    let (tmp, data, archive) = issued_samples();
+    let loose = tmp.path().join("KL-INV-2026-000001.json");
+    fs::write(&loose, archived(&archive, "KL-INV-2026-000001", "json")).unwrap();
+    let sha = sha256_hex(&fs::read(data.join("logo.svg")).unwrap());
+    let out = tmp.path().join("r");
+    let refused = run(&["render", loose.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&refused.stderr),
+        format!("error: {}: names its logo by SHA-256 ({sha}), stored in the archive it was issued into: render it from there (--archive), or give --data DIR whose company.toml's [brand] logo is that file\n", loose.display())
+    );
+    assert!(!out.exists());
+    // Another logo in the data folder is not taken for it.
+    let mut changed = fs::read(data.join("logo.svg")).unwrap();
+    changed.push(b' ');
+    fs::write(data.join("logo.svg"), changed).unwrap();
+    let other = run(&["render", loose.to_str().unwrap(), "--out", out.to_str().unwrap(), "--data", data.to_str().unwrap()]);
+    assert_eq!(other.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&other.stderr).contains(&format!("({} is another)", data.join("logo.svg").display())));
+    // The snapshot command likewise, and with the data folder's (original) logo it renders as issued.
+    fs::copy(support::samples().join("logo.svg"), data.join("logo.svg")).unwrap();
+    let snapshots = tmp.path().join("snapshots");
+    fs::create_dir(&snapshots).unwrap();
+    fs::copy(&loose, snapshots.join("KL-INV-2026-000001.json")).unwrap();
+    assert_eq!(run(&["snapshot", "update", snapshots.to_str().unwrap()]).status.code(), Some(1));
+    ok(run(&["snapshot", "update", snapshots.to_str().unwrap(), "--data", data.to_str().unwrap()]));
+    assert!(fs::read(snapshots.join("KL-INV-2026-000001.pdf")).unwrap() == archived(&archive, "KL-INV-2026-000001", "pdf"));
+}
