@@ -98,11 +98,17 @@ fn totals_tie_out_between_documents_journal_and_summary() {
 #[test]
 fn documents_are_copied_byte_for_byte_and_the_zip_is_reproducible() {
     let e = issue_and_export(&samples(), &["--month", "2026-10"]);
+    let logo = format!("logo/{}", invoicesmith::sha256::Sha256Sum::of(&fs::read(samples().join("logo.svg")).unwrap()));
+    assert_eq!(rows(&e.out.join("manifest.csv")).iter().filter(|m| m["path"].starts_with("logo/")).map(|m| m["path"].clone()).collect::<Vec<_>>(), [logo]);
     for m in rows(&e.out.join("manifest.csv")) {
         let bytes = fs::read(e.out.join(&m["path"])).unwrap();
         assert_eq!(invoicesmith::sha256::Sha256Sum::of(&bytes).to_string(), m["sha256"], "{}", m["path"]);
-        let name = Path::new(&m["path"]).file_name().unwrap();
-        assert_eq!(bytes, fs::read(e.archive.join("2026").join(name)).unwrap());
+        // Documents from the year's folder; the logo their records name, as the archive keeps it.
+        let archived = match m["path"].strip_prefix("documents/") {
+            Some(name) => e.archive.join("2026").join(name),
+            None => e.archive.join(&m["path"]),
+        };
+        assert_eq!(bytes, fs::read(archived).unwrap(), "{}", m["path"]);
     }
     let second = e.out.with_file_name("export2");
     ok(run(&["export", "--month", "2026-10", "--archive", e.archive.to_str().unwrap(), "--data", samples().to_str().unwrap(), "--out", second.to_str().unwrap()]));
@@ -129,7 +135,7 @@ fn the_zip_holds_exactly_the_folders_files_read_back_by_another_zip_implementati
         in_zip.push(name);
     }
     let mut in_folder = Vec::new();
-    let folders = ["documents", "datev", "xero", "quickbooks"].map(|f| fs::read_dir(e.out.join(f)).unwrap());
+    let folders = ["documents", "datev", "xero", "quickbooks", "logo"].map(|f| fs::read_dir(e.out.join(f)).unwrap());
     for entry in fs::read_dir(&e.out).unwrap().chain(folders.into_iter().flatten()) {
         let path = entry.unwrap().path();
         if path.is_file() {

@@ -4,7 +4,8 @@
 //! re-rendered) and every figure is read from the documents' JSON records, so the export
 //! agrees with the PDFs to the cent. One folder, and the same as one `.zip`:
 //!
-//! - `documents/` and `manifest.csv` (path, number, SHA-256);
+//! - `documents/` and `manifest.csv` (path, number, SHA-256), and `logo/<sha256>`: the logo
+//!   file the documents' JSON records name by its SHA-256 (as the archive stores it);
 //! - `journal.csv` (one row per document, credit notes negative), `journal-vat.csv` (per
 //!   document and rate) and `journal-totals.csv` (per currency);
 //! - `vat-summary.csv` and `vat-summary.md`: domestic VAT, OSS by member state and rate in the
@@ -303,6 +304,20 @@ fn write_export(
         }
         manifest.drain()?;
     }
+    // The logo files the records name, once each, listed with the first document naming it.
+    let mut logos = BTreeMap::new();
+    for entry in &entries {
+        if let Some(logo) = entry.logo {
+            logos.entry(logo).or_insert_with(|| entry.number.to_string());
+        }
+    }
+    for (sha, number) in &logos {
+        manifest.rows.row([archive::register::logo_path(sha).as_str(), number.as_str(), &sha.to_string()]);
+    }
+    if !logos.is_empty() {
+        let path = out.join("logo");
+        std::fs::create_dir(&path).map_err(|e| Error::io(&path, e))?;
+    }
     generated.push(manifest.finish()?);
     // Copying needs only the list of files: the register (~100 MB at 100,000 documents) goes,
     // its indexes first, then each entry as its files' paths are moved (not copied) out of it.
@@ -312,7 +327,13 @@ fn write_export(
     let release = || options.release_memory.iter().for_each(|f| f());
     release();
     // Every file of the export by its path in it, sorted: the zip's order.
-    let mut files: Vec<(String, Source)> = Vec::new();
+    let mut files: Vec<(String, Source)> = logos
+        .into_keys()
+        .map(|sha256| {
+            let path = archive::register::logo_path(&sha256);
+            (path.clone(), Source::Archived { from: path.into_boxed_str(), sha256 })
+        })
+        .collect();
     for entry in registered.into_iter().filter(|e| period.contains(e.issue_date)) {
         for f in entry.files {
             let path = format!("documents/{}", file_name(&f.path));
