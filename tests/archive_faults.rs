@@ -105,9 +105,9 @@ fn every_write_and_sync_of_a_batch_can_fail_and_the_next_run_completes_identical
         issue_into(&Archive::with_fs(tmp.path().join("counted"), counting.clone()).init(true)).unwrap();
         counting.calls.load(Ordering::SeqCst)
     };
-    // The seller record, the company snapshot, 18 documents × 2 files, one syncfs, register
-    // and checkpoint appends with their syncs.
-    assert_eq!(calls, 1 + 1 + 18 * 2 + 1 + 2 + 2);
+    // The seller record, the company snapshot, the logo (once), 18 documents × 2 files, one
+    // syncfs, register and checkpoint appends with their syncs.
+    assert_eq!(calls, 1 + 1 + 1 + 18 * 2 + 1 + 2 + 2);
     let mut trial = 0;
     for errno in [ENOSPC, EIO] {
         for fail_at in 0..calls {
