@@ -654,3 +654,31 @@ fn a_record_outside_its_archive_gets_its_logo_from_the_data_folder_or_says_where
     ok(run(&["snapshot", "update", snapshots.to_str().unwrap(), "--data", data.to_str().unwrap()]));
     assert!(fs::read(snapshots.join("KL-INV-2026-000001.pdf")).unwrap() == archived(&archive, "KL-INV-2026-000001", "pdf"));
 }
+
+#[test]
+fn an_svg_gradient_stroke_is_painted_with_a_shading_pattern() {
+    // A thick horizontal line stroked from red to blue (user-space units), under a group
+    // transform: the pattern's matrix must carry it.
+    let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="50" viewBox="0 0 200 50">
+  <defs><linearGradient id="line" x1="10" y1="0" x2="190" y2="0" gradientUnits="userSpaceOnUse"><stop offset="0" stop-color="#ff0000"/><stop offset="1" stop-color="#0000ff"/></linearGradient></defs>
+  <g transform="translate(0 5)"><path d="M10 20 H190" fill="none" stroke="url(#line)" stroke-width="30"/></g>
+</svg>"##;
+    let (_tmp, archive) = issued_with_logo("logo.svg", svg);
+    let pdf = archive.join("2026/KL-INV-2026-000001.pdf");
+    let bytes = fs::read(&pdf).unwrap();
+    assert_eq!((count(&bytes, b"/PatternType 2"), count(&bytes, b"/ShadingType 2")), (1, 1), "one shading pattern");
+    assert!(Command::new("qpdf").args(["--check", pdf.to_str().unwrap()]).status().unwrap().success());
+    let (w, px) = page_rgb(&pdf, 72);
+    let y = (0..200).find(|&y| px[y * w..(y + 1) * w].iter().any(|p| p[0] > 200 && p[1] < 60 && p[2] < 60)).expect("red at the line's left end") + 10;
+    let row = &px[y * w..(y + 1) * w];
+    let painted: Vec<usize> = (0..w).filter(|&x| row[x] != [255, 255, 255]).collect();
+    let (left, right) = (painted[0], *painted.last().unwrap());
+    // 180 units of line at 39.7 / 50 pt per unit: 143 pt.
+    assert!((141..=145).contains(&(right - left)), "{left}..{right}");
+    let [r, g, b] = row[left + 1];
+    assert!(r > 220 && g < 40 && b < 40, "red at the left end: {:?}", row[left + 1]);
+    let [r, g, b] = row[right - 1];
+    assert!(r < 40 && g < 40 && b > 220, "blue at the right end: {:?}", row[right - 1]);
+    let [r, _, b] = row[(left + right) / 2];
+    assert!((100..160).contains(&r) && (100..160).contains(&b), "half way between in the middle: {:?}", row[(left + right) / 2]);
+}

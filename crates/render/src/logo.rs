@@ -9,8 +9,9 @@
 //! the path, its stops an exponential (two stops) or stitching function, in the resources of
 //! the form; usvg hands the gradients resolved (units and `href` chains applied, the
 //! gradient's transform explicit). What is approximated: a gradient's stop opacity (drawn
-//! opaque), `spreadMethod` reflect and repeat (drawn as pad: the end colours extend),
-//! gradient strokes and patterns (their first colour; patterns not at all). SVG text and
+//! opaque), `spreadMethod` reflect and repeat (drawn as pad: the end colours extend). A
+//! gradient stroke is painted with a shading pattern (its matrix maps the gradient into the
+//! form's space). SVG patterns, text and
 //! embedded raster images are not drawn: a logo's lettering is expected as paths, as
 //! exported by design tools for print.
 
@@ -36,7 +37,7 @@ enum Encoded {
     Png { width: u32, height: u32, components: i32, colour: Vec<u8>, alpha: Option<Vec<u8>> },
     /// The deflated content stream of the paths, the SVG's size and the gradients the
     /// stream paints with (`/Sh0`, `/Sh1`, … in the form's resources).
-    Svg { width: f32, height: f32, stream: Vec<u8>, shadings: Vec<Shading> },
+    Svg { width: f32, height: f32, stream: Vec<u8>, shadings: Vec<Shading>, patterns: Vec<(Shading, [f32; 6])> },
 }
 
 /// A gradient as a PDF shading: axial (`[x1 y1 x2 y2]`) or radial (`[fx fy fr cx cy r]`) in
@@ -70,8 +71,20 @@ impl Shading {
 
     /// Writes the shading dictionary into `obj` (a direct object in the form's resources).
     fn write(&self, obj: pdf_writer::Obj<'_>) {
+        self.fill(&mut obj.start::<pdf_writer::writers::FunctionShading>());
+    }
+
+    /// Writes the shading as a shading pattern into `obj`, its space mapped into the form's
+    /// by `matrix` (a gradient stroke is painted with it).
+    fn write_pattern(&self, obj: pdf_writer::Obj<'_>, matrix: [f32; 6]) {
+        let mut pattern = obj.start::<pdf_writer::writers::ShadingPattern>();
+        self.fill(&mut pattern.function_shading());
+        pattern.matrix(matrix);
+    }
+
+    /// The shading dictionary's entries.
+    fn fill(&self, shading: &mut pdf_writer::writers::FunctionShading<'_>) {
         use pdf_writer::types::FunctionShadingType;
-        let mut shading = obj.start::<pdf_writer::writers::FunctionShading>();
         shading.shading_type(if self.radial { FunctionShadingType::Radial } else { FunctionShadingType::Axial });
         shading.color_space().device_rgb();
         shading.coords(self.coords.iter().copied());
@@ -128,10 +141,11 @@ impl Encoded {
             LogoFormat::Svg => {
                 let tree = svg_tree(logo.bytes()).expect("checked when loaded");
                 let mut content = Content::new();
-                let mut shadings = Vec::new();
-                draw_group(&mut content, tree.root(), &mut shadings);
+                let mut paints = Paints::default();
+                draw_group(&mut content, tree.root(), &mut paints);
                 let stream = deflate(&content.finish().into_vec(), Framing::Zlib);
-                Encoded::Svg { width: tree.size().width(), height: tree.size().height(), stream, shadings }
+                let Paints { shadings, patterns } = paints;
+                Encoded::Svg { width: tree.size().width(), height: tree.size().height(), stream, shadings, patterns }
             }
         }
     }
@@ -183,14 +197,22 @@ pub(crate) fn write(pdf: &mut Pdf, logo: &Logo, id: Ref, mask_id: Ref) {
             }
             image.finish();
         }
-        Encoded::Svg { width, height, stream, shadings } => {
+        Encoded::Svg { width, height, stream, shadings, patterns } => {
             let mut form = pdf.form_xobject(id, stream);
             form.filter(Filter::FlateDecode);
-            if !shadings.is_empty() {
+            if !shadings.is_empty() || !patterns.is_empty() {
                 let mut resources = form.resources();
-                let mut dict = resources.shadings();
-                for (i, shading) in shadings.iter().enumerate() {
-                    shading.write(dict.insert(Name(shading_name(i).as_bytes())));
+                if !shadings.is_empty() {
+                    let mut dict = resources.shadings();
+                    for (i, shading) in shadings.iter().enumerate() {
+                        shading.write(dict.insert(Name(shading_name(i).as_bytes())));
+                    }
+                }
+                if !patterns.is_empty() {
+                    let mut dict = resources.patterns();
+                    for (i, (shading, matrix)) in patterns.iter().enumerate() {
+                        shading.write_pattern(dict.insert(Name(pattern_name(i).as_bytes())), *matrix);
+                    }
                 }
             }
             form.bbox(Rect::new(0.0, 0.0, *width, *height));
@@ -211,29 +233,55 @@ fn shading_name(i: usize) -> String {
     format!("Sh{i}")
 }
 
-fn draw_group(content: &mut Content, group: &usvg::Group, shadings: &mut Vec<Shading>) {
+/// The resource name of the form's `i`th shading pattern.
+fn pattern_name(i: usize) -> String {
+    format!("P{i}")
+}
+
+/// The gradients an SVG's paths paint with: fills as shadings (drawn clipped to the path),
+/// strokes as shading patterns (with their matrix into the form's space), each once.
+#[derive(Default)]
+struct Paints {
+    shadings: Vec<Shading>,
+    patterns: Vec<(Shading, [f32; 6])>,
+}
+
+impl Paints {
+    fn shading(&mut self, shading: Shading) -> usize {
+        self.shadings.iter().position(|s| *s == shading).unwrap_or_else(|| {
+            self.shadings.push(shading);
+            self.shadings.len() - 1
+        })
+    }
+
+    fn pattern(&mut self, pattern: (Shading, [f32; 6])) -> usize {
+        self.patterns.iter().position(|p| *p == pattern).unwrap_or_else(|| {
+            self.patterns.push(pattern);
+            self.patterns.len() - 1
+        })
+    }
+}
+
+fn draw_group(content: &mut Content, group: &usvg::Group, paints: &mut Paints) {
     for node in group.children() {
         match node {
-            usvg::Node::Group(g) => draw_group(content, g, shadings),
-            usvg::Node::Path(p) if p.is_visible() => draw_path(content, p, shadings),
+            usvg::Node::Group(g) => draw_group(content, g, paints),
+            usvg::Node::Path(p) if p.is_visible() => draw_path(content, p, paints),
             _ => {}
         }
     }
 }
 
-/// A paint's colour: a plain colour, or a gradient's first stop (a gradient stroke; see the
-/// module's note).
+/// A paint's colour: a plain colour (a pattern has none; see the module's note).
 fn colour(paint: &usvg::Paint) -> Option<(f32, f32, f32)> {
     let c = match paint {
         usvg::Paint::Color(c) => *c,
-        usvg::Paint::LinearGradient(g) => g.stops().first()?.color(),
-        usvg::Paint::RadialGradient(g) => g.stops().first()?.color(),
-        usvg::Paint::Pattern(_) => return None,
+        usvg::Paint::LinearGradient(_) | usvg::Paint::RadialGradient(_) | usvg::Paint::Pattern(_) => return None,
     };
     Some((f32::from(c.red) / 255.0, f32::from(c.green) / 255.0, f32::from(c.blue) / 255.0))
 }
 
-fn draw_path(content: &mut Content, path: &usvg::Path, shadings: &mut Vec<Shading>) {
+fn draw_path(content: &mut Content, path: &usvg::Path, paints: &mut Paints) {
     let t = path.abs_transform();
     content.save_state();
     content.transform([t.sx, t.ky, t.kx, t.sy, t.tx, t.ty]);
@@ -270,14 +318,12 @@ fn draw_path(content: &mut Content, path: &usvg::Path, shadings: &mut Vec<Shadin
         }
     };
     let gradient = path.fill().and_then(|f| Some((Shading::of(f.paint())?, f.rule())));
-    let fill = path.fill().filter(|_| gradient.is_none()).and_then(|f| Some((colour(f.paint())?, f.rule())));
+    let fill = path.fill().and_then(|f| Some((colour(f.paint())?, f.rule())));
+    let stroke_gradient = path.stroke().and_then(|s| Some((Shading::of(s.paint())?, s.width().get())));
     let stroke = path.stroke().and_then(|s| Some((colour(s.paint())?, s.width().get())));
     if let Some(((shading, t), rule)) = gradient {
         // Clipped to the path, the gradient's space mapped into the path's.
-        let i = shadings.iter().position(|s| *s == shading).unwrap_or_else(|| {
-            shadings.push(shading);
-            shadings.len() - 1
-        });
+        let i = paints.shading(shading);
         content.save_state();
         outline(content);
         if rule == usvg::FillRule::EvenOdd { content.clip_even_odd() } else { content.clip_nonzero() };
@@ -293,6 +339,17 @@ fn draw_path(content: &mut Content, path: &usvg::Path, shadings: &mut Vec<Shadin
     }
     if let Some(((r, g, b), width)) = stroke {
         content.set_stroke_rgb(r, g, b).set_line_width(width);
+        outline(content);
+        content.stroke();
+    }
+    if let Some(((shading, g), width)) = stroke_gradient {
+        // A shading pattern's space maps to the form's, not the current one: the gradient's
+        // transform, then the path's.
+        let m = path.abs_transform().pre_concat(g);
+        let i = paints.pattern((shading, [m.sx, m.ky, m.kx, m.sy, m.tx, m.ty]));
+        content.set_stroke_color_space(pdf_writer::types::ColorSpaceOperand::Pattern);
+        content.set_stroke_pattern(None, Name(pattern_name(i).as_bytes()));
+        content.set_line_width(width);
         outline(content);
         content.stroke();
     }
