@@ -17,8 +17,9 @@
 //! 4. **How much?** [`calc`]: tax once per rate on the summed base (EN 16931 BR-CO-17),
 //!    rounded half away from zero.
 //!
-//! Country facts live in [`rates`] (one entry per jurisdiction) and [`tax_id`] (customer
-//! tax-ID rules) as data; this module holds no rate.
+//! Country facts live in [`rates`] as data, one entry per jurisdiction (its rates, its tax's
+//! name, its tax-ID prefix and check, its schemes); [`tax_id`] holds the check-digit
+//! procedures the entries name. This module holds no rate and no country code.
 
 pub mod calc;
 pub mod conversion;

@@ -1,4 +1,8 @@
-//! Built-in, dated table of STANDARD VAT/GST rates for electronically supplied services (B2C).
+//! Each country's tax regime as data, one entry per country: EU membership, the tax's name,
+//! its dated STANDARD VAT/GST rates for electronically supplied services (B2C), how its tax
+//! IDs are written and checked (prefix and check procedure, [`crate::tax_id`]), the schemes
+//! open to a foreign seller and what a registered business customer owes. Adding a country
+//! is adding its entry here; the rules hold no country facts of their own.
 //!
 //! # Why dated
 //! The rate that applies to a supply is the one in force on its tax point (the chargeable
@@ -23,7 +27,7 @@
 //! TOP of that country's `history` (newest first) with its first day of application as
 //! `since`, the percent written exactly (`pct(255, 1)` is 25.5) and a `source` naming the
 //! legal act and an official URL. A temporary rate is two entries: the cut, and the return
-//! on the day after it ends. The tests check order, range and codes.
+//! on the day after it ends. The tests check order, range, codes and tax-ID prefixes.
 //!
 //! # Sources
 //! Rates in force before 2020 and their start dates: European Commission, DG TAXUD,
@@ -39,6 +43,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::registration::Scheme;
+use super::tax_id::{self, vat_id, IdRules};
 use domain::document::LegendKey;
 
 /// One value of a standard rate, in force from `since` (inclusive) until the next newer entry.
@@ -53,7 +58,7 @@ pub struct RateChange {
 /// and for a non-EU country the registration schemes open to a foreign seller and what
 /// happens when it sells to a registered business there. Everything the rules need to know
 /// about a country is here, in one entry (compare GOBL's tax regimes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub struct Jurisdiction {
     /// ISO 3166-1 alpha-2, upper case ("GR" for Greece, "GB" for the United Kingdom).
     pub country: &'static str,
@@ -64,6 +69,10 @@ pub struct Jurisdiction {
     pub tax_names: &'static [(&'static str, &'static str)],
     pub eu_member: bool,
     pub history: &'static [RateChange],
+    /// How the country's tax IDs (a customer's VAT ID, ABN, ...) are written and checked:
+    /// prefix ("EL" for Greece), names for messages, the expected shape and the check-digit
+    /// procedure ([`crate::tax_id`]). Outside the EU the prefix may be left out.
+    pub tax_id: IdRules,
     /// Schemes under which a foreign seller registers here (empty for EU members, whose
     /// consumer sales go through the OSS).
     pub seller_schemes: &'static [Scheme],
@@ -128,13 +137,14 @@ const fn ch(y: i32, m: u32, d: u32, percent: Decimal, source: &'static str) -> R
     }
 }
 
-const fn eu(country: &'static str, history: &'static [RateChange]) -> Jurisdiction {
+const fn eu(country: &'static str, tax_id: IdRules, history: &'static [RateChange]) -> Jurisdiction {
     Jurisdiction {
         country,
         tax_name: "VAT",
         tax_names: &[],
         eu_member: true,
         history,
+        tax_id,
         seller_schemes: &[],
         business_customers: BusinessCustomers::SelfAccounts { legend: LegendKey::ReverseCharge },
     }
@@ -145,6 +155,7 @@ const fn other(
     tax_name: &'static str,
     seller_schemes: &'static [Scheme],
     business_customers: BusinessCustomers,
+    tax_id: IdRules,
     history: &'static [RateChange],
 ) -> Jurisdiction {
     Jurisdiction {
@@ -153,6 +164,7 @@ const fn other(
         tax_names: &[],
         eu_member: false,
         history,
+        tax_id,
         seller_schemes,
         business_customers,
     }
@@ -171,19 +183,23 @@ const LU_2023: &str = "Loi du 26 octobre 2022 (bill n° 8083, 'Solidaritéitspak
 
 #[rustfmt::skip]
 static ALL: &[Jurisdiction] = &[
-    eu("AT", &[ch(1984, 1, 1, pct(20, 0), TAXUD)]),
+    eu("AT", vat_id("AT", "Austria", "Austrian", "'ATU' followed by 8 digits", tax_id::at), &[ch(1984, 1, 1, pct(20, 0), TAXUD)]),
     // GST-registered business customers who give their ABN and say they are registered are
     // not Australian consumers: no GST, and no reverse charge for them as a rule (ATO, "GST
     // on imported services and digital products"; GST Act ss 9-25(5), 84-100).
-    other("AU", "GST", &[Scheme::Arn, Scheme::Abn], BusinessCustomers::NotCharged { legend: LegendKey::GstNotChargedAu }, &[
+    other("AU", "GST", &[Scheme::Arn, Scheme::Abn], BusinessCustomers::NotCharged { legend: LegendKey::GstNotChargedAu },
+        IdRules { kind: "ABN", prefix_optional: true, ..vat_id("", "Australia", "Australian",
+            "11 digits (an ABN has no country prefix)", tax_id::au) }, &[
         ch(2000, 7, 1, pct(10, 0), "A New Tax System (Goods and Services Tax) Act 1999 (Cth), s 9-70: \
             https://www.legislation.gov.au/C2004A00446/latest/text"),
     ]),
-    eu("BE", &[ch(1996, 1, 1, pct(21, 0), TAXUD)]),
-    eu("BG", &[ch(1999, 1, 1, pct(20, 0), TAXUD)]),
+    eu("BE", vat_id("BE", "Belgium", "Belgian", "'BE' followed by 10 digits starting with 0 or 1", tax_id::be), &[ch(1996, 1, 1, pct(21, 0), TAXUD)]),
+    eu("BG", vat_id("BG", "Bulgaria", "Bulgarian", "'BG' followed by 9 or 10 digits", tax_id::bg), &[ch(1999, 1, 1, pct(20, 0), TAXUD)]),
     // A seller in the Swiss VAT register charges MWST to businesses too: the recipient's
     // acquisition tax covers only suppliers not registered (MWSTG Art. 45(1)(a)).
-    Jurisdiction { tax_names: &[("fr", "TVA"), ("it", "IVA")], ..other("CH", "MWST", &[Scheme::Mwst], BusinessCustomers::Charged, &[
+    Jurisdiction { tax_names: &[("fr", "TVA"), ("it", "IVA")], ..other("CH", "MWST", &[Scheme::Mwst], BusinessCustomers::Charged,
+        IdRules { prefix_optional: true, suffixes: &["MWST", "TVA", "IVA", "TPV"], ..vat_id("CHE", "Switzerland", "Swiss",
+            "'CHE' followed by 9 digits, optionally followed by MWST, TVA, IVA or TPV", tax_id::ch) }, &[
         ch(2024, 1, 1, pct(81, 1), "MWSTG (SR 641.20) art. 25(1) as raised by AHV 21 (federal \
             decree on additional VAT financing of the AHV, accepted by referendum 2022-09-25): \
             https://www.fedlex.admin.ch/eli/cc/2009/615/de"),
@@ -191,15 +207,15 @@ static ALL: &[Jurisdiction] = &[
             additional financing (0.4 pt) expired and FABI (+0.1 pt) began: \
             https://www.fedlex.admin.ch/eli/cc/2009/615/de"),
     ]) },
-    eu("CY", &[ch(2014, 1, 13, pct(19, 0), TAXUD)]),
-    eu("CZ", &[ch(2013, 1, 1, pct(21, 0), TAXUD)]),
-    eu("DE", &[
+    eu("CY", vat_id("CY", "Cyprus", "Cypriot", "'CY' followed by 8 digits and a letter", tax_id::cy), &[ch(2014, 1, 13, pct(19, 0), TAXUD)]),
+    eu("CZ", vat_id("CZ", "the Czech Republic", "Czech", "'CZ' followed by 8, 9 or 10 digits", tax_id::cz), &[ch(2013, 1, 1, pct(21, 0), TAXUD)]),
+    eu("DE", vat_id("DE", "Germany", "German", "'DE' followed by 9 digits", tax_id::de), &[
         ch(2021, 1, 1, pct(19, 0), DE_CORONA),
         ch(2020, 7, 1, pct(16, 0), DE_CORONA),
         ch(2007, 1, 1, pct(19, 0), TAXUD),
     ]),
-    eu("DK", &[ch(1992, 1, 1, pct(25, 0), TAXUD)]),
-    eu("EE", &[
+    eu("DK", vat_id("DK", "Denmark", "Danish", "'DK' followed by 8 digits, the first not 0", tax_id::dk), &[ch(1992, 1, 1, pct(25, 0), TAXUD)]),
+    eu("EE", vat_id("EE", "Estonia", "Estonian", "'EE' followed by 9 digits starting with 10", tax_id::ee), &[
         ch(2025, 7, 1, pct(24, 0), "Käibemaksuseadus § 15(1): +2 pt from 2025-07-01, adopted \
             with the 2024 security-tax package and made permanent in 2025: \
             https://news.err.ee/1609687289/government-makes-vat-rise-permanent; \
@@ -209,55 +225,62 @@ static ALL: &[Jurisdiction] = &[
             https://ec.europa.eu/taxation_customs/tedb/"),
         ch(2009, 7, 1, pct(20, 0), TAXUD),
     ]),
-    eu("ES", &[ch(2012, 9, 1, pct(21, 0), TAXUD)]),
-    eu("FI", &[
+    eu("ES", vat_id("ES", "Spain", "Spanish",
+        "'ES' followed by a letter or digit, 7 digits and a control letter or digit", tax_id::es), &[ch(2012, 9, 1, pct(21, 0), TAXUD)]),
+    eu("FI", vat_id("FI", "Finland", "Finnish", "'FI' followed by 8 digits", tax_id::fi), &[
         ch(2024, 9, 1, pct(255, 1), "Arvonlisäverolaki 1501/1993 § 84 as amended following \
             HE 61/2024 vp (in force 2024-09-01): \
             https://www.eduskunta.fi/FI/vaski/HallituksenEsitys/Sivut/HE_61+2024.aspx"),
         ch(2013, 1, 1, pct(24, 0), TAXUD),
     ]),
-    eu("FR", &[ch(2014, 1, 1, pct(20, 0), TAXUD)]),
+    eu("FR", vat_id("FR", "France", "French", "'FR' followed by 2 check characters and 9 digits", tax_id::fr), &[ch(2014, 1, 1, pct(20, 0), TAXUD)]),
     // B2B services from a seller belonging abroad: the UK business customer accounts for the
     // VAT (reverse charge, VATA 1994 s. 8).
-    other("GB", "UK VAT", &[Scheme::Vat], BusinessCustomers::SelfAccounts { legend: LegendKey::ReverseChargeGb }, &[
+    other("GB", "UK VAT", &[Scheme::Vat], BusinessCustomers::SelfAccounts { legend: LegendKey::ReverseChargeGb },
+        IdRules { alt_prefix: "XI", prefix_optional: true, ..vat_id("GB", "the United Kingdom", "British",
+            "9 digits, 12 digits, or 'GD' or 'HA' followed by 3 digits, \
+             optionally after 'GB' (or 'XI' for Northern Ireland)", tax_id::gb) }, &[
         ch(2011, 1, 4, pct(20, 0), "Finance (No. 2) Act 2010, s. 3 (VATA 1994 s. 2(1)): \
             https://www.legislation.gov.uk/ukpga/2010/31/section/3"),
     ]),
-    eu("GR", &[ch(2016, 6, 1, pct(24, 0), TAXUD)]),
-    eu("HR", &[ch(2012, 3, 1, pct(25, 0), TAXUD)]),
-    eu("HU", &[ch(2012, 1, 1, pct(27, 0), TAXUD)]),
-    eu("IE", &[
+    eu("GR", vat_id("EL", "Greece", "Greek", "'EL' followed by 9 digits", tax_id::el), &[ch(2016, 6, 1, pct(24, 0), TAXUD)]),
+    eu("HR", vat_id("HR", "Croatia", "Croatian", "'HR' followed by 11 digits", tax_id::hr), &[ch(2012, 3, 1, pct(25, 0), TAXUD)]),
+    eu("HU", vat_id("HU", "Hungary", "Hungarian", "'HU' followed by 8 digits", tax_id::hu), &[ch(2012, 1, 1, pct(27, 0), TAXUD)]),
+    eu("IE", vat_id("IE", "Ireland", "Irish", "'IE' followed by 7 digits and 1 or 2 letters \
+        (old form: a digit, a letter, 5 digits and a letter)", tax_id::ie), &[
         ch(2021, 3, 1, pct(23, 0), IE_COVID),
         ch(2020, 9, 1, pct(21, 0), IE_COVID),
         ch(2012, 1, 1, pct(23, 0), TAXUD),
     ]),
-    eu("IT", &[ch(2013, 10, 1, pct(22, 0), TAXUD)]),
-    eu("LT", &[ch(2009, 9, 1, pct(21, 0), TAXUD)]),
-    eu("LU", &[
+    eu("IT", vat_id("IT", "Italy", "Italian", "'IT' followed by 11 digits", tax_id::it), &[ch(2013, 10, 1, pct(22, 0), TAXUD)]),
+    eu("LT", vat_id("LT", "Lithuania", "Lithuanian", "'LT' followed by 9 or 12 digits", tax_id::lt), &[ch(2009, 9, 1, pct(21, 0), TAXUD)]),
+    eu("LU", vat_id("LU", "Luxembourg", "Luxembourgish", "'LU' followed by 8 digits", tax_id::lu), &[
         ch(2024, 1, 1, pct(17, 0), LU_2023),
         ch(2023, 1, 1, pct(16, 0), LU_2023),
         ch(2015, 1, 1, pct(17, 0), TAXUD),
     ]),
-    eu("LV", &[ch(2012, 7, 1, pct(21, 0), TAXUD)]),
-    eu("MT", &[ch(2004, 1, 1, pct(18, 0), TAXUD)]),
-    eu("NL", &[ch(2012, 10, 1, pct(21, 0), TAXUD)]),
+    eu("LV", vat_id("LV", "Latvia", "Latvian", "'LV' followed by 11 digits", tax_id::lv), &[ch(2012, 7, 1, pct(21, 0), TAXUD)]),
+    eu("MT", vat_id("MT", "Malta", "Maltese", "'MT' followed by 8 digits, the first not 0", tax_id::mt), &[ch(2004, 1, 1, pct(18, 0), TAXUD)]),
+    eu("NL", vat_id("NL", "the Netherlands", "Dutch", "'NL' followed by 9 digits, 'B' and 2 digits", tax_id::nl), &[ch(2012, 10, 1, pct(21, 0), TAXUD)]),
     // VOEC covers sales to consumers only; a Norwegian business customer calculates the
     // MVA itself (merverdiavgiftsloven § 11-3).
-    other("NO", "MVA", &[Scheme::Voec, Scheme::Mva], BusinessCustomers::SelfAccounts { legend: LegendKey::ReverseChargeNo }, &[
+    other("NO", "MVA", &[Scheme::Voec, Scheme::Mva], BusinessCustomers::SelfAccounts { legend: LegendKey::ReverseChargeNo },
+        IdRules { prefix_optional: true, suffixes: &["MVA"], suffix: "MVA", ..vat_id("NO", "Norway", "Norwegian",
+            "'NO' followed by 9 digits and 'MVA'", tax_id::no) }, &[
         ch(2005, 1, 1, pct(25, 0), "Merverdiavgiftsloven § 5-1 and Stortingets vedtak om \
             merverdiavgift (alminnelig sats): https://www.skatteetaten.no/satser/merverdiavgift"),
     ]),
-    eu("PL", &[ch(2011, 1, 1, pct(23, 0), TAXUD)]),
-    eu("PT", &[ch(2011, 1, 1, pct(23, 0), TAXUD)]),
-    eu("RO", &[
+    eu("PL", vat_id("PL", "Poland", "Polish", "'PL' followed by 10 digits", tax_id::pl), &[ch(2011, 1, 1, pct(23, 0), TAXUD)]),
+    eu("PT", vat_id("PT", "Portugal", "Portuguese", "'PT' followed by 9 digits, the first not 0", tax_id::pt), &[ch(2011, 1, 1, pct(23, 0), TAXUD)]),
+    eu("RO", vat_id("RO", "Romania", "Romanian", "'RO' followed by 2 to 10 digits, the first not 0", tax_id::ro), &[
         ch(2025, 8, 1, pct(21, 0), "Legea nr. 141/2025, Monitorul Oficial nr. 699/2025-07-25, \
             amending art. 291(1) Codul fiscal: https://legislatie.just.ro/; \
             https://ec.europa.eu/taxation_customs/tedb/"),
         ch(2017, 1, 1, pct(19, 0), TAXUD),
     ]),
-    eu("SE", &[ch(1990, 7, 1, pct(25, 0), TAXUD)]),
-    eu("SI", &[ch(2013, 7, 1, pct(22, 0), TAXUD)]),
-    eu("SK", &[
+    eu("SE", vat_id("SE", "Sweden", "Swedish", "'SE' followed by 12 digits ending in 01", tax_id::se), &[ch(1990, 7, 1, pct(25, 0), TAXUD)]),
+    eu("SI", vat_id("SI", "Slovenia", "Slovenian", "'SI' followed by 8 digits, the first not 0", tax_id::si), &[ch(2013, 7, 1, pct(22, 0), TAXUD)]),
+    eu("SK", vat_id("SK", "Slovakia", "Slovak", "'SK' followed by 10 digits", tax_id::sk), &[
         ch(2025, 1, 1, pct(23, 0), "Zákon č. 278/2024 Z. z. (consolidation package), amending \
             § 27 zákona č. 222/2004 Z. z. o DPH: https://www.slov-lex.sk/pravne-predpisy/SK/ZZ/2024/278/; \
             https://ec.europa.eu/taxation_customs/tedb/"),
@@ -322,6 +345,31 @@ mod tests {
                 j.country
             );
         }
+    }
+
+    /// A tax ID's prefix names one country: an ID written with another country's prefix is
+    /// told apart by it (`tax_id`'s "is a VAT ID of ..."). EU members' VAT prefixes are their
+    /// codes, required, except Greece's EL; outside the EU the prefix may be left out.
+    #[test]
+    fn tax_id_prefixes() {
+        let mut prefixes: Vec<&str> = all()
+            .iter()
+            .flat_map(|j| [j.tax_id.prefix, j.tax_id.alt_prefix])
+            .filter(|p| !p.is_empty())
+            .collect();
+        assert_eq!(prefixes.len(), 31, "30 countries, AU none, GB also XI");
+        prefixes.sort_unstable();
+        assert!(prefixes.windows(2).all(|w| !w[1].starts_with(w[0])), "{prefixes:?}");
+        for j in all() {
+            let vat_prefix = if j.country == "GR" { "EL" } else { j.country };
+            if j.eu_member {
+                assert_eq!((j.tax_id.prefix(), j.tax_id.prefix_optional), (vat_prefix, false));
+            } else {
+                assert!(j.tax_id.prefix_optional, "{}", j.country);
+            }
+        }
+        let prefix = |c| jurisdiction(c).unwrap().tax_id.prefix();
+        assert_eq!([prefix("CH"), prefix("AU"), prefix("NO"), prefix("GB")], ["CHE", "", "NO", "GB"]);
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! through [`super::tax_id`]. VOEC numbers and ARNs have no published check digit: only their
 //! shape is checked (7 and 12 digits).
 
-use super::tax_id;
+use super::{rates, tax_id};
 
 pub use domain::registration::{PrintedRegistration, Scheme};
 use domain::model::TaxRegistration;
@@ -64,11 +64,9 @@ impl SchemeRules for Scheme {
             }
             Scheme::Voec => format!("VOEC {number}"),
             Scheme::Mwst => {
-                let suffix = match language {
-                    "fr" => "TVA",
-                    "it" => "IVA",
-                    _ => "MWST",
-                };
+                // The suffix is the tax's name in the document's language (MWSTG Art. 26).
+                let swiss = rates::jurisdiction("CH").expect("the table has Switzerland, whose scheme this is");
+                let suffix = swiss.tax_name_in(language);
                 let digits = number.trim_start_matches("CHE");
                 format!("CHE-{} {suffix}", group(digits, &[3, 3, 3], "."))
             }

@@ -7,9 +7,13 @@
 //! without a network call. Whether a number is actually *registered* is a
 //! different question (VIES, the national registers) and is not answered here.
 //!
-//! Covered: the 27 EU member states, the United Kingdom (GB, and XI for
-//! Northern Ireland), Switzerland, Norway and Australia. Any other country has no
-//! rules here and [`check_tax_id`] returns `Ok(None)`.
+//! Which country writes its IDs how is a fact of that country and lives in its entry in
+//! [`crate::rates`] ([`crate::rates::Jurisdiction::tax_id`], an [`IdRules`]: prefix, names,
+//! expected shape and the check below that applies); this module holds the checks and the
+//! procedure that applies an entry to a number. Covered: every jurisdiction there, i.e. the
+//! 27 EU member states, the United Kingdom (GB, and XI for Northern Ireland), Switzerland,
+//! Norway and Australia. Any other country has no rules here and [`check_tax_id`] returns
+//! `Ok(None)`.
 //!
 //! Input is normalised first: surrounding and inner whitespace, `.` and `-` are
 //! removed and ASCII letters are upper-cased. Canonical forms held by [`TaxId`]:
@@ -34,6 +38,8 @@
 
 use std::fmt;
 
+use crate::rates::{self, Jurisdiction};
+
 /// A tax ID that passed its country's shape and check-digit rules, in canonical
 /// form: upper case, without spaces, dots or dashes, with the VAT prefix for EU
 /// VAT IDs. Examples: "DE136695976", "EL094259216", "CHE116281710",
@@ -57,7 +63,7 @@ impl fmt::Display for TaxId {
 /// Whether `country` (ISO 3166-1 alpha-2 of the customer, upper case: "GR" for
 /// Greece, "DE", "GB", "CH", "NO", "AU", "US", ...) has rules here.
 pub fn has_rules(country: &str) -> bool {
-    rules_for(country).is_some()
+    jurisdiction_of(country).is_some()
 }
 
 /// Check `raw` as a tax ID of `country`.
@@ -69,11 +75,12 @@ pub fn has_rules(country: &str) -> bool {
 /// "is not a German VAT ID: expected 'DE' followed by 9 digits" or
 /// "is a VAT ID of Austria, but the customer's country is DE".
 pub fn check_tax_id(country: &str, raw: &str) -> Result<Option<TaxId>, String> {
-    let Some(rules) = rules_for(country) else {
+    let Some(jurisdiction) = jurisdiction_of(country) else {
         return Ok(None);
     };
+    let rules = &jurisdiction.tax_id;
     let id = normalise(raw);
-    let (prefix, rest) = split_prefix(rules, &id)?;
+    let (prefix, rest) = split_prefix(jurisdiction, &id)?;
     let body = rules
         .suffixes
         .iter()
@@ -91,7 +98,7 @@ pub fn check_tax_id(country: &str, raw: &str) -> Result<Option<TaxId>, String> {
 
 /// Why a national number was rejected.
 #[derive(Debug, PartialEq)]
-enum Fail {
+pub(crate) enum Fail {
     /// Wrong length or characters: the message repeats the expected shape.
     Shape,
     /// Right shape, wrong check digit(s).
@@ -100,37 +107,56 @@ enum Fail {
     Invalid(&'static str),
 }
 
-type Check = Result<(), Fail>;
+pub(crate) type Check = Result<(), Fail>;
 
-/// One country's rules.
-struct Rules {
-    country: &'static str,    // ISO 3166-1 alpha-2 code of the customer's country
-    name: &'static str,       // as in "a VAT ID of Austria"
-    adjective: &'static str,  // as in "a German VAT ID"
-    kind: &'static str,       // what the identifier is called: "VAT ID", "ABN"
-    prefix: &'static str,     // prefix of the canonical form, "" for none
-    alt_prefix: &'static str, // another prefix accepted and kept: XI for Northern Ireland
-    prefix_optional: bool,    // whether the prefix may be left out (it is then added)
-    suffixes: &'static [&'static str], // accepted after the number, dropped before checking
-    suffix: &'static str,     // suffix of the canonical form
-    expected: &'static str,   // the shape, completing "expected ..."
-    check: fn(&[u8]) -> Check, // shape and check digits of the number alone
+/// How one country's tax IDs are written and checked: a field of the country's entry in
+/// [`crate::rates`], built there with `vat_id` and struct update syntax.
+#[derive(Clone, Copy, Debug)]
+pub struct IdRules {
+    /// As in "a VAT ID of Austria".
+    pub(crate) name: &'static str,
+    /// As in "a German VAT ID".
+    pub(crate) adjective: &'static str,
+    /// What the identifier is called: "VAT ID", "ABN".
+    pub(crate) kind: &'static str,
+    /// Prefix of the canonical form, "" for none: the VAT prefix ("EL" for Greece).
+    pub(crate) prefix: &'static str,
+    /// Another prefix accepted and kept: XI for Northern Ireland.
+    pub(crate) alt_prefix: &'static str,
+    /// Whether the prefix may be left out (it is then added).
+    pub(crate) prefix_optional: bool,
+    /// Accepted after the number, dropped before checking.
+    pub(crate) suffixes: &'static [&'static str],
+    /// Suffix of the canonical form.
+    pub(crate) suffix: &'static str,
+    /// The shape, completing "expected ...".
+    pub(crate) expected: &'static str,
+    /// Shape and check digits of the number alone (without prefix and suffix).
+    pub(crate) check: fn(&[u8]) -> Check,
 }
 
-impl Rules {
+impl IdRules {
+    /// The canonical prefix of these IDs ("EL" for Greece, "CHE" for Switzerland, "" for
+    /// Australia's ABN).
+    pub fn prefix(&self) -> &'static str {
+        self.prefix
+    }
+
     fn prefixes(&self) -> impl Iterator<Item = &'static str> {
         [self.prefix, self.alt_prefix]
             .into_iter()
             .filter(|p| !p.is_empty())
     }
 
-    fn shape_error(&self) -> String {
+    /// "a German VAT ID", "an Austrian VAT ID".
+    fn one(&self) -> String {
         let vowel = self.adjective.starts_with(['A', 'E', 'I', 'O', 'U']);
-        let (article, adjective) = (if vowel { "an" } else { "a" }, self.adjective);
-        format!(
-            "is not {article} {adjective} {}: expected {}",
-            self.kind, self.expected
-        )
+        let article = if vowel { "an" } else { "a" };
+        format!("{article} {} {}", self.adjective, self.kind)
+    }
+
+    fn shape_error(&self) -> String {
+        format!("is not {}: expected {}", self.one(), self.expected)
     }
 
     fn invalid(&self, why: &str) -> String {
@@ -139,16 +165,14 @@ impl Rules {
 }
 
 /// A VAT ID with a required prefix, as in every EU member state.
-const fn eu(
-    country: &'static str,
+pub(crate) const fn vat_id(
     prefix: &'static str,
     name: &'static str,
     adjective: &'static str,
     expected: &'static str,
     check: fn(&[u8]) -> Check,
-) -> Rules {
-    Rules {
-        country,
+) -> IdRules {
+    IdRules {
         name,
         adjective,
         kind: "VAT ID",
@@ -162,55 +186,12 @@ const fn eu(
     }
 }
 
-#[rustfmt::skip]
-static RULES: [Rules; 31] = [
-    eu("AT", "AT", "Austria", "Austrian", "'ATU' followed by 8 digits", at),
-    eu("BE", "BE", "Belgium", "Belgian", "'BE' followed by 10 digits starting with 0 or 1", be),
-    eu("BG", "BG", "Bulgaria", "Bulgarian", "'BG' followed by 9 or 10 digits", bg),
-    eu("CY", "CY", "Cyprus", "Cypriot", "'CY' followed by 8 digits and a letter", cy),
-    eu("CZ", "CZ", "the Czech Republic", "Czech", "'CZ' followed by 8, 9 or 10 digits", cz),
-    eu("DE", "DE", "Germany", "German", "'DE' followed by 9 digits", de),
-    eu("DK", "DK", "Denmark", "Danish", "'DK' followed by 8 digits, the first not 0", dk),
-    eu("EE", "EE", "Estonia", "Estonian", "'EE' followed by 9 digits starting with 10", ee),
-    eu("GR", "EL", "Greece", "Greek", "'EL' followed by 9 digits", el),
-    eu("ES", "ES", "Spain", "Spanish",
-       "'ES' followed by a letter or digit, 7 digits and a control letter or digit", es),
-    eu("FI", "FI", "Finland", "Finnish", "'FI' followed by 8 digits", fi),
-    eu("FR", "FR", "France", "French", "'FR' followed by 2 check characters and 9 digits", fr),
-    eu("HR", "HR", "Croatia", "Croatian", "'HR' followed by 11 digits", hr),
-    eu("HU", "HU", "Hungary", "Hungarian", "'HU' followed by 8 digits", hu),
-    eu("IE", "IE", "Ireland", "Irish", "'IE' followed by 7 digits and 1 or 2 letters \
-       (old form: a digit, a letter, 5 digits and a letter)", ie),
-    eu("IT", "IT", "Italy", "Italian", "'IT' followed by 11 digits", it),
-    eu("LT", "LT", "Lithuania", "Lithuanian", "'LT' followed by 9 or 12 digits", lt),
-    eu("LU", "LU", "Luxembourg", "Luxembourgish", "'LU' followed by 8 digits", lu),
-    eu("LV", "LV", "Latvia", "Latvian", "'LV' followed by 11 digits", lv),
-    eu("MT", "MT", "Malta", "Maltese", "'MT' followed by 8 digits, the first not 0", mt),
-    eu("NL", "NL", "the Netherlands", "Dutch", "'NL' followed by 9 digits, 'B' and 2 digits", nl),
-    eu("PL", "PL", "Poland", "Polish", "'PL' followed by 10 digits", pl),
-    eu("PT", "PT", "Portugal", "Portuguese", "'PT' followed by 9 digits, the first not 0", pt),
-    eu("RO", "RO", "Romania", "Romanian", "'RO' followed by 2 to 10 digits, the first not 0", ro),
-    eu("SE", "SE", "Sweden", "Swedish", "'SE' followed by 12 digits ending in 01", se),
-    eu("SI", "SI", "Slovenia", "Slovenian", "'SI' followed by 8 digits, the first not 0", si),
-    eu("SK", "SK", "Slovakia", "Slovak", "'SK' followed by 10 digits", sk),
-    // Outside the EU the prefix may be left out.
-    Rules { alt_prefix: "XI", prefix_optional: true, ..eu("GB", "GB", "the United Kingdom", "British",
-        "9 digits, 12 digits, or 'GD' or 'HA' followed by 3 digits, \
-         optionally after 'GB' (or 'XI' for Northern Ireland)", gb) },
-    Rules { prefix_optional: true, suffixes: &["MWST", "TVA", "IVA", "TPV"], ..eu("CH", "CHE",
-        "Switzerland", "Swiss",
-        "'CHE' followed by 9 digits, optionally followed by MWST, TVA, IVA or TPV", ch) },
-    Rules { prefix_optional: true, suffixes: &["MVA"], suffix: "MVA", ..eu("NO", "NO", "Norway",
-        "Norwegian", "'NO' followed by 9 digits and 'MVA'", no) },
-    Rules { kind: "ABN", prefix_optional: true, ..eu("AU", "", "Australia", "Australian",
-        "11 digits (an ABN has no country prefix)", au) },
-];
-
-fn rules_for(country: &str) -> Option<&'static Rules> {
+/// The jurisdiction of `country`, written in any case and with surrounding spaces.
+fn jurisdiction_of(country: &str) -> Option<&'static Jurisdiction> {
     let country = country.trim();
-    RULES
+    rates::all()
         .iter()
-        .find(|rules| rules.country.eq_ignore_ascii_case(country))
+        .find(|j| j.country.eq_ignore_ascii_case(country))
 }
 
 /// Removes whitespace, '.' and '-', and upper-cases ASCII letters.
@@ -221,28 +202,38 @@ fn normalise(raw: &str) -> String {
         .collect()
 }
 
-/// Splits a normalised ID into the prefix of its canonical form and the rest.
-fn split_prefix<'a>(rules: &Rules, id: &'a str) -> Result<(&'static str, &'a str), String> {
+/// Splits a normalised ID of `jurisdiction` into the prefix of its canonical form and the
+/// rest.
+fn split_prefix<'a>(
+    jurisdiction: &Jurisdiction,
+    id: &'a str,
+) -> Result<(&'static str, &'a str), String> {
+    let (rules, country) = (&jurisdiction.tax_id, jurisdiction.country);
     let strip = |prefix| Some((prefix, id.strip_prefix(prefix)?));
     if let Some(found) = rules.prefixes().find_map(strip) {
         return Ok(found);
     }
-    let foreign = |other: &&Rules| {
-        other.country != rules.country && other.prefixes().any(|p| id.starts_with(p))
+    let foreign = |other: &&Jurisdiction| {
+        other.country != country && other.tax_id.prefixes().any(|p| id.starts_with(p))
     };
-    if let Some(other) = RULES.iter().find(foreign) {
-        let (kind, name, country) = (other.kind, other.name, rules.country);
+    if let Some(other) = rates::all().iter().find(foreign) {
+        let (kind, name) = (other.tax_id.kind, other.tax_id.name);
         return Err(format!(
             "is a {kind} of {name}, but the customer's country is {country}"
         ));
     }
-    if rules.country == "GR" && id.starts_with("GR") {
-        return Err("is not a Greek VAT ID: Greek VAT IDs start with 'EL', not 'GR'".to_owned());
+    if rules.prefix_optional {
+        return Ok((rules.prefix, id));
     }
-    if !rules.prefix_optional {
-        return Err(rules.shape_error());
+    // A required prefix that is not the country code (Greece's EL): say so to one who
+    // wrote the country code instead.
+    if rules.prefix != country && id.starts_with(country) {
+        let (one, adjective, kind, prefix) = (rules.one(), rules.adjective, rules.kind, rules.prefix);
+        return Err(format!(
+            "is not {one}: {adjective} {kind}s start with '{prefix}', not '{country}'"
+        ));
     }
-    Ok((rules.prefix, id))
+    Err(rules.shape_error())
 }
 
 // ---------------------------------------------------------------------------
@@ -333,13 +324,13 @@ fn valid_date(year: u64, month: u64, day: u64) -> bool {
 // Countries: each gets the number without prefix (and suffix), ASCII upper case.
 
 /// Austria, stdnum/at/uid.py: 'U' + 7 digits + check = (6 - Luhn sum) mod 10.
-fn at(b: &[u8]) -> Check {
+pub(crate) fn at(b: &[u8]) -> Check {
     let d = digits_n(b.strip_prefix(b"U").ok_or(Fail::Shape)?, 8)?;
     check_if((16 - luhn(&d[..7], false)) % 10 == d[7])
 }
 
 /// Belgium, stdnum/be/vat.py: first 8 digits + last 2 divisible by 97.
-fn be(b: &[u8]) -> Check {
+pub(crate) fn be(b: &[u8]) -> Check {
     let d = digits_n(b, 10)?;
     ensure(d[0] <= 1 && number(&d) > 0, Fail::Shape)?;
     check_if((number(&d[..8]) + number(&d[8..])).is_multiple_of(97))
@@ -347,7 +338,7 @@ fn be(b: &[u8]) -> Check {
 
 /// Bulgaria, stdnum/bg/vat.py (+ egn.py, pnf.py): 9 digits for legal entities;
 /// 10 digits for a citizen (EGN), a foreigner (PNF) or others.
-fn bg(b: &[u8]) -> Check {
+pub(crate) fn bg(b: &[u8]) -> Check {
     let d = digits(b).ok_or(Fail::Shape)?;
     match d.len() {
         9 => {
@@ -380,7 +371,7 @@ fn bg_egn_date_valid(d: &[u64]) -> bool {
 }
 
 /// Cyprus, stdnum/cy/vat.py: 8 digits + check letter; must not start with 12.
-fn cy(b: &[u8]) -> Check {
+pub(crate) fn cy(b: &[u8]) -> Check {
     const EVEN_POSITION_VALUES: [u64; 10] = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21];
     let (&letter, rest) = b.split_last().ok_or(Fail::Shape)?;
     let d = digits_n(rest, 8)?;
@@ -395,7 +386,7 @@ fn cy(b: &[u8]) -> Check {
 
 /// Czech Republic, stdnum/cz/dic.py: 8 digits for legal entities (mod 11),
 /// 9 digits starting with 6 for special cases, otherwise a birth number.
-fn cz(b: &[u8]) -> Check {
+pub(crate) fn cz(b: &[u8]) -> Check {
     let d = digits(b).ok_or(Fail::Shape)?;
     match d.len() {
         8 if d[0] == 9 => Err(Fail::Invalid("8-digit Czech VAT IDs do not start with 9")),
@@ -435,26 +426,26 @@ fn birth_number(d: &[u64]) -> Check {
 }
 
 /// Germany, stdnum/de/vat.py: 9 digits, first not 0, ISO 7064 MOD 11,10.
-fn de(b: &[u8]) -> Check {
+pub(crate) fn de(b: &[u8]) -> Check {
     let d = digits_n_no_lead_zero(b, 9)?;
     check_if(mod_11_10_valid(&d))
 }
 
 /// Denmark, stdnum/dk/cvr.py: weights 2,7,6,5,4,3,2,1, sum divisible by 11.
-fn dk(b: &[u8]) -> Check {
+pub(crate) fn dk(b: &[u8]) -> Check {
     let d = digits_n_no_lead_zero(b, 8)?;
     check_if(weighted(&d, [2, 7, 6, 5, 4, 3, 2, 1]) % 11 == 0)
 }
 
 /// Estonia, stdnum/ee/kmkr.py: weights 3,7,1 repeated, sum divisible by 10.
-fn ee(b: &[u8]) -> Check {
+pub(crate) fn ee(b: &[u8]) -> Check {
     let d = digits_n(b, 9)?;
     ensure(d[..2] == [1, 0], Fail::Shape)?;
     check_if(weighted(&d, [3, 7, 1].into_iter().cycle()) % 10 == 0)
 }
 
 /// Greece, stdnum/gr/vat.py: weights are powers of 2, sum × 2 mod 11 mod 10.
-fn el(b: &[u8]) -> Check {
+pub(crate) fn el(b: &[u8]) -> Check {
     let d = digits_n(b, 9)?;
     let sum = d[..8].iter().fold(0, |s, x| s * 2 + x);
     check_if(sum * 2 % 11 % 10 == d[8])
@@ -463,7 +454,7 @@ fn el(b: &[u8]) -> Check {
 /// Spain, stdnum/es/nif.py (+ dni.py, nie.py, cif.py): DNI (8 digits + letter),
 /// NIE (X/Y/Z + 7 digits + letter), K/L/M + 7 digits + letter, or CIF
 /// (organisation letter + 7 digits + Luhn digit or its letter form).
-fn es(b: &[u8]) -> Check {
+pub(crate) fn es(b: &[u8]) -> Check {
     const DNI_LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
     let [first, middle @ .., last] = b else {
         return Err(Fail::Shape);
@@ -483,7 +474,7 @@ fn es(b: &[u8]) -> Check {
 }
 
 /// Finland, stdnum/fi/alv.py: weights 7,9,10,5,8,4,2,1, sum divisible by 11.
-fn fi(b: &[u8]) -> Check {
+pub(crate) fn fi(b: &[u8]) -> Check {
     let d = digits_n(b, 8)?;
     check_if(weighted(&d, [7, 9, 10, 5, 8, 4, 2, 1]) % 11 == 0)
 }
@@ -492,7 +483,7 @@ fn fi(b: &[u8]) -> Check {
 /// starts with 000). Numeric key = (SIREN × 100 + 12) mod 97, i.e.
 /// (12 + 3 × (SIREN mod 97)) mod 97; keys with letters (alphabet without I, O)
 /// use the newer mod 11 scheme.
-fn fr(b: &[u8]) -> Check {
+pub(crate) fn fr(b: &[u8]) -> Check {
     const KEY_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
     let key_value = |c: &u8| KEY_ALPHABET.iter().position(|a| a == c).map(|p| p as u64);
     let [k0, k1, siren @ ..] = b else {
@@ -511,12 +502,12 @@ fn fr(b: &[u8]) -> Check {
 }
 
 /// Croatia, stdnum/hr/oib.py: OIB, ISO 7064 MOD 11,10.
-fn hr(b: &[u8]) -> Check {
+pub(crate) fn hr(b: &[u8]) -> Check {
     check_if(mod_11_10_valid(&digits_n(b, 11)?))
 }
 
 /// Hungary, stdnum/hu/anum.py: weights 9,7,3,1 repeated, sum divisible by 10.
-fn hu(b: &[u8]) -> Check {
+pub(crate) fn hu(b: &[u8]) -> Check {
     let d = digits_n(b, 8)?;
     check_if(weighted(&d, [9, 7, 3, 1].into_iter().cycle()) % 10 == 0)
 }
@@ -524,7 +515,7 @@ fn hu(b: &[u8]) -> Check {
 /// Ireland, stdnum/ie/vat.py: mod 23 check letter over 7 digits weighted 8..2,
 /// plus 9 × the optional second letter (2013 format); the old format is
 /// digit, letter (or + or *), 5 digits, check letter.
-fn ie(b: &[u8]) -> Check {
+pub(crate) fn ie(b: &[u8]) -> Check {
     const ALPHABET: &[u8; 23] = b"WABCDEFGHIJKLMNOPQRSTUV";
     let value = |c: u8| ALPHABET.iter().position(|&a| a == c).ok_or(Fail::Shape);
     let check_letter =
@@ -544,7 +535,7 @@ fn ie(b: &[u8]) -> Check {
 }
 
 /// Italy, stdnum/it/iva.py: 7-digit number, 3-digit office code, Luhn digit.
-fn it(b: &[u8]) -> Check {
+pub(crate) fn it(b: &[u8]) -> Check {
     let d = digits_n(b, 11)?;
     ensure(number(&d[..7]) > 0, Fail::Shape)?;
     let office = matches!(number(&d[7..10]), 1..=100 | 120 | 121 | 888 | 999);
@@ -555,7 +546,7 @@ fn it(b: &[u8]) -> Check {
 
 /// Lithuania, stdnum/lt/pvm.py: weights 1..9,1,2 mod 11; if that gives 10, a
 /// second pass with weights shifted by 2; 10 then counts as 0.
-fn lt(b: &[u8]) -> Check {
+pub(crate) fn lt(b: &[u8]) -> Check {
     let d = digits(b).ok_or(Fail::Shape)?;
     let marker = match d.len() {
         9 => 7,
@@ -573,7 +564,7 @@ fn lt(b: &[u8]) -> Check {
 }
 
 /// Luxembourg, stdnum/lu/tva.py: first 6 digits mod 89 = last 2.
-fn lu(b: &[u8]) -> Check {
+pub(crate) fn lu(b: &[u8]) -> Check {
     let d = digits_n(b, 8)?;
     check_if(number(&d[..6]) % 89 == number(&d[6..]))
 }
@@ -581,7 +572,7 @@ fn lu(b: &[u8]) -> Check {
 /// Latvia, stdnum/lv/pvn.py: legal entities (first digit > 3) weighted sum mod
 /// 11 = 3; individuals: personal code (DDMMYY + century digit, or new codes
 /// starting with 32) with check = (1 + weighted sum) mod 11 mod 10.
-fn lv(b: &[u8]) -> Check {
+pub(crate) fn lv(b: &[u8]) -> Check {
     let d = digits_n(b, 11)?;
     if d[0] > 3 {
         return check_if(weighted(&d, [9, 1, 4, 8, 3, 10, 2, 5, 7, 6, 1]) % 11 == 3);
@@ -596,7 +587,7 @@ fn lv(b: &[u8]) -> Check {
 }
 
 /// Malta, stdnum/mt/vat.py: weights 3,4,6,7,8,9,10,1, sum divisible by 37.
-fn mt(b: &[u8]) -> Check {
+pub(crate) fn mt(b: &[u8]) -> Check {
     let d = digits_n_no_lead_zero(b, 8)?;
     check_if(weighted(&d, [3, 4, 6, 7, 8, 9, 10, 1]) % 37 == 0)
 }
@@ -604,7 +595,7 @@ fn mt(b: &[u8]) -> Check {
 /// Netherlands, stdnum/nl/btw.py: 9 digits + 'B' + 2 digits. The 9 digits pass
 /// the mod 11 "elfproef" (weights 9..2, -1), or, for sole traders' numbers
 /// issued since 2020, "NL" + the whole number passes ISO 7064 MOD 97-10.
-fn nl(b: &[u8]) -> Check {
+pub(crate) fn nl(b: &[u8]) -> Check {
     let (Some(main), Some(b'B'), Some(branch)) = (b.get(..9), b.get(9), b.get(10..)) else {
         return Err(Fail::Shape);
     };
@@ -617,21 +608,21 @@ fn nl(b: &[u8]) -> Check {
 }
 
 /// Poland, stdnum/pl/nip.py: weights 6,5,7,2,3,4,5,6,7 mod 11 = last digit.
-fn pl(b: &[u8]) -> Check {
+pub(crate) fn pl(b: &[u8]) -> Check {
     let d = digits_n(b, 10)?;
     // -1 ≡ 10 (mod 11)
     check_if(weighted(&d, [6, 5, 7, 2, 3, 4, 5, 6, 7, 10]) % 11 == 0)
 }
 
 /// Portugal, stdnum/pt/nif.py: check = (11 - weights 9..2 mod 11) mod 11 mod 10.
-fn pt(b: &[u8]) -> Check {
+pub(crate) fn pt(b: &[u8]) -> Check {
     let d = digits_n_no_lead_zero(b, 9)?;
     check_if((11 - weighted(&d[..8], (2..=9).rev()) % 11) % 11 % 10 == d[8])
 }
 
 /// Romania, stdnum/ro/cui.py: weights 7,5,3,2,1,7,5,3,2 aligned to the right,
 /// check = 10 × sum mod 11 mod 10.
-fn ro(b: &[u8]) -> Check {
+pub(crate) fn ro(b: &[u8]) -> Check {
     const WEIGHTS: [u64; 9] = [7, 5, 3, 2, 1, 7, 5, 3, 2];
     let d = digits(b).ok_or(Fail::Shape)?;
     ensure((2..=10).contains(&d.len()) && d[0] != 0, Fail::Shape)?;
@@ -641,7 +632,7 @@ fn ro(b: &[u8]) -> Check {
 }
 
 /// Sweden, stdnum/se/vat.py: organisation number (10 digits, Luhn) + "01".
-fn se(b: &[u8]) -> Check {
+pub(crate) fn se(b: &[u8]) -> Check {
     let d = digits_n(b, 12)?;
     ensure(d[10..] == [0, 1], Fail::Shape)?;
     check_if(luhn_valid(&d[..10]))
@@ -649,7 +640,7 @@ fn se(b: &[u8]) -> Check {
 
 /// Slovenia, stdnum/si/ddv.py: check = 11 - (weights 8..2 mod 11); 10 → 0,
 /// 11 is impossible.
-fn si(b: &[u8]) -> Check {
+pub(crate) fn si(b: &[u8]) -> Check {
     let d = digits_n_no_lead_zero(b, 8)?;
     let check = 11 - weighted(&d[..7], (2..=8).rev()) % 11;
     check_if(check != 11 && check % 10 == d[7])
@@ -657,7 +648,7 @@ fn si(b: &[u8]) -> Check {
 
 /// Slovakia, stdnum/sk/dph.py: a birth number, or a legal entity's number
 /// divisible by 11 whose third digit is 2, 3, 4, 7, 8 or 9.
-fn sk(b: &[u8]) -> Check {
+pub(crate) fn sk(b: &[u8]) -> Check {
     let d = digits_n(b, 10)?;
     if birth_number(&d).is_ok() {
         return Ok(());
@@ -672,7 +663,7 @@ fn sk(b: &[u8]) -> Check {
 /// sum mod 97 = 0, or (since 2009, numbers from 100 on, the "9755" scheme) 42;
 /// python-stdnum also accepts 55. 12 digits = 9 + a branch number.
 /// GD000-GD499: government departments, HA500-HA999: health authorities.
-fn gb(b: &[u8]) -> Check {
+pub(crate) fn gb(b: &[u8]) -> Check {
     if let [kind @ (b'G' | b'H'), letter, rest @ ..] = b {
         let n = number(&digits_n(rest, 3)?);
         return match (*kind, *letter) {
@@ -692,13 +683,13 @@ fn gb(b: &[u8]) -> Check {
 
 /// Switzerland, stdnum/ch/uid.py: UID digits, weights 5,4,3,2,7,6,5,4,
 /// check = (11 - sum mod 11) mod 11 (10 is never issued).
-fn ch(b: &[u8]) -> Check {
+pub(crate) fn ch(b: &[u8]) -> Check {
     let d = digits_n(b, 9)?;
     check_if((11 - weighted(&d[..8], [5, 4, 3, 2, 7, 6, 5, 4]) % 11) % 11 == d[8])
 }
 
 /// Norway, stdnum/no/orgnr.py: weights 3,2,7,6,5,4,3,2,1, divisible by 11.
-fn no(b: &[u8]) -> Check {
+pub(crate) fn no(b: &[u8]) -> Check {
     let d = digits_n(b, 9)?;
     check_if(weighted(&d, [3, 2, 7, 6, 5, 4, 3, 2, 1]) % 11 == 0)
 }
@@ -706,7 +697,7 @@ fn no(b: &[u8]) -> Check {
 /// Australia, the ATO's ABN check (as stdnum/au/abn.py): subtract 1 from the
 /// first digit, weights 10,1,3,5,...,19, sum divisible by 89. (python-stdnum also
 /// rejects the check digits "10", which the ATO's procedure never issues.)
-fn au(b: &[u8]) -> Check {
+pub(crate) fn au(b: &[u8]) -> Check {
     let d = digits_n(b, 11)?;
     check_if(d[0] != 0)?;
     // Subtracting 1 from the first digit takes 10 off the sum; -10 ≡ 79 (mod 89).
@@ -716,17 +707,6 @@ fn au(b: &[u8]) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The tax-ID rules and the jurisdictions' facts (rates.rs) are two tables keyed by the
-    /// same country codes: neither may name a country the other lacks.
-    #[test]
-    fn rules_cover_exactly_the_jurisdictions() {
-        let mut rules: Vec<&str> = RULES.iter().map(|r| r.country).collect();
-        let mut facts: Vec<&str> = crate::rates::all().iter().map(|j| j.country).collect();
-        rules.sort_unstable();
-        facts.sort_unstable();
-        assert_eq!(rules, facts);
-    }
 
     fn canonical(country: &str, raw: &str) -> String {
         match check_tax_id(country, raw) {
@@ -781,8 +761,8 @@ mod tests {
 
     #[test]
     fn valid_ids_pass_in_canonical_form() {
-        for rules in &RULES {
-            assert!(has_rules(rules.country) && CASES.iter().any(|c| c.0 == rules.country));
+        for j in rates::all() {
+            assert!(has_rules(j.country) && CASES.iter().any(|c| c.0 == j.country));
         }
         for (country, raw, expected, _, _) in CASES {
             assert_eq!(canonical(country, raw), expected);
