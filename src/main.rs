@@ -388,7 +388,7 @@ fn print_json(command: &str, body: impl serde::Serialize) {
     println!("{}", serde_json::to_string_pretty(&value).expect("serialises"));
 }
 
-fn parse_public_key(s: &str) -> Result<ed25519_dalek::VerifyingKey, String> {
+fn parse_public_key(s: &str) -> Result<ed25519_dalek::VerifyingKey, invoicesmith::archive::checkpoint::PublicKeyError> {
     invoicesmith::archive::checkpoint::parse_public_key(s)
 }
 

@@ -37,11 +37,16 @@ impl fmt::Display for Head {
     }
 }
 
-impl FromStr for Head {
-    type Err = String;
+/// A text that is not a register head (`--expect-head`).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a register head; expected LINES:SHA256 as printed by `issue` (e.g. 14:3f2a…)")]
+pub struct HeadError(pub String);
 
-    fn from_str(s: &str) -> Result<Head, String> {
-        let bad = || format!("'{s}' is not a register head; expected LINES:SHA256 as printed by `issue` (e.g. 14:3f2a…)");
+impl FromStr for Head {
+    type Err = HeadError;
+
+    fn from_str(s: &str) -> Result<Head, HeadError> {
+        let bad = || HeadError(s.to_string());
         let (lines, hash) = s.split_once(':').ok_or_else(bad)?;
         let lines: usize = lines.parse().map_err(|_| bad())?;
         let hash = if hash.is_empty() && lines == 0 { None } else { Some(hash.parse().map_err(|_| bad())?) };
@@ -77,13 +82,34 @@ impl Checkpoint {
     }
 
     /// Whether the signature is `key`'s over this head: `Ok(false)` when unsigned.
-    pub fn signed_by(&self, key: &VerifyingKey) -> std::result::Result<bool, String> {
+    pub fn signed_by(&self, key: &VerifyingKey) -> std::result::Result<bool, SignatureError> {
         let Some(hex) = &self.signature else { return Ok(false) };
-        let bytes: [u8; 64] = decode_hex(hex).and_then(|b| b.try_into().ok()).ok_or("its signature is not 64 hex-encoded bytes")?;
+        let bytes: [u8; 64] = decode_hex(hex).and_then(|b| b.try_into().ok()).ok_or(SignatureError::NotHex)?;
         key.verify(&Self::message(&self.head()), &Signature::from_bytes(&bytes))
             .map(|()| true)
-            .map_err(|_| "its signature does not verify with the public key".to_string())
+            .map_err(|_| SignatureError::DoesNotVerify)
     }
+}
+
+/// Why a checkpoint's signature is not its key's; the text completes `<checkpoint>: …`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignatureError {
+    #[error("its signature is not 64 hex-encoded bytes")]
+    NotHex,
+    #[error("its signature does not verify with the public key")]
+    DoesNotVerify,
+}
+
+/// A text that is not an Ed25519 public key; the text names it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PublicKeyError {
+    #[error("'{0}' is not an Ed25519 public key (64 hex digits)")]
+    NotHex(String),
+    /// 32 bytes that are not a point of the curve.
+    #[error("'{0}' is not a valid Ed25519 public key")]
+    Invalid(String),
 }
 
 /// The checkpoint of `head` after `prev`, signed by `key` if given.
@@ -156,11 +182,11 @@ pub fn load_signing_key(path: &Path) -> Result<SigningKey> {
 }
 
 /// A public key from its hex form (`[archive] public_key` in company.toml).
-pub fn parse_public_key(hex: &str) -> std::result::Result<VerifyingKey, String> {
+pub fn parse_public_key(hex: &str) -> std::result::Result<VerifyingKey, PublicKeyError> {
     let bytes: [u8; 32] = decode_hex(hex.trim())
         .and_then(|b| b.try_into().ok())
-        .ok_or_else(|| format!("'{hex}' is not an Ed25519 public key (64 hex digits)"))?;
-    VerifyingKey::from_bytes(&bytes).map_err(|_| format!("'{hex}' is not a valid Ed25519 public key"))
+        .ok_or_else(|| PublicKeyError::NotHex(hex.to_string()))?;
+    VerifyingKey::from_bytes(&bytes).map_err(|_| PublicKeyError::Invalid(hex.to_string()))
 }
 
 pub fn public_key_hex(key: &VerifyingKey) -> String {
@@ -210,8 +236,12 @@ mod tests {
         assert_eq!(head.to_string().parse::<Head>().unwrap(), head);
         assert_eq!("0:".parse::<Head>().unwrap(), Head { lines: 0, hash: None });
         for bad in ["14", "x:00", "14:abc", "3:"] {
-            assert!(bad.parse::<Head>().is_err(), "{bad}");
+            assert_eq!(bad.parse::<Head>(), Err(HeadError(bad.to_string())), "{bad}");
         }
+        assert_eq!(
+            "14".parse::<Head>().unwrap_err().to_string(),
+            "'14' is not a register head; expected LINES:SHA256 as printed by `issue` (e.g. 14:3f2a…)"
+        );
     }
 
     #[test]
@@ -221,13 +251,13 @@ mod tests {
         let head = Head { lines: 3, hash: Some(Sha256Sum::of(b"line")) };
         let c = make(head, None, Some(&key));
         assert_eq!(c.signed_by(&key.verifying_key()), Ok(true));
-        assert!(c.signed_by(&other.verifying_key()).is_err());
+        assert_eq!(c.signed_by(&other.verifying_key()), Err(SignatureError::DoesNotVerify));
         let moved = Checkpoint { lines: 4, ..c.clone() };
-        assert!(moved.signed_by(&key.verifying_key()).is_err());
+        assert_eq!(moved.signed_by(&key.verifying_key()), Err(SignatureError::DoesNotVerify));
         assert_eq!(make(head, None, None).signed_by(&key.verifying_key()), Ok(false));
         let hex = public_key_hex(&key.verifying_key());
         assert_eq!(parse_public_key(&hex).unwrap(), key.verifying_key());
-        assert!(parse_public_key("00").is_err());
+        assert_eq!(parse_public_key("00"), Err(PublicKeyError::NotHex("00".into())));
     }
 
     #[test]

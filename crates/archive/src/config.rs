@@ -53,7 +53,7 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Settings {
         match key.as_str() {
             "public_key" => match checkpoint::parse_public_key(text) {
                 Ok(k) => settings.public_key = Some(k),
-                Err(e) => diagnostics.push(Diagnostic::new(COMPANY, None, &field, e)),
+                Err(e) => diagnostics.push(Diagnostic::new(COMPANY, None, &field, e.to_string())),
             },
             "signing_key" => settings.signing_key = Some(PathBuf::from(text)),
             "path" => settings.path = Some(PathBuf::from(text)),

@@ -45,11 +45,16 @@ pub struct FooterLine {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Rgb(pub [u8; 3]);
 
+/// A text that is not a `#RRGGBB` colour; the text completes `'<text>' …`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("is not a colour; expected '#RRGGBB', e.g. '#0B5FFF'")]
+pub struct ColourError;
+
 impl Rgb {
-    /// `#0B5FFF` (either case) as a colour; the error completes `'<text>' …`.
-    pub fn parse(text: &str) -> Result<Rgb, String> {
+    /// `#0B5FFF` (either case) as a colour.
+    pub fn parse(text: &str) -> Result<Rgb, ColourError> {
         let hex = text.strip_prefix('#').filter(|h| h.len() == 6 && h.bytes().all(|b| b.is_ascii_hexdigit()));
-        let hex = hex.ok_or("is not a colour; expected '#RRGGBB', e.g. '#0B5FFF'")?;
+        let hex = hex.ok_or(ColourError)?;
         let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex digits");
         Ok(Rgb([byte(0), byte(2), byte(4)]))
     }
@@ -121,19 +126,44 @@ pub struct Logo {
     inline: bool,
 }
 
+/// Why a file is not a logo this program reads; the text completes `'<file name>' …`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LogoError {
+    /// More than [`MAX_LOGO_BYTES`].
+    #[error("is {bytes} bytes; a logo may have at most {MAX_LOGO_BYTES}")]
+    TooLarge { bytes: usize },
+    /// Not `.png`, `.jpg`/`.jpeg` or `.svg`.
+    #[error("is not a logo file this program reads; expected a .png, .jpg/.jpeg or .svg file")]
+    Format,
+    /// The PNG decoder's complaint.
+    #[error("is not a PNG image this program can read: {0}")]
+    Png(String),
+    #[error("is a palette PNG that could not be expanded")]
+    PngPalette,
+    /// No start-of-frame segment a baseline or progressive decoder reads.
+    #[error("is not a JPEG image this program can read (no baseline or progressive frame header)")]
+    JpegFrame,
+    /// CMYK or another colour model than grey and RGB (or a zero size).
+    #[error("is a JPEG that is not greyscale or RGB (a CMYK logo: save it as RGB)")]
+    JpegColour,
+    /// The SVG parser's complaint.
+    #[error("is not an SVG image this program can read: {0}")]
+    Svg(String),
+}
+
 impl Logo {
-    /// Checks a logo file (`name` decides the format by its extension) and reads its size; the
-    /// error completes `'<name>' …`.
-    pub fn load(name: &str, data: Vec<u8>) -> Result<Logo, String> {
+    /// Checks a logo file (`name` decides the format by its extension) and reads its size.
+    pub fn load(name: &str, data: Vec<u8>) -> Result<Logo, LogoError> {
         if data.len() > MAX_LOGO_BYTES {
-            return Err(format!("is {} bytes; a logo may have at most {MAX_LOGO_BYTES}", data.len()));
+            return Err(LogoError::TooLarge { bytes: data.len() });
         }
         let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
         let (format, (width, height)) = match extension.as_str() {
             "png" => (LogoFormat::Png, png_size(&data)?),
             "jpg" | "jpeg" => (LogoFormat::Jpeg, jpeg_size(&data)?),
             "svg" => (LogoFormat::Svg, svg_size(&data)?),
-            _ => return Err("is not a logo file this program reads; expected a .png, .jpg/.jpeg or .svg file".into()),
+            _ => return Err(LogoError::Format),
         };
         Ok(Logo { format, width, height, sha256: Sha256Sum::of(&data), bytes: Some(data.into()), inline: false })
     }
@@ -225,7 +255,7 @@ impl<'de> Deserialize<'de> for Logo {
 // drawing it (the renderer writes the PDF objects).
 
 /// A PNG's size in pixels, after checking it decodes.
-pub fn png_size(data: &[u8]) -> Result<(u32, u32), String> {
+pub fn png_size(data: &[u8]) -> Result<(u32, u32), LogoError> {
     let px = png_pixels(data)?;
     Ok((px.width, px.height))
 }
@@ -241,20 +271,21 @@ pub struct Pixels {
     pub alpha: Option<Vec<u8>>,
 }
 
-pub fn png_pixels(data: &[u8]) -> Result<Pixels, String> {
+/// The decoded pixels of a PNG.
+pub fn png_pixels(data: &[u8]) -> Result<Pixels, LogoError> {
     let mut decoder = png::Decoder::new(std::io::Cursor::new(data));
     // Palette and low-bit images become 8-bit; 16-bit becomes 8-bit.
     decoder.set_transformations(png::Transformations::normalize_to_color8());
-    let mut reader = decoder.read_info().map_err(|e| format!("is not a PNG image this program can read: {e}"))?;
+    let mut reader = decoder.read_info().map_err(|e| LogoError::Png(e.to_string()))?;
     let mut buffer = vec![0; reader.output_buffer_size()];
-    let frame = reader.next_frame(&mut buffer).map_err(|e| format!("is not a PNG image this program can read: {e}"))?;
+    let frame = reader.next_frame(&mut buffer).map_err(|e| LogoError::Png(e.to_string()))?;
     buffer.truncate(frame.buffer_size());
     let (components, has_alpha) = match frame.color_type {
         png::ColorType::Grayscale => (1, false),
         png::ColorType::GrayscaleAlpha => (1, true),
         png::ColorType::Rgb => (3, false),
         png::ColorType::Rgba => (3, true),
-        png::ColorType::Indexed => return Err("is a palette PNG that could not be expanded".into()),
+        png::ColorType::Indexed => return Err(LogoError::PngPalette),
     };
     let (colour, alpha) = if has_alpha {
         let stride = components + 1;
@@ -274,8 +305,8 @@ pub fn png_pixels(data: &[u8]) -> Result<Pixels, String> {
 }
 
 /// A JPEG's size and number of components, from its start-of-frame segment.
-pub fn jpeg_frame(data: &[u8]) -> Result<(u32, u32, u8), String> {
-    let bad = || "is not a JPEG image this program can read (no baseline or progressive frame header)".to_string();
+pub fn jpeg_frame(data: &[u8]) -> Result<(u32, u32, u8), LogoError> {
+    let bad = || LogoError::JpegFrame;
     if !data.starts_with(&[0xFF, 0xD8]) {
         return Err(bad());
     }
@@ -300,7 +331,7 @@ pub fn jpeg_frame(data: &[u8]) -> Result<(u32, u32, u8), String> {
             let width = u32::from(u16::from_be_bytes([segment[3], segment[4]]));
             let components = segment[5];
             if width == 0 || height == 0 || !matches!(components, 1 | 3) {
-                return Err("is a JPEG that is not greyscale or RGB (a CMYK logo: save it as RGB)".into());
+                return Err(LogoError::JpegColour);
             }
             return Ok((width, height, components));
         }
@@ -310,16 +341,17 @@ pub fn jpeg_frame(data: &[u8]) -> Result<(u32, u32, u8), String> {
 }
 
 /// A JPEG's size in pixels.
-pub fn jpeg_size(data: &[u8]) -> Result<(u32, u32), String> {
+pub fn jpeg_size(data: &[u8]) -> Result<(u32, u32), LogoError> {
     jpeg_frame(data).map(|(w, h, _)| (w, h))
 }
 
-pub fn svg_tree(data: &[u8]) -> Result<usvg::Tree, String> {
-    usvg::Tree::from_data(data, &usvg::Options::default()).map_err(|e| format!("is not an SVG image this program can read: {e}"))
+/// The parsed SVG.
+pub fn svg_tree(data: &[u8]) -> Result<usvg::Tree, LogoError> {
+    usvg::Tree::from_data(data, &usvg::Options::default()).map_err(|e| LogoError::Svg(e.to_string()))
 }
 
 /// An SVG's size in user units (its `width` and `height`, or its `viewBox`), rounded up.
-pub fn svg_size(data: &[u8]) -> Result<(u32, u32), String> {
+pub fn svg_size(data: &[u8]) -> Result<(u32, u32), LogoError> {
     let size = svg_tree(data)?.size();
     Ok((size.width().ceil() as u32, size.height().ceil() as u32))
 }
@@ -392,10 +424,14 @@ mod tests {
 
     #[test]
     fn unknown_or_oversized_logo_files_are_refused() {
-        assert!(Logo::load("logo.gif", vec![1, 2, 3]).unwrap_err().contains("expected a .png"));
-        assert!(Logo::load("logo.png", vec![0; MAX_LOGO_BYTES + 1]).unwrap_err().contains("at most"));
-        assert!(Logo::load("logo.png", b"not a png".to_vec()).is_err());
-        assert!(Logo::load("logo.jpg", b"not a jpeg".to_vec()).is_err());
-        assert!(Logo::load("logo.svg", b"<nope".to_vec()).is_err());
+        let refused = |name: &str, data: &[u8]| Logo::load(name, data.to_vec()).unwrap_err();
+        assert_eq!(refused("logo.gif", &[1, 2, 3]), LogoError::Format);
+        assert!(refused("logo.gif", &[1, 2, 3]).to_string().contains("expected a .png"));
+        let oversized = refused("logo.png", &[0; MAX_LOGO_BYTES + 1]);
+        assert_eq!(oversized, LogoError::TooLarge { bytes: MAX_LOGO_BYTES + 1 });
+        assert_eq!(oversized.to_string(), "is 262145 bytes; a logo may have at most 262144");
+        assert!(matches!(refused("logo.png", b"not a png"), LogoError::Png(_)));
+        assert_eq!(refused("logo.jpg", b"not a jpeg"), LogoError::JpegFrame);
+        assert!(matches!(refused("logo.svg", b"<nope"), LogoError::Svg(_)));
     }
 }

@@ -24,14 +24,24 @@ pub struct Currency {
     minor_units: u32,
 }
 
+/// Why a text is not a currency this program invoices in; the text completes `'<code>' …`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CurrencyError {
+    #[error("is not an ISO 4217 code")]
+    NotIso,
+    /// A fund or metal (XAU, XDR, ...).
+    #[error("is an ISO 4217 code without a minor unit, which cannot be invoiced")]
+    NoMinorUnit,
+}
+
 impl Currency {
-    /// Parses an upper-case ISO 4217 alphabetic code. The error completes `'<code>' …`.
-    pub fn parse(code: &str) -> Result<Currency, String> {
-        let iso = iso_currency::Currency::from_code(code)
-            .ok_or_else(|| "is not an ISO 4217 code".to_string())?;
+    /// Parses an upper-case ISO 4217 alphabetic code.
+    pub fn parse(code: &str) -> Result<Currency, CurrencyError> {
+        let iso = iso_currency::Currency::from_code(code).ok_or(CurrencyError::NotIso)?;
         match iso.exponent() {
             Some(exp) => Ok(Currency { iso, minor_units: u32::from(exp) }),
-            None => Err("is an ISO 4217 code without a minor unit, which cannot be invoiced".into()),
+            None => Err(CurrencyError::NoMinorUnit),
         }
     }
 
@@ -168,8 +178,8 @@ mod tests {
         assert_eq!(eur().minor_units(), 2);
         assert_eq!(Currency::parse("JPY").unwrap().minor_units(), 0);
         assert_eq!(Currency::parse("KWD").unwrap().minor_units(), 3);
-        assert_eq!(Currency::parse("EURO").unwrap_err(), "is not an ISO 4217 code");
-        assert!(Currency::parse("XAU").is_err());
+        assert_eq!(Currency::parse("EURO").unwrap_err().to_string(), "is not an ISO 4217 code");
+        assert_eq!(Currency::parse("XAU"), Err(CurrencyError::NoMinorUnit));
     }
 
     #[test]

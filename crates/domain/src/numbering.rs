@@ -25,27 +25,38 @@ enum Part {
     Seq { width: usize },
 }
 
+/// Why a text is not a number pattern; the text completes `'<pattern>' …`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PatternError {
+    #[error("has an unclosed '{{'; expected placeholders {{year}} and {{seq}} or {{seq:06}}")]
+    Unclosed,
+    /// A placeholder other than `{year}`, `{seq}`, `{seq:0N}` (N 1 to 12); its name.
+    #[error("has an unknown placeholder '{{{0}}}'; expected {{year}}, {{seq}} or {{seq:0N}}")]
+    UnknownPlaceholder(String),
+    #[error("must contain {{year}} and {{seq}} (or {{seq:06}}) exactly once each")]
+    YearAndSeq,
+    #[error("may only contain letters, digits, '-', '_', '/' and '.' outside placeholders")]
+    Literal,
+}
+
 impl NumberPattern {
-    /// Parses a pattern. The error completes `'<pattern>' …`.
-    pub fn parse(pattern: &str) -> Result<NumberPattern, String> {
+    /// Parses a pattern.
+    pub fn parse(pattern: &str) -> Result<NumberPattern, PatternError> {
         let mut parts = Vec::new();
         let mut rest = pattern;
         while let Some(open) = rest.find('{') {
             push_literal(&mut parts, &rest[..open]);
             let close = rest[open..]
                 .find('}')
-                .ok_or("has an unclosed '{'; expected placeholders {year} and {seq} or {seq:06}")?;
+                .ok_or(PatternError::Unclosed)?;
             let name = &rest[open + 1..open + close];
             parts.push(match name {
                 "year" => Part::Year,
                 "seq" => Part::Seq { width: 1 },
                 _ => match name.strip_prefix("seq:0").and_then(|w| w.parse::<usize>().ok()) {
                     Some(width) if (1..=12).contains(&width) => Part::Seq { width },
-                    _ => {
-                        return Err(format!(
-                            "has an unknown placeholder '{{{name}}}'; expected {{year}}, {{seq}} or {{seq:0N}}"
-                        ));
-                    }
+                    _ => return Err(PatternError::UnknownPlaceholder(name.to_string())),
                 },
             });
             rest = &rest[open + close + 1..];
@@ -53,14 +64,14 @@ impl NumberPattern {
         push_literal(&mut parts, rest);
         let count = |p: fn(&Part) -> bool| parts.iter().filter(|x| p(x)).count();
         if count(|p| matches!(p, Part::Year)) != 1 || count(|p| matches!(p, Part::Seq { .. })) != 1 {
-            return Err("must contain {year} and {seq} (or {seq:06}) exactly once each".into());
+            return Err(PatternError::YearAndSeq);
         }
         let literal_ok = parts.iter().all(|p| match p {
             Part::Literal(s) => s.chars().all(|c| c.is_ascii_alphanumeric() || "-_/.".contains(c)),
             _ => true,
         });
         if !literal_ok {
-            return Err("may only contain letters, digits, '-', '_', '/' and '.' outside placeholders".into());
+            return Err(PatternError::Literal);
         }
         Ok(NumberPattern { parts, source: pattern.to_string() })
     }
@@ -298,7 +309,7 @@ mod tests {
         assert_eq!(NumberPattern::parse("{year}-{seq:012}").unwrap().format(2026, 5).as_str(), "2026-000000000005");
         for bad in ["{seq:00}", "{seq:013}", "{seq:6}", "{seq:0x}", "{seq:}", "{Seq}", "{year:04}"] {
             assert_eq!(
-                NumberPattern::parse(&format!("{{year}}-{bad}")).unwrap_err(),
+                NumberPattern::parse(&format!("{{year}}-{bad}")).unwrap_err().to_string(),
                 format!("has an unknown placeholder '{bad}'; expected {{year}}, {{seq}} or {{seq:0N}}"),
                 "{bad}"
             );
@@ -308,20 +319,20 @@ mod tests {
     #[test]
     fn rejects_patterns_that_cannot_be_gap_free_per_year() {
         assert_eq!(
-            NumberPattern::parse("INV-{seq:06}").unwrap_err(),
+            NumberPattern::parse("INV-{seq:06}").unwrap_err().to_string(),
             "must contain {year} and {seq} (or {seq:06}) exactly once each"
         );
         for twice in ["{year}-{year}-{seq}", "{year}-{seq}-{seq:02}", "{year}", "{seq}", "INV"] {
-            assert_eq!(NumberPattern::parse(twice).unwrap_err(), "must contain {year} and {seq} (or {seq:06}) exactly once each", "{twice}");
+            assert_eq!(NumberPattern::parse(twice).unwrap_err().to_string(), "must contain {year} and {seq} (or {seq:06}) exactly once each", "{twice}");
         }
-        assert!(NumberPattern::parse("INV-{year}-{n}").unwrap_err().contains("'{n}'"));
+        assert!(NumberPattern::parse("INV-{year}-{n}").unwrap_err().to_string().contains("'{n}'"));
         assert_eq!(
-            NumberPattern::parse("INV-{year}-{seq").unwrap_err(),
+            NumberPattern::parse("INV-{year}-{seq").unwrap_err().to_string(),
             "has an unclosed '{'; expected placeholders {year} and {seq} or {seq:06}"
         );
         for bad in ["INV {year}-{seq}", "INV#{year}-{seq}", "{year}-{seq}-é", "{year}-{seq}\\"] {
             assert_eq!(
-                NumberPattern::parse(bad).unwrap_err(),
+                NumberPattern::parse(bad).unwrap_err().to_string(),
                 "may only contain letters, digits, '-', '_', '/' and '.' outside placeholders",
                 "{bad}"
             );

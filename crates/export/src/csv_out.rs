@@ -56,14 +56,19 @@ pub enum Dialect {
     ExcelSemicolon,
 }
 
+/// A text that is not a CSV dialect's name; the text completes `'<text>' …`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("is not a CSV dialect; expected plain, excel or excel-semicolon")]
+pub struct DialectError;
+
 impl Dialect {
-    /// Parses `plain`, `excel` or `excel-semicolon`. The error completes `'<text>' …`.
-    pub fn parse(s: &str) -> Result<Dialect, String> {
+    /// Parses `plain`, `excel` or `excel-semicolon`.
+    pub fn parse(s: &str) -> Result<Dialect, DialectError> {
         match s {
             "plain" => Ok(Dialect::Plain),
             "excel" => Ok(Dialect::Excel),
             "excel-semicolon" => Ok(Dialect::ExcelSemicolon),
-            _ => Err("is not a CSV dialect; expected plain, excel or excel-semicolon".into()),
+            _ => Err(DialectError),
         }
     }
 
@@ -242,7 +247,7 @@ mod tests {
             "\u{feff}name;net;note\nAcme, Inc.;-12,60;\"a;b\"\n\"'=1+1\";1980;x\n".as_bytes()
         );
         assert_eq!(Dialect::parse("excel-semicolon"), Ok(Dialect::ExcelSemicolon));
-        assert!(Dialect::parse("excel;").is_err());
+        assert_eq!(Dialect::parse("excel;"), Err(DialectError));
     }
 
     #[test]

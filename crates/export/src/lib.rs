@@ -41,7 +41,7 @@ pub mod statement;
 pub mod xero;
 
 use archive::{Archive, RegisterEntry, State};
-pub use crate::csv_out::Dialect;
+pub use crate::csv_out::{Dialect, DialectError};
 use crate::csv_out::{Column, Rows, number, text};
 use domain::document::{Document, DocumentKind, TaxCategory, Treatment};
 use domain::error::{Error, Result};
@@ -56,10 +56,15 @@ pub enum Period {
     Quarter { year: i32, quarter: u32 },
 }
 
+/// A text that is not a month or a quarter; the text completes `'<text>' …`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("is not a period; expected a month (2026-10) or a quarter (2026-Q4)")]
+pub struct PeriodError;
+
 impl Period {
-    /// Parses `2026-10` or `2026-Q4`. The error completes `'<text>' …`.
-    pub fn parse(s: &str) -> Result<Period, String> {
-        let bad = || "is not a period; expected a month (2026-10) or a quarter (2026-Q4)".to_string();
+    /// Parses `2026-10` or `2026-Q4`.
+    pub fn parse(s: &str) -> Result<Period, PeriodError> {
+        let bad = || PeriodError;
         let (y, rest) = s.split_once('-').ok_or_else(bad)?;
         let year: i32 = y.parse().map_err(|_| bad())?;
         if let Some(q) = rest.strip_prefix('Q') {
@@ -1036,4 +1041,19 @@ fn overpaid_invoice<'s>(by_transaction: &BTreeMap<&str, Vec<&'s RegisterEntry>>,
     let charge = refers_to?;
     let latest = by_transaction.get(charge)?.iter().rfind(|e| e.kind == DocumentKind::Invoice)?;
     (latest.overpaid.map(|o| amt(o, o.scale())) == Some(t.amount_text())).then_some(latest.number.as_str())
+}
+
+#[cfg(test)]
+mod period_tests {
+    use super::*;
+
+    #[test]
+    fn periods_are_months_or_quarters() {
+        assert_eq!(Period::parse("2026-10"), Ok(Period::Month { year: 2026, month: 10 }));
+        assert_eq!(Period::parse("2026-Q4"), Ok(Period::Quarter { year: 2026, quarter: 4 }));
+        for bad in ["2026", "2026-13", "2026-0", "2026-Q5", "2026-Q0", "x-10", "2026-Qx"] {
+            assert_eq!(Period::parse(bad), Err(PeriodError), "{bad}");
+        }
+        assert_eq!(PeriodError.to_string(), "is not a period; expected a month (2026-10) or a quarter (2026-Q4)");
+    }
 }

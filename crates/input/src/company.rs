@@ -109,7 +109,7 @@ impl Keys<'_> {
             Some(Value::String(s)) if !s.trim().is_empty() => match super::text::single_line(s.trim()) {
                 Ok(value) => Some(value.into_owned()),
                 Err(reason) => {
-                    self.error(&full, reason);
+                    self.error(&full, reason.to_string());
                     None
                 }
             },
@@ -128,13 +128,13 @@ impl Keys<'_> {
     }
 
     /// A required string parsed by `parse`, whose error completes `'<value>' …`.
-    fn parsed<T>(
+    fn parsed<T, E: std::fmt::Display>(
         &mut self,
         parent: &Table,
         prefix: &str,
         key: &str,
         what: &str,
-        parse: impl FnOnce(&str) -> Result<T, String>,
+        parse: impl FnOnce(&str) -> Result<T, E>,
     ) -> Option<T> {
         let raw = self.string(parent, prefix, key, Some(what))?;
         parse(&raw).map_err(|reason| self.error(&join(prefix, key), format!("'{raw}' {reason}"))).ok()
@@ -170,7 +170,7 @@ impl Keys<'_> {
         // Optional: what the Peppol and XRechnung e-invoices need of the seller.
         let peppol_id = match self.string(t, p, "peppol_id", None) {
             None => Some(None),
-            Some(raw) => super::peppol_id::parse(&raw).map(Some).map_err(|reason| self.error("seller.peppol_id", format!("'{raw}' {reason}"))).ok(),
+            Some(raw) => super::peppol_id::participant(&raw).map(Some).map_err(|reason| self.error("seller.peppol_id", format!("'{raw}' {reason}"))).ok(),
         };
         let contact_name = self.string(t, p, "contact_name", None);
         let phone = match self.string(t, p, "phone", None) {
@@ -221,7 +221,7 @@ impl Keys<'_> {
         let city = self.string(t, p, "city", Some("the city"));
         let postal_code = self.string(t, p, "postal_code", None).unwrap_or_default();
         let region = self.string(t, p, "region", None).unwrap_or_default();
-        let country = self.parsed(t, p, "country", "an ISO 3166-1 alpha-2 country code", CountryCode::parse);
+        let country = self.parsed(t, p, "country", "an ISO 3166-1 alpha-2 country code", str::parse::<CountryCode>);
         Some(Address { line1: line1?, line2, city: city?, postal_code, region, country: country? })
     }
 
@@ -245,7 +245,7 @@ impl Keys<'_> {
             };
             self.only(t, &p, &["country", "scheme", "number"]);
             let country = self.parsed(t, &p, "country", "an ISO 3166-1 alpha-2 country code", |s| {
-                let c = CountryCode::parse(s)?;
+                let c = s.parse::<CountryCode>().map_err(|e| e.to_string())?;
                 if tax::is_eu(c) {
                     return Err("is an EU member state; EU sales to consumers are declared through the OSS (seller.eu_oss)".into());
                 }

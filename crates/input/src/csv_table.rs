@@ -108,7 +108,7 @@ pub fn read_with_optional(text: &str, columns: &'static [&'static str], optional
                     match super::text::single_line(raw) {
                         Ok(value) => values.push_str(&value),
                         Err(reason) => {
-                            sink.push(Some(line), column, reason);
+                            sink.push(Some(line), column, reason.to_string());
                             // Kept visible for the other checks, which may quote it.
                             values.push_str(&raw.replace(char::is_control, "\u{fffd}"));
                         }

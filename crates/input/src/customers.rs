@@ -48,7 +48,7 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Customer>, O
         let email = field(&mut sink, row, "email", |s| if s.is_empty() { Ok(String::new()) } else { parse_email(s) });
         let line1 = required_text(&mut sink, row, "address_line1", "the street address");
         let city = required_text(&mut sink, row, "city", "the city");
-        let country = field(&mut sink, row, "country", CountryCode::parse);
+        let country = field(&mut sink, row, "country", |s| s.parse::<CountryCode>().map_err(|e| e.to_string()));
         let status = field(&mut sink, row, "vat_id_status", |s| match s {
             "valid" => Ok(VatIdStatus::Valid),
             "invalid" => Ok(VatIdStatus::Invalid),
@@ -56,7 +56,7 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Customer>, O
             _ => Err("is not a VAT ID status; expected 'valid', 'invalid' or empty (not checked)".into()),
         });
         let language = field(&mut sink, row, "language", parse_language);
-        let peppol_id = field(&mut sink, row, "peppol_id", |s| if s.is_empty() { Ok(None) } else { super::peppol_id::parse(s).map(Some) });
+        let peppol_id = field(&mut sink, row, "peppol_id", |s| if s.is_empty() { Ok(None) } else { super::peppol_id::participant(s).map(Some).map_err(|e| e.to_string()) });
         let buyer_reference = Some(row.get("buyer_reference").to_string()).filter(|s| !s.is_empty());
         let vat_id = match (country, status) {
             (Some(country), Some(status)) => check_vat_id(&mut sink, row, country, status),
@@ -112,7 +112,7 @@ fn check_vat_id(sink: &mut Sink<'_>, row: &csv_table::Row, country: CountryCode,
         Ok(Some(canonical)) => Some(Some(canonical.to_string())),
         Ok(None) => Some(Some(raw.to_string())),
         Err(reason) => {
-            sink.bad_value(Some(row.line), "vat_id", raw, &reason);
+            sink.bad_value(Some(row.line), "vat_id", raw, &reason.to_string());
             None
         }
     }

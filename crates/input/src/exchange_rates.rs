@@ -31,8 +31,9 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<ExchangeRate>
         let date = field(&mut sink, row, "date", |s| {
             NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| "is not a date; expected YYYY-MM-DD".to_string())
         });
-        let base = field(&mut sink, row, "base", Currency::parse);
-        let quote = field(&mut sink, row, "quote", Currency::parse);
+        let currency = |s: &str| Currency::parse(s).map_err(|e| e.to_string());
+        let base = field(&mut sink, row, "base", currency);
+        let quote = field(&mut sink, row, "quote", currency);
         let rate = field(&mut sink, row, "rate", |s| match Decimal::from_str(s) {
             Ok(r) if (MIN_RATE..=MAX_RATE).contains(&r) => Ok(r),
             Ok(r) if r > Decimal::ZERO => Err(format!("is outside {MIN_RATE} to {MAX_RATE}, the rates accepted")),

@@ -112,7 +112,7 @@ pub fn parse_company(text: &str) -> Result<domain::model::Company, Vec<Diagnosti
 
 pub use company::{logo_path, parse_email};
 pub use customers::parse_language;
-pub use text::single_line;
+pub use text::{ControlCharacter, single_line};
 
 /// Validates the files' text into a data set, or returns every problem found.
 pub fn parse(sources: &Sources) -> Result<DataSet, Vec<Diagnostic>> {

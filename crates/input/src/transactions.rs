@@ -115,7 +115,7 @@ fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: Option<&
         }
     });
     let timestamp = field(sink, first, "timestamp", parse_timestamp);
-    let currency = field(sink, first, "currency", Currency::parse);
+    let currency = field(sink, first, "currency", |s| Currency::parse(s).map_err(|e| e.to_string()));
     let amount_basis = field(sink, first, "amount_basis", |s| match s {
         "gross" => Ok(AmountBasis::Gross),
         "net" => Ok(AmountBasis::Net),
@@ -385,5 +385,5 @@ fn optional_date(s: &str) -> Result<Option<NaiveDate>, String> {
 }
 
 fn optional_country(s: &str) -> Result<Option<CountryCode>, String> {
-    if s.is_empty() { Ok(None) } else { CountryCode::parse(s).map(Some) }
+    if s.is_empty() { Ok(None) } else { s.parse().map(Some).map_err(|e: domain::country::CountryCodeError| e.to_string()) }
 }

@@ -136,17 +136,14 @@ impl Format {
     }
 
     /// Parses a comma-separated list such as `pdf,html,json`; `xrechnung` names both
-    /// XRechnung syntaxes. The error completes `'<list>' …`.
-    pub fn parse_list(list: &str) -> Result<Vec<Format>, String> {
+    /// XRechnung syntaxes.
+    pub fn parse_list(list: &str) -> Result<Vec<Format>, FormatListError> {
         let mut out = Vec::new();
         for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let named: Vec<Format> = if name == "xrechnung" {
                 vec![Format::XrechnungUbl, Format::XrechnungCii]
             } else {
-                vec![Format::ALL.iter().copied().find(|f| f.name() == name).ok_or_else(|| {
-                    let known: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-                    format!("names an unknown format '{name}'; expected some of {},xrechnung", known.join(","))
-                })?]
+                vec![Format::ALL.iter().copied().find(|f| f.name() == name).ok_or_else(|| FormatListError::Unknown(name.to_string()))?]
             };
             for f in named {
                 if !out.contains(&f) {
@@ -155,11 +152,35 @@ impl Format {
             }
         }
         if out.is_empty() {
-            return Err("names no format".into());
+            return Err(FormatListError::Empty);
         }
         Ok(out)
     }
 }
+
+/// Why a list of formats was refused; the text completes `'<list>' …`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FormatListError {
+    /// A name that is no format's.
+    Unknown(String),
+    /// Nothing but commas and spaces.
+    Empty,
+}
+
+impl std::fmt::Display for FormatListError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FormatListError::Unknown(name) => {
+                let known: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                write!(f, "names an unknown format '{name}'; expected some of {},xrechnung", known.join(","))
+            }
+            FormatListError::Empty => f.write_str("names no format"),
+        }
+    }
+}
+
+impl std::error::Error for FormatListError {}
 
 /// Renders `doc` in each of `formats`, in that order.
 pub fn render(doc: &Document, formats: &[Format]) -> Vec<(Format, Vec<u8>)> {
@@ -178,5 +199,17 @@ mod tests {
             assert_eq!(bytes, format.render(&doc), "{}", format.name());
             assert_eq!(sha256, Sha256Sum::of(&bytes), "{}", format.name());
         }
+    }
+
+    #[test]
+    fn format_lists_name_known_formats() {
+        assert_eq!(Format::parse_list(" pdf,,xrechnung,pdf "), Ok(vec![Format::Pdf, Format::XrechnungUbl, Format::XrechnungCii]));
+        assert_eq!(Format::parse_list(" , "), Err(FormatListError::Empty));
+        assert_eq!(Format::parse_list(" , ").unwrap_err().to_string(), "names no format");
+        let unknown = Format::parse_list("pdf,docx").unwrap_err();
+        assert_eq!(unknown, FormatListError::Unknown("docx".into()));
+        let known: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+        assert_eq!(unknown.to_string(), format!("names an unknown format 'docx'; expected some of {},xrechnung", known.join(",")));
+        assert!(unknown.to_string().starts_with("names an unknown format 'docx'; expected some of pdf,"));
     }
 }

@@ -34,7 +34,7 @@ use pdf_writer::{Content, Name, Str};
 use domain::sha256::Sha256Sum;
 
 pub(super) use file::{Archival, Attachment};
-pub use fonts::load_cjk_font;
+pub use fonts::{FontError, load_cjk_font};
 pub use statement::render_statement;
 use fonts::{GlyphUse, Subsets, Weight, cjk_face, face, with_cjk};
 use tags::{Artifact, Mark, Part, Structure};

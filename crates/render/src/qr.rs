@@ -14,9 +14,14 @@ pub struct Matrix {
     pub runs: Vec<(usize, usize, usize)>,
 }
 
+/// Why a payload has no QR code (too long for one); the encoder says which limit it met.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("no QR code for the payment details: {0}")]
+pub struct QrError(qrcode::types::QrError);
+
 /// The QR code of `payload`, or why there can be none (too long for a QR code).
-pub fn matrix(payload: &str) -> Result<Matrix, String> {
-    let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M).map_err(|e| format!("no QR code for the payment details: {e}"))?;
+pub fn matrix(payload: &str) -> Result<Matrix, QrError> {
+    let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M).map_err(QrError)?;
     let width = code.width();
     let colors = code.to_colors();
     let mut runs = Vec::new();

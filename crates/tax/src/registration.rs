@@ -22,8 +22,8 @@ use domain::model::TaxRegistration;
 pub trait SchemeRules {
     /// Checks `raw` as a number of this scheme in `country` and returns its compact
     /// canonical form (`GB980780684`, `NO995525828MVA`, `2034567`, `CHE123456788`,
-    /// `51824753556`, `300012345678`). The error completes `'<raw>' …`.
-    fn check(self, country: &str, raw: &str) -> Result<String, String>;
+    /// `51824753556`, `300012345678`). The error's text completes `'<raw>' …`.
+    fn check(self, country: &str, raw: &str) -> Result<String, RegistrationError>;
 
     /// The official written form of the canonical `number`, as printed on an invoice in
     /// `language`: `GB980780684`, `NO 995 525 828 MVA`, `VOEC 2034567`,
@@ -33,15 +33,15 @@ pub trait SchemeRules {
 }
 
 impl SchemeRules for Scheme {
-    fn check(self, country: &str, raw: &str) -> Result<String, String> {
+    fn check(self, country: &str, raw: &str) -> Result<String, RegistrationError> {
         let compact: String = raw.chars().filter(|c| !c.is_whitespace() && !matches!(c, '.' | '-')).collect::<String>().to_ascii_uppercase();
         match self {
             Scheme::Vat | Scheme::Mva | Scheme::Mwst | Scheme::Abn => match tax_id::check_tax_id(country, raw)? {
                 Some(id) => Ok(id.to_string()),
-                None => Err(format!("cannot be checked: there are no {} rules for {country}", self.name())),
+                None => Err(RegistrationError::NoRules { scheme: self, country: country.to_string() }),
             },
-            Scheme::Voec => digits_after(&compact, "VOEC", 7).ok_or_else(|| "is not a VOEC number: expected 'VOEC' and 7 digits, e.g. 'VOEC 2034567'".into()),
-            Scheme::Arn => digits_after(&compact, "ARN", 12).ok_or_else(|| "is not an ARN: expected 12 digits, e.g. 'ARN 300012345678'".into()),
+            Scheme::Voec => digits_after(&compact, "VOEC", 7).ok_or(RegistrationError::NotVoec),
+            Scheme::Arn => digits_after(&compact, "ARN", 12).ok_or(RegistrationError::NotArn),
         }
     }
 
@@ -76,6 +76,22 @@ impl SchemeRules for Scheme {
     }
 }
 
+
+/// Why a seller's registration number was refused; the text completes `'<raw>' …`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RegistrationError {
+    /// A VAT number (UK VAT, MVA, MWST) or ABN that fails its country's tax-ID rules.
+    #[error(transparent)]
+    TaxId(#[from] tax_id::TaxIdError),
+    /// The scheme's numbers are tax IDs of `country`, which has no tax-ID rules here.
+    #[error("cannot be checked: there are no {} rules for {country}", scheme.name())]
+    NoRules { scheme: Scheme, country: String },
+    #[error("is not a VOEC number: expected 'VOEC' and 7 digits, e.g. 'VOEC 2034567'")]
+    NotVoec,
+    #[error("is not an ARN: expected 12 digits, e.g. 'ARN 300012345678'")]
+    NotArn,
+}
 
 /// The seller's registration `registration` as printed on a document in `language`.
 pub fn printed(registration: &TaxRegistration, language: &str) -> PrintedRegistration {
@@ -124,7 +140,8 @@ mod tests {
         }
         for (scheme, country, raw) in STDNUM_INVALID {
             let e = scheme.check(country, raw).unwrap_err();
-            assert!(e.ends_with("check digit does not match"), "{raw}: {e}");
+            assert!(e.to_string().ends_with("check digit does not match"), "{raw}: {e}");
+            assert!(matches!(e, RegistrationError::TaxId(id) if id.is_check_digit()), "{raw}");
         }
     }
 
@@ -133,12 +150,12 @@ mod tests {
         assert_eq!(Scheme::Voec.check("NO", "VOEC 2034567").as_deref(), Ok("2034567"));
         assert_eq!(Scheme::Voec.check("NO", "2034567").as_deref(), Ok("2034567"));
         assert_eq!(Scheme::Voec.official("2034567", "nb"), "VOEC 2034567");
-        assert_eq!(Scheme::Voec.check("NO", "VOEC 203456"), Err("is not a VOEC number: expected 'VOEC' and 7 digits, e.g. 'VOEC 2034567'".into()));
+        assert_eq!(Scheme::Voec.check("NO", "VOEC 203456").unwrap_err().to_string(), "is not a VOEC number: expected 'VOEC' and 7 digits, e.g. 'VOEC 2034567'");
         assert!(Scheme::Voec.check("NO", "VOEC 2034567A").is_err());
         assert!(Scheme::Voec.check("NO", "NO923609016MVA").is_err());
         assert_eq!(Scheme::Arn.check("AU", "ARN 3000 1234 5678").as_deref(), Ok("300012345678"));
         assert_eq!(Scheme::Arn.official("300012345678", "en"), "ARN 300012345678");
-        assert_eq!(Scheme::Arn.check("AU", "30001234567"), Err("is not an ARN: expected 12 digits, e.g. 'ARN 300012345678'".into()));
+        assert_eq!(Scheme::Arn.check("AU", "30001234567").unwrap_err().to_string(), "is not an ARN: expected 12 digits, e.g. 'ARN 300012345678'");
         assert!(Scheme::Arn.check("AU", "51 824 753 556").is_err(), "an ABN is not an ARN");
     }
 

@@ -70,11 +70,11 @@ pub fn has_rules(country: &str) -> bool {
 ///
 /// `Ok(Some(TaxId))` when the country has rules and the ID passes;
 /// `Ok(None)` when the country has no rules here (the ID is then kept as written
-/// by the caller); `Err(reason)` when it fails. `reason` is an English phrase
-/// that completes the sentence `'<raw>' <reason>`, naming what was expected, e.g.
-/// "is not a German VAT ID: expected 'DE' followed by 9 digits" or
+/// by the caller); `Err(reason)` when it fails. The [`TaxIdError`] says why; its text is
+/// an English phrase that completes the sentence `'<raw>' <reason>`, naming what was
+/// expected, e.g. "is not a German VAT ID: expected 'DE' followed by 9 digits" or
 /// "is a VAT ID of Austria, but the customer's country is DE".
-pub fn check_tax_id(country: &str, raw: &str) -> Result<Option<TaxId>, String> {
+pub fn check_tax_id(country: &str, raw: &str) -> Result<Option<TaxId>, TaxIdError> {
     let Some(jurisdiction) = jurisdiction_of(country) else {
         return Ok(None);
     };
@@ -88,13 +88,67 @@ pub fn check_tax_id(country: &str, raw: &str) -> Result<Option<TaxId>, String> {
         .unwrap_or(rest);
     let verdict =
         ensure(body.is_ascii(), Fail::Shape).and_then(|()| (rules.check)(body.as_bytes()));
+    let country = jurisdiction.country;
     match verdict {
         Ok(()) => Ok(Some(TaxId(format!("{prefix}{body}{}", rules.suffix)))),
-        Err(Fail::Shape) => Err(rules.shape_error()),
-        Err(Fail::CheckDigit) => Err(rules.invalid("check digit does not match")),
-        Err(Fail::Invalid(why)) => Err(rules.invalid(why)),
+        Err(Fail::Shape) => Err(TaxIdError::Shape { country }),
+        Err(Fail::CheckDigit) => Err(TaxIdError::CheckDigit { country }),
+        Err(Fail::Invalid(why)) => Err(TaxIdError::Invalid { country, why }),
     }
 }
+
+/// Why a tax ID was refused. Countries are the table's codes (`"GR"` for Greece); the text
+/// completes `'<raw>' …` and names what was expected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TaxIdError {
+    /// Wrong length or characters for `country`'s IDs: "is not a German VAT ID: expected
+    /// 'DE' followed by 9 digits".
+    Shape { country: &'static str },
+    /// Right shape, wrong check digit(s).
+    CheckDigit { country: &'static str },
+    /// Right shape, but a part of it is impossible (a date, an office code); `why` says
+    /// which.
+    Invalid { country: &'static str, why: &'static str },
+    /// Written with the prefix of `id_country`'s IDs, for a customer in `customer`.
+    OtherCountry { id_country: &'static str, customer: &'static str },
+    /// Written with the country code where its IDs' prefix differs from it (Greece: `EL`,
+    /// not `GR`).
+    CountryCodeAsPrefix { country: &'static str },
+}
+
+impl TaxIdError {
+    /// Whether the ID has the right shape but a wrong check digit (most likely a typing
+    /// error in one digit).
+    pub fn is_check_digit(&self) -> bool {
+        matches!(self, TaxIdError::CheckDigit { .. })
+    }
+}
+
+impl fmt::Display for TaxIdError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rules = |country| &rates::jurisdiction(country).expect("errors name countries of the table").tax_id;
+        match *self {
+            TaxIdError::Shape { country } => {
+                let rules = rules(country);
+                write!(f, "is not {}: expected {}", rules.one(), rules.expected)
+            }
+            TaxIdError::CheckDigit { country } => rules(country).invalid(f, "check digit does not match"),
+            TaxIdError::Invalid { country, why } => rules(country).invalid(f, why),
+            TaxIdError::OtherCountry { id_country, customer } => {
+                let other = rules(id_country);
+                write!(f, "is a {} of {}, but the customer's country is {customer}", other.kind, other.name)
+            }
+            TaxIdError::CountryCodeAsPrefix { country } => {
+                let rules = rules(country);
+                let (adjective, kind, prefix) = (rules.adjective, rules.kind, rules.prefix);
+                write!(f, "is not {}: {adjective} {kind}s start with '{prefix}', not '{country}'", rules.one())
+            }
+        }
+    }
+}
+
+impl std::error::Error for TaxIdError {}
 
 /// Why a national number was rejected.
 #[derive(Debug, PartialEq)]
@@ -155,12 +209,8 @@ impl IdRules {
         format!("{article} {} {}", self.adjective, self.kind)
     }
 
-    fn shape_error(&self) -> String {
-        format!("is not {}: expected {}", self.one(), self.expected)
-    }
-
-    fn invalid(&self, why: &str) -> String {
-        format!("is not a valid {} {}: {why}", self.adjective, self.kind)
+    fn invalid(&self, f: &mut fmt::Formatter<'_>, why: &str) -> fmt::Result {
+        write!(f, "is not a valid {} {}: {why}", self.adjective, self.kind)
     }
 }
 
@@ -205,9 +255,9 @@ fn normalise(raw: &str) -> String {
 /// Splits a normalised ID of `jurisdiction` into the prefix of its canonical form and the
 /// rest.
 fn split_prefix<'a>(
-    jurisdiction: &Jurisdiction,
+    jurisdiction: &'static Jurisdiction,
     id: &'a str,
-) -> Result<(&'static str, &'a str), String> {
+) -> Result<(&'static str, &'a str), TaxIdError> {
     let (rules, country) = (&jurisdiction.tax_id, jurisdiction.country);
     let strip = |prefix| Some((prefix, id.strip_prefix(prefix)?));
     if let Some(found) = rules.prefixes().find_map(strip) {
@@ -217,10 +267,7 @@ fn split_prefix<'a>(
         other.country != country && other.tax_id.prefixes().any(|p| id.starts_with(p))
     };
     if let Some(other) = rates::all().iter().find(foreign) {
-        let (kind, name) = (other.tax_id.kind, other.tax_id.name);
-        return Err(format!(
-            "is a {kind} of {name}, but the customer's country is {country}"
-        ));
+        return Err(TaxIdError::OtherCountry { id_country: other.country, customer: country });
     }
     if rules.prefix_optional {
         return Ok((rules.prefix, id));
@@ -228,12 +275,9 @@ fn split_prefix<'a>(
     // A required prefix that is not the country code (Greece's EL): say so to one who
     // wrote the country code instead.
     if rules.prefix != country && id.starts_with(country) {
-        let (one, adjective, kind, prefix) = (rules.one(), rules.adjective, rules.kind, rules.prefix);
-        return Err(format!(
-            "is not {one}: {adjective} {kind}s start with '{prefix}', not '{country}'"
-        ));
+        return Err(TaxIdError::CountryCodeAsPrefix { country });
     }
-    Err(rules.shape_error())
+    Err(TaxIdError::Shape { country })
 }
 
 // ---------------------------------------------------------------------------
@@ -717,7 +761,7 @@ mod tests {
 
     fn reason(country: &str, raw: &str) -> String {
         match check_tax_id(country, raw) {
-            Err(reason) => reason,
+            Err(reason) => reason.to_string(),
             other => panic!("{country} '{raw}': expected an error, got {other:?}"),
         }
     }
@@ -773,6 +817,7 @@ mod tests {
     #[test]
     fn wrong_check_digits_are_rejected() {
         for (country, _, _, wrong, _) in CASES {
+            assert!(check_tax_id(country, wrong).unwrap_err().is_check_digit(), "{wrong}");
             let reason = reason(country, wrong);
             assert!(reason.starts_with("is not a valid "), "{reason}");
             assert!(reason.ends_with(": check digit does not match"), "{reason}");
@@ -782,6 +827,7 @@ mod tests {
     #[test]
     fn wrong_shapes_name_the_expected_shape() {
         for (country, _, _, _, misshapen) in CASES {
+            assert!(!check_tax_id(country, misshapen).unwrap_err().is_check_digit(), "{misshapen}");
             let reason = reason(country, misshapen);
             assert!(reason.starts_with("is not a"), "{reason}");
             assert!(reason.contains(": expected "), "{reason}");

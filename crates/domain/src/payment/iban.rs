@@ -16,26 +16,47 @@ const LENGTHS: &[(&str, usize)] = &[
     ("SE", 24), ("SI", 19), ("SK", 24), ("SM", 27), ("VA", 22),
 ];
 
+/// Why a text is not an IBAN a SEPA credit transfer can pay to, or not a BIC; the text
+/// completes `'<text>' …`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AccountError {
+    /// Too short, or characters other than letters and digits.
+    #[error("is not an IBAN; expected a country code, two check digits and the account, e.g. 'DE89 3704 0044 0532 0130 00'")]
+    NotIban,
+    /// The first two characters, not a SEPA country.
+    #[error("is not an IBAN of a SEPA country ('{0}'); a SEPA credit transfer needs one")]
+    NotSepa(String),
+    #[error("has {found} characters; an IBAN of {country} has {expected}")]
+    Length { found: usize, country: String, expected: usize },
+    #[error("is not an IBAN: the third and fourth characters are its check digits")]
+    CheckDigitsNotDigits,
+    #[error("is not a valid IBAN: its check digits do not match (ISO 13616); check for a typing error")]
+    CheckDigits,
+    #[error("is not a BIC; expected 8 or 11 characters such as 'COBADEFFXXX'")]
+    NotBic,
+}
+
 /// `text` as a compact IBAN (`DE89370400440532013000`), or why it is not one. Spaces are
-/// allowed between groups; the error completes `'<text>' …`.
-pub fn parse(text: &str) -> Result<String, String> {
+/// allowed between groups.
+pub fn parse(text: &str) -> Result<String, AccountError> {
     let compact: String = text.chars().filter(|c| *c != ' ').collect::<String>().to_ascii_uppercase();
     if compact.len() < 5 || !compact.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err("is not an IBAN; expected a country code, two check digits and the account, e.g. 'DE89 3704 0044 0532 0130 00'".into());
+        return Err(AccountError::NotIban);
     }
     let country = &compact[..2];
     let Some(&(_, length)) = LENGTHS.iter().find(|(c, _)| *c == country) else {
-        return Err(format!("is not an IBAN of a SEPA country ('{country}'); a SEPA credit transfer needs one"));
+        return Err(AccountError::NotSepa(country.to_string()));
     };
     if compact.len() != length {
-        return Err(format!("has {} characters; an IBAN of {country} has {length}", compact.len()));
+        return Err(AccountError::Length { found: compact.len(), country: country.to_string(), expected: length });
     }
     if !compact[2..4].chars().all(|c| c.is_ascii_digit()) {
-        return Err("is not an IBAN: the third and fourth characters are its check digits".into());
+        return Err(AccountError::CheckDigitsNotDigits);
     }
     let rearranged = format!("{}{}", &compact[4..], &compact[..4]);
     if mod97(&rearranged) != Some(1) {
-        return Err("is not a valid IBAN: its check digits do not match (ISO 13616); check for a typing error".into());
+        return Err(AccountError::CheckDigits);
     }
     Ok(compact)
 }
@@ -47,13 +68,13 @@ pub fn grouped(iban: &str) -> String {
 }
 
 /// `text` as a BIC (ISO 9362: 4 letters bank, 2 letters country, 2 alphanumerics location,
-/// optionally 3 alphanumerics branch), upper case. The error completes `'<text>' …`.
-pub fn parse_bic(text: &str) -> Result<String, String> {
+/// optionally 3 alphanumerics branch), upper case.
+pub fn parse_bic(text: &str) -> Result<String, AccountError> {
     let bic = text.trim().to_ascii_uppercase();
     let ok = matches!(bic.len(), 8 | 11)
         && bic[..6].chars().all(|c| c.is_ascii_uppercase())
         && bic[6..].chars().all(|c| c.is_ascii_alphanumeric());
-    if ok { Ok(bic) } else { Err("is not a BIC; expected 8 or 11 characters such as 'COBADEFFXXX'".into()) }
+    if ok { Ok(bic) } else { Err(AccountError::NotBic) }
 }
 
 #[cfg(test)]
@@ -73,13 +94,13 @@ mod tests {
 
     #[test]
     fn a_changed_digit_or_length_or_country_is_refused_with_the_reason() {
-        assert!(parse("DE88 3704 0044 0532 0130 00").unwrap_err().contains("check digits do not match"));
-        assert!(parse("DE89 3704 0044 0532 0130 01").unwrap_err().contains("check digits do not match"));
+        assert!(parse("DE88 3704 0044 0532 0130 00").unwrap_err().to_string().contains("check digits do not match"));
+        assert!(parse("DE89 3704 0044 0532 0130 01").unwrap_err().to_string().contains("check digits do not match"));
         // Two adjacent digits swapped: MOD 97-10 catches every transposition.
-        assert!(parse("DE89 3704 0044 0532 0103 00").unwrap_err().contains("check digits do not match"));
-        assert_eq!(parse("DE89 3704 0044 0532 0130 0").unwrap_err(), "has 21 characters; an IBAN of DE has 22");
-        assert!(parse("US12 3456 7890").unwrap_err().contains("SEPA country ('US')"));
-        assert!(parse("DE89-3704").unwrap_err().starts_with("is not an IBAN"));
+        assert!(parse("DE89 3704 0044 0532 0103 00").unwrap_err().to_string().contains("check digits do not match"));
+        assert_eq!(parse("DE89 3704 0044 0532 0130 0").unwrap_err().to_string(), "has 21 characters; an IBAN of DE has 22");
+        assert!(parse("US12 3456 7890").unwrap_err().to_string().contains("SEPA country ('US')"));
+        assert!(parse("DE89-3704").unwrap_err().to_string().starts_with("is not an IBAN"));
     }
 
     #[test]

@@ -72,8 +72,8 @@ impl Face {
     }
 
     /// A face of `bytes` (face `index` of a collection); the error says why it is no font.
-    fn parse(id: &'static str, bytes: &'static [u8], index: u32, slot: usize) -> Result<Face, String> {
-        let face = ttf_parser::Face::parse(bytes, index).map_err(|e| format!("is not a TrueType or OpenType font (face {index}): {e}"))?;
+    fn parse(id: &'static str, bytes: &'static [u8], index: u32, slot: usize) -> Result<Face, FontError> {
+        let face = ttf_parser::Face::parse(bytes, index).map_err(|error| FontError::NotAFont { index, error })?;
         let mut ascii = [None; 128];
         let mut other = FxHashMap::default();
         if let Some(cmap) = face.tables().cmap {
@@ -99,7 +99,7 @@ impl Face {
             .into_iter()
             .find(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
             .and_then(|n| n.to_string())
-            .ok_or("has no PostScript name")?;
+            .ok_or(FontError::NoPostScriptName)?;
         let cff = face.tables().cff.is_some();
         let units_per_em = face.units_per_em();
         let scale = |v: i16| i64::from(v) * 1000 / i64::from(units_per_em);
@@ -163,21 +163,37 @@ thread_local! {
     static CJK_DOCUMENT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+/// Why a font file cannot be used; the text completes `'<path>' …`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FontError {
+    /// The text after `#` in `file.ttc#2` is not a face number.
+    #[error("has '#{0}' where a face number of the collection was expected")]
+    FaceNumber(String),
+    #[error("cannot be read: {0}")]
+    Read(std::io::Error),
+    /// Face `index` of the file is not a TrueType or OpenType font.
+    #[error("is not a TrueType or OpenType font (face {index}): {error}")]
+    NotAFont { index: u32, error: ttf_parser::FaceParsingError },
+    #[error("has no PostScript name")]
+    NoPostScriptName,
+}
+
 /// Loads the CJK font for this process: `path` names the regular face (`file.ttc#2` for the
 /// third face of a collection); the bold face is `path` with `Regular` replaced by `Bold`
 /// when that file exists (as Debian's `NotoSansCJK-Bold.ttc`), else the regular one.
 /// Loading again is a no-op: one CJK font per process.
-pub fn load_cjk_font(path: &std::path::Path) -> Result<(), String> {
+pub fn load_cjk_font(path: &std::path::Path) -> Result<(), FontError> {
     if CJK.get().is_some() {
         return Ok(());
     }
     let text = path.to_string_lossy();
     let (file, index) = match text.rsplit_once('#') {
-        Some((file, index)) => (file.to_string(), index.parse::<u32>().map_err(|_| format!("has '#{index}' where a face number of the collection was expected"))?),
+        Some((file, index)) => (file.to_string(), index.parse::<u32>().map_err(|_| FontError::FaceNumber(index.to_string()))?),
         None => (text.to_string(), 0),
     };
-    let read = |file: &str| -> Result<&'static [u8], String> {
-        std::fs::read(file).map(|b| &*Box::leak(b.into_boxed_slice())).map_err(|e| format!("cannot be read: {e}"))
+    let read = |file: &str| -> Result<&'static [u8], FontError> {
+        std::fs::read(file).map(|b| &*Box::leak(b.into_boxed_slice())).map_err(FontError::Read)
     };
     let regular = Face::parse("NSCJKR", read(&file)?, index, 2)?;
     let bold_file = file.replace("Regular", "Bold");
