@@ -343,7 +343,7 @@ pub fn exemption(doc: &Document, c: TaxCategory) -> Option<(&'static str, String
 pub fn has_country_prefix(id: &str) -> bool {
     let Some(prefix) = id.get(..2) else { return false };
     prefix.bytes().all(|b| b.is_ascii_uppercase())
-        && (matches!(prefix, "EL" | "XI") || CountryCode::parse(prefix).is_ok())
+        && (matches!(prefix, "EL" | "XI") || prefix.parse::<CountryCode>().is_ok())
 }
 
 /// The identifiers a document may and must carry (see the module documentation).
