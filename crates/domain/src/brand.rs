@@ -126,6 +126,14 @@ pub struct Logo {
     inline: bool,
 }
 
+/// Bytes offered for a record's logo that are not the file it names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the logo's bytes have the SHA-256 {found}, not the {named} the record names")]
+pub struct NotTheLogo {
+    pub found: Sha256Sum,
+    pub named: Sha256Sum,
+}
+
 /// Why a file is not a logo this program reads; the text completes `'<file name>' …`.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -195,10 +203,10 @@ impl Logo {
 
     /// Attaches the file's bytes, checked against the SHA-256 the record names; the error
     /// says what differs.
-    pub fn attach(&mut self, bytes: Arc<[u8]>) -> Result<(), String> {
+    pub fn attach(&mut self, bytes: Arc<[u8]>) -> Result<(), NotTheLogo> {
         let found = Sha256Sum::of(&bytes);
         if found != self.sha256 {
-            return Err(format!("the logo's bytes have the SHA-256 {found}, not the {} the record names", self.sha256));
+            return Err(NotTheLogo { found, named: self.sha256 });
         }
         self.bytes = Some(bytes);
         Ok(())
@@ -400,7 +408,7 @@ mod tests {
         let mut read: Brand = serde_json::from_str(&json).unwrap();
         let logo = read.logo.as_mut().unwrap();
         assert!(!logo.is_attached());
-        assert_eq!(logo.attach(Arc::from(&b"<svg/>"[..])).unwrap_err(), format!("the logo's bytes have the SHA-256 {}, not the {SVG_SHA256} the record names", Sha256Sum::of(b"<svg/>")));
+        assert_eq!(logo.attach(Arc::from(&b"<svg/>"[..])).unwrap_err().to_string(), format!("the logo's bytes have the SHA-256 {}, not the {SVG_SHA256} the record names", Sha256Sum::of(b"<svg/>")));
         logo.attach(Arc::from(&svg[..])).unwrap();
         assert_eq!(read, brand);
     }
