@@ -104,16 +104,24 @@ const LEGEND: Style = style(Weight::Regular, 8.5, MUTED);
 const CONTINUED: Style = style(Weight::Bold, 9.5, INK);
 const FOOTER: Style = style(Weight::Regular, 7.2, MUTED);
 
-/// The characters of `doc` that no shipped font can draw, in order of first appearance.
-/// Issuing refuses such documents (there is no glyph fallback: they would print as empty
-/// boxes or '?'); see `fonts/README.md` for adding a font that covers them.
-pub fn unsupported_characters(doc: &Document) -> Vec<char> {
-    let missing = missing_in(doc, face(Weight::Regular));
+/// The characters of `texts`, the text of one document, that no configured font can draw,
+/// in order of first appearance: those the shipped fonts lack, or, when a CJK font is loaded
+/// and they lack any (the document is then set in it, see `needs_cjk`), those it lacks.
+/// Issuing refuses text with such characters where it enters (there is no glyph fallback:
+/// they would print as empty boxes or '?'); see `fonts/README.md` for adding a font that
+/// covers them.
+pub fn unsupported_characters<'a>(texts: impl Iterator<Item = &'a str> + Clone) -> Vec<char> {
+    let missing = missing_in_texts(texts.clone(), face(Weight::Regular));
     match cjk_face() {
-        // Set in the CJK font: what that font lacks.
-        Some(cjk) if !missing.is_empty() => missing_in(doc, cjk),
+        Some(cjk) if !missing.is_empty() => missing_in_texts(texts, cjk),
         _ => missing,
     }
+}
+
+/// The characters of `texts` the shipped fonts lack, in order of first appearance: none
+/// means a document of these texts is set in them.
+pub fn missing_in_shipped_fonts<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<char> {
+    missing_in_texts(texts, face(Weight::Regular))
 }
 
 /// Whether `doc` is set in the configured CJK font: it has characters the shipped fonts lack
@@ -129,8 +137,13 @@ fn missing_in(doc: &Document, f: &fonts::Face) -> Vec<char> {
     // Every text of the document is a string of its JSON record (which escapes nothing but
     // quotes, backslashes and control characters).
     let record = serde_json::to_string(doc).expect("documents serialise");
+    missing_in_texts(std::iter::once(record.as_str()), f)
+}
+
+/// The characters of `texts` that `f` cannot draw, in order of first appearance.
+fn missing_in_texts<'a>(texts: impl Iterator<Item = &'a str>, f: &fonts::Face) -> Vec<char> {
     let mut out = Vec::new();
-    for c in record.chars() {
+    for c in texts.flat_map(str::chars) {
         if !c.is_ascii() && !c.is_whitespace() && !c.is_control() && !f.covers(c) && !out.contains(&c) {
             out.push(c);
         }
