@@ -1,6 +1,6 @@
 //! Assembly: a planned document put together, numbered, from its draft and the data.
 //!
-//! Everything that could fail was decided when the document was drafted ([`crate::draft`]),
+//! Everything that could fail was decided when the document was drafted (`draft.rs`),
 //! so assembly returns a [`Document`], not a `Result`: it copies what the data says
 //! (parties, lines, notes), states the decisions (tax, rates, settlement, exchange rate) and
 //! calculates the amounts if planning did not need them (once either way).

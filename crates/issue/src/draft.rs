@@ -10,7 +10,7 @@
 //!
 //! A draft keeps only that: references into the [`DataSet`] it was drafted from, an index into
 //! [`Taxes`], and amounts only where planning needed them (see [`Invoice::calculation`]). What
-//! a document says is put together from it by [`crate::assemble`], which decides nothing and
+//! a document says is put together from it by `assemble.rs`, which decides nothing and
 //! so cannot fail: a 100,000-invoice month is planned without 100,000 documents in memory,
 //! and no document is ever drafted twice.
 

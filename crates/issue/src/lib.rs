@@ -2,11 +2,11 @@
 //!
 //! A document is built in two steps of different kinds:
 //!
-//! - **Drafting** ([`draft`]) makes every decision that can fail on the input — the tax rule
+//! - **Drafting** (`draft.rs`) makes every decision that can fail on the input — the tax rule
 //!   and rate, the rate each plan-change line keeps, the exchange rate of the base-currency
 //!   statement, how an invoice is settled, what a refund credits — once per document, while
 //!   planning, and keeps only its compact result.
-//! - **Assembly** ([`assemble`], run by [`Plan::numbered`]) puts the numbered `Document`
+//! - **Assembly** (`assemble.rs`, run by [`Plan::numbered`]) puts the numbered `Document`
 //!   together from that result and the data. It decides nothing, so it returns a
 //!   `Document`, not a `Result`: a planned document is always issued as planned.
 //!
@@ -18,7 +18,7 @@
 //!    transaction gets no document is recorded as [`Skipped`]; why it can't be issued
 //!    (location evidence disagrees, a rate is missing, an invoiced transaction was edited)
 //!    as a diagnostic.
-//! 2. Invoices are numbered from the archive's counters in tax-point order ([`number`]).
+//! 2. Invoices are numbered from the archive's counters in tax-point order.
 //! 3. Each succeeded refund is drafted as a credit note against its charge's invoice (issued
 //!    now — read from that invoice's draft — or in an earlier run, read back from the archive
 //!    via [`History`]), never crediting more than is left; credit notes are then numbered in
@@ -27,9 +27,9 @@
 //! Corrected reissues (a cancelling credit note plus a replacement invoice) are built by
 //! [`crate::correct::reissue`].
 
-pub mod assemble;
+mod assemble;
 pub mod correct;
-pub mod draft;
+mod draft;
 pub mod payment;
 
 use std::collections::{BTreeMap, HashMap};
@@ -193,6 +193,9 @@ enum Found {
     ThisRun(usize),
 }
 
+/// The invoices a charge's plan-change lines adjust, by the charge each line refers to.
+type Adjusting<'d> = Vec<(&'d str, Found)>;
+
 /// Decides what to issue for `data` given the archive's `history`. Pure: reads the archive
 /// only through `history`, writes nothing.
 pub fn plan<'d>(data: &'d DataSet, history: &dyn History) -> Result<Plan<'d>, Vec<Diagnostic>> {
@@ -200,7 +203,8 @@ pub fn plan<'d>(data: &'d DataSet, history: &dyn History) -> Result<Plan<'d>, Ve
     let mut diagnostics = Vec::new();
     // Plan-change problems, merged into `diagnostics` at the end.
     let mut adjustment_errors: Vec<Diagnostic> = Vec::new();
-    let mut charges: Vec<(usize, &'d Transaction, Vec<(&'d str, Found)>)> = Vec::new();
+    // Charges to invoice: index, transaction, the invoices its plan-change lines adjust.
+    let mut charges: Vec<(usize, &'d Transaction, Adjusting<'d>)> = Vec::new();
     let mut refunds = Vec::new();
     let error = |diagnostics: &mut Vec<Diagnostic>, txn: &Transaction, field: &str, message: String| {
         diagnostics.push(Diagnostic::new(TRANSACTIONS, Some(txn.source_line), field, message))
@@ -403,8 +407,8 @@ fn number_planned<D>(data: &DataSet, kind: DocumentKind, drafts: Vec<(NaiveDate,
 /// The invoices `txn`'s plan-change lines adjust, one per charge they refer to: archived, or
 /// issued in this run. A line referring to a charge that was never invoiced (failed,
 /// pending, a refund, or a charge after `txn`) is an error naming its row.
-fn adjusted_invoices<'d>(data: &'d DataSet, history: &dyn History, txn: &'d Transaction) -> Result<Vec<(&'d str, Found)>, Vec<Diagnostic>> {
-    let mut adjusted: Vec<(&'d str, Found)> = Vec::new();
+fn adjusted_invoices<'d>(data: &'d DataSet, history: &dyn History, txn: &'d Transaction) -> Result<Adjusting<'d>, Vec<Diagnostic>> {
+    let mut adjusted: Adjusting<'d> = Vec::new();
     let mut errors = Vec::new();
     for line in txn.lines.iter().filter(|l| l.proration) {
         let Some(id) = line.refers_to.as_deref() else { continue };
