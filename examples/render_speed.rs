@@ -18,7 +18,7 @@ fn main() {
     let limit: usize = std::env::var("LIMIT").ok().and_then(|s| s.parse().ok()).unwrap_or(2000);
     let data = invoicesmith::input::load(std::path::Path::new(&dir)).expect("data loads");
     let plan = invoicesmith::issue::plan(&data, &invoicesmith::issue::NoHistory).expect("data plans");
-    let docs: Vec<_> = plan.documents(&data).into_iter().take(limit).map(|n| n.document).collect();
+    let docs: Vec<_> = plan.documents().into_iter().take(limit).map(|n| n.document).collect();
     // `FORMAT=pdf` limits the run to one format (for profiling).
     let only = std::env::var("FORMAT").ok();
     for format in Format::ALL.iter().copied().filter(|f| only.as_deref().is_none_or(|o| o == f.name())) {

@@ -116,7 +116,7 @@
 //! let data = DataSet::new(company, vec![customer], vec![charge], Vec::new());
 //!
 //! let plan = issue::plan(&data, &issue::NoHistory).expect("the data set issues");
-//! let documents = plan.documents(&data);
+//! let documents = plan.documents();
 //! let invoice = &documents[0].document;
 //! assert_eq!(invoice.number.as_str(), "INV-2026-0001");
 //! assert_eq!(invoice.issue_date, NaiveDate::from_ymd_opt(2026, 10, 5).unwrap());

@@ -405,6 +405,64 @@ fn a_cjk_customer_gets_a_document_in_the_configured_cjk_font() {
     assert_eq!(count(&other, b"/FontFile2"), 2);
 }
 
+/// The samples with a Japanese title in `i18n/ja.toml` (read at run time) for their customer
+/// writing in Japanese, and `extra` appended to company.toml.
+fn samples_with_japanese_title(extra: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = support::copy_samples(tmp.path());
+    let company = fs::read_to_string(data.join("company.toml")).unwrap();
+    fs::write(data.join("company.toml"), format!("{company}\n[resources]\ntranslations = \"i18n\"\n{extra}")).unwrap();
+    fs::create_dir(data.join("i18n")).unwrap();
+    let en = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/locale/i18n/en.toml")).unwrap();
+    fs::write(data.join("i18n/ja.toml"), en.replace("invoice = \"Invoice\"", "invoice = \"請求書\"")).unwrap();
+    (tmp, data)
+}
+
+#[test]
+fn a_translation_no_configured_font_can_draw_is_refused_at_its_file_and_key() {
+    let (tmp, data) = samples_with_japanese_title("");
+    let archive = tmp.path().join("archive");
+    let out = issue(&data, &archive);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("i18n/ja.toml: labels.invoice: is written in characters no configured font covers: '請' (U+8ACB), '求' (U+6C42), '書' (U+66F8); configure a font"),
+        "{stderr}"
+    );
+    assert!(!archive.exists());
+}
+
+#[test]
+fn a_translation_in_cjk_sets_its_documents_in_the_configured_cjk_font() {
+    assert!(Path::new(CJK_FONT).is_file(), "{CJK_FONT} missing: install fonts-noto-cjk (scripts/test.sh does)");
+    let (tmp, data) = samples_with_japanese_title(&format!("cjk_font = \"{CJK_FONT}\"\n"));
+    let archive = tmp.path().join("archive");
+    ok(issue(&data, &archive));
+    // KL-INV-2026-000008 is cus_jp_01's (language ja), whose name is in Latin letters: the
+    // title alone needs the CJK font, and gets it.
+    let pdf = archive.join("2026/KL-INV-2026-000008.pdf");
+    let text = pdftotext(&pdf);
+    assert!(text.contains("請求書") && text.contains("Hanako Sato"), "{text}");
+    let bytes = fs::read(&pdf).unwrap();
+    assert!(count(&bytes, b"/FontFile3") == 2 && count(&bytes, b"/FontFile2") == 0, "set in the CJK font");
+    assert_eq!(count(&fs::read(archive.join("2026/KL-INV-2026-000001.pdf")).unwrap(), b"/FontFile2"), 2);
+}
+
+#[test]
+fn a_seller_name_no_configured_font_can_draw_is_one_error_at_company_toml() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = support::copy_samples(tmp.path());
+    let company = fs::read_to_string(data.join("company.toml")).unwrap().replace("legal_name = \"Kunstlicht OÜ\"", "legal_name = \"光 OÜ\"");
+    fs::write(data.join("company.toml"), company).unwrap();
+    let archive = tmp.path().join("archive");
+    let out = issue(&data, &archive);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("company.toml: seller.legal_name: is written in characters no configured font covers: '光' (U+5149); "), "{stderr}");
+    assert_eq!(stderr.matches("no configured font covers").count(), 1, "{stderr}");
+    assert!(!archive.exists());
+}
+
 /// The samples with `logo` (a file name and its bytes) as the brand's logo, issued.
 fn issued_with_logo(name: &str, bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();

@@ -110,7 +110,7 @@ fn find<'a>(docs: &'a [Document], transaction: &str, kind: DocumentKind) -> &'a 
 fn documents() -> Vec<(String, Document)> {
     let data = data();
     let plan = issue::plan(&data, &issue::NoHistory).unwrap_or_else(|d| panic!("plan: {d:#?}"));
-    let mut issued: Vec<Document> = plan.documents(&data).into_iter().map(|n| n.document).collect();
+    let mut issued: Vec<Document> = plan.documents().into_iter().map(|n| n.document).collect();
     let mut out: Vec<(String, Document)> = issued.iter().map(|d| (d.source_transactions.join("+"), d.clone())).collect();
 
     // Corrected reissues: a cancelling credit note and a replacement invoice each.

@@ -114,7 +114,7 @@ impl Case {
     fn documents(&self) -> Result<Vec<Document>, Vec<String>> {
         let data = input::parse(&self.sources()).map_err(|d| d.iter().map(|d| d.to_string()).collect::<Vec<_>>())?;
         let plan = issue::plan(&data, &issue::NoHistory).map_err(|d| d.iter().map(|d| d.to_string()).collect::<Vec<_>>())?;
-        Ok(plan.documents(&data).into_iter().map(|n| n.document).collect())
+        Ok(plan.documents().into_iter().map(|n| n.document).collect())
     }
     fn invoice(&self) -> Document {
         let docs = self.documents().unwrap_or_else(|e| panic!("unexpected errors: {e:#?}"));

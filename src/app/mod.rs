@@ -3,13 +3,14 @@
 //! `show`'s text and `render` without an archive. The binary (`main.rs`) parses arguments
 //! and prints; everything it runs is here.
 
+pub mod printable;
 pub mod query;
 pub mod resources;
 pub mod snapshot;
 pub mod statement;
 pub mod synth;
 
-use crate::{archive, diag, document, input, issue, locale, model, numbering, render, sha256};
+use crate::{archive, document, input, issue, locale, model, numbering, render, sha256};
 use crate::{Error, Result};
 use issue::correct;
 
@@ -108,41 +109,11 @@ impl From<archive::Checkpoint> for CheckpointReport {
     }
 }
 
-/// Plans `data` against `history`, refusing documents with characters no shipped font
-/// covers: never empty boxes or dropped text in an issued PDF. The diagnostic points at the
-/// transaction row whose customer or lines carry such text.
-fn plan_printable(data: &model::DataSet, history: &dyn issue::History) -> Result<issue::Plan> {
-    let mut diagnostics = Vec::new();
-    let mut inspect = |doc: &Document| {
-        let missing = render::pdf::unsupported_characters(doc);
-        if missing.is_empty() {
-            return;
-        }
-        let chars: String = missing.iter().map(|c| format!("'{c}' (U+{:04X})", u32::from(*c))).collect::<Vec<_>>().join(", ");
-        let font = "configure a font covering them in company.toml ([resources] cjk_font, e.g. Debian's fonts-noto-cjk: /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc) or transliterate";
-        // Where the characters are: the customer's details (customers.csv, its row), else the
-        // transaction's lines or note (transactions.csv).
-        let customer = data.customer(&doc.customer_id);
-        let field = customer.and_then(|c| {
-            let fields = [("name", c.name.as_str()), ("address_line1", &c.address.line1), ("address_line2", &c.address.line2), ("city", &c.address.city), ("region", &c.address.region), ("postal_code", &c.address.postal_code), ("note", c.note.as_deref().unwrap_or(""))];
-            fields.into_iter().find(|(_, v)| v.chars().any(|ch| missing.contains(&ch))).map(|(f, _)| (c, f))
-        });
-        diagnostics.push(match field {
-            Some((c, field)) => diag::Diagnostic::new(
-                input::CUSTOMERS,
-                Some(c.source_line),
-                field,
-                format!("customer '{}' ({}) is written in characters no configured font covers: {chars}; {font}", c.id, c.name),
-            ),
-            None => diag::Diagnostic::new(
-                input::TRANSACTIONS,
-                doc.source_transactions.first().and_then(|id| data.transaction(id)).map(|t| t.source_line),
-                "description",
-                format!("the document for '{}' ({}) needs characters no configured font covers: {chars}; {font}", doc.source_transactions.join(", "), doc.customer.name),
-            ),
-        });
-    };
-    let plan = issue::plan_inspecting(data, history, &mut inspect).map_err(Error::Input)?;
+/// Plans `data` against `history`, refusing documents with characters no configured font
+/// covers ([`printable::documents`]): never empty boxes or dropped text in an issued PDF.
+fn plan_printable<'d>(data: &'d model::DataSet, history: &dyn issue::History) -> Result<issue::Plan<'d>> {
+    let plan = issue::plan(data, history).map_err(Error::Input)?;
+    let diagnostics = printable::documents(data, &plan);
     if diagnostics.is_empty() { Ok(plan) } else { Err(Error::Input(diagnostics)) }
 }
 
@@ -197,7 +168,7 @@ pub fn run_reissue(
     // Every file of the original checked first: a reissue never builds on altered bytes.
     locked.state.check_files(&entry)?;
     let today = now.with_timezone(&company.seller.timezone).date_naive();
-    let mut documents = correct::reissue(&company, &locked.state, &number, correction, today).map_err(Error::Refused)?;
+    let mut documents = correct::reissue(&company, &locked.state, &number, correction, today).map_err(|e| Error::Refused(e.to_string()))?;
     // New records name the logo by SHA-256, also where the original (an older record)
     // carried it inline: the archive stores it once.
     for n in &mut documents {
@@ -414,7 +385,7 @@ pub fn run_issue_dry(data_dir: &Path, archive: &Archive, formats: &[render::Form
     let (mut extensions, mut not_written) = (ExtensionSets::default(), NotWritten::default());
     let issued = (0..plan.len())
         .map(|i| {
-            let doc = plan.numbered(&data, i).document;
+            let doc = plan.numbered(i).document;
             let written = writable(&doc, &formats, &mut not_written);
             summary(&doc, extensions.of(written.iter().map(|f| f.extension())))
         })
@@ -595,13 +566,13 @@ pub fn run_issue_with(
     let mut not_written = NotWritten::default();
     std::thread::scope(|scope| -> Result<()> {
         let (send, receive) = std::sync::mpsc::sync_channel::<Vec<(issue::Numbered, Vec<Output>, NotWritten)>>(1);
-        let (formats, plan, data) = (&formats, &plan, &data);
+        let (formats, plan) = (&formats, &plan);
         scope.spawn(move || {
             for start in (0..total).step_by(RENDER_BATCH) {
                 let batch = (start..total.min(start + RENDER_BATCH))
                     .into_par_iter()
                     .map(|i| {
-                        let n = plan.numbered(data, i);
+                        let n = plan.numbered(i);
                         let mut not_written = NotWritten::default();
                         let files = outputs(&n.document, formats, &mut not_written);
                         (n, files, not_written)

@@ -50,7 +50,8 @@ pub fn configure(from: Configured<'_>) -> Result<()> {
 }
 
 /// Reads `resources` (relative to `base`, company.toml's folder; `None` for an archived
-/// company.toml, named `file` in messages).
+/// company.toml, named `file` in messages), and checks that the fonts cover the translations
+/// read ([`super::printable::translations`]).
 pub(crate) fn load(base: Option<&Path>, file: &str, resources: &Resources) -> std::result::Result<(), Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     let resolve = |key: &str, value: &str, diagnostics: &mut Vec<Diagnostic>| match base {
@@ -66,17 +67,24 @@ pub(crate) fn load(base: Option<&Path>, file: &str, resources: &Resources) -> st
             None
         }
     };
+    let mut languages = Vec::new();
     if let Some(folder) = &resources.translations
         && let Some(path) = resolve("resources.translations", folder, &mut diagnostics)
-        && let Err(found) = locale::load_folder(&path, folder)
     {
-        diagnostics.extend(found);
+        match locale::load_folder(&path, folder) {
+            Ok(read) => languages = read,
+            Err(found) => diagnostics.extend(found),
+        }
     }
     if let Some(font) = &resources.cjk_font
         && let Some(path) = resolve("resources.cjk_font", font, &mut diagnostics)
         && let Err(reason) = render::pdf::load_cjk_font(&path)
     {
         diagnostics.push(Diagnostic::new(file, None, "resources.cjk_font", format!("'{font}' {reason}")));
+    }
+    // With the fonts known: the translations read must be printable.
+    if let (true, Some(folder)) = (diagnostics.is_empty(), &resources.translations) {
+        diagnostics.extend(super::printable::translations(folder, &languages));
     }
     if diagnostics.is_empty() { Ok(()) } else { Err(diagnostics) }
 }

@@ -432,7 +432,7 @@ mod tests {
         let data = crate::input::parse(&a).unwrap_or_else(|d| panic!("{:#?}", &d[..d.len().min(10)]));
         assert!(data.transactions.len() >= 1900);
         let plan = crate::issue::plan(&data, &crate::issue::NoHistory).unwrap_or_else(|d| panic!("{:#?}", &d[..d.len().min(10)]));
-        let credit_notes = plan.documents(&data).iter().filter(|n| n.document.kind == crate::document::DocumentKind::CreditNote).count();
+        let credit_notes = plan.documents().iter().filter(|n| n.document.kind == crate::document::DocumentKind::CreditNote).count();
         assert!(plan.len() > 1500, "{}", plan.len());
         assert!(credit_notes > 20, "{credit_notes}");
         let c = generate(&Spec { seed: 8, ..spec });

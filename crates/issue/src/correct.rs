@@ -9,6 +9,7 @@
 //! replacement recomputed, under the new treatment, still for the original supply date.
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 
 use domain::country::CountryCode;
 use domain::document::{Document, DocumentKind, DocumentReference, Relation, Totals};
@@ -36,24 +37,89 @@ pub struct Correction {
     pub date: Option<NaiveDate>,
 }
 
+/// Why a correction cannot be made as asked. Nothing is issued.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The invoice to correct cannot be read back from the archive (why).
+    Unreadable(String),
+    /// The number given is a credit note's.
+    NotAnInvoice(DocumentNumber),
+    /// The invoice was cancelled `on` that day, `by` that credit note.
+    Cancelled { number: DocumentNumber, by: DocumentNumber, on: NaiveDate },
+    /// The invoice has been credited (partly or in full) `by` that credit note, of `total`.
+    Credited { number: DocumentNumber, by: DocumentNumber, total: Decimal, currency: domain::money::Currency },
+    /// No `--reason` was given.
+    NoReason,
+    /// The `--reason` is not one line of text (why).
+    Reason(String),
+    /// `--date` is before the day the correction is made (the seller's `today`).
+    BeforeToday { date: NaiveDate, today: NaiveDate, timezone: String },
+    /// `--date` is before the latest issue date of `series`.
+    BeforeSeries { date: NaiveDate, latest: NaiveDate, series: String },
+    /// The issue date's year cannot be carried by a document number.
+    YearOutOfRange(NaiveDate),
+    /// A `--set field=value` that is refused: the field, and why (starting with the value
+    /// when the value is at fault).
+    Set { field: String, message: String },
+    /// The corrected customer cannot be taxed.
+    Untaxable(tax::Refusal),
+    /// The corrected treatment has no rate on the original's tax point.
+    NoRate(tax::Refusal),
+    /// The replacement charges EU VAT in `currency`, to be stated in `base`, but the original
+    /// `number` recorded no exchange rate to reuse.
+    NoExchangeRate { currency: domain::money::Currency, base: domain::money::Currency, number: DocumentNumber },
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Unreadable(why) => f.write_str(why),
+            Error::NotAnInvoice(number) => write!(f, "{number} is a credit note; only invoices can be reissued"),
+            Error::Cancelled { number, by, on } => write!(
+                f,
+                "{number} was already cancelled by {by} on {on}; reissue its replacement instead (see `invoicesmith show {number}`)"
+            ),
+            Error::Credited { number, by, total, currency } => write!(
+                f,
+                "{number} has been credited by {by} ({total} {currency}); cancelling it in full would credit more than was invoiced"
+            ),
+            Error::NoReason => f.write_str("--reason is required: say why the invoice is corrected"),
+            Error::Reason(why) => write!(f, "--reason: {why}"),
+            Error::BeforeToday { date, today, timezone } => {
+                write!(f, "--date {date} is before today ({today} in {timezone}): a correction is dated the day it is made, or later")
+            }
+            Error::BeforeSeries { date, latest, series } => write!(
+                f,
+                "--date {date} is before {latest}, the latest issue date in the series {series}: numbers and dates must ascend; use {latest} or later"
+            ),
+            Error::YearOutOfRange(date) => write!(f, "--date {date} is not a date whose year a document number can carry (1000 to 9999)"),
+            Error::Set { field, message } => write!(f, "--set {field}: {message}"),
+            Error::Untaxable(refusal) => write!(f, "the corrected customer cannot be taxed: {refusal}"),
+            Error::NoRate(refusal) => write!(f, "{refusal}"),
+            Error::NoExchangeRate { currency, base, number } => write!(
+                f,
+                "the corrected invoice charges EU VAT in {currency}, which must also be stated in {base}, but {number} recorded no exchange rate to reuse"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
 /// The issue date of a correction made on `today` (the seller's local date): a correction
 /// is dated when support makes it, never backdated. `requested` may move it later, but not
 /// before today nor before the latest date in either series, so numbers and dates keep
 /// ascending and the replacement is never dated before the credit note that cancels its
 /// original (both get this date). Without `requested`, a series dated past today (a
 /// transaction's local date ahead of the clock) lifts the date to its latest.
-pub fn issue_date(company: &Company, history: &dyn History, today: NaiveDate, requested: Option<NaiveDate>) -> Result<NaiveDate, String> {
+pub fn issue_date(company: &Company, history: &dyn History, today: NaiveDate, requested: Option<NaiveDate>) -> Result<NaiveDate, Error> {
     let series = [&company.numbering.invoice, &company.numbering.credit_note];
     // On a tie, the credit note series: the one a correction opens with.
     let latest = series.iter().filter_map(|p| history.last_date(p).map(|d| (d, p.as_str()))).max_by_key(|(d, _)| *d);
     match (requested, latest) {
-        (Some(date), _) if date < today => Err(format!(
-            "--date {date} is before today ({today} in {}): a correction is dated the day it is made, or later",
-            company.seller.timezone
-        )),
-        (Some(date), Some((latest, pattern))) if date < latest => Err(format!(
-            "--date {date} is before {latest}, the latest issue date in the series {pattern}: numbers and dates must ascend; use {latest} or later"
-        )),
+        (Some(date), _) if date < today => Err(Error::BeforeToday { date, today, timezone: company.seller.timezone.to_string() }),
+        (Some(date), Some((latest, pattern))) if date < latest => Err(Error::BeforeSeries { date, latest, series: pattern.to_string() }),
         (Some(date), _) => Ok(date),
         (None, latest) => Ok(latest.map_or(today, |(latest, _)| today.max(latest))),
     }
@@ -67,26 +133,20 @@ pub fn reissue(
     number_to_fix: &DocumentNumber,
     correction: &Correction,
     today: NaiveDate,
-) -> Result<Vec<Numbered>, String> {
-    let original = history.document(number_to_fix).map_err(|e| e.to_string())?;
+) -> Result<Vec<Numbered>, Error> {
+    let original = history.document(number_to_fix).map_err(|e| Error::Unreadable(e.to_string()))?;
     if original.kind != DocumentKind::Invoice {
-        return Err(format!("{number_to_fix} is a credit note; only invoices can be reissued"));
+        return Err(Error::NotAnInvoice(number_to_fix.clone()));
     }
     let referrers = history.referrers(number_to_fix);
     if let Some(r) = referrers.iter().find(|r| r.relation == Relation::Cancels) {
-        return Err(format!(
-            "{number_to_fix} was already cancelled by {} on {}; reissue its replacement instead (see `invoicesmith show {number_to_fix}`)",
-            r.number, r.issue_date
-        ));
+        return Err(Error::Cancelled { number: number_to_fix.clone(), by: r.number.clone(), on: r.issue_date });
     }
     if let Some(r) = referrers.iter().find(|r| r.relation == Relation::Credits) {
-        return Err(format!(
-            "{number_to_fix} has been credited by {} ({} {}); cancelling it in full would credit more than was invoiced",
-            r.number, r.total, original.currency
-        ));
+        return Err(Error::Credited { number: number_to_fix.clone(), by: r.number.clone(), total: r.total, currency: original.currency });
     }
     if correction.reason.trim().is_empty() {
-        return Err("--reason is required: say why the invoice is corrected".into());
+        return Err(Error::NoReason);
     }
     let customer = corrected_customer(&original, &correction.set)?;
     let fingerprints: Vec<_> = original
@@ -96,9 +156,9 @@ pub fn reissue(
         .collect();
     let issue_date = issue_date(company, history, today, correction.date)?;
     if !domain::numbering::YEARS.contains(&chrono::Datelike::year(&issue_date)) {
-        return Err(format!("--date {issue_date} is not a date whose year a document number can carry (1000 to 9999)"));
+        return Err(Error::YearOutOfRange(issue_date));
     }
-    let reason = Some(input::single_line(correction.reason.trim()).map_err(|reason| format!("--reason: {reason}"))?.into_owned());
+    let reason = Some(input::single_line(correction.reason.trim()).map_err(Error::Reason)?.into_owned());
     let sort_key = (issue_date.and_hms_opt(0, 0, 0).expect("midnight").and_utc(), original.number.to_string());
 
     // The credit note: the original as issued, cancelled in full.
@@ -117,12 +177,12 @@ pub fn reissue(
     // The replacement: corrected customer, same supply.
     let mut replacement = original.clone();
     replacement.issue_date = issue_date;
-    replacement.customer = customer_party(&original, &customer);
+    replacement.customer = replacement_party(&original, &customer);
     replacement.buyer_reference = customer.buyer_reference.clone();
     replacement.language = customer.language.clone();
     replacement.tax.customer_type = customer.kind.into();
     let determination = tax::determine(company, &customer, original.tax.evidence.card_country, original.tax.evidence.ip_country)
-        .map_err(|e| format!("the corrected customer cannot be taxed: {e}"))?;
+        .map_err(Error::Untaxable)?;
     if (determination.treatment, determination.jurisdiction) != (original.tax.treatment, original.tax.jurisdiction) {
         recompute(&mut replacement, &original, &determination, company)?;
     }
@@ -143,7 +203,7 @@ pub fn reissue(
 
 /// The original's customer with the correction applied, as a model customer the tax rules
 /// can judge.
-fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<Customer, String> {
+fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<Customer, Error> {
     let party = &original.customer;
     let mut c = Customer {
         id: original.customer_id.clone(),
@@ -164,9 +224,9 @@ fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<C
     };
     let mut kind_set = false;
     for (field, value) in set {
-        let value = input::single_line(value.trim()).map_err(|reason| format!("--set {field}: {reason}"))?;
+        let value = input::single_line(value.trim()).map_err(|reason| Error::Set { field: field.clone(), message: reason })?;
         let value = value.as_ref();
-        let bad = |reason: String| format!("--set {field}: '{value}' {reason}");
+        let bad = |reason: String| Error::Set { field: field.clone(), message: format!("'{value}' {reason}") };
         match field.as_str() {
             "name" if !value.is_empty() => c.name = value.to_string(),
             "name" => return Err(bad("is empty; expected the customer's name".into())),
@@ -198,7 +258,7 @@ fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<C
                     _ => return Err(bad("is not a customer type; expected 'individual' or 'business'".into())),
                 }
             }
-            _ => return Err(format!("--set {field}: unknown field; expected one of {}", FIELDS.join(", "))),
+            _ => return Err(Error::Set { field: field.clone(), message: format!("unknown field; expected one of {}", FIELDS.join(", ")) }),
         }
     }
     // The (possibly new) tax ID must pass the (possibly new) country's rules.
@@ -206,7 +266,7 @@ fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<C
         match tax_id::check_tax_id(c.address.country.as_str(), id) {
             Ok(Some(canonical)) => c.vat_id = Some(canonical.to_string()),
             Ok(None) => {}
-            Err(reason) => return Err(format!("--set vat_id: '{id}' {reason}")),
+            Err(reason) => return Err(Error::Set { field: "vat_id".into(), message: format!("'{id}' {reason}") }),
         }
         // Only businesses have VAT IDs: supplying one makes the customer a business unless
         // the type was set explicitly.
@@ -219,16 +279,16 @@ fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<C
 
 /// The corrected customer as the replacement names them; the register number stays the
 /// original's.
-fn customer_party(original: &Document, c: &Customer) -> domain::document::Party {
-    domain::document::Party { registration_id: original.customer.registration_id.clone(), ..crate::customer_party(c) }
+fn replacement_party(original: &Document, c: &Customer) -> domain::document::Party {
+    domain::document::Party { registration_id: original.customer.registration_id.clone(), ..crate::assemble::customer_party(c) }
 }
 
 /// Recomputes `replacement` under a new treatment: the original's net prices at the new
 /// rate on the original tax point date. The card payment stays what it was, so the amount
 /// due shows the difference (negative: to be refunded).
-fn recompute(replacement: &mut Document, original: &Document, d: &tax::Determination, company: &Company) -> Result<(), String> {
+fn recompute(replacement: &mut Document, original: &Document, d: &tax::Determination, company: &Company) -> Result<(), Error> {
     let currency = original.currency;
-    let rate = d.rate_on(original.tax_point_date).map_err(|e| e.to_string())?;
+    let rate = d.rate_on(original.tax_point_date).map_err(Error::NoRate)?;
     let lines: Vec<calc::CalcLine> = original
         .lines
         .iter()
@@ -249,14 +309,13 @@ fn recompute(replacement: &mut Document, original: &Document, d: &tax::Determina
     replacement.tax_breakdown = c.breakdown.clone();
     let paid = original.totals.paid;
     replacement.totals = Totals { net: c.net.amount(), tax: c.tax.amount(), gross: c.gross.amount(), paid, due: c.gross.amount() - paid };
-    replacement.tax = crate::tax_of(d, replacement.tax.customer_type);
-    replacement.legends = crate::legends(&replacement.language, d);
+    replacement.tax = crate::assemble::tax_of(d, replacement.tax.customer_type);
+    replacement.legends = crate::assemble::legends(&replacement.language, d);
     replacement.base_currency_tax = if d.is_eu_vat_charged() && currency != company.seller.base_currency {
-        let original_rate = original.base_currency_tax.as_ref().ok_or_else(|| {
-            format!(
-                "the corrected invoice charges EU VAT in {currency}, which must also be stated in {}, but {} recorded no exchange rate to reuse",
-                company.seller.base_currency, original.number
-            )
+        let original_rate = original.base_currency_tax.as_ref().ok_or_else(|| Error::NoExchangeRate {
+            currency,
+            base: company.seller.base_currency,
+            number: original.number.clone(),
         })?;
         Some(conversion::restate_like(original_rate, c.net, c.tax))
     } else {

@@ -68,6 +68,10 @@ pub struct Texts {
     /// Country names by ISO code (English names come from the country table).
     #[serde(default)]
     pub countries: BTreeMap<String, String>,
+    /// Every text of the file, as (`section.key`, text), in key order: what the file can put
+    /// on a document, e.g. to check a font covers it.
+    #[serde(skip)]
+    pub words: Vec<(String, String)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -294,8 +298,9 @@ pub fn load_folder(dir: &std::path::Path, display: &str) -> Result<Vec<String>, 
 /// Parses a translation file and checks it against English: every key (parsing refuses
 /// unknown and missing ones) and, per text, the same placeholders. The error names the key.
 pub fn parse_checked(text: &str) -> Result<Texts, (String, String)> {
-    let texts: Texts = toml::from_str(text).map_err(|e| (String::new(), format!("is not a translation file: {}", e.message())))?;
+    let mut texts: Texts = toml::from_str(text).map_err(|e| (String::new(), format!("is not a translation file: {}", e.message())))?;
     let table: toml::Table = toml::from_str(text).map_err(|e| (String::new(), e.message().to_string()))?;
+    words_of(&table, "", &mut texts.words);
     let en: toml::Table = toml::from_str(builtin("en")).expect("en.toml parses");
     for section in SECTIONS {
         for (key, value) in en[*section].as_table().expect("a table") {
@@ -307,6 +312,21 @@ pub fn parse_checked(text: &str) -> Result<Texts, (String, String)> {
         }
     }
     Ok(texts)
+}
+
+/// Every string of `table` (and its tables and arrays) with its dotted key, after `prefix`.
+fn words_of(table: &toml::Table, prefix: &str, out: &mut Vec<(String, String)>) {
+    fn walk(value: &toml::Value, key: String, out: &mut Vec<(String, String)>) {
+        match value {
+            toml::Value::String(s) => out.push((key, s.clone())),
+            toml::Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| walk(v, format!("{key}[{i}]"), out)),
+            toml::Value::Table(t) => words_of(t, &key, out),
+            _ => {}
+        }
+    }
+    for (key, value) in table {
+        walk(value, if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") }, out);
+    }
 }
 
 /// The sections whose texts carry placeholders.

@@ -36,7 +36,7 @@ use domain::sha256::Sha256Sum;
 pub(super) use file::{Archival, Attachment};
 pub use fonts::{FontError, load_cjk_font};
 pub use statement::render_statement;
-use fonts::{GlyphUse, Subsets, Weight, cjk_face, face, with_cjk};
+use fonts::{GlyphUse, Subsets, Weight, cjk_face, face, shipped_face, with_cjk};
 use tags::{Artifact, Mark, Part, Structure};
 
 use super::text;
@@ -104,24 +104,43 @@ const LEGEND: Style = style(Weight::Regular, 8.5, MUTED);
 const CONTINUED: Style = style(Weight::Bold, 9.5, INK);
 const FOOTER: Style = style(Weight::Regular, 7.2, MUTED);
 
-/// The characters of `doc` that no shipped font can draw, in order of first appearance.
-/// Issuing refuses such documents (there is no glyph fallback: they would print as empty
-/// boxes or '?'); see `fonts/README.md` for adding a font that covers them.
-pub fn unsupported_characters(doc: &Document) -> Vec<char> {
-    let missing = missing_in(doc, face(Weight::Regular));
+/// The characters of `texts`, the text of one document, that no configured font can draw,
+/// in order of first appearance: those the shipped fonts lack, or, when a CJK font is loaded
+/// and they lack any (the document is then set in it, see `needs_cjk`), those it lacks.
+/// Issuing refuses text with such characters where it enters (there is no glyph fallback:
+/// they would print as empty boxes or '?'); see `fonts/README.md` for adding a font that
+/// covers them.
+pub fn unsupported_characters<'a>(texts: impl Iterator<Item = &'a str> + Clone) -> Vec<char> {
+    let missing = missing_in_texts(texts.clone(), shipped_face(Weight::Regular));
     match cjk_face() {
-        // Set in the CJK font: what that font lacks.
-        Some(cjk) if !missing.is_empty() => missing_in(doc, cjk),
+        Some(cjk) if !missing.is_empty() => missing_in_texts(texts, cjk),
         _ => missing,
     }
 }
 
+/// The characters of `texts` the shipped fonts lack, in order of first appearance: none
+/// means a document of these texts is set in them.
+pub fn missing_in_shipped_fonts<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<char> {
+    missing_in_texts(texts, shipped_face(Weight::Regular))
+}
+
 /// Whether `doc` is set in the configured CJK font: it has characters the shipped fonts lack
-/// (a customer writing in Chinese, Japanese or Korean) and a CJK font is loaded. The whole
-/// document is then set in it (Noto Sans CJK covers Latin, Greek and Cyrillic too), so one
-/// document has one typeface.
+/// (a customer writing in Chinese, Japanese or Korean, or a translation read at run time in
+/// their script) and a CJK font is loaded. The whole document is then set in it (Noto Sans
+/// CJK covers Latin, Greek and Cyrillic too), so one document has one typeface.
 fn needs_cjk(doc: &Document) -> bool {
-    cjk_face().is_some() && !missing_in(doc, face(Weight::Regular)).is_empty()
+    cjk_face().is_some() && (!missing_in(doc, face(Weight::Regular)).is_empty() || !shipped_fonts_cover_language(&doc.language))
+}
+
+/// Whether the shipped fonts cover every word of `language`'s translation; asked once per
+/// language and process (translations are read once, before anything is rendered).
+fn shipped_fonts_cover_language(language: &str) -> bool {
+    static COVERED: std::sync::Mutex<std::collections::BTreeMap<String, bool>> = std::sync::Mutex::new(std::collections::BTreeMap::new());
+    let mut covered = COVERED.lock().unwrap_or_else(|e| e.into_inner());
+    *covered.entry(language.to_string()).or_insert_with(|| {
+        let words = &locale::texts(language).words;
+        missing_in_texts(words.iter().map(|(_, w)| w.as_str()), shipped_face(Weight::Regular)).is_empty()
+    })
 }
 
 /// The characters of `doc` that `f` cannot draw, in order of first appearance.
@@ -129,8 +148,13 @@ fn missing_in(doc: &Document, f: &fonts::Face) -> Vec<char> {
     // Every text of the document is a string of its JSON record (which escapes nothing but
     // quotes, backslashes and control characters).
     let record = serde_json::to_string(doc).expect("documents serialise");
+    missing_in_texts(std::iter::once(record.as_str()), f)
+}
+
+/// The characters of `texts` that `f` cannot draw, in order of first appearance.
+fn missing_in_texts<'a>(texts: impl Iterator<Item = &'a str>, f: &fonts::Face) -> Vec<char> {
     let mut out = Vec::new();
-    for c in record.chars() {
+    for c in texts.flat_map(str::chars) {
         if !c.is_ascii() && !c.is_whitespace() && !c.is_control() && !f.covers(c) && !out.contains(&c) {
             out.push(c);
         }
@@ -1072,6 +1096,21 @@ mod tests {
         assert!(t.contains("???? ??"), "{t}");
         assert!(t.contains("10119 ??"), "{t}");
         assert!(t.contains("€25.00") && t.contains("Page 1 of 1"), "{t}");
+    }
+
+    #[test]
+    fn the_shipped_fonts_cover_text_the_shipped_translations_put_on_a_document_but_not_cjk() {
+        // Issuing checks translations read at run time; the shipped ones are checked here.
+        for (tag, _) in locale::shipped_files() {
+            let words = &locale::texts(tag).words;
+            assert!(words.len() > 100, "{tag}: {} words", words.len());
+            let missing = missing_in_shipped_fonts(words.iter().map(|(_, w)| w.as_str()));
+            assert_eq!(missing, Vec::<char>::new(), "{tag}.toml");
+        }
+        // What is missing, in order of first appearance, once each; ASCII, spaces and control
+        // characters never are.
+        assert_eq!(missing_in_shipped_fonts(["Łódź Αθήνα Москва\t\u{a0}", "株式会社 佐藤", "佐藤"].into_iter()), vec!['株', '式', '会', '社', '佐', '藤']);
+        assert_eq!(unsupported_characters(["€ 10 — Ελληνική"].into_iter()), Vec::<char>::new());
     }
 
     /// The embedded fonts hold only the glyphs used, numbered 1…n (`/CIDToGIDMap /Identity`),

@@ -31,7 +31,13 @@ pub fn restate(
 ) -> Result<BaseCurrencyTax, crate::Refusal> {
     let from = tax.currency();
     let rate = find_rate(rates, from, base, date).ok_or(crate::Refusal::NoExchangeRate { base, from, date })?;
-    Ok(statement(base, rate.base, rate.quote, rate.rate, rate.date, &rate.source, taxable, tax))
+    Ok(restate_at(rate, base, taxable, tax))
+}
+
+/// States `taxable` and `tax` in `base` currency at `rate`, a rate [`find_rate`] found: what
+/// [`restate`] does once the rate is known, which cannot fail.
+pub fn restate_at(rate: &ExchangeRate, base: Currency, taxable: Money, tax: Money) -> BaseCurrencyTax {
+    statement(base, rate.base, rate.quote, rate.rate, rate.date, &rate.source, taxable, tax)
 }
 
 /// Restates a correction's amounts at the rate its original invoice used, so the original

@@ -219,6 +219,11 @@ pub(super) fn with_cjk<T>(cjk: bool, f: impl FnOnce() -> T) -> T {
     out
 }
 
+/// The shipped face of weight `w`, whichever this thread's document uses.
+pub(super) fn shipped_face(w: Weight) -> &'static Face {
+    &faces()[w as usize]
+}
+
 pub(super) fn face(w: Weight) -> &'static Face {
     match CJK.get() {
         Some(cjk) if CJK_DOCUMENT.with(std::cell::Cell::get) => &cjk[w as usize],

@@ -1,0 +1,146 @@
+//! Text no configured font can draw is refused where it enters, before anything is written:
+//! an issued PDF never shows empty boxes or '?' where a name was.
+//!
+//! Planning does not render. What a document can print comes from four places, and each is
+//! checked against the fonts' coverage ([`render::pdf::unsupported_characters`]): the
+//! translations read from the data folder (when they are loaded, [`translations`]; the
+//! shipped ones are checked by a test), company.toml, and, per document the plan issues,
+//! its customer's row and its transaction ([`documents`]). The rule is the renderer's: a
+//! document whose text the shipped fonts lack is set in the configured CJK font, so then all
+//! of its text — its language's words included — must be in that font. A problem is
+//! reported at the row and field the text comes from.
+
+use crate::diag::Diagnostic;
+use crate::model::{Company, Customer, DataSet, Transaction};
+use crate::{input, issue, locale, render};
+
+/// What to do about characters no font covers.
+const FONT_HINT: &str = "configure a font covering them in company.toml ([resources] cjk_font, e.g. Debian's fonts-noto-cjk: /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc) or transliterate";
+
+/// `'佐' (U+4F50), …`
+fn listed(missing: &[char]) -> String {
+    missing.iter().map(|c| format!("'{c}' (U+{:04X})", u32::from(*c))).collect::<Vec<_>>().join(", ")
+}
+
+/// The translations `languages`, read from `folder` (as company.toml names it): one
+/// diagnostic per file with characters no configured font covers, at its first such key.
+pub fn translations(folder: &str, languages: &[String]) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for language in languages {
+        let words = &locale::texts(language).words;
+        let missing = render::pdf::unsupported_characters(words.iter().map(|(_, w)| w.as_str()));
+        if let Some((key, _)) = words.iter().find(|(_, w)| w.chars().any(|c| missing.contains(&c))) {
+            diagnostics.push(Diagnostic::new(
+                &format!("{folder}/{language}.toml"),
+                None,
+                key,
+                format!("is written in characters no configured font covers: {}; {FONT_HINT}", listed(&missing)),
+            ));
+        }
+    }
+    diagnostics
+}
+
+/// The texts of company.toml a document prints, by key.
+fn company_texts(company: &Company) -> Vec<(String, &str)> {
+    let seller = &company.seller;
+    let a = &seller.address;
+    let mut texts: Vec<(String, &str)> = [
+        ("seller.legal_name", seller.legal_name.as_str()),
+        ("seller.address_line1", &a.line1),
+        ("seller.address_line2", &a.line2),
+        ("seller.city", &a.city),
+        ("seller.postal_code", &a.postal_code),
+        ("seller.region", &a.region),
+        ("seller.email", &seller.email),
+        ("seller.contact_name", seller.contact_name.as_deref().unwrap_or("")),
+        ("seller.phone", seller.phone.as_deref().unwrap_or("")),
+        ("bank.account_holder", company.bank.as_ref().map_or("", |b| b.account_holder.as_str())),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    for line in company.brand.iter().flat_map(|b| &b.footer) {
+        texts.push((format!("brand.footer.{}", line.key), &line.value));
+    }
+    texts
+}
+
+/// The texts of a customer's row a document prints, by column.
+fn customer_texts(c: &Customer) -> [(&'static str, &str); 9] {
+    let a = &c.address;
+    [
+        ("name", c.name.as_str()),
+        ("address_line1", &a.line1),
+        ("address_line2", &a.line2),
+        ("city", &a.city),
+        ("region", &a.region),
+        ("postal_code", &a.postal_code),
+        ("note", c.note.as_deref().unwrap_or("")),
+        ("email", &c.email),
+        ("buyer_reference", c.buyer_reference.as_deref().unwrap_or("")),
+    ]
+}
+
+/// The texts of a transaction a document prints.
+fn transaction_texts(t: &Transaction) -> impl Iterator<Item = &str> + Clone {
+    let optional = [&t.note, &t.purchase_order, &t.card_brand, &t.card_last4, &t.payment_id];
+    t.lines.iter().map(|l| l.description.as_str()).chain([t.reason.as_str()]).chain(optional.into_iter().flatten().map(String::as_str))
+}
+
+/// One diagnostic per row (or company.toml key) whose text a document of `plan` needs and no
+/// configured font covers.
+pub fn documents(data: &DataSet, plan: &issue::Plan) -> Vec<Diagnostic> {
+    let company = company_texts(&data.company);
+    let missing = render::pdf::unsupported_characters(company.iter().map(|(_, t)| *t));
+    if let Some((key, _)) = company.iter().find(|(_, t)| t.chars().any(|c| missing.contains(&c))) {
+        // Every document prints it: one diagnostic, at company.toml.
+        let message = format!("is written in characters no configured font covers: {}; {FONT_HINT}", listed(&missing));
+        return vec![Diagnostic::new(input::COMPANY, None, key, message)];
+    }
+    let mut diagnostics = Vec::new();
+    // Per language: whether the shipped fonts cover all its words.
+    let mut shipped_cover: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
+    for i in 0..plan.len() {
+        let txn = plan.transaction(i);
+        let customer = data.customer(&txn.customer_id);
+        let language = customer.map_or("en", |c| c.language.as_str());
+        let words = locale::texts(language).words.iter().map(|(_, w)| w.as_str());
+        let own = customer.into_iter().flat_map(customer_texts).map(|(_, t)| t).chain(transaction_texts(txn));
+        // The common case, cheaply: the shipped fonts cover the document's own text, the
+        // company's (checked above) and its language's words; it is then set in them.
+        let words_covered = *shipped_cover.entry(language).or_insert_with(|| render::pdf::missing_in_shipped_fonts(words.clone()).is_empty());
+        if words_covered && render::pdf::missing_in_shipped_fonts(own.clone()).is_empty() {
+            continue;
+        }
+        let missing = render::pdf::unsupported_characters(own.chain(company.iter().map(|(_, t)| *t)).chain(words));
+        if missing.is_empty() {
+            continue;
+        }
+        // Where the characters are: the customer's details (customers.csv, its row), else the
+        // transaction's lines or note (transactions.csv).
+        let field = customer.and_then(|c| customer_texts(c).into_iter().find(|(_, v)| v.chars().any(|ch| missing.contains(&ch))).map(|(f, _)| (c, f)));
+        let chars = listed(&missing);
+        diagnostics.push(match field {
+            Some((c, field)) => Diagnostic::new(
+                input::CUSTOMERS,
+                Some(c.source_line),
+                field,
+                format!("customer '{}' ({}) is written in characters no configured font covers: {chars}; {FONT_HINT}", c.id, c.name),
+            ),
+            None => Diagnostic::new(
+                input::TRANSACTIONS,
+                Some(txn.source_line),
+                "description",
+                format!(
+                    "the document for '{}' ({}) needs characters no configured font covers: {chars}; {FONT_HINT}",
+                    txn.id,
+                    customer.map_or("", |c| c.name.as_str())
+                ),
+            ),
+        });
+    }
+    diagnostics.sort();
+    diagnostics.dedup();
+    diagnostics
+}
