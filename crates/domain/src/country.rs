@@ -57,11 +57,9 @@ impl FromStr for CountryCode {
 }
 
 impl CountryCode {
-    /// Parses an alpha-2 code, as [`str::parse`] does ([`CountryCodeError`]), with the error as
-    /// its text. Kept for the `issue` crate's `--set country` until it takes the typed error;
-    /// other code parses with `str::parse`.
-    pub fn parse(code: &str) -> Result<CountryCode, String> {
-        code.parse().map_err(|e: CountryCodeError| e.to_string())
+    /// Parses an alpha-2 code, as [`str::parse`] does.
+    pub fn parse(code: &str) -> Result<CountryCode, CountryCodeError> {
+        code.parse()
     }
 
     pub fn as_str(&self) -> &str {
@@ -124,10 +122,10 @@ mod tests {
 
     #[test]
     fn rejects_non_iso_codes_with_a_hint() {
-        assert_eq!(CountryCode::parse("UK").unwrap_err(), "is not an ISO 3166-1 alpha-2 country code; say 'GB'");
-        assert!(CountryCode::parse("EL").unwrap_err().contains("'GR'"));
-        assert!(CountryCode::parse("de").unwrap_err().contains("upper case"));
-        assert!(CountryCode::parse("").unwrap_err().contains("empty"));
+        assert_eq!(CountryCode::parse("UK").unwrap_err().to_string(), "is not an ISO 3166-1 alpha-2 country code; say 'GB'");
+        assert!(CountryCode::parse("EL").unwrap_err().to_string().contains("'GR'"));
+        assert!(CountryCode::parse("de").unwrap_err().to_string().contains("upper case"));
+        assert!(CountryCode::parse("").unwrap_err().to_string().contains("empty"));
         assert!(CountryCode::parse("XX").is_err());
         assert!(CountryCode::parse("DEU").is_err());
     }

@@ -70,12 +70,6 @@ pub fn participant(raw: &str) -> Result<ElectronicAddress, PeppolIdError> {
     Ok(ElectronicAddress { scheme: scheme.to_string(), id: id.to_string() })
 }
 
-/// [`participant`] with the error as its text. Kept for the `issue` crate's
-/// `--set peppol_id` until it takes the typed error.
-pub fn parse(raw: &str) -> Result<ElectronicAddress, String> {
-    participant(raw).map_err(|e| e.to_string())
-}
-
 /// The checks the Peppol rules make on identifiers of some schemes; the error names what
 /// the identifier should be.
 fn check(scheme: &str, id: &str) -> Result<(), &'static str> {
@@ -142,6 +136,11 @@ fn luhn(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The participant, or the error's text as users read it.
+    fn parse(raw: &str) -> Result<ElectronicAddress, String> {
+        participant(raw).map_err(|e| e.to_string())
+    }
 
     #[test]
     fn participant_ids_are_scheme_and_identifier_of_the_eas_list() {

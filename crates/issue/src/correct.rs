@@ -158,7 +158,7 @@ pub fn reissue(
     if !domain::numbering::YEARS.contains(&chrono::Datelike::year(&issue_date)) {
         return Err(Error::YearOutOfRange(issue_date));
     }
-    let reason = Some(input::single_line(correction.reason.trim()).map_err(Error::Reason)?.into_owned());
+    let reason = Some(input::single_line(correction.reason.trim()).map_err(|e| Error::Reason(e.to_string()))?.into_owned());
     let sort_key = (issue_date.and_hms_opt(0, 0, 0).expect("midnight").and_utc(), original.number.to_string());
 
     // The credit note: the original as issued, cancelled in full.
@@ -224,7 +224,7 @@ fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<C
     };
     let mut kind_set = false;
     for (field, value) in set {
-        let value = input::single_line(value.trim()).map_err(|reason| Error::Set { field: field.clone(), message: reason })?;
+        let value = input::single_line(value.trim()).map_err(|reason| Error::Set { field: field.clone(), message: reason.to_string() })?;
         let value = value.as_ref();
         let bad = |reason: String| Error::Set { field: field.clone(), message: format!("'{value}' {reason}") };
         match field.as_str() {
@@ -236,7 +236,7 @@ fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<C
             "city" => c.address.city = value.to_string(),
             "postal_code" => c.address.postal_code = value.to_string(),
             "region" => c.address.region = value.to_string(),
-            "country" => c.address.country = CountryCode::parse(value).map_err(bad)?,
+            "country" => c.address.country = CountryCode::parse(value).map_err(|e| bad(e.to_string()))?,
             "vat_id" => c.vat_id = Some(value.to_string()).filter(|v| !v.is_empty()),
             "vat_id_status" => {
                 c.vat_id_status = match value {
@@ -248,7 +248,7 @@ fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<C
             }
             "language" => c.language = parse_language(value).map_err(bad)?,
             "peppol_id" if value.is_empty() => c.peppol_id = None,
-            "peppol_id" => c.peppol_id = Some(input::peppol_id::parse(value).map_err(bad)?),
+            "peppol_id" => c.peppol_id = Some(input::peppol_id::participant(value).map_err(|e| bad(e.to_string()))?),
             "buyer_reference" => c.buyer_reference = Some(value.to_string()).filter(|v| !v.is_empty()),
             "type" => {
                 kind_set = true;
