@@ -43,6 +43,8 @@ mod housekeeping;
 pub mod pg;
 pub mod register;
 pub mod seller;
+#[cfg(test)]
+mod testing;
 mod verify;
 pub mod walk;
 

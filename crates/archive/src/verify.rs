@@ -239,3 +239,149 @@ fn check_checkpoints(archive: &Archive, hashes: &[Sha256Sum], key: Option<&Verif
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::*;
+    use crate::testing::{run, write_checkpoints};
+
+    fn verify(root: &std::path::Path, options: &VerifyOptions) -> Vec<String> {
+        Archive::open(root).verify(options).unwrap()
+    }
+
+    fn findings(root: &std::path::Path) -> Vec<String> {
+        verify(root, &VerifyOptions::default())
+    }
+
+    const UNCOVERED: &str = "are covered by no checkpoint (a run stopped before its checkpoint, or lines were added behind its back; `invoicesmith recover` checkpoints them)";
+
+    #[test]
+    fn an_archive_as_written_has_no_findings() {
+        let tmp = tempfile::tempdir().unwrap();
+        run(tmp.path(), 1..=2);
+        run(tmp.path(), [3]);
+        assert_eq!(findings(tmp.path()), Vec::<String>::new());
+        // A new archive nothing was issued into has no seller record yet, and needs none.
+        let empty = tmp.path().join("empty");
+        run(&empty, []);
+        assert!(!empty.join(crate::seller::SELLER).exists());
+        assert_eq!(findings(&empty), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_missing_changed_or_linked_file_is_named_with_its_document() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("archive");
+        run(&root, 1..=4);
+        let outside = tmp.path().join("outside.pdf");
+        fs::write(&outside, crate::testing::bytes_of(1)).unwrap();
+        fs::remove_file(root.join("2026/A-1.pdf")).unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("2026/A-1.pdf")).unwrap();
+        fs::remove_file(root.join("2026/A-2.pdf")).unwrap();
+        fs::remove_file(root.join("2026/A-3.pdf")).unwrap();
+        fs::write(root.join("2026/A-3.pdf"), b"edited").unwrap();
+        // Neither missing nor a link: a folder where the file should be.
+        fs::remove_file(root.join("2026/A-4.pdf")).unwrap();
+        fs::create_dir(root.join("2026/A-4.pdf")).unwrap();
+        assert_eq!(
+            findings(&root),
+            [
+                "2026/A-1.pdf: a symbolic link where A-1's file should be (never followed)",
+                "2026/A-2.pdf: missing (A-2 lists it)",
+                "2026/A-3.pdf: changed since A-3 was issued (SHA-256 differs from the register)",
+                &format!("2026/A-4.pdf: {}: Is a directory (os error 21) (A-4)", root.join("2026/A-4.pdf").display()),
+                "2026/A-1.pdf: a symbolic link; the archive holds none (never followed)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_linked_year_folder_is_reported_as_a_link_for_each_of_its_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("archive");
+        run(&root, 1..=2);
+        fs::rename(root.join("2026"), tmp.path().join("2026")).unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("2026"), root.join("2026")).unwrap();
+        assert_eq!(
+            findings(&root),
+            [
+                "2026/A-1.pdf: a symbolic link where A-1's file should be (never followed)",
+                "2026/A-2.pdf: a symbolic link where A-2's file should be (never followed)",
+                "2026: a symbolic link; the archive holds none (never followed)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_gap_in_the_numbers_a_missing_seller_and_a_stray_file_are_findings() {
+        let tmp = tempfile::tempdir().unwrap();
+        run(tmp.path(), [1, 2, 4]);
+        fs::remove_file(tmp.path().join(crate::seller::SELLER)).unwrap();
+        fs::write(tmp.path().join("2026/A-9.pdf"), b"not issued").unwrap();
+        // The archive's own folders hold files no line names, by design.
+        fs::create_dir_all(tmp.path().join("recovered")).unwrap();
+        fs::write(tmp.path().join("recovered/register.jsonl-0"), b"{").unwrap();
+        assert_eq!(
+            findings(tmp.path()),
+            [
+                "A-4: number 4 follows 2 in its series; numbers must have no gaps",
+                "seller.json: missing; the archive does not say which seller it belongs to",
+                "2026/A-9.pdf: not in the register (not issued by invoicesmith, or its register line is missing)",
+            ]
+        );
+    }
+
+    #[test]
+    fn checkpoints_are_checked_against_each_other_and_the_register() {
+        let tmp = tempfile::tempdir().unwrap();
+        run(tmp.path(), 1..=3);
+        // The same head twice is no contradiction; a head after it with fewer lines is.
+        write_checkpoints(tmp.path(), &[(1, None), (1, None), (3, None), (2, None)]);
+        assert_eq!(findings(tmp.path()), ["checkpoints.jsonl:4: covers 2 register line(s), fewer than the checkpoint before it (3)"]);
+        // Lines after the last checkpoint.
+        write_checkpoints(tmp.path(), &[(1, None)]);
+        assert_eq!(findings(tmp.path()), [format!("register.jsonl: lines 2–3 {UNCOVERED}")]);
+        write_checkpoints(tmp.path(), &[(2, None)]);
+        assert_eq!(findings(tmp.path()), [format!("register.jsonl: lines 3–3 {UNCOVERED}")]);
+        // A checkpoint of more lines than the register has: its end was cut.
+        write_checkpoints(tmp.path(), &[(3, None), (4, None)]);
+        assert_eq!(findings(tmp.path()), ["register.jsonl: has 3 line(s), but checkpoints.jsonl:2 covers 4: history after it was cut"]);
+    }
+
+    #[test]
+    fn an_unsigned_checkpoint_after_signed_ones_and_a_bad_signature_are_findings() {
+        let tmp = tempfile::tempdir().unwrap();
+        run(tmp.path(), 1..=3);
+        let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+        let options = VerifyOptions { public_key: Some(key.verifying_key()), ..VerifyOptions::default() };
+        // Unsigned before the key was configured: fine.
+        write_checkpoints(tmp.path(), &[(1, None), (2, Some(&key)), (3, Some(&key))]);
+        assert_eq!(verify(tmp.path(), &options), Vec::<String>::new());
+        write_checkpoints(tmp.path(), &[(1, None), (2, Some(&key)), (3, None)]);
+        assert_eq!(verify(tmp.path(), &options), ["checkpoints.jsonl:3: unsigned, after signed checkpoints"]);
+        // Signed with another key.
+        let other = ed25519_dalek::SigningKey::from_bytes(&[8; 32]);
+        write_checkpoints(tmp.path(), &[(1, None), (3, Some(&other))]);
+        assert_eq!(verify(tmp.path(), &options), ["checkpoints.jsonl:2: its signature does not verify with the public key"]);
+    }
+
+    #[test]
+    fn an_expected_head_must_still_be_in_the_register() {
+        let tmp = tempfile::tempdir().unwrap();
+        run(tmp.path(), 1..=3);
+        let hashes = crate::testing::line_hashes(tmp.path());
+        let expect = |lines: usize, hash: Sha256Sum| VerifyOptions { expect_head: Some(Head { lines, hash: Some(hash) }), ..VerifyOptions::default() };
+        assert_eq!(verify(tmp.path(), &expect(2, hashes[1])), Vec::<String>::new());
+        assert_eq!(verify(tmp.path(), &expect(3, hashes[2])), Vec::<String>::new());
+        assert_eq!(
+            verify(tmp.path(), &expect(3, hashes[1])),
+            [format!("register.jsonl: line 3 is not the expected head 3:{}: history was rewritten", hashes[1])]
+        );
+        assert_eq!(
+            verify(tmp.path(), &expect(4, hashes[2])),
+            [format!("register.jsonl: has 3 line(s), fewer than the 4 of the expected head 4:{}: history was cut", hashes[2])]
+        );
+    }
+}
