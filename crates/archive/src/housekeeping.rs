@@ -216,3 +216,141 @@ fn quarantine(archive: &Archive, state: &State, notices: &mut Vec<String>) -> Re
 pub(super) fn is_own(rel: &str) -> bool {
     OWN_FILES.contains(&rel) || [QUARANTINE, RECOVERED, TEMPORARY].iter().any(|d| rel.starts_with(&format!("{d}/")))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+    use std::io::Write;
+    use std::path::Path;
+
+    use super::*;
+    use crate::Head;
+    use crate::testing::{line_hashes, names, run};
+
+    fn append(path: &Path, bytes: &[u8]) {
+        fs::OpenOptions::new().append(true).open(path).unwrap().write_all(bytes).unwrap();
+    }
+
+    /// Takes the lock (which tidies) and lets it go without writing: the notices.
+    fn tidied(root: &Path) -> Vec<String> {
+        Archive::open(root).lock().unwrap().notices
+    }
+
+    #[test]
+    fn each_unfinished_append_is_kept_under_its_own_name_and_cut_off() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        run(root, 1..=2);
+        let register = fs::read(root.join(REGISTER)).unwrap();
+        let checkpoints = fs::read(root.join(CHECKPOINTS)).unwrap();
+        let (r, c) = (register.len(), checkpoints.len());
+        // Three crashes at the same length, each leaving other bytes; then the first bytes again.
+        for (i, torn) in [&b"{\"number\":\"A-3\""[..], b"{\"num", b"{\"number\":\"A-3\",\"kind\"", b"{\"number\":\"A-3\""].iter().enumerate() {
+            append(&root.join(REGISTER), torn);
+            append(&root.join(CHECKPOINTS), &torn[..3]);
+            let kept = ["", "-2", "-3", ""][i];
+            assert_eq!(
+                tidied(root),
+                [
+                    format!("checkpoints.jsonl: an unfinished write of 3 byte(s) after its last complete line was never committed; cut off and kept as recovered/checkpoints.jsonl-{c}"),
+                    format!(
+                        "register.jsonl: an unfinished write of {} byte(s) after its last complete line was never committed; cut off and kept as recovered/register.jsonl-{r}{kept}",
+                        torn.len()
+                    ),
+                ],
+                "crash {i}"
+            );
+            assert_eq!(fs::read(root.join(REGISTER)).unwrap(), register);
+            assert_eq!(fs::read(root.join(CHECKPOINTS)).unwrap(), checkpoints);
+        }
+        let recovered = root.join(RECOVERED);
+        assert_eq!(
+            names(&recovered),
+            [format!("checkpoints.jsonl-{c}"), format!("register.jsonl-{r}"), format!("register.jsonl-{r}-2"), format!("register.jsonl-{r}-3")]
+        );
+        assert_eq!(fs::read(recovered.join(format!("register.jsonl-{r}"))).unwrap(), b"{\"number\":\"A-3\"");
+        assert_eq!(fs::read(recovered.join(format!("register.jsonl-{r}-2"))).unwrap(), b"{\"num");
+        assert_eq!(fs::read(recovered.join(format!("register.jsonl-{r}-3"))).unwrap(), b"{\"number\":\"A-3\",\"kind\"");
+        assert_eq!(fs::read(recovered.join(format!("checkpoints.jsonl-{c}"))).unwrap(), b"{\"n");
+    }
+
+    #[test]
+    fn files_no_line_names_are_moved_to_a_quarantine_named_by_the_register_head() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        run(root, 1..=2);
+        let head = &line_hashes(root)[1].to_string()[..12];
+        let before = crate::walk::list(root, &[]).unwrap().files;
+        // A crashed run's document and a temporary file, three times over.
+        for (i, run) in [format!("2-{head}"), format!("2-{head}-2"), format!("2-{head}-3")].iter().enumerate() {
+            fs::write(root.join("2026/A-3.pdf"), format!("crash {i}")).unwrap();
+            fs::write(root.join("2026/A-3.json"), format!("crash {i}")).unwrap();
+            fs::create_dir_all(root.join(TEMPORARY)).unwrap();
+            fs::write(root.join(TEMPORARY).join("A-3.pdf.4242"), format!("crash {i}")).unwrap();
+            assert_eq!(
+                tidied(root),
+                [format!("3 file(s) no register line names (1 of them temporary) were left by an interrupted run; moved to quarantine/{run}/")]
+            );
+            let moved = root.join(QUARANTINE).join(run);
+            assert_eq!(names(&moved.join("2026")), ["A-3.json", "A-3.pdf"]);
+            assert_eq!(names(&moved.join(TEMPORARY)), ["A-3.pdf.4242"]);
+            assert_eq!(fs::read_to_string(moved.join("2026/A-3.pdf")).unwrap(), format!("crash {i}"));
+        }
+        assert_eq!(names(&root.join(QUARANTINE)), [format!("2-{head}"), format!("2-{head}-2"), format!("2-{head}-3")]);
+        // What the register names, and the archive's own files, stay where they were.
+        let mut after = crate::walk::list(root, &[QUARANTINE]).unwrap().files;
+        after.retain(|f| f != LOCK);
+        assert_eq!(after, before.into_iter().filter(|f| f != LOCK).collect::<Vec<_>>());
+        assert_eq!(tidied(root), Vec::<String>::new());
+    }
+
+    #[test]
+    fn lines_no_checkpoint_covers_are_noted_and_the_run_checkpoints_them() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        run(root, 1..=2);
+        assert_eq!(tidied(root), Vec::<String>::new());
+        // A run that stopped after committing line 3, before its checkpoint.
+        let archive = Archive::open(root);
+        let mut locked = archive.lock().unwrap();
+        crate::testing::store(&mut locked, 3);
+        locked.commit().unwrap();
+        drop(locked);
+        let mut locked = archive.lock().unwrap();
+        assert_eq!(
+            locked.notices,
+            ["register lines 3–3 are covered by no checkpoint (a run stopped after committing them); this run's checkpoint covers them"]
+        );
+        let checkpoint = locked.finish(None).unwrap().expect("a checkpoint");
+        assert_eq!(checkpoint.head(), Head { lines: 3, hash: Some(line_hashes(root)[2]) });
+        drop(locked);
+        assert_eq!(tidied(root), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_register_that_contradicts_its_last_checkpoint_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        run(root, 1..=3);
+        let register = fs::read_to_string(root.join(REGISTER)).unwrap();
+        let lines: Vec<&str> = register.lines().collect();
+        let refused = |root: &Path| match Archive::open(root).lock() {
+            Err(Error::Register { line, message, .. }) => (line, message),
+            other => panic!("expected the register refused, got {:?}", other.map(|l| l.notices)),
+        };
+        // The last line cut.
+        fs::write(root.join(REGISTER), format!("{}\n{}\n", lines[0], lines[1])).unwrap();
+        let (line, message) = refused(root);
+        assert_eq!(line, 2);
+        assert!(message.starts_with("the register does not match its last checkpoint (3:"), "{message}");
+        // As many lines as the checkpoint covers, chained, but the last one another.
+        let mut other: serde_json::Value = serde_json::from_str(lines[2]).unwrap();
+        other["total"] = "1190.00".into();
+        fs::write(root.join(REGISTER), format!("{}\n{}\n{other}\n", lines[0], lines[1])).unwrap();
+        let (line, message) = refused(root);
+        assert_eq!(line, 3);
+        assert!(message.starts_with("the register does not match its last checkpoint (3:"), "{message}");
+        fs::write(root.join(REGISTER), &register).unwrap();
+        assert_eq!(tidied(root), Vec::<String>::new());
+    }
+}
