@@ -283,9 +283,92 @@ mod tests {
         }
     }
 
+    /// Whether this file system and `/proc` let `dir` take unnamed files and link them.
+    #[cfg(target_os = "linux")]
+    fn takes_unnamed_files(dir: &Path) -> bool {
+        use std::os::unix::fs::OpenOptionsExt;
+        OpenOptions::new().write(true).mode(0o600).custom_flags(libc::O_TMPFILE).open(dir).is_ok() && Path::new("/proc/self/fd").is_dir()
+    }
+
     #[test]
     fn a_file_is_written_once_read_only_and_never_replaced() {
         written_once_read_only_never_replaced(&RealFs);
+    }
+
+    /// Where unnamed files work, documents never pass through a temporary name: not even
+    /// when the name exists already, with the same bytes or other ones.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn unnamed_files_need_no_temporary_folder() {
+        let root = tempfile::tempdir().unwrap();
+        if !takes_unnamed_files(root.path()) {
+            eprintln!("skipped: {} takes no unnamed files", root.path().display());
+            return;
+        }
+        let dir = root.path().join("2026");
+        write_once(&RealFs, root.path(), &dir, "A-1.pdf", b"first").unwrap();
+        write_once(&RealFs, root.path(), &dir, "A-1.pdf", b"first").unwrap();
+        assert!(matches!(write_once(&RealFs, root.path(), &dir, "A-1.pdf", b"second"), Err(Error::WouldOverwrite { .. })));
+        assert_eq!(names(root.path()), ["2026"]);
+        // The portable path leaves its (emptied) folder of temporary names.
+        write_once(&Portable, root.path(), &dir, "A-2.pdf", b"second").unwrap();
+        assert_eq!(names(root.path()), [TEMPORARY, "2026"]);
+        assert!(names(&root.path().join(TEMPORARY)).is_empty());
+    }
+
+    #[test]
+    fn a_temporary_file_left_by_a_crashed_run_with_our_process_id_is_replaced() {
+        let root = tempfile::tempdir().unwrap();
+        let temporary = root.path().join(TEMPORARY);
+        fs::create_dir(&temporary).unwrap();
+        let left = temporary.join(format!("A-1.pdf.{}", std::process::id()));
+        fs::write(&left, b"half a PDF").unwrap();
+        let dir = root.path().join("2026");
+        write_once(&Portable, root.path(), &dir, "A-1.pdf", b"the whole PDF").unwrap();
+        assert_eq!(fs::read(dir.join("A-1.pdf")).unwrap(), b"the whole PDF");
+        assert!(names(&temporary).is_empty());
+    }
+
+    /// The archive's root is the folder the user names, a link or not; only folders inside
+    /// it may not be links.
+    #[cfg(unix)]
+    #[test]
+    fn the_root_may_be_a_link() {
+        let real = tempfile::tempdir().unwrap();
+        let holder = tempfile::tempdir().unwrap();
+        let root = holder.path().join("archive");
+        std::os::unix::fs::symlink(real.path(), &root).unwrap();
+        for (fs, name) in [(&RealFs as &dyn Fs, "seller.json"), (&Portable, "other.json")] {
+            write_once(fs, &root, &root, name, b"{}").unwrap();
+            assert_eq!(fs::read(real.path().join(name)).unwrap(), b"{}");
+        }
+        write_once(&RealFs, &root, &root.join("2026"), "A-1.pdf", b"x").unwrap();
+        assert_eq!(fs::read(real.path().join("2026/A-1.pdf")).unwrap(), b"x");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn no_link_below_refuses_only_a_linked_folder() {
+        let root = tempfile::tempdir().unwrap();
+        let root = root.path();
+        fs::create_dir_all(root.join("2026/sub")).unwrap();
+        fs::write(root.join("2026/A-1.pdf"), b"x").unwrap();
+        std::os::unix::fs::symlink(root.join("2026"), root.join("2027")).unwrap();
+        // A file directly in the root, or in real folders: nothing to refuse.
+        no_link_below(root, "seller.json").unwrap();
+        no_link_below(root, "2026/A-1.pdf").unwrap();
+        no_link_below(root, "2026/sub/A-1.pdf").unwrap();
+        // The last component is not looked at (the read refuses a link there itself).
+        no_link_below(root, "2027").unwrap();
+        // Folders that do not exist are no links; the read then finds the file missing.
+        no_link_below(root, "2028/sub/A-1.pdf").unwrap();
+        let err = no_link_below(root, "2027/A-1.pdf").unwrap_err();
+        assert_eq!(err.to_string(), format!("{} is a symbolic link; the archive never follows links", root.join("2027").display()));
+        let err = no_link_below(root, "2027/sub/A-1.pdf").unwrap_err();
+        assert_eq!(err.to_string(), format!("{} is a symbolic link; the archive never follows links", root.join("2027").display()));
+        // A file where a folder should be: that error, not silence.
+        let err = no_link_below(root, "2026/A-1.pdf/sub/A-2.pdf").unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::NotADirectory);
     }
 
     #[test]

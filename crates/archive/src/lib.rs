@@ -701,3 +701,92 @@ fn open_append(path: &Path) -> Result<File> {
     std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
     options.open(path).map_err(|e| Error::io(path, e))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use super::*;
+    use crate::testing::{line_hashes, store};
+
+    /// Appends to the register or the checkpoints put half their bytes on disk and fail
+    /// while `full` is set (a disk that filled up); documents are written whole.
+    #[derive(Debug, Default)]
+    struct FullDisk {
+        full: AtomicBool,
+    }
+
+    impl Fs for FullDisk {
+        fn write(&self, file: &mut File, bytes: &[u8]) -> io::Result<()> {
+            if self.full.load(Ordering::SeqCst) && bytes.ends_with(b"\n") {
+                RealFs.write(file, &bytes[..bytes.len() / 2])?;
+                return Err(io::Error::from_raw_os_error(28));
+            }
+            RealFs.write(file, bytes)
+        }
+    }
+
+    #[test]
+    fn a_failed_commit_keeps_the_lines_committed_earlier_in_the_same_run() {
+        let tmp = tempfile::tempdir().unwrap();
+        let disk = Arc::new(FullDisk::default());
+        let archive = Archive::with_fs(tmp.path(), disk.clone()).init(true);
+        let mut locked = archive.lock().unwrap();
+        store(&mut locked, 1);
+        locked.commit().unwrap();
+        store(&mut locked, 2);
+        locked.commit().unwrap();
+        let committed = std::fs::read(tmp.path().join(REGISTER)).unwrap();
+        assert_eq!(committed.iter().filter(|&&b| b == b'\n').count(), 2);
+        store(&mut locked, 3);
+        disk.full.store(true, Ordering::SeqCst);
+        assert!(matches!(locked.commit(), Err(Error::Io { .. })));
+        // Cut back to the end of line 2, not to where the run began.
+        assert_eq!(std::fs::read(tmp.path().join(REGISTER)).unwrap(), committed);
+    }
+
+    #[test]
+    fn a_checkpoint_covers_every_line_committed_before_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let archive = Archive::open(tmp.path()).init(true);
+        let mut locked = archive.lock().unwrap();
+        store(&mut locked, 1);
+        locked.commit().unwrap();
+        store(&mut locked, 2);
+        let first = locked.finish(None).unwrap().expect("a checkpoint");
+        store(&mut locked, 3);
+        let second = locked.finish(None).unwrap().expect("a checkpoint");
+        assert_eq!(locked.finish(None).unwrap(), None, "nothing new to cover");
+        drop(locked);
+        let hashes = line_hashes(tmp.path());
+        assert_eq!(first.head(), Head { lines: 2, hash: Some(hashes[1]) });
+        assert_eq!(second.head(), Head { lines: 3, hash: Some(hashes[2]) });
+        // The next run goes on from the register's end.
+        let mut locked = archive.lock().unwrap();
+        store(&mut locked, 4);
+        store(&mut locked, 5);
+        let third = locked.finish(None).unwrap().expect("a checkpoint");
+        assert_eq!(third.head(), Head { lines: 5, hash: Some(line_hashes(tmp.path())[4]) });
+        assert_eq!(third.prev, Some(Sha256Sum::of(checkpoint::line(&second).as_bytes())));
+    }
+
+    #[test]
+    fn a_failed_checkpoint_keeps_the_checkpoints_written_earlier_in_the_same_run() {
+        let tmp = tempfile::tempdir().unwrap();
+        let disk = Arc::new(FullDisk::default());
+        let archive = Archive::with_fs(tmp.path(), disk.clone()).init(true);
+        let mut locked = archive.lock().unwrap();
+        store(&mut locked, 1);
+        locked.finish(None).unwrap();
+        store(&mut locked, 2);
+        locked.finish(None).unwrap();
+        let written = std::fs::read(tmp.path().join(checkpoint::CHECKPOINTS)).unwrap();
+        assert_eq!(written.iter().filter(|&&b| b == b'\n').count(), 2);
+        store(&mut locked, 3);
+        locked.commit().unwrap();
+        disk.full.store(true, Ordering::SeqCst);
+        assert!(matches!(locked.finish(None), Err(Error::Io { .. })));
+        assert_eq!(std::fs::read(tmp.path().join(checkpoint::CHECKPOINTS)).unwrap(), written);
+    }
+}
