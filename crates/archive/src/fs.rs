@@ -316,6 +316,40 @@ mod tests {
         assert!(names(&root.path().join(TEMPORARY)).is_empty());
     }
 
+    /// A disk that fills up halfway through every document.
+    #[derive(Debug)]
+    struct Full {
+        unnamed: bool,
+    }
+    impl Fs for Full {
+        fn write(&self, file: &mut File, bytes: &[u8]) -> io::Result<()> {
+            RealFs.write(file, &bytes[..bytes.len() / 2])?;
+            Err(io::Error::from_raw_os_error(28))
+        }
+        fn unnamed_files(&self) -> bool {
+            self.unnamed
+        }
+    }
+
+    #[test]
+    fn a_failed_write_is_reported_as_it_failed_and_leaves_no_name() {
+        for unnamed in [true, false] {
+            let root = tempfile::tempdir().unwrap();
+            let dir = root.path().join("2026");
+            match write_once(&Full { unnamed }, root.path(), &dir, "A-1.pdf", b"the whole PDF") {
+                Err(Error::Io { path, source }) => {
+                    assert_eq!(path, dir.join("A-1.pdf"));
+                    assert_eq!(source.raw_os_error(), Some(28), "{source}");
+                }
+                other => panic!("expected the disk-full error, got {other:?}"),
+            }
+            assert!(names(&dir).is_empty());
+            if root.path().join(TEMPORARY).exists() {
+                assert!(names(&root.path().join(TEMPORARY)).is_empty());
+            }
+        }
+    }
+
     #[test]
     fn a_temporary_file_left_by_a_crashed_run_with_our_process_id_is_replaced() {
         let root = tempfile::tempdir().unwrap();
@@ -404,6 +438,8 @@ mod tests {
         assert!(err.to_string().contains("symbolic link"), "{err}");
         fs::create_dir(root.path().join("2027")).unwrap();
         std::os::unix::fs::symlink(outside.path().join("A-1.pdf"), root.path().join("2027/A-1.pdf")).unwrap();
-        assert!(read_verified(root.path(), "2027/A-1.pdf", &Sha256Sum::of(b"x")).is_err());
+        // Said as what it is, not as the system's "too many levels of symbolic links".
+        let err = read_verified(root.path(), "2027/A-1.pdf", &Sha256Sum::of(b"x")).unwrap_err();
+        assert_eq!(err.to_string(), format!("{}: a symbolic link; the archive never follows links", root.path().join("2027/A-1.pdf").display()));
     }
 }

@@ -353,4 +353,48 @@ mod tests {
         fs::write(root.join(REGISTER), &register).unwrap();
         assert_eq!(tidied(root), Vec::<String>::new());
     }
+
+    #[test]
+    fn an_edited_line_stops_a_run() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        run(root, 1..=3);
+        let register = fs::read_to_string(root.join(REGISTER)).unwrap();
+        let edited = register.replacen("\"t2\"", "\"t2-edited\"", 1);
+        assert_ne!(edited, register);
+        fs::write(root.join(REGISTER), edited).unwrap();
+        match Archive::open(root).lock() {
+            Err(Error::Register { line, message, .. }) => {
+                assert_eq!(line, 3);
+                assert!(message.starts_with("the hash chain is broken here"), "{message}");
+            }
+            other => panic!("expected the register refused, got {:?}", other.map(|l| l.notices)),
+        }
+    }
+
+    #[test]
+    fn only_recover_starts_removed_checkpoints_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        run(root, 1..=2);
+        fs::remove_file(root.join(CHECKPOINTS)).unwrap();
+        match Archive::open(root).lock() {
+            Err(Error::Register { path, line, message }) => {
+                assert_eq!((path, line), (root.join(CHECKPOINTS), 0));
+                assert!(message.starts_with("is missing, but the register has 2 line(s)"), "{message}");
+            }
+            other => panic!("expected the missing checkpoints refused, got {:?}", other.map(|l| l.notices)),
+        }
+        assert!(!root.join(CHECKPOINTS).exists());
+        let archive = Archive::open(root);
+        let mut locked = archive.lock_recovering().unwrap();
+        assert_eq!(
+            locked.notices,
+            ["register lines 1–2 are covered by no checkpoint (a run stopped after committing them); this run's checkpoint covers them"]
+        );
+        let checkpoint = locked.finish(None).unwrap().expect("a checkpoint");
+        assert_eq!(checkpoint.head(), Head { lines: 2, hash: Some(line_hashes(root)[1]) });
+        drop(locked);
+        assert_eq!(tidied(root), Vec::<String>::new());
+    }
 }

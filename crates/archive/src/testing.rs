@@ -12,9 +12,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::checkpoint::{self, Head};
-use super::register::{FileEntry, REGISTER, RegisterEntry};
+use super::register::{FileEntry, REGISTER, RegisterEntry, RegisteredReference};
 use super::{Archive, Fs, Locked};
-use domain::document::DocumentKind;
+use domain::document::{DocumentKind, Relation};
+use domain::numbering::DocumentNumber;
 use domain::sha256::Sha256Sum;
 
 /// The company.toml every test document is issued under.
@@ -25,22 +26,34 @@ pub fn bytes_of(seq: u64) -> Vec<u8> {
     format!("the PDF of invoice A-{seq}\n").into_bytes()
 }
 
-/// Writes invoice `A-seq` (the file `2026/A-seq.pdf`) and queues its register line.
+/// Writes invoice `A-seq` (the file `2026/A-seq.pdf`), of 119.00 EUR, and queues its
+/// register line.
 pub fn store(locked: &mut Locked<'_>, seq: u64) {
+    store_document(locked, seq, DocumentKind::Invoice, Decimal::new(11900, 2), &[]);
+}
+
+/// A document number.
+pub fn number(text: &str) -> DocumentNumber {
+    serde_json::from_value(text.into()).unwrap()
+}
+
+/// Writes document `A-seq` of `kind` for `total` EUR, crediting `credits`, and queues its
+/// register line.
+pub fn store_document(locked: &mut Locked<'_>, seq: u64, kind: DocumentKind, total: Decimal, credits: &[&str]) {
     let company = locked.store_company(COMPANY).unwrap();
     let bytes = bytes_of(seq);
     let entry = RegisterEntry {
-        number: serde_json::from_value(format!("A-{seq}").into()).unwrap(),
-        kind: DocumentKind::Invoice,
+        number: number(&format!("A-{seq}")),
+        kind,
         series: "A-{seq}".into(),
         year: 2026,
         seq,
         issue_date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
         currency: "EUR".into(),
-        total: Decimal::new(11900, 2),
+        total,
         transactions: vec![format!("t{seq}")],
         fingerprints: Vec::new(),
-        references: Vec::new(),
+        references: credits.iter().map(|n| RegisteredReference { number: number(n), relation: Relation::Credits }).collect(),
         overpaid: None,
         due: None,
         company,

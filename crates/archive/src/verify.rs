@@ -384,4 +384,59 @@ mod tests {
             [format!("register.jsonl: has 3 line(s), fewer than the 4 of the expected head 4:{}: history was cut", hashes[2])]
         );
     }
+
+    #[test]
+    fn an_edited_line_breaks_the_chain_at_the_line_after_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        run(tmp.path(), 1..=3);
+        let register = fs::read_to_string(tmp.path().join(REGISTER)).unwrap();
+        let lines: Vec<&str> = register.lines().collect();
+        let edited = lines[1].replace("\"t2\"", "\"t2-edited\"");
+        assert_ne!(edited, lines[1]);
+        fs::write(tmp.path().join(REGISTER), format!("{}\n{edited}\n{}\n", lines[0], lines[2])).unwrap();
+        assert_eq!(
+            findings(tmp.path()),
+            ["register.jsonl:3: A-3 does not follow the line before it (hash chain broken: a line was edited, removed or inserted)"]
+        );
+    }
+
+    #[test]
+    fn credit_notes_must_credit_registered_invoices_and_never_more_than_their_total() {
+        use crate::testing::store_document;
+        use domain::document::DocumentKind::{CreditNote, Invoice};
+        use rust_decimal::Decimal;
+        let tmp = tempfile::tempdir().unwrap();
+        let archive = Archive::open(tmp.path()).init(true);
+        let mut locked = archive.lock().unwrap();
+        store_document(&mut locked, 1, Invoice, Decimal::new(11900, 2), &[]);
+        // Credited in full, in two parts: no finding.
+        store_document(&mut locked, 2, CreditNote, Decimal::new(11800, 2), &["A-1"]);
+        store_document(&mut locked, 3, CreditNote, Decimal::new(100, 2), &["A-1"]);
+        store_document(&mut locked, 4, Invoice, Decimal::new(5000, 2), &[]);
+        // A credit note of a credit note, of a number never issued, and one cent too many.
+        store_document(&mut locked, 5, CreditNote, Decimal::new(100, 2), &["A-2"]);
+        store_document(&mut locked, 6, CreditNote, Decimal::new(100, 2), &["A-99"]);
+        store_document(&mut locked, 7, CreditNote, Decimal::new(5001, 2), &["A-4"]);
+        locked.finish(None).unwrap();
+        drop(locked);
+        assert_eq!(
+            findings(tmp.path()),
+            [
+                "A-5: references A-2, which is not an invoice",
+                "A-6: references A-99, which is not in the register",
+                "A-4: credited 50.01 EUR, more than its total 50.00",
+            ]
+        );
+    }
+
+    #[test]
+    fn each_company_snapshot_must_be_there_and_name_the_archive_s_seller() {
+        let tmp = tempfile::tempdir().unwrap();
+        run(tmp.path(), 1..=2);
+        let snapshot = crate::register::company_path(&Sha256Sum::of(crate::testing::COMPANY.as_bytes()));
+        fs::write(tmp.path().join(crate::seller::SELLER), "{\"vat_id\":\"DE999999999\"}\n").unwrap();
+        assert_eq!(findings(tmp.path()), [format!("seller.json: names the seller DE999999999, but A-1 was issued by DE123456789 ({snapshot})")]);
+        fs::remove_file(tmp.path().join(&snapshot)).unwrap();
+        assert_eq!(findings(tmp.path()), [format!("{snapshot}: missing (the company snapshot of A-1 lists it)")]);
+    }
 }
