@@ -122,4 +122,70 @@ mod tests {
         let relative = Settings { signing_key: Some(PathBuf::from("no-such-key")), ..Settings::default() };
         assert!(signing_key(&relative, None, None, &archive).unwrap().is_none());
     }
+
+    fn texts(diagnostics: &[Diagnostic]) -> Vec<String> {
+        diagnostics.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn archive_settings_are_read_and_every_bad_key_is_reported() {
+        let public = SigningKey::from_bytes(&[7; 32]).verifying_key();
+        let hex = checkpoint::public_key_hex(&public);
+        let mut diagnostics = Vec::new();
+        let text = format!("[seller]\nvat_id = \"DE1\"\n[archive]\npath = \"../archive\"\npublic_key = \"{hex}\"\nsigning_key = \"keys/a.key\"\n");
+        let settings = parse(&text, &mut diagnostics);
+        assert_eq!(texts(&diagnostics), Vec::<String>::new());
+        assert_eq!(settings.path, Some(PathBuf::from("../archive")));
+        assert_eq!(settings.public_key, Some(public));
+        assert_eq!(settings.signing_key, Some(PathBuf::from("keys/a.key")));
+        let settings = parse("[archive]\npath = 3\npublic_key = \"abc\"\nsigning = \"a.key\"\n", &mut diagnostics);
+        assert_eq!(
+            texts(&diagnostics),
+            [
+                "company.toml: archive.path: is a integer; expected a string",
+                "company.toml: archive.public_key: 'abc' is not an Ed25519 public key (64 hex digits)",
+                "company.toml: archive.signing: unknown key; expected one of path, public_key, signing_key",
+            ]
+        );
+        assert_eq!((settings.path, settings.public_key, settings.signing_key), (None, None, None));
+    }
+
+    #[test]
+    fn the_signing_key_comes_from_outside_else_from_company_toml_and_must_match_the_public_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = dir.path().join("archive");
+        std::fs::create_dir(&archive).unwrap();
+        std::fs::create_dir(dir.path().join("keys")).unwrap();
+        let (given, configured) = (dir.path().join("given.key"), dir.path().join("keys/configured.key"));
+        let given_public = checkpoint::write_key_pair(&given).unwrap();
+        let configured_public = checkpoint::write_key_pair(&configured).unwrap();
+        let public = |key: Option<SigningKey>| checkpoint::public_key_hex(&key.expect("a key").verifying_key());
+        let settings = Settings { signing_key: Some(PathBuf::from("keys/configured.key")), ..Settings::default() };
+        // The flag or the environment wins over company.toml's key, which is relative to its folder.
+        assert_eq!(public(signing_key(&settings, Some(&given), Some(dir.path()), &archive).unwrap()), given_public);
+        assert_eq!(public(signing_key(&settings, None, Some(dir.path()), &archive).unwrap()), configured_public);
+        // With a public key configured, only its pair signs, and some key must be given.
+        let pinned = Settings { public_key: Some(checkpoint::parse_public_key(&configured_public).unwrap()), ..settings.clone() };
+        assert_eq!(public(signing_key(&pinned, None, Some(dir.path()), &archive).unwrap()), configured_public);
+        match signing_key(&pinned, Some(&given), Some(dir.path()), &archive) {
+            Err(Error::Refused(message)) => assert_eq!(
+                message,
+                format!("{}: this signing key's public key is {given_public}, not the archive.public_key of company.toml; nothing was written", given.display())
+            ),
+            other => panic!("expected the other key refused, got {other:?}"),
+        }
+        let unkeyed = Settings { signing_key: None, ..pinned };
+        assert!(matches!(signing_key(&unkeyed, None, Some(dir.path()), &archive), Err(Error::Refused(m)) if m.starts_with("company.toml: archive.public_key is set")));
+        // A key inside the archive is refused, however it is named.
+        let inside = archive.join("a.key");
+        checkpoint::write_key_pair(&inside).unwrap();
+        let roundabout = archive.join("../archive/a.key");
+        match signing_key(&Settings::default(), Some(&roundabout), None, &archive) {
+            Err(Error::Refused(message)) => assert_eq!(
+                message,
+                format!("{}: the signing key lies inside the archive; keep it outside, where a copy of the archive does not carry it", roundabout.display())
+            ),
+            other => panic!("expected the key inside the archive refused, got {other:?}"),
+        }
+    }
 }

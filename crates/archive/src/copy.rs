@@ -94,3 +94,57 @@ pub fn copy(src: &Archive, dst: &Archive) -> Result<Copied> {
     }
     Ok(copied)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::*;
+    use crate::testing::run;
+
+    /// Every file under `root` but the lock, with its bytes.
+    fn files(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+        let mut listed = crate::walk::list(root, &[]).unwrap().files;
+        listed.retain(|f| f != crate::LOCK);
+        listed.sort();
+        listed.into_iter().map(|f| (f.clone(), fs::read(root.join(&f)).unwrap())).collect()
+    }
+
+    #[test]
+    fn a_folder_archive_is_copied_line_for_line_and_byte_for_byte() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (src, dst) = (tmp.path().join("src"), tmp.path().join("dst"));
+        run(&src, 1..=2);
+        run(&src, [3]);
+        let copied = copy(&Archive::open(&src), &Archive::open(&dst)).unwrap();
+        // The seller record, one company snapshot and three documents' files.
+        assert_eq!(copied, Copied { lines: 3, files: 5, checkpoints: 2 });
+        assert_eq!(files(&dst), files(&src));
+        // The register, the checkpoints and those five.
+        assert_eq!(files(&dst).len(), 7);
+    }
+
+    #[test]
+    fn a_copy_needs_a_clean_source_and_a_new_destination() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (src, dst) = (tmp.path().join("src"), tmp.path().join("dst"));
+        let refused = |src: &std::path::Path, dst: &std::path::Path| match copy(&Archive::open(src), &Archive::open(dst)) {
+            Err(Error::Refused(message)) => message,
+            other => panic!("expected a refusal, got {other:?}"),
+        };
+        assert!(matches!(copy(&Archive::open(&src), &Archive::open(&dst)), Err(Error::NoArchive { path }) if path == src));
+        run(&src, 1..=2);
+        run(&dst, [1]);
+        assert_eq!(refused(&src, &dst), format!("{}: holds an archive already; `archive copy` fills only a new one; nothing was copied", dst.display()));
+        fs::write(src.join("2026/A-9.pdf"), b"stray").unwrap();
+        let other = tmp.path().join("other");
+        assert_eq!(
+            refused(&src, &other),
+            format!(
+                "{}: 1 problem(s), the first: 2026/A-9.pdf: not in the register (not issued by invoicesmith, or its register line is missing); `invoicesmith verify` lists them; nothing was copied",
+                src.display()
+            )
+        );
+        assert!(!other.exists());
+    }
+}

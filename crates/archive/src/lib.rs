@@ -789,4 +789,107 @@ mod tests {
         assert!(matches!(locked.finish(None), Err(Error::Io { .. })));
         assert_eq!(std::fs::read(tmp.path().join(checkpoint::CHECKPOINTS)).unwrap(), written);
     }
+
+    #[test]
+    fn documents_are_issued_only_when_committed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let archive = Archive::open(tmp.path()).init(true);
+        let mut locked = archive.lock().unwrap();
+        store(&mut locked, 1);
+        store(&mut locked, 2);
+        // Written, but not registered: a crash now leaves files the next run quarantines.
+        assert_eq!(std::fs::read(tmp.path().join("2026/A-1.pdf")).unwrap(), crate::testing::bytes_of(1));
+        assert_eq!(Archive::open(tmp.path()).state().unwrap().entries.len(), 0);
+        locked.commit().unwrap();
+        let state = Archive::open(tmp.path()).state().unwrap();
+        let numbers: Vec<String> = state.entries.iter().map(|e| e.number.to_string()).collect();
+        assert_eq!(numbers, ["A-1", "A-2"]);
+    }
+
+    #[test]
+    fn a_missing_archive_is_created_only_when_asked_and_only_in_an_empty_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let missing = tmp.path().join("archive");
+        let archive = Archive::open(&missing);
+        assert!(!archive.exists() && !archive.present());
+        assert!(matches!(archive.lock(), Err(Error::NoArchive { path }) if path == missing));
+        assert!(matches!(archive.verify(&VerifyOptions::default()), Err(Error::NoArchive { path }) if path == missing));
+        assert!(!missing.exists());
+        // Reading an absent archive finds nothing issued.
+        assert_eq!(archive.state().unwrap().entries.len(), 0);
+        // A folder with files of its own is no place for a new archive; a lock file left by
+        // a run that stopped before writing anything is.
+        std::fs::create_dir(&missing).unwrap();
+        assert!(archive.present() && !archive.exists());
+        std::fs::write(missing.join(LOCK), b"").unwrap();
+        std::fs::write(missing.join("notes.txt"), b"mine").unwrap();
+        match archive.clone().init(true).lock() {
+            Err(Error::Refused(message)) => assert_eq!(
+                message,
+                format!("{}: holds files but no archive; --init creates an archive only in a new or empty folder", missing.display())
+            ),
+            other => panic!("expected a refusal, got {:?}", other.map(|l| l.notices)),
+        }
+        std::fs::remove_file(missing.join("notes.txt")).unwrap();
+        drop(archive.clone().init(true).lock().unwrap());
+        assert!(archive.exists());
+        assert_eq!(crate::testing::names(&missing), [LOCK, checkpoint::CHECKPOINTS]);
+    }
+
+    #[test]
+    fn a_file_is_read_from_an_archive_only_as_its_register_names_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("archive");
+        crate::testing::run(&root, 1..=2);
+        let archive = Archive::open(&root);
+        assert_eq!(archive.checked_state().unwrap().entries.len(), 2);
+        assert_eq!(archive.read_registered("2026/A-2.pdf").unwrap(), crate::testing::bytes_of(2));
+        assert_eq!(read_record(&root.join("2026/A-1.pdf")).unwrap(), crate::testing::bytes_of(1));
+        std::fs::write(root.join("2026/A-9.pdf"), b"stray").unwrap();
+        match archive.read_registered("2026/A-9.pdf") {
+            Err(Error::Refused(message)) => assert_eq!(message, format!("2026/A-9.pdf: no register line of the archive {} names it", root.display())),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        let canonical = root.canonicalize().unwrap();
+        match read_record(&root.join("2026/A-9.pdf")) {
+            Err(Error::Refused(message)) => {
+                assert_eq!(message, format!("{}: lies in the archive {} but no register line names it", root.join("2026/A-9.pdf").display(), canonical.display()))
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        // Outside any archive a record is just a file.
+        std::fs::write(tmp.path().join("A-9.json"), b"{}").unwrap();
+        assert_eq!(read_record(&tmp.path().join("A-9.json")).unwrap(), b"{}");
+        // An edited file is refused, read either way.
+        std::fs::remove_file(root.join("2026/A-1.pdf")).unwrap();
+        std::fs::write(root.join("2026/A-1.pdf"), b"edited").unwrap();
+        assert!(matches!(read_record(&root.join("2026/A-1.pdf")), Err(Error::Altered { path }) if path == canonical.join("2026/A-1.pdf")));
+        assert!(matches!(archive.read_registered("2026/A-1.pdf"), Err(Error::Altered { path }) if path == root.join("2026/A-1.pdf")));
+        // And nothing is read from a register that contradicts its checkpoints.
+        let register = std::fs::read_to_string(root.join(REGISTER)).unwrap();
+        std::fs::write(root.join(REGISTER), register.lines().next().unwrap().to_string() + "\n").unwrap();
+        assert!(matches!(archive.checked_state(), Err(Error::Register { path, line: 1, .. }) if path == root.join(REGISTER)));
+        assert!(matches!(archive.read_registered("2026/A-2.pdf"), Err(Error::Register { .. })));
+    }
+
+    #[test]
+    fn an_archive_takes_the_documents_of_its_own_seller_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        crate::testing::run(tmp.path(), [1]);
+        let before = crate::walk::list(tmp.path(), &[]).unwrap().files;
+        let archive = Archive::open(tmp.path());
+        let mut locked = archive.lock().unwrap();
+        match locked.store_company("[seller]\nvat_id = \"FR12345678901\"\n") {
+            Err(Error::Refused(message)) => assert_eq!(
+                message,
+                format!(
+                    "{}: this archive belongs to the seller DE123456789, but company.toml is the seller FR12345678901's; nothing was written (one archive per seller: give that seller's --archive)",
+                    tmp.path().display()
+                )
+            ),
+            other => panic!("expected another seller refused, got {other:?}"),
+        }
+        drop(locked);
+        assert_eq!(crate::walk::list(tmp.path(), &[]).unwrap().files, before);
+    }
 }

@@ -332,4 +332,30 @@ mod tests {
         std::fs::write(&file, b"x").unwrap();
         assert!(read(&file, &mut ()).is_err());
     }
+
+    #[test]
+    fn the_state_answers_from_the_register_what_was_issued() {
+        use domain::document::DocumentKind::{CreditNote, Invoice};
+        use crate::testing::{COMPANY, bytes_of, number};
+        let tmp = tempfile::tempdir().unwrap();
+        crate::testing::run(tmp.path(), 1..=3);
+        let state = read(tmp.path(), &mut ()).unwrap();
+        let series = NumberPattern::parse("A-{year}-{seq}").unwrap();
+        let january = |day| NaiveDate::from_ymd_opt(2026, 1, day).unwrap();
+        assert_eq!(state.last(&series, 2026), Some((3, january(3))));
+        assert_eq!(state.last(&series, 2025), None);
+        assert_eq!(state.last_date(&series), Some(january(3)));
+        assert_eq!(state.issued_for(Invoice, "t2"), Some((number("A-2"), None)));
+        assert_eq!(state.issued_for(CreditNote, "t2"), None);
+        let a2 = state.entry(&number("A-2")).unwrap();
+        let pdf = state.file(a2, "pdf").unwrap();
+        assert_eq!(pdf.path, "2026/A-2.pdf");
+        assert_eq!(state.file(a2, "json"), None);
+        assert_eq!(state.read(pdf).unwrap(), bytes_of(2));
+        assert_eq!(state.company_text(a2).unwrap(), COMPANY);
+        state.check_files(a2).unwrap();
+        std::fs::remove_file(tmp.path().join("2026/A-2.pdf")).unwrap();
+        std::fs::write(tmp.path().join("2026/A-2.pdf"), b"edited").unwrap();
+        assert!(matches!(state.check_files(a2), Err(Error::Altered { path }) if path == tmp.path().join("2026/A-2.pdf")));
+    }
 }

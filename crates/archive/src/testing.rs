@@ -1,6 +1,8 @@
 //! Archives for the crate's unit tests, written through the archive's own writer ([`Locked`])
 //! as a run of `issue` writes them, without rendering anything: a seller, one company
-//! snapshot, and invoices `A-1`, `A-2`… of one series with one stand-in file each.
+//! snapshot, and invoices `A-1`, `A-2`… of one series with one stand-in file each (the
+//! series is `A-{year}-{seq}`; the numbers are kept short, as the archive never derives
+//! one from the other).
 //!
 //! What the tests then change on disk (a file replaced, a torn append, a stray file, a
 //! checkpoint written by hand) is what a crash or someone with write access leaves.
@@ -26,8 +28,8 @@ pub fn bytes_of(seq: u64) -> Vec<u8> {
     format!("the PDF of invoice A-{seq}\n").into_bytes()
 }
 
-/// Writes invoice `A-seq` (the file `2026/A-seq.pdf`), of 119.00 EUR, and queues its
-/// register line.
+/// Writes invoice `A-seq` (the file `2026/A-seq.pdf`), of 119.00 EUR, issued on the
+/// `seq`th of January 2026, and queues its register line.
 pub fn store(locked: &mut Locked<'_>, seq: u64) {
     store_document(locked, seq, DocumentKind::Invoice, Decimal::new(11900, 2), &[]);
 }
@@ -45,10 +47,10 @@ pub fn store_document(locked: &mut Locked<'_>, seq: u64, kind: DocumentKind, tot
     let entry = RegisterEntry {
         number: number(&format!("A-{seq}")),
         kind,
-        series: "A-{seq}".into(),
+        series: "A-{year}-{seq}".into(),
         year: 2026,
         seq,
-        issue_date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        issue_date: NaiveDate::from_ymd_opt(2026, 1, seq as u32).unwrap(),
         currency: "EUR".into(),
         total,
         transactions: vec![format!("t{seq}")],

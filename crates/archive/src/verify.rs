@@ -439,4 +439,37 @@ mod tests {
         fs::remove_file(tmp.path().join(&snapshot)).unwrap();
         assert_eq!(findings(tmp.path()), [format!("{snapshot}: missing (the company snapshot of A-1 lists it)")]);
     }
+
+    #[test]
+    fn a_linked_seller_record_is_not_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("archive");
+        run(&root, 1..=2);
+        let seller = root.join(crate::seller::SELLER);
+        fs::rename(&seller, tmp.path().join("seller.json")).unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("seller.json"), &seller).unwrap();
+        assert_eq!(
+            findings(&root),
+            [
+                format!("{}: a symbolic link; the archive never follows links", seller.display()),
+                "seller.json: missing; the archive does not say which seller it belongs to".to_string(),
+                "seller.json: a symbolic link; the archive holds none (never followed)".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_edited_or_inserted_checkpoint_breaks_their_chain() {
+        let tmp = tempfile::tempdir().unwrap();
+        run(tmp.path(), 1..=3);
+        write_checkpoints(tmp.path(), &[(1, None), (2, None), (3, None)]);
+        let text = fs::read_to_string(tmp.path().join(crate::checkpoint::CHECKPOINTS)).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        // Line 2 replaced by one that claims to be the first.
+        let hashes = crate::testing::line_hashes(tmp.path());
+        let forged = crate::checkpoint::line(&crate::checkpoint::make(Head { lines: 2, hash: Some(hashes[1]) }, None, None));
+        fs::write(tmp.path().join(crate::checkpoint::CHECKPOINTS), format!("{}\n{forged}\n{}\n", lines[0], lines[2])).unwrap();
+        let broken = |line: usize| format!("checkpoints.jsonl:{line}: does not follow the line before it (a checkpoint was edited, removed or inserted)");
+        assert_eq!(findings(tmp.path()), [broken(2), broken(3)]);
+    }
 }
