@@ -101,6 +101,7 @@ mod tests {
 
     use super::*;
     use crate::testing::run;
+    use domain::sha256::Sha256Sum;
 
     /// Every file under `root` but the lock, with its bytes.
     fn files(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
@@ -120,8 +121,10 @@ mod tests {
         // The seller record, one company snapshot and three documents' files.
         assert_eq!(copied, Copied { lines: 3, files: 5, checkpoints: 2 });
         assert_eq!(files(&dst), files(&src));
-        // The register, the checkpoints and those five.
-        assert_eq!(files(&dst).len(), 7);
+        // The archive's layout (see the crate's documentation), in the copy as in the source.
+        let snapshot = format!("company/{}.toml", Sha256Sum::of(crate::testing::COMPANY.as_bytes()));
+        let names: Vec<String> = files(&dst).into_iter().map(|(name, _)| name).collect();
+        assert_eq!(names, ["2026/A-1.pdf", "2026/A-2.pdf", "2026/A-3.pdf", "checkpoints.jsonl", &snapshot, "register.jsonl", "seller.json"]);
     }
 
     #[test]
