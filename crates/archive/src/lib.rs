@@ -843,8 +843,10 @@ mod tests {
         crate::testing::run(&root, 1..=2);
         let archive = Archive::open(&root);
         assert_eq!(archive.checked_state().unwrap().entries.len(), 2);
-        assert_eq!(archive.read_registered("2026/A-2.pdf").unwrap(), crate::testing::bytes_of(2));
-        assert_eq!(read_record(&root.join("2026/A-1.pdf")).unwrap(), crate::testing::bytes_of(1));
+        let registered = archive.read_registered("2026/A-2.pdf").unwrap();
+        assert_eq!((registered.bytes, registered.entry.number.to_string()), (crate::testing::bytes_of(2), "A-2".to_string()));
+        let (bytes, registered) = read_record(&root.join("2026/A-1.pdf")).unwrap();
+        assert_eq!((bytes, registered.map(|r| r.entry.number.to_string())), (crate::testing::bytes_of(1), Some("A-1".to_string())));
         std::fs::write(root.join("2026/A-9.pdf"), b"stray").unwrap();
         match archive.read_registered("2026/A-9.pdf") {
             Err(Error::Refused(message)) => assert_eq!(message, format!("2026/A-9.pdf: no register line of the archive {} names it", root.display())),
@@ -859,7 +861,9 @@ mod tests {
         }
         // Outside any archive a record is just a file.
         std::fs::write(tmp.path().join("A-9.json"), b"{}").unwrap();
-        assert_eq!(read_record(&tmp.path().join("A-9.json")).unwrap(), b"{}");
+        let (bytes, registered) = read_record(&tmp.path().join("A-9.json")).unwrap();
+        assert_eq!(bytes, b"{}");
+        assert!(registered.is_none());
         // An edited file is refused, read either way.
         std::fs::remove_file(root.join("2026/A-1.pdf")).unwrap();
         std::fs::write(root.join("2026/A-1.pdf"), b"edited").unwrap();

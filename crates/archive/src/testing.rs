@@ -59,6 +59,7 @@ pub fn store_document(locked: &mut Locked<'_>, seq: u64, kind: DocumentKind, tot
         overpaid: None,
         due: None,
         company,
+        logo: None,
         files: vec![FileEntry { path: format!("2026/A-{seq}.pdf"), sha256: Sha256Sum::of(&bytes) }],
         prev: locked.state.last_line_hash,
     };
