@@ -116,15 +116,26 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let (src, dst) = (tmp.path().join("src"), tmp.path().join("dst"));
         run(&src, 1..=2);
-        run(&src, [3]);
+        {
+            let archive = Archive::open(&src);
+            let mut locked = archive.lock().unwrap();
+            crate::testing::store_with_logo(&mut locked, 3, b"a PNG logo");
+            crate::testing::store_with_logo(&mut locked, 4, b"a PNG logo");
+            locked.finish(None).unwrap();
+        }
         let copied = copy(&Archive::open(&src), &Archive::open(&dst)).unwrap();
-        // The seller record, one company snapshot and three documents' files.
-        assert_eq!(copied, Copied { lines: 3, files: 5, checkpoints: 2 });
+        // The seller record, one company snapshot, the logo once and four documents' files.
+        assert_eq!(copied, Copied { lines: 4, files: 7, checkpoints: 2 });
         assert_eq!(files(&dst), files(&src));
         // The archive's layout (see the crate's documentation), in the copy as in the source.
         let snapshot = format!("company/{}.toml", Sha256Sum::of(crate::testing::COMPANY.as_bytes()));
+        let logo = format!("logo/{}", Sha256Sum::of(b"a PNG logo"));
         let names: Vec<String> = files(&dst).into_iter().map(|(name, _)| name).collect();
-        assert_eq!(names, ["2026/A-1.pdf", "2026/A-2.pdf", "2026/A-3.pdf", "checkpoints.jsonl", &snapshot, "register.jsonl", "seller.json"]);
+        assert_eq!(
+            names,
+            ["2026/A-1.pdf", "2026/A-2.pdf", "2026/A-3.pdf", "2026/A-4.pdf", "checkpoints.jsonl", &snapshot, &logo, "register.jsonl", "seller.json"]
+        );
+        assert_eq!(Archive::open(&dst).verify(&VerifyOptions::default()).unwrap(), Vec::<String>::new());
     }
 
     #[test]

@@ -42,6 +42,21 @@ pub fn number(text: &str) -> DocumentNumber {
 /// Writes document `A-seq` of `kind` for `total` EUR, crediting `credits`, and queues its
 /// register line.
 pub fn store_document(locked: &mut Locked<'_>, seq: u64, kind: DocumentKind, total: Decimal, credits: &[&str]) {
+    store_full(locked, seq, kind, total, credits, None);
+}
+
+/// Writes invoice `A-seq` as [`store`] does, naming the logo `logo`, stored once as
+/// `logo/<sha256>` as `Locked::store` stores it.
+pub fn store_with_logo(locked: &mut Locked<'_>, seq: u64, logo: &[u8]) {
+    let sha256 = Sha256Sum::of(logo);
+    if !locked.logos.contains(&sha256) {
+        locked.copy_own(&super::register::logo_path(&sha256), logo.to_vec()).unwrap();
+        locked.logos.insert(sha256);
+    }
+    store_full(locked, seq, DocumentKind::Invoice, Decimal::new(11900, 2), &[], Some(sha256));
+}
+
+fn store_full(locked: &mut Locked<'_>, seq: u64, kind: DocumentKind, total: Decimal, credits: &[&str], logo: Option<Sha256Sum>) {
     let company = locked.store_company(COMPANY).unwrap();
     let bytes = bytes_of(seq);
     let entry = RegisterEntry {
@@ -59,7 +74,7 @@ pub fn store_document(locked: &mut Locked<'_>, seq: u64, kind: DocumentKind, tot
         overpaid: None,
         due: None,
         company,
-        logo: None,
+        logo,
         files: vec![FileEntry { path: format!("2026/A-{seq}.pdf"), sha256: Sha256Sum::of(&bytes) }],
         prev: locked.state.last_line_hash,
     };
