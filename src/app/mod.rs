@@ -522,11 +522,13 @@ pub fn run_issue_with(
 ) -> Result<IssueReport> {
     let formats = with_json(formats.to_vec());
     use rayon::prelude::*;
-    let sources = input::read_sources(data_dir).map_err(Error::Input)?;
+    let mut sources = input::read_sources(data_dir).map_err(Error::Input)?;
     let data = input::parse(&sources).map_err(Error::Input)?;
     resources::load(Some(data_dir), input::COMPANY, &data.company.resources).map_err(Error::Input)?;
-    // Only company.toml's text is needed from here on (it is archived).
-    let company_toml = sources.company;
+    // Only company.toml's text is needed from here on (it is archived): the files' text
+    // (17 MB for a 100,000-transaction month) goes now, not at the end of the run.
+    let company_toml = std::mem::take(&mut sources.company);
+    drop(sources);
     // One archive per seller, never created by accident.
     if !archive.exists() && !archive.initialising() {
         return Err(Error::NoArchive { path: archive.root().to_path_buf() });
@@ -546,6 +548,8 @@ pub fn run_issue_with(
     // Another run may have issued meanwhile: then plan again against the locked state.
     let mut plan = if locked.state.same_as(&unlocked) { plan } else { plan_printable(&data, &locked.state)? };
     drop(unlocked);
+    // Parsing and planning peaked well above what issuing keeps (the data set and the plan).
+    release_freed_memory();
     if plan.is_empty() {
         let checkpoint = locked.finish(key.as_ref())?.map(CheckpointReport::from);
         return Ok(IssueReport { skipped: plan.skipped, notices, checkpoint, warnings: stale, ..IssueReport::default() });
@@ -606,6 +610,15 @@ pub fn run_issue_with(
     report.warnings.extend(language_warnings(&untranslated));
     report.not_written = not_written.lines();
     Ok(report)
+}
+
+/// Returns memory freed so far to the system now. mimalloc (the binary's allocator) keeps
+/// freed pages for a while to reuse them; after a large structure is dropped (the parsing of
+/// a data folder peaks at ~140 MB at 100,000 transactions) that would add it to the next
+/// step's peak. With another global allocator this only tidies mimalloc's own, unused, heap.
+pub fn release_freed_memory() {
+    // SAFETY: mi_collect only walks the allocator's own free lists.
+    unsafe { libmimalloc_sys::mi_collect(true) }
 }
 
 /// Warnings for customers whose details in `data` still equal what a reissue in `state`

@@ -91,11 +91,12 @@ pub struct Archive {
 #[derive(Debug)]
 pub struct Locked<'a> {
     archive: &'a Archive,
+    /// A database archive's committing thread, started by the first commit (see
+    /// [`Locked::commit`]). Before `hold`: a batch in flight ends before the lock is let go.
+    writer: Option<pg::Writer>,
     hold: Hold,
-    /// A database archive's next transaction (see [`Locked::commit`]), and the one being
-    /// committed meanwhile.
+    /// A database archive's next transaction.
     batch: pg::Batch,
-    committing: Option<std::thread::JoinHandle<(Result<()>, pg::Batch)>>,
     /// The register as it was when the lock was taken (documents registered since are in
     /// the register file, not here).
     pub state: State,
@@ -119,9 +120,6 @@ pub struct Locked<'a> {
     /// Logo files stored: registered before this run, or by it.
     logos: std::collections::BTreeSet<Sha256Sum>,
 }
-
-/// The document bytes a database batch collects before it commits on its own.
-const DB_BATCH_BYTES: usize = 4 << 20;
 
 /// The run's lock: the folder's `.lock`, or the database's advisory lock.
 #[derive(Debug)]
@@ -353,8 +351,8 @@ impl Archive {
             logos,
             archive: self,
             hold,
+            writer: None,
             batch: pg::Batch::default(),
-            committing: None,
             lines: tidy.state.entries.len(),
             committed_len: tidy.state.committed_len,
             state: tidy.state,
@@ -470,25 +468,25 @@ impl Locked<'_> {
     pub fn store_company(&mut self, company_toml: &str) -> Result<Sha256Sum> {
         let sha = Sha256Sum::of(company_toml.as_bytes());
         if let Some(seller) = seller::record(self.archive, &self.state, company_toml)? {
-            self.put(seller::SELLER, None, seller.into_bytes())?;
+            self.put(seller::SELLER, None, seller.as_bytes())?;
         }
-        self.put(&register::company_path(&sha), None, company_toml.as_bytes().to_vec())?;
+        self.put(&register::company_path(&sha), None, company_toml.as_bytes())?;
         Ok(sha)
     }
 
     /// Writes the file `rel` once, or for a database queues it for the next commit: a
     /// document of register line `line`, or (`None`) a file no line names.
-    fn put(&mut self, rel: &str, line: Option<usize>, bytes: Vec<u8>) -> Result<()> {
+    fn put(&mut self, rel: &str, line: Option<usize>, bytes: &[u8]) -> Result<()> {
         if self.archive.db.is_some() {
             match line {
                 Some(line) => self.batch.file(rel.to_string(), line, bytes),
-                None => self.batch.own(rel.to_string(), bytes),
+                None => self.batch.own(rel.to_string(), bytes.to_vec()),
             }
             return Ok(());
         }
         let root = &self.archive.root;
         let (dir, name) = rel.rsplit_once('/').map_or((root.clone(), rel), |(dir, name)| (root.join(dir), name));
-        fs::write_once(&*self.archive.fs, root, &dir, name, &bytes)?;
+        fs::write_once(&*self.archive.fs, root, &dir, name, bytes)?;
         self.written.push(dir.join(name));
         Ok(())
     }
@@ -515,7 +513,7 @@ impl Locked<'_> {
             && !self.logos.contains(&logo.sha256)
         {
             let bytes = logo.shared_bytes().ok_or_else(|| Error::Refused(format!("{}: its logo {} is not attached; nothing was written", doc.number, logo.sha256)))?;
-            self.put(&register::logo_path(&logo.sha256), None, bytes.to_vec())?;
+            self.put(&register::logo_path(&logo.sha256), None, bytes)?;
             self.logos.insert(logo.sha256);
         }
         let logo = logo.map(|l| l.sha256);
@@ -523,13 +521,13 @@ impl Locked<'_> {
         let mut files = Vec::with_capacity(outputs.len());
         for out in outputs {
             let path = format!("{year:04}/{}.{}", doc.number.file_stem(), out.extension);
-            self.put(&path, Some(line), out.bytes.clone())?;
+            self.put(&path, Some(line), &out.bytes)?;
             files.push(FileEntry { path, sha256: out.sha256 });
         }
         let entry = self.register(n, company, logo, files);
         // A database batch holds its documents' bytes until it commits: bounded by size, so
         // memory stays flat whatever the caller's commit interval.
-        if self.batch.bytes() >= DB_BATCH_BYTES {
+        if self.batch.is_full() {
             self.commit()?;
         }
         Ok(entry)
@@ -591,10 +589,10 @@ impl Locked<'_> {
             if self.batch.is_empty() {
                 return Ok(());
             }
-            let (db, batch, lines) = (db.clone(), std::mem::take(&mut self.batch), self.lines);
+            let writer = self.writer.get_or_insert_with(|| pg::Writer::start(db.clone()));
+            let (batch, lines) = (std::mem::replace(&mut self.batch, writer.recycled()), self.lines);
             self.lines += batch.lines();
-            // The batch comes back to be freed on this thread, whose allocator reuses it.
-            self.committing = Some(std::thread::spawn(move || (db.commit(&batch, lines), batch)));
+            writer.commit(batch, lines);
             self.uncovered = true;
             return Ok(());
         }
@@ -632,8 +630,8 @@ impl Locked<'_> {
 
     /// Waits for a database batch being committed, if any.
     fn settle(&mut self) -> Result<()> {
-        match self.committing.take() {
-            Some(committing) => committing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).0,
+        match &mut self.writer {
+            Some(writer) => writer.settle(),
             None => Ok(()),
         }
     }
@@ -660,7 +658,7 @@ impl Locked<'_> {
     pub(crate) fn copy_line(&mut self, text: String, entry: &RegisterEntry, files: Vec<Vec<u8>>) -> Result<()> {
         let line = self.next_line();
         for (file, bytes) in entry.files.iter().zip(files) {
-            self.put(&file.path, Some(line), bytes)?;
+            self.put(&file.path, Some(line), &bytes)?;
         }
         self.queue_line(entry, text);
         Ok(())
@@ -668,7 +666,7 @@ impl Locked<'_> {
 
     /// Copies a file no register line names (a company snapshot, a logo, the seller record).
     pub(crate) fn copy_own(&mut self, rel: &str, bytes: Vec<u8>) -> Result<()> {
-        self.put(rel, None, bytes)
+        self.put(rel, None, &bytes)
     }
 
     /// Copies checkpoint line `text` as it is, after committing what is queued.

@@ -1,6 +1,11 @@
 //! A batch of register lines and files, written to the database in one transaction: the
 //! row lock of `invoicesmith.archive`, a check that the register is where the run left it,
 //! then the lines, the "invoiced" rows and the files, each with one binary `COPY`.
+//!
+//! The documents' bytes are copied into one buffer, reserved once for a full batch and used
+//! again by the batch after next ([`Batch::clear`]): a run holds two such buffers (the batch
+//! being stored, the one being committed) whatever its length, where the rendered files
+//! kept one by one held a third more in allocation slack and scattered pages.
 
 use postgres::Client;
 use postgres::binary_copy::BinaryCopyInWriter;
@@ -10,15 +15,22 @@ use crate::register::RegisterEntry;
 use domain::document::Relation;
 use domain::sha256::Sha256Sum;
 
+/// The documents' bytes at which a batch is full and commits on its own: about fifty
+/// documents, so memory stays flat whatever the caller's commit interval.
+const FULL: usize = 2 << 20;
+
+/// Room for the document that makes a batch full, so that it rarely has to grow.
+const SLACK: usize = 512 << 10;
+
 /// What the next commit writes.
 #[derive(Default)]
 pub struct Batch {
     lines: Vec<Line>,
     files: Vec<File>,
+    /// The files' bytes, one after the other.
+    data: Vec<u8>,
     /// Company snapshots and the seller record: written unless stored already.
-    own: Vec<File>,
-    /// The files' bytes, in total.
-    bytes: usize,
+    own: Vec<Own>,
 }
 
 struct Line {
@@ -36,9 +48,16 @@ struct Line {
     correction: bool,
 }
 
+/// A document file: its bytes are `data[start..end]`.
 struct File {
     path: String,
-    line: Option<i64>,
+    line: i64,
+    start: usize,
+    end: usize,
+}
+
+struct Own {
+    path: String,
     bytes: Vec<u8>,
 }
 
@@ -54,13 +73,21 @@ impl Batch {
         self.lines.len()
     }
 
-    /// The files' bytes queued.
-    pub fn bytes(&self) -> usize {
-        self.bytes
+    /// Whether the documents' bytes queued make a full batch, to be committed now.
+    pub fn is_full(&self) -> bool {
+        self.data.len() >= FULL
     }
 
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty() && self.files.is_empty() && self.own.is_empty()
+    }
+
+    /// Empties the batch, keeping its buffers for the next one.
+    pub fn clear(&mut self) {
+        self.lines.clear();
+        self.files.clear();
+        self.data.clear();
+        self.own.clear();
     }
 
     /// Queues register line `line` (1-based): `entry`, written as `text`, hashing to `hash`.
@@ -80,16 +107,24 @@ impl Batch {
         });
     }
 
-    /// Queues a document file of register line `line`.
-    pub fn file(&mut self, path: String, line: usize, bytes: Vec<u8>) {
-        self.bytes += bytes.len();
-        self.files.push(File { path, line: Some(line as i64), bytes });
+    /// Queues a document file of register line `line`: a copy of `bytes`.
+    pub fn file(&mut self, path: String, line: usize, bytes: &[u8]) {
+        if self.data.capacity() == 0 {
+            self.data.reserve_exact(FULL + SLACK);
+        }
+        if self.data.capacity() - self.data.len() < bytes.len() {
+            // Exact: doubling a full batch's buffer would hold twice what it needs.
+            self.data.reserve_exact(bytes.len());
+        }
+        let start = self.data.len();
+        self.data.extend_from_slice(bytes);
+        self.files.push(File { path, line: line as i64, start, end: self.data.len() });
     }
 
     /// Queues a file no line names (a company snapshot, the seller record), kept as it is if
     /// the path is stored already: both are written once and named by what they hold.
     pub fn own(&mut self, path: String, bytes: Vec<u8>) {
-        self.own.push(File { path, line: None, bytes });
+        self.own.push(Own { path, bytes });
     }
 
     /// Writes the batch in one transaction if the register has `expected` lines; else
@@ -128,7 +163,7 @@ impl Batch {
         let sink = tx.copy_in("COPY invoicesmith.files (path, line, bytes) FROM STDIN (FORMAT binary)")?;
         let mut w = BinaryCopyInWriter::new(sink, &[Type::TEXT, Type::INT8, Type::BYTEA]);
         for f in &self.files {
-            w.write(&[&f.path, &f.line, &f.bytes])?;
+            w.write(&[&f.path, &f.line, &&self.data[f.start..f.end]])?;
         }
         w.finish()?;
         tx.commit()?;

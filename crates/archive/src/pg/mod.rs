@@ -17,6 +17,7 @@
 
 mod batch;
 mod schema;
+mod writer;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -24,6 +25,7 @@ use std::str::FromStr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use batch::Batch;
+pub use writer::Writer;
 use postgres::{Client, NoTls};
 
 use super::checkpoint::{self, CHECKPOINTS, Checkpoints};
