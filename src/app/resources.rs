@@ -36,17 +36,24 @@ pub enum Configured<'a> {
 pub fn configure(from: Configured<'_>) -> Result<()> {
     match from {
         Configured::BuiltIn => Ok(()),
-        Configured::Data(dir) => {
-            let path = dir.join(input::COMPANY);
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-            let company = input::parse_company(&text).map_err(Error::Input)?;
-            load(Some(dir), input::COMPANY, &company.resources).map_err(Error::Input)
-        }
+        Configured::Data(dir) => configure_data(dir, &read_company(dir)?),
         Configured::Archived { text, name } => {
             let company = input::parse_company(text).map_err(Error::Input)?;
             load(None, name, &company.resources).map_err(Error::Input)
         }
     }
+}
+
+/// The company.toml of the data folder `dir`.
+fn read_company(dir: &Path) -> Result<String> {
+    let path = dir.join(input::COMPANY);
+    std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))
+}
+
+/// [`configure`] from the data folder `dir` whose company.toml reads `text`.
+fn configure_data(dir: &Path, text: &str) -> Result<()> {
+    let company = input::parse_company(text).map_err(Error::Input)?;
+    load(Some(dir), input::COMPANY, &company.resources).map_err(Error::Input)
 }
 
 /// Reads `resources` (relative to `base`, company.toml's folder; `None` for an archived
@@ -96,12 +103,11 @@ pub(crate) fn load(base: Option<&Path>, file: &str, resources: &Resources) -> st
 pub fn configure_archived(archive: Option<&archive::Archive>, data: Option<&Path>, state: &archive::State, entry: &archive::RegisterEntry) -> Result<()> {
     match data {
         Some(dir) => {
-            let path = dir.join(input::COMPANY);
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            let text = read_company(dir)?;
             if let Some(archive) = archive {
                 archive::seller::check(archive, &text)?;
             }
-            configure(Configured::Data(dir))
+            configure_data(dir, &text)
         }
         None => {
             let text = state.company_text(entry)?;
