@@ -107,11 +107,6 @@ impl<'d> Plan<'d> {
         self.len() == 0
     }
 
-    /// The data set the plan was made from.
-    pub fn data(&self) -> &'d DataSet {
-        self.data
-    }
-
     /// Every document of the plan, built at once: for small runs and tests.
     pub fn documents(&self) -> Vec<Numbered> {
         (0..self.len()).map(|i| self.numbered(i)).collect()
