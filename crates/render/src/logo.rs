@@ -248,18 +248,20 @@ struct Paints {
 
 impl Paints {
     fn shading(&mut self, shading: Shading) -> usize {
-        self.shadings.iter().position(|s| *s == shading).unwrap_or_else(|| {
-            self.shadings.push(shading);
-            self.shadings.len() - 1
-        })
+        index_once(&mut self.shadings, shading)
     }
 
     fn pattern(&mut self, pattern: (Shading, [f32; 6])) -> usize {
-        self.patterns.iter().position(|p| *p == pattern).unwrap_or_else(|| {
-            self.patterns.push(pattern);
-            self.patterns.len() - 1
-        })
+        index_once(&mut self.patterns, pattern)
     }
+}
+
+/// The index of `item` in `list`, added at its end if it is not there yet.
+fn index_once<T: PartialEq>(list: &mut Vec<T>, item: T) -> usize {
+    list.iter().position(|x| *x == item).unwrap_or_else(|| {
+        list.push(item);
+        list.len() - 1
+    })
 }
 
 fn draw_group(content: &mut Content, group: &usvg::Group, paints: &mut Paints) {
