@@ -290,7 +290,7 @@ mod tests {
         let checker = Bits::of(&checker, 21);
         assert_eq!((checker.blocks(), checker.balance(), checker.penalty()), (0, 1, 1));
         // Runs: 5 dark (3 points), 4 light (none), 6 dark (4 points), 6 light to the end (4).
-        let line = 0b11_1111_0000_11111u128;
+        let line = 0b111_111_000_011_111u128;
         assert_eq!(runs(line, 21), 3 + 4 + 4);
         // A finder-like pattern with light on both sides counts 40; with dark modules both
         // four before and four after it, nothing; at the start of a line (nothing before it
