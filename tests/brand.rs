@@ -215,7 +215,7 @@ fn brand_footer_logo_and_notes_are_printed_and_the_layout_stays_clean_without_th
     assert!(html.contains("Registergericht: Estonian Business Register"));
     // The PDF holds the logo once, as a vector form XObject.
     let pdf = fs::read(archive.join("2026/KL-INV-2026-000015.pdf")).unwrap();
-    assert_eq!(count(&pdf, b"/Subtype /Form"), 1);
+    assert_eq!(count(&pdf, b"/Subtype/Form"), 1);
     assert_eq!(count(&pdf, b"/Logo"), 1, "named once in the page's resources");
 
     // Without [brand], [bank] and notes: the documents of before.
@@ -491,7 +491,7 @@ fn png_logos_are_one_image_with_a_soft_mask_and_jpeg_logos_are_embedded_as_they_
     let doc = record(&archive, "KL-INV-2026-000001");
     assert_eq!((doc["brand"]["logo"]["format"].as_str(), doc["brand"]["logo"]["width"].as_u64(), doc["brand"]["logo"]["height"].as_u64()), (Some("png"), Some(40), Some(20)));
     let pdf = fs::read(archive.join("2026/KL-INV-2026-000001.pdf")).unwrap();
-    assert_eq!(count(&pdf, b"/Subtype /Image"), 2, "the image and its soft mask");
+    assert_eq!(count(&pdf, b"/Subtype/Image"), 2, "the image and its soft mask");
     assert_eq!(count(&pdf, b"/SMask"), 1);
     assert!(Command::new("qpdf").args(["--check", archive.join("2026/KL-INV-2026-000001.pdf").to_str().unwrap()]).status().unwrap().success());
     // The logo's orange shows at the top left of the rendered page.

@@ -13,17 +13,11 @@ use xmp_writer::{CustomNamespace, Namespace, XmpWriter};
 
 use super::pdf::{Archival, Attachment};
 use super::{Document, cii, pdf};
-use domain::sha256::Sha256Sum;
 
 const ATTACHMENT: &str = "factur-x.xml";
 
 /// Renders `doc` as a Factur-X PDF/A-3b. Pure: same document → same bytes.
 pub fn render(doc: &Document) -> Vec<u8> {
-    render_hashed(doc).0
-}
-
-/// [`render`], with the SHA-256 of the bytes (computed with the file's `/ID`).
-pub fn render_hashed(doc: &Document) -> (Vec<u8>, Sha256Sum) {
     let xml = cii::render(doc);
     let archival = Archival {
         attachment: Attachment {

@@ -124,15 +124,9 @@ impl Format {
 
     /// Renders `doc` in this format, with the SHA-256 of the bytes.
     pub fn render_hashed(self, doc: &Document) -> (Vec<u8>, Sha256Sum) {
-        match self {
-            Format::Pdf => pdf::render_hashed(doc),
-            Format::Facturx => facturx::render_hashed(doc),
-            other => {
-                let bytes = other.render(doc);
-                let sha256 = Sha256Sum::of(&bytes);
-                (bytes, sha256)
-            }
-        }
+        let bytes = self.render(doc);
+        let sha256 = Sha256Sum::of(&bytes);
+        (bytes, sha256)
     }
 
     /// Parses a comma-separated list such as `pdf,html,json`; `xrechnung` names both

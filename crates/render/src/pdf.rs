@@ -31,7 +31,6 @@ mod tags;
 
 use pdf_writer::{Content, Name, Str};
 
-use domain::sha256::Sha256Sum;
 
 pub(super) use file::{Archival, Attachment};
 pub use fonts::{FontError, load_cjk_font};
@@ -729,7 +728,7 @@ fn points(n: i32) -> f32 {
 /// when they change, each run of consecutive texts of one element (or one kind of artifact)
 /// marked as such. Text is set in the document's font subsets, already encoded for them.
 fn draw(page: usize, items: &[(Item, Part)], structure: &mut Structure, fonts: &Subsets, accent: Option<Rgb3>) -> Vec<u8> {
-    let mut content = Content::new();
+    let mut content = Content::with_settings(pdf_writer::Settings { pretty: false });
     // The brand's accent takes the place of the ink colour, wherever it is used.
     let colour = |c: Rgb3| if c == INK { accent.unwrap_or(INK) } else { c };
     let marks = std::mem::take(&mut structure.marks[page]);
@@ -832,23 +831,17 @@ fn begin_artifact(content: &mut Content, kind: Artifact) {
 
 /// Renders an issued document as PDF. Pure: same document → same bytes.
 pub fn render(doc: &Document) -> Vec<u8> {
-    render_hashed(doc).0
-}
-
-/// [`render`], with the SHA-256 of the bytes (computed with the file's `/ID`, for little more
-/// than the cost of that).
-pub fn render_hashed(doc: &Document) -> (Vec<u8>, Sha256Sum) {
     write(doc, None)
 }
 
 /// Lays `doc` out, draws its pages and writes the file, with `archival`'s additions when given
 /// (Factur-X: PDF/A-3 and the embedded invoice XML) — one pass, whichever the file.
-pub(super) fn write(doc: &Document, archival: Option<&file::Archival>) -> (Vec<u8>, Sha256Sum) {
+pub(super) fn write(doc: &Document, archival: Option<&file::Archival>) -> Vec<u8> {
     with_cjk(needs_cjk(doc), || write_with_faces(doc, archival))
 }
 
 /// [`write`] with this thread's faces chosen.
-fn write_with_faces(doc: &Document, archival: Option<&file::Archival>) -> (Vec<u8>, Sha256Sum) {
+fn write_with_faces(doc: &Document, archival: Option<&file::Archival>) -> Vec<u8> {
     let mut pages = layout(doc);
     let count = pages.len();
     for (i, items) in pages.iter_mut().enumerate() {
@@ -876,7 +869,7 @@ fn write_pages(
     archival: Option<&file::Archival>,
     accent: Option<Rgb3>,
     logo: Option<&domain::brand::Logo>,
-) -> (Vec<u8>, Sha256Sum) {
+) -> Vec<u8> {
     let mut glyphs = GlyphUse::new();
     for (item, _) in pages.iter().flatten() {
         if let Item::Text { s, st, .. } = item {
@@ -896,7 +889,6 @@ mod tests {
     use rust_decimal::Decimal;
 
     use serde_json::Value;
-    use sha2::{Digest, Sha256};
 
     use super::*;
     use domain::document::{BaseCurrencyTax, DocumentKind, DocumentReference, Legend, Relation, TaxCategory, Treatment};
@@ -1191,11 +1183,9 @@ mod tests {
         assert!(pdf[xref..].starts_with(b"xref\n"), "startxref points at {xref}");
         let id = r.trailer()["/ID"].as_array().unwrap();
         assert_eq!(id[0], id[1]);
-        assert_eq!(string(&id[0]), &Sha256::digest(&pdf[..xref])[..16]);
-        // The hash returned with the file is the file's.
-        let (again, sha256) = render_hashed(&doc);
-        assert_eq!(again, pdf);
-        assert_eq!(sha256, Sha256Sum::of(&pdf));
+        assert_eq!(string(&id[0]), &xxhash_rust::xxh3::xxh3_128(&pdf[..xref]).to_be_bytes()[..]);
+        // Rendered again: the same bytes.
+        assert_eq!(render(&doc), pdf);
         // Dates: the issue date, nothing else, in the Info dictionary and the XMP.
         let info = r.get(&r.trailer()["/Info"]);
         assert_eq!(string(&info["/CreationDate"]), b"D:20010203000000Z");

@@ -10,14 +10,14 @@
 //! finished file back.
 //!
 //! The file is a pure function of the document: dates are the document's issue date, object
-//! numbers follow the writing order, and the trailer's `/ID` (both entries) is the first 16
-//! bytes of the SHA-256 of everything before the cross-reference table. That hash is carried on
-//! over the rest of the file to give the file's own SHA-256, so the two cost one pass.
+//! numbers follow the writing order, and the trailer's `/ID` (both entries) is the XXH3-128 of
+//! everything before the cross-reference table: derived from the content, as reproducible
+//! builds expect, at memory speed (the SHA-256 the register keeps is the archive's to compute,
+//! and rendering for `render` or `snapshot` needs none).
 
 use chrono::Datelike;
 use pdf_writer::types::{AssociationKind, OutputIntentSubtype, TabOrder};
 use pdf_writer::{Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
-use sha2::{Digest, Sha256};
 use xmp_writer::pdfa::PdfAExtSchemasWriter;
 use xmp_writer::{LangId, XmpWriter};
 
@@ -25,7 +25,6 @@ use super::fonts::{EmbeddedFont, Subsets};
 use super::tags::{Kid, Structure};
 use super::{PAGE_H, PAGE_W};
 use domain::deflate::{Framing, deflate};
-use domain::sha256::Sha256Sum;
 
 /// What the Info dictionary and the XMP metadata say about the document.
 pub(super) struct About<'a> {
@@ -68,7 +67,7 @@ impl Refs {
     }
 }
 
-/// Writes the file and returns it with its SHA-256.
+/// Writes the file.
 pub(super) fn write(
     about: &About,
     contents: &[Vec<u8>],
@@ -76,8 +75,11 @@ pub(super) fn write(
     structure: &Structure,
     archival: Option<&Archival>,
     logo: Option<&domain::brand::Logo>,
-) -> (Vec<u8>, Sha256Sum) {
-    let mut pdf = Pdf::with_capacity(24 * 1024 + contents.iter().map(Vec::len).sum::<usize>());
+) -> Vec<u8> {
+    let mut pdf = Pdf::with_settings_and_capacity(
+        pdf_writer::Settings { pretty: false },
+        24 * 1024 + contents.iter().map(Vec::len).sum::<usize>(),
+    );
     let mut refs = Refs(Ref::new(1));
     let catalog_ref = refs.next();
     let tree_ref = refs.next();
@@ -225,16 +227,16 @@ pub(super) fn write(
     finish(pdf)
 }
 
-/// The trailer with the content-derived `/ID`, and the file's SHA-256.
-fn finish(mut pdf: Pdf) -> (Vec<u8>, Sha256Sum) {
-    let mut hash = Sha256::new();
-    hash.update(pdf.as_bytes());
-    let body = pdf.len();
-    let id = hash.clone().finalize()[..16].to_vec();
+/// The trailer with the content-derived `/ID`.
+fn finish(mut pdf: Pdf) -> Vec<u8> {
+    let id = id_of(pdf.as_bytes()).to_vec();
     pdf.set_file_id((id.clone(), id));
-    let bytes = pdf.finish();
-    hash.update(&bytes[body..]);
-    (bytes, Sha256Sum::from_hasher(hash))
+    pdf.finish()
+}
+
+/// The `/ID` of a file whose objects are `body`: its XXH3-128, big-endian.
+pub(super) fn id_of(body: &[u8]) -> [u8; 16] {
+    xxhash_rust::xxh3::xxh3_128(body).to_be_bytes()
 }
 
 /// The XMP packet: what the Info dictionary says (PDF/A asks that the two agree), the PDF/UA-1
