@@ -238,6 +238,25 @@ fn brand_footer_logo_and_notes_are_printed_and_the_layout_stays_clean_without_th
     assert!(!pdftotext(&plain_archive.join("2026/KL-INV-2026-000001.pdf")).contains("Sitz der Gesellschaft"));
 }
 
+/// A footer that needs three lines (French: the longer labels push the bank account onto a
+/// third) prints all of it, bank account and BIC whole, and nothing below 7 mm from the page's
+/// lower edge; the body's last text stays above the raised rule.
+#[test]
+fn a_three_line_brand_footer_prints_the_whole_bank_account() {
+    let (_tmp, _data, archive) = issued_samples();
+    let pdf = archive.join("2026/KL-INV-2026-000003.pdf");
+    assert_eq!(record(&archive, "KL-INV-2026-000003")["language"], "fr");
+    let text = pdftotext(&pdf);
+    assert!(text.contains("Coordonnées bancaires: IBAN EE38 2200 2210 2014 5685 · BIC\nHABAEE2X\n"), "{text}");
+    assert!(!text.contains('…'), "nothing shortened: {text}");
+    // At 72 dpi a pixel is a point: the rows of the lowest 7 mm (19.8 pt) are white, and
+    // the rows just above them are not (the third line is there).
+    let (w, h, px) = page_pixels(&pdf, 72);
+    let dark_in = |rows: std::ops::Range<usize>| rows.flat_map(|y| (0..w).map(move |x| y * w + x)).filter(|&i| px[i] < 230).count();
+    assert_eq!(dark_in(h - 19..h), 0, "nothing within 7 mm of the lower edge");
+    assert!(dark_in(h - 26..h - 19) > 0, "the third line sits above it");
+}
+
 fn count(haystack: &[u8], needle: &[u8]) -> usize {
     haystack.windows(needle.len()).filter(|w| *w == needle).count()
 }

@@ -692,7 +692,10 @@ fn layout(doc: &Document) -> Vec<Vec<(Item, Part)>> {
     p.pages
 }
 
-/// The footer of every page: seller name · VAT ID · email, and "Page N of M".
+/// The footer of every page: seller name · VAT ID · email, and "Page N of M"; under them the
+/// brand's lines. Two brand lines fit under the rule's usual place; a third raises the rule,
+/// the identification and the lines above it by one line (the body's bottom margin leaves the
+/// room), so the last line stays 7.5 mm above the page's edge.
 fn footer(doc: &Document, page: usize, pages: usize) -> Vec<Item> {
     let page_of = text::page_of(doc, page, pages);
     let page_w = width(&printable(&page_of, FOOTER.weight), FOOTER);
@@ -700,12 +703,15 @@ fn footer(doc: &Document, page: usize, pages: usize) -> Vec<Item> {
     parts.extend(doc.seller.tax_id.as_deref());
     parts.extend(doc.seller.email.as_deref());
     let ident = fit(&parts.join("  ·  "), FOOTER, RIGHT - LEFT - page_w - 24.0);
+    let lines = brand::footer_lines(doc);
+    let lift = brand::FOOTER_LEADING * lines.len().saturating_sub(2) as f32;
+    let baseline = FOOTER_BASELINE + lift;
     let mut items = vec![
-        Item::Rule { x1: LEFT, x2: RIGHT, y: FOOTER_RULE, thickness: 0.5, color: HAIRLINE },
-        left(LEFT, FOOTER_BASELINE, &ident, FOOTER),
-        right(RIGHT, FOOTER_BASELINE, &page_of, FOOTER),
+        Item::Rule { x1: LEFT, x2: RIGHT, y: FOOTER_RULE + lift, thickness: 0.5, color: HAIRLINE },
+        left(LEFT, baseline, &ident, FOOTER),
+        right(RIGHT, baseline, &page_of, FOOTER),
     ];
-    items.extend(brand::footer(doc));
+    items.extend(brand::footer(&lines, baseline));
     items
 }
 

@@ -1,7 +1,7 @@
 //! The brand and bank-transfer parts of the page: the logo above the letterhead, the
 //! company's footer lines, and the request to pay with its EPC QR code.
 
-use super::{Block, CAPS, FOOTER_BASELINE, Item, LABEL, LEFT, MM, RIGHT, Rgb3, Style, BODY, FOOTER, fit, left, printable, width, wrap};
+use super::{Block, CAPS, Item, LABEL, LEFT, MM, RIGHT, Rgb3, Style, BODY, FOOTER, fit, left, printable, width, wrap};
 use domain::document::Document;
 use crate::{qr, text, transfer};
 
@@ -24,21 +24,32 @@ pub(super) fn with_logo(doc: &Document, header: Block) -> Block {
 }
 
 /// The footer's brand lines under the seller's identification: joined by middle dots and
-/// wrapped to at most two lines (the second shortened if it must be).
+/// wrapped to at most three lines (the third shortened if it must be).
 const BRAND_FOOTER: Style = Style { size: 6.5, ..FOOTER };
+/// The most brand lines a footer holds: a registered office, register, managing directors,
+/// support and a bank account (IBAN and BIC) take three in the longer languages, and a
+/// shortened bank account is no use to a customer.
+const BRAND_LINES: usize = 3;
+/// From one footer line's baseline to the next.
+pub(super) const FOOTER_LEADING: f32 = 8.5;
 
-pub(super) fn footer(doc: &Document) -> Vec<Item> {
+pub(super) fn footer_lines(doc: &Document) -> Vec<String> {
     let lines = crate::brand::footer_lines(doc);
     if lines.is_empty() {
         return Vec::new();
     }
     let mut wrapped = wrap(&lines.join("  ·  "), BRAND_FOOTER, RIGHT - LEFT);
-    if wrapped.len() > 2 {
-        let rest = wrapped[1..].join(" ");
-        wrapped.truncate(1);
+    if wrapped.len() > BRAND_LINES {
+        let rest = wrapped[BRAND_LINES - 1..].join(" ");
+        wrapped.truncate(BRAND_LINES - 1);
         wrapped.push(fit(&rest, BRAND_FOOTER, RIGHT - LEFT));
     }
-    wrapped.iter().enumerate().map(|(i, line)| left(LEFT, FOOTER_BASELINE - 8.5 * (i as f32 + 1.0), line, BRAND_FOOTER)).collect()
+    wrapped
+}
+
+/// The brand lines placed under the identification line at `baseline`.
+pub(super) fn footer(lines: &[String], baseline: f32) -> impl Iterator<Item = Item> + '_ {
+    lines.iter().enumerate().map(move |(i, line)| left(LEFT, baseline - FOOTER_LEADING * (i as f32 + 1.0), line, BRAND_FOOTER))
 }
 
 /// The QR code's modules: black on the page's white, for the best contrast a scanner gets.
