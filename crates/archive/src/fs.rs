@@ -126,25 +126,131 @@ pub fn read_verified(root: &Path, rel: &str, sha256: &Sha256Sum) -> Result<Vec<u
 /// go to an unnamed file (`O_TMPFILE`, Linux) or a temporary name, which is then hard-linked
 /// into place — a link fails if the name exists. `dir` may not be a link (nor, when it is
 /// created, any folder between `root` and it).
+///
+/// For many files in one folder, open it once ([`Dir::open`]) and write through it.
 pub fn write_once(fs: &dyn Fs, root: &Path, dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-    let path = dir.join(name);
-    // One `lstat` of a cached folder per file: nothing is ever written through a link.
-    match fs::symlink_metadata(dir) {
-        // The archive's root is where the user says it is, link or not.
-        Ok(_) if dir == root => {}
-        Ok(m) if m.file_type().is_symlink() => return Err(Error::io(dir, linked(dir))),
-        Ok(_) => {}
-        Err(e) if e.kind() == io::ErrorKind::NotFound => create_dir_no_link(root, dir).map_err(|e| Error::io(dir, e))?,
-        Err(e) => return Err(Error::io(dir, e)),
-    }
-    match link_new(fs, root, dir, &path, bytes) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            let mut current = Vec::new();
-            open_no_follow(&path).and_then(|mut f| f.read_to_end(&mut current)).map_err(|e| Error::io(&path, e))?;
-            if current == bytes { Ok(()) } else { Err(Error::WouldOverwrite { path }) }
+    Dir::open(root, dir)?.write_once(fs, root, name, bytes)
+}
+
+/// A folder of the archive, checked (not a link, created if missing) and held open, so that
+/// the files written into it are created relative to it: no path is looked up again per
+/// file, and no link put in its place later is followed (the open folder is the one that
+/// was checked). A run keeps one per folder it writes to.
+#[derive(Debug)]
+pub struct Dir {
+    path: PathBuf,
+    /// The folder itself (`O_DIRECTORY`, `O_NOFOLLOW` below the root).
+    #[cfg(target_os = "linux")]
+    fd: File,
+}
+
+impl Dir {
+    /// Opens `dir` inside `root`, creating it (and its parents) if needed; refuses a link
+    /// (the root itself may be one: it is where the user says the archive is).
+    pub fn open(root: &Path, dir: &Path) -> Result<Dir> {
+        match fs::symlink_metadata(dir) {
+            Ok(_) if dir == root => {}
+            Ok(m) if m.file_type().is_symlink() => return Err(Error::io(dir, linked(dir))),
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => create_dir_no_link(root, dir).map_err(|e| Error::io(dir, e))?,
+            Err(e) => return Err(Error::io(dir, e)),
         }
-        Err(e) => Err(Error::io(&path, e)),
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            let no_follow = if dir == root { 0 } else { libc::O_NOFOLLOW };
+            let fd = OpenOptions::new().read(true).custom_flags(libc::O_DIRECTORY | no_follow).open(dir).map_err(|e| match e.raw_os_error() {
+                // Replaced by a link since the check above.
+                Some(libc::ELOOP) => Error::io(dir, linked(dir)),
+                _ => Error::io(dir, e),
+            })?;
+            Ok(Dir { path: dir.to_path_buf(), fd })
+        }
+        #[cfg(not(target_os = "linux"))]
+        Ok(Dir { path: dir.to_path_buf() })
+    }
+
+    /// The folder's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes `bytes` as `name` in this folder unless that exists, as [`write_once`] does.
+    pub fn write_once(&self, fs: &dyn Fs, root: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+        match self.link_new(fs, root, name, bytes) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                let path = self.path.join(name);
+                let mut current = Vec::new();
+                open_no_follow(&path).and_then(|mut f| f.read_to_end(&mut current)).map_err(|e| Error::io(&path, e))?;
+                if current == bytes { Ok(()) } else { Err(Error::WouldOverwrite { path }) }
+            }
+            Err(e) => Err(Error::io(self.path.join(name), e)),
+        }
+    }
+
+    /// Creates `name` read-only with `bytes` in this folder; `AlreadyExists` if it exists.
+    fn link_new(&self, fs: &dyn Fs, root: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+        #[cfg(target_os = "linux")]
+        if fs.unnamed_files()
+            && let Some(linked) = self.link_unnamed(fs, name, bytes)
+        {
+            return linked;
+        }
+        // A temporary name is linked by path: the folder is checked again, as when opened.
+        if self.path != root && fs::symlink_metadata(&self.path)?.file_type().is_symlink() {
+            return Err(linked(&self.path));
+        }
+        link_from_temporary(fs, root, &self.path.join(name), bytes)
+    }
+
+    /// Writes `bytes` to an unnamed file in this folder (`O_TMPFILE`) and links it as `name`:
+    /// no temporary name to create and delete (directory updates were most of the cost of
+    /// storing). The link is made from the open file itself (`AT_EMPTY_PATH`, Linux 6.10 or
+    /// `CAP_DAC_READ_SEARCH`), else through its `/proc/self/fd` name. `None` where the file
+    /// system or `/proc` can't do it.
+    #[cfg(target_os = "linux")]
+    fn link_unnamed(&self, fs: &dyn Fs, name: &str, bytes: &[u8]) -> Option<io::Result<()>> {
+        use std::os::fd::{AsRawFd, FromRawFd};
+        use std::sync::atomic::{AtomicBool, Ordering};
+        /// Set once linking an open file failed where its `/proc` name worked: the kernel
+        /// refuses `AT_EMPTY_PATH` to this process, so later files go through `/proc` at once.
+        static NO_EMPTY_PATH: AtomicBool = AtomicBool::new(false);
+        let dir = self.fd.as_raw_fd();
+        // SAFETY: a valid folder descriptor and a NUL-terminated path; the result is checked.
+        let fd = unsafe { libc::openat(dir, c".".as_ptr(), libc::O_TMPFILE | libc::O_WRONLY | libc::O_CLOEXEC, 0o444 as libc::c_uint) };
+        if fd < 0 {
+            return None;
+        }
+        // SAFETY: `fd` was just opened and is owned by nothing else.
+        let mut file = unsafe { File::from_raw_fd(fd) };
+        if let Err(e) = fs.write(&mut file, bytes) {
+            return Some(Err(e));
+        }
+        let to = std::ffi::CString::new(name).ok()?;
+        let empty_path_failed = !NO_EMPTY_PATH.load(Ordering::Relaxed) && {
+            // SAFETY: valid descriptors and NUL-terminated paths for the duration of the call.
+            if unsafe { libc::linkat(fd, c"".as_ptr(), dir, to.as_ptr(), libc::AT_EMPTY_PATH) } == 0 {
+                return Some(Ok(()));
+            }
+            let e = io::Error::last_os_error();
+            // Refused (ENOENT) is tried again through /proc; anything else is the answer.
+            if e.kind() != io::ErrorKind::NotFound {
+                return Some(Err(e));
+            }
+            true
+        };
+        let from = std::ffi::CString::new(format!("/proc/self/fd/{fd}")).ok()?;
+        // SAFETY: valid descriptors and NUL-terminated paths for the duration of the call.
+        if unsafe { libc::linkat(libc::AT_FDCWD, from.as_ptr(), dir, to.as_ptr(), libc::AT_SYMLINK_FOLLOW) } == 0 {
+            if empty_path_failed {
+                NO_EMPTY_PATH.store(true, Ordering::Relaxed);
+            }
+            return Some(Ok(()));
+        }
+        let e = io::Error::last_os_error();
+        // A missing /proc also says NotFound: then the portable way.
+        if e.kind() == io::ErrorKind::NotFound { None } else { Some(Err(e)) }
     }
 }
 
@@ -164,44 +270,6 @@ pub fn create_dir_no_link(root: &Path, dir: &Path) -> io::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Creates `path` read-only with `bytes` in the existing folder `dir`; `AlreadyExists` if
-/// it exists.
-fn link_new(fs: &dyn Fs, root: &Path, dir: &Path, path: &Path, bytes: &[u8]) -> io::Result<()> {
-    #[cfg(target_os = "linux")]
-    if fs.unnamed_files()
-        && let Some(linked) = link_unnamed(fs, dir, path, bytes)
-    {
-        return linked;
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = dir;
-    link_from_temporary(fs, root, path, bytes)
-}
-
-/// Writes `bytes` to an unnamed file in `dir` (`O_TMPFILE`) and links it as `path` through
-/// its `/proc/self/fd` name: no temporary name to create and delete (directory updates were
-/// most of the cost of storing). `None` where the file system or `/proc` can't do it.
-#[cfg(target_os = "linux")]
-fn link_unnamed(fs: &dyn Fs, dir: &Path, path: &Path, bytes: &[u8]) -> Option<io::Result<()>> {
-    use std::os::unix::ffi::OsStrExt;
-    use std::os::unix::fs::OpenOptionsExt;
-    let Ok(mut file) = OpenOptions::new().write(true).mode(0o444).custom_flags(libc::O_TMPFILE).open(dir) else {
-        return None;
-    };
-    if let Err(e) = fs.write(&mut file, bytes) {
-        return Some(Err(e));
-    }
-    let from = std::ffi::CString::new(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&file))).ok()?;
-    let to = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
-    // SAFETY: both are valid NUL-terminated paths for the duration of the call.
-    if unsafe { libc::linkat(libc::AT_FDCWD, from.as_ptr(), libc::AT_FDCWD, to.as_ptr(), libc::AT_SYMLINK_FOLLOW) } == 0 {
-        return Some(Ok(()));
-    }
-    let e = io::Error::last_os_error();
-    // A missing /proc also says NotFound: then the portable way.
-    if e.kind() == io::ErrorKind::NotFound { None } else { Some(Err(e)) }
 }
 
 /// Writes `bytes` to a temporary name in the archive's [`TEMPORARY`] folder and hard-links
@@ -403,6 +471,39 @@ mod tests {
         // A file where a folder should be: that error, not silence.
         let err = no_link_below(root, "2026/A-1.pdf/sub/A-2.pdf").unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::NotADirectory);
+    }
+
+    /// A folder held open keeps taking files as the folder it was when checked: a link put
+    /// in its place afterwards is never written through.
+    #[cfg(unix)]
+    #[test]
+    fn an_open_folder_replaced_by_a_link_is_not_written_through() {
+        let root = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let dir = root.path().join("2026");
+        for fs in [&RealFs as &dyn Fs, &Portable] {
+            let open = Dir::open(root.path(), &dir).unwrap();
+            open.write_once(fs, root.path(), "A-1.pdf", b"first").unwrap();
+            fs::rename(&dir, root.path().join("moved")).unwrap();
+            std::os::unix::fs::symlink(outside.path(), &dir).unwrap();
+            let written = open.write_once(fs, root.path(), "A-2.pdf", b"second");
+            if fs.unnamed_files() {
+                // Unnamed files are linked into the open folder, wherever it now is.
+                written.unwrap();
+                assert_eq!(names(&root.path().join("moved")), ["A-1.pdf", "A-2.pdf"]);
+            } else {
+                // The portable path names the file by its path: it checks the folder again.
+                let err = written.unwrap_err();
+                assert!(err.to_string().contains("symbolic link"), "{err}");
+                assert_eq!(names(&root.path().join("moved")), ["A-1.pdf"]);
+            }
+            assert!(names(outside.path()).is_empty(), "written through the link");
+            // Opening the folder again refuses the link.
+            let err = Dir::open(root.path(), &dir).unwrap_err();
+            assert!(err.to_string().contains("symbolic link"), "{err}");
+            fs::remove_file(&dir).unwrap();
+            fs::remove_dir_all(root.path().join("moved")).unwrap();
+        }
     }
 
     #[test]

@@ -104,6 +104,9 @@ pub struct Locked<'a> {
     pub notices: Vec<String>,
     /// Files written since the last commit.
     written: Vec<PathBuf>,
+    /// The folders written to, by archive-relative path (`""` for the root), each opened
+    /// once for the run.
+    dirs: Vec<(String, fs::Dir)>,
     /// Register lines waiting for their files to be durable.
     pending: String,
     pending_lines: usize,
@@ -358,6 +361,7 @@ impl Archive {
             state: tidy.state,
             notices: tidy.notices,
             written: Vec::new(),
+            dirs: Vec::new(),
             pending: String::new(),
             pending_lines: 0,
             last_checkpoint: tidy.last_checkpoint,
@@ -485,9 +489,18 @@ impl Locked<'_> {
             return Ok(());
         }
         let root = &self.archive.root;
-        let (dir, name) = rel.rsplit_once('/').map_or((root.clone(), rel), |(dir, name)| (root.join(dir), name));
-        fs::write_once(&*self.archive.fs, root, &dir, name, bytes)?;
-        self.written.push(dir.join(name));
+        let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+        let i = match self.dirs.iter().position(|(d, _)| d == dir) {
+            Some(i) => i,
+            None => {
+                let path = if dir.is_empty() { root.clone() } else { root.join(dir) };
+                self.dirs.push((dir.to_string(), fs::Dir::open(root, &path)?));
+                self.dirs.len() - 1
+            }
+        };
+        let dir = &self.dirs[i].1;
+        dir.write_once(&*self.archive.fs, root, name, bytes)?;
+        self.written.push(dir.path().join(name));
         Ok(())
     }
 
