@@ -182,7 +182,7 @@ pub fn render_profile(doc: &Document, profile: Profile) -> String {
 
 /// UNTDID 2379 format 102: `20261005`.
 fn yyyymmdd(d: NaiveDate) -> String {
-    d.format("%Y%m%d").to_string()
+    xml::date_102(d)
 }
 
 fn date_time(w: &mut XmlWriter, name: &'static str, d: NaiveDate) {

@@ -17,13 +17,13 @@ fn transfer(doc: &Document) -> Option<&BankTransfer> {
 }
 
 fn yyyymmdd(d: chrono::NaiveDate) -> String {
-    d.format("%Y%m%d").to_string()
+    xml::date_102(d)
 }
 
 /// UBL `cbc:DueDate` (BT-9), after `cbc:IssueDate` of an invoice that asks for a transfer.
 pub fn ubl_due_date(w: &mut XmlWriter, doc: &Document) {
     if let Some(t) = terms::asks_transfer(doc) {
-        w.leaf("cbc:DueDate", &[], &t.due_date.format("%Y-%m-%d").to_string());
+        w.leaf("cbc:DueDate", &[], &xml::date(t.due_date));
     }
 }
 

@@ -173,7 +173,7 @@ pub fn render_profile(doc: &Document, profile: Profile) -> String {
 }
 
 fn date(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    xml::date(d)
 }
 
 fn period(w: &mut XmlWriter, start: Option<NaiveDate>, end: Option<NaiveDate>) {

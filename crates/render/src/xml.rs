@@ -69,8 +69,6 @@
 //!   it credits (the invoice's date of supply), so CII's mandatory delivery group is never
 //!   empty (PEPPOL-EN16931-R008: no empty elements).
 
-use std::fmt::Write as _;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -92,14 +90,26 @@ pub struct XmlWriter {
     open: Vec<&'static str>,
 }
 
+/// Room for a whole e-invoice (UBL ~5 KB, CII ~7 KB for a one-line document), so the text
+/// is not copied as it grows.
+const CAPACITY: usize = 8 * 1024;
+
+/// Indentation, two spaces a level, sliced rather than pushed space by space.
+const SPACES: &str = "                                                                ";
+
 impl XmlWriter {
     pub fn new() -> XmlWriter {
-        XmlWriter { out: String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"), open: Vec::new() }
+        let mut out = String::with_capacity(CAPACITY);
+        out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        XmlWriter { out, open: Vec::with_capacity(16) }
     }
 
     fn indent(&mut self) {
-        for _ in 0..self.open.len() {
-            self.out.push_str("  ");
+        let mut n = 2 * self.open.len();
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            self.out.push_str(&SPACES[..k]);
+            n -= k;
         }
     }
 
@@ -107,11 +117,20 @@ impl XmlWriter {
         self.out.push('<');
         self.out.push_str(name);
         for (key, value) in attrs {
-            let _ = write!(self.out, " {key}=\"");
+            self.out.push(' ');
+            self.out.push_str(key);
+            self.out.push_str("=\"");
             escape_into(&mut self.out, value, true);
             self.out.push('"');
         }
         self.out.push('>');
+    }
+
+    /// `</name>` and a line break.
+    fn close(&mut self, name: &str) {
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push_str(">\n");
     }
 
     /// Opens `name`; every `start` needs its [`end`](Self::end).
@@ -125,7 +144,7 @@ impl XmlWriter {
     pub fn end(&mut self) {
         let name = self.open.pop().expect("end without start");
         self.indent();
-        let _ = writeln!(self.out, "</{name}>");
+        self.close(name);
     }
 
     /// `<name>children</name>`, the children written by `body`.
@@ -140,7 +159,7 @@ impl XmlWriter {
         self.indent();
         self.tag(name, attrs);
         escape_into(&mut self.out, text, false);
-        let _ = writeln!(self.out, "</{name}>");
+        self.close(name);
     }
 
     /// A leaf when `text` is present and not blank.
@@ -166,6 +185,13 @@ impl Default for XmlWriter {
 /// and newline in attributes) is written as a character reference so it survives parsing.
 /// Characters XML 1.0 cannot carry at all (other C0 controls, U+FFFE/U+FFFF) are dropped.
 fn escape_into(out: &mut String, text: &str, attribute: bool) {
+    // Most text has nothing to escape: copied at once. A byte below 0x20, a markup
+    // character, or 0xEF (the lead byte of U+F000–U+FFFF, which includes U+FFFE/U+FFFF)
+    // sends it through the character by character path.
+    if !text.bytes().any(|b| b < 0x20 || matches!(b, b'&' | b'<' | b'>' | b'"' | 0xEF)) {
+        out.push_str(text);
+        return;
+    }
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -180,6 +206,39 @@ fn escape_into(out: &mut String, text: &str, attribute: bool) {
             c => out.push(c),
         }
     }
+}
+
+/// A date as XML Schema's `xs:date` (chrono's `%Y-%m-%d`): `2026-10-05`.
+pub fn date(d: NaiveDate) -> String {
+    date_with(d, "-", "%Y-%m-%d")
+}
+
+/// A date as UNTDID 2379 format 102 (chrono's `%Y%m%d`): `20261005`.
+pub fn date_102(d: NaiveDate) -> String {
+    date_with(d, "", "%Y%m%d")
+}
+
+/// `d`'s digits with `separator` between year, month and day; what chrono's `pattern` gives,
+/// without parsing the pattern for every date.
+fn date_with(d: NaiveDate, separator: &str, pattern: &str) -> String {
+    use chrono::Datelike;
+    let year = d.year();
+    if !(0..=9999).contains(&year) {
+        // Signed or wider years, as chrono writes them (never issued: years are 1000–9999).
+        return d.format(pattern).to_string();
+    }
+    let mut out = String::with_capacity(10);
+    for (value, width) in [(year as u32, 4), (d.month(), 2), (d.day(), 2)] {
+        if !out.is_empty() {
+            out.push_str(separator);
+        }
+        let mut unit = 10u32.pow(width - 1);
+        while unit > 0 {
+            out.push(char::from(b'0' + (value / unit % 10) as u8));
+            unit /= 10;
+        }
+    }
+    out
 }
 
 /// A stored amount as EN 16931 wants it: as stored (`12.90`, `1980`, `-6.50`), never `-0`.
@@ -484,6 +543,18 @@ mod tests {
         assert_eq!(percent(d("20")), "20");
         assert_eq!(percent(d("0.00")), "0");
         assert_eq!(price(d("10.8264")), "10.8264");
+    }
+
+    #[test]
+    fn dates_are_written_as_chrono_writes_them() {
+        let on = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(date(on(2026, 10, 5)), "2026-10-05");
+        assert_eq!(date_102(on(2026, 10, 5)), "20261005");
+        assert_eq!(date(on(999, 1, 31)), "0999-01-31");
+        assert_eq!(date_102(on(2024, 12, 31)), "20241231");
+        // Outside four digits, chrono's own forms.
+        assert_eq!(date(on(10000, 1, 1)), "+10000-01-01");
+        assert_eq!(date_102(on(-1, 1, 1)), "-00010101");
     }
 
     #[test]
