@@ -250,6 +250,10 @@ impl Reasons {
 /// once, so documents borrow texts for the whole run as they do built-in ones.
 static LOADED: std::sync::RwLock<BTreeMap<String, &'static Texts>> = std::sync::RwLock::new(BTreeMap::new());
 
+/// How many times [`LOADED`] changed: a thread's remembered lookup ([`texts`]) holds only
+/// while this is what it was when the lookup was made.
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Reads every `<language>.toml` of `dir` (not its subfolders) and uses it for that language
 /// from now on, in place of a built-in file. Returns the languages read, or one diagnostic
 /// per bad file or key (file names relative to the data folder as `display` says).
@@ -292,6 +296,8 @@ pub fn load_folder(dir: &std::path::Path, display: &str) -> Result<Vec<String>, 
         let texts: &'static Texts = Box::leak(Box::new(texts));
         loaded.insert(tag, texts);
     }
+    // After the change, under the lock: a lookup that read the old generation looks again.
+    GENERATION.fetch_add(1, std::sync::atomic::Ordering::Release);
     Ok(tags)
 }
 
@@ -371,7 +377,36 @@ fn loaded(tag: &str) -> Option<&'static Texts> {
 }
 
 /// The texts for `language`: read at run time, else built in, else English.
+///
+/// A document asks for its language's texts dozens of times per format: each thread keeps
+/// its last answer, valid while the same language is asked and no translations were loaded
+/// since (the lookup otherwise takes a lock all rendering threads share).
 pub fn texts(language: &str) -> &'static Texts {
+    use std::cell::RefCell;
+    use std::sync::atomic::Ordering;
+    thread_local! {
+        static LAST: RefCell<(u64, String, Option<&'static Texts>)> = const { RefCell::new((0, String::new(), None)) };
+    }
+    // Read before the lookup: a change after it makes the next call look again.
+    let generation = GENERATION.load(Ordering::Acquire);
+    LAST.with_borrow_mut(|(last_generation, last_language, last)| {
+        if let Some(texts) = *last
+            && *last_generation == generation
+            && last_language == language
+        {
+            return texts;
+        }
+        let texts = look_up(language);
+        *last_generation = generation;
+        last_language.clear();
+        last_language.push_str(language);
+        *last = Some(texts);
+        texts
+    })
+}
+
+/// [`texts`] without the thread's remembered answer.
+fn look_up(language: &str) -> &'static Texts {
     let tag = primary(language);
     if let Some(texts) = loaded(tag) {
         return texts;
@@ -508,6 +543,25 @@ mod tests {
                 assert_eq!(texts(tag).countries.keys().collect::<Vec<_>>(), texts("de").countries.keys().collect::<Vec<_>>(), "{tag}.toml [countries]");
             }
         }
+    }
+
+    /// A thread keeps its last lookup, but a folder loaded since is seen at once, also for
+    /// the language it asked last.
+    #[test]
+    fn translations_loaded_later_replace_what_a_thread_looked_up_before() {
+        // `qq` (no language of ours, so no other test sees it) reads as English until loaded.
+        assert_eq!(texts("qq").labels.invoice, "Invoice");
+        assert_eq!(texts("qq-XX").labels.invoice, "Invoice");
+        let dir = std::env::temp_dir().join(format!("invoicesmith-locale-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let english = FILES.iter().find(|f| f.0 == "en").unwrap().1;
+        std::fs::write(dir.join("qq.toml"), english.replacen("invoice = \"Invoice\"", "invoice = \"Qinvoice\"", 1)).unwrap();
+        let loaded = load_folder(&dir, "i18n");
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(loaded.unwrap(), ["qq"]);
+        assert_eq!(texts("qq-XX").labels.invoice, "Qinvoice");
+        assert_eq!(texts("qq").labels.invoice, "Qinvoice");
+        assert_eq!(texts("en").labels.invoice, "Invoice");
     }
 
     #[test]
