@@ -5,7 +5,12 @@
 //! never disagree. askama escapes everything it prints (the template's `.html` extension
 //! turns HTML escaping on), so customer-supplied text cannot inject markup.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
 use askama::Template;
+use domain::brand::{Logo, LogoFormat};
 
 mod statement;
 pub use statement::render_statement;
@@ -55,7 +60,7 @@ struct View<'a> {
     /// The brand's accent colour (`#RRGGBB`, checked), in place of the ink colour.
     accent: Option<String>,
     /// The logo as a `data:` URL.
-    logo: Option<String>,
+    logo: Option<Rc<str>>,
     /// The brand's footer lines, labelled.
     brand_footer: Vec<String>,
     /// "Note" and the customer's and transaction's notes.
@@ -147,7 +152,7 @@ pub fn render(doc: &Document) -> String {
         payment_details: text::payment_details(doc),
         footer: footer.join(" · "),
         accent: doc.brand.as_ref().and_then(|b| b.accent).map(|a| a.hex()),
-        logo: doc.brand.as_ref().and_then(|b| b.logo.as_ref()).map(|logo| logo.data_url()),
+        logo: doc.brand.as_ref().and_then(|b| b.logo.as_ref()).map(logo_url),
         brand_footer: super::brand::footer_lines(doc),
         note_label: super::brand::note_label(doc),
         notes: &doc.notes,
@@ -156,6 +161,28 @@ pub fn render(doc: &Document) -> String {
         scan_label: super::transfer::scan_label(doc),
     };
     view.render().expect("the template renders every view")
+}
+
+/// The logo as a `data:` URL, encoded once per logo and thread: a run's documents share
+/// their logo's bytes, and its base64 was made again for every document.
+fn logo_url(logo: &Logo) -> Rc<str> {
+    /// The last logo's bytes (held, so their address names them), format and URL.
+    type Made = Option<(Arc<[u8]>, LogoFormat, Rc<str>)>;
+    thread_local! {
+        static LAST: RefCell<Made> = const { RefCell::new(None) };
+    }
+    let Some(bytes) = logo.shared_bytes() else { return logo.data_url().into() };
+    LAST.with_borrow_mut(|last| {
+        if let Some((last_bytes, format, url)) = last.as_ref()
+            && Arc::ptr_eq(last_bytes, bytes)
+            && *format == logo.format
+        {
+            return url.clone();
+        }
+        let url: Rc<str> = logo.data_url().into();
+        *last = Some((bytes.clone(), logo.format, url.clone()));
+        url
+    })
 }
 
 /// The rows under the total with their classes: spaced from the total, the last emphasised.
@@ -341,6 +368,29 @@ mod tests {
 mod language_tests {
     use super::*;
     use crate::fixture;
+
+    /// The logo's URL is made once per logo, but each document shows its own: another logo
+    /// gets its own URL.
+    #[test]
+    fn each_document_shows_its_own_logo() {
+        let svg = |fill: &str| format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"10\"><rect width=\"40\" height=\"10\" fill=\"{fill}\"/></svg>").into_bytes();
+        let with_logo = |bytes: Vec<u8>| {
+            let mut doc = fixture::oss_invoice();
+            let logo = Logo::load("logo.svg", bytes).unwrap();
+            doc.brand = Some(domain::brand::Brand { accent: None, logo: Some(logo), footer: Vec::new() });
+            doc
+        };
+        let url = |base64: &str| format!("src=\"data:image/svg+xml;base64,{base64}\"");
+        let (red_url, blue_url) = (url("PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHdpZHRoPSI0MCIgaGVpZ2h0PSIxMCI+PHJlY3Qgd2lkdGg9IjQwIiBoZWlnaHQ9IjEwIiBmaWxsPSIjZjAwIi8+PC9zdmc+"), url("PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHdpZHRoPSI0MCIgaGVpZ2h0PSIxMCI+PHJlY3Qgd2lkdGg9IjQwIiBoZWlnaHQ9IjEwIiBmaWxsPSIjMDBmIi8+PC9zdmc+"));
+        let red_doc = with_logo(svg("#f00"));
+        assert!(render(&red_doc).contains(&red_url));
+        assert!(render(&red_doc).contains(&red_url), "again, from the remembered URL");
+        let blue_html = render(&with_logo(svg("#00f")));
+        assert!(blue_html.contains(&blue_url) && !blue_html.contains(&red_url));
+        assert!(render(&red_doc).contains(&red_url));
+        // No logo: no image.
+        assert!(!render(&fixture::oss_invoice()).contains("<img"));
+    }
 
     #[test]
     fn credit_notes_read_as_credit_notes_in_every_language() {
