@@ -487,3 +487,22 @@ fn peppol_ids_buyer_references_and_purchase_orders_are_read_and_checked() {
         ]
     );
 }
+
+#[test]
+fn parse_taking_reads_what_parse_reads_and_leaves_only_the_small_texts() {
+    let original = sources(GOOD_ROW);
+    let mut taken = original.clone();
+    let data = parse_taking(&mut taken).unwrap();
+    assert_eq!(format!("{data:?}"), format!("{:?}", parse(&original).unwrap()));
+    assert_eq!((taken.customers.as_str(), taken.transactions.as_str()), ("", ""));
+    assert_eq!(taken.company, original.company);
+    // Errors too: the same diagnostics, line numbers included.
+    let bad = sources(&GOOD_ROW.replace(",EUR,", ",EURO,"));
+    let expected = errors(&bad);
+    let got = match parse_taking(&mut bad.clone()) {
+        Ok(_) => panic!("EURO is not a currency"),
+        Err(d) => d.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    };
+    assert_eq!(got, expected);
+    assert_eq!(got, ["transactions.csv:2: currency: 'EURO' is not an ISO 4217 code"]);
+}
