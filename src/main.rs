@@ -784,7 +784,7 @@ fn print_summary(report: &IssueReport, archive: &Archive, recovering: bool, dry:
             writeln!(out, "issued {} document(s) into {}", report.issued.len(), archive.root().display())?;
         }
         for d in &report.issued {
-            writeln!(out, "  {}  {}  {}  {} {}  ({})", d.number, d.issue_date, d.customer_id, d.total, d.currency, d.transactions.join(", "))?;
+            writeln!(out, "  {}  {}  {}  {} {}  ({})", d.number(), d.issue_date, d.customer_id(), d.total, d.currency, d.transactions().join(", "))?;
         }
         // Transactions invoiced by an earlier run are one count: a rerun over a month of
         // 100,000 transactions is one line, not 100,000.
