@@ -257,7 +257,7 @@ fn write_export(
     let mut journal_vat = CsvFile::create(out, "journal-vat.csv", JOURNAL_VAT_COLUMNS, dialect)?;
     let mut totals = Totals::new();
     let mut summary = Summary::new();
-    for chunk in entries.chunks(1024) {
+    for chunk in entries.chunks(DOCUMENTS_AT_ONCE) {
         let items = chunk
             .par_iter()
             .map(|entry| Ok(Item { doc: state.read_document(&entry.number)? }))
@@ -460,6 +460,10 @@ fn write_files(
     zip_file.flush().map_err(|e| Error::io(zip_path, e))?;
     Ok(())
 }
+
+/// Documents read back (in parallel) and folded into the journals at a time: a record and
+/// the document read from it are ~20 KB, so 1,024 at once held ~20 MB more than these.
+const DOCUMENTS_AT_ONCE: usize = 256;
 
 /// Files read and compressed together (see [`write_files`]): enough to keep both cores busy,
 /// few enough that the groups in flight stay a few megabytes.
