@@ -13,6 +13,23 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Asks Linux for no transparent huge pages in this process (`PR_SET_THP_DISABLE`).
+///
+/// mimalloc asks for huge pages on its arenas (`madvise(MADV_HUGEPAGE)`), so a page it has
+/// purged comes back as 2 MiB, zeroed and often compacted first, and a partly used 2 MiB
+/// stays resident whole. A run's working set is many small, short-lived objects: with huge
+/// pages the 100,000-transaction month's `issue` peaked ~14 MiB higher and the kernel spent
+/// its time zeroing them (`bench/RESULTS.md`, "Transparent huge pages"). This is what
+/// `MIMALLOC_ALLOW_THP=0` does, in the binary so that every run gets it.
+fn disable_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with PR_SET_THP_DISABLE only sets a flag of this process; it takes no
+    // pointers. Its result is ignored on purpose: an older kernel without it keeps THP.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1 as libc::c_ulong, 0 as libc::c_ulong, 0 as libc::c_ulong, 0 as libc::c_ulong);
+    }
+}
+
 use invoicesmith::archive::Archive;
 use invoicesmith::render::Format;
 use invoicesmith::Error;
@@ -444,6 +461,7 @@ fn parse_assignment(s: &str) -> Result<(String, String), String> {
 }
 
 fn main() -> ExitCode {
+    disable_transparent_huge_pages();
     let cli = Cli::parse();
     match cli.command {
         Command::Issue { data_dir, archive, init, json, dry_run, quiet, formats, signing_key: key } => {

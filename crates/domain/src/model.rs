@@ -4,7 +4,6 @@
 //! countries and currencies, exact amounts, resolvable references), so `tax` and `issue`
 //! can work on them without re-validating.
 
-use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rust_decimal::Decimal;
@@ -274,8 +273,27 @@ pub struct DataSet {
     pub customers: Vec<Customer>,
     pub transactions: Vec<Transaction>,
     pub exchange_rates: Vec<ExchangeRate>,
-    customer_index: BTreeMap<String, usize>,
-    transaction_index: BTreeMap<String, usize>,
+    /// Positions in `customers` and `transactions`, sorted by id (equal ids in input order).
+    /// Positions rather than a map from a copy of each id: a 100,000-transaction month's
+    /// index is 400 KB instead of ~8 MB of copied ids and tree nodes.
+    customer_index: Vec<u32>,
+    transaction_index: Vec<u32>,
+}
+
+/// Sorts positions `0..len` by `id` of each, keeping equal ids in input order.
+fn index_by_id<'a>(len: usize, id: impl Fn(usize) -> &'a str) -> Vec<u32> {
+    let len = u32::try_from(len).expect("a data set holds fewer than 2^32 records");
+    let mut index: Vec<u32> = (0..len).collect();
+    index.sort_by(|&a, &b| id(a as usize).cmp(id(b as usize)));
+    index
+}
+
+/// The position of the last record with `key` in an [`index_by_id`] index (the last one,
+/// as a map built from the records in order would keep).
+fn find_by_id<'a>(index: &[u32], key: &str, id: impl Fn(usize) -> &'a str) -> Option<usize> {
+    let end = index.partition_point(|&i| id(i as usize) <= key);
+    let last = *index[..end].last()? as usize;
+    (id(last) == key).then_some(last)
 }
 
 impl DataSet {
@@ -285,26 +303,48 @@ impl DataSet {
         transactions: Vec<Transaction>,
         exchange_rates: Vec<ExchangeRate>,
     ) -> DataSet {
-        let customer_index = customers.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
-        let transaction_index = transactions.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
+        let customer_index = index_by_id(customers.len(), |i| &customers[i].id);
+        let transaction_index = index_by_id(transactions.len(), |i| &transactions[i].id);
         DataSet { company, customers, transactions, exchange_rates, customer_index, transaction_index }
     }
 
     pub fn customer(&self, id: &str) -> Option<&Customer> {
-        self.customer_index.get(id).map(|&i| &self.customers[i])
+        find_by_id(&self.customer_index, id, |i| &self.customers[i].id).map(|i| &self.customers[i])
     }
 
     pub fn transaction(&self, id: &str) -> Option<&Transaction> {
-        self.transaction_index.get(id).map(|&i| &self.transactions[i])
+        self.transaction_index(id).map(|i| &self.transactions[i])
     }
 
     /// The position of transaction `id` in [`DataSet::transactions`].
     pub fn transaction_index(&self, id: &str) -> Option<usize> {
-        self.transaction_index.get(id).copied()
+        find_by_id(&self.transaction_index, id, |i| &self.transactions[i].id)
     }
 
     /// The local calendar date of `timestamp` in the seller's time zone: the tax point date.
     pub fn local_date(&self, timestamp: DateTime<FixedOffset>) -> NaiveDate {
         timestamp.with_timezone(&self.company.seller.timezone).date_naive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{find_by_id, index_by_id};
+
+    #[test]
+    fn the_id_index_finds_every_record_and_the_last_of_equal_ids() {
+        let ids = ["ch_2", "ch_1", "ch_3", "ch_1", "ch_10"];
+        let index = index_by_id(ids.len(), |i| ids[i]);
+        assert_eq!(index, [1, 3, 4, 0, 2]);
+        let find = |key: &str| find_by_id(&index, key, |i| ids[i]);
+        assert_eq!(find("ch_2"), Some(0));
+        assert_eq!(find("ch_1"), Some(3));
+        assert_eq!(find("ch_3"), Some(2));
+        assert_eq!(find("ch_10"), Some(4));
+        assert_eq!(find("ch_0"), None);
+        assert_eq!(find("ch_11"), None);
+        assert_eq!(find("ch_4"), None);
+        assert_eq!(find(""), None);
+        assert_eq!(find_by_id(&[], "ch_1", |i| ids[i]), None);
     }
 }
