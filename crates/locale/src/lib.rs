@@ -304,8 +304,11 @@ pub fn load_folder(dir: &std::path::Path, display: &str) -> Result<Vec<String>, 
 /// Parses a translation file and checks it against English: every key (parsing refuses
 /// unknown and missing ones) and, per text, the same placeholders. The error names the key.
 pub fn parse_checked(text: &str) -> Result<Texts, (String, String)> {
-    let mut texts: Texts = toml::from_str(text).map_err(|e| (String::new(), format!("is not a translation file: {}", e.message())))?;
-    let table: toml::Table = toml::from_str(text).map_err(|e| (String::new(), e.message().to_string()))?;
+    // Parsed once, to a table: the texts are read from it (one deserializer for serde's code
+    // to be made for, where reading the text twice made two) and its strings listed.
+    let not_translations = |e: toml::de::Error| (String::new(), format!("is not a translation file: {}", e.message()));
+    let table: toml::Table = toml::from_str(text).map_err(not_translations)?;
+    let mut texts: Texts = toml::Value::Table(table.clone()).try_into().map_err(not_translations)?;
     words_of(&table, "", &mut texts.words);
     let en: toml::Table = toml::from_str(builtin("en")).expect("en.toml parses");
     for section in SECTIONS {
