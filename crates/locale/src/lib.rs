@@ -304,13 +304,15 @@ pub fn load_folder(dir: &std::path::Path, display: &str) -> Result<Vec<String>, 
 /// Parses a translation file and checks it against English: every key (parsing refuses
 /// unknown and missing ones) and, per text, the same placeholders. The error names the key.
 pub fn parse_checked(text: &str) -> Result<Texts, (String, String)> {
-    // Parsed once, to a table: the texts are read from it (one deserializer for serde's code
-    // to be made for, where reading the text twice made two) and its strings listed.
+    // The text is parsed once, to a table; the texts are read from that table (so serde's
+    // code is made for one deserializer, not two) and its strings are listed from it.
     let not_translations = |e: toml::de::Error| (String::new(), format!("is not a translation file: {}", e.message()));
     let table: toml::Table = toml::from_str(text).map_err(not_translations)?;
     let mut texts: Texts = toml::Value::Table(table.clone()).try_into().map_err(not_translations)?;
     words_of(&table, "", &mut texts.words);
-    let en: toml::Table = toml::from_str(builtin("en")).expect("en.toml parses");
+    // English, the reference, is parsed once per process, not once per file checked.
+    static EN: OnceLock<toml::Table> = OnceLock::new();
+    let en = EN.get_or_init(|| toml::from_str(builtin("en")).expect("en.toml parses"));
     for section in SECTIONS {
         for (key, value) in en[*section].as_table().expect("a table") {
             let theirs = table[*section].get(key).and_then(|v| v.as_str()).unwrap_or_default();
