@@ -13,23 +13,6 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Asks Linux for no transparent huge pages in this process (`PR_SET_THP_DISABLE`).
-///
-/// mimalloc asks for huge pages on its arenas (`madvise(MADV_HUGEPAGE)`), so a page it has
-/// purged comes back as 2 MiB, zeroed and often compacted first, and a partly used 2 MiB
-/// stays resident whole. A run's working set is many small, short-lived objects: with huge
-/// pages the 100,000-transaction month's `issue` peaked ~14 MiB higher and the kernel spent
-/// its time zeroing them (`bench/RESULTS.md`, "Transparent huge pages"). This is what
-/// `MIMALLOC_ALLOW_THP=0` does, in the binary so that every run gets it.
-fn disable_transparent_huge_pages() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: prctl with PR_SET_THP_DISABLE only sets a flag of this process; it takes no
-    // pointers. Its result is ignored on purpose: an older kernel without it keeps THP.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1 as libc::c_ulong, 0 as libc::c_ulong, 0 as libc::c_ulong, 0 as libc::c_ulong);
-    }
-}
-
 use invoicesmith::archive::Archive;
 use invoicesmith::render::Format;
 use invoicesmith::Error;
@@ -458,6 +441,23 @@ fn parse_assignment(s: &str) -> Result<(String, String), String> {
     s.split_once('=')
         .map(|(k, v)| (k.trim().to_string(), v.to_string()))
         .ok_or_else(|| format!("'{s}' is not FIELD=VALUE"))
+}
+
+/// Asks Linux for no transparent huge pages in this process (`PR_SET_THP_DISABLE`).
+///
+/// mimalloc asks for huge pages on its arenas (`madvise(MADV_HUGEPAGE)`), so a page it has
+/// purged comes back as 2 MiB, zeroed and often compacted first, and a partly used 2 MiB
+/// stays resident whole. A run's working set is many small, short-lived objects: with huge
+/// pages the 100,000-transaction month's `issue` peaked ~14 MiB higher, and zeroing them
+/// was 5 % of a profile's samples (`bench/RESULTS.md`, "Transparent huge pages"). This is
+/// what `MIMALLOC_ALLOW_THP=0` does, in the binary so that every run gets it.
+fn disable_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with PR_SET_THP_DISABLE only sets a flag of this process; it takes no
+    // pointers. Its result is ignored on purpose: an older kernel without it keeps THP.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1 as libc::c_ulong, 0 as libc::c_ulong, 0 as libc::c_ulong, 0 as libc::c_ulong);
+    }
 }
 
 fn main() -> ExitCode {

@@ -4,7 +4,6 @@
 //! countries and currencies, exact amounts, resolvable references), so `tax` and `issue`
 //! can work on them without re-validating.
 
-
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
