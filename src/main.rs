@@ -460,8 +460,29 @@ fn disable_transparent_huge_pages() {
     }
 }
 
+/// Raises this process's soft limit of open files to its hard limit, as Go's runtime does
+/// for every program: `issue` and `export` write files' bytes on the rendering threads and
+/// hold them open, unnamed, until one thread names them in order (the archive's `Stager`).
+/// They hold at most half the soft limit at once (past it, the bytes are written when named,
+/// more slowly); the usual soft limit of 1,024 held back a run's last rendered batches.
+fn raise_open_files_limit() {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        // SAFETY: getrlimit and setrlimit read and write the struct given; results checked.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max {
+                limit.rlim_cur = limit.rlim_max;
+                // Ignored if refused: the lower limit only means fewer files written ahead.
+                libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+            }
+        }
+    }
+}
+
 fn main() -> ExitCode {
     disable_transparent_huge_pages();
+    raise_open_files_limit();
     let cli = Cli::parse();
     match cli.command {
         Command::Issue { data_dir, archive, init, json, dry_run, quiet, formats, signing_key: key } => {

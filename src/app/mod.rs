@@ -458,7 +458,7 @@ fn outputs(doc: &Document, formats: &[render::Format], not_written: &mut NotWrit
         .map(|f| {
             let (bytes, sha256) = f.render_hashed(doc);
             debug_assert_eq!(sha256, sha256::Sha256Sum::of(&bytes), "{} of {}", f.name(), doc.number);
-            Output { extension: f.extension(), bytes, sha256 }
+            Output::new(f.extension(), bytes, sha256)
         })
         .collect()
 }
@@ -603,9 +603,11 @@ pub fn run_issue_with(
     // so memory stays flat however many documents the run issues.
     let mut untranslated: BTreeMap<String, (usize, String)> = BTreeMap::new();
     let mut not_written = NotWritten::default();
+    // The rendering threads also write the files' bytes (staged: unnamed until stored).
+    let stager = locked.stager();
     std::thread::scope(|scope| -> Result<()> {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<(issue::Numbered, Vec<Output>, NotWritten)>>(1);
-        let (formats, plan) = (&formats, &plan);
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<(issue::Numbered, Result<Vec<Output>>, NotWritten)>>(1);
+        let (formats, plan, stager) = (&formats, &plan, &stager);
         scope.spawn(move || {
             for start in (0..total).step_by(RENDER_BATCH) {
                 let batch = (start..total.min(start + RENDER_BATCH))
@@ -613,8 +615,9 @@ pub fn run_issue_with(
                     .map(|i| {
                         let n = plan.numbered(i);
                         let mut not_written = NotWritten::default();
-                        let files = outputs(&n.document, formats, &mut not_written);
-                        (n, files, not_written)
+                        let mut files = outputs(&n.document, formats, &mut not_written);
+                        let staged = stager.stage(n.document.issue_date, &mut files).map(|()| files);
+                        (n, staged, not_written)
                     })
                     .collect();
                 if send.send(batch).is_err() {
@@ -627,7 +630,7 @@ pub fn run_issue_with(
                 for (key, (count, first)) in skipped.0 {
                     not_written.0.entry(key).or_insert((0, first)).0 += count;
                 }
-                report.issued.push(store(&mut locked, &n, &files, company, &mut extensions)?);
+                report.issued.push(store(&mut locked, &n, &files?, company, &mut extensions)?);
                 if !locale::is_supported(&n.document.language) {
                     let entry = untranslated.entry(n.document.language.clone()).or_insert((0, n.document.number.to_string()));
                     entry.0 += 1;

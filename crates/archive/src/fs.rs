@@ -142,6 +142,10 @@ pub struct Dir {
     /// The folder itself (`O_DIRECTORY`, `O_NOFOLLOW` below the root).
     #[cfg(target_os = "linux")]
     fd: File,
+    /// The permissions of unnamed files made in it: read-only, unless
+    /// [`Dir::writable_files`].
+    #[cfg(target_os = "linux")]
+    mode: libc::c_uint,
 }
 
 impl Dir {
@@ -164,10 +168,20 @@ impl Dir {
                 Some(libc::ELOOP) => Error::io(dir, linked(dir)),
                 _ => Error::io(dir, e),
             })?;
-            Ok(Dir { path: dir.to_path_buf(), fd })
+            Ok(Dir { path: dir.to_path_buf(), fd, mode: 0o444 })
         }
         #[cfg(not(target_os = "linux"))]
         Ok(Dir { path: dir.to_path_buf() })
+    }
+
+    /// Unnamed files made in this folder ([`Dir::write_unnamed`]) are `rw-r--r--` (less the
+    /// umask), as `std::fs::write` makes them, not read-only: for folders outside an
+    /// archive, such as an export's.
+    pub fn writable_files(self) -> Dir {
+        #[cfg(target_os = "linux")]
+        return Dir { mode: 0o644, ..self };
+        #[cfg(not(target_os = "linux"))]
+        self
     }
 
     /// The folder's path.
@@ -206,27 +220,42 @@ impl Dir {
 
     /// Writes `bytes` to an unnamed file in this folder (`O_TMPFILE`) and links it as `name`:
     /// no temporary name to create and delete (directory updates were most of the cost of
-    /// storing). The link is made from the open file itself (`AT_EMPTY_PATH`, Linux 6.10 or
-    /// `CAP_DAC_READ_SEARCH`), else through its `/proc/self/fd` name. `None` where the file
-    /// system or `/proc` can't do it.
+    /// storing). `None` where the file system or `/proc` can't do it.
     #[cfg(target_os = "linux")]
     fn link_unnamed(&self, fs: &dyn Fs, name: &str, bytes: &[u8]) -> Option<io::Result<()>> {
+        match self.create_unnamed(fs, bytes)? {
+            Ok(file) => self.link(&file, name),
+            Err(e) => Some(Err(e)),
+        }
+    }
+
+    /// A new unnamed file in this folder holding `bytes`; `None` where one can't be made
+    /// (no `O_TMPFILE` on this file system, or no descriptor left).
+    #[cfg(target_os = "linux")]
+    fn create_unnamed(&self, fs: &dyn Fs, bytes: &[u8]) -> Option<io::Result<File>> {
         use std::os::fd::{AsRawFd, FromRawFd};
-        use std::sync::atomic::{AtomicBool, Ordering};
-        /// Set once linking an open file failed where its `/proc` name worked: the kernel
-        /// refuses `AT_EMPTY_PATH` to this process, so later files go through `/proc` at once.
-        static NO_EMPTY_PATH: AtomicBool = AtomicBool::new(false);
-        let dir = self.fd.as_raw_fd();
+        // Readable too: should it have to be linked the portable way, its bytes are read back.
         // SAFETY: a valid folder descriptor and a NUL-terminated path; the result is checked.
-        let fd = unsafe { libc::openat(dir, c".".as_ptr(), libc::O_TMPFILE | libc::O_WRONLY | libc::O_CLOEXEC, 0o444 as libc::c_uint) };
+        let fd = unsafe { libc::openat(self.fd.as_raw_fd(), c".".as_ptr(), libc::O_TMPFILE | libc::O_RDWR | libc::O_CLOEXEC, self.mode) };
         if fd < 0 {
             return None;
         }
         // SAFETY: `fd` was just opened and is owned by nothing else.
         let mut file = unsafe { File::from_raw_fd(fd) };
-        if let Err(e) = fs.write(&mut file, bytes) {
-            return Some(Err(e));
-        }
+        Some(fs.write(&mut file, bytes).map(|()| file))
+    }
+
+    /// Links the unnamed `file` into this folder as `name`: from the open file itself
+    /// (`AT_EMPTY_PATH`, Linux 6.10 or `CAP_DAC_READ_SEARCH`), else through its
+    /// `/proc/self/fd` name. `None` where neither can be done.
+    #[cfg(target_os = "linux")]
+    fn link(&self, file: &File, name: &str) -> Option<io::Result<()>> {
+        use std::os::fd::AsRawFd;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        /// Set once linking an open file failed where its `/proc` name worked: the kernel
+        /// refuses `AT_EMPTY_PATH` to this process, so later files go through `/proc` at once.
+        static NO_EMPTY_PATH: AtomicBool = AtomicBool::new(false);
+        let (dir, fd) = (self.fd.as_raw_fd(), file.as_raw_fd());
         let to = std::ffi::CString::new(name).ok()?;
         let empty_path_failed = !NO_EMPTY_PATH.load(Ordering::Relaxed) && {
             // SAFETY: valid descriptors and NUL-terminated paths for the duration of the call.
@@ -251,6 +280,114 @@ impl Dir {
         let e = io::Error::last_os_error();
         // A missing /proc also says NotFound: then the portable way.
         if e.kind() == io::ErrorKind::NotFound { None } else { Some(Err(e)) }
+    }
+
+    /// Writes `bytes` to a new unnamed file of this folder, to be named later by
+    /// [`Dir::link_once`]: the write, most of the cost of storing a file, can then run on
+    /// any thread, while names are still given by one. `None` where unnamed files can't be
+    /// made (another system, the portable [`Fs`], no descriptor left): then
+    /// [`Dir::write_once`] the bytes.
+    pub fn write_unnamed(&self, fs: &dyn Fs, bytes: &[u8]) -> Option<io::Result<Unnamed>> {
+        #[cfg(target_os = "linux")]
+        if fs.unnamed_files() {
+            let held = Held::take()?;
+            return self.create_unnamed(fs, bytes).map(|r| r.map(|file| Unnamed { file, _held: held }));
+        }
+        let _ = (fs, bytes);
+        None
+    }
+
+    /// Names the unnamed `file` (made by [`Dir::write_unnamed`] on this folder) `name`
+    /// unless that exists, as [`Dir::write_once`] does with bytes: a file there already
+    /// with the same SHA-256 is accepted, other bytes are refused.
+    pub fn link_once(&self, fs: &dyn Fs, root: &Path, file: &Unnamed, name: &str, sha256: &Sha256Sum) -> Result<()> {
+        let path = || self.path.join(name);
+        #[cfg(target_os = "linux")]
+        let linked = match self.link(&file.file, name) {
+            Some(linked) => linked,
+            // Neither way of linking an open file works here: its bytes, read back, go the
+            // portable way.
+            None => file.bytes().and_then(|bytes| link_from_temporary(fs, root, &path(), &bytes)),
+        };
+        #[cfg(not(target_os = "linux"))]
+        let linked: io::Result<()> = match file.never {};
+        match linked {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                let mut current = Vec::new();
+                open_no_follow(&path()).and_then(|mut f| f.read_to_end(&mut current)).map_err(|e| Error::io(path(), e))?;
+                if Sha256Sum::of(&current) == *sha256 { Ok(()) } else { Err(Error::WouldOverwrite { path: path() }) }
+            }
+            Err(e) => Err(Error::io(path(), e)),
+        }
+    }
+}
+
+/// A file's bytes written to an unnamed file of a folder ([`Dir::write_unnamed`]), not
+/// named yet. Dropped unnamed (a run that failed before naming it) it is gone without a
+/// trace: the kernel frees a file no folder names once it is closed.
+#[derive(Debug)]
+pub struct Unnamed {
+    #[cfg(target_os = "linux")]
+    file: File,
+    /// Its place among the unnamed files held open at once.
+    #[cfg(target_os = "linux")]
+    _held: Held,
+    #[cfg(not(target_os = "linux"))]
+    never: std::convert::Infallible,
+}
+
+/// One of the unnamed files a process holds open at once: at most half of its limit of open
+/// files (`RLIMIT_NOFILE`'s soft limit, often 1,024), so that however many are staged, every
+/// other file the run opens (an archived file read back, the register) still opens. Past
+/// that, [`Dir::write_unnamed`] says `None` and the bytes are written when named.
+#[cfg(target_os = "linux")]
+#[derive(Debug)]
+struct Held;
+
+#[cfg(target_os = "linux")]
+static HELD: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+#[cfg(target_os = "linux")]
+impl Held {
+    fn take() -> Option<Held> {
+        use std::sync::atomic::Ordering;
+        static LIMIT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        let limit = *LIMIT.get_or_init(|| {
+            let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+            // SAFETY: `getrlimit` writes the struct it is given; the result is checked.
+            let soft = if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0 { limit.rlim_cur } else { 256 };
+            usize::try_from(soft / 2).unwrap_or(usize::MAX)
+        });
+        if HELD.fetch_add(1, Ordering::Relaxed) < limit {
+            Some(Held)
+        } else {
+            HELD.fetch_sub(1, Ordering::Relaxed);
+            None
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for Held {
+    fn drop(&mut self) {
+        HELD.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl Unnamed {
+    /// The bytes written, read back.
+    pub(crate) fn bytes(&self) -> io::Result<Vec<u8>> {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::fs::FileExt;
+            let len = self.file.metadata()?.len();
+            let mut bytes = vec![0; usize::try_from(len).map_err(io::Error::other)?];
+            self.file.read_exact_at(&mut bytes, 0)?;
+            Ok(bytes)
+        }
+        #[cfg(not(target_os = "linux"))]
+        match self.never {}
     }
 }
 
@@ -521,6 +658,49 @@ mod tests {
         for i in 0..200 {
             assert_eq!(fs::read_to_string(dir.join(format!("A-{i}.json"))).unwrap(), i.to_string());
         }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_unnamed_file_is_written_on_any_thread_and_named_once() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        let dir = Dir::open(root.path(), &root.path().join("2026")).unwrap();
+        // Written on other threads, named here in the order given.
+        let staged: Vec<Unnamed> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4).map(|i| s.spawn({ let dir = &dir; move || dir.write_unnamed(&RealFs, format!("file {i}").as_bytes()).unwrap().unwrap() })).collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(names(&root.path().join("2026")).is_empty(), "nothing has a name before it is linked");
+        for (i, file) in staged.iter().enumerate().take(3) {
+            dir.link_once(&RealFs, root.path(), file, &format!("A-{i}.pdf"), &Sha256Sum::of(format!("file {i}").as_bytes())).unwrap();
+        }
+        drop(staged); // the fourth is never named
+        assert_eq!(names(&root.path().join("2026")), ["A-0.pdf", "A-1.pdf", "A-2.pdf"]);
+        for i in 0..3 {
+            let path = root.path().join(format!("2026/A-{i}.pdf"));
+            assert_eq!(fs::read_to_string(&path).unwrap(), format!("file {i}"));
+            assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o444);
+        }
+        // A name taken by the same bytes is accepted, by other bytes refused and kept.
+        let same = dir.write_unnamed(&RealFs, b"file 0").unwrap().unwrap();
+        dir.link_once(&RealFs, root.path(), &same, "A-0.pdf", &Sha256Sum::of(b"file 0")).unwrap();
+        let other = dir.write_unnamed(&RealFs, b"other").unwrap().unwrap();
+        let err = dir.link_once(&RealFs, root.path(), &other, "A-1.pdf", &Sha256Sum::of(b"other")).unwrap_err();
+        assert!(matches!(&err, Error::WouldOverwrite { path } if path == &root.path().join("2026/A-1.pdf")), "{err}");
+        assert_eq!(fs::read_to_string(root.path().join("2026/A-1.pdf")).unwrap(), "file 1");
+        // Outside an archive (an export's folder) files are the owner's to change.
+        let export = Dir::open(root.path(), &root.path().join("export")).unwrap().writable_files();
+        let file = export.write_unnamed(&RealFs, b"copy").unwrap().unwrap();
+        export.link_once(&RealFs, root.path(), &file, "A-0.pdf", &Sha256Sum::of(b"copy")).unwrap();
+        assert_eq!(fs::metadata(root.path().join("export/A-0.pdf")).unwrap().permissions().mode() & 0o200, 0o200);
+    }
+
+    #[test]
+    fn the_portable_path_makes_no_unnamed_files() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = Dir::open(root.path(), &root.path().join("2026")).unwrap();
+        assert!(dir.write_unnamed(&Portable, b"x").is_none());
     }
 
     #[cfg(unix)]

@@ -172,11 +172,71 @@ impl Store {
     }
 }
 
-/// A rendered file to store: extension, bytes and their SHA-256.
+/// A rendered file to store: extension, SHA-256 and bytes, which a [`Stager`] may have
+/// written to an unnamed file already.
 pub struct Output {
     pub extension: &'static str,
-    pub bytes: Vec<u8>,
     pub sha256: Sha256Sum,
+    content: Content,
+}
+
+enum Content {
+    Bytes(Vec<u8>),
+    /// Written, not named yet (see [`Stager`]).
+    Unnamed(fs::Unnamed),
+}
+
+impl Output {
+    /// `bytes` to be stored with the extension `extension`; `sha256` is theirs.
+    pub fn new(extension: &'static str, bytes: Vec<u8>, sha256: Sha256Sum) -> Output {
+        Output { extension, sha256, content: Content::Bytes(bytes) }
+    }
+}
+
+/// Writes documents' files ahead of [`Locked::store`], on the threads that render them: in
+/// a folder archive (on Linux) each file's bytes go to an unnamed file of its year's folder
+/// and are freed, and `store` only names the file. Writing the bytes was most of the
+/// storing thread's time, and that one thread set the pace of a run on two cores; names are
+/// still given by one thread, in register order (see [`Locked::store`]). A run that fails
+/// leaves nothing of what it staged and did not store: an unnamed file is gone once closed.
+///
+/// For a database archive staging does nothing: its files travel as bytes to the server.
+pub struct Stager<'a> {
+    archive: &'a Archive,
+    /// The year folders written to, each opened once.
+    dirs: std::sync::Mutex<Vec<(i32, Arc<fs::Dir>)>>,
+}
+
+impl Stager<'_> {
+    /// Writes the files of a document issued on `issue_date` (`outputs`, still bytes) to
+    /// unnamed files where that can be done; the others stay bytes for `store`.
+    pub fn stage(&self, issue_date: chrono::NaiveDate, outputs: &mut [Output]) -> Result<()> {
+        if self.archive.db.is_some() {
+            return Ok(());
+        }
+        let dir = self.dir(issue_date.year())?;
+        for out in outputs {
+            let Content::Bytes(bytes) = &out.content else { continue };
+            match dir.write_unnamed(&*self.archive.fs, bytes) {
+                Some(Ok(file)) => out.content = Content::Unnamed(file),
+                Some(Err(e)) => return Err(Error::io(dir.path(), e)),
+                // Left as bytes: `store` writes them the way it can.
+                None => return Ok(()),
+            }
+        }
+        Ok(())
+    }
+
+    fn dir(&self, year: i32) -> Result<Arc<fs::Dir>> {
+        let mut dirs = self.dirs.lock().expect("no thread panics holding the folders");
+        if let Some((_, dir)) = dirs.iter().find(|(y, _)| *y == year) {
+            return Ok(dir.clone());
+        }
+        let root = &self.archive.root;
+        let dir = Arc::new(fs::Dir::open(root, &root.join(format!("{year:04}")))?);
+        dirs.push((year, dir.clone()));
+        Ok(dir)
+    }
 }
 
 impl Archive {
@@ -467,6 +527,13 @@ pub fn read_record(record: &Path) -> Result<(Vec<u8>, Option<Registered>)> {
     Ok((registered.bytes.clone(), Some(registered)))
 }
 
+impl<'a> Locked<'a> {
+    /// A [`Stager`] for the documents this run will store.
+    pub fn stager(&self) -> Stager<'a> {
+        Stager { archive: self.archive, dirs: Default::default() }
+    }
+}
+
 impl Locked<'_> {
     /// Stores the company.toml text documents are issued under; returns its SHA-256.
     pub fn store_company(&mut self, company_toml: &str) -> Result<Sha256Sum> {
@@ -488,6 +555,35 @@ impl Locked<'_> {
             }
             return Ok(());
         }
+        let (i, name) = self.dir(rel)?;
+        let dir = &self.dirs[i].1;
+        dir.write_once(&*self.archive.fs, &self.archive.root, name, bytes)?;
+        self.written.push(dir.path().join(name));
+        Ok(())
+    }
+
+    /// Stores `out` as the file `rel` of register line `line`: names it if staged, else
+    /// writes its bytes ([`Locked::put`]).
+    fn put_output(&mut self, rel: &str, line: usize, out: &Output) -> Result<()> {
+        let file = match &out.content {
+            Content::Bytes(bytes) => return self.put(rel, Some(line), bytes),
+            Content::Unnamed(file) => file,
+        };
+        if self.archive.db.is_some() {
+            // Not staged for a database (see `Stager::stage`); read back should it happen.
+            let bytes = file.bytes().map_err(|e| Error::io(self.archive.root.join(rel), e))?;
+            return self.put(rel, Some(line), &bytes);
+        }
+        let (i, name) = self.dir(rel)?;
+        let dir = &self.dirs[i].1;
+        dir.link_once(&*self.archive.fs, &self.archive.root, file, name, &out.sha256)?;
+        self.written.push(dir.path().join(name));
+        Ok(())
+    }
+
+    /// Where in `dirs` the open folder of the archive-relative file `rel` is (opened once a
+    /// run), and the file's name.
+    fn dir<'r>(&mut self, rel: &'r str) -> Result<(usize, &'r str)> {
         let root = &self.archive.root;
         let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
         let i = match self.dirs.iter().position(|(d, _)| d == dir) {
@@ -498,10 +594,7 @@ impl Locked<'_> {
                 self.dirs.len() - 1
             }
         };
-        let dir = &self.dirs[i].1;
-        dir.write_once(&*self.archive.fs, root, name, bytes)?;
-        self.written.push(dir.path().join(name));
-        Ok(())
+        Ok((i, name))
     }
 
     /// The number the next queued register line gets.
@@ -512,9 +605,9 @@ impl Locked<'_> {
     /// Stores a numbered document's rendered files and queues its register line for the next
     /// [`Locked::commit`]. `company` is the SHA-256 returned by [`Locked::store_company`].
     ///
-    /// Render and hash on other threads; the files are created here, by one thread: ext4
-    /// serialises creations in a folder, and two threads creating files in a year's folder
-    /// spent a fifth of their time waiting on each other.
+    /// Render, hash and [stage](Stager) on other threads; the files are named here, by one
+    /// thread: ext4 serialises creations in a folder, and two threads creating files in a
+    /// year's folder spent a fifth of their time waiting on each other.
     ///
     /// A logo the record names by SHA-256 is stored once, as `logo/<sha256>`, before the
     /// first line that names it.
@@ -534,7 +627,7 @@ impl Locked<'_> {
         let mut files = Vec::with_capacity(outputs.len());
         for out in outputs {
             let path = format!("{year:04}/{}.{}", doc.number.file_stem(), out.extension);
-            self.put(&path, Some(line), &out.bytes)?;
+            self.put_output(&path, line, out)?;
             files.push(FileEntry { path, sha256: out.sha256 });
         }
         let entry = self.register(n, company, logo, files);
@@ -799,6 +892,63 @@ mod tests {
         disk.full.store(true, Ordering::SeqCst);
         assert!(matches!(locked.finish(None), Err(Error::Io { .. })));
         assert_eq!(std::fs::read(tmp.path().join(checkpoint::CHECKPOINTS)).unwrap(), written);
+    }
+
+    /// Document files fail as the disk fills; the register and checkpoints are written.
+    #[derive(Debug, Default)]
+    struct NoRoomForDocuments;
+
+    impl Fs for NoRoomForDocuments {
+        fn write(&self, file: &mut File, bytes: &[u8]) -> io::Result<()> {
+            if bytes.starts_with(b"%PDF") {
+                return Err(io::Error::from_raw_os_error(28));
+            }
+            RealFs.write(file, bytes)
+        }
+    }
+
+    fn pdf(text: &str) -> Output {
+        let bytes = format!("%PDF {text}").into_bytes();
+        let sha256 = Sha256Sum::of(&bytes);
+        Output::new("pdf", bytes, sha256)
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn staged_files_are_stored_as_their_bytes_and_those_never_stored_leave_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let archive = Archive::open(tmp.path()).init(true);
+        let mut locked = archive.lock().unwrap();
+        let stager = locked.stager();
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let mut outputs = [pdf("one"), pdf("two"), Output::new("json", b"{}".to_vec(), Sha256Sum::of(b"{}"))];
+        stager.stage(date, &mut outputs).unwrap();
+        assert!(outputs.iter().all(|o| matches!(o.content, Content::Unnamed(_))), "each written ahead");
+        assert!(!tmp.path().join("2026").read_dir().unwrap().any(|_| true), "nothing named yet");
+        locked.put_output("2026/A-1.pdf", 1, &outputs[0]).unwrap();
+        locked.put_output("2026/A-1.json", 1, &outputs[2]).unwrap();
+        assert_eq!(locked.written, [tmp.path().join("2026/A-1.pdf"), tmp.path().join("2026/A-1.json")], "synced at the next commit");
+        drop(outputs); // as a run that fails before storing the second
+        let mut names: Vec<_> = tmp.path().join("2026").read_dir().unwrap().map(|e| e.unwrap().file_name()).collect();
+        names.sort();
+        assert_eq!(names, ["A-1.json", "A-1.pdf"]);
+        assert_eq!(std::fs::read(tmp.path().join("2026/A-1.pdf")).unwrap(), b"%PDF one");
+        assert_eq!(std::fs::read(tmp.path().join("2026/A-1.json")).unwrap(), b"{}");
+    }
+
+    #[test]
+    fn a_document_that_can_not_be_staged_stops_the_run_with_its_folder_named() {
+        let tmp = tempfile::tempdir().unwrap();
+        let archive = Archive::with_fs(tmp.path(), Arc::new(NoRoomForDocuments)).init(true);
+        let locked = archive.lock().unwrap();
+        let mut outputs = [pdf("one")];
+        let staged = locked.stager().stage(chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(), &mut outputs);
+        if cfg!(target_os = "linux") {
+            assert_eq!(staged.unwrap_err().to_string(), format!("{}: No space left on device (os error 28)", tmp.path().join("2026").display()));
+        } else {
+            // Left for `store` where unnamed files can't be made.
+            assert!(staged.is_ok() && matches!(outputs[0].content, Content::Bytes(_)));
+        }
     }
 
     #[test]

@@ -415,6 +415,9 @@ fn write_files(
     use std::sync::{Arc, mpsc::sync_channel};
     let documents = out.join("documents");
     std::fs::create_dir(&documents).map_err(|e| Error::io(&documents, e))?;
+    // The documents' copies are written by the threads that read them, as unnamed files of
+    // this folder, and named by the copying thread (see `Prepared::copy`).
+    let documents = &archive::fs::Dir::open(out, &documents)?.writable_files();
     let zip_error = |e: rawzip::Error| Error::io(zip_path, std::io::Error::other(e));
     let mut zip = rawzip::ZipArchiveWriter::builder()
         .with_capacity(files.len())
@@ -429,7 +432,7 @@ fn write_files(
         scope.spawn(move || {
             for start in (0..files.len()).step_by(EXPORT_GROUP) {
                 let group = start..(start + EXPORT_GROUP).min(files.len());
-                let prepared = group.into_par_iter().map(|i| Prepared::new(archive, files.get(i))).collect::<Result<Vec<_>>>();
+                let prepared = group.into_par_iter().map(|i| Prepared::new(archive, files.get(i), documents)).collect::<Result<Vec<_>>>();
                 let failed = prepared.is_err();
                 if to_zip.send(prepared.map(Arc::new)).is_err() || failed {
                     return;
@@ -439,9 +442,15 @@ fn write_files(
         let copier = scope.spawn(move || -> Result<()> {
             for group in copy_queue {
                 for file in group.iter() {
-                    if let Content::Read { bytes, .. } = &file.content {
-                        let target = out.join(&file.path);
-                        std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))?;
+                    match (&file.content, &file.copy) {
+                        (Content::Read { .. }, Some((unnamed, sha256))) => {
+                            documents.link_once(&archive::RealFs, out, unnamed, file_name(&file.path), sha256)?;
+                        }
+                        (Content::Read { bytes, .. }, None) => {
+                            let target = out.join(&file.path);
+                            std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))?;
+                        }
+                        (Content::InFolder, _) => {}
                     }
                 }
             }
@@ -508,6 +517,11 @@ struct Prepared {
     /// Path in the export.
     path: String,
     content: Content,
+    /// A document's copy for the folder, written already as an unnamed file of `documents/`
+    /// (with its SHA-256) where the system can: writing the copies was most of the time of
+    /// the one thread that creates them (ext4 serialises creations in a folder, so names
+    /// are still given by that one thread). Otherwise the copy is written from `bytes`.
+    copy: Option<(archive::fs::Unnamed, Sha256Sum)>,
 }
 
 enum Content {
@@ -524,13 +538,18 @@ enum Content {
 }
 
 impl Prepared {
-    fn new(archive: &Archive, (path, source): (String, SourceRef<'_>)) -> Result<Prepared> {
+    fn new(archive: &Archive, (path, source): (String, SourceRef<'_>), documents: &archive::fs::Dir) -> Result<Prepared> {
         let SourceRef::Archived { from, sha256 } = source else {
-            return Ok(Prepared { path, content: Content::InFolder });
+            return Ok(Prepared { path, content: Content::InFolder, copy: None });
         };
         let bytes = archive.store().read_verified(from, sha256)?;
+        let copy = match path.starts_with(DOCUMENTS).then(|| documents.write_unnamed(&archive::RealFs, &bytes)).flatten() {
+            Some(Ok(unnamed)) => Some((unnamed, *sha256)),
+            Some(Err(e)) => return Err(Error::io(documents.path().join(file_name(&path)), e)),
+            None => None,
+        };
         let deflated = (!path.ends_with(".pdf")).then(|| domain::deflate::deflate(&bytes, domain::deflate::Framing::Raw));
-        Ok(Prepared { path, content: Content::Read { crc32: crc32fast::hash(&bytes), bytes, deflated } })
+        Ok(Prepared { path, content: Content::Read { crc32: crc32fast::hash(&bytes), bytes, deflated }, copy })
     }
 }
 
