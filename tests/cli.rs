@@ -236,3 +236,42 @@ fn sample_refuses_a_folder_that_is_not_empty_unless_forced() {
     assert_eq!(fs::read(out.join("transactions.csv")).unwrap(), first, "the same seed gives the same file");
     assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "keep me");
 }
+
+/// Files' bytes are written ahead on the rendering threads and held open, unnamed, until
+/// one thread names them: with few files allowed open (a hard limit the binary can't raise)
+/// fewer are held and the rest are written when named, and the archive, the export and its
+/// zip are byte for byte those of a run without the limit.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_low_limit_of_open_files_writes_the_same_archive_and_export() {
+    use std::os::unix::process::CommandExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = archive_support::generated(tmp.path(), "month", 400, 3);
+    let run = |archive: &str, limited: bool| {
+        let (archive, export) = (tmp.path().join(archive), tmp.path().join(format!("{archive}-export")));
+        for args in [
+            vec!["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init", "--quiet"],
+            vec!["export", "--month", "2026-10", "--archive", archive.to_str().unwrap(), "--out", export.to_str().unwrap()],
+        ] {
+            let mut command = archive_support::command(&args);
+            if limited {
+                // SAFETY: only setrlimit, async-signal-safe, between fork and exec.
+                unsafe {
+                    command.pre_exec(|| {
+                        let limit = libc::rlimit { rlim_cur: 48, rlim_max: 48 };
+                        if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+                    });
+                }
+            }
+            let out = command.output().unwrap();
+            assert!(out.status.success(), "{args:?} (limited: {limited}): {}", stderr(&out));
+        }
+        (snapshot(&archive), snapshot(&export), fs::read(export.with_extension("zip")).unwrap())
+    };
+    let (archive, export, zip) = run("free", false);
+    assert!(archive.len() > 1000, "a month of documents: {} files", archive.len());
+    let limited = run("limited", true);
+    assert!(limited.0 == archive, "the archives differ");
+    assert!(limited.1 == export, "the exports differ");
+    assert!(limited.2 == zip, "the zips differ");
+}
