@@ -350,16 +350,20 @@ static HELD: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::ne
 
 #[cfg(target_os = "linux")]
 impl Held {
-    fn take() -> Option<Held> {
-        use std::sync::atomic::Ordering;
+    /// How many may be held: half the soft limit when first asked.
+    fn limit() -> usize {
         static LIMIT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-        let limit = *LIMIT.get_or_init(|| {
+        *LIMIT.get_or_init(|| {
             let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
             // SAFETY: `getrlimit` writes the struct it is given; the result is checked.
             let soft = if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0 { limit.rlim_cur } else { 256 };
             usize::try_from(soft / 2).unwrap_or(usize::MAX)
-        });
-        if HELD.fetch_add(1, Ordering::Relaxed) < limit {
+        })
+    }
+
+    fn take() -> Option<Held> {
+        use std::sync::atomic::Ordering;
+        if HELD.fetch_add(1, Ordering::Relaxed) < Held::limit() {
             Some(Held)
         } else {
             HELD.fetch_sub(1, Ordering::Relaxed);
@@ -694,6 +698,21 @@ mod tests {
         let file = export.write_unnamed(&RealFs, b"copy").unwrap().unwrap();
         export.link_once(&RealFs, root.path(), &file, "A-0.pdf", &Sha256Sum::of(b"copy")).unwrap();
         assert_eq!(fs::metadata(root.path().join("export/A-0.pdf")).unwrap().permissions().mode() & 0o200, 0o200);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_unnamed_file_reads_back_its_bytes_and_gives_back_its_place_when_dropped() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = Dir::open(root.path(), &root.path().join("2026")).unwrap();
+        let file = dir.write_unnamed(&RealFs, b"the bytes").unwrap().unwrap();
+        assert_eq!(file.bytes().unwrap(), b"the bytes");
+        drop(file);
+        // More than may be held at once, one after the other: each place comes back.
+        let limit = Held::limit().min(20_000);
+        for i in 0..limit + 8 {
+            assert!(dir.write_unnamed(&RealFs, b"x").is_some(), "file {i} of {limit} held at most");
+        }
     }
 
     #[test]

@@ -934,6 +934,12 @@ mod tests {
         assert_eq!(names, ["A-1.json", "A-1.pdf"]);
         assert_eq!(std::fs::read(tmp.path().join("2026/A-1.pdf")).unwrap(), b"%PDF one");
         assert_eq!(std::fs::read(tmp.path().join("2026/A-1.json")).unwrap(), b"{}");
+        // Each year's folder is opened once, as its own.
+        let mut next_year = [pdf("three")];
+        stager.stage(chrono::NaiveDate::from_ymd_opt(2027, 1, 2).unwrap(), &mut next_year).unwrap();
+        stager.stage(date, &mut [pdf("four")]).unwrap();
+        let dirs: Vec<_> = stager.dirs.lock().unwrap().iter().map(|(y, d)| (*y, d.path().to_path_buf())).collect();
+        assert_eq!(dirs, [(2026, tmp.path().join("2026")), (2027, tmp.path().join("2027"))]);
     }
 
     #[test]
