@@ -323,6 +323,32 @@ impl Dir {
     }
 }
 
+/// The folders of an archive a run writes to, each opened once ([`Dir::open`]) and shared
+/// by the threads that write into it: the one that names files and those that stage them
+/// (an unnamed file is made in the very folder it is then linked into).
+#[derive(Debug, Default)]
+pub struct Dirs(std::sync::Mutex<Vec<(String, std::sync::Arc<Dir>)>>);
+
+impl Dirs {
+    /// The open folder `dir` of `root` (archive-relative, `""` for the root itself), opened
+    /// (and created) on first use.
+    pub fn get(&self, root: &Path, dir: &str) -> Result<std::sync::Arc<Dir>> {
+        let mut dirs = self.0.lock().expect("no thread panics holding the folders");
+        if let Some((_, open)) = dirs.iter().find(|(d, _)| d == dir) {
+            return Ok(open.clone());
+        }
+        let path = if dir.is_empty() { root.to_path_buf() } else { root.join(dir) };
+        let open = std::sync::Arc::new(Dir::open(root, &path)?);
+        dirs.push((dir.to_string(), open.clone()));
+        Ok(open)
+    }
+
+    /// The folders opened so far, by archive-relative path, in the order first used.
+    pub fn opened(&self) -> Vec<String> {
+        self.0.lock().expect("no thread panics holding the folders").iter().map(|(d, _)| d.clone()).collect()
+    }
+}
+
 /// A file's bytes written to an unnamed file of a folder ([`Dir::write_unnamed`]), not
 /// named yet. Dropped unnamed (a run that failed before naming it) it is gone without a
 /// trace: the kernel frees a file no folder names once it is closed.

@@ -106,7 +106,7 @@ pub struct Locked<'a> {
     written: Vec<PathBuf>,
     /// The folders written to, by archive-relative path (`""` for the root), each opened
     /// once for the run.
-    dirs: Vec<(String, fs::Dir)>,
+    dirs: Arc<fs::Dirs>,
     /// Register lines waiting for their files to be durable.
     pending: String,
     pending_lines: usize,
@@ -203,8 +203,8 @@ impl Output {
 /// For a database archive staging does nothing: its files travel as bytes to the server.
 pub struct Stager<'a> {
     archive: &'a Archive,
-    /// The year folders written to, each opened once.
-    dirs: std::sync::Mutex<Vec<(i32, Arc<fs::Dir>)>>,
+    /// The run's open folders, shared with its [`Locked`].
+    dirs: Arc<fs::Dirs>,
 }
 
 impl Stager<'_> {
@@ -214,7 +214,7 @@ impl Stager<'_> {
         if self.archive.db.is_some() {
             return Ok(());
         }
-        let dir = self.dir(issue_date.year())?;
+        let dir = self.dirs.get(&self.archive.root, &year_folder(issue_date.year()))?;
         for out in outputs {
             let Content::Bytes(bytes) = &out.content else { continue };
             match dir.write_unnamed(&*self.archive.fs, bytes) {
@@ -226,17 +226,11 @@ impl Stager<'_> {
         }
         Ok(())
     }
+}
 
-    fn dir(&self, year: i32) -> Result<Arc<fs::Dir>> {
-        let mut dirs = self.dirs.lock().expect("no thread panics holding the folders");
-        if let Some((_, dir)) = dirs.iter().find(|(y, _)| *y == year) {
-            return Ok(dir.clone());
-        }
-        let root = &self.archive.root;
-        let dir = Arc::new(fs::Dir::open(root, &root.join(format!("{year:04}")))?);
-        dirs.push((year, dir.clone()));
-        Ok(dir)
-    }
+/// The folder of the documents issued in `year`: `2026`.
+fn year_folder(year: i32) -> String {
+    format!("{year:04}")
 }
 
 impl Archive {
@@ -421,7 +415,7 @@ impl Archive {
             state: tidy.state,
             notices: tidy.notices,
             written: Vec::new(),
-            dirs: Vec::new(),
+            dirs: Arc::default(),
             pending: String::new(),
             pending_lines: 0,
             last_checkpoint: tidy.last_checkpoint,
@@ -530,7 +524,7 @@ pub fn read_record(record: &Path) -> Result<(Vec<u8>, Option<Registered>)> {
 impl<'a> Locked<'a> {
     /// A [`Stager`] for the documents this run will store.
     pub fn stager(&self) -> Stager<'a> {
-        Stager { archive: self.archive, dirs: Default::default() }
+        Stager { archive: self.archive, dirs: self.dirs.clone() }
     }
 }
 
@@ -555,8 +549,7 @@ impl Locked<'_> {
             }
             return Ok(());
         }
-        let (i, name) = self.dir(rel)?;
-        let dir = &self.dirs[i].1;
+        let (dir, name) = self.dir(rel)?;
         dir.write_once(&*self.archive.fs, &self.archive.root, name, bytes)?;
         self.written.push(dir.path().join(name));
         Ok(())
@@ -574,27 +567,17 @@ impl Locked<'_> {
             let bytes = file.bytes().map_err(|e| Error::io(self.archive.root.join(rel), e))?;
             return self.put(rel, Some(line), &bytes);
         }
-        let (i, name) = self.dir(rel)?;
-        let dir = &self.dirs[i].1;
+        let (dir, name) = self.dir(rel)?;
         dir.link_once(&*self.archive.fs, &self.archive.root, file, name, &out.sha256)?;
         self.written.push(dir.path().join(name));
         Ok(())
     }
 
-    /// Where in `dirs` the open folder of the archive-relative file `rel` is (opened once a
-    /// run), and the file's name.
-    fn dir<'r>(&mut self, rel: &'r str) -> Result<(usize, &'r str)> {
-        let root = &self.archive.root;
+    /// The open folder of the archive-relative file `rel` (opened once a run), and the
+    /// file's name.
+    fn dir<'r>(&self, rel: &'r str) -> Result<(Arc<fs::Dir>, &'r str)> {
         let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
-        let i = match self.dirs.iter().position(|(d, _)| d == dir) {
-            Some(i) => i,
-            None => {
-                let path = if dir.is_empty() { root.clone() } else { root.join(dir) };
-                self.dirs.push((dir.to_string(), fs::Dir::open(root, &path)?));
-                self.dirs.len() - 1
-            }
-        };
-        Ok((i, name))
+        Ok((self.dirs.get(&self.archive.root, dir)?, name))
     }
 
     /// The number the next queued register line gets.
@@ -626,7 +609,7 @@ impl Locked<'_> {
         let line = self.next_line();
         let mut files = Vec::with_capacity(outputs.len());
         for out in outputs {
-            let path = format!("{year:04}/{}.{}", doc.number.file_stem(), out.extension);
+            let path = format!("{}/{}.{}", year_folder(year), doc.number.file_stem(), out.extension);
             self.put_output(&path, line, out)?;
             files.push(FileEntry { path, sha256: out.sha256 });
         }
@@ -934,12 +917,11 @@ mod tests {
         assert_eq!(names, ["A-1.json", "A-1.pdf"]);
         assert_eq!(std::fs::read(tmp.path().join("2026/A-1.pdf")).unwrap(), b"%PDF one");
         assert_eq!(std::fs::read(tmp.path().join("2026/A-1.json")).unwrap(), b"{}");
-        // Each year's folder is opened once, as its own.
+        // Each year's folder is opened once, for staging and naming alike.
         let mut next_year = [pdf("three")];
         stager.stage(chrono::NaiveDate::from_ymd_opt(2027, 1, 2).unwrap(), &mut next_year).unwrap();
         stager.stage(date, &mut [pdf("four")]).unwrap();
-        let dirs: Vec<_> = stager.dirs.lock().unwrap().iter().map(|(y, d)| (*y, d.path().to_path_buf())).collect();
-        assert_eq!(dirs, [(2026, tmp.path().join("2026")), (2027, tmp.path().join("2027"))]);
+        assert_eq!(locked.dirs.opened(), ["2026", "2027"], "one folder per year, shared with the lock");
     }
 
     #[test]
