@@ -191,15 +191,21 @@ impl Dir {
 
     /// Writes `bytes` as `name` in this folder unless that exists, as [`write_once`] does.
     pub fn write_once(&self, fs: &dyn Fs, root: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-        match self.link_new(fs, root, name, bytes) {
+        self.created(name, self.link_new(fs, root, name, bytes), |current| current == bytes)
+    }
+
+    /// The outcome of creating `name` in this folder: a name that exists already is
+    /// accepted if its bytes are the `same` as those meant for it, and refused otherwise.
+    fn created(&self, name: &str, created: io::Result<()>, same: impl FnOnce(&[u8]) -> bool) -> Result<()> {
+        let path = self.path.join(name);
+        match created {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                let path = self.path.join(name);
                 let mut current = Vec::new();
                 open_no_follow(&path).and_then(|mut f| f.read_to_end(&mut current)).map_err(|e| Error::io(&path, e))?;
-                if current == bytes { Ok(()) } else { Err(Error::WouldOverwrite { path }) }
+                if same(&current) { Ok(()) } else { Err(Error::WouldOverwrite { path }) }
             }
-            Err(e) => Err(Error::io(self.path.join(name), e)),
+            Err(e) => Err(Error::io(path, e)),
         }
     }
 
@@ -301,25 +307,16 @@ impl Dir {
     /// unless that exists, as [`Dir::write_once`] does with bytes: a file there already
     /// with the same SHA-256 is accepted, other bytes are refused.
     pub fn link_once(&self, fs: &dyn Fs, root: &Path, file: &Unnamed, name: &str, sha256: &Sha256Sum) -> Result<()> {
-        let path = || self.path.join(name);
         #[cfg(target_os = "linux")]
         let linked = match self.link(&file.file, name) {
             Some(linked) => linked,
             // Neither way of linking an open file works here: its bytes, read back, go the
             // portable way.
-            None => file.bytes().and_then(|bytes| link_from_temporary(fs, root, &path(), &bytes)),
+            None => file.bytes().and_then(|bytes| link_from_temporary(fs, root, &self.path.join(name), &bytes)),
         };
         #[cfg(not(target_os = "linux"))]
         let linked: io::Result<()> = match file.never {};
-        match linked {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                let mut current = Vec::new();
-                open_no_follow(&path()).and_then(|mut f| f.read_to_end(&mut current)).map_err(|e| Error::io(path(), e))?;
-                if Sha256Sum::of(&current) == *sha256 { Ok(()) } else { Err(Error::WouldOverwrite { path: path() }) }
-            }
-            Err(e) => Err(Error::io(path(), e)),
-        }
+        self.created(name, linked, |current| Sha256Sum::of(current) == *sha256)
     }
 }
 
