@@ -464,7 +464,8 @@ fn disable_transparent_huge_pages() {
 /// for every program: `issue` and `export` write files' bytes on the rendering threads and
 /// hold them open, unnamed, until one thread names them in order (the archive's `Stager`).
 /// They hold at most half the soft limit at once (past it, the bytes are written when named,
-/// more slowly); the usual soft limit of 1,024 held back a run's last rendered batches.
+/// on the one thread); with the usual soft limit of 1,024 that is 512, under what their
+/// pipelines keep in flight (up to 960 files in `issue`, 1,280 in `export`).
 fn raise_open_files_limit() {
     #[cfg(unix)]
     {
