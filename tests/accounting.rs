@@ -149,10 +149,18 @@ fn check_datev(out: &Path) {
         let umsatz = datev_amount(&f[0]);
         assert!(umsatz > Decimal::ZERO);
         *gross.entry(number.clone()).or_default() += umsatz * sign;
+        // The summary counts a non-EU registration's tax in its own currency (that country's
+        // return), everything else in the base currency where the booking gives it.
         let (amount, currency) = match f[col("Basis-Umsatz")].as_str() {
-            "" => (umsatz, f[col("WKZ Umsatz")].clone()),
-            base => (datev_amount(base), f[col("WKZ Basis-Umsatz")].clone()),
+            base if !base.is_empty() && j["treatment"] != "non_eu_tax" => (datev_amount(base), f[col("WKZ Basis-Umsatz")].clone()),
+            _ => (umsatz, f[col("WKZ Umsatz")].clone()),
         };
+        // Every booking in another currency than the base currency states it in the base
+        // currency, as the journal does (the data's rates cover every currency it bills in).
+        if f[col("WKZ Umsatz")] != "EUR" {
+            assert_eq!(f[col("WKZ Basis-Umsatz")], "EUR", "{line}");
+            assert!(!f[col("Basis-Umsatz")].is_empty() && !j["exchange_rate"].is_empty(), "{line}");
+        }
         *per_account.entry((f[col("Gegenkonto (ohne BU-Schlüssel)")].clone(), f[col("BU-Schlüssel")].clone(), currency)).or_default() += amount * sign;
     }
     for (number, j) in &journal {
@@ -195,6 +203,64 @@ fn the_datev_batch_reads_back_field_by_field_and_ties_to_the_vat_summary() {
     assert!(bytes.windows(13).any(|w| w == b"J\xFCrgen M\xFCller"));
     // In the zip too.
     assert!(e.tmp.path().join("export.zip").is_file());
+}
+
+#[test]
+fn documents_in_another_currency_outside_eu_vat_are_booked_in_the_base_currency() {
+    let e = issue_and_export(&samples(), &[]);
+    let lines = datev_lines(&e.out);
+    let booking = |number: &str| {
+        let f = lines.iter().map(|l| fields(l)).find(|f| f[10] == number).unwrap();
+        (f[0].clone(), f[2].clone(), f[3].clone(), f[4].clone(), f[5].clone())
+    };
+    let s = |a: &str, b: &str, c: &str, d: &str, e: &str| (a.to_string(), b.to_string(), c.to_string(), d.to_string(), e.to_string());
+    // 49.00 USD outside scope, tax point 2026-10-09: 1 EUR = 1.0839 USD, 49.00 / 1.0839 = 45.207… → 45.21.
+    assert_eq!(booking("KL-INV-2026-000007"), s("49,00", "USD", "1,0839", "45,21", "EUR"));
+    // 1980 JPY: 1 EUR = 162.66 JPY, 1980 / 162.66 = 12.172… → 12.17.
+    assert_eq!(booking("KL-INV-2026-000008"), s("1980,00", "JPY", "162,66", "12,17", "EUR"));
+    // 12.99 GBP under the UK registration: 1 EUR = 0.8577 GBP, below the least Kurs DATEV
+    // takes (1,00), so Basis-Umsatz alone: net 10.82 → 12.62, VAT 2.17 → 2.53, 15.15.
+    assert_eq!(booking("KL-INV-2026-000006"), s("12,99", "GBP", "", "15,15", "EUR"));
+    let journal: BTreeMap<String, BTreeMap<String, String>> = rows(&e.out.join("journal.csv")).into_iter().map(|r| (r["number"].clone(), r)).collect();
+    let j = &journal["KL-INV-2026-000007"];
+    assert_eq!((j["base_currency"].as_str(), j["vat_base_currency"].as_str(), j["exchange_rate"].as_str()), ("EUR", "0.00", "0.922594"));
+    assert_eq!((journal["KL-INV-2026-000006"]["vat_base_currency"].as_str(), journal["KL-INV-2026-000006"]["exchange_rate"].as_str()), ("2.53", "1.165909"));
+    // The VAT summary: outside the EU in the base currency (the seller's return counts it
+    // there); the UK registration's own return in pounds.
+    let summary: Vec<String> = fs::read_to_string(e.out.join("vat-summary.csv")).unwrap().lines().map(String::from).collect();
+    for row in ["outside_eu,US,0,EUR,outside_scope,45.21,0.00,1", "outside_eu,JP,0,EUR,outside_scope,12.17,0.00,1", "non_eu_registrations,GB,20,GBP,UK VAT,10.82,2.17,1"] {
+        assert!(summary.iter().any(|l| l == row), "{row} not in {summary:#?}");
+    }
+}
+
+#[test]
+fn a_currency_without_a_rate_is_issued_with_a_warning_and_booked_without_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    fs::create_dir(&data).unwrap();
+    for e in fs::read_dir(samples()).unwrap() {
+        let p = e.unwrap().path();
+        fs::copy(&p, data.join(p.file_name().unwrap())).unwrap();
+    }
+    let rates = fs::read_to_string(data.join("exchange_rates.csv")).unwrap();
+    fs::write(data.join("exchange_rates.csv"), rates.lines().filter(|l| !l.contains(",JPY,")).map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+    let archive = tmp.path().join("archive");
+    let o = run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init", "--quiet"]);
+    assert!(o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("warning: exchange_rates.csv has no JPY/EUR rate on or before their tax point: 1 document(s) in JPY issued without their amounts in EUR for the books (the exports leave DATEV's Kurs and Basis-Umsatz empty for them), the first KL-INV-2026-000008"),
+        "{stderr}"
+    );
+    // Only the currency without a rate is named.
+    assert_eq!(stderr.matches("exchange_rates.csv has no").count(), 1, "{stderr}");
+    let record = fs::read_to_string(archive.join("2026/KL-INV-2026-000008.json")).unwrap();
+    assert!(!record.contains("base_currency_booking"), "{record}");
+    let out = tmp.path().join("export");
+    ok(run(&["export", "--month", "2026-10", "--archive", archive.to_str().unwrap(), "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap()]));
+    let f = datev_lines(&out).iter().map(|l| fields(l)).find(|f| f[10] == "KL-INV-2026-000008").unwrap();
+    assert_eq!((f[0].as_str(), f[2].as_str(), f[3].as_str(), f[4].as_str(), f[5].as_str()), ("1980,00", "JPY", "", "", ""));
+    assert!(fs::read_to_string(out.join("vat-summary.csv")).unwrap().lines().any(|l| l == "outside_eu,JP,0,JPY,outside_scope,1980,0,1"));
 }
 
 #[test]

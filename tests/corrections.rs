@@ -343,6 +343,71 @@ fn a_vat_id_supplied_later_turns_the_replacement_into_reverse_charge() {
 }
 
 #[test]
+fn a_foreign_currency_invoice_outside_eu_vat_is_restated_for_the_books_and_its_corrections_keep_the_rate() {
+    let f = Fixture::new(&[]);
+    ok(f.issue());
+    let booking = |doc: &Value| {
+        let b = &doc["base_currency_booking"];
+        ["currency", "published_rate", "rate_date", "exchange_rate", "taxable_amount", "tax_amount"].map(|k| b[k].as_str().unwrap_or("-").to_string())
+    };
+    // KL-INV-2026-000007: 49.00 USD to a US business, outside scope, tax point 2026-10-09,
+    // when the ECB published 1 EUR = 1.0839 USD: 49.00 / 1.0839 = 45.207… → 45.21 EUR.
+    let invoice = f.doc("KL-INV-2026-000007");
+    assert_eq!(invoice["base_currency_tax"], Value::Null, "no Art. 230 statement: no EU VAT");
+    assert_eq!(booking(&invoice), ["EUR", "1.0839", "2026-10-09", "0.922594", "45.21", "0.00"]);
+    // For the books only: the document does not print it.
+    let html = fs::read_to_string(f.archive.join("2026/KL-INV-2026-000007.html")).unwrap();
+    assert!(!html.contains("45.21") && !html.contains("1.0839"), "{html}");
+    // An EUR invoice has none.
+    assert_eq!(f.doc("KL-INV-2026-000001").get("base_currency_booking"), None);
+
+    // Refunded in part on 2026-10-28 (1 EUR = 1.0846 USD that day), credited at the
+    // invoice's rate so the two cancel in euros too: 19.00 / 1.0839 = 17.529… → 17.53.
+    f.append("rf_2001,refund,succeeded,cus_us_01,2026-10-28T10:00:00-07:00,USD,Refund,1,19.00,net,false,,,ch_1007,requested_by_customer,US,US");
+    ok(f.issue());
+    let credit = f.doc("KL-CN-2026-000003");
+    assert_eq!(credit["references"][0]["number"], "KL-INV-2026-000007");
+    assert_eq!(booking(&credit), ["EUR", "1.0839", "2026-10-09", "0.922594", "17.53", "0.00"]);
+
+    // KL-INV-2026-000003: 21.60 USD gross to a French consumer with French VAT under OSS,
+    // stated in euros by Art. 230 at the rate of 2026-10-02 (1.0839). Reissued with a VAT ID
+    // it is reverse charge: no EU VAT, so no Art. 230 statement, but the same rate for the
+    // books (a correction reads no rates): net 18.00 / 1.0839 = 16.606… → 16.61.
+    let original = f.doc("KL-INV-2026-000003");
+    assert_eq!(original["base_currency_tax"]["published_rate"], "1.0839");
+    assert_eq!(original.get("base_currency_booking"), None);
+    let set = [("vat_id", "FR40303265045"), ("vat_id_status", "valid"), ("type", "business"), ("name", "Durand Design SARL")];
+    let report = f.reissue("KL-INV-2026-000003", &set, "business customer supplied VAT ID", None, "2026-11-10T12:00:00Z").unwrap();
+    let replacement = f.doc(report.issued[1].number());
+    assert_eq!(replacement["tax"]["treatment"], "reverse_charge");
+    assert_eq!(replacement["base_currency_tax"], Value::Null);
+    assert_eq!(booking(&replacement), ["EUR", "1.0839", "2026-10-02", "0.922594", "16.61", "0.00"]);
+    // The cancelling credit note restates what the original stated.
+    assert_eq!(f.doc(report.issued[0].number())["base_currency_tax"], original["base_currency_tax"]);
+
+    // The other way: 49.00 USD to an Italian business with a VAT ID on 2026-10-20 (1 EUR =
+    // 1.0832 USD) is reverse charge, kept for the books at 49.00 / 1.0832 = 45.236… → 45.24.
+    f.append("ch_2002,charge,succeeded,cus_it_01,2026-10-20T10:00:00+02:00,USD,Studio plan (monthly),1,49.00,net,false,2026-10-20,2026-11-19,,,IT,IT");
+    let out = ok(f.issue());
+    let number = issued_as(&out, "ch_2002");
+    let reverse_charge = f.doc(&number);
+    assert_eq!(reverse_charge["tax"]["treatment"], "reverse_charge");
+    assert_eq!(booking(&reverse_charge), ["EUR", "1.0832", "2026-10-20", "0.923191", "45.24", "0.00"]);
+    // Its VAT ID turns out invalid: the replacement charges Italian VAT (22 %: 10.78 USD),
+    // which Art. 230 states in euros at the rate the books had: 45.24 and
+    // 10.78 / 1.0832 = 9.951… → 9.95. (Before the books kept a rate, this was refused.)
+    let report = f.reissue(&number, &[("vat_id", "")], "VAT ID invalid", None, "2026-11-11T12:00:00Z").unwrap();
+    let replacement = f.doc(report.issued[1].number());
+    assert_eq!((replacement["tax"]["treatment"].as_str(), replacement["totals"]["tax"].as_str()), (Some("oss"), Some("10.78")));
+    let statement = &replacement["base_currency_tax"];
+    assert_eq!(
+        ["published_rate", "rate_date", "taxable_amount", "tax_amount"].map(|k| statement[k].as_str().unwrap()),
+        ["1.0832", "2026-10-20", "45.24", "9.95"]
+    );
+    assert_eq!(replacement.get("base_currency_booking"), None);
+}
+
+#[test]
 fn a_correction_is_dated_the_day_support_makes_it() {
     // The samples' latest documents: invoice 2026-10-28, credit note 2026-10-26.
     let f = Fixture::new(&[]);

@@ -10,7 +10,7 @@ pub mod snapshot;
 pub mod statement;
 pub mod synth;
 
-use crate::{archive, document, input, issue, locale, model, numbering, render, sha256};
+use crate::{archive, document, input, issue, locale, model, money, numbering, render, sha256};
 use crate::{Error, Result};
 use issue::correct;
 
@@ -161,14 +161,45 @@ fn plan_printable<'d>(data: &'d model::DataSet, history: &dyn issue::History) ->
     if diagnostics.is_empty() { Ok(plan) } else { Err(Error::Input(diagnostics)) }
 }
 
-/// One warning per language without a translation, naming how many documents and the first.
-fn language_warnings(untranslated: &BTreeMap<String, (usize, String)>) -> Vec<String> {
-    untranslated
-        .iter()
-        .map(|(language, (count, first))| {
+/// Issued documents worth a warning, counted per kind and key with the first one's number:
+/// one line per key, however many documents a month has.
+struct Noted {
+    /// The seller's base currency.
+    base: money::Currency,
+    /// By language without a translation: issued in English.
+    untranslated: BTreeMap<String, (usize, String)>,
+    /// By currency: in another currency than the base currency, without a rate to state
+    /// its amounts in the base currency for the books.
+    unconverted: BTreeMap<String, (usize, String)>,
+}
+
+impl Noted {
+    fn new(base: money::Currency) -> Noted {
+        Noted { base, untranslated: BTreeMap::new(), unconverted: BTreeMap::new() }
+    }
+
+    fn note(&mut self, doc: &Document) {
+        let add = |map: &mut BTreeMap<String, (usize, String)>, key: String| map.entry(key).or_insert((0, doc.number.to_string())).0 += 1;
+        if !locale::is_supported(&doc.language) {
+            add(&mut self.untranslated, doc.language.clone());
+        }
+        if doc.currency != self.base && doc.in_base_currency().is_none() {
+            add(&mut self.unconverted, doc.currency.to_string());
+        }
+    }
+
+    fn warnings(&self) -> impl Iterator<Item = String> + '_ {
+        let base = self.base;
+        let untranslated = self.untranslated.iter().map(|(language, (count, first))| {
             format!("language '{language}' has no translation (crates/locale/i18n/): {count} document(s) issued in English, the first {first}")
-        })
-        .collect()
+        });
+        let unconverted = self.unconverted.iter().map(move |(currency, (count, first))| {
+            format!(
+                "exchange_rates.csv has no {currency}/{base} rate on or before their tax point: {count} document(s) in {currency} issued without their amounts in {base} for the books (the exports leave DATEV's Kurs and Basis-Umsatz empty for them), the first {first}"
+            )
+        });
+        untranslated.chain(unconverted)
+    }
 }
 
 /// The files of one document, in the order they are stored.
@@ -601,7 +632,7 @@ pub fn run_issue_with(
     // Build and render the next batch on all cores while this thread stores the previous
     // one; the channel holds at most one rendered batch and each is dropped once stored,
     // so memory stays flat however many documents the run issues.
-    let mut untranslated: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    let mut noted = Noted::new(data.company.seller.base_currency);
     let mut not_written = NotWritten::default();
     // The rendering threads also write the files' bytes (staged: unnamed until stored).
     let stager = locked.stager();
@@ -631,10 +662,7 @@ pub fn run_issue_with(
                     not_written.0.entry(key).or_insert((0, first)).0 += count;
                 }
                 report.issued.push(store(&mut locked, &n, &files?, company, &mut extensions)?);
-                if !locale::is_supported(&n.document.language) {
-                    let entry = untranslated.entry(n.document.language.clone()).or_insert((0, n.document.number.to_string()));
-                    entry.0 += 1;
-                }
+                noted.note(&n.document);
             }
             if report.issued.len() % COMMIT_EVERY < RENDER_BATCH {
                 locked.commit()?;
@@ -645,7 +673,7 @@ pub fn run_issue_with(
         Ok(())
     })?;
     report.warnings = stale;
-    report.warnings.extend(language_warnings(&untranslated));
+    report.warnings.extend(noted.warnings());
     report.not_written = not_written.lines();
     Ok(report)
 }

@@ -263,7 +263,10 @@ pub struct Totals {
     pub due: Decimal,
 }
 
-/// EU VAT restated in the seller's base currency (Art. 230 VAT Directive).
+/// A document's taxable amount and tax restated in the seller's base currency at a published
+/// rate: the Art. 230 statement of EU VAT charged in another currency
+/// ([`Document::base_currency_tax`]), or the same figures kept for the books alone
+/// ([`Document::base_currency_booking`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BaseCurrencyTax {
     pub currency: Currency,
@@ -367,7 +370,17 @@ pub struct Document {
     pub lines: Vec<DocumentLine>,
     pub tax_breakdown: Vec<TaxSubtotal>,
     pub totals: Totals,
+    /// EU VAT charged in another currency than the seller's base currency, also stated in
+    /// the base currency (Art. 230 VAT Directive): printed on the document.
     pub base_currency_tax: Option<BaseCurrencyTax>,
+    /// Any other document in another currency than the base currency: its amounts in the
+    /// base currency at the rate published for its tax point, by the rule of Art. 230, for
+    /// the books alone (DATEV's Kurs and Basis-Umsatz, the journal, the VAT summary's
+    /// reverse-charge and outside-EU sections): the seller's accounts and returns are kept
+    /// in the base currency. Not printed. Absent where the input had no such rate (and in
+    /// records written before this field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_currency_booking: Option<BaseCurrencyTax>,
     pub legends: Vec<Legend>,
     pub payment: Payment,
     pub references: Vec<DocumentReference>,
@@ -413,6 +426,13 @@ impl Document {
 
     pub fn minor_units(&self) -> u32 {
         self.currency.minor_units()
+    }
+
+    /// The document's amounts in the seller's base currency, as the books take them: its
+    /// Art. 230 statement, else the restatement kept for the books; `None` for a document in
+    /// the base currency (or one issued without a rate).
+    pub fn in_base_currency(&self) -> Option<&BaseCurrencyTax> {
+        self.base_currency_tax.as_ref().or(self.base_currency_booking.as_ref())
     }
 
     /// The SHA-256 of the logo the record names whose bytes are not attached yet (see

@@ -8,8 +8,10 @@
 //! booking per document and VAT rate:
 //!
 //! - Umsatz: the rate's gross amount (taxable + tax), always positive, in the document's
-//!   currency (WKZ Umsatz); where EU VAT was charged in another currency, Basis-Umsatz and
-//!   WKZ Basis-Umsatz give it in the base currency, as the VAT summary does.
+//!   currency (WKZ Umsatz); for a document in another currency, Kurs, Basis-Umsatz and WKZ
+//!   Basis-Umsatz give the rate and the amount in the base currency, as the VAT summary
+//!   counts it: from its Art. 230 statement where EU VAT was charged, else from the
+//!   restatement kept for the books (DATEV asks for all three with a foreign WKZ Umsatz).
 //! - Konto: the clearing account of card payments; Gegenkonto: the revenue account of the
 //!   treatment and rate; BU-Schlüssel: the mapping's tax key (empty on automatic accounts);
 //!   Soll/Haben-Kennzeichen `S` (the clearing account is debited).
@@ -243,7 +245,7 @@ fn bookings(d: &Document, accounts: &Accounts) -> Vec<Vec<(usize, String)>> {
             (BUCHUNGSTEXT, booking_text(d)),
             (LEISTUNGSDATUM, d.original_supply_date.unwrap_or(d.tax_point_date).format("%d%m%Y").to_string()),
         ];
-        if let Some(b) = &d.base_currency_tax {
+        if let Some(b) = d.in_base_currency() {
             let (taxable, tax, currency) = in_base(d, r.taxable_amount, r.tax_amount);
             row.push((BASIS_UMSATZ, datev_amount(taxable + tax, 2)));
             row.push((WKZ_BASIS, currency));
@@ -271,7 +273,8 @@ fn bu_key(key: &str) -> String {
 }
 
 /// Kurs (field 4): foreign currency units per unit of the base currency, as the rate the
-/// document's Art. 230 statement was made with was published (the ECB's form: 1 EUR =
+/// document's base-currency amounts (Art. 230 statement or the books' restatement) were made
+/// with was published (the ECB's form: 1 EUR =
 /// 1.0870 USD); the inverse of a rate published the other way round, at six decimals
 /// (rounded half away from zero). `None` where DATEV's pattern (`[1-9]\d{0,3},\d{2,6}`: at
 /// least 1) cannot hold it: Basis-Umsatz then states the converted amount alone.

@@ -705,7 +705,7 @@ fn write_journal(w: &mut Rows, items: &[Item], base: &str) {
     for item in items {
         let d = &item.doc;
         let s = item.sign();
-        let (vat_base, rate) = match &d.base_currency_tax {
+        let (vat_base, rate) = match d.in_base_currency() {
             Some(b) => (amt(b.tax_amount * s, b.currency.minor_units()), num(b.exchange_rate)),
             None if d.currency.to_string() == base => (amt(d.totals.tax * s, d.minor_units()), "1".into()),
             None => (String::new(), String::new()),
@@ -821,14 +821,15 @@ pub(crate) fn row_treatment(d: &Document, row: &domain::document::TaxSubtotal) -
     }
 }
 
-/// A breakdown row's taxable amount and tax in the base currency where EU VAT was charged
-/// in another currency (each its share of the document's Art. 230 statement, rounded half
-/// away from zero to cents), else as they are; with the currency they are in.
+/// A breakdown row's taxable amount and tax in the base currency where the document is in
+/// another currency and states its amounts in the base currency (each its share of the
+/// document's Art. 230 statement or restatement for the books, rounded half away from zero
+/// to cents), else as they are; with the currency they are in.
 pub(crate) fn in_base(d: &Document, taxable: Decimal, tax: Decimal) -> (Decimal, Decimal, String) {
     let factor = |amount: Decimal, total: Decimal, base_total: Decimal| {
         if total.is_zero() { Decimal::ZERO } else { (amount * base_total / total).round_dp_with_strategy(2, domain::money::ROUNDING) }
     };
-    match &d.base_currency_tax {
+    match d.in_base_currency() {
         Some(b) => (factor(taxable, d.totals.net, b.taxable_amount), factor(tax, d.totals.tax, b.tax_amount), b.currency.to_string()),
         None => (taxable, tax, d.currency.to_string()),
     }
@@ -869,18 +870,18 @@ fn add_to_summary(out: &mut Summary, items: &[Item], state: &State, domestic_per
                         None => ("oss", d.tax.jurisdiction.to_string(), String::new(), c, t, v),
                     }
                 }
-                Treatment::ReverseCharge => (
-                    "reverse_charge",
-                    d.tax.jurisdiction.to_string(),
-                    d.customer.tax_id.clone().unwrap_or_default(),
-                    d.currency.to_string(),
-                    r.taxable_amount,
-                    r.tax_amount,
-                ),
-                Treatment::NonEuTax => ("non_eu_registrations", d.tax.jurisdiction.to_string(), d.tax.tax_name.clone(), d.currency.to_string(), r.taxable_amount, r.tax_amount),
-                Treatment::NonEuReverseCharge | Treatment::OutsideScope => {
-                    ("outside_eu", d.tax.jurisdiction.to_string(), d.tax.treatment.code().to_string(), d.currency.to_string(), r.taxable_amount, r.tax_amount)
+                // The seller's own return and recapitulative statement count these in the
+                // base currency too (the EU return's currency).
+                Treatment::ReverseCharge => {
+                    let (t, v, c) = in_base(r.taxable_amount, r.tax_amount);
+                    ("reverse_charge", d.tax.jurisdiction.to_string(), d.customer.tax_id.clone().unwrap_or_default(), c, t, v)
                 }
+                Treatment::NonEuReverseCharge | Treatment::OutsideScope => {
+                    let (t, v, c) = in_base(r.taxable_amount, r.tax_amount);
+                    ("outside_eu", d.tax.jurisdiction.to_string(), d.tax.treatment.code().to_string(), c, t, v)
+                }
+                // A non-EU registration's return is filed in that country's currency.
+                Treatment::NonEuTax => ("non_eu_registrations", d.tax.jurisdiction.to_string(), d.tax.tax_name.clone(), d.currency.to_string(), r.taxable_amount, r.tax_amount),
             };
             let row_currency = currency.clone();
             let row = out

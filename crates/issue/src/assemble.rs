@@ -19,7 +19,7 @@ use domain::money::Money;
 use domain::numbering::DocumentNumber;
 use tax::{calc, conversion};
 
-use crate::draft::{Credited, Original};
+use crate::draft::{Credited, Original, Restate};
 use crate::{Numbered, Plan, payment, series};
 
 impl Plan<'_> {
@@ -74,7 +74,12 @@ impl Plan<'_> {
             .collect();
         let totals = payment::invoice_totals(calculation, d.settlement);
         let payment = payment::invoice_payment(txn, d.settlement, totals.gross, tax_point);
-        let base_currency_tax = d.restate_at.map(|r| conversion::restate_at(r, data.company.seller.base_currency, calculation.net, calculation.tax));
+        let restate = |r| Some(conversion::restate_at(r, data.company.seller.base_currency, calculation.net, calculation.tax));
+        let (base_currency_tax, base_currency_booking) = match d.restate_at {
+            Some(Restate::Art230(r)) => (restate(r), None),
+            Some(Restate::Booking(r)) => (None, restate(r)),
+            None => (None, None),
+        };
         let originals = self.originals(i);
         let mut document = Document {
             schema: SCHEMA.into(),
@@ -94,6 +99,7 @@ impl Plan<'_> {
             payment,
             totals,
             base_currency_tax,
+            base_currency_booking,
             legends: legends_with(legends(&customer.language, determination), originals.iter().map(|o| self.original_legends(o))),
             references: originals
                 .iter()
@@ -212,7 +218,9 @@ impl Plan<'_> {
         doc.lines = lines;
         doc.tax_breakdown = breakdown;
         doc.totals = Totals { net, tax, gross, paid: gross, due: money(rust_decimal::Decimal::ZERO).amount() };
+        // At the original's rate, so the two cancel in the base currency too.
         doc.base_currency_tax = original.base_currency_tax.as_ref().map(|b| conversion::restate_like(b, money(net), money(tax)));
+        doc.base_currency_booking = original.base_currency_booking.as_ref().map(|b| conversion::restate_like(b, money(net), money(tax)));
         doc.original_supply_date = Some(original.tax_point_date);
         doc.order_reference = refund.purchase_order.clone().or_else(|| original.order_reference.clone());
         // The money goes back to the card the invoice was paid with, unless the refund says otherwise.

@@ -311,15 +311,20 @@ fn recompute(replacement: &mut Document, original: &Document, d: &tax::Determina
     replacement.totals = Totals { net: c.net.amount(), tax: c.tax.amount(), gross: c.gross.amount(), paid, due: c.gross.amount() - paid };
     replacement.tax = crate::assemble::tax_of(d, replacement.tax.customer_type);
     replacement.legends = crate::assemble::legends(&replacement.language, d);
-    replacement.base_currency_tax = if d.is_eu_vat_charged() && currency != company.seller.base_currency {
-        let original_rate = original.base_currency_tax.as_ref().ok_or_else(|| Error::NoExchangeRate {
+    // At the rate the original was stated at (for its VAT or for the books): a correction
+    // does not read exchange rates, and the supply is the same.
+    let restated = original.in_base_currency().map(|b| conversion::restate_like(b, c.net, c.tax));
+    (replacement.base_currency_tax, replacement.base_currency_booking) = if currency == company.seller.base_currency {
+        (None, None)
+    } else if d.is_eu_vat_charged() {
+        let statement = restated.ok_or_else(|| Error::NoExchangeRate {
             currency,
             base: company.seller.base_currency,
             number: original.number.clone(),
         })?;
-        Some(conversion::restate_like(original_rate, c.net, c.tax))
+        (Some(statement), None)
     } else {
-        None
+        (None, restated)
     };
     Ok(())
 }

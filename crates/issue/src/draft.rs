@@ -127,6 +127,15 @@ pub(crate) struct Adjusted<'d> {
     pub taxed: (TaxCategory, Decimal),
 }
 
+/// A published rate an invoice's amounts are also stated in the base currency at.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Restate<'d> {
+    /// EU VAT charged in another currency: the Art. 230 statement, printed.
+    Art230(&'d ExchangeRate),
+    /// Any other foreign-currency invoice: the same restatement, kept for the books.
+    Booking(&'d ExchangeRate),
+}
+
 /// What drafting decided for the invoice of a charge.
 #[derive(Clone, Debug)]
 pub(crate) struct Invoice<'d> {
@@ -135,8 +144,8 @@ pub(crate) struct Invoice<'d> {
     /// Its rule and the rate of its own lines, in the plan's [`Taxes`].
     pub tax: u32,
     pub adjusted: Box<[Adjusted<'d>]>,
-    /// The published rate its EU VAT is also stated in the base currency at.
-    pub restate_at: Option<&'d ExchangeRate>,
+    /// The published rate its amounts are stated in the base currency at, and why.
+    pub restate_at: Option<Restate<'d>>,
     pub settlement: Settlement<'d>,
     /// Its amounts, when planning needed them (its plan-change lines are checked against
     /// what is left on the invoices they adjust, or a refund of this run credits it): kept,
@@ -213,11 +222,18 @@ pub(crate) fn invoice<'d>(
 
     let eu_vat = determination.is_eu_vat_charged() || adjusted.iter().any(|(_, _, f)| matches!(f.treatment, Treatment::Domestic | Treatment::Oss));
     let base = data.company.seller.base_currency;
-    let restate_at = if eu_vat && txn.currency != base {
-        let found = conversion::find_rate(&data.exchange_rates, txn.currency, base, tax_point);
-        Some(found.ok_or_else(|| DraftError::at("currency", Refusal::NoExchangeRate { base, from: txn.currency, date: tax_point }.to_string()))?)
-    } else {
+    let restate_at = if txn.currency == base {
         None
+    } else {
+        let found = conversion::find_rate(&data.exchange_rates, txn.currency, base, tax_point);
+        if eu_vat {
+            let rate = found.ok_or_else(|| DraftError::at("currency", Refusal::NoExchangeRate { base, from: txn.currency, date: tax_point }.to_string()))?;
+            Some(Restate::Art230(rate))
+        } else {
+            // Not a statement the law asks of the document: without a rate it is issued
+            // all the same, and the run says which documents the books lack it for.
+            found.map(Restate::Booking)
+        }
     };
     let settlement = payment::settlement(data, txn).map_err(|e| DraftError::at("payment_method", e.to_string()))?;
     let tax = taxes.taxing(d, rate);
