@@ -287,12 +287,25 @@ fn a_new_language_file_in_the_configured_folder_works_without_a_rebuild() {
     let jp = pdftotext(&archive.join("2026/KL-INV-2026-000008.pdf"));
     assert!(jp.contains("Faktura (redigerad)"), "{jp}");
 
-    // A file that drops a placeholder is refused, naming file and key.
-    fs::write(data.join("i18n/is.toml"), is.replace("page = \"Page {page} of {pages}\"", "page = \"Page {page}\"")).unwrap();
-    let out = issue(&data, &tmp.path().join("b"));
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("i18n/is.toml: labels.page: has the placeholders {page}; expected {page}, {pages} as in en.toml"), "{stderr}");
+    // A file that drops a placeholder is refused, naming file, line and key.
+    let line_of = |text: &str, start: &str| text.lines().position(|l| l.starts_with(start)).unwrap() + 1;
+    let refused = |text: &str| {
+        fs::write(data.join("i18n/is.toml"), text).unwrap();
+        let out = issue(&data, &tmp.path().join("b"));
+        assert_eq!(out.status.code(), Some(1));
+        assert!(!tmp.path().join("b").exists(), "nothing is issued");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let page = line_of(&is, "page = ");
+    let stderr = refused(&is.replace("page = \"Page {page} of {pages}\"", "page = \"Page {page}\""));
+    assert!(stderr.contains(&format!("i18n/is.toml:{page}: labels.page: has the placeholders {{page}}; expected {{page}}, {{pages}} as in en.toml")), "{stderr}");
+    // A key English does not have, on the line it is on.
+    let stderr = refused(&is.replace("page = ", "pgae = "));
+    assert!(stderr.contains(&format!("i18n/is.toml:{page}: is not a translation file: unknown field `pgae`, expected ")), "{stderr}");
+    // Not TOML: the line of the unclosed string.
+    let stderr = refused(&is.replace("customer = \"Viðskiptavinur\"", "customer = \"Viðskiptavinur"));
+    let customer = line_of(&is, "customer = \"Viðskiptavinur");
+    assert!(stderr.contains(&format!("i18n/is.toml:{customer}: is not a translation file: ")), "{stderr}");
 }
 
 /// The samples with a translations folder `i18n` beside company.toml, named in its

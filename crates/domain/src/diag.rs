@@ -13,7 +13,7 @@ use serde::Serialize;
 pub struct Diagnostic {
     /// File name relative to the data folder, e.g. `transactions.csv`.
     pub file: String,
-    /// 1-based line for CSV files; `None` for TOML (whose `field` is the full key).
+    /// 1-based line where known: a CSV file's row; in a TOML file, where the parser or the key puts it.
     pub line: Option<u64>,
     /// Column or dotted key, e.g. `currency` or `seller.address.country`.
     pub field: String,

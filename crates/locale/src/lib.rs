@@ -284,7 +284,7 @@ pub fn load_folder(dir: &std::path::Path, display: &str) -> Result<Vec<String>, 
         };
         match parse_checked(&text) {
             Ok(texts) => read.push((tag, texts)),
-            Err((key, message)) => diagnostics.push(Diagnostic::new(&name, None, &key, message)),
+            Err(refused) => diagnostics.push(Diagnostic::new(&name, refused.line, &refused.key, refused.message)),
         }
     }
     if !diagnostics.is_empty() {
@@ -301,14 +301,45 @@ pub fn load_folder(dir: &std::path::Path, display: &str) -> Result<Vec<String>, 
     Ok(tags)
 }
 
+/// What is wrong with a translation file: where (the 1-based line, when known, and the
+/// dotted key) and what.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refused {
+    pub line: Option<u64>,
+    pub key: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(line) = self.line {
+            write!(f, "line {line}: ")?;
+        }
+        if !self.key.is_empty() {
+            write!(f, "{}: ", self.key)?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
 /// Parses a translation file and checks it against English: every key (parsing refuses
-/// unknown and missing ones) and, per text, the same placeholders. The error names the key.
-pub fn parse_checked(text: &str) -> Result<Texts, (String, String)> {
+/// unknown and missing ones) and, per text, the same placeholders. The error names the line
+/// and the key.
+pub fn parse_checked(text: &str) -> Result<Texts, Refused> {
     // The text is parsed once, to a table; the texts are read from that table (so serde's
     // code is made for one deserializer, not two) and its strings are listed from it.
-    let not_translations = |e: toml::de::Error| (String::new(), format!("is not a translation file: {}", e.message()));
+    let not_translations = |e: toml::de::Error| {
+        // The message may span several lines; a diagnostic is one.
+        let message: Vec<&str> = e.message().lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        Refused { line: e.span().map(|s| line_at(text, s.start)), key: String::new(), message: format!("is not a translation file: {}", message.join("; ")) }
+    };
     let table: toml::Table = toml::from_str(text).map_err(not_translations)?;
-    let mut texts: Texts = toml::Value::Table(table.clone()).try_into().map_err(not_translations)?;
+    let mut texts: Texts = match toml::Value::Table(table.clone()).try_into() {
+        Ok(texts) => texts,
+        // A table has no positions; the text read directly does, for the message's line
+        // (the same refusal: the same type read from the same TOML).
+        Err(e) => return Err(not_translations(toml::from_str::<Texts>(text).err().unwrap_or(e))),
+    };
     words_of(&table, "", &mut texts.words);
     // English, the reference, is parsed once per process, not once per file checked.
     static EN: OnceLock<toml::Table> = OnceLock::new();
@@ -318,11 +349,29 @@ pub fn parse_checked(text: &str) -> Result<Texts, (String, String)> {
             let theirs = table[*section].get(key).and_then(|v| v.as_str()).unwrap_or_default();
             let (mine, english) = (placeholders(theirs), placeholders(value.as_str().unwrap_or_default()));
             if mine != english {
-                return Err((format!("{section}.{key}"), format!("has the placeholders {{{}}}; expected {{{}}} as in en.toml", mine.join("}, {"), english.join("}, {"))));
+                return Err(Refused {
+                    line: line_of_key(text, section, key),
+                    key: format!("{section}.{key}"),
+                    message: format!("has the placeholders {{{}}}; expected {{{}}} as in en.toml", mine.join("}, {"), english.join("}, {")),
+                });
             }
         }
     }
     Ok(texts)
+}
+
+/// The 1-based line of byte `offset` of `text`.
+fn line_at(text: &str, offset: usize) -> u64 {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+}
+
+/// The line `key` of `[section]` is on, in a file that parsed.
+fn line_of_key(text: &str, section: &str, key: &str) -> Option<u64> {
+    let root = toml::de::DeTable::parse(text).ok()?;
+    let (_, table) = root.get_ref().iter().find(|(name, _)| name.get_ref().as_ref() == section)?;
+    let toml::de::DeValue::Table(table) = table.get_ref() else { return None };
+    let (name, _) = table.iter().find(|(name, _)| name.get_ref().as_ref() == key)?;
+    Some(line_at(text, name.span().start))
 }
 
 /// Every string of `table` (and its tables and arrays) with its dotted key, after `prefix`.
@@ -364,7 +413,7 @@ fn all() -> &'static BTreeMap<&'static str, Texts> {
         FILES
             .iter()
             .map(|(tag, text)| {
-                let texts = parse_checked(text).unwrap_or_else(|(key, e)| panic!("i18n/{tag}.toml is invalid: {key} {e}"));
+                let texts = parse_checked(text).unwrap_or_else(|e| panic!("i18n/{tag}.toml is invalid: {e}"));
                 (*tag, texts)
             })
             .collect()
@@ -538,8 +587,8 @@ mod tests {
         // Parsing with deny_unknown_fields and no defaults proves the key sets; the
         // placeholders are compared against English.
         for (tag, text) in FILES {
-            if let Err((key, e)) = parse_checked(text) {
-                panic!("{tag}.toml: {key} {e}");
+            if let Err(e) = parse_checked(text) {
+                panic!("{tag}.toml: {e}");
             }
             assert!(!texts(tag).labels.invoice.is_empty());
             // Every translated file names the same countries, so no address falls back to English
@@ -548,6 +597,24 @@ mod tests {
                 assert_eq!(texts(tag).countries.keys().collect::<Vec<_>>(), texts("de").countries.keys().collect::<Vec<_>>(), "{tag}.toml [countries]");
             }
         }
+    }
+
+    #[test]
+    fn a_refused_file_names_the_line_and_key() {
+        let en = builtin("en");
+        let line = |start: &str| en.lines().position(|l| l.starts_with(start)).unwrap() as u64 + 1;
+        let page = line("page = ");
+        let e = parse_checked(&en.replace("page = \"Page {page} of {pages}\"", "page = \"{pages}\"")).unwrap_err();
+        assert_eq!(e, Refused { line: Some(page), key: "labels.page".into(), message: "has the placeholders {pages}; expected {page}, {pages} as in en.toml".into() });
+        assert_eq!(e.to_string(), format!("line {page}: labels.page: has the placeholders {{pages}}; expected {{page}}, {{pages}} as in en.toml"));
+        let e = parse_checked(&en.replace("page = ", "pgae = ")).unwrap_err();
+        assert_eq!((e.line, e.key.as_str()), (Some(page), ""));
+        assert!(e.message.starts_with("is not a translation file: unknown field `pgae`, expected "), "{}", e.message);
+        // Not TOML at all: where the parser stopped, on one line.
+        let e = parse_checked("[labels]\ninvoice = \"Invoice\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.starts_with("is not a translation file: ") && !e.message.contains('\n'), "{}", e.message);
+        assert_eq!(Refused { line: None, key: String::new(), message: "m".into() }.to_string(), "m");
     }
 
     /// A thread keeps its last lookup, but a folder loaded since is seen at once, also for
