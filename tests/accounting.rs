@@ -236,12 +236,7 @@ fn documents_in_another_currency_outside_eu_vat_are_booked_in_the_base_currency(
 #[test]
 fn a_currency_without_a_rate_is_issued_with_a_warning_and_booked_without_one() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    fs::create_dir(&data).unwrap();
-    for e in fs::read_dir(samples()).unwrap() {
-        let p = e.unwrap().path();
-        fs::copy(&p, data.join(p.file_name().unwrap())).unwrap();
-    }
+    let data = archive_support::copy_samples(tmp.path());
     let rates = fs::read_to_string(data.join("exchange_rates.csv")).unwrap();
     fs::write(data.join("exchange_rates.csv"), rates.lines().filter(|l| !l.contains(",JPY,")).map(|l| format!("{l}\n")).collect::<String>()).unwrap();
     let archive = tmp.path().join("archive");

@@ -2,7 +2,7 @@
 //! and proof that issued files never change.
 
 mod archive_support;
-use archive_support::{ok, run, samples};
+use archive_support::{ok, run};
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -24,12 +24,7 @@ impl Fixture {
     /// A writable copy of the samples, optionally without some transaction ids.
     fn new(without: &[&str]) -> Fixture {
         let tmp = tempfile::tempdir().unwrap();
-        let data = tmp.path().join("data");
-        fs::create_dir_all(&data).unwrap();
-        for e in fs::read_dir(samples()).unwrap() {
-            let p = e.unwrap().path();
-            fs::copy(&p, data.join(p.file_name().unwrap())).unwrap();
-        }
+        let data = archive_support::copy_samples(tmp.path());
         let f = Fixture { archive: tmp.path().join("archive"), data, _tmp: tmp };
         let csv = f.transactions();
         let kept: Vec<&str> = csv.lines().filter(|l| !without.iter().any(|id| l.starts_with(&format!("{id},")))).collect();
