@@ -195,7 +195,7 @@ impl Noted {
         });
         let unconverted = self.unconverted.iter().map(move |(currency, (count, first))| {
             format!(
-                "exchange_rates.csv has no {currency}/{base} rate on or before their tax point: {count} document(s) in {currency} issued without their amounts in {base} for the books (the exports leave DATEV's Kurs and Basis-Umsatz empty for them), the first {first}"
+                "{count} document(s) in {currency} issued without their amounts in {base} for the books, the first {first}: exchange_rates.csv has no {currency}/{base} rate on or before the tax point (or, for a credit note, the invoice it credits recorded none); the exports leave DATEV's Kurs and Basis-Umsatz empty for them"
             )
         });
         untranslated.chain(unconverted)
