@@ -247,8 +247,11 @@ fn a_currency_without_a_rate_is_issued_with_a_warning_and_booked_without_one() {
         stderr.contains("warning: 1 document(s) in JPY issued without their amounts in EUR for the books, the first KL-INV-2026-000008: exchange_rates.csv has no JPY/EUR rate on or before the tax point (or, for a credit note, the invoice it credits recorded none); the exports leave DATEV's Kurs and Basis-Umsatz empty for them"),
         "{stderr}"
     );
-    // Only the currency without a rate is named.
+    // Only the currency without a rate is named; the run's other warning is the Japanese
+    // customer's language, the one of the samples without a translation.
     assert_eq!(stderr.matches("for the books").count(), 1, "{stderr}");
+    assert!(stderr.contains("warning: language 'ja' has no translation (crates/locale/i18n/): 1 document(s) issued in English, the first KL-INV-2026-000008\n"), "{stderr}");
+    assert_eq!(stderr.matches("has no translation").count(), 1, "{stderr}");
     let record = fs::read_to_string(archive.join("2026/KL-INV-2026-000008.json")).unwrap();
     assert!(!record.contains("base_currency_booking"), "{record}");
     let out = tmp.path().join("export");
