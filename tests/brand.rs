@@ -459,8 +459,11 @@ fn a_translation_no_configured_font_can_draw_is_refused_at_its_file_and_key() {
     let out = issue(&data, &archive);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
+    // At the line the title is on in the file as written.
+    let ja = fs::read_to_string(data.join("i18n/ja.toml")).unwrap();
+    let line = ja.lines().position(|l| l == "invoice = \"請求書\"").unwrap() + 1;
     assert!(
-        stderr.contains("i18n/ja.toml: labels.invoice: is written in characters no configured font covers: '請' (U+8ACB), '求' (U+6C42), '書' (U+66F8); configure a font"),
+        stderr.contains(&format!("i18n/ja.toml:{line}: labels.invoice: is written in characters no configured font covers: '請' (U+8ACB), '求' (U+6C42), '書' (U+66F8); configure a font")),
         "{stderr}"
     );
     assert!(!archive.exists());

@@ -22,17 +22,20 @@ fn listed(missing: &[char]) -> String {
     missing.iter().map(|c| format!("'{c}' (U+{:04X})", u32::from(*c))).collect::<Vec<_>>().join(", ")
 }
 
-/// The translations `languages`, read from `folder` (as company.toml names it): one
-/// diagnostic per file with characters no configured font covers, at its first such key.
-pub fn translations(folder: &str, languages: &[String]) -> Vec<Diagnostic> {
+/// The translations `languages`, read from `dir` (`folder` as company.toml names it): one
+/// diagnostic per file with characters no configured font covers, at the line of its first
+/// such key.
+pub fn translations(dir: &std::path::Path, folder: &str, languages: &[String]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for language in languages {
         let words = &locale::texts(language).words;
         let missing = render::pdf::unsupported_characters(words.iter().map(|(_, w)| w.as_str()));
         if let Some((key, _)) = words.iter().find(|(_, w)| w.chars().any(|c| missing.contains(&c))) {
+            // The file was read a moment ago; should it be gone now, the key alone must do.
+            let line = std::fs::read_to_string(dir.join(format!("{language}.toml"))).ok().and_then(|text| locale::line_of(&text, key));
             diagnostics.push(Diagnostic::new(
                 &format!("{folder}/{language}.toml"),
-                None,
+                line,
                 key,
                 format!("is written in characters no configured font covers: {}; {FONT_HINT}", listed(&missing)),
             ));

@@ -75,6 +75,7 @@ pub(crate) fn load(base: Option<&Path>, file: &str, resources: &Resources) -> st
         }
     };
     let mut languages = Vec::new();
+    let mut translations = None;
     if let Some(folder) = &resources.translations
         && let Some(path) = resolve("resources.translations", folder, &mut diagnostics)
     {
@@ -82,6 +83,7 @@ pub(crate) fn load(base: Option<&Path>, file: &str, resources: &Resources) -> st
             Ok(read) => languages = read,
             Err(found) => diagnostics.extend(found),
         }
+        translations = Some((path, folder));
     }
     if let Some(font) = &resources.cjk_font
         && let Some(path) = resolve("resources.cjk_font", font, &mut diagnostics)
@@ -90,8 +92,8 @@ pub(crate) fn load(base: Option<&Path>, file: &str, resources: &Resources) -> st
         diagnostics.push(Diagnostic::new(file, None, "resources.cjk_font", format!("'{font}' {reason}")));
     }
     // With the fonts known: the translations read must be printable.
-    if let (true, Some(folder)) = (diagnostics.is_empty(), &resources.translations) {
-        diagnostics.extend(super::printable::translations(folder, &languages));
+    if let (true, Some((dir, folder))) = (diagnostics.is_empty(), &translations) {
+        diagnostics.extend(super::printable::translations(dir, folder, &languages));
     }
     if diagnostics.is_empty() { Ok(()) } else { Err(diagnostics) }
 }

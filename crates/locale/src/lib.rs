@@ -367,11 +367,34 @@ fn line_at(text: &str, offset: usize) -> u64 {
 
 /// The line `key` of `[section]` is on, in a file that parsed.
 fn line_of_key(text: &str, section: &str, key: &str) -> Option<u64> {
-    let root = toml::de::DeTable::parse(text).ok()?;
-    let (_, table) = root.get_ref().iter().find(|(name, _)| name.get_ref().as_ref() == section)?;
-    let toml::de::DeValue::Table(table) = table.get_ref() else { return None };
-    let (name, _) = table.iter().find(|(name, _)| name.get_ref().as_ref() == key)?;
-    Some(line_at(text, name.span().start))
+    line_of(text, &format!("{section}.{key}"))
+}
+
+/// The 1-based line of the text a dotted key names (as [`Texts::words`] lists them:
+/// `labels.page`, `months[2]`) in a translation file's `text`; `None` where the text does not
+/// parse or has no such key. Diagnostics about one text of a file name its line with it.
+pub fn line_of(text: &str, key: &str) -> Option<u64> {
+    use toml::de::{DeTable, DeValue};
+    let root = DeTable::parse(text).ok()?;
+    let mut table = root.get_ref();
+    let mut parts = key.split('.').peekable();
+    while let Some(part) = parts.next() {
+        // `name[i]…`: an array's element, possibly nested.
+        let (name, indexes) = part.split_once('[').map_or((part, ""), |(n, rest)| (n, rest));
+        let (found, value) = table.iter().find(|(k, _)| k.get_ref().as_ref() == name)?;
+        let mut at = (found.span().start, value);
+        for index in indexes.split('[').filter(|i| !i.is_empty()) {
+            let DeValue::Array(items) = at.1.get_ref() else { return None };
+            let item = items.get(index.strip_suffix(']')?.parse::<usize>().ok()?)?;
+            at = (item.span().start, item);
+        }
+        if parts.peek().is_none() {
+            return Some(line_at(text, at.0));
+        }
+        let DeValue::Table(inner) = at.1.get_ref() else { return None };
+        table = inner;
+    }
+    None
 }
 
 /// Every string of `table` (and its tables and arrays) with its dotted key, after `prefix`.
@@ -615,6 +638,30 @@ mod tests {
         assert_eq!(e.line, Some(2));
         assert!(e.message.starts_with("is not a translation file: ") && !e.message.contains('\n'), "{}", e.message);
         assert_eq!(Refused { line: None, key: String::new(), message: "m".into() }.to_string(), "m");
+    }
+
+    #[test]
+    fn line_of_finds_a_text_by_its_dotted_key_as_words_lists_it() {
+        let text = "# a comment\n[labels]\ninvoice = \"Invoice\"\n\n[formats]\nmonths = [\n  \"Jan\",\n  \"Feb\",\n]\n[countries]\nDE = \"Germany\"\n";
+        assert_eq!(line_of(text, "labels.invoice"), Some(3));
+        assert_eq!(line_of(text, "formats.months[0]"), Some(7));
+        assert_eq!(line_of(text, "formats.months[1]"), Some(8));
+        assert_eq!(line_of(text, "countries.DE"), Some(11));
+        assert_eq!(line_of(text, "labels"), Some(2));
+        for missing in ["labels.page", "formats.months[2]", "labels.invoice.x", "formats.months[x]", "nothing"] {
+            assert_eq!(line_of(text, missing), None, "{missing}");
+        }
+        assert_eq!(line_of("[labels\n", "labels"), None);
+        // Every text of the shipped English file is found on the line it starts on.
+        let en = builtin("en");
+        let words = &parse_checked(en).unwrap().words;
+        assert!(words.len() > 100);
+        for (key, value) in words {
+            let line = line_of(en, key).unwrap_or_else(|| panic!("{key}"));
+            let at = en.lines().nth(line as usize - 1).unwrap();
+            let last = key.rsplit(['.', '[']).next().unwrap();
+            assert!(at.contains(last.trim_end_matches(']')) || at.contains(value.as_str()), "{key} on line {line}: {at}");
+        }
     }
 
     /// A thread keeps its last lookup, but a folder loaded since is seen at once, also for
