@@ -414,6 +414,11 @@ fn archive_path(flag: Option<PathBuf>, data: Option<&std::path::Path>) -> Result
             let url = path.to_str().is_some_and(invoicesmith::archive::pg::is_url);
             return Ok(if url { path } else { data.join(path) });
         }
+        // A company.toml that does not read (not TOML, a table twice) says nothing of an
+        // archive either: what is wrong with it is the error to give, not "which archive?".
+        if let Err(diagnostics) = invoicesmith::input::parse_company(&sources.company) {
+            return Err(fail(Error::Input(diagnostics), false));
+        }
     }
     eprintln!(
         "error: which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE, or{} set [archive] path in company.toml",

@@ -126,3 +126,28 @@ fn an_archive_refuses_another_sellers_data_folder() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("seller.json: names the seller EE100247019, but KL-INV-2026-000001 was issued by EE101234568"), "{}", stderr(&out));
 }
+
+/// A company.toml that does not read names no archive, and what is wrong with it is the
+/// error: its line, not "which archive?".
+#[test]
+fn a_company_toml_that_does_not_read_is_the_error_not_which_archive() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = copy_samples(tmp.path());
+    let company = fs::read_to_string(data.join("company.toml")).unwrap();
+    // A second [archive] table: TOML refuses it at its header.
+    let twice = format!("{company}\n[archive]\npath = \"elsewhere\"\n");
+    let header = twice.lines().enumerate().filter(|(_, l)| *l == "[archive]").last().unwrap().0 + 1;
+    fs::write(data.join("company.toml"), &twice).unwrap();
+    for args in [&["issue", p(&data), "--init"][..], &["export", "--month", "2026-10", "--data", p(&data), "--out", p(&tmp.path().join("e"))]] {
+        let out = command(args).current_dir(tmp.path()).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(&format!("error: company.toml:{header}: is not valid TOML: duplicate key")), "{}", stderr(&out));
+        assert!(!stderr(&out).contains("which archive"), "{}", stderr(&out));
+    }
+    // A key of the wrong type is named with its type.
+    fs::write(data.join("company.toml"), company.replace("[archive]\n", "[archive]\nsigning_key = 5\n")).unwrap();
+    let out = command(&["issue", p(&data), "--init"]).current_dir(tmp.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("error: company.toml: archive.signing_key: is an integer; expected a string"), "{}", stderr(&out));
+    assert!(!tmp.path().join("archive").exists() && !tmp.path().join("e").exists());
+}

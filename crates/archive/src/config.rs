@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use ed25519_dalek::{SigningKey, VerifyingKey};
 
 use super::checkpoint;
-use domain::diag::Diagnostic;
+use domain::diag::{Diagnostic, is_a};
 use domain::error::{Error, Result};
 use domain::model::COMPANY;
 
@@ -47,7 +47,7 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Settings {
     for (key, value) in table {
         let field = format!("archive.{key}");
         let Some(text) = value.as_str() else {
-            diagnostics.push(Diagnostic::new(COMPANY, None, &field, format!("is a {}; expected a string", value.type_str())));
+            diagnostics.push(Diagnostic::new(COMPANY, None, &field, format!("{}; expected a string", is_a(value.type_str()))));
             continue;
         };
         match key.as_str() {
@@ -142,7 +142,7 @@ mod tests {
         assert_eq!(
             texts(&diagnostics),
             [
-                "company.toml: archive.path: is a integer; expected a string",
+                "company.toml: archive.path: is an integer; expected a string",
                 "company.toml: archive.public_key: 'abc' is not an Ed25519 public key (64 hex digits)",
                 "company.toml: archive.signing: unknown key; expected one of path, public_key, signing_key",
             ]

@@ -31,9 +31,22 @@ impl Diagnostic {
     }
 }
 
+/// "is a string", "is an integer": what a value is, as a diagnostic says it (`noun` as
+/// `toml::Value::type_str` names the type).
+pub fn is_a(noun: &str) -> String {
+    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("is {article} {noun}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_type_is_named_with_its_article() {
+        let named: Vec<String> = ["string", "integer", "float", "boolean", "datetime", "array", "table"].map(is_a).into();
+        assert_eq!(named, ["is a string", "is an integer", "is a float", "is a boolean", "is a datetime", "is an array", "is a table"]);
+    }
 
     #[test]
     fn a_diagnostic_is_one_printable_line() {

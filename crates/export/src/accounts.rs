@@ -27,7 +27,7 @@
 
 use rust_decimal::Decimal;
 
-use domain::diag::Diagnostic;
+use domain::diag::{Diagnostic, is_a};
 use domain::document::Treatment;
 /// The file the mapping is read from, as diagnostics name it.
 const COMPANY: &str = "company.toml";
@@ -231,7 +231,7 @@ fn account_number(value: &toml::Value) -> Result<String, String> {
     let text = match value {
         toml::Value::String(s) => s.clone(),
         toml::Value::Integer(n) => n.to_string(),
-        _ => return Err(format!("is a {}; expected an account number such as \"1360\"", value.type_str())),
+        _ => return Err(format!("{}; expected an account number such as \"1360\"", is_a(value.type_str()))),
     };
     if text.is_empty() || text.len() > 9 || !text.bytes().all(|b| b.is_ascii_digit()) || text.bytes().all(|b| b == b'0') {
         return Err(format!("'{text}' is not an account number: 1 to 9 digits, not all zero"));
@@ -258,7 +258,7 @@ fn rule(t: &toml::Table, field: &str) -> Result<RevenueRule, (String, String)> {
         match t.get(key) {
             None => Ok(None),
             Some(toml::Value::String(s)) => Ok(Some(s.clone())),
-            Some(v) => Err((at(key), format!("is a {}; expected a string", v.type_str()))),
+            Some(v) => Err((at(key), format!("{}; expected a string", is_a(v.type_str())))),
         }
     };
     let treatment = string("treatment")?

@@ -7,7 +7,7 @@ use toml::{Table, Value};
 
 use domain::brand::{Brand, FooterLine, Logo, Rgb};
 use domain::country::CountryCode;
-use domain::diag::{Diagnostic, Sink};
+use domain::diag::{Diagnostic, Sink, is_a};
 use domain::model::{Address, BankAccount, Company, Numbering, Resources, ReturnPeriod, Seller, TaxRegistration};
 use domain::money::Currency;
 use domain::numbering::NumberPattern;
@@ -92,7 +92,7 @@ impl Keys<'_> {
         match parent.get(key) {
             Some(Value::Table(t)) => Some(t),
             Some(other) => {
-                self.error(&join(prefix, key), format!("is a {}; expected a table [{}]", other.type_str(), join(prefix, key)));
+                self.error(&join(prefix, key), format!("{}; expected a table [{}]", is_a(other.type_str()), join(prefix, key)));
                 None
             }
             None => {
@@ -121,7 +121,7 @@ impl Keys<'_> {
                 None
             }
             Some(other) => {
-                self.error(&full, format!("is a {}; expected a string", other.type_str()));
+                self.error(&full, format!("{}; expected a string", is_a(other.type_str())));
                 None
             }
         }
@@ -158,7 +158,7 @@ impl Keys<'_> {
         let eu_oss = match t.get("eu_oss") {
             Some(Value::Boolean(b)) => Some(*b),
             Some(other) => {
-                self.error("seller.eu_oss", format!("is a {}; expected true or false", other.type_str()));
+                self.error("seller.eu_oss", format!("{}; expected true or false", is_a(other.type_str())));
                 None
             }
             None => {
@@ -230,7 +230,7 @@ impl Keys<'_> {
             None => return Some(Vec::new()),
             Some(Value::Array(items)) => items,
             Some(other) => {
-                self.error("seller.tax_registrations", format!("is a {}; expected [[seller.tax_registrations]] tables", other.type_str()));
+                self.error("seller.tax_registrations", format!("{}; expected [[seller.tax_registrations]] tables", is_a(other.type_str())));
                 return None;
             }
         };
