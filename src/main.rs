@@ -558,9 +558,13 @@ fn main() -> ExitCode {
             }
         }
         Command::Render { record, archive, out, formats, data } => match invoicesmith::app::run_render(&record, archive.map(Archive::open).as_ref(), &out, &formats.0, data.as_deref()) {
-            Ok(paths) => {
-                for p in paths {
+            Ok(report) => {
+                for p in report.written {
                     println!("{}", p.display());
+                }
+                // On stderr: stdout stays the list of files written.
+                for (p, reason) in report.not_written {
+                    eprintln!("not written: {}: {reason}", p.display());
                 }
                 ExitCode::SUCCESS
             }

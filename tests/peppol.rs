@@ -123,6 +123,45 @@ fn issue_writes_peppol_and_xrechnung_where_the_customer_has_what_they_need_and_s
     assert!(!outputs[2].contains("not written"), "{}", outputs[2]);
 }
 
+/// `render` of an archived record writes the formats it can have, byte for byte the archived
+/// files, and names each file it cannot write with the reason, on stderr (stdout stays the
+/// list of files written).
+#[test]
+fn render_says_which_formats_a_record_cannot_have_and_why() {
+    let (tmp, year, _) = issued();
+    let archive = year.parent().unwrap();
+    let out = tmp.path().join("render");
+    for (number, written, not_written) in [
+        // The French consumer: neither network's file.
+        (
+            "KL-INV-2026-000003",
+            &[][..],
+            &[
+                ("peppol.xml", "the customer has no Peppol ID (customers.csv peppol_id)"),
+                ("xrechnung.ubl.xml", "the customer is not a German business or public buyer"),
+                ("xrechnung.cii.xml", "the customer is not a German business or public buyer"),
+            ][..],
+        ),
+        // The German public buyer (Peppol ID and Leitweg-ID): both.
+        ("KL-INV-2026-000014", &["peppol.xml", "xrechnung.ubl.xml", "xrechnung.cii.xml"][..], &[][..]),
+    ] {
+        let record = format!("2026/{number}.json");
+        let result = run(&["render", &record, "--archive", p(archive), "--out", p(&out), "--formats", "peppol,xrechnung"]);
+        assert!(result.status.success(), "{}", stderr(&result));
+        let listed: Vec<String> = written.iter().map(|x| format!("{}\n", out.join(format!("{number}.{x}")).display())).collect();
+        assert_eq!(stdout(&result), listed.concat());
+        for x in written {
+            let name = format!("{number}.{x}");
+            assert_eq!(std::fs::read(out.join(&name)).unwrap(), std::fs::read(year.join(&name)).unwrap(), "{name}");
+        }
+        let said: Vec<String> = not_written.iter().map(|(x, why)| format!("not written: {}: {why}\n", out.join(format!("{number}.{x}")).display())).collect();
+        assert_eq!(stderr(&result), said.concat());
+        for (x, _) in not_written {
+            assert!(!out.join(format!("{number}.{x}")).exists());
+        }
+    }
+}
+
 #[test]
 fn peppol_files_meet_every_peppol_rule_on_data_we_write() {
     let files = files(".peppol.xml");

@@ -497,11 +497,11 @@ fn outputs(doc: &Document, formats: &[render::Format], not_written: &mut NotWrit
 /// Renders a document record (the JSON `issue` writes) in `formats` into `out`: a file, or
 /// with `archive` the record at that archive-relative path, read from the archive and
 /// checked against its register. For CI snapshots and template work. Returns the paths
-/// written.
+/// written and, for each format the document cannot have, the file and why.
 ///
 /// The translations and fonts are those `data`'s company.toml names (`--data`), else, for an
 /// archived record, those of the company.toml it was issued under (see [`resources`]).
-pub fn run_render(record: &Path, archive: Option<&Archive>, out: &Path, formats: &[render::Format], data: Option<&Path>) -> Result<Vec<std::path::PathBuf>> {
+pub fn run_render(record: &Path, archive: Option<&Archive>, out: &Path, formats: &[render::Format], data: Option<&Path>) -> Result<RenderReport> {
     let (bytes, registered) = match archive {
         Some(archive) => {
             let registered = archive.read_registered(&record.to_string_lossy())?;
@@ -519,14 +519,31 @@ pub fn run_render(record: &Path, archive: Option<&Archive>, out: &Path, formats:
         None => loose_record(&bytes, &record.display(), data)?,
     };
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    let mut written = Vec::new();
-    let formats: Vec<render::Format> = formats.iter().copied().filter(|f| f.missing(&doc).is_none()).collect();
-    for (format, bytes) in render::render(&doc, &formats) {
-        let path = out.join(format!("{}.{}", doc.number.file_stem(), format.extension()));
-        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
-        written.push(path);
+    let mut report = RenderReport::default();
+    let file = |format: render::Format| out.join(format!("{}.{}", doc.number.file_stem(), format.extension()));
+    let mut writable = Vec::new();
+    for &format in formats {
+        match format.missing(&doc) {
+            Some(reason) => report.not_written.push((file(format), reason)),
+            None => writable.push(format),
+        }
     }
-    Ok(written)
+    for (format, bytes) in render::render(&doc, &writable) {
+        let path = file(format);
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+        report.written.push(path);
+    }
+    Ok(report)
+}
+
+/// What [`run_render`] wrote, and what it could not.
+#[derive(Debug, Default)]
+pub struct RenderReport {
+    /// The files written, in the order of the formats asked for.
+    pub written: Vec<std::path::PathBuf>,
+    /// The files of formats the document cannot have, each with the reason (a Peppol file
+    /// for a customer without a Peppol ID, …), as `issue` says it.
+    pub not_written: Vec<(std::path::PathBuf, &'static str)>,
 }
 
 /// A record read outside an archive (`render` of a file, `snapshot`): one that names its
