@@ -602,6 +602,13 @@ fn main() -> ExitCode {
             if !archive.exists() {
                 return fail(Error::NoArchive { path: archive.root().to_path_buf() }, false);
             }
+            // Another seller's data folder would reconcile and book this archive's documents
+            // against that seller's payments and accounts.
+            if let Some(text) = &company_toml
+                && let Err(e) = invoicesmith::archive::seller::check(&archive, text)
+            {
+                return fail(e, json);
+            }
             let options = invoicesmith::export::Options { dialect: csv, company_toml, release_memory: Some(release_freed_memory) };
             match invoicesmith::export::export(&archive, period, data, invoicesmith::input::parse_company, &out, &options) {
                 Ok(report) => {

@@ -119,6 +119,27 @@ fn an_archive_refuses_another_sellers_data_folder() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("this archive belongs to the seller EE101234568, but company.toml is the seller EE100247019's"), "{}", stderr(&out));
     assert_eq!(files(&archive), before);
+    // So are a correction and an export given that folder: the one would be issued under
+    // another seller's company.toml, the other reconciled with its payments and booked
+    // with its accounts.
+    let export = tmp.path().join("export");
+    for args in [
+        &["reissue", "KL-INV-2026-000001", "--set", "name=X", "--reason", "r", "--archive", p(&archive), "--data", p(&other)][..],
+        &["export", "--month", "2026-10", "--archive", p(&archive), "--data", p(&other), "--out", p(&export)],
+    ] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert_eq!(
+            stderr(&out).trim_end(),
+            format!("error: {}: this archive belongs to the seller EE101234568, but company.toml is the seller EE100247019's; nothing was written (one archive per seller: give that seller's --archive)", archive.display()),
+            "{args:?}"
+        );
+        assert_eq!(files(&archive), before);
+    }
+    assert!(!export.exists() && !tmp.path().join("export.zip").exists());
+    // The seller's own folder exports.
+    let out = run(&["export", "--month", "2026-10", "--archive", p(&archive), "--data", p(&samples()), "--out", p(&export)]);
+    assert!(out.status.success(), "{}", stderr(&out));
     // The seller record is checked against the registered snapshots.
     writable(&archive.join("seller.json"));
     fs::write(archive.join("seller.json"), "{\"vat_id\":\"EE100247019\"}\n").unwrap();
