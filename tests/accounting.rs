@@ -52,8 +52,13 @@ fn generated(tmp: &Path, n: usize, seed: u64) -> PathBuf {
 /// The DATEV file decoded from Windows-1252 by Python's codec (an implementation other
 /// than the writer's), split into lines at CRLF.
 fn datev_lines(out: &Path) -> Vec<String> {
+    datev_file_lines(out, "EXTF_Buchungsstapel_2026-10.csv")
+}
+
+/// [`datev_lines`] of the batch `name` in `datev/`.
+fn datev_file_lines(out: &Path, name: &str) -> Vec<String> {
     use std::io::Write;
-    let bytes = fs::read(out.join("datev/EXTF_Buchungsstapel_2026-10.csv")).unwrap();
+    let bytes = fs::read(out.join("datev").join(name)).unwrap();
     assert!(bytes.ends_with(b"\r\n") && !bytes.replace_crlf().contains(&b'\n'), "every line ends in CRLF");
     let mut child = Command::new("python3")
         .args(["-c", "import sys; sys.stdout.buffer.write(sys.stdin.buffer.read().decode('cp1252').encode('utf-8'))"])
@@ -203,6 +208,64 @@ fn the_datev_batch_reads_back_field_by_field_and_ties_to_the_vat_summary() {
     assert!(bytes.windows(13).any(|w| w == b"J\xFCrgen M\xFCller"));
     // In the zip too.
     assert!(e.tmp.path().join("export.zip").is_file());
+}
+
+/// DATEV takes a batch within one fiscal year: with one beginning on 15 October, October is
+/// two batches, each with its fiscal year and dates, holding between them the bookings the
+/// calendar year's one batch holds, each document in the batch of its issue date.
+#[test]
+fn a_fiscal_year_beginning_inside_the_period_splits_the_datev_batch_at_its_start() {
+    let calendar = issue_and_export(&samples(), &[]);
+    let all = datev_lines(&calendar.out);
+    let tmp = tempfile::tempdir().unwrap();
+    let data = archive_support::copy_samples(tmp.path());
+    let company = fs::read_to_string(data.join("company.toml")).unwrap();
+    fs::write(data.join("company.toml"), format!("{company}\n[accounts]\nfiscal_year_start = \"10-15\"\n")).unwrap();
+    let e = issue_and_export(&data, &[]);
+    let names: Vec<String> = fs::read_dir(e.out.join("datev")).unwrap().map(|f| f.unwrap().file_name().into_string().unwrap()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    assert_eq!(names, ["EXTF_Buchungsstapel_2026-10_20261001-20261014.csv", "EXTF_Buchungsstapel_2026-10_20261015-20261031.csv"]);
+    let mut bookings = Vec::new();
+    for (name, fiscal_year, from, to, label) in [
+        (&names[0], "20251015", "20261001", "20261014", "Ausgangsrechnungen 2026-10 1/2"),
+        (&names[1], "20261015", "20261015", "20261031", "Ausgangsrechnungen 2026-10 2/2"),
+    ] {
+        let lines = datev_file_lines(&e.out, name);
+        let header = fields(&lines[0]);
+        assert_eq!((header[12].as_str(), header[14].as_str(), header[15].as_str(), header[16].as_str()), (fiscal_year, from, to, label), "{name}");
+        // Everything else of the header is the calendar batch's.
+        let whole = fields(&all[0]);
+        for i in (0..31).filter(|i| ![12, 14, 15, 16].contains(i)) {
+            assert_eq!(header[i], whole[i], "{name}: header field {}", i + 1);
+        }
+        assert_eq!(lines[1], all[1]);
+        assert!(lines.len() > 2, "{name} has bookings");
+        for line in &lines[2..] {
+            // Belegdatum TTMM within the batch's days.
+            let belegdatum = &fields(line)[9];
+            let day = format!("2026{}{}", &belegdatum[2..], &belegdatum[..2]);
+            assert!((from..=to).contains(&day.as_str()), "{name}: {line}");
+        }
+        bookings.extend_from_slice(&lines[2..]);
+    }
+    assert_eq!(bookings, all[2..]);
+    // In the zip as any export file, byte for byte.
+    let mut zip = zip::ZipArchive::new(fs::File::open(e.tmp.path().join("export.zip")).unwrap()).unwrap();
+    for n in &names {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut zip.by_name(&format!("datev/{n}")).unwrap(), &mut bytes).unwrap();
+        assert_eq!(bytes, fs::read(e.out.join("datev").join(n)).unwrap(), "{n}");
+    }
+    // A fiscal year cannot begin on a day some years lack.
+    fs::write(data.join("company.toml"), format!("{company}\n[accounts]\nfiscal_year_start = \"02-29\"\n")).unwrap();
+    let refused = tmp.path().join("refused");
+    let out = run(&["export", "--month", "2026-10", "--archive", e.archive.to_str().unwrap(), "--data", data.to_str().unwrap(), "--out", refused.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("company.toml: accounts.fiscal_year_start: '02-29' is not a day every year has; a fiscal year begins on a day that is, e.g. \"03-01\""),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!refused.exists());
 }
 
 #[test]

@@ -191,6 +191,8 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Accounts {
                     .and_then(|s| chrono::NaiveDate::parse_from_str(&format!("2000-{s}"), "%Y-%m-%d").ok())
                     .map(|d| (chrono::Datelike::month(&d), chrono::Datelike::day(&d)));
                 match parsed {
+                    // Not every year has the day to begin on.
+                    Some((2, 29)) => error(&field, "'02-29' is not a day every year has; a fiscal year begins on a day that is, e.g. \"03-01\"".into()),
                     Some(md) => accounts.fiscal_year_start = md,
                     None => error(&field, "expected a month and day, \"MM-DD\" (e.g. \"01-01\")".into()),
                 }

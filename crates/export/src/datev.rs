@@ -91,13 +91,95 @@ const EU_STEUERSATZ: usize = 40;
 const LEISTUNGSDATUM: usize = 114;
 const GENERALUMKEHR: usize = 117;
 
-/// The batch's file name in `datev/`: DATEV's import expects `EXTF_` at its start.
-pub fn file_name(period: Period) -> String {
-    format!("EXTF_Buchungsstapel_{period}.csv")
+/// One batch's dates: DATEV takes a batch within one fiscal year, so a period a fiscal year
+/// begins in (a quarter, or a month with a start on another day than the 1st) is booked in
+/// one batch per fiscal year it touches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Part {
+    /// The first and last day of the batch ("Datum vom", "Datum bis").
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+    /// The first day of its fiscal year ("WJ-Beginn").
+    pub fiscal_year: NaiveDate,
 }
 
-/// The booking batch, written as documents come.
-pub struct Batch {
+/// The parts of `period`, one per fiscal year it touches, for fiscal years starting on
+/// `(month, day)` (never 29 February: company.toml refuses it).
+pub fn parts(period: Period, (month, day): (u32, u32)) -> Vec<Part> {
+    let start_in = |year: i32| NaiveDate::from_ymd_opt(year, month, day).expect("a day every year has");
+    let last = period.last_day();
+    let mut first = period.first_day();
+    let mut parts = Vec::new();
+    loop {
+        let fiscal_year = if start_in(first.year()) <= first { start_in(first.year()) } else { start_in(first.year() - 1) };
+        let next = start_in(fiscal_year.year() + 1);
+        let end = last.min(next.pred_opt().expect("a day before"));
+        parts.push(Part { first, last: end, fiscal_year });
+        if end == last {
+            return parts;
+        }
+        first = next;
+    }
+}
+
+/// The batches' file names in `datev/` (DATEV's import expects `EXTF_` at the start):
+/// `EXTF_Buchungsstapel_<period>.csv`, or, with a fiscal year beginning inside the period,
+/// one per part with its dates (`EXTF_Buchungsstapel_2026-Q3_20260701-20260731.csv`).
+pub fn file_names(period: Period, accounts: &Accounts) -> Vec<String> {
+    let parts = parts(period, accounts.fiscal_year_start);
+    let ymd = |d: NaiveDate| d.format("%Y%m%d").to_string();
+    match parts.as_slice() {
+        [_] => vec![format!("EXTF_Buchungsstapel_{period}.csv")],
+        parts => parts.iter().map(|p| format!("EXTF_Buchungsstapel_{period}_{}-{}.csv", ymd(p.first), ymd(p.last))).collect(),
+    }
+}
+
+/// The period's booking batches (one per fiscal year it touches), written as documents come.
+pub struct Batches {
+    batches: Vec<(Part, Batch)>,
+}
+
+impl Batches {
+    /// Creates the batches' files in `dir` (see [`file_names`]) with their header records and
+    /// column names. `created` is when the batches count as made: the export takes the
+    /// latest issue date of the period's documents (midnight), not the clock, so the same
+    /// archive gives the same files.
+    pub fn create(dir: &Path, period: Period, accounts: &Accounts, base: &str, created: NaiveDate) -> Result<Batches> {
+        let parts = parts(period, accounts.fiscal_year_start);
+        let count = parts.len();
+        let batches = parts
+            .into_iter()
+            .zip(file_names(period, accounts))
+            .enumerate()
+            .map(|(i, (part, name))| {
+                // "Bezeichnung" holds at most 30 characters: "Ausgangsrechnungen 2026-Q3 1/2".
+                let label = if count == 1 { format!("Ausgangsrechnungen {period}") } else { format!("Ausgangsrechnungen {period} {}/{count}", i + 1) };
+                Ok((part, Batch::create(&dir.join(name), part, &label, accounts, base, created)?))
+            })
+            .collect::<Result<_>>()?;
+        Ok(Batches { batches })
+    }
+
+    /// Appends the bookings of `docs`, each to the batch of its issue date (Belegdatum).
+    pub fn write<'d>(&mut self, docs: impl IntoIterator<Item = &'d Document>) -> Result<()> {
+        for d in docs {
+            let (_, batch) = self
+                .batches
+                .iter_mut()
+                .find(|(part, _)| (part.first..=part.last).contains(&d.issue_date))
+                .expect("the export's documents are issued in its period");
+            batch.write(d)?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(self) -> Result<()> {
+        self.batches.into_iter().try_for_each(|(_, batch)| batch.finish())
+    }
+}
+
+/// One booking batch file.
+struct Batch {
     path: PathBuf,
     file: std::io::BufWriter<std::fs::File>,
     accounts: Accounts,
@@ -105,35 +187,28 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// Creates `dir/EXTF_Buchungsstapel_<period>.csv` with its header record and column
-    /// names. `created` is when the batch counts as made: the export takes the latest issue
-    /// date of the period's documents (midnight), not the clock, so the same archive gives
-    /// the same file.
-    pub fn create(dir: &Path, period: Period, accounts: &Accounts, base: &str, created: NaiveDate) -> Result<Batch> {
-        let path = dir.join(file_name(period));
-        let file = std::fs::File::create_new(&path).map_err(|e| Error::io(&path, e))?;
-        let mut batch = Batch { path, file: std::io::BufWriter::new(file), accounts: accounts.clone(), line: Vec::new() };
-        let header = header(period, accounts, base, created);
+    fn create(path: &Path, part: Part, label: &str, accounts: &Accounts, base: &str, created: NaiveDate) -> Result<Batch> {
+        let file = std::fs::File::create_new(path).map_err(|e| Error::io(path, e))?;
+        let mut batch = Batch { path: path.to_path_buf(), file: std::io::BufWriter::new(file), accounts: accounts.clone(), line: Vec::new() };
+        let header = header(part, label, accounts, base, created);
         batch.write_fields(header.iter().map(|(v, quoted)| (v.as_str(), *quoted)))?;
         batch.write_fields(COLUMNS.iter().map(|c| (*c, false)))?;
         Ok(batch)
     }
 
-    /// Appends the bookings of `docs`.
-    pub fn write<'d>(&mut self, docs: impl IntoIterator<Item = &'d Document>) -> Result<()> {
-        for d in docs {
-            for row in bookings(d, &self.accounts) {
-                let mut fields: [&str; 125] = [""; 125];
-                for (column, value) in &row {
-                    fields[*column] = value.as_str();
-                }
-                self.write_fields(fields.iter().enumerate().map(|(i, v)| (*v, is_text(i))))?;
+    /// Appends the bookings of `d`.
+    fn write(&mut self, d: &Document) -> Result<()> {
+        for row in bookings(d, &self.accounts) {
+            let mut fields: [&str; 125] = [""; 125];
+            for (column, value) in &row {
+                fields[*column] = value.as_str();
             }
+            self.write_fields(fields.iter().enumerate().map(|(i, v)| (*v, is_text(i))))?;
         }
         Ok(())
     }
 
-    pub fn finish(mut self) -> Result<()> {
+    fn finish(mut self) -> Result<()> {
         self.file.flush().map_err(|e| Error::io(&self.path, e))
     }
 
@@ -157,13 +232,8 @@ impl Batch {
     }
 }
 
-/// The header record's 31 fields, each with whether it is quoted.
-fn header(period: Period, accounts: &Accounts, base: &str, created: NaiveDate) -> Vec<(String, bool)> {
-    let first = period.first_day();
-    let last = last_day(period);
-    let (fy_month, fy_day) = accounts.fiscal_year_start;
-    let fy_this = NaiveDate::from_ymd_opt(first.year(), fy_month, fy_day).expect("checked when parsed");
-    let fy_start = if fy_this <= first { fy_this } else { NaiveDate::from_ymd_opt(first.year() - 1, fy_month, fy_day).expect("checked") };
+/// The header record's 31 fields of the batch `part`, each with whether it is quoted.
+fn header(part: Part, label: &str, accounts: &Accounts, base: &str, created: NaiveDate) -> Vec<(String, bool)> {
     let ymd = |d: NaiveDate| d.format("%Y%m%d").to_string();
     let t = |s: &str| (s.to_string(), true);
     let n = |s: String| (s, false);
@@ -180,11 +250,11 @@ fn header(period: Period, accounts: &Accounts, base: &str, created: NaiveDate) -
         t(""),                                       // 10 Importiert von
         n(accounts.datev_consultant.to_string()),    // 11 Berater
         n(accounts.datev_client.to_string()),        // 12 Mandant
-        n(ymd(fy_start)),                            // 13 WJ-Beginn
+        n(ymd(part.fiscal_year)),                    // 13 WJ-Beginn
         n(accounts.account_length.to_string()),      // 14 Sachkontenlänge
-        n(ymd(first)),                               // 15 Datum vom
-        n(ymd(last)),                                // 16 Datum bis
-        t(&format!("Ausgangsrechnungen {period}")), // 17 Bezeichnung (≤ 30)
+        n(ymd(part.first)),                          // 15 Datum vom
+        n(ymd(part.last)),                           // 16 Datum bis
+        t(label),                                    // 17 Bezeichnung (≤ 30)
         t(""),                                       // 18 Diktatkürzel
         n("1".into()),                               // 19 Buchungstyp: Finanzbuchführung
         n("0".into()),                               // 20 Rechnungslegungszweck
@@ -200,17 +270,6 @@ fn header(period: Period, accounts: &Accounts, base: &str, created: NaiveDate) -
         t(""),                                       // 30 reserviert
         t(""),                                       // 31 Anwendungsinformation
     ]
-}
-
-/// The last day of `period`.
-pub fn last_day(period: Period) -> NaiveDate {
-    let next = match period {
-        Period::Month { year, month: 12 } => NaiveDate::from_ymd_opt(year + 1, 1, 1),
-        Period::Month { year, month } => NaiveDate::from_ymd_opt(year, month + 1, 1),
-        Period::Quarter { year, quarter: 4 } => NaiveDate::from_ymd_opt(year + 1, 1, 1),
-        Period::Quarter { year, quarter } => NaiveDate::from_ymd_opt(year, quarter * 3 + 1, 1),
-    };
-    next.and_then(|d| d.pred_opt()).expect("valid period")
 }
 
 /// A DATEV amount: at least two decimals, a decimal comma, no sign (`1980,00`, `12,60`).
@@ -328,17 +387,37 @@ mod tests {
         assert_eq!(belegfeld("R.2026 #7/ü"), "R20267/");
     }
 
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
     #[test]
-    fn periods_end_on_their_last_day() {
-        assert_eq!(last_day(Period::Month { year: 2028, month: 2 }), NaiveDate::from_ymd_opt(2028, 2, 29).unwrap());
-        assert_eq!(last_day(Period::Month { year: 2026, month: 12 }), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
-        assert_eq!(last_day(Period::Quarter { year: 2026, quarter: 3 }), NaiveDate::from_ymd_opt(2026, 9, 30).unwrap());
+    fn a_period_is_one_batch_per_fiscal_year_it_touches() {
+        let part = |first, last, fiscal_year| Part { first, last, fiscal_year };
+        let q3 = Period::Quarter { year: 2026, quarter: 3 };
+        // The calendar year, or one beginning on the first of a quarter: one batch.
+        assert_eq!(parts(q3, (1, 1)), [part(day(2026, 7, 1), day(2026, 9, 30), day(2026, 1, 1))]);
+        assert_eq!(parts(q3, (7, 1)), [part(day(2026, 7, 1), day(2026, 9, 30), day(2026, 7, 1))]);
+        assert_eq!(parts(q3, (10, 1)), [part(day(2026, 7, 1), day(2026, 9, 30), day(2025, 10, 1))]);
+        // A fiscal year beginning on 1 August: July closes the old one.
+        assert_eq!(parts(q3, (8, 1)), [part(day(2026, 7, 1), day(2026, 7, 31), day(2025, 8, 1)), part(day(2026, 8, 1), day(2026, 9, 30), day(2026, 8, 1))]);
+        // On the 15th: a month is split too; December and January around a year's end.
+        let july = Period::Month { year: 2026, month: 7 };
+        assert_eq!(parts(july, (7, 15)), [part(day(2026, 7, 1), day(2026, 7, 14), day(2025, 7, 15)), part(day(2026, 7, 15), day(2026, 7, 31), day(2026, 7, 15))]);
+        let q1 = Period::Quarter { year: 2027, quarter: 1 };
+        assert_eq!(parts(q1, (2, 1)), [part(day(2027, 1, 1), day(2027, 1, 31), day(2026, 2, 1)), part(day(2027, 2, 1), day(2027, 3, 31), day(2027, 2, 1))]);
+        assert_eq!(parts(Period::Month { year: 2028, month: 2 }, (1, 1)), [part(day(2028, 2, 1), day(2028, 2, 29), day(2028, 1, 1))]);
+        assert_eq!(parts(Period::Month { year: 2026, month: 12 }, (12, 31)), [part(day(2026, 12, 1), day(2026, 12, 30), day(2025, 12, 31)), part(day(2026, 12, 31), day(2026, 12, 31), day(2026, 12, 31))]);
+        let accounts = |start| Accounts { fiscal_year_start: start, ..Accounts::default() };
+        assert_eq!(file_names(q3, &accounts((1, 1))), ["EXTF_Buchungsstapel_2026-Q3.csv"]);
+        assert_eq!(file_names(q3, &accounts((8, 1))), ["EXTF_Buchungsstapel_2026-Q3_20260701-20260731.csv", "EXTF_Buchungsstapel_2026-Q3_20260801-20260930.csv"]);
     }
 
     #[test]
     fn the_header_record_has_31_fields_and_the_fiscal_year_of_the_period() {
         let accounts = Accounts { fiscal_year_start: (7, 1), ..Accounts::default() };
-        let h = header(Period::Month { year: 2026, month: 3 }, &accounts, "EUR", NaiveDate::from_ymd_opt(2026, 3, 31).unwrap());
+        let [part] = parts(Period::Month { year: 2026, month: 3 }, accounts.fiscal_year_start)[..] else { panic!("one part") };
+        let h = header(part, "Ausgangsrechnungen 2026-03", &accounts, "EUR", day(2026, 3, 31));
         assert_eq!(h.len(), 31);
         let line: Vec<String> = h.iter().map(|(v, q)| if *q { format!("\"{v}\"") } else { v.clone() }).collect();
         assert_eq!(

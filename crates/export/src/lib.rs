@@ -278,7 +278,7 @@ fn write_export(
     // The batch counts as made on the period's last issue date: never the clock, so the
     // same archive gives the same bytes.
     let created = entries.iter().map(|e| e.issue_date).max().unwrap_or_else(|| period.first_day());
-    let mut datev = datev::Batch::create(&out.join("datev"), period, &accounts, &base, created)?;
+    let mut datev = datev::Batches::create(&out.join("datev"), period, &accounts, &base, created)?;
     let mut xero = CsvFile::create(out, "xero/invoices.csv", xero::COLUMNS, Dialect::Plain)?;
     let mut qb_invoices = CsvFile::create(out, "quickbooks/invoices.csv", quickbooks::COLUMNS, Dialect::Plain)?;
     let mut qb_credit_notes = CsvFile::create(out, "quickbooks/credit-notes.csv", quickbooks::COLUMNS, Dialect::Plain)?;
@@ -316,7 +316,7 @@ fn write_export(
         }
     }
     datev.finish()?;
-    generated.push(format!("datev/{}", datev::file_name(period)));
+    generated.extend(datev::file_names(period, &accounts).into_iter().map(|name| format!("datev/{name}")));
     for csv in [journal, journal_vat, xero, qb_invoices, qb_credit_notes, lines, schedule] {
         generated.push(csv.finish()?);
     }
