@@ -197,6 +197,28 @@ fn headers_must_have_exactly_the_documented_columns() {
     );
 }
 
+/// A file saved with `;` or tabs between the columns is one error saying so, whichever file;
+/// a header with one unknown column that merely holds a `;` is not mistaken for one.
+#[test]
+fn a_file_separated_by_semicolons_or_tabs_is_named_as_such() {
+    for (separator, said) in [(";", "';'"), ("\t", "a tab"), ("|", "'|'")] {
+        let mut s = sources(GOOD_ROW);
+        s.transactions = s.transactions.replace(',', separator);
+        assert_eq!(
+            errors(&s),
+            [format!("transactions.csv:1: header: has the columns separated by {said}; expected ',' between them (in Excel: save as \"CSV UTF-8 (Comma delimited)\")")]
+        );
+        let mut s = sources(GOOD_ROW);
+        s.customers = format!("\u{feff}{}", s.customers.replace(',', separator));
+        assert_eq!(errors(&s).len(), 1, "{:?}", errors(&s));
+        assert!(errors(&s)[0].starts_with(&format!("customers.csv:1: header: has the columns separated by {said};")), "{:?}", errors(&s));
+    }
+    let mut s = sources(GOOD_ROW);
+    let rows: Vec<&str> = s.transactions.lines().skip(1).collect();
+    s.transactions = format!("a;b\n{}\n", rows.join("\n"));
+    assert!(errors(&s).iter().any(|e| e.starts_with("transactions.csv:1: a;b: unknown column")), "{:?}", errors(&s));
+}
+
 #[test]
 fn company_keys_are_named_in_full() {
     let mut s = sources(GOOD_ROW);
