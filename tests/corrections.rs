@@ -425,6 +425,11 @@ fn a_correction_is_dated_the_day_support_makes_it() {
     f.reissue("KL-INV-2026-000006", &fix, "x", None, "2026-11-20T10:00:00Z").unwrap();
     assert_eq!(f.doc("KL-CN-2026-000005")["issue_date"], "2026-11-30");
     assert_eq!(f.doc("KL-INV-2026-000019")["issue_date"], "2026-11-30");
+    // The boundaries are allowed: --date on the series' latest date, and on today.
+    f.reissue("KL-INV-2026-000007", &fix, "x", Some("2026-11-30"), "2026-11-20T10:00:00Z").unwrap();
+    assert_eq!(f.doc("KL-CN-2026-000006")["issue_date"], "2026-11-30");
+    f.reissue("KL-INV-2026-000009", &fix, "x", Some("2026-12-01"), "2026-12-01T10:00:00Z").unwrap();
+    assert_eq!(f.doc("KL-INV-2026-000021")["issue_date"], "2026-12-01");
     ok(f.cli(&["verify"]));
 }
 
