@@ -103,6 +103,7 @@ fn nothing_to_issue_into_a_missing_archive_is_still_exit_3() {
     let out = run(&["issue", p(&data), "--archive", p(&archive), "--init"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).starts_with("issued 0 document(s)"), "{}", stdout(&out));
+    assert!(!archive.exists(), "an archive was created with nothing to store");
 }
 
 #[test]
