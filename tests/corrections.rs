@@ -456,6 +456,46 @@ fn reissue_reminds_that_customers_csv_still_holds_the_old_details() {
     assert!(!stderr(&f.issue()).contains("customers.csv"));
 }
 
+/// Each field `--set` takes lands in the replacement's record as given, and only there: an
+/// emptied optional field is gone, an emptied name is refused.
+#[test]
+fn every_field_reissue_sets_reaches_the_replacement() {
+    let f = Fixture::new(&[]);
+    ok(f.issue());
+    // The Belgian business: French, a Peppol ID, no second address line or region.
+    let original = f.doc("KL-INV-2026-000013");
+    assert_eq!(original["customer"]["electronic_address"], serde_json::json!({ "scheme": "0208", "id": "0123456749" }));
+    let set = [
+        ("name", "Atelier Lumière & Fils SRL"),
+        ("email", "compta@atelier-lumiere.example"),
+        ("address_line2", "Boîte 4"),
+        ("region", "Bruxelles-Capitale"),
+        ("language", "nl"),
+        ("peppol_id", ""),
+        ("buyer_reference", "PO-2026-77"),
+    ];
+    let report = f.reissue("KL-INV-2026-000013", &set, "new name and office", None, "2026-11-05T10:00:00Z").unwrap();
+    let replacement = f.doc(report.issued[1].number());
+    let c = &replacement["customer"];
+    assert_eq!(
+        (c["name"].as_str(), c["email"].as_str(), c["address"]["line2"].as_str(), c["address"]["region"].as_str()),
+        (Some("Atelier Lumière & Fils SRL"), Some("compta@atelier-lumiere.example"), Some("Boîte 4"), Some("Bruxelles-Capitale"))
+    );
+    assert_eq!((replacement["language"].as_str(), replacement["buyer_reference"].as_str()), (Some("nl"), Some("PO-2026-77")));
+    assert_eq!(c.get("electronic_address").filter(|v| !v.is_null()), None, "the Peppol ID was emptied");
+    // The rest is the original's.
+    assert_eq!((c["address"]["line1"].as_str(), c["tax_id"].as_str()), (Some("Rue de la Loi 16"), Some("BE0123456749")));
+    // Set again, a Peppol ID; emptying the name is refused and writes nothing.
+    let report = f.reissue(report.issued[1].number(), &[("peppol_id", "0208:0403019261")], "Peppol ID", None, "2026-11-05T11:00:00Z").unwrap();
+    let again = f.doc(report.issued[1].number());
+    assert_eq!(again["customer"]["electronic_address"], serde_json::json!({ "scheme": "0208", "id": "0403019261" }));
+    assert_eq!(again["customer"]["name"], c["name"]);
+    let files = fs::read_dir(f.archive.join("2026")).unwrap().count();
+    let refused = f.reissue(report.issued[1].number(), &[("name", " ")], "x", None, "2026-11-05T12:00:00Z").unwrap_err().to_string();
+    assert_eq!(refused, "--set name: '' is empty; expected the customer's name");
+    assert_eq!(fs::read_dir(f.archive.join("2026")).unwrap().count(), files);
+}
+
 #[test]
 fn reissue_rejects_bad_fields_with_a_clear_error() {
     let f = Fixture::new(&[]);
