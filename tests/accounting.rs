@@ -556,6 +556,17 @@ fn list_json_filters_by_customer_kind_status_and_dates() {
     assert_eq!((show["schema"].as_str(), show["command"].as_str(), show["status"].as_str()), (Some("invoicesmith.cli.v1"), Some("show"), Some("credited")));
     assert_eq!(show["document"]["totals"]["gross"], "149.00");
     assert_eq!(show["referenced_by"][0]["relation"], "credits");
+    // The text: both sides of the credit, each with the supply date its document prints (a
+    // credit note's is the invoice's).
+    let text = |number: &str| ok(run(&["show", number, "--archive", archive])).lines().filter(|l| !l.starts_with("  file: ")).collect::<Vec<_>>().join("\n");
+    assert_eq!(
+        text("KL-INV-2026-000002"),
+        "KL-INV-2026-000002 invoice, issued 2026-10-03, supply 2026-10-03\n  customer: Mari Tamm (cus_ee_01)\n  total: 149.00 EUR (net 120.16, tax 28.84), domestic\n  credited by KL-CN-2026-000001 of 2026-10-20 (30.00 EUR)"
+    );
+    assert_eq!(
+        text("KL-CN-2026-000001"),
+        "KL-CN-2026-000001 credit note, issued 2026-10-20, supply 2026-10-03\n  customer: Mari Tamm (cus_ee_01)\n  total: 30.00 EUR (net 24.19, tax 5.81), domestic\n  credits KL-INV-2026-000002 of 2026-10-03 (technical_issue)"
+    );
     let verify: serde_json::Value = serde_json::from_str(&ok(run(&["verify", "--archive", archive, "--json"]))).unwrap();
     assert_eq!((verify["command"].as_str(), verify["intact"].as_bool()), (Some("verify"), Some(true)));
     let out = e.tmp.path().join("again");
