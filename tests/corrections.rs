@@ -496,6 +496,38 @@ fn every_field_reissue_sets_reaches_the_replacement() {
     assert_eq!(fs::read_dir(f.archive.join("2026")).unwrap().count(), files);
 }
 
+/// `vat_id_status` and `type` as support sets them: an invalid VAT ID makes the Italian
+/// business's reverse charge Italian VAT (OSS), the VAT ID given again with an empty status
+/// is unchecked (reverse charge again), and an explicit type wins over the VAT ID's "a business",
+/// also in a later correction that sets something else.
+#[test]
+fn reissue_sets_the_vat_id_status_and_the_customer_type() {
+    let f = Fixture::new(&[]);
+    ok(f.issue());
+    let treatment = |number: &str| {
+        let d = f.doc(number);
+        [&d["tax"]["treatment"], &d["tax"]["customer_type"], &d["totals"]["tax"]].map(|v| v.as_str().unwrap().to_string())
+    };
+    // KL-INV-2026-000005: 1,200.00 EUR to the Italian business, reverse charge.
+    assert_eq!(treatment("KL-INV-2026-000005"), ["reverse_charge", "business", "0.00"]);
+    let invalid = f.reissue("KL-INV-2026-000005", &[("vat_id_status", "invalid")], "VIES: invalid", None, "2026-11-05T10:00:00Z").unwrap();
+    let invalid = invalid.issued[1].number().to_string();
+    assert_eq!(treatment(&invalid), ["oss", "business", "264.00"]);
+    // The invalid VAT ID is not printed (so not in the record): given again, with the status
+    // emptied, it is unchecked, as every archived VAT ID.
+    assert_eq!(f.doc(&invalid)["customer"].get("tax_id").filter(|v| !v.is_null()), None);
+    let unchecked = f.reissue(&invalid, &[("vat_id", "IT00743110157"), ("vat_id_status", "")], "VIES: valid after all", None, "2026-11-05T11:00:00Z").unwrap();
+    assert_eq!(treatment(unchecked.issued[1].number()), ["reverse_charge", "business", "0.00"]);
+    // KL-INV-2026-000004: the Estonian business (domestic VAT). A VAT ID with an explicit
+    // type=individual stays an individual; a later correction of the city keeps that.
+    let report = f.reissue("KL-INV-2026-000004", &[("vat_id", "EE100247019"), ("type", "individual")], "sole trader", None, "2026-11-05T12:00:00Z").unwrap();
+    let individual = report.issued[1].number().to_string();
+    assert_eq!(treatment(&individual)[..2], ["domestic", "individual"]);
+    let moved = f.reissue(&individual, &[("city", "Tartu")], "moved", None, "2026-11-05T13:00:00Z").unwrap();
+    assert_eq!(treatment(moved.issued[1].number())[..2], ["domestic", "individual"]);
+    assert_eq!(f.doc(moved.issued[1].number())["customer"]["tax_id"], "EE100247019");
+}
+
 #[test]
 fn reissue_rejects_bad_fields_with_a_clear_error() {
     let f = Fixture::new(&[]);
