@@ -653,6 +653,50 @@ fn a_plan_change_after_a_vat_id_keeps_the_adjusted_invoices_oss_rate() {
     )), "{}", stderr(&o));
 }
 
+/// An invoice whose first line is a plan change at another rate (the credit for Basic, kept
+/// at the OSS rate) bills its own charge at its own line's rate (reverse charge): a later
+/// plan change of that charge keeps the latter, whether the invoice is drafted in the same
+/// run or read from the archive. Two plan changes in one invoice each adjust their own charge.
+#[test]
+fn a_plan_change_keeps_the_rate_of_the_adjusted_charges_own_line_not_the_invoices_first() {
+    let breakdown = |doc: &Value| -> Vec<(String, String, String, String)> {
+        doc["tax_breakdown"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["tax_category"].as_str().unwrap().into(), r["tax_rate"].as_str().unwrap().into(), r["taxable_amount"].as_str().unwrap().into(), r["tax_amount"].as_str().unwrap().into()))
+            .collect()
+    };
+    let row = |c: &str, r: &str, t: &str, x: &str| (c.to_string(), r.to_string(), t.to_string(), x.to_string());
+    let f = Fixture::new(&[]);
+    f.append("ch_4001,charge,succeeded,cus_de_01,2026-11-02T10:00:00+01:00,EUR,Basic plan,1,11.90,gross,false,,,,,DE,DE");
+    f.append("ch_4000,charge,succeeded,cus_de_01,2026-11-01T10:00:00+01:00,EUR,Storage add-on,1,11.90,gross,false,,,,,DE,DE");
+    ok(f.issue());
+    let customers = fs::read_to_string(f.data.join("customers.csv")).unwrap().replace(
+        "cus_de_01,individual,Jürgen Müller,juergen.mueller@example.de,Schönhauser Allee 12,Hinterhaus 3. OG,Berlin,10119,,DE,,,de",
+        "cus_de_01,business,Müller Design GmbH,juergen.mueller@example.de,Schönhauser Allee 12,Hinterhaus 3. OG,Berlin,10119,,DE,DE136695976,valid,de",
+    );
+    fs::write(f.data.join("customers.csv"), customers).unwrap();
+    // Pro, now a reverse charge, with the credit for Basic (OSS 19 %) as its FIRST line.
+    f.append("ch_4002,charge,succeeded,cus_de_01,2026-11-15T10:00:00+01:00,EUR,Unused Basic time,1,-5.95,gross,true,,,ch_4001,,DE,DE");
+    f.append("ch_4002,charge,succeeded,cus_de_01,2026-11-15T10:00:00+01:00,EUR,Pro plan,1,30.00,gross,false,,,,,DE,DE");
+    // In the same run: Team, crediting unused Pro (reverse charged: 0 %) and, in full, the
+    // add-on (OSS 19 %: −10.00 net, −1.90 VAT).
+    f.append("ch_4003,charge,succeeded,cus_de_01,2026-11-20T10:00:00+01:00,EUR,Team plan,1,90.00,gross,false,,,,,DE,DE");
+    f.append("ch_4003,charge,succeeded,cus_de_01,2026-11-20T10:00:00+01:00,EUR,Unused Pro time,1,-10.00,gross,true,,,ch_4002,,DE,DE");
+    f.append("ch_4003,charge,succeeded,cus_de_01,2026-11-20T10:00:00+01:00,EUR,Storage add-on removed,1,-11.90,gross,true,,,ch_4000,,DE,DE");
+    let out = ok(f.issue());
+    let pro = f.doc(&issued_as(&out, "ch_4002"));
+    assert_eq!(breakdown(&pro), [row("S", "19", "-5.00", "-0.95"), row("AE", "0", "30.00", "0.00")]);
+    let team = f.doc(&issued_as(&out, "ch_4003"));
+    assert_eq!(breakdown(&team), [row("S", "19", "-10.00", "-1.90"), row("AE", "0", "80.00", "0.00")]);
+    // A later run reads Pro's invoice from the archive: the same rate.
+    f.append("ch_4004,charge,succeeded,cus_de_01,2026-11-25T10:00:00+01:00,EUR,Max plan,1,100.00,gross,false,,,,,DE,DE");
+    f.append("ch_4004,charge,succeeded,cus_de_01,2026-11-25T10:00:00+01:00,EUR,Unused Pro time,1,-5.00,gross,true,,,ch_4002,,DE,DE");
+    let max = f.doc(&issued_as(&ok(f.issue()), "ch_4004"));
+    assert_eq!(breakdown(&max), [row("AE", "0", "95.00", "0.00")]);
+}
+
 #[test]
 fn a_plan_change_cannot_mix_an_outside_scope_invoice_with_a_taxed_line() {
     // An Australian consumer pays GST on Basic, then gives the ABN of a GST-registered
