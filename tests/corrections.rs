@@ -211,6 +211,36 @@ fn a_partial_refund_of_a_multi_rate_invoice_is_split_by_each_rates_share() {
     assert_eq!(amounts(&cn), ("10.00".into(), "2.45".into(), "12.45".into()));
 }
 
+/// Three rates' shares of a refund round to a cent less than the refund: the largest share
+/// takes the cent, so the credit note credits exactly what was refunded. An invoice of July
+/// 2025 (EE 24 %) with credits for a 2023 charge (20 %) and a 2024 one (22 %), 18.90 gross;
+/// 1.10 refunded: −6.00, −6.10 and 31.00 of 18.90 are −0.349…, −0.355… and 1.804…, which
+/// round to −0.35, −0.36 and 1.80 (1.09): the 24 % share becomes 1.81.
+#[test]
+fn a_refund_split_over_three_rates_gives_the_rounding_cent_to_the_largest_share() {
+    let f = Fixture::new(&[]);
+    f.append("ch_3101,charge,succeeded,cus_ee_01,2023-12-10T10:00:00+02:00,EUR,Basic plan,1,12.00,gross,false,,,,,EE,EE");
+    f.append("ch_3102,charge,succeeded,cus_ee_01,2024-06-10T10:00:00+03:00,EUR,Plus plan,1,12.20,gross,false,,,,,EE,EE");
+    f.append("ch_3103,charge,succeeded,cus_ee_01,2025-07-10T10:00:00+03:00,EUR,Pro plan,1,31.00,gross,false,,,,,EE,EE");
+    f.append("ch_3103,charge,succeeded,cus_ee_01,2025-07-10T10:00:00+03:00,EUR,Unused Basic time,1,-6.00,gross,true,,,ch_3101,,EE,EE");
+    f.append("ch_3103,charge,succeeded,cus_ee_01,2025-07-10T10:00:00+03:00,EUR,Unused Plus time,1,-6.10,gross,true,,,ch_3102,,EE,EE");
+    f.append("rf_3104,refund,succeeded,cus_ee_01,2025-07-20T10:00:00+03:00,EUR,Goodwill refund,1,1.10,gross,false,,,ch_3103,goodwill,EE,EE");
+    ok(f.issue());
+    let cn: Value = serde_json::from_slice(&fs::read(f.archive.join("2025/KL-CN-2025-000001.json")).unwrap()).unwrap();
+    let lines: Vec<(String, String)> = cn["lines"].as_array().unwrap().iter().map(|l| (l["tax_rate"].as_str().unwrap().into(), l["net_amount"].as_str().unwrap().into())).collect();
+    let rows: Vec<(String, String, String)> = cn["tax_breakdown"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["tax_rate"].as_str().unwrap().into(), r["taxable_amount"].as_str().unwrap().into(), r["tax_amount"].as_str().unwrap().into()))
+        .collect();
+    // Gross −0.35 at 20 %: tax −0.06 (−0.0583), net −0.29; −0.36 at 22 %: tax −0.06
+    // (−0.0649), net −0.30; 1.81 at 24 %: tax 0.35 (0.3503), net 1.46.
+    assert_eq!(rows, [("20".into(), "-0.29".into(), "-0.06".into()), ("22".into(), "-0.30".into(), "-0.06".into()), ("24".into(), "1.46".into(), "0.35".into())]);
+    assert_eq!(lines, [("20".into(), "-0.29".into()), ("22".into(), "-0.30".into()), ("24".into(), "1.46".into())]);
+    assert_eq!(amounts(&cn), ("0.87".into(), "0.23".into(), "1.10".into()));
+}
+
 #[test]
 fn editing_an_invoiced_transaction_is_refused() {
     let f = Fixture::new(&[]);
