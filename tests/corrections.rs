@@ -727,6 +727,57 @@ fn a_plan_change_keeps_the_rate_of_the_adjusted_charges_own_line_not_the_invoice
     assert_eq!(breakdown(&max), [row("AE", "0", "95.00", "0.00")]);
 }
 
+/// A refund may credit only what plan changes have left of an invoice: those archived and
+/// those of the same run count together. And a plan change that would credit too much is
+/// named at its own line, not at another plan-change line of the same charge.
+#[test]
+fn a_refund_counts_plan_changes_archived_and_of_the_same_run() {
+    let f = Fixture::new(&[]);
+    let line_of = |row: &str| f.transactions().lines().position(|l| l == row).unwrap() + 1;
+    f.append("ch_4001,charge,succeeded,cus_de_01,2026-11-02T10:00:00+01:00,EUR,Basic plan,1,11.90,gross,false,,,,,DE,DE");
+    f.append("ch_4000,charge,succeeded,cus_de_01,2026-11-01T10:00:00+01:00,EUR,Storage add-on,1,11.90,gross,false,,,,,DE,DE");
+    let basic = issued_as(&ok(f.issue()), "ch_4001");
+    // Archived: Pro credits 3.00 of Basic.
+    f.append("ch_4002,charge,succeeded,cus_de_01,2026-11-10T10:00:00+01:00,EUR,Pro plan,1,30.00,gross,false,,,,,DE,DE");
+    f.append("ch_4002,charge,succeeded,cus_de_01,2026-11-10T10:00:00+01:00,EUR,Unused Basic time,1,-3.00,gross,true,,,ch_4001,,DE,DE");
+    ok(f.issue());
+    // In one run: Team credits 2.95 more of Basic, and Basic is refunded in full.
+    f.append("ch_4003,charge,succeeded,cus_de_01,2026-11-15T10:00:00+01:00,EUR,Team plan,1,90.00,gross,false,,,,,DE,DE");
+    f.append("ch_4003,charge,succeeded,cus_de_01,2026-11-15T10:00:00+01:00,EUR,Unused Basic time,1,-2.95,gross,true,,,ch_4001,,DE,DE");
+    let refund = "rf_4004,refund,succeeded,cus_de_01,2026-11-20T10:00:00+01:00,EUR,Refund,1,11.90,gross,false,,,ch_4001,requested_by_customer,DE,DE";
+    f.append(refund);
+    let out = f.issue();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "transactions.csv:{}: unit_amount: refund 'rf_4004' would credit 11.90 EUR, more than is left on {basic}: 11.90 invoiced, 5.95 already credited, 5.95 left",
+            line_of(refund)
+        )),
+        "{}",
+        stderr(&out)
+    );
+    // What is left, refunded: one credit note of 5.95.
+    f.set_transactions(&f.transactions().replace(refund, &refund.replace(",11.90,gross", ",5.95,gross")));
+    let out = ok(f.issue());
+    assert_eq!(amounts(&f.doc(&issued_as(&out, "rf_4004"))), ("5.00".into(), "0.95".into(), "5.95".into()));
+    // Nothing is left of Basic: a plan change crediting it, after one crediting the add-on,
+    // is named at its own line.
+    f.append("ch_4005,charge,succeeded,cus_de_01,2026-11-25T10:00:00+01:00,EUR,Max plan,1,150.00,gross,false,,,,,DE,DE");
+    f.append("ch_4005,charge,succeeded,cus_de_01,2026-11-25T10:00:00+01:00,EUR,Storage add-on removed,1,-1.00,gross,true,,,ch_4000,,DE,DE");
+    let over = "ch_4005,charge,succeeded,cus_de_01,2026-11-25T10:00:00+01:00,EUR,Unused Basic time,1,-0.01,gross,true,,,ch_4001,,DE,DE";
+    f.append(over);
+    let out = f.issue();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!(
+            "transactions.csv:{}: unit_amount: the plan change would credit 0.01 EUR (gross) of 'ch_4001', more than is left on {basic}: 11.90 invoiced, 11.90 already credited or adjusted, 0.00 left",
+            line_of(over)
+        )),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn a_plan_change_cannot_mix_an_outside_scope_invoice_with_a_taxed_line() {
     // An Australian consumer pays GST on Basic, then gives the ABN of a GST-registered
