@@ -151,7 +151,13 @@ fn refunds_of_unknown_or_uninvoiced_charges_are_errors() {
     let out = f.issue();
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("transactions.csv:27: refers_to: 'ch_1012' was never invoiced (its payment is failed); only an invoiced charge can be refunded with a credit note"), "{}", stderr(&out));
-    f.set_transactions(&f.transactions().replace(",ch_1012,x,", ",ch_9999,x,"));
+    // A card payment still pending has no invoice yet (a bank transfer's has: it is issued
+    // before the money arrives).
+    f.set_transactions(&f.transactions().replace(",ch_1012,x,", ",ch_1013,x,"));
+    let out = f.issue();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("transactions.csv:27: refers_to: 'ch_1013' was never invoiced (its payment is pending); only an invoiced charge can be refunded with a credit note"), "{}", stderr(&out));
+    f.set_transactions(&f.transactions().replace(",ch_1013,x,", ",ch_9999,x,"));
     let out = f.issue();
     assert!(stderr(&out).contains("transactions.csv:27: refers_to: 'ch_9999' is not a transaction_id in transactions.csv"), "{}", stderr(&out));
 }
