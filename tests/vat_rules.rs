@@ -385,6 +385,32 @@ fn a_plan_change_can_only_adjust_an_invoiced_charge_and_never_more_than_it_charg
     assert_eq!(case("-7.81").error(), "transactions.csv:6: unit_amount: the plan change would credit 7.81 EUR (gross) of 'june', more than is left on KL-INV-2025-000001: 20.00 invoiced, 12.20 already credited or adjusted, 7.80 left");
 }
 
+/// A plan change adjusts an earlier charge: one charged later (even a second later), or the
+/// charge itself, has no invoice yet to adjust.
+#[test]
+fn a_plan_change_adjusts_only_a_charge_made_before_it() {
+    let basic = |when: &str| format!("basic,charge,succeeded,ee,{when},EUR,Basic plan,1,12.20,gross,false,,,,,EE,EE");
+    let pro = |refers_to: &str| {
+        [
+            "pro,charge,succeeded,ee,2025-07-10T12:00:00+03:00,EUR,Pro plan,1,31.00,gross,false,,,,,EE,EE".to_string(),
+            format!("pro,charge,succeeded,ee,2025-07-10T12:00:00+03:00,EUR,Unused Basic time,1,-6.10,gross,true,,,{refers_to},,EE,EE"),
+        ]
+    };
+    let case = |basic_at: &str, refers_to: &str| {
+        let [own, change] = pro(refers_to);
+        Case::ee().row(&basic(basic_at)).row(&own).row(&change)
+    };
+    assert_eq!(case("2025-07-10T11:59:59+03:00", "basic").documents().map(|d| d.len()), Ok(2));
+    assert_eq!(case("2025-07-10T12:00:01+03:00", "basic").error(), "transactions.csv:4: refers_to: 'basic' is charged after 'pro', so it has no invoice yet to adjust");
+    // At the same instant, the transaction ids order them (as issuing does).
+    assert_eq!(case("2025-07-10T12:00:00+03:00", "basic").documents().map(|d| d.len()), Ok(2));
+    let [own, change] = pro("zbasic");
+    let same_instant = Case::ee().row(&basic("2025-07-10T12:00:00+03:00").replacen("basic", "zbasic", 1)).row(&own).row(&change);
+    assert_eq!(same_instant.error(), "transactions.csv:4: refers_to: 'zbasic' is charged after 'pro', so it has no invoice yet to adjust");
+    // Itself: refused when the file is read.
+    assert_eq!(case("2025-07-10T11:59:59+03:00", "pro").error(), "transactions.csv:4: refers_to: 'pro' refers to its own transaction");
+}
+
 #[test]
 fn eu_vat_in_a_foreign_currency_is_restated_in_the_base_currency() {
     // FR 20 % on 21.60 USD gross: tax 3.60, net 18.00. Tax point Sunday 2026-10-04 → the
