@@ -371,6 +371,20 @@ fn a_vat_id_supplied_later_turns_the_replacement_into_reverse_charge() {
     let closed = export("2026-11", "export-closed");
     assert!(!closed.contains(",overpaid,"), "{closed}");
     assert!(closed.contains("rf_2001,refund,succeeded,2026-11-12,EUR,2.50,no_document,,returns the overpayment on KL-INV-2026-000018"), "{closed}");
+    // Any other refund of that charge credits the supply: a credit note.
+    f.append("rf_2002,refund,succeeded,cus_fr_01,2026-11-13T10:00:00+01:00,EUR,Goodwill refund,1,4.00,gross,false,,,ch_1017,goodwill,FR,FR");
+    let out = ok(f.issue());
+    let credit_note = f.doc(&issued_as(&out, "rf_2002"));
+    assert_eq!(amounts(&credit_note), ("4.00".into(), "0.00".into(), "4.00".into()));
+    assert_eq!(credit_note["references"][0]["number"], "KL-INV-2026-000018");
+    // So does a second refund of the overpaid amount: the overpayment was returned once.
+    f.append("rf_2003,refund,succeeded,cus_fr_01,2026-11-14T10:00:00+01:00,EUR,Goodwill refund,1,2.50,gross,false,,,ch_1017,goodwill,FR,FR");
+    let out = ok(f.issue());
+    assert_eq!(amounts(&f.doc(&issued_as(&out, "rf_2003"))), ("2.50".into(), "0.00".into(), "2.50".into()));
+    // And a rerun decides the same: the first returns the overpayment, the others are issued.
+    let again = ok(f.issue());
+    assert!(again.contains("rf_2001: returns the overpayment of 2.50 EUR on KL-INV-2026-000018: no credit note"), "{again}");
+    assert!(again.starts_with("issued 0 document(s)"), "{again}");
 }
 
 #[test]

@@ -477,6 +477,25 @@ fn a_charge_cannot_be_negative() {
     assert_eq!(errors(&sources(&rows)), Vec::<String>::new());
 }
 
+#[test]
+fn a_refund_or_a_transfer_received_of_nothing_is_refused() {
+    let refund = |amount: &str| format!("rf_1,refund,succeeded,c_de,2026-10-06T10:00:00+02:00,EUR,Refund,1,{amount},gross,false,,,ch_1,,DE,DE\n");
+    assert_eq!(
+        errors(&sources(&format!("{GOOD_ROW}{}", refund("0.00")))),
+        ["transactions.csv:3: unit_amount: the lines of 'rf_1' sum to 0.00 EUR; a refund returns an amount (leave one of nothing out of transactions.csv)"]
+    );
+    assert_eq!(errors(&sources(&format!("{GOOD_ROW}{}", refund("0.01")))), Vec::<String>::new());
+    let transfer = GOOD_ROW.replace("ch_1,charge,succeeded", "ch_2,charge,pending").replace(",DE,DE\n", ",DE,DE,,,,,,bank_transfer\n");
+    let paid = "pm_1,payment,succeeded,c_de,2026-10-07T10:00:00+02:00,EUR,Transfer,1,0.00,net,false,,,ch_2,,DE,DE,,,,,,bank_transfer\n";
+    let header_with_method = "transaction_id,type,status,customer_id,timestamp,currency,description,quantity,unit_amount,amount_basis,proration,service_start,service_end,refers_to,reason,card_country,ip_country,card_brand,card_last4,payment_id,purchase_order,note,payment_method\n";
+    let mut s = sources("");
+    s.transactions = format!("{header_with_method}{}{transfer}{paid}", GOOD_ROW.replace(",DE,DE\n", ",DE,DE,,,,,,\n"));
+    assert_eq!(
+        errors(&s),
+        ["transactions.csv:4: unit_amount: the lines of 'pm_1' sum to 0.00 EUR; a transfer received pays an amount (leave one of nothing out of transactions.csv)"]
+    );
+}
+
 /// The e-invoicing inputs are optional columns and keys; given, they reach the model, and
 /// each bad value is an error naming its place.
 #[test]

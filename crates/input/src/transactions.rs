@@ -194,6 +194,13 @@ fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: Option<&
         sink.push(Some(first.line), "payment_method", format!("is '{}' on a payment; a payment row records a bank transfer received: expected 'bank_transfer'", first.get("payment_method")));
         return None;
     }
+    // A refund (or a transfer received) of nothing returns (or pays) nothing: no processor
+    // records one, and a credit note of 0.00 would credit nothing.
+    if matches!(t.kind, TransactionType::Refund | TransactionType::Payment) && t.total().amount().is_zero() {
+        let what = if t.kind == TransactionType::Refund { "a refund returns" } else { "a transfer received pays" };
+        sink.push(Some(first.line), "unit_amount", format!("the lines of '{id}' sum to {}; {what} an amount (leave one of nothing out of transactions.csv)", t.total()));
+        return None;
+    }
     if t.kind == TransactionType::Charge && t.total().is_negative() {
         sink.push(Some(first.line), "unit_amount", format!("the lines of '{id}' sum to {}; a charge cannot be negative", t.total()));
         return None;

@@ -32,7 +32,7 @@ pub mod correct;
 mod draft;
 pub mod payment;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -336,6 +336,9 @@ pub fn plan<'d>(data: &'d DataSet, history: &dyn History) -> Result<Plan<'d>, Ve
     // Credit notes, in order of refund, against invoices of this run or earlier runs.
     refunds.sort_by_key(|t| (t.timestamp.to_utc(), t.id.clone()));
     let mut credited_now: BTreeMap<DocumentNumber, Decimal> = BTreeMap::new();
+    // Invoices whose overpayment a refund (in this order) has returned: an overpayment is
+    // returned once; a later refund of the same amount credits the supply.
+    let mut overpayment_returned_on: BTreeSet<DocumentNumber> = BTreeSet::new();
     let mut credit_notes = Vec::new();
     for refund in refunds {
         let charge_id = refund.refers_to.as_deref().expect("checked above");
@@ -359,7 +362,10 @@ pub fn plan<'d>(data: &'d DataSet, history: &dyn History) -> Result<Plan<'d>, Ve
             Original::Planned(_) => DocumentKind::Invoice,
         };
         let facts = plan.credited_facts(&original);
-        if let Some(overpaid) = overpayment_returned(kind, &facts.totals, refund) {
+        if !overpayment_returned_on.contains(&facts.number)
+            && let Some(overpaid) = overpayment_returned(kind, &facts.totals, refund)
+        {
+            overpayment_returned_on.insert(facts.number.clone());
             let reason = format!("returns the overpayment of {overpaid} {} on {}: no credit note", facts.currency, facts.number);
             plan.skipped.push(Skipped { transaction_id: refund.id.clone(), reason });
             continue;
@@ -472,14 +478,9 @@ fn adjusted_before(history: &dyn History, referrers: &[Referrer], charge: &str) 
         .sum()
 }
 
-/// The overpayment `refund` returns, if `original` is an invoice the card overpaid (a
-/// replacement recomputed under a treatment with less tax) and the refund is exactly that
-/// amount: money returned, not a supply credited, so no credit note.
-pub fn returned_overpayment(original: &Document, refund: &Transaction) -> Option<Decimal> {
-    overpayment_returned(original.kind, &original.totals, refund)
-}
-
-/// [`returned_overpayment`] of a document of `kind` with `totals`.
+/// The overpayment `refund` returns, if the document of `kind` with `totals` is an invoice
+/// the card overpaid (a replacement recomputed under a treatment with less tax) and the
+/// refund is exactly that amount: money returned, not a supply credited, so no credit note.
 fn overpayment_returned(kind: DocumentKind, totals: &Totals, refund: &Transaction) -> Option<Decimal> {
     let overpaid = -totals.due;
     (kind == DocumentKind::Invoice && overpaid > Decimal::ZERO && refund.total().amount() == overpaid).then_some(overpaid)
