@@ -721,7 +721,7 @@ fn a_plan_change_keeps_the_rate_of_the_adjusted_charges_own_line_not_the_invoice
     let f = Fixture::new(&[]);
     f.append("ch_4001,charge,succeeded,cus_de_01,2026-11-02T10:00:00+01:00,EUR,Basic plan,1,11.90,gross,false,,,,,DE,DE");
     f.append("ch_4000,charge,succeeded,cus_de_01,2026-11-01T10:00:00+01:00,EUR,Storage add-on,1,11.90,gross,false,,,,,DE,DE");
-    ok(f.issue());
+    let addon = issued_as(&ok(f.issue()), "ch_4000");
     let customers = fs::read_to_string(f.data.join("customers.csv")).unwrap().replace(
         "cus_de_01,individual,Jürgen Müller,juergen.mueller@example.de,Schönhauser Allee 12,Hinterhaus 3. OG,Berlin,10119,,DE,,,de",
         "cus_de_01,business,Müller Design GmbH,juergen.mueller@example.de,Schönhauser Allee 12,Hinterhaus 3. OG,Berlin,10119,,DE,DE136695976,valid,de",
@@ -740,6 +740,9 @@ fn a_plan_change_keeps_the_rate_of_the_adjusted_charges_own_line_not_the_invoice
     assert_eq!(breakdown(&pro), [row("S", "19", "-5.00", "-0.95"), row("AE", "0", "30.00", "0.00")]);
     let team = f.doc(&issued_as(&out, "ch_4003"));
     assert_eq!(breakdown(&team), [row("S", "19", "-10.00", "-1.90"), row("AE", "0", "80.00", "0.00")]);
+    // It names both invoices it adjusts, once each, in the order of its lines.
+    let references: Vec<(&str, &str)> = team["references"].as_array().unwrap().iter().map(|r| (r["number"].as_str().unwrap(), r["relation"].as_str().unwrap())).collect();
+    assert_eq!(references, [(pro["number"].as_str().unwrap(), "adjusts"), (addon.as_str(), "adjusts")]);
     // A later run reads Pro's invoice from the archive: the same rate.
     f.append("ch_4004,charge,succeeded,cus_de_01,2026-11-25T10:00:00+01:00,EUR,Max plan,1,100.00,gross,false,,,,,DE,DE");
     f.append("ch_4004,charge,succeeded,cus_de_01,2026-11-25T10:00:00+01:00,EUR,Unused Pro time,1,-5.00,gross,true,,,ch_4002,,DE,DE");

@@ -162,9 +162,13 @@ fn eu_consumer_pays_their_member_states_rate_under_oss() {
     assert_eq!(doc.legends[0].code, "oss");
     assert_eq!(doc.totals.paid.to_string(), "11.99");
     assert_eq!(doc.totals.due.to_string(), "0.00");
-    // Net price: FR 20 % on 10.00.
+    // Priced tax-inclusive: the line keeps the price the consumer paid beside its net.
+    let gross = doc.lines[0].gross.as_ref().expect("a gross-priced line keeps its gross price");
+    assert_eq!((gross.unit_price.to_string(), gross.amount.to_string(), doc.lines[0].net_amount.to_string()), ("11.99".into(), "11.99".into(), "10.08".into()));
+    // Net price: FR 20 % on 10.00, and no gross price on the line.
     let doc = Case::ee().charge("c2", "fr", OCT, ("EUR", "10.00", "net"), "FR,FR").invoice();
     assert_eq!(summary(&doc), (Treatment::Oss, "FR".into(), vec![row(S, "20", "10.00", "2.00")], "10.00".into(), "2.00".into(), "12.00".into()));
+    assert!(doc.lines[0].gross.is_none());
 }
 
 #[test]
