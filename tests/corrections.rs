@@ -244,6 +244,17 @@ fn a_refund_split_over_three_rates_gives_the_rounding_cent_to_the_largest_share(
     // (−0.0649), net −0.30; 1.81 at 24 %: tax 0.35 (0.3503), net 1.46.
     assert_eq!(rows, [("20".into(), "-0.29".into(), "-0.06".into()), ("22".into(), "-0.30".into(), "-0.06".into()), ("24".into(), "1.46".into(), "0.35".into())]);
     assert_eq!(lines, [("20".into(), "-0.29".into()), ("22".into(), "-0.30".into()), ("24".into(), "1.46".into())]);
+    // Each share, a quantity of one, keeps its gross amount as its price.
+    let gross: Vec<(&str, &str)> = cn["lines"].as_array().unwrap().iter().map(|l| (l["gross"]["unit_price"].as_str().unwrap(), l["gross"]["amount"].as_str().unwrap())).collect();
+    assert_eq!(gross, [("-0.35", "-0.35"), ("-0.36", "-0.36"), ("1.81", "1.81")]);
+    // A refund of two seats at 5.00 (DE 19 %) of a one-rate invoice keeps its unit price.
+    f.append("rf_3105,refund,succeeded,cus_de_01,2026-10-20T10:00:00+02:00,EUR,Two seats removed,2,5.00,gross,false,,,ch_1011,seat_removed,DE,DE");
+    let seats = f.doc(&issued_as(&ok(f.issue()), "rf_3105"));
+    let line = &seats["lines"][0];
+    assert_eq!(
+        [&line["quantity"], &line["gross"]["unit_price"], &line["gross"]["amount"], &line["net_amount"]].map(|v| v.as_str().unwrap()),
+        ["2", "5.00", "10.00", "8.40"]
+    );
     assert_eq!(amounts(&cn), ("0.87".into(), "0.23".into(), "1.10".into()));
 }
 

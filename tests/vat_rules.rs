@@ -174,6 +174,10 @@ fn eu_consumer_pays_their_member_states_rate_under_oss() {
 #[test]
 fn same_country_is_domestic_for_consumers_and_businesses() {
     let doc = Case::ee().charge("c1", "ee", OCT, ("EUR", "12.40", "gross"), "EE,EE").invoice();
+    // The seller as company.toml names it: the registry code where there is one.
+    assert_eq!((doc.seller.tax_id.as_deref(), doc.seller.registration_id.as_deref()), (Some("EE101234568"), Some("14123456")));
+    let without = Case { company: EE_SELLER.replace("registration_id = \"14123456\"", "registration_id = \"\""), rows: vec![] };
+    assert_eq!(without.charge("c1", "ee", OCT, ("EUR", "12.40", "gross"), "EE,EE").invoice().seller.registration_id, None);
     assert_eq!(summary(&doc), (Treatment::Domestic, "EE".into(), vec![row(S, "24", "10.00", "2.40")], "10.00".into(), "2.40".into(), "12.40".into()));
     assert!(doc.legends.is_empty());
     let doc = Case::ee().charge("c1", "ee_b", OCT, ("EUR", "100.00", "net"), "EE,EE").invoice();
