@@ -398,6 +398,22 @@ fn a_vat_id_supplied_later_turns_the_replacement_into_reverse_charge() {
     assert!(again.starts_with("issued 0 document(s)"), "{again}");
 }
 
+/// While an overpayment is open, a refund of another amount credits the supply (a credit
+/// note) and leaves the overpayment open, to be returned by a refund of exactly it.
+#[test]
+fn a_refund_of_another_amount_than_an_open_overpayment_is_a_credit_note() {
+    let f = Fixture::new(&["rf_1018"]);
+    ok(f.issue());
+    let set = [("vat_id", "FR40303265045"), ("vat_id_status", "valid")];
+    f.reissue("KL-INV-2026-000012", &set, "business customer supplied VAT ID", None, "2026-11-10T12:00:00Z").unwrap();
+    assert_eq!(f.doc("KL-INV-2026-000017")["totals"]["due"], "-2.50");
+    f.append("rf_2002,refund,succeeded,cus_fr_01,2026-11-12T10:00:00+01:00,EUR,Goodwill refund,1,4.00,gross,false,,,ch_1017,goodwill,FR,FR");
+    f.append("rf_2003,refund,succeeded,cus_fr_01,2026-11-13T10:00:00+01:00,EUR,Refund of overpayment,1,2.50,gross,false,,,ch_1017,requested_by_customer,FR,FR");
+    let out = ok(f.issue());
+    assert_eq!(amounts(&f.doc(&issued_as(&out, "rf_2002"))), ("4.00".into(), "0.00".into(), "4.00".into()));
+    assert!(out.contains("rf_2003: returns the overpayment of 2.50 EUR on KL-INV-2026-000017: no credit note"), "{out}");
+}
+
 #[test]
 fn a_foreign_currency_invoice_outside_eu_vat_is_restated_for_the_books_and_its_corrections_keep_the_rate() {
     let f = Fixture::new(&[]);
