@@ -543,6 +543,13 @@ fn list_json_filters_by_customer_kind_status_and_dates() {
     assert_eq!(mari["documents"][0]["credited"], "30.00");
     assert_eq!(mari["documents"][1]["credited"], "0.00");
     assert_eq!(mari["documents"][0]["referenced_by"], serde_json::json!(["KL-CN-2026-000001"]));
+    // The text says how much of a credited invoice was credited.
+    assert_eq!(
+        ok(run(&["list", "--archive", archive, "--customer", "cus_ee_01"])),
+        "KL-INV-2026-000002  2026-10-03  invoice      credited  cus_ee_01  149.00 EUR (30.00 credited)  Mari Tamm\n\
+         KL-CN-2026-000001  2026-10-20  credit_note  paid      cus_ee_01  30.00 EUR  Mari Tamm\n\
+         2 document(s)\n"
+    );
     let credit_notes = list(&["--kind", "credit_note"]);
     assert!(credit_notes["documents"].as_array().unwrap().iter().all(|d| d["kind"] == "credit_note"));
     assert_eq!(credit_notes["documents"].as_array().unwrap().len(), 2);

@@ -31,6 +31,16 @@ pub enum Status {
 }
 
 impl Status {
+    /// Its name, as `--status` takes it and `--json` prints it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::Paid => "paid",
+            Status::Credited => "credited",
+            Status::Replaced => "replaced",
+        }
+    }
+
     /// Parses `open`, `paid`, `credited` or `replaced`. The error completes `'<text>' …`.
     pub fn parse(s: &str) -> std::result::Result<Status, String> {
         match s {
@@ -149,9 +159,11 @@ pub fn list(archive: &Archive, filter: &Filter) -> Result<Vec<Listed>> {
 pub fn list_text(listed: &[Listed]) -> String {
     let mut out = String::new();
     for l in listed {
-        let kind = if l.kind == DocumentKind::Invoice { "invoice" } else { "credit_note" };
-        let status = serde_json::to_value(l.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        out.push_str(&format!("{}  {}  {kind:<11}  {:<8}  {}  {} {}  {}\n", l.number, l.issue_date, status, l.customer_id, l.total, l.currency, l.customer_name));
+        let (kind, status) = (l.kind.code(), l.status.code());
+        // What credit notes took off an invoice that is still in force (a replaced one was
+        // cancelled in full).
+        let credited = if l.status == Status::Credited { format!(" ({} credited)", l.credited) } else { String::new() };
+        out.push_str(&format!("{}  {}  {kind:<11}  {status:<8}  {}  {} {}{credited}  {}\n", l.number, l.issue_date, l.customer_id, l.total, l.currency, l.customer_name));
     }
     out.push_str(&format!("{} document(s)\n", listed.len()));
     out
@@ -197,4 +209,17 @@ pub fn show(archive: &Archive, number: &str) -> Result<Shown> {
         .collect();
     let files = entry.files.iter().map(|f| ShownFile { path: f.path.clone(), sha256: f.sha256.to_string() }).collect();
     Ok(Shown { status: status(&state, entry, &document), document, referenced_by, files })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_codes_are_what_status_takes_and_json_prints() {
+        for status in [Status::Open, Status::Paid, Status::Credited, Status::Replaced] {
+            assert_eq!(Status::parse(status.code()), Ok(status));
+            assert_eq!(serde_json::to_string(&status).unwrap(), format!("\"{}\"", status.code()));
+        }
+    }
 }

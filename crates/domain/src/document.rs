@@ -24,6 +24,16 @@ pub enum DocumentKind {
     CreditNote,
 }
 
+impl DocumentKind {
+    /// Its name in the record, the register and the export's CSVs (`invoice`, `credit_note`).
+    pub fn code(self) -> &'static str {
+        match self {
+            DocumentKind::Invoice => "invoice",
+            DocumentKind::CreditNote => "credit_note",
+        }
+    }
+}
+
 /// Which VAT rule applied, and therefore what the document must say.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -468,6 +478,14 @@ mod tests {
         for (treatment, name) in all {
             assert_eq!(treatment.code(), name);
             assert_eq!(serde_json::to_string(&treatment).unwrap(), format!("\"{name}\""));
+        }
+    }
+
+    #[test]
+    fn document_kind_codes_are_the_record_names() {
+        for (kind, name) in [(DocumentKind::Invoice, "invoice"), (DocumentKind::CreditNote, "credit_note")] {
+            assert_eq!(kind.code(), name);
+            assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{name}\""));
         }
     }
 }

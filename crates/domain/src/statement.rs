@@ -35,6 +35,20 @@ pub enum EntryKind {
 }
 
 impl EntryKind {
+    /// Its name in the statement's CSV and JSON (`credit_note`, `duplicate_returned`…).
+    pub fn code(self) -> &'static str {
+        match self {
+            EntryKind::Invoice => "invoice",
+            EntryKind::CreditNote => "credit_note",
+            EntryKind::Payment => "payment",
+            EntryKind::Refund => "refund",
+            EntryKind::Duplicate => "duplicate",
+            EntryKind::DuplicateReturned => "duplicate_returned",
+        }
+    }
+}
+
+impl EntryKind {
     pub fn label(self) -> &'static str {
         match self {
             EntryKind::Invoice => "Invoice",
@@ -107,3 +121,24 @@ pub fn balance_text(b: &Balance) -> String {
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_kind_codes_are_the_json_names() {
+        let all = [
+            (EntryKind::Invoice, "invoice"),
+            (EntryKind::CreditNote, "credit_note"),
+            (EntryKind::Payment, "payment"),
+            (EntryKind::Refund, "refund"),
+            (EntryKind::Duplicate, "duplicate"),
+            (EntryKind::DuplicateReturned, "duplicate_returned"),
+        ];
+        for (kind, name) in all {
+            assert_eq!(kind.code(), name);
+            assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{name}\""));
+        }
+    }
+}

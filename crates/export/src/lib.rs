@@ -713,7 +713,7 @@ fn write_journal(w: &mut Rows, items: &[Item], base: &str) {
         let refs: Vec<String> = d.references.iter().map(|r| r.number.to_string()).collect();
         w.row([
             d.number.as_str(),
-            if d.kind == DocumentKind::Invoice { "invoice" } else { "credit_note" },
+            d.kind.code(),
             &d.issue_date.to_string(),
             &d.tax_point_date.to_string(),
             &d.customer_id,
@@ -746,7 +746,7 @@ fn write_journal_vat(w: &mut Rows, items: &[Item]) {
             let category = format!("{:?}", r.tax_category);
             w.row([
                 d.number.as_str(),
-                if d.kind == DocumentKind::Invoice { "invoice" } else { "credit_note" },
+                d.kind.code(),
                 &d.currency.to_string(),
                 &category,
                 &num(r.tax_rate.normalize()),

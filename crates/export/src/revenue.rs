@@ -35,9 +35,6 @@ pub const LINE_COLUMNS: &[Column] = &[
     text("account"),
 ];
 
-fn kind(d: &Document) -> &'static str {
-    if d.kind == DocumentKind::Invoice { "invoice" } else { "credit_note" }
-}
 
 fn sign(d: &Document) -> Decimal {
     if d.kind == DocumentKind::CreditNote { -Decimal::ONE } else { Decimal::ONE }
@@ -51,7 +48,7 @@ pub fn write_lines(w: &mut Rows, d: &Document, accounts: &Accounts) {
         let (account, _) = line_account(d, line, accounts);
         w.row([
             d.number.as_str(),
-            kind(d),
+            d.kind.code(),
             &d.issue_date.to_string(),
             &d.tax_point_date.to_string(),
             &(i + 1).to_string(),
@@ -81,7 +78,7 @@ pub fn write_schedule(w: &mut Rows, d: &Document) {
         for (month, amount) in schedule(net, digits, line.service_start, line.service_end, d.issue_date) {
             w.row([
                 d.number.as_str(),
-                kind(d),
+                d.kind.code(),
                 &(i + 1).to_string(),
                 &line.transaction_id,
                 &d.customer_id,

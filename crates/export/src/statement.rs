@@ -161,7 +161,7 @@ const COLUMNS: &[Column] = &[
 pub fn csv(s: &Statement, dialect: Dialect) -> Vec<u8> {
     let mut w = Rows::with_dialect(COLUMNS, dialect);
     for e in &s.entries {
-        let kind = serde_json::to_value(e.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let kind = e.kind.code().to_string();
         let opt = |d: Option<Decimal>| d.map(|d| amount(&e.currency, d)).unwrap_or_default();
         w.row([e.date.to_string(), kind, e.reference.clone(), e.detail.clone(), e.currency.clone(), opt(e.charged), opt(e.paid)]);
     }

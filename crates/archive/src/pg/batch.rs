@@ -95,7 +95,7 @@ impl Batch {
         self.lines.push(Line {
             line: line as i64,
             number: entry.number.to_string(),
-            kind: serde_json::to_value(entry.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+            kind: entry.kind.code().to_string(),
             series: entry.series.clone(),
             year: entry.year,
             seq: entry.seq as i64,
