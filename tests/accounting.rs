@@ -255,8 +255,17 @@ fn a_fiscal_year_beginning_inside_the_period_splits_the_datev_batch_at_its_start
         std::io::Read::read_to_end(&mut zip.by_name(&format!("datev/{n}")).unwrap(), &mut bytes).unwrap();
         assert_eq!(bytes, fs::read(e.out.join("datev").join(n)).unwrap(), "{n}");
     }
-    // A fiscal year cannot begin on a day some years lack.
+    // A fiscal year cannot begin on a day some years lack: refused when the export reads
+    // it, and before, by the run that would archive that company.toml (an export without
+    // --data books by the archived one).
     fs::write(data.join("company.toml"), format!("{company}\n[accounts]\nfiscal_year_start = \"02-29\"\n")).unwrap();
+    let never = tmp.path().join("never");
+    for args in [&["issue", data.to_str().unwrap(), "--archive", never.to_str().unwrap(), "--init"][..], &["issue", data.to_str().unwrap(), "--archive", never.to_str().unwrap(), "--init", "--dry-run"]] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("company.toml: accounts.fiscal_year_start: '02-29' is not a day every year has"), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(!never.exists());
+    }
     let refused = tmp.path().join("refused");
     let out = run(&["export", "--month", "2026-10", "--archive", e.archive.to_str().unwrap(), "--data", data.to_str().unwrap(), "--out", refused.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));

@@ -284,6 +284,15 @@ pub fn run_recover(archive: &Archive) -> Result<IssueReport> {
     Ok(IssueReport { notices, checkpoint, ..IssueReport::default() })
 }
 
+/// Refuses a company.toml whose `[accounts]` the export could not read. The export books a
+/// period by the company.toml archived with its last document, so a mistake there found
+/// only at month end would stop every export of the month that lacks `--data`.
+fn check_accounts(company_toml: &str) -> Result<()> {
+    let mut diagnostics = Vec::new();
+    export::accounts::parse(company_toml, &mut diagnostics);
+    if diagnostics.is_empty() { Ok(()) } else { Err(Error::Input(diagnostics)) }
+}
+
 /// The key this run signs its checkpoint with, per `company_toml`'s `[archive]` settings
 /// (relative to `base`, its folder) and the archive's explicit key.
 fn signing_key(archive: &Archive, company_toml: &str, base: Option<&Path>) -> Result<Option<ed25519_dalek::SigningKey>> {
@@ -443,6 +452,7 @@ pub fn run_issue_dry(data_dir: &Path, archive: &Archive, formats: &[render::Form
     let data = input::parse_taking(&mut sources).map_err(Error::Input)?;
     // What a run would print with: a CJK customer plans only with the font.
     resources::load(Some(data_dir), input::COMPANY, &data.company.resources).map_err(Error::Input)?;
+    check_accounts(&sources.company)?;
     if !archive.exists() && !archive.initialising() {
         return Err(Error::NoArchive { path: archive.root().to_path_buf() });
     }
@@ -609,6 +619,7 @@ pub fn run_issue_with(
     let mut sources = input::read_sources(data_dir).map_err(Error::Input)?;
     let data = input::parse_taking(&mut sources).map_err(Error::Input)?;
     resources::load(Some(data_dir), input::COMPANY, &data.company.resources).map_err(Error::Input)?;
+    check_accounts(&sources.company)?;
     // Only company.toml's text is needed from here on (it is archived): the rest of the
     // files' text goes now (parsing freed the transactions' and customers').
     let company_toml = std::mem::take(&mut sources.company);
