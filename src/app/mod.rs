@@ -328,8 +328,7 @@ pub fn show(archive: &Archive, number: &str) -> Result<String> {
         "{} {kind}, issued {}, supply {}\n  customer: {} ({})\n  total: {} {} (net {}, tax {}), {}\n",
         doc.number,
         doc.issue_date,
-        // As the document prints it: a credit note's supply is that of the invoice it credits.
-        doc.original_supply_date.unwrap_or(doc.tax_point_date),
+        doc.supply_date(),
         doc.customer.name,
         doc.customer_id,
         doc.totals.gross,

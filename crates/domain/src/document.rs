@@ -415,6 +415,12 @@ pub struct Document {
 }
 
 impl Document {
+    /// Its date of supply as it prints it: an invoice's tax point; a credit note's, that of
+    /// the supply it credits (where recorded).
+    pub fn supply_date(&self) -> NaiveDate {
+        self.original_supply_date.unwrap_or(self.tax_point_date)
+    }
+
     /// The JSON record (`document.v1`): pretty-printed in field order, amounts as decimal
     /// strings at the currency's scale, ending with a newline, so the bytes are stable and
     /// diff well.

@@ -302,7 +302,7 @@ fn bookings(d: &Document, accounts: &Accounts) -> Vec<Vec<(usize, String)>> {
             (BELEGDATUM, d.issue_date.format("%d%m").to_string()),
             (BELEGFELD_1, belegfeld(d.number.as_str())),
             (BUCHUNGSTEXT, booking_text(d)),
-            (LEISTUNGSDATUM, d.original_supply_date.unwrap_or(d.tax_point_date).format("%d%m%Y").to_string()),
+            (LEISTUNGSDATUM, d.supply_date().format("%d%m%Y").to_string()),
         ];
         if let Some(b) = d.in_base_currency() {
             let (taxable, tax, currency) = in_base(d, r.taxable_amount, r.tax_amount);

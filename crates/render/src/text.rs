@@ -33,10 +33,11 @@ pub fn title(doc: &Document) -> &'static str {
 /// credit note), date of supply (a credit note's is that of the supply it credits), currency.
 pub fn facts(doc: &Document) -> Vec<(&'static str, String)> {
     let l = &texts(doc).labels;
-    let (issued, supplied) = match doc.kind {
-        DocumentKind::Invoice => (&l.issue_date, doc.tax_point_date),
-        DocumentKind::CreditNote => (&l.credit_note_date, doc.original_supply_date.unwrap_or(doc.tax_point_date)),
+    let issued = match doc.kind {
+        DocumentKind::Invoice => &l.issue_date,
+        DocumentKind::CreditNote => &l.credit_note_date,
     };
+    let supplied = doc.supply_date();
     let mut facts = vec![
         (l.number.as_str(), doc.number.to_string()),
         (issued.as_str(), date(doc, doc.issue_date)),
