@@ -462,7 +462,7 @@ pub fn run_issue_dry(data_dir: &Path, archive: &Archive, formats: &[render::Form
     let issued = (0..plan.len())
         .map(|i| {
             let doc = plan.numbered(i).document;
-            let written = writable(&doc, &formats, &mut not_written);
+            let written = writable(&doc, &formats, |f, reason| not_written.add(f, reason, &doc));
             summary(&doc, extensions.of(written.iter().map(|f| f.extension())))
         })
         .collect();
@@ -476,14 +476,15 @@ pub fn already_issued(skipped: &Skipped) -> bool {
     skipped.reason.starts_with(issue::ALREADY_ISSUED)
 }
 
-/// Those of `formats` `doc` can be written in; the others are counted in `not_written`.
-fn writable(doc: &Document, formats: &[render::Format], not_written: &mut NotWritten) -> Vec<render::Format> {
+/// Those of `formats` `doc` can be written in; each other one is handed to `not_written`
+/// with the reason (`issue` counts them, `render` names the files).
+fn writable(doc: &Document, formats: &[render::Format], mut not_written: impl FnMut(render::Format, &'static str)) -> Vec<render::Format> {
     formats
         .iter()
         .copied()
         .filter(|&f| match f.missing(doc) {
             Some(reason) => {
-                not_written.add(f, reason, doc);
+                not_written(f, reason);
                 false
             }
             None => true,
@@ -494,7 +495,7 @@ fn writable(doc: &Document, formats: &[render::Format], not_written: &mut NotWri
 /// `doc` rendered in those of `formats` it can be written in, each file with the SHA-256
 /// rendering computed for it; the others are counted in `not_written`.
 fn outputs(doc: &Document, formats: &[render::Format], not_written: &mut NotWritten) -> Vec<Output> {
-    writable(doc, formats, not_written)
+    writable(doc, formats, |f, reason| not_written.add(f, reason, doc))
         .into_iter()
         .map(|f| {
             let (bytes, sha256) = f.render_hashed(doc);
@@ -531,14 +532,8 @@ pub fn run_render(record: &Path, archive: Option<&Archive>, out: &Path, formats:
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let mut report = RenderReport::default();
     let file = |format: render::Format| out.join(format!("{}.{}", doc.number.file_stem(), format.extension()));
-    let mut writable = Vec::new();
-    for &format in formats {
-        match format.missing(&doc) {
-            Some(reason) => report.not_written.push((file(format), reason)),
-            None => writable.push(format),
-        }
-    }
-    for (format, bytes) in render::render(&doc, &writable) {
+    let formats = writable(&doc, formats, |format, reason| report.not_written.push((file(format), reason)));
+    for (format, bytes) in render::render(&doc, &formats) {
         let path = file(format);
         std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
         report.written.push(path);
