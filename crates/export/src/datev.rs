@@ -122,13 +122,13 @@ pub fn parts(period: Period, (month, day): (u32, u32)) -> Vec<Part> {
     }
 }
 
-/// The batches' file names in `datev/` (DATEV's import expects `EXTF_` at the start):
-/// `EXTF_Buchungsstapel_<period>.csv`, or, with a fiscal year beginning inside the period,
-/// one per part with its dates (`EXTF_Buchungsstapel_2026-Q3_20260701-20260731.csv`).
-pub fn file_names(period: Period, accounts: &Accounts) -> Vec<String> {
-    let parts = parts(period, accounts.fiscal_year_start);
+/// The file names in `datev/` of `period`'s batches `parts` (DATEV's import expects `EXTF_`
+/// at the start): `EXTF_Buchungsstapel_<period>.csv`, or, with a fiscal year beginning
+/// inside the period, one per part with its dates
+/// (`EXTF_Buchungsstapel_2026-Q3_20260701-20260731.csv`).
+fn file_names(period: Period, parts: &[Part]) -> Vec<String> {
     let ymd = |d: NaiveDate| d.format("%Y%m%d").to_string();
-    match parts.as_slice() {
+    match parts {
         [_] => vec![format!("EXTF_Buchungsstapel_{period}.csv")],
         parts => parts.iter().map(|p| format!("EXTF_Buchungsstapel_{period}_{}-{}.csv", ymd(p.first), ymd(p.last))).collect(),
     }
@@ -136,7 +136,8 @@ pub fn file_names(period: Period, accounts: &Accounts) -> Vec<String> {
 
 /// The period's booking batches (one per fiscal year it touches), written as documents come.
 pub struct Batches {
-    batches: Vec<(Part, Batch)>,
+    /// Each batch's days, file name and file.
+    batches: Vec<(Part, String, Batch)>,
 }
 
 impl Batches {
@@ -146,15 +147,17 @@ impl Batches {
     /// archive gives the same files.
     pub fn create(dir: &Path, period: Period, accounts: &Accounts, base: &str, created: NaiveDate) -> Result<Batches> {
         let parts = parts(period, accounts.fiscal_year_start);
+        let names = file_names(period, &parts);
         let count = parts.len();
         let batches = parts
             .into_iter()
-            .zip(file_names(period, accounts))
+            .zip(names)
             .enumerate()
             .map(|(i, (part, name))| {
                 // "Bezeichnung" holds at most 30 characters: "Ausgangsrechnungen 2026-Q3 1/2".
                 let label = if count == 1 { format!("Ausgangsrechnungen {period}") } else { format!("Ausgangsrechnungen {period} {}/{count}", i + 1) };
-                Ok((part, Batch::create(&dir.join(name), part, &label, accounts, base, created)?))
+                let batch = Batch::create(&dir.join(&name), part, &label, accounts, base, created)?;
+                Ok((part, name, batch))
             })
             .collect::<Result<_>>()?;
         Ok(Batches { batches })
@@ -163,18 +166,19 @@ impl Batches {
     /// Appends the bookings of `docs`, each to the batch of its issue date (Belegdatum).
     pub fn write<'d>(&mut self, docs: impl IntoIterator<Item = &'d Document>) -> Result<()> {
         for d in docs {
-            let (_, batch) = self
+            let (_, _, batch) = self
                 .batches
                 .iter_mut()
-                .find(|(part, _)| (part.first..=part.last).contains(&d.issue_date))
+                .find(|(part, _, _)| (part.first..=part.last).contains(&d.issue_date))
                 .expect("the export's documents are issued in its period");
             batch.write(d)?;
         }
         Ok(())
     }
 
-    pub fn finish(self) -> Result<()> {
-        self.batches.into_iter().try_for_each(|(_, batch)| batch.finish())
+    /// Flushes the files; returns their names, in date order.
+    pub fn finish(self) -> Result<Vec<String>> {
+        self.batches.into_iter().map(|(_, name, batch)| batch.finish().map(|()| name)).collect()
     }
 }
 
@@ -408,9 +412,8 @@ mod tests {
         assert_eq!(parts(q1, (2, 1)), [part(day(2027, 1, 1), day(2027, 1, 31), day(2026, 2, 1)), part(day(2027, 2, 1), day(2027, 3, 31), day(2027, 2, 1))]);
         assert_eq!(parts(Period::Month { year: 2028, month: 2 }, (1, 1)), [part(day(2028, 2, 1), day(2028, 2, 29), day(2028, 1, 1))]);
         assert_eq!(parts(Period::Month { year: 2026, month: 12 }, (12, 31)), [part(day(2026, 12, 1), day(2026, 12, 30), day(2025, 12, 31)), part(day(2026, 12, 31), day(2026, 12, 31), day(2026, 12, 31))]);
-        let accounts = |start| Accounts { fiscal_year_start: start, ..Accounts::default() };
-        assert_eq!(file_names(q3, &accounts((1, 1))), ["EXTF_Buchungsstapel_2026-Q3.csv"]);
-        assert_eq!(file_names(q3, &accounts((8, 1))), ["EXTF_Buchungsstapel_2026-Q3_20260701-20260731.csv", "EXTF_Buchungsstapel_2026-Q3_20260801-20260930.csv"]);
+        assert_eq!(file_names(q3, &parts(q3, (1, 1))), ["EXTF_Buchungsstapel_2026-Q3.csv"]);
+        assert_eq!(file_names(q3, &parts(q3, (8, 1))), ["EXTF_Buchungsstapel_2026-Q3_20260701-20260731.csv", "EXTF_Buchungsstapel_2026-Q3_20260801-20260930.csv"]);
     }
 
     #[test]

@@ -315,8 +315,7 @@ fn write_export(
             csv.drain()?;
         }
     }
-    datev.finish()?;
-    generated.extend(datev::file_names(period, &accounts).into_iter().map(|name| format!("datev/{name}")));
+    generated.extend(datev.finish()?.into_iter().map(|name| format!("datev/{name}")));
     for csv in [journal, journal_vat, xero, qb_invoices, qb_credit_notes, lines, schedule] {
         generated.push(csv.finish()?);
     }
