@@ -46,9 +46,8 @@ impl EntryKind {
             EntryKind::DuplicateReturned => "duplicate_returned",
         }
     }
-}
 
-impl EntryKind {
+    /// Its name on the statement's PDF and HTML.
     pub fn label(self) -> &'static str {
         match self {
             EntryKind::Invoice => "Invoice",
@@ -120,7 +119,6 @@ pub fn balance_text(b: &Balance) -> String {
         format!("Balance {a} {} due: invoiced but not paid", b.currency)
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -35,7 +35,6 @@ pub const LINE_COLUMNS: &[Column] = &[
     text("account"),
 ];
 
-
 fn sign(d: &Document) -> Decimal {
     if d.kind == DocumentKind::CreditNote { -Decimal::ONE } else { Decimal::ONE }
 }

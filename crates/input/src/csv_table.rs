@@ -53,8 +53,8 @@ pub fn read_with_optional(text: &str, columns: &'static [&'static str], optional
     // A spreadsheet saved with another separator (Excel in many European locales writes
     // `;`): the header is one unknown column holding the names. One error that says so, not
     // one per column.
-    if let [only] = headers.iter().collect::<Vec<_>>()[..]
-        && let Some(separator) = [';', '\t', '|'].into_iter().find(|&d| only.split(d).filter(|n| columns.contains(&n.trim().trim_start_matches('\u{feff}'))).count() >= 2)
+    if headers.len() == 1
+        && let Some(separator) = [';', '\t', '|'].into_iter().find(|&d| headers[0].split(d).filter(|n| columns.contains(&n.trim().trim_start_matches('\u{feff}'))).count() >= 2)
     {
         let shown = if separator == '\t' { "a tab".to_string() } else { format!("'{separator}'") };
         sink.push(Some(1), "header", format!("has the columns separated by {shown}; expected ',' between them (in Excel: save as \"CSV UTF-8 (Comma delimited)\")"));
