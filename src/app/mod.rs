@@ -284,13 +284,22 @@ pub fn run_recover(archive: &Archive) -> Result<IssueReport> {
     Ok(IssueReport { notices, checkpoint, ..IssueReport::default() })
 }
 
-/// Refuses a company.toml whose `[accounts]` the export could not read. The export books a
-/// period by the company.toml archived with its last document, so a mistake there found
-/// only at month end would stop every export of the month that lacks `--data`.
-fn check_accounts(company_toml: &str) -> Result<()> {
+/// Reads `data_dir` for an issuing run (or its dry run): the data set, checked with the fonts
+/// and translations its company.toml names (a CJK customer plans only with the font), and
+/// company.toml's text, which the run archives. Its `[accounts]` must be what the export can
+/// read: the export books a period by the company.toml archived with its last document, so
+/// a mistake found only at month end would stop every export of the month without `--data`.
+/// The other files' text is freed once parsed.
+fn read_for_issue(data_dir: &Path) -> Result<(String, model::DataSet)> {
+    let mut sources = input::read_sources(data_dir).map_err(Error::Input)?;
+    let data = input::parse_taking(&mut sources).map_err(Error::Input)?;
+    resources::load(Some(data_dir), input::COMPANY, &data.company.resources).map_err(Error::Input)?;
     let mut diagnostics = Vec::new();
-    export::accounts::parse(company_toml, &mut diagnostics);
-    if diagnostics.is_empty() { Ok(()) } else { Err(Error::Input(diagnostics)) }
+    export::accounts::parse(&sources.company, &mut diagnostics);
+    if !diagnostics.is_empty() {
+        return Err(Error::Input(diagnostics));
+    }
+    Ok((std::mem::take(&mut sources.company), data))
 }
 
 /// The key this run signs its checkpoint with, per `company_toml`'s `[archive]` settings
@@ -443,19 +452,12 @@ fn summary(doc: &Document, extensions: std::sync::Arc<[&'static str]>) -> Issued
 /// What [`run_issue_with`] would issue and skip, with the numbers it would give, without
 /// writing anything: no archive is created, no lock taken, no file or line written.
 pub fn run_issue_dry(data_dir: &Path, archive: &Archive, formats: &[render::Format]) -> Result<IssueReport> {
-    let mut formats = formats.to_vec();
-    if !formats.contains(&render::Format::Json) {
-        formats.push(render::Format::Json);
-    }
-    let mut sources = input::read_sources(data_dir).map_err(Error::Input)?;
-    let data = input::parse_taking(&mut sources).map_err(Error::Input)?;
-    // What a run would print with: a CJK customer plans only with the font.
-    resources::load(Some(data_dir), input::COMPANY, &data.company.resources).map_err(Error::Input)?;
-    check_accounts(&sources.company)?;
+    let formats = with_json(formats.to_vec());
+    let (company_toml, data) = read_for_issue(data_dir)?;
     if !archive.exists() && !archive.initialising() {
         return Err(Error::NoArchive { path: archive.root().to_path_buf() });
     }
-    archive::seller::check(archive, &sources.company)?;
+    archive::seller::check(archive, &company_toml)?;
     let state = archive.state()?;
     let plan = plan_printable(&data, &state)?;
     let (mut extensions, mut not_written) = (ExtensionSets::default(), NotWritten::default());
@@ -610,14 +612,7 @@ pub fn run_issue_with(
 ) -> Result<IssueReport> {
     let formats = with_json(formats.to_vec());
     use rayon::prelude::*;
-    let mut sources = input::read_sources(data_dir).map_err(Error::Input)?;
-    let data = input::parse_taking(&mut sources).map_err(Error::Input)?;
-    resources::load(Some(data_dir), input::COMPANY, &data.company.resources).map_err(Error::Input)?;
-    check_accounts(&sources.company)?;
-    // Only company.toml's text is needed from here on (it is archived): the rest of the
-    // files' text goes now (parsing freed the transactions' and customers').
-    let company_toml = std::mem::take(&mut sources.company);
-    drop(sources);
+    let (company_toml, data) = read_for_issue(data_dir)?;
     // One archive per seller, never created by accident.
     if !archive.exists() && !archive.initialising() {
         return Err(Error::NoArchive { path: archive.root().to_path_buf() });
