@@ -37,6 +37,14 @@ impl Fixture {
     fn set_transactions(&self, csv: &str) {
         fs::write(self.data.join("transactions.csv"), csv).unwrap();
     }
+    /// The German consumer of the samples registers a business and gives a VAT ID.
+    fn german_consumer_becomes_a_business(&self) {
+        let customers = fs::read_to_string(self.data.join("customers.csv")).unwrap().replace(
+            "cus_de_01,individual,Jürgen Müller,juergen.mueller@example.de,Schönhauser Allee 12,Hinterhaus 3. OG,Berlin,10119,,DE,,,de",
+            "cus_de_01,business,Müller Design GmbH,juergen.mueller@example.de,Schönhauser Allee 12,Hinterhaus 3. OG,Berlin,10119,,DE,DE136695976,valid,de",
+        );
+        fs::write(self.data.join("customers.csv"), customers).unwrap();
+    }
     fn append(&self, row: &str) {
         self.set_transactions(&format!("{}{row}\n", self.transactions()));
     }
@@ -69,6 +77,14 @@ impl Fixture {
             .map(|ext| invoicesmith::sha256::Sha256Sum::of(&fs::read(self.archive.join("2026").join(format!("{number}.{ext}"))).unwrap()).to_string())
             .collect()
     }
+}
+
+/// A record's VAT breakdown: (category, rate, taxable, tax) per row.
+fn breakdown(doc: &Value) -> Vec<(&str, &str, &str, &str)> {
+    fn text<'v>(r: &'v Value, key: &str) -> &'v str {
+        r[key].as_str().unwrap()
+    }
+    doc["tax_breakdown"].as_array().unwrap().iter().map(|r| (text(r, "tax_category"), text(r, "tax_rate"), text(r, "taxable_amount"), text(r, "tax_amount"))).collect()
 }
 
 fn amounts(doc: &Value) -> (String, String, String) {
@@ -205,15 +221,9 @@ fn a_partial_refund_of_a_multi_rate_invoice_is_split_by_each_rates_share() {
     // 24 %: 31.00 → tax 6.00, net 25.00; 22 %: −6.10 → tax −1.10, net −5.00.
     assert_eq!(amounts(&inv), ("20.00".into(), "4.90".into(), "24.90".into()));
     let cn: Value = serde_json::from_slice(&fs::read(f.archive.join("2025/KL-CN-2025-000001.json")).unwrap()).unwrap();
-    let rows: Vec<(String, String, String)> = cn["tax_breakdown"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| (r["tax_rate"].as_str().unwrap().into(), r["taxable_amount"].as_str().unwrap().into(), r["tax_amount"].as_str().unwrap().into()))
-        .collect();
     // Shares: 12.45 × (−6.10 / 24.90) = −3.05; 12.45 × 31.00 / 24.90 = 15.50.
     // −3.05 at 22 %: tax −0.55, net −2.50. 15.50 at 24 %: tax 3.00, net 12.50.
-    assert_eq!(rows, [("22".into(), "-2.50".into(), "-0.55".into()), ("24".into(), "12.50".into(), "3.00".into())]);
+    assert_eq!(breakdown(&cn), [("S", "22", "-2.50", "-0.55"), ("S", "24", "12.50", "3.00")]);
     assert_eq!(amounts(&cn), ("10.00".into(), "2.45".into(), "12.45".into()));
 }
 
@@ -234,15 +244,9 @@ fn a_refund_split_over_three_rates_gives_the_rounding_cent_to_the_largest_share(
     ok(f.issue());
     let cn: Value = serde_json::from_slice(&fs::read(f.archive.join("2025/KL-CN-2025-000001.json")).unwrap()).unwrap();
     let lines: Vec<(String, String)> = cn["lines"].as_array().unwrap().iter().map(|l| (l["tax_rate"].as_str().unwrap().into(), l["net_amount"].as_str().unwrap().into())).collect();
-    let rows: Vec<(String, String, String)> = cn["tax_breakdown"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| (r["tax_rate"].as_str().unwrap().into(), r["taxable_amount"].as_str().unwrap().into(), r["tax_amount"].as_str().unwrap().into()))
-        .collect();
     // Gross −0.35 at 20 %: tax −0.06 (−0.0583), net −0.29; −0.36 at 22 %: tax −0.06
     // (−0.0649), net −0.30; 1.81 at 24 %: tax 0.35 (0.3503), net 1.46.
-    assert_eq!(rows, [("20".into(), "-0.29".into(), "-0.06".into()), ("22".into(), "-0.30".into(), "-0.06".into()), ("24".into(), "1.46".into(), "0.35".into())]);
+    assert_eq!(breakdown(&cn), [("S", "20", "-0.29", "-0.06"), ("S", "22", "-0.30", "-0.06"), ("S", "24", "1.46", "0.35")]);
     assert_eq!(lines, [("20".into(), "-0.29".into()), ("22".into(), "-0.30".into()), ("24".into(), "1.46".into())]);
     // Each share, a quantity of one, keeps its gross amount as its price.
     let gross: Vec<(&str, &str)> = cn["lines"].as_array().unwrap().iter().map(|l| (l["gross"]["unit_price"].as_str().unwrap(), l["gross"]["amount"].as_str().unwrap())).collect();
@@ -690,23 +694,13 @@ fn a_plan_change_after_a_vat_id_keeps_the_adjusted_invoices_oss_rate() {
     // The customer then registers its business and gives a VAT ID; the upgrade to Pro is a
     // reverse charge, but the credit for unused Basic time is a correction of the OSS supply:
     // 19 % on −5.95 gross = −5.00 net, −0.95 VAT.
-    let customers = fs::read_to_string(f.data.join("customers.csv")).unwrap().replace(
-        "cus_de_01,individual,Jürgen Müller,juergen.mueller@example.de,Schönhauser Allee 12,Hinterhaus 3. OG,Berlin,10119,,DE,,,de",
-        "cus_de_01,business,Müller Design GmbH,juergen.mueller@example.de,Schönhauser Allee 12,Hinterhaus 3. OG,Berlin,10119,,DE,DE136695976,valid,de",
-    );
-    fs::write(f.data.join("customers.csv"), customers).unwrap();
+    f.german_consumer_becomes_a_business();
     f.append("ch_4002,charge,succeeded,cus_de_01,2026-11-15T10:00:00+01:00,EUR,Pro plan,1,30.00,gross,false,,,,,DE,DE");
     f.append("ch_4002,charge,succeeded,cus_de_01,2026-11-15T10:00:00+01:00,EUR,Unused Basic time,1,-5.95,gross,true,,,ch_4001,,DE,DE");
     let pro = issued_as(&ok(f.issue()), "ch_4002");
     let doc = f.doc(&pro);
     assert_eq!(doc["tax"]["treatment"], "reverse_charge");
-    let rows: Vec<(String, String, String, String)> = doc["tax_breakdown"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| (r["tax_category"].as_str().unwrap().into(), r["tax_rate"].as_str().unwrap().into(), r["taxable_amount"].as_str().unwrap().into(), r["tax_amount"].as_str().unwrap().into()))
-        .collect();
-    assert_eq!(rows, [("S".into(), "19".into(), "-5.00".into(), "-0.95".into()), ("AE".into(), "0".into(), "30.00".into(), "0.00".into())]);
+    assert_eq!(breakdown(&doc), [("S", "19", "-5.00", "-0.95"), ("AE", "0", "30.00", "0.00")]);
     assert_eq!(amounts(&doc), ("25.00".into(), "-0.95".into(), "24.05".into()));
     assert_eq!(doc["references"][0]["number"], basic.as_str());
     assert_eq!(doc["references"][0]["issue_date"], "2026-11-02");
@@ -736,24 +730,11 @@ fn a_plan_change_after_a_vat_id_keeps_the_adjusted_invoices_oss_rate() {
 /// run or read from the archive. Two plan changes in one invoice each adjust their own charge.
 #[test]
 fn a_plan_change_keeps_the_rate_of_the_adjusted_charges_own_line_not_the_invoices_first() {
-    let breakdown = |doc: &Value| -> Vec<(String, String, String, String)> {
-        doc["tax_breakdown"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| (r["tax_category"].as_str().unwrap().into(), r["tax_rate"].as_str().unwrap().into(), r["taxable_amount"].as_str().unwrap().into(), r["tax_amount"].as_str().unwrap().into()))
-            .collect()
-    };
-    let row = |c: &str, r: &str, t: &str, x: &str| (c.to_string(), r.to_string(), t.to_string(), x.to_string());
     let f = Fixture::new(&[]);
     f.append("ch_4001,charge,succeeded,cus_de_01,2026-11-02T10:00:00+01:00,EUR,Basic plan,1,11.90,gross,false,,,,,DE,DE");
     f.append("ch_4000,charge,succeeded,cus_de_01,2026-11-01T10:00:00+01:00,EUR,Storage add-on,1,11.90,gross,false,,,,,DE,DE");
     let addon = issued_as(&ok(f.issue()), "ch_4000");
-    let customers = fs::read_to_string(f.data.join("customers.csv")).unwrap().replace(
-        "cus_de_01,individual,Jürgen Müller,juergen.mueller@example.de,Schönhauser Allee 12,Hinterhaus 3. OG,Berlin,10119,,DE,,,de",
-        "cus_de_01,business,Müller Design GmbH,juergen.mueller@example.de,Schönhauser Allee 12,Hinterhaus 3. OG,Berlin,10119,,DE,DE136695976,valid,de",
-    );
-    fs::write(f.data.join("customers.csv"), customers).unwrap();
+    f.german_consumer_becomes_a_business();
     // Pro, now a reverse charge, with the credit for Basic (OSS 19 %) as its FIRST line.
     f.append("ch_4002,charge,succeeded,cus_de_01,2026-11-15T10:00:00+01:00,EUR,Unused Basic time,1,-5.95,gross,true,,,ch_4001,,DE,DE");
     f.append("ch_4002,charge,succeeded,cus_de_01,2026-11-15T10:00:00+01:00,EUR,Pro plan,1,30.00,gross,false,,,,,DE,DE");
@@ -764,9 +745,9 @@ fn a_plan_change_keeps_the_rate_of_the_adjusted_charges_own_line_not_the_invoice
     f.append("ch_4003,charge,succeeded,cus_de_01,2026-11-20T10:00:00+01:00,EUR,Storage add-on removed,1,-11.90,gross,true,,,ch_4000,,DE,DE");
     let out = ok(f.issue());
     let pro = f.doc(&issued_as(&out, "ch_4002"));
-    assert_eq!(breakdown(&pro), [row("S", "19", "-5.00", "-0.95"), row("AE", "0", "30.00", "0.00")]);
+    assert_eq!(breakdown(&pro), [("S", "19", "-5.00", "-0.95"), ("AE", "0", "30.00", "0.00")]);
     let team = f.doc(&issued_as(&out, "ch_4003"));
-    assert_eq!(breakdown(&team), [row("S", "19", "-10.00", "-1.90"), row("AE", "0", "80.00", "0.00")]);
+    assert_eq!(breakdown(&team), [("S", "19", "-10.00", "-1.90"), ("AE", "0", "80.00", "0.00")]);
     // It names both invoices it adjusts, once each, in the order of its lines.
     let references: Vec<(&str, &str)> = team["references"].as_array().unwrap().iter().map(|r| (r["number"].as_str().unwrap(), r["relation"].as_str().unwrap())).collect();
     assert_eq!(references, [(pro["number"].as_str().unwrap(), "adjusts"), (addon.as_str(), "adjusts")]);
@@ -774,7 +755,7 @@ fn a_plan_change_keeps_the_rate_of_the_adjusted_charges_own_line_not_the_invoice
     f.append("ch_4004,charge,succeeded,cus_de_01,2026-11-25T10:00:00+01:00,EUR,Max plan,1,100.00,gross,false,,,,,DE,DE");
     f.append("ch_4004,charge,succeeded,cus_de_01,2026-11-25T10:00:00+01:00,EUR,Unused Pro time,1,-5.00,gross,true,,,ch_4002,,DE,DE");
     let max = f.doc(&issued_as(&ok(f.issue()), "ch_4004"));
-    assert_eq!(breakdown(&max), [row("AE", "0", "95.00", "0.00")]);
+    assert_eq!(breakdown(&max), [("AE", "0", "95.00", "0.00")]);
 }
 
 /// A refund may credit only what plan changes have left of an invoice: those archived and
