@@ -141,10 +141,10 @@ pub struct Batches {
 }
 
 impl Batches {
-    /// Creates the batches' files in `dir` (see [`file_names`]) with their header records and
-    /// column names. `created` is when the batches count as made: the export takes the
-    /// latest issue date of the period's documents (midnight), not the clock, so the same
-    /// archive gives the same files.
+    /// Creates the batches' files in `dir`, named by their dates where there are several,
+    /// with their header records and column names. `created` is when the batches count as
+    /// made: the export takes the latest issue date of the period's documents (midnight), not
+    /// the clock, so the same archive gives the same files.
     pub fn create(dir: &Path, period: Period, accounts: &Accounts, base: &str, created: NaiveDate) -> Result<Batches> {
         let parts = parts(period, accounts.fiscal_year_start);
         let names = file_names(period, &parts);
