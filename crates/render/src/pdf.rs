@@ -29,7 +29,7 @@ pub(super) mod read;
 mod statement;
 mod tags;
 
-use pdf_writer::{Content, Name, Str};
+use pdf_writer::{Content, Name};
 
 
 pub(super) use file::{Archival, Attachment};
@@ -729,6 +729,125 @@ fn points(n: i32) -> f32 {
     n as f32 / 100.0
 }
 
+/// The operations of a text run, written here rather than by pdf-writer: a marked-content
+/// start, fill colour, font, spacing, move and string of glyphs. pdf-writer would write the
+/// numbers through float formatting and our two-byte glyph codes as a literal string with an
+/// octal escape for nearly every byte (`(\\000\\020\\000,)` for two glyphs), checking each
+/// byte as it goes. Here numbers are whole hundredths (positions, sizes) or thousandths
+/// (colours) written as decimals, and glyphs four hex digits each (`<0010002c>`): a tenth of a
+/// PDF's rendering time, and a fifth off the content stream (bench/RESULTS.md). The colours
+/// of rules and bands are written here too, so that one colour is written one way.
+/// [`Ops::write`] hands the bytes to pdf-writer as one operation without operands, which it
+/// writes as given.
+#[derive(Default)]
+struct Ops(Vec<u8>);
+
+impl Ops {
+    /// A space between two operations (none before the first).
+    fn next(&mut self) {
+        if !self.0.is_empty() {
+            self.0.push(b' ');
+        }
+    }
+
+    /// `n / 10^places` as the shortest decimal: `-373, 2` as `-3.73`, `1850, 2` as `18.5`,
+    /// `700, 2` as `7`, `35, 3` as `0.035`.
+    fn decimal(&mut self, n: i32, places: u32) {
+        if n < 0 {
+            self.0.push(b'-');
+        }
+        let scale = 10u32.pow(places);
+        let (whole, mut frac) = (n.unsigned_abs() / scale, n.unsigned_abs() % scale);
+        let mut digits = [0u8; 10];
+        let mut at = digits.len();
+        let mut rest = whole;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        self.0.extend_from_slice(&digits[at..]);
+        if frac != 0 {
+            self.0.push(b'.');
+            let mut unit = scale / 10;
+            while frac != 0 {
+                self.0.push(b'0' + (frac / unit) as u8);
+                frac %= unit;
+                unit /= 10;
+            }
+        }
+    }
+
+    /// `/role<</MCID mcid>>BDC`: a marked-content sequence of a structure element.
+    fn mark(&mut self, role: Name, mcid: i32) {
+        self.next();
+        self.name(role.0);
+        self.0.extend_from_slice(b"<</MCID ");
+        self.decimal(mcid, 0);
+        self.0.extend_from_slice(b">>BDC");
+    }
+
+    /// `/id size Tf`, the size in whole hundredths of a point.
+    fn font(&mut self, id: &str, size: f32) {
+        self.next();
+        self.name(id.as_bytes());
+        self.0.push(b' ');
+        self.decimal(hundredths(size), 2);
+        self.0.extend_from_slice(b" Tf");
+    }
+
+    /// `/name`, for our own names (fonts, structure roles): letters and digits, which need no
+    /// escape.
+    fn name(&mut self, name: &[u8]) {
+        assert!(name.iter().all(u8::is_ascii_alphanumeric), "a name that needs no escape");
+        self.0.push(b'/');
+        self.0.extend_from_slice(name);
+    }
+
+    /// `r g b rg` (fill) or `r g b RG` (stroke), each component in thousandths: exact for
+    /// any 8-bit colour (the steps of 1/255 are wider than 1/1000), as the brand's accent is.
+    fn colour(&mut self, c: Rgb3, op: &[u8]) {
+        self.next();
+        for v in [c.0, c.1, c.2] {
+            self.decimal((v * 1000.0).round() as i32, 3);
+            self.0.push(b' ');
+        }
+        self.0.extend_from_slice(op);
+    }
+
+    /// `spacing Tc`, in whole hundredths of a point.
+    fn spacing(&mut self, spacing: f32) {
+        self.next();
+        self.decimal(hundredths(spacing), 2);
+        self.0.extend_from_slice(b" Tc");
+    }
+
+    /// `dx dy Td`, in hundredths of a point.
+    fn offset(&mut self, dx: i32, dy: i32) {
+        self.next();
+        self.decimal(dx, 2);
+        self.0.push(b' ');
+        self.decimal(dy, 2);
+        self.0.extend_from_slice(b" Td");
+    }
+
+    /// `<codes>Tj`: the glyphs of `s` in `w`'s subset.
+    fn show(&mut self, fonts: &Subsets, w: Weight, s: &str) {
+        self.0.push(b'<');
+        fonts.encode_hex(w, s, &mut self.0);
+        self.0.extend_from_slice(b">Tj");
+    }
+
+    /// Appends what was written to `content`, and starts again.
+    fn write(&mut self, content: &mut Content) {
+        content.op(std::str::from_utf8(&self.0).expect("operations are ASCII"));
+        self.0.clear();
+    }
+}
+
 /// One page's content stream: rules and bands first, as one layout artifact; then all text in
 /// one text object, each run placed by its offset from the last (`Td`), state changes only
 /// when they change, each run of consecutive texts of one element (or one kind of artifact)
@@ -738,21 +857,24 @@ fn draw(page: usize, items: &[(Item, Part)], structure: &mut Structure, fonts: &
     // The brand's accent takes the place of the ink colour, wherever it is used.
     let colour = |c: Rgb3| if c == INK { accent.unwrap_or(INK) } else { c };
     let marks = std::mem::take(&mut structure.marks[page]);
+    let mut ops = Ops::default();
     if items.iter().any(|(i, _)| !matches!(i, Item::Text { .. })) {
         begin_artifact(&mut content, Artifact::Layout);
         let mut stroke: Option<(Rgb3, f32)> = None;
         for (item, _) in items {
             match item {
                 Item::Band { x, y, w, h, color } => {
-                    let color = colour(*color);
-                    content.set_fill_rgb(color.0, color.1, color.2);
+                    ops.colour(colour(*color), b"rg");
+                    ops.write(&mut content);
                     let [x, y, w, h] = [*x, *y, *w, *h].map(|v| points(hundredths(v)));
                     content.rect(x, y, w, h).fill_nonzero();
                 }
                 Item::Rule { x1, x2, y, thickness, color } => {
                     let color = &colour(*color);
                     if stroke != Some((*color, *thickness)) {
-                        content.set_stroke_rgb(color.0, color.1, color.2).set_line_width(*thickness);
+                        ops.colour(*color, b"RG");
+                        ops.write(&mut content);
+                        content.set_line_width(*thickness);
                         stroke = Some((*color, *thickness));
                     }
                     let y = points(hundredths(*y));
@@ -791,29 +913,29 @@ fn draw(page: usize, items: &[(Item, Part)], structure: &mut Structure, fonts: &
                 Mark::Artifact(kind) => begin_artifact(&mut content, kind),
                 Mark::Element(e) => {
                     let role = structure.elements[e].role;
-                    let mcid = structure.mark(page, e);
-                    content.begin_marked_content_with_properties(role.to_name()).properties().identify(mcid);
+                    ops.mark(role.to_name(), structure.mark(page, e));
                 }
             }
             open = Some(mark);
         }
         let color = colour(st.color);
         if fill != Some(color) {
-            content.set_fill_rgb(color.0, color.1, color.2);
+            ops.colour(color, b"rg");
             fill = Some(color);
         }
         if font != Some((st.weight, st.size)) {
-            content.set_font(Name(face(st.weight).id.as_bytes()), st.size);
+            ops.font(face(st.weight).id, st.size);
             font = Some((st.weight, st.size));
         }
         if tracking != st.tracking {
-            content.set_char_spacing(st.tracking);
+            ops.spacing(st.tracking);
             tracking = st.tracking;
         }
         let to = (hundredths(*x), hundredths(*y));
-        content.next_line(points(to.0 - at.0), points(to.1 - at.1));
+        ops.offset(to.0 - at.0, to.1 - at.1);
+        ops.show(fonts, st.weight, s);
+        ops.write(&mut content);
         at = to;
-        content.show(Str(&fonts.encode(st.weight, s)));
     }
     if open.is_some() {
         content.end_marked_content();
@@ -1011,6 +1133,72 @@ mod tests {
             reason: Some("plan downgraded mid-period".into()),
         }];
         doc
+    }
+
+    /// What [`Ops`] wrote, as text.
+    fn ops_text(ops: Ops) -> String {
+        String::from_utf8(ops.0).unwrap()
+    }
+
+    #[test]
+    fn hand_written_numbers_are_the_shortest_exact_decimals() {
+        let cases = [
+            (0, 2, "0"),
+            (700, 2, "7"),
+            (1850, 2, "18.5"),
+            (-373, 2, "-3.73"),
+            (5, 2, "0.05"),
+            (-5, 2, "-0.05"),
+            (84200, 2, "842"),
+            (35, 3, "0.035"),
+            (1000, 3, "1"),
+            (12, 0, "12"),
+        ];
+        for (n, places, written) in cases {
+            let mut ops = Ops::default();
+            ops.decimal(n, places);
+            assert_eq!(ops_text(ops), written, "{n} / 10^{places}");
+        }
+    }
+
+    #[test]
+    fn hand_written_colours_keep_every_8_bit_value() {
+        let mut ops = Ops::default();
+        ops.colour((0.106, 0.196, 0.345), b"rg");
+        ops.colour((180.0 / 255.0, 83.0 / 255.0, 9.0 / 255.0), b"RG");
+        assert_eq!(ops_text(ops), "0.106 0.196 0.345 rg 0.706 0.325 0.035 RG");
+        // Read back as a viewer does (× 255, to the nearest), every byte value is the same.
+        for v in 0..=255u8 {
+            let mut ops = Ops::default();
+            ops.colour((f32::from(v) / 255.0, 0.0, 1.0), b"rg");
+            let text = ops_text(ops);
+            let red: f64 = text.split(' ').next().unwrap().parse().unwrap();
+            assert_eq!((red * 255.0).round() as u8, v, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_text_run_is_written_as_one_operation_of_hex_glyph_codes() {
+        let mut glyphs = GlyphUse::new();
+        glyphs.add(Weight::Regular, "BA");
+        let fonts = glyphs.seal();
+        let mut content = Content::with_settings(pdf_writer::Settings { pretty: false });
+        content.begin_text();
+        let mut ops = Ops::default();
+        ops.mark(Name(b"TD"), 7);
+        ops.colour((0.1, 0.11, 0.13), b"rg");
+        ops.font("NSREGU", 6.8);
+        ops.spacing(0.7);
+        ops.offset(-373, 1850);
+        // A is the font's glyph before B: codes 1 and 2, whatever order they were drawn in.
+        ops.show(&fonts, Weight::Regular, "ABBA");
+        ops.write(&mut content);
+        content.end_text();
+        assert!(ops.0.is_empty(), "write starts again");
+        assert_eq!(
+            String::from_utf8(content.finish().into_vec()).unwrap(),
+            "BT\n/TD<</MCID 7>>BDC 0.1 0.11 0.13 rg /NSREGU 6.8 Tf 0.7 Tc -3.73 18.5 Td<0001000200020001>Tj\nET"
+        );
     }
 
     #[test]

@@ -308,7 +308,8 @@ impl GlyphUse {
                         *slot = code;
                     }
                 }
-                Subset { face: collecting.face, glyphs: collecting.used, ascii }
+                let ascii_hex = ascii.map(|code| if code == 0 { [0; 4] } else { hex(code) });
+                Subset { face: collecting.face, glyphs: collecting.used, ascii, ascii_hex }
             }),
         }
     }
@@ -322,6 +323,14 @@ struct Subset {
     /// The code of each ASCII character drawn (0: none), the characters nearly every run is
     /// made of.
     ascii: [u16; 128],
+    /// The same codes as four hex digits, as the content stream writes them (zeros: none).
+    ascii_hex: [[u8; 4]; 128],
+}
+
+/// `code` as four lowercase hex digits.
+fn hex(code: u16) -> [u8; 4] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    [12, 8, 4, 0].map(|shift| DIGITS[usize::from((code >> shift) & 0xf)])
 }
 
 impl Subset {
@@ -339,20 +348,23 @@ impl Subset {
 }
 
 /// The font subsets of one document, their glyphs numbered: text is encoded for them with
-/// [`Subsets::encode`] and they are written into the file with [`Subsets::embed`].
+/// [`Subsets::encode_hex`] and they are written into the file with [`Subsets::embed`].
 pub(super) struct Subsets {
     subsets: [Subset; 2],
 }
 
 impl Subsets {
-    /// `s` as two-byte character codes of the subset.
-    pub(super) fn encode(&self, w: Weight, s: &str) -> Vec<u8> {
+    /// `s` as two-byte character codes of the subset, in hexadecimal (four digits a glyph),
+    /// appended to `out`.
+    pub(super) fn encode_hex(&self, w: Weight, s: &str, out: &mut Vec<u8>) {
         let subset = &self.subsets[w as usize];
-        let mut out = Vec::with_capacity(2 * s.len());
-        for code in s.chars().filter_map(|ch| subset.code(ch)) {
-            out.extend_from_slice(&code.to_be_bytes());
+        out.reserve(4 * s.len());
+        for ch in s.chars() {
+            match subset.ascii_hex.get(ch as usize) {
+                Some(hex) if hex[0] != 0 => out.extend_from_slice(hex),
+                _ => out.extend(subset.code(ch).map(hex).into_iter().flatten()),
+            }
         }
-        out
     }
 
     /// Writes both faces' font objects into `pdf` (every subset holds at least [`ALWAYS`]),
