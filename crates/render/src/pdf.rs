@@ -1180,7 +1180,7 @@ mod tests {
     #[test]
     fn a_text_run_is_written_as_one_operation_of_hex_glyph_codes() {
         let mut glyphs = GlyphUse::new();
-        glyphs.add(Weight::Regular, "BA");
+        glyphs.add(Weight::Regular, "B€A");
         let fonts = glyphs.seal();
         let mut content = Content::with_settings(pdf_writer::Settings { pretty: false });
         content.begin_text();
@@ -1190,14 +1190,19 @@ mod tests {
         ops.font("NSREGU", 6.8);
         ops.spacing(0.7);
         ops.offset(-373, 1850);
-        // A is the font's glyph before B: codes 1 and 2, whatever order they were drawn in.
+        // Every subset holds the capitals A–Z (codes 1 to 26, in the font's order, whatever
+        // order they were drawn in); € comes after them in the font: 27.
         ops.show(&fonts, Weight::Regular, "ABBA");
+        ops.write(&mut content);
+        // A character beyond ASCII takes the slower way to its code; one the font lacks
+        // (a control character here) is not drawn.
+        ops.show(&fonts, Weight::Regular, "€\u{7}A");
         ops.write(&mut content);
         content.end_text();
         assert!(ops.0.is_empty(), "write starts again");
         assert_eq!(
             String::from_utf8(content.finish().into_vec()).unwrap(),
-            "BT\n/TD<</MCID 7>>BDC 0.1 0.11 0.13 rg /NSREGU 6.8 Tf 0.7 Tc -3.73 18.5 Td<0001000200020001>Tj\nET"
+            "BT\n/TD<</MCID 7>>BDC 0.1 0.11 0.13 rg /NSREGU 6.8 Tf 0.7 Tc -3.73 18.5 Td<0001000200020001>Tj\n<001b0001>Tj\nET"
         );
     }
 
