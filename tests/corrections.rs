@@ -206,51 +206,57 @@ fn a_credit_note_keeps_the_original_rate_after_a_rate_change() {
     assert_eq!(amounts(&cn), ("5.00".into(), "1.10".into(), "6.10".into()));
 }
 
+/// A partial refund of a plan change's invoice reduces what that invoice charged: the credit
+/// for the earlier charge's unused time (at that charge's rate, a negative row) takes no
+/// share. Split by shares, 12.45 would credit −3.05 at 22 % — adding to the June supply — and
+/// 15.50 at 24 %.
 #[test]
-fn a_partial_refund_of_a_multi_rate_invoice_is_split_by_each_rates_share() {
-    // ch_1011 (DE, 19 %) has one rate; build a two-rate invoice: a June 2025 EE Basic charge at
-    // 22 % adjusted in July at 24 %: Pro 31.00 gross at 24 %, credit −6.10 gross at 22 %.
+fn a_partial_refund_of_a_plan_change_credits_only_the_rate_the_invoice_charged() {
+    // A June 2025 EE Basic charge at 22 % adjusted in July at 24 %: Pro 31.00 gross at 24 %,
+    // credit −6.10 gross at 22 %.
     let f = Fixture::new(&[]);
     f.append("ch_3001,charge,succeeded,cus_ee_01,2025-06-10T10:00:00+03:00,EUR,Basic plan,1,12.20,gross,false,,,,,EE,EE");
     f.append("ch_3002,charge,succeeded,cus_ee_01,2025-07-10T10:00:00+03:00,EUR,Pro plan,1,31.00,gross,false,,,,,EE,EE");
     f.append("ch_3002,charge,succeeded,cus_ee_01,2025-07-10T10:00:00+03:00,EUR,Unused Basic time,1,-6.10,gross,true,,,ch_3001,,EE,EE");
-    // Refund 12.45 of the 24.90 paid: half of each rate's gross.
     f.append("rf_3003,refund,succeeded,cus_ee_01,2025-07-20T10:00:00+03:00,EUR,Goodwill refund,1,12.45,gross,false,,,ch_3002,goodwill,EE,EE");
     ok(f.issue());
     let inv: Value = serde_json::from_slice(&fs::read(f.archive.join("2025/KL-INV-2025-000002.json")).unwrap()).unwrap();
     // 24 %: 31.00 → tax 6.00, net 25.00; 22 %: −6.10 → tax −1.10, net −5.00.
     assert_eq!(amounts(&inv), ("20.00".into(), "4.90".into(), "24.90".into()));
     let cn: Value = serde_json::from_slice(&fs::read(f.archive.join("2025/KL-CN-2025-000001.json")).unwrap()).unwrap();
-    // Shares: 12.45 × (−6.10 / 24.90) = −3.05; 12.45 × 31.00 / 24.90 = 15.50.
-    // −3.05 at 22 %: tax −0.55, net −2.50. 15.50 at 24 %: tax 3.00, net 12.50.
-    assert_eq!(breakdown(&cn), [("S", "22", "-2.50", "-0.55"), ("S", "24", "12.50", "3.00")]);
-    assert_eq!(amounts(&cn), ("10.00".into(), "2.45".into(), "12.45".into()));
+    // 12.45 at 24 %: tax 2.41 (12.45 × 24 / 124 = 2.4097), net 10.04; the refund's own line.
+    assert_eq!(breakdown(&cn), [("S", "24", "10.04", "2.41")]);
+    assert_eq!(amounts(&cn), ("10.04".into(), "2.41".into(), "12.45".into()));
+    assert_eq!(cn["lines"].as_array().unwrap().len(), 1);
+    assert_eq!(cn["lines"][0]["description"], "Goodwill refund");
 }
 
-/// Three rates' shares of a refund round to a cent less than the refund: the largest share
-/// takes the cent, so the credit note credits exactly what was refunded. An invoice of July
-/// 2025 (EE 24 %) with credits for a 2023 charge (20 %) and a 2024 one (22 %), 18.90 gross;
-/// 1.10 refunded: −6.00, −6.10 and 31.00 of 18.90 are −0.349…, −0.355… and 1.804…, which
-/// round to −0.35, −0.36 and 1.80 (1.09): the 24 % share becomes 1.81.
+/// A partial refund of an invoice that charged at several rates (a plan change that adds to
+/// earlier charges, each at its own rate) is split by each rate's share, and the shares'
+/// rounding cent goes to the largest. Invoice of July 2025 (EE 24 %) with additions to a
+/// 2023 charge (20 %) and a 2024 one (22 %), 43.10 gross; 1.02 refunded: 6.00, 6.10 and
+/// 31.00 of 43.10 are 0.1420…, 0.1443… and 0.7336…, which round to 0.14, 0.14 and 0.73
+/// (1.01): the 24 % share becomes 0.74.
 #[test]
 fn a_refund_split_over_three_rates_gives_the_rounding_cent_to_the_largest_share() {
     let f = Fixture::new(&[]);
     f.append("ch_3101,charge,succeeded,cus_ee_01,2023-12-10T10:00:00+02:00,EUR,Basic plan,1,12.00,gross,false,,,,,EE,EE");
     f.append("ch_3102,charge,succeeded,cus_ee_01,2024-06-10T10:00:00+03:00,EUR,Plus plan,1,12.20,gross,false,,,,,EE,EE");
     f.append("ch_3103,charge,succeeded,cus_ee_01,2025-07-10T10:00:00+03:00,EUR,Pro plan,1,31.00,gross,false,,,,,EE,EE");
-    f.append("ch_3103,charge,succeeded,cus_ee_01,2025-07-10T10:00:00+03:00,EUR,Unused Basic time,1,-6.00,gross,true,,,ch_3101,,EE,EE");
-    f.append("ch_3103,charge,succeeded,cus_ee_01,2025-07-10T10:00:00+03:00,EUR,Unused Plus time,1,-6.10,gross,true,,,ch_3102,,EE,EE");
-    f.append("rf_3104,refund,succeeded,cus_ee_01,2025-07-20T10:00:00+03:00,EUR,Goodwill refund,1,1.10,gross,false,,,ch_3103,goodwill,EE,EE");
+    f.append("ch_3103,charge,succeeded,cus_ee_01,2025-07-10T10:00:00+03:00,EUR,Extra Basic seat,1,6.00,gross,true,,,ch_3101,,EE,EE");
+    f.append("ch_3103,charge,succeeded,cus_ee_01,2025-07-10T10:00:00+03:00,EUR,Extra Plus seat,1,6.10,gross,true,,,ch_3102,,EE,EE");
+    f.append("rf_3104,refund,succeeded,cus_ee_01,2025-07-20T10:00:00+03:00,EUR,Goodwill refund,1,1.02,gross,false,,,ch_3103,goodwill,EE,EE");
     ok(f.issue());
     let cn: Value = serde_json::from_slice(&fs::read(f.archive.join("2025/KL-CN-2025-000001.json")).unwrap()).unwrap();
     let lines: Vec<(String, String)> = cn["lines"].as_array().unwrap().iter().map(|l| (l["tax_rate"].as_str().unwrap().into(), l["net_amount"].as_str().unwrap().into())).collect();
-    // Gross −0.35 at 20 %: tax −0.06 (−0.0583), net −0.29; −0.36 at 22 %: tax −0.06
-    // (−0.0649), net −0.30; 1.81 at 24 %: tax 0.35 (0.3503), net 1.46.
-    assert_eq!(breakdown(&cn), [("S", "20", "-0.29", "-0.06"), ("S", "22", "-0.30", "-0.06"), ("S", "24", "1.46", "0.35")]);
-    assert_eq!(lines, [("20".into(), "-0.29".into()), ("22".into(), "-0.30".into()), ("24".into(), "1.46".into())]);
+    // Gross 0.14 at 20 %: tax 0.02 (0.0233), net 0.12; 0.14 at 22 %: tax 0.03 (0.0252), net
+    // 0.11; 0.74 at 24 %: tax 0.14 (0.1432), net 0.60.
+    assert_eq!(breakdown(&cn), [("S", "20", "0.12", "0.02"), ("S", "22", "0.11", "0.03"), ("S", "24", "0.60", "0.14")]);
+    assert_eq!(lines, [("20".into(), "0.12".into()), ("22".into(), "0.11".into()), ("24".into(), "0.60".into())]);
     // Each share, a quantity of one, keeps its gross amount as its price.
     let gross: Vec<(&str, &str)> = cn["lines"].as_array().unwrap().iter().map(|l| (l["gross"]["unit_price"].as_str().unwrap(), l["gross"]["amount"].as_str().unwrap())).collect();
-    assert_eq!(gross, [("-0.35", "-0.35"), ("-0.36", "-0.36"), ("1.81", "1.81")]);
+    assert_eq!(gross, [("0.14", "0.14"), ("0.14", "0.14"), ("0.74", "0.74")]);
+    assert_eq!(amounts(&cn), ("0.83".into(), "0.19".into(), "1.02".into()));
     // A refund of two seats at 5.00 (DE 19 %) of a one-rate invoice keeps its unit price.
     f.append("rf_3105,refund,succeeded,cus_de_01,2026-10-20T10:00:00+02:00,EUR,Two seats removed,2,5.00,gross,false,,,ch_1011,seat_removed,DE,DE");
     let seats = f.doc(&issued_as(&ok(f.issue()), "rf_3105"));
@@ -259,7 +265,6 @@ fn a_refund_split_over_three_rates_gives_the_rounding_cent_to_the_largest_share(
         [&line["quantity"], &line["gross"]["unit_price"], &line["gross"]["amount"], &line["net_amount"]].map(|v| v.as_str().unwrap()),
         ["2", "5.00", "10.00", "8.40"]
     );
-    assert_eq!(amounts(&cn), ("0.87".into(), "0.23".into(), "1.10".into()));
 }
 
 #[test]
@@ -807,6 +812,42 @@ fn a_refund_counts_plan_changes_archived_and_of_the_same_run() {
         "{}",
         stderr(&out)
     );
+}
+
+/// A plan change's credit priced tax-inclusive counts as what it took off the charge: −1.10
+/// at DE 19 % is −0.18 tax (−0.1756) and −0.92 net, and a gross rebuilt from the net
+/// (−0.92 − 0.17) would be −1.09, leaving a cent more of the adjusted invoice to refund than
+/// was paid for it. Whether the plan change is archived or drafted in the same run.
+#[test]
+fn a_plan_changes_tax_inclusive_credit_counts_at_its_gross_as_charged() {
+    let basic = "ch_5001,charge,succeeded,cus_de_01,2026-11-02T10:00:00+01:00,EUR,Basic plan,1,11.90,gross,false,,,,,DE,DE";
+    let pro = [
+        "ch_5002,charge,succeeded,cus_de_01,2026-11-10T10:00:00+01:00,EUR,Pro plan,1,30.00,gross,false,,,,,DE,DE",
+        "ch_5002,charge,succeeded,cus_de_01,2026-11-10T10:00:00+01:00,EUR,Unused Basic time,1,-1.10,gross,true,,,ch_5001,,DE,DE",
+    ];
+    let refund = |amount: &str| format!("rf_5003,refund,succeeded,cus_de_01,2026-11-20T10:00:00+01:00,EUR,Refund,1,{amount},gross,false,,,ch_5001,requested_by_customer,DE,DE");
+    let refused = ": 11.90 invoiced, 1.10 already credited, 10.80 left";
+    for same_run in [false, true] {
+        let f = Fixture::new(&[]);
+        f.append(basic);
+        if !same_run {
+            ok(f.issue());
+        }
+        f.append(pro[0]);
+        f.append(pro[1]);
+        if !same_run {
+            let doc = f.doc(&issued_as(&ok(f.issue()), "ch_5002"));
+            assert_eq!(breakdown(&doc), [("S", "19", "24.29", "4.61")], "30.00 − 1.10 = 28.90 at 19 %");
+        }
+        f.append(&refund("10.81"));
+        let out = f.issue();
+        assert_eq!(out.status.code(), Some(1), "same run: {same_run}: {}", stderr(&out));
+        assert!(stderr(&out).contains("refund 'rf_5003' would credit 10.81 EUR, more than is left on KL-INV-2026-"), "{}", stderr(&out));
+        assert!(stderr(&out).contains(refused), "same run: {same_run}: {}", stderr(&out));
+        f.set_transactions(&f.transactions().replace(&refund("10.81"), &refund("10.80")));
+        let cn = f.doc(&issued_as(&ok(f.issue()), "rf_5003"));
+        assert_eq!(amounts(&cn), ("9.08".into(), "1.72".into(), "10.80".into()));
+    }
 }
 
 #[test]

@@ -185,14 +185,18 @@ impl Invoice<'_> {
     }
 
     /// The gross amount by which its plan-change lines adjust `charge` (negative for a
-    /// credit), as [`crate::adjustment`] reads it from the document.
+    /// credit), as [`crate::adjustment`] reads it from the document: a tax-inclusive line's
+    /// amount as charged, else its net plus its tax.
     pub fn adjustment(&self, calculation: &Calculation, own: (TaxCategory, Decimal), charge: &str) -> Decimal {
         self.txn
             .lines
             .iter()
             .zip(&calculation.line_nets)
             .filter(|(l, _)| l.proration && l.refers_to.as_deref() == Some(charge))
-            .map(|(l, net)| crate::adjusted_gross(net.amount(), self.line_rate(l, own).1, self.txn.currency))
+            .map(|(l, net)| match self.txn.amount_basis {
+                AmountBasis::Gross => l.amount.amount(),
+                AmountBasis::Net => crate::adjusted_gross(net.amount(), self.line_rate(l, own).1, self.txn.currency),
+            })
             .sum()
     }
 }
@@ -311,8 +315,8 @@ pub(crate) struct CreditNote<'d> {
 ///
 /// A refund of everything invoiced reverses the invoice line for line. A partial refund of
 /// a single-rate invoice credits the refund's lines at the invoice's rate; of a multi-rate
-/// invoice, it is split over the rates in proportion to each rate's share of the invoice
-/// (by the refund's price basis), the remainder cent on the largest share. Either way the
+/// invoice, it is split over the rates it charged in proportion to each one's share of the
+/// invoice (by the refund's price basis), the remainder cent on the largest share. Either way the
 /// credit note keeps the original's treatment, jurisdiction, rate, legends and VAT IDs.
 pub(crate) fn credit_note<'d>(
     refund: &'d Transaction,
@@ -350,12 +354,27 @@ pub(crate) fn credit_note<'d>(
     Ok((CreditNote { refund, original, credited }, gross))
 }
 
-/// The lines of a partial refund: the refund's own lines at the invoice's rate when it has
-/// one (`rows`, its tax breakdown), otherwise each refund line split over the invoice's rates
-/// by their share.
+/// The lines of a partial refund: the refund's own lines at the invoice's rate when it
+/// charged one (`rows`, its tax breakdown), otherwise each refund line split over the rates
+/// it charged by their share. A rate whose row is negative took no money: its lines are plan
+/// changes crediting an earlier charge's unused period (at that charge's rate), and a refund
+/// returns money paid for what this invoice charged, so it takes no share of the refund —
+/// which would otherwise credit less than nothing at that rate and more than the refund at
+/// the others.
 fn partial_refund_lines<'t>(rows: &[TaxSubtotal], refund: &'t Transaction) -> (Vec<CalcLine>, Vec<(String, Decimal, &'t Line)>) {
     let mut calc_lines = Vec::new();
     let mut described = Vec::new();
+    let value = |r: &TaxSubtotal| match refund.amount_basis {
+        AmountBasis::Gross => r.taxable_amount + r.tax_amount,
+        AmountBasis::Net => r.taxable_amount,
+    };
+    let charged: Vec<TaxSubtotal> = rows.iter().filter(|r| value(r) > Decimal::ZERO).cloned().collect();
+    // An invoice that charged nothing (its refund is refused as more than is left) is
+    // credited at its first rate.
+    let rows: &[TaxSubtotal] = match charged.as_slice() {
+        [] => &rows[..1],
+        charged => charged,
+    };
     if let [only] = rows {
         for line in &refund.lines {
             calc_lines.push(CalcLine { amount: line.amount, category: only.tax_category, rate: only.tax_rate });
@@ -363,10 +382,6 @@ fn partial_refund_lines<'t>(rows: &[TaxSubtotal], refund: &'t Transaction) -> (V
         }
         return (calc_lines, described);
     }
-    let value = |r: &TaxSubtotal| match refund.amount_basis {
-        AmountBasis::Gross => r.taxable_amount + r.tax_amount,
-        AmountBasis::Net => r.taxable_amount,
-    };
     let total: Decimal = rows.iter().map(value).sum();
     let largest = (0..rows.len()).max_by_key(|&i| value(&rows[i]).abs()).unwrap_or(0);
     for line in &refund.lines {

@@ -458,12 +458,15 @@ pub(crate) fn adjusted_gross(net: Decimal, rate: Decimal, currency: domain::mone
 }
 
 /// The gross amount by which `doc`'s plan-change lines adjust `charge` (negative for a
-/// credit): each line's net plus its tax at its rate, rounded to the minor unit.
+/// credit): a tax-inclusive line's amount as charged, else its net plus its tax at its rate,
+/// rounded to the minor unit. (The first from the net would miss a cent where the tax of
+/// the net rounds the other way: −10.00 charged at 24 % is −8.06 net, and −8.06 − 1.93 is
+/// −9.99 — and the invoice it adjusts would have a cent more left to refund.)
 pub fn adjustment(doc: &Document, charge: &str) -> Decimal {
     doc.lines
         .iter()
         .filter(|l| l.proration && l.adjusts.as_deref() == Some(charge))
-        .map(|l| adjusted_gross(l.net_amount, l.tax_rate, doc.currency))
+        .map(|l| l.gross.as_ref().map_or_else(|| adjusted_gross(l.net_amount, l.tax_rate, doc.currency), |g| g.amount))
         .sum()
 }
 
