@@ -314,6 +314,28 @@ fn two_agreeing_pieces_of_evidence_decide_the_country() {
     );
 }
 
+/// A business with a VAT ID receives the service where it is established (Art. 44): its
+/// card and IP address say where someone paid from, not where the business is.
+#[test]
+fn a_business_is_taxed_where_it_is_established_whatever_its_card_and_ip() {
+    // An Italian business paying with an Estonian card from Estonia: reverse charge in Italy,
+    // not Estonian VAT.
+    let doc = Case::ee().charge("c1", "it_b", OCT, ("EUR", "100.00", "net"), "EE,EE").invoice();
+    assert_eq!(summary(&doc), (Treatment::ReverseCharge, "IT".into(), vec![row(AE, "0", "100.00", "0.00")], "100.00".into(), "0.00".into(), "100.00".into()));
+    assert_eq!(doc.tax.evidence.card_country.map(|c| c.to_string()).as_deref(), Some("EE"), "the evidence is kept as given");
+    // An Estonian business paying from Finland: domestic, EE 24 % on 100.00 (it cannot
+    // self-account for an Estonian seller's supply).
+    let doc = Case::ee().charge("c1", "ee_b", OCT, ("EUR", "100.00", "net"), "FI,FI").invoice();
+    assert_eq!(summary(&doc), (Treatment::Domestic, "EE".into(), vec![row(S, "24", "100.00", "24.00")], "100.00".into(), "24.00".into(), "124.00".into()));
+    // Card and IP disagreeing with each other and the address do not refuse a business.
+    let doc = Case::ee().charge("c1", "it_b", OCT, ("EUR", "100.00", "net"), "FR,US").invoice();
+    assert_eq!(doc.tax.treatment, Treatment::ReverseCharge);
+    // A business without a usable VAT ID is a consumer, located by the evidence: the Italian
+    // address outvoted by an Austrian card and IP: AT 20 % under the OSS.
+    let doc = Case::ee().charge("c1", "it_bad", OCT, ("EUR", "100.00", "net"), "AT,AT").invoice();
+    assert_eq!(summary(&doc), (Treatment::Oss, "AT".into(), vec![row(S, "20", "100.00", "20.00")], "100.00".into(), "20.00".into(), "120.00".into()));
+}
+
 #[test]
 fn rates_follow_the_tax_point_date_in_the_sellers_time_zone() {
     // EE 22 % until 2025-06-30, 24 % from 2025-07-01. 21:30 UTC on 30 June is 00:30 on

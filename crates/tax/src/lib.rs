@@ -2,9 +2,10 @@
 //!
 //! Rules for electronically supplied services, in the order they are decided:
 //!
-//! 1. **Where is the customer?** Billing, card and IP country: two agreeing pieces of
-//!    evidence decide (Art. 24b Implementing Regulation 282/2011); if no two agree the sale
-//!    is rejected rather than guessed ([`locate`]).
+//! 1. **Where is the customer?** A business with a usable tax ID: where it is established,
+//!    its billing country (Art. 44 Directive). Anyone else: billing, card and IP country, two
+//!    agreeing pieces of evidence decide (Art. 24b Implementing Regulation 282/2011); if no
+//!    two agree the sale is rejected rather than guessed ([`locate`]).
 //! 2. **Which rule?** ([`determine`]) Same country as the seller: domestic rate, businesses
 //!    included. Another member state: reverse charge for a business with a usable VAT ID,
 //!    otherwise the customer's member-state rate under the OSS. Outside the EU: that
@@ -126,11 +127,16 @@ pub fn is_eu(country: CountryCode) -> bool {
     rates::jurisdiction(country.as_str()).is_some_and(|j| j.eu_member)
 }
 
-/// Decides the customer's country from billing, card and IP country: the billing country
-/// if card or IP confirms it, else card and IP if they agree with each other.
+/// Decides the customer's country. A business with a usable tax ID receives the service where
+/// it is established (Art. 44 Directive 2006/112/EC; Art. 20–22 Implementing Regulation
+/// 282/2011): its billing address, the country its VAT ID is checked against — a card or an IP
+/// address elsewhere (an employee abroad, a group's card) does not move it. For everyone
+/// else (Art. 24b): the billing country if card or IP confirms it, else card and IP if they
+/// agree with each other.
 pub fn locate(customer: &Customer, card: Option<CountryCode>, ip: Option<CountryCode>) -> Result<LocationEvidence, Refusal> {
     let billing = customer.address.country;
-    let decided = if card == Some(billing) || ip == Some(billing) {
+    let established = customer.kind == CustomerType::Business && customer.usable_tax_id().is_some();
+    let decided = if established || card == Some(billing) || ip == Some(billing) {
         Some(billing)
     } else if card.is_some() && card == ip {
         card
