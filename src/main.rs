@@ -663,6 +663,17 @@ fn main() -> ExitCode {
             if let Err(e) = configure(data.as_deref()) {
                 return fail(e, json);
             }
+            // Another seller's data folder would set this archive's documents against that
+            // seller's payments.
+            if let Some(dir) = &data {
+                let company = dir.join(invoicesmith::input::COMPANY);
+                let checked = std::fs::read_to_string(&company)
+                    .map_err(|e| Error::io(&company, e))
+                    .and_then(|text| Ok(invoicesmith::archive::seller::check(&archive, &text)?));
+                if let Err(e) = checked {
+                    return fail(e, json);
+                }
+            }
             let data = match data.map(|d| invoicesmith::input::load(&d)).transpose() {
                 Ok(d) => d,
                 Err(diagnostics) => return fail(Error::Input(diagnostics), json),

@@ -120,13 +120,15 @@ fn an_archive_refuses_another_sellers_data_folder() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("this archive belongs to the seller EE101234568, but company.toml is the seller EE100247019's"), "{}", stderr(&out));
     assert_eq!(files(&archive), before);
-    // So are a correction and an export given that folder: the one would be issued under
-    // another seller's company.toml, the other reconciled with its payments and booked
-    // with its accounts.
+    // So are a correction, an export and a statement given that folder: the one would be
+    // issued under another seller's company.toml, the others reconciled with its payments
+    // (and the export booked with its accounts).
     let export = tmp.path().join("export");
+    let statements = tmp.path().join("statements");
     for args in [
         &["reissue", "KL-INV-2026-000001", "--set", "name=X", "--reason", "r", "--archive", p(&archive), "--data", p(&other)][..],
         &["export", "--month", "2026-10", "--archive", p(&archive), "--data", p(&other), "--out", p(&export)],
+        &["statement", "cus_fr_01", "--from", "2026-10-01", "--to", "2026-10-31", "--archive", p(&archive), "--data", p(&other), "--out", p(&statements)],
     ] {
         let out = run(args);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
@@ -137,7 +139,7 @@ fn an_archive_refuses_another_sellers_data_folder() {
         );
         assert_eq!(files(&archive), before);
     }
-    assert!(!export.exists() && !tmp.path().join("export.zip").exists());
+    assert!(!export.exists() && !tmp.path().join("export.zip").exists() && !statements.exists());
     // The seller's own folder exports.
     let out = run(&["export", "--month", "2026-10", "--archive", p(&archive), "--data", p(&samples()), "--out", p(&export)]);
     assert!(out.status.success(), "{}", stderr(&out));

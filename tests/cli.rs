@@ -275,3 +275,46 @@ fn a_low_limit_of_open_files_writes_the_same_archive_and_export() {
     assert!(limited.1 == export, "the exports differ");
     assert!(limited.2 == zip, "the zips differ");
 }
+
+/// `render`, `export` and `statement` write their files outside archives: an output folder
+/// inside one is refused and nothing in it changes (render, given a record's own folder,
+/// replaced the issued files; an export there became strays for the next run to quarantine).
+/// A statement whose file name is taken writes none of its three files.
+#[test]
+fn commands_that_write_elsewhere_refuse_an_output_folder_inside_the_archive() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("archive");
+    assert!(issue(&samples(), &archive).status.success());
+    let before = snapshot(&archive);
+    let a = archive.to_str().unwrap();
+    let record = archive.join("2026/KL-INV-2026-000001.json");
+    let year = archive.join("2026");
+    for (args, out) in [
+        (vec!["render", record.to_str().unwrap(), "--out", year.to_str().unwrap()], year.clone()),
+        (vec!["export", "--month", "2026-10", "--archive", a, "--out", archive.join("exp").to_str().unwrap()], archive.join("exp")),
+        (
+            vec!["statement", "cus_gr_01", "--from", "2026-10-01", "--to", "2026-10-31", "--archive", a, "--out", archive.join("2026/st").to_str().unwrap()],
+            archive.join("2026/st"),
+        ),
+    ] {
+        let o = invoicesmith(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        let root = archive.canonicalize().unwrap();
+        assert!(
+            stderr(&o).contains(&format!("{}: lies inside the archive {}; ", out.display(), root.display())),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert_eq!(snapshot(&archive), before, "{args:?} changed the archive");
+    }
+    // A statement's CSV name taken: no PDF or HTML either, and the file is left as it was.
+    let out = tmp.path().join("statements");
+    fs::create_dir(&out).unwrap();
+    let taken = out.join("statement-cus_gr_01-2026-10-01-2026-10-31.csv");
+    fs::write(&taken, "mine").unwrap();
+    let o = invoicesmith(&["statement", "cus_gr_01", "--from", "2026-10-01", "--to", "2026-10-31", "--archive", a, "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!("{}: already exists; a statement never replaces a file", taken.display())), "{}", stderr(&o));
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 1);
+    assert_eq!(fs::read_to_string(&taken).unwrap(), "mine");
+}

@@ -531,6 +531,7 @@ pub fn run_render(record: &Path, archive: Option<&Archive>, out: &Path, formats:
         Some(r) => r.state.document_from(&bytes, &record.display())?,
         None => loose_record(&bytes, &record.display(), data)?,
     };
+    refuse_inside_archive(out, "render")?;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let mut report = RenderReport::default();
     let file = |format: render::Format| out.join(format!("{}.{}", doc.number.file_stem(), format.extension()));
@@ -541,6 +542,19 @@ pub fn run_render(record: &Path, archive: Option<&Archive>, out: &Path, formats:
         report.written.push(path);
     }
     Ok(report)
+}
+
+/// Refuses `out` as `command`'s output folder if it lies inside an archive
+/// ([`archive::enclosing`]).
+pub(crate) fn refuse_inside_archive(out: &Path, command: &str) -> Result<()> {
+    match archive::enclosing(out) {
+        Some(root) => Err(Error::Refused(format!(
+            "{}: lies inside the archive {}; {command} writes its files outside archives (only issue writes into one)",
+            out.display(),
+            root.display()
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// What [`run_render`] wrote, and what it could not.

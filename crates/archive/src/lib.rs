@@ -499,6 +499,19 @@ impl Registered {
     }
 }
 
+/// The archive folder `path` lies in, if any: `path` itself or a folder above it holds an
+/// archive's register, checkpoints or seller file. `path` need not exist yet: its nearest
+/// existing folder is looked at, symbolic links resolved. Commands that write files of their
+/// own (`render`, `export`, `statement`) refuse an output folder inside an archive: only
+/// issuing writes there, and anything else would be a stray that `verify` reports and the
+/// next run moves to quarantine — or, under an issued document's name, would replace it.
+pub fn enclosing(path: &Path) -> Option<PathBuf> {
+    let existing = path.ancestors().find(|a| !a.as_os_str().is_empty() && a.exists()).unwrap_or(Path::new("."));
+    let dir = existing.canonicalize().ok()?;
+    let holds_archive = |a: &Path| [REGISTER, checkpoint::CHECKPOINTS, seller::SELLER].iter().any(|f| std::fs::symlink_metadata(a.join(f)).is_ok());
+    dir.ancestors().find(|a| holds_archive(a)).map(Path::to_path_buf)
+}
+
 /// Reads a document record for `render`: if it lies inside an archive (a folder above it
 /// holds a register), only as a registered file checked against its SHA-256 (and returned
 /// with its register line); otherwise as the file it is.

@@ -202,6 +202,13 @@ pub type ReadCompany = fn(&str) -> std::result::Result<Company, Vec<Diagnostic>>
 /// parser: export does not parse input itself).
 pub fn export(archive: &Archive, period: Period, data: Option<Reconciling>, read_company: ReadCompany, out: &Path, options: &Options) -> Result<ExportReport> {
     let zip_path = out.with_extension("zip");
+    if let Some(root) = archive::enclosing(out) {
+        return Err(Error::Refused(format!(
+            "{}: lies inside the archive {}; exports are written outside archives (only issue writes into one)",
+            out.display(),
+            root.display()
+        )));
+    }
     for path in [out, zip_path.as_path()] {
         if path.exists() {
             return Err(Error::Refused(format!("{}: already exists; exports are written to a new folder", path.display())));
