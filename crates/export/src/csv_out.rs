@@ -135,6 +135,13 @@ fn cell(out: &mut Vec<u8>, value: &str, kind: Kind) {
     dialect_cell(out, value, kind, b',', false);
 }
 
+/// Whether a spreadsheet could take `value`, a text cell, for a formula: it begins with `=`,
+/// `+`, `-`, `@`, TAB or CR. Such text is written with a leading `'` (here and in DATEV's
+/// Buchungstext).
+pub(crate) fn could_start_a_formula(value: &str) -> bool {
+    value.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
 /// Appends `value` as one CSV field of a column of `kind`, in a file whose fields are
 /// separated by `separator`.
 ///
@@ -149,7 +156,7 @@ fn dialect_cell(out: &mut Vec<u8>, value: &str, kind: Kind, separator: u8, decim
     } else {
         value
     };
-    let neutralise = kind == Kind::Text && value.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let neutralise = kind == Kind::Text && could_start_a_formula(value);
     let quote = neutralise || value.bytes().any(|b| b == separator || matches!(b, b'"' | b'\r' | b'\n'));
     if !quote {
         out.extend_from_slice(value.as_bytes());

@@ -362,10 +362,13 @@ fn belegfeld(number: &str) -> String {
 }
 
 /// Buchungstext (at most 60 characters): the customer on an invoice, the invoice credited
-/// on a credit note.
+/// on a credit note. A customer's name that a spreadsheet would take for a formula
+/// (`=HYPERLINK(…)`) gets a leading `'`, as in every other CSV of the export: accountants
+/// open this file in Excel too.
 fn booking_text(d: &Document) -> String {
     let text = match (d.kind, d.references.first()) {
         (DocumentKind::CreditNote, Some(r)) => format!("Gutschrift zu {} {}", r.number, d.customer.name),
+        _ if crate::csv_out::could_start_a_formula(&d.customer.name) => format!("'{}", d.customer.name),
         _ => d.customer.name.clone(),
     };
     text.chars().take(60).collect()
