@@ -531,7 +531,8 @@ fn the_statement_balances_payments_and_refunds_against_documents() {
     assert!(text.contains("  Balance 14.99 EUR in your favour: paid but not invoiced, to be refunded\n"), "{text}");
     // A statement is never written over.
     let again = run(&["statement", "cus_ee_01", "--from", "2026-10-01", "--to", "2026-10-31", "--archive", archive, "--out", out.to_str().unwrap()]);
-    assert_eq!(again.status.code(), Some(3));
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists; a statement never replaces a file"), "{}", String::from_utf8_lossy(&again.stderr));
 }
 
 #[test]

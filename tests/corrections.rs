@@ -169,7 +169,7 @@ fn refunds_of_unknown_or_uninvoiced_charges_are_errors() {
     assert!(stderr(&out).contains("transactions.csv:27: refers_to: 'ch_1012' was never invoiced (its payment is failed); only an invoiced charge can be refunded with a credit note"), "{}", stderr(&out));
     // A card payment still pending has no invoice yet (a bank transfer's has: it is issued
     // before the money arrives).
-    f.set_transactions(&f.transactions().replace(",ch_1012,x,", ",ch_1013,x,"));
+    f.set_transactions(&f.transactions().replace(",cus_fr_01,2026-10-28T10:00:00+02:00,", ",cus_gb_01,2026-10-28T10:00:00+02:00,").replace(",ch_1012,x,", ",ch_1013,x,"));
     let out = f.issue();
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("transactions.csv:27: refers_to: 'ch_1013' was never invoiced (its payment is pending); only an invoiced charge can be refunded with a credit note"), "{}", stderr(&out));

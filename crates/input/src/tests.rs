@@ -162,6 +162,19 @@ fn references_must_name_a_known_charge() {
 }
 
 #[test]
+fn references_name_a_transaction_of_the_same_customer() {
+    // Another customer's refund of c_de's charge would credit c_de's invoice.
+    let refund = "rf_1,refund,succeeded,c_jp,2026-10-06T10:00:00+02:00,EUR,Refund,1,11.99,gross,false,,,ch_1,requested_by_customer,JP,JP\n";
+    let errs = errors(&sources(&format!("{GOOD_ROW}{refund}")));
+    assert_eq!(errs, ["transactions.csv:3: refers_to: 'ch_1' is a charge of the customer 'c_de', not of 'c_jp'; a transaction refers only to its own customer's"]);
+    // So would a plan change's line adjusting it.
+    let plan_change = "ch_2,charge,succeeded,c_jp,2026-10-06T10:00:00+02:00,EUR,Pro plan,1,20.00,gross,false,,,,,JP,JP\n\
+                       ch_2,charge,succeeded,c_jp,2026-10-06T10:00:00+02:00,EUR,Unused time,1,-1.00,gross,true,,,ch_1,,JP,JP\n";
+    let errs = errors(&sources(&format!("{GOOD_ROW}{plan_change}")));
+    assert_eq!(errs, ["transactions.csv:4: refers_to: 'ch_1' is a charge of the customer 'c_de', not of 'c_jp'; a transaction refers only to its own customer's"]);
+}
+
+#[test]
 fn enumerations_say_what_they_accept() {
     let row = GOOD_ROW.replace(",succeeded,", ",paid,");
     assert_eq!(one_error(&row), "transactions.csv:2: status: 'paid' is not a status; expected 'succeeded', 'failed' or 'pending'");

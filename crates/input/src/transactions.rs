@@ -292,6 +292,7 @@ fn line(sink: &mut Sink<'_>, row: &Row, currency: Option<Currency>, kind: Option
 /// names (`named`) whose rows have errors is not reported again here.
 fn check_references<T>(sink: &mut Sink<'_>, transactions: &[Transaction], named: &BTreeMap<&str, T>) {
     let kinds: BTreeMap<&str, TransactionType> = transactions.iter().map(|t| (t.id.as_str(), t.kind)).collect();
+    let customers: BTreeMap<&str, &str> = transactions.iter().map(|t| (t.id.as_str(), t.customer_id.as_str())).collect();
     let bank_transfers: BTreeSet<&str> =
         transactions.iter().filter(|t| t.kind == TransactionType::Charge && t.payment_method == PaymentMethod::BankTransfer).map(|t| t.id.as_str()).collect();
     let mut check = |line: u64, target: &str, own: &Transaction| {
@@ -307,6 +308,19 @@ fn check_references<T>(sink: &mut Sink<'_>, transactions: &[Transaction], named:
             Some(_) if own.kind == TransactionType::Payment && !bank_transfers.contains(target) => {
                 sink.bad_value(Some(line), "refers_to", target, "is not a charge paid by bank transfer; a payment row records a transfer received for a charge with payment_method 'bank_transfer'")
             }
+            // A refund, a plan change, a duplicate or a transfer concerns its own customer's
+            // charge: one of another customer's would credit or adjust that customer's invoice.
+            Some(kind) if allowed.contains(kind) && customers.get(target) != Some(&own.customer_id.as_str()) => sink.bad_value(
+                Some(line),
+                "refers_to",
+                target,
+                &format!(
+                    "is a {} of the customer '{}', not of '{}'; a transaction refers only to its own customer's",
+                    kind_name(*kind),
+                    customers.get(target).copied().unwrap_or_default(),
+                    own.customer_id
+                ),
+            ),
             Some(kind) if allowed.contains(kind) => {}
             Some(kind) => sink.bad_value(
                 Some(line),
