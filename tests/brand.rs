@@ -137,6 +137,27 @@ fn the_e_invoices_name_the_sepa_credit_transfer_with_the_account() {
     assert!(fs::read_to_string(archive.join("2026/KL-INV-2026-000001.ubl.xml")).unwrap().contains("<cbc:PaymentMeansCode>48</cbc:PaymentMeansCode>"));
 }
 
+/// SEPA moves euros only: a transfer asked for in dollars is a credit transfer (UNCL 4461
+/// code 30), with the same account, in both syntaxes.
+#[test]
+fn a_transfer_in_another_currency_than_the_euro_is_not_sepa() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = support::copy_samples(tmp.path());
+    let csv = fs::read_to_string(data.join("transactions.csv")).unwrap();
+    fs::write(data.join("transactions.csv"), csv.replace("ch_1023,charge,pending,cus_ee_02,2026-10-28T12:00:00+02:00,EUR,", "ch_1023,charge,pending,cus_ee_02,2026-10-28T12:00:00+02:00,USD,")).unwrap();
+    let archive = tmp.path().join("archive");
+    ok(issue(&data, &archive));
+    let ubl = fs::read_to_string(archive.join("2026/KL-INV-2026-000016.ubl.xml")).unwrap();
+    assert!(ubl.contains("<cbc:DocumentCurrencyCode>USD</cbc:DocumentCurrencyCode>"), "{ubl}");
+    assert!(ubl.contains("<cbc:PaymentMeansCode>30</cbc:PaymentMeansCode>"), "{ubl}");
+    assert!(ubl.contains("<cbc:ID>EE382200221020145685</cbc:ID>"), "{ubl}");
+    let cii = fs::read_to_string(archive.join("2026/KL-INV-2026-000016.cii.xml")).unwrap();
+    assert!(cii.contains("<ram:TypeCode>30</ram:TypeCode>") && !cii.contains("<ram:TypeCode>58</ram:TypeCode>"), "{cii}");
+    assert!(cii.contains("<ram:IBANID>EE382200221020145685</ram:IBANID>"), "{cii}");
+    // The euro transfer of the same run stays SEPA.
+    assert!(fs::read_to_string(archive.join("2026/KL-INV-2026-000015.ubl.xml")).unwrap().contains("<cbc:PaymentMeansCode>58</cbc:PaymentMeansCode>"));
+}
+
 /// `reconciliation.csv` rows as maps.
 fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
     let mut r = csv::Reader::from_path(path).unwrap();

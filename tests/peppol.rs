@@ -370,3 +370,25 @@ fn every_rule_has_its_test() {
         assert!(source.contains(&format!("\"{id}\", ")), "{id} has no test");
     }
 }
+
+/// XRechnung requires the buyer's electronic address (PEPPOL-EN16931-R010): a German
+/// business with neither a Peppol ID nor an e-mail gets no XRechnung, and the run says why.
+#[test]
+fn a_german_business_without_an_electronic_address_gets_no_xrechnung() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = copy_samples(tmp.path());
+    let customers = std::fs::read_to_string(data.join("customers.csv")).unwrap();
+    std::fs::write(data.join("customers.csv"), customers.replace("Nordlicht Medien GmbH,rechnung@nordlicht-medien.example,", "Nordlicht Medien GmbH,,")).unwrap();
+    let archive = tmp.path().join("archive");
+    let out = run(&["issue", p(&data), "--archive", p(&archive), "--init", "--formats", "json,xrechnung"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(
+        said.contains("the customer has no electronic address, neither a Peppol ID nor an e-mail (customers.csv peppol_id or email; PEPPOL-EN16931-R010)"),
+        "{said}"
+    );
+    let json = std::fs::read_to_string(archive.join("2026/KL-INV-2026-000015.json")).unwrap();
+    assert!(json.contains("Nordlicht Medien GmbH"), "the sample's customer");
+    assert!(!archive.join("2026/KL-INV-2026-000015.xrechnung.ubl.xml").exists());
+    assert!(!archive.join("2026/KL-INV-2026-000015.xrechnung.cii.xml").exists());
+}

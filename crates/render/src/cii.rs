@@ -166,7 +166,10 @@ pub fn render_profile(doc: &Document, profile: Profile) -> String {
             w.leaf("ram:TotalPrepaidAmount", &[], &xml::amount(doc.totals.paid));
             w.leaf("ram:DuePayableAmount", &[], &xml::amount(doc.totals.due));
         });
-        for r in &doc.references {
+        // BG-3 may repeat in EN 16931, and UBL writes every reference; the CII D16B schema
+        // (and Factur-X's) takes one here. The first is what the document is about: the
+        // invoice credited or replaced, else the first one a plan change adjusts.
+        if let Some(r) = doc.references.first() {
             w.elem("ram:InvoiceReferencedDocument", &[], |w| {
                 w.leaf("ram:IssuerAssignedID", &[], r.number.as_str());
                 w.elem("ram:FormattedIssueDateTime", &[], |w| {

@@ -85,8 +85,13 @@ impl Format {
     }
 
     /// Why `doc` cannot be written in this format (the customer or seller lacks what it
-    /// needs), if it cannot; every document can be written in the other formats.
+    /// needs, or its currency has more decimals than an e-invoice's amounts), if it cannot;
+    /// every document can be written as PDF, HTML and JSON.
     pub fn missing(self, doc: &Document) -> Option<&'static str> {
+        let e_invoice = !matches!(self, Format::Pdf | Format::Html | Format::Json);
+        if e_invoice && doc.currency.minor_units() > 2 {
+            return Some("its currency has three decimals, and EN 16931 writes amounts with at most two (BR-DEC-09 and others)");
+        }
         match self {
             Format::Peppol => peppol::missing(doc),
             Format::XrechnungUbl | Format::XrechnungCii => xrechnung::missing(doc),
@@ -184,6 +189,40 @@ pub fn render(doc: &Document, formats: &[Format]) -> Vec<(Format, Vec<u8>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_currency_with_three_decimals_gets_no_e_invoice() {
+        let mut doc = fixture::oss_invoice();
+        doc.currency = domain::money::Currency::parse("KWD").unwrap();
+        for &format in Format::ALL {
+            let missing = format.missing(&doc);
+            match format {
+                Format::Pdf | Format::Html | Format::Json => assert_eq!(missing, None, "{}", format.name()),
+                _ => assert_eq!(
+                    missing,
+                    Some("its currency has three decimals, and EN 16931 writes amounts with at most two (BR-DEC-09 and others)"),
+                    "{}",
+                    format.name()
+                ),
+            }
+        }
+        assert_eq!(Format::Ubl.missing(&fixture::oss_invoice()), None, "EUR has two");
+    }
+
+    #[test]
+    fn cii_names_one_preceding_invoice_and_ubl_every_one() {
+        let mut doc = fixture::refund_credit_note("en");
+        let mut second = doc.references[0].clone();
+        second.number = domain::numbering::NumberPattern::parse("KL-INV-{year}-{seq:06}").unwrap().format(2026, 9);
+        doc.references.push(second);
+        let cii = Format::Cii.render(&doc);
+        let cii = std::str::from_utf8(&cii).unwrap();
+        assert_eq!(cii.matches("<ram:InvoiceReferencedDocument>").count(), 1, "{cii}");
+        assert!(cii.contains("<ram:IssuerAssignedID>KL-INV-2026-000017</ram:IssuerAssignedID>"), "{cii}");
+        let ubl = Format::Ubl.render(&doc);
+        let ubl = std::str::from_utf8(&ubl).unwrap();
+        assert_eq!(ubl.matches("<cac:BillingReference>").count(), 2, "{ubl}");
+    }
 
     #[test]
     fn every_format_hashed_is_the_same_file_with_its_own_sha256() {

@@ -1,5 +1,6 @@
 //! The payment means of the e-invoices (EN 16931 BG-16, BG-17): a card payment (UNCL 4461
-//! code 48, with the payment card group BG-18 when the card is known), or a SEPA credit transfer (code 58) with the seller's account (BT-84 IBAN,
+//! code 48, with the payment card group BG-18 when the card is known), or a credit transfer
+//! (SEPA, code 58, in euros; code 30 in any other currency) with the seller's account (BT-84 IBAN,
 //! BT-85 account holder, BT-86 BIC) and the RF creditor reference (BT-83), and the due date
 //! (BT-9) of an invoice issued before it is paid. One place for both syntaxes, so the UBL
 //! and CII writers each call one function per spot.
@@ -8,8 +9,17 @@ use super::xml::{self, XmlWriter};
 use domain::document::{BankTransfer, Document};
 use domain::payment::terms;
 
-/// UNCL 4461 "SEPA credit transfer".
+/// UNCL 4461 "SEPA credit transfer": euro only.
 pub const SEPA_CREDIT_TRANSFER: &str = "58";
+
+/// UNCL 4461 "Credit transfer", non-SEPA: a transfer in any other currency.
+pub const CREDIT_TRANSFER: &str = "30";
+
+/// The code of a transfer asked for in the document's currency: SEPA (58) moves euros only,
+/// so an invoice in pounds or dollars asks for a credit transfer (30).
+fn transfer_code(doc: &Document) -> &'static str {
+    if doc.currency.code() == "EUR" { SEPA_CREDIT_TRANSFER } else { CREDIT_TRANSFER }
+}
 
 /// The account of a bank-transfer document (on a paid one too: it says where it was paid).
 fn transfer(doc: &Document) -> Option<&BankTransfer> {
@@ -40,7 +50,7 @@ pub fn ubl(w: &mut XmlWriter, doc: &Document) {
             }
         }
         Some(t) => {
-            w.leaf("cbc:PaymentMeansCode", &[], SEPA_CREDIT_TRANSFER);
+            w.leaf("cbc:PaymentMeansCode", &[], transfer_code(doc));
             w.leaf_opt("cbc:PaymentID", Some(t.reference.as_str()));
             w.elem("cac:PayeeFinancialAccount", &[], |w| {
                 w.leaf("cbc:ID", &[], &t.iban);
@@ -70,7 +80,7 @@ pub fn cii(w: &mut XmlWriter, doc: &Document) {
             }
         }
         Some(t) => {
-            w.leaf("ram:TypeCode", &[], SEPA_CREDIT_TRANSFER);
+            w.leaf("ram:TypeCode", &[], transfer_code(doc));
             w.elem("ram:PayeePartyCreditorFinancialAccount", &[], |w| {
                 w.leaf("ram:IBANID", &[], &t.iban);
                 w.leaf("ram:AccountName", &[], &t.account_holder);

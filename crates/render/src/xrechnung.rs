@@ -40,6 +40,9 @@ pub fn missing(doc: &Document) -> Option<&'static str> {
         Some("the seller has no postal code (company.toml seller.address.postal_code; BR-DE-4)")
     } else if no_postcode(&doc.customer) {
         Some("the customer has no postal code (customers.csv postal_code; BR-DE-9)")
+    } else if super::xml::Profile::XRechnung.electronic_address(&doc.customer).is_none() {
+        // The seller's is its e-mail, required above.
+        Some("the customer has no electronic address, neither a Peppol ID nor an e-mail (customers.csv peppol_id or email; PEPPOL-EN16931-R010)")
     } else if doc.payment.method == terms::BANK_TRANSFER {
         // A transfer names the seller's account instead (BR-DE-23-a); there is no card.
         doc.payment.transfer.is_none().then_some("the bank transfer names no account (company.toml [bank]), and a credit transfer needs one (BR-DE-23-a)")
