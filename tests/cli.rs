@@ -96,6 +96,27 @@ fn bad_input_is_reported_with_exit_1_and_changes_nothing() {
     assert_eq!(snapshot(&archive), before);
 }
 
+/// A year typed wrong (2099 for 2026) would date that document and every later one of its
+/// series in 2099, for good: it is an input error, and nothing is issued.
+#[test]
+fn a_transaction_dated_years_ahead_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = copy_samples(tmp.path());
+    let archive = tmp.path().join("archive");
+    let csv = fs::read_to_string(data.join("transactions.csv")).unwrap();
+    let row = csv.lines().position(|l| l.starts_with("ch_1005,")).unwrap() + 1;
+    let old = csv.lines().nth(row - 1).unwrap();
+    let timestamp = old.split(',').nth(4).unwrap();
+    let typo = timestamp.replacen("2026", "2099", 1);
+    fs::write(data.join("transactions.csv"), csv.replace(old, &old.replace(timestamp, &typo))).unwrap();
+    let out = issue(&data, &archive);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let expected = format!("error: transactions.csv:{row}: timestamp: '{}' is more than a year after today (", chrono::DateTime::parse_from_rfc3339(&typo).unwrap().to_rfc3339());
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+    assert!(stderr(&out).contains("); a payment is recorded after it happens (is the year right?)"), "{}", stderr(&out));
+    assert!(!archive.exists());
+}
+
 #[test]
 fn a_pending_payment_is_invoiced_once_it_succeeds_with_the_next_number() {
     let tmp = tempfile::tempdir().unwrap();

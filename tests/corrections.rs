@@ -503,6 +503,9 @@ fn a_correction_is_dated_the_day_support_makes_it() {
     // --date may move it later, never before the series' latest date.
     let before = f.reissue("KL-INV-2026-000003", &fix, "x", Some("2026-11-02"), "2026-10-30T10:00:00Z").unwrap_err().to_string();
     assert_eq!(before, "--date 2026-11-02 is before 2026-11-03, the latest issue date in the series KL-CN-{year}-{seq:06}: numbers and dates must ascend; use 2026-11-03 or later");
+    // A month later at most: a mistyped year would date every later document of both series.
+    let far = f.reissue("KL-INV-2026-000005", &fix, "x", Some("2026-12-06"), "2026-11-04T10:00:00Z").unwrap_err().to_string();
+    assert_eq!(far, "--date 2026-12-06 is more than 31 days after today (2026-11-04 in Europe/Tallinn): a correction is dated the day it is made, or at most a month later");
     f.reissue("KL-INV-2026-000005", &fix, "x", Some("2026-11-30"), "2026-11-04T10:00:00Z").unwrap();
     assert_eq!(f.doc("KL-CN-2026-000004")["issue_date"], "2026-11-30");
     assert_eq!(f.doc("KL-INV-2026-000018")["issue_date"], "2026-11-30");
@@ -516,6 +519,10 @@ fn a_correction_is_dated_the_day_support_makes_it() {
     assert_eq!(f.doc("KL-CN-2026-000006")["issue_date"], "2026-11-30");
     f.reissue("KL-INV-2026-000009", &fix, "x", Some("2026-12-01"), "2026-12-01T10:00:00Z").unwrap();
     assert_eq!(f.doc("KL-INV-2026-000021")["issue_date"], "2026-12-01");
+    // And 31 days after today.
+    f.reissue("KL-INV-2026-000010", &fix, "x", Some("2027-01-01"), "2026-12-01T10:00:00Z").unwrap();
+    let cn: Value = serde_json::from_slice(&fs::read(f.archive.join("2027/KL-CN-2027-000001.json")).unwrap()).unwrap();
+    assert_eq!(cn["issue_date"], "2027-01-01");
     ok(f.cli(&["verify"]));
 }
 

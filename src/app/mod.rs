@@ -293,6 +293,11 @@ pub fn run_recover(archive: &Archive) -> Result<IssueReport> {
 fn read_for_issue(data_dir: &Path) -> Result<(String, model::DataSet)> {
     let mut sources = input::read_sources(data_dir).map_err(Error::Input)?;
     let data = input::parse_taking(&mut sources).map_err(Error::Input)?;
+    // The one reading of the clock, for a sanity check only: nothing issued carries it.
+    let ahead = input::far_ahead(&data, chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()));
+    if !ahead.is_empty() {
+        return Err(Error::Input(ahead));
+    }
     resources::load(Some(data_dir), input::COMPANY, &data.company.resources).map_err(Error::Input)?;
     let mut diagnostics = Vec::new();
     export::accounts::parse(&sources.company, &mut diagnostics);

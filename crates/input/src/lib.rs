@@ -111,6 +111,31 @@ pub fn parse_company(text: &str) -> Result<domain::model::Company, Vec<Diagnosti
     }
 }
 
+/// Transactions dated more than a year after `now`: a mistyped year (2062 for 2026), not a
+/// payment. Issued, such a transaction's document would carry that date, and — dates ascend
+/// within a number series — so would every later document of its series, in an archive that
+/// never forgets. (Any nearer date is taken as given: test data and clocks differ by days to
+/// months, never by a year.) `now` is the run's one reading of the clock.
+pub fn far_ahead(data: &DataSet, now: chrono::DateTime<chrono::Utc>) -> Vec<Diagnostic> {
+    let limit = now + chrono::Duration::days(366);
+    data.transactions
+        .iter()
+        .filter(|t| t.timestamp > limit)
+        .map(|t| {
+            Diagnostic::new(
+                TRANSACTIONS,
+                Some(t.source_line),
+                "timestamp",
+                format!(
+                    "'{}' is more than a year after today ({}); a payment is recorded after it happens (is the year right?)",
+                    t.timestamp.to_rfc3339(),
+                    now.date_naive()
+                ),
+            )
+        })
+        .collect()
+}
+
 pub use company::{logo_path, parse_email};
 pub use customers::parse_language;
 pub use text::{ControlCharacter, single_line};

@@ -560,3 +560,16 @@ fn parse_taking_reads_what_parse_reads_and_leaves_only_the_small_texts() {
     assert_eq!(got, expected);
     assert_eq!(got, ["transactions.csv:2: currency: 'EURO' is not an ISO 4217 code"]);
 }
+
+#[test]
+fn a_transaction_more_than_a_year_ahead_of_the_clock_is_a_mistyped_year() {
+    let data = crate::parse(&sources(GOOD_ROW)).unwrap();
+    let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+    // 2026-10-05T08:00Z is 366 days after 2025-10-04T08:00Z: the limit, accepted.
+    assert!(crate::far_ahead(&data, at("2025-10-04T08:00:00Z")).is_empty());
+    let errs: Vec<String> = crate::far_ahead(&data, at("2025-10-04T07:59:59Z")).iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        errs,
+        ["transactions.csv:2: timestamp: '2026-10-05T10:00:00+02:00' is more than a year after today (2025-10-04); a payment is recorded after it happens (is the year right?)"]
+    );
+}

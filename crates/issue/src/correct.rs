@@ -55,6 +55,8 @@ pub enum Error {
     Reason(String),
     /// `--date` is before the day the correction is made (the seller's `today`).
     BeforeToday { date: NaiveDate, today: NaiveDate, timezone: String },
+    /// `--date` is more than [`LATER_AT_MOST`] days after the day the correction is made.
+    FarAhead { date: NaiveDate, today: NaiveDate, timezone: String },
     /// `--date` is before the latest issue date of `series`.
     BeforeSeries { date: NaiveDate, latest: NaiveDate, series: String },
     /// The issue date's year cannot be carried by a document number.
@@ -93,6 +95,10 @@ impl std::fmt::Display for Error {
                 f,
                 "--date {date} is before {latest}, the latest issue date in the series {series}: numbers and dates must ascend; use {latest} or later"
             ),
+            Error::FarAhead { date, today, timezone } => write!(
+                f,
+                "--date {date} is more than {LATER_AT_MOST} days after today ({today} in {timezone}): a correction is dated the day it is made, or at most a month later"
+            ),
             Error::YearOutOfRange(date) => write!(f, "--date {date} is not a date whose year a document number can carry (1000 to 9999)"),
             Error::Set { field, message } => write!(f, "--set {field}: {message}"),
             Error::Untaxable(refusal) => write!(f, "the corrected customer cannot be taxed: {refusal}"),
@@ -107,13 +113,23 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// How many days after the day it is made a correction may be dated (`--date`).
+pub const LATER_AT_MOST: u64 = 31;
+
 /// The issue date of a correction made on `today` (the seller's local date): a correction
-/// is dated when support makes it, never backdated. `requested` may move it later, but not
+/// is dated when support makes it, never backdated. `requested` may move it later (by at
+/// most [`LATER_AT_MOST`] days: a mistyped year would date every later document), but not
 /// before today nor before the latest date in either series, so numbers and dates keep
 /// ascending and the replacement is never dated before the credit note that cancels its
 /// original (both get this date). Without `requested`, a series dated past today (a
 /// transaction's local date ahead of the clock) lifts the date to its latest.
 pub fn issue_date(company: &Company, history: &dyn History, today: NaiveDate, requested: Option<NaiveDate>) -> Result<NaiveDate, Error> {
+    if let Some(date) = requested
+        && date > today + chrono::Days::new(LATER_AT_MOST)
+    {
+        // Every later document of both series would have to carry that date or a later one.
+        return Err(Error::FarAhead { date, today, timezone: company.seller.timezone.to_string() });
+    }
     let series = [&company.numbering.invoice, &company.numbering.credit_note];
     // On a tie, the credit note series: the one a correction opens with.
     let latest = series.iter().filter_map(|p| history.last_date(p).map(|d| (d, p.as_str()))).max_by_key(|(d, _)| *d);
