@@ -124,6 +124,10 @@ fn every_write_and_sync_of_a_batch_can_fail_and_the_next_run_completes_identical
             let partial = register(&archive);
             assert!(expected.starts_with(&partial), "call {fail_at}: the register is not a prefix of the reference");
             assert!(partial.is_empty() || partial.ends_with(b"\n"), "call {fail_at}: a torn line was left");
+            // And no file the register does not name: the failed run took back what it had
+            // named since its last commit.
+            let strays: Vec<String> = files(&archive).into_keys().filter(|f| f.starts_with("2026/") && !String::from_utf8_lossy(&partial).contains(&format!("\"path\":\"{f}\""))).collect();
+            assert!(strays.is_empty(), "call {fail_at} failing with {errno}: {strays:?}");
             // The next run, on a healthy disk, completes it.
             let report = issue_into(&Archive::open(&archive).init(true)).unwrap();
             assert_eq!(register(&archive), expected, "call {fail_at}");

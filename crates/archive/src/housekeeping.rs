@@ -233,7 +233,7 @@ mod tests {
 
     /// Takes the lock (which tidies) and lets it go without writing: the notices.
     fn tidied(root: &Path) -> Vec<String> {
-        Archive::open(root).lock().unwrap().notices
+        std::mem::take(&mut Archive::open(root).lock().unwrap().notices)
     }
 
     #[test]
@@ -336,7 +336,7 @@ mod tests {
         let lines: Vec<&str> = register.lines().collect();
         let refused = |root: &Path| match Archive::open(root).lock() {
             Err(Error::Register { line, message, .. }) => (line, message),
-            other => panic!("expected the register refused, got {:?}", other.map(|l| l.notices)),
+            other => panic!("expected the register refused, got {:?}", other.map(|mut l| std::mem::take(&mut l.notices))),
         };
         // The last line cut.
         fs::write(root.join(REGISTER), format!("{}\n{}\n", lines[0], lines[1])).unwrap();
@@ -368,7 +368,7 @@ mod tests {
                 assert_eq!(line, 3);
                 assert!(message.starts_with("the hash chain is broken here"), "{message}");
             }
-            other => panic!("expected the register refused, got {:?}", other.map(|l| l.notices)),
+            other => panic!("expected the register refused, got {:?}", other.map(|mut l| std::mem::take(&mut l.notices))),
         }
     }
 
@@ -383,7 +383,7 @@ mod tests {
                 assert_eq!((path, line), (root.join(CHECKPOINTS), 0));
                 assert!(message.starts_with("is missing, but the register has 2 line(s)"), "{message}");
             }
-            other => panic!("expected the missing checkpoints refused, got {:?}", other.map(|l| l.notices)),
+            other => panic!("expected the missing checkpoints refused, got {:?}", other.map(|mut l| std::mem::take(&mut l.notices))),
         }
         assert!(!root.join(CHECKPOINTS).exists());
         let archive = Archive::open(root);

@@ -534,6 +534,19 @@ pub fn read_record(record: &Path) -> Result<(Vec<u8>, Option<Registered>)> {
     Ok((registered.bytes.clone(), Some(registered)))
 }
 
+/// A run that stops before committing (an error: a full disk, a refused document) takes back
+/// the files it named since its last commit: no register line names them, so they were never
+/// issued, and the archive is left as the run found it — not with strays for `verify` to
+/// report and the next run to quarantine. (A crash runs no destructor: that is what the next
+/// run's tidying is for.)
+impl Drop for Locked<'_> {
+    fn drop(&mut self) {
+        for path in self.written.drain(..) {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
 impl<'a> Locked<'a> {
     /// A [`Stager`] for the documents this run will store.
     pub fn stager(&self) -> Stager<'a> {
@@ -704,8 +717,9 @@ impl Locked<'_> {
         let root = &self.archive.root;
         let Hold::File(lock) = &self.hold else { unreachable!("a folder archive holds its lock file") };
         self.archive.fs.sync_files(lock, &self.written).map_err(|e| Error::io(root, e))?;
-        self.written.clear();
         append(&*self.archive.fs, &root.join(REGISTER), self.committed_len, self.pending.as_bytes())?;
+        // Issued now: named by register lines, no longer this run's to take back.
+        self.written.clear();
         self.committed_len += self.pending.len() as u64;
         self.lines += self.pending_lines;
         self.pending.clear();
@@ -990,7 +1004,7 @@ mod tests {
                 message,
                 format!("{}: holds files but no archive; --init creates an archive only in a new or empty folder", missing.display())
             ),
-            other => panic!("expected a refusal, got {:?}", other.map(|l| l.notices)),
+            other => panic!("expected a refusal, got {:?}", other.map(|mut l| std::mem::take(&mut l.notices))),
         }
         std::fs::remove_file(missing.join("notes.txt")).unwrap();
         drop(archive.clone().init(true).lock().unwrap());
