@@ -75,6 +75,11 @@ au_b,business,Kookaburra Pty Ltd,k@kookaburra.example,1 Collins St,,Melbourne,30
 us_b,business,Acme Inc,a@acme.example,1 Main St,,Austin,78701,TX,US,,,en
 us,individual,Jane Doe,j@example.com,1 Market St,,San Francisco,94105,CA,US,,,en
 jp,individual,佐藤 花子,h@example.jp,1-2-3 Shibuya,,Tokyo,150-0002,,JP,,,ja
+mc,individual,Louise Bianchi,l@example.mc,1 Avenue Princesse Grace,,Monaco,98000,,MC,,,fr
+mc_b,business,Riviera Studio SARL,r@riviera.example,2 Boulevard Albert 1er,,Monaco,98000,,MC,FR40303265045,valid,fr
+im,individual,Ewan Quayle,e@example.im,1 Prospect Hill,,Douglas,IM1 1EU,,IM,,,en
+canary,individual,Ana Pérez,a@example.es,Calle Triana 1,,Las Palmas de Gran Canaria,35002,,ES,,,es
+madrid,individual,Pablo Ruiz,p@example.es,Calle Mayor 1,,Madrid,28013,,ES,,,es
 ";
 
 const HEADER: &str = "transaction_id,type,status,customer_id,timestamp,currency,description,quantity,unit_amount,amount_basis,proration,service_start,service_end,refers_to,reason,card_country,ip_country\n";
@@ -334,6 +339,29 @@ fn a_business_is_taxed_where_it_is_established_whatever_its_card_and_ip() {
     // address outvoted by an Austrian card and IP: AT 20 % under the OSS.
     let doc = Case::ee().charge("c1", "it_bad", OCT, ("EUR", "100.00", "net"), "AT,AT").invoice();
     assert_eq!(summary(&doc), (Treatment::Oss, "AT".into(), vec![row(S, "20", "100.00", "20.00")], "100.00".into(), "20.00".into(), "120.00".into()));
+}
+
+/// Monaco is in the French VAT area and the Isle of Man in the UK's; the Canary Islands are
+/// Spain but outside the EU's VAT territory (Art. 6, 7 of the Directive).
+#[test]
+fn territories_follow_their_vat_area_not_their_country_code() {
+    // A consumer in Monaco: FR 20 % under the OSS, 12.00 gross = 10.00 + 2.00.
+    let doc = Case::ee().charge("c1", "mc", OCT, ("EUR", "12.00", "gross"), "MC,MC").invoice();
+    assert_eq!(summary(&doc), (Treatment::Oss, "FR".into(), vec![row(S, "20", "10.00", "2.00")], "10.00".into(), "2.00".into(), "12.00".into()));
+    assert_eq!(doc.tax.evidence.customer_country.to_string(), "MC", "the evidence keeps where the customer is");
+    // A business in Monaco with its French VAT number: reverse charge.
+    let doc = Case::ee().charge("c1", "mc_b", OCT, ("EUR", "100.00", "net"), "MC,MC").invoice();
+    assert_eq!(summary(&doc).0, Treatment::ReverseCharge);
+    assert_eq!(doc.customer.tax_id.as_deref(), Some("FR40303265045"));
+    // The Isle of Man: UK VAT 20 % under the seller's UK registration, 12.00 gross.
+    let doc = Case::ee().charge("c1", "im", OCT, ("GBP", "12.00", "gross"), "IM,IM").invoice();
+    assert_eq!(summary(&doc), (Treatment::NonEuTax, "GB".into(), vec![row(S, "20", "10.00", "2.00")], "10.00".into(), "2.00".into(), "12.00".into()));
+    // Las Palmas (35002): outside the scope of EU VAT, 12.00 with no VAT; Madrid: ES 21 %.
+    let doc = Case::ee().charge("c1", "canary", OCT, ("EUR", "12.00", "gross"), "ES,ES").invoice();
+    assert_eq!(summary(&doc), (Treatment::OutsideScope, "ES".into(), vec![row(TaxCategory::O, "0", "12.00", "0.00")], "12.00".into(), "0.00".into(), "12.00".into()));
+    assert_eq!(doc.legends[0].code, "outside_scope");
+    let doc = Case::ee().charge("c1", "madrid", OCT, ("EUR", "12.10", "gross"), "ES,ES").invoice();
+    assert_eq!(summary(&doc), (Treatment::Oss, "ES".into(), vec![row(S, "21", "10.00", "2.10")], "10.00".into(), "2.10".into(), "12.10".into()));
 }
 
 #[test]

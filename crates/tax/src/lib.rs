@@ -6,8 +6,10 @@
 //!    its billing country (Art. 44 Directive). Anyone else: billing, card and IP country, two
 //!    agreeing pieces of evidence decide (Art. 24b Implementing Regulation 282/2011); if no
 //!    two agree the sale is rejected rather than guessed ([`locate`]).
-//! 2. **Which rule?** ([`determine`]) Same country as the seller: domestic rate, businesses
-//!    included. Another member state: reverse charge for a business with a usable VAT ID,
+//! 2. **Which rule?** ([`determine`]) Monaco counts as France and the Isle of Man as the UK;
+//!    an address in a member state's territory outside the EU's VAT territory (the Canary
+//!    Islands, Åland, …; [`territory`]) is outside the scope. Same country as the seller:
+//!    domestic rate, businesses included. Another member state: reverse charge for a business with a usable VAT ID,
 //!    otherwise the customer's member-state rate under the OSS. Outside the EU: that
 //!    country's tax where the seller is registered ([`registration`]); a registered business
 //!    customer there is treated as that country's facts say ([`rates::BusinessCustomers`]:
@@ -27,6 +29,7 @@ pub mod conversion;
 pub mod rates;
 pub mod registration;
 pub mod tax_id;
+pub mod territory;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -159,14 +162,22 @@ pub fn determine(
 ) -> Result<Determination, Refusal> {
     let seller = &company.seller;
     let evidence = locate(customer, card, ip)?;
-    let country = evidence.customer_country;
+    // Monaco is taxed as France, the Isle of Man as the UK ([`territory`]).
+    let country = territory::vat_country(evidence.customer_country);
+    // An address in the Canary Islands, Åland, … (when the address decided the country).
+    let excluded = (evidence.customer_country == evidence.billing_country)
+        .then(|| territory::outside_eu_vat(evidence.billing_country, &customer.address.postal_code))
+        .flatten();
     let business_id = match customer.kind {
         CustomerType::Business => customer.usable_tax_id(),
         CustomerType::Individual => None,
     };
     let vat = "VAT".to_string();
     let legend = |code: &'static str, template: LegendKey| vec![LegendSpec { code, template }];
-    let (treatment, tax_name, seller_registration, legends) = if country == seller.address.country && is_eu(country) {
+    let (treatment, tax_name, seller_registration, legends) = if excluded.is_some() {
+        let key = if customer.kind == CustomerType::Business { LegendKey::OutsideScopeBusiness } else { LegendKey::OutsideScopeConsumer };
+        (Treatment::OutsideScope, vat, None, legend("outside_scope", key))
+    } else if country == territory::vat_country(seller.address.country) && is_eu(country) {
         (Treatment::Domestic, vat, None, vec![])
     } else if is_eu(country) {
         match business_id {

@@ -15,9 +15,10 @@
 //! GB, NO, CH and AU, which oblige foreign sellers of digital services to register too.
 //!
 //! # Scope
-//! Only the standard rate of each country's main territory. Reduced rates, regional rates
-//! (Azores, Madeira, Greek islands, Corsica, ...) and territories outside the VAT area
-//! (Canary Islands, Åland, Büsingen, Helgoland, Livigno, ...) are not modelled. Codes are
+//! Only the standard rate of each country's main territory. Reduced rates and regional rates
+//! (Azores, Madeira, Greek islands, Corsica, ...) are not modelled; territories outside the
+//! EU's VAT area (Canary Islands, Åland, Büsingen, ...) and Monaco and the Isle of Man, inside
+//! France's and the UK's, are in [`crate::territory`]. Codes are
 //! ISO 3166-1 alpha-2 in upper case: Greece is `GR` (its VAT prefix `EL` is not a key), the
 //! United Kingdom `GB`. Every history starts on the date the rate in force on 2019-01-01
 //! took effect; dates before that return `None` rather than a guess.

@@ -238,7 +238,8 @@ pub(crate) const fn vat_id(
 
 /// The jurisdiction of `country`, written in any case and with surrounding spaces.
 fn jurisdiction_of(country: &str) -> Option<&'static Jurisdiction> {
-    let country = country.trim();
+    // A business in Monaco holds a French VAT number, one on the Isle of Man a British one.
+    let country = crate::territory::vat_country_code(country.trim());
     rates::all()
         .iter()
         .find(|j| j.country.eq_ignore_ascii_case(country))
