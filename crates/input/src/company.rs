@@ -186,6 +186,17 @@ impl Keys<'_> {
             }
         };
 
+        // The books' currency of a seller in the EU is its member state's: the one VAT is
+        // stated in (Art. 230) and the returns are made in.
+        if let (Some(a), Some(base)) = (&address, base_currency)
+            && let Some(national) = tax::rates::national_currencies(a.country.as_str())
+            && !national.contains(&base.code())
+        {
+            self.error(
+                "seller.base_currency",
+                format!("'{}' is not the national currency of {}, the seller's country; VAT is stated and returned in it (Art. 230 VAT Directive): expected '{}'", base.code(), a.country, national[0]),
+            );
+        }
         // The seller's own VAT ID follows its country's rules.
         let vat_id = match (&address, vat_id) {
             (Some(a), Some(id)) => match tax_id::check_tax_id(a.country.as_str(), &id) {

@@ -573,3 +573,26 @@ fn a_transaction_more_than_a_year_ahead_of_the_clock_is_a_mistyped_year() {
         ["transactions.csv:2: timestamp: '2026-10-05T10:00:00+02:00' is more than a year after today (2025-10-04); a payment is recorded after it happens (is the year right?)"]
     );
 }
+
+#[test]
+fn an_eu_sellers_base_currency_is_its_national_currency() {
+    let mut s = sources(GOOD_ROW);
+    s.company = COMPANY_TOML.replace("base_currency = \"EUR\"", "base_currency = \"USD\"");
+    let errs = errors(&s);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].ends_with("seller.base_currency: 'USD' is not the national currency of EE, the seller's country; VAT is stated and returned in it (Art. 230 VAT Directive): expected 'EUR'"),
+        "{errs:?}"
+    );
+    // A Polish seller keeps its books in złoty, not in euro.
+    let polish = |base: &str| {
+        COMPANY_TOML
+            .replace("base_currency = \"EUR\"", &format!("base_currency = \"{base}\""))
+            .replace("country = \"EE\"", "country = \"PL\"")
+            .replace("EE101234568", "PL5260250274")
+    };
+    s.company = polish("EUR");
+    assert!(errors(&s).iter().any(|e| e.ends_with("'EUR' is not the national currency of PL, the seller's country; VAT is stated and returned in it (Art. 230 VAT Directive): expected 'PLN'")), "{:?}", errors(&s));
+    s.company = polish("PLN");
+    assert!(!errors(&s).iter().any(|e| e.contains("base_currency")), "{:?}", errors(&s));
+}

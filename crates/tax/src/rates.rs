@@ -109,6 +109,18 @@ pub fn jurisdiction(country: &str) -> Option<&'static Jurisdiction> {
         .map(|i| &ALL[i])
 }
 
+/// The member states that do not use the euro, with their national currency (Bulgaria has
+/// used the euro since 2026-01-01; its lev stays accepted for books kept since before).
+const NON_EURO: &[(&str, &[&str])] =
+    &[("BG", &["EUR", "BGN"]), ("CZ", &["CZK"]), ("DK", &["DKK"]), ("HU", &["HUF"]), ("PL", &["PLN"]), ("RO", &["RON"]), ("SE", &["SEK"])];
+
+/// The currency a seller established in member state `country` states VAT in (Art. 230 VAT
+/// Directive: the national currency), the first being today's; `None` outside the EU.
+pub fn national_currencies(country: &str) -> Option<&'static [&'static str]> {
+    let member = jurisdiction(country).is_some_and(|j| j.eu_member);
+    member.then(|| NON_EURO.iter().find(|(c, _)| *c == country).map_or(&["EUR"][..], |(_, currencies)| *currencies))
+}
+
 /// Standard rate in force on `date` (the newest entry with since <= date), None if country
 /// unknown or date before the oldest entry.
 pub fn standard_rate(country: &str, date: NaiveDate) -> Option<Decimal> {
