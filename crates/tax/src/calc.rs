@@ -105,11 +105,20 @@ fn allocate_nets(lines: &[CalcLine], members: &[usize], rate: Decimal, taxable: 
 
 /// The net unit price of a line: exact when it divides evenly, otherwise rounded half away
 /// from zero to four decimals beyond the currency (an EN 16931 price may have more decimals
-/// than the currency).
+/// than the currency) — or more, as many as it takes for quantity × price to come within
+/// 0.01 of the line's net: Peppol's PEPPOL-EN16931-R120 allows 0.02, and 997 credits at a
+/// yen price of four decimals can miss by 0.05.
 pub fn unit_price(net: Money, quantity: Decimal) -> Decimal {
     let digits = net.currency().minor_units();
     let price = net.amount() / quantity;
-    let mut rounded = price.round_dp_with_strategy(digits + 4, domain::money::ROUNDING).normalize();
+    let close = Decimal::new(1, 2);
+    let mut places = digits + 4;
+    let mut rounded = price.round_dp_with_strategy(places, domain::money::ROUNDING);
+    while (rounded * quantity - net.amount()).abs() > close && places < 20 {
+        places += 1;
+        rounded = price.round_dp_with_strategy(places, domain::money::ROUNDING);
+    }
+    let mut rounded = rounded.normalize();
     if rounded.scale() < digits {
         rounded.rescale(digits);
     }
@@ -217,5 +226,10 @@ mod tests {
         let eur = cur("EUR");
         assert_eq!(unit_price(Money::from_exact(d("8.40"), eur).unwrap(), d("2")).to_string(), "4.20");
         assert_eq!(unit_price(Money::from_exact(d("10.00"), eur).unwrap(), d("3")).to_string(), "3.333333");
+        // 10452 yen for 997 credits: 10.4834503…; four decimals (10.4835) × 997 is 10452.0495,
+        // five (10.48345) give 10452.00 to 0.0005.
+        assert_eq!(unit_price(Money::from_exact(d("10452"), cur("JPY")).unwrap(), d("997")).to_string(), "10.48345");
+        // 5882.30 euro for 99,999: 0.0588235882…; six decimals miss by 0.04, seven by 0.002.
+        assert_eq!(unit_price(Money::from_exact(d("5882.30"), eur).unwrap(), d("99999")).to_string(), "0.0588236");
     }
 }
