@@ -232,6 +232,31 @@ rf_9003,refund,succeeded,cus_de_01,2027-01-12T10:00:00+01:00,EUR,Refund,1,1.19,g
     }
 }
 
+/// Swiss customers writing French and German get documents naming the tax TVA and MWST; the
+/// return is one: one row per rate, under the tax's one name. 10.81 CHF gross at 8.1 % is
+/// 10.00 + 0.81, twice.
+#[test]
+fn a_non_eu_registrations_rows_name_its_tax_once_whatever_the_customers_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = samples_with(tmp.path(), "\
+ch_9101,charge,succeeded,cus_ch_fr,2026-11-03T10:00:00+01:00,CHF,Pro plan,1,10.81,gross,false,,,,,CH,CH
+ch_9102,charge,succeeded,cus_ch_de,2026-11-04T10:00:00+01:00,CHF,Pro plan,1,10.81,gross,false,,,,,CH,CH
+", |t| t);
+    let customers = fs::read_to_string(data.join("customers.csv")).unwrap();
+    fs::write(
+        data.join("customers.csv"),
+        customers
+            + "cus_ch_fr,individual,Luc Favre,luc.favre@example.ch,Rue du Rhône 1,,Genève,1204,,CH,,,fr\n\
+               cus_ch_de,individual,Anna Keller,anna.keller@example.ch,Bahnhofstrasse 1,,Zürich,8001,,CH,,,de\n",
+    )
+    .unwrap();
+    let archive = tmp.path().join("archive");
+    ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init"]));
+    let out = tmp.path().join("2026-11");
+    export(&archive, &["--month", "2026-11"], &out);
+    assert_eq!(summary_rows(&out), [row("non_eu_registrations", "CH", "8.1", "MWST", "20.00", "1.62", "2")]);
+}
+
 #[test]
 fn domestic_corrections_follow_the_configured_return_period() {
     // A November refund of 12.40 gross on the October Estonian invoice ch_1003 (EE 24 %):

@@ -262,7 +262,10 @@ fn switzerland_charges_mwst_to_consumers_and_businesses_in_their_language() {
     assert_eq!(doc.tax.tax_name, "TVA");
     let registration = doc.tax.seller_registration.as_ref().unwrap();
     assert_eq!((registration.scheme, registration.id.as_str()), (Scheme::Mwst, "CHE-116.281.710 TVA"));
+    // The tax named once ("Taxe TVA" said it twice).
+    assert_eq!(legends(&doc)[0].1, "TVA (Suisse) facturée sous le numéro d'immatriculation du prestataire CHE-116.281.710 TVA.");
     let doc = Case::ee().charge("c1", "ch", OCT, ("CHF", "108.10", "gross"), "CH,CH").invoice();
+    assert_eq!(legends(&doc)[0].1, "IVA (Svizzera) applicata con il numero di registrazione del fornitore CHE-116.281.710 IVA.");
     assert_eq!((doc.tax.tax_name.as_str(), doc.tax.seller_registration.as_ref().unwrap().id.as_str()), ("IVA", "CHE-116.281.710 IVA"));
 }
 

@@ -886,8 +886,13 @@ fn add_to_summary(out: &mut Summary, items: &[Item], state: &State, domestic_per
                     let (t, v, c) = in_base(r.taxable_amount, r.tax_amount);
                     ("outside_eu", d.tax.jurisdiction.to_string(), d.tax.treatment.code().to_string(), c, t, v)
                 }
-                // A non-EU registration's return is filed in that country's currency.
-                Treatment::NonEuTax => ("non_eu_registrations", d.tax.jurisdiction.to_string(), d.tax.tax_name.clone(), d.currency.to_string(), r.taxable_amount, r.tax_amount),
+                // A non-EU registration's return is filed in that country's currency. The tax
+                // by its one name (the document names it in the customer's language: MWST,
+                // TVA, IVA are one Swiss return line).
+                Treatment::NonEuTax => {
+                    let tax = tax::rates::jurisdiction(d.tax.jurisdiction.as_str()).map_or_else(|| d.tax.tax_name.clone(), |j| j.tax_name.to_string());
+                    ("non_eu_registrations", d.tax.jurisdiction.to_string(), tax, d.currency.to_string(), r.taxable_amount, r.tax_amount)
+                }
             };
             let row_currency = currency.clone();
             let row = out
