@@ -395,19 +395,19 @@ fn parse_public_key(s: &str) -> Result<ed25519_dalek::VerifyingKey, invoicesmith
 /// The archive a command uses: `--archive`, else `INVOICESMITH_ARCHIVE`, else the `[archive]
 /// path` of `data`'s company.toml (relative to it). Never the current folder by default: a
 /// run started elsewhere must not find, or start, another archive.
-fn archive_path(flag: Option<PathBuf>, data: Option<&std::path::Path>) -> Result<PathBuf, ExitCode> {
+fn archive_path(flag: Option<PathBuf>, data: Option<&std::path::Path>, json: bool) -> Result<PathBuf, ExitCode> {
     if let Some(path) = flag.or_else(|| std::env::var_os("INVOICESMITH_ARCHIVE").filter(|v| !v.is_empty()).map(PathBuf::from)) {
         return Ok(path);
     }
     if let Some(data) = data {
         let sources = match invoicesmith::input::read_sources(data) {
             Ok(s) => s,
-            Err(diagnostics) => return Err(fail(Error::Input(diagnostics), false)),
+            Err(diagnostics) => return Err(fail(Error::Input(diagnostics), json)),
         };
         let mut diagnostics = Vec::new();
         let settings = invoicesmith::archive::config::parse(&sources.company, &mut diagnostics);
         if !diagnostics.is_empty() {
-            return Err(fail(Error::Input(diagnostics), false));
+            return Err(fail(Error::Input(diagnostics), json));
         }
         if let Some(path) = settings.path {
             // A database URL is where it says; a folder is relative to company.toml.
@@ -417,14 +417,27 @@ fn archive_path(flag: Option<PathBuf>, data: Option<&std::path::Path>) -> Result
         // A company.toml that does not read (not TOML, a table twice) says nothing of an
         // archive either: what is wrong with it is the error to give, not "which archive?".
         if let Err(diagnostics) = invoicesmith::input::parse_company(&sources.company) {
-            return Err(fail(Error::Input(diagnostics), false));
+            return Err(fail(Error::Input(diagnostics), json));
         }
     }
-    eprintln!(
-        "error: which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE, or{} set [archive] path in company.toml",
-        if data.is_some() { "" } else { " give --data DIR whose" }
-    );
-    Err(ExitCode::from(2))
+    Err(usage(
+        format!(
+            "which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE, or{} set [archive] path in company.toml",
+            if data.is_some() { "" } else { " give --data DIR whose" }
+        ),
+        json,
+    ))
+}
+
+/// A usage error found after parsing (exit 2): on stderr, and with `json` also as the JSON
+/// object on stdout.
+fn usage(message: String, json: bool) -> ExitCode {
+    if json {
+        let body = serde_json::json!({ "schema": JSON_SCHEMA, "error": message, "diagnostics": [] });
+        println!("{}", serde_json::to_string_pretty(&body).expect("serialises"));
+    }
+    eprintln!("error: {message}");
+    ExitCode::from(2)
 }
 
 /// Reads the translations and fonts `data`'s company.toml names, if a data folder is given.
@@ -489,10 +502,13 @@ fn raise_open_files_limit() {
 fn main() -> ExitCode {
     disable_transparent_huge_pages();
     raise_open_files_limit();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     match cli.command {
         Command::Issue { data_dir, archive, init, json, dry_run, quiet, formats, signing_key: key } => {
-            let archive = match archive_path(archive, Some(&data_dir)) {
+            let archive = match archive_path(archive, Some(&data_dir), json) {
                 Ok(path) => Archive::open(path).init(init).with_signing_key(signing_key(key)),
                 Err(code) => return code,
             };
@@ -528,7 +544,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Reissue { number, set, reason, date, archive, json, formats, signing_key: key, data } => {
-            let archive = match archive_path(archive, None) {
+            let archive = match archive_path(archive, None, json) {
                 Ok(path) => Archive::open(path).with_signing_key(signing_key(key)),
                 Err(code) => return code,
             };
@@ -571,17 +587,14 @@ fn main() -> ExitCode {
             Err(e) => fail(e, false),
         },
         Command::Export { month, quarter, archive, data, out, csv, json } => {
-            let archive = match archive_path(archive, data.as_deref()) {
+            let archive = match archive_path(archive, data.as_deref(), json) {
                 Ok(path) => Archive::open(path),
                 Err(code) => return code,
             };
             let text = month.or(quarter).expect("clap requires one");
             let period = match invoicesmith::export::Period::parse(&text) {
                 Ok(p) => p,
-                Err(e) => {
-                    eprintln!("error: '{text}' {e}");
-                    return ExitCode::from(2);
-                }
+                Err(e) => return usage(format!("'{text}' {e}"), json),
             };
             let loaded = match data.as_deref().map(invoicesmith::input::load).transpose() {
                 Ok(d) => d,
@@ -632,7 +645,7 @@ fn main() -> ExitCode {
             }
         }
         Command::List { archive, customer, from, to, kind, status, json } => {
-            let archive = match archive_path(archive, None) {
+            let archive = match archive_path(archive, None, json) {
                 Ok(path) => Archive::open(path),
                 Err(code) => return code,
             };
@@ -653,7 +666,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Statement { customer, from, to, out, archive, data, csv, json } => {
-            let archive = match archive_path(archive, data.as_deref()) {
+            let archive = match archive_path(archive, data.as_deref(), json) {
                 Ok(path) => Archive::open(path),
                 Err(code) => return code,
             };
@@ -743,7 +756,7 @@ fn main() -> ExitCode {
             Err(e) => fail(e, false),
         },
         Command::Show { number, archive, json } => {
-            let archive = match archive_path(archive, None) {
+            let archive = match archive_path(archive, None, json) {
                 Ok(path) => Archive::open(path),
                 Err(code) => return code,
             };
@@ -768,7 +781,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Recover { archive, signing_key: key } => {
-            let archive = match archive_path(archive, None) {
+            let archive = match archive_path(archive, None, false) {
                 Ok(path) => Archive::open(path).with_signing_key(signing_key(key)),
                 Err(code) => return code,
             };
@@ -792,7 +805,7 @@ fn main() -> ExitCode {
             Err(e) => fail(e, false),
         },
         Command::Verify { archive, expect_head, public_key, json } => {
-            let archive = match archive_path(archive, None) {
+            let archive = match archive_path(archive, None, json) {
                 Ok(path) => Archive::open(path),
                 Err(code) => return code,
             };
@@ -887,6 +900,20 @@ fn print_summary(report: &IssueReport, archive: &Archive, recovering: bool, dry:
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
+}
+
+/// A command line clap refuses (exit 2), or help and version (exit 0). With `--json` among
+/// the arguments, a refusal is also the one JSON object on stdout that `--json` promises, its
+/// `error` clap's message.
+fn usage_error(e: clap::Error) -> ExitCode {
+    if e.use_stderr() && std::env::args_os().any(|a| a == "--json") {
+        let message = e.render().to_string();
+        let first = message.lines().next().unwrap_or_default().trim_start_matches("error: ").to_string();
+        let body = serde_json::json!({ "schema": JSON_SCHEMA, "error": first, "diagnostics": [] });
+        println!("{}", serde_json::to_string_pretty(&body).expect("serialises"));
+    }
+    let _ = e.print();
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }
 
 fn fail(e: Error, json: bool) -> ExitCode {

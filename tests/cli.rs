@@ -339,3 +339,24 @@ fn commands_that_write_elsewhere_refuse_an_output_folder_inside_the_archive() {
     assert_eq!(fs::read_dir(&out).unwrap().count(), 1);
     assert_eq!(fs::read_to_string(&taken).unwrap(), "mine");
 }
+
+/// `--json` promises one JSON object on stdout, failures included: usage errors too, whether
+/// clap refuses the line or the command does (a period, which archive?), with exit 2.
+#[test]
+fn usage_errors_with_json_are_json_too() {
+    for (args, error) in [
+        (&["export", "--month", "2026-13", "--archive", "x", "--out", "y", "--json"][..], "'2026-13' is not a period; expected a month (2026-10) or a quarter (2026-Q4)"),
+        (&["list", "--bogus", "--json"], "unexpected argument '--bogus' found"),
+        (&["show", "KL-INV-2026-000001", "--json"], "which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE, or give --data DIR whose set [archive] path in company.toml"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_invoicesmith")).args(args).env_remove("INVOICESMITH_ARCHIVE").output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {}", stdout(&out)));
+        assert_eq!((v["schema"].as_str(), v["error"].as_str()), (Some("invoicesmith.cli.v1"), Some(error)), "{args:?}");
+        assert!(stderr(&out).contains(error), "{args:?}: {}", stderr(&out));
+    }
+    // Without --json, stdout stays empty.
+    let out = invoicesmith(&["list", "--bogus"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}
