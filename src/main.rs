@@ -860,6 +860,10 @@ fn print_summary(report: &IssueReport, archive: &Archive, recovering: bool, dry:
     let written = (|| -> std::io::Result<()> {
         if dry {
             writeln!(out, "dry run, nothing written: would issue {} document(s) into {}", report.issued.len(), archive.root().display())?;
+        } else if !recovering && report.issued.is_empty() && !archive.exists() {
+            // `--init` with nothing to store creates nothing: say so, or the next run's "no
+            // archive here" would surprise.
+            writeln!(out, "issued 0 document(s); nothing to store, so no archive was created at {}", archive.root().display())?;
         } else if !recovering {
             writeln!(out, "issued {} document(s) into {}", report.issued.len(), archive.root().display())?;
         }

@@ -65,7 +65,13 @@ impl Period {
     /// Parses `2026-10` or `2026-Q4`.
     pub fn parse(s: &str) -> Result<Period, PeriodError> {
         let bad = || PeriodError;
+        // Exactly as written in the examples: `2026-1` is refused, not read as January (or
+        // taken for the year 2026's first quarter by a reader of the command line).
+        let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
         let (y, rest) = s.split_once('-').ok_or_else(bad)?;
+        if !digits(y, 4) || !(digits(rest, 2) || rest.strip_prefix('Q').is_some_and(|q| digits(q, 1))) {
+            return Err(bad());
+        }
         let year: i32 = y.parse().map_err(|_| bad())?;
         if let Some(q) = rest.strip_prefix('Q') {
             let quarter: u32 = q.parse().map_err(|_| bad())?;
@@ -1210,7 +1216,8 @@ mod period_tests {
     fn periods_are_months_or_quarters() {
         assert_eq!(Period::parse("2026-10"), Ok(Period::Month { year: 2026, month: 10 }));
         assert_eq!(Period::parse("2026-Q4"), Ok(Period::Quarter { year: 2026, quarter: 4 }));
-        for bad in ["2026", "2026-13", "2026-0", "2026-Q5", "2026-Q0", "x-10", "2026-Qx"] {
+        assert_eq!(Period::parse("2026-01"), Ok(Period::Month { year: 2026, month: 1 }));
+        for bad in ["2026", "2026-13", "2026-0", "2026-00", "2026-Q5", "2026-Q0", "x-10", "2026-Qx", "2026-1", "2026-+1", "26-10", "2026-010", "2026-Q04", "+2026-10"] {
             assert_eq!(Period::parse(bad), Err(PeriodError), "{bad}");
         }
         assert_eq!(PeriodError.to_string(), "is not a period; expected a month (2026-10) or a quarter (2026-Q4)");

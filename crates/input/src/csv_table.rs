@@ -34,6 +34,11 @@ pub fn read(text: &str, columns: &'static [&'static str], sink: &mut Sink<'_>) -
 /// of the header, and a row may leave out optional columns at its end (rows appended by a
 /// tool that predates them): their fields then read as empty.
 pub fn read_with_optional(text: &str, columns: &'static [&'static str], optional: &[&str], sink: &mut Sink<'_>) -> Option<Vec<Row>> {
+    // An empty file (or only blank lines, a BOM): one error, not one per missing column.
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        sink.push(Some(1), "header", format!("the file is empty; expected a header line with the columns {}", columns.join(", ")));
+        return None;
+    }
     // Position of each declared column in the file.
     let mut index: Vec<Option<usize>> = vec![None; columns.len()];
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());

@@ -596,3 +596,14 @@ fn an_eu_sellers_base_currency_is_its_national_currency() {
     s.company = polish("PLN");
     assert!(!errors(&s).iter().any(|e| e.contains("base_currency")), "{:?}", errors(&s));
 }
+
+#[test]
+fn an_empty_file_is_one_error() {
+    for empty in ["", "\n\n", "\u{feff}", "  \r\n"] {
+        let mut s = sources(GOOD_ROW);
+        s.transactions = empty.into();
+        let errs = errors(&s);
+        assert_eq!(errs.len(), 1, "{empty:?}: {errs:?}");
+        assert!(errs[0].starts_with("transactions.csv:1: header: the file is empty; expected a header line with the columns transaction_id, type, status,"), "{errs:?}");
+    }
+}
