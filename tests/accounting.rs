@@ -155,9 +155,10 @@ fn check_datev(out: &Path) {
         assert!(umsatz > Decimal::ZERO);
         *gross.entry(number.clone()).or_default() += umsatz * sign;
         // The summary counts a non-EU registration's tax in its own currency (that country's
-        // return), everything else in the base currency where the booking gives it.
+        // return) and the OSS in the document's (the OSS return converts at the quarter's
+        // last rate), everything else in the base currency where the booking gives it.
         let (amount, currency) = match f[col("Basis-Umsatz")].as_str() {
-            base if !base.is_empty() && j["treatment"] != "non_eu_tax" => (datev_amount(base), f[col("WKZ Basis-Umsatz")].clone()),
+            base if !base.is_empty() && j["treatment"] != "non_eu_tax" && j["treatment"] != "oss" => (datev_amount(base), f[col("WKZ Basis-Umsatz")].clone()),
             _ => (umsatz, f[col("WKZ Umsatz")].clone()),
         };
         // Every booking in another currency than the base currency states it in the base

@@ -75,24 +75,29 @@ fn totals_tie_out_between_documents_journal_and_summary() {
     for t in rows(&e.out.join("journal-totals.csv")) {
         assert_eq!((d(&t["net"]), d(&t["vat"])), per_currency[&t["currency"]], "{}", t["currency"]);
     }
-    // EU VAT in the summary (domestic + OSS, in EUR) = the journal's VAT in EUR for those rows.
-    let journal_eu_vat: Decimal = journal
-        .iter()
-        .filter(|r| r["treatment"] == "domestic" || r["treatment"] == "oss")
-        .map(|r| d(&r["vat_base_currency"]))
-        .sum();
-    let summary_eu_vat: Decimal = rows(&e.out.join("vat-summary.csv"))
-        .iter()
-        .filter(|r| ["domestic", "oss", "oss_corrections"].contains(&r["section"].as_str()))
-        .map(|r| d(&r["tax_amount"]))
-        .sum();
+    // EU VAT in the summary = the journal's, per currency: domestic VAT in the base currency
+    // (the invoices' Art. 230 statements), the OSS in each document's own currency (the OSS
+    // return converts at the ECB rate of the quarter's last day, Art. 369h(2)).
+    let mut journal_eu_vat: BTreeMap<String, Decimal> = BTreeMap::new();
+    for r in &journal {
+        match r["treatment"].as_str() {
+            "domestic" => *journal_eu_vat.entry(r["base_currency"].clone()).or_default() += d(&r["vat_base_currency"]),
+            "oss" => *journal_eu_vat.entry(r["currency"].clone()).or_default() += d(&r["vat"]),
+            _ => {}
+        }
+    }
+    let mut summary_eu_vat: BTreeMap<String, Decimal> = BTreeMap::new();
+    for r in rows(&e.out.join("vat-summary.csv")).iter().filter(|r| ["domestic", "oss", "oss_corrections"].contains(&r["section"].as_str())) {
+        *summary_eu_vat.entry(r["currency"].clone()).or_default() += d(&r["tax_amount"]);
+    }
     assert_eq!(journal_eu_vat, summary_eu_vat);
-    // Exact OSS rows: Germany 19 % (two invoices), Poland 23 % (PLN, stated in EUR).
+    // Exact OSS rows: Germany 19 % (two invoices), Poland 23 % in złoty, as invoiced.
     let summary = rows(&e.out.join("vat-summary.csv"));
     let de = summary.iter().find(|r| r["section"] == "oss" && r["country"] == "DE").unwrap();
     assert_eq!((de["tax_rate"].as_str(), de["taxable_amount"].as_str(), de["tax_amount"].as_str(), de["documents"].as_str()), ("19", "31.30", "5.94", "2"));
     let pl = summary.iter().find(|r| r["section"] == "oss" && r["country"] == "PL").unwrap();
-    assert_eq!(pl["currency"], "EUR");
+    let invoice = journal.iter().find(|r| r["treatment"] == "oss" && r["currency"] == "PLN").unwrap();
+    assert_eq!((pl["currency"].as_str(), pl["taxable_amount"].as_str(), pl["tax_amount"].as_str()), ("PLN", invoice["net"].as_str(), invoice["vat"].as_str()));
 }
 
 #[test]

@@ -875,8 +875,12 @@ fn add_to_summary(out: &mut Summary, items: &[Item], state: &State, domestic_per
                         None => ("domestic", d.tax.jurisdiction.to_string(), String::new(), c, t, v),
                     }
                 }
+                // In the document's currency: the OSS return converts other currencies at the
+                // ECB rate of the quarter's last day (Art. 369h(2) VAT Directive), not at each
+                // invoice's Art. 230 rate, so a sum converted invoice by invoice would be
+                // another figure than the return's.
                 Treatment::Oss => {
-                    let (t, v, c) = in_base(r.taxable_amount, r.tax_amount);
+                    let (t, v, c) = (r.taxable_amount, r.tax_amount, d.currency.to_string());
                     match correction(ReturnPeriod::Quarter) {
                         Some(p) => ("oss_corrections", d.tax.jurisdiction.to_string(), p.to_string(), c, t, v),
                         None => ("oss", d.tax.jurisdiction.to_string(), String::new(), c, t, v),
@@ -935,7 +939,9 @@ fn summary_markdown(summary: &Summary, period: Period, base: &str) -> String {
         ("outside_eu", "Supplies outside the EU", "treatment"),
         ("non_eu_registrations", "Non-EU registrations", "tax"),
     ];
-    let mut md = format!("# VAT summary {period}\n\nAmounts in {base} where EU VAT was charged; otherwise in the document currency. Credit notes are negative.\n");
+    let mut md = format!(
+        "# VAT summary {period}\n\nAmounts in {base} where EU VAT was charged, but for the OSS in each document's currency (the OSS return converts amounts in other currencies at the ECB rate of the quarter's last day, Art. 369h(2) VAT Directive); otherwise in the document currency. Credit notes are negative.\n"
+    );
     for (section, title, detail) in titles {
         md.push_str(&format!("\n## {title}\n\n"));
         let rows: Vec<_> = summary.iter().filter(|(k, _)| k.section == section).collect();
