@@ -682,7 +682,7 @@ fn main() -> ExitCode {
                 let company = dir.join(invoicesmith::input::COMPANY);
                 let checked = std::fs::read_to_string(&company)
                     .map_err(|e| Error::io(&company, e))
-                    .and_then(|text| Ok(invoicesmith::archive::seller::check(&archive, &text)?));
+                    .and_then(|text| invoicesmith::archive::seller::check(&archive, &text));
                 if let Err(e) = checked {
                     return fail(e, json);
                 }
