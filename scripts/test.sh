@@ -21,6 +21,9 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 # A CJK font: documents of customers writing in Chinese, Japanese or Korean are set in it
 # (tests/cjk.rs uses Debian's Noto Sans CJK).
 [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing+=(fonts-noto-cjk)
+# Headless Chromium lays the HTML documents out on a phone and a desktop and prints them
+# (tests/browser.rs).
+command -v chromium-headless-shell >/dev/null 2>&1 || missing+=(chromium-headless-shell)
 if [ ${#missing[@]} -gt 0 ]; then
     step "installing ${missing[*]}"
     if ! command -v apt-get >/dev/null 2>&1; then
