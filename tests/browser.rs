@@ -1,4 +1,4 @@
-//! The HTML documents in a real browser (headless Chromium, `chromium-headless-shell`): on a
+//! The HTML documents (and a statement) in a real browser (headless Chromium, `chromium-headless-shell`): on a
 //! phone and a desktop screen nothing runs past the right edge, and printed, an invoice is one
 //! page holding its number and total.
 //!
@@ -58,6 +58,12 @@ fn every_html_document_fits_a_phone_and_a_desktop_and_prints_on_one_page() {
         }
     }
     assert_eq!(documents, 18, "the samples' documents");
+    // And a customer's statement.
+    let out = run(&["statement", "cus_de_01", "--from", "2026-10-01", "--to", "2026-10-31", "--archive", p(&archive), "--out", p(&pages)]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for extension in ["pdf", "csv"] {
+        fs::remove_file(pages.join(format!("statement-cus_de_01-2026-10-01-2026-10-31.{extension}"))).unwrap();
+    }
     let mut overflowing = Vec::new();
     for entry in fs::read_dir(&pages).unwrap() {
         let html = entry.unwrap().path();
