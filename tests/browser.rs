@@ -1,6 +1,6 @@
 //! The HTML documents (and a statement) in a real browser (headless Chromium, `chromium-headless-shell`): on a
-//! phone and a desktop screen nothing runs past the right edge, and printed, an invoice is one
-//! page holding its number and total.
+//! phone and a desktop screen nothing runs past the right edge, and printed, a document takes
+//! as many pages as its PDF.
 //!
 //! The measuring is done by a script added to a copy of each page (the documents themselves
 //! carry none): it writes the page's scroll width and client width into the DOM, which
@@ -41,10 +41,10 @@ fn widths(html: &Path, width: u32) -> (u32, u32) {
 }
 
 #[test]
-fn every_html_document_fits_a_phone_and_a_desktop_and_prints_on_one_page() {
+fn every_html_document_fits_a_phone_and_a_desktop_and_prints_on_as_many_pages_as_its_pdf() {
     let tmp = tempfile::tempdir().unwrap();
     let archive = tmp.path().join("archive");
-    let out = run(&["issue", p(&samples()), "--archive", p(&archive), "--init", "--formats", "html,json"]);
+    let out = run(&["issue", p(&samples()), "--archive", p(&archive), "--init", "--formats", "pdf,html,json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     // A copy outside the archive to measure in (the archive holds only what issue wrote).
     let pages = tmp.path().join("pages");
@@ -75,7 +75,27 @@ fn every_html_document_fits_a_phone_and_a_desktop_and_prints_on_one_page() {
         }
     }
     assert!(overflowing.is_empty(), "runs past the right edge: {overflowing:#?}");
-    // Printed from the browser: one A4 page with the invoice's number and total.
+    // Printed from the browser, a document takes as many pages as its PDF (a bank transfer's
+    // QR panel and the footer went to a second page of their own).
+    let pages_of = |pdf: &Path| {
+        let info = String::from_utf8(Command::new("pdfinfo").arg(pdf).output().unwrap().stdout).unwrap();
+        info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse::<u32>().unwrap()
+    };
+    let mut longer = Vec::new();
+    for entry in fs::read_dir(archive.join("2026")).unwrap() {
+        let pdf = entry.unwrap().path();
+        if pdf.extension().is_none_or(|e| e != "pdf") {
+            continue;
+        }
+        let printed = tmp.path().join("printed.pdf");
+        let html = pages.join(pdf.with_extension("html").file_name().unwrap());
+        chromium(&[&format!("--print-to-pdf={}", printed.display()), "--no-pdf-header-footer"], &html);
+        if pages_of(&printed) != pages_of(&pdf) {
+            longer.push(format!("{}: {} printed, {} in the PDF", html.display(), pages_of(&printed), pages_of(&pdf)));
+        }
+    }
+    assert!(longer.is_empty(), "{longer:#?}");
+    // One A4 page with the invoice's number and total.
     let pdf = tmp.path().join("printed.pdf");
     let html = pages.join("KL-INV-2026-000001.html");
     let printed = chromium(&[&format!("--print-to-pdf={}", pdf.display()), "--no-pdf-header-footer"], &html);
