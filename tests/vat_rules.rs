@@ -264,8 +264,13 @@ fn switzerland_charges_mwst_to_consumers_and_businesses_in_their_language() {
     assert_eq!((registration.scheme, registration.id.as_str()), (Scheme::Mwst, "CHE-116.281.710 TVA"));
     // The tax named once ("Taxe TVA" said it twice).
     assert_eq!(legends(&doc)[0].1, "TVA (Suisse) facturée sous le numéro d'immatriculation du prestataire CHE-116.281.710 TVA.");
+    // The line table's tax column is headed by the tax's name, not the word for VAT.
+    let html = String::from_utf8(invoicesmith::render::Format::Html.render(&doc)).unwrap();
+    assert!(html.contains("<th class=\"num\">TVA</th>"), "{html}");
     let doc = Case::ee().charge("c1", "ch", OCT, ("CHF", "108.10", "gross"), "CH,CH").invoice();
     assert_eq!(legends(&doc)[0].1, "IVA (Svizzera) applicata con il numero di registrazione del fornitore CHE-116.281.710 IVA.");
+    let html = String::from_utf8(invoicesmith::render::Format::Html.render(&doc)).unwrap();
+    assert!(html.contains("<th class=\"num\">IVA</th>") && html.contains("Prezzo unit. IVA incl."), "{html}");
     assert_eq!((doc.tax.tax_name.as_str(), doc.tax.seller_registration.as_ref().unwrap().id.as_str()), ("IVA", "CHE-116.281.710 IVA"));
 }
 

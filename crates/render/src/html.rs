@@ -32,6 +32,8 @@ struct View<'a> {
     /// `Unit price` / `Amount`, or their tax-inclusive forms (see `text::price_headings`).
     unit_price_heading: String,
     amount_heading: String,
+    /// The tax column's heading (see `text::tax_heading`).
+    tax_heading: &'a str,
     seller_name: &'a str,
     /// Address, VAT ID, registration number, email.
     seller_lines: Vec<String>,
@@ -133,6 +135,7 @@ pub fn render(doc: &Document) -> String {
         labels: l,
         unit_price_heading,
         amount_heading,
+        tax_heading: text::tax_heading(doc),
         seller_name: &doc.seller.name,
         seller_lines: text::seller_lines(doc),
         customer_name: &doc.customer.name,

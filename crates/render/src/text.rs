@@ -76,6 +76,12 @@ pub fn price_headings(doc: &Document) -> (String, String) {
     }
 }
 
+/// The line table's tax column heading: the tax's name (`VAT`, `USt.`, `TVA`; a non-EU tax
+/// its own, `MWST`, `GST`), as the price headings name it.
+pub fn tax_heading(doc: &Document) -> &str {
+    tax_name(doc)
+}
+
 /// A line's unit price as the table prints it (see [`price_headings`]).
 pub fn line_unit_price(doc: &Document, line: &DocumentLine) -> String {
     match (&line.gross, shows_gross(doc)) {
