@@ -137,7 +137,10 @@ fn check_datev(out: &Path) {
         let credit_note = j["type"] == "credit_note";
         assert_eq!(f[col("Soll/Haben-Kennzeichen")], "S");
         assert_eq!(f[col("Generalumkehr (GU)")], if credit_note { "1" } else { "" }, "credit notes are reversals");
-        assert_eq!(f[col("Konto")], "1360");
+        // The card clearing account; a bank-transfer document is owed: trade receivables.
+        let record: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("documents").join(format!("{number}.json"))).unwrap()).unwrap();
+        let konto = if record["payment"]["method"] == "bank_transfer" { "1400" } else { "1360" };
+        assert_eq!(f[col("Konto")], konto, "{number}");
         let bu = &f[col("BU-Schlüssel")];
         assert!(bu.is_empty() || (bu.len() == 4 && bu.bytes().all(|b| b.is_ascii_digit())), "{bu}");
         let kurs = &f[col("Kurs")];
@@ -187,6 +190,20 @@ fn the_datev_batch_reads_back_field_by_field_and_ties_to_the_vat_summary() {
     let e = issue_and_export(&samples(), &[]);
     check_datev(&e.out);
     let lines = datev_lines(&e.out);
+    // The bank-transfer invoice of 4,800.00 (reverse charge) is owed: 1400 Forderungen, not
+    // the card clearing account; Xero and QuickBooks give its due date, 14 days on.
+    let transfer = fields(lines.iter().find(|l| l.contains("\"KL-INV-2026-000015\"")).unwrap());
+    assert_eq!((transfer[0].as_str(), transfer[6].as_str(), transfer[7].as_str()), ("4800,00", "1400", "8336"));
+    let xero = rows(&e.out.join("xero/invoices.csv"));
+    let row = xero.iter().find(|r| r["*InvoiceNumber"] == "KL-INV-2026-000015").unwrap();
+    assert_eq!((row["*InvoiceDate"].as_str(), row["*DueDate"].as_str()), ("28/10/2026", "11/11/2026"));
+    let card = xero.iter().find(|r| r["*InvoiceNumber"] == "KL-INV-2026-000001").unwrap();
+    assert_eq!((card["*InvoiceDate"].as_str(), card["*DueDate"].as_str()), ("01/10/2026", "01/10/2026"));
+    let quickbooks = rows(&e.out.join("quickbooks/invoices.csv"));
+    let row = quickbooks.iter().find(|r| r["*InvoiceNo"] == "KL-INV-2026-000015").unwrap();
+    assert_eq!((row["*DueDate"].as_str(), row["Terms"].as_str()), ("11/11/2026", ""));
+    let card = quickbooks.iter().find(|r| r["*InvoiceNo"] == "KL-INV-2026-000001").unwrap();
+    assert_eq!((card["*DueDate"].as_str(), card["Terms"].as_str()), ("01/10/2026", "Due on receipt"));
     // The samples' first booking, every field this export fills.
     let f = fields(&lines[2]);
     assert_eq!(

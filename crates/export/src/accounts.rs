@@ -7,7 +7,8 @@
 //! ```toml
 //! [accounts]
 //! chart = "skr03"            # skr03 or skr04: which defaults apply
-//! clearing = "1360"          # card payments in transit (Geldtransit): the Konto of every booking
+//! clearing = "1360"          # card payments in transit (Geldtransit): the Konto of a card document
+//! receivable = "1400"        # trade receivables: the Konto of a bank-transfer document
 //! datev_consultant = 1001    # DATEV Beraternummer (1001–9999999)
 //! datev_client = 1           # DATEV Mandantennummer (1–99999)
 //! fiscal_year_start = "01-01"
@@ -21,9 +22,11 @@
 //! tax_code = "20% (VAT on Income)"   # Xero TaxType / QuickBooks tax code (optional)
 //! ```
 //!
-//! Why a clearing account rather than one receivable per customer: every document here was
-//! paid (or refunded) by card at once, so the processor's payout, not a customer, settles
-//! it; the clearing account is what the payout is matched against.
+//! Why a clearing account rather than one receivable per customer: a card document was paid
+//! (or refunded) at once, so the processor's payout, not a customer, settles it; the clearing
+//! account is what the payout is matched against. A bank-transfer invoice is owed until the
+//! transfer arrives: it is booked on the receivables account, where the bank statement's
+//! line settles it.
 
 use rust_decimal::Decimal;
 
@@ -33,7 +36,7 @@ use domain::document::Treatment;
 const COMPANY: &str = "company.toml";
 
 /// Keys of the `[accounts]` table.
-pub const KEYS: &[&str] = &["chart", "clearing", "datev_consultant", "datev_client", "fiscal_year_start", "account_length", "revenue"];
+pub const KEYS: &[&str] = &["chart", "clearing", "receivable", "datev_consultant", "datev_client", "fiscal_year_start", "account_length", "revenue"];
 const RULE_KEYS: &[&str] = &["treatment", "rate", "account", "tax_key", "tax_code"];
 
 /// The DATEV standard chart of accounts the defaults come from.
@@ -72,6 +75,8 @@ pub struct RevenueRule {
 pub struct Accounts {
     pub chart: Chart,
     pub clearing: String,
+    /// The Konto of a bank-transfer document: trade receivables.
+    pub receivable: String,
     pub datev_consultant: u32,
     pub datev_client: u32,
     /// (month, day) the fiscal year begins.
@@ -91,12 +96,13 @@ impl Accounts {
     /// The defaults of `chart`: a German seller's accounts for electronically supplied
     /// services (SKR03 / SKR04 numbers; see README, "Account mapping").
     pub fn for_chart(chart: Chart) -> Accounts {
-        let (clearing, domestic, oss, reverse_charge, third_country) = match chart {
-            // 1360 Geldtransit; 8400 Erlöse 19 % USt (automatic); 8339 Erlöse aus im anderen
-            // EU-Land steuerbaren Leistungen; 8336 … für die der Leistungsempfänger die
-            // Umsatzsteuer schuldet; 8338 Erlöse aus im Drittland steuerbaren Leistungen.
-            Chart::Skr03 => ("1360", "8400", "8339", "8336", "8338"),
-            Chart::Skr04 => ("1460", "4400", "4339", "4336", "4338"),
+        let (clearing, receivable, domestic, oss, reverse_charge, third_country) = match chart {
+            // 1360 Geldtransit; 1400 Forderungen aus Lieferungen und Leistungen; 8400 Erlöse
+            // 19 % USt (automatic); 8339 Erlöse aus im anderen EU-Land steuerbaren Leistungen;
+            // 8336 … für die der Leistungsempfänger die Umsatzsteuer schuldet; 8338 Erlöse
+            // aus im Drittland steuerbaren Leistungen.
+            Chart::Skr03 => ("1360", "1400", "8400", "8339", "8336", "8338"),
+            Chart::Skr04 => ("1460", "1200", "4400", "4339", "4336", "4338"),
         };
         let rule = |treatment, account: &str| RevenueRule {
             treatment: Some(treatment),
@@ -108,6 +114,7 @@ impl Accounts {
         Accounts {
             chart,
             clearing: clearing.into(),
+            receivable: receivable.into(),
             datev_consultant: 1001,
             datev_client: 1,
             fiscal_year_start: (1, 1),
@@ -173,6 +180,10 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Accounts {
                 Ok(a) => accounts.clearing = a,
                 Err(e) => error(&field, e),
             },
+            "receivable" => match account_number(value) {
+                Ok(a) => accounts.receivable = a,
+                Err(e) => error(&field, e),
+            },
             "datev_consultant" => match integer(value, 1001, 9_999_999) {
                 Ok(n) => accounts.datev_consultant = n,
                 Err(e) => error(&field, e),
@@ -216,8 +227,10 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Accounts {
     // Account numbers longer than the ledger's account length are personal accounts in
     // DATEV (debtors), not revenue or clearing accounts.
     let length = accounts.account_length as usize;
-    if accounts.clearing.len() > length {
-        error("accounts.clearing", format!("'{}' has more digits than account_length ({length})", accounts.clearing));
+    for (key, account) in [("accounts.clearing", &accounts.clearing), ("accounts.receivable", &accounts.receivable)] {
+        if account.len() > length {
+            error(key, format!("'{account}' has more digits than account_length ({length})"));
+        }
     }
     for (i, r) in rules.iter().enumerate() {
         if r.account.len() > length {
@@ -293,7 +306,7 @@ mod tests {
     fn without_a_table_the_skr03_defaults_apply() {
         let (a, errors) = parsed("[seller]\n");
         assert!(errors.is_empty());
-        assert_eq!(a.clearing, "1360");
+        assert_eq!((a.clearing.as_str(), a.receivable.as_str()), ("1360", "1400"));
         assert_eq!(a.revenue(Treatment::Domestic, Decimal::from(19)).account, "8400");
         assert_eq!(a.revenue(Treatment::Oss, Decimal::from(21)).account, "8339");
         assert_eq!(a.revenue(Treatment::ReverseCharge, Decimal::ZERO).account, "8336");
@@ -321,7 +334,7 @@ mod tests {
             errors,
             [
                 "company.toml: accounts.clearing: '13a0' is not an account number: 1 to 9 digits, not all zero",
-                "company.toml: accounts.colour: unknown key; expected one of chart, clearing, datev_consultant, datev_client, fiscal_year_start, account_length, revenue",
+                "company.toml: accounts.colour: unknown key; expected one of chart, clearing, receivable, datev_consultant, datev_client, fiscal_year_start, account_length, revenue",
                 "company.toml: accounts.datev_client: expected a whole number from 1 to 99999",
                 "company.toml: accounts.fiscal_year_start: expected a month and day, \"MM-DD\" (e.g. \"01-01\")",
                 "company.toml: accounts.revenue[0].treatment: 'export' is not a treatment; expected domestic, oss, reverse_charge, non_eu_tax, non_eu_reverse_charge or outside_scope",

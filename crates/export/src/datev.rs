@@ -12,7 +12,8 @@
 //!   Basis-Umsatz give the rate and the amount in the base currency, as the VAT summary
 //!   counts it: from its Art. 230 statement where EU VAT was charged, else from the
 //!   restatement kept for the books (DATEV asks for all three with a foreign WKZ Umsatz).
-//! - Konto: the clearing account of card payments; Gegenkonto: the revenue account of the
+//! - Konto: the clearing account of card payments, the receivables account of a bank-transfer
+//!   document (owed until the transfer arrives); Gegenkonto: the revenue account of the
 //!   treatment and rate; BU-Schlüssel: the mapping's tax key (empty on automatic accounts);
 //!   Soll/Haben-Kennzeichen `S` (the clearing account is debited).
 //! - A credit note is the reversal of such a booking: the same Konto, Gegenkonto, tax key and
@@ -300,7 +301,7 @@ fn bookings(d: &Document, accounts: &Accounts) -> Vec<Vec<(usize, String)>> {
             (UMSATZ, datev_amount(gross, digits)),
             (SOLL_HABEN, side.to_string()),
             (WKZ, d.currency.to_string()),
-            (KONTO, accounts.clearing.clone()),
+            (KONTO, if d.payment.method == domain::payment::terms::BANK_TRANSFER { accounts.receivable.clone() } else { accounts.clearing.clone() }),
             (GEGENKONTO, rule.account.clone()),
             (BU, bu_key(&rule.tax_key)),
             (BELEGDATUM, d.issue_date.format("%d%m").to_string()),

@@ -5,7 +5,7 @@
 //! their own with the same columns (amounts positive, as on the credit note), for a credit
 //! memo each. ItemAmount is the line's net amount; QuickBooks computes the tax from
 //! ItemTaxCode (ItemTaxAmount is left to it). Dates are DD/MM/YYYY (chosen when importing);
-//! the due date is the issue date (paid by card).
+//! the due date is the issue date (paid by card) or a transfer's due date.
 
 use super::accounts::Accounts;
 use super::amt;
@@ -23,6 +23,8 @@ pub const COLUMNS: &[Column] = &[
 /// Appends the rows of `d` (an invoice to `invoices.csv`, a credit note to `credit-notes.csv`).
 pub fn write(w: &mut Rows, d: &Document, accounts: &Accounts) {
     let date = d.issue_date.format("%d/%m/%Y").to_string();
+    // A card document is paid when issued; a transfer is due on the invoice's due date.
+    let due = domain::payment::terms::asks_transfer(d).map_or(d.issue_date, |t| t.due_date).format("%d/%m/%Y").to_string();
     // A customer is one QuickBooks customer per id: names repeat, ids do not.
     let customer = format!("{} ({})", d.customer.name, d.customer_id);
     for line in &d.lines {
@@ -33,8 +35,9 @@ pub fn write(w: &mut Rows, d: &Document, accounts: &Accounts) {
             d.number.as_str(),
             &customer,
             &date,
-            &date,
-            "Due on receipt",
+            &due,
+            // QuickBooks' own term for a card payment; a transfer's due date stands alone.
+            if due == date { "Due on receipt" } else { "" },
             "",
             &reference(d),
             &account,

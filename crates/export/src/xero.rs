@@ -5,8 +5,9 @@
 //! tax from each line's TaxType, per line, so its rounding may differ from the documents'
 //! (one rounding per rate, EN 16931 BR-CO-17) by a cent: the archived PDF stays the
 //! invoice. A credit note's lines have a negative quantity, which Xero imports as a credit
-//! note. Dates are DD/MM/YYYY, the template's format; the due date is the issue date (paid
-//! by card). AccountCode and TaxType come from the account mapping.
+//! note. Dates are DD/MM/YYYY, the template's format; the due date is a bank transfer's due
+//! date, else the issue date (paid by card). AccountCode and TaxType come from the account
+//! mapping.
 
 use rust_decimal::Decimal;
 
@@ -28,6 +29,8 @@ pub const COLUMNS: &[Column] = &[
 /// Appends the rows of `d`.
 pub fn write(w: &mut Rows, d: &Document, accounts: &Accounts) {
     let date = d.issue_date.format("%d/%m/%Y").to_string();
+    // A card document is paid when issued; a transfer is due on the invoice's due date.
+    let due = domain::payment::terms::asks_transfer(d).map_or(d.issue_date, |t| t.due_date).format("%d/%m/%Y").to_string();
     let address = &d.customer.address;
     for line in &d.lines {
         let (quantity, unit) = quantity_and_unit(line, d.minor_units());
@@ -47,7 +50,7 @@ pub fn write(w: &mut Rows, d: &Document, accounts: &Accounts) {
             d.number.as_str(),
             &reference(d),
             &date,
-            &date,
+            &due,
             "",
             &line.description,
             &quantity.normalize().to_string(),
