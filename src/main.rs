@@ -636,6 +636,9 @@ fn main() -> ExitCode {
                     if !with_data {
                         eprintln!("warning: no --data folder given: reconciliation.csv was not written");
                     }
+                    for w in &report.warnings {
+                        eprintln!("warning: {w}");
+                    }
                     for m in &report.missing {
                         eprintln!("error: {m}: succeeded in the payment history but has no document (missing invoice or credit note)");
                     }

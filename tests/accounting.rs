@@ -645,3 +645,29 @@ fn every_command_has_examples_and_one_line_descriptions() {
     }
     assert!(top.lines().all(|l| l.chars().count() <= 80), "{top}");
 }
+
+/// The default accounts are a German chart: 8400 is an automatic account for German VAT at
+/// 19 %. The samples' seller is Estonian, so its domestic sales at 24 % would be split by
+/// DATEV at 19 %: the export says so, until company.toml maps them.
+#[test]
+fn the_default_accounts_warn_a_seller_outside_germany_about_its_domestic_sales() {
+    let e = issue_and_export(&samples(), &[]);
+    let archive = e.archive.to_str().unwrap();
+    let out = e.tmp.path().join("again");
+    let o = run(&["export", "--month", "2026-10", "--archive", archive, "--out", out.to_str().unwrap()]);
+    assert!(o.status.success());
+    let warning = "warning: datev: the seller is in EE, and its domestic sales (24 %) fall to the German chart's default account 8400, which DATEV books with German VAT; give [[accounts.revenue]] rules for treatment \"domestic\" in company.toml (README, \"Account mapping\")";
+    assert!(String::from_utf8_lossy(&o.stderr).contains(warning), "{}", String::from_utf8_lossy(&o.stderr));
+    // Mapped, no warning.
+    let data = e.tmp.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    for f in ["company.toml", "customers.csv", "transactions.csv", "exchange_rates.csv", "logo.svg"] {
+        std::fs::copy(samples().join(f), data.join(f)).unwrap();
+    }
+    let company = std::fs::read_to_string(data.join("company.toml")).unwrap();
+    std::fs::write(data.join("company.toml"), format!("{company}\n[accounts]\n[[accounts.revenue]]\ntreatment = \"domestic\"\naccount = \"8200\"\n")).unwrap();
+    let out = e.tmp.path().join("mapped");
+    let o = run(&["export", "--month", "2026-10", "--archive", archive, "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("warning: datev"), "{}", String::from_utf8_lossy(&o.stderr));
+}

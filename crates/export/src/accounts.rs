@@ -84,6 +84,8 @@ pub struct Accounts {
     pub account_length: u32,
     /// Configured rules first, then the chart's defaults (which match everything).
     pub revenue: Vec<RevenueRule>,
+    /// How many of `revenue` were configured (the rest are the chart's defaults).
+    pub configured: usize,
 }
 
 impl Default for Accounts {
@@ -127,6 +129,7 @@ impl Accounts {
                 rule(Treatment::NonEuReverseCharge, third_country),
                 rule(Treatment::OutsideScope, third_country),
             ],
+            configured: 0,
         }
     }
 
@@ -136,6 +139,14 @@ impl Accounts {
             .iter()
             .find(|r| r.treatment.is_none_or(|t| t == treatment) && r.rate.is_none_or(|x| x == rate))
             .expect("the chart's defaults cover every treatment")
+    }
+}
+
+impl Accounts {
+    /// Whether a document's revenue of `treatment` at `rate` falls to the German chart's
+    /// defaults, configured rules matching none of it.
+    pub fn by_default(&self, treatment: Treatment, rate: Decimal) -> bool {
+        !self.revenue[..self.configured].iter().any(|r| r.treatment.is_none_or(|t| t == treatment) && r.rate.is_none_or(|x| x == rate))
     }
 }
 
@@ -237,6 +248,7 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Accounts {
             error(&format!("accounts.revenue[{i}].account"), format!("'{}' has more digits than account_length ({length})", r.account));
         }
     }
+    accounts.configured = rules.len();
     rules.append(&mut accounts.revenue);
     accounts.revenue = rules;
     accounts

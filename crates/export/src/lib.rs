@@ -146,6 +146,9 @@ pub struct ExportReport {
     /// Succeeded transactions of the period without their document.
     pub missing: Vec<String>,
     pub zip: Option<PathBuf>,
+    /// What the exporter should look at (the default accounts booking another country's
+    /// domestic VAT).
+    pub warnings: Vec<String>,
 }
 
 /// Every file of an export by its path in it, in the zip's order: kept as the export held
@@ -276,6 +279,8 @@ fn write_export(
     };
     let dialect = options.dialect;
     let mut report = ExportReport { documents: entries.len(), ..ExportReport::default() };
+    // A seller outside Germany whose domestic sales fall to the German chart's defaults.
+    let mut foreign_domestic = None;
     // Generated files go to the folder as they are written and are zipped from there.
     let mut generated: Vec<String> = Vec::new();
     if let Some((payments, returned, received)) = payments {
@@ -316,6 +321,14 @@ fn write_export(
         add_totals(&mut totals, &items);
         add_to_summary(&mut summary, &items, &state, domestic_period);
         datev.write(items.iter().map(|i| &i.doc))?;
+        if foreign_domestic.is_none() {
+            foreign_domestic = items.iter().find_map(|i| {
+                let d = &i.doc;
+                let country = d.seller.address.country;
+                let rate = d.tax_breakdown.iter().find(|r| row_treatment(d, r) == Treatment::Domestic)?.tax_rate.normalize();
+                (country.as_str() != "DE" && accounts.by_default(Treatment::Domestic, rate)).then(|| (country, rate))
+            });
+        }
         for item in &items {
             let d = &item.doc;
             xero::write(&mut xero.rows, d, &accounts);
@@ -403,6 +416,12 @@ fn write_export(
     write_files(archive, out, zip_file, zip_path, &files, period)?;
     report.files = ExportedFiles(files);
     report.zip = Some(zip_path.to_path_buf());
+    if let Some((country, rate)) = foreign_domestic {
+        let account = &accounts.revenue(Treatment::Domestic, rate).account;
+        report.warnings.push(format!(
+            "datev: the seller is in {country}, and its domestic sales ({rate} %) fall to the German chart's default account {account}, which DATEV books with German VAT; give [[accounts.revenue]] rules for treatment \"domestic\" in company.toml (README, \"Account mapping\")"
+        ));
+    }
     Ok(report)
 }
 
