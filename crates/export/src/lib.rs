@@ -326,7 +326,7 @@ fn write_export(
                 let d = &i.doc;
                 let country = d.seller.address.country;
                 let rate = d.tax_breakdown.iter().find(|r| row_treatment(d, r) == Treatment::Domestic)?.tax_rate.normalize();
-                (country.as_str() != "DE" && accounts.by_default(Treatment::Domestic, rate)).then(|| (country, rate))
+                (country.as_str() != "DE" && accounts.by_default(Treatment::Domestic, rate)).then_some((country, rate))
             });
         }
         for item in &items {
