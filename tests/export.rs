@@ -262,6 +262,24 @@ ch_9102,charge,succeeded,cus_ch_de,2026-11-04T10:00:00+01:00,CHF,Pro plan,1,10.8
     assert_eq!(summary_rows(&out), [row("non_eu_registrations", "CH", "8.1", "MWST", "20.00", "1.62", "2")]);
 }
 
+/// A correction (`reissue`) in November of an October domestic invoice: its cancelling credit
+/// note and its replacement both belong to October's return (the supply's), so together they
+/// change nothing there — the replacement is not November's new sale. KL-INV-2026-000004:
+/// 142.60 gross at EE 24 %, 115.00 + 27.60.
+#[test]
+fn a_reissue_keeps_the_supplys_vat_in_its_return_period() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = samples_with(tmp.path(), "", |t| t);
+    let archive = tmp.path().join("archive");
+    ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init"]));
+    let correction = invoicesmith::issue::correct::Correction { set: vec![("city".into(), "Tartu".into())], reason: "moved".into(), date: None };
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-05T10:00:00Z").unwrap().to_utc();
+    invoicesmith::app::run_reissue(&invoicesmith::archive::Archive::open(&archive), "KL-INV-2026-000004", &correction, now, None, None).unwrap();
+    let out = tmp.path().join("2026-11");
+    export(&archive, &["--month", "2026-11"], &out);
+    assert_eq!(summary_rows(&out), [row("domestic_corrections", "EE", "24", "2026-10", "0.00", "0.00", "2")]);
+}
+
 #[test]
 fn domestic_corrections_follow_the_configured_return_period() {
     // A November refund of 12.40 gross on the October Estonian invoice ch_1003 (EE 24 %):

@@ -873,10 +873,12 @@ fn add_to_summary(out: &mut Summary, items: &[Item], state: &State, domestic_per
         let in_base = |taxable: Decimal, tax: Decimal| in_base(d, taxable, tax);
         // A credit note for a supply of an earlier return period corrects that period: the
         // OSS return is quarterly (Art. 369f VAT Directive), the domestic one as configured.
+        // So does a replacement invoice (`reissue`), beside the credit note that cancels its
+        // original: the supply's VAT stays in one period, not moved by a corrected address.
         let original = d
             .references
             .first()
-            .filter(|_| d.kind == DocumentKind::CreditNote)
+            .filter(|r| d.kind == DocumentKind::CreditNote || r.relation == domain::document::Relation::Replaces)
             .and_then(|r| state.document(&r.number).ok())
             .map(|o| o.tax_point_date);
         let correction = |return_period: ReturnPeriod| {
