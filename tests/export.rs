@@ -280,6 +280,31 @@ fn a_reissue_keeps_the_supplys_vat_in_its_return_period() {
     assert_eq!(summary_rows(&out), [row("domestic_corrections", "EE", "24", "2026-10", "0.00", "0.00", "2")]);
 }
 
+/// A bank-transfer invoice corrected by `reissue` is owed once: by its replacement. The
+/// original, cancelled, leaves the reconciliation's list of transfer invoices (it was listed
+/// beside its replacement, the 372.00 owed twice).
+#[test]
+fn a_replaced_bank_transfer_invoice_is_owed_once_by_its_replacement() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = samples_with(tmp.path(), "", |t| t);
+    let archive = tmp.path().join("archive");
+    ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init"]));
+    // KL-INV-2026-000016: ch_1023, 372.00 EUR by transfer, not yet paid.
+    let correction = invoicesmith::issue::correct::Correction { set: vec![("city".into(), "Tartu".into())], reason: "moved".into(), date: None };
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-05T10:00:00Z").unwrap().to_utc();
+    let report = invoicesmith::app::run_reissue(&invoicesmith::archive::Archive::open(&archive), "KL-INV-2026-000016", &correction, now, None, None).unwrap();
+    let replacement = report.issued.iter().map(|d| d.number().to_string()).find(|n| n.starts_with("KL-INV")).unwrap();
+    let out = tmp.path().join("2026-11");
+    ok(run(&["export", "--month", "2026-11", "--archive", archive.to_str().unwrap(), "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap()]));
+    let owed: Vec<(String, String, String)> = rows(&out.join("reconciliation.csv"))
+        .into_iter()
+        .filter(|r| r["transaction_id"] == "ch_1023")
+        .map(|r| (r["documents"].clone(), r["outcome"].clone(), r["amount"].clone()))
+        .collect();
+    // Issued 5 November, due 14 days later: overdue on 30 November.
+    assert_eq!(owed, [(replacement, "overdue".to_string(), "372.00".to_string())]);
+}
+
 #[test]
 fn domestic_corrections_follow_the_configured_return_period() {
     // A November refund of 12.40 gross on the October Estonian invoice ch_1003 (EE 24 %):
