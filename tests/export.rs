@@ -177,6 +177,27 @@ fn a_missing_invoice_is_listed_loudly_and_fails_the_export() {
     assert_eq!(rec.iter().find(|r| r["transaction_id"] == "rf_1016").unwrap()["documents"], "KL-CN-2026-000001");
 }
 
+/// A duplicate charge that no refund has returned by the period's end is owed back to the
+/// customer: its own outcome, not `no_document` like a refunded one.
+#[test]
+fn a_duplicate_charge_not_refunded_is_flagged_as_owed_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = samples_with(tmp.path(), "", |t| t);
+    let csv = fs::read_to_string(data.join("transactions.csv")).unwrap();
+    let without: String = csv.lines().filter(|l| !l.starts_with("rf_1015,")).map(|l| format!("{l}\n")).collect();
+    fs::write(data.join("transactions.csv"), without).unwrap();
+    let archive = tmp.path().join("archive");
+    ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init"]));
+    let out = tmp.path().join("export");
+    ok(run(&["export", "--month", "2026-10", "--archive", archive.to_str().unwrap(), "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap()]));
+    let rec = rows(&out.join("reconciliation.csv"));
+    let dup = rec.iter().find(|r| r["transaction_id"] == "du_1014").unwrap();
+    assert_eq!(
+        (dup["outcome"].as_str(), dup["amount"].as_str(), dup["detail"].as_str()),
+        ("not_refunded", "14.99", "duplicate of ch_1010, not refunded by 2026-10-31: owed back to the customer")
+    );
+}
+
 /// (section, country, rate, detail, taxable, tax, documents) of every summary row.
 fn summary_rows(out: &Path) -> Vec<(String, String, String, String, String, String, String)> {
     rows(&out.join("vat-summary.csv"))

@@ -1180,6 +1180,13 @@ fn reconciliation(csv: &mut CsvFile, payments: &Payments, returned: &Returned, s
                 ("missing", "a bank-transfer charge is invoiced before it is paid, but has no document in the archive: run `invoicesmith issue`".to_string())
             }
             (_, Status::Pending) => ("no_document", "payment pending".to_string()),
+            // A duplicate charge no refund has returned by the period's end is money the
+            // customer is owed back: its own outcome, for the accountant to follow up.
+            (TransactionType::Duplicate, _)
+                if !returned.range((id.to_string(), Decimal::MIN)..).next().is_some_and(|(charge, _)| charge == id) =>
+            {
+                ("not_refunded", format!("duplicate of {}, not refunded by {}: owed back to the customer", refers_to.unwrap_or(""), period.last_day()))
+            }
             (TransactionType::Duplicate, _) => ("no_document", format!("duplicate of {}", refers_to.unwrap_or(""))),
             (TransactionType::Refund, _) if t.refunds_duplicate => ("no_document", "refund of a duplicate charge".to_string()),
             (TransactionType::Charge, _) if !docs.is_empty() => {
