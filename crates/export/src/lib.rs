@@ -1183,7 +1183,7 @@ fn reconciliation(csv: &mut CsvFile, payments: &Payments, returned: &Returned, s
             // A duplicate charge no refund has returned by the period's end is money the
             // customer is owed back: its own outcome, for the accountant to follow up.
             (TransactionType::Duplicate, _)
-                if !returned.range((id.to_string(), Decimal::MIN)..).next().is_some_and(|(charge, _)| charge == id) =>
+                if returned.range((id.to_string(), Decimal::MIN)..).next().is_none_or(|(charge, _)| charge != id) =>
             {
                 ("not_refunded", format!("duplicate of {}, not refunded by {}: owed back to the customer", refers_to.unwrap_or(""), period.last_day()))
             }
