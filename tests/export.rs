@@ -198,6 +198,20 @@ fn a_duplicate_charge_not_refunded_is_flagged_as_owed_back() {
     );
 }
 
+/// The reconciliation gives what moved: a charge priced net (115.00 + EE 24 %) was charged
+/// its invoice's 142.60, which the payout matches; a transfer invoice of 300.00 + 24 % is
+/// 372.00 in both its rows.
+#[test]
+fn a_net_priced_charge_is_reconciled_at_what_was_charged() {
+    let e = issue_and_export(&samples(), &["--month", "2026-10"]);
+    let rec = rows(&e.out.join("reconciliation.csv"));
+    let amounts = |id: &str| rec.iter().filter(|r| r["transaction_id"] == id).map(|r| r["amount"].clone()).collect::<Vec<_>>();
+    assert_eq!(amounts("ch_1004"), ["142.60"]);
+    assert_eq!(amounts("ch_1023"), ["372.00", "372.00"]);
+    // A charge priced gross is its own amount; a failed one, never invoiced, as written.
+    assert_eq!(amounts("ch_1001"), ["14.99"]);
+}
+
 /// (section, country, rate, detail, taxable, tax, documents) of every summary row.
 fn summary_rows(out: &Path) -> Vec<(String, String, String, String, String, String, String)> {
     rows(&out.join("vat-summary.csv"))

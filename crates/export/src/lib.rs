@@ -1208,6 +1208,14 @@ fn reconciliation(csv: &mut CsvFile, payments: &Payments, returned: &Returned, s
                 ("missing", "succeeded but no document in the archive: run `invoicesmith issue`".to_string())
             }
         };
+        // What moved: a charge priced net was charged its invoice's gross (the first invoice
+        // of the charge; a replacement's may differ, the money did not), which a payout
+        // matches; anything else, its amount as written.
+        let invoiced = docs.iter().find(|e| e.kind == DocumentKind::Invoice);
+        let amount = match (t.kind, invoiced) {
+            (TransactionType::Charge, Some(e)) => amt(e.total, t.currency.minor_units()),
+            _ => t.amount_text(),
+        };
         csv.rows.row([
             id,
             match t.kind {
@@ -1223,7 +1231,7 @@ fn reconciliation(csv: &mut CsvFile, payments: &Payments, returned: &Returned, s
             },
             &t.date.to_string(),
             t.currency.code(),
-            &t.amount_text(),
+            &amount,
             outcome,
             &numbers.join(" "),
             &detail,
