@@ -316,8 +316,9 @@ pub(crate) struct CreditNote<'d> {
 /// A refund of everything invoiced reverses the invoice line for line. A partial refund of
 /// a single-rate invoice credits the refund's lines at the invoice's rate; of a multi-rate
 /// invoice, it is split over the rates it charged in proportion to each one's share of the
-/// invoice (by the refund's price basis), the remainder cent on the largest share. Either way the
-/// credit note keeps the original's treatment, jurisdiction, rate, legends and VAT IDs.
+/// invoice (by the refund's price basis), the remainder cent on the largest share. Either
+/// way the credit note keeps the original's treatment, jurisdiction, rate, legends and VAT
+/// IDs.
 pub(crate) fn credit_note<'d>(
     refund: &'d Transaction,
     original: Original,

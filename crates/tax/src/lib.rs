@@ -9,8 +9,8 @@
 //! 2. **Which rule?** ([`determine`]) Monaco counts as France and the Isle of Man as the UK;
 //!    an address in a member state's territory outside the EU's VAT territory (the Canary
 //!    Islands, Åland, …; [`territory`]) is outside the scope. Same country as the seller:
-//!    domestic rate, businesses included. Another member state: reverse charge for a business with a usable VAT ID,
-//!    otherwise the customer's member-state rate under the OSS. Outside the EU: that
+//!    domestic rate, businesses included. Another member state: reverse charge for a
+//!    business with a usable VAT ID, otherwise the customer's member-state rate under the OSS. Outside the EU: that
 //!    country's tax where the seller is registered ([`registration`]); a registered business
 //!    customer there is treated as that country's facts say ([`rates::BusinessCustomers`]:
 //!    self-accounts in GB and NO, is not charged GST in AU, is charged MWST in CH).
