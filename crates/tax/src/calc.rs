@@ -231,5 +231,8 @@ mod tests {
         assert_eq!(unit_price(Money::from_exact(d("10452"), cur("JPY")).unwrap(), d("997")).to_string(), "10.48345");
         // 5882.30 euro for 99,999: 0.0588235882…; six decimals miss by 0.04, seven by 0.002.
         assert_eq!(unit_price(Money::from_exact(d("5882.30"), eur).unwrap(), d("99999")).to_string(), "0.0588236");
+        // 2469.13 for 20,000 is 0.1234565: six decimals (0.123457) miss by exactly 0.01, which
+        // is close enough.
+        assert_eq!(unit_price(Money::from_exact(d("2469.13"), eur).unwrap(), d("20000")).to_string(), "0.123457");
     }
 }

@@ -409,6 +409,16 @@ mod tests {
     /// act (SR 641.20) is titled in German, French and Italian; languages without a name of
     /// their own, and every other jurisdiction, keep the default name.
     #[test]
+    fn national_currencies_of_member_states() {
+        assert_eq!(national_currencies("EE"), Some(&["EUR"][..]));
+        assert_eq!(national_currencies("PL"), Some(&["PLN"][..]));
+        assert_eq!(national_currencies("SE"), Some(&["SEK"][..]));
+        assert_eq!(national_currencies("BG"), Some(&["EUR", "BGN"][..]), "the euro since 2026, the lev before");
+        assert_eq!(national_currencies("GB"), None, "not a member state");
+        assert_eq!(national_currencies("US"), None);
+    }
+
+    #[test]
     fn tax_names_by_language() {
         let ch = jurisdiction("CH").unwrap();
         #[rustfmt::skip]
