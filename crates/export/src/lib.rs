@@ -1116,14 +1116,14 @@ fn bank_transfer_invoices(csv: &mut CsvFile, received: &Received, state: &State,
     // An invoice a `reissue` replaced by the period's end is owed no more: its replacement,
     // for the same charge and with the same payments counted, is (both listed, the debt and
     // the transfers received showed twice).
-    let replaced: std::collections::BTreeSet<&str> = state
-        .entries
-        .iter()
-        .filter(|r| r.issue_date <= last_day)
-        .flat_map(|r| r.references.iter().filter(|x| x.relation == domain::document::Relation::Replaces).map(|x| x.number.as_str()))
-        .collect();
-    for e in state.entries.iter().filter(|e| e.issue_date <= last_day && !replaced.contains(e.number.as_str())) {
+    let replaced = |e: &RegisterEntry| {
+        state.referrers(&e.number).iter().any(|r| r.relation == domain::document::Relation::Replaces && r.issue_date <= last_day)
+    };
+    for e in state.entries.iter().filter(|e| e.issue_date <= last_day) {
         let (Some(due), Some(charge)) = (e.due, e.transactions.first()) else { continue };
+        if replaced(e) {
+            continue;
+        }
         let payments = received.get(charge).map_or(&[][..], Vec::as_slice);
         let paid: Decimal = payments.iter().filter(|(d, _)| *d <= last_day).map(|(_, a)| *a).sum();
         let outcome = if domain::payment::terms::settled_by(due.amount, payments, last_day) {
