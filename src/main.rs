@@ -433,8 +433,7 @@ fn archive_path(flag: Option<PathBuf>, data: Option<&std::path::Path>, json: boo
 /// object on stdout.
 fn usage(message: String, json: bool) -> ExitCode {
     if json {
-        let body = serde_json::json!({ "schema": JSON_SCHEMA, "error": message, "diagnostics": [] });
-        println!("{}", serde_json::to_string_pretty(&body).expect("serialises"));
+        print_json_error(&message, &[] as &[String]);
     }
     eprintln!("error: {message}");
     ExitCode::from(2)
@@ -915,18 +914,21 @@ fn print_summary(report: &IssueReport, archive: &Archive, recovering: bool, dry:
 fn usage_error(e: clap::Error) -> ExitCode {
     if e.use_stderr() && std::env::args_os().any(|a| a == "--json") {
         let message = e.render().to_string();
-        let first = message.lines().next().unwrap_or_default().trim_start_matches("error: ").to_string();
-        let body = serde_json::json!({ "schema": JSON_SCHEMA, "error": first, "diagnostics": [] });
-        println!("{}", serde_json::to_string_pretty(&body).expect("serialises"));
+        print_json_error(message.lines().next().unwrap_or_default().trim_start_matches("error: "), &[] as &[String]);
     }
     let _ = e.print();
     ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }
 
+/// The one JSON object `--json` prints on a failure: the error and its input problems.
+fn print_json_error(error: &str, diagnostics: impl serde::Serialize) {
+    let body = serde_json::json!({ "schema": JSON_SCHEMA, "error": error, "diagnostics": diagnostics });
+    println!("{}", serde_json::to_string_pretty(&body).expect("serialises"));
+}
+
 fn fail(e: Error, json: bool) -> ExitCode {
     if json {
-        let body = serde_json::json!({ "schema": JSON_SCHEMA, "error": e.to_string(), "diagnostics": e.diagnostics() });
-        println!("{}", serde_json::to_string_pretty(&body).expect("serialises"));
+        print_json_error(&e.to_string(), e.diagnostics());
     }
     for d in e.diagnostics() {
         eprintln!("error: {d}");
