@@ -36,11 +36,7 @@ const OUTSIDE: &[(&str, &[&str], &str)] = &[
 /// The country whose VAT area `country` lies in: itself, or France for Monaco and the United
 /// Kingdom for the Isle of Man.
 pub fn vat_country(country: CountryCode) -> CountryCode {
-    INSIDE
-        .iter()
-        .find(|(code, _)| *code == country.as_str())
-        .and_then(|(_, area)| area.parse().ok())
-        .unwrap_or(country)
+    vat_country_code(country.as_str()).parse().unwrap_or(country)
 }
 
 /// The same for a country code as written (a tax ID's checks look it up by text).
