@@ -32,7 +32,7 @@ struct View<'a> {
     /// `Unit price` / `Amount`, or their tax-inclusive forms (see `text::price_headings`).
     unit_price_heading: String,
     amount_heading: String,
-    /// The tax column's heading (see `text::tax_heading`).
+    /// The tax column's heading (see `text::tax_name`).
     tax_heading: &'a str,
     seller_name: &'a str,
     /// Address, VAT ID, registration number, email.
@@ -135,7 +135,7 @@ pub fn render(doc: &Document) -> String {
         labels: l,
         unit_price_heading,
         amount_heading,
-        tax_heading: text::tax_heading(doc),
+        tax_heading: text::tax_name(doc),
         seller_name: &doc.seller.name,
         seller_lines: text::seller_lines(doc),
         customer_name: &doc.customer.name,

@@ -316,7 +316,7 @@ impl Columns {
         let (unit_price, amount) = text::price_headings(doc);
         let measure = |num: Style| {
             // Minimum widths keep the table's rhythm steady across documents.
-            let mut w = [head(&l.quantity).max(20.0), head(&unit_price).max(44.0), head(text::tax_heading(doc)).max(26.0), head(&amount).max(48.0)];
+            let mut w = [head(&l.quantity).max(20.0), head(&unit_price).max(44.0), head(text::tax_name(doc)).max(26.0), head(&amount).max(48.0)];
             for line in &doc.lines {
                 w[0] = w[0].max(cell(&text::quantity(doc, line.quantity), num));
                 w[1] = w[1].max(cell(&text::line_unit_price(doc, line), num));
@@ -450,7 +450,7 @@ fn table_header(doc: &Document, c: &Columns) -> Block {
         left(c.desc_x, y, &l.description, TABLE_HEAD),
         right(c.qty_r, y, &l.quantity, TABLE_HEAD),
         right(c.unit_r, y, &unit_price, TABLE_HEAD),
-        right(c.vat_r, y, text::tax_heading(doc), TABLE_HEAD),
+        right(c.vat_r, y, text::tax_name(doc), TABLE_HEAD),
         right(c.amount_r, y, &amount, TABLE_HEAD),
     ];
     Block { items, height: TABLE_HEAD_H }

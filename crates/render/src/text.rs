@@ -59,8 +59,8 @@ pub fn shows_gross(doc: &Document) -> bool {
 }
 
 /// The tax's name in the document's language: `VAT`, `USt.`, `TVA`; other taxes (GST, MVA)
-/// keep theirs.
-fn tax_name(doc: &Document) -> &str {
+/// keep theirs. Also the line table's tax column heading.
+pub fn tax_name(doc: &Document) -> &str {
     if doc.tax.tax_name == "VAT" { &texts(doc).labels.tax_rate } else { &doc.tax.tax_name }
 }
 
@@ -74,12 +74,6 @@ pub fn price_headings(doc: &Document) -> (String, String) {
     } else {
         (l.unit_price.clone(), l.net_amount.clone())
     }
-}
-
-/// The line table's tax column heading: the tax's name (`VAT`, `USt.`, `TVA`; a non-EU tax
-/// its own, `MWST`, `GST`), as the price headings name it.
-pub fn tax_heading(doc: &Document) -> &str {
-    tax_name(doc)
 }
 
 /// A line's unit price as the table prints it (see [`price_headings`]).
