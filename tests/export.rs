@@ -301,15 +301,23 @@ ch_9102,charge,succeeded,cus_ch_de,2026-11-04T10:00:00+01:00,CHF,Pro plan,1,10.8
 /// note and its replacement both belong to October's return (the supply's), so together they
 /// change nothing there — the replacement is not November's new sale. KL-INV-2026-000004:
 /// 142.60 gross at EE 24 %, 115.00 + 27.60.
-#[test]
-fn a_reissue_keeps_the_supplys_vat_in_its_return_period() {
+/// The samples issued, then `number` corrected (its customer moved) on 5 November 2026:
+/// the folder, the data, the archive and the replacement's number.
+fn reissued_in_november(number: &str) -> (tempfile::TempDir, PathBuf, PathBuf, String) {
     let tmp = tempfile::tempdir().unwrap();
     let data = samples_with(tmp.path(), "", |t| t);
     let archive = tmp.path().join("archive");
     ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init"]));
     let correction = invoicesmith::issue::correct::Correction { set: vec![("city".into(), "Tartu".into())], reason: "moved".into(), date: None };
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-05T10:00:00Z").unwrap().to_utc();
-    invoicesmith::app::run_reissue(&invoicesmith::archive::Archive::open(&archive), "KL-INV-2026-000004", &correction, now, None, None).unwrap();
+    let report = invoicesmith::app::run_reissue(&invoicesmith::archive::Archive::open(&archive), number, &correction, now, None, None).unwrap();
+    let replacement = report.issued.iter().map(|d| d.number().to_string()).find(|n| n.starts_with("KL-INV")).unwrap();
+    (tmp, data, archive, replacement)
+}
+
+#[test]
+fn a_reissue_keeps_the_supplys_vat_in_its_return_period() {
+    let (tmp, _, archive, _) = reissued_in_november("KL-INV-2026-000004");
     let out = tmp.path().join("2026-11");
     export(&archive, &["--month", "2026-11"], &out);
     assert_eq!(summary_rows(&out), [row("domestic_corrections", "EE", "24", "2026-10", "0.00", "0.00", "2")]);
@@ -320,15 +328,8 @@ fn a_reissue_keeps_the_supplys_vat_in_its_return_period() {
 /// beside its replacement, the 372.00 owed twice).
 #[test]
 fn a_replaced_bank_transfer_invoice_is_owed_once_by_its_replacement() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = samples_with(tmp.path(), "", |t| t);
-    let archive = tmp.path().join("archive");
-    ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init"]));
     // KL-INV-2026-000016: ch_1023, 372.00 EUR by transfer, not yet paid.
-    let correction = invoicesmith::issue::correct::Correction { set: vec![("city".into(), "Tartu".into())], reason: "moved".into(), date: None };
-    let now = chrono::DateTime::parse_from_rfc3339("2026-11-05T10:00:00Z").unwrap().to_utc();
-    let report = invoicesmith::app::run_reissue(&invoicesmith::archive::Archive::open(&archive), "KL-INV-2026-000016", &correction, now, None, None).unwrap();
-    let replacement = report.issued.iter().map(|d| d.number().to_string()).find(|n| n.starts_with("KL-INV")).unwrap();
+    let (tmp, data, archive, replacement) = reissued_in_november("KL-INV-2026-000016");
     let out = tmp.path().join("2026-11");
     ok(run(&["export", "--month", "2026-11", "--archive", archive.to_str().unwrap(), "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap()]));
     let owed: Vec<(String, String, String)> = rows(&out.join("reconciliation.csv"))
