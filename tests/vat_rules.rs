@@ -84,7 +84,7 @@ madrid,individual,Pablo Ruiz,p@example.es,Calle Mayor 1,,Madrid,28013,,ES,,,es
 
 const HEADER: &str = "transaction_id,type,status,customer_id,timestamp,currency,description,quantity,unit_amount,amount_basis,proration,service_start,service_end,refers_to,reason,card_country,ip_country\n";
 
-const RATES: &str = "date,base,quote,rate,source\n2026-10-02,EUR,USD,1.0800,ECB\n2026-10-05,EUR,USD,1.2000,ECB\n";
+const RATES: &str = "date,base,quote,rate,source\n2026-10-02,EUR,USD,1.0800,ECB\n2026-10-02,EUR,GBP,0.8500,ECB\n2026-10-02,GBP,USD,1.2700,Bank of England\n2026-10-05,EUR,USD,1.2000,ECB\n";
 
 struct Case {
     company: String,
@@ -493,6 +493,65 @@ fn eu_vat_in_a_foreign_currency_is_restated_in_the_base_currency() {
     assert_eq!(
         err,
         "transactions.csv:2: currency: no EUR/USD exchange rate on or before 2026-10-01 in exchange_rates.csv; EU VAT invoiced in USD must also be stated in EUR (Art. 230 Directive 2006/112/EC)"
+    );
+}
+
+/// UK VAT invoiced in another currency states the net value and the VAT in sterling too
+/// (VAT Regulations 1995 reg. 14(1); HMRC, "Invoicing in foreign currencies").
+#[test]
+fn uk_vat_in_another_currency_is_also_stated_in_sterling() {
+    let sunday = "2026-10-04T12:00:00+01:00";
+    let stated = |doc: &Document| {
+        doc.local_currency_tax.as_ref().map(|b| {
+            (b.currency.to_string(), b.taxable_amount.to_string(), b.tax_amount.to_string(), b.exchange_rate.to_string(), b.rate_date.to_string(), b.source.clone())
+        })
+    };
+    let s = |v: [&str; 6]| Some(v.map(String::from).into());
+    // 12.00 EUR gross at 20 %: 10.00 + 2.00; at 1 EUR = 0.85 GBP (Friday's rate), 8.50 and 1.70.
+    let eur = Case::ee().charge("c1", "gb", sunday, ("EUR", "12.00", "gross"), "GB,GB").invoice();
+    assert_eq!((eur.totals.net.to_string(), eur.totals.tax.to_string()), ("10.00".into(), "2.00".into()));
+    assert_eq!(stated(&eur), s(["GBP", "8.50", "1.70", "0.85", "2026-10-02", "ECB"]));
+    // Not an Art. 230 statement, and a euro invoice needs no restatement for the books.
+    assert_eq!((eur.base_currency_tax.as_ref(), eur.base_currency_booking.as_ref()), (None, None));
+    assert_eq!(
+        render::text::base_currency_tax(&eur).as_deref(),
+        Some("VAT in GBP: £1.70 on £8.50 (rate 1 EUR = 0.85 GBP, ECB euro reference rate of 2 October 2026)")
+    );
+    // BT-6 and the VAT total in it (BR-53) in both syntaxes.
+    let ubl = render::ubl::render(&eur);
+    assert!(ubl.contains("<cbc:TaxCurrencyCode>GBP</cbc:TaxCurrencyCode>"), "{ubl}");
+    assert!(ubl.contains(r#"<cbc:TaxAmount currencyID="GBP">1.70</cbc:TaxAmount>"#), "{ubl}");
+    let cii = render::cii::render(&eur);
+    assert!(cii.contains("<ram:TaxCurrencyCode>GBP</ram:TaxCurrencyCode>"), "{cii}");
+    assert!(cii.contains(r#"<ram:TaxTotalAmount currencyID="GBP">1.70</ram:TaxTotalAmount>"#), "{cii}");
+
+    // 24.00 USD gross: 20.00 + 4.00; the published GBP/USD rate 1.27 read the other way:
+    // 20.00 / 1.27 = 15.748 → 15.75, 4.00 / 1.27 = 3.1496 → 3.15. The books still get euros.
+    let usd = Case::ee().charge("c1", "gb", sunday, ("USD", "24.00", "gross"), "GB,GB").invoice();
+    assert_eq!(stated(&usd), s(["GBP", "15.75", "3.15", "0.787402", "2026-10-02", "Bank of England"]));
+    let booked = usd.base_currency_booking.as_ref().expect("a restatement for the books");
+    assert_eq!((booked.currency.to_string(), booked.taxable_amount.to_string(), booked.tax_amount.to_string()), ("EUR".into(), "18.52".into(), "3.70".into()));
+
+    // A refund's credit note states its share at the invoice's rate, so the two cancel in
+    // sterling too: 6.00 EUR gross is 5.00 + 1.00, 4.25 and 0.85 GBP.
+    let refunded = Case::ee()
+        .charge("c1", "gb", sunday, ("EUR", "12.00", "gross"), "GB,GB")
+        .row("r1,refund,succeeded,gb,2026-10-20T12:00:00+01:00,EUR,Refund,1,6.00,gross,false,,,c1,requested_by_customer,GB,GB")
+        .documents()
+        .unwrap();
+    assert_eq!(refunded.len(), 2);
+    assert_eq!(stated(&refunded[1]), s(["GBP", "4.25", "0.85", "0.85", "2026-10-02", "ECB"]));
+
+    // In sterling already, or no UK VAT charged (a business reverse-charges it): nothing to state.
+    assert_eq!(stated(&Case::ee().charge("c1", "gb", sunday, ("GBP", "12.00", "gross"), "GB,GB").invoice()), None);
+    assert_eq!(stated(&Case::ee().charge("c1", "gb_b", sunday, ("EUR", "100.00", "net"), "GB,GB").invoice()), None);
+    // EU VAT keeps its Art. 230 statement alone.
+    assert_eq!(stated(&Case::ee().charge("c1", "fr", sunday, ("USD", "21.60", "gross"), "FR,FR").invoice()), None);
+
+    // No published rate to sterling: refused, as Art. 230's statement is.
+    assert_eq!(
+        Case::ee().charge("c1", "gb", sunday, ("PLN", "60.00", "gross"), "GB,GB").error(),
+        "transactions.csv:2: currency: no GBP/PLN exchange rate on or before 2026-10-04 in exchange_rates.csv; UK VAT invoiced in PLN must also be stated in GBP (its law asks for the net value and the tax in GBP)"
     );
 }
 

@@ -276,7 +276,8 @@ pub struct Totals {
 /// A document's taxable amount and tax restated in the seller's base currency at a published
 /// rate: the Art. 230 statement of EU VAT charged in another currency
 /// ([`Document::base_currency_tax`]), or the same figures kept for the books alone
-/// ([`Document::base_currency_booking`]).
+/// ([`Document::base_currency_booking`]); or a non-EU tax's statement in the currency its
+/// law wants ([`Document::local_currency_tax`], where `currency` is that one).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BaseCurrencyTax {
     pub currency: Currency,
@@ -391,6 +392,12 @@ pub struct Document {
     /// records written before this field).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_currency_booking: Option<BaseCurrencyTax>,
+    /// A non-EU tax charged in another currency than the one its law wants it stated in:
+    /// the same figures in that currency (UK VAT in sterling, VAT Regulations 1995 reg.
+    /// 14(1)), printed as the Art. 230 statement is. Absent on other documents and in records
+    /// written before this field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_currency_tax: Option<BaseCurrencyTax>,
     pub legends: Vec<Legend>,
     pub payment: Payment,
     pub references: Vec<DocumentReference>,
@@ -449,6 +456,12 @@ impl Document {
     /// the base currency (or one issued without a rate).
     pub fn in_base_currency(&self) -> Option<&BaseCurrencyTax> {
         self.base_currency_tax.as_ref().or(self.base_currency_booking.as_ref())
+    }
+
+    /// The tax statement the document prints, in the currency the tax's law wants: the
+    /// Art. 230 statement of EU VAT, or a non-EU tax's (UK VAT in sterling).
+    pub fn printed_tax_statement(&self) -> Option<&BaseCurrencyTax> {
+        self.base_currency_tax.as_ref().or(self.local_currency_tax.as_ref())
     }
 
     /// The SHA-256 of the logo the record names whose bytes are not attached yet (see

@@ -857,10 +857,18 @@ pub(crate) fn row_treatment(d: &Document, row: &domain::document::TaxSubtotal) -
 /// document's Art. 230 statement or restatement for the books, rounded half away from zero
 /// to cents), else as they are; with the currency they are in.
 pub(crate) fn in_base(d: &Document, taxable: Decimal, tax: Decimal) -> (Decimal, Decimal, String) {
+    stated(d, d.in_base_currency(), taxable, tax)
+}
+
+/// A breakdown row's taxable amount and tax as `statement` states the document's (each its
+/// share, rounded half away from zero to the statement currency's minor units), else as
+/// they are; with the currency they are in.
+fn stated(d: &Document, statement: Option<&domain::document::BaseCurrencyTax>, taxable: Decimal, tax: Decimal) -> (Decimal, Decimal, String) {
+    let digits = statement.map_or(2, |b| b.currency.minor_units());
     let factor = |amount: Decimal, total: Decimal, base_total: Decimal| {
-        if total.is_zero() { Decimal::ZERO } else { (amount * base_total / total).round_dp_with_strategy(2, domain::money::ROUNDING) }
+        if total.is_zero() { Decimal::ZERO } else { (amount * base_total / total).round_dp_with_strategy(digits, domain::money::ROUNDING) }
     };
-    match d.in_base_currency() {
+    match statement {
         Some(b) => (factor(taxable, d.totals.net, b.taxable_amount), factor(tax, d.totals.tax, b.tax_amount), b.currency.to_string()),
         None => (taxable, tax, d.currency.to_string()),
     }
@@ -917,12 +925,14 @@ fn add_to_summary(out: &mut Summary, items: &[Item], state: &State, domestic_per
                     let (t, v, c) = in_base(r.taxable_amount, r.tax_amount);
                     ("outside_eu", d.tax.jurisdiction.to_string(), d.tax.treatment.code().to_string(), c, t, v)
                 }
-                // A non-EU registration's return is filed in that country's currency. The tax
-                // by its one name (the document names it in the customer's language: MWST,
-                // TVA, IVA are one Swiss return line).
+                // A non-EU registration's return is filed in that country's currency: the
+                // document's statement in it where its law asks for one (UK VAT in sterling),
+                // else as invoiced. The tax by its one name (the document names it in the
+                // customer's language: MWST, TVA, IVA are one Swiss return line).
                 Treatment::NonEuTax => {
                     let tax = tax::rates::jurisdiction(d.tax.jurisdiction.as_str()).map_or_else(|| d.tax.tax_name.clone(), |j| j.tax_name.to_string());
-                    ("non_eu_registrations", d.tax.jurisdiction.to_string(), tax, d.currency.to_string(), r.taxable_amount, r.tax_amount)
+                    let (t, v, c) = stated(d, d.local_currency_tax.as_ref(), r.taxable_amount, r.tax_amount);
+                    ("non_eu_registrations", d.tax.jurisdiction.to_string(), tax, c, t, v)
                 }
             };
             let row_currency = currency.clone();

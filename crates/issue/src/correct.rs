@@ -68,9 +68,9 @@ pub enum Error {
     Untaxable(tax::Refusal),
     /// The corrected treatment has no rate on the original's tax point.
     NoRate(tax::Refusal),
-    /// The replacement charges EU VAT in `currency`, to be stated in `base`, but the original
-    /// `number` recorded no exchange rate to reuse.
-    NoExchangeRate { currency: domain::money::Currency, base: domain::money::Currency, number: DocumentNumber },
+    /// The replacement charges `tax` (EU VAT, UK VAT) in `currency`, to be stated in `base`,
+    /// but the original `number` recorded no exchange rate to it to reuse.
+    NoExchangeRate { tax: String, currency: domain::money::Currency, base: domain::money::Currency, number: DocumentNumber },
 }
 
 impl std::fmt::Display for Error {
@@ -103,9 +103,9 @@ impl std::fmt::Display for Error {
             Error::Set { field, message } => write!(f, "--set {field}: {message}"),
             Error::Untaxable(refusal) => write!(f, "the corrected customer cannot be taxed: {refusal}"),
             Error::NoRate(refusal) => write!(f, "{refusal}"),
-            Error::NoExchangeRate { currency, base, number } => write!(
+            Error::NoExchangeRate { tax, currency, base, number } => write!(
                 f,
-                "the corrected invoice charges EU VAT in {currency}, which must also be stated in {base}, but {number} recorded no exchange rate to reuse"
+                "the corrected invoice charges {tax} in {currency}, which must also be stated in {base}, but {number} recorded no exchange rate to {base} to reuse"
             ),
         }
     }
@@ -334,6 +334,7 @@ fn recompute(replacement: &mut Document, original: &Document, d: &tax::Determina
         (None, None)
     } else if d.is_eu_vat_charged() {
         let statement = restated.ok_or_else(|| Error::NoExchangeRate {
+            tax: "EU VAT".into(),
             currency,
             base: company.seller.base_currency,
             number: original.number.clone(),
@@ -341,6 +342,18 @@ fn recompute(replacement: &mut Document, original: &Document, d: &tax::Determina
         (Some(statement), None)
     } else {
         (None, restated)
+    };
+    // A non-EU tax's statement in its law's currency, at the rate the original stated it at.
+    replacement.local_currency_tax = match d.tax_stated_in() {
+        Some(to) if to != currency => Some(
+            original
+                .local_currency_tax
+                .as_ref()
+                .filter(|b| b.currency == to)
+                .map(|b| conversion::restate_like(b, c.net, c.tax))
+                .ok_or_else(|| Error::NoExchangeRate { tax: d.tax_name.clone(), currency, base: to, number: original.number.clone() })?,
+        ),
+        _ => None,
     };
     Ok(())
 }

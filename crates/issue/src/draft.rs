@@ -23,7 +23,7 @@ use domain::country::CountryCode;
 use domain::document::{Document, TaxCategory, TaxSubtotal, Totals, Treatment};
 use domain::numbering::DocumentNumber;
 use domain::model::{AmountBasis, Customer, DataSet, ExchangeRate, Line, Transaction};
-use domain::money::Money;
+use domain::money::{Currency, Money};
 use tax::calc::{self, CalcLine, Calculation};
 use tax::{Determination, Refusal, conversion};
 
@@ -146,6 +146,9 @@ pub(crate) struct Invoice<'d> {
     pub adjusted: Box<[Adjusted<'d>]>,
     /// The published rate its amounts are stated in the base currency at, and why.
     pub restate_at: Option<Restate<'d>>,
+    /// A non-EU tax its law wants also stated in another currency (UK VAT in sterling): that
+    /// currency and the published rate to it.
+    pub state_locally: Option<(Currency, &'d ExchangeRate)>,
     pub settlement: Settlement<'d>,
     /// Its amounts, when planning needed them (its plan-change lines are checked against
     /// what is left on the invoices they adjust, or a refund of this run credits it): kept,
@@ -239,10 +242,21 @@ pub(crate) fn invoice<'d>(
             found.map(Restate::Booking)
         }
     };
+    // Its law's statement, which the document cannot go without (as Art. 230's).
+    let state_locally = match determination.tax_stated_in() {
+        Some(to) if to != txn.currency => {
+            let rate = conversion::find_rate(&data.exchange_rates, txn.currency, to, tax_point).ok_or_else(|| {
+                let refusal = Refusal::NoStatementRate { tax_name: determination.tax_name.clone(), to, from: txn.currency, date: tax_point };
+                DraftError::at("currency", refusal.to_string())
+            })?;
+            Some((to, rate))
+        }
+        _ => None,
+    };
     let settlement = payment::settlement(data, txn).map_err(|e| DraftError::at("payment_method", e.to_string()))?;
     let tax = taxes.taxing(d, rate);
     let adjusted = adjusted.into_iter().map(|(charge, original, facts)| Adjusted { charge, original, taxed: facts.charged }).collect();
-    Ok(Invoice { txn, customer, tax, adjusted, restate_at, settlement, calculation: None })
+    Ok(Invoice { txn, customer, tax, adjusted, restate_at, state_locally, settlement, calculation: None })
 }
 
 /// Whether an adjustment of `charge`, billed on the invoice `facts` describes, can sit on an

@@ -68,6 +68,13 @@ pub struct Texts {
     /// Country names by ISO code (English names come from the country table).
     #[serde(default)]
     pub countries: BTreeMap<String, String>,
+    /// A country's own name for its company register number, by ISO code, where this
+    /// language has one (Czech `IČO`, Danish `CVR-nr.`): only a seller established in that
+    /// country is labelled by it. Any other seller's number is `labels.registration_id`, a
+    /// term that names no country's register (a Czech invoice from an Estonian company does
+    /// not say `IČO`).
+    #[serde(default)]
+    pub registers: BTreeMap<String, String>,
     /// Every text of the file, as (`section.key`, text), in key order: what the file can put
     /// on a document, e.g. to check a font covers it.
     #[serde(skip)]
@@ -451,6 +458,13 @@ pub fn is_supported(language: &str) -> bool {
 /// A language read at run time.
 fn loaded(tag: &str) -> Option<&'static Texts> {
     LOADED.read().unwrap_or_else(|e| e.into_inner()).get(tag).copied()
+}
+
+impl Texts {
+    /// The label of a company registration number of a seller established in `country`.
+    pub fn registration_label(&self, country: domain::country::CountryCode) -> &str {
+        self.registers.get(country.as_str()).unwrap_or(&self.labels.registration_id)
+    }
 }
 
 /// The texts for `language`: read at run time, else built in, else English.

@@ -103,6 +103,7 @@ pub fn oss_invoice() -> Document {
         totals: Totals { net: d("21.01"), tax: d("3.99"), gross: d("25.00"), paid: d("25.00"), due: d("0.00") },
         base_currency_tax: None,
         base_currency_booking: None,
+        local_currency_tax: None,
         legends: vec![Legend {
             code: "oss".into(),
             text: "VAT of Germany charged under the Union One-Stop Shop (Art. 369a–369k Directive 2006/112/EC).".into(),

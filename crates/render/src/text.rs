@@ -310,9 +310,10 @@ pub fn page_of(doc: &Document, page: usize, pages: usize) -> String {
     fill(&texts(doc).labels.page, &[("page", &page.to_string()), ("pages", &pages.to_string())])
 }
 
-/// The Art. 230 statement: `VAT in EUR: €3.32 on €16.61 (rate 1 EUR = 1.0838 USD, ECB of 2 October 2026)`.
+/// The Art. 230 statement: `VAT in EUR: €3.32 on €16.61 (rate 1 EUR = 1.0838 USD, ECB of 2 October 2026)`;
+/// or UK VAT's in sterling.
 pub fn base_currency_tax(doc: &Document) -> Option<String> {
-    let b = doc.base_currency_tax.as_ref()?;
+    let b = doc.printed_tax_statement()?;
     let f = &texts(doc).format;
     let digits = b.currency.minor_units();
     Some(fill(
@@ -337,7 +338,8 @@ pub fn seller_lines(doc: &Document) -> Vec<String> {
     let mut lines = address_lines(doc, &doc.seller);
     lines.extend(doc.seller.tax_id.as_ref().map(|id| format!("{} {id}", l.vat_id)));
     lines.extend(seller_registration(doc));
-    lines.extend(doc.seller.registration_id.as_ref().map(|r| format!("{} {r}", l.registration_id)));
+    let registration = texts(doc).registration_label(doc.seller.address.country);
+    lines.extend(doc.seller.registration_id.as_ref().map(|r| format!("{registration} {r}")));
     lines.extend(doc.seller.email.iter().cloned());
     lines
 }
@@ -379,6 +381,29 @@ mod tests {
         assert_eq!(caps(&doc, "Χρέωση σε"), "ΧΡΕΩΣΗ ΣΕ");
         doc.language = "de".into();
         assert_eq!(caps(&doc, "Rechnungsempfänger"), "RECHNUNGSEMPFÄNGER");
+    }
+
+    #[test]
+    fn a_countrys_own_register_term_labels_only_a_seller_established_there() {
+        let registration = |language: &str, country: &str| {
+            let mut doc = fixture::oss_invoice();
+            doc.language = language.into();
+            doc.seller.address.country = domain::country::CountryCode::parse(country).unwrap();
+            seller_lines(&doc).into_iter().find(|l| l.ends_with("14123456")).unwrap()
+        };
+        // The fixture's seller is Estonian: no Greek, Czech, Danish or Finnish register.
+        assert_eq!(registration("el", "EE"), "Αρ. μητρώου 14123456");
+        assert_eq!(registration("cs", "EE"), "Registrační číslo 14123456");
+        assert_eq!(registration("da", "EE"), "Registreringsnr. 14123456");
+        assert_eq!(registration("fi", "EE"), "Rekisterinumero 14123456");
+        assert_eq!(registration("et", "EE"), "Registrikood 14123456");
+        // A seller established in the language's country keeps its register's name.
+        assert_eq!(registration("el", "GR"), "Αρ. ΓΕΜΗ 14123456");
+        assert_eq!(registration("cs", "CZ"), "IČO 14123456");
+        assert_eq!(registration("sk", "SK"), "IČO 14123456");
+        assert_eq!(registration("fi", "FI"), "Y-tunnus 14123456");
+        // ...in its own language only: an English invoice of a Danish seller.
+        assert_eq!(registration("en", "DK"), "Company reg. no. 14123456");
     }
 
     #[test]

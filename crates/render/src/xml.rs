@@ -515,8 +515,7 @@ pub fn delivery_date(doc: &Document) -> Option<NaiveDate> {
 /// BT-6 and BT-111: the VAT accounting currency and the VAT total in it, when the document
 /// states its VAT in another currency than its own.
 pub fn accounting_currency_tax(doc: &Document) -> Option<(&'static str, Decimal)> {
-    doc.base_currency_tax
-        .as_ref()
+    doc.printed_tax_statement()
         .filter(|b| b.currency != doc.currency)
         .map(|b| (b.currency.code(), b.tax_amount))
 }

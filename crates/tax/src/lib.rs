@@ -69,6 +69,18 @@ impl Determination {
         }
     }
 
+    /// The currency a non-EU tax charged here must also be stated in on a document in
+    /// another currency ([`rates::Jurisdiction::tax_stated_in`]): GBP for UK VAT charged.
+    /// `None` where no tax is charged, for EU VAT (see [`Self::is_eu_vat_charged`]) and
+    /// where the country's law asks for none.
+    pub fn tax_stated_in(&self) -> Option<domain::money::Currency> {
+        if self.treatment != Treatment::NonEuTax {
+            return None;
+        }
+        let code = rates::jurisdiction(self.jurisdiction.as_str())?.tax_stated_in?;
+        Some(domain::money::Currency::parse(code).expect("a currency of the rate table"))
+    }
+
     /// Whether this tax is EU VAT, which Art. 230 wants stated in the base currency.
     pub fn is_eu_vat_charged(&self) -> bool {
         matches!(self.treatment, Treatment::Domestic | Treatment::Oss)
@@ -97,6 +109,9 @@ pub enum Refusal {
     NoRate { tax_name: String, jurisdiction: CountryCode, date: NaiveDate },
     /// No exchange rate to state EU VAT in the base currency (Art. 230).
     NoExchangeRate { base: domain::money::Currency, from: domain::money::Currency, date: NaiveDate },
+    /// No exchange rate to state a non-EU tax in the currency its law wants
+    /// ([`Determination::tax_stated_in`]).
+    NoStatementRate { tax_name: String, to: domain::money::Currency, from: domain::money::Currency, date: NaiveDate },
 }
 
 impl std::fmt::Display for Refusal {
@@ -120,6 +135,10 @@ impl std::fmt::Display for Refusal {
             Refusal::NoExchangeRate { base, from, date } => write!(
                 f,
                 "no {base}/{from} exchange rate on or before {date} in exchange_rates.csv; EU VAT invoiced in {from} must also be stated in {base} (Art. 230 Directive 2006/112/EC)"
+            ),
+            Refusal::NoStatementRate { tax_name, to, from, date } => write!(
+                f,
+                "no {to}/{from} exchange rate on or before {date} in exchange_rates.csv; {tax_name} invoiced in {from} must also be stated in {to} (its law asks for the net value and the tax in {to})"
             ),
         }
     }

@@ -80,6 +80,11 @@ pub struct Jurisdiction {
     /// A sale to a business customer registered here with its tax ID, by a seller registered
     /// here (non-EU countries; EU members follow Art. 196 VAT Directive).
     pub business_customers: BusinessCustomers,
+    /// Outside the EU, the currency this country's law wants its tax also stated in when it
+    /// is invoiced in another: sterling for UK VAT (VAT Regulations 1995, reg. 14(1); HMRC,
+    /// "Invoicing in foreign currencies": the net value and the VAT at each rate in
+    /// sterling). EU VAT is stated in the seller's base currency by Art. 230 instead.
+    pub tax_stated_in: Option<&'static str>,
 }
 
 /// How a registered seller's sale to a registered business customer is taxed.
@@ -160,6 +165,7 @@ const fn eu(country: &'static str, tax_id: IdRules, history: &'static [RateChang
         tax_id,
         seller_schemes: &[],
         business_customers: BusinessCustomers::SelfAccounts { legend: LegendKey::ReverseCharge },
+        tax_stated_in: None,
     }
 }
 
@@ -180,6 +186,7 @@ const fn other(
         tax_id,
         seller_schemes,
         business_customers,
+        tax_stated_in: None,
     }
 }
 
@@ -249,13 +256,13 @@ static ALL: &[Jurisdiction] = &[
     eu("FR", vat_id("FR", "France", "French", "'FR' followed by 2 check characters and 9 digits", tax_id::fr), &[ch(2014, 1, 1, pct(20, 0), TAXUD)]),
     // B2B services from a seller belonging abroad: the UK business customer accounts for the
     // VAT (reverse charge, VATA 1994 s. 8).
-    other("GB", "UK VAT", &[Scheme::Vat], BusinessCustomers::SelfAccounts { legend: LegendKey::ReverseChargeGb },
+    Jurisdiction { tax_stated_in: Some("GBP"), ..other("GB", "UK VAT", &[Scheme::Vat], BusinessCustomers::SelfAccounts { legend: LegendKey::ReverseChargeGb },
         IdRules { alt_prefix: "XI", prefix_optional: true, ..vat_id("GB", "the United Kingdom", "British",
             "9 digits, 12 digits, or 'GD' or 'HA' followed by 3 digits, \
              optionally after 'GB' (or 'XI' for Northern Ireland)", tax_id::gb) }, &[
         ch(2011, 1, 4, pct(20, 0), "Finance (No. 2) Act 2010, s. 3 (VATA 1994 s. 2(1)): \
             https://www.legislation.gov.uk/ukpga/2010/31/section/3"),
-    ]),
+    ]) },
     eu("GR", vat_id("EL", "Greece", "Greek", "'EL' followed by 9 digits", tax_id::el), &[ch(2016, 6, 1, pct(24, 0), TAXUD)]),
     eu("HR", vat_id("HR", "Croatia", "Croatian", "'HR' followed by 11 digits", tax_id::hr), &[ch(2012, 3, 1, pct(25, 0), TAXUD)]),
     eu("HU", vat_id("HU", "Hungary", "Hungarian", "'HU' followed by 8 digits", tax_id::hu), &[ch(2012, 1, 1, pct(27, 0), TAXUD)]),
