@@ -149,7 +149,7 @@ enum Command {
         number: String,
         /// A customer field to correct, as FIELD=VALUE (repeatable). Fields: name, email,
         /// address_line1, address_line2, city, postal_code, region, country, vat_id,
-        /// vat_id_status, language, type.
+        /// vat_id_status, language, type, peppol_id, buyer_reference.
         #[arg(long = "set", value_name = "FIELD=VALUE", required = true, value_parser = parse_assignment)]
         set: Vec<(String, String)>,
         /// Why the invoice is corrected; printed on both new documents.

@@ -230,6 +230,33 @@ fn text_no_configured_font_can_draw_is_refused_at_the_customer_not_boxed() {
         stderr(&out)
     );
     assert!(!archive.exists());
+
+    // Nor does a correction bring such text in (the PDF would print '????'), nor does
+    // `render` make a PDF of it.
+    fs::write(data.join("customers.csv"), fs::read_to_string(data.join("customers.csv")).unwrap().replace("佐藤 花子", "Hanako Sato")).unwrap();
+    assert!(issue(&data, &archive).status.success());
+    let register = fs::read(archive.join("register.jsonl")).unwrap();
+    let a = archive.to_str().unwrap();
+    let out = invoicesmith(&["reissue", "KL-INV-2026-000008", "--set", "name=佐藤 花子", "--reason", "name in kanji", "--archive", a]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--set: KL-INV-2026-000017 would be written in characters no configured font covers: '佐' (U+4F50), '藤' (U+85E4), '花' (U+82B1), '子' (U+5B50); configure a font"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read(archive.join("register.jsonl")).unwrap(), register, "nothing issued");
+    let record = tmp.path().join("KL-INV-2026-000008.json");
+    fs::write(&record, fs::read_to_string(archive.join("2026/KL-INV-2026-000008.json")).unwrap().replace("Hanako Sato", "佐藤 花子")).unwrap();
+    let out_dir = tmp.path().join("rendered");
+    let render = |format: &str| invoicesmith(&["render", record.to_str().unwrap(), "--data", data.to_str().unwrap(), "--out", out_dir.to_str().unwrap(), "--formats", format]);
+    let out = render("pdf");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("KL-INV-2026-000008 would be written in characters no configured font covers: '佐' (U+4F50)"), "{}", stderr(&out));
+    assert!(!out_dir.exists());
+    // Its HTML shows the text as it is: written.
+    let out = render("html");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(fs::read_to_string(out_dir.join("KL-INV-2026-000008.html")).unwrap().contains("佐藤 花子"));
 }
 
 #[test]

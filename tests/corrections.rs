@@ -621,6 +621,29 @@ fn reissue_sets_the_vat_id_status_and_the_customer_type() {
     assert_eq!(f.doc(moved.issued[1].number())["customer"]["tax_id"], "EE100247019");
 }
 
+/// A correction that would issue the original again under new numbers, or leave a plan
+/// change's credit of the old tax beside a replacement taxed otherwise, issues nothing.
+#[test]
+fn reissue_refuses_a_correction_of_nothing_and_a_retaxed_adjusted_invoice() {
+    let f = Fixture::new(&[]);
+    ok(f.issue());
+    let head = fs::read_to_string(f.archive.join("register.jsonl")).unwrap();
+    // cus_fr_01 lives in Lyon already; vat_id_status is not stated and changes no treatment.
+    for set in [[("city", "Lyon")].as_slice(), &[("vat_id_status", "valid")]] {
+        let err = f.reissue("KL-INV-2026-000003", set, "t", None, "2026-11-10T12:00:00Z").unwrap_err().to_string();
+        assert_eq!(err, "the correction changes nothing KL-INV-2026-000003 states, nor how it is taxed: nothing is issued (check the --set values against `invoicesmith show KL-INV-2026-000003`)");
+    }
+    // KL-INV-2026-000011's plan change credited 7.74 of KL-INV-2026-000001 with German VAT; a
+    // replacement reverse-charged in full would leave that VAT credit standing.
+    let business = [("name", "Müller Design GmbH"), ("vat_id", "DE136695976"), ("vat_id_status", "valid"), ("type", "business")];
+    let err = f.reissue("KL-INV-2026-000001", &business, "VAT ID supplied", None, "2026-11-10T12:00:00Z").unwrap_err().to_string();
+    assert_eq!(err, "KL-INV-2026-000001 has been adjusted by KL-INV-2026-000011 (a plan change credited part of it at its present tax); a replacement taxed otherwise would leave that credit at the old tax, so it is not reissued: correct the customer in customers.csv, and their later invoices carry the new details");
+    assert_eq!(fs::read_to_string(f.archive.join("register.jsonl")).unwrap(), head, "nothing issued");
+    // Taxed the same, it is corrected: the credit note and the replacement net to nothing.
+    let report = f.reissue("KL-INV-2026-000001", &[("name", "Jürgen K. Müller")], "full name", None, "2026-11-10T12:00:00Z").unwrap();
+    assert_eq!(report.issued.len(), 2);
+}
+
 #[test]
 fn reissue_rejects_bad_fields_with_a_clear_error() {
     let f = Fixture::new(&[]);

@@ -251,6 +251,11 @@ pub fn run_reissue(
             *logo = logo.clone().by_reference();
         }
     }
+    // A corrected name or address in a script the fonts lack would print as '?' in an issued
+    // PDF: refused, as `issue` refuses it in customers.csv.
+    if let Some(why) = documents.iter().find_map(|n| printable::document(&n.document)) {
+        return Err(Error::Refused(format!("--set: {why}")));
+    }
     let original = locked.state.document(&number).map_err(|e| Error::Refused(e.to_string()))?;
     let mut report = IssueReport { notices: std::mem::take(&mut locked.notices), ..IssueReport::default() };
     if let Some(replacement) = documents.iter().find(|n| n.document.kind == DocumentKind::Invoice) {
@@ -537,6 +542,13 @@ pub fn run_render(record: &Path, archive: Option<&Archive>, out: &Path, formats:
         None => loose_record(&bytes, &record.display(), data)?,
     };
     refuse_inside_archive(out, "render")?;
+    // Never a PDF with '?' for what the fonts at hand lack (say, without the CJK font the
+    // document was issued with).
+    if formats.iter().any(|f| matches!(f, render::Format::Pdf | render::Format::Facturx))
+        && let Some(why) = printable::document(&doc)
+    {
+        return Err(Error::Refused(why));
+    }
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let mut report = RenderReport::default();
     let file = |format: render::Format| out.join(format!("{}.{}", doc.number.file_stem(), format.extension()));

@@ -22,6 +22,13 @@ fn listed(missing: &[char]) -> String {
     missing.iter().map(|c| format!("'{c}' (U+{:04X})", u32::from(*c))).collect::<Vec<_>>().join(", ")
 }
 
+/// Why `doc` cannot be printed as it stands: characters of it no configured font covers
+/// (see [`render::pdf::uncovered`]), else `None`.
+pub fn document(doc: &crate::document::Document) -> Option<String> {
+    let missing = render::pdf::uncovered(doc);
+    (!missing.is_empty()).then(|| format!("{} would be written in characters no configured font covers: {}; {FONT_HINT}", doc.number, listed(&missing)))
+}
+
 /// The translations `languages`, read from `dir` (`folder` as company.toml names it): one
 /// diagnostic per file with characters no configured font covers, at the line of its first
 /// such key.

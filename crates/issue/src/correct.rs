@@ -49,6 +49,11 @@ pub enum Error {
     Cancelled { number: DocumentNumber, by: DocumentNumber, on: NaiveDate },
     /// The invoice has been credited (partly or in full) `by` that credit note, of `total`.
     Credited { number: DocumentNumber, by: DocumentNumber, total: Decimal, currency: domain::money::Currency },
+    /// A plan change billed `by` that invoice has credited part of the invoice under its
+    /// treatment, which the correction would change.
+    Adjusted { number: DocumentNumber, by: DocumentNumber },
+    /// The correction states nothing other than the invoice does, and taxes it the same.
+    NothingToCorrect(DocumentNumber),
     /// No `--reason` was given.
     NoReason,
     /// The `--reason` is not one line of text (why).
@@ -84,7 +89,15 @@ impl std::fmt::Display for Error {
             ),
             Error::Credited { number, by, total, currency } => write!(
                 f,
-                "{number} has been credited by {by} ({total} {currency}); cancelling it in full would credit more than was invoiced"
+                "{number} has been credited by {by} ({total} {currency}); cancelling it in full would credit more than was invoiced, so it is not reissued: correct the customer in customers.csv, and their later invoices carry the new details"
+            ),
+            Error::Adjusted { number, by } => write!(
+                f,
+                "{number} has been adjusted by {by} (a plan change credited part of it at its present tax); a replacement taxed otherwise would leave that credit at the old tax, so it is not reissued: correct the customer in customers.csv, and their later invoices carry the new details"
+            ),
+            Error::NothingToCorrect(number) => write!(
+                f,
+                "the correction changes nothing {number} states, nor how it is taxed: nothing is issued (check the --set values against `invoicesmith show {number}`)"
             ),
             Error::NoReason => f.write_str("--reason is required: say why the invoice is corrected"),
             Error::Reason(why) => write!(f, "--reason: {why}"),
@@ -200,6 +213,12 @@ pub fn reissue(
     let determination = tax::determine(company, &customer, original.tax.evidence.card_country, original.tax.evidence.ip_country)
         .map_err(Error::Untaxable)?;
     if (determination.treatment, determination.jurisdiction) != (original.tax.treatment, original.tax.jurisdiction) {
+        // A plan change credited part of the original under its treatment: replaced under
+        // another, the supply would keep that credit of the old tax (e.g. German VAT credited
+        // for time now reverse-charged in full).
+        if let Some(r) = referrers.iter().find(|r| r.relation == Relation::Adjusts) {
+            return Err(Error::Adjusted { number: number_to_fix.clone(), by: r.number.clone() });
+        }
         recompute(&mut replacement, &original, &determination, company)?;
     }
     replacement.references = vec![DocumentReference {
@@ -208,6 +227,12 @@ pub fn reissue(
         relation: Relation::Replaces,
         reason,
     }];
+    // A credit note and an invoice identical to the original but for their numbers correct
+    // nothing (a --set of the value it already has, or of vat_id_status alone where the
+    // treatment stays).
+    if corrected_fields(&original, &replacement).is_empty() && replacement.tax == original.tax && replacement.totals == original.totals {
+        return Err(Error::NothingToCorrect(number_to_fix.clone()));
+    }
 
     let data = DataSet::new(company.clone(), vec![], vec![], vec![]);
     let drafts = vec![

@@ -117,6 +117,16 @@ pub fn unsupported_characters<'a>(texts: impl Iterator<Item = &'a str> + Clone) 
     }
 }
 
+/// The characters of `doc` (its record and its language's words) no configured font covers:
+/// what its PDF would print as `?`. None for a document `issue` lets through, whose texts
+/// were checked as input; a document made otherwise (a correction's new details, a record
+/// rendered with other fonts than it was issued with) is checked with this.
+pub fn uncovered(doc: &Document) -> Vec<char> {
+    let record = serde_json::to_string(doc).expect("documents serialise");
+    let words = locale::texts(&doc.language).words.iter().map(|(_, w)| w.as_str());
+    unsupported_characters(std::iter::once(record.as_str()).chain(words))
+}
+
 /// The characters of `texts` the shipped fonts lack, in order of first appearance: none
 /// means a document of these texts is set in them.
 pub fn missing_in_shipped_fonts<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<char> {
