@@ -129,7 +129,7 @@ pub fn render(doc: &Document) -> String {
     footer.extend(doc.seller.email.as_deref());
     let (unit_price_heading, amount_heading) = text::price_headings(doc);
     let view = View {
-        language: &doc.language,
+        language: text::rendered_language(doc),
         title: text::title(doc),
         number: doc.number.as_str(),
         labels: l,

@@ -990,7 +990,7 @@ fn write_with_faces(doc: &Document, archival: Option<&file::Archival>) -> Vec<u8
         subject: format!("{title} — {}", doc.customer.name),
         title,
         author: &doc.seller.name,
-        language: &doc.language,
+        language: text::rendered_language(doc),
         date: doc.issue_date,
     };
     let accent = doc.brand.as_ref().and_then(|b| b.accent).map(|a| a.fractions());
@@ -1522,6 +1522,55 @@ mod tests {
         let artifacts = marked.iter().flatten().filter(|m| m.mcid.is_none() && !m.text.is_empty()).map(|m| m.text.clone()).collect();
         let lang = String::from_utf8(read::string(&catalog["/Lang"])).unwrap();
         Tagged { root, parents, claimed, artifacts, lang }
+    }
+
+    /// A language without a translation is printed in English, and declared so.
+    #[test]
+    fn the_declared_language_is_the_language_printed() {
+        let mut doc = fixture::oss_invoice();
+        for (language, declared) in [("ja", "en"), ("de", "de"), ("pt-BR", "pt-BR"), ("en-GB", "en-GB")] {
+            doc.language = language.into();
+            assert_eq!(tagged(&render(&doc)).lang, declared, "{language}");
+        }
+        doc.language = "ja".into();
+        let html = crate::html::render(&doc);
+        assert!(html.contains(r#"<html lang="en">"#), "{}", &html[..200]);
+    }
+
+    /// The account to pay to is a heading and one paragraph per line, label with value: not
+    /// one heading holding the IBAN, the reference and the amount.
+    #[test]
+    fn the_transfer_panel_is_a_heading_and_a_paragraph_per_line() {
+        let mut doc = fixture::oss_invoice();
+        doc.payment.method = "bank_transfer".into();
+        doc.payment.status = "due".into();
+        doc.totals.due = doc.totals.gross;
+        doc.totals.paid = Decimal::ZERO;
+        doc.payment.transfer = Some(domain::document::BankTransfer {
+            account_holder: "Kunstlicht OÜ".into(),
+            iban: "EE382200221020145685".into(),
+            bic: Some("HABAEE2X".into()),
+            reference: "RF19KLINV2026000015".into(),
+            terms_days: 14,
+            due_date: day("2026-10-19"),
+        });
+        let t = tagged(&render(&doc));
+        let kids = &t.root.kids;
+        let at = kids.iter().position(|k| k.text == "SCAN WITH YOUR BANKING APP TO PAY").unwrap_or_else(|| panic!("{:#?}", t.root.texts()));
+        let panel: Vec<(&str, &str)> = kids[at..].iter().map(|k| (k.role.as_str(), k.text.as_str())).collect();
+        assert_eq!(
+            panel,
+            [
+                ("H2", "SCAN WITH YOUR BANKING APP TO PAY"),
+                ("P", "Account holder Kunstlicht OÜ"),
+                ("P", "IBAN EE38 2200 2210 2014 5685"),
+                ("P", "BIC HABAEE2X"),
+                ("P", "Reference RF19 KLIN V202 6000 015"),
+                ("P", "Amount due €25.00"),
+            ]
+        );
+        // A note without a heading stays one paragraph over its lines.
+        assert_eq!(kids[at - 1].role, "P");
     }
 
     #[test]

@@ -305,6 +305,14 @@ pub fn address_lines(doc: &Document, party: &Party) -> Vec<String> {
     lines
 }
 
+/// The language the document's words are in, as its PDF and HTML declare it (`/Lang`,
+/// `lang`): its customer's language where it has a translation, else English, which
+/// [`locale::texts`] falls back to (a Japanese customer's invoice without a Japanese
+/// translation is read in English, not with a Japanese voice).
+pub fn rendered_language(doc: &Document) -> &str {
+    if locale::is_supported(&doc.language) { &doc.language } else { "en" }
+}
+
 /// `Page 2 of 3`.
 pub fn page_of(doc: &Document, page: usize, pages: usize) -> String {
     fill(&texts(doc).labels.page, &[("page", &page.to_string()), ("pages", &pages.to_string())])

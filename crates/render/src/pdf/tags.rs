@@ -6,8 +6,10 @@
 //! the line table is a `Table` whose header row holds `TH` cells (scope Column) and whose
 //! rows hold one `TD` per column, the description's wrapped lines and notes in its cell; the
 //! totals are a second table whose row labels are `TH` cells (scope Row); everything else is
-//! a `P`. What a reader should skip is an artifact: rules and bands (layout), the heading of
-//! continuation pages, the table header repeated on them, and the footer (pagination).
+//! a `P` (under the panel's own heading, the account to pay to, one `P` per line of label
+//! and value). What a reader should skip is an artifact: rules and bands (layout), the
+//! heading of continuation pages, the table header repeated on them, and the footer
+//! (pagination).
 //!
 //! The layout says which part of the document each item belongs to ([`Part`]); [`Structure::of`]
 //! turns that into elements. The order of the elements is the layout's order of the items,
@@ -113,6 +115,9 @@ struct Builder {
     totals_row: Option<usize>,
     /// The element the last text went into, with its part and baseline.
     last: Option<(Part, f32, usize)>,
+    /// Whether the note being walked opened with its own heading: a panel of label and
+    /// value lines (the account to pay to), one paragraph per line.
+    panel: bool,
 }
 
 impl Builder {
@@ -200,9 +205,15 @@ impl Builder {
                     }
                 }
             }
-            Part::Note(_) if k > 0 => self.last.map(|(_, _, e)| e).expect("the note's element"),
-            Part::Note(_) if *st == CAPS => self.add(StructRole::H2, 0),
-            Part::Note(_) => self.add(StructRole::P, 0),
+            Part::Note(_) if k == 0 => {
+                self.panel = *st == CAPS;
+                self.add(if self.panel { StructRole::H2 } else { StructRole::P }, 0)
+            }
+            // A panel's heading on two lines stays one heading; each further line of it (a
+            // label and its value) is a paragraph of its own, not more of the heading.
+            Part::Note(_) if self.panel && !same_line && *st != CAPS => self.add(StructRole::P, 0),
+            // A paragraph's wrapped lines, a label's value: the same element.
+            Part::Note(_) => self.last.map(|(_, _, e)| e).expect("the note's element"),
             Part::Continuation | Part::Footer => unreachable!("artifacts have no element"),
         };
         self.last = Some((part, *y, id));
@@ -214,7 +225,7 @@ impl Structure {
     /// The structure of pages of placed items, in their order.
     pub(super) fn of(pages: &[Vec<(Item, Part)>]) -> Structure {
         let root = Element { role: StructRole::Document, parent: None, kids: Vec::new(), scope: None };
-        let mut b = Builder { elements: vec![root], table: None, head_row: None, body: None, row: None, totals: None, totals_row: None, last: None };
+        let mut b = Builder { elements: vec![root], table: None, head_row: None, body: None, row: None, totals: None, totals_row: None, last: None, panel: false };
         let mut marks = Vec::with_capacity(pages.len());
         // The part being walked and how many of its texts came before.
         let mut current: Option<Part> = None;
