@@ -893,7 +893,7 @@ fn print_summary(report: &IssueReport, archive: &Archive, recovering: bool, dry:
                 out,
                 "checkpoint {} ({signed}); keep it outside the archive: `invoicesmith verify --archive {} --expect-head {}`",
                 c.head,
-                archive.root().display(),
+                shell_quoted(&archive.root().display().to_string()),
                 c.head
             )?;
         }
@@ -920,6 +920,14 @@ fn usage_error(e: clap::Error) -> ExitCode {
     ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }
 
+/// `s` as one word of a POSIX shell command line, for a command printed to be pasted: as
+/// it is when it holds nothing the shell reads specially, else in single quotes (a
+/// PostgreSQL URL's `&` would otherwise end the command there).
+fn shell_quoted(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_./:@%+=,-".contains(c);
+    if !s.is_empty() && s.chars().all(plain) { s.to_string() } else { format!("'{}'", s.replace('\'', "'\\''")) }
+}
+
 /// The one JSON object `--json` prints on a failure: the error and its input problems.
 fn print_json_error(error: &str, diagnostics: impl serde::Serialize) {
     let body = serde_json::json!({ "schema": JSON_SCHEMA, "error": error, "diagnostics": diagnostics });
@@ -935,4 +943,20 @@ fn fail(e: Error, json: bool) -> ExitCode {
     }
     eprintln!("error: {e}");
     ExitCode::from(if e.is_input() { 1 } else { 3 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_quoted;
+
+    #[test]
+    fn a_printed_archive_is_one_shell_word() {
+        assert_eq!(shell_quoted("archive"), "archive");
+        assert_eq!(shell_quoted("/srv/books/archive-2026"), "/srv/books/archive-2026");
+        assert_eq!(shell_quoted("postgresql://app@db.example:5432/inv"), "postgresql://app@db.example:5432/inv");
+        assert_eq!(shell_quoted("postgresql://app@/inv?host=/tmp/pg&port=55432"), "'postgresql://app@/inv?host=/tmp/pg&port=55432'");
+        assert_eq!(shell_quoted("my books"), "'my books'");
+        assert_eq!(shell_quoted("o'brien"), r"'o'\''brien'");
+        assert_eq!(shell_quoted(""), "''");
+    }
 }

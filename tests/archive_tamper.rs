@@ -197,6 +197,18 @@ fn loops_and_linked_folders_end_as_findings_and_nothing_is_written_through_them(
     assert!(stderr(&out).contains("symbolic link"), "{}", stderr(&out));
     assert_eq!(files(&year), before, "nothing written through the link");
     assert_found(&archive, "linked year", "2026: a symbolic link");
+
+
+    // A lock file linked elsewhere: no run, not even verify, creates or opens what it names.
+    let archive = pristine.copy("linked-lock");
+    let target = pristine.outside.join("created-by-verify");
+    fs::remove_file(archive.join(".lock")).unwrap();
+    std::os::unix::fs::symlink(&target, archive.join(".lock")).unwrap();
+    for out in [run(&["verify", "--archive", p(&archive)]), issue(&data, &archive)] {
+        assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+        assert!(stderr(&out).contains(".lock: a symbolic link; the archive never follows links"), "{}", stderr(&out));
+    }
+    assert!(!target.exists(), "nothing created through the link");
 }
 
 /// Rewrites the register's lines with `edit`, recomputing every `prev` if `rechain`.

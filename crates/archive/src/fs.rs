@@ -82,6 +82,28 @@ pub fn open_no_follow(path: &Path) -> io::Result<File> {
     })
 }
 
+/// Opens (creating) the archive's lock file, refusing a symbolic link: one planted as
+/// `.lock` would have any run, even a read-only `verify` by another user, create or open
+/// the file it points to. Where this process may not write (a read-only copy, an auditor's
+/// access) and the file exists, a `shared` lock opens it for reading, which locks as well.
+pub fn open_lock(path: &Path, shared: bool) -> io::Result<File> {
+    let open = |write: bool| {
+        let mut options = OpenOptions::new();
+        options.read(!write).write(write).create(write).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+        options.open(path).map_err(|e| match e.raw_os_error() {
+            #[cfg(unix)]
+            Some(libc::ELOOP) => io::Error::other("a symbolic link; the archive never follows links"),
+            _ => e,
+        })
+    };
+    match open(true) {
+        Err(e) if shared && matches!(e.kind(), io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem) => open(false).map_err(|_| e),
+        other => other,
+    }
+}
+
 /// Refuses `root/rel` if any folder between `root` and it is a symbolic link, so nothing
 /// is read or written through a linked year folder.
 pub fn no_link_below(root: &Path, rel: &str) -> io::Result<()> {

@@ -453,7 +453,7 @@ impl Archive {
         }
         std::fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
         let path = self.root.join(LOCK);
-        let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| Error::io(&path, e))?;
+        let file = fs::open_lock(&path, false).map_err(|e| Error::io(&path, e))?;
         file.lock().map_err(|e| Error::io(&path, e))?;
         Ok(Hold::File(file))
     }
@@ -467,7 +467,7 @@ impl Archive {
             return Err(Error::NoArchive { path: self.root.clone() });
         }
         let path = self.root.join(LOCK);
-        let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| Error::io(&path, e))?;
+        let file = fs::open_lock(&path, true).map_err(|e| Error::io(&path, e))?;
         file.lock_shared().map_err(|e| Error::io(&path, e))?;
         Ok(Hold::File(file))
     }

@@ -276,19 +276,20 @@ impl Drop for Lock {
 }
 
 /// `url` without a password (in the authority or as a `password=` parameter).
+///
+/// Read as the driver reads it: the user information runs to the first `@` after the scheme
+/// (a password may hold `/`, `?`, `:` or `&` unencoded, and the driver connects with it), the
+/// user is its part before the first `:`.
 fn without_password(url: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
-    let mut out = match base.split_once("://") {
-        Some((scheme, rest)) => {
-            let (authority, path) = rest.split_once('/').map_or((rest, None), |(a, p)| (a, Some(p)));
-            let authority = match authority.rsplit_once('@') {
-                Some((user, host)) => format!("{}@{host}", user.split_once(':').map_or(user, |(u, _)| u)),
-                None => authority.to_string(),
-            };
-            format!("{scheme}://{authority}{}", path.map(|p| format!("/{p}")).unwrap_or_default())
-        }
-        None => base.to_string(),
+    let (head, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => match rest.split_once('@') {
+            Some((info, after)) => (format!("{scheme}://{}@", info.split_once(':').map_or(info, |(user, _)| user)), after),
+            None => (format!("{scheme}://"), rest),
+        },
+        None => (String::new(), url),
     };
+    let (base, query) = rest.split_once('?').map_or((rest, None), |(b, q)| (b, Some(q)));
+    let mut out = format!("{head}{base}");
     if let Some(query) = query {
         let kept: Vec<&str> = query.split('&').filter(|kv| !kv.starts_with("password=")).collect();
         if !kept.is_empty() {
@@ -308,6 +309,11 @@ mod tests {
         assert_eq!(without_password("postgresql://app:s3cret@db.example/inv?sslmode=disable"), "postgresql://app@db.example/inv?sslmode=disable");
         assert_eq!(without_password("postgres:///inv?host=/tmp/pg&password=x&user=app"), "postgres:///inv?host=/tmp/pg&user=app");
         assert_eq!(without_password("postgresql://app@/inv?host=/tmp/pg"), "postgresql://app@/inv?host=/tmp/pg");
+        // Unencoded, which the driver accepts: the password ends at the first '@'.
+        assert_eq!(without_password("postgresql://app3:top/secret@127.0.0.1:55432/p1"), "postgresql://app3@127.0.0.1:55432/p1");
+        assert_eq!(without_password("postgresql://app4:pa?ss@127.0.0.1:55432/a1?sslmode=disable"), "postgresql://app4@127.0.0.1:55432/a1?sslmode=disable");
+        assert_eq!(without_password("postgresql://app:a:b&c@db/inv"), "postgresql://app@db/inv");
+        assert_eq!(without_password("postgresql://db.example/inv"), "postgresql://db.example/inv");
         assert!(is_url("postgres://x") && is_url("postgresql://x") && !is_url("archive") && !is_url("/srv/postgres"));
     }
 }
