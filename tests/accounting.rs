@@ -4,7 +4,7 @@
 //! dialects and every command's help.
 
 mod archive_support;
-use archive_support::{ok, run, samples};
+use archive_support::{ok, run, samples, stderr};
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -586,6 +586,12 @@ fn list_json_filters_by_customer_kind_status_and_dates() {
     let early = list(&["--from", "2026-10-01", "--to", "2026-10-03"]);
     assert_eq!(early["documents"].as_array().unwrap().iter().map(|d| d["number"].as_str().unwrap()).collect::<Vec<_>>(), ["KL-INV-2026-000001", "KL-INV-2026-000002"]);
     assert_eq!(run(&["list", "--archive", archive, "--status", "late"]).status.code(), Some(2));
+    // A customer the archive has no document of is an error, not "0 document(s)"; one with
+    // documents, none of them matching, is an empty list.
+    let unknown = run(&["list", "--archive", archive, "--customer", "cus_xx_99"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert_eq!(stderr(&unknown), "error: customer 'cus_xx_99' has no document in the archive (is the id right? `invoicesmith list` shows every document with its customer's id)\n");
+    assert_eq!(ok(run(&["list", "--archive", archive, "--customer", "cus_ee_01", "--kind", "credit_note", "--from", "2026-12-01"])), "0 document(s)\n");
     // show, verify and export speak the same schema.
     let show: serde_json::Value = serde_json::from_str(&ok(run(&["show", "KL-INV-2026-000002", "--archive", archive, "--json"]))).unwrap();
     assert_eq!((show["schema"].as_str(), show["command"].as_str(), show["status"].as_str()), (Some("invoicesmith.cli.v1"), Some("show"), Some("credited")));

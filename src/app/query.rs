@@ -152,7 +152,16 @@ pub fn list(archive: &Archive, filter: &Filter) -> Result<Vec<Listed>> {
             }))
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(listed.into_iter().flatten().collect())
+    let listed: Vec<Listed> = listed.into_iter().flatten().collect();
+    // Nothing for a customer id: say whether the archive knows the customer at all, so a
+    // mistyped id is not read as "no invoices" (read only when nothing matched).
+    if let Some(customer) = filter.customer.as_ref().filter(|_| listed.is_empty()) {
+        let known = state.entries.par_iter().map(|e| state.read_document(&e.number).map(|d| d.customer_id == *customer)).try_reduce(|| false, |a, b| Ok(a || b))?;
+        if !known {
+            return Err(Error::Refused(format!("customer '{customer}' has no document in the archive (is the id right? `invoicesmith list` shows every document with its customer's id)")));
+        }
+    }
+    Ok(listed)
 }
 
 /// `list`'s table for a terminal: one line per document.
