@@ -547,6 +547,36 @@ fn the_statement_balances_payments_and_refunds_against_documents() {
     );
     let text = ok(run(&["statement", "cus_gr_01", "--from", "2026-10-01", "--to", "2026-10-14", "--archive", archive, "--data", samples().to_str().unwrap(), "--out", early.join("text").to_str().unwrap()]));
     assert!(text.contains("  Balance 14.99 EUR in your favour: paid but not invoiced, to be refunded\n"), "{text}");
+    // A range after the first documents opens with the balance brought forward, so money in
+    // it for an earlier invoice (or a duplicate's refund) is not read as never invoiced.
+    let ranged = |customer: &str, from: &str, to: &str| -> serde_json::Value {
+        let folder = e.tmp.path().join(format!("ranged-{customer}-{from}"));
+        let json = ok(run(&["statement", customer, "--from", from, "--to", to, "--archive", archive, "--data", samples().to_str().unwrap(), "--out", folder.to_str().unwrap(), "--json"]));
+        serde_json::from_str::<serde_json::Value>(&json).unwrap()["statement"].clone()
+    };
+    let lines = |s: &serde_json::Value| -> Vec<(String, String, String)> {
+        let amount = |e: &serde_json::Value| match (e["charged"].as_str(), e["paid"].as_str()) {
+            (Some(c), None) => format!("charged {c}"),
+            (None, Some(p)) => format!("paid {p}"),
+            other => panic!("{other:?}"),
+        };
+        s["entries"].as_array().unwrap().iter().map(|e| (e["date"].as_str().unwrap().into(), e["kind"].as_str().unwrap().into(), amount(e))).collect()
+    };
+    let balance = |s: &serde_json::Value| {
+        let b = &s["balances"][0];
+        [&b["brought_forward"], &b["invoiced"], &b["payments"], &b["refunds"], &b["balance"]].map(|v| v.as_str().unwrap().to_string())
+    };
+    // KL-INV-2026-000015 of 28 October asked for 4,800.00; the transfer came on the 30th.
+    let transfer = ranged("cus_de_03", "2026-10-30", "2026-11-30");
+    let line = |date: &str, kind: &str, amount: &str| (date.to_string(), kind.to_string(), amount.to_string());
+    assert_eq!(lines(&transfer), [line("2026-10-30", "brought_forward", "charged 4800.00"), line("2026-10-30", "payment", "paid 4800.00")]);
+    assert_eq!(balance(&transfer), ["-4800.00", "0.00", "4800.00", "0.00", "0.00"]);
+    // Nikos's invoice, payment and duplicate charge before the 15th; the duplicate's refund on it.
+    let returned = ranged("cus_gr_01", "2026-10-15", "2026-10-31");
+    assert_eq!(lines(&returned), [line("2026-10-15", "brought_forward", "paid 14.99"), line("2026-10-15", "duplicate_returned", "paid -14.99")]);
+    assert_eq!(balance(&returned), ["14.99", "0.00", "0.00", "14.99", "0.00"]);
+    // From before the first document: nothing brought forward, no such line.
+    assert!(lines(&ranged("cus_gr_01", "2026-09-01", "2026-10-31")).iter().all(|l| l.1 != "brought_forward"));
     // A statement is never written over.
     let again = run(&["statement", "cus_ee_01", "--from", "2026-10-01", "--to", "2026-10-31", "--archive", archive, "--out", out.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(1));

@@ -6,11 +6,14 @@
 //! card payment, a credit note's refund) and, with the data folder, from the payment history
 //! for what has no document: duplicate charges, their refunds, refunds of an overpayment.
 //!
-//! **The balance**, per currency: (payments − refunds) − (invoices − credit notes). Zero:
+//! **The balance**, per currency: the balance brought forward from before the range, plus
+//! (payments − refunds) − (invoices − credit notes) within it. Zero:
 //! everything charged was invoiced and everything refunded was credited. Positive: the
 //! customer paid more than was invoiced (a duplicate not yet refunded, an overpaid
 //! replacement). A replacement invoice is paid by its original's payment (the cancelling
-//! credit note offsets it), so neither is counted as money twice.
+//! credit note offsets it), so neither is counted as money twice. A range that starts after
+//! the customer's first document opens with the balance brought forward: without it, a
+//! payment in the range for an invoice of the month before reads as money never invoiced.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -32,6 +35,9 @@ pub enum EntryKind {
     Duplicate,
     /// A refund of a duplicate charge, or of an overpayment: money returned, no credit note.
     DuplicateReturned,
+    /// The balance of everything before the range, as its first line: in `charged` what the
+    /// customer owed, else in `paid` what was in their favour (or nothing).
+    BroughtForward,
 }
 
 impl EntryKind {
@@ -44,6 +50,7 @@ impl EntryKind {
             EntryKind::Refund => "refund",
             EntryKind::Duplicate => "duplicate",
             EntryKind::DuplicateReturned => "duplicate_returned",
+            EntryKind::BroughtForward => "brought_forward",
         }
     }
 
@@ -56,6 +63,7 @@ impl EntryKind {
             EntryKind::Refund => "Refund",
             EntryKind::Duplicate => "Duplicate charge",
             EntryKind::DuplicateReturned => "Returned to you",
+            EntryKind::BroughtForward => "Balance brought forward",
         }
     }
 }
@@ -78,11 +86,14 @@ pub struct Entry {
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Balance {
     pub currency: String,
+    /// The balance before the range (see [`EntryKind::BroughtForward`]).
+    pub brought_forward: Decimal,
     pub invoiced: Decimal,
     pub credited: Decimal,
     pub payments: Decimal,
     pub refunds: Decimal,
-    /// (payments − refunds) − (invoiced − credited): positive is in the customer's favour.
+    /// brought_forward + (payments − refunds) − (invoiced − credited): positive is in the
+    /// customer's favour.
     pub balance: Decimal,
 }
 
@@ -133,6 +144,7 @@ mod tests {
             (EntryKind::Refund, "refund"),
             (EntryKind::Duplicate, "duplicate"),
             (EntryKind::DuplicateReturned, "duplicate_returned"),
+            (EntryKind::BroughtForward, "brought_forward"),
         ];
         for (kind, name) in all {
             assert_eq!(kind.code(), name);

@@ -20,19 +20,16 @@ pub fn build(archive: &Archive, data: Option<&DataSet>, customer: &str, from: Na
     }
     let state = archive.checked_state()?;
     let in_range = |d: NaiveDate| d >= from && d <= to;
-    let docs = state
-        .entries
-        .par_iter()
-        .filter(|e| in_range(e.issue_date))
-        .map(|e| state.read_document(&e.number))
-        .collect::<Result<Vec<_>>>()?;
+    // Every document of the customer: those before the range make the balance brought
+    // forward, and any document (of whatever date) says its transactions are documented.
+    let docs = state.entries.par_iter().map(|e| state.read_document(&e.number)).collect::<Result<Vec<_>>>()?;
     let docs: Vec<_> = docs.into_iter().filter(|d| d.customer_id == customer).collect();
+    let documented: std::collections::BTreeSet<&str> = docs.iter().flat_map(|d| d.source_transactions.iter().map(String::as_str)).collect();
     let mut entries = Vec::new();
-    let mut parties = None;
-    let mut documented: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
-    for d in &docs {
-        parties.get_or_insert_with(|| (d.customer.clone(), d.seller.clone()));
-        documented.extend(d.source_transactions.iter().map(String::as_str));
+    // The customer as their latest document up to the range's end names them (a reissue's
+    // corrected name), with the seller.
+    let mut parties = docs.iter().filter(|d| d.issue_date <= to).max_by_key(|d| (d.issue_date, d.number.clone())).map(|d| (d.customer.clone(), d.seller.clone()));
+    for d in docs.iter().filter(|d| d.issue_date <= to) {
         let currency = d.currency.to_string();
         let (kind, sign) = if d.kind == DocumentKind::Invoice { (EntryKind::Invoice, Decimal::ONE) } else { (EntryKind::CreditNote, -Decimal::ONE) };
         let detail = match d.references.first() {
@@ -72,7 +69,7 @@ pub fn build(archive: &Archive, data: Option<&DataSet>, customer: &str, from: Na
     if let Some(data) = data {
         for t in data.transactions.iter().filter(|t| t.customer_id == customer && t.status == Status::Succeeded) {
             let date = data.local_date(t.timestamp);
-            if !in_range(date) || documented.contains(t.id.as_str()) {
+            if date > to || documented.contains(t.id.as_str()) {
                 continue;
             }
             let refers = t.refers_to.as_deref().unwrap_or("");
@@ -103,14 +100,30 @@ pub fn build(archive: &Archive, data: Option<&DataSet>, customer: &str, from: Na
             parties = Some((party(&c.name, &c.address, c.vat_id.clone(), Some(c.email.clone())), party(&seller.legal_name, &seller.address, Some(seller.vat_id.clone()), Some(seller.email.clone()))));
         }
     }
-    let Some((customer_party, seller)) = parties else {
-        return Err(Error::Refused(format!("customer '{customer}' has no document from {from} to {to}; give --data to include payments without one")));
+    let Some((customer_party, seller)) = parties.filter(|_| entries.iter().any(|e| e.date <= to)) else {
+        return Err(Error::Refused(format!("customer '{customer}' has no document up to {to}; give --data to include payments without one")));
     };
-    entries.sort_by(|a, b| (a.date, a.paid.is_some(), &a.reference).cmp(&(b.date, b.paid.is_some(), &b.reference)));
+    // What came before the range is one line per currency, the balance brought forward.
+    let mut before: std::collections::BTreeMap<String, Decimal> = std::collections::BTreeMap::new();
+    for e in entries.iter().filter(|e| e.date < from) {
+        *before.entry(e.currency.clone()).or_default() += e.paid.unwrap_or_default() - e.charged.unwrap_or_default();
+    }
+    entries.retain(|e| in_range(e.date));
+    for (currency, balance) in before {
+        // Owed by the customer: as charged; in their favour (or nothing): as paid.
+        let (charged, paid) = if balance.is_sign_negative() && !balance.is_zero() { (Some(-balance), None) } else { (None, Some(balance)) };
+        entries.push(Entry { date: from, kind: EntryKind::BroughtForward, reference: String::new(), detail: String::new(), currency, charged, paid });
+    }
+    // On one day: the balance brought forward, documents, then money.
+    entries.sort_by(|a, b| {
+        let key = |e: &Entry| (e.date, e.kind != EntryKind::BroughtForward, e.paid.is_some(), e.reference.clone());
+        key(a).cmp(&key(b))
+    });
     let mut balances: std::collections::BTreeMap<String, Balance> = std::collections::BTreeMap::new();
     for e in &entries {
         let b = balances.entry(e.currency.clone()).or_insert_with(|| Balance { currency: e.currency.clone(), ..Balance::default() });
         match (e.charged, e.paid) {
+            _ if e.kind == EntryKind::BroughtForward => b.brought_forward = e.paid.unwrap_or_default() - e.charged.unwrap_or_default(),
             (Some(c), _) if c.is_sign_negative() => b.credited -= c,
             (Some(c), _) => b.invoiced += c,
             (_, Some(p)) if p.is_sign_negative() => b.refunds -= p,
@@ -121,11 +134,11 @@ pub fn build(archive: &Archive, data: Option<&DataSet>, customer: &str, from: Na
     let balances = balances
         .into_values()
         .map(|mut b| {
-            b.balance = (b.payments - b.refunds) - (b.invoiced - b.credited);
+            b.balance = b.brought_forward + (b.payments - b.refunds) - (b.invoiced - b.credited);
             // Every amount at the currency's minor unit, as in the documents (sums of exact
             // amounts: the scale changes, never the value).
             let digits = domain::money::Currency::parse(&b.currency).map_or(2, |c| c.minor_units());
-            for amount in [&mut b.invoiced, &mut b.credited, &mut b.payments, &mut b.refunds, &mut b.balance] {
+            for amount in [&mut b.brought_forward, &mut b.invoiced, &mut b.credited, &mut b.payments, &mut b.refunds, &mut b.balance] {
                 amount.rescale(digits);
             }
             b

@@ -662,7 +662,7 @@ fn layout(doc: &Document) -> Vec<Vec<(Item, Part)>> {
         if p.fits(height) {
             last_row = Some((p.page.len(), p.y, height));
             for s in slices {
-                p.place(s, Part::Row(n));
+                p.place(s, Part::Row(n, 0));
             }
         } else {
             // Taller than a page: split between its text lines.
@@ -671,7 +671,7 @@ fn layout(doc: &Document) -> Vec<Vec<(Item, Part)>> {
                 if !p.fits(s.height) {
                     p.new_page(true);
                 }
-                p.place(s, Part::Row(n));
+                p.place(s, Part::Row(n, 0));
             }
         }
         rows_on_page += 1;
@@ -1522,6 +1522,38 @@ mod tests {
         let artifacts = marked.iter().flatten().filter(|m| m.mcid.is_none() && !m.text.is_empty()).map(|m| m.text.clone()).collect();
         let lang = String::from_utf8(read::string(&catalog["/Lang"])).unwrap();
         Tagged { root, parents, claimed, artifacts, lang }
+    }
+
+    /// A statement's detail (the document credited, the payment id the customer looks for)
+    /// wraps in its cell; it is never cut short with an ellipsis.
+    #[test]
+    fn a_statement_detail_wraps_in_its_cell() {
+        use domain::statement::{Balance, Entry, EntryKind, Statement};
+        let doc = fixture::oss_invoice();
+        let detail = "Mastercard 5100, pi_3QKx1002 (refund of the duplicate charge of 4 October)";
+        let s = Statement {
+            customer_id: doc.customer_id.clone(),
+            customer: doc.customer.clone(),
+            seller: doc.seller.clone(),
+            from: day("2026-10-01"),
+            to: day("2026-10-31"),
+            entries: vec![Entry {
+                date: day("2026-10-04"),
+                kind: EntryKind::Payment,
+                reference: "KL-INV-2026-000003".into(),
+                detail: detail.into(),
+                currency: "EUR".into(),
+                charged: None,
+                paid: Some(Decimal::from(25)),
+            }],
+            balances: vec![Balance { currency: "EUR".into(), payments: Decimal::from(25), balance: Decimal::from(25), ..Balance::default() }],
+            with_payment_history: true,
+        };
+        let t = tagged(&render_statement(&s));
+        let table = t.root.kids.iter().find(|k| k.role == "Table").expect("the lines' table");
+        let row = &table.kids.iter().find(|k| k.role == "TBody").expect("a body").kids[0];
+        assert_eq!(row.roles(), ["TD"; 5]);
+        assert_eq!(row.texts(), ["2026-10-04", "Payment KL-INV-2026-000003", detail, "", "25.00 EUR"]);
     }
 
     /// A language without a translation is printed in English, and declared so.

@@ -13,6 +13,10 @@ use super::{
 use domain::statement::{Statement, amount, balance_text};
 
 const ROW_H: f32 = 17.0;
+/// The distance between the lines of a wrapped detail.
+const DETAIL_LINE: f32 = 10.5;
+/// The detail's column: the cell a wrapped detail's further lines belong to.
+const DETAIL_CELL: usize = 2;
 const HEAD_H: f32 = 20.0;
 
 /// The columns: date, item, detail (left), charged, paid (right edges).
@@ -102,26 +106,31 @@ pub fn render_statement(s: &Statement) -> Vec<u8> {
     place(&mut page, &mut y, header(s), Part::Header);
     place(&mut page, &mut y, table_header(&c), Part::TableHeader { repeated: false });
     for (n, e) in s.entries.iter().enumerate() {
-        if y - ROW_H < BOTTOM {
+        let opt = |d: Option<rust_decimal::Decimal>| d.map(|d| format!("{} {}", amount(&e.currency, d), e.currency)).unwrap_or_default();
+        let baseline = -11.5;
+        // The detail names documents and payment ids the customer looks for: wrapped, never
+        // cut short.
+        let detail = wrap(&e.detail, LABEL, c.detail_w);
+        let height = ROW_H + DETAIL_LINE * (detail.len() - 1) as f32;
+        if y - height < BOTTOM {
             pages.push(std::mem::take(&mut page));
             y = TOP;
             place(&mut page, &mut y, table_header(&c), Part::TableHeader { repeated: true });
         }
-        let opt = |d: Option<rust_decimal::Decimal>| d.map(|d| format!("{} {}", amount(&e.currency, d), e.currency)).unwrap_or_default();
-        let baseline = -11.5;
-        // Five texts in column order: the table's five cells (an empty one stays a cell).
-        let row = Block {
-            items: vec![
-                left(c.date_x, baseline, &e.date.to_string(), BODY),
-                left(c.item_x, baseline, &fit(&format!("{} {}", e.kind.label(), e.reference), BODY, c.detail_x - c.item_x - 8.0), BODY),
-                left(c.detail_x, baseline, &fit(&e.detail, LABEL, c.detail_w), LABEL),
-                right(c.charged_r, baseline, &opt(e.charged), BODY),
-                right(c.paid_r, baseline, &opt(e.paid), BODY),
-                Item::Rule { x1: LEFT, x2: RIGHT, y: -ROW_H + 1.0, thickness: 0.4, color: HAIRLINE },
-            ],
-            height: ROW_H,
-        };
-        place(&mut page, &mut y, row, Part::Row(n));
+        // Five texts in column order: the table's five cells (an empty one stays a cell);
+        // then the detail's further lines, in its cell.
+        let mut items = vec![
+            left(c.date_x, baseline, &e.date.to_string(), BODY),
+            left(c.item_x, baseline, &fit(&format!("{} {}", e.kind.label(), e.reference), BODY, c.detail_x - c.item_x - 8.0), BODY),
+            left(c.detail_x, baseline, &detail[0], LABEL),
+            right(c.charged_r, baseline, &opt(e.charged), BODY),
+            right(c.paid_r, baseline, &opt(e.paid), BODY),
+        ];
+        for (i, line) in detail.iter().enumerate().skip(1) {
+            items.push(left(c.detail_x, baseline - DETAIL_LINE * i as f32, line, LABEL));
+        }
+        items.push(Item::Rule { x1: LEFT, x2: RIGHT, y: -height + 1.0, thickness: 0.4, color: HAIRLINE });
+        place(&mut page, &mut y, Block { items, height }, Part::Row(n, DETAIL_CELL));
     }
     let totals_h = 20.0 + 18.0 * s.balances.len() as f32;
     if y - totals_h < BOTTOM {

@@ -30,8 +30,9 @@ pub(super) enum Part {
     Continuation,
     /// The line table's header row: its first occurrence, or repeated on a later page.
     TableHeader { repeated: bool },
-    /// The table row of line `n`.
-    Row(usize),
+    /// The table row of line `n`: its texts are its cells in column order, then further
+    /// lines of the cell given second (the invoice's description, the statement's detail).
+    Row(usize, usize),
     Totals,
     /// The `n`th note after the totals.
     Note(usize),
@@ -165,7 +166,7 @@ impl Builder {
                 self.elements[th].scope = Some(TableHeaderScope::Column);
                 th
             }
-            Part::Row(line) => {
+            Part::Row(line, wraps_in) => {
                 if self.row.is_none_or(|(l, _)| l != line) {
                     let table = self.table();
                     let body = match self.body {
@@ -181,9 +182,10 @@ impl Builder {
                     self.row = Some((line, cells));
                 }
                 let (_, cells) = self.row.expect("a row");
-                // The first text of a row is the description, then one per number column;
-                // the description's further lines and the notes follow.
-                cells[if k < COLUMNS { k } else { 0 }]
+                // The first texts of a row are its cells in column order (on an invoice the
+                // description, then one per number column); the further lines of the cell
+                // that wraps follow (the description's lines and notes).
+                cells[if k < COLUMNS { k } else { wraps_in }]
             }
             Part::Totals => {
                 let table = match self.totals {
@@ -240,7 +242,7 @@ impl Structure {
                     // The logo repeats the seller's name, printed as text beside it: decoration.
                     (Item::Rule { .. } | Item::Band { .. } | Item::Logo { .. }, _) => Mark::Artifact(Artifact::Layout),
                     // Nothing is drawn for it; only a row's cells count empty texts.
-                    (Item::Text { s, .. }, _) if s.is_empty() && !matches!(part, Part::Row(_)) => Mark::Artifact(Artifact::Layout),
+                    (Item::Text { s, .. }, _) if s.is_empty() && !matches!(part, Part::Row(..)) => Mark::Artifact(Artifact::Layout),
                     (Item::Text { .. }, _) => {
                         if current != Some(part) {
                             current = Some(part);
