@@ -547,7 +547,7 @@ fn main() -> ExitCode {
                 Ok(path) => Archive::open(path).with_signing_key(signing_key(key)),
                 Err(code) => return code,
             };
-            let correction = invoicesmith::issue::correct::Correction { set, reason, date };
+            let correction = invoicesmith::issue::correct::Correction { set, reason, date, received: None };
             // The one reading of the clock: the correction is dated the day it is made.
             let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
             match invoicesmith::app::run_reissue(&archive, &number, &correction, now, formats.as_ref().map(|f| f.0.as_slice()), data.as_deref()) {

@@ -66,6 +66,7 @@ impl Fixture {
             set: set.iter().map(|(f, v)| (f.to_string(), v.to_string())).collect(),
             reason: reason.into(),
             date: date.map(|d| d.parse().unwrap()),
+            received: None,
         };
         let now = chrono::DateTime::parse_from_rfc3339(now).unwrap().to_utc();
         invoicesmith::app::run_reissue(&invoicesmith::archive::Archive::open(&self.archive), number, &correction, now, None, None)
@@ -619,6 +620,50 @@ fn reissue_sets_the_vat_id_status_and_the_customer_type() {
     let moved = f.reissue(&individual, &[("city", "Tartu")], "moved", None, "2026-11-05T13:00:00Z").unwrap();
     assert_eq!(treatment(moved.issued[1].number())[..2], ["domestic", "individual"]);
     assert_eq!(f.doc(moved.issued[1].number())["customer"]["tax_id"], "EE100247019");
+}
+
+/// An invoice that asked for a bank transfer is corrected with the payment history beside
+/// it: a transfer received moves to the replacement, which then asks for nothing.
+#[test]
+fn reissue_of_a_transfer_invoice_counts_the_transfers_received() {
+    let f = Fixture::new(&[]);
+    ok(f.issue());
+    let fix = ["reissue", "KL-INV-2026-000015", "--set", "address_line1=Torstraße 1", "--reason", "moved"];
+    // Without the data folder it cannot know that pm_1022 paid the 4,800.00.
+    let out = f.cli(&fix);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("KL-INV-2026-000015 asked to be paid by bank transfer, and what has been received since is in the payment history: give --data DIR"), "{}", stderr(&out));
+    let mut with_data = fix.to_vec();
+    with_data.extend(["--data", f.data.to_str().unwrap()]);
+    let out = f.cli(&with_data);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (credit, replacement) = (f.doc("KL-CN-2026-000003"), f.doc("KL-INV-2026-000017"));
+    let totals = |d: &Value| [&d["totals"]["gross"], &d["totals"]["paid"], &d["totals"]["due"]].map(|v| v.as_str().unwrap().to_string());
+    // The credit note applies the 4,800.00 received to the replacement...
+    assert_eq!(totals(&credit), ["4800.00", "4800.00", "0.00"]);
+    // ...which is paid by that transfer, on its date, and asks for nothing.
+    assert_eq!(totals(&replacement), ["4800.00", "4800.00", "0.00"]);
+    assert_eq!((replacement["payment"]["method"].as_str(), replacement["payment"]["status"].as_str(), replacement["payment"]["date"].as_str()), (Some("bank_transfer"), Some("paid"), Some("2026-10-30")));
+    let pdf = f.archive.join("2026/KL-INV-2026-000017.pdf");
+    let text = String::from_utf8(std::process::Command::new("pdftotext").args([pdf.to_str().unwrap(), "-"]).output().unwrap().stdout).unwrap();
+    assert!(!text.contains("Bitte überweisen"), "{text}");
+    let credit_pdf = f.archive.join("2026/KL-CN-2026-000003.pdf");
+    let text = String::from_utf8(std::process::Command::new("pdftotext").args([credit_pdf.to_str().unwrap(), "-"]).output().unwrap().stdout).unwrap();
+    assert!(text.contains("4.800,00"), "{text}");
+    assert!(text.contains("die dafür gezahlten 4.800,00 € werden"), "{text}");
+
+    // Before the transfer arrived, the replacement asks for the whole amount, with its own
+    // reference.
+    let f = Fixture::new(&["pm_1022"]);
+    ok(f.issue());
+    let mut with_data = fix.to_vec();
+    with_data.extend(["--data", f.data.to_str().unwrap()]);
+    let out = f.cli(&with_data);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let replacement = f.doc("KL-INV-2026-000017");
+    assert_eq!(totals(&replacement), ["4800.00", "0.00", "4800.00"]);
+    assert_eq!(replacement["payment"]["status"], "due");
+    assert_eq!(replacement["payment"]["transfer"]["reference"], "RF62KLINV2026000017");
 }
 
 /// A correction that would issue the original again under new numbers, or leave a plan

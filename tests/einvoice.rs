@@ -131,6 +131,7 @@ fn documents() -> Vec<(String, Document)> {
             set: set.iter().map(|(f, v)| (f.to_string(), v.to_string())).collect(),
             reason: format!("corrected {label}"),
             date: None,
+            received: None,
         };
         let history = Issued(issued.clone());
         // Made by support on 2 November 2026.

@@ -308,7 +308,7 @@ fn reissued_in_november(number: &str) -> (tempfile::TempDir, PathBuf, PathBuf, S
     let data = samples_with(tmp.path(), "", |t| t);
     let archive = tmp.path().join("archive");
     ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init"]));
-    let correction = invoicesmith::issue::correct::Correction { set: vec![("city".into(), "Tartu".into())], reason: "moved".into(), date: None };
+    let correction = invoicesmith::issue::correct::Correction { set: vec![("city".into(), "Tartu".into())], reason: "moved".into(), date: None, received: None };
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-05T10:00:00Z").unwrap().to_utc();
     let report = invoicesmith::app::run_reissue(&invoicesmith::archive::Archive::open(&archive), number, &correction, now, None, None).unwrap();
     let replacement = report.issued.iter().map(|d| d.number().to_string()).find(|n| n.starts_with("KL-INV")).unwrap();

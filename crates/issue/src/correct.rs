@@ -35,6 +35,18 @@ pub struct Correction {
     /// Issue date of the two new documents; default: the day the correction is made (see
     /// [`issue_date`]).
     pub date: Option<NaiveDate>,
+    /// The bank transfers received for the invoice's transactions by the day of the
+    /// correction, from the data folder's payment history; `None` where it was not read.
+    /// An invoice that asked for a transfer cannot be corrected without it: its replacement
+    /// would ask again for money already paid.
+    pub received: Option<Received>,
+}
+
+/// Transfers received for an invoice: their sum and the latest one's date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Received {
+    pub amount: Decimal,
+    pub last: Option<NaiveDate>,
 }
 
 /// Why a correction cannot be made as asked. Nothing is issued.
@@ -54,6 +66,9 @@ pub enum Error {
     Adjusted { number: DocumentNumber, by: DocumentNumber },
     /// The correction states nothing other than the invoice does, and taxes it the same.
     NothingToCorrect(DocumentNumber),
+    /// The invoice asked for a bank transfer, and the payment history (the data folder) was
+    /// not given to say what has been received since.
+    TransferUnknown(DocumentNumber),
     /// No `--reason` was given.
     NoReason,
     /// The `--reason` is not one line of text (why).
@@ -94,6 +109,10 @@ impl std::fmt::Display for Error {
             Error::Adjusted { number, by } => write!(
                 f,
                 "{number} has been adjusted by {by} (a plan change credited part of it at its present tax); a replacement taxed otherwise would leave that credit at the old tax, so it is not reissued: correct the customer in customers.csv, and their later invoices carry the new details"
+            ),
+            Error::TransferUnknown(number) => write!(
+                f,
+                "{number} asked to be paid by bank transfer, and what has been received since is in the payment history: give --data DIR (the data folder whose transactions.csv records the transfers), or its replacement would ask again for money already paid"
             ),
             Error::NothingToCorrect(number) => write!(
                 f,
@@ -233,6 +252,12 @@ pub fn reissue(
     if corrected_fields(&original, &replacement).is_empty() && replacement.tax == original.tax && replacement.totals == original.totals {
         return Err(Error::NothingToCorrect(number_to_fix.clone()));
     }
+    // An invoice that asked for a transfer: what was received since moves to the
+    // replacement, which asks only for the rest (nothing, once paid).
+    if domain::payment::terms::asks_transfer(&original).is_some() {
+        let received = correction.received.ok_or_else(|| Error::TransferUnknown(number_to_fix.clone()))?;
+        apply_received(&mut credit, &mut replacement, received);
+    }
 
     let data = DataSet::new(company.clone(), vec![], vec![], vec![]);
     let drafts = vec![
@@ -240,6 +265,28 @@ pub fn reissue(
         Draft { kind: DocumentKind::Invoice, fingerprints, sort_key, document: replacement },
     ];
     Ok(number(&data, drafts, history))
+}
+
+/// Counts transfers `received` for a cancelled invoice that asked for one: its cancelling
+/// `credit` note applies them to the `replacement`, which is paid (by transfer, on the
+/// latest's date) once they cover it, and otherwise still asks for the rest.
+fn apply_received(credit: &mut Document, replacement: &mut Document, received: Received) {
+    // At the currency's minor unit, as every amount of a document (`4800.00`, not `4800`).
+    let digits = credit.minor_units();
+    let exact = |mut d: Decimal| {
+        d.rescale(digits);
+        d
+    };
+    credit.totals.paid = exact(received.amount);
+    credit.totals.due = exact(Decimal::ZERO);
+    let t = &mut replacement.totals;
+    t.paid = exact(t.paid + received.amount);
+    t.due = exact(t.gross - t.paid);
+    if let (Some(last), false) = (received.last, t.due.is_sign_positive() && !t.due.is_zero()) {
+        replacement.payment.status = "paid".into();
+        replacement.payment.date = last;
+        replacement.payment.amount = t.paid;
+    }
 }
 
 /// The original's customer with the correction applied, as a model customer the tax rules
