@@ -562,6 +562,36 @@ fn paragraph(s: &str, st: Style, gap_before: f32) -> Block {
     Block { items, height: -y - 11.5 + 3.0 }
 }
 
+/// The height of `b` down to just below its first line of text: what must fit beside a
+/// heading kept with it.
+fn first_line_height(b: &Block) -> f32 {
+    b.items.iter().find_map(|i| match i {
+        Item::Text { y, .. } => Some(-y + DESCENT),
+        _ => None,
+    }).unwrap_or(b.height).min(b.height)
+}
+
+/// Below a baseline, what a line of text takes: where a paragraph may be cut.
+const DESCENT: f32 = 5.0;
+
+/// A paragraph cut between its lines, each slice placed as the paragraph placed it (the
+/// first keeps the gap above it); a block that is not only text (the transfer panel) stays
+/// whole.
+fn line_slices(b: Block) -> Vec<Block> {
+    let Block { items, height } = b;
+    let ys: Option<Vec<f32>> = items.iter().map(|i| if let Item::Text { y, .. } = i { Some(*y) } else { None }).collect();
+    let Some(ys) = ys.filter(|ys| ys.len() > 1) else { return vec![Block { items, height }] };
+    let tops: Vec<f32> = std::iter::once(0.0).chain(ys.iter().map(|y| y - DESCENT)).collect();
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(k, item)| {
+            let bottom = if k + 1 < ys.len() { tops[k + 1] } else { -height };
+            Block { items: vec![item.shifted(-tops[k])], height: tops[k] - bottom }
+        })
+        .collect()
+}
+
 /// A small capital heading above a group of notes.
 fn note_heading(doc: &Document, s: &str, gap_before: f32) -> Block {
     let mut b = paragraph(&text::caps(doc, s), CAPS, gap_before);
@@ -570,36 +600,39 @@ fn note_heading(doc: &Document, s: &str, gap_before: f32) -> Block {
 }
 
 /// The notes after the totals, in order: Art. 230 base-currency statement, legends,
-/// references, payment. Each is a paragraph that may start a new page.
-fn notes(doc: &Document) -> Vec<Block> {
+/// references, payment. Each is a paragraph that may start a new page; each comes with
+/// whether it keeps with the next (a heading with what it heads, the payment sentence with
+/// the card and payment id under it).
+fn notes(doc: &Document) -> Vec<(Block, bool)> {
     let l = text::labels(&doc.language);
     let mut out = Vec::new();
     let mut gap = 20.0;
     if let Some(b) = text::base_currency_tax(doc) {
-        out.push(paragraph(&b, PARAGRAPH, gap));
+        out.push((paragraph(&b, PARAGRAPH, gap), false));
         gap = 6.0;
     }
     for legend in &doc.legends {
-        out.push(paragraph(&legend.text, LEGEND, gap));
+        out.push((paragraph(&legend.text, LEGEND, gap), false));
         gap = 6.0;
     }
     if !doc.references.is_empty() {
-        out.push(note_heading(doc, &l.references, gap.max(12.0)));
+        out.push((note_heading(doc, &l.references, gap.max(12.0)), true));
         for r in &doc.references {
-            out.push(paragraph(&text::reference(doc, r), PARAGRAPH, 2.0));
+            out.push((paragraph(&text::reference(doc, r), PARAGRAPH, 2.0), false));
         }
     }
     if !doc.notes.is_empty() {
-        out.push(note_heading(doc, super::brand::note_label(doc), 12.0));
+        out.push((note_heading(doc, super::brand::note_label(doc), 12.0), true));
         for note in &doc.notes {
-            out.push(paragraph(note, PARAGRAPH, 2.0));
+            out.push((paragraph(note, PARAGRAPH, 2.0), false));
         }
     }
-    out.push(paragraph(&text::payment(doc), PARAGRAPH, 12.0));
-    if let Some(details) = text::payment_details(doc) {
-        out.push(paragraph(&details, PARAGRAPH, 2.0));
+    let details = text::payment_details(doc);
+    out.push((paragraph(&text::payment(doc), PARAGRAPH, 12.0), details.is_some()));
+    if let Some(details) = details {
+        out.push((paragraph(&details, PARAGRAPH, 2.0), false));
     }
-    out.extend(brand::transfer_block(doc));
+    out.extend(brand::transfer_block(doc).map(|b| (b, false)));
     out
 }
 
@@ -692,11 +725,27 @@ fn layout(doc: &Document) -> Vec<Vec<(Item, Part)>> {
         }
     }
     p.place(totals, Part::Totals);
-    for (n, note) in notes(doc).into_iter().enumerate() {
-        if !p.fits(note.height) {
+    let notes = notes(doc);
+    let first_lines: Vec<f32> = notes.iter().map(|(b, _)| first_line_height(b)).collect();
+    let note_room = TOP - continuation_header(doc).height - BOTTOM;
+    for (n, (note, keep_with_next)) in notes.into_iter().enumerate() {
+        // A heading never ends a page without the first line of what it heads.
+        let needed = note.height + if keep_with_next { first_lines.get(n + 1).copied().unwrap_or(0.0) } else { 0.0 };
+        if p.fits(needed) {
+            p.place(note, Part::Note(n));
+        } else if needed <= note_room {
             p.new_page(false);
+            p.place(note, Part::Note(n));
+        } else {
+            // Taller than a page (a long customer note): split between its lines, never
+            // run past the footer or off the page.
+            for line in line_slices(note) {
+                if !p.fits(line.height) {
+                    p.new_page(false);
+                }
+                p.place(line, Part::Note(n));
+            }
         }
-        p.place(note, Part::Note(n));
     }
     p.pages.push(p.page);
     p.pages
@@ -1522,6 +1571,39 @@ mod tests {
         let artifacts = marked.iter().flatten().filter(|m| m.mcid.is_none() && !m.text.is_empty()).map(|m| m.text.clone()).collect();
         let lang = String::from_utf8(read::string(&catalog["/Lang"])).unwrap();
         Tagged { root, parents, claimed, artifacts, lang }
+    }
+
+    /// A customer note taller than a page runs on over pages between its lines, inside the
+    /// body: nothing past the footer or off the page; and no page ends with a heading.
+    #[test]
+    fn a_note_taller_than_a_page_is_split_between_its_lines() {
+        let mut doc = fixture::oss_invoice();
+        let clauses: Vec<String> = (1..=160).map(|i| format!("Clause {i} of the framework agreement applies to this invoice as agreed.")).collect();
+        doc.notes = vec![clauses.join(" ")];
+        let pages = layout(&doc);
+        assert!(pages.len() >= 3, "{} pages", pages.len());
+        let mut text = String::new();
+        for page in &pages {
+            for (item, part) in page {
+                if let (Item::Text { y, s, .. }, Part::Note(_)) = (item, part) {
+                    assert!(*y >= BOTTOM && *y <= TOP, "{s:?} at {y} is outside the body");
+                    text.push_str(s);
+                    text.push(' ');
+                }
+            }
+            let last = page.iter().rev().find_map(|(i, part)| matches!(part, Part::Note(_)).then_some(i));
+            if let Some(Item::Text { st, s, .. }) = last {
+                assert!(*st != CAPS, "a page ends with the heading {s:?}");
+            }
+        }
+        for i in 1..=160 {
+            assert!(text.contains(&format!("Clause {i} of")), "clause {i} is missing");
+        }
+        // And the PDF's text has it all, in order, ending with the last clause.
+        let pdf = render(&doc);
+        let t = tagged(&pdf);
+        let note = t.root.kids.iter().find(|k| k.text.starts_with("Clause 1 of")).expect("the note's paragraph");
+        assert!(note.text.ends_with("Clause 160 of the framework agreement applies to this invoice as agreed."), "{}", &note.text[note.text.len() - 80..]);
     }
 
     /// A statement's detail (the document credited, the payment id the customer looks for)
