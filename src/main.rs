@@ -293,7 +293,8 @@ enum Command {
     /// What it credits or replaces, and what credited, cancelled or replaced it.
     #[command(after_help = "Examples:\n  invoicesmith show KL-INV-2026-000003 --archive archive\n  invoicesmith show KL-INV-2026-000003 --archive archive --json   # the document record, status and history")]
     Show {
-        /// Document number.
+        /// Document number; or a transaction id (ch_1010) or the payment processor's id
+        /// (pi_3QKx1010) of its one document.
         number: String,
         /// Archive folder or postgres:// URL (default: $INVOICESMITH_ARCHIVE).
         #[arg(long, value_name = "DIR|URL")]

@@ -627,6 +627,15 @@ fn list_json_filters_by_customer_kind_status_and_dates() {
     assert_eq!((show["schema"].as_str(), show["command"].as_str(), show["status"].as_str()), (Some("invoicesmith.cli.v1"), Some("show"), Some("credited")));
     assert_eq!(show["document"]["totals"]["gross"], "149.00");
     assert_eq!(show["referenced_by"][0]["relation"], "credits");
+    // Support is sent a charge or the id on the customer's card statement: the one document
+    // of it is shown; several are named; none says why there may be none.
+    let number_of = |id: &str| serde_json::from_str::<serde_json::Value>(&ok(run(&["show", id, "--archive", archive, "--json"]))).unwrap()["document"]["number"].as_str().unwrap().to_string();
+    assert_eq!(number_of("ch_1003"), "KL-INV-2026-000002");
+    assert_eq!(number_of("pi_3QKx1003"), "KL-INV-2026-000002");
+    assert_eq!(number_of("rf_1016"), "KL-CN-2026-000001");
+    let none = run(&["show", "du_1014", "--archive", archive]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(stderr(&none).starts_with("error: du_1014 is no document number, and no document's transaction or payment id; a failed or pending payment, a duplicate charge"), "{}", stderr(&none));
     // The text: both sides of the credit, each with the supply date its document prints (a
     // credit note's is the invoice's).
     let text = |number: &str| ok(run(&["show", number, "--archive", archive])).lines().filter(|l| !l.starts_with("  file: ")).collect::<Vec<_>>().join("\n");

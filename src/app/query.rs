@@ -205,11 +205,10 @@ pub struct ShownFile {
 /// The document `number` with its history.
 pub fn show(archive: &Archive, number: &str) -> Result<Shown> {
     let state = archive.checked_state()?;
-    let entry = state
-        .entries
-        .iter()
-        .find(|e| e.number.as_str() == number)
-        .ok_or_else(|| Error::Refused(format!("{number} is not in the archive's register")))?;
+    let entry = match state.entries.iter().find(|e| e.number.as_str() == number) {
+        Some(entry) => entry,
+        None => by_payment(&state, number)?,
+    };
     let document = state.read_document(&entry.number)?;
     let referenced_by = state
         .referrers(&entry.number)
@@ -218,6 +217,35 @@ pub fn show(archive: &Archive, number: &str) -> Result<Shown> {
         .collect();
     let files = entry.files.iter().map(|f| ShownFile { path: f.path.clone(), sha256: f.sha256.to_string() }).collect();
     Ok(Shown { status: status(&state, entry, &document), document, referenced_by, files })
+}
+
+/// The one document of a transaction id (`ch_1010`, `rf_1016`) or a payment processor's id
+/// (`pi_3QKx1010`, as the customer's card statement shows it): what support is sent when a
+/// customer asks about a charge. Several documents (an invoice, its cancellation and its
+/// replacement) are named for the operator to choose; none is an error saying why there may be
+/// none.
+pub(crate) fn by_payment<'s>(state: &'s archive::State, id: &str) -> Result<&'s RegisterEntry> {
+    use rayon::prelude::*;
+    let mut found: Vec<&RegisterEntry> = state.entries.iter().filter(|e| e.transactions.iter().any(|t| t == id)).collect();
+    if found.is_empty() {
+        let by_payment_id: Vec<Option<&RegisterEntry>> = state
+            .entries
+            .par_iter()
+            .map(|e| state.read_document(&e.number).map(|d| (d.payment.payment_id.as_deref() == Some(id)).then_some(e)))
+            .collect::<Result<_>>()?;
+        found = by_payment_id.into_iter().flatten().collect();
+    }
+    match found.as_slice() {
+        [one] => Ok(one),
+        [] => Err(Error::Refused(format!(
+            "{id} is no document number, and no document's transaction or payment id; a failed or pending payment, a duplicate charge, its refund and a transfer received have no document of their own (`invoicesmith statement CUSTOMER --data DIR` lists them)"
+        ))),
+        several => Err(Error::Refused(format!(
+            "{id} is in {} documents: {}; show one of them",
+            several.len(),
+            several.iter().map(|e| e.number.as_str()).collect::<Vec<_>>().join(", ")
+        ))),
+    }
 }
 
 #[cfg(test)]
