@@ -243,6 +243,10 @@ enum Command {
         /// open, paid, credited or replaced.
         #[arg(long, value_parser = invoicesmith::app::query::Status::parse)]
         status: Option<invoicesmith::app::query::Status>,
+        /// The data folder: bank transfers received and overpayments refunded, which issue no
+        /// document, settle their invoices (paid, not open).
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
         /// Print the documents as JSON.
         #[arg(long)]
         json: bool,
@@ -296,6 +300,10 @@ enum Command {
         /// Document number; or a transaction id (ch_1010) or the payment processor's id
         /// (pi_3QKx1010) of its one document.
         number: String,
+        /// The data folder: with --json, the status counts bank transfers received and
+        /// overpayments refunded, which issue no document.
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
         /// Archive folder or postgres:// URL (default: $INVOICESMITH_ARCHIVE).
         #[arg(long, value_name = "DIR|URL")]
         archive: Option<PathBuf>,
@@ -647,7 +655,7 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, json),
             }
         }
-        Command::List { archive, customer, from, to, kind, status, json } => {
+        Command::List { archive, customer, from, to, kind, status, data, json } => {
             let archive = match archive_path(archive, None, json) {
                 Ok(path) => Archive::open(path),
                 Err(code) => return code,
@@ -656,7 +664,12 @@ fn main() -> ExitCode {
                 return fail(Error::NoArchive { path: archive.root().to_path_buf() }, json);
             }
             let filter = invoicesmith::app::query::Filter { customer, from, to, kind, status };
-            match invoicesmith::app::query::list(&archive, &filter) {
+            let data = match data.as_deref().map(|dir| invoicesmith::app::payments::read(&archive, dir)).transpose() {
+                Ok(data) => data,
+                Err(e) => return fail(e, json),
+            };
+            let ledger = data.as_ref().map(invoicesmith::app::payments::Ledger::new);
+            match invoicesmith::app::query::list(&archive, &filter, ledger.as_ref()) {
                 Ok(listed) if json => {
                     print_json("list", serde_json::json!({ "documents": listed }));
                     ExitCode::SUCCESS
@@ -758,7 +771,7 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(e, false),
         },
-        Command::Show { number, archive, json } => {
+        Command::Show { number, archive, data, json } => {
             let archive = match archive_path(archive, None, json) {
                 Ok(path) => Archive::open(path),
                 Err(code) => return code,
@@ -767,7 +780,12 @@ fn main() -> ExitCode {
                 return fail(Error::NoArchive { path: archive.root().to_path_buf() }, json);
             }
             if json {
-                return match invoicesmith::app::query::show(&archive, &number) {
+                let data = match data.as_deref().map(|dir| invoicesmith::app::payments::read(&archive, dir)).transpose() {
+                    Ok(data) => data,
+                    Err(e) => return fail(e, true),
+                };
+                let ledger = data.as_ref().map(invoicesmith::app::payments::Ledger::new);
+                return match invoicesmith::app::query::show(&archive, &number, ledger.as_ref()) {
                     Ok(shown) => {
                         print_json("show", &shown);
                         ExitCode::SUCCESS

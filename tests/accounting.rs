@@ -627,6 +627,25 @@ fn list_json_filters_by_customer_kind_status_and_dates() {
     assert_eq!((show["schema"].as_str(), show["command"].as_str(), show["status"].as_str()), (Some("invoicesmith.cli.v1"), Some("show"), Some("credited")));
     assert_eq!(show["document"]["totals"]["gross"], "149.00");
     assert_eq!(show["referenced_by"][0]["relation"], "credits");
+    // The transfer pm_1022 paid KL-INV-2026-000015; only the payment history says so.
+    let status_of = |number: &str, data: &[&str]| {
+        let mut args = vec!["show", number, "--archive", archive, "--json"];
+        args.extend(data);
+        serde_json::from_str::<serde_json::Value>(&ok(run(&args))).unwrap()["status"].as_str().unwrap().to_string()
+    };
+    let samples_dir = samples();
+    let with_data = ["--data", samples_dir.to_str().unwrap()];
+    assert_eq!(status_of("KL-INV-2026-000015", &[]), "open");
+    assert_eq!(status_of("KL-INV-2026-000015", &with_data), "paid");
+    assert_eq!(status_of("KL-INV-2026-000002", &with_data), "credited");
+    let open = |data: &[&str]| {
+        let mut args = vec!["list", "--archive", archive, "--status", "open", "--json"];
+        args.extend(data);
+        let v: serde_json::Value = serde_json::from_str(&ok(run(&args))).unwrap();
+        v["documents"].as_array().unwrap().iter().map(|d| d["number"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    assert!(open(&[]).contains(&"KL-INV-2026-000015".to_string()), "{:?}", open(&[]));
+    assert!(!open(&with_data).contains(&"KL-INV-2026-000015".to_string()), "{:?}", open(&with_data));
     // Support is sent a charge or the id on the customer's card statement: the one document
     // of it is shown; several are named; none says why there may be none.
     let number_of = |id: &str| serde_json::from_str::<serde_json::Value>(&ok(run(&["show", id, "--archive", archive, "--json"]))).unwrap()["document"]["number"].as_str().unwrap().to_string();

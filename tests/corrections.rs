@@ -59,8 +59,8 @@ impl Fixture {
     fn doc(&self, number: &str) -> Value {
         serde_json::from_slice(&fs::read(self.archive.join("2026").join(format!("{number}.json"))).unwrap()).unwrap()
     }
-    /// `reissue` through the library, made at the instant `now` (RFC 3339): the clock is an
-    /// input, so the dates below are exact whenever the tests run.
+    /// `reissue --data` through the library, made at the instant `now` (RFC 3339): the clock
+    /// is an input, so the dates below are exact whenever the tests run.
     fn reissue(&self, number: &str, set: &[(&str, &str)], reason: &str, date: Option<&str>, now: &str) -> invoicesmith::Result<invoicesmith::app::IssueReport> {
         let correction = invoicesmith::issue::correct::Correction {
             set: set.iter().map(|(f, v)| (f.to_string(), v.to_string())).collect(),
@@ -69,7 +69,8 @@ impl Fixture {
             received: None,
         };
         let now = chrono::DateTime::parse_from_rfc3339(now).unwrap().to_utc();
-        invoicesmith::app::run_reissue(&invoicesmith::archive::Archive::open(&self.archive), number, &correction, now, None, None)
+        // With the data folder, as support runs it: what was paid or refunded since counts.
+        invoicesmith::app::run_reissue(&invoicesmith::archive::Archive::open(&self.archive), number, &correction, now, None, Some(&self.data))
     }
     /// SHA-256 of every file of `number`.
     fn hashes(&self, number: &str) -> Vec<String> {
@@ -406,6 +407,39 @@ fn a_vat_id_supplied_later_turns_the_replacement_into_reverse_charge() {
     let again = ok(f.issue());
     assert!(again.contains("rf_2001: returns the overpayment of 2.50 EUR on KL-INV-2026-000018: no credit note"), "{again}");
     assert!(again.starts_with("issued 0 document(s)"), "{again}");
+}
+
+/// A replacement of an overpaid invoice announces the overpayment only while it is open: once
+/// a refund returned it, the next replacement asks for nothing and announces nothing.
+#[test]
+fn reissue_of_an_overpaid_invoice_counts_the_overpayment_returned() {
+    let f = Fixture::new(&["rf_1018"]);
+    ok(f.issue());
+    let set = [("vat_id", "FR40303265045"), ("vat_id_status", "valid")];
+    f.reissue("KL-INV-2026-000012", &set, "business customer supplied VAT ID", None, "2026-11-10T12:00:00Z").unwrap();
+    assert_eq!(f.doc("KL-INV-2026-000017")["totals"]["due"], "-2.50");
+    // Without the payment history it cannot know whether the 2.50 went back.
+    let out = f.cli(&["reissue", "KL-INV-2026-000017", "--set", "city=Villeurbanne", "--reason", "moved"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("KL-INV-2026-000017 was overpaid, and whether the overpayment has been refunded since is in the payment history: give --data DIR"), "{}", stderr(&out));
+    // Not returned yet: the replacement still announces it.
+    f.reissue("KL-INV-2026-000017", &[("city", "Villeurbanne")], "moved", None, "2026-11-11T09:00:00Z").unwrap();
+    let totals = |d: &Value| [&d["totals"]["gross"], &d["totals"]["paid"], &d["totals"]["due"]].map(|v| v.as_str().unwrap().to_string());
+    assert_eq!(totals(&f.doc("KL-INV-2026-000018")), ["12.49", "14.99", "-2.50"]);
+    // rf_2001 returns it...
+    f.append("rf_2001,refund,succeeded,cus_fr_01,2026-11-12T10:00:00+01:00,EUR,Refund of overpayment,1,2.50,gross,false,,,ch_1017,requested_by_customer,FR,FR");
+    let out = ok(f.issue());
+    assert!(out.contains("rf_2001: returns the overpayment of 2.50 EUR on KL-INV-2026-000018: no credit note"), "{out}");
+    // ...so the next replacement is paid exactly, and its credit note applies what stayed paid.
+    let report = f.reissue("KL-INV-2026-000018", &[("city", "Lyon")], "moved back", None, "2026-11-13T09:00:00Z").unwrap();
+    let numbers: Vec<&str> = report.issued.iter().map(|d| d.number()).collect();
+    assert_eq!(numbers, ["KL-CN-2026-000004", "KL-INV-2026-000019"]);
+    assert_eq!(totals(&f.doc("KL-INV-2026-000019")), ["12.49", "12.49", "0.00"]);
+    assert_eq!(totals(&f.doc("KL-CN-2026-000004")), ["12.49", "12.49", "0.00"]);
+    let html = fs::read_to_string(f.archive.join("2026/KL-INV-2026-000019.html")).unwrap();
+    assert!(!html.contains("Trop-perçu"), "{html}");
+    let register = fs::read_to_string(f.archive.join("register.jsonl")).unwrap();
+    assert!(!register.lines().find(|l| l.contains("\"KL-INV-2026-000019\"")).unwrap().contains("overpaid"));
 }
 
 /// While an overpayment is open, a refund of another amount credits the supply (a credit

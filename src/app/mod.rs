@@ -3,6 +3,7 @@
 //! `show`'s text and `render` without an archive. The binary (`main.rs`) parses arguments
 //! and prints; everything it runs is here.
 
+pub mod payments;
 pub mod printable;
 pub mod query;
 pub mod resources;
@@ -244,7 +245,11 @@ pub fn run_reissue(
     locked.state.check_files(&entry)?;
     let today = now.with_timezone(&company.seller.timezone).date_naive();
     let correction = &correct::Correction { received: match data {
-        Some(dir) => Some(transfers_received(dir, &locked.state.document(&number).map_err(|e| Error::Refused(e.to_string()))?.source_transactions, today)?),
+        Some(dir) => {
+            let data = payments::read(archive, dir)?;
+            let invoice = locked.state.document(&number).map_err(|e| Error::Refused(e.to_string()))?;
+            Some(payments::Ledger::new(&data).received(&locked.state, &invoice, Some(today)))
+        }
         None => None,
     }, ..correction.clone() };
     let mut documents = correct::reissue(&company, &locked.state, &number, correction, today).map_err(|e| Error::Refused(e.to_string()))?;
@@ -274,24 +279,6 @@ pub fn run_reissue(
     report.not_written = not_written.lines();
     report.checkpoint = locked.finish(key.as_ref())?.map(CheckpointReport::from);
     Ok(report)
-}
-
-/// The bank transfers the data folder `dir` records as received, by `today`, for the charges
-/// `charges`: what a correction of the invoice that asked for them counts as paid.
-fn transfers_received(dir: &Path, charges: &[String], today: chrono::NaiveDate) -> Result<correct::Received> {
-    let sources = input::read_sources(dir).map_err(Error::Input)?;
-    let data = input::parse(&sources).map_err(Error::Input)?;
-    let mut received = correct::Received { amount: rust_decimal::Decimal::ZERO, last: None };
-    for t in data.transactions.iter().filter(|t| {
-        t.kind == model::TransactionType::Payment && t.status == model::Status::Succeeded && t.refers_to.as_ref().is_some_and(|c| charges.contains(c))
-    }) {
-        let date = data.local_date(t.timestamp);
-        if date <= today {
-            received.amount += t.total().amount();
-            received.last = received.last.max(Some(date));
-        }
-    }
-    Ok(received)
 }
 
 /// Tidies the archive after a crash (see [`archive::Locked`]) and checkpoints registered

@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::archive::{Archive, RegisterEntry, State};
 use crate::document::{Document, DocumentKind, Relation};
 use crate::error::{Error, Result};
+use super::payments::Ledger;
 use crate::domain::history::History;
 
 /// Where a document stands.
@@ -94,21 +95,27 @@ pub struct Listed {
     pub referenced_by: Vec<String>,
 }
 
-/// The status of the document `d` registered as `entry`.
-pub fn status(state: &State, entry: &RegisterEntry, d: &Document) -> Status {
+/// The status of the document `d` registered as `entry`. With the payment history
+/// (`ledger`), an invoice the transfers received settled, or whose overpayment a refund
+/// returned, is paid; without it, open as the archive knows it.
+pub fn status(state: &State, entry: &RegisterEntry, d: &Document, ledger: Option<&Ledger>) -> Status {
     let referrers = state.referrers(&entry.number);
+    let open = || match ledger {
+        Some(ledger) => !super::payments::left(d, &ledger.received(state, d, None)).is_zero(),
+        None => !d.totals.due.is_zero() || entry.overpaid.is_some(),
+    };
     match d.kind {
         DocumentKind::CreditNote if d.references.iter().any(|r| r.relation == Relation::Cancels) => Status::Replaced,
         DocumentKind::CreditNote => Status::Paid,
         DocumentKind::Invoice if referrers.iter().any(|r| r.relation == Relation::Cancels) => Status::Replaced,
         DocumentKind::Invoice if referrers.iter().any(|r| r.relation == Relation::Credits) => Status::Credited,
-        DocumentKind::Invoice if !d.totals.due.is_zero() || entry.overpaid.is_some() => Status::Open,
+        DocumentKind::Invoice if open() => Status::Open,
         DocumentKind::Invoice => Status::Paid,
     }
 }
 
 /// The documents `filter` selects, in register order.
-pub fn list(archive: &Archive, filter: &Filter) -> Result<Vec<Listed>> {
+pub fn list(archive: &Archive, filter: &Filter, ledger: Option<&Ledger>) -> Result<Vec<Listed>> {
     use rayon::prelude::*;
     let state = archive.checked_state()?;
     let candidates: Vec<&RegisterEntry> = state
@@ -124,7 +131,7 @@ pub fn list(archive: &Archive, filter: &Filter) -> Result<Vec<Listed>> {
             if filter.customer.as_ref().is_some_and(|c| *c != d.customer_id) {
                 return Ok(None);
             }
-            let status = status(&state, entry, &d);
+            let status = status(&state, entry, &d, ledger);
             if filter.status.is_some_and(|s| s != status) {
                 return Ok(None);
             }
@@ -203,7 +210,7 @@ pub struct ShownFile {
 }
 
 /// The document `number` with its history.
-pub fn show(archive: &Archive, number: &str) -> Result<Shown> {
+pub fn show(archive: &Archive, number: &str, ledger: Option<&Ledger>) -> Result<Shown> {
     let state = archive.checked_state()?;
     let entry = match state.entries.iter().find(|e| e.number.as_str() == number) {
         Some(entry) => entry,
@@ -216,7 +223,7 @@ pub fn show(archive: &Archive, number: &str) -> Result<Shown> {
         .map(|r| ShownReferrer { number: r.number.to_string(), relation: r.relation, issue_date: r.issue_date, total: r.total })
         .collect();
     let files = entry.files.iter().map(|f| ShownFile { path: f.path.clone(), sha256: f.sha256.to_string() }).collect();
-    Ok(Shown { status: status(&state, entry, &document), document, referenced_by, files })
+    Ok(Shown { status: status(&state, entry, &document, ledger), document, referenced_by, files })
 }
 
 /// The one document of a transaction id (`ch_1010`, `rf_1016`) or a payment processor's id

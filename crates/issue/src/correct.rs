@@ -35,18 +35,23 @@ pub struct Correction {
     /// Issue date of the two new documents; default: the day the correction is made (see
     /// [`issue_date`]).
     pub date: Option<NaiveDate>,
-    /// The bank transfers received for the invoice's transactions by the day of the
-    /// correction, from the data folder's payment history; `None` where it was not read.
-    /// An invoice that asked for a transfer cannot be corrected without it: its replacement
-    /// would ask again for money already paid.
+    /// What the payment history (the data folder) says was paid for the invoice, or paid
+    /// back without a credit note, since it was issued, by the day of the correction; `None`
+    /// where it was not read. An invoice not settled exactly when issued (one that asked for
+    /// a transfer, one overpaid) cannot be corrected without it: its replacement would ask
+    /// again for money already paid, or announce again an overpayment already returned.
     pub received: Option<Received>,
 }
 
-/// Transfers received for an invoice: their sum and the latest one's date.
+/// Money for an invoice that issued no document of its own, from the payment history.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Received {
+    /// Bank transfers received for its charges.
     pub amount: Decimal,
+    /// The latest transfer's date.
     pub last: Option<NaiveDate>,
+    /// Refunds of its charges that issued no credit note: an overpayment returned.
+    pub returned: Decimal,
 }
 
 /// Why a correction cannot be made as asked. Nothing is issued.
@@ -66,9 +71,9 @@ pub enum Error {
     Adjusted { number: DocumentNumber, by: DocumentNumber },
     /// The correction states nothing other than the invoice does, and taxes it the same.
     NothingToCorrect(DocumentNumber),
-    /// The invoice asked for a bank transfer, and the payment history (the data folder) was
-    /// not given to say what has been received since.
-    TransferUnknown(DocumentNumber),
+    /// The invoice asked for a bank transfer, or was overpaid, and the payment history (the
+    /// data folder) was not given to say what has been received or returned since.
+    PaymentsUnknown { number: DocumentNumber, overpaid: bool },
     /// No `--reason` was given.
     NoReason,
     /// The `--reason` is not one line of text (why).
@@ -110,9 +115,13 @@ impl std::fmt::Display for Error {
                 f,
                 "{number} has been adjusted by {by} (a plan change credited part of it at its present tax); a replacement taxed otherwise would leave that credit at the old tax, so it is not reissued: correct the customer in customers.csv, and their later invoices carry the new details"
             ),
-            Error::TransferUnknown(number) => write!(
+            Error::PaymentsUnknown { number, overpaid: false } => write!(
                 f,
                 "{number} asked to be paid by bank transfer, and what has been received since is in the payment history: give --data DIR (the data folder whose transactions.csv records the transfers), or its replacement would ask again for money already paid"
+            ),
+            Error::PaymentsUnknown { number, overpaid: true } => write!(
+                f,
+                "{number} was overpaid, and whether the overpayment has been refunded since is in the payment history: give --data DIR (the data folder whose transactions.csv records the refunds), or its replacement would announce again an overpayment already returned"
             ),
             Error::NothingToCorrect(number) => write!(
                 f,
@@ -252,10 +261,13 @@ pub fn reissue(
     if corrected_fields(&original, &replacement).is_empty() && replacement.tax == original.tax && replacement.totals == original.totals {
         return Err(Error::NothingToCorrect(number_to_fix.clone()));
     }
-    // An invoice that asked for a transfer: what was received since moves to the
-    // replacement, which asks only for the rest (nothing, once paid).
-    if domain::payment::terms::asks_transfer(&original).is_some() {
-        let received = correction.received.ok_or_else(|| Error::TransferUnknown(number_to_fix.clone()))?;
+    // An invoice not settled exactly: what was received or returned since moves to the
+    // replacement, which asks only for the rest (nothing, once paid) and announces only an
+    // overpayment not yet returned.
+    let asked_transfer = domain::payment::terms::asks_transfer(&original).is_some();
+    let overpaid = original.totals.due.is_sign_negative() && !original.totals.due.is_zero();
+    if asked_transfer || overpaid {
+        let received = correction.received.ok_or_else(|| Error::PaymentsUnknown { number: number_to_fix.clone(), overpaid })?;
         apply_received(&mut credit, &mut replacement, received);
     }
 
@@ -267,9 +279,10 @@ pub fn reissue(
     Ok(number(&data, drafts, history))
 }
 
-/// Counts transfers `received` for a cancelled invoice that asked for one: its cancelling
-/// `credit` note applies them to the `replacement`, which is paid (by transfer, on the
-/// latest's date) once they cover it, and otherwise still asks for the rest.
+/// Counts transfers `received` for a cancelled invoice, and its overpayment returned: its
+/// cancelling `credit` note applies what stays paid to the `replacement`; one that asked for
+/// a transfer is paid (by transfer, on the latest's date) once they cover it, and otherwise
+/// still asks for the rest.
 fn apply_received(credit: &mut Document, replacement: &mut Document, received: Received) {
     // At the currency's minor unit, as every amount of a document (`4800.00`, not `4800`).
     let digits = credit.minor_units();
@@ -277,11 +290,15 @@ fn apply_received(credit: &mut Document, replacement: &mut Document, received: R
         d.rescale(digits);
         d
     };
-    credit.totals.paid = exact(received.amount);
+    let moved = received.amount - received.returned;
+    credit.totals.paid = exact(credit.totals.paid + moved);
     credit.totals.due = exact(Decimal::ZERO);
     let t = &mut replacement.totals;
-    t.paid = exact(t.paid + received.amount);
+    t.paid = exact(t.paid + moved);
     t.due = exact(t.gross - t.paid);
+    if replacement.payment.status != domain::payment::terms::DUE {
+        return;
+    }
     if let (Some(last), false) = (received.last, t.due.is_sign_positive() && !t.due.is_zero()) {
         replacement.payment.status = "paid".into();
         replacement.payment.date = last;
