@@ -363,7 +363,7 @@ fn a_vat_id_supplied_later_turns_the_replacement_into_reverse_charge() {
     // No promise that it "is refunded": the overpayment is open, and recorded as such.
     let html = fs::read_to_string(f.archive.join("2026/KL-INV-2026-000017.html")).unwrap();
     assert!(html.contains("Trop-perçu de 2,50\u{a0}€, à rembourser ou à créditer."), "{html}");
-    assert!(html.contains("<td>Trop-perçu, à rembourser ou à créditer</td><td>2,50\u{a0}€</td>"), "{html}");
+    assert!(html.contains("<th scope=\"row\">Trop-perçu, à rembourser ou à créditer</th><td>2,50\u{a0}€</td>"), "{html}");
     assert!(!html.contains("remboursé."));
     let register = fs::read_to_string(f.archive.join("register.jsonl")).unwrap();
     let entry: Value = serde_json::from_str(register.lines().find(|l| l.contains("\"KL-INV-2026-000017\"")).unwrap()).unwrap();

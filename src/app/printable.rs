@@ -16,6 +16,29 @@ use crate::{input, issue, locale, render};
 
 /// What to do about characters no font covers.
 const FONT_HINT: &str = "configure a font covering them in company.toml ([resources] cjk_font, e.g. Debian's fonts-noto-cjk: /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc) or transliterate";
+/// ...when some are of a script no configurable font adds (Arabic, Hebrew, Thai…).
+const OTHER_SCRIPT_HINT: &str = "the shipped fonts cover Latin, Greek and Cyrillic, and [resources] cjk_font adds Chinese, Japanese and Korean, not other scripts: transliterate them";
+
+/// What to do about `missing`: a CJK font helps only Chinese, Japanese and Korean.
+fn hint(missing: &[char]) -> &'static str {
+    let cjk = |c: char| {
+        matches!(u32::from(c), 0x1100..=0x11FF | 0x2E80..=0x2FDF | 0x3000..=0x30FF | 0x3130..=0x318F | 0x31C0..=0x9FFF | 0xA960..=0xA97F | 0xAC00..=0xD7FF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+    };
+    if missing.iter().all(|&c| cjk(c)) { FONT_HINT } else { OTHER_SCRIPT_HINT }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cjk_font_is_suggested_only_for_chinese_japanese_and_korean() {
+        assert_eq!(hint(&['佐', 'ひ', 'カ', '한', '，']), FONT_HINT);
+        assert_eq!(hint(&['م']), OTHER_SCRIPT_HINT);
+        assert_eq!(hint(&['佐', 'ש']), OTHER_SCRIPT_HINT);
+        assert_eq!(hint(&['ก']), OTHER_SCRIPT_HINT);
+    }
+}
 
 /// `'佐' (U+4F50), …`
 fn listed(missing: &[char]) -> String {
@@ -26,7 +49,7 @@ fn listed(missing: &[char]) -> String {
 /// (see [`render::pdf::uncovered`]), else `None`.
 pub fn document(doc: &crate::document::Document) -> Option<String> {
     let missing = render::pdf::uncovered(doc);
-    (!missing.is_empty()).then(|| format!("{} would be written in characters no configured font covers: {}; {FONT_HINT}", doc.number, listed(&missing)))
+    (!missing.is_empty()).then(|| format!("{} would be written in characters no configured font covers: {}; {}", doc.number, listed(&missing), hint(&missing)))
 }
 
 /// The translations `languages`, read from `dir` (`folder` as company.toml names it): one
@@ -44,7 +67,7 @@ pub fn translations(dir: &std::path::Path, folder: &str, languages: &[String]) -
                 &format!("{folder}/{language}.toml"),
                 line,
                 key,
-                format!("is written in characters no configured font covers: {}; {FONT_HINT}", listed(&missing)),
+                format!("is written in characters no configured font covers: {}; {}", listed(&missing), hint(&missing)),
             ));
         }
     }
@@ -105,7 +128,7 @@ pub fn documents(data: &DataSet, plan: &issue::Plan) -> Vec<Diagnostic> {
     let missing = render::pdf::unsupported_characters(company.iter().map(|(_, t)| *t));
     if let Some((key, _)) = company.iter().find(|(_, t)| t.chars().any(|c| missing.contains(&c))) {
         // Every document prints it: one diagnostic, at company.toml.
-        let message = format!("is written in characters no configured font covers: {}; {FONT_HINT}", listed(&missing));
+        let message = format!("is written in characters no configured font covers: {}; {}", listed(&missing), hint(&missing));
         return vec![Diagnostic::new(input::COMPANY, None, key, message)];
     }
     let mut diagnostics = Vec::new();
@@ -136,16 +159,17 @@ pub fn documents(data: &DataSet, plan: &issue::Plan) -> Vec<Diagnostic> {
                 input::CUSTOMERS,
                 Some(c.source_line),
                 field,
-                format!("customer '{}' ({}) is written in characters no configured font covers: {chars}; {FONT_HINT}", c.id, c.name),
+                format!("customer '{}' ({}) is written in characters no configured font covers: {chars}; {}", c.id, c.name, hint(&missing)),
             ),
             None => Diagnostic::new(
                 input::TRANSACTIONS,
                 Some(txn.source_line),
                 "description",
                 format!(
-                    "the document for '{}' ({}) needs characters no configured font covers: {chars}; {FONT_HINT}",
+                    "the document for '{}' ({}) needs characters no configured font covers: {chars}; {}",
                     txn.id,
-                    customer.map_or("", |c| c.name.as_str())
+                    customer.map_or("", |c| c.name.as_str()),
+                    hint(&missing)
                 ),
             ),
         });

@@ -399,9 +399,9 @@ mod language_tests {
     fn credit_notes_read_as_credit_notes_in_every_language() {
         // Each language's words for what a credit note must not say: issue date, amount due, paid.
         let cases = [
-            ("en", ["Issue date", "Amount due", "Paid"], ["<th scope=\"row\">Credit note date</th><td>26 October 2026</td>", "<th scope=\"row\">Date of supply</th><td>5 October 2026</td>", "<td>Total credited</td><td>€25.00</td>", "<tr class=\"after-total due\"><td>Refunded to card</td><td>€25.00</td>", "Refunded to card on 26 October 2026: €25.00.<br>Visa ending in 4242 · Payment ID re_3QKx1018"]),
-            ("de", ["Rechnungsdatum", "Offener Betrag", "Bezahlt"], ["<th scope=\"row\">Datum der Rechnungskorrektur</th><td>26.10.2026</td>", "<th scope=\"row\">Leistungsdatum</th><td>05.10.2026</td>", "<td>Gutgeschrieben</td><td>25,00\u{a0}€</td>", "<td>Auf die Karte erstattet</td><td>25,00\u{a0}€</td>", "Visa mit Endziffern 4242 · Zahlungs-ID re_3QKx1018"]),
-            ("fr", ["Date d&#39;émission", "Reste à payer", "Payé"], ["<th scope=\"row\">Date de l&#39;avoir</th><td>26/10/2026</td>", "<th scope=\"row\">Date de prestation</th><td>05/10/2026</td>", "<td>Total de l&#39;avoir TTC</td><td>25,00\u{a0}€</td>", "<td>Remboursé sur la carte</td><td>25,00\u{a0}€</td>", "Visa se terminant par 4242 · Référence du paiement re_3QKx1018"]),
+            ("en", ["Issue date", "Amount due", "Paid"], ["<th scope=\"row\">Credit note date</th><td>26 October 2026</td>", "<th scope=\"row\">Date of supply</th><td>5 October 2026</td>", "<th scope=\"row\">Total credited</th><td>€25.00</td>", "<tr class=\"after-total due\"><th scope=\"row\">Refunded to card</th><td>€25.00</td>", "Refunded to card on 26 October 2026: €25.00.<br>Visa ending in 4242 · Payment ID re_3QKx1018"]),
+            ("de", ["Rechnungsdatum", "Offener Betrag", "Bezahlt"], ["<th scope=\"row\">Datum der Rechnungskorrektur</th><td>26.10.2026</td>", "<th scope=\"row\">Leistungsdatum</th><td>05.10.2026</td>", "<th scope=\"row\">Gutgeschrieben</th><td>25,00\u{a0}€</td>", "<th scope=\"row\">Auf die Karte erstattet</th><td>25,00\u{a0}€</td>", "Visa mit Endziffern 4242 · Zahlungs-ID re_3QKx1018"]),
+            ("fr", ["Date d&#39;émission", "Reste à payer", "Payé"], ["<th scope=\"row\">Date de l&#39;avoir</th><td>26/10/2026</td>", "<th scope=\"row\">Date de prestation</th><td>05/10/2026</td>", "<th scope=\"row\">Total de l&#39;avoir TTC</th><td>25,00\u{a0}€</td>", "<th scope=\"row\">Remboursé sur la carte</th><td>25,00\u{a0}€</td>", "Visa se terminant par 4242 · Référence du paiement re_3QKx1018"]),
         ];
         for (language, absent, needles) in cases {
             let html = render(&fixture::refund_credit_note(language));
@@ -426,7 +426,7 @@ mod language_tests {
             "<th class=\"num\">Einzelpreis inkl. USt.</th>",
             "<th class=\"num\">Betrag inkl. USt.</th>",
             "<td class=\"num\">2</td>\n        <td class=\"num\">5,00</td>\n        <td class=\"num\">19%</td>\n        <td class=\"num\">10,00</td>",
-            "<td>Zwischensumme (netto)</td><td>21,01</td>",
+            "<th scope=\"row\">Zwischensumme (netto)</th><td>21,01</td>",
         ] {
             assert!(html.contains(needle), "missing {needle:?} in {html}");
         }
