@@ -9,7 +9,8 @@
 //! a `P` (under the panel's own heading, the account to pay to, one `P` per line of label
 //! and value). What a reader should skip is an artifact: rules and bands (layout), the
 //! heading of continuation pages, the table header repeated on them, and the footer
-//! (pagination).
+//! (pagination), but on the last page: there its lines (the seller's registered office,
+//! register, directors, account, which nothing else states) are read once, as paragraphs.
 //!
 //! The layout says which part of the document each item belongs to ([`Part`]); [`Structure::of`]
 //! turns that into elements. The order of the elements is the layout's order of the items,
@@ -37,6 +38,11 @@ pub(super) enum Part {
     /// The `n`th note after the totals.
     Note(usize),
     Footer,
+    /// The footer's lines on the last page: the seller's registered office, register,
+    /// directors and account, which a business letter must state (and nothing else on the
+    /// page does), read once at the document's end; on other pages they are the footer,
+    /// repeated, an artifact.
+    Colophon,
 }
 
 /// How an element's content is skipped by a reader.
@@ -216,6 +222,9 @@ impl Builder {
             Part::Note(_) if self.panel && !same_line && *st != CAPS => self.add(StructRole::P, 0),
             // A paragraph's wrapped lines, a label's value: the same element.
             Part::Note(_) => self.last.map(|(_, _, e)| e).expect("the note's element"),
+            // One paragraph per line, as the header's facts.
+            Part::Colophon if same_line => self.last.map(|(_, _, e)| e).expect("same line"),
+            Part::Colophon => self.add(StructRole::P, 0),
             Part::Continuation | Part::Footer => unreachable!("artifacts have no element"),
         };
         self.last = Some((part, *y, id));
