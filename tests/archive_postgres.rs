@@ -1,7 +1,8 @@
 //! The archive in PostgreSQL, against a real server (`pg_support`): the same documents,
 //! register, checkpoints, exports and command output as a folder archive; copies between the
-//! two byte for byte; several issuers at once (one killed) without gap or duplicate; and
-//! write-once enforced by the database.
+//! two byte for byte, and a copy killed midway leaving nothing; several issuers at once (one
+//! killed) without gap or duplicate; write-once enforced by the database, for files no line
+//! names too; and a schema of the archive's name that is not this version's refused.
 
 mod archive_support;
 mod pg_support;
@@ -298,4 +299,178 @@ fn the_database_refuses_changes_and_verify_finds_an_administrators() {
     let out = run(&["show", "KL-INV-2026-000001", "--archive", &url]);
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("the hash chain is broken here"), "{}", stderr(&out));
+}
+
+/// `archive copy SRC DST` started, and SIGKILLed once `midway` says the copy is well under
+/// way; asserts it was still running then.
+fn kill_copy_midway(src: &Path, dst: &str, mut midway: impl FnMut() -> bool) {
+    let mut copying = command(&["archive", "copy", p(src), dst]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let start = Instant::now();
+    while !midway() {
+        assert!(start.elapsed() < Duration::from_secs(120), "the copy got nowhere");
+        assert!(copying.try_wait().unwrap().is_none(), "the copy ended before it was killed; make its source larger");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    copying.kill().unwrap(); // SIGKILL
+    assert_eq!(copying.wait().unwrap().code(), None, "the copy finished before it was killed; make its source larger");
+}
+
+/// What `archive copy` prints when it copied `src` (a folder archive) to `dst`.
+fn copied_message(src: &Path, dst: &str) -> String {
+    let source = files(src);
+    let lines = String::from_utf8(source["register.jsonl"].clone()).unwrap().lines().count();
+    let checkpoints = String::from_utf8(source["checkpoints.jsonl"].clone()).unwrap().lines().count();
+    format!(
+        "copied {lines} register line(s), {} file(s) and {checkpoints} checkpoint(s) from {} to {dst}; the copy verifies and its lines are the source's, byte for byte\n",
+        source.len() - 2,
+        p(src)
+    )
+}
+
+#[test]
+fn a_copy_killed_midway_leaves_nothing_and_the_next_copies_everything() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("archive");
+    assert!(issue(&generated(tmp.path(), "month", 1500, 7), &dir).status.success());
+    let source = files(&dir);
+    let bytes: usize = source.values().map(Vec::len).sum();
+    let no_archive = |archive: &str| {
+        for args in [vec!["verify", "--archive", archive], vec!["recover", "--archive", archive]] {
+            let out = run(&args);
+            assert_eq!(out.status.code(), Some(3), "{args:?}: {}{}", stdout(&out), stderr(&out));
+            assert_eq!(stderr(&out), format!("error: {archive}: no archive here (give the right --archive, or --init to create a new one)\n"), "{args:?}");
+        }
+    };
+
+    // Into a database: killed once a third of the source's bytes are in its tables.
+    let url = database("copy_killed");
+    let db = name_of(&url);
+    let size = |c: &mut postgres::Client| -> i64 { c.query_one("SELECT pg_database_size(current_database())", &[]).unwrap().get(0) };
+    let mut watch = admin(db);
+    let empty = size(&mut watch);
+    kill_copy_midway(&dir, &url, || size(&mut watch) - empty > bytes as i64 / 3);
+    // The server rolls the copy's transaction back when it sees the client gone.
+    let start = Instant::now();
+    while watch.query_one("SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'invoicesmith'", &[&db]).unwrap().get::<_, i64>(0) > 0 {
+        assert!(start.elapsed() < Duration::from_secs(60), "the killed copy's session lingers");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let schema: Option<String> = watch.query_one("SELECT to_regnamespace('invoicesmith')::text", &[]).unwrap().get(0);
+    assert_eq!(schema, None, "nothing of the killed copy is left, not even the schema");
+    no_archive(&url);
+    assert_eq!(ok(&["archive", "copy", p(&dir), &url]), copied_message(&dir, &url));
+    assert!(db_files(db) == source, "the database holds the source, byte for byte");
+
+    // Into a folder: killed once its third batch of register lines is committed in the
+    // folder it is made in.
+    let back = tmp.path().join("back");
+    let making = tmp.path().join(".back.copying");
+    kill_copy_midway(&dir, p(&back), || register(&making).iter().filter(|&&b| b == b'\n').count() >= 3 * 256);
+    assert!(!back.exists(), "nothing where the copy goes");
+    assert!(register(&making).len() < source["register.jsonl"].len(), "killed with part of the register copied");
+    no_archive(p(&back));
+    assert_eq!(ok(&["archive", "copy", &url, p(&back)]), copied_message(&dir, p(&back)).replace(p(&dir), &url));
+    assert!(files(&back) == source, "the folder holds the source, byte for byte");
+    assert!(!making.exists(), "the killed copy's folder is removed by the next copy");
+}
+
+#[test]
+fn a_file_stored_with_other_bytes_is_never_taken_for_the_one_issued() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = database("own_bytes");
+    let db = name_of(&url);
+    ok(&["issue", p(&generated(tmp.path(), "month", 20, 5)), "--archive", &url, "--init", "--quiet"]);
+    let (lines, files_stored) = (register_count(db), app(db).query_one("SELECT count(*) FROM invoicesmith.files", &[]).unwrap().get::<_, i64>(0));
+    // The samples under a company.toml and a logo of their own, whose paths another writer
+    // has taken with other bytes.
+    let data = copy_samples(tmp.path());
+    let company = std::fs::read_to_string(data.join("company.toml")).unwrap() + "# a snapshot of its own\n";
+    std::fs::write(data.join("company.toml"), &company).unwrap();
+    let logo = std::fs::read(data.join("logo.svg")).unwrap().into_iter().chain(b"<!-- a logo of its own -->\n".iter().copied()).collect::<Vec<u8>>();
+    std::fs::write(data.join("logo.svg"), &logo).unwrap();
+    let company_path = format!("company/{}.toml", invoicesmith::sha256::Sha256Sum::of(company.as_bytes()));
+    let logo_path = format!("logo/{}", invoicesmith::sha256::Sha256Sum::of(&logo));
+    let mut c = app(db);
+    for (path, forged) in [(&logo_path, b"<svg/>".to_vec()), (&company_path, b"[seller]\n".to_vec())] {
+        c.execute("INSERT INTO invoicesmith.files (path, line, bytes) VALUES ($1, NULL, $2)", &[path, &forged]).unwrap();
+        let out = run(&["issue", p(&data), "--archive", &url, "--quiet"]);
+        assert_eq!(out.status.code(), Some(3), "{}{}", stdout(&out), stderr(&out));
+        assert_eq!(stderr(&out), format!("error: {url}#{path}: already exists with different content; issued documents are never overwritten\n"));
+        // Nothing of the run: no line, no file, no checkpoint; the row as it was.
+        assert_eq!(register_count(db), lines);
+        assert_eq!(c.query_one("SELECT count(*) FROM invoicesmith.files", &[]).unwrap().get::<_, i64>(0), files_stored + 1);
+        assert_eq!(c.query_one("SELECT count(*) FROM invoicesmith.checkpoints", &[]).unwrap().get::<_, i64>(0), 1);
+        assert_eq!(c.query_one("SELECT bytes FROM invoicesmith.files WHERE path = $1", &[path]).unwrap().get::<_, Vec<u8>>(0), forged);
+        // An administrator takes the row out again.
+        let mut a = admin(db);
+        a.batch_execute("SET session_replication_role = replica").unwrap();
+        a.execute("DELETE FROM invoicesmith.files WHERE path = $1", &[path]).unwrap();
+    }
+    // The same bytes stored already are the file issued: taken as they are.
+    c.execute("INSERT INTO invoicesmith.files (path, line, bytes) VALUES ($1, NULL, $2)", &[&company_path, &company.as_bytes()]).unwrap();
+    assert!(ok(&["issue", p(&data), "--archive", &url, "--quiet"]).starts_with("issued 18 document(s)"));
+    assert_eq!(register_count(db), lines + 18);
+    let stored: Vec<u8> = c.query_one("SELECT bytes FROM invoicesmith.files WHERE path = $1", &[&logo_path]).unwrap().get(0);
+    assert_eq!(stored, logo);
+    assert_eq!(
+        ok(&["verify", "--archive", &url]),
+        format!("{url}: intact (every registered file matches its SHA-256, register chain and numbering consistent)\n")
+    );
+}
+
+#[test]
+fn a_schema_of_the_archives_name_that_is_not_this_versions_archive_is_refused_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("archive");
+    assert!(issue(&samples(), &dir).status.success());
+    let refused_everywhere = |url: &str, why: &str| {
+        let message = format!("error: {url}: {why}\n");
+        for args in [
+            vec!["issue", p(&samples()), "--archive", url, "--init", "--quiet"],
+            vec!["verify", "--archive", url],
+            vec!["recover", "--archive", url],
+            vec!["show", "KL-INV-2026-000001", "--archive", url],
+            vec!["archive", "copy", p(&dir), url],
+        ] {
+            let out = run(&args);
+            assert_eq!(out.status.code(), Some(3), "{args:?}: {}{}", stdout(&out), stderr(&out));
+            assert_eq!(stderr(&out), message, "{args:?}");
+        }
+    };
+    let not_ours = |why: &str| {
+        format!(
+            "the schema invoicesmith here is not an invoicesmith archive of schema version 1: {why}; nothing was read or written (give the database of an invoicesmith archive, or an empty one for a new archive)"
+        )
+    };
+    // Another tool's schema.
+    let url = database("foreign_schema");
+    let db = name_of(&url);
+    app(db)
+        .batch_execute("CREATE SCHEMA invoicesmith; CREATE TABLE invoicesmith.register (id bigint PRIMARY KEY, note text); INSERT INTO invoicesmith.register VALUES (1, 'theirs')")
+        .unwrap();
+    refused_everywhere(&url, &not_ours("it has no table invoicesmith.schema_version with an integer column version"));
+    let tables = |db: &str| -> Vec<String> {
+        admin(db)
+            .query("SELECT relname::text FROM pg_class WHERE relnamespace = 'invoicesmith'::regnamespace AND relkind = 'r' ORDER BY 1", &[])
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    };
+    assert_eq!(tables(db), ["register"]);
+    let rows: Vec<(i64, String)> = app(db).query("SELECT id, note FROM invoicesmith.register", &[]).unwrap().iter().map(|r| (r.get(0), r.get(1))).collect();
+    assert_eq!(rows, [(1, "theirs".to_string())]);
+    // An archive whose register is not this version's shape, then one of a later version.
+    let url = database("other_version");
+    let db = name_of(&url);
+    ok(&["archive", "copy", p(&dir), &url]);
+    admin(db).batch_execute("ALTER TABLE invoicesmith.register RENAME COLUMN text TO body").unwrap();
+    refused_everywhere(&url, &not_ours("its table invoicesmith.register has no column text (text)"));
+    admin(db).batch_execute("INSERT INTO invoicesmith.schema_version VALUES (2)").unwrap();
+    refused_everywhere(
+        &url,
+        "the archive here is of schema version 2, newer than this build of invoicesmith knows (1); nothing was read or written: use a newer invoicesmith",
+    );
+    assert_eq!(register_count(db), 18);
+    assert_eq!(app(db).query_one("SELECT count(*) FROM invoicesmith.checkpoints", &[]).unwrap().get::<_, i64>(0), 1);
 }

@@ -282,6 +282,16 @@ impl Archive {
         [REGISTER, checkpoint::CHECKPOINTS, seller::SELLER].iter().any(|f| std::fs::symlink_metadata(self.root.join(f)).is_ok())
     }
 
+    /// [`Archive::exists`], with the error that makes a database's answer unknown: one that
+    /// is unreachable, or holds a schema `invoicesmith` that is not this version's archive
+    /// (which `exists` counts as present, for the first read to report).
+    pub(crate) fn exists_checked(&self) -> Result<bool> {
+        match &self.db {
+            Some(db) => db.exists(),
+            None => Ok(self.exists()),
+        }
+    }
+
     /// Signs this archive's checkpoints with the key in `path` (see [`config`]).
     pub fn with_signing_key(mut self, path: Option<PathBuf>) -> Archive {
         self.signing_key = path;

@@ -14,6 +14,11 @@
 //! Everything read is checked by the same code as the folder's: register lines are parsed
 //! and hashed from the text the database returns (`State::add_line`),
 //! files against the SHA-256 in the register.
+//!
+//! `archive copy` into a database writes everything — the schema, every batch, the
+//! checkpoints — in one transaction ([`Db::begin_whole`]) and verifies the copy before it
+//! commits: a copy killed or failed midway leaves the database as it found it, never a
+//! register that looks like an archive but lacks the source's later documents.
 
 mod batch;
 mod schema;
@@ -22,11 +27,14 @@ mod writer;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use batch::Batch;
 pub use writer::Writer;
+use batch::Refusal;
 use postgres::{Client, NoTls};
+use schema::Found;
 
 use super::checkpoint::{self, CHECKPOINTS, Checkpoints};
 use super::register::{FileEntry, Observer, REGISTER, State};
@@ -52,6 +60,12 @@ pub struct Db {
     client: Mutex<Option<Client>>,
     /// The file read, prepared once per connection: `verify` and `export` read every file.
     read_file: Mutex<Option<postgres::Statement>>,
+    /// Whether the schema was found to be this version's archive ([`Db::exists`]): checked
+    /// once, not before every read.
+    known: AtomicBool,
+    /// Whether [`Db::begin_whole`]'s transaction is open: then every write goes into it
+    /// instead of a transaction of its own, and the run lock is the transaction's.
+    whole: AtomicBool,
 }
 
 impl std::fmt::Debug for Db {
@@ -70,7 +84,14 @@ impl Db {
                 c
             })
             .map_err(|e| format!("not a PostgreSQL connection URL: {e}"));
-        Db { config, display: without_password(url), client: Mutex::new(None), read_file: Mutex::new(None) }
+        Db {
+            config,
+            display: without_password(url),
+            client: Mutex::new(None),
+            read_file: Mutex::new(None),
+            known: AtomicBool::new(false),
+            whole: AtomicBool::new(false),
+        }
     }
 
     /// The URL as printed: without its password.
@@ -116,23 +137,70 @@ impl Db {
         f(guard.as_mut().expect("connected")).map_err(|e| self.error(&e))
     }
 
-    /// Whether the database holds an archive (its schema).
+    /// Whether the database holds an archive: no schema `invoicesmith` is none; one that is
+    /// not this version's archive (another tool's, an unknown or newer version) is an
+    /// error saying what differs, so that nothing reads or writes it as an archive.
     pub fn exists(&self) -> Result<bool> {
-        self.with(|c| c.query_one("SELECT to_regclass('invoicesmith.register') IS NOT NULL", &[]).map(|r| r.get(0)))
+        if self.known.load(Ordering::Relaxed) {
+            return Ok(true);
+        }
+        match self.with(schema::found)? {
+            Found::Nothing => Ok(false),
+            Found::Archive => {
+                self.known.store(true, Ordering::Relaxed);
+                Ok(true)
+            }
+            Found::Newer(version) => Err(Error::Database {
+                at: self.display.clone(),
+                message: format!(
+                    "the archive here is of schema version {version}, newer than this build of invoicesmith knows ({}); nothing was read or written: use a newer invoicesmith",
+                    schema::VERSION
+                ),
+            }),
+            Found::Foreign(why) => Err(Error::Database {
+                at: self.display.clone(),
+                message: format!(
+                    "the schema invoicesmith here is not an invoicesmith archive of schema version {}: {why}; nothing was read or written (give the database of an invoicesmith archive, or an empty one for a new archive)",
+                    schema::VERSION
+                ),
+            }),
+        }
     }
 
-    /// Creates the archive's tables unless they exist (`--init`).
+    /// Creates the archive's tables unless the schema exists (`--init`).
     pub fn migrate(&self) -> Result<()> {
-        self.with(schema::migrate)
+        let whole = self.in_whole();
+        self.with(|c| schema::migrate(c, whole))
+    }
+
+    /// Begins the one transaction an `archive copy` writes in: until [`Whole::commit`],
+    /// nothing written is seen by anyone else, and a copy that stops (killed, failed, or
+    /// dropping the guard) leaves nothing.
+    pub fn begin_whole(self: &Arc<Db>) -> Result<Whole> {
+        self.with(|c| c.batch_execute("BEGIN"))?;
+        self.whole.store(true, Ordering::Relaxed);
+        Ok(Whole { db: self.clone(), open: true })
+    }
+
+    fn in_whole(&self) -> bool {
+        self.whole.load(Ordering::Relaxed)
     }
 
     /// Takes the run lock, exclusive (a writing run) or shared (`verify`), waiting for
     /// whoever holds it; released when the returned guard is dropped or the connection ends
-    /// (a killed process).
+    /// (a killed process). Inside [`Db::begin_whole`]'s transaction it is the
+    /// transaction's, held until it ends: a session's lock could not be let go once a failed
+    /// statement has aborted the transaction.
     pub fn lock(self: &Arc<Db>, exclusive: bool) -> Result<Lock> {
-        let sql = if exclusive { "SELECT pg_advisory_lock($1)" } else { "SELECT pg_advisory_lock_shared($1)" };
+        let whole = self.in_whole();
+        let sql = match (whole, exclusive) {
+            (false, true) => "SELECT pg_advisory_lock($1)",
+            (false, false) => "SELECT pg_advisory_lock_shared($1)",
+            (true, true) => "SELECT pg_advisory_xact_lock($1)",
+            (true, false) => "SELECT pg_advisory_xact_lock_shared($1)",
+        };
         self.with(|c| c.execute(sql, &[&RUN_LOCK]))?;
-        Ok(Lock { db: self.clone(), exclusive })
+        Ok(Lock { db: self.clone(), exclusive, transaction: whole })
     }
 
     /// Reads the register, line by line as the database returns them, into a state whose
@@ -235,14 +303,21 @@ impl Db {
         Ok(Listing { files: files.iter().map(|r| r.get(0)).collect(), ..Listing::default() })
     }
 
-    /// Commits `batch` in one transaction, if the register still has `lines` lines.
+    /// Commits `batch` in one transaction, if the register still has `lines` lines and no
+    /// file it holds is stored with other bytes ([`Error::WouldOverwrite`], naming it).
     pub fn commit(&self, batch: &Batch, lines: usize) -> Result<()> {
-        self.with(|c| batch.commit(c, lines))?.map_err(|found| self.moved(REGISTER, lines, found))
+        let whole = self.in_whole();
+        match self.with(|c| batch.commit(c, lines, whole))? {
+            Ok(()) => Ok(()),
+            Err(Refusal::Moved(found)) => Err(self.moved(REGISTER, lines, found)),
+            Err(Refusal::Differs(path)) => Err(Error::WouldOverwrite { path: self.at(&path) }),
+        }
     }
 
     /// Appends checkpoint line `n` (1-based) with `text`, if it is the next.
     pub fn append_checkpoint(&self, n: usize, text: &str) -> Result<()> {
-        self.with(|c| batch::append_checkpoint(c, n, text))?.map_err(|found| self.moved(CHECKPOINTS, n - 1, found))
+        let whole = self.in_whole();
+        self.with(|c| batch::append_checkpoint(c, n, text, whole))?.map_err(|found| self.moved(CHECKPOINTS, n - 1, found))
     }
 
     fn moved(&self, what: &str, expected: usize, found: i64) -> Error {
@@ -255,10 +330,52 @@ impl Db {
     }
 }
 
+/// The one transaction of an `archive copy` into a database (see [`Db::begin_whole`]):
+/// rolled back when dropped uncommitted.
+pub struct Whole {
+    db: Arc<Db>,
+    open: bool,
+}
+
+impl std::fmt::Debug for Whole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Whole").field("open", &self.open).finish()
+    }
+}
+
+impl Whole {
+    /// Commits everything written since [`Db::begin_whole`]. A transaction a failed
+    /// statement aborted would answer `COMMIT` with a silent rollback, so it is asked a
+    /// question first, which such a transaction refuses.
+    pub fn commit(mut self) -> Result<()> {
+        self.db.with(|c| c.batch_execute("SELECT 1"))?;
+        self.db.with(|c| c.batch_execute("COMMIT"))?;
+        self.open = false;
+        self.db.whole.store(false, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+impl Drop for Whole {
+    fn drop(&mut self) {
+        if !self.open {
+            return;
+        }
+        // A failure here means the connection is gone, and the transaction with it.
+        let _ = self.db.with(|c| c.batch_execute("ROLLBACK"));
+        self.db.whole.store(false, Ordering::Relaxed);
+        // What was found or prepared inside the transaction is gone with it.
+        self.db.known.store(false, Ordering::Relaxed);
+        *self.db.read_file.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+}
+
 /// The run lock on a database (see [`Db::lock`]).
 pub struct Lock {
     db: Arc<Db>,
     exclusive: bool,
+    /// Held by [`Db::begin_whole`]'s transaction, which lets it go when it ends.
+    transaction: bool,
 }
 
 impl std::fmt::Debug for Lock {
@@ -269,6 +386,9 @@ impl std::fmt::Debug for Lock {
 
 impl Drop for Lock {
     fn drop(&mut self) {
+        if self.transaction {
+            return;
+        }
         let sql = if self.exclusive { "SELECT pg_advisory_unlock($1)" } else { "SELECT pg_advisory_unlock_shared($1)" };
         // A failure here means the connection is gone, and the lock with it.
         let _ = self.db.with(|c| c.execute(sql, &[&RUN_LOCK]));
