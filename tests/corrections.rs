@@ -700,6 +700,27 @@ fn reissue_of_a_transfer_invoice_counts_the_transfers_received() {
     assert_eq!(replacement["payment"]["transfer"]["reference"], "RF62KLINV2026000017");
 }
 
+/// A refund marked as a duplicate's that refers to the charge while the duplicate stays
+/// unrefunded is issued as it says (a credit note), with a warning naming the duplicate.
+#[test]
+fn a_duplicate_refund_of_the_charge_instead_of_its_duplicate_is_warned_about() {
+    let f = Fixture::new(&["rf_1015"]);
+    // Nikos's duplicate du_1014 of ch_1010, refunded against ch_1010 itself.
+    f.append("rf_9001,refund,succeeded,cus_gr_01,2026-10-15T09:30:00+03:00,EUR,Refund of duplicate charge,1,14.99,gross,false,,,ch_1010,duplicate,GR,GR,Mastercard,3222,re_3QKx9001");
+    let out = f.issue();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let line = f.transactions().lines().position(|l| l.starts_with("rf_9001,")).unwrap() + 1;
+    assert!(
+        stderr(&out).contains(&format!("warning: transactions.csv:{line}: rf_9001: its reason is duplicate, but it refers to the charge ch_1010, not to the duplicate du_1014 that no refund returns: it credits ch_1010's invoice and du_1014 stays owed to the customer; if it returns the duplicate, set refers_to to du_1014")),
+        "{}",
+        stderr(&out)
+    );
+    // Refunded as the samples do it (refers_to = du_1014): no warning.
+    let f = Fixture::new(&[]);
+    let out = f.issue();
+    assert!(!stderr(&out).contains("its reason is duplicate"), "{}", stderr(&out));
+}
+
 /// A correction that would issue the original again under new numbers, or leave a plan
 /// change's credit of the old tax beside a replacement taxed otherwise, issues nothing.
 #[test]

@@ -665,7 +665,8 @@ pub fn run_issue_with(
     // Plan once without the lock so bad data fails before the archive is even created.
     let unlocked = archive.state()?;
     let plan = plan_printable(&data, &unlocked)?;
-    let stale = stale_customer_details(&unlocked, &data)?;
+    let mut stale = stale_customer_details(&unlocked, &data)?;
+    stale.extend(misdirected_duplicate_refunds(&data));
     if plan.is_empty() && !archive.present() {
         return Ok(IssueReport { skipped: plan.skipped, warnings: stale, ..IssueReport::default() });
     }
@@ -746,6 +747,30 @@ pub fn run_issue_with(
 pub fn release_freed_memory() {
     // SAFETY: mi_collect only walks the allocator's own free lists.
     unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
+/// Warnings for refunds whose reason is `duplicate` but which refer to the charge, not to
+/// its duplicate that no refund returns: such a refund credits the charge's invoice (a credit
+/// note), and the duplicate stays owed to the customer. Likely the refund meant the duplicate.
+fn misdirected_duplicate_refunds(data: &model::DataSet) -> Vec<String> {
+    use model::{Status, TransactionType};
+    let succeeded = |t: &&model::Transaction| t.status == Status::Succeeded;
+    let refunded: std::collections::HashSet<&str> =
+        data.transactions.iter().filter(succeeded).filter(|t| t.kind == TransactionType::Refund).filter_map(|t| t.refers_to.as_deref()).collect();
+    let mut warnings = Vec::new();
+    for refund in data.transactions.iter().filter(succeeded).filter(|t| t.kind == TransactionType::Refund && t.reason == "duplicate") {
+        let Some(charge) = refund.refers_to.as_deref() else { continue };
+        let duplicate = data.transactions.iter().filter(succeeded).find(|t| {
+            t.kind == TransactionType::Duplicate && t.refers_to.as_deref() == Some(charge) && !refunded.contains(t.id.as_str())
+        });
+        if let Some(duplicate) = duplicate {
+            warnings.push(format!(
+                "transactions.csv:{}: {}: its reason is duplicate, but it refers to the charge {charge}, not to the duplicate {} that no refund returns: it credits {charge}'s invoice and {} stays owed to the customer; if it returns the duplicate, set refers_to to {}",
+                refund.source_line, refund.id, duplicate.id, duplicate.id, duplicate.id
+            ));
+        }
+    }
+    warnings
 }
 
 /// Warnings for customers whose details in `data` still equal what a reissue in `state`

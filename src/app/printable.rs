@@ -27,18 +27,6 @@ fn hint(missing: &[char]) -> &'static str {
     if missing.iter().all(|&c| cjk(c)) { FONT_HINT } else { OTHER_SCRIPT_HINT }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_cjk_font_is_suggested_only_for_chinese_japanese_and_korean() {
-        assert_eq!(hint(&['佐', 'ひ', 'カ', '한', '，']), FONT_HINT);
-        assert_eq!(hint(&['م']), OTHER_SCRIPT_HINT);
-        assert_eq!(hint(&['佐', 'ש']), OTHER_SCRIPT_HINT);
-        assert_eq!(hint(&['ก']), OTHER_SCRIPT_HINT);
-    }
-}
 
 /// `'佐' (U+4F50), …`
 fn listed(missing: &[char]) -> String {
@@ -177,4 +165,17 @@ pub fn documents(data: &DataSet, plan: &issue::Plan) -> Vec<Diagnostic> {
     diagnostics.sort();
     diagnostics.dedup();
     diagnostics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cjk_font_is_suggested_only_for_chinese_japanese_and_korean() {
+        assert_eq!(hint(&['佐', 'ひ', 'カ', '한', '，']), FONT_HINT);
+        assert_eq!(hint(&['م']), OTHER_SCRIPT_HINT);
+        assert_eq!(hint(&['佐', 'ש']), OTHER_SCRIPT_HINT);
+        assert_eq!(hint(&['ก']), OTHER_SCRIPT_HINT);
+    }
 }
