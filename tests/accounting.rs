@@ -139,7 +139,7 @@ fn check_datev(out: &Path) {
         assert_eq!(f[col("Generalumkehr (GU)")], if credit_note { "1" } else { "" }, "credit notes are reversals");
         // The card clearing account; a bank-transfer document is owed: trade receivables.
         let record: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("documents").join(format!("{number}.json"))).unwrap()).unwrap();
-        let konto = if record["payment"]["method"] == "bank_transfer" { "1400" } else { "1360" };
+        let konto = if record["payment"]["method"] == "bank_transfer" { "1410" } else { "1360" };
         assert_eq!(f[col("Konto")], konto, "{number}");
         let bu = &f[col("BU-Schlüssel")];
         assert!(bu.is_empty() || (bu.len() == 4 && bu.bytes().all(|b| b.is_ascii_digit())), "{bu}");
@@ -190,10 +190,10 @@ fn the_datev_batch_reads_back_field_by_field_and_ties_to_the_vat_summary() {
     let e = issue_and_export(&samples(), &[]);
     check_datev(&e.out);
     let lines = datev_lines(&e.out);
-    // The bank-transfer invoice of 4,800.00 (reverse charge) is owed: 1400 Forderungen, not
+    // The bank-transfer invoice of 4,800.00 (reverse charge) is owed: 1410 Forderungen, not
     // the card clearing account; Xero and QuickBooks give its due date, 14 days on.
     let transfer = fields(lines.iter().find(|l| l.contains("\"KL-INV-2026-000015\"")).unwrap());
-    assert_eq!((transfer[0].as_str(), transfer[6].as_str(), transfer[7].as_str()), ("4800,00", "1400", "8336"));
+    assert_eq!((transfer[0].as_str(), transfer[6].as_str(), transfer[7].as_str()), ("4800,00", "1410", "8336"));
     let xero = rows(&e.out.join("xero/invoices.csv"));
     let row = xero.iter().find(|r| r["*InvoiceNumber"] == "KL-INV-2026-000015").unwrap();
     assert_eq!((row["*InvoiceDate"].as_str(), row["*DueDate"].as_str()), ("28/10/2026", "11/11/2026"));
@@ -214,13 +214,15 @@ fn the_datev_batch_reads_back_field_by_field_and_ties_to_the_vat_summary() {
             &"19,00".to_string(), &"01102026".to_string()
         )
     );
+    // An OSS supply says where it comes from: the seller's VAT ID (DATEV would take Germany).
+    assert_eq!(f[122], "EE101234568");
     // The USD invoice: Basis-Umsatz in EUR from its Art. 230 statement.
     let usd = lines.iter().map(|l| fields(l)).find(|f| f[10] == "KL-INV-2026-000003").unwrap();
     // Kurs as the ECB published it for the tax point (1 EUR = 1.0839 USD).
     assert_eq!((usd[0].as_str(), usd[2].as_str(), usd[3].as_str(), usd[4].as_str(), usd[5].as_str()), ("21,60", "USD", "1,0839", "19,93", "EUR"));
     // The reverse charge names the customer's VAT ID.
     let rc = lines.iter().map(|l| fields(l)).find(|f| f[10] == "KL-INV-2026-000005").unwrap();
-    assert_eq!((rc[7].as_str(), rc[39].as_str()), ("8336", "IT00743110157"));
+    assert_eq!((rc[7].as_str(), rc[39].as_str(), rc[122].as_str()), ("8336", "IT00743110157", ""));
     // Windows-1252 on disk: "ü" is one byte.
     let bytes = fs::read(e.out.join("datev/EXTF_Buchungsstapel_2026-10.csv")).unwrap();
     assert!(bytes.windows(13).any(|w| w == b"J\xFCrgen M\xFCller"));

@@ -8,7 +8,7 @@
 //! [accounts]
 //! chart = "skr03"            # skr03 or skr04: which defaults apply
 //! clearing = "1360"          # card payments in transit (Geldtransit): the Konto of a card document
-//! receivable = "1400"        # trade receivables: the Konto of a bank-transfer document
+//! receivable = "1410"        # trade receivables without Kontokorrent: the Konto of a bank-transfer document
 //! datev_consultant = 1001    # DATEV Beraternummer (1001–9999999)
 //! datev_client = 1           # DATEV Mandantennummer (1–99999)
 //! fiscal_year_start = "01-01"
@@ -99,12 +99,14 @@ impl Accounts {
     /// services (SKR03 / SKR04 numbers; see README, "Account mapping").
     pub fn for_chart(chart: Chart) -> Accounts {
         let (clearing, receivable, domestic, oss, reverse_charge, third_country) = match chart {
-            // 1360 Geldtransit; 1400 Forderungen aus Lieferungen und Leistungen; 8400 Erlöse
+            // 1360 Geldtransit; 1410 Forderungen aus Lieferungen und Leistungen ohne
+            // Kontokorrent (1400 is the collective account the debtors feed, which DATEV does
+            // not let a booking post to directly; SKR04: 1210, not 1200); 8400 Erlöse
             // 19 % USt (automatic); 8339 Erlöse aus im anderen EU-Land steuerbaren Leistungen;
             // 8336 … für die der Leistungsempfänger die Umsatzsteuer schuldet; 8338 Erlöse
             // aus im Drittland steuerbaren Leistungen.
-            Chart::Skr03 => ("1360", "1400", "8400", "8339", "8336", "8338"),
-            Chart::Skr04 => ("1460", "1200", "4400", "4339", "4336", "4338"),
+            Chart::Skr03 => ("1360", "1410", "8400", "8339", "8336", "8338"),
+            Chart::Skr04 => ("1460", "1210", "4400", "4339", "4336", "4338"),
         };
         let rule = |treatment, account: &str| RevenueRule {
             treatment: Some(treatment),
@@ -318,7 +320,7 @@ mod tests {
     fn without_a_table_the_skr03_defaults_apply() {
         let (a, errors) = parsed("[seller]\n");
         assert!(errors.is_empty());
-        assert_eq!((a.clearing.as_str(), a.receivable.as_str()), ("1360", "1400"));
+        assert_eq!((a.clearing.as_str(), a.receivable.as_str()), ("1360", "1410"));
         assert_eq!(a.revenue(Treatment::Domestic, Decimal::from(19)).account, "8400");
         assert_eq!(a.revenue(Treatment::Oss, Decimal::from(21)).account, "8339");
         assert_eq!(a.revenue(Treatment::ReverseCharge, Decimal::ZERO).account, "8336");

@@ -22,7 +22,8 @@
 //! - Belegdatum: the issue date (TTMM; the year is the batch's); Belegfeld 1: the document
 //!   number; Buchungstext: the customer (an invoice) or the invoice credited (a credit note);
 //!   Leistungsdatum: the date of supply; EU-Land u. UStID and EU-Steuersatz (Bestimmung):
-//!   the member state and rate of an OSS supply, the customer's VAT ID of a reverse charge.
+//!   the member state and rate of an OSS supply, the customer's VAT ID of a reverse charge;
+//!   EU-Land u. UStID (Ursprung): the seller's VAT ID on an OSS supply.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -90,6 +91,7 @@ const BUCHUNGSTEXT: usize = 13;
 const EU_LAND: usize = 39;
 const EU_STEUERSATZ: usize = 40;
 const LEISTUNGSDATUM: usize = 114;
+const EU_LAND_URSPRUNG: usize = 122;
 const GENERALUMKEHR: usize = 117;
 
 /// One batch's dates: DATEV takes a batch within one fiscal year, so a period a fiscal year
@@ -319,6 +321,10 @@ fn bookings(d: &Document, accounts: &Accounts) -> Vec<Vec<(usize, String)>> {
             Treatment::Oss => {
                 row.push((EU_LAND, d.tax.jurisdiction.to_string()));
                 row.push((EU_STEUERSATZ, format!("{:0>5}", datev_amount(rate, 2))));
+                // Where the supply comes from, by the seller's VAT ID: DATEV otherwise takes
+                // Germany (its OSS note: member state and rate of the customer, and of the
+                // sender "anhand UStID").
+                row.push((EU_LAND_URSPRUNG, d.seller.tax_id.clone().unwrap_or_default().replace(' ', "")));
             }
             Treatment::ReverseCharge => row.push((EU_LAND, d.customer.tax_id.clone().unwrap_or_default().replace(' ', ""))),
             _ => {}
