@@ -738,6 +738,9 @@ fn reissue_refuses_a_correction_of_nothing_and_a_retaxed_adjusted_invoice() {
     let business = [("name", "Müller Design GmbH"), ("vat_id", "DE136695976"), ("vat_id_status", "valid"), ("type", "business")];
     let err = f.reissue("KL-INV-2026-000001", &business, "VAT ID supplied", None, "2026-11-10T12:00:00Z").unwrap_err().to_string();
     assert_eq!(err, "KL-INV-2026-000001 has been adjusted by KL-INV-2026-000011 (a plan change credited part of it at its present tax); a replacement taxed otherwise would leave that credit at the old tax, so it is not reissued: correct the customer in customers.csv, and their later invoices carry the new details");
+    // Nor is the upgrade invoice whose plan change credits it: its credit would change tax.
+    let err = f.reissue("KL-INV-2026-000011", &business, "VAT ID supplied", None, "2026-11-10T12:00:00Z").unwrap_err().to_string();
+    assert_eq!(err, "KL-INV-2026-000011 credits part of KL-INV-2026-000001 (a plan change) at its present tax; a replacement taxed otherwise would credit that part at another tax than KL-INV-2026-000001 charged, so it is not reissued: correct the customer in customers.csv, and their later invoices carry the new details");
     assert_eq!(fs::read_to_string(f.archive.join("register.jsonl")).unwrap(), head, "nothing issued");
     // Taxed the same, it is corrected: the credit note and the replacement net to nothing.
     let report = f.reissue("KL-INV-2026-000001", &[("name", "Jürgen K. Müller")], "full name", None, "2026-11-10T12:00:00Z").unwrap();

@@ -298,9 +298,9 @@ ch_9102,charge,succeeded,cus_ch_de,2026-11-04T10:00:00+01:00,CHF,Pro plan,1,10.8
 }
 
 /// A correction (`reissue`) in November of an October domestic invoice: its cancelling credit
-/// note and its replacement both belong to October's return (the supply's), so together they
-/// change nothing there — the replacement is not November's new sale. KL-INV-2026-000004:
-/// 142.60 gross at EE 24 %, 115.00 + 27.60.
+/// note and its replacement both count in November's return, the period the correction is
+/// made in (Art. 90; EE KMS § 29(7)), where together they change nothing — the replacement is
+/// not a new sale. KL-INV-2026-000004: 142.60 gross at EE 24 %, 115.00 + 27.60.
 /// The samples issued, then `number` corrected (its customer moved) on 5 November 2026:
 /// the folder, the data, the archive and the replacement's number.
 fn reissued_in_november(number: &str) -> (tempfile::TempDir, PathBuf, PathBuf, String) {
@@ -310,17 +310,18 @@ fn reissued_in_november(number: &str) -> (tempfile::TempDir, PathBuf, PathBuf, S
     ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init"]));
     let correction = invoicesmith::issue::correct::Correction { set: vec![("city".into(), "Tartu".into())], reason: "moved".into(), date: None, received: None };
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-05T10:00:00Z").unwrap().to_utc();
-    let report = invoicesmith::app::run_reissue(&invoicesmith::archive::Archive::open(&archive), number, &correction, now, None, None).unwrap();
+    // With the data folder, as support runs it (a transfer invoice needs what was received).
+    let report = invoicesmith::app::run_reissue(&invoicesmith::archive::Archive::open(&archive), number, &correction, now, None, Some(&data)).unwrap();
     let replacement = report.issued.iter().map(|d| d.number().to_string()).find(|n| n.starts_with("KL-INV")).unwrap();
     (tmp, data, archive, replacement)
 }
 
 #[test]
-fn a_reissue_keeps_the_supplys_vat_in_its_return_period() {
+fn a_domestic_reissue_nets_to_nothing_in_the_period_it_is_made() {
     let (tmp, _, archive, _) = reissued_in_november("KL-INV-2026-000004");
     let out = tmp.path().join("2026-11");
     export(&archive, &["--month", "2026-11"], &out);
-    assert_eq!(summary_rows(&out), [row("domestic_corrections", "EE", "24", "2026-10", "0.00", "0.00", "2")]);
+    assert_eq!(summary_rows(&out), [row("domestic", "EE", "24", "", "0.00", "0.00", "2")]);
 }
 
 /// A bank-transfer invoice corrected by `reissue` is owed once: by its replacement. The
@@ -341,22 +342,49 @@ fn a_replaced_bank_transfer_invoice_is_owed_once_by_its_replacement() {
     assert_eq!(owed, [(replacement, "overdue".to_string(), "372.00".to_string())]);
 }
 
+/// A domestic credit note counts in the period it is made in, whatever the return period;
+/// a supply invoiced after its return period ended (a payment recorded late: numbering never
+/// dates an invoice before the series' last) is that period's, as the configured return
+/// period cuts them.
 #[test]
-fn domestic_corrections_follow_the_configured_return_period() {
+fn a_late_supply_belongs_to_its_return_period_a_credit_note_to_the_period_it_is_made_in() {
     // A November refund of 12.40 gross on the October Estonian invoice ch_1003 (EE 24 %):
     // 10.00 net, 2.40 VAT.
     let refund = "rf_9004,refund,succeeded,cus_ee_01,2026-11-04T10:00:00+02:00,EUR,Refund,1,12.40,gross,false,,,ch_1003,requested_by_customer,EE,EE\n";
-    for (period, expected) in [
-        ("month", row("domestic_corrections", "EE", "24", "2026-10", "-10.00", "-2.40", "1")),
-        ("quarter", row("domestic", "EE", "24", "", "-10.00", "-2.40", "1")),
-    ] {
+    for period in ["month", "quarter"] {
         let tmp = tempfile::tempdir().unwrap();
         let data = samples_with(tmp.path(), refund, |t| t.replace("eu_oss = true", &format!("eu_oss = true\nvat_return_period = \"{period}\"")));
         let archive = tmp.path().join("archive");
         ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init"]));
         let out = tmp.path().join("2026-11");
         export(&archive, &["--month", "2026-11"], &out);
-        assert_eq!(summary_rows(&out), [expected], "{period}");
+        assert_eq!(summary_rows(&out), [row("domestic", "EE", "24", "", "-10.00", "-2.40", "1")], "{period}");
+    }
+    // A 24.80 charge of 30 September recorded after October was issued: invoiced on 28
+    // October (the series' last date), a supply of September (20.00 + 4.80; and of Q3, for
+    // OSS: 14.99 to Germany at 19 %, 12.60 + 2.39).
+    let late = "ch_9005,charge,succeeded,cus_ee_01,2026-09-30T18:00:00+03:00,EUR,Credit pack,1,24.80,gross,false,,,,,EE,EE\n\
+                ch_9006,charge,succeeded,cus_de_01,2026-09-30T18:00:00+02:00,EUR,Credit pack,1,14.99,gross,false,,,,,DE,DE\n";
+    for (period, domestic) in [("month", "2026-09"), ("quarter", "2026-Q3")] {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = samples_with(tmp.path(), "", |t| t.replace("eu_oss = true", &format!("eu_oss = true\nvat_return_period = \"{period}\"")));
+        let archive = tmp.path().join("archive");
+        ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init"]));
+        let mut csv = fs::read_to_string(data.join("transactions.csv")).unwrap();
+        csv.push_str(late);
+        fs::write(data.join("transactions.csv"), csv).unwrap();
+        ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap()]));
+        let out = tmp.path().join("late");
+        export(&archive, &["--month", "2026-10"], &out);
+        let rows: Vec<_> = summary_rows(&out).into_iter().filter(|r| r.0.ends_with("_corrections")).collect();
+        assert_eq!(
+            rows,
+            [
+                row("domestic_corrections", "EE", "24", domestic, "20.00", "4.80", "1"),
+                row("oss_corrections", "DE", "19", "2026-Q3", "12.60", "2.39", "1"),
+            ],
+            "{period}"
+        );
     }
 }
 

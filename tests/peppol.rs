@@ -27,6 +27,12 @@ fn issued() -> &'static (tempfile::TempDir, PathBuf, Vec<String>) {
     ISSUED.get_or_init(|| {
         let tmp = tempfile::tempdir().unwrap();
         let data = copy_samples(&tmp.path().join("data"));
+        // Without the upgrade's credit of unused Pro time on KL-INV-2026-000001: a plan change
+        // credited at German VAT, it would keep that credit beside a replacement reverse-charged
+        // in full, and `reissue` refuses to retax an adjusted invoice (tests/corrections.rs).
+        let transactions = data.join("transactions.csv");
+        let kept: String = std::fs::read_to_string(&transactions).unwrap().lines().filter(|l| !l.contains(",true,") || !l.contains(",ch_1001,")).map(|l| format!("{l}\n")).collect();
+        std::fs::write(&transactions, kept).unwrap();
         let archive = tmp.path().join("archive");
         let out = run(&["issue", p(&data), "--archive", p(&archive), "--init", "--quiet", "--formats", "pdf,html,json,ubl,cii,facturx,peppol,xrechnung"]);
         assert!(out.status.success(), "{}", stderr(&out));

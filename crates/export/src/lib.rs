@@ -879,27 +879,33 @@ fn add_to_summary(out: &mut Summary, items: &[Item], state: &State, domestic_per
         let d = &item.doc;
         let s = item.sign();
         let in_base = |taxable: Decimal, tax: Decimal| in_base(d, taxable, tax);
-        // A credit note for a supply of an earlier return period corrects that period: the
-        // OSS return is quarterly (Art. 369f VAT Directive), the domestic one as configured.
-        // So does a replacement invoice (`reissue`), beside the credit note that cancels its
-        // original: the supply's VAT stays in one period, not moved by a corrected address.
-        let original = d
-            .references
-            .first()
-            .filter(|r| d.kind == DocumentKind::CreditNote || r.relation == domain::document::Relation::Replaces)
-            .and_then(|r| state.document(&r.number).ok())
-            .map(|o| o.tax_point_date);
-        let correction = |return_period: ReturnPeriod| {
-            original
+        // The supply a document's VAT belongs to: a credit note's or a replacement's
+        // (`reissue`) is its original's; an invoice's its own, which may lie in an earlier
+        // return period than its issue date (numbering never dates a document before the
+        // series' last, so a payment recorded late is invoiced in a later month).
+        let corrects = d.kind == DocumentKind::CreditNote || d.references.iter().any(|r| r.relation == domain::document::Relation::Replaces);
+        let supply = if corrects {
+            d.references.first().and_then(|r| state.document(&r.number).ok()).map(|o| o.tax_point_date)
+        } else {
+            Some(d.tax_point_date)
+        };
+        // The earlier return period of that supply, if it lies in one.
+        let earlier = |return_period: ReturnPeriod| {
+            supply
                 .map(|o| (Period::containing(return_period, o), Period::containing(return_period, d.issue_date)))
                 .filter(|(of_supply, now)| of_supply.first_day() < now.first_day())
                 .map(|(of_supply, _)| of_supply)
         };
         for r in &d.tax_breakdown {
             let (section, country, detail, currency, taxable, vat) = match row_treatment(d, r) {
+                // A supply invoiced after its return period ended is that period's (the VAT
+                // became chargeable then: Art. 63, 250 VAT Directive), with the period in
+                // `detail`; a credit note or a correction is the return's of the period it is
+                // made in (Art. 90 as the member states apply it: EE KMS § 29(7), DE UStG
+                // § 17(1)), with this period's sales.
                 Treatment::Domestic => {
                     let (t, v, c) = in_base(r.taxable_amount, r.tax_amount);
-                    match correction(domestic_period) {
+                    match earlier(domestic_period).filter(|_| !corrects) {
                         Some(p) => ("domestic_corrections", d.tax.jurisdiction.to_string(), p.to_string(), c, t, v),
                         None => ("domestic", d.tax.jurisdiction.to_string(), String::new(), c, t, v),
                     }
@@ -910,7 +916,9 @@ fn add_to_summary(out: &mut Summary, items: &[Item], state: &State, domestic_per
                 // another figure than the return's.
                 Treatment::Oss => {
                     let (t, v, c) = (r.taxable_amount, r.tax_amount, d.currency.to_string());
-                    match correction(ReturnPeriod::Quarter) {
+                    // A change to an earlier quarter's supply, or a supply invoiced after its
+                    // quarter, goes in a later return naming that quarter (Art. 369g(4)).
+                    match earlier(ReturnPeriod::Quarter) {
                         Some(p) => ("oss_corrections", d.tax.jurisdiction.to_string(), p.to_string(), c, t, v),
                         None => ("oss", d.tax.jurisdiction.to_string(), String::new(), c, t, v),
                     }
@@ -963,9 +971,9 @@ fn summary_csv(summary: &Summary, dialect: Dialect) -> Vec<u8> {
 fn summary_markdown(summary: &Summary, period: Period, base: &str) -> String {
     let titles = [
         ("domestic", "Domestic VAT", "detail"),
-        ("domestic_corrections", "Domestic credit notes for supplies of an earlier return period", "original period"),
+        ("domestic_corrections", "Domestic supplies of an earlier return period, invoiced late", "supply period"),
         ("oss", "Union OSS by member state and rate", "detail"),
-        ("oss_corrections", "OSS corrections to earlier quarters", "original quarter"),
+        ("oss_corrections", "OSS corrections to earlier quarters", "supply quarter"),
         ("reverse_charge", "EU reverse-charge supplies (recapitulative statement)", "customer VAT ID"),
         ("outside_eu", "Supplies outside the EU", "treatment"),
         ("non_eu_registrations", "Non-EU registrations", "tax"),

@@ -69,6 +69,9 @@ pub enum Error {
     /// A plan change billed `by` that invoice has credited part of the invoice under its
     /// treatment, which the correction would change.
     Adjusted { number: DocumentNumber, by: DocumentNumber },
+    /// The invoice's plan-change line credits part of `adjusted` under its treatment, which
+    /// the correction would change.
+    AdjustsAnother { number: DocumentNumber, adjusted: DocumentNumber },
     /// The correction states nothing other than the invoice does, and taxes it the same.
     NothingToCorrect(DocumentNumber),
     /// The invoice asked for a bank transfer, or was overpaid, and the payment history (the
@@ -122,6 +125,10 @@ impl std::fmt::Display for Error {
             Error::PaymentsUnknown { number, overpaid: true } => write!(
                 f,
                 "{number} was overpaid, and whether the overpayment has been refunded since is in the payment history: give --data DIR (the data folder whose transactions.csv records the refunds), or its replacement would announce again an overpayment already returned"
+            ),
+            Error::AdjustsAnother { number, adjusted } => write!(
+                f,
+                "{number} credits part of {adjusted} (a plan change) at its present tax; a replacement taxed otherwise would credit that part at another tax than {adjusted} charged, so it is not reissued: correct the customer in customers.csv, and their later invoices carry the new details"
             ),
             Error::NothingToCorrect(number) => write!(
                 f,
@@ -246,6 +253,9 @@ pub fn reissue(
         // for time now reverse-charged in full).
         if let Some(r) = referrers.iter().find(|r| r.relation == Relation::Adjusts) {
             return Err(Error::Adjusted { number: number_to_fix.clone(), by: r.number.clone() });
+        }
+        if let Some(r) = original.references.iter().find(|r| r.relation == Relation::Adjusts) {
+            return Err(Error::AdjustsAnother { number: number_to_fix.clone(), adjusted: r.number.clone() });
         }
         recompute(&mut replacement, &original, &determination, company)?;
     }
