@@ -80,6 +80,10 @@ mc_b,business,Riviera Studio SARL,r@riviera.example,2 Boulevard Albert 1er,,Mona
 im,individual,Ewan Quayle,e@example.im,1 Prospect Hill,,Douglas,IM1 1EU,,IM,,,en
 canary,individual,Ana Pérez,a@example.es,Calle Triana 1,,Las Palmas de Gran Canaria,35002,,ES,,,es
 madrid,individual,Pablo Ruiz,p@example.es,Calle Mayor 1,,Madrid,28013,,ES,,,es
+vaduz,individual,Anna Frick,a@example.li,Städtle 1,,Vaduz,9490,,LI,,,de
+buesingen,individual,Jonas Keller,j@example.de,Junkerstrasse 1,,Büsingen am Hochrhein,78266,,DE,,,de
+svalbard,individual,Ola Nordmann,o@example.no,Vei 1,,Longyearbyen,9170,,NO,,,nb
+christmas,individual,Mia Lee,m@example.cx,1 Gaze Rd,,Christmas Island,6798,WA,AU,,,en
 ";
 
 const HEADER: &str = "transaction_id,type,status,customer_id,timestamp,currency,description,quantity,unit_amount,amount_basis,proration,service_start,service_end,refers_to,reason,card_country,ip_country\n";
@@ -553,6 +557,22 @@ fn uk_vat_in_another_currency_is_also_stated_in_sterling() {
         Case::ee().charge("c1", "gb", sunday, ("PLN", "60.00", "gross"), "GB,GB").error(),
         "transactions.csv:2: currency: no GBP/PLN exchange rate on or before 2026-10-04 in exchange_rates.csv; UK VAT invoiced in PLN must also be stated in GBP (its law asks for the net value and the tax in GBP)"
     );
+}
+
+/// VAT areas are not country codes: Liechtenstein and Büsingen am Hochrhein (a German town)
+/// are in the Swiss one; Svalbard is outside Norway's, Christmas Island outside Australia's
+/// GST zone.
+#[test]
+fn liechtenstein_and_buesingen_pay_swiss_vat_svalbard_and_christmas_island_none() {
+    let treated = |customer: &str, evidence: &str| {
+        let doc = Case::ee().charge("c1", customer, OCT, ("EUR", "108.10", "gross"), evidence).invoice();
+        (doc.tax.treatment, doc.tax.jurisdiction.to_string(), doc.totals.tax.to_string())
+    };
+    // MWST 8.1 % of 108.10 gross: 100.00 + 8.10, under the seller's Swiss registration.
+    assert_eq!(treated("vaduz", "LI,LI"), (Treatment::NonEuTax, "CH".into(), "8.10".into()));
+    assert_eq!(treated("buesingen", "DE,DE"), (Treatment::NonEuTax, "CH".into(), "8.10".into()));
+    assert_eq!(treated("svalbard", "NO,NO"), (Treatment::OutsideScope, "NO".into(), "0.00".into()));
+    assert_eq!(treated("christmas", "AU,AU"), (Treatment::OutsideScope, "AU".into(), "0.00".into()));
 }
 
 #[test]

@@ -181,12 +181,17 @@ pub fn determine(
 ) -> Result<Determination, Refusal> {
     let seller = &company.seller;
     let evidence = locate(customer, card, ip)?;
-    // Monaco is taxed as France, the Isle of Man as the UK ([`territory`]).
-    let country = territory::vat_country(evidence.customer_country);
-    // An address in the Canary Islands, Åland, … (when the address decided the country).
-    let excluded = (evidence.customer_country == evidence.billing_country)
-        .then(|| territory::outside_eu_vat(evidence.billing_country, &customer.address.postal_code))
-        .flatten();
+    // When the address decided the country, its postal code may say more ([`territory`]).
+    let by_address = evidence.customer_country == evidence.billing_country;
+    // Monaco is taxed as France, the Isle of Man as the UK, Liechtenstein and Büsingen as
+    // Switzerland.
+    let country = if by_address {
+        territory::vat_country_at(evidence.billing_country, &customer.address.postal_code)
+    } else {
+        territory::vat_country(evidence.customer_country)
+    };
+    // An address in the Canary Islands, Åland, Svalbard, Christmas Island, ...
+    let excluded = by_address.then(|| territory::outside_vat_area(evidence.billing_country, &customer.address.postal_code)).flatten();
     let business_id = match customer.kind {
         CustomerType::Business => customer.usable_tax_id(),
         CustomerType::Individual => None,
