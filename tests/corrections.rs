@@ -700,6 +700,26 @@ fn reissue_of_a_transfer_invoice_counts_the_transfers_received() {
     assert_eq!(replacement["payment"]["transfer"]["reference"], "RF62KLINV2026000017");
 }
 
+/// A business customer's VAT ID not recorded as confirmed still gets its reverse charge, and
+/// the run says the seller must confirm it (Art. 18(1)(a) Implementing Regulation 282/2011).
+#[test]
+fn invoicing_on_an_unconfirmed_vat_id_is_warned_about() {
+    let f = Fixture::new(&[]);
+    let path = f.data.join("customers.csv");
+    let customers = fs::read_to_string(&path).unwrap().replace("DE136695976,valid", "DE136695976,");
+    fs::write(&path, customers).unwrap();
+    let out = f.issue();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning: 2 business customer(s) are invoiced as taxable persons on a tax ID customers.csv does not record as confirmed (vat_id_status empty), the first cus_de_02: confirm each (VIES for an EU VAT ID, Art. 18(1)(a) Implementing Regulation 282/2011) and set vat_id_status=valid, or invalid to tax them as consumers"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(f.doc("KL-INV-2026-000014")["tax"]["treatment"], "reverse_charge");
+    // The samples record their checks: no warning.
+    assert!(!stderr(&Fixture::new(&[]).issue()).contains("not record as confirmed"));
+}
+
 /// A refund marked as a duplicate's that refers to the charge while the duplicate stays
 /// unrefunded is issued as it says (a credit note), with a warning naming the duplicate.
 #[test]

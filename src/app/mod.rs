@@ -667,6 +667,7 @@ pub fn run_issue_with(
     let plan = plan_printable(&data, &unlocked)?;
     let mut stale = stale_customer_details(&unlocked, &data)?;
     stale.extend(misdirected_duplicate_refunds(&data));
+    stale.extend(unconfirmed_tax_ids(&data, &plan));
     if plan.is_empty() && !archive.present() {
         return Ok(IssueReport { skipped: plan.skipped, warnings: stale, ..IssueReport::default() });
     }
@@ -747,6 +748,28 @@ pub fn run_issue_with(
 pub fn release_freed_memory() {
     // SAFETY: mi_collect only walks the allocator's own free lists.
     unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
+/// One warning for the business customers whose tax ID this run's invoices rely on (reverse
+/// charge, no GST) while customers.csv does not say it was confirmed (`vat_id_status`
+/// empty): the seller may treat a customer as a taxable person only once it has confirmed the
+/// number (VIES for an EU VAT ID: Art. 18(1)(a) Implementing Regulation 282/2011). Issued all
+/// the same, as before the check was recorded; the run says so, with the first customer.
+fn unconfirmed_tax_ids(data: &model::DataSet, plan: &issue::Plan) -> Option<String> {
+    let mut unconfirmed: Vec<&str> = (0..plan.len())
+        .map(|i| plan.transaction(i))
+        .filter(|t| t.kind == model::TransactionType::Charge)
+        .filter_map(|t| data.customer(&t.customer_id))
+        .filter(|c| c.kind == model::CustomerType::Business && c.vat_id.is_some() && c.vat_id_status == model::VatIdStatus::Unchecked)
+        .map(|c| c.id.as_str())
+        .collect();
+    unconfirmed.sort_unstable();
+    unconfirmed.dedup();
+    let first = unconfirmed.first()?;
+    Some(format!(
+        "{} business customer(s) are invoiced as taxable persons on a tax ID customers.csv does not record as confirmed (vat_id_status empty), the first {first}: confirm each (VIES for an EU VAT ID, Art. 18(1)(a) Implementing Regulation 282/2011) and set vat_id_status=valid, or invalid to tax them as consumers",
+        unconfirmed.len()
+    ))
 }
 
 /// Warnings for refunds whose reason is `duplicate` but which refer to the charge, not to
