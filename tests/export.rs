@@ -342,6 +342,40 @@ fn a_replaced_bank_transfer_invoice_is_owed_once_by_its_replacement() {
     assert_eq!(owed, [(replacement, "overdue".to_string(), "372.00".to_string())]);
 }
 
+/// The reconciliation tells what became of each invoice, as it stood at the period's end: a
+/// month re-exported after a later correction names no later document; a transfer invoice
+/// that a replacement took over once the transfer had paid it is listed as paid, by that
+/// replacement; a plan change's credit is not called a cancellation.
+#[test]
+fn the_reconciliation_tells_each_invoice_as_it_stood_at_the_periods_end() {
+    // KL-INV-2026-000015: ch_1021, 4,800.00 by transfer, paid by pm_1022 on 30 October;
+    // corrected on 5 November.
+    let (tmp, data, archive, replacement) = reissued_in_november("KL-INV-2026-000015");
+    let reconciliation = |month: &str| {
+        let out = tmp.path().join(month);
+        ok(run(&["export", "--month", month, "--archive", archive.to_str().unwrap(), "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap()]));
+        rows(&out.join("reconciliation.csv"))
+    };
+    let october = reconciliation("2026-10");
+    let of = |rows: &[BTreeMap<String, String>], id: &str| -> Vec<(String, String, String)> {
+        rows.iter().filter(|r| r["transaction_id"] == id).map(|r| (r["outcome"].clone(), r["documents"].clone(), r["detail"].clone())).collect()
+    };
+    let row3 = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+    assert_eq!(
+        of(&october, "ch_1021"),
+        [
+            row3("invoiced", "KL-INV-2026-000015", "bank transfer: invoiced before it is paid"),
+            row3("paid", "KL-INV-2026-000015", "4800.00 EUR due 2026-11-11 on KL-INV-2026-000015; 4800.00 received by 2026-10-31"),
+        ]
+    );
+    assert_eq!(of(&october, "ch_1001"), [row3("invoiced", "KL-INV-2026-000001", "KL-INV-2026-000001 partly credited by the plan change on KL-INV-2026-000011")]);
+    let november = reconciliation("2026-11");
+    assert_eq!(
+        of(&november, "ch_1021"),
+        [row3("paid", &replacement, &format!("4800.00 EUR due on KL-INV-2026-000015, replaced by {replacement} of 2026-11-05, which the transfers received had paid"))]
+    );
+}
+
 /// A domestic credit note counts in the period it is made in, whatever the return period;
 /// a supply invoiced after its return period ended (a payment recorded late: numbering never
 /// dates an invoice before the series' last) is that period's, as the configured return

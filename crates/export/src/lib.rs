@@ -1134,12 +1134,23 @@ fn bank_transfer_invoices(csv: &mut CsvFile, received: &Received, state: &State,
     // An invoice a `reissue` replaced by the period's end is owed no more: its replacement,
     // for the same charge and with the same payments counted, is (both listed, the debt and
     // the transfers received showed twice).
-    let replaced = |e: &RegisterEntry| {
-        state.referrers(&e.number).iter().any(|r| r.relation == domain::document::Relation::Replaces && r.issue_date <= last_day)
+    let replacement = |number: &domain::numbering::DocumentNumber| {
+        state.referrers(number).into_iter().find(|r| r.relation == domain::document::Relation::Replaces && r.issue_date <= last_day)
     };
     for e in state.entries.iter().filter(|e| e.issue_date <= last_day) {
         let (Some(due), Some(charge)) = (e.due, e.transactions.first()) else { continue };
-        if replaced(e) {
+        if let Some(mut r) = replacement(&e.number) {
+            // The last of its replacements by the period's end.
+            while let Some(next) = replacement(&r.number) {
+                r = next;
+            }
+            // Listed in its stead when it asks for what is left; one the transfers received
+            // had paid when it was issued asks for nothing and is listed here, paid.
+            if state.entry(&r.number).is_none_or(|x| x.due.is_some()) {
+                continue;
+            }
+            let detail = format!("{} {} due on {}, replaced by {} of {}, which the transfers received had paid", due.amount, e.currency, e.number, r.number, r.issue_date);
+            csv.rows.row([charge.as_str(), "charge", "pending", &e.issue_date.to_string(), &e.currency, &due.amount.to_string(), "paid", r.number.as_str(), &detail]);
             continue;
         }
         let payments = received.get(charge).map_or(&[][..], Vec::as_slice);
@@ -1173,8 +1184,10 @@ const MANIFEST_COLUMNS: &[Column] = &[text("path"), text("number"), text("sha256
 fn reconciliation(csv: &mut CsvFile, payments: &Payments, returned: &Returned, state: &State, period: Period) -> Result<Vec<String>> {
     let mut missing = Vec::new();
     // Documents by source transaction, built once: a month has 100,000s of both.
+    // As they stood at the period's end: a re-export of a closed month names no later document.
+    let last_day = period.last_day();
     let mut by_transaction: BTreeMap<&str, Vec<&RegisterEntry>> = BTreeMap::new();
-    for e in &state.entries {
+    for e in state.entries.iter().filter(|e| e.issue_date <= last_day) {
         for t in &e.transactions {
             by_transaction.entry(t.as_str()).or_default().push(e);
         }
@@ -1208,13 +1221,22 @@ fn reconciliation(csv: &mut CsvFile, payments: &Payments, returned: &Returned, s
             (TransactionType::Duplicate, _) => ("no_document", format!("duplicate of {}", refers_to.unwrap_or(""))),
             (TransactionType::Refund, _) if t.refunds_duplicate => ("no_document", "refund of a duplicate charge".to_string()),
             (TransactionType::Charge, _) if !docs.is_empty() => {
-                let credits: Vec<String> = docs
+                // What became of its invoices by the period's end, each by what it did.
+                let detail: Vec<String> = docs
                     .iter()
-                    .flat_map(|e| state.referrers(&e.number))
-                    .map(|r| r.number.to_string())
+                    .flat_map(|e| state.referrers(&e.number).into_iter().map(move |r| (e, r)))
+                    .filter(|(_, r)| r.issue_date <= last_day)
+                    .map(|(e, r)| {
+                        let did = match r.relation {
+                            domain::document::Relation::Credits => "credited by",
+                            domain::document::Relation::Cancels => "cancelled by",
+                            domain::document::Relation::Replaces => "replaced by",
+                            domain::document::Relation::Adjusts => "partly credited by the plan change on",
+                        };
+                        format!("{} {did} {}", e.number, r.number)
+                    })
                     .collect();
-                let detail = if credits.is_empty() { String::new() } else { format!("credited, cancelled or replaced by {}", credits.join(" ")) };
-                ("invoiced", detail)
+                ("invoiced", detail.join("; "))
             }
             (TransactionType::Refund, _) if !docs.is_empty() => ("credited", String::new()),
             (TransactionType::Refund, _) if overpaid_invoice(&by_transaction, t, refers_to).is_some() => {
