@@ -416,7 +416,12 @@ fn xero_and_quickbooks_files_have_exactly_their_published_headers() {
     );
     let qb = "*InvoiceNo,*Customer,*InvoiceDate,*DueDate,Terms,Location,Memo,Item(Product/Service),ItemDescription,ItemQuantity,ItemRate,*ItemAmount,*ItemTaxCode,ItemTaxAmount,Currency,Service Date";
     assert_eq!(first_line("quickbooks/invoices.csv"), qb);
-    assert_eq!(first_line("quickbooks/credit-notes.csv"), qb);
+    // Credit notes in the credit-note import's columns: their own number and date, no due
+    // date or terms (imported as invoices they would add a sale).
+    assert_eq!(
+        first_line("quickbooks/credit-notes.csv"),
+        "*CreditNoteNo,*Customer,*CreditNoteDate,Location,Memo,Item(Product/Service),ItemDescription,ItemQuantity,ItemRate,*ItemAmount,*ItemTaxCode,ItemTaxAmount,Currency,Service Date"
+    );
     // One row per document line; quantity × unit amount is the line's net, credit notes negative in Xero.
     let lines = rows(&e.out.join("journal-lines.csv"));
     let xero = rows(&e.out.join("xero/invoices.csv"));
@@ -431,7 +436,8 @@ fn xero_and_quickbooks_files_have_exactly_their_published_headers() {
     let invoices = rows(&e.out.join("quickbooks/invoices.csv"));
     let credit_notes = rows(&e.out.join("quickbooks/credit-notes.csv"));
     assert_eq!(invoices.len() + credit_notes.len(), lines.len());
-    assert!(credit_notes.iter().all(|r| r["*InvoiceNo"].starts_with("KL-CN-") && d(&r["*ItemAmount"]) > Decimal::ZERO));
+    assert!(credit_notes.iter().all(|r| r["*CreditNoteNo"].starts_with("KL-CN-") && d(&r["*ItemAmount"]) > Decimal::ZERO));
+    assert_eq!((credit_notes[0]["*CreditNoteDate"].as_str(), credit_notes[0]["*ItemTaxCode"].as_str()), ("20/10/2026", "VAT 24%"));
     assert_eq!(credit_notes[0]["*Customer"], "Mari Tamm (cus_ee_01)");
 }
 

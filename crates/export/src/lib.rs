@@ -299,7 +299,7 @@ fn write_export(
     let mut datev = datev::Batches::create(&out.join("datev"), period, &accounts, &base, created)?;
     let mut xero = CsvFile::create(out, "xero/invoices.csv", xero::COLUMNS, Dialect::Plain)?;
     let mut qb_invoices = CsvFile::create(out, "quickbooks/invoices.csv", quickbooks::COLUMNS, Dialect::Plain)?;
-    let mut qb_credit_notes = CsvFile::create(out, "quickbooks/credit-notes.csv", quickbooks::COLUMNS, Dialect::Plain)?;
+    let mut qb_credit_notes = CsvFile::create(out, "quickbooks/credit-notes.csv", quickbooks::CREDIT_NOTE_COLUMNS, Dialect::Plain)?;
     let mut lines = CsvFile::create(out, "journal-lines.csv", revenue::LINE_COLUMNS, dialect)?;
     let mut schedule = CsvFile::create(out, "revenue.csv", revenue::REVENUE_COLUMNS, dialect)?;
 

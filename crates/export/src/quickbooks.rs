@@ -1,11 +1,14 @@
-//! QuickBooks Online's invoice import (Settings → Import data → Invoices): the columns of
-//! its sample file for VAT/GST companies, one row per document line.
+//! QuickBooks Online's imports of sales (Settings → Import data): invoices, with the columns
+//! of its sample file for VAT/GST companies, one row per document line; and credit notes,
+//! with its credit-note import's (Import credit notes: Intuit, "How to import credit notes"):
+//! the same but for the credit note's own number and date, and no due date or terms, which a
+//! credit note has none of. Amounts are positive, as on the document: the import makes each a
+//! credit note (credit memo), which reduces the sale. (Imported through the invoice import, as
+//! an earlier version's file would have been, it would have added a sale.)
 //!
-//! QuickBooks imports invoices only, never a negative one, so credit notes go to a file of
-//! their own with the same columns (amounts positive, as on the credit note), for a credit
-//! memo each. ItemAmount is the line's net amount; QuickBooks computes the tax from
-//! ItemTaxCode (ItemTaxAmount is left to it). Dates are DD/MM/YYYY (chosen when importing);
-//! the due date is the issue date (paid by card) or a transfer's due date.
+//! ItemAmount is the line's net amount; QuickBooks computes the tax from ItemTaxCode
+//! (ItemTaxAmount is left to it). Dates are DD/MM/YYYY (chosen when importing); an invoice's
+//! due date is its issue date (paid by card) or a transfer's due date.
 
 use super::accounts::Accounts;
 use super::amt;
@@ -20,8 +23,17 @@ pub const COLUMNS: &[Column] = &[
     number("*ItemAmount"), text("*ItemTaxCode"), number("ItemTaxAmount"), text("Currency"), text("Service Date"),
 ];
 
-/// Appends the rows of `d` (an invoice to `invoices.csv`, a credit note to `credit-notes.csv`).
+/// The credit-note import's columns, in order: the invoice's without `*DueDate` and `Terms`.
+pub const CREDIT_NOTE_COLUMNS: &[Column] = &[
+    text("*CreditNoteNo"), text("*Customer"), text("*CreditNoteDate"), text("Location"), text("Memo"),
+    text("Item(Product/Service)"), text("ItemDescription"), number("ItemQuantity"), number("ItemRate"), number("*ItemAmount"),
+    text("*ItemTaxCode"), number("ItemTaxAmount"), text("Currency"), text("Service Date"),
+];
+
+/// Appends the rows of `d`: an invoice's in [`COLUMNS`] to `invoices.csv`, a credit note's in
+/// [`CREDIT_NOTE_COLUMNS`] to `credit-notes.csv`.
 pub fn write(w: &mut Rows, d: &Document, accounts: &Accounts) {
+    let invoice = d.kind == domain::document::DocumentKind::Invoice;
     let date = d.issue_date.format("%d/%m/%Y").to_string();
     // A card document is paid when issued; a transfer is due on the invoice's due date.
     let due = domain::payment::terms::asks_transfer(d).map_or(d.issue_date, |t| t.due_date).format("%d/%m/%Y").to_string();
@@ -31,13 +43,10 @@ pub fn write(w: &mut Rows, d: &Document, accounts: &Accounts) {
         let (quantity, rate) = quantity_and_unit(line, d.minor_units());
         let (account, tax_code) = line_account(d, line, accounts);
         let service = line.service_start.map(|s| s.format("%d/%m/%Y").to_string()).unwrap_or_default();
-        w.row([
-            d.number.as_str(),
-            &customer,
-            &date,
-            &due,
-            // QuickBooks' own term for a card payment; a transfer's due date stands alone.
-            if due == date { "Due on receipt" } else { "" },
+        // QuickBooks' own term for a card payment; a transfer's due date stands alone.
+        let terms = if due == date { "Due on receipt" } else { "" };
+        let head: &[&str] = if invoice { &[d.number.as_str(), &customer, &date, &due, terms] } else { &[d.number.as_str(), &customer, &date] };
+        w.row(head.iter().copied().chain([
             "",
             &reference(d),
             &account,
@@ -49,6 +58,6 @@ pub fn write(w: &mut Rows, d: &Document, accounts: &Accounts) {
             "",
             d.currency.code(),
             &service,
-        ]);
+        ]));
     }
 }
