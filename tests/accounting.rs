@@ -432,7 +432,14 @@ fn xero_and_quickbooks_files_have_exactly_their_published_headers() {
         assert_eq!(x["*AccountCode"], l["account"]);
     }
     let first = &xero[0];
-    assert_eq!((first["*InvoiceDate"].as_str(), first["*TaxType"].as_str(), first["Reference"].as_str()), ("01/10/2026", "VAT 19%", "pi_3QKx1001"));
+    assert_eq!((first["*InvoiceDate"].as_str(), first["*TaxType"].as_str(), first["Reference"].as_str()), ("01/10/2026", "OSS DE 19%", "pi_3QKx1001"));
+    // Each regime its own tax code, its tax on its own return: Estonian VAT, German VAT under
+    // the OSS, UK VAT under the UK registration.
+    let tax_type = |number: &str| xero.iter().find(|r| r["*InvoiceNumber"] == number).unwrap()["*TaxType"].clone();
+    assert_eq!(
+        [tax_type("KL-INV-2026-000002"), tax_type("KL-INV-2026-000010"), tax_type("KL-INV-2026-000006"), tax_type("KL-INV-2026-000005")],
+        ["VAT 24%", "OSS GR 24%", "UK VAT 20%", "Reverse Charge"]
+    );
     let invoices = rows(&e.out.join("quickbooks/invoices.csv"));
     let credit_notes = rows(&e.out.join("quickbooks/credit-notes.csv"));
     assert_eq!(invoices.len() + credit_notes.len(), lines.len());

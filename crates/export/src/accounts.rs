@@ -14,9 +14,10 @@
 //! fiscal_year_start = "01-01"
 //! account_length = 4         # Sachkontenlänge (4–8)
 //!
-//! [[accounts.revenue]]       # the first rule that matches a document's treatment and rate wins
+//! [[accounts.revenue]]       # the first rule that matches a document's treatment, rate and country wins
 //! treatment = "domestic"     # domestic, oss, reverse_charge, non_eu_tax, non_eu_reverse_charge, outside_scope
 //! rate = "19"                # optional: any rate when absent
+//! country = "DE"             # optional: the taxing country (an OSS member state, a non-EU registration's); any when absent
 //! account = "8400"           # revenue account (DATEV Gegenkonto; Xero AccountCode)
 //! tax_key = ""               # DATEV BU-Schlüssel; empty on an automatic account (Automatikkonto)
 //! tax_code = "20% (VAT on Income)"   # Xero TaxType / QuickBooks tax code (optional)
@@ -37,7 +38,7 @@ const COMPANY: &str = "company.toml";
 
 /// Keys of the `[accounts]` table.
 pub const KEYS: &[&str] = &["chart", "clearing", "receivable", "datev_consultant", "datev_client", "fiscal_year_start", "account_length", "revenue"];
-const RULE_KEYS: &[&str] = &["treatment", "rate", "account", "tax_key", "tax_code"];
+const RULE_KEYS: &[&str] = &["treatment", "rate", "country", "account", "tax_key", "tax_code"];
 
 /// The DATEV standard chart of accounts the defaults come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +64,10 @@ pub struct RevenueRule {
     pub treatment: Option<Treatment>,
     /// `None`: any rate.
     pub rate: Option<Decimal>,
+    /// The taxing country (the document's jurisdiction: an OSS member state, a non-EU
+    /// registration's country); `None`: any. OSS sales to France and Austria are both 20 %,
+    /// and each member state is its own line of the OSS return.
+    pub country: Option<String>,
     pub account: String,
     /// DATEV BU-Schlüssel, up to four digits; empty for an automatic account.
     pub tax_key: String,
@@ -111,6 +116,7 @@ impl Accounts {
         let rule = |treatment, account: &str| RevenueRule {
             treatment: Some(treatment),
             rate: None,
+            country: None,
             account: account.into(),
             tax_key: String::new(),
             tax_code: String::new(),
@@ -136,30 +142,38 @@ impl Accounts {
     }
 
     /// The rule revenue of `treatment` at `rate` is booked by: the first that matches.
-    pub fn revenue(&self, treatment: Treatment, rate: Decimal) -> &RevenueRule {
-        self.revenue
-            .iter()
-            .find(|r| r.treatment.is_none_or(|t| t == treatment) && r.rate.is_none_or(|x| x == rate))
-            .expect("the chart's defaults cover every treatment")
+    pub fn revenue(&self, treatment: Treatment, rate: Decimal, country: &str) -> &RevenueRule {
+        self.revenue.iter().find(|r| r.matches(treatment, rate, country)).expect("the chart's defaults cover every treatment")
     }
 }
 
 impl Accounts {
     /// Whether a document's revenue of `treatment` at `rate` falls to the German chart's
     /// defaults, configured rules matching none of it.
-    pub fn by_default(&self, treatment: Treatment, rate: Decimal) -> bool {
-        !self.revenue[..self.configured].iter().any(|r| r.treatment.is_none_or(|t| t == treatment) && r.rate.is_none_or(|x| x == rate))
+    pub fn by_default(&self, treatment: Treatment, rate: Decimal, country: &str) -> bool {
+        !self.revenue[..self.configured].iter().any(|r| r.matches(treatment, rate, country))
+    }
+}
+
+impl RevenueRule {
+    fn matches(&self, treatment: Treatment, rate: Decimal, country: &str) -> bool {
+        self.treatment.is_none_or(|t| t == treatment) && self.rate.is_none_or(|x| x == rate) && self.country.as_deref().is_none_or(|c| c == country)
     }
 }
 
 /// The tax code a rule gives a line in Xero or QuickBooks: the configured name, else one
-/// made from the treatment (`VAT 19%`, `Reverse Charge`, `No VAT`).
-pub fn tax_code(rule: &RevenueRule, treatment: Treatment, rate: Decimal) -> String {
+/// made from the treatment, each regime its own (its tax lands on its own return): `VAT 19%`
+/// (domestic), `OSS FR 20%`, `UK VAT 20%` (a non-EU registration's tax by its name),
+/// `Reverse Charge`, `No VAT`.
+pub fn tax_code(rule: &RevenueRule, treatment: Treatment, rate: Decimal, country: &str) -> String {
     if !rule.tax_code.is_empty() {
         return rule.tax_code.clone();
     }
+    let rate = rate.normalize();
     match treatment {
-        Treatment::Domestic | Treatment::Oss | Treatment::NonEuTax => format!("VAT {}%", rate.normalize()),
+        Treatment::Domestic => format!("VAT {rate}%"),
+        Treatment::Oss => format!("OSS {country} {rate}%"),
+        Treatment::NonEuTax => format!("{} {rate}%", tax::rates::jurisdiction(country).map_or("VAT", |j| j.tax_name)),
         Treatment::ReverseCharge | Treatment::NonEuReverseCharge => "Reverse Charge".into(),
         Treatment::OutsideScope => "No VAT".into(),
     }
@@ -303,7 +317,13 @@ fn rule(t: &toml::Table, field: &str) -> Result<RevenueRule, (String, String)> {
     if tax_key.len() > 4 || !tax_key.bytes().all(|b| b.is_ascii_digit()) {
         return Err((at("tax_key"), format!("'{tax_key}' is not a DATEV tax key (BU-Schlüssel): up to 4 digits, or empty")));
     }
-    Ok(RevenueRule { treatment, rate, account, tax_key, tax_code: string("tax_code")?.unwrap_or_default() })
+    let country = string("country")?
+        .map(|s| {
+            let code = s.trim().to_ascii_uppercase();
+            (code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())).then_some(code).ok_or_else(|| (at("country"), format!("'{s}' is not a country code such as \"FR\"")))
+        })
+        .transpose()?;
+    Ok(RevenueRule { treatment, rate, country, account, tax_key, tax_code: string("tax_code")?.unwrap_or_default() })
 }
 
 #[cfg(test)]
@@ -321,10 +341,10 @@ mod tests {
         let (a, errors) = parsed("[seller]\n");
         assert!(errors.is_empty());
         assert_eq!((a.clearing.as_str(), a.receivable.as_str()), ("1360", "1410"));
-        assert_eq!(a.revenue(Treatment::Domestic, Decimal::from(19)).account, "8400");
-        assert_eq!(a.revenue(Treatment::Oss, Decimal::from(21)).account, "8339");
-        assert_eq!(a.revenue(Treatment::ReverseCharge, Decimal::ZERO).account, "8336");
-        assert_eq!(a.revenue(Treatment::OutsideScope, Decimal::ZERO).account, "8338");
+        assert_eq!(a.revenue(Treatment::Domestic, Decimal::from(19), "DE").account, "8400");
+        assert_eq!(a.revenue(Treatment::Oss, Decimal::from(21), "BE").account, "8339");
+        assert_eq!(a.revenue(Treatment::ReverseCharge, Decimal::ZERO, "FR").account, "8336");
+        assert_eq!(a.revenue(Treatment::OutsideScope, Decimal::ZERO, "US").account, "8338");
     }
 
     #[test]
@@ -334,9 +354,27 @@ mod tests {
         );
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!((a.clearing.as_str(), a.datev_consultant), ("1460", 4711));
-        assert_eq!(a.revenue(Treatment::Domestic, Decimal::new(70, 1)).account, "4300");
-        assert_eq!(a.revenue(Treatment::Domestic, Decimal::from(19)).account, "4400");
-        assert_eq!(a.revenue(Treatment::Oss, Decimal::from(20)).tax_key, "240");
+        assert_eq!(a.revenue(Treatment::Domestic, Decimal::new(70, 1), "DE").account, "4300");
+        assert_eq!(a.revenue(Treatment::Domestic, Decimal::from(19), "DE").account, "4400");
+        assert_eq!(a.revenue(Treatment::Oss, Decimal::from(20), "FR").tax_key, "240");
+    }
+
+    #[test]
+    fn a_rule_may_name_the_taxing_country() {
+        let (a, errors) = parsed(
+            "[accounts]\n[[accounts.revenue]]\ntreatment = \"oss\"\ncountry = \"fr\"\naccount = \"8341\"\ntax_code = \"OSS France\"\n[[accounts.revenue]]\ntreatment = \"oss\"\ncountry = \"France\"\naccount = \"8342\"\n",
+        );
+        assert_eq!(errors, ["company.toml: accounts.revenue[1].country: 'France' is not a country code such as \"FR\""]);
+        let (a2, _) = parsed("[accounts]\n[[accounts.revenue]]\ntreatment = \"oss\"\ncountry = \"fr\"\naccount = \"8341\"\ntax_code = \"OSS France\"\n");
+        for a in [&a, &a2] {
+            // France and Austria are both 20 %: only the country tells them apart.
+            let fr = a.revenue(Treatment::Oss, Decimal::from(20), "FR");
+            assert_eq!((fr.account.as_str(), tax_code(fr, Treatment::Oss, Decimal::from(20), "FR").as_str()), ("8341", "OSS France"));
+            let at = a.revenue(Treatment::Oss, Decimal::from(20), "AT");
+            assert_eq!((at.account.as_str(), tax_code(at, Treatment::Oss, Decimal::from(20), "AT").as_str()), ("8339", "OSS AT 20%"));
+        }
+        assert!(!a2.by_default(Treatment::Oss, Decimal::from(20), "FR"));
+        assert!(a2.by_default(Treatment::Oss, Decimal::from(20), "AT"));
     }
 
     #[test]

@@ -295,7 +295,7 @@ fn bookings(d: &Document, accounts: &Accounts) -> Vec<Vec<(usize, String)>> {
         }
         let treatment = row_treatment(d, r);
         let rate = r.tax_rate.normalize();
-        let rule = accounts.revenue(treatment, rate);
+        let rule = accounts.revenue(treatment, rate, d.tax.jurisdiction.as_str());
         // An invoice debits the clearing account; a negative row (a plan change's credit on
         // an invoice) credits it. A credit note reverses the same booking.
         let side = if gross.is_sign_negative() { "H" } else { "S" };

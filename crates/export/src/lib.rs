@@ -326,7 +326,7 @@ fn write_export(
                 let d = &i.doc;
                 let country = d.seller.address.country;
                 let rate = d.tax_breakdown.iter().find(|r| row_treatment(d, r) == Treatment::Domestic)?.tax_rate.normalize();
-                (country.as_str() != "DE" && accounts.by_default(Treatment::Domestic, rate)).then_some((country, rate))
+                (country.as_str() != "DE" && accounts.by_default(Treatment::Domestic, rate, country.as_str())).then_some((country, rate))
             });
         }
         for item in &items {
@@ -417,7 +417,7 @@ fn write_export(
     report.files = ExportedFiles(files);
     report.zip = Some(zip_path.to_path_buf());
     if let Some((country, rate)) = foreign_domestic {
-        let account = &accounts.revenue(Treatment::Domestic, rate).account;
+        let account = &accounts.revenue(Treatment::Domestic, rate, country.as_str()).account;
         report.warnings.push(format!(
             "datev: the seller is in {country}, and its domestic sales ({rate} %) fall to the German chart's default account {account}, which DATEV books with German VAT; give [[accounts.revenue]] rules for treatment \"domestic\" in company.toml (README, \"Account mapping\")"
         ));

@@ -90,8 +90,9 @@ pub(crate) fn line_account(d: &Document, line: &DocumentLine, accounts: &Account
         .unwrap_or(TaxSubtotal { tax_category: line.tax_category, tax_rate: line.tax_rate, taxable_amount: Decimal::ZERO, tax_amount: Decimal::ZERO });
     let treatment = row_treatment(d, &row);
     let rate = line.tax_rate.normalize();
-    let rule = accounts.revenue(treatment, rate);
-    (rule.account.clone(), accounts::tax_code(rule, treatment, rate))
+    let country = d.tax.jurisdiction.as_str();
+    let rule = accounts.revenue(treatment, rate, country);
+    (rule.account.clone(), accounts::tax_code(rule, treatment, rate, country))
 }
 
 /// What identifies the payment: the processor's payment id, else the transactions.
