@@ -737,6 +737,9 @@ fn the_default_accounts_warn_a_seller_outside_germany_about_its_domestic_sales()
     assert!(o.status.success());
     let warning = "warning: datev: the seller is in EE, and its domestic sales (24 %) fall to the German chart's default account 8400, which DATEV books with German VAT; give [[accounts.revenue]] rules for treatment \"domestic\" in company.toml (README, \"Account mapping\")";
     assert!(String::from_utf8_lossy(&o.stderr).contains(warning), "{}", String::from_utf8_lossy(&o.stderr));
+    // OSS sales on the default account without a tax key: DATEV would book no OSS VAT.
+    let oss = "warning: datev: OSS sales (the first to DE) fall to the default account 8339 without a tax key; DATEV books the OSS VAT only on the OSS account and tax key your tax adviser sets up";
+    assert!(String::from_utf8_lossy(&o.stderr).contains(oss), "{}", String::from_utf8_lossy(&o.stderr));
     // Mapped, no warning.
     let data = e.tmp.path().join("data");
     std::fs::create_dir(&data).unwrap();
@@ -744,7 +747,7 @@ fn the_default_accounts_warn_a_seller_outside_germany_about_its_domestic_sales()
         std::fs::copy(samples().join(f), data.join(f)).unwrap();
     }
     let company = std::fs::read_to_string(data.join("company.toml")).unwrap();
-    std::fs::write(data.join("company.toml"), format!("{company}\n[accounts]\n[[accounts.revenue]]\ntreatment = \"domestic\"\naccount = \"8200\"\n")).unwrap();
+    std::fs::write(data.join("company.toml"), format!("{company}\n[accounts]\n[[accounts.revenue]]\ntreatment = \"domestic\"\naccount = \"8200\"\n[[accounts.revenue]]\ntreatment = \"oss\"\naccount = \"8331\"\ntax_key = \"241\"\n")).unwrap();
     let out = e.tmp.path().join("mapped");
     let o = run(&["export", "--month", "2026-10", "--archive", archive, "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

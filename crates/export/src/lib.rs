@@ -281,6 +281,8 @@ fn write_export(
     let mut report = ExportReport { documents: entries.len(), ..ExportReport::default() };
     // A seller outside Germany whose domestic sales fall to the German chart's defaults.
     let mut foreign_domestic = None;
+    // An OSS sale booked by the chart's default (no tax key): the first one's member state.
+    let mut oss_by_default: Option<String> = None;
     // Generated files go to the folder as they are written and are zipped from there.
     let mut generated: Vec<String> = Vec::new();
     if let Some((payments, returned, received)) = payments {
@@ -321,6 +323,16 @@ fn write_export(
         add_totals(&mut totals, &items);
         add_to_summary(&mut summary, &items, &state, domestic_period);
         datev.write(items.iter().map(|i| &i.doc))?;
+        if oss_by_default.is_none() {
+            oss_by_default = items.iter().find_map(|i| {
+                let d = &i.doc;
+                let country = d.tax.jurisdiction.as_str();
+                d.tax_breakdown
+                    .iter()
+                    .any(|r| row_treatment(d, r) == Treatment::Oss && accounts.by_default(Treatment::Oss, r.tax_rate.normalize(), country))
+                    .then(|| country.to_string())
+            });
+        }
         if foreign_domestic.is_none() {
             foreign_domestic = items.iter().find_map(|i| {
                 let d = &i.doc;
@@ -416,6 +428,12 @@ fn write_export(
     write_files(archive, out, zip_file, zip_path, &files, period)?;
     report.files = ExportedFiles(files);
     report.zip = Some(zip_path.to_path_buf());
+    if let Some(country) = oss_by_default {
+        let account = &accounts.revenue(Treatment::Oss, Decimal::ZERO, &country).account;
+        report.warnings.push(format!(
+            "datev: OSS sales (the first to {country}) fall to the default account {account} without a tax key; DATEV books the OSS VAT only on the OSS account and tax key your tax adviser sets up (DATEV: a non-automatic account with an OSS key such as 240 or 241, or per member state): give [[accounts.revenue]] rules for treatment \"oss\" in company.toml, with country for each member state if they differ (README, \"Account mapping\")"
+        ));
+    }
     if let Some((country, rate)) = foreign_domestic {
         let account = &accounts.revenue(Treatment::Domestic, rate, country.as_str()).account;
         report.warnings.push(format!(
