@@ -81,6 +81,11 @@ impl Db {
         let config = postgres::Config::from_str(url)
             .map(|mut c| {
                 c.application_name("invoicesmith");
+                if c.get_password().is_none()
+                    && let Some(password) = password_from_environment(&c)
+                {
+                    c.password(password);
+                }
                 c
             })
             .map_err(|e| format!("not a PostgreSQL connection URL: {e}"));
@@ -395,6 +400,50 @@ impl Drop for Lock {
     }
 }
 
+/// A password for `config` (which names none) as libpq finds one, so that none need be written
+/// in a URL (seen by `ps`) or in company.toml (archived for good): `PGPASSWORD`, else the
+/// first matching line of the password file (`PGPASSFILE`, else `~/.pgpass`).
+fn password_from_environment(config: &postgres::Config) -> Option<String> {
+    if let Some(password) = std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty()) {
+        return Some(password);
+    }
+    let file = std::env::var_os("PGPASSFILE")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".pgpass")))?;
+    let text = std::fs::read_to_string(file).ok()?;
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        // A Unix socket is "localhost" to the password file, as to libpq.
+        _ => "localhost".to_string(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432).to_string();
+    let user = config.get_user().map(str::to_string).or_else(|| std::env::var("USER").ok()).unwrap_or_default();
+    let database = config.get_dbname().map_or_else(|| user.clone(), str::to_string);
+    pgpass_lookup(&text, [&host, &port, &database, &user])
+}
+
+/// The password of the first line of a password file's `text` (`host:port:database:user:
+/// password`, `*` matching anything, `\:` and `\\` escaped) that matches `wanted`.
+fn pgpass_lookup(text: &str, wanted: [&str; 4]) -> Option<String> {
+    for line in text.lines().filter(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty()) {
+        let mut fields = Vec::new();
+        let mut field = String::new();
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => field.extend(chars.next()),
+                ':' if fields.len() < 4 => fields.push(std::mem::take(&mut field)),
+                c => field.push(c),
+            }
+        }
+        fields.push(field);
+        if fields.len() == 5 && fields[..4].iter().zip(wanted).all(|(f, w)| f == "*" || f == w) {
+            return Some(fields.pop().expect("five fields"));
+        }
+    }
+    None
+}
+
 /// `url` without a password (in the authority or as a `password=` parameter).
 ///
 /// Read as the driver reads it: the user information runs to the first `@` after the scheme
@@ -435,5 +484,14 @@ mod tests {
         assert_eq!(without_password("postgresql://app:a:b&c@db/inv"), "postgresql://app@db/inv");
         assert_eq!(without_password("postgresql://db.example/inv"), "postgresql://db.example/inv");
         assert!(is_url("postgres://x") && is_url("postgresql://x") && !is_url("archive") && !is_url("/srv/postgres"));
+    }
+
+    #[test]
+    fn a_password_file_gives_the_first_matching_lines_password() {
+        let text = "# comment\ndb.example:5432:books:app:s3cret\n*:*:other:*:any\nlocalhost:55432:*:app:with\\:colon\\\\\n";
+        assert_eq!(pgpass_lookup(text, ["db.example", "5432", "books", "app"]).as_deref(), Some("s3cret"));
+        assert_eq!(pgpass_lookup(text, ["db.example", "5432", "other", "bob"]).as_deref(), Some("any"));
+        assert_eq!(pgpass_lookup(text, ["localhost", "55432", "inv", "app"]).as_deref(), Some("with:colon\\"));
+        assert_eq!(pgpass_lookup(text, ["db.example", "5433", "books", "app"]), None);
     }
 }
