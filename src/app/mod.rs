@@ -313,7 +313,7 @@ fn read_for_issue(data_dir: &Path) -> Result<(String, model::DataSet)> {
         return Err(Error::Input(ahead));
     }
     resources::load(Some(data_dir), input::COMPANY, &data.company.resources).map_err(Error::Input)?;
-    let mut diagnostics = Vec::new();
+    let mut diagnostics: Vec<_> = archive::config::password_in_path(&sources.company).into_iter().collect();
     export::accounts::parse(&sources.company, &mut diagnostics);
     if !diagnostics.is_empty() {
         return Err(Error::Input(diagnostics));

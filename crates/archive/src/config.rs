@@ -63,6 +63,27 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Settings {
     settings
 }
 
+/// A diagnostic if company.toml's `[archive] path` is a PostgreSQL URL with a password: the
+/// file is archived with the documents it issues (their company snapshot, kept for good and
+/// copied with the archive), so the password would be too. `PGPASSWORD` or the password file
+/// give it instead.
+pub fn password_in_path(text: &str) -> Option<Diagnostic> {
+    let root = text.parse::<toml::Table>().ok()?;
+    let path = root.get("archive")?.as_table()?.get("path")?.as_str()?;
+    let rest = path.strip_prefix("postgresql://").or_else(|| path.strip_prefix("postgres://"))?;
+    // As the driver reads it: the user information runs to the first '@'.
+    let in_authority = rest.split_once('@').is_some_and(|(info, _)| info.contains(':'));
+    let in_query = rest.split_once('?').is_some_and(|(_, q)| q.split('&').any(|kv| kv.starts_with("password=")));
+    (in_authority || in_query).then(|| {
+        Diagnostic::new(
+            COMPANY,
+            None,
+            "archive.path",
+            "holds a password, which would be archived with every document issued under this file; leave it out and set PGPASSWORD or a password file (~/.pgpass)",
+        )
+    })
+}
+
 /// The key a run signs its checkpoint with: `explicit` (flag or environment), else the
 /// configured `signing_key` (relative to `base`, company.toml's folder; `None` for an
 /// archived snapshot, whose folder is gone). Refused if a public key is configured and the
@@ -110,6 +131,18 @@ pub fn outside(key: &Path, archive: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_password_in_the_archive_path_is_refused_not_archived() {
+        let with = |path: &str| password_in_path(&format!("[archive]\npath = \"{path}\"\n")).map(|d| d.to_string());
+        let refused = "company.toml: archive.path: holds a password, which would be archived with every document issued under this file; leave it out and set PGPASSWORD or a password file (~/.pgpass)";
+        assert_eq!(with("postgresql://app:s3cret@db.example/books").as_deref(), Some(refused));
+        assert_eq!(with("postgres://app:top/secret@db/books").as_deref(), Some(refused));
+        assert_eq!(with("postgresql://app@/books?host=/run/postgresql&password=x").as_deref(), Some(refused));
+        assert_eq!(with("postgresql://app@db.example:5432/books"), None);
+        assert_eq!(with("../archive"), None);
+        assert_eq!(password_in_path("[seller]\n"), None);
+    }
 
     #[test]
     fn a_snapshot_uses_only_an_absolute_signing_key() {
