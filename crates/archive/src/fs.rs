@@ -70,16 +70,7 @@ fn sync_files(lock: &File, files: &[PathBuf]) -> io::Result<()> {
 /// Opens an archived file for reading, refusing a symbolic link in its last component
 /// (`O_NOFOLLOW`; the folders above are checked by [`no_link_below`]).
 pub fn open_no_follow(path: &Path) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
-    // O_NOFOLLOW reports a link as ELOOP, "too many levels of symbolic links": say what it is.
-    options.open(path).map_err(|e| match e.raw_os_error() {
-        #[cfg(unix)]
-        Some(libc::ELOOP) => io::Error::other("a symbolic link; the archive never follows links"),
-        _ => e,
-    })
+    open_not_through_link(OpenOptions::new().read(true), path)
 }
 
 /// Opens (creating) the archive's lock file, refusing a symbolic link: one planted as
@@ -87,21 +78,24 @@ pub fn open_no_follow(path: &Path) -> io::Result<File> {
 /// the file it points to. Where this process may not write (a read-only copy, an auditor's
 /// access) and the file exists, a `shared` lock opens it for reading, which locks as well.
 pub fn open_lock(path: &Path, shared: bool) -> io::Result<File> {
-    let open = |write: bool| {
-        let mut options = OpenOptions::new();
-        options.read(!write).write(write).create(write).truncate(false);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
-        options.open(path).map_err(|e| match e.raw_os_error() {
-            #[cfg(unix)]
-            Some(libc::ELOOP) => io::Error::other("a symbolic link; the archive never follows links"),
-            _ => e,
-        })
-    };
-    match open(true) {
-        Err(e) if shared && matches!(e.kind(), io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem) => open(false).map_err(|_| e),
+    match open_not_through_link(OpenOptions::new().write(true).create(true).truncate(false), path) {
+        Err(e) if shared && matches!(e.kind(), io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem) => {
+            open_not_through_link(OpenOptions::new().read(true), path).map_err(|_| e)
+        }
         other => other,
     }
+}
+
+/// Opens `path` with `options` and `O_NOFOLLOW`: a symbolic link in its last component is an
+/// error saying so (the flag reports it as ELOOP, "too many levels of symbolic links").
+fn open_not_through_link(options: &mut OpenOptions, path: &Path) -> io::Result<File> {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(options, libc::O_NOFOLLOW);
+    options.open(path).map_err(|e| match e.raw_os_error() {
+        #[cfg(unix)]
+        Some(libc::ELOOP) => io::Error::other("a symbolic link; the archive never follows links"),
+        _ => e,
+    })
 }
 
 /// Refuses `root/rel` if any folder between `root` and it is a symbolic link, so nothing
