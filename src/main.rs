@@ -719,6 +719,10 @@ fn main() -> ExitCode {
                     for b in &statement.balances {
                         println!("  {}", invoicesmith::export::statement::balance_text(b));
                     }
+                    if !statement.with_payment_history {
+                        // As the statement itself says: a balance without the duplicates.
+                        println!("  from issued documents only: duplicate charges, their refunds and transfers received are in the payment history (--data DIR)");
+                    }
                     for f in files {
                         println!("  {}", f.display());
                     }

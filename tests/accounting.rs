@@ -593,6 +593,14 @@ fn the_statement_balances_payments_and_refunds_against_documents() {
     // From before the first document: nothing brought forward, no such line.
     assert!(lines(&ranged("cus_gr_01", "2026-09-01", "2026-10-31")).iter().all(|l| l.1 != "brought_forward"));
     // A statement is never written over.
+    // Without the payment history, the terminal says what the balance leaves out, as the
+    // statement does: Nikos's duplicate charge and its refund.
+    let bare = e.tmp.path().join("bare");
+    let text = ok(run(&["statement", "cus_gr_01", "--from", "2026-10-01", "--to", "2026-10-31", "--archive", archive, "--out", bare.to_str().unwrap()]));
+    assert!(
+        text.contains("  Balance 0.00 EUR: settled, nothing is owed either way\n  from issued documents only: duplicate charges, their refunds and transfers received are in the payment history (--data DIR)\n"),
+        "{text}"
+    );
     let again = run(&["statement", "cus_ee_01", "--from", "2026-10-01", "--to", "2026-10-31", "--archive", archive, "--out", out.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists; a statement never replaces a file"), "{}", String::from_utf8_lossy(&again.stderr));
