@@ -440,15 +440,36 @@ fn builtin(tag: &str) -> &'static str {
 fn all() -> &'static BTreeMap<&'static str, Texts> {
     static ALL: OnceLock<BTreeMap<&'static str, Texts>> = OnceLock::new();
     ALL.get_or_init(|| {
-        FILES
-            .iter()
-            .map(|(tag, text)| {
-                let texts = parse_checked(text).unwrap_or_else(|e| panic!("i18n/{tag}.toml is invalid: {e}"));
-                (*tag, texts)
-            })
-            .collect()
+        let parse = |tag: &str, text: &str| parse_checked(text).unwrap_or_else(|e| panic!("i18n/{tag}.toml is invalid: {e}"));
+        let mut all: BTreeMap<&'static str, Texts> = FILES.iter().map(|(tag, text)| (*tag, parse(tag, text))).collect();
+        for r in REGIONAL {
+            let mut texts = parse(r.language, builtin(r.language));
+            texts.format.decimal = r.decimal.into();
+            texts.format.group = r.group.into();
+            texts.format.money = r.money.into();
+            all.insert(r.tag, texts);
+        }
+        all
     })
 }
+
+/// A region whose numbers and money are written otherwise than its language's file says
+/// (CLDR): the words are the language's.
+struct Regional {
+    tag: &'static str,
+    language: &'static str,
+    decimal: &'static str,
+    group: &'static str,
+    money: &'static str,
+}
+
+/// Switzerland and Liechtenstein write `CHF 1’234.50` in German and Italian (CLDR de-CH,
+/// de-LI, it-CH); French in Switzerland writes as in France.
+const REGIONAL: &[Regional] = &[
+    Regional { tag: "de-CH", language: "de", decimal: ".", group: "\u{2019}", money: "{symbol}\u{a0}{amount}" },
+    Regional { tag: "de-LI", language: "de", decimal: ".", group: "\u{2019}", money: "{symbol}\u{a0}{amount}" },
+    Regional { tag: "it-CH", language: "it", decimal: ".", group: "\u{2019}", money: "{symbol}\u{a0}{amount}" },
+];
 
 /// Whether `language` (a BCP 47 tag such as `de` or `pt-BR`) has its own texts.
 pub fn is_supported(language: &str) -> bool {
@@ -503,6 +524,10 @@ fn look_up(language: &str) -> &'static Texts {
         return texts;
     }
     let all = all();
+    // A region with its own numbers (`de-CH`), as written in any case (`de-ch`).
+    if let Some(r) = REGIONAL.iter().find(|r| r.tag.eq_ignore_ascii_case(language.trim())) {
+        return &all[r.tag];
+    }
     all.get(tag).unwrap_or_else(|| &all["en"])
 }
 
@@ -704,6 +729,14 @@ mod tests {
         assert_eq!(texts("en").format.money(d, 2, "EUR"), "€1,234.50");
         assert_eq!(texts("de").format.money(d, 2, "EUR"), "1.234,50\u{a0}€");
         assert_eq!(texts("fr").format.money(d, 2, "EUR"), "1\u{a0}234,50\u{a0}€");
+        // Swiss German and Italian: the apostrophe groups, a point before the decimals, the
+        // currency first (CLDR de-CH, it-CH); the words stay German or Italian.
+        assert_eq!(texts("de-CH").format.money(d, 2, "CHF"), "CHF\u{a0}1\u{2019}234.50");
+        assert_eq!(texts("de-ch").format.money(d, 2, "EUR"), "€\u{a0}1\u{2019}234.50");
+        assert_eq!(texts("it-CH").format.money(-d, 2, "CHF"), "-CHF\u{a0}1\u{2019}234.50");
+        assert_eq!(texts("de-CH").labels.invoice, "Rechnung");
+        assert_eq!(texts("de-AT").format.money(d, 2, "EUR"), "1.234,50\u{a0}€", "Austria writes as Germany here");
+        assert_eq!(texts("fr-CH").format.money(d, 2, "CHF"), texts("fr").format.money(d, 2, "CHF"));
         assert_eq!(texts("en").format.money(-d, 2, "CHF"), "-CHF\u{a0}1,234.50");
         assert_eq!(texts("en").format.money(Decimal::from(1980), 0, "JPY"), "¥1,980");
         assert_eq!(texts("en").format.date(date), "5 October 2026");
