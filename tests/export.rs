@@ -408,6 +408,11 @@ fn a_late_supply_belongs_to_its_return_period_a_credit_note_to_the_period_it_is_
         csv.push_str(late);
         fs::write(data.join("transactions.csv"), csv).unwrap();
         ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap()]));
+        // September's reconciliation: the charge is invoiced (on 28 October), not missing.
+        let september = tmp.path().join("september");
+        ok(run(&["export", "--month", "2026-09", "--archive", archive.to_str().unwrap(), "--data", data.to_str().unwrap(), "--out", september.to_str().unwrap()]));
+        let outcome: Vec<String> = rows(&september.join("reconciliation.csv")).into_iter().filter(|r| r["transaction_id"] == "ch_9005").map(|r| r["outcome"].clone()).collect();
+        assert_eq!(outcome, ["invoiced"], "{period}");
         let out = tmp.path().join("late");
         export(&archive, &["--month", "2026-10"], &out);
         let rows: Vec<_> = summary_rows(&out).into_iter().filter(|r| r.0.ends_with("_corrections")).collect();

@@ -1202,10 +1202,9 @@ const MANIFEST_COLUMNS: &[Column] = &[text("path"), text("number"), text("sha256
 fn reconciliation(csv: &mut CsvFile, payments: &Payments, returned: &Returned, state: &State, period: Period) -> Result<Vec<String>> {
     let mut missing = Vec::new();
     // Documents by source transaction, built once: a month has 100,000s of both.
-    // As they stood at the period's end: a re-export of a closed month names no later document.
     let last_day = period.last_day();
     let mut by_transaction: BTreeMap<&str, Vec<&RegisterEntry>> = BTreeMap::new();
-    for e in state.entries.iter().filter(|e| e.issue_date <= last_day) {
+    for e in &state.entries {
         for t in &e.transactions {
             by_transaction.entry(t.as_str()).or_default().push(e);
         }
@@ -1216,7 +1215,12 @@ fn reconciliation(csv: &mut CsvFile, payments: &Payments, returned: &Returned, s
         if i % 1024 == 1023 {
             csv.drain()?;
         }
-        let docs: &[&RegisterEntry] = by_transaction.get(id).map_or(&[], Vec::as_slice);
+        // As they stood at the period's end: a re-export of a closed month names no later
+        // correction. A transaction invoiced only after the period (a payment recorded late)
+        // is named by that document all the same: it is invoiced, not missing.
+        let all_docs: &[&RegisterEntry] = by_transaction.get(id).map_or(&[], Vec::as_slice);
+        let by_end: Vec<&RegisterEntry> = all_docs.iter().copied().filter(|e| e.issue_date <= last_day).collect();
+        let docs: &[&RegisterEntry] = if by_end.is_empty() { all_docs } else { &by_end };
         let numbers: Vec<&str> = docs.iter().map(|e| e.number.as_str()).collect();
         let (outcome, detail) = match (t.kind, t.status) {
             (_, Status::Failed) => ("no_document", "payment failed".to_string()),
