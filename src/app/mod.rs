@@ -780,13 +780,18 @@ fn misdirected_duplicate_refunds(data: &model::DataSet) -> Vec<String> {
     let succeeded = |t: &&model::Transaction| t.status == Status::Succeeded;
     let refunded: std::collections::HashSet<&str> =
         data.transactions.iter().filter(succeeded).filter(|t| t.kind == TransactionType::Refund).filter_map(|t| t.refers_to.as_deref()).collect();
+    // The unrefunded duplicates of each charge, the first of each (one pass: a month has
+    // 100,000s of transactions).
+    let mut unrefunded: std::collections::HashMap<&str, &model::Transaction> = std::collections::HashMap::new();
+    for t in data.transactions.iter().filter(succeeded).filter(|t| t.kind == TransactionType::Duplicate && !refunded.contains(t.id.as_str())) {
+        if let Some(charge) = t.refers_to.as_deref() {
+            unrefunded.entry(charge).or_insert(t);
+        }
+    }
     let mut warnings = Vec::new();
     for refund in data.transactions.iter().filter(succeeded).filter(|t| t.kind == TransactionType::Refund && t.reason == "duplicate") {
         let Some(charge) = refund.refers_to.as_deref() else { continue };
-        let duplicate = data.transactions.iter().filter(succeeded).find(|t| {
-            t.kind == TransactionType::Duplicate && t.refers_to.as_deref() == Some(charge) && !refunded.contains(t.id.as_str())
-        });
-        if let Some(duplicate) = duplicate {
+        if let Some(duplicate) = unrefunded.get(charge) {
             warnings.push(format!(
                 "transactions.csv:{}: {}: its reason is duplicate, but it refers to the charge {charge}, not to the duplicate {} that no refund returns: it credits {charge}'s invoice and {} stays owed to the customer; if it returns the duplicate, set refers_to to {}",
                 refund.source_line, refund.id, duplicate.id, duplicate.id, duplicate.id
