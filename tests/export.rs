@@ -295,6 +295,19 @@ ch_9102,charge,succeeded,cus_ch_de,2026-11-04T10:00:00+01:00,CHF,Pro plan,1,10.8
     let out = tmp.path().join("2026-11");
     export(&archive, &["--month", "2026-11"], &out);
     assert_eq!(summary_rows(&out), [row("non_eu_registrations", "CH", "8.1", "MWST", "20.00", "1.62", "2")]);
+    // A Swiss sale invoiced in euros is declared in francs too, at its tax point's rate:
+    // 108.10 EUR is 100.00 + 8.10, at 1 EUR = 0.94 CHF 94.00 + 7.61; one CHF row.
+    let mut csv = fs::read_to_string(data.join("transactions.csv")).unwrap();
+    csv.push_str("ch_9103,charge,succeeded,cus_ch_de,2026-11-05T10:00:00+01:00,EUR,Pro plan,1,108.10,gross,false,,,,,CH,CH\n");
+    fs::write(data.join("transactions.csv"), csv).unwrap();
+    let mut rates = fs::read_to_string(data.join("exchange_rates.csv")).unwrap();
+    rates.push_str("2026-11-04,EUR,CHF,0.9400,ECB\n");
+    fs::write(data.join("exchange_rates.csv"), rates).unwrap();
+    ok(run(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap()]));
+    let out = tmp.path().join("2026-11-again");
+    export(&archive, &["--month", "2026-11"], &out);
+    let summary: Vec<(String, String)> = rows(&out.join("vat-summary.csv")).into_iter().map(|r| (r["currency"].clone(), format!("{} {} {}", r["taxable_amount"], r["tax_amount"], r["documents"]))).collect();
+    assert_eq!(summary, [("CHF".to_string(), "114.00 9.23 3".to_string())]);
 }
 
 /// A correction (`reissue`) in November of an October domestic invoice: its cancelling credit

@@ -88,7 +88,7 @@ christmas,individual,Mia Lee,m@example.cx,1 Gaze Rd,,Christmas Island,6798,WA,AU
 
 const HEADER: &str = "transaction_id,type,status,customer_id,timestamp,currency,description,quantity,unit_amount,amount_basis,proration,service_start,service_end,refers_to,reason,card_country,ip_country\n";
 
-const RATES: &str = "date,base,quote,rate,source\n2026-10-02,EUR,USD,1.0800,ECB\n2026-10-02,EUR,GBP,0.8500,ECB\n2026-10-02,GBP,USD,1.2700,Bank of England\n2026-10-05,EUR,USD,1.2000,ECB\n";
+const RATES: &str = "date,base,quote,rate,source\n2026-10-02,EUR,USD,1.0800,ECB\n2026-10-02,EUR,GBP,0.8500,ECB\n2026-10-02,EUR,CHF,0.9400,ECB\n2026-10-02,GBP,USD,1.2700,Bank of England\n2026-10-05,EUR,USD,1.2000,ECB\n";
 
 struct Case {
     company: String,
@@ -573,6 +573,29 @@ fn liechtenstein_and_buesingen_pay_swiss_vat_svalbard_and_christmas_island_none(
     assert_eq!(treated("buesingen", "DE,DE"), (Treatment::NonEuTax, "CH".into(), "8.10".into()));
     assert_eq!(treated("svalbard", "NO,NO"), (Treatment::OutsideScope, "NO".into(), "0.00".into()));
     assert_eq!(treated("christmas", "AU,AU"), (Treatment::OutsideScope, "AU".into(), "0.00".into()));
+}
+
+/// A non-EU registration's tax in its return's currency, kept for that return: Swiss MWST
+/// invoiced in euros is declared in francs (MWSTV Art. 45). Not printed: Swiss law asks no
+/// statement on the invoice (unlike UK VAT's in sterling).
+#[test]
+fn swiss_mwst_invoiced_in_euros_is_kept_in_francs_for_the_swiss_return() {
+    let sunday = "2026-10-04T12:00:00+02:00";
+    // 108.10 EUR gross at 8.1 %: 100.00 + 8.10; at 1 EUR = 0.94 CHF, 94.00 and 7.61 (7.614).
+    let doc = Case::ee().charge("c1", "ch", sunday, ("EUR", "108.10", "gross"), "CH,CH").invoice();
+    let kept = doc.return_currency_tax.as_ref().expect("kept for the Swiss return");
+    assert_eq!(
+        (kept.currency.to_string(), kept.taxable_amount.to_string(), kept.tax_amount.to_string(), kept.rate_date.to_string()),
+        ("CHF".into(), "94.00".into(), "7.61".into(), "2026-10-02".into())
+    );
+    assert_eq!(doc.in_return_currency(), Some(kept));
+    assert_eq!(render::text::base_currency_tax(&doc), None, "not printed");
+    // In francs already: nothing to keep. UK VAT: its printed statement serves the return.
+    assert_eq!(Case::ee().charge("c1", "ch", sunday, ("CHF", "108.10", "gross"), "CH,CH").invoice().return_currency_tax, None);
+    let uk = Case::ee().charge("c1", "gb", sunday, ("EUR", "12.00", "gross"), "GB,GB").invoice();
+    assert_eq!((uk.return_currency_tax.as_ref(), uk.in_return_currency().map(|b| b.currency.to_string())), (None, Some("GBP".into())));
+    // Without a published rate it is issued all the same (the return converts it then).
+    assert_eq!(Case::ee().charge("c1", "ch", sunday, ("USD", "108.10", "gross"), "CH,CH").invoice().return_currency_tax, None);
 }
 
 #[test]

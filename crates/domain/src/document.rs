@@ -398,6 +398,13 @@ pub struct Document {
     /// written before this field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_tax: Option<BaseCurrencyTax>,
+    /// A non-EU tax charged in another currency than its return's, where its law asks for
+    /// no statement on the document (Swiss MWST in CHF, Norwegian MVA in NOK, Australian GST
+    /// in AUD): the same figures in that currency at the rate published for the tax point,
+    /// kept for that return (the VAT summary), not printed. Absent where the input had no
+    /// such rate, on other documents, and in records written before this field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_currency_tax: Option<BaseCurrencyTax>,
     pub legends: Vec<Legend>,
     pub payment: Payment,
     pub references: Vec<DocumentReference>,
@@ -456,6 +463,12 @@ impl Document {
     /// the base currency (or one issued without a rate).
     pub fn in_base_currency(&self) -> Option<&BaseCurrencyTax> {
         self.base_currency_tax.as_ref().or(self.base_currency_booking.as_ref())
+    }
+
+    /// A non-EU tax's amounts in the currency of its return: its printed statement (UK VAT
+    /// in sterling) or the figures kept for that return.
+    pub fn in_return_currency(&self) -> Option<&BaseCurrencyTax> {
+        self.local_currency_tax.as_ref().or(self.return_currency_tax.as_ref())
     }
 
     /// The tax statement the document prints, in the currency the tax's law wants: the

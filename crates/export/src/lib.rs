@@ -952,12 +952,12 @@ fn add_to_summary(out: &mut Summary, items: &[Item], state: &State, domestic_per
                     ("outside_eu", d.tax.jurisdiction.to_string(), d.tax.treatment.code().to_string(), c, t, v)
                 }
                 // A non-EU registration's return is filed in that country's currency: the
-                // document's statement in it where its law asks for one (UK VAT in sterling),
-                // else as invoiced. The tax by its one name (the document names it in the
+                // document's figures in it (printed for UK VAT, kept for the others), else
+                // as invoiced (no rate in the input). The tax by its one name (the document names it in the
                 // customer's language: MWST, TVA, IVA are one Swiss return line).
                 Treatment::NonEuTax => {
                     let tax = tax::rates::jurisdiction(d.tax.jurisdiction.as_str()).map_or_else(|| d.tax.tax_name.clone(), |j| j.tax_name.to_string());
-                    let (t, v, c) = stated(d, d.local_currency_tax.as_ref(), r.taxable_amount, r.tax_amount);
+                    let (t, v, c) = stated(d, d.in_return_currency(), r.taxable_amount, r.tax_amount);
                     ("non_eu_registrations", d.tax.jurisdiction.to_string(), tax, c, t, v)
                 }
             };

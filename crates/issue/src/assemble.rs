@@ -101,6 +101,7 @@ impl Plan<'_> {
             base_currency_tax,
             base_currency_booking,
             local_currency_tax: d.state_locally.map(|(to, r)| conversion::restate_at(r, to, calculation.net, calculation.tax)),
+            return_currency_tax: d.for_return.map(|(to, r)| conversion::restate_at(r, to, calculation.net, calculation.tax)),
             legends: legends_with(legends(&customer.language, determination), originals.iter().map(|o| self.original_legends(o))),
             references: originals
                 .iter()
@@ -223,6 +224,7 @@ impl Plan<'_> {
         doc.base_currency_tax = original.base_currency_tax.as_ref().map(|b| conversion::restate_like(b, money(net), money(tax)));
         doc.base_currency_booking = original.base_currency_booking.as_ref().map(|b| conversion::restate_like(b, money(net), money(tax)));
         doc.local_currency_tax = original.local_currency_tax.as_ref().map(|b| conversion::restate_like(b, money(net), money(tax)));
+        doc.return_currency_tax = original.return_currency_tax.as_ref().map(|b| conversion::restate_like(b, money(net), money(tax)));
         doc.original_supply_date = Some(original.tax_point_date);
         doc.order_reference = refund.purchase_order.clone().or_else(|| original.order_reference.clone());
         // The money goes back to the card the invoice was paid with, unless the refund says otherwise.

@@ -442,6 +442,13 @@ fn recompute(replacement: &mut Document, original: &Document, d: &tax::Determina
     } else {
         (None, restated)
     };
+    // The figures for a non-EU return, where the original kept them in that currency.
+    replacement.return_currency_tax = match d.return_currency() {
+        Some(to) if to != currency && d.tax_stated_in().is_none() => {
+            original.return_currency_tax.as_ref().filter(|b| b.currency == to).map(|b| conversion::restate_like(b, c.net, c.tax))
+        }
+        _ => None,
+    };
     // A non-EU tax's statement in its law's currency, at the rate the original stated it at.
     replacement.local_currency_tax = match d.tax_stated_in() {
         Some(to) if to != currency => Some(

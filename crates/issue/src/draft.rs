@@ -149,6 +149,9 @@ pub(crate) struct Invoice<'d> {
     /// A non-EU tax its law wants also stated in another currency (UK VAT in sterling): that
     /// currency and the published rate to it.
     pub state_locally: Option<(Currency, &'d ExchangeRate)>,
+    /// A non-EU tax whose law wants no statement: the currency of its return and the
+    /// published rate to it, when the input has one (the figures kept for that return).
+    pub for_return: Option<(Currency, &'d ExchangeRate)>,
     pub settlement: Settlement<'d>,
     /// Its amounts, when planning needed them (its plan-change lines are checked against
     /// what is left on the invoices they adjust, or a refund of this run credits it): kept,
@@ -253,10 +256,14 @@ pub(crate) fn invoice<'d>(
         }
         _ => None,
     };
+    let for_return = match (state_locally, determination.return_currency()) {
+        (None, Some(to)) if to != txn.currency => conversion::find_rate(&data.exchange_rates, txn.currency, to, tax_point).map(|r| (to, r)),
+        _ => None,
+    };
     let settlement = payment::settlement(data, txn).map_err(|e| DraftError::at("payment_method", e.to_string()))?;
     let tax = taxes.taxing(d, rate);
     let adjusted = adjusted.into_iter().map(|(charge, original, facts)| Adjusted { charge, original, taxed: facts.charged }).collect();
-    Ok(Invoice { txn, customer, tax, adjusted, restate_at, state_locally, settlement, calculation: None })
+    Ok(Invoice { txn, customer, tax, adjusted, restate_at, state_locally, for_return, settlement, calculation: None })
 }
 
 /// Whether an adjustment of `charge`, billed on the invoice `facts` describes, can sit on an

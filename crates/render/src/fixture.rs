@@ -104,6 +104,7 @@ pub fn oss_invoice() -> Document {
         base_currency_tax: None,
         base_currency_booking: None,
         local_currency_tax: None,
+        return_currency_tax: None,
         legends: vec![Legend {
             code: "oss".into(),
             text: "VAT of Germany charged under the Union One-Stop Shop (Art. 369a–369k Directive 2006/112/EC).".into(),

@@ -81,6 +81,17 @@ impl Determination {
         Some(domain::money::Currency::parse(code).expect("a currency of the rate table"))
     }
 
+    /// The currency of the return a non-EU tax charged here is declared in
+    /// ([`rates::Jurisdiction::return_currency`]): CHF for MWST, NOK, AUD, GBP. `None` where
+    /// no such tax is charged.
+    pub fn return_currency(&self) -> Option<domain::money::Currency> {
+        if self.treatment != Treatment::NonEuTax {
+            return None;
+        }
+        let code = rates::jurisdiction(self.jurisdiction.as_str())?.return_currency?;
+        Some(domain::money::Currency::parse(code).expect("a currency of the rate table"))
+    }
+
     /// Whether this tax is EU VAT, which Art. 230 wants stated in the base currency.
     pub fn is_eu_vat_charged(&self) -> bool {
         matches!(self.treatment, Treatment::Domestic | Treatment::Oss)
