@@ -474,3 +474,140 @@ fn a_schema_of_the_archives_name_that_is_not_this_versions_archive_is_refused_un
     assert_eq!(register_count(db), 18);
     assert_eq!(app(db).query_one("SELECT count(*) FROM invoicesmith.checkpoints", &[]).unwrap().get::<_, i64>(0), 1);
 }
+
+/// `verify`'s findings on a database archive, as its stderr lists them.
+fn problems(url: &str, findings: &[String]) -> String {
+    let mut out: String = findings.iter().map(|f| format!("error: {f}\n")).collect();
+    out.push_str(&format!("{} problem(s) in {url}\n", findings.len()));
+    out
+}
+
+fn verify_finds(url: &str, findings: &[String]) {
+    let out = run(&["verify", "--archive", url]);
+    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(stderr(&out), problems(url, findings));
+}
+
+#[test]
+fn verify_finds_rows_of_the_database_that_disagree_with_the_register() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = database("rows");
+    let db = name_of(&url);
+    ok(&["issue", p(&generated(tmp.path(), "month", 20, 5)), "--archive", &url, "--init", "--quiet"]);
+    let intact = format!("{url}: intact (every registered file matches its SHA-256, register chain and numbering consistent)\n");
+    assert_eq!(ok(&["verify", "--archive", &url]), intact);
+    let lines = register_count(db);
+    let number = |line: i64| -> String { app(db).query_one("SELECT number FROM invoicesmith.register WHERE line = $1", &[&line]).unwrap().get(0) };
+    let (first, second) = (number(1), number(2));
+    let mut c = app(db);
+    let mut a = admin(db);
+    a.batch_execute("SET session_replication_role = replica").unwrap();
+
+    // invoiced: a row for a transaction no line lists (the issuing role may insert one) is
+    // named, and blocks the document of that transaction with an error that says why.
+    c.batch_execute("INSERT INTO invoicesmith.invoiced VALUES ('invoice', 'ch_1001', 1, false)").unwrap();
+    verify_finds(&url, &[format!(
+        "invoicesmith.invoiced: row (invoice, ch_1001, line 1, not a correction): register line 1 ({first}) does not list ch_1001 (written behind the application's back; it makes the database refuse every later invoice of ch_1001)"
+    )]);
+    let out = run(&["issue", p(&samples()), "--archive", &url, "--quiet"]);
+    assert_eq!(out.status.code(), Some(3), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: {url}: the invoice of transaction ch_1001 was refused: invoicesmith.invoiced already has a row for it, which no register line accounts for (written behind the application's back); nothing of this batch was written; run `invoicesmith verify --archive '{url}'` to find such rows\n"
+        )
+    );
+    assert_eq!(register_count(db), lines);
+    a.batch_execute("DELETE FROM invoicesmith.invoiced WHERE transaction_id = 'ch_1001'").unwrap();
+    // A row of a line removed: the database would take a second document of it.
+    let row = c.query_one("SELECT kind, transaction_id FROM invoicesmith.invoiced WHERE line = 2", &[]).unwrap();
+    let (kind, transaction): (String, String) = (row.get(0), row.get(1));
+    a.batch_execute("DELETE FROM invoicesmith.invoiced WHERE line = 2").unwrap();
+    verify_finds(&url, &[format!(
+        "invoicesmith.invoiced: no row ({kind}, {transaction}, line 2, not a correction) though register line 2 ({second}) lists {transaction} (removed behind the application's back; the database would take another {kind} of {transaction})"
+    )]);
+    c.execute("INSERT INTO invoicesmith.invoiced VALUES ($1, $2, 2, false)", &[&kind, &transaction]).unwrap();
+    assert_eq!(ok(&["verify", "--archive", &url]), intact);
+
+    // files: a database holds no quarantine/, recovered/ or register.jsonl, and a document's
+    // row names the line that lists it.
+    c.batch_execute(
+        "INSERT INTO invoicesmith.files VALUES ('quarantine/KL-INV-2026-000019.pdf', NULL, 'x'), ('register.jsonl', NULL, 'x'), ('recovered/a', 1, 'x')",
+    )
+    .unwrap();
+    let document = format!("2026/{first}.pdf");
+    a.execute("UPDATE invoicesmith.files SET line = 2 WHERE path = $1", &[&document]).unwrap();
+    let unnamed = "no register line names this path (a database archive holds only registered files and seller.json, no quarantine/, recovered/ or temporary files: not issued by invoicesmith, or its register line is missing)";
+    verify_finds(
+        &url,
+        &[
+            format!("invoicesmith.files: row '{document}' (line 2): register line 1 ({first}) names this path; its line should be 1"),
+            format!("invoicesmith.files: row 'quarantine/KL-INV-2026-000019.pdf' (line NULL): {unnamed}"),
+            format!("invoicesmith.files: row 'recovered/a' (line 1): {unnamed}"),
+            format!("invoicesmith.files: row 'register.jsonl' (line NULL): {unnamed}"),
+        ],
+    );
+    a.batch_execute("DELETE FROM invoicesmith.files WHERE path IN ('quarantine/KL-INV-2026-000019.pdf', 'register.jsonl', 'recovered/a')").unwrap();
+    a.execute("UPDATE invoicesmith.files SET line = 1 WHERE path = $1", &[&document]).unwrap();
+    assert_eq!(ok(&["verify", "--archive", &url]), intact);
+
+    // register: columns a superuser changed with the triggers off, its text untouched.
+    a.batch_execute(
+        "UPDATE invoicesmith.register SET number = number || 'X', seq = seq + 100 WHERE line = 2;
+         UPDATE invoicesmith.register SET hash = sha256('x'), prev = sha256('y') WHERE line = 3",
+    )
+    .unwrap();
+    let (seq2, prev3): (i64, Vec<u8>) = (
+        c.query_one("SELECT seq FROM invoicesmith.register WHERE line = 2", &[]).unwrap().get(0),
+        c.query_one("SELECT hash FROM invoicesmith.register WHERE line = 2", &[]).unwrap().get(0),
+    );
+    let prev3: String = prev3.iter().map(|b| format!("{b:02x}")).collect();
+    verify_finds(
+        &url,
+        &[
+            format!(
+                "invoicesmith.register line 2 ({second}): its columns differ from its text: number is {second}X where its text says {second}, seq is {seq2} where its text says {} (changed with the database's triggers off)",
+                seq2 - 100
+            ),
+            format!(
+                "invoicesmith.register line 3 ({}): its columns differ from its text: prev is {} where its text says {prev3}, hash is not the SHA-256 of its text (changed with the database's triggers off)",
+                number(3),
+                invoicesmith::sha256::Sha256Sum::of(b"y")
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_run_waiting_for_anothers_lock_says_so_once_and_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = database("waiting");
+    let db = name_of(&url);
+    ok(&["issue", p(&samples()), "--archive", &url, "--init", "--quiet"]);
+    // A password in the URL (the test cluster trusts its socket) is never printed.
+    let with_password = url.replacen("app@", "app:s3cret@", 1);
+    assert_ne!(with_password, url);
+    let mut holder = app(db);
+    holder.execute("SELECT pg_advisory_lock($1)", &[&0x696e_766f_6963_i64]).unwrap();
+    let waiting = command(&["verify", "--archive", &with_password]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    std::thread::sleep(Duration::from_secs(3));
+    holder.execute("SELECT pg_advisory_unlock($1)", &[&0x696e_766f_6963_i64]).unwrap();
+    let out = waiting.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stderr(&out), format!("waiting for another run on {url} to finish…\n"));
+    // A lock free at once: not a word.
+    let out = run(&["verify", "--archive", &url]);
+    assert_eq!((out.status.code(), stderr(&out)), (Some(0), String::new()));
+
+    // A folder archive's lock file likewise.
+    let dir = tmp.path().join("archive");
+    assert!(issue(&samples(), &dir).status.success());
+    let lock = std::fs::File::open(dir.join(".lock")).unwrap();
+    lock.lock().unwrap();
+    let waiting = command(&["verify", "--archive", p(&dir)]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    std::thread::sleep(Duration::from_secs(3));
+    lock.unlock().unwrap();
+    let out = waiting.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stderr(&out), format!("waiting for another run on {} to finish…\n", p(&dir)));
+}

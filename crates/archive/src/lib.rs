@@ -354,12 +354,10 @@ impl Archive {
         Ok(Some(bytes))
     }
 
-    /// Everything stored in the archive, by archive-relative path (for `verify`).
+    /// Everything stored in a folder archive, by archive-relative path (for `verify`; a
+    /// database's rows are checked by `pg::audit`).
     pub(crate) fn listing(&self) -> Result<walk::Listing> {
-        match &self.db {
-            Some(db) => db.listing(),
-            None => walk::list(&self.root, &[]),
-        }
+        walk::list(&self.root, &[])
     }
 
     /// The register's and the checkpoints' lines exactly as stored, without newlines (for
@@ -464,7 +462,7 @@ impl Archive {
         std::fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
         let path = self.root.join(LOCK);
         let file = fs::open_lock(&path, false).map_err(|e| Error::io(&path, e))?;
-        file.lock().map_err(|e| Error::io(&path, e))?;
+        lock_file(&file, &self.root, false).map_err(|e| Error::io(&path, e))?;
         Ok(Hold::File(file))
     }
 
@@ -478,7 +476,7 @@ impl Archive {
         }
         let path = self.root.join(LOCK);
         let file = fs::open_lock(&path, true).map_err(|e| Error::io(&path, e))?;
-        file.lock_shared().map_err(|e| Error::io(&path, e))?;
+        lock_file(&file, &self.root, true).map_err(|e| Error::io(&path, e))?;
         Ok(Hold::File(file))
     }
 
@@ -486,6 +484,40 @@ impl Archive {
     pub fn verify(&self, options: &VerifyOptions) -> Result<Vec<String>> {
         let _lock = self.lock_shared()?;
         verify::verify(self, options)
+    }
+}
+
+/// How long a run waits for another's lock before it says so.
+pub(crate) const WAIT_NOTICE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Runs `wait` (taking a lock another run may hold), printing one line to stderr if it has
+/// not returned after [`WAIT_NOTICE`]: a second run otherwise waits without a word.
+/// `on` names the archive (a database's URL without its password).
+pub(crate) fn waiting_for<T>(on: &str, wait: impl FnOnce() -> T) -> T {
+    let (done, waited) = std::sync::mpsc::channel::<()>();
+    let on = on.to_string();
+    let notice = std::thread::spawn(move || {
+        if waited.recv_timeout(WAIT_NOTICE) == Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+            eprintln!("waiting for another run on {on} to finish…");
+        }
+    });
+    let out = wait();
+    drop(done);
+    // The notice, if due, is out before the run says anything else.
+    let _ = notice.join();
+    out
+}
+
+/// Locks the folder archive `root`'s lock `file`, shared or exclusive: at once if free, else
+/// waiting for the run that holds it ([`waiting_for`]).
+fn lock_file(file: &File, root: &Path, shared: bool) -> std::io::Result<()> {
+    let tried = if shared { file.try_lock_shared() } else { file.try_lock() };
+    match tried {
+        Ok(()) => Ok(()),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            waiting_for(&root.display().to_string(), || if shared { file.lock_shared() } else { file.lock() })
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
     }
 }
 

@@ -250,6 +250,13 @@ pub trait Observer {
     fn chain_broken(&mut self, _line: usize, _entry: &RegisterEntry) {}
     /// The SHA-256 of committed line `line`.
     fn line(&mut self, _line: usize, _hash: &Sha256Sum) {}
+    /// Whether a database's register rows are to be checked against their text too
+    /// (`verify`): their columns are read with it, and each difference is [`Observer::differs`].
+    fn audits(&self) -> bool {
+        false
+    }
+    /// A register row whose columns differ from its text (see [`Observer::audits`]).
+    fn differs(&mut self, _finding: String) {}
 }
 
 impl Observer for () {}

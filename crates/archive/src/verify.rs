@@ -49,6 +49,12 @@ impl Observer for Audit<'_> {
     fn line(&mut self, _: usize, hash: &Sha256Sum) {
         self.hashes.push(*hash);
     }
+    fn audits(&self) -> bool {
+        true
+    }
+    fn differs(&mut self, finding: String) {
+        self.findings.push(finding);
+    }
 }
 
 pub(super) fn verify(archive: &Archive, options: &VerifyOptions) -> Result<Vec<String>> {
@@ -146,6 +152,11 @@ pub(super) fn verify(archive: &Archive, options: &VerifyOptions) -> Result<Vec<S
         } else if found != head.hash {
             findings.push(format!("{REGISTER}: line {} is not the expected head {head}: history was rewritten", head.lines));
         }
+    }
+    if let Some(db) = &archive.db {
+        // A database holds no links, and none of a folder's own files but seller.json.
+        findings.extend(db.audit(&state)?);
+        return Ok(findings);
     }
     let listing = archive.listing()?;
     for link in &listing.links {

@@ -114,8 +114,17 @@ impl Batch {
             hash,
             text,
             transactions: entry.transactions.clone(),
-            correction: entry.references.iter().any(|r| matches!(r.relation, Relation::Cancels | Relation::Replaces)),
+            correction: is_correction(entry),
         });
+    }
+
+    /// The (kind, transaction) of this batch that a duplicate-key error's `detail` names
+    /// (`Key (kind, transaction_id)=(invoice, ch_1001) already exists.`), if any.
+    pub(super) fn transaction_in(&self, detail: &str) -> Option<(&str, &str)> {
+        self.lines
+            .iter()
+            .flat_map(|l| l.transactions.iter().map(move |t| (l.kind.as_str(), t.as_str())))
+            .find(|(kind, t)| detail.contains(&format!("=({kind}, {t})")))
     }
 
     /// Queues a document file of register line `line`: a copy of `bytes`.
@@ -192,6 +201,13 @@ impl Batch {
         w.finish()?;
         Ok(Ok(()))
     }
+}
+
+/// Whether `entry` names its transactions again (a cancelling credit note, a replacement
+/// invoice): its "invoiced" rows are corrections, which the database's `invoiced_once`
+/// leaves out.
+pub(crate) fn is_correction(entry: &RegisterEntry) -> bool {
+    entry.references.iter().any(|r| matches!(r.relation, Relation::Cancels | Relation::Replaces))
 }
 
 /// Stores `f` unless its path is stored already; whether what is stored there now is `f`'s

@@ -20,6 +20,7 @@
 //! commits: a copy killed or failed midway leaves the database as it found it, never a
 //! register that looks like an archive but lacks the source's later documents.
 
+mod audit;
 mod batch;
 mod schema;
 mod writer;
@@ -38,7 +39,7 @@ use schema::Found;
 
 use super::checkpoint::{self, CHECKPOINTS, Checkpoints};
 use super::register::{FileEntry, Observer, REGISTER, State};
-use super::{Store, walk::Listing};
+use super::Store;
 use domain::error::{Error, Result};
 use domain::sha256::Sha256Sum;
 
@@ -192,8 +193,8 @@ impl Db {
     }
 
     /// Takes the run lock, exclusive (a writing run) or shared (`verify`), waiting for
-    /// whoever holds it; released when the returned guard is dropped or the connection ends
-    /// (a killed process). Inside [`Db::begin_whole`]'s transaction it is the
+    /// whoever holds it (saying so once on stderr after two seconds); released when the
+    /// returned guard is dropped or the connection ends (a killed process). Inside [`Db::begin_whole`]'s transaction it is the
     /// transaction's, held until it ends: a session's lock could not be let go once a failed
     /// statement has aborted the transaction.
     pub fn lock(self: &Arc<Db>, exclusive: bool) -> Result<Lock> {
@@ -204,7 +205,7 @@ impl Db {
             (true, true) => "SELECT pg_advisory_xact_lock($1)",
             (true, false) => "SELECT pg_advisory_xact_lock_shared($1)",
         };
-        self.with(|c| c.execute(sql, &[&RUN_LOCK]))?;
+        super::waiting_for(&self.display, || self.with(|c| c.execute(sql, &[&RUN_LOCK])))?;
         Ok(Lock { db: self.clone(), exclusive, transaction: whole })
     }
 
@@ -214,12 +215,23 @@ impl Db {
         let path = self.at(REGISTER);
         let mut state = State::empty(store);
         let mut failed = None;
+        // Audited (`verify`): the columns the constraints work from, read with the text.
+        let audits = observer.audits();
+        let sql = if audits { audit::REGISTER_COLUMNS } else { "SELECT text FROM invoicesmith.register ORDER BY line" };
+        let mut before = 0;
         self.with(|c| {
-            let mut rows = c.query_raw("SELECT text FROM invoicesmith.register ORDER BY line", std::iter::empty::<&str>())?;
+            let mut rows = c.query_raw(sql, std::iter::empty::<&str>())?;
             while let Some(row) = postgres::fallible_iterator::FallibleIterator::next(&mut rows)? {
                 if let Err(e) = state.add_line(row.get::<_, &str>(0).as_bytes(), &path, observer) {
                     failed = Some(e);
                     break;
+                }
+                if audits {
+                    let (entry, hash) = (state.entries.last().expect("just added"), state.last_line_hash.as_ref().expect("just added"));
+                    for finding in audit::register_row(&row, entry, hash, before) {
+                        observer.differs(finding);
+                    }
+                    before = row.get(1);
                 }
             }
             Ok(())
@@ -302,20 +314,46 @@ impl Db {
         Ok(bytes)
     }
 
-    /// Every stored path, sorted: what `verify` checks against the register.
-    pub fn listing(&self) -> Result<Listing> {
-        let files = self.with(|c| c.query("SELECT path FROM invoicesmith.files ORDER BY path COLLATE \"C\"", &[]))?;
-        Ok(Listing { files: files.iter().map(|r| r.get(0)).collect(), ..Listing::default() })
+    /// `verify`'s findings in the rows of `invoicesmith.invoiced` and `invoicesmith.files`
+    /// against the register `state` was read from (see `audit`): one query each.
+    pub fn audit(&self, state: &State) -> Result<Vec<String>> {
+        let mut findings = self.with(|c| audit::invoiced(c, state))?;
+        findings.extend(self.with(|c| audit::files(c, state))?);
+        Ok(findings)
     }
 
     /// Commits `batch` in one transaction, if the register still has `lines` lines and no
     /// file it holds is stored with other bytes ([`Error::WouldOverwrite`], naming it).
     pub fn commit(&self, batch: &Batch, lines: usize) -> Result<()> {
         let whole = self.in_whole();
-        match self.with(|c| batch.commit(c, lines, whole))? {
+        let committed = {
+            let mut guard = self.client()?;
+            batch.commit(guard.as_mut().expect("connected"), lines, whole).map_err(|e| self.commit_error(batch, &e))
+        };
+        match committed? {
             Ok(()) => Ok(()),
             Err(Refusal::Moved(found)) => Err(self.moved(REGISTER, lines, found)),
             Err(Refusal::Differs(path)) => Err(Error::WouldOverwrite { path: self.at(&path) }),
+        }
+    }
+
+    /// The error a batch's commit failed with: a row of `invoicesmith.invoiced` already
+    /// taking one of its transactions (which the register the run read does not list: a
+    /// row written behind the application's back) named as such, any other as it is.
+    fn commit_error(&self, batch: &Batch, e: &postgres::Error) -> Error {
+        let Some(db) = e.as_db_error().filter(|db| db.code() == &postgres::error::SqlState::UNIQUE_VIOLATION && db.constraint() == Some("invoiced_once")) else {
+            return self.error(e);
+        };
+        let which = match batch.transaction_in(db.detail().unwrap_or_default()) {
+            Some((kind, transaction)) => format!("the {kind} of transaction {transaction}"),
+            None => format!("a document of this batch ({})", db.detail().unwrap_or(db.message())),
+        };
+        Error::Database {
+            at: self.display.clone(),
+            message: format!(
+                "{which} was refused: invoicesmith.invoiced already has a row for it, which no register line accounts for (written behind the application's back); nothing of this batch was written; run `invoicesmith verify --archive '{}'` to find such rows",
+                self.display
+            ),
         }
     }
 
