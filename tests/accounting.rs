@@ -440,6 +440,14 @@ fn xero_and_quickbooks_files_have_exactly_their_published_headers() {
         [tax_type("KL-INV-2026-000002"), tax_type("KL-INV-2026-000010"), tax_type("KL-INV-2026-000006"), tax_type("KL-INV-2026-000005")],
         ["VAT 24%", "OSS GR 24%", "UK VAT 20%", "Reverse Charge"]
     );
+    // Addresses come from invoices only: a credit note (a reissue's carries the old one)
+    // would put back an address Xero updated from the replacement.
+    let address = |number: &str| {
+        let r = xero.iter().find(|r| r["*InvoiceNumber"] == number).unwrap();
+        [&r["POAddressLine1"], &r["POCity"], &r["POPostalCode"], &r["POCountry"]].map(|v| v.to_string())
+    };
+    assert_eq!(address("KL-INV-2026-000002"), ["Tartu mnt 14-7", "Tallinn", "10145", "EE"]);
+    assert_eq!(address("KL-CN-2026-000001"), ["", "", "", ""]);
     let invoices = rows(&e.out.join("quickbooks/invoices.csv"));
     let credit_notes = rows(&e.out.join("quickbooks/credit-notes.csv"));
     assert_eq!(invoices.len() + credit_notes.len(), lines.len());

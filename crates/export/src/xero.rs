@@ -31,7 +31,11 @@ pub fn write(w: &mut Rows, d: &Document, accounts: &Accounts) {
     let date = d.issue_date.format("%d/%m/%Y").to_string();
     // A card document is paid when issued; a transfer is due on the invoice's due date.
     let due = domain::payment::terms::asks_transfer(d).map_or(d.issue_date, |t| t.due_date).format("%d/%m/%Y").to_string();
-    let address = &d.customer.address;
+    // The contact's address comes from invoices only: a credit note carries its invoice's
+    // (for a reissue, the old one), and Xero's "update contacts with imported address
+    // details" would put it back after the replacement's corrected one.
+    let invoice_address = (d.kind == DocumentKind::Invoice).then_some(&d.customer.address);
+    let field = |f: fn(&domain::document::Address) -> &str| invoice_address.map_or("", f);
     for line in &d.lines {
         let (quantity, unit) = quantity_and_unit(line, d.minor_units());
         let quantity = if d.kind == DocumentKind::CreditNote { -quantity } else { quantity };
@@ -39,14 +43,14 @@ pub fn write(w: &mut Rows, d: &Document, accounts: &Accounts) {
         w.row([
             d.customer.name.as_str(),
             d.customer.email.as_deref().unwrap_or(""),
-            &address.line1,
-            &address.line2,
+            field(|a| &a.line1),
+            field(|a| &a.line2),
             "",
             "",
-            &address.city,
-            &address.region,
-            &address.postal_code,
-            address.country.as_str(),
+            field(|a| &a.city),
+            field(|a| &a.region),
+            field(|a| &a.postal_code),
+            field(|a| a.country.as_str()),
             d.number.as_str(),
             &reference(d),
             &date,
