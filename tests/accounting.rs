@@ -695,7 +695,7 @@ fn list_json_filters_by_customer_kind_status_and_dates() {
     );
     assert_eq!(
         text("KL-CN-2026-000001"),
-        "KL-CN-2026-000001 credit note, issued 2026-10-20, supply 2026-10-03\n  customer: Mari Tamm (cus_ee_01)\n  total: 30.00 EUR (net 24.19, tax 5.81), domestic\n  credits KL-INV-2026-000002 of 2026-10-03 (technical_issue)"
+        "KL-CN-2026-000001 credit note, issued 2026-10-20, supply 2026-10-03\n  customer: Mari Tamm (cus_ee_01)\n  total: 30.00 EUR (net 24.19, tax 5.81), domestic\n  credits KL-INV-2026-000002 of 2026-10-03 (technical issue)"
     );
     let verify: serde_json::Value = serde_json::from_str(&ok(run(&["verify", "--archive", archive, "--json"]))).unwrap();
     assert_eq!((verify["command"].as_str(), verify["intact"].as_bool()), (Some("verify"), Some(true)));

@@ -377,7 +377,8 @@ pub fn show(archive: &Archive, number: &str) -> Result<String> {
         };
         out.push_str(&format!("  {verb} {} of {}", r.number, r.issue_date));
         if let Some(reason) = &r.reason {
-            out.push_str(&format!(" ({reason})"));
+            // A refund's reason code (`charged_after_cancellation`) in words, as documents print it.
+            out.push_str(&format!(" ({})", locale::texts("en").reasons.phrase(reason)));
         }
         out.push('\n');
     }
