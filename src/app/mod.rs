@@ -346,10 +346,7 @@ fn numbering_lookup(state: &archive::State, number: &str) -> Result<numbering::D
 pub fn show(archive: &Archive, number: &str) -> Result<String> {
     use issue::History;
     let state = archive.checked_state()?;
-    let number = match state.entries.iter().find(|e| e.number.as_str() == number) {
-        Some(entry) => entry.number.clone(),
-        None => query::by_payment(&state, number)?.number.clone(),
-    };
+    let number = query::entry_for(&state, number)?.number.clone();
     let doc = state.read_document(&number)?;
     let kind = match doc.kind {
         DocumentKind::Invoice => "invoice",

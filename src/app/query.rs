@@ -212,10 +212,7 @@ pub struct ShownFile {
 /// The document `number` with its history.
 pub fn show(archive: &Archive, number: &str, ledger: Option<&Ledger>) -> Result<Shown> {
     let state = archive.checked_state()?;
-    let entry = match state.entries.iter().find(|e| e.number.as_str() == number) {
-        Some(entry) => entry,
-        None => by_payment(&state, number)?,
-    };
+    let entry = entry_for(&state, number)?;
     let document = state.read_document(&entry.number)?;
     let referenced_by = state
         .referrers(&entry.number)
@@ -226,13 +223,16 @@ pub fn show(archive: &Archive, number: &str, ledger: Option<&Ledger>) -> Result<
     Ok(Shown { status: status(&state, entry, &document, ledger), document, referenced_by, files })
 }
 
-/// The one document of a transaction id (`ch_1010`, `rf_1016`) or a payment processor's id
-/// (`pi_3QKx1010`, as the customer's card statement shows it): what support is sent when a
-/// customer asks about a charge. Several documents (an invoice, its cancellation and its
+/// The register entry of a document number; else the one document of a transaction id
+/// (`ch_1010`, `rf_1016`) or of a payment processor's id (`pi_3QKx1010`, as the customer's
+/// card statement shows it): what support is sent when a customer asks about a charge. Several documents (an invoice, its cancellation and its
 /// replacement) are named for the operator to choose; none is an error saying why there may be
 /// none.
-pub(crate) fn by_payment<'s>(state: &'s archive::State, id: &str) -> Result<&'s RegisterEntry> {
+pub(crate) fn entry_for<'s>(state: &'s archive::State, id: &str) -> Result<&'s RegisterEntry> {
     use rayon::prelude::*;
+    if let Some(entry) = state.entries.iter().find(|e| e.number.as_str() == id) {
+        return Ok(entry);
+    }
     let mut found: Vec<&RegisterEntry> = state.entries.iter().filter(|e| e.transactions.iter().any(|t| t == id)).collect();
     if found.is_empty() {
         let by_payment_id: Vec<Option<&RegisterEntry>> = state
