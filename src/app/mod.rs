@@ -244,11 +244,11 @@ pub fn run_reissue(
     // Every file of the original checked first: a reissue never builds on altered bytes.
     locked.state.check_files(&entry)?;
     let today = now.with_timezone(&company.seller.timezone).date_naive();
+    let original = locked.state.document(&number).map_err(|e| Error::Refused(e.to_string()))?;
     let correction = &correct::Correction { received: match data {
         Some(dir) => {
             let data = payments::read(archive, dir)?;
-            let invoice = locked.state.document(&number).map_err(|e| Error::Refused(e.to_string()))?;
-            Some(payments::Ledger::new(&data).received(&locked.state, &invoice, Some(today)))
+            Some(payments::Ledger::new(&data).received(&locked.state, &original, Some(today)))
         }
         None => None,
     }, ..correction.clone() };
@@ -265,7 +265,6 @@ pub fn run_reissue(
     if let Some(why) = documents.iter().find_map(|n| printable::document(&n.document)) {
         return Err(Error::Refused(format!("--set: {why}")));
     }
-    let original = locked.state.document(&number).map_err(|e| Error::Refused(e.to_string()))?;
     let mut report = IssueReport { notices: std::mem::take(&mut locked.notices), ..IssueReport::default() };
     if let Some(replacement) = documents.iter().find(|n| n.document.kind == DocumentKind::Invoice) {
         report.warnings.extend(correct::reminder(&original.customer_id, &correct::corrected_fields(&original, &replacement.document), &correction.set));
