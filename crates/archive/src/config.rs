@@ -70,11 +70,12 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Settings {
 pub fn password_in_path(text: &str) -> Option<Diagnostic> {
     let root = text.parse::<toml::Table>().ok()?;
     let path = root.get("archive")?.as_table()?.get("path")?.as_str()?;
-    let rest = path.strip_prefix("postgresql://").or_else(|| path.strip_prefix("postgres://"))?;
-    // As the driver reads it: the user information runs to the first '@'.
-    let in_authority = rest.split_once('@').is_some_and(|(info, _)| info.contains(':'));
-    let in_query = rest.split_once('?').is_some_and(|(_, q)| q.split('&').any(|kv| kv.starts_with("password=")));
-    (in_authority || in_query).then(|| {
+    if !crate::pg::is_url(path) {
+        return None;
+    }
+    // Read by the driver that would connect with it, wherever the URL puts the password.
+    let config: postgres::Config = path.parse().ok()?;
+    config.get_password().is_some().then(|| {
         Diagnostic::new(
             COMPANY,
             None,
