@@ -1219,7 +1219,12 @@ fn reconciliation(csv: &mut CsvFile, payments: &Payments, returned: &Returned, s
         // correction. A transaction invoiced only after the period (a payment recorded late)
         // is named by that document all the same: it is invoiced, not missing.
         let all_docs: &[&RegisterEntry] = by_transaction.get(id).map_or(&[], Vec::as_slice);
-        let by_end: Vec<&RegisterEntry> = all_docs.iter().copied().filter(|e| e.issue_date <= last_day).collect();
+        // Mostly all of them: a list of its own only when some came later.
+        let by_end: Vec<&RegisterEntry> = if all_docs.iter().all(|e| e.issue_date <= last_day) {
+            Vec::new()
+        } else {
+            all_docs.iter().copied().filter(|e| e.issue_date <= last_day).collect()
+        };
         let docs: &[&RegisterEntry] = if by_end.is_empty() { all_docs } else { &by_end };
         let numbers: Vec<&str> = docs.iter().map(|e| e.number.as_str()).collect();
         let (outcome, detail) = match (t.kind, t.status) {
