@@ -442,21 +442,18 @@ fn recompute(replacement: &mut Document, original: &Document, d: &tax::Determina
     } else {
         (None, restated)
     };
-    // The figures for a non-EU return, where the original kept them in that currency.
+    // A non-EU tax's figures in another currency, at the rate the original had them at: its
+    // law's statement (required), or those kept for its return (where the original had them).
+    let again_in = |to: domain::money::Currency, kept: &Option<domain::document::BaseCurrencyTax>| {
+        kept.as_ref().filter(|b| b.currency == to).map(|b| conversion::restate_like(b, c.net, c.tax))
+    };
     replacement.return_currency_tax = match d.return_currency() {
-        Some(to) if to != currency && d.tax_stated_in().is_none() => {
-            original.return_currency_tax.as_ref().filter(|b| b.currency == to).map(|b| conversion::restate_like(b, c.net, c.tax))
-        }
+        Some(to) if to != currency && d.tax_stated_in().is_none() => again_in(to, &original.return_currency_tax),
         _ => None,
     };
-    // A non-EU tax's statement in its law's currency, at the rate the original stated it at.
     replacement.local_currency_tax = match d.tax_stated_in() {
         Some(to) if to != currency => Some(
-            original
-                .local_currency_tax
-                .as_ref()
-                .filter(|b| b.currency == to)
-                .map(|b| conversion::restate_like(b, c.net, c.tax))
+            again_in(to, &original.local_currency_tax)
                 .ok_or_else(|| Error::NoExchangeRate { tax: d.tax_name.clone(), currency, base: to, number: original.number.clone() })?,
         ),
         _ => None,
