@@ -455,6 +455,12 @@ fn configure(data: Option<&std::path::Path>) -> Result<(), Error> {
 }
 
 /// The key file given with `--signing-key`, else in `INVOICESMITH_SIGNING_KEY`.
+/// The archive at `path`, saying on stderr when a run waits for another's lock (the
+/// archive crate itself prints nothing).
+fn open_archive(path: impl Into<PathBuf>) -> Archive {
+    Archive::open(path).with_wait_notice(|on| eprintln!("waiting for another run on {on} to finish…"))
+}
+
 fn signing_key(flag: Option<PathBuf>) -> Option<PathBuf> {
     flag.or_else(|| std::env::var_os("INVOICESMITH_SIGNING_KEY").filter(|v| !v.is_empty()).map(PathBuf::from))
 }
@@ -517,7 +523,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Issue { data_dir, archive, init, json, dry_run, quiet, formats, signing_key: key } => {
             let archive = match archive_path(archive, Some(&data_dir), json) {
-                Ok(path) => Archive::open(path).init(init).with_signing_key(signing_key(key)),
+                Ok(path) => open_archive(path).init(init).with_signing_key(signing_key(key)),
                 Err(code) => return code,
             };
             if dry_run {
@@ -553,7 +559,7 @@ fn main() -> ExitCode {
         }
         Command::Reissue { number, set, reason, date, archive, json, formats, signing_key: key, data } => {
             let archive = match archive_path(archive, None, json) {
-                Ok(path) => Archive::open(path).with_signing_key(signing_key(key)),
+                Ok(path) => open_archive(path).with_signing_key(signing_key(key)),
                 Err(code) => return code,
             };
             let correction = invoicesmith::issue::correct::Correction { set, reason, date, received: None };
@@ -581,7 +587,7 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, false),
             }
         }
-        Command::Render { record, archive, out, formats, data } => match invoicesmith::app::run_render(&record, archive.map(Archive::open).as_ref(), &out, &formats.0, data.as_deref()) {
+        Command::Render { record, archive, out, formats, data } => match invoicesmith::app::run_render(&record, archive.map(open_archive).as_ref(), &out, &formats.0, data.as_deref()) {
             Ok(report) => {
                 for p in report.written {
                     println!("{}", p.display());
@@ -596,7 +602,7 @@ fn main() -> ExitCode {
         },
         Command::Export { month, quarter, archive, data, out, csv, json } => {
             let archive = match archive_path(archive, data.as_deref(), json) {
-                Ok(path) => Archive::open(path),
+                Ok(path) => open_archive(path),
                 Err(code) => return code,
             };
             let text = month.or(quarter).expect("clap requires one");
@@ -657,7 +663,7 @@ fn main() -> ExitCode {
         }
         Command::List { archive, customer, from, to, kind, status, data, json } => {
             let archive = match archive_path(archive, None, json) {
-                Ok(path) => Archive::open(path),
+                Ok(path) => open_archive(path),
                 Err(code) => return code,
             };
             if !archive.exists() {
@@ -683,7 +689,7 @@ fn main() -> ExitCode {
         }
         Command::Statement { customer, from, to, out, archive, data, csv, json } => {
             let archive = match archive_path(archive, data.as_deref(), json) {
-                Ok(path) => Archive::open(path),
+                Ok(path) => open_archive(path),
                 Err(code) => return code,
             };
             if !archive.exists() {
@@ -732,7 +738,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Archive { action: ArchiveAction::Copy { src, dst } } => {
-            let (src, dst) = (Archive::open(src), Archive::open(dst));
+            let (src, dst) = (open_archive(src), open_archive(dst));
             match invoicesmith::archive::copy::copy(&src, &dst) {
                 Ok(c) => {
                     println!(
@@ -777,7 +783,7 @@ fn main() -> ExitCode {
         },
         Command::Show { number, archive, data, json } => {
             let archive = match archive_path(archive, None, json) {
-                Ok(path) => Archive::open(path),
+                Ok(path) => open_archive(path),
                 Err(code) => return code,
             };
             if !archive.exists() {
@@ -807,7 +813,7 @@ fn main() -> ExitCode {
         }
         Command::Recover { archive, signing_key: key } => {
             let archive = match archive_path(archive, None, false) {
-                Ok(path) => Archive::open(path).with_signing_key(signing_key(key)),
+                Ok(path) => open_archive(path).with_signing_key(signing_key(key)),
                 Err(code) => return code,
             };
             match invoicesmith::app::run_recover(&archive) {
@@ -831,7 +837,7 @@ fn main() -> ExitCode {
         },
         Command::Verify { archive, expect_head, public_key, json } => {
             let archive = match archive_path(archive, None, json) {
-                Ok(path) => Archive::open(path),
+                Ok(path) => open_archive(path),
                 Err(code) => return code,
             };
             let options = invoicesmith::archive::VerifyOptions { expect_head, public_key };

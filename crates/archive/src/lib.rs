@@ -66,8 +66,13 @@ pub const LOCK: &str = ".lock";
 pub const QUARANTINE: &str = "quarantine";
 pub const RECOVERED: &str = "recovered";
 
+/// What a run is told when it waits for another run's lock: called once, with the
+/// archive's name (a database's URL without its password), when the wait has lasted
+/// [`WAIT_NOTICE`]. The library prints nothing itself; the binary says it on stderr.
+pub type WaitNotice = Arc<dyn Fn(&str) + Send + Sync>;
+
 /// An archive: a folder, or a PostgreSQL database. Opening it touches nothing.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Archive {
     /// The folder; for a database, its URL without a password (what messages show).
     root: PathBuf,
@@ -79,6 +84,21 @@ pub struct Archive {
     signing_key: Option<PathBuf>,
     /// Whether a run may create the archive (`--init`); otherwise a missing one is refused.
     init: bool,
+    /// Told when a lock is long in coming ([`Archive::with_wait_notice`]).
+    wait_notice: Option<WaitNotice>,
+}
+
+impl std::fmt::Debug for Archive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Archive")
+            .field("root", &self.root)
+            .field("db", &self.db)
+            .field("fs", &self.fs)
+            .field("signing_key", &self.signing_key)
+            .field("init", &self.init)
+            .field("wait_notice", &self.wait_notice.is_some())
+            .finish()
+    }
 }
 
 /// The archive while this run holds its lock.
@@ -245,7 +265,15 @@ impl Archive {
         let root = root.into();
         let db = root.to_str().filter(|s| pg::is_url(s)).map(|url| Arc::new(pg::Db::new(url)));
         let root = db.as_ref().map_or(root, |db| PathBuf::from(db.display()));
-        Archive { root, db, fs, signing_key: None, init: false }
+        Archive { root, db, fs, signing_key: None, init: false, wait_notice: None }
+    }
+
+    /// Calls `notice` with the archive's name when a run has waited [`WAIT_NOTICE`] for
+    /// another run's lock (a second run otherwise waits without a word). Without one, a run
+    /// waits silently: a library does not write to its embedder's stderr.
+    pub fn with_wait_notice(mut self, notice: impl Fn(&str) + Send + Sync + 'static) -> Archive {
+        self.wait_notice = Some(Arc::new(notice));
+        self
     }
 
     /// Whether this archive lives in a database.
@@ -442,7 +470,7 @@ impl Archive {
             }
             db.migrate()?;
         }
-        Ok(Hold::Db(db.lock(exclusive)?))
+        Ok(Hold::Db(db.lock(exclusive, self.wait_notice.as_ref())?))
     }
 
     fn lock_folder(&self) -> Result<Hold> {
@@ -462,7 +490,7 @@ impl Archive {
         std::fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
         let path = self.root.join(LOCK);
         let file = fs::open_lock(&path, false).map_err(|e| Error::io(&path, e))?;
-        lock_file(&file, &self.root, false).map_err(|e| Error::io(&path, e))?;
+        lock_file(&file, &self.root, false, self.wait_notice.as_ref()).map_err(|e| Error::io(&path, e))?;
         Ok(Hold::File(file))
     }
 
@@ -476,7 +504,7 @@ impl Archive {
         }
         let path = self.root.join(LOCK);
         let file = fs::open_lock(&path, true).map_err(|e| Error::io(&path, e))?;
-        lock_file(&file, &self.root, true).map_err(|e| Error::io(&path, e))?;
+        lock_file(&file, &self.root, true, self.wait_notice.as_ref()).map_err(|e| Error::io(&path, e))?;
         Ok(Hold::File(file))
     }
 
@@ -490,15 +518,15 @@ impl Archive {
 /// How long a run waits for another's lock before it says so.
 pub(crate) const WAIT_NOTICE: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Runs `wait` (taking a lock another run may hold), printing one line to stderr if it has
-/// not returned after [`WAIT_NOTICE`]: a second run otherwise waits without a word.
-/// `on` names the archive (a database's URL without its password).
-pub(crate) fn waiting_for<T>(on: &str, wait: impl FnOnce() -> T) -> T {
+/// Runs `wait` (taking a lock another run may hold), calling `notice` with `on` (the
+/// archive's name) if it has not returned after [`WAIT_NOTICE`].
+pub(crate) fn waiting_for<T>(on: &str, notice: Option<&WaitNotice>, wait: impl FnOnce() -> T) -> T {
+    let Some(notice) = notice.cloned() else { return wait() };
     let (done, waited) = std::sync::mpsc::channel::<()>();
     let on = on.to_string();
     let notice = std::thread::spawn(move || {
         if waited.recv_timeout(WAIT_NOTICE) == Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
-            eprintln!("waiting for another run on {on} to finish…");
+            notice(&on);
         }
     });
     let out = wait();
@@ -510,12 +538,12 @@ pub(crate) fn waiting_for<T>(on: &str, wait: impl FnOnce() -> T) -> T {
 
 /// Locks the folder archive `root`'s lock `file`, shared or exclusive: at once if free, else
 /// waiting for the run that holds it ([`waiting_for`]).
-fn lock_file(file: &File, root: &Path, shared: bool) -> std::io::Result<()> {
+fn lock_file(file: &File, root: &Path, shared: bool, notice: Option<&WaitNotice>) -> std::io::Result<()> {
     let tried = if shared { file.try_lock_shared() } else { file.try_lock() };
     match tried {
         Ok(()) => Ok(()),
         Err(std::fs::TryLockError::WouldBlock) => {
-            waiting_for(&root.display().to_string(), || if shared { file.lock_shared() } else { file.lock() })
+            waiting_for(&root.display().to_string(), notice, || if shared { file.lock_shared() } else { file.lock() })
         }
         Err(std::fs::TryLockError::Error(e)) => Err(e),
     }
@@ -1113,5 +1141,30 @@ mod tests {
         }
         drop(locked);
         assert_eq!(crate::walk::list(tmp.path(), &[]).unwrap().files, before);
+    }
+
+    /// The lock-wait notice goes to whoever opened the archive, once, with its name, after
+    /// the wait has lasted [`WAIT_NOTICE`]; a lock taken at once tells nobody, and an
+    /// archive opened without a notice waits without a word (the library prints nothing).
+    #[test]
+    fn a_long_wait_for_the_lock_is_told_to_the_notice_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        crate::testing::run(tmp.path(), [1]);
+        let told = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let notice = {
+            let told = told.clone();
+            move |on: &str| told.lock().unwrap().push(on.to_string())
+        };
+        let archive = Archive::open(tmp.path()).with_wait_notice(notice);
+        drop(archive.lock().unwrap());
+        assert!(told.lock().unwrap().is_empty(), "a free lock is taken without a notice");
+
+        let held = std::fs::File::open(tmp.path().join(LOCK)).unwrap();
+        held.lock().unwrap();
+        let waiting = std::thread::spawn(move || archive.verify(&VerifyOptions::default()).map(|findings| findings.is_empty()));
+        std::thread::sleep(WAIT_NOTICE + std::time::Duration::from_millis(500));
+        held.unlock().unwrap();
+        assert!(matches!(waiting.join().unwrap(), Ok(true)));
+        assert_eq!(*told.lock().unwrap(), [tmp.path().display().to_string()]);
     }
 }

@@ -193,11 +193,11 @@ impl Db {
     }
 
     /// Takes the run lock, exclusive (a writing run) or shared (`verify`), waiting for
-    /// whoever holds it (saying so once on stderr after two seconds); released when the
+    /// whoever holds it (telling `notice` once after two seconds); released when the
     /// returned guard is dropped or the connection ends (a killed process). Inside [`Db::begin_whole`]'s transaction it is the
     /// transaction's, held until it ends: a session's lock could not be let go once a failed
     /// statement has aborted the transaction.
-    pub fn lock(self: &Arc<Db>, exclusive: bool) -> Result<Lock> {
+    pub fn lock(self: &Arc<Db>, exclusive: bool, notice: Option<&super::WaitNotice>) -> Result<Lock> {
         let whole = self.in_whole();
         let sql = match (whole, exclusive) {
             (false, true) => "SELECT pg_advisory_lock($1)",
@@ -205,7 +205,7 @@ impl Db {
             (true, true) => "SELECT pg_advisory_xact_lock($1)",
             (true, false) => "SELECT pg_advisory_xact_lock_shared($1)",
         };
-        super::waiting_for(&self.display, || self.with(|c| c.execute(sql, &[&RUN_LOCK])))?;
+        super::waiting_for(&self.display, notice, || self.with(|c| c.execute(sql, &[&RUN_LOCK])))?;
         Ok(Lock { db: self.clone(), exclusive, transaction: whole })
     }
 
