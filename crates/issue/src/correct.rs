@@ -18,6 +18,7 @@ use crate::{Draft, History, Numbered, number};
 use domain::model::{Company, Customer, CustomerType, DataSet, VatIdStatus};
 use domain::money::Money;
 use domain::numbering::DocumentNumber;
+use tax::rates::LocalCurrency;
 use tax::{self, calc, conversion, tax_id};
 
 /// The customer fields a correction may set (the columns of `customers.csv`).
@@ -447,16 +448,13 @@ fn recompute(replacement: &mut Document, original: &Document, d: &tax::Determina
     let again_in = |to: domain::money::Currency, kept: &Option<domain::document::BaseCurrencyTax>| {
         kept.as_ref().filter(|b| b.currency == to).map(|b| conversion::restate_like(b, c.net, c.tax))
     };
-    replacement.return_currency_tax = match d.return_currency() {
-        Some(to) if to != currency && d.tax_stated_in().is_none() => again_in(to, &original.return_currency_tax),
-        _ => None,
-    };
-    replacement.local_currency_tax = match d.tax_stated_in() {
-        Some(to) if to != currency => Some(
-            again_in(to, &original.local_currency_tax)
-                .ok_or_else(|| Error::NoExchangeRate { tax: d.tax_name.clone(), currency, base: to, number: original.number.clone() })?,
+    (replacement.local_currency_tax, replacement.return_currency_tax) = match d.local_currency() {
+        Some(LocalCurrency::Stated(to)) if to != currency => (
+            Some(again_in(to, &original.local_currency_tax).ok_or_else(|| Error::NoExchangeRate { tax: d.tax_name.clone(), currency, base: to, number: original.number.clone() })?),
+            None,
         ),
-        _ => None,
+        Some(LocalCurrency::Declared(to)) if to != currency => (None, again_in(to, &original.return_currency_tax)),
+        _ => (None, None),
     };
     Ok(())
 }

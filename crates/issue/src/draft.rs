@@ -25,6 +25,7 @@ use domain::numbering::DocumentNumber;
 use domain::model::{AmountBasis, Customer, DataSet, ExchangeRate, Line, Transaction};
 use domain::money::{Currency, Money};
 use tax::calc::{self, CalcLine, Calculation};
+use tax::rates::LocalCurrency;
 use tax::{Determination, Refusal, conversion};
 
 use crate::payment::{self, Settlement};
@@ -245,20 +246,18 @@ pub(crate) fn invoice<'d>(
             found.map(Restate::Booking)
         }
     };
-    // Its law's statement, which the document cannot go without (as Art. 230's).
-    let state_locally = match determination.tax_stated_in() {
-        Some(to) if to != txn.currency => {
+    // Its law's statement, which the document cannot go without (as Art. 230's), or the
+    // figures its return is made in, which the document goes without where no rate is known.
+    let (state_locally, for_return) = match determination.local_currency() {
+        Some(LocalCurrency::Stated(to)) if to != txn.currency => {
             let rate = conversion::find_rate(&data.exchange_rates, txn.currency, to, tax_point).ok_or_else(|| {
                 let refusal = Refusal::NoStatementRate { tax_name: determination.tax_name.clone(), to, from: txn.currency, date: tax_point };
                 DraftError::at("currency", refusal.to_string())
             })?;
-            Some((to, rate))
+            (Some((to, rate)), None)
         }
-        _ => None,
-    };
-    let for_return = match (state_locally, determination.return_currency()) {
-        (None, Some(to)) if to != txn.currency => conversion::find_rate(&data.exchange_rates, txn.currency, to, tax_point).map(|r| (to, r)),
-        _ => None,
+        Some(LocalCurrency::Declared(to)) if to != txn.currency => (None, conversion::find_rate(&data.exchange_rates, txn.currency, to, tax_point).map(|r| (to, r))),
+        _ => (None, None),
     };
     let settlement = payment::settlement(data, txn).map_err(|e| DraftError::at("payment_method", e.to_string()))?;
     let tax = taxes.taxing(d, rate);

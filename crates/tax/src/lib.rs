@@ -69,27 +69,20 @@ impl Determination {
         }
     }
 
-    /// The currency a non-EU tax charged here must also be stated in on a document in
-    /// another currency ([`rates::Jurisdiction::tax_stated_in`]): GBP for UK VAT charged.
-    /// `None` where no tax is charged, for EU VAT (see [`Self::is_eu_vat_charged`]) and
-    /// where the country's law asks for none.
-    pub fn tax_stated_in(&self) -> Option<domain::money::Currency> {
+    /// The currency of a non-EU tax charged here, and whether the document must state its
+    /// figures in it ([`rates::LocalCurrency`]): stated for UK VAT (GBP), declared only for
+    /// MWST, MVA and GST. `None` where no tax is charged and for EU VAT (see
+    /// [`Self::is_eu_vat_charged`]).
+    pub fn local_currency(&self) -> Option<rates::LocalCurrency<domain::money::Currency>> {
+        use rates::LocalCurrency::{Declared, Stated};
         if self.treatment != Treatment::NonEuTax {
             return None;
         }
-        let code = rates::jurisdiction(self.jurisdiction.as_str())?.tax_stated_in?;
-        Some(domain::money::Currency::parse(code).expect("a currency of the rate table"))
-    }
-
-    /// The currency of the return a non-EU tax charged here is declared in
-    /// ([`rates::Jurisdiction::return_currency`]): CHF for MWST, NOK, AUD, GBP. `None` where
-    /// no such tax is charged.
-    pub fn return_currency(&self) -> Option<domain::money::Currency> {
-        if self.treatment != Treatment::NonEuTax {
-            return None;
-        }
-        let code = rates::jurisdiction(self.jurisdiction.as_str())?.return_currency?;
-        Some(domain::money::Currency::parse(code).expect("a currency of the rate table"))
+        let parse = |code: &str| domain::money::Currency::parse(code).expect("a currency of the rate table");
+        Some(match rates::jurisdiction(self.jurisdiction.as_str())?.local_currency? {
+            Stated(code) => Stated(parse(code)),
+            Declared(code) => Declared(parse(code)),
+        })
     }
 
     /// Whether this tax is EU VAT, which Art. 230 wants stated in the base currency.
@@ -121,7 +114,7 @@ pub enum Refusal {
     /// No exchange rate to state EU VAT in the base currency (Art. 230).
     NoExchangeRate { base: domain::money::Currency, from: domain::money::Currency, date: NaiveDate },
     /// No exchange rate to state a non-EU tax in the currency its law wants
-    /// ([`Determination::tax_stated_in`]).
+    /// ([`Determination::local_currency`]).
     NoStatementRate { tax_name: String, to: domain::money::Currency, from: domain::money::Currency, date: NaiveDate },
 }
 
@@ -240,4 +233,40 @@ pub fn determine(
         (Treatment::OutsideScope, vat, None, legend("outside_scope", LegendKey::OutsideScopeConsumer))
     };
     Ok(Determination { treatment, jurisdiction: country, tax_name, seller_registration, evidence, legends })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::money::Currency;
+    use rates::LocalCurrency::{Declared, Stated};
+
+    fn taxed(treatment: Treatment, country: &str) -> Determination {
+        let c = CountryCode::parse(country).unwrap();
+        Determination {
+            treatment,
+            jurisdiction: c,
+            tax_name: "tax".into(),
+            seller_registration: None,
+            evidence: LocationEvidence { billing_country: c, card_country: None, ip_country: None, customer_country: c },
+            legends: vec![],
+        }
+    }
+
+    /// UK VAT is stated in sterling on the document and declared in it; MWST, MVA and GST
+    /// are declared in francs, kroner and dollars without a statement on the document; EU
+    /// VAT (Art. 230's base currency instead) and an uncharged tax have no local currency.
+    #[test]
+    fn a_non_eu_tax_charged_has_its_countrys_currency_stated_or_declared() {
+        let cur = |code| Currency::parse(code).unwrap();
+        let local = |treatment, country| taxed(treatment, country).local_currency();
+        assert_eq!(local(Treatment::NonEuTax, "GB"), Some(Stated(cur("GBP"))));
+        assert_eq!(local(Treatment::NonEuTax, "CH"), Some(Declared(cur("CHF"))));
+        assert_eq!(local(Treatment::NonEuTax, "NO"), Some(Declared(cur("NOK"))));
+        assert_eq!(local(Treatment::NonEuTax, "AU"), Some(Declared(cur("AUD"))));
+        assert_eq!(local(Treatment::NonEuReverseCharge, "GB"), None);
+        assert_eq!(local(Treatment::OutsideScope, "CH"), None);
+        assert_eq!(local(Treatment::Domestic, "EE"), None);
+        assert_eq!(local(Treatment::Oss, "DE"), None);
+    }
 }

@@ -80,15 +80,23 @@ pub struct Jurisdiction {
     /// A sale to a business customer registered here with its tax ID, by a seller registered
     /// here (non-EU countries; EU members follow Art. 196 VAT Directive).
     pub business_customers: BusinessCustomers,
-    /// Outside the EU, the currency this country's law wants its tax also stated in when it
-    /// is invoiced in another: sterling for UK VAT (VAT Regulations 1995, reg. 14(1); HMRC,
-    /// "Invoicing in foreign currencies": the net value and the VAT at each rate in
-    /// sterling). EU VAT is stated in the seller's base currency by Art. 230 instead.
-    pub tax_stated_in: Option<&'static str>,
-    /// Outside the EU, the currency of this country's tax return, where a registration's
-    /// sales are declared: the VAT summary states them in it (from each document's rate for
-    /// that return, [`super::Determination::return_currency`]).
-    pub return_currency: Option<&'static str>,
+    /// Outside the EU, the currency of this country's tax return and whether its law also
+    /// wants the tax stated in it on a document in another currency.
+    pub local_currency: Option<LocalCurrency<&'static str>>,
+}
+
+/// A non-EU country's own currency as its tax treats a document in another currency. EU
+/// VAT is stated in the seller's base currency by Art. 230 instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocalCurrency<C> {
+    /// Its law wants the net value and the tax also stated in this currency on the
+    /// document, and its return is made in it: sterling for UK VAT (VAT Regulations 1995,
+    /// reg. 14(1); HMRC, "Invoicing in foreign currencies").
+    Stated(C),
+    /// Its return is made in this currency, where a registration's sales are declared (the
+    /// VAT summary states them in it, from each document's rate for that return); the
+    /// document itself states nothing: CHF for MWST (MWSTV Art. 45), NOK, AUD.
+    Declared(C),
 }
 
 /// How a registered seller's sale to a registered business customer is taxed.
@@ -169,8 +177,7 @@ const fn eu(country: &'static str, tax_id: IdRules, history: &'static [RateChang
         tax_id,
         seller_schemes: &[],
         business_customers: BusinessCustomers::SelfAccounts { legend: LegendKey::ReverseCharge },
-        tax_stated_in: None,
-        return_currency: None,
+        local_currency: None,
     }
 }
 
@@ -191,8 +198,7 @@ const fn other(
         tax_id,
         seller_schemes,
         business_customers,
-        tax_stated_in: None,
-        return_currency: None,
+        local_currency: None,
     }
 }
 
@@ -213,7 +219,7 @@ static ALL: &[Jurisdiction] = &[
     // GST-registered business customers who give their ABN and say they are registered are
     // not Australian consumers: no GST, and no reverse charge for them as a rule (ATO, "GST
     // on imported services and digital products"; GST Act ss 9-25(5), 84-100).
-    Jurisdiction { return_currency: Some("AUD"), ..other("AU", "GST", &[Scheme::Arn, Scheme::Abn], BusinessCustomers::NotCharged { legend: LegendKey::GstNotChargedAu },
+    Jurisdiction { local_currency: Some(LocalCurrency::Declared("AUD")), ..other("AU", "GST", &[Scheme::Arn, Scheme::Abn], BusinessCustomers::NotCharged { legend: LegendKey::GstNotChargedAu },
         IdRules { kind: "ABN", prefix_optional: true, ..vat_id("", "Australia", "Australian",
             "11 digits (an ABN has no country prefix)", tax_id::au) }, &[
         ch(2000, 7, 1, pct(10, 0), "A New Tax System (Goods and Services Tax) Act 1999 (Cth), s 9-70: \
@@ -223,7 +229,7 @@ static ALL: &[Jurisdiction] = &[
     eu("BG", vat_id("BG", "Bulgaria", "Bulgarian", "'BG' followed by 9 or 10 digits", tax_id::bg), &[ch(1999, 1, 1, pct(20, 0), TAXUD)]),
     // A seller in the Swiss VAT register charges MWST to businesses too: the recipient's
     // acquisition tax covers only suppliers not registered (MWSTG Art. 45(1)(a)).
-    Jurisdiction { tax_names: &[("fr", "TVA"), ("it", "IVA")], return_currency: Some("CHF"), ..other("CH", "MWST", &[Scheme::Mwst], BusinessCustomers::Charged,
+    Jurisdiction { tax_names: &[("fr", "TVA"), ("it", "IVA")], local_currency: Some(LocalCurrency::Declared("CHF")), ..other("CH", "MWST", &[Scheme::Mwst], BusinessCustomers::Charged,
         IdRules { prefix_optional: true, suffixes: &["MWST", "TVA", "IVA", "TPV"], ..vat_id("CHE", "Switzerland", "Swiss",
             "'CHE' followed by 9 digits, optionally followed by MWST, TVA, IVA or TPV", tax_id::ch) }, &[
         ch(2024, 1, 1, pct(81, 1), "MWSTG (SR 641.20) art. 25(1) as raised by AHV 21 (federal \
@@ -262,7 +268,7 @@ static ALL: &[Jurisdiction] = &[
     eu("FR", vat_id("FR", "France", "French", "'FR' followed by 2 check characters and 9 digits", tax_id::fr), &[ch(2014, 1, 1, pct(20, 0), TAXUD)]),
     // B2B services from a seller belonging abroad: the UK business customer accounts for the
     // VAT (reverse charge, VATA 1994 s. 8).
-    Jurisdiction { tax_stated_in: Some("GBP"), return_currency: Some("GBP"), ..other("GB", "UK VAT", &[Scheme::Vat], BusinessCustomers::SelfAccounts { legend: LegendKey::ReverseChargeGb },
+    Jurisdiction { local_currency: Some(LocalCurrency::Stated("GBP")), ..other("GB", "UK VAT", &[Scheme::Vat], BusinessCustomers::SelfAccounts { legend: LegendKey::ReverseChargeGb },
         IdRules { alt_prefix: "XI", prefix_optional: true, ..vat_id("GB", "the United Kingdom", "British",
             "9 digits, 12 digits, or 'GD' or 'HA' followed by 3 digits, \
              optionally after 'GB' (or 'XI' for Northern Ireland)", tax_id::gb) }, &[
@@ -290,7 +296,7 @@ static ALL: &[Jurisdiction] = &[
     eu("NL", vat_id("NL", "the Netherlands", "Dutch", "'NL' followed by 9 digits, 'B' and 2 digits", tax_id::nl), &[ch(2012, 10, 1, pct(21, 0), TAXUD)]),
     // VOEC covers sales to consumers only; a Norwegian business customer calculates the
     // MVA itself (merverdiavgiftsloven § 11-3).
-    Jurisdiction { return_currency: Some("NOK"), ..other("NO", "MVA", &[Scheme::Voec, Scheme::Mva], BusinessCustomers::SelfAccounts { legend: LegendKey::ReverseChargeNo },
+    Jurisdiction { local_currency: Some(LocalCurrency::Declared("NOK")), ..other("NO", "MVA", &[Scheme::Voec, Scheme::Mva], BusinessCustomers::SelfAccounts { legend: LegendKey::ReverseChargeNo },
         IdRules { prefix_optional: true, suffixes: &["MVA"], suffix: "MVA", ..vat_id("NO", "Norway", "Norwegian",
             "'NO' followed by 9 digits and 'MVA'", tax_id::no) }, &[
         ch(2005, 1, 1, pct(25, 0), "Merverdiavgiftsloven § 5-1 and Stortingets vedtak om \
