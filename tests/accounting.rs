@@ -104,6 +104,32 @@ fn account_of_section(section: &str) -> &'static str {
     }
 }
 
+/// Whether `s` matches DATEV's pattern for Kurs (field 4), `^([1-9]\d{0,3}[,]\d{2,6})$`:
+/// at least 1, at most four digits before the comma, two to six after.
+fn is_datev_kurs(s: &str) -> bool {
+    let Some((int, frac)) = s.split_once(',') else { return false };
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    (1..=4).contains(&int.len()) && !int.starts_with('0') && digits(int) && (2..=6).contains(&frac.len()) && digits(frac)
+}
+
+/// A document record's amounts in the base currency for the books (its Art. 230 statement,
+/// else its restatement), each breakdown row's share as the VAT summary takes it: taxable
+/// and tax each rounded half away from zero to cents. Rows of zero gross book nothing.
+fn base_currency_rows(record: &serde_json::Value) -> Vec<Decimal> {
+    let b = if record["base_currency_tax"].is_object() { &record["base_currency_tax"] } else { &record["base_currency_booking"] };
+    let v = |x: &serde_json::Value| d(x.as_str().unwrap_or_else(|| panic!("{x} is not an amount")));
+    let share = |amount: Decimal, total: Decimal, base: Decimal| {
+        if total.is_zero() { Decimal::ZERO } else { (amount * base / total).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero) }
+    };
+    record["tax_breakdown"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !(v(&r["taxable_amount"]) + v(&r["tax_amount"])).is_zero())
+        .map(|r| share(v(&r["taxable_amount"]), v(&record["totals"]["net"]), v(&b["taxable_amount"])) + share(v(&r["tax_amount"]), v(&record["totals"]["tax"]), v(&b["tax_amount"])))
+        .collect()
+}
+
 /// Re-reads the DATEV batch field by field against the journal, and its sums per account,
 /// tax key and currency against the VAT summary.
 fn check_datev(out: &Path) {
@@ -125,8 +151,11 @@ fn check_datev(out: &Path) {
     assert_eq!(columns[117], "Generalumkehr (GU)");
     let col = |name: &str| columns.iter().position(|c| c == name).unwrap();
     let journal: BTreeMap<String, BTreeMap<String, String>> = rows(&out.join("journal.csv")).into_iter().map(|r| (r["number"].clone(), r)).collect();
-    // Per document: the gross of its bookings, signed.
+    // Per document: the gross of its bookings in its currency, signed.
     let mut gross: BTreeMap<String, Decimal> = BTreeMap::new();
+    // Per document booked in the base currency (a rate DATEV's Kurs cannot hold): its
+    // bookings' Umsatz in euros, unsigned, in order.
+    let mut in_base: BTreeMap<String, Vec<Decimal>> = BTreeMap::new();
     // Per account, tax key and currency: signed amounts (Basis-Umsatz where given).
     let mut per_account: BTreeMap<(String, String, String), Decimal> = BTreeMap::new();
     for line in &lines[2..] {
@@ -143,9 +172,19 @@ fn check_datev(out: &Path) {
         assert_eq!(f[col("Konto")], konto, "{number}");
         let bu = &f[col("BU-Schlüssel")];
         assert!(bu.is_empty() || (bu.len() == 4 && bu.bytes().all(|b| b.is_ascii_digit())), "{bu}");
+        // Every Kurs written is one DATEV's pattern holds, beside the amount in the base currency.
         let kurs = &f[col("Kurs")];
-        assert!(kurs.is_empty() || (kurs.split(',').next().is_some_and(|i| !i.starts_with('0')) && !f[col("Basis-Umsatz")].is_empty()), "{kurs}");
-        assert_eq!(f[col("WKZ Umsatz")], j["currency"]);
+        assert!(kurs.is_empty() || (is_datev_kurs(kurs) && !f[col("Basis-Umsatz")].is_empty()), "{line}");
+        // A document in another currency is booked in it, or, where its rate is below 1 (no
+        // Kurs DATEV takes), in euros with its own amount at the end of the Buchungstext.
+        let booked_in_base = f[col("WKZ Umsatz")] != j["currency"];
+        if booked_in_base {
+            assert_eq!(f[col("WKZ Umsatz")], "EUR", "{line}");
+            assert_eq!((kurs.as_str(), f[col("Basis-Umsatz")].as_str(), f[col("WKZ Basis-Umsatz")].as_str()), ("", "", ""), "{line}");
+            let b = if record["base_currency_tax"].is_object() { &record["base_currency_tax"] } else { &record["base_currency_booking"] };
+            assert_eq!((b["published_base"].as_str(), b["published_quote"].as_str()), (Some("EUR"), Some(j["currency"].as_str())), "{number}");
+            assert!(d(b["published_rate"].as_str().unwrap()) < Decimal::ONE, "{number}: a rate of 1 or more is a Kurs");
+        }
         let issued = &j["issue_date"]; // YYYY-MM-DD → TTMM
         assert_eq!(f[col("Belegdatum")], format!("{}{}", &issued[8..10], &issued[5..7]));
         let supply = &j["tax_point_date"];
@@ -156,24 +195,48 @@ fn check_datev(out: &Path) {
         let sign = if credit_note { -Decimal::ONE } else { Decimal::ONE };
         let umsatz = datev_amount(&f[0]);
         assert!(umsatz > Decimal::ZERO);
-        *gross.entry(number.clone()).or_default() += umsatz * sign;
+        // The booking's amount in the document's currency: Umsatz, or for one booked in the
+        // base currency the amount the Buchungstext ends with (`Oliver Smith 12,99 GBP`).
+        let (foreign, foreign_currency) = if booked_in_base {
+            let text = &f[col("Buchungstext")];
+            let mut words = text.rsplitn(3, ' ');
+            let (currency, amount) = (words.next().unwrap(), words.next().unwrap_or_else(|| panic!("{number}: no amount in '{text}'")));
+            assert_eq!(currency, j["currency"], "{number}: '{text}'");
+            in_base.entry(number.clone()).or_default().push(umsatz);
+            (datev_amount(amount), currency.to_string())
+        } else {
+            (umsatz, f[col("WKZ Umsatz")].clone())
+        };
+        assert!(foreign > Decimal::ZERO);
+        *gross.entry(number.clone()).or_default() += foreign * sign;
         // The summary counts a non-EU registration's tax in its own currency (that country's
         // return) and the OSS in the document's (the OSS return converts at the quarter's
-        // last rate), everything else in the base currency where the booking gives it.
+        // last rate), everything else in the base currency where the booking gives it:
+        // Basis-Umsatz, or Umsatz booked in the base currency.
         let (amount, currency) = match f[col("Basis-Umsatz")].as_str() {
-            base if !base.is_empty() && j["treatment"] != "non_eu_tax" && j["treatment"] != "oss" => (datev_amount(base), f[col("WKZ Basis-Umsatz")].clone()),
+            _ if j["treatment"] == "non_eu_tax" || j["treatment"] == "oss" => (foreign, foreign_currency),
+            base if !base.is_empty() => (datev_amount(base), f[col("WKZ Basis-Umsatz")].clone()),
             _ => (umsatz, f[col("WKZ Umsatz")].clone()),
         };
         // Every booking in another currency than the base currency states it in the base
         // currency, as the journal does (the data's rates cover every currency it bills in).
+        // DATEV asks for Kurs, Basis-Umsatz and WKZ Basis-Umsatz with a foreign WKZ Umsatz.
         if f[col("WKZ Umsatz")] != "EUR" {
             assert_eq!(f[col("WKZ Basis-Umsatz")], "EUR", "{line}");
-            assert!(!f[col("Basis-Umsatz")].is_empty() && !j["exchange_rate"].is_empty(), "{line}");
+            assert!(!kurs.is_empty() && !f[col("Basis-Umsatz")].is_empty() && !j["exchange_rate"].is_empty(), "{line}");
+        }
+        if booked_in_base {
+            assert!(!j["exchange_rate"].is_empty(), "{line}");
         }
         *per_account.entry((f[col("Gegenkonto (ohne BU-Schlüssel)")].clone(), f[col("BU-Schlüssel")].clone(), currency)).or_default() += amount * sign;
     }
     for (number, j) in &journal {
         assert_eq!(gross.get(number).copied().unwrap_or_default(), d(&j["gross"]), "{number}: the bookings' Umsatz is the document's gross");
+    }
+    // A booking in the base currency is the document's own figures there, exactly.
+    for (number, umsatz) in &in_base {
+        let record: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("documents").join(format!("{number}.json"))).unwrap()).unwrap();
+        assert_eq!(umsatz, &base_currency_rows(&record), "{number}: Umsatz in euros is the record's base-currency amount");
     }
     let mut summary: BTreeMap<(String, String, String), Decimal> = BTreeMap::new();
     for r in rows(&out.join("vat-summary.csv")) {
@@ -311,8 +374,8 @@ fn documents_in_another_currency_outside_eu_vat_are_booked_in_the_base_currency(
     // 1980 JPY: 1 EUR = 162.66 JPY, 1980 / 162.66 = 12.172… → 12.17.
     assert_eq!(booking("KL-INV-2026-000008"), s("1980,00", "JPY", "162,66", "12,17", "EUR"));
     // 12.99 GBP under the UK registration: 1 EUR = 0.8577 GBP, below the least Kurs DATEV
-    // takes (1,00), so Basis-Umsatz alone: net 10.82 → 12.62, VAT 2.17 → 2.53, 15.15.
-    assert_eq!(booking("KL-INV-2026-000006"), s("12,99", "GBP", "", "15,15", "EUR"));
+    // takes (1,00), so booked in euros: net 10.82 → 12.62, VAT 2.17 → 2.53, 15.15.
+    assert_eq!(booking("KL-INV-2026-000006"), s("15,15", "EUR", "", "", ""));
     let journal: BTreeMap<String, BTreeMap<String, String>> = rows(&e.out.join("journal.csv")).into_iter().map(|r| (r["number"].clone(), r)).collect();
     let j = &journal["KL-INV-2026-000007"];
     assert_eq!((j["base_currency"].as_str(), j["vat_base_currency"].as_str(), j["exchange_rate"].as_str()), ("EUR", "0.00", "0.922594"));
@@ -323,6 +386,48 @@ fn documents_in_another_currency_outside_eu_vat_are_booked_in_the_base_currency(
     for row in ["outside_eu,US,0,EUR,outside_scope,45.21,0.00,1", "outside_eu,JP,0,EUR,outside_scope,12.17,0.00,1", "non_eu_registrations,GB,20,GBP,UK VAT,10.82,2.17,1"] {
         assert!(summary.iter().any(|l| l == row), "{row} not in {summary:#?}");
     }
+}
+
+/// DATEV's Kurs (field 4) is `^([1-9]\d{0,3}[,]\d{2,6})$`, at least 1, and required with a
+/// foreign Umsatz ("Wenn ein Umsatz in der Fremdwährung bei #1 angegeben wird, sind #4, #5
+/// und #6 zu übergeben"). A document whose rate is below 1 (1 EUR = 0.8577 GBP) is booked in
+/// euros, its amounts as the VAT summary and its record state them there, with the pound
+/// amount in the Buchungstext; one whose rate DATEV takes keeps Umsatz in its currency.
+#[test]
+fn a_rate_below_one_is_booked_in_euros_and_every_kurs_matches_datevs_pattern() {
+    let e = issue_and_export(&samples(), &[]);
+    let lines = datev_lines(&e.out);
+    let columns = fields(&lines[1]);
+    let bookings: Vec<Vec<String>> = lines[2..].iter().map(|l| fields(l)).collect();
+    let of = |number: &str| bookings.iter().find(|f| f[10] == number).unwrap_or_else(|| panic!("no booking of {number}"));
+    // 12.99 GBP (net 10.82, UK VAT 2.17) at 1 EUR = 0.8577 GBP: 12.62 + 2.53 = 15.15 EUR.
+    let gbp = of("KL-INV-2026-000006");
+    assert_eq!(
+        (gbp[0].as_str(), gbp[1].as_str(), gbp[2].as_str(), gbp[3].as_str(), gbp[4].as_str(), gbp[5].as_str(), gbp[6].as_str(), gbp[7].as_str(), gbp[13].as_str()),
+        ("15,15", "S", "EUR", "", "", "", "1360", "8338", "Oliver Smith 12,99 GBP")
+    );
+    assert_eq!((columns[0].as_str(), columns[2].as_str(), columns[3].as_str(), columns[13].as_str()), ("Umsatz (ohne Soll/Haben-Kz)", "WKZ Umsatz", "Kurs", "Buchungstext"));
+    // The same euros as the record's restatement for the books and the journal's rate.
+    let record: serde_json::Value = serde_json::from_slice(&fs::read(e.out.join("documents/KL-INV-2026-000006.json")).unwrap()).unwrap();
+    assert_eq!(base_currency_rows(&record), [d("15.15")]);
+    let journal: BTreeMap<String, BTreeMap<String, String>> = rows(&e.out.join("journal.csv")).into_iter().map(|r| (r["number"].clone(), r)).collect();
+    assert_eq!((journal["KL-INV-2026-000006"]["currency"].as_str(), journal["KL-INV-2026-000006"]["gross"].as_str()), ("GBP", "12.99"));
+    // USD (1 EUR = 1.0839 USD) keeps its currency, Kurs and Basis-Umsatz.
+    let usd = of("KL-INV-2026-000003");
+    assert_eq!((usd[0].as_str(), usd[2].as_str(), usd[3].as_str(), usd[4].as_str(), usd[5].as_str()), ("21,60", "USD", "1,0839", "19,93", "EUR"));
+    assert!(!usd[13].contains("USD"), "{}", usd[13]);
+    // Every Kurs in the file is one DATEV takes, and every foreign Umsatz has one.
+    let mut kurse = 0;
+    for f in &bookings {
+        if !f[3].is_empty() {
+            assert!(is_datev_kurs(&f[3]), "{f:?}");
+            kurse += 1;
+        }
+        if f[2] != "EUR" {
+            assert!(!f[3].is_empty() && !f[4].is_empty() && f[5] == "EUR", "{f:?}");
+        }
+    }
+    assert!(kurse >= 3, "USD, JPY and PLN bookings have a Kurs");
 }
 
 #[test]

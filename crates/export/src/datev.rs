@@ -11,7 +11,13 @@
 //!   currency (WKZ Umsatz); for a document in another currency, Kurs, Basis-Umsatz and WKZ
 //!   Basis-Umsatz give the rate and the amount in the base currency, as the VAT summary
 //!   counts it: from its Art. 230 statement where EU VAT was charged, else from the
-//!   restatement kept for the books (DATEV asks for all three with a foreign WKZ Umsatz).
+//!   restatement kept for the books (DATEV asks for all three with a foreign WKZ Umsatz:
+//!   "Wenn ein Umsatz in der Fremdwährung bei #1 angegeben wird, sind #4, #5 und #6 zu
+//!   übergeben"). Where the rate is one Kurs cannot hold (below 1, as 1 EUR = 0.8571 GBP or
+//!   0.9381 CHF: see [`kurs`]), the booking is in the base currency instead: Umsatz is that
+//!   same base-currency amount, WKZ Umsatz the base currency, Kurs, Basis-Umsatz and WKZ
+//!   Basis-Umsatz empty, and the Buchungstext ends with the amount in the document's
+//!   currency (`Oliver Smith 12,99 GBP`), so the adviser still sees what was invoiced.
 //! - Konto: the clearing account of card payments, the receivables account of a bank-transfer
 //!   document (owed until the transfer arrives); Gegenkonto: the revenue account of the
 //!   treatment and rate; BU-Schlüssel: the mapping's tax key (empty on automatic accounts);
@@ -299,23 +305,37 @@ fn bookings(d: &Document, accounts: &Accounts) -> Vec<Vec<(usize, String)>> {
         // An invoice debits the clearing account; a negative row (a plan change's credit on
         // an invoice) credits it. A credit note reverses the same booking.
         let side = if gross.is_sign_negative() { "H" } else { "S" };
+        // A document in another currency is booked in it with Kurs, Basis-Umsatz and WKZ
+        // Basis-Umsatz (DATEV asks for all three with a foreign WKZ Umsatz); where its rate is
+        // not one DATEV's Kurs can hold (below 1: 1 EUR = 0.8571 GBP), in the base currency
+        // instead, with the amount in the document's currency in the Buchungstext. The
+        // base-currency amount is the VAT summary's (`in_base`) either way.
+        let in_base_currency = d.in_base_currency().map(|b| {
+            let (taxable, tax, currency) = in_base(d, r.taxable_amount, r.tax_amount);
+            (kurs(b, d.currency), datev_amount(taxable + tax, 2), currency)
+        });
+        let (umsatz, wkz, text) = match &in_base_currency {
+            Some((None, amount, currency)) => {
+                (amount.clone(), currency.clone(), with_amount(&booking_text(d), &format!("{} {}", datev_amount(gross, digits), d.currency)))
+            }
+            _ => (datev_amount(gross, digits), d.currency.to_string(), booking_text(d)),
+        };
         let mut row = vec![
-            (UMSATZ, datev_amount(gross, digits)),
+            (UMSATZ, umsatz),
             (SOLL_HABEN, side.to_string()),
-            (WKZ, d.currency.to_string()),
+            (WKZ, wkz),
             (KONTO, if d.payment.method == domain::payment::terms::BANK_TRANSFER { accounts.receivable.clone() } else { accounts.clearing.clone() }),
             (GEGENKONTO, rule.account.clone()),
             (BU, bu_key(&rule.tax_key)),
             (BELEGDATUM, d.issue_date.format("%d%m").to_string()),
             (BELEGFELD_1, belegfeld(d.number.as_str())),
-            (BUCHUNGSTEXT, booking_text(d)),
+            (BUCHUNGSTEXT, text),
             (LEISTUNGSDATUM, d.supply_date().format("%d%m%Y").to_string()),
         ];
-        if let Some(b) = d.in_base_currency() {
-            let (taxable, tax, currency) = in_base(d, r.taxable_amount, r.tax_amount);
-            row.push((BASIS_UMSATZ, datev_amount(taxable + tax, 2)));
+        if let Some((Some(kurs), amount, currency)) = in_base_currency {
+            row.push((KURS, kurs));
+            row.push((BASIS_UMSATZ, amount));
             row.push((WKZ_BASIS, currency));
-            row.extend(kurs(b, d).map(|k| (KURS, k)));
         }
         match treatment {
             Treatment::Oss => {
@@ -344,14 +364,19 @@ fn bu_key(key: &str) -> String {
 
 /// Kurs (field 4): foreign currency units per unit of the base currency, as the rate the
 /// document's base-currency amounts (Art. 230 statement or the books' restatement) were made
-/// with was published (the ECB's form: 1 EUR =
-/// 1.0870 USD); the inverse of a rate published the other way round, at six decimals
-/// (rounded half away from zero). `None` where DATEV's pattern (`[1-9]\d{0,3},\d{2,6}`: at
-/// least 1) cannot hold it: Basis-Umsatz then states the converted amount alone.
-fn kurs(b: &domain::document::BaseCurrencyTax, d: &Document) -> Option<String> {
-    let rate = if b.published_base == b.currency && b.published_quote == d.currency {
+/// with was published (the ECB's form: 1 EUR = 1.0870 USD); the inverse of a rate published
+/// the other way round, at six decimals (rounded half away from zero).
+///
+/// `None` where DATEV's pattern for the field, `^([1-9]\d{0,3}[,]\d{2,6})$`, cannot hold it:
+/// a rate below 1 ("Der Wert 0 ist unzulässig", and no leading 0 either: 1 EUR = 0.8571 GBP),
+/// 10,000 or more, or more than six decimals. A foreign Umsatz without a Kurs is a booking
+/// DATEV's import refuses (#4, #5 and #6 are required with it), and the format has no way to
+/// write the rate the other way round, so [`bookings`] books such a document in the base
+/// currency (the amounts it states there) rather than in its own.
+fn kurs(b: &domain::document::BaseCurrencyTax, currency: domain::money::Currency) -> Option<String> {
+    let rate = if b.published_base == b.currency && b.published_quote == currency {
         b.published_rate
-    } else if b.published_base == d.currency && b.published_quote == b.currency && !b.published_rate.is_zero() {
+    } else if b.published_base == currency && b.published_quote == b.currency && !b.published_rate.is_zero() {
         (Decimal::ONE / b.published_rate).round_dp_with_strategy(6, domain::money::ROUNDING)
     } else {
         return None;
@@ -381,6 +406,15 @@ fn booking_text(d: &Document) -> String {
     text.chars().take(60).collect()
 }
 
+/// A Buchungstext `text` followed by `amount` (`12,99 GBP`: a booking's amount in the
+/// document's currency where Umsatz is the base currency's), `text` shortened so that the
+/// amount stays within the field's 60 characters.
+fn with_amount(text: &str, amount: &str) -> String {
+    let room = 60usize.saturating_sub(amount.chars().count() + 1);
+    let text: String = text.chars().take(room).collect();
+    format!("{text} {amount}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,6 +433,64 @@ mod tests {
         assert_eq!(bu_key(""), "");
         assert_eq!(belegfeld("KL-INV-2026-000001"), "KL-INV-2026-000001");
         assert_eq!(belegfeld("R.2026 #7/ü"), "R20267/");
+    }
+
+    /// Whether `s` matches DATEV's pattern for Kurs, `^([1-9]\d{0,3}[,]\d{2,6})$`.
+    fn is_datev_kurs(s: &str) -> bool {
+        let Some((int, frac)) = s.split_once(',') else { return false };
+        let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+        (1..=4).contains(&int.len()) && !int.starts_with('0') && digits(int) && (2..=6).contains(&frac.len()) && digits(frac)
+    }
+
+    /// A statement in euros made at `1 base = rate quote`.
+    fn statement(base: &str, quote: &str, rate: &str) -> domain::document::BaseCurrencyTax {
+        let c = |code: &str| domain::money::Currency::parse(code).unwrap();
+        domain::document::BaseCurrencyTax {
+            currency: c("EUR"),
+            exchange_rate: Decimal::ONE,
+            published_rate: rate.parse().unwrap(),
+            published_base: c(base),
+            published_quote: c(quote),
+            rate_date: day(2026, 10, 2),
+            source: "ECB".into(),
+            taxable_amount: Decimal::ZERO,
+            tax_amount: Decimal::ZERO,
+        }
+    }
+
+    #[test]
+    fn kurs_is_written_only_where_datevs_pattern_holds_it() {
+        let c = |code: &str| domain::money::Currency::parse(code).unwrap();
+        let kurs_of = |currency: &str, base: &str, quote: &str, rate: &str| kurs(&statement(base, quote, rate), c(currency));
+        // Foreign units per euro, as the ECB publishes them.
+        assert_eq!(kurs_of("USD", "EUR", "USD", "1.0839").as_deref(), Some("1,0839"));
+        assert_eq!(kurs_of("JPY", "EUR", "JPY", "162.66").as_deref(), Some("162,66"));
+        assert_eq!(kurs_of("SEK", "EUR", "SEK", "11.2840").as_deref(), Some("11,284"));
+        assert_eq!(kurs_of("USD", "EUR", "USD", "2").as_deref(), Some("2,00"));
+        // A rate published the other way round: its inverse at six decimals.
+        assert_eq!(kurs_of("USD", "USD", "EUR", "0.9226").as_deref(), Some("1,083893"));
+        // Below 1 (GBP, CHF), 10,000 or more, more than six decimals, or a rate of another
+        // pair: the pattern cannot hold it.
+        assert_eq!(kurs_of("GBP", "EUR", "GBP", "0.8571"), None);
+        assert_eq!(kurs_of("CHF", "EUR", "CHF", "0.9381"), None);
+        assert_eq!(kurs_of("GBP", "GBP", "EUR", "1.1667"), None);
+        assert_eq!(kurs_of("IDR", "EUR", "IDR", "17500.5"), None);
+        assert_eq!(kurs_of("USD", "EUR", "USD", "1.0839123"), None);
+        assert_eq!(kurs_of("USD", "EUR", "GBP", "0.8571"), None);
+        for (currency, base, quote, rate) in [("USD", "EUR", "USD", "1.0839"), ("JPY", "EUR", "JPY", "162.66"), ("USD", "USD", "EUR", "0.9226"), ("NOK", "EUR", "NOK", "11.562"), ("HUF", "EUR", "HUF", "9999.99")] {
+            let k = kurs_of(currency, base, quote, rate).unwrap();
+            assert!(is_datev_kurs(&k), "{k}");
+        }
+        for bad in ["0,8571", "1", "1,0", "10000,00", "1,0839123", "01,50"] {
+            assert!(!is_datev_kurs(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_amount_added_to_the_buchungstext_stays_within_its_60_characters() {
+        assert_eq!(with_amount("Oliver Smith", "12,99 GBP"), "Oliver Smith 12,99 GBP");
+        let long = with_amount(&"x".repeat(60), "1234,50 CHF");
+        assert_eq!((long.chars().count(), long.ends_with(" 1234,50 CHF")), (60, true));
     }
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
