@@ -128,6 +128,8 @@ pub struct Labels {
     pub continued: String,
     pub transactions: String,
     pub reverse_charge_short: String,
+    /// What `reverse_charge_short` stands for, in words (a screen reader's expansion).
+    pub reverse_charge_expansion: String,
     pub not_subject: String,
     pub reverse_charge_row: String,
     /// "Issue date" on a credit note.

@@ -82,6 +82,8 @@ struct LineView {
     quantity: String,
     unit_price: String,
     tax: String,
+    /// What `tax` stands for where it is an abbreviation (`RC`): its `<abbr title>`.
+    tax_expansion: Option<String>,
     amount: String,
 }
 
@@ -103,6 +105,7 @@ pub fn render(doc: &Document) -> String {
         .into_iter()
         .chain([(l.customer_id.as_str(), doc.customer_id.as_str())])
         .collect();
+    let abbreviation = text::line_tax_abbreviation(doc);
     let lines = doc
         .lines
         .iter()
@@ -112,6 +115,7 @@ pub fn render(doc: &Document) -> String {
             quantity: text::quantity(doc, line.quantity),
             unit_price: text::line_unit_price(doc, line),
             tax: text::line_tax(doc, line),
+            tax_expansion: abbreviation.as_ref().map(|(_, words)| words.clone()),
             amount: text::line_amount(doc, line),
         })
         .collect();
@@ -333,6 +337,21 @@ mod tests {
             assert_eq!(html.matches("<tr class=\"line\"").count(), doc.lines.len());
         }
         assert_eq!(render(&fixture::long_invoice(60)).matches("<tr class=\"line\"").count(), 60);
+    }
+
+    /// A reverse-charged line's "RC" is an `<abbr>` whose title says the words, in the
+    /// document's language (escaped as any text); other documents have no `<abbr>`.
+    #[test]
+    fn the_reverse_charge_abbreviation_carries_its_words() {
+        let mut doc = fixture::oss_invoice();
+        doc.tax.treatment = domain::document::Treatment::ReverseCharge;
+        let cell = r#"<td class="num"><abbr title="reverse charge">RC</abbr></td>"#;
+        assert_eq!(render(&doc).matches(cell).count(), doc.lines.len());
+        doc.language = "de".into();
+        assert!(render(&doc).contains(r#"<td class="num"><abbr title="Reverse-Charge">RC</abbr></td>"#));
+        doc.language = "fr".into();
+        assert!(render(&doc).contains(r#"<td class="num"><abbr title="autoliquidation">Autoliq.</abbr></td>"#));
+        assert!(!render(&fixture::oss_invoice()).contains("<abbr"));
     }
 
     /// Writes sample files for looking at: `HTML_SAMPLES=/tmp/htmlcheck cargo test --lib

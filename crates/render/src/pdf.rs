@@ -1051,7 +1051,8 @@ fn write_with_faces(doc: &Document, archival: Option<&file::Archival>) -> Vec<u8
     };
     let accent = doc.brand.as_ref().and_then(|b| b.accent).map(|a| a.fractions());
     let logo = doc.brand.as_ref().and_then(|b| b.logo.as_ref());
-    write_pages(&pages, &about, archival, accent, logo)
+    let abbreviation = text::line_tax_abbreviation(doc);
+    write_pages(&pages, &about, archival, accent, logo, abbreviation.as_ref().map(|(s, w)| (s.as_str(), w.as_str())))
 }
 
 /// Draws laid-out pages (footers included) into a file: font subsets of the glyphs used,
@@ -1063,6 +1064,7 @@ fn write_pages(
     archival: Option<&file::Archival>,
     accent: Option<Rgb3>,
     logo: Option<&domain::brand::Logo>,
+    abbreviation: Option<(&str, &str)>,
 ) -> Vec<u8> {
     let mut glyphs = GlyphUse::new();
     for (item, _) in pages.iter().flatten() {
@@ -1071,7 +1073,7 @@ fn write_pages(
         }
     }
     let fonts = glyphs.seal();
-    let mut structure = Structure::of(pages);
+    let mut structure = Structure::of(pages, abbreviation);
     let contents: Vec<Vec<u8>> = pages.iter().enumerate().map(|(i, items)| draw(i, items, &mut structure, &fonts, accent)).collect();
     file::write(about, &contents, &fonts, &structure, archival, logo)
 }
@@ -1472,6 +1474,8 @@ mod tests {
         reference: String,
         role: String,
         scope: Option<String>,
+        /// What the element's abbreviation stands for (`/E`).
+        expansion: Option<String>,
         text: String,
         kids: Vec<Node>,
     }
@@ -1544,6 +1548,7 @@ mod tests {
                     assert_eq!(name(&a["/O"]), "Table");
                     name(&a["/Scope"]).to_string()
                 }),
+                expansion: e.get("/E").map(|v| String::from_utf8(read::string(v)).unwrap()),
                 text: String::new(),
                 kids: Vec::new(),
             };
@@ -1578,6 +1583,25 @@ mod tests {
         let artifacts = marked.iter().flatten().filter(|m| m.mcid.is_none() && !m.text.is_empty()).map(|m| m.text.clone()).collect();
         let lang = String::from_utf8(read::string(&catalog["/Lang"])).unwrap();
         Tagged { root, parents, claimed, artifacts, lang }
+    }
+
+    /// A reverse-charged line's tax cell reads "RC" and says what it stands for (`/E`), in
+    /// the document's language; no other element carries an expansion, and a document
+    /// taxed otherwise has none.
+    #[test]
+    fn the_reverse_charge_abbreviation_is_expanded_in_its_cell() {
+        let expansions = |doc: &Document| {
+            let t = tagged(&render(doc));
+            let mut all = Vec::new();
+            t.root.walk(&mut all);
+            all.iter().filter_map(|n| n.expansion.as_ref().map(|e| (n.role.clone(), n.text.clone(), e.clone()))).collect::<Vec<_>>()
+        };
+        let mut doc = reverse_charge_usd();
+        let cells = [("TD".to_string(), "RC".to_string(), "reverse charge".to_string())];
+        assert_eq!(expansions(&doc), vec![cells[0].clone(); doc.lines.len()]);
+        doc.language = "fr".into();
+        assert_eq!(expansions(&doc), vec![("TD".to_string(), "Autoliq.".to_string(), "autoliquidation".to_string()); doc.lines.len()]);
+        assert_eq!(expansions(&fixture::oss_invoice()), []);
     }
 
     /// A customer note taller than a page runs on over pages between its lines, inside the

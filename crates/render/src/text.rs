@@ -184,6 +184,19 @@ pub fn line_tax(doc: &Document, line: &DocumentLine) -> String {
     }
 }
 
+/// The tax column's abbreviation on this document's lines and what it stands for (`RC`,
+/// "reverse charge"), for the PDF's `/E` and the HTML's `<abbr title>`: a screen reader
+/// speaks the words, not the letters.
+pub fn line_tax_abbreviation(doc: &Document) -> Option<(String, String)> {
+    match doc.tax.treatment {
+        Treatment::ReverseCharge | Treatment::NonEuReverseCharge => {
+            let l = &texts(doc).labels;
+            Some((l.reverse_charge_short.clone(), l.reverse_charge_expansion.clone()))
+        }
+        _ => None,
+    }
+}
+
 /// The label of one breakdown row: `VAT 24%`, `GST 10%`, `VAT 0% (reverse charge)`, `Not subject to VAT`.
 pub fn subtotal_label(doc: &Document, row: &TaxSubtotal) -> String {
     let l = &texts(doc).labels;

@@ -143,6 +143,9 @@ pub(super) fn write(
         if let Some(page) = first_page {
             e.page(page_refs[page].0);
         }
+        if let Some(words) = &element.expansion {
+            e.expanded(TextStr(words));
+        }
         if let Some(scope) = element.scope {
             e.attributes().push().table().scope(scope);
         }

@@ -164,5 +164,5 @@ pub fn render_statement(s: &Statement) -> Vec<u8> {
     }
     let title = format!("Statement {} {} – {}", s.customer_id, s.from, s.to);
     let about = About { subject: format!("{title} — {}", s.customer.name), title, author: &s.seller.name, language: "en", date: s.to };
-    super::write_pages(&pages, &about, None, None, None)
+    super::write_pages(&pages, &about, None, None, None, None)
 }

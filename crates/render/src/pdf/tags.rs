@@ -95,6 +95,8 @@ pub(super) struct Element {
     pub(super) kids: Vec<Kid>,
     /// For `TH` cells.
     pub(super) scope: Option<TableHeaderScope>,
+    /// What the element's abbreviation stands for (`/E`): a line's tax cell reading `RC`.
+    pub(super) expansion: Option<String>,
 }
 
 /// The elements of a document and, page by page, the element each marked-content id belongs to.
@@ -130,7 +132,7 @@ struct Builder {
 impl Builder {
     fn add(&mut self, role: StructRole, parent: usize) -> usize {
         let id = self.elements.len();
-        self.elements.push(Element { role, parent: Some(parent), kids: Vec::new(), scope: None });
+        self.elements.push(Element { role, parent: Some(parent), kids: Vec::new(), scope: None, expansion: None });
         self.elements[parent].kids.push(Kid::Element(id));
         id
     }
@@ -233,9 +235,10 @@ impl Builder {
 }
 
 impl Structure {
-    /// The structure of pages of placed items, in their order.
-    pub(super) fn of(pages: &[Vec<(Item, Part)>]) -> Structure {
-        let root = Element { role: StructRole::Document, parent: None, kids: Vec::new(), scope: None };
+    /// The structure of pages of placed items, in their order. A line table's cell whose
+    /// whole text is `abbreviation`'s first gets its second as its expansion.
+    pub(super) fn of(pages: &[Vec<(Item, Part)>], abbreviation: Option<(&str, &str)>) -> Structure {
+        let root = Element { role: StructRole::Document, parent: None, kids: Vec::new(), scope: None, expansion: None };
         let mut b = Builder { elements: vec![root], table: None, head_row: None, body: None, row: None, totals: None, totals_row: None, last: None, panel: false };
         let mut marks = Vec::with_capacity(pages.len());
         // The part being walked and how many of its texts came before.
@@ -252,12 +255,18 @@ impl Structure {
                     (Item::Rule { .. } | Item::Band { .. } | Item::Logo { .. }, _) => Mark::Artifact(Artifact::Layout),
                     // Nothing is drawn for it; only a row's cells count empty texts.
                     (Item::Text { s, .. }, _) if s.is_empty() && !matches!(part, Part::Row(..)) => Mark::Artifact(Artifact::Layout),
-                    (Item::Text { .. }, _) => {
+                    (Item::Text { s, .. }, _) => {
                         if current != Some(part) {
                             current = Some(part);
                             k = 0;
                         }
                         let e = b.element(part, item, k);
+                        if let (Part::Row(..), Some((short, words))) = (part, abbreviation)
+                            && s == short
+                            && k < COLUMNS
+                        {
+                            b.elements[e].expansion = Some(words.to_string());
+                        }
                         k += 1;
                         Mark::Element(e)
                     }
