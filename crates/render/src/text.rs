@@ -236,12 +236,9 @@ pub fn payment(doc: &Document) -> String {
     let difference = money(doc, doc.totals.due.abs());
     let values = [("date", paid_on.as_str()), ("amount", paid.as_str()), ("difference", difference.as_str())];
     match (doc.kind, doc.payment.status.as_str()) {
-        (DocumentKind::CreditNote, "offset") => {
-            let cancelled = doc.references.iter().find(|r| r.relation == Relation::Cancels);
-            let (number, issued) = cancelled.map_or((String::new(), String::new()), |r| (r.number.to_string(), date(doc, r.issue_date)));
-            let paid = money(doc, doc.totals.paid);
-            fill(&p.cancelled, &[("number", number.as_str()), ("date", issued.as_str()), ("amount", paid.as_str())])
-        }
+        // The invoice it cancels is named by the reference line above (`cancels`); the
+        // sentence says only where its payment went.
+        (DocumentKind::CreditNote, "offset") => fill(&p.cancelled, &[("amount", &money(doc, doc.totals.paid))]),
         (DocumentKind::CreditNote, _) => fill(&p.refunded, &values),
         (DocumentKind::Invoice, _) if doc.totals.due.is_zero() => fill(&p.paid_in_full, &values),
         (DocumentKind::Invoice, _) if doc.totals.due.is_sign_negative() => fill(&p.paid_overpaid, &values),
@@ -528,16 +525,21 @@ mod tests {
     #[test]
     fn a_cancelling_credit_note_names_the_invoice_it_cancels() {
         let en = cancelling_credit_note("en");
-        assert_eq!(payment(&en), "Cancels invoice KL-INV-2026-000017 of 5 October 2026 in full; the €25.00 paid for it is applied to its replacement invoice.");
+        assert_eq!(reference(&en, &en.references[0]), "Cancels invoice KL-INV-2026-000017 of 5 October 2026");
+        // The payment sentence under it does not say "Cancels invoice … of …" a second time.
+        assert_eq!(payment(&en), "The €25.00 paid for the cancelled invoice is applied to the replacement invoice.");
         assert_eq!(settlement_rows(&en), owned(&[("Applied to the replacement invoice", "€25.00")]));
-        assert_eq!(
-            payment(&cancelling_credit_note("de")),
-            "Storniert Rechnung Nr. KL-INV-2026-000017 vom 05.10.2026 vollständig; die dafür gezahlten 25,00\u{a0}€ werden auf die ersetzende Rechnung angerechnet."
-        );
-        assert_eq!(
-            payment(&cancelling_credit_note("fr")),
-            "Annule intégralement la facture n° KL-INV-2026-000017 du 05/10/2026\u{a0}; les 25,00\u{a0}€ réglés pour celle-ci sont imputés sur la facture qui la remplace."
-        );
+        let de = cancelling_credit_note("de");
+        assert_eq!(reference(&de, &de.references[0]), "Storniert Rechnung Nr. KL-INV-2026-000017 vom 05.10.2026");
+        assert_eq!(payment(&de), "Die für die stornierte Rechnung gezahlten 25,00\u{a0}€ werden auf die ersetzende Rechnung angerechnet.");
+        assert_eq!(payment(&cancelling_credit_note("fr")), "Les 25,00\u{a0}€ réglés pour la facture annulée sont imputés sur la facture qui la remplace.");
+        // In no language does the sentence repeat the reference line or name the invoice again.
+        for (tag, _) in locale::shipped_files() {
+            let doc = cancelling_credit_note(tag);
+            let (sentence, cancels) = (payment(&doc), reference(&doc, &doc.references[0]));
+            assert!(!sentence.contains("KL-INV-2026-000017") && !sentence.contains(&date(&doc, doc.references[0].issue_date)), "{tag}: {sentence}");
+            assert!(!sentence.contains(&cancels), "{tag}: {sentence}");
+        }
         assert_eq!(settlement_rows(&cancelling_credit_note("fr")), owned(&[("Imputé sur la facture de remplacement", "25,00\u{a0}€")]));
     }
 
