@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::document::Party;
+use crate::document::{Party, Relation};
 
 /// What a statement line is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -53,18 +53,63 @@ impl EntryKind {
             EntryKind::BroughtForward => "brought_forward",
         }
     }
+}
 
-    /// Its name on the statement's PDF and HTML.
-    pub fn label(self) -> &'static str {
+/// What a line's detail column says, as data: the renderer words it in the statement's
+/// language; the CSV and JSON write [`Detail::code_text`], which does not change with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Nothing (the balance brought forward).
+    None,
+    /// A document without references: its first line's description, as invoiced.
+    Description(String),
+    /// A credit note or replacement invoice: the document it credits, cancels, replaces or
+    /// adjusts, with that document's issue date.
+    Reference { relation: Relation, number: String, issue_date: NaiveDate },
+    /// A card payment or refund: the card and the payment processor's id, as far as known.
+    Card { brand: Option<String>, last4: Option<String>, payment_id: Option<String> },
+    /// A charge the processor flagged as a duplicate of the transaction named.
+    DuplicateOf(String),
+    /// Money returned for the transaction named (a duplicate, an overpayment), no credit note.
+    RefundOf(String),
+    /// A charge that succeeded and has no invoice yet.
+    NotInvoiced,
+    /// A bank transfer received for the charge named.
+    TransferFor(String),
+}
+
+impl Detail {
+    /// The detail as the CSV and the JSON write it: `credits KL-INV-2026-000002`,
+    /// `Visa 4242, pi_3Qx`, `duplicate of ch_1003`; English words of a machine format, the
+    /// same whatever the customer's language.
+    pub fn code_text(&self) -> String {
         match self {
-            EntryKind::Invoice => "Invoice",
-            EntryKind::CreditNote => "Credit note",
-            EntryKind::Payment => "Payment",
-            EntryKind::Refund => "Refund",
-            EntryKind::Duplicate => "Duplicate charge",
-            EntryKind::DuplicateReturned => "Returned to you",
-            EntryKind::BroughtForward => "Balance brought forward",
+            Detail::None => String::new(),
+            Detail::Description(text) => text.clone(),
+            Detail::Reference { relation, number, .. } => {
+                let relation = match relation {
+                    Relation::Credits => "credits",
+                    Relation::Cancels => "cancels",
+                    Relation::Replaces => "replaces",
+                    Relation::Adjusts => "adjusts",
+                };
+                format!("{relation} {number}")
+            }
+            Detail::Card { brand, last4, payment_id } => {
+                let card = [brand.as_deref(), last4.as_deref().map(str::trim)].into_iter().flatten().collect::<Vec<_>>().join(" ");
+                [Some(card).filter(|c| !c.is_empty()), payment_id.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ")
+            }
+            Detail::DuplicateOf(of) => format!("duplicate of {of}"),
+            Detail::RefundOf(of) => format!("refund of {of}"),
+            Detail::NotInvoiced => "not invoiced yet".into(),
+            Detail::TransferFor(of) => format!("bank transfer received for {of}"),
         }
+    }
+}
+
+impl Serialize for Detail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.code_text())
     }
 }
 
@@ -76,7 +121,7 @@ pub struct Entry {
     pub kind: EntryKind,
     /// The document number, or the transaction id of money without a document.
     pub reference: String,
-    pub detail: String,
+    pub detail: Detail,
     pub currency: String,
     pub charged: Option<Decimal>,
     pub paid: Option<Decimal>,
@@ -100,6 +145,9 @@ pub struct Balance {
 #[derive(Clone, Debug, Serialize)]
 pub struct Statement {
     pub customer_id: String,
+    /// The language the statement is printed in: the customer's, as their latest document
+    /// up to `to` is printed (customers.csv's when they have none), like their invoices.
+    pub language: String,
     pub customer: Party,
     pub seller: Party,
     pub from: NaiveDate,
@@ -119,7 +167,8 @@ pub fn amount(currency: &str, d: Decimal) -> String {
     d.to_string()
 }
 
-/// The balance in words: what support tells the customer.
+/// The balance in words, in English, as the terminal prints it for support (the statement's
+/// PDF and HTML word it in the customer's language).
 pub fn balance_text(b: &Balance) -> String {
     let a = amount(&b.currency, b.balance.abs());
     if b.balance.is_zero() {
@@ -149,6 +198,30 @@ mod tests {
         for (kind, name) in all {
             assert_eq!(kind.code(), name);
             assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{name}\""));
+        }
+    }
+
+    /// The CSV's and JSON's detail is a machine text, the same in every customer's language.
+    #[test]
+    fn details_are_written_for_machines_as_before() {
+        let day = NaiveDate::from_ymd_opt(2026, 10, 3).unwrap();
+        let card = |brand: Option<&str>, last4: Option<&str>, id: Option<&str>| Detail::Card { brand: brand.map(Into::into), last4: last4.map(Into::into), payment_id: id.map(Into::into) };
+        let cases = [
+            (Detail::None, ""),
+            (Detail::Description("Pro plan (monthly)".into()), "Pro plan (monthly)"),
+            (Detail::Reference { relation: Relation::Credits, number: "KL-INV-2026-000002".into(), issue_date: day }, "credits KL-INV-2026-000002"),
+            (Detail::Reference { relation: Relation::Cancels, number: "KL-INV-2026-000002".into(), issue_date: day }, "cancels KL-INV-2026-000002"),
+            (card(Some("Visa"), Some(" 4242"), Some("pi_3Qx")), "Visa 4242, pi_3Qx"),
+            (card(None, None, Some("pi_3Qx")), "pi_3Qx"),
+            (card(Some("Visa"), None, None), "Visa"),
+            (Detail::DuplicateOf("ch_1003".into()), "duplicate of ch_1003"),
+            (Detail::RefundOf("du_1004".into()), "refund of du_1004"),
+            (Detail::NotInvoiced, "not invoiced yet"),
+            (Detail::TransferFor("ch_1021".into()), "bank transfer received for ch_1021"),
+        ];
+        for (detail, text) in cases {
+            assert_eq!(detail.code_text(), text);
+            assert_eq!(serde_json::to_string(&detail).unwrap(), serde_json::to_string(text).unwrap());
         }
     }
 }

@@ -27,23 +27,22 @@ pub fn build(archive: &Archive, data: Option<&DataSet>, customer: &str, from: Na
     let documented: std::collections::BTreeSet<&str> = docs.iter().flat_map(|d| d.source_transactions.iter().map(String::as_str)).collect();
     let mut entries = Vec::new();
     // The customer as their latest document up to the range's end names them (a reissue's
-    // corrected name), with the seller.
-    let mut parties = docs.iter().filter(|d| d.issue_date <= to).max_by_key(|d| (d.issue_date, d.number.clone())).map(|d| (d.customer.clone(), d.seller.clone()));
+    // corrected name), with the seller and the language it is printed in.
+    let mut parties = docs
+        .iter()
+        .filter(|d| d.issue_date <= to)
+        .max_by_key(|d| (d.issue_date, d.number.clone()))
+        .map(|d| (d.customer.clone(), d.seller.clone(), d.language.clone()));
     for d in docs.iter().filter(|d| d.issue_date <= to) {
         let currency = d.currency.to_string();
         let (kind, sign) = if d.kind == DocumentKind::Invoice { (EntryKind::Invoice, Decimal::ONE) } else { (EntryKind::CreditNote, -Decimal::ONE) };
         let detail = match d.references.first() {
-            Some(r) => format!("{} {}", relation_text(r.relation), r.number),
-            None => d.lines.first().map(|l| l.description.clone()).unwrap_or_default(),
+            Some(r) => Detail::Reference { relation: r.relation, number: r.number.to_string(), issue_date: r.issue_date },
+            None => d.lines.first().map_or(Detail::None, |l| Detail::Description(l.description.clone())),
         };
         entries.push(Entry { date: d.issue_date, kind, reference: d.number.to_string(), detail, currency: currency.clone(), charged: Some(d.totals.gross * sign), paid: None });
         let replaces = d.references.iter().any(|r| r.relation == Relation::Replaces);
-        let card = [d.payment.card_brand.as_deref(), d.payment.card_last4.as_deref().map(|l| l.trim())]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let via = [Some(card).filter(|c| !c.is_empty()), d.payment.payment_id.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+        let via = Detail::Card { brand: d.payment.card_brand.clone(), last4: d.payment.card_last4.clone(), payment_id: d.payment.payment_id.clone() };
         match (d.kind, d.payment.status.as_str()) {
             (DocumentKind::Invoice, "paid") if !replaces => entries.push(Entry {
                 date: d.payment.date,
@@ -72,15 +71,15 @@ pub fn build(archive: &Archive, data: Option<&DataSet>, customer: &str, from: Na
             if date > to || documented.contains(t.id.as_str()) {
                 continue;
             }
-            let refers = t.refers_to.as_deref().unwrap_or("");
+            let refers = t.refers_to.clone().unwrap_or_default();
             let (kind, amount, detail) = match t.kind {
-                TransactionType::Duplicate => (EntryKind::Duplicate, t.total().amount(), format!("duplicate of {refers}")),
-                TransactionType::Refund => (EntryKind::DuplicateReturned, -t.total().amount(), format!("refund of {refers}")),
+                TransactionType::Duplicate => (EntryKind::Duplicate, t.total().amount(), Detail::DuplicateOf(refers)),
+                TransactionType::Refund => (EntryKind::DuplicateReturned, -t.total().amount(), Detail::RefundOf(refers)),
                 // A succeeded charge without its invoice: money received, to be invoiced.
-                TransactionType::Charge => (EntryKind::Payment, t.total().amount(), "not invoiced yet".to_string()),
+                TransactionType::Charge => (EntryKind::Payment, t.total().amount(), Detail::NotInvoiced),
                 // A bank transfer received: pays the invoice of the charge it refers to (the
                 // invoice itself asked for it and records no payment).
-                TransactionType::Payment => (EntryKind::Payment, t.total().amount(), format!("bank transfer received for {refers}")),
+                TransactionType::Payment => (EntryKind::Payment, t.total().amount(), Detail::TransferFor(refers)),
             };
             entries.push(Entry { date, kind, reference: t.id.clone(), detail, currency: t.currency.to_string(), charged: None, paid: Some(amount) });
         }
@@ -97,10 +96,14 @@ pub fn build(archive: &Archive, data: Option<&DataSet>, customer: &str, from: Na
                 contact_name: None,
                 phone: None,
             };
-            parties = Some((party(&c.name, &c.address, c.vat_id.clone(), Some(c.email.clone())), party(&seller.legal_name, &seller.address, Some(seller.vat_id.clone()), Some(seller.email.clone()))));
+            parties = Some((
+                party(&c.name, &c.address, c.vat_id.clone(), Some(c.email.clone())),
+                party(&seller.legal_name, &seller.address, Some(seller.vat_id.clone()), Some(seller.email.clone())),
+                c.language.clone(),
+            ));
         }
     }
-    let Some((customer_party, seller)) = parties.filter(|_| entries.iter().any(|e| e.date <= to)) else {
+    let Some((customer_party, seller, language)) = parties.filter(|_| entries.iter().any(|e| e.date <= to)) else {
         return Err(Error::Refused(format!("customer '{customer}' has no document up to {to}; give --data to include payments without one")));
     };
     // What came before the range is one line per currency, the balance brought forward.
@@ -112,7 +115,7 @@ pub fn build(archive: &Archive, data: Option<&DataSet>, customer: &str, from: Na
     for (currency, balance) in before {
         // Owed by the customer: as charged; in their favour (or nothing): as paid.
         let (charged, paid) = if balance.is_sign_negative() && !balance.is_zero() { (Some(-balance), None) } else { (None, Some(balance)) };
-        entries.push(Entry { date: from, kind: EntryKind::BroughtForward, reference: String::new(), detail: String::new(), currency, charged, paid });
+        entries.push(Entry { date: from, kind: EntryKind::BroughtForward, reference: String::new(), detail: Detail::None, currency, charged, paid });
     }
     // On one day: the balance brought forward, documents, then money.
     entries.sort_by(|a, b| {
@@ -146,6 +149,7 @@ pub fn build(archive: &Archive, data: Option<&DataSet>, customer: &str, from: Na
         .collect();
     Ok(Statement {
         customer_id: customer.to_string(),
+        language,
         customer: customer_party,
         seller,
         from,
@@ -154,15 +158,6 @@ pub fn build(archive: &Archive, data: Option<&DataSet>, customer: &str, from: Na
         balances,
         with_payment_history: data.is_some(),
     })
-}
-
-fn relation_text(r: Relation) -> &'static str {
-    match r {
-        Relation::Credits => "credits",
-        Relation::Cancels => "cancels",
-        Relation::Replaces => "replaces",
-        Relation::Adjusts => "adjusts",
-    }
 }
 
 const COLUMNS: &[Column] = &[
@@ -176,7 +171,7 @@ pub fn csv(s: &Statement, dialect: Dialect) -> Vec<u8> {
     for e in &s.entries {
         let kind = e.kind.code().to_string();
         let opt = |d: Option<Decimal>| d.map(|d| amount(&e.currency, d)).unwrap_or_default();
-        w.row([e.date.to_string(), kind, e.reference.clone(), e.detail.clone(), e.currency.clone(), opt(e.charged), opt(e.paid)]);
+        w.row([e.date.to_string(), kind, e.reference.clone(), e.detail.code_text(), e.currency.clone(), opt(e.charged), opt(e.paid)]);
     }
     for b in &s.balances {
         w.row([

@@ -65,6 +65,8 @@ pub struct Texts {
     pub transfer: Transfer,
     /// The labels of the brand's footer lines and of the notes.
     pub brand: BrandLabels,
+    /// A customer's statement: its headings, what its lines are, its balance.
+    pub statement: StatementTexts,
     /// Country names by ISO code (English names come from the country table).
     #[serde(default)]
     pub countries: BTreeMap<String, String>,
@@ -210,6 +212,44 @@ pub struct BrandLabels {
     pub bank_account: String,
     /// The heading of the customer's and the transaction's notes.
     pub note: String,
+}
+
+/// A customer's statement (`invoicesmith statement`): every invoice, credit note, payment and
+/// refund of a period, and the balance. A credit note's relation to its invoice is worded as
+/// on the documents (`phrases.credits`…), and so is a card (`labels.payment_card`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatementTexts {
+    pub title: String,
+    /// The heading over the customer's name and address.
+    pub customer: String,
+    /// Printed when the statement was made without the payment history.
+    pub documents_only: String,
+    /// The column headings.
+    pub date: String,
+    pub item: String,
+    pub detail: String,
+    pub charged: String,
+    pub paid: String,
+    /// What a line is: a document (its short name), or money.
+    pub invoice: String,
+    pub credit_note: String,
+    pub payment: String,
+    pub refund: String,
+    pub duplicate: String,
+    pub duplicate_returned: String,
+    pub brought_forward: String,
+    /// The detail of money without a document; `{reference}` is a transaction's id.
+    pub duplicate_of: String,
+    pub refund_of: String,
+    pub not_invoiced: String,
+    pub transfer_for: String,
+    /// The balance of a currency, `{amount}` its money.
+    pub settled: String,
+    pub in_your_favour: String,
+    pub due: String,
+    /// The footer beside the page number: `{customer}` is the customer's id.
+    pub footer: String,
 }
 
 /// Exchange-rate sources known by name, in the language (`source` of exchange_rates.csv).
@@ -422,7 +462,7 @@ fn words_of(table: &toml::Table, prefix: &str, out: &mut Vec<(String, String)>) 
 }
 
 /// The sections whose texts carry placeholders.
-const SECTIONS: &[&str] = &["labels", "phrases", "legends", "reasons", "sources", "transfer", "brand"];
+const SECTIONS: &[&str] = &["labels", "phrases", "legends", "reasons", "sources", "transfer", "brand", "statement"];
 
 fn placeholders(s: &str) -> Vec<String> {
     let mut v: Vec<String> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|x| x.0.to_string())).collect();

@@ -173,3 +173,48 @@ pub fn refund_credit_note(language: &str) -> Document {
     doc.references = vec![DocumentReference { number: invoice, issue_date: date("2026-10-05"), relation: Relation::Credits, reason: None }];
     doc
 }
+
+/// The fixture invoice's customer's statement for October 2026 in `language`: €10.00 owed
+/// from September, the invoice (€1,234.50) and its card payment (€1,244.50), the credit
+/// note KL-CN-2026-000002 and its refund, and a duplicate charge: €25.00 in their favour.
+pub fn statement(language: &str) -> domain::statement::Statement {
+    use domain::statement::{Balance, Detail, Entry, EntryKind, Statement};
+    let doc = oss_invoice();
+    let entry = |day: &str, kind, reference: &str, detail, charged: Option<&str>, paid: Option<&str>| Entry {
+        date: date(day),
+        kind,
+        reference: reference.into(),
+        detail,
+        currency: "EUR".into(),
+        charged: charged.map(d),
+        paid: paid.map(d),
+    };
+    let card = |id: &str| Detail::Card { brand: Some("Visa".into()), last4: Some("4242".into()), payment_id: Some(id.into()) };
+    let credits = Detail::Reference { relation: Relation::Credits, number: "KL-INV-2026-000017".into(), issue_date: date("2026-10-05") };
+    Statement {
+        customer_id: doc.customer_id.clone(),
+        language: language.into(),
+        customer: doc.customer.clone(),
+        seller: doc.seller.clone(),
+        from: date("2026-10-01"),
+        to: date("2026-10-31"),
+        entries: vec![
+            entry("2026-10-01", EntryKind::BroughtForward, "", Detail::None, Some("10.00"), None),
+            entry("2026-10-05", EntryKind::Invoice, "KL-INV-2026-000017", Detail::Description("Pro plan (monthly)".into()), Some("1234.50"), None),
+            entry("2026-10-05", EntryKind::Payment, "KL-INV-2026-000017", card("pi_3QKx1017"), None, Some("1244.50")),
+            entry("2026-10-26", EntryKind::CreditNote, "KL-CN-2026-000002", credits, Some("-25.00"), None),
+            entry("2026-10-26", EntryKind::Refund, "KL-CN-2026-000002", card("re_3QKx1018"), None, Some("-25.00")),
+            entry("2026-10-28", EntryKind::Duplicate, "du_1020", Detail::DuplicateOf("ch_1019".into()), None, Some("25.00")),
+        ],
+        balances: vec![Balance {
+            currency: "EUR".into(),
+            brought_forward: d("-10.00"),
+            invoiced: d("1234.50"),
+            credited: d("25.00"),
+            payments: d("1269.50"),
+            refunds: d("25.00"),
+            balance: d("25.00"),
+        }],
+        with_payment_history: true,
+    }
+}

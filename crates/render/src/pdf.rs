@@ -1638,35 +1638,48 @@ mod tests {
     }
 
     /// A statement's detail (the document credited, the payment id the customer looks for)
-    /// wraps in its cell; it is never cut short with an ellipsis.
+    /// and its item (what a line is, and its number) wrap in their cells; neither is cut
+    /// short with an ellipsis. A Greek statement is declared Greek and says it in Greek,
+    /// with Greek dates and money: its long dates leave the item two lines.
     #[test]
-    fn a_statement_detail_wraps_in_its_cell() {
-        use domain::statement::{Balance, Entry, EntryKind, Statement};
-        let doc = fixture::oss_invoice();
-        let detail = "Mastercard 5100, pi_3QKx1002 (refund of the duplicate charge of 4 October)";
-        let s = Statement {
-            customer_id: doc.customer_id.clone(),
-            customer: doc.customer.clone(),
-            seller: doc.seller.clone(),
-            from: day("2026-10-01"),
-            to: day("2026-10-31"),
-            entries: vec![Entry {
-                date: day("2026-10-04"),
-                kind: EntryKind::Payment,
-                reference: "KL-INV-2026-000003".into(),
-                detail: detail.into(),
-                currency: "EUR".into(),
-                charged: None,
-                paid: Some(Decimal::from(25)),
-            }],
-            balances: vec![Balance { currency: "EUR".into(), payments: Decimal::from(25), balance: Decimal::from(25), ..Balance::default() }],
-            with_payment_history: true,
-        };
-        let t = tagged(&render_statement(&s));
+    fn a_statement_is_in_its_customers_language_and_its_cells_wrap() {
+        let t = tagged(&render_statement(&fixture::statement("el")));
+        assert_eq!(t.lang, "el");
+        let h1 = t.root.kids.iter().find(|k| k.role == "H1").expect("the title");
+        assert_eq!(h1.text, "Κατάσταση λογαριασμού");
         let table = t.root.kids.iter().find(|k| k.role == "Table").expect("the lines' table");
-        let row = &table.kids.iter().find(|k| k.role == "TBody").expect("a body").kids[0];
-        assert_eq!(row.roles(), ["TD"; 5]);
-        assert_eq!(row.texts(), ["2026-10-04", "Payment KL-INV-2026-000003", detail, "", "25.00 EUR"]);
+        let head = &table.kids.iter().find(|k| k.role == "THead").expect("a head").kids[0];
+        assert_eq!(head.texts(), ["Ημερομηνία", "Κίνηση", "Αιτιολογία", "Χρέωση", "Πληρωμή"]);
+        let rows = &table.kids.iter().find(|k| k.role == "TBody").expect("a body").kids;
+        assert_eq!(rows[0].texts(), ["1 Οκτωβρίου 2026", "Υπόλοιπο από μεταφορά", "", "10,00\u{a0}€", ""]);
+        assert_eq!(rows[2].roles(), ["TD"; 5]);
+        assert_eq!(
+            rows[2].texts(),
+            ["5 Οκτωβρίου 2026", "Πληρωμή KL-INV-2026-000017", "Visa με κατάληξη 4242 · Αναγνωριστικό πληρωμής pi_3QKx1017", "", "1.244,50\u{a0}€"]
+        );
+        assert_eq!(rows[3].texts()[..2], ["26 Οκτωβρίου 2026", "Πιστωτικό τιμολόγιο KL-CN-2026-000002"]);
+        assert_eq!(rows[3].texts()[2], "Πιστώνει το τιμολόγιο KL-INV-2026-000017 της 5 Οκτωβρίου 2026");
+        assert_eq!(rows[5].texts()[1..3], ["Διπλή χρέωση du_1020", "Διπλή χρέωση της συναλλαγής ch_1019"]);
+        // The balance, its words wrapped or not, is one row: its label and its amount.
+        let totals = t.root.kids.iter().filter(|k| k.role == "Table").nth(1).expect("the balances' table");
+        assert_eq!(totals.kids.len(), 1);
+        assert_eq!(totals.kids[0].roles(), ["TH", "TD"]);
+        assert_eq!(totals.kids[0].texts(), ["Υπόλοιπο 25,00\u{a0}€ υπέρ σας: πληρώθηκε αλλά δεν τιμολογήθηκε, θα σας επιστραφεί", "25,00\u{a0}€"]);
+        // In every language: every cell and balance whole, no word of it cut short.
+        for (language, _) in locale::shipped_files() {
+            let s = fixture::statement(language);
+            let t = tagged(&render_statement(&s));
+            let table = t.root.kids.iter().find(|k| k.role == "Table").unwrap();
+            let rows = &table.kids.iter().find(|k| k.role == "TBody").unwrap().kids;
+            for (row, e) in rows.iter().zip(&s.entries) {
+                let texts = row.texts();
+                assert_eq!(texts[1], crate::text::statement::item(&s, e), "{language}");
+                assert_eq!(texts[2], crate::text::statement::detail(&s, e), "{language}");
+            }
+            let totals = t.root.kids.iter().filter(|k| k.role == "Table").nth(1).unwrap();
+            assert_eq!(totals.kids[0].texts()[0], crate::text::statement::balance(&s, &s.balances[0]).0, "{language}");
+            assert!(!pdftotext(&render_statement(&s)).contains('…'), "{language}");
+        }
     }
 
     /// A language without a translation is printed in English, and declared so.

@@ -12,6 +12,8 @@ use locale::{self, Texts, fill};
 
 pub use locale::Labels;
 
+pub mod statement;
+
 fn texts(doc: &Document) -> &'static Texts {
     locale::texts(&doc.language)
 }
@@ -123,8 +125,13 @@ pub fn settlement_rows(doc: &Document) -> Vec<(String, String)> {
 /// `s` in capitals, as the small headings print it. Greek capitals drop their accents (the
 /// tonos is not written on all-capital words), as browsers do for `text-transform: uppercase`.
 pub fn caps(doc: &Document, s: &str) -> String {
+    caps_in(&doc.language, s)
+}
+
+/// [`caps`] for text in `language`.
+pub fn caps_in(language: &str, s: &str) -> String {
     let upper = s.to_uppercase();
-    if !doc.language.starts_with("el") {
+    if !language.starts_with("el") {
         return upper;
     }
     upper
@@ -250,15 +257,20 @@ pub fn payment(doc: &Document) -> String {
 /// `Visa ending in 4242 · Payment ID pi_3QxY`, so the customer can find the payment on a
 /// statement.
 pub fn payment_details(doc: &Document) -> Option<String> {
-    let l = &texts(doc).labels;
     let p = &doc.payment;
-    let card = match (&p.card_brand, &p.card_last4) {
+    card_details(&doc.language, p.card_brand.as_deref(), p.card_last4.as_deref(), p.payment_id.as_deref())
+}
+
+/// [`payment_details`] of a card payment in `language`, from what is known of it.
+pub fn card_details(language: &str, brand: Option<&str>, last4: Option<&str>, payment_id: Option<&str>) -> Option<String> {
+    let l = &locale::texts(language).labels;
+    let card = match (brand, last4) {
         (Some(brand), Some(last4)) => Some(fill(&l.payment_card, &[("brand", brand), ("last4", last4)])),
         (None, Some(last4)) => Some(format!("•••• {last4}")),
-        (Some(brand), None) => Some(brand.clone()),
+        (Some(brand), None) => Some(brand.to_string()),
         (None, None) => None,
     };
-    let id = p.payment_id.as_ref().map(|id| format!("{} {id}", l.payment_id));
+    let id = payment_id.map(|id| format!("{} {id}", l.payment_id));
     let parts: Vec<String> = card.into_iter().chain(id).collect();
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
@@ -267,13 +279,7 @@ pub fn payment_details(doc: &Document) -> Option<String> {
 pub fn reference(doc: &Document, r: &DocumentReference) -> String {
     let texts = texts(doc);
     let p = &texts.phrases;
-    let template = match r.relation {
-        Relation::Credits => &p.credits,
-        Relation::Cancels => &p.cancels,
-        Relation::Replaces => &p.replaces,
-        Relation::Adjusts => &p.adjusts,
-    };
-    let mut out = fill(template, &[("number", r.number.as_str()), ("date", &date(doc, r.issue_date))]);
+    let mut out = relation(&doc.language, r.relation, r.number.as_str(), r.issue_date);
     if let Some(reason) = &r.reason {
         out.push_str(" — ");
         out.push_str(&fill(&p.reason, &[("reason", texts.reasons.phrase(reason))]));
@@ -281,9 +287,28 @@ pub fn reference(doc: &Document, r: &DocumentReference) -> String {
     out
 }
 
+/// `Credits invoice KL-INV-2026-000003 of 4 October 2026`, in `language`: what a document
+/// does to the one it refers to.
+pub fn relation(language: &str, relation: Relation, number: &str, issued: NaiveDate) -> String {
+    let texts = locale::texts(language);
+    let p = &texts.phrases;
+    let template = match relation {
+        Relation::Credits => &p.credits,
+        Relation::Cancels => &p.cancels,
+        Relation::Replaces => &p.replaces,
+        Relation::Adjusts => &p.adjusts,
+    };
+    fill(template, &[("number", number), ("date", &texts.format.date(issued))])
+}
+
 /// The postal address as printed, line by line, ending with the country's name.
 /// Countries that put the city before the postal code get that order.
 pub fn address_lines(doc: &Document, party: &Party) -> Vec<String> {
+    address_lines_in(&doc.language, party)
+}
+
+/// [`address_lines`] with the country named in `language`.
+pub fn address_lines_in(language: &str, party: &Party) -> Vec<String> {
     let a = &party.address;
     let mut lines: Vec<String> = [&a.line1, &a.line2]
         .into_iter()
@@ -311,7 +336,7 @@ pub fn address_lines(doc: &Document, party: &Party) -> Vec<String> {
         }
     }
     lines.retain(|l| !l.is_empty());
-    lines.push(locale::country_name(&doc.language, a.country));
+    lines.push(locale::country_name(language, a.country));
     lines
 }
 
@@ -320,7 +345,12 @@ pub fn address_lines(doc: &Document, party: &Party) -> Vec<String> {
 /// [`locale::texts`] falls back to (a Japanese customer's invoice without a Japanese
 /// translation is read in English, not with a Japanese voice).
 pub fn rendered_language(doc: &Document) -> &str {
-    if locale::is_supported(&doc.language) { &doc.language } else { "en" }
+    rendered(&doc.language)
+}
+
+/// [`rendered_language`] of text asked for in `language`.
+pub fn rendered(language: &str) -> &str {
+    if locale::is_supported(language) { language } else { "en" }
 }
 
 /// `Page 2 of 3`.

@@ -34,7 +34,13 @@ pub(super) enum Part {
     /// The table row of line `n`: its texts are its cells in column order, then further
     /// lines of the cell given second (the invoice's description, the statement's detail).
     Row(usize, usize),
+    /// Further lines of another cell of row `n` that wraps (a statement's item, after its
+    /// detail's): in the cell given second.
+    RowMore(usize, usize),
     Totals,
+    /// Further lines of the last totals row's label (a statement's balance in words, wrapped):
+    /// more of its `TH`, not rows of their own.
+    TotalsMore,
     /// The `n`th note after the totals.
     Note(usize),
     Footer,
@@ -215,6 +221,14 @@ impl Builder {
                     }
                 }
             }
+            Part::RowMore(line, cell) => match self.row {
+                Some((l, cells)) if l == line => cells[cell],
+                _ => unreachable!("a row's further lines come after its cells"),
+            },
+            Part::TotalsMore => match self.totals_row.map(|tr| &self.elements[tr].kids[0]) {
+                Some(Kid::Element(th)) => *th,
+                _ => unreachable!("a totals row's label comes before its further lines"),
+            },
             Part::Note(_) if k == 0 => {
                 self.panel = *st == CAPS;
                 self.add(if self.panel { StructRole::H2 } else { StructRole::P }, 0)
