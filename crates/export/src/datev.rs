@@ -14,7 +14,7 @@
 //!   restatement kept for the books (DATEV asks for all three with a foreign WKZ Umsatz:
 //!   "Wenn ein Umsatz in der Fremdwährung bei #1 angegeben wird, sind #4, #5 und #6 zu
 //!   übergeben"). Where the rate is one Kurs cannot hold (below 1, as 1 EUR = 0.8571 GBP or
-//!   0.9381 CHF: see [`kurs`]), the booking is in the base currency instead: Umsatz is that
+//!   0.9381 CHF: see `kurs`), the booking is in the base currency instead: Umsatz is that
 //!   same base-currency amount, WKZ Umsatz the base currency, Kurs, Basis-Umsatz and WKZ
 //!   Basis-Umsatz empty, and the Buchungstext ends with the amount in the document's
 //!   currency (`Oliver Smith 12,99 GBP`), so the adviser still sees what was invoiced.
