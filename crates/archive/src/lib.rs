@@ -516,7 +516,7 @@ impl Archive {
 }
 
 /// How long a run waits for another's lock before it says so.
-pub(crate) const WAIT_NOTICE: std::time::Duration = std::time::Duration::from_secs(2);
+pub const WAIT_NOTICE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Runs `wait` (taking a lock another run may hold), calling `notice` with `on` (the
 /// archive's name) if it has not returned after [`WAIT_NOTICE`].
