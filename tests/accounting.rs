@@ -452,7 +452,14 @@ fn a_currency_without_a_rate_is_issued_with_a_warning_and_booked_without_one() {
     let record = fs::read_to_string(archive.join("2026/KL-INV-2026-000008.json")).unwrap();
     assert!(!record.contains("base_currency_booking"), "{record}");
     let out = tmp.path().join("export");
-    ok(run(&["export", "--month", "2026-10", "--archive", archive.to_str().unwrap(), "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap()]));
+    let o = run(&["export", "--month", "2026-10", "--archive", archive.to_str().unwrap(), "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success());
+    // Whoever exports (the accountant) is told too: DATEV refuses such a row as it stands.
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("warning: datev: 1 document(s) in another currency were issued without their amounts in EUR (the first KL-INV-2026-000008, in JPY: exchange_rates.csv had no rate at its tax point), so their bookings carry the foreign amount without Kurs and Basis-Umsatz, which DATEV's import refuses; book them by hand at the rate of their tax point\n"),
+        "{stderr}"
+    );
     let f = datev_lines(&out).iter().map(|l| fields(l)).find(|f| f[10] == "KL-INV-2026-000008").unwrap();
     assert_eq!((f[0].as_str(), f[2].as_str(), f[3].as_str(), f[4].as_str(), f[5].as_str()), ("1980,00", "JPY", "", "", ""));
     assert!(fs::read_to_string(out.join("vat-summary.csv")).unwrap().lines().any(|l| l == "outside_eu,JP,0,JPY,outside_scope,1980,0,1"));

@@ -283,6 +283,9 @@ fn write_export(
     let mut foreign_domestic = None;
     // An OSS sale booked by the chart's default (no tax key): the first one's member state.
     let mut oss_by_default: Option<String> = None;
+    // Documents in another currency issued without their amounts in the base currency (no
+    // rate was known): how many, and the first one's number and currency.
+    let mut without_rate: (usize, Option<(String, String)>) = (0, None);
     // Generated files go to the folder as they are written and are zipped from there.
     let mut generated: Vec<String> = Vec::new();
     if let Some((payments, returned, received)) = payments {
@@ -332,6 +335,10 @@ fn write_export(
                     .any(|r| row_treatment(d, r) == Treatment::Oss && accounts.by_default(Treatment::Oss, r.tax_rate.normalize(), country))
                     .then(|| country.to_string())
             });
+        }
+        for d in items.iter().map(|i| &i.doc).filter(|d| d.currency.code() != base && d.in_base_currency().is_none()) {
+            without_rate.0 += 1;
+            without_rate.1.get_or_insert_with(|| (d.number.to_string(), d.currency.to_string()));
         }
         if foreign_domestic.is_none() {
             foreign_domestic = items.iter().find_map(|i| {
@@ -432,6 +439,11 @@ fn write_export(
         let account = &accounts.revenue(Treatment::Oss, Decimal::ZERO, &country).account;
         report.warnings.push(format!(
             "datev: OSS sales (the first to {country}) fall to the default account {account} without a tax key; DATEV books the OSS VAT only on the OSS account and tax key your tax adviser sets up (DATEV: a non-automatic account with an OSS key such as 240 or 241, or per member state): give [[accounts.revenue]] rules for treatment \"oss\" in company.toml, with country for each member state if they differ (README, \"Account mapping\")"
+        ));
+    }
+    if let (count, Some((number, currency))) = without_rate {
+        report.warnings.push(format!(
+            "datev: {count} document(s) in another currency were issued without their amounts in {base} (the first {number}, in {currency}: exchange_rates.csv had no rate at its tax point), so their bookings carry the foreign amount without Kurs and Basis-Umsatz, which DATEV's import refuses; book them by hand at the rate of their tax point"
         ));
     }
     if let Some((country, rate)) = foreign_domestic {
