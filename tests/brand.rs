@@ -460,6 +460,97 @@ fn a_cjk_customer_gets_a_document_in_the_configured_cjk_font() {
     assert_eq!(count(&other, b"/FontFile2"), 2);
 }
 
+/// The same Chinese name for customers writing Chinese (simplified, Taiwan's, Hong Kong's),
+/// Japanese, Korean and German: with Noto Sans CJK's collection configured, each document is
+/// set in the face of its language's region (Han characters such as 骨 and 直 have regional
+/// forms), the German one in the configured face, and the name reads back as written.
+#[test]
+fn a_cjk_name_is_set_in_the_face_of_the_customers_language() {
+    assert!(Path::new(CJK_FONT).is_file(), "{CJK_FONT} missing: install fonts-noto-cjk (scripts/test.sh does)");
+    let tmp = tempfile::tempdir().unwrap();
+    let data = support::copy_samples(tmp.path());
+    let company = fs::read_to_string(data.join("company.toml")).unwrap();
+    fs::write(data.join("company.toml"), format!("{company}\n[resources]\ncjk_font = \"{CJK_FONT}\"\n")).unwrap();
+    let name = "门店 骨直";
+    // Customer → language; their names all become `name`.
+    let languages = [("cus_gb_01", "zh"), ("cus_us_01", "zh-TW"), ("cus_fr_01", "zh-HK"), ("cus_jp_01", "ja"), ("cus_ee_01", "ko"), ("cus_de_01", "de")];
+    let customers: Vec<String> = fs::read_to_string(data.join("customers.csv"))
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let mut fields: Vec<&str> = line.split(',').collect();
+            if let Some((_, language)) = languages.iter().find(|(id, _)| *id == fields[0]) {
+                fields[2] = name;
+                fields[12] = language;
+            }
+            fields.join(",")
+        })
+        .collect();
+    fs::write(data.join("customers.csv"), customers.join("\n") + "\n").unwrap();
+    let archive = tmp.path().join("archive");
+    ok(issue(&data, &archive));
+    // Each document's fonts (`/BaseFont` of its Type0 fonts, the subset tag fixed) by its
+    // record's language.
+    let mut seen = BTreeMap::new();
+    for entry in fs::read_dir(archive.join("2026")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let doc: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+        if doc["customer"]["name"] != name {
+            continue;
+        }
+        let language = doc["language"].as_str().unwrap().to_string();
+        let pdf = path.with_extension("pdf");
+        let bytes = fs::read(&pdf).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        let mut fonts: Vec<&str> = text.match_indices("/BaseFont/").map(|(at, _)| text[at + 10..].split(['/', ' ', '\n', '>']).next().unwrap()).collect();
+        fonts.sort();
+        fonts.dedup();
+        let extracted = pdftotext(&pdf);
+        assert!(extracted.contains(name) && !extracted.contains('?'), "{}: {extracted}", pdf.display());
+        assert!(seen.insert(language.clone(), fonts.join(" ")).is_none_or(|before| before == fonts.join(" ")), "{language}: documents differ");
+    }
+    let expected = |region: &str| format!("NSCJKB+NotoSansCJK{region}-Bold NSCJKR+NotoSansCJK{region}-Regular");
+    assert_eq!(
+        seen,
+        BTreeMap::from([
+            ("de".to_string(), expected("jp")),
+            ("ja".to_string(), expected("jp")),
+            ("ko".to_string(), expected("kr")),
+            ("zh".to_string(), expected("sc")),
+            ("zh-HK".to_string(), expected("hk")),
+            ("zh-TW".to_string(), expected("tc")),
+        ])
+    );
+    // A company.toml naming a face keeps it for the other languages: `#2`, the mainland
+    // Chinese face, for German; Japanese still gets the Japanese face.
+    let company = fs::read_to_string(data.join("company.toml")).unwrap().replace(".ttc\"", ".ttc#2\"");
+    fs::write(data.join("company.toml"), company).unwrap();
+    let out = tmp.path().join("render");
+    for (language, region) in [("de", "sc"), ("ja", "jp")] {
+        let number = seen_number(&archive, name, language);
+        ok(render_archived(&archive, &number, &out, Some(&data)));
+        let bytes = fs::read(out.join(format!("{number}.pdf"))).unwrap();
+        assert_eq!(count(&bytes, format!("/BaseFont/NSCJKR+NotoSansCJK{region}-Regular").as_bytes()), 2, "{number}");
+        assert_eq!(count(&bytes, b"/BaseFont/"), 4, "{number}: two fonts, each named by its Type0 and CID font");
+    }
+}
+
+/// The number of a document in `archive` for a customer named `name` writing `language`.
+fn seen_number(archive: &Path, name: &str, language: &str) -> String {
+    fs::read_dir(archive.join("2026"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .find_map(|p| {
+            let doc: serde_json::Value = serde_json::from_slice(&fs::read(&p).unwrap()).unwrap();
+            (doc["customer"]["name"] == name && doc["language"] == language).then(|| doc["number"].as_str().unwrap().to_string())
+        })
+        .unwrap()
+}
+
 /// The samples with a Japanese title in `i18n/ja.toml` (read at run time) for their customer
 /// writing in Japanese, and `extra` appended to company.toml.
 fn samples_with_japanese_title(extra: &str) -> (tempfile::TempDir, PathBuf) {

@@ -6,8 +6,9 @@
 //! translations read from the data folder (when they are loaded, [`translations`]; the
 //! shipped ones are checked by a test), company.toml, and, per document the plan issues,
 //! its customer's row and its transaction ([`documents`]). The rule is the renderer's: a
-//! document whose text the shipped fonts lack is set in the configured CJK font, so then all
-//! of its text — its language's words included — must be in that font. A problem is
+//! document whose text the shipped fonts lack is set in the configured CJK font (in the face
+//! for its language, when the font is a collection of regional faces), so then all of its
+//! text — its language's words included — must be in that face. A problem is
 //! reported at the row and field the text comes from.
 
 use crate::diag::Diagnostic;
@@ -47,7 +48,7 @@ pub fn translations(dir: &std::path::Path, folder: &str, languages: &[String]) -
     let mut diagnostics = Vec::new();
     for language in languages {
         let words = &locale::texts(language).words;
-        let missing = render::pdf::unsupported_characters(words.iter().map(|(_, w)| w.as_str()));
+        let missing = render::pdf::unsupported_characters(language, words.iter().map(|(_, w)| w.as_str()));
         if let Some((key, _)) = words.iter().find(|(_, w)| w.chars().any(|c| missing.contains(&c))) {
             // The file was read a moment ago; should it be gone now, the key alone must do.
             let line = std::fs::read_to_string(dir.join(format!("{language}.toml"))).ok().and_then(|text| locale::line_of(&text, key));
@@ -113,7 +114,18 @@ fn transaction_texts(t: &Transaction) -> impl Iterator<Item = &str> + Clone {
 /// configured font covers.
 pub fn documents(data: &DataSet, plan: &issue::Plan) -> Vec<Diagnostic> {
     let company = company_texts(&data.company);
-    let missing = render::pdf::unsupported_characters(company.iter().map(|(_, t)| *t));
+    // Every document prints them, each in the face for its language (a CJK collection's
+    // regional faces may differ in what they cover): what any of the plan's languages lacks.
+    let language = |i: usize| data.customer(&plan.transaction(i).customer_id).map_or("en", |c| c.language.as_str());
+    let languages: std::collections::BTreeSet<&str> = (0..plan.len()).map(language).chain(plan.is_empty().then_some("en")).collect();
+    let mut missing: Vec<char> = Vec::new();
+    for language in languages {
+        for c in render::pdf::unsupported_characters(language, company.iter().map(|(_, t)| *t)) {
+            if !missing.contains(&c) {
+                missing.push(c);
+            }
+        }
+    }
     if let Some((key, _)) = company.iter().find(|(_, t)| t.chars().any(|c| missing.contains(&c))) {
         // Every document prints it: one diagnostic, at company.toml.
         let message = format!("is written in characters no configured font covers: {}; {}", listed(&missing), hint(&missing));
@@ -125,7 +137,7 @@ pub fn documents(data: &DataSet, plan: &issue::Plan) -> Vec<Diagnostic> {
     for i in 0..plan.len() {
         let txn = plan.transaction(i);
         let customer = data.customer(&txn.customer_id);
-        let language = customer.map_or("en", |c| c.language.as_str());
+        let language = language(i);
         let words = locale::texts(language).words.iter().map(|(_, w)| w.as_str());
         let own = customer.into_iter().flat_map(customer_texts).map(|(_, t)| t).chain(transaction_texts(txn));
         // The common case, cheaply: the shipped fonts cover the document's own text, the
@@ -134,7 +146,7 @@ pub fn documents(data: &DataSet, plan: &issue::Plan) -> Vec<Diagnostic> {
         if words_covered && render::pdf::missing_in_shipped_fonts(own.clone()).is_empty() {
             continue;
         }
-        let missing = render::pdf::unsupported_characters(own.chain(company.iter().map(|(_, t)| *t)).chain(words));
+        let missing = render::pdf::unsupported_characters(language, own.chain(company.iter().map(|(_, t)| *t)).chain(words));
         if missing.is_empty() {
             continue;
         }

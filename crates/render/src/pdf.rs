@@ -35,7 +35,7 @@ use pdf_writer::{Content, Name};
 pub(super) use file::{Archival, Attachment};
 pub use fonts::{FontError, load_cjk_font};
 pub use statement::render_statement;
-use fonts::{GlyphUse, Subsets, Weight, cjk_face, face, shipped_face, with_cjk};
+use fonts::{GlyphUse, Subsets, Weight, cjk_faces, face, shipped_face, with_cjk};
 use tags::{Artifact, Mark, Part, Structure};
 
 use super::text;
@@ -103,16 +103,16 @@ const LEGEND: Style = style(Weight::Regular, 8.5, MUTED);
 const CONTINUED: Style = style(Weight::Bold, 9.5, INK);
 const FOOTER: Style = style(Weight::Regular, 7.2, MUTED);
 
-/// The characters of `texts`, the text of one document, that no configured font can draw,
-/// in order of first appearance: those the shipped fonts lack, or, when a CJK font is loaded
-/// and they lack any (the document is then set in it, see `needs_cjk`), those it lacks.
-/// Issuing refuses text with such characters where it enters (there is no glyph fallback:
-/// they would print as empty boxes or '?'); see `fonts/README.md` for adding a font that
-/// covers them.
-pub fn unsupported_characters<'a>(texts: impl Iterator<Item = &'a str> + Clone) -> Vec<char> {
+/// The characters of `texts`, the text of one document in `language`, that no configured
+/// font can draw, in order of first appearance: those the shipped fonts lack, or, when a CJK
+/// font is loaded and they lack any (the document is then set in it, see `cjk_for`), those
+/// the CJK face for `language` lacks. Issuing refuses text with such characters where it
+/// enters (there is no glyph fallback: they would print as empty boxes or '?'); see
+/// `fonts/README.md` for adding a font that covers them.
+pub fn unsupported_characters<'a>(language: &str, texts: impl Iterator<Item = &'a str> + Clone) -> Vec<char> {
     let missing = missing_in_texts(texts.clone(), shipped_face(Weight::Regular));
-    match cjk_face() {
-        Some(cjk) if !missing.is_empty() => missing_in_texts(texts, cjk),
+    match cjk_faces(language) {
+        Some(cjk) if !missing.is_empty() => missing_in_texts(texts, &cjk[Weight::Regular as usize]),
         _ => missing,
     }
 }
@@ -124,7 +124,7 @@ pub fn unsupported_characters<'a>(texts: impl Iterator<Item = &'a str> + Clone) 
 pub fn uncovered(doc: &Document) -> Vec<char> {
     let record = serde_json::to_string(doc).expect("documents serialise");
     let words = locale::texts(&doc.language).words.iter().map(|(_, w)| w.as_str());
-    unsupported_characters(std::iter::once(record.as_str()).chain(words))
+    unsupported_characters(&doc.language, std::iter::once(record.as_str()).chain(words))
 }
 
 /// The characters of `texts` the shipped fonts lack, in order of first appearance: none
@@ -133,12 +133,16 @@ pub fn missing_in_shipped_fonts<'a>(texts: impl Iterator<Item = &'a str>) -> Vec
     missing_in_texts(texts, shipped_face(Weight::Regular))
 }
 
-/// Whether `doc` is set in the configured CJK font: it has characters the shipped fonts lack
-/// (a customer writing in Chinese, Japanese or Korean, or a translation read at run time in
+/// The CJK faces `doc` is set in, if it is: it has characters the shipped fonts lack (a
+/// customer writing in Chinese, Japanese or Korean, or a translation read at run time in
 /// their script) and a CJK font is loaded. The whole document is then set in it (Noto Sans
-/// CJK covers Latin, Greek and Cyrillic too), so one document has one typeface.
-fn needs_cjk(doc: &Document) -> bool {
-    cjk_face().is_some() && (!missing_in(doc, face(Weight::Regular)).is_empty() || !shipped_fonts_cover_language(&doc.language))
+/// CJK covers Latin, Greek and Cyrillic too), so one document has one typeface: the face
+/// for its language's region when the font is a collection of regional faces (门 in the
+/// forms of mainland China for `zh`, of Japan for `ja`; see `fonts::Region`), else the
+/// configured one. The record alone decides.
+fn cjk_for(doc: &Document) -> Option<&'static [fonts::Face; 2]> {
+    let cjk = cjk_faces(&doc.language)?;
+    (!missing_in(doc, shipped_face(Weight::Regular)).is_empty() || !shipped_fonts_cover_language(&doc.language)).then_some(cjk)
 }
 
 /// Whether the shipped fonts cover every word of `language`'s translation; asked once per
@@ -1024,7 +1028,7 @@ pub fn render(doc: &Document) -> Vec<u8> {
 /// Lays `doc` out, draws its pages and writes the file, with `archival`'s additions when given
 /// (Factur-X: PDF/A-3 and the embedded invoice XML) — one pass, whichever the file.
 pub(super) fn write(doc: &Document, archival: Option<&file::Archival>) -> Vec<u8> {
-    with_cjk(needs_cjk(doc), || write_with_faces(doc, archival))
+    with_cjk(cjk_for(doc), || write_with_faces(doc, archival))
 }
 
 /// [`write`] with this thread's faces chosen.
@@ -1369,7 +1373,7 @@ mod tests {
         // What is missing, in order of first appearance, once each; ASCII, spaces and control
         // characters never are.
         assert_eq!(missing_in_shipped_fonts(["Łódź Αθήνα Москва\t\u{a0}", "株式会社 佐藤", "佐藤"].into_iter()), vec!['株', '式', '会', '社', '佐', '藤']);
-        assert_eq!(unsupported_characters(["€ 10 — Ελληνική"].into_iter()), Vec::<char>::new());
+        assert_eq!(unsupported_characters("el", ["€ 10 — Ελληνική"].into_iter()), Vec::<char>::new());
     }
 
     /// The embedded fonts hold only the glyphs used, numbered 1…n (`/CIDToGIDMap /Identity`),
@@ -1435,6 +1439,131 @@ mod tests {
         }
         assert_eq!(fonts, 2);
         assert!(checked > 40, "only {checked} glyphs checked");
+    }
+
+    /// Debian's Noto Sans CJK (`fonts-noto-cjk`, installed by scripts/test.sh when missing):
+    /// faces 0–4 Noto Sans CJK JP, KR, SC, TC, HK, 5–9 Noto Sans Mono CJK in the same order.
+    const NOTO_CJK: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+
+    /// The PostScript names of the CJK faces (regular, bold) a document in `language` is set
+    /// in with the CJK font `path` configured.
+    fn cjk_names(path: &str, language: &str) -> [String; 2] {
+        fonts::test_cjk_faces(path, language).each_ref().map(|f| f.name.clone())
+    }
+
+    #[test]
+    fn a_cjk_collection_sets_each_language_in_its_regional_face_bold_found_by_name() {
+        assert!(std::path::Path::new(NOTO_CJK).is_file(), "{NOTO_CJK} missing: install fonts-noto-cjk (scripts/test.sh does)");
+        let pair = |region: &str| [format!("NotoSansCJK{region}-Regular"), format!("NotoSansCJK{region}-Bold")];
+        for (language, region) in [
+            ("ja", "jp"),
+            ("ko", "kr"),
+            ("zh", "sc"),
+            ("zh-CN", "sc"),
+            ("zh-SG", "sc"),
+            ("zh-Hans", "sc"),
+            ("zh-TW", "tc"),
+            ("zh-Hant", "tc"),
+            ("zh-HK", "hk"),
+            ("zh-MO", "hk"),
+            // Other languages: the configured face, face 0.
+            ("de", "jp"),
+            ("en", "jp"),
+        ] {
+            assert_eq!(cjk_names(NOTO_CJK, language), pair(region), "{language}");
+        }
+        // A face named with `#N` is the default for other languages; CJK languages still get
+        // their region's face of its family.
+        let sc = format!("{NOTO_CJK}#2");
+        for (language, region) in [("de", "sc"), ("en", "sc"), ("ja", "jp"), ("ko", "kr"), ("zh-TW", "tc"), ("zh", "sc")] {
+            assert_eq!(cjk_names(&sc, language), pair(region), "#2, {language}");
+        }
+        // The Mono family's faces for the Mono family, not Noto Sans CJK's.
+        let mono = format!("{NOTO_CJK}#5");
+        assert_eq!(cjk_names(&mono, "zh"), ["NotoSansMonoCJKsc-Regular", "NotoSansMonoCJKsc-Bold"]);
+        assert_eq!(cjk_names(&mono, "de"), ["NotoSansMonoCJKjp-Regular", "NotoSansMonoCJKjp-Bold"]);
+    }
+
+    /// A glyph's outline as drawing commands, to tell regional forms apart.
+    fn outline(face: &ttf_parser::Face, glyph: ttf_parser::GlyphId) -> String {
+        use std::fmt::Write;
+        struct Path(String);
+        impl ttf_parser::OutlineBuilder for Path {
+            fn move_to(&mut self, x: f32, y: f32) {
+                let _ = write!(self.0, "M{x} {y}");
+            }
+            fn line_to(&mut self, x: f32, y: f32) {
+                let _ = write!(self.0, "L{x} {y}");
+            }
+            fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+                let _ = write!(self.0, "Q{x1} {y1} {x} {y}");
+            }
+            fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+                let _ = write!(self.0, "C{x1} {y1} {x2} {y2} {x} {y}");
+            }
+            fn close(&mut self) {
+                self.0.push('Z');
+            }
+        }
+        let mut path = Path(String::new());
+        face.outline_glyph(glyph, &mut path).expect("the glyph has an outline");
+        path.0
+    }
+
+    /// The same Chinese name in a Chinese, Japanese, Korean, Taiwanese and German customer's
+    /// document: each embeds its region's face (the configured one for German), draws the
+    /// name's characters in that face's forms, and the text reads back as written.
+    #[test]
+    fn a_chinese_name_is_drawn_in_the_forms_of_the_documents_language() {
+        use read::name;
+        assert!(std::path::Path::new(NOTO_CJK).is_file(), "{NOTO_CJK} missing: install fonts-noto-cjk (scripts/test.sh does)");
+        // 骨 and 直 differ between the Japanese, mainland Chinese and Taiwanese forms.
+        let customer = "门店 骨直";
+        for (language, region) in [("zh", "sc"), ("ja", "jp"), ("ko", "kr"), ("zh-TW", "tc"), ("zh-HK", "hk"), ("de", "jp")] {
+            let mut doc = fixture::oss_invoice();
+            doc.customer.name = customer.into();
+            doc.language = language.into();
+            let faces = fonts::test_cjk_faces(NOTO_CJK, language);
+            let pdf = with_cjk(Some(faces), || write_with_faces(&doc, None));
+            let r = read::Read::new(&pdf);
+            let mut bases: Vec<String> = r.objects().filter(|(_, o)| o.get("/Subtype").map(name) == Some("Type0")).map(|(_, o)| name(&o["/BaseFont"]).to_string()).collect();
+            bases.sort();
+            assert_eq!(bases, [format!("NSCJKB+NotoSansCJK{region}-Bold"), format!("NSCJKR+NotoSansCJK{region}-Regular")], "{language}");
+            // The name (bold) is drawn with the region's glyphs: the embedded program's outline
+            // of each character is the regional face's.
+            let bold = &faces[Weight::Bold as usize];
+            let full = ttf_parser::Face::parse(bold.bytes, bold.index).unwrap();
+            let font = r.objects().map(|(_, o)| o).find(|o| o.get("/BaseFont").is_some_and(|b| name(b).ends_with("-Bold")) && o.get("/Subtype").map(name) == Some("Type0")).unwrap();
+            let cid_font = r.get(&font["/DescendantFonts"][0]);
+            assert_eq!(name(&cid_font["/Subtype"]), "CIDFontType0", "{language}: CFF outlines");
+            let program = r.stream(&r.get(&cid_font["/FontDescriptor"])["/FontFile3"]);
+            let subset = ttf_parser::Face::parse(&program, 0).unwrap();
+            let cmap = String::from_utf8(r.stream(&font["/ToUnicode"])).unwrap();
+            for ch in customer.chars().filter(|c| !c.is_whitespace()) {
+                let code = cmap
+                    .lines()
+                    .find_map(|l| {
+                        let (code, unicode) = l.strip_prefix('<')?.split_once("> <")?;
+                        (u32::from_str_radix(unicode.strip_suffix('>')?, 16).ok()? == u32::from(ch)).then(|| u16::from_str_radix(code, 16).unwrap())
+                    })
+                    .unwrap_or_else(|| panic!("{language}: {ch} not in the bold subset"));
+                assert_eq!(outline(&subset, ttf_parser::GlyphId(code)), outline(&full, full.glyph_index(ch).unwrap()), "{language}: {ch}");
+            }
+            // Text extraction: the repo's reader (ToUnicode of the marked content) and poppler.
+            let marked: String = r.pages().iter().flat_map(|p| r.marked_content(p)).map(|m| m.text).collect::<Vec<_>>().join("\n");
+            assert!(marked.contains(customer), "{language}: {marked}");
+            let t = pdftotext(&pdf);
+            assert!(t.contains(customer) && !t.contains('?'), "{language}: {t}");
+        }
+        // The regional forms do differ: 骨 in the Japanese face is not the mainland Chinese one,
+        // nor the Taiwanese one.
+        let bone = |language: &str| {
+            let f = &fonts::test_cjk_faces(NOTO_CJK, language)[Weight::Regular as usize];
+            let face = ttf_parser::Face::parse(f.bytes, f.index).unwrap();
+            outline(&face, face.glyph_index('骨').unwrap())
+        };
+        assert_ne!(bone("ja"), bone("zh"));
+        assert_ne!(bone("zh"), bone("zh-TW"));
     }
 
     #[test]

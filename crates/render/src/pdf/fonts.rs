@@ -7,11 +7,17 @@
 //! run draw their labels, amounts and titles from the same glyphs, and every subset holds the
 //! capitals ([`ALWAYS`]), in which names differ most.
 //!
+//! The configured CJK font (`load_cjk_font`) may be a collection of regional faces, as Noto
+//! Sans CJK's `.ttc` (JP, KR, SC, TC, HK): Han characters unified in Unicode are drawn in
+//! each region's forms, so a document set in it gets the face of its language's region
+//! ([`Region::of_language`]), found by the faces' names, and the configured face otherwise.
+//! All are loaded once per process; each document picks one pair (regular, bold).
+//!
 //! The objects are those of PDF 32000-1 §9.7 for a TrueType-based CID font (Type0 font,
 //! CIDFontType2 with `/W` from the font's own advances, FontDescriptor, FontFile2, a
 //! ToUnicode CMap for text extraction), which PDF/A-3 also asks for.
 
-use std::sync::{Arc, LazyLock, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo};
 use pdf_writer::{Filter, Finish, Name, Pdf, Rect, Ref, Str};
@@ -43,11 +49,12 @@ pub(super) struct Face {
     pub(super) id: &'static str,
     pub(super) bytes: &'static [u8],
     /// The face's index in a font collection (`.ttc`), 0 for a single font.
-    index: u32,
+    pub(super) index: u32,
     /// Outlines in a CFF table (OpenType/CFF, as Noto Sans CJK): embedded as a CIDFontType0
     /// with `/FontFile3 /OpenType`, where TrueType outlines are a CIDFontType2 with `/FontFile2`.
     cff: bool,
-    /// Its slot in the stream cache: 0–1 the shipped faces, 2–3 the CJK ones.
+    /// Its slot in the stream cache: 0–1 the shipped faces, 2… the CJK ones (two per face
+    /// loaded).
     slot: usize,
     /// PostScript name.
     pub(super) name: String,
@@ -155,12 +162,114 @@ fn faces() -> &'static [Face; 2] {
     FACES.get_or_init(|| [Face::load("NSREGU", REGULAR_TTF), Face::load("NSBOLD", BOLD_TTF)])
 }
 
-/// The configured CJK faces (regular, bold), once loaded.
-static CJK: OnceLock<[Face; 2]> = OnceLock::new();
+/// The configured CJK font, once loaded.
+static CJK: OnceLock<Cjk> = OnceLock::new();
 
 thread_local! {
-    /// Whether the document this thread is rendering is set in the CJK font.
-    static CJK_DOCUMENT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The CJK faces (regular, bold) the document this thread is rendering is set in, if any.
+    static CJK_DOCUMENT: std::cell::Cell<Option<&'static [Face; 2]>> = const { std::cell::Cell::new(None) };
+}
+
+/// The region a CJK face is made for. Han characters unified in Unicode have regional forms
+/// (门, 骨, 直 are drawn differently in Japan, mainland China, Taiwan and Hong Kong), and a
+/// collection such as Noto Sans CJK has a face for each: a document's language picks one.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Region {
+    /// Japanese.
+    Jp,
+    /// Korean.
+    Kr,
+    /// Simplified Chinese (mainland China, Singapore).
+    Sc,
+    /// Traditional Chinese (Taiwan).
+    Tc,
+    /// Traditional Chinese as written in Hong Kong (and Macau).
+    Hk,
+}
+
+impl Region {
+    const ALL: [Region; 5] = [Region::Jp, Region::Kr, Region::Sc, Region::Tc, Region::Hk];
+
+    /// How a face's family name says the region: `Noto Sans CJK JP`.
+    fn code(self) -> &'static str {
+        match self {
+            Region::Jp => "JP",
+            Region::Kr => "KR",
+            Region::Sc => "SC",
+            Region::Tc => "TC",
+            Region::Hk => "HK",
+        }
+    }
+
+    /// The region whose forms a reader of `language` (a BCP 47 tag as customers.csv accepts
+    /// it, in any case) expects: `ja` Japanese, `ko` Korean; Chinese by its script subtag
+    /// (`zh-Hans` simplified, `zh-Hant` traditional, Hong Kong's with `-HK`/`-MO`), else by
+    /// its region (`zh-TW` traditional, `zh-HK`, `zh-MO` Hong Kong's, `zh`, `zh-CN`, `zh-SG`
+    /// and any other simplified). None for every other language.
+    pub(super) fn of_language(language: &str) -> Option<Region> {
+        let mut subtags = language.trim().split(['-', '_']);
+        let primary = subtags.next().unwrap_or("");
+        if primary.eq_ignore_ascii_case("ja") {
+            return Some(Region::Jp);
+        }
+        if primary.eq_ignore_ascii_case("ko") {
+            return Some(Region::Kr);
+        }
+        if !primary.eq_ignore_ascii_case("zh") {
+            return None;
+        }
+        let (mut script, mut region) = (None, None);
+        for subtag in subtags {
+            match subtag.len() {
+                4 if script.is_none() && region.is_none() => script = Some(subtag),
+                2 | 3 if region.is_none() => region = Some(subtag),
+                _ => {}
+            }
+        }
+        let is = |subtag: Option<&str>, of: &[&str]| subtag.is_some_and(|s| of.iter().any(|o| s.eq_ignore_ascii_case(o)));
+        let hong_kong = is(region, &["HK", "MO"]);
+        Some(if is(script, &["Hans"]) {
+            Region::Sc
+        } else if is(script, &["Hant"]) {
+            if hong_kong { Region::Hk } else { Region::Tc }
+        } else if hong_kong {
+            Region::Hk
+        } else if is(region, &["TW"]) {
+            Region::Tc
+        } else {
+            Region::Sc
+        })
+    }
+}
+
+/// The configured CJK font: the face the configuration names and, when it is one face of a
+/// collection whose faces say their regions, the collection's other regional faces of its
+/// family.
+struct Cjk {
+    /// Regular and bold of each face loaded; the configured face first.
+    faces: Vec<[Face; 2]>,
+    /// The face (index into `faces`) for each region of [`Region::ALL`], where there is one.
+    regions: [Option<usize>; 5],
+}
+
+impl Cjk {
+    /// The faces a document in `language` is set in when it is set in the CJK font: its
+    /// region's face (Hong Kong's falls back to Taiwan's), else the configured one.
+    fn for_language(&self, language: &str) -> &[Face; 2] {
+        &self.faces[face_for(&self.regions, language)]
+    }
+}
+
+/// Which of the faces `regions` names (by [`Region::ALL`]) a document in `language` is set
+/// in: its region's (Hong Kong's falls back to Taiwan's), else the configured one, 0.
+fn face_for(regions: &[Option<usize>; 5], language: &str) -> usize {
+    let face = |r: Region| regions[r as usize];
+    let chosen = match Region::of_language(language) {
+        Some(Region::Hk) => face(Region::Hk).or(face(Region::Tc)),
+        Some(r) => face(r),
+        None => None,
+    };
+    chosen.unwrap_or(0)
 }
 
 /// Why a font file cannot be used; the text completes `'<path>' …`.
@@ -179,41 +288,137 @@ pub enum FontError {
     NoPostScriptName,
 }
 
+/// A face's family (the typographic family, name 16, else name 1, in English) split into
+/// the family without its region and the region: `Noto Sans CJK JP` is (`Noto Sans CJK`,
+/// JP). None when the name ends in no region [`Region::code`].
+fn family_region(face: &ttf_parser::Face) -> Option<(String, Region)> {
+    let english = |id: u16| {
+        face.names().into_iter().filter(|n| n.name_id == id && n.is_unicode() && n.language() == ttf_parser::Language::English_UnitedStates).find_map(|n| n.to_string())
+    };
+    let family = english(ttf_parser::name_id::TYPOGRAPHIC_FAMILY).or_else(|| english(ttf_parser::name_id::FAMILY))?;
+    let (stem, last) = family.trim().rsplit_once(' ')?;
+    let region = Region::ALL.into_iter().find(|r| r.code() == last)?;
+    Some((stem.trim_end().to_string(), region))
+}
+
+/// The faces of collection `bytes` whose family is `stem` with a region, by region (the first
+/// face of each region, in the collection's order).
+fn regional_faces(bytes: &[u8], stem: &str) -> [Option<u32>; 5] {
+    let mut found = [None; 5];
+    for index in 0..ttf_parser::fonts_in_collection(bytes).unwrap_or(1) {
+        if let Ok(face) = ttf_parser::Face::parse(bytes, index)
+            && let Some((family, region)) = family_region(&face)
+            && family == stem
+        {
+            found[region as usize].get_or_insert(index);
+        }
+    }
+    found
+}
+
 /// Loads the CJK font for this process: `path` names the regular face (`file.ttc#2` for the
 /// third face of a collection); the bold face is `path` with `Regular` replaced by `Bold`
 /// when that file exists (as Debian's `NotoSansCJK-Bold.ttc`), else the regular one.
+///
+/// When the named face's family ends in a region (`Noto Sans CJK JP`), the collection's faces
+/// of the same family for the other regions (`… KR`, `SC`, `TC`, `HK`) are loaded too, and
+/// each document is set in its language's (`ja` JP, `ko` KR, `zh` SC, TC or HK); the bold file's faces
+/// are matched by their names, not their numbers. Any other document, and every document of a
+/// font without such names, is set in the named face.
 /// Loading again is a no-op: one CJK font per process.
 pub fn load_cjk_font(path: &std::path::Path) -> Result<(), FontError> {
     if CJK.get().is_some() {
         return Ok(());
     }
-    let text = path.to_string_lossy();
-    let (file, index) = match text.rsplit_once('#') {
-        Some((file, index)) => (file.to_string(), index.parse::<u32>().map_err(|_| FontError::FaceNumber(index.to_string()))?),
-        None => (text.to_string(), 0),
-    };
-    let read = |file: &str| -> Result<&'static [u8], FontError> {
-        std::fs::read(file).map(|b| &*Box::leak(b.into_boxed_slice())).map_err(FontError::Read)
-    };
-    let regular = Face::parse("NSCJKR", read(&file)?, index, 2)?;
-    let bold_file = file.replace("Regular", "Bold");
-    let bold = if bold_file != file && std::path::Path::new(&bold_file).is_file() {
-        Face::parse("NSCJKB", read(&bold_file)?, index, 3)?
-    } else {
-        Face::parse("NSCJKB", regular.bytes, index, 3)?
-    };
-    let _ = CJK.set([regular, bold]);
+    let cjk = Cjk::load(path)?;
+    let _ = CJK.set(cjk);
     Ok(())
 }
 
-/// The configured CJK regular face, if any.
-pub(super) fn cjk_face() -> Option<&'static Face> {
-    CJK.get().map(|f| &f[0])
+/// The next CJK face's slot in the stream cache: each face loaded has its own (a process
+/// loads one CJK font; the tests load some beside it).
+static NEXT_SLOT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(2);
+
+impl Cjk {
+    /// The CJK font `path` names, as [`load_cjk_font`] describes.
+    fn load(path: &std::path::Path) -> Result<Cjk, FontError> {
+        let text = path.to_string_lossy();
+        let (file, index) = match text.rsplit_once('#') {
+            Some((file, index)) => (file.to_string(), index.parse::<u32>().map_err(|_| FontError::FaceNumber(index.to_string()))?),
+            None => (text.to_string(), 0),
+        };
+        let read = |file: &str| -> Result<&'static [u8], FontError> {
+            std::fs::read(file).map(|b| &*Box::leak(b.into_boxed_slice())).map_err(FontError::Read)
+        };
+        let regular_bytes = read(&file)?;
+        let bold_file = file.replace("Regular", "Bold");
+        let bold_bytes = if bold_file != file && std::path::Path::new(&bold_file).is_file() { read(&bold_file)? } else { regular_bytes };
+        // The configured face's family and region, if its name says one.
+        let named = ttf_parser::Face::parse(regular_bytes, index).map_err(|error| FontError::NotAFont { index, error })?;
+        let family = family_region(&named);
+        // The faces to load: (regular's index, bold's index, if any) each, the configured one first.
+        let mut pairs = Vec::new();
+        let mut regions = [None; 5];
+        match &family {
+            Some((stem, region)) => {
+                let (regular, bold) = (regional_faces(regular_bytes, stem), regional_faces(bold_bytes, stem));
+                // The configured face, and its bold by name (else by number, as without names).
+                pairs.push((index, Some(bold[*region as usize].unwrap_or(index))));
+                regions[*region as usize] = Some(0);
+                for r in Region::ALL {
+                    if let (None, Some(regular)) = (regions[r as usize], regular[r as usize]) {
+                        // A region the bold file lacks by name is drawn in its regular face for
+                        // bold too, rather than in another region's bold.
+                        regions[r as usize] = Some(pairs.len());
+                        pairs.push((regular, bold[r as usize]));
+                    }
+                }
+            }
+            None => pairs.push((index, Some(index))),
+        }
+        let mut faces = Vec::with_capacity(pairs.len());
+        for (regular, bold) in pairs {
+            let slot = NEXT_SLOT.fetch_add(2, std::sync::atomic::Ordering::Relaxed);
+            let bold = match bold {
+                Some(bold) => Face::parse(CJK_IDS[1], bold_bytes, bold, slot + 1)?,
+                None => Face::parse(CJK_IDS[1], regular_bytes, regular, slot + 1)?,
+            };
+            let regular = Face::parse(CJK_IDS[0], regular_bytes, regular, slot)?;
+            faces.push([regular, bold]);
+        }
+        Ok(Cjk { faces, regions })
+    }
 }
 
-/// Runs `f` with this thread's faces being the CJK ones (when `cjk` and one is loaded).
-pub(super) fn with_cjk<T>(cjk: bool, f: impl FnOnce() -> T) -> T {
-    let before = CJK_DOCUMENT.with(|c| c.replace(cjk && CJK.get().is_some()));
+/// The CJK faces' resource names and subset tags (regular, bold): a document has one CJK face.
+const CJK_IDS: [&str; 2] = ["NSCJKR", "NSCJKB"];
+
+/// The configured CJK faces (regular, bold) a document in `language` is set in when it needs
+/// them, if a CJK font is loaded.
+pub(super) fn cjk_faces(language: &str) -> Option<&'static [Face; 2]> {
+    CJK.get().map(|cjk| cjk.for_language(language))
+}
+
+/// [`cjk_faces`] of the CJK font `path` names, loaded for the tests beside (not as) the
+/// process's, once per path: the tests of the shipped fonts need a process without one.
+#[cfg(test)]
+pub(super) fn test_cjk_faces(path: &str, language: &str) -> &'static [Face; 2] {
+    static LOADED: Mutex<Vec<(String, &'static Cjk)>> = Mutex::new(Vec::new());
+    let mut loaded = LOADED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let cjk = match loaded.iter().find(|(p, _)| p == path) {
+        Some((_, cjk)) => *cjk,
+        None => {
+            let cjk: &'static Cjk = Box::leak(Box::new(Cjk::load(std::path::Path::new(path)).expect("the CJK font loads")));
+            loaded.push((path.to_string(), cjk));
+            cjk
+        }
+    };
+    cjk.for_language(language)
+}
+
+/// Runs `f` with this thread's faces being `cjk` (or the shipped ones, when `None`).
+pub(super) fn with_cjk<T>(cjk: Option<&'static [Face; 2]>, f: impl FnOnce() -> T) -> T {
+    let before = CJK_DOCUMENT.with(|c| c.replace(cjk));
     let out = f();
     CJK_DOCUMENT.with(|c| c.set(before));
     out
@@ -225,9 +430,9 @@ pub(super) fn shipped_face(w: Weight) -> &'static Face {
 }
 
 pub(super) fn face(w: Weight) -> &'static Face {
-    match CJK.get() {
-        Some(cjk) if CJK_DOCUMENT.with(std::cell::Cell::get) => &cjk[w as usize],
-        _ => &faces()[w as usize],
+    match CJK_DOCUMENT.with(std::cell::Cell::get) {
+        Some(cjk) => &cjk[w as usize],
+        None => &faces()[w as usize],
     }
 }
 
@@ -510,11 +715,17 @@ impl StreamCache {
 /// also on the characters (a glyph drawn for two characters is mapped to the one drawn first),
 /// so a hit is exactly what would have been made.
 fn font_streams(subset: &Subset) -> FontStreams {
-    static CACHE: LazyLock<Mutex<[StreamCache; 4]>> = LazyLock::new(Mutex::default);
+    static CACHE: Mutex<Vec<StreamCache>> = Mutex::new(Vec::new());
     let cache = || CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let slot = subset.face.slot;
-    if let Some(streams) = cache()[slot].get(&subset.glyphs) {
-        return streams;
+    {
+        let mut cache = cache();
+        if cache.len() <= slot {
+            cache.resize_with(slot + 1, StreamCache::default);
+        }
+        if let Some(streams) = cache[slot].get(&subset.glyphs) {
+            return streams;
+        }
     }
     let ids: Vec<u16> = std::iter::once(0).chain(subset.glyphs.iter().map(|g| g.id)).collect();
     let remapper = subsetter::GlyphRemapper::new_from_glyphs_sorted(&ids);
@@ -523,4 +734,57 @@ fn font_streams(subset: &Subset) -> FontStreams {
     let streams = FontStreams { program: deflate(&plain), program_len: plain.len(), to_unicode: deflate(&subset.to_unicode()) };
     cache()[slot].insert(&subset.glyphs, &streams);
     streams
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_language_tag_says_which_regional_forms_its_readers_expect() {
+        use Region::*;
+        for (language, region) in [
+            ("ja", Some(Jp)),
+            ("ja-JP", Some(Jp)),
+            ("ko", Some(Kr)),
+            ("ko-KR", Some(Kr)),
+            ("zh", Some(Sc)),
+            ("zh-CN", Some(Sc)),
+            ("zh-SG", Some(Sc)),
+            ("zh-Hans", Some(Sc)),
+            ("zh-Hans-CN", Some(Sc)),
+            // Simplified script wins over the region.
+            ("zh-Hans-HK", Some(Sc)),
+            ("zh-TW", Some(Tc)),
+            ("zh-Hant", Some(Tc)),
+            ("zh-Hant-TW", Some(Tc)),
+            ("zh-hant", Some(Tc)),
+            ("zh-tw", Some(Tc)),
+            ("zh-HK", Some(Hk)),
+            ("zh-MO", Some(Hk)),
+            ("zh-Hant-HK", Some(Hk)),
+            ("zh-hk", Some(Hk)),
+            ("de", None),
+            ("en-GB", None),
+            ("", None),
+            ("jam", None),
+            ("kok", None),
+            ("zha", None),
+        ] {
+            assert_eq!(Region::of_language(language), region, "{language}");
+        }
+    }
+
+    #[test]
+    fn a_language_without_its_regional_face_gets_the_configured_one_and_hong_kong_taiwans() {
+        // Faces: 0 the configured (here KR), 1 SC, 2 TC; no JP, no HK.
+        let regions = [None, Some(0), Some(1), Some(2), None];
+        for (language, face) in [("ja", 0), ("ko", 0), ("zh", 1), ("zh-TW", 2), ("zh-HK", 2), ("zh-Hant-MO", 2), ("de", 0), ("en", 0)] {
+            assert_eq!(face_for(&regions, language), face, "{language}");
+        }
+        // A font whose faces say no region: every document in the configured face.
+        for language in ["ja", "ko", "zh", "zh-TW", "zh-HK", "de"] {
+            assert_eq!(face_for(&[None; 5], language), 0, "{language}");
+        }
+    }
 }
