@@ -458,6 +458,15 @@ fn a_cjk_customer_gets_a_document_in_the_configured_cjk_font() {
     // Other customers keep the shipped Noto Sans.
     let other = fs::read(archive.join("2026/KL-INV-2026-000001.pdf")).unwrap();
     assert_eq!(count(&other, b"/FontFile2"), 2);
+    // Their statement names them as their invoice does, in the same face (it printed '?').
+    let out = tmp.path().join("statements");
+    let args = ["statement", "cus_jp_01", "--archive", archive.to_str().unwrap(), "--data", data.to_str().unwrap(), "--from", "2026-10-01", "--to", "2026-10-31", "--out", out.to_str().unwrap()];
+    ok(run(&args));
+    let statement = out.join("statement-cus_jp_01-2026-10-01-2026-10-31.pdf");
+    assert!(pdftotext(&statement).contains("佐藤 花子"), "{}", pdftotext(&statement));
+    let bytes = fs::read(&statement).unwrap();
+    assert_eq!(count(&bytes, b"/BaseFont/NSCJKR+NotoSansCJKjp-Regular"), 2);
+    assert!(count(&bytes, b"/FontFile3") == 2 && count(&bytes, b"/FontFile2") == 0, "both weights in the CJK font (CFF)");
 }
 
 /// The same Chinese name for customers writing Chinese (simplified, Taiwan's, Hong Kong's),

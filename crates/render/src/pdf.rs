@@ -141,8 +141,16 @@ pub fn missing_in_shipped_fonts<'a>(texts: impl Iterator<Item = &'a str>) -> Vec
 /// forms of mainland China for `zh`, of Japan for `ja`; see `fonts::Region`), else the
 /// configured one. The record alone decides.
 fn cjk_for(doc: &Document) -> Option<&'static [fonts::Face; 2]> {
-    let cjk = cjk_faces(&doc.language)?;
-    (!missing_in(doc, shipped_face(Weight::Regular)).is_empty() || !shipped_fonts_cover_language(&doc.language)).then_some(cjk)
+    let record = serde_json::to_string(doc).expect("documents serialise");
+    cjk_for_record(&doc.language, &record)
+}
+
+/// The CJK faces a record in `language` is set in, where the configuration has them and the
+/// shipped fonts lack a character of the record (its JSON: every text of it is one of its
+/// strings) or of the language's words: a document's, a statement's.
+fn cjk_for_record(language: &str, record: &str) -> Option<&'static [fonts::Face; 2]> {
+    let cjk = cjk_faces(language)?;
+    (!missing_in_texts(std::iter::once(record), shipped_face(Weight::Regular)).is_empty() || !shipped_fonts_cover_language(language)).then_some(cjk)
 }
 
 /// Whether the shipped fonts cover every word of `language`'s translation; asked once per
@@ -154,14 +162,6 @@ fn shipped_fonts_cover_language(language: &str) -> bool {
         let words = &locale::texts(language).words;
         missing_in_texts(words.iter().map(|(_, w)| w.as_str()), shipped_face(Weight::Regular)).is_empty()
     })
-}
-
-/// The characters of `doc` that `f` cannot draw, in order of first appearance.
-fn missing_in(doc: &Document, f: &fonts::Face) -> Vec<char> {
-    // Every text of the document is a string of its JSON record (which escapes nothing but
-    // quotes, backslashes and control characters).
-    let record = serde_json::to_string(doc).expect("documents serialise");
-    missing_in_texts(std::iter::once(record.as_str()), f)
 }
 
 /// The characters of `texts` that `f` cannot draw, in order of first appearance.

@@ -116,8 +116,16 @@ fn table_header(s: &Statement, c: &Columns) -> Block {
     }
 }
 
-/// Renders `s` as an A4 PDF. Pure: the same statement gives the same bytes.
+/// Renders `s` as an A4 PDF. Pure: the same statement gives the same bytes. A customer
+/// named in Chinese, Japanese or Korean is set in the configured CJK font's face for the
+/// statement's language, as their documents are.
 pub fn render_statement(s: &Statement) -> Vec<u8> {
+    let record = serde_json::to_string(s).expect("statements serialise");
+    super::fonts::with_cjk(super::cjk_for_record(&s.language, &record), || write_statement(s))
+}
+
+/// [`render_statement`] with this thread's faces chosen.
+fn write_statement(s: &Statement) -> Vec<u8> {
     let c = columns(s);
     let mut pages: Vec<Vec<(Item, Part)>> = Vec::new();
     let mut page: Vec<(Item, Part)> = Vec::new();
