@@ -115,23 +115,29 @@ fn documents() -> Vec<(String, Document)> {
 
     // Corrected reissues: a cancelling credit note and a replacement invoice each.
     // (the invoice's transaction, what is corrected, the fields set)
-    type Reissue = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
-    let reissues: [Reissue; 3] = [
+    // The transfers received for an invoice that asked for one: (amount, latest date).
+    type Reissue = (&'static str, &'static str, &'static [(&'static str, &'static str)], Option<(&'static str, Option<NaiveDate>)>);
+    let reissues: [Reissue; 5] = [
         // Same treatment: the replacement repeats the original (with its negative proration line).
-        ("ch_1011", "address", &[("address_line1", "Kastanienallee 7")]),
+        ("ch_1011", "address", &[("address_line1", "Kastanienallee 7")], None),
         // A VAT ID supplied later: OSS consumer sale (USD, VAT restated in EUR) → reverse
         // charge; the card paid more than the replacement's total, so the amount due is negative.
-        ("ch_1002", "vat-id", &[("vat_id", "FR40303265045")]),
+        ("ch_1002", "vat-id", &[("vat_id", "FR40303265045")], None),
         // The reverse: a business without VAT ID → consumer with Italian VAT; an amount is due.
-        ("ch_1005", "consumer", &[("vat_id", ""), ("type", "individual")]),
+        ("ch_1005", "consumer", &[("vat_id", ""), ("type", "individual")], None),
+        // Invoices that asked for a bank transfer, corrected before it was paid in full: the
+        // credit note applies what was received (nothing; 1,000.00 of 4,800.00) to the
+        // replacement, and the rest of its credit offsets the cancelled invoice (BR-CO-16).
+        ("ch_1023", "unpaid-transfer", &[("address_line1", "Telliskivi 60b")], Some(("0.00", None))),
+        ("ch_1021", "part-paid-transfer", &[("address_line1", "Torstraße 1")], Some(("1000.00", NaiveDate::from_ymd_opt(2026, 10, 30)))),
     ];
-    for (transaction, label, set) in reissues {
+    for (transaction, label, set, received) in reissues {
         let original = find(&issued, transaction, DocumentKind::Invoice).number.clone();
         let correction = Correction {
             set: set.iter().map(|(f, v)| (f.to_string(), v.to_string())).collect(),
             reason: format!("corrected {label}"),
             date: None,
-            received: None,
+            received: received.map(|(amount, last)| correct::Received { amount: amount.parse().unwrap(), last, returned: Decimal::ZERO }),
         };
         let history = Issued(issued.clone());
         // Made by support on 2 November 2026.
@@ -292,6 +298,30 @@ fn renders_are_deterministic_and_print_the_stored_amounts() {
     assert!(u.contains("<CreditNote xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2\""));
     assert_eq!(one(&u, "cbc:CreditNoteTypeCode"), "381");
     assert!(elements(&u, "cbc:CreditedQuantity").contains(&("unitCode=\"C62\"", "-1")));
+    // Cancelling an invoice paid in full: the payment moves to the replacement, nothing is due.
+    assert_eq!((one(&u, "cbc:PrepaidAmount"), one(&u, "cbc:PayableAmount")), (cancel.totals.gross.to_string().as_str(), "0.00"));
+
+    // Cancelling an invoice that asked for a transfer not (fully) received: what was
+    // received is paid (moved to the replacement), the rest of the credit is due, the open
+    // credit set against the cancelled invoice (BR-CO-16: due = total − paid). The record
+    // keeps due at zero: nothing is refunded.
+    for (label, gross, paid, due) in [("reissue-unpaid-transfer-cancel", "372.00", "0.00", "372.00"), ("reissue-part-paid-transfer-cancel", "4800.00", "1000.00", "3800.00")] {
+        let cancel = by(label);
+        assert_eq!((cancel.totals.gross.to_string(), cancel.totals.paid.to_string(), cancel.totals.due.to_string()), (gross.into(), paid.into(), "0.00".into()), "{label}");
+        let u = ubl::render(cancel);
+        assert_eq!(one(&u, "cbc:CreditNoteTypeCode"), "381");
+        assert_eq!(one(&u, "cbc:TaxInclusiveAmount"), gross, "{label}");
+        assert_eq!(elements(&u, "cbc:PrepaidAmount"), vec![("currencyID=\"EUR\"", paid)], "{label}");
+        assert_eq!(elements(&u, "cbc:PayableAmount"), vec![("currencyID=\"EUR\"", due)], "{label}");
+        let c = cii::render(cancel);
+        assert_eq!(one(&c, "ram:GrandTotalAmount"), gross, "{label}");
+        assert_eq!(one(&c, "ram:TotalPrepaidAmount"), paid, "{label}");
+        assert_eq!(one(&c, "ram:DuePayableAmount"), due, "{label}");
+        // Its replacement asks for the rest.
+        let replace = by(&label.replace("-cancel", "-replace"));
+        assert_eq!((replace.totals.paid.to_string(), replace.totals.due.to_string()), (paid.into(), due.into()), "{label}");
+        assert_eq!(one(&ubl::render(replace), "cbc:PayableAmount"), due, "{label}");
+    }
 
     // Outside scope: no VAT identifier anywhere (BR-O-02), no rate.
     let doc = by("ch_1007");

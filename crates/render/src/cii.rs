@@ -163,8 +163,9 @@ pub fn render_profile(doc: &Document, profile: Profile) -> String {
                 w.leaf("ram:TaxTotalAmount", &[("currencyID", code)], &xml::amount(tax));
             }
             w.leaf("ram:GrandTotalAmount", &[], &xml::amount(doc.totals.gross));
-            w.leaf("ram:TotalPrepaidAmount", &[], &xml::amount(doc.totals.paid));
-            w.leaf("ram:DuePayableAmount", &[], &xml::amount(doc.totals.due));
+            let (paid, due) = xml::paid_and_due(doc);
+            w.leaf("ram:TotalPrepaidAmount", &[], &xml::amount(paid));
+            w.leaf("ram:DuePayableAmount", &[], &xml::amount(due));
         });
         // BG-3 may repeat in EN 16931, and UBL writes every reference; the CII D16B schema
         // (and Factur-X's) takes one here. The first is what the document is about: the

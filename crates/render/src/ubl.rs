@@ -140,8 +140,9 @@ pub fn render_profile(doc: &Document, profile: Profile) -> String {
         w.leaf("cbc:LineExtensionAmount", &cur, &xml::amount(doc.totals.net));
         w.leaf("cbc:TaxExclusiveAmount", &cur, &xml::amount(doc.totals.net));
         w.leaf("cbc:TaxInclusiveAmount", &cur, &xml::amount(doc.totals.gross));
-        w.leaf("cbc:PrepaidAmount", &cur, &xml::amount(doc.totals.paid));
-        w.leaf("cbc:PayableAmount", &cur, &xml::amount(doc.totals.due));
+        let (paid, due) = xml::paid_and_due(doc);
+        w.leaf("cbc:PrepaidAmount", &cur, &xml::amount(paid));
+        w.leaf("cbc:PayableAmount", &cur, &xml::amount(due));
     });
 
     let (line_tag, quantity_tag) =

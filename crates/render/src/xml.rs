@@ -60,7 +60,14 @@
 //!   the payment card group (BG-18) when the card's last four digits are known: the primary
 //!   account number masked to them (BT-87; card security rules and BR-51 forbid more), the network
 //!   (the card brand) in UBL. XRechnung requires the group for a card payment (BR-DE-24-a).
-//!   Paid (BT-113) and due (BT-115) as stored, due may be negative (overpaid replacement).
+//!   Paid (BT-113) and due (BT-115) as stored, due may be negative (overpaid replacement);
+//!   BR-CO-16 holds for them (due = total − paid) but on one document: a credit note that
+//!   cancels an invoice for its replacement stores as paid only what was received for that
+//!   invoice (moved to the replacement) and nothing as due (nothing is refunded). Of an
+//!   invoice that asked for a transfer not (fully) received, the rest of the credit offsets
+//!   what the cancelled invoice still asks: that is its amount due in the e-invoice (total −
+//!   paid, see [`paid_and_due`]), the open credit the buyer sets against the cancelled
+//!   invoice, as BR-CO-16 requires.
 //!   The payment sentence the PDF prints is the payment terms (BT-20), which also meets
 //!   BR-CO-25 when an amount is due.
 //! * **Dates**: the tax point date (BT-7) is printed only when it differs from the issue
@@ -492,6 +499,20 @@ pub fn payment_card(doc: &Document) -> Option<(String, String)> {
     Some((format!("******{last4}"), network))
 }
 
+/// BT-113 and BT-115: the paid amount and the amount due, as stored, except on a credit
+/// note that cancels an invoice (payment status `offset`): what was paid for the invoice
+/// moves to the replacement (paid), and the rest of the credit (total − paid), which the
+/// stored record keeps at zero because nothing is refunded, offsets what the cancelled
+/// invoice still asks for, so it is the credit's amount due (BR-CO-16). Zero once the
+/// invoice was paid in full, as for a card payment.
+pub fn paid_and_due(doc: &Document) -> (Decimal, Decimal) {
+    let t = &doc.totals;
+    if doc.kind == DocumentKind::CreditNote && doc.payment.status == "offset" {
+        return (t.paid, t.gross - t.paid);
+    }
+    (t.paid, t.due)
+}
+
 /// BT-20: how the document was settled, as the PDF says it.
 pub fn payment_terms(doc: &Document) -> String {
     super::text::payment(doc)
@@ -614,6 +635,26 @@ mod tests {
         doc.original_supply_date = None;
         assert_eq!(delivery_date(&doc), Some(doc.references[0].issue_date));
         assert_eq!(delivery_date(&fixture::oss_invoice()), Some(NaiveDate::from_ymd_opt(2026, 10, 5).unwrap()));
+    }
+
+    /// BR-CO-16 (due = total − paid) on a credit note cancelling an invoice: the record keeps
+    /// due at zero (nothing is refunded); the e-invoice's due is the credit not covered by
+    /// what was paid for the invoice.
+    #[test]
+    fn a_cancelling_credit_note_is_due_what_the_payment_moved_does_not_cover() {
+        let mut doc = fixture::refund_credit_note("en");
+        let t = doc.totals.clone();
+        assert_eq!(paid_and_due(&doc), (t.paid, t.due), "a refund: as stored");
+        doc.payment.status = "offset".into();
+        doc.totals.due = d("0.00");
+        for (gross, paid, due) in [("25.00", "25.00", "0.00"), ("25.00", "0.00", "25.00"), ("25.00", "10.00", "15.00"), ("25.00", "30.00", "-5.00")] {
+            (doc.totals.gross, doc.totals.paid) = (d(gross), d(paid));
+            assert_eq!(paid_and_due(&doc), (d(paid), d(due)), "{gross} paid {paid}");
+            assert_eq!(amount(paid_and_due(&doc).1), due);
+        }
+        let mut invoice = fixture::oss_invoice();
+        invoice.payment.status = "offset".into();
+        assert_eq!(paid_and_due(&invoice), (invoice.totals.paid, invoice.totals.due), "an invoice: as stored");
     }
 
     #[test]
