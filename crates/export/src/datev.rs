@@ -477,6 +477,12 @@ mod tests {
         assert_eq!(kurs_of("IDR", "EUR", "IDR", "17500.5"), None);
         assert_eq!(kurs_of("USD", "EUR", "USD", "1.0839123"), None);
         assert_eq!(kurs_of("USD", "EUR", "GBP", "0.8571"), None);
+        // A pair that shares one currency with the document's is still another pair, and
+        // 10,000 itself is beyond the pattern's four digits.
+        assert_eq!(kurs_of("USD", "EUR", "JPY", "162.66"), None);
+        assert_eq!(kurs_of("USD", "USD", "JPY", "0.5"), None);
+        assert_eq!(kurs_of("IDR", "EUR", "IDR", "10000"), None);
+        assert_eq!(kurs_of("IDR", "EUR", "IDR", "9999.5").as_deref(), Some("9999,50"));
         for (currency, base, quote, rate) in [("USD", "EUR", "USD", "1.0839"), ("JPY", "EUR", "JPY", "162.66"), ("USD", "USD", "EUR", "0.9226"), ("NOK", "EUR", "NOK", "11.562"), ("HUF", "EUR", "HUF", "9999.99")] {
             let k = kurs_of(currency, base, quote, rate).unwrap();
             assert!(is_datev_kurs(&k), "{k}");
