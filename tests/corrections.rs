@@ -684,7 +684,7 @@ fn reissue_of_a_transfer_invoice_counts_the_transfers_received() {
     let credit_pdf = f.archive.join("2026/KL-CN-2026-000003.pdf");
     let text = String::from_utf8(std::process::Command::new("pdftotext").args([credit_pdf.to_str().unwrap(), "-"]).output().unwrap().stdout).unwrap();
     assert!(text.contains("4.800,00"), "{text}");
-    assert!(text.contains("die dafür gezahlten 4.800,00 € werden"), "{text}");
+    assert!(text.contains("Die für die stornierte Rechnung gezahlten 4.800,00 € werden auf die ersetzende Rechnung angerechnet."), "{text}");
 
     // Before the transfer arrived, the replacement asks for the whole amount, with its own
     // reference.

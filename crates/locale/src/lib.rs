@@ -160,6 +160,8 @@ pub struct Phrases {
     pub paid_due: String,
     pub refunded: String,
     pub cancelled: String,
+    /// A cancelling credit note's sentence where nothing had been paid for the invoice.
+    pub cancelled_unpaid: String,
     pub credits: String,
     pub cancels: String,
     pub replaces: String,

@@ -113,6 +113,8 @@ pub fn settlement_rows(doc: &Document) -> Vec<(String, String)> {
     let l = &texts(doc).labels;
     let due = doc.totals.due;
     match (doc.kind, doc.payment.status.as_str()) {
+        // Nothing paid for the cancelled invoice: nothing to apply (the sentence says so).
+        (DocumentKind::CreditNote, "offset") if doc.totals.paid.is_zero() => Vec::new(),
         (DocumentKind::CreditNote, "offset") => vec![(l.offset.clone(), money(doc, doc.totals.paid))],
         (DocumentKind::CreditNote, _) => vec![(l.refunded.clone(), money(doc, doc.payment.amount))],
         (DocumentKind::Invoice, _) => {
@@ -245,6 +247,7 @@ pub fn payment(doc: &Document) -> String {
     match (doc.kind, doc.payment.status.as_str()) {
         // The invoice it cancels is named by the reference line above (`cancels`); the
         // sentence says only where its payment went.
+        (DocumentKind::CreditNote, "offset") if doc.totals.paid.is_zero() => p.cancelled_unpaid.clone(),
         (DocumentKind::CreditNote, "offset") => fill(&p.cancelled, &[("amount", &money(doc, doc.totals.paid))]),
         (DocumentKind::CreditNote, _) => fill(&p.refunded, &values),
         (DocumentKind::Invoice, _) if doc.totals.due.is_zero() => fill(&p.paid_in_full, &values),
@@ -571,6 +574,14 @@ mod tests {
             assert!(!sentence.contains(&cancels), "{tag}: {sentence}");
         }
         assert_eq!(settlement_rows(&cancelling_credit_note("fr")), owned(&[("Imputé sur la facture de remplacement", "25,00\u{a0}€")]));
+        // A cancelled invoice nothing was paid for (a transfer not received): no "€0.00 paid
+        // … applied", and no row applying nothing.
+        let mut unpaid = cancelling_credit_note("en");
+        unpaid.totals.paid = Decimal::ZERO;
+        assert_eq!(payment(&unpaid), "Nothing was paid for the cancelled invoice; it is no longer owed.");
+        assert_eq!(settlement_rows(&unpaid), owned(&[]));
+        unpaid.language = "de".into();
+        assert_eq!(payment(&unpaid), "Für die stornierte Rechnung wurde nichts gezahlt; sie ist nicht mehr zu zahlen.");
     }
 
     #[test]
