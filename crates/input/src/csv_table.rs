@@ -173,7 +173,9 @@ pub fn required_text(sink: &mut Sink<'_>, row: &Row, column: &str, what: &str) -
 /// them) the csv reader places each record after the header at the `\n` ending the line
 /// before, so its line count is one short and errors would name the line above the bad one.
 /// Here the record starts at its first byte that is not a line end, and its line is one more
-/// than the `\n`s before that. Records come in order, so the count only moves forward.
+/// than the line ends before that. A line ends in LF, CRLF or a CR alone (Excel for Mac's
+/// "CSV (Macintosh)", which the csv reader reads as line ends too). Records come in order, so
+/// the count only moves forward.
 struct LineCounter<'t> {
     text: &'t [u8],
     byte: usize,
@@ -194,7 +196,9 @@ impl<'t> LineCounter<'t> {
         if offset < self.byte {
             (self.byte, self.line) = (0, 1);
         }
-        self.line += self.text[self.byte..offset].iter().filter(|&&b| b == b'\n').count() as u64;
+        // A CR counts unless an LF follows it (then the LF does).
+        let text = self.text;
+        self.line += (self.byte..offset).filter(|&i| text[i] == b'\n' || (text[i] == b'\r' && text.get(i + 1) != Some(&b'\n'))).count() as u64;
         self.byte = offset;
         self.line
     }

@@ -92,6 +92,18 @@ fn errors_name_the_right_line_in_files_with_crlf_line_ends() {
 }
 
 #[test]
+fn errors_name_the_right_line_in_files_with_cr_line_ends() {
+    // Excel for Mac's "CSV (Macintosh)" ends each line with a CR alone: the csv reader takes
+    // it as a line end, and so must the line numbers (they all said line 1). A cell with two
+    // lines (a quoted CR) counts as a line of the file, as a quoted LF does.
+    let rows = format!("{}{}", GOOD_ROW.replace("Pro plan", "\"Pro\rplan\""), GOOD_ROW.replace("ch_1,", "ch_2,").replace(",EUR,", ",EURO,"));
+    let mut s = sources(&rows);
+    s.transactions = s.transactions.replace('\n', "\r");
+    s.customers = s.customers.replace('\n', "\r");
+    assert_eq!(errors(&s), ["transactions.csv:4: currency: 'EURO' is not an ISO 4217 code"]);
+}
+
+#[test]
 fn amounts_must_fit_the_minor_unit() {
     let row = GOOD_ROW.replace(",11.99,", ",10.005,");
     assert_eq!(one_error(&row), "transactions.csv:2: unit_amount: '10.005' has more than 2 decimals, the minor unit of EUR");
