@@ -154,6 +154,22 @@ fn rows_of_one_transaction_must_agree() {
 }
 
 #[test]
+fn a_row_repeated_in_full_is_refused_not_billed_twice() {
+    // Rows sharing an id are one transaction's lines, so a row pasted twice (an export
+    // appended again, a copied block) would double the invoice without a word.
+    let second = GOOD_ROW.replace("ch_1,", "ch_2,");
+    let errs = errors(&sources(&format!("{GOOD_ROW}{second}{GOOD_ROW}")));
+    assert_eq!(
+        errs,
+        ["transactions.csv:4: repeats line 2 field for field: a second line of 'ch_1' the same in every field would bill it twice; delete the copy (for two of it, say quantity 2 on one line)"]
+    );
+    // Lines that differ in any field are lines of one transaction, as before.
+    let other_line = GOOD_ROW.replace("Pro plan", "Credit pack");
+    let data = parse(&sources(&format!("{GOOD_ROW}{other_line}"))).unwrap();
+    assert_eq!(data.transactions[0].total().to_string(), "23.98 EUR");
+}
+
+#[test]
 fn dates_and_timestamps() {
     let row = GOOD_ROW.replace("2026-10-05T10:00:00+02:00", "2026-10-05 10:00");
     assert_eq!(one_error(&row), "transactions.csv:2: timestamp: '2026-10-05 10:00' is not an RFC 3339 timestamp with offset, e.g. '2026-10-05T14:03:00+02:00'");
@@ -421,7 +437,7 @@ fn amounts_quantities_and_rates_stay_within_what_is_computed_exactly() {
     let big = GOOD_ROW.replace(",1,11.99,", ",1000000,1000000000,");
     assert_eq!(errors(&sources(&big)), Vec::<String>::new());
     assert_eq!(
-        errors(&sources(&format!("{big}{big}"))),
+        errors(&sources(&format!("{big}{}", big.replace("Pro plan", "Pro plan seats")))),
         ["transactions.csv:2: unit_amount: the lines of 'ch_1' sum to 2000000000000000.00 EUR, more than 1000000000000000, the largest total accepted"]
     );
     let mut s = sources(GOOD_ROW);

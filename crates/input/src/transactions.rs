@@ -83,6 +83,25 @@ pub fn parse(text: Cow<'_, str>, customers: &[Customer], named: Option<&BTreeSet
 
 fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: Option<&BTreeSet<String>>) -> Option<Transaction> {
     let first = rows[0];
+    // A row the same in every field as an earlier one is a row pasted twice (an export
+    // appended again), not a second line: taken as one, it would bill the line twice.
+    let mut repeated = false;
+    let mut seen: BTreeMap<Vec<&str>, u64> = BTreeMap::new();
+    for row in if rows.len() > 1 { rows } else { &[] } {
+        if let Some(&earlier) = seen.get(&COLUMNS.iter().map(|c| row.get(c)).collect::<Vec<_>>()) {
+            sink.push(
+                Some(row.line),
+                "",
+                format!(
+                    "repeats line {} field for field: a second line of '{id}' the same in every field would bill it twice; delete the copy (for two of it, say quantity 2 on one line)",
+                    earlier
+                ),
+            );
+            repeated = true;
+        } else {
+            seen.insert(COLUMNS.iter().map(|c| row.get(c)).collect(), row.line);
+        }
+    }
     for row in &rows[1..] {
         for column in SHARED {
             if row.get(column) != first.get(column) {
@@ -164,6 +183,9 @@ fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: Option<&
     };
 
     let lines: Vec<Line> = lines.into_iter().collect::<Option<_>>()?;
+    if repeated {
+        return None;
+    }
     let t = Transaction {
         fingerprint: fingerprint(rows),
         id: id.to_string(),
