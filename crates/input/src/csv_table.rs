@@ -66,8 +66,15 @@ pub fn read_with_optional(text: &str, columns: &'static [&'static str], optional
         return None;
     }
     let mut ok = true;
+    // Columns with no name (a spreadsheet writes `,,,` after every line when cells right of
+    // the table were ever touched): read only to check they are empty.
+    let mut unnamed = Vec::new();
     for (i, name) in headers.iter().enumerate() {
         let name = name.trim().trim_start_matches('\u{feff}');
+        if name.is_empty() {
+            unnamed.push(i);
+            continue;
+        }
         if name.contains('\0') {
             // ASCII column names with NULs between the letters: UTF-16 text without a BOM.
             sink.push(Some(1), "header", "has NUL bytes between the letters: the file is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)");
@@ -95,11 +102,14 @@ pub fn read_with_optional(text: &str, columns: &'static [&'static str], optional
         return None;
     }
     let width = headers.len();
-    // A row must reach the header's last required column.
+    // A row must reach the header's last required column (a column with no name is not).
     let required_width = headers
         .iter()
         .enumerate()
-        .filter(|(_, name)| !optional.contains(&name.trim().trim_start_matches('\u{feff}')))
+        .filter(|(_, name)| {
+            let name = name.trim().trim_start_matches('\u{feff}');
+            !name.is_empty() && !optional.contains(&name)
+        })
         .map(|(i, _)| i + 1)
         .max()
         .unwrap_or(0);
@@ -112,8 +122,14 @@ pub fn read_with_optional(text: &str, columns: &'static [&'static str], optional
                 if fields.iter().all(|f| f.trim().is_empty()) {
                     continue;
                 }
-                if fields.len() > width || fields.len() < required_width {
+                // Empty fields past the header's last column: the same `,,,` in the rows only.
+                let given = (width..fields.len()).rev().find(|&i| !fields[i].trim().is_empty()).map_or(fields.len().min(width), |i| i + 1);
+                if given > width || fields.len() < required_width {
                     sink.push(Some(line), "", format!("has {} fields; expected {width} as in the header", fields.len()));
+                    continue;
+                }
+                if let Some((i, value)) = unnamed.iter().find_map(|&i| fields.get(i).map(str::trim).filter(|f| !f.is_empty()).map(|f| (i, f))) {
+                    sink.push(Some(line), "", format!("has '{value}' in column {}, which has no name in the header; expected it empty, or a column of the file named in the header", i + 1));
                     continue;
                 }
                 let mut values = String::with_capacity(fields.as_slice().len());

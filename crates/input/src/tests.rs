@@ -238,6 +238,28 @@ fn headers_must_have_exactly_the_documented_columns() {
     );
 }
 
+#[test]
+fn empty_columns_a_spreadsheet_adds_are_ignored_but_not_a_value_in_one() {
+    // Excel and Sheets write `,,,` after every line when cells right of the table were ever
+    // touched: in the header (columns with no name), in the rows, or in some rows only.
+    let mut s = sources(GOOD_ROW);
+    s.transactions = s.transactions.replace('\n', ",,,\n");
+    s.customers = format!("{}c_fr,individual,Élodie Durand,e@example.fr,3 rue Mercière,,Lyon,69002,,FR,,,fr,,\n", s.customers);
+    let data = parse(&s).unwrap();
+    assert_eq!((data.transactions[0].total().to_string(), data.customers.len()), ("11.99 EUR".to_string(), 3));
+    // A value under a column with no name, or past the header's last column, is an error.
+    let mut s = sources(&format!("{GOOD_ROW}{}", GOOD_ROW.replace("ch_1,", "ch_2,").replace('\n', ",,x\n")));
+    s.transactions = s.transactions.replacen('\n', ",,\n", 1);
+    s.customers = s.customers.replacen(",ja\n", ",ja,,,,5\n", 1);
+    assert_eq!(
+        errors(&s),
+        [
+            "customers.csv:3: has 17 fields; expected 13 as in the header",
+            "transactions.csv:3: has 'x' in column 19, which has no name in the header; expected it empty, or a column of the file named in the header",
+        ]
+    );
+}
+
 /// A file saved with `;` or tabs between the columns is one error saying so, whichever file;
 /// a header with one unknown column that merely holds a `;` is not mistaken for one.
 #[test]
