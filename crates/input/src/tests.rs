@@ -345,6 +345,23 @@ fn payment_details_are_optional_columns_and_last4_is_four_digits() {
 }
 
 #[test]
+fn proration_in_a_spreadsheets_upper_case_reads_as_written_in_lower_case() {
+    // Excel and Sheets turn `false` into `FALSE` when they save the file: the same value, the
+    // same line, and the same fingerprint, so a transaction already invoiced is not "changed".
+    let plain = parse(&sources(GOOD_ROW)).unwrap().transactions[0].clone();
+    for written in ["FALSE", "False"] {
+        let data = parse(&sources(&GOOD_ROW.replace(",false,", &format!(",{written},")))).unwrap();
+        let t = &data.transactions[0];
+        assert_eq!((t.lines[0].proration, t.fingerprint), (false, plain.fingerprint), "{written}");
+    }
+    let proration = "ch_2,charge,succeeded,c_de,2026-10-06T10:00:00+02:00,EUR,Unused time,1,-5.00,gross,TRUE,,,ch_1,,DE,DE\n";
+    let upgrade = GOOD_ROW.replace("ch_1,", "ch_2,").replace("2026-10-05T10:00", "2026-10-06T11:00").replace("Pro plan,1,11.99", "Studio plan,1,29.99");
+    let data = parse(&sources(&format!("{GOOD_ROW}{}{upgrade}", proration.replace("T10:00", "T11:00")))).unwrap();
+    assert_eq!(data.transactions[1].lines.iter().map(|l| l.proration).collect::<Vec<_>>(), [true, false]);
+    assert_eq!(one_error(&GOOD_ROW.replace(",false,", ",no,")), "transactions.csv:2: proration: 'no' is not a boolean; expected 'true' or 'false'");
+}
+
+#[test]
 fn filling_payment_details_later_changes_the_fingerprint_but_leaving_them_out_does_not() {
     let plain = parse(&sources(GOOD_ROW)).unwrap().transactions[0].fingerprint;
     let empty = GOOD_ROW.trim_end().to_string() + ",,,\n";

@@ -240,7 +240,7 @@ const MAX_TOTAL: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false,
 
 fn line(sink: &mut Sink<'_>, row: &Row, currency: Option<Currency>, kind: Option<TransactionType>) -> Option<Line> {
     let description = required_text(sink, row, "description", "what was sold");
-    let proration = field(sink, row, "proration", |s| match s {
+    let proration = field(sink, row, "proration", |s| match boolean(s) {
         "true" => Ok(true),
         "false" | "" => Ok(false),
         _ => Err("is not a boolean; expected 'true' or 'false'".into()),
@@ -373,7 +373,14 @@ fn kind_name(kind: TransactionType) -> &'static str {
     }
 }
 
-/// SHA-256 over the rows' fields as written: what an issued document was made from, so a
+/// A boolean as Excel and Sheets write it when they save a file (`TRUE`, `FALSE`) in the
+/// lower case the file documents; any other text as it is.
+fn boolean(s: &str) -> &str {
+    ["true", "false"].into_iter().find(|b| s.eq_ignore_ascii_case(b)).unwrap_or(s)
+}
+
+/// SHA-256 over the rows' fields as written (a boolean in lower case, see [`boolean`]: only
+/// that was accepted before, so the fingerprints archived stay the same): what an issued document was made from, so a
 /// later edit of an invoiced transaction is noticed. An optional column counts only when
 /// filled (with its name), so a file without those columns keeps the fingerprints its
 /// archive recorded.
@@ -382,7 +389,7 @@ fn fingerprint(rows: &[&Row]) -> domain::sha256::Sha256Sum {
     let mut h = Sha256::new();
     for row in rows {
         for column in COLUMNS {
-            let value = row.get(column);
+            let value = if *column == "proration" { boolean(row.get(column)) } else { row.get(column) };
             if OPTIONAL.contains(column) {
                 if !value.is_empty() {
                     h.update(column.as_bytes());
