@@ -313,6 +313,21 @@ fn exchange_rates_are_checked() {
     );
 }
 
+#[test]
+fn a_rate_is_plain_decimal_notation_not_read_past_an_underscore() {
+    // The decimal parser skips '_': '0_8565' was the rate 8565, silently.
+    let mut s = sources(GOOD_ROW);
+    s.exchange_rates = Some("date,base,quote,rate,source\n2026-10-02,EUR,GBP,0_8565,ECB\n2026-10-02,EUR,USD,\"1,0832\",ECB\n2026-10-02,EUR,JPY,1.6203e2,ECB\n".into());
+    assert_eq!(
+        errors(&s),
+        [
+            "exchange_rates.csv:2: rate: '0_8565' is not a positive number; expected e.g. 1.0832 (1 base = rate quote)",
+            "exchange_rates.csv:3: rate: '1,0832' is not a positive number; expected e.g. 1.0832 (1 base = rate quote)",
+            "exchange_rates.csv:4: rate: '1.6203e2' is not a positive number; expected e.g. 1.0832 (1 base = rate quote)",
+        ]
+    );
+}
+
 /// `transactions.csv` with the optional payment columns.
 fn with_payment_columns(rows: &str) -> Sources {
     let mut s = sources("");
