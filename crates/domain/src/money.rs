@@ -30,6 +30,9 @@ pub struct Currency {
 pub enum CurrencyError {
     #[error("is not an ISO 4217 code")]
     NotIso,
+    /// An ISO 4217 code in lower or mixed case (`eur`): the code is upper case.
+    #[error("is not an ISO 4217 code; use upper case: '{0}'")]
+    LowerCase(&'static str),
     /// A fund or metal (XAU, XDR, ...).
     #[error("is an ISO 4217 code without a minor unit, which cannot be invoiced")]
     NoMinorUnit,
@@ -38,7 +41,10 @@ pub enum CurrencyError {
 impl Currency {
     /// Parses an upper-case ISO 4217 alphabetic code.
     pub fn parse(code: &str) -> Result<Currency, CurrencyError> {
-        let iso = iso_currency::Currency::from_code(code).ok_or(CurrencyError::NotIso)?;
+        let Some(iso) = iso_currency::Currency::from_code(code) else {
+            let upper = iso_currency::Currency::from_code(&code.to_ascii_uppercase());
+            return Err(upper.map_or(CurrencyError::NotIso, |c| CurrencyError::LowerCase(c.code())));
+        };
         match iso.exponent() {
             Some(exp) => Ok(Currency { iso, minor_units: u32::from(exp) }),
             None => Err(CurrencyError::NoMinorUnit),

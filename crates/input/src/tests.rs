@@ -75,6 +75,9 @@ fn one_error(row: &str) -> String {
 fn currency_must_be_iso_4217() {
     let row = GOOD_ROW.replace(",EUR,", ",EURO,");
     assert_eq!(one_error(&row), "transactions.csv:2: currency: 'EURO' is not an ISO 4217 code");
+    // A code in lower case is one, written otherwise: said so, as for a country code.
+    let row = GOOD_ROW.replace(",EUR,", ",eur,");
+    assert_eq!(one_error(&row), "transactions.csv:2: currency: 'eur' is not an ISO 4217 code; use upper case: 'EUR'");
 }
 
 #[test]
