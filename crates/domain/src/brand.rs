@@ -353,9 +353,23 @@ pub fn jpeg_size(data: &[u8]) -> Result<(u32, u32), LogoError> {
     jpeg_frame(data).map(|(w, h, _)| (w, h))
 }
 
-/// The parsed SVG.
+/// The parsed SVG, from its own bytes only.
+///
+/// An `<image href="…">` that names a file (`/etc/passwd`, `../secret.png`, a FIFO,
+/// `/dev/zero`) is never opened: usvg's default resolver would read it from the current
+/// folder or the file system whenever the logo is checked or drawn, so a logo (untrusted:
+/// an SVG is a document) could make every run read, block on or exhaust memory with any
+/// file it names. Such an image is left out, as a browser leaves it out of the HTML's
+/// `<img>`; images inside the file (`data:` URLs) are read as usual.
 pub fn svg_tree(data: &[u8]) -> Result<usvg::Tree, LogoError> {
-    usvg::Tree::from_data(data, &usvg::Options::default()).map_err(|e| LogoError::Svg(e.to_string()))
+    let options = usvg::Options {
+        image_href_resolver: usvg::ImageHrefResolver {
+            resolve_data: usvg::ImageHrefResolver::default_data_resolver(),
+            resolve_string: Box::new(|_, _| None),
+        },
+        ..usvg::Options::default()
+    };
+    usvg::Tree::from_data(data, &options).map_err(|e| LogoError::Svg(e.to_string()))
 }
 
 /// An SVG's size in user units (its `width` and `height`, or its `viewBox`), rounded up.
@@ -441,5 +455,34 @@ mod tests {
         assert!(matches!(refused("logo.png", b"not a png"), LogoError::Png(_)));
         assert_eq!(refused("logo.jpg", b"not a jpeg"), LogoError::JpegFrame);
         assert!(matches!(refused("logo.svg", b"<nope"), LogoError::Svg(_)));
+    }
+
+    /// The images drawn anywhere in `group`.
+    fn images(group: &usvg::Group) -> usize {
+        group.children().iter().map(|node| match node {
+            usvg::Node::Image(_) => 1,
+            usvg::Node::Group(g) => images(g),
+            _ => 0,
+        }).sum()
+    }
+
+    #[test]
+    fn an_svg_logo_never_reads_a_file_it_names() {
+        // A readable SVG file outside the logo, named by absolute path: usvg's default
+        // resolver would read it and draw it as an image.
+        let outside = std::env::temp_dir().join(format!("invoicesmith-logo-outside-{}.svg", std::process::id()));
+        std::fs::write(&outside, br#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>"#).unwrap();
+        let logo = format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="5"><image href="{}" width="4" height="4"/><rect width="10" height="5"/></svg>"#,
+            outside.display()
+        );
+        let tree = svg_tree(logo.as_bytes());
+        std::fs::remove_file(&outside).unwrap();
+        let tree = tree.unwrap();
+        assert_eq!(images(tree.root()), 0, "the file the logo names was read");
+        assert_eq!((tree.size().width(), tree.size().height()), (10.0, 5.0));
+        // An image inside the file itself (a data: URL) is still an image.
+        let inline = br#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="5"><image href="data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHdpZHRoPSI0IiBoZWlnaHQ9IjQiPjxyZWN0IHdpZHRoPSI0IiBoZWlnaHQ9IjQiLz48L3N2Zz4=" width="4" height="4"/></svg>"#;
+        assert_eq!(images(svg_tree(inline).unwrap().root()), 1);
     }
 }
