@@ -434,7 +434,7 @@ impl Unnamed {
     }
 }
 
-fn linked(path: &Path) -> io::Error {
+pub(crate) fn linked(path: &Path) -> io::Error {
     io::Error::other(format!("{} is a symbolic link; the archive never follows links", path.display()))
 }
 

@@ -575,17 +575,54 @@ impl Registered {
 /// own (`render`, `export`, `statement`) refuse an output folder inside an archive: only
 /// issuing writes there, and anything else would be a stray that `verify` reports and the
 /// next run moves to quarantine — or, under an issued document's name, would replace it.
+///
+/// A path that goes through a symbolic link inside an archive (`ARCHIVE/2026/out` where
+/// `2026` was replaced by a link to a folder elsewhere) lies in that archive too: resolving
+/// the link would put it outside, and a command would write through the archive's link.
 pub fn enclosing(path: &Path) -> Option<PathBuf> {
+    if let Some((_, root)) = link_inside_archive(path) {
+        return Some(root);
+    }
     let existing = path.ancestors().find(|a| !a.as_os_str().is_empty() && a.exists()).unwrap_or(Path::new("."));
     let dir = existing.canonicalize().ok()?;
-    let holds_archive = |a: &Path| [REGISTER, checkpoint::CHECKPOINTS, seller::SELLER].iter().any(|f| std::fs::symlink_metadata(a.join(f)).is_ok());
     dir.ancestors().find(|a| holds_archive(a)).map(Path::to_path_buf)
+}
+
+/// Whether the folder `dir` holds an archive's register, checkpoints or seller file.
+fn holds_archive(dir: &Path) -> bool {
+    [REGISTER, checkpoint::CHECKPOINTS, seller::SELLER].iter().any(|f| std::fs::symlink_metadata(dir.join(f)).is_ok())
+}
+
+/// The first symbolic link that `path` (as written, followed from its first component on)
+/// goes through inside an archive, and that archive (its canonical folder). A link to the
+/// archive itself, or anywhere outside archives, is the user's own and is not one.
+fn link_inside_archive(path: &Path) -> Option<(PathBuf, PathBuf)> {
+    let path = std::path::absolute(path).ok()?;
+    let mut prefix = PathBuf::new();
+    for component in path.components() {
+        prefix.push(component);
+        if !std::fs::symlink_metadata(&prefix).is_ok_and(|m| m.file_type().is_symlink()) {
+            continue;
+        }
+        let Some(parent) = prefix.parent().and_then(|p| p.canonicalize().ok()) else { continue };
+        if let Some(root) = parent.ancestors().find(|a| holds_archive(a)) {
+            return Some((prefix, root.to_path_buf()));
+        }
+    }
+    None
 }
 
 /// Reads a document record for `render`: if it lies inside an archive (a folder above it
 /// holds a register), only as a registered file checked against its SHA-256 (and returned
 /// with its register line); otherwise as the file it is.
+///
+/// A path through a symbolic link inside an archive (`ARCHIVE/2026/A-1.json` with `2026` a
+/// link) is refused: resolved, it would lead out of the archive, where the file would be
+/// read as a loose record with no hash to check it against.
 pub fn read_record(record: &Path) -> Result<(Vec<u8>, Option<Registered>)> {
+    if let Some((link, _)) = link_inside_archive(record) {
+        return Err(Error::io(record, fs::linked(&link)));
+    }
     let parent = record.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = record.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let loose = || std::fs::read(record).map(|bytes| (bytes, None)).map_err(|e| Error::io(record, e));
@@ -1120,6 +1157,39 @@ mod tests {
         std::fs::write(root.join(REGISTER), register.lines().next().unwrap().to_string() + "\n").unwrap();
         assert!(matches!(archive.checked_state(), Err(Error::Register { path, line: 1, .. }) if path == root.join(REGISTER)));
         assert!(matches!(archive.read_registered("2026/A-2.pdf"), Err(Error::Register { .. })));
+    }
+
+    #[test]
+    fn a_record_is_never_read_or_written_through_a_link_inside_the_archive() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("archive");
+        crate::testing::run(&root, 1..=2);
+        // The year folder moved out of the archive and linked back, a record edited there
+        // (a folder without a register: read on its own, it would be a loose file).
+        let outside = tmp.path().join("outside");
+        std::fs::create_dir(&outside).unwrap();
+        std::fs::rename(root.join("2026"), outside.join("2026")).unwrap();
+        std::os::unix::fs::symlink(outside.join("2026"), root.join("2026")).unwrap();
+        std::fs::remove_file(outside.join("2026/A-1.pdf")).unwrap();
+        std::fs::write(outside.join("2026/A-1.pdf"), b"forged").unwrap();
+        let record = root.join("2026/A-1.pdf");
+        match read_record(&record) {
+            Err(e) => assert_eq!(e.to_string(), format!("{}: {} is a symbolic link; the archive never follows links", record.display(), root.join("2026").display())),
+            Ok((bytes, _)) => panic!("read through the link: {:?}", String::from_utf8_lossy(&bytes)),
+        }
+        // Nor is an output folder through it outside the archive.
+        let canonical = root.canonicalize().unwrap();
+        assert_eq!(enclosing(&root.join("2026/statements")), Some(canonical.clone()));
+        assert_eq!(enclosing(&root.join("2026")), Some(canonical));
+        // A link to the archive itself is the user's own: read through it as before.
+        std::fs::remove_file(root.join("2026")).unwrap();
+        std::fs::rename(outside.join("2026"), root.join("2026")).unwrap();
+        std::fs::remove_file(root.join("2026/A-1.pdf")).unwrap();
+        std::fs::write(root.join("2026/A-1.pdf"), crate::testing::bytes_of(1)).unwrap();
+        std::os::unix::fs::symlink(&root, tmp.path().join("mine")).unwrap();
+        let (bytes, registered) = read_record(&tmp.path().join("mine/2026/A-1.pdf")).unwrap();
+        assert_eq!((bytes, registered.map(|r| r.entry.number.to_string())), (crate::testing::bytes_of(1), Some("A-1".to_string())));
+        assert_eq!(enclosing(&tmp.path().join("elsewhere")), None);
     }
 
     #[test]
