@@ -19,6 +19,7 @@ mod transactions;
 use std::borrow::Cow;
 use std::path::Path;
 
+use domain::brand::{LogoError, MAX_LOGO_BYTES};
 use domain::diag::Diagnostic;
 use domain::model::DataSet;
 
@@ -67,8 +68,7 @@ pub fn read_sources(dir: &Path) -> Result<Sources, Vec<Diagnostic>> {
     let exchange_rates = read(EXCHANGE_RATES, false);
     let logo = company.as_deref().and_then(company::logo_path).map(|name| {
         // Relative to company.toml, as the archive path is; never a link's target.
-        let bytes = std::fs::read(dir.join(&name)).map_err(|e| format!("cannot be read from {}: {e}", dir.display()));
-        (name, bytes)
+        (name.clone(), read_logo(&dir.join(&name), dir))
     });
     match (company, customers, transactions) {
         (Some(company), Some(customers), Some(transactions)) if diagnostics.is_empty() => {
@@ -76,6 +76,32 @@ pub fn read_sources(dir: &Path) -> Result<Sources, Vec<Diagnostic>> {
         }
         _ => Err(diagnostics),
     }
+}
+
+/// The bytes of the logo file `path` (named in `dir`'s company.toml): a regular file of at
+/// most [`MAX_LOGO_BYTES`], read no further than that. company.toml may name any path, and
+/// reading `/dev/zero` to its end would take all memory, and a FIFO would never end; the
+/// error completes `'<name>' …`.
+fn read_logo(path: &Path, dir: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    let unreadable = |e: std::io::Error| format!("cannot be read from {}: {e}", dir.display());
+    let not_a_file = || "is not a regular file (a device, a FIFO or a folder); expected a .png, .jpg/.jpeg or .svg file".to_string();
+    // Checked before opening it too: opening a FIFO waits for a writer.
+    if !std::fs::metadata(path).map_err(unreadable)?.is_file() {
+        return Err(not_a_file());
+    }
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let metadata = file.metadata().map_err(unreadable)?;
+    if !metadata.is_file() {
+        return Err(not_a_file());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_LOGO_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(unreadable)?;
+    if bytes.len() > MAX_LOGO_BYTES {
+        let size = usize::try_from(metadata.len()).unwrap_or(usize::MAX).max(bytes.len());
+        return Err(LogoError::TooLarge { bytes: size }.to_string());
+    }
+    Ok(bytes)
 }
 
 /// A file's bytes as text: UTF-8 (with or without a BOM), or a diagnostic saying where it

@@ -485,6 +485,26 @@ fn files_that_are_not_utf8_say_what_they_probably_are() {
 }
 
 #[test]
+fn a_logo_is_read_only_from_a_regular_file_and_no_further_than_a_logo_may_be() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = sources(GOOD_ROW);
+    std::fs::write(dir.path().join(CUSTOMERS), &s.customers).unwrap();
+    std::fs::write(dir.path().join(TRANSACTIONS), &s.transactions).unwrap();
+    let logo_error = |logo: &str| -> Vec<String> {
+        std::fs::write(dir.path().join(COMPANY), format!("{}\n[brand]\nlogo = \"{logo}\"\n", s.company)).unwrap();
+        load(dir.path()).unwrap_err().iter().map(|d| d.to_string()).collect()
+    };
+    // A device that never ends (read to its end, it took all memory), and a folder.
+    let not_a_file = "is not a regular file (a device, a FIFO or a folder); expected a .png, .jpg/.jpeg or .svg file";
+    assert_eq!(logo_error("/dev/zero"), [format!("company.toml: brand.logo: '/dev/zero' {not_a_file}")]);
+    assert_eq!(logo_error("."), [format!("company.toml: brand.logo: '.' {not_a_file}")]);
+    // A file far larger than a logo may be is refused by its size, not read whole.
+    let big = std::fs::File::create(dir.path().join("big.png")).unwrap();
+    big.set_len(1 << 40).unwrap();
+    assert_eq!(logo_error("big.png"), ["company.toml: brand.logo: 'big.png' is 1099511627776 bytes; a logo may have at most 262144"]);
+}
+
+#[test]
 fn amounts_quantities_and_rates_stay_within_what_is_computed_exactly() {
     let row = GOOD_ROW.replace(",1,11.99,", ",1,79228162514264337593543950335,");
     assert_eq!(one_error(&row), "transactions.csv:2: unit_amount: '79228162514264337593543950335' is larger than 1000000000, the largest unit amount accepted");
