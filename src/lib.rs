@@ -112,6 +112,7 @@
 //!     }],
 //!     source_line: 2,
 //!     fingerprint: Sha256Sum::of(b"t1"),
+//!     earlier_fingerprint: None,
 //! };
 //! let data = DataSet::new(company, vec![customer], vec![charge], Vec::new());
 //!

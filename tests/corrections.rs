@@ -283,6 +283,38 @@ fn editing_an_invoiced_transaction_is_refused() {
     );
 }
 
+/// The month's file saved again by a spreadsheet (Excel writes `149.00` as `149` and `21.60`
+/// as `21.6`, and keeps `14.99`): the same transactions, nothing "changed", nothing issued
+/// twice, the archive untouched; a new row is still issued.
+#[test]
+fn an_invoiced_month_saved_again_by_a_spreadsheet_is_not_changed() {
+    let f = Fixture::new(&[]);
+    ok(f.issue());
+    let register = std::fs::read(f.archive.join("register.jsonl")).unwrap();
+    let as_excel_writes: String = f
+        .transactions()
+        .lines()
+        .map(|line| {
+            let mut fields: Vec<String> = line.split(',').map(str::to_string).collect();
+            if let Some(amount) = fields.get_mut(8).filter(|a| a.contains('.')) {
+                *amount = amount.trim_end_matches('0').trim_end_matches('.').to_string();
+            }
+            fields.join(",") + "\n"
+        })
+        .collect();
+    assert!(as_excel_writes.contains(",149,") && as_excel_writes.contains(",21.6,"), "{as_excel_writes}");
+    f.set_transactions(&as_excel_writes);
+    let out = f.issue();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("has changed"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(f.archive.join("register.jsonl")).unwrap(), register, "nothing issued again");
+    // A real change in that form is still one.
+    f.set_transactions(&as_excel_writes.replace(",21.6,", ",21.7,"));
+    let out = f.issue();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("'ch_1002' has changed since it was issued as KL-INV-2026-000003"), "{}", stderr(&out));
+}
+
 #[test]
 fn reissue_cancels_and_replaces_leaving_the_original_untouched() {
     let f = Fixture::new(&[]);

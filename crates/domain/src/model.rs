@@ -242,12 +242,20 @@ pub struct Transaction {
     pub lines: Vec<Line>,
     /// CSV line of the transaction's first row.
     pub source_line: u64,
-    /// SHA-256 of the rows as written (see `input`), recorded with the documents issued
-    /// from it.
+    /// SHA-256 of the rows (see `input`: each value in one written form), recorded with the
+    /// documents issued from it.
     pub fingerprint: crate::sha256::Sha256Sum,
+    /// Where it differs from `fingerprint`: SHA-256 of the rows exactly as written, which
+    /// documents issued by earlier versions recorded (`None` when built in memory).
+    pub earlier_fingerprint: Option<crate::sha256::Sha256Sum>,
 }
 
 impl Transaction {
+    /// Whether a document's recorded fingerprint is this transaction's, in either form.
+    pub fn issued_as_is(&self, recorded: Option<crate::sha256::Sha256Sum>) -> bool {
+        recorded.is_some() && (recorded == Some(self.fingerprint) || recorded == self.earlier_fingerprint)
+    }
+
     /// What the card was charged: the sum of the lines as written.
     pub fn total(&self) -> Money {
         self.lines.iter().fold(Money::zero(self.currency), |sum, l| sum + l.amount)

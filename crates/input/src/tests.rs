@@ -362,6 +362,37 @@ fn payment_details_are_optional_columns_and_last4_is_four_digits() {
     }
 }
 
+/// A file saved again by a spreadsheet writes the same amounts differently (`21.60` as `21.6`,
+/// `149.00` as `149`): the transaction is the same and so is its fingerprint, so its
+/// documents are not "changed". A file written in that form by an earlier version's user still
+/// matches the fingerprint that version recorded (the rows as written), and a real change
+/// matches neither.
+#[test]
+fn an_amount_written_another_way_keeps_the_fingerprint_and_the_one_recorded_before() {
+    let row = |quantity: &str, amount: &str| GOOD_ROW.replace("Pro plan,1,11.99,", &format!("Pro plan,{quantity},{amount},"));
+    let one = |quantity: &str, amount: &str| parse(&sources(&row(quantity, amount))).unwrap().transactions[0].clone();
+    let canonical = one("1", "11.90");
+    // Written in the canonical form, the two fingerprints are one: the archives earlier
+    // versions wrote from such files keep matching.
+    assert_eq!(canonical.earlier_fingerprint, None);
+    for (quantity, amount) in [("1", "11.9"), ("1.0", "11.90"), ("1", "11.900"), ("1.00", "11.9")] {
+        let t = one(quantity, amount);
+        assert_eq!((t.lines[0].unit_amount, t.fingerprint), (canonical.lines[0].unit_amount, canonical.fingerprint), "{quantity} {amount}");
+        let written = t.earlier_fingerprint.expect("written otherwise than canonically");
+        assert_ne!(written, canonical.fingerprint);
+        // The document an earlier version issued from this very file recorded `written`.
+        assert!(t.issued_as_is(Some(written)) && t.issued_as_is(Some(canonical.fingerprint)), "{quantity} {amount}");
+        assert!(!canonical.issued_as_is(Some(written)), "another file's writing is not this one's");
+    }
+    let changed = one("1", "11.91");
+    assert!(!changed.issued_as_is(Some(canonical.fingerprint)) && !changed.issued_as_is(None));
+    assert_ne!(one("2", "11.90").fingerprint, canonical.fingerprint);
+    // JPY has no minor units: 1980 and 1980.0 are one amount.
+    let yen = |amount: &str| parse(&sources(&row("1", amount).replace(",EUR,", ",JPY,"))).unwrap().transactions[0].clone();
+    assert_eq!(yen("1980.0").fingerprint, yen("1980").fingerprint);
+    assert_eq!(yen("1980").earlier_fingerprint, None);
+}
+
 #[test]
 fn proration_in_a_spreadsheets_upper_case_reads_as_written_in_lower_case() {
     // Excel and Sheets turn `false` into `FALSE` when they save the file: the same value, the

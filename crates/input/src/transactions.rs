@@ -187,7 +187,8 @@ fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: Option<&
         return None;
     }
     let t = Transaction {
-        fingerprint: fingerprint(rows),
+        fingerprint: fingerprint(rows, As::Canonical),
+        earlier_fingerprint: Some(fingerprint(rows, As::Written)).filter(|&f| f != fingerprint(rows, As::Canonical)),
         id: id.to_string(),
         kind: kind?,
         status: status?,
@@ -379,17 +380,37 @@ fn boolean(s: &str) -> &str {
     ["true", "false"].into_iter().find(|b| s.eq_ignore_ascii_case(b)).unwrap_or(s)
 }
 
-/// SHA-256 over the rows' fields as written (a boolean in lower case, see [`boolean`]: only
-/// that was accepted before, so the fingerprints archived stay the same): what an issued document was made from, so a
-/// later edit of an invoiced transaction is noticed. An optional column counts only when
-/// filled (with its name), so a file without those columns keeps the fingerprints its
-/// archive recorded.
-fn fingerprint(rows: &[&Row]) -> domain::sha256::Sha256Sum {
+/// SHA-256 over the rows' fields: what an issued document was made from, so a later edit of
+/// an invoiced transaction is noticed. An optional column counts only when filled (with its
+/// name), so a file without those columns keeps the fingerprints its archive recorded.
+///
+/// `As::Canonical` (recorded with new documents) takes each value in one written form, so a
+/// file saved again by a spreadsheet, which writes the same values differently, keeps its
+/// fingerprints: a boolean in lower case (Excel saves `FALSE`), `unit_amount` at its
+/// currency's minor units (Excel saves `21.60` as `21.6` and `149.00` as `149`), `quantity`
+/// without trailing zeros. `As::Written` takes the fields as written, as versions before this
+/// one recorded them; for the files those versions wrote (amounts at their minor units, as
+/// billing systems export them) the two are the same.
+fn fingerprint(rows: &[&Row], form: As) -> domain::sha256::Sha256Sum {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     for row in rows {
+        let minor_units = domain::money::Currency::parse(row.get("currency")).ok().map(|c| c.minor_units());
         for column in COLUMNS {
-            let value = if *column == "proration" { boolean(row.get(column)) } else { row.get(column) };
+            let written = row.get(column);
+            let canonical;
+            let value = match (form, *column) {
+                (_, "proration") => boolean(written),
+                (As::Canonical, "unit_amount") => {
+                    canonical = canonical_decimal(written, minor_units);
+                    canonical.as_deref().unwrap_or(written)
+                }
+                (As::Canonical, "quantity") => {
+                    canonical = canonical_decimal(written, Some(0));
+                    canonical.as_deref().unwrap_or(written)
+                }
+                _ => written,
+            };
             if OPTIONAL.contains(column) {
                 if !value.is_empty() {
                     h.update(column.as_bytes());
@@ -405,6 +426,28 @@ fn fingerprint(rows: &[&Row]) -> domain::sha256::Sha256Sum {
         h.update([0x1e]);
     }
     domain::sha256::Sha256Sum::from_hasher(h)
+}
+
+/// Which form of the fields a [`fingerprint`] takes.
+#[derive(Clone, Copy)]
+enum As {
+    Canonical,
+    Written,
+}
+
+/// A number in plain decimal notation written with at least `digits` decimals and no
+/// trailing zeros beyond them (`21.6` → `21.60`, `149` → `149.00` at 2; `1.0` → `1` at 0);
+/// `None` where `s` is no such number or `digits` is unknown (the field's own error says why).
+fn canonical_decimal(s: &str, digits: Option<u32>) -> Option<String> {
+    let digits = digits?;
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') {
+        return None;
+    }
+    let mut d = Decimal::from_str(s).ok()?.normalize();
+    if d.scale() < digits {
+        d.rescale(digits);
+    }
+    Some(d.to_string())
 }
 
 fn parse_decimal(s: &str, what: &str) -> Result<Decimal, String> {

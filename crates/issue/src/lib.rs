@@ -211,7 +211,7 @@ pub fn plan<'d>(data: &'d DataSet, history: &dyn History) -> Result<Plan<'d>, Ve
             _ => DocumentKind::Invoice,
         };
         if let Some((number, fingerprint)) = history.issued_for(kind, &txn.id) {
-            if fingerprint != Some(txn.fingerprint) {
+            if !txn.issued_as_is(fingerprint) {
                 error(&mut diagnostics, txn, "transaction_id", format!(
                     "'{}' has changed since it was issued as {number}; issued documents are never changed: refund it (credit note) or use `invoicesmith reissue {number}`",
                     txn.id
