@@ -186,9 +186,10 @@ fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: Option<&
     if repeated {
         return None;
     }
+    let canonical = fingerprint(rows, As::Canonical);
     let t = Transaction {
-        fingerprint: fingerprint(rows, As::Canonical),
-        earlier_fingerprint: Some(fingerprint(rows, As::Written)).filter(|&f| f != fingerprint(rows, As::Canonical)),
+        fingerprint: canonical,
+        earlier_fingerprint: Some(fingerprint(rows, As::Written)).filter(|&f| f != canonical),
         id: id.to_string(),
         kind: kind?,
         status: status?,
