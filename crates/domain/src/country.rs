@@ -32,6 +32,10 @@ pub enum CountryCodeError {
     LowerCase,
     #[error("is not an ISO 3166-1 alpha-2 country code")]
     Unknown,
+    /// A country's English name or three-letter code (`Germany`, `DEU`) for its two-letter
+    /// code: the one meant is said.
+    #[error("is not an ISO 3166-1 alpha-2 country code; say '{0}'")]
+    Spelled(CountryCode),
 }
 
 impl FromStr for CountryCode {
@@ -51,9 +55,22 @@ impl FromStr for CountryCode {
                 let b = code.as_bytes();
                 Ok(CountryCode([b[0], b[1]]))
             }
-            _ => Err(refused.unwrap_or(CountryCodeError::Unknown)),
+            _ => Err(refused.or_else(|| spelled(code).map(CountryCodeError::Spelled)).unwrap_or(CountryCodeError::Unknown)),
         }
     }
+}
+
+/// The country whose English name (ISO's or the one addresses print) or alpha-3 code `s` is,
+/// in any letter case: what someone writing `Germany` or `DEU` meant.
+fn spelled(s: &str) -> Option<CountryCode> {
+    let s = s.trim();
+    iso_country::data::all()
+        .into_iter()
+        .filter_map(|c| {
+            let code = CountryCode(c.alpha2.as_bytes().try_into().ok()?);
+            [c.name, c.alpha3, code.name()].iter().any(|n| n.eq_ignore_ascii_case(s)).then_some(code)
+        })
+        .next()
 }
 
 impl CountryCode {
@@ -115,7 +132,7 @@ mod tests {
         let e = |code: &str| code.parse::<CountryCode>().unwrap_err();
         assert_eq!([e(""), e("UK"), e("EL"), e("de"), e("XX"), e("DEU"), e("el")], [
             CountryCodeError::Empty, CountryCodeError::Uk, CountryCodeError::VatPrefixEl, CountryCodeError::LowerCase,
-            CountryCodeError::Unknown, CountryCodeError::Unknown, CountryCodeError::LowerCase,
+            CountryCodeError::Unknown, CountryCodeError::Spelled(CountryCode(*b"DE")), CountryCodeError::LowerCase,
         ]);
         assert_eq!("GR".parse::<CountryCode>().map(|c| c.to_string()), Ok("GR".to_string()));
     }
@@ -128,6 +145,22 @@ mod tests {
         assert!(CountryCode::parse("").unwrap_err().to_string().contains("empty"));
         assert!(CountryCode::parse("XX").is_err());
         assert!(CountryCode::parse("DEU").is_err());
+    }
+
+    /// A name or a three-letter code is refused (the column holds codes), saying which code
+    /// was meant; a name no country has stays plainly unknown.
+    #[test]
+    fn a_countrys_name_or_alpha_3_code_is_answered_with_its_code() {
+        let hint = |s: &str| CountryCode::parse(s).unwrap_err().to_string();
+        assert_eq!(hint("Germany"), "is not an ISO 3166-1 alpha-2 country code; say 'DE'");
+        assert_eq!(hint("germany"), "is not an ISO 3166-1 alpha-2 country code; say 'DE'");
+        assert_eq!(hint("DEU"), "is not an ISO 3166-1 alpha-2 country code; say 'DE'");
+        // The names addresses print, besides ISO's longer ones.
+        assert_eq!(hint("United Kingdom"), "is not an ISO 3166-1 alpha-2 country code; say 'GB'");
+        assert_eq!(hint("Czechia"), "is not an ISO 3166-1 alpha-2 country code; say 'CZ'");
+        assert_eq!(hint("Estonia"), "is not an ISO 3166-1 alpha-2 country code; say 'EE'");
+        assert_eq!(CountryCode::parse("Narnia"), Err(CountryCodeError::Unknown));
+        assert_eq!(CountryCode::parse("UK"), Err(CountryCodeError::Uk));
     }
 
     #[test]

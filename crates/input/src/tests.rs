@@ -120,7 +120,7 @@ fn countries_must_be_iso_3166() {
     assert_eq!(one_error(&row), "transactions.csv:2: card_country: 'UK' is not an ISO 3166-1 alpha-2 country code; say 'GB'");
     let mut s = sources(GOOD_ROW);
     s.customers = CUSTOMERS_CSV.replace(",DE,,,de", ",Germany,,,de");
-    assert_eq!(errors(&s), ["customers.csv:2: country: 'Germany' is not an ISO 3166-1 alpha-2 country code"]);
+    assert_eq!(errors(&s), ["customers.csv:2: country: 'Germany' is not an ISO 3166-1 alpha-2 country code; say 'DE'"]);
 }
 
 #[test]
