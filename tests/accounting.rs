@@ -872,6 +872,9 @@ fn the_default_accounts_warn_a_seller_outside_germany_about_its_domestic_sales()
     // OSS sales on the default account without a tax key: DATEV would book no OSS VAT.
     let oss = "warning: datev: OSS sales (the first to DE) fall to the default account 8339 without a tax key; DATEV books the OSS VAT only on the OSS account and tax key your tax adviser sets up";
     assert!(String::from_utf8_lossy(&o.stderr).contains(oss), "{}", String::from_utf8_lossy(&o.stderr));
+    // UK VAT on the default third-country account, gross: booked as revenue, owed to HMRC.
+    let uk = "warning: datev: 1 document(s) charge a non-EU tax under the seller's registration there (the first KL-INV-2026-000006: UK VAT, GB) and fall to the default account 8338, booked gross: DATEV has no tax key for another country's tax, so the tax owed to that country is booked as revenue; give [[accounts.revenue]] rules for treatment \"non_eu_tax\" in company.toml as your tax adviser sets them up, and book the tax to its liability account (vat-summary.csv states it per registration, in the return's currency)\n";
+    assert!(String::from_utf8_lossy(&o.stderr).contains(uk), "{}", String::from_utf8_lossy(&o.stderr));
     // Mapped, no warning.
     let data = e.tmp.path().join("data");
     std::fs::create_dir(&data).unwrap();
@@ -879,7 +882,7 @@ fn the_default_accounts_warn_a_seller_outside_germany_about_its_domestic_sales()
         std::fs::copy(samples().join(f), data.join(f)).unwrap();
     }
     let company = std::fs::read_to_string(data.join("company.toml")).unwrap();
-    std::fs::write(data.join("company.toml"), format!("{company}\n[accounts]\n[[accounts.revenue]]\ntreatment = \"domestic\"\naccount = \"8200\"\n[[accounts.revenue]]\ntreatment = \"oss\"\naccount = \"8331\"\ntax_key = \"241\"\n")).unwrap();
+    std::fs::write(data.join("company.toml"), format!("{company}\n[accounts]\n[[accounts.revenue]]\ntreatment = \"domestic\"\naccount = \"8200\"\n[[accounts.revenue]]\ntreatment = \"oss\"\naccount = \"8331\"\ntax_key = \"241\"\n[[accounts.revenue]]\ntreatment = \"non_eu_tax\"\naccount = \"8337\"\n")).unwrap();
     let out = e.tmp.path().join("mapped");
     let o = run(&["export", "--month", "2026-10", "--archive", archive, "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

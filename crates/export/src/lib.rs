@@ -286,6 +286,10 @@ fn write_export(
     // Documents in another currency issued without their amounts in the base currency (no
     // rate was known): how many, and the first one's number and currency.
     let mut without_rate: (usize, Option<(String, String)>) = (0, None);
+    // Documents whose non-EU tax (UK VAT, MWST, MVA, GST) falls to the default account, booked
+    // with their revenue, gross (DATEV has no tax key for it): how many, and the first one's
+    // number, country and tax.
+    let mut foreign_tax_gross: (usize, Option<(String, String, String)>) = (0, None);
     // Generated files go to the folder as they are written and are zipped from there.
     let mut generated: Vec<String> = Vec::new();
     if let Some((payments, returned, received)) = payments {
@@ -339,6 +343,16 @@ fn write_export(
         for d in items.iter().map(|i| &i.doc).filter(|d| d.currency.code() != base && d.in_base_currency().is_none()) {
             without_rate.0 += 1;
             without_rate.1.get_or_insert_with(|| (d.number.to_string(), d.currency.to_string()));
+        }
+        for d in items.iter().map(|i| &i.doc) {
+            let country = d.tax.jurisdiction.as_str();
+            let gross = d.tax_breakdown.iter().any(|r| {
+                row_treatment(d, r) == Treatment::NonEuTax && !r.tax_amount.is_zero() && accounts.by_default(Treatment::NonEuTax, r.tax_rate.normalize(), country)
+            });
+            if gross {
+                foreign_tax_gross.0 += 1;
+                foreign_tax_gross.1.get_or_insert_with(|| (d.number.to_string(), country.to_string(), d.tax.tax_name.clone()));
+            }
         }
         if foreign_domestic.is_none() {
             foreign_domestic = items.iter().find_map(|i| {
@@ -444,6 +458,12 @@ fn write_export(
     if let (count, Some((number, currency))) = without_rate {
         report.warnings.push(format!(
             "datev: {count} document(s) in another currency were issued without their amounts in {base} (the first {number}, in {currency}: exchange_rates.csv had no rate at its tax point), so their bookings carry the foreign amount without Kurs and Basis-Umsatz, which DATEV's import refuses; book them by hand at the rate of their tax point"
+        ));
+    }
+    if let (count, Some((number, country, tax))) = foreign_tax_gross {
+        let account = &accounts.revenue(Treatment::NonEuTax, Decimal::ZERO, &country).account;
+        report.warnings.push(format!(
+            "datev: {count} document(s) charge a non-EU tax under the seller's registration there (the first {number}: {tax}, {country}) and fall to the default account {account}, booked gross: DATEV has no tax key for another country's tax, so the tax owed to that country is booked as revenue; give [[accounts.revenue]] rules for treatment \"non_eu_tax\" in company.toml as your tax adviser sets them up, and book the tax to its liability account (vat-summary.csv states it per registration, in the return's currency)"
         ));
     }
     if let Some((country, rate)) = foreign_domestic {
