@@ -448,11 +448,15 @@ mod tests {
         assert_eq!(registration("da", "EE"), "Registreringsnr. 14123456");
         assert_eq!(registration("fi", "EE"), "Rekisterinumero 14123456");
         assert_eq!(registration("et", "EE"), "Registrikood 14123456");
+        assert_eq!(registration("nb", "EE"), "Registreringsnummer 14123456");
+        assert_eq!(registration("sv", "EE"), "Registreringsnummer 14123456");
         // A seller established in the language's country keeps its register's name.
         assert_eq!(registration("el", "GR"), "Αρ. ΓΕΜΗ 14123456");
         assert_eq!(registration("cs", "CZ"), "IČO 14123456");
         assert_eq!(registration("sk", "SK"), "IČO 14123456");
         assert_eq!(registration("fi", "FI"), "Y-tunnus 14123456");
+        assert_eq!(registration("nb", "NO"), "Organisasjonsnummer 14123456");
+        assert_eq!(registration("sv", "SE"), "Organisationsnummer 14123456");
         // ...in its own language only: an English invoice of a Danish seller.
         assert_eq!(registration("en", "DK"), "Company reg. no. 14123456");
     }
