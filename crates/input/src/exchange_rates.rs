@@ -1,7 +1,6 @@
 //! `exchange_rates.csv` (optional): published reference rates, 1 `base` = `rate` `quote`.
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -34,10 +33,8 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<ExchangeRate>
         let currency = |s: &str| Currency::parse(s).map_err(|e| e.to_string());
         let base = field(&mut sink, row, "base", currency);
         let quote = field(&mut sink, row, "quote", currency);
-        // Plain decimal notation only, as amounts: the decimal parser also reads '1.08e2' and
-        // skips '_' ('0_8565' would be 8565).
-        let plain = |s: &str| if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') { Decimal::from_str(s).ok() } else { None };
-        let rate = field(&mut sink, row, "rate", |s| match plain(s) {
+        // Plain decimal notation only, as amounts (`0_8565` is no rate of 8565).
+        let rate = field(&mut sink, row, "rate", |s| match super::plain_decimal(s) {
             Some(r) if (MIN_RATE..=MAX_RATE).contains(&r) => Ok(r),
             Some(r) if r > Decimal::ZERO => Err(format!("is outside {MIN_RATE} to {MAX_RATE}, the rates accepted")),
             _ => Err("is not a positive number; expected e.g. 1.0832 (1 base = rate quote)".to_string()),

@@ -37,6 +37,17 @@ pub struct Sources {
     pub logo: Option<(String, Result<Vec<u8>, String>)>,
 }
 
+/// A number in plain decimal notation (digits, one `.`, a leading `-`), as every number of
+/// the input is written: the decimal parser alone would also read `1.08e2` and skip `_`
+/// (`0_8565` would be 8565).
+pub(crate) fn plain_decimal(s: &str) -> Option<rust_decimal::Decimal> {
+    use std::str::FromStr;
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') {
+        return None;
+    }
+    rust_decimal::Decimal::from_str(s).ok()
+}
+
 /// Reads the data folder. Missing or unreadable required files are diagnostics too.
 pub fn read_sources(dir: &Path) -> Result<Sources, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();

@@ -6,7 +6,6 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::str::FromStr;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rust_decimal::Decimal;
@@ -441,10 +440,7 @@ enum As {
 /// `None` where `s` is no such number or `digits` is unknown (the field's own error says why).
 fn canonical_decimal(s: &str, digits: Option<u32>) -> Option<String> {
     let digits = digits?;
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') {
-        return None;
-    }
-    let mut d = Decimal::from_str(s).ok()?.normalize();
+    let mut d = super::plain_decimal(s)?.normalize();
     if d.scale() < digits {
         d.rescale(digits);
     }
@@ -456,10 +452,7 @@ fn parse_decimal(s: &str, what: &str) -> Result<Decimal, String> {
         return Err(format!("is empty; expected {what}"));
     }
     // Plain decimal notation only: no exponents, thousands separators or signs like '+'.
-    if !s.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') {
-        return Err(format!("is not a number; expected {what}"));
-    }
-    Decimal::from_str(s).map_err(|_| format!("is not a number; expected {what}"))
+    super::plain_decimal(s).ok_or_else(|| format!("is not a number; expected {what}"))
 }
 
 fn parse_timestamp(s: &str) -> Result<DateTime<FixedOffset>, String> {
