@@ -141,16 +141,17 @@ pub fn missing_in_shipped_fonts<'a>(texts: impl Iterator<Item = &'a str>) -> Vec
 /// forms of mainland China for `zh`, of Japan for `ja`; see `fonts::Region`), else the
 /// configured one. The record alone decides.
 fn cjk_for(doc: &Document) -> Option<&'static [fonts::Face; 2]> {
-    let record = serde_json::to_string(doc).expect("documents serialise");
-    cjk_for_record(&doc.language, &record)
+    cjk_for_record(&doc.language, doc)
 }
 
 /// The CJK faces a record in `language` is set in, where the configuration has them and the
 /// shipped fonts lack a character of the record (its JSON: every text of it is one of its
-/// strings) or of the language's words: a document's, a statement's.
-fn cjk_for_record(language: &str, record: &str) -> Option<&'static [fonts::Face; 2]> {
+/// strings) or of the language's words: a document's, a statement's. Without a CJK font
+/// (the usual case) the record is not serialised: this runs for every document rendered.
+fn cjk_for_record(language: &str, record: &impl serde::Serialize) -> Option<&'static [fonts::Face; 2]> {
     let cjk = cjk_faces(language)?;
-    (!missing_in_texts(std::iter::once(record), shipped_face(Weight::Regular)).is_empty() || !shipped_fonts_cover_language(language)).then_some(cjk)
+    let record = serde_json::to_string(record).expect("records serialise");
+    (!missing_in_texts(std::iter::once(record.as_str()), shipped_face(Weight::Regular)).is_empty() || !shipped_fonts_cover_language(language)).then_some(cjk)
 }
 
 /// Whether the shipped fonts cover every word of `language`'s translation; asked once per

@@ -120,8 +120,7 @@ fn table_header(s: &Statement, c: &Columns) -> Block {
 /// named in Chinese, Japanese or Korean is set in the configured CJK font's face for the
 /// statement's language, as their documents are.
 pub fn render_statement(s: &Statement) -> Vec<u8> {
-    let record = serde_json::to_string(s).expect("statements serialise");
-    super::fonts::with_cjk(super::cjk_for_record(&s.language, &record), || write_statement(s))
+    super::fonts::with_cjk(super::cjk_for_record(&s.language, s), || write_statement(s))
 }
 
 /// [`render_statement`] with this thread's faces chosen.
