@@ -365,13 +365,7 @@ pub fn show(archive: &Archive, number: &str) -> Result<String> {
         doc.tax.treatment.code(),
     );
     for r in &doc.references {
-        let verb = match r.relation {
-            document::Relation::Credits => "credits",
-            document::Relation::Cancels => "cancels",
-            document::Relation::Replaces => "replaces",
-            document::Relation::Adjusts => "adjusts",
-        };
-        out.push_str(&format!("  {verb} {} of {}", r.number, r.issue_date));
+        out.push_str(&format!("  {} {} of {}", r.relation.code(), r.number, r.issue_date));
         if let Some(reason) = &r.reason {
             // A refund's reason code (`charged_after_cancellation`) in words, as documents print it.
             out.push_str(&format!(" ({})", locale::texts("en").reasons.phrase(reason)));

@@ -353,6 +353,19 @@ pub enum Relation {
     Adjusts,
 }
 
+impl Relation {
+    /// The relation as the record writes it (`credits`, `cancels`, `replaces`, `adjusts`):
+    /// what `show` and the statement's CSV print.
+    pub fn code(self) -> &'static str {
+        match self {
+            Relation::Credits => "credits",
+            Relation::Cancels => "cancels",
+            Relation::Replaces => "replaces",
+            Relation::Adjusts => "adjusts",
+        }
+    }
+}
+
 /// A reference to an earlier document (Art. 219 VAT Directive; EN 16931 BG-3).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentReference {
@@ -496,6 +509,15 @@ impl Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `show` and the statement print a relation as the record writes it.
+    #[test]
+    fn a_relation_is_printed_as_the_record_writes_it() {
+        for r in [Relation::Credits, Relation::Cancels, Relation::Replaces, Relation::Adjusts] {
+            assert_eq!(serde_json::to_string(&r).unwrap(), format!("\"{}\"", r.code()));
+        }
+        assert_eq!(Relation::Cancels.code(), "cancels");
+    }
 
     #[test]
     fn treatment_codes_are_the_record_names() {

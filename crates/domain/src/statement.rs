@@ -86,15 +86,7 @@ impl Detail {
         match self {
             Detail::None => String::new(),
             Detail::Description(text) => text.clone(),
-            Detail::Reference { relation, number, .. } => {
-                let relation = match relation {
-                    Relation::Credits => "credits",
-                    Relation::Cancels => "cancels",
-                    Relation::Replaces => "replaces",
-                    Relation::Adjusts => "adjusts",
-                };
-                format!("{relation} {number}")
-            }
+            Detail::Reference { relation, number, .. } => format!("{} {number}", relation.code()),
             Detail::Card { brand, last4, payment_id } => {
                 let card = [brand.as_deref(), last4.as_deref().map(str::trim)].into_iter().flatten().collect::<Vec<_>>().join(" ");
                 [Some(card).filter(|c| !c.is_empty()), payment_id.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ")
