@@ -313,67 +313,91 @@ fn write_export(
     let mut schedule = CsvFile::create(out, "revenue.csv", revenue::REVENUE_COLUMNS, dialect)?;
 
     // The documents are read a chunk at a time (in parallel) and folded into the journals
-    // and the summary, so memory does not grow with the month.
+    // and the summary, so memory does not grow with the month. While one chunk is written
+    // the next one is read, and the files a chunk goes to are written by separate tasks:
+    // one thread writing every file in turn left the other core mostly idle.
     let mut journal = CsvFile::create(out, "journal.csv", JOURNAL_COLUMNS, dialect)?;
     let mut journal_vat = CsvFile::create(out, "journal-vat.csv", JOURNAL_VAT_COLUMNS, dialect)?;
     let mut totals = Totals::new();
     let mut summary = Summary::new();
-    for chunk in entries.chunks(DOCUMENTS_AT_ONCE) {
-        let items = chunk
-            .par_iter()
-            .map(|entry| Ok(Item { doc: state.read_document(&entry.number)? }))
-            .collect::<Result<Vec<_>>>()?;
-        write_journal(&mut journal.rows, &items, &base);
-        write_journal_vat(&mut journal_vat.rows, &items);
-        journal.drain()?;
-        journal_vat.drain()?;
-        add_totals(&mut totals, &items);
-        add_to_summary(&mut summary, &items, &state, domestic_period);
-        datev.write(items.iter().map(|i| &i.doc))?;
-        if oss_by_default.is_none() {
-            oss_by_default = items.iter().find_map(|i| {
-                let d = &i.doc;
-                let country = d.tax.jurisdiction.as_str();
-                d.tax_breakdown
-                    .iter()
-                    .any(|r| row_treatment(d, r) == Treatment::Oss && accounts.by_default(Treatment::Oss, r.tax_rate.normalize(), country))
-                    .then(|| country.to_string())
-            });
-        }
-        for d in items.iter().map(|i| &i.doc).filter(|d| d.currency.code() != base && d.in_base_currency().is_none()) {
-            without_rate.0 += 1;
-            without_rate.1.get_or_insert_with(|| (d.number.to_string(), d.currency.to_string()));
-        }
-        for d in items.iter().map(|i| &i.doc) {
-            let country = d.tax.jurisdiction.as_str();
-            let gross = d.tax_breakdown.iter().any(|r| {
-                row_treatment(d, r) == Treatment::NonEuTax && !r.tax_amount.is_zero() && accounts.by_default(Treatment::NonEuTax, r.tax_rate.normalize(), country)
-            });
-            if gross {
-                foreign_tax_gross.0 += 1;
-                foreign_tax_gross.1.get_or_insert_with(|| (d.number.to_string(), country.to_string(), d.tax.tax_name.clone()));
+    let read = |chunk: &[&RegisterEntry]| chunk.par_iter().map(|entry| Ok(Item { doc: state.read_document(&entry.number)? })).collect::<Result<Vec<_>>>();
+    let chunks: Vec<&[&RegisterEntry]> = entries.chunks(DOCUMENTS_AT_ONCE).collect();
+    let mut items = match chunks.first() {
+        Some(chunk) => read(chunk)?,
+        None => Vec::new(),
+    };
+    for k in 0..chunks.len() {
+        let items_now = &items;
+        let docs = || items_now.iter().map(|i| &i.doc);
+        let (mut next, mut journals, mut datev_done, mut xero_done, mut revenue_done) = (None, Ok(()), Ok(()), Ok(()), Ok(()));
+        rayon::scope(|s| {
+            if let Some(chunk) = chunks.get(k + 1) {
+                let next = &mut next;
+                s.spawn(move |_| *next = Some(read(chunk)));
             }
-        }
-        if foreign_domestic.is_none() {
-            foreign_domestic = items.iter().find_map(|i| {
-                let d = &i.doc;
-                let country = d.seller.address.country;
-                let rate = d.tax_breakdown.iter().find(|r| row_treatment(d, r) == Treatment::Domestic)?.tax_rate.normalize();
-                (country.as_str() != "DE" && accounts.by_default(Treatment::Domestic, rate, country.as_str())).then_some((country, rate))
+            s.spawn(|_| {
+                write_journal(&mut journal.rows, items_now, &base);
+                write_journal_vat(&mut journal_vat.rows, items_now);
+                journals = journal.drain().and_then(|()| journal_vat.drain());
             });
-        }
-        for item in &items {
-            let d = &item.doc;
-            xero::write(&mut xero.rows, d, &accounts);
-            let qb = if d.kind == DocumentKind::Invoice { &mut qb_invoices } else { &mut qb_credit_notes };
-            quickbooks::write(&mut qb.rows, d, &accounts);
-            revenue::write_lines(&mut lines.rows, d, &accounts);
-            revenue::write_schedule(&mut schedule.rows, d);
-        }
-        for csv in [&mut xero, &mut qb_invoices, &mut qb_credit_notes, &mut lines, &mut schedule] {
-            csv.drain()?;
+            s.spawn(|_| datev_done = datev.write(docs()));
+            s.spawn(|_| {
+                for d in docs() {
+                    xero::write(&mut xero.rows, d, &accounts);
+                    let qb = if d.kind == DocumentKind::Invoice { &mut qb_invoices } else { &mut qb_credit_notes };
+                    quickbooks::write(&mut qb.rows, d, &accounts);
+                }
+                xero_done = [&mut xero, &mut qb_invoices, &mut qb_credit_notes].into_iter().try_for_each(|csv| csv.drain());
+            });
+            s.spawn(|_| {
+                for d in docs() {
+                    revenue::write_lines(&mut lines.rows, d, &accounts);
+                    revenue::write_schedule(&mut schedule.rows, d);
+                }
+                revenue_done = lines.drain().and_then(|()| schedule.drain());
+            });
+            add_totals(&mut totals, items_now);
+            add_to_summary(&mut summary, items_now, &state, domestic_period);
+            if oss_by_default.is_none() {
+                oss_by_default = docs().find_map(|d| {
+                    let country = d.tax.jurisdiction.as_str();
+                    d.tax_breakdown
+                        .iter()
+                        .any(|r| row_treatment(d, r) == Treatment::Oss && accounts.by_default(Treatment::Oss, r.tax_rate.normalize(), country))
+                        .then(|| country.to_string())
+                });
+            }
+            for d in docs().filter(|d| d.currency.code() != base && d.in_base_currency().is_none()) {
+                without_rate.0 += 1;
+                without_rate.1.get_or_insert_with(|| (d.number.to_string(), d.currency.to_string()));
+            }
+            for d in docs() {
+                let country = d.tax.jurisdiction.as_str();
+                let gross = d.tax_breakdown.iter().any(|r| {
+                    row_treatment(d, r) == Treatment::NonEuTax && !r.tax_amount.is_zero() && accounts.by_default(Treatment::NonEuTax, r.tax_rate.normalize(), country)
+                });
+                if gross {
+                    foreign_tax_gross.0 += 1;
+                    foreign_tax_gross.1.get_or_insert_with(|| (d.number.to_string(), country.to_string(), d.tax.tax_name.clone()));
+                }
+            }
+            if foreign_domestic.is_none() {
+                foreign_domestic = docs().find_map(|d| {
+                    let country = d.seller.address.country;
+                    let rate = d.tax_breakdown.iter().find(|r| row_treatment(d, r) == Treatment::Domestic)?.tax_rate.normalize();
+                    (country.as_str() != "DE" && accounts.by_default(Treatment::Domestic, rate, country.as_str())).then_some((country, rate))
+                });
+            }
+        });
+        journals?;
+        datev_done?;
+        xero_done?;
+        revenue_done?;
+        if let Some(next) = next {
+            items = next?;
         }
     }
+    drop(items);
     generated.extend(datev.finish()?.into_iter().map(|name| format!("datev/{name}")));
     for csv in [journal, journal_vat, xero, qb_invoices, qb_credit_notes, lines, schedule] {
         generated.push(csv.finish()?);
