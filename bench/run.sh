@@ -5,6 +5,9 @@
 #
 #   bench/run.sh [N...]            default: 10000 100000
 #   THREADS=1 bench/run.sh 10000   limit rendering threads (RAYON_NUM_THREADS)
+#   PIN=1 bench/run.sh 10000       one core for everything: issue, export and the peer all run
+#                                  under `taskset -c 0` with one rendering thread, so documents
+#                                  per CPU second compare without two cores' contention
 #   FORMATS=pdf,html,json bench/run.sh   formats issued (default: `issue`'s default formats,
 #                                  pdf, html, json, ubl and cii)
 #
@@ -35,15 +38,20 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"; sync' EXIT
 sync
 [ -n "${THREADS:-}" ] && export RAYON_NUM_THREADS="$THREADS"
+pin=()
+if [ -n "${PIN:-}" ]; then
+    pin=(taskset -c 0)
+    export RAYON_NUM_THREADS=1
+fi
 formats=${FORMATS:-pdf,html,json,ubl,cii}
-echo "formats: $formats; $(nproc) cores"
+echo "formats: $formats; $(nproc) cores${PIN:+; pinned to core 0, one rendering thread}"
 ratios=()
 
 printf '%-10s %10s %10s %12s %10s %12s %10s %10s %10s %14s %14s %10s\n' N documents issue_s docs_per_s cpu_s docs_per_cpu_s MB_written peak_MB export_s export_cpu_s export_peak_MB avg_pdf_KB
 for n in "${sizes[@]}"; do
     data="$work/data-$n"; archive="$work/archive-$n"; out="$work/export-$n"
     "$bin" sample --transactions "$n" --seed 42 --out "$data" >/dev/null
-    /usr/bin/time -f '%e %M %U %S' -o "$work/time-issue" "$bin" issue "$data" --archive "$archive" --init --formats "$formats" --quiet >/dev/null 2>&1
+    /usr/bin/time -f '%e %M %U %S' -o "$work/time-issue" "${pin[@]}" "$bin" issue "$data" --archive "$archive" --init --formats "$formats" --quiet >/dev/null 2>&1
     read -r issue_s issue_kb issue_user issue_sys < "$work/time-issue"
     issue_cpu=$(echo "$issue_user + $issue_sys" | bc -l)
     docs=$(wc -l < "$archive/register.jsonl")
@@ -52,7 +60,7 @@ for n in "${sizes[@]}"; do
     export_s="-"; export_cpu="-"; export_kb=0
     if "$bin" export --help >/dev/null 2>&1; then
         sync
-        /usr/bin/time -f '%e %M %U %S' -o "$work/time-export" "$bin" export --month 2026-10 --archive "$archive" --data "$data" --out "$out" >/dev/null 2>&1 || true
+        /usr/bin/time -f '%e %M %U %S' -o "$work/time-export" "${pin[@]}" "$bin" export --month 2026-10 --archive "$archive" --data "$data" --out "$out" >/dev/null 2>&1 || true
         read -r export_s export_kb export_user export_sys < "$work/time-export"
         export_cpu=$(echo "$export_user + $export_sys" | bc -l)
     fi
@@ -69,7 +77,7 @@ if [ -d "$peer" ] && command -v python3 >/dev/null; then
     venv="$root/target/bench-venv"
     [ -x "$venv/bin/python" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q reportlab==5.1.0; }
     [ -f "$work/invoices-2000.json" ] || python3 "$peer/gen_invoices.py" 2000 "$work/invoices-2000.json" >/dev/null
-    line=$(cd "$peer" && /usr/bin/time -f '%U %S' -o "$work/time-peer" "$venv/bin/python" peer_reportlab.py "$work/invoices-2000.json" "$work/reportlab" 2>&1 | tail -1)
+    line=$(cd "$peer" && /usr/bin/time -f '%U %S' -o "$work/time-peer" "${pin[@]}" "$venv/bin/python" peer_reportlab.py "$work/invoices-2000.json" "$work/reportlab" 2>&1 | tail -1)
     read -r peer_user peer_sys < "$work/time-peer"
     peer_per_cpu=$(echo "2000 / ($peer_user + $peer_sys)" | bc -l)
     printf 'ReportLab (peer, PDF only, 1 process): %s; %.1f PDFs per CPU second (process total, start-up included)\n' "$line" "$peer_per_cpu"
