@@ -951,6 +951,40 @@ fn a_plan_change_keeps_the_rate_of_the_adjusted_charges_own_line_not_the_invoice
 /// A refund may credit only what plan changes have left of an invoice: those archived and
 /// those of the same run count together. And a plan change that would credit too much is
 /// named at its own line, not at another plan-change line of the same charge.
+/// A replacement restates its original's supply, so what a plan change credited on the
+/// original still counts: KL-INV-2026-000011's plan change credited 7.74 of
+/// KL-INV-2026-000001, whose address is then corrected. Reissued, the 14.99 replacement must
+/// not take a full refund of ch_1001 (7.25 is left of the supply, as before the correction),
+/// nor be reissued under a tax that leaves that 7.74 credit at the old one.
+#[test]
+fn a_replacement_keeps_the_plan_change_that_adjusted_its_original() {
+    let f = Fixture::new(&[]);
+    ok(f.issue());
+    f.reissue("KL-INV-2026-000001", &[("address_line1", "Kastanienallee 7"), ("postal_code", "10435")], "customer moved", None, "2026-11-10T12:00:00Z").unwrap();
+    let head = fs::read_to_string(f.archive.join("register.jsonl")).unwrap();
+    let business = [("name", "Müller Design GmbH"), ("vat_id", "DE136695976"), ("vat_id_status", "valid"), ("type", "business")];
+    let err = f.reissue("KL-INV-2026-000017", &business, "VAT ID supplied", None, "2026-11-10T12:00:00Z").unwrap_err().to_string();
+    assert_eq!(err, "KL-INV-2026-000017 has been adjusted by KL-INV-2026-000011 (a plan change credited part of it at its present tax); a replacement taxed otherwise would leave that credit at the old tax, so it is not reissued: correct the customer in customers.csv, and their later invoices carry the new details");
+    assert_eq!(fs::read_to_string(f.archive.join("register.jsonl")).unwrap(), head, "nothing issued");
+    let refund = "rf_4100,refund,succeeded,cus_de_01,2026-11-12T10:00:00+01:00,EUR,Refund,1,14.99,gross,false,,,ch_1001,technical_issue,DE,DE";
+    f.append(refund);
+    let line = f.transactions().lines().position(|l| l == refund).unwrap() + 1;
+    let out = f.issue();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "error: transactions.csv:{line}: unit_amount: refund 'rf_4100' would credit 14.99 EUR, more than is left on KL-INV-2026-000017: 14.99 invoiced, 7.74 already credited, 7.25 left"
+        )),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read_to_string(f.archive.join("register.jsonl")).unwrap(), head, "nothing issued");
+    // What is left of the supply is refunded against the replacement.
+    f.set_transactions(&f.transactions().replace(refund, &refund.replace(",14.99,gross", ",7.25,gross")));
+    let out = ok(f.issue());
+    assert_eq!(amounts(&f.doc(&issued_as(&out, "rf_4100"))), ("6.09".into(), "1.16".into(), "7.25".into()));
+}
+
 #[test]
 fn a_refund_counts_plan_changes_archived_and_of_the_same_run() {
     let f = Fixture::new(&[]);

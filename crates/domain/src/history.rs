@@ -41,6 +41,23 @@ pub fn credited(referrers: &[Referrer]) -> Decimal {
     referrers.iter().filter(|r| r.kind == DocumentKind::CreditNote).map(|r| r.total).sum()
 }
 
+/// `number` and the invoices it replaces through `reissue`, itself first, then its
+/// original, that one's original and so on. A replacement restates its original's supply:
+/// a plan change that adjusted an earlier invoice of the chain reduced the same supply, so
+/// it still bounds what a refund or another plan change may credit, and what a correction
+/// may retax. A number the archive does not hold (an invoice of this run) is its own chain.
+pub fn replacement_chain(history: &dyn History, number: &DocumentNumber) -> Vec<DocumentNumber> {
+    let mut chain = vec![number.clone()];
+    while let Ok(doc) = history.document(chain.last().expect("never empty")) {
+        match doc.references.iter().find(|r| r.relation == Relation::Replaces) {
+            // A register is checked for cycles by `verify`; a corrupt one still ends here.
+            Some(r) if !chain.contains(&r.number) => chain.push(r.number.clone()),
+            _ => break,
+        }
+    }
+    chain
+}
+
 /// An empty archive.
 pub struct NoHistory;
 

@@ -252,11 +252,15 @@ pub fn reissue(
         // A plan change credited part of the original under its treatment: replaced under
         // another, the supply would keep that credit of the old tax (e.g. German VAT credited
         // for time now reverse-charged in full).
-        if let Some(r) = referrers.iter().find(|r| r.relation == Relation::Adjusts) {
+        // The invoices it replaces count as it: the plan change may have adjusted, or
+        // been billed on, an earlier invoice of its chain (see `replacement_chain`).
+        let chain = crate::replacement_chain(history, number_to_fix);
+        if let Some(r) = chain.iter().flat_map(|n| history.referrers(n)).find(|r| r.relation == Relation::Adjusts) {
             return Err(Error::Adjusted { number: number_to_fix.clone(), by: r.number.clone() });
         }
-        if let Some(r) = original.references.iter().find(|r| r.relation == Relation::Adjusts) {
-            return Err(Error::AdjustsAnother { number: number_to_fix.clone(), adjusted: r.number.clone() });
+        let earlier = chain[1..].iter().filter_map(|n| history.document(n).ok());
+        if let Some(r) = std::iter::once(original.clone()).chain(earlier).find_map(|d| d.references.into_iter().find(|r| r.relation == Relation::Adjusts)) {
+            return Err(Error::AdjustsAnother { number: number_to_fix.clone(), adjusted: r.number });
         }
         recompute(&mut replacement, &original, &determination, company)?;
     }

@@ -47,7 +47,7 @@ use domain::numbering::{DocumentNumber, NumberPattern};
 
 use draft::{AdjustedFacts, CreditedFacts, DraftError, Original};
 
-pub use domain::history::{History, NoHistory, Numbered, Referrer, credited};
+pub use domain::history::{History, NoHistory, Numbered, Referrer, credited, replacement_chain};
 
 /// A document that is ready to be issued but has no number yet (a corrected reissue's).
 #[derive(Clone, Debug)]
@@ -320,7 +320,7 @@ pub fn plan<'d>(data: &'d DataSet, history: &dyn History) -> Result<Plan<'d>, Ve
             let facts = plan.credited_facts(&adjusted.original);
             let (number, currency, gross) = (facts.number, facts.currency, facts.totals.gross);
             let referrers = history.referrers(&number);
-            let before = credited(&referrers) + adjusted_before(history, &referrers, charge_id) + adjusted_now.get(&number).copied().unwrap_or_default();
+            let before = credited(&referrers) + adjusted_before(history, &number, charge_id) + adjusted_now.get(&number).copied().unwrap_or_default();
             let left = gross - before;
             if credit > left {
                 let txn = d.txn;
@@ -371,7 +371,7 @@ pub fn plan<'d>(data: &'d DataSet, history: &dyn History) -> Result<Plan<'d>, Ve
             continue;
         }
         let referrers = history.referrers(&facts.number);
-        let adjusted = adjusted_before(history, &referrers, charge_id) + adjusted_now.get(&facts.number).copied().unwrap_or_default();
+        let adjusted = adjusted_before(history, &facts.number, charge_id) + adjusted_now.get(&facts.number).copied().unwrap_or_default();
         let before = credited(&referrers) + adjusted + credited_now.get(&facts.number).copied().unwrap_or_default();
         let number = facts.number.clone();
         match draft::credit_note(refund, original.clone(), &facts, before) {
@@ -470,10 +470,12 @@ pub fn adjustment(doc: &Document, charge: &str) -> Decimal {
         .sum()
 }
 
-/// The gross amount earlier invoices' plan-change lines credited on `charge`'s invoice.
-fn adjusted_before(history: &dyn History, referrers: &[Referrer], charge: &str) -> Decimal {
-    referrers
+/// The gross amount earlier invoices' plan-change lines credited on `charge`'s invoice
+/// `number`, or on an invoice it replaces (see [`replacement_chain`]).
+fn adjusted_before(history: &dyn History, number: &DocumentNumber, charge: &str) -> Decimal {
+    replacement_chain(history, number)
         .iter()
+        .flat_map(|n| history.referrers(n))
         .filter(|r| r.relation == Relation::Adjusts)
         .filter_map(|r| history.document(&r.number).ok())
         .map(|d| -adjustment(&d, charge))
