@@ -401,10 +401,25 @@ fn parse_public_key(s: &str) -> Result<ed25519_dalek::VerifyingKey, invoicesmith
     invoicesmith::archive::checkpoint::parse_public_key(s)
 }
 
+/// Whether a command may take its archive from a data folder's company.toml.
+#[derive(Clone, Copy)]
+enum FromData<'a> {
+    /// It may: its data folder (`--data`, `issue`'s DATA_DIR), if one was given.
+    Yes(Option<&'a std::path::Path>),
+    /// It never does (`show`, `list`, `reissue`, `recover`, `verify`: their `--data`, where
+    /// they have one, is the payment history or the resources, not where the archive is).
+    No,
+}
+
 /// The archive a command uses: `--archive`, else `INVOICESMITH_ARCHIVE`, else the `[archive]
 /// path` of `data`'s company.toml (relative to it). Never the current folder by default: a
-/// run started elsewhere must not find, or start, another archive.
-fn archive_path(flag: Option<PathBuf>, data: Option<&std::path::Path>, json: bool) -> Result<PathBuf, ExitCode> {
+/// run started elsewhere must not find, or start, another archive. The "which archive?"
+/// error names only the ways that command has.
+fn archive_path(flag: Option<PathBuf>, from: FromData, json: bool) -> Result<PathBuf, ExitCode> {
+    let data = match from {
+        FromData::Yes(data) => data,
+        FromData::No => None,
+    };
     if let Some(path) = flag.or_else(|| std::env::var_os("INVOICESMITH_ARCHIVE").filter(|v| !v.is_empty()).map(PathBuf::from)) {
         return Ok(path);
     }
@@ -429,13 +444,14 @@ fn archive_path(flag: Option<PathBuf>, data: Option<&std::path::Path>, json: boo
             return Err(fail(Error::Input(diagnostics), json));
         }
     }
-    Err(usage(
-        format!(
-            "which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE, or{} set [archive] path in company.toml",
-            if data.is_some() { "" } else { " give --data DIR whose" }
-        ),
-        json,
-    ))
+    let message = match from {
+        FromData::Yes(Some(data)) => {
+            format!("which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE, or set [archive] path in {}", data.join("company.toml").display())
+        }
+        FromData::Yes(None) => "which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE, or give --data DIR whose company.toml sets [archive] path".to_string(),
+        FromData::No => "which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE to its path; this command does not take it from a data folder".to_string(),
+    };
+    Err(usage(message, json))
 }
 
 /// A usage error found after parsing (exit 2): on stderr, and with `json` also as the JSON
@@ -444,8 +460,17 @@ fn usage(message: String, json: bool) -> ExitCode {
     if json {
         print_json_error(&message, &[] as &[String]);
     }
-    eprintln!("error: {message}");
+    eprintln!("error: {}", printable(&message));
     ExitCode::from(2)
+}
+
+/// An error message as the terminal gets it: a control character (an ESC, a CR) in what it
+/// quotes of the command line (a customer id, a document number) is shown as U+FFFD, as
+/// input diagnostics show theirs, so no escape sequence typed or pasted reaches the terminal.
+/// A line break stays: messages of other libraries (a database's) may have several lines.
+fn printable(message: &str) -> std::borrow::Cow<'_, str> {
+    let control = |c: char| c.is_control() && c != '\n';
+    if message.contains(control) { message.replace(control, "\u{fffd}").into() } else { message.into() }
 }
 
 /// Reads the translations and fonts `data`'s company.toml names, if a data folder is given.
@@ -522,7 +547,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Issue { data_dir, archive, init, json, dry_run, quiet, formats, signing_key: key } => {
-            let archive = match archive_path(archive, Some(&data_dir), json) {
+            let archive = match archive_path(archive, FromData::Yes(Some(&data_dir)), json) {
                 Ok(path) => open_archive(path).init(init).with_signing_key(signing_key(key)),
                 Err(code) => return code,
             };
@@ -558,7 +583,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Reissue { number, set, reason, date, archive, json, formats, signing_key: key, data } => {
-            let archive = match archive_path(archive, None, json) {
+            let archive = match archive_path(archive, FromData::No, json) {
                 Ok(path) => open_archive(path).with_signing_key(signing_key(key)),
                 Err(code) => return code,
             };
@@ -601,7 +626,7 @@ fn main() -> ExitCode {
             Err(e) => fail(e, false),
         },
         Command::Export { month, quarter, archive, data, out, csv, json } => {
-            let archive = match archive_path(archive, data.as_deref(), json) {
+            let archive = match archive_path(archive, FromData::Yes(data.as_deref()), json) {
                 Ok(path) => open_archive(path),
                 Err(code) => return code,
             };
@@ -662,7 +687,7 @@ fn main() -> ExitCode {
             }
         }
         Command::List { archive, customer, from, to, kind, status, data, json } => {
-            let archive = match archive_path(archive, None, json) {
+            let archive = match archive_path(archive, FromData::No, json) {
                 Ok(path) => open_archive(path),
                 Err(code) => return code,
             };
@@ -688,7 +713,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Statement { customer, from, to, out, archive, data, csv, json } => {
-            let archive = match archive_path(archive, data.as_deref(), json) {
+            let archive = match archive_path(archive, FromData::Yes(data.as_deref()), json) {
                 Ok(path) => open_archive(path),
                 Err(code) => return code,
             };
@@ -782,7 +807,7 @@ fn main() -> ExitCode {
             Err(e) => fail(e, false),
         },
         Command::Show { number, archive, data, json } => {
-            let archive = match archive_path(archive, None, json) {
+            let archive = match archive_path(archive, FromData::No, json) {
                 Ok(path) => open_archive(path),
                 Err(code) => return code,
             };
@@ -812,7 +837,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Recover { archive, signing_key: key } => {
-            let archive = match archive_path(archive, None, false) {
+            let archive = match archive_path(archive, FromData::No, false) {
                 Ok(path) => open_archive(path).with_signing_key(signing_key(key)),
                 Err(code) => return code,
             };
@@ -836,7 +861,7 @@ fn main() -> ExitCode {
             Err(e) => fail(e, false),
         },
         Command::Verify { archive, expect_head, public_key, json } => {
-            let archive = match archive_path(archive, None, json) {
+            let archive = match archive_path(archive, FromData::No, json) {
                 Ok(path) => open_archive(path),
                 Err(code) => return code,
             };
@@ -970,13 +995,20 @@ fn fail(e: Error, json: bool) -> ExitCode {
     for d in e.diagnostics() {
         eprintln!("error: {d}");
     }
-    eprintln!("error: {e}");
+    eprintln!("error: {}", printable(&e.to_string()));
     ExitCode::from(if e.is_input() { 1 } else { 3 })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::shell_quoted;
+    use super::{printable, shell_quoted};
+
+    #[test]
+    fn an_error_prints_no_control_character_but_line_breaks() {
+        assert_eq!(printable("customer 'c\u{1b}[31m' has no document"), "customer 'c\u{fffd}[31m' has no document");
+        assert_eq!(printable("a\rb\u{0}c\nd"), "a\u{fffd}b\u{fffd}c\nd");
+        assert_eq!(printable("plain"), "plain");
+    }
 
     #[test]
     fn a_printed_archive_is_one_shell_word() {

@@ -367,6 +367,42 @@ fn commands_that_write_elsewhere_refuse_an_output_folder_inside_the_archive() {
     assert_eq!(fs::read_to_string(&taken).unwrap(), "mine");
 }
 
+/// "which archive?" names the ways the command has: `list --data` reads the payment history,
+/// not the archive's place, so it is not told to give the `--data` it was given; `statement`
+/// takes the archive from its data folder's company.toml, so it is told about `--data`.
+#[test]
+fn which_archive_names_only_what_the_command_reads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = copy_samples(tmp.path());
+    let company = fs::read_to_string(data.join("company.toml")).unwrap();
+    assert!(company.contains("path = \"../archive\"\n"), "{company}");
+    fs::write(data.join("company.toml"), company.replace("path = \"../archive\"\n", "")).unwrap();
+    let data = data.to_str().unwrap();
+    let statement = ["statement", "cus_de_01", "--from", "2026-10-01", "--to", "2026-10-31", "--out", "x"];
+    for (args, error) in [
+        (vec!["list", "--data", data], "which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE to its path; this command does not take it from a data folder".to_string()),
+        (statement.to_vec(), "which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE, or give --data DIR whose company.toml sets [archive] path".to_string()),
+        ([&statement[..], &["--data", data]].concat(), format!("which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE, or set [archive] path in {data}/company.toml")),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_invoicesmith")).args(&args).current_dir(tmp.path()).env_remove("INVOICESMITH_ARCHIVE").output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), format!("error: {error}\n"), "{args:?}");
+    }
+}
+
+/// A control character typed into an argument the error quotes reaches the terminal as
+/// U+FFFD, never as the escape sequence it starts.
+#[test]
+fn an_error_quoting_an_argument_prints_no_escape_sequence() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("archive");
+    assert!(issue(&samples(), &archive).status.success());
+    let out = invoicesmith(&["show", "KL\u{1b}[2J", "--archive", archive.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).starts_with("error: KL\u{fffd}[2J is no document number"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains('\u{1b}'));
+}
+
 /// `--json` promises one JSON object on stdout, failures included: usage errors too, whether
 /// clap refuses the line or the command does (a period, which archive?), with exit 2.
 #[test]
@@ -374,7 +410,7 @@ fn usage_errors_with_json_are_json_too() {
     for (args, error) in [
         (&["export", "--month", "2026-13", "--archive", "x", "--out", "y", "--json"][..], "'2026-13' is not a period; expected a month (2026-10) or a quarter (2026-Q4)"),
         (&["list", "--bogus", "--json"], "unexpected argument '--bogus' found"),
-        (&["show", "KL-INV-2026-000001", "--json"], "which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE, or give --data DIR whose set [archive] path in company.toml"),
+        (&["show", "KL-INV-2026-000001", "--json"], "which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE to its path; this command does not take it from a data folder"),
     ] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_invoicesmith")).args(args).env_remove("INVOICESMITH_ARCHIVE").output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
