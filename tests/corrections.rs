@@ -269,18 +269,45 @@ fn a_refund_split_over_three_rates_gives_the_rounding_cent_to_the_largest_share(
     );
 }
 
+/// An invoiced transaction edited afterwards is refused, naming each field that differs
+/// from what its document states, as it was issued and as it is now; where nothing the
+/// document states differs, the fields it does not state.
 #[test]
-fn editing_an_invoiced_transaction_is_refused() {
+fn editing_an_invoiced_transaction_is_refused_naming_what_changed() {
     let f = Fixture::new(&[]);
     ok(f.issue());
-    f.set_transactions(&f.transactions().replace("ch_1001,charge,succeeded,cus_de_01,2026-10-01T09:12:44+02:00,EUR,Pro plan (monthly),1,14.99", "ch_1001,charge,succeeded,cus_de_01,2026-10-01T09:12:44+02:00,EUR,Pro plan (monthly),1,13.99"));
+    let register = fs::read(f.archive.join("register.jsonl")).unwrap();
+    let edits = [
+        // The price of a one-row invoice.
+        ("ch_1001,charge,succeeded,cus_de_01,2026-10-01T09:12:44+02:00,EUR,Pro plan (monthly),1,14.99,", "ch_1001,charge,succeeded,cus_de_01,2026-10-01T09:12:44+02:00,EUR,Pro plan (monthly),1,15.99,"),
+        // Two rows of one invoice: each difference names its row.
+        ("EUR,Team plan (monthly) seat,3,25.00,net", "EUR,Team plan (monthly) seat,4,25.00,net"),
+        ("EUR,Credit pack 5000 credits,1,40.00,net,false,,,", "EUR,Credit pack 5000 credits,1,40.00,net,false,2026-10-05,,"),
+        // Only the time of day, which no document states.
+        ("2026-10-07T20:01:33+01:00", "2026-10-07T20:02:33+01:00"),
+        // A bank transfer's charge the processor later marks succeeded.
+        ("ch_1021,charge,pending,", "ch_1021,charge,succeeded,"),
+        // A refund's payment id: its credit note can only be matched again.
+        (",re_3QKx1016", ",re_3QKx1016b"),
+    ];
+    let mut csv = f.transactions();
+    for (from, to) in edits {
+        assert_eq!(csv.matches(from).count(), 1, "{from}");
+        csv = csv.replacen(from, to, 1);
+    }
+    f.set_transactions(&csv);
     let out = f.issue();
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("transactions.csv:2: transaction_id: 'ch_1001' has changed since it was issued as KL-INV-2026-000001; issued documents are never changed: refund it (credit note) or use `invoicesmith reissue KL-INV-2026-000001`"),
-        "{}",
-        stderr(&out)
+    assert_eq!(
+        stderr(&out),
+        "error: transactions.csv:2: transaction_id: 'ch_1001' has changed since it was issued as KL-INV-2026-000001: unit_amount was 14.99 when issued, is now 15.99; issued documents are never changed: refund it (credit note) or use `invoicesmith reissue KL-INV-2026-000001`\n\
+         error: transactions.csv:5: transaction_id: 'ch_1004' has changed since it was issued as KL-INV-2026-000004: quantity on line 5 was 3 when issued, is now 4, service_start on line 6 was empty when issued, is now 2026-10-05; issued documents are never changed: refund it (credit note) or use `invoicesmith reissue KL-INV-2026-000004`\n\
+         error: transactions.csv:8: transaction_id: 'ch_1006' has changed since it was issued as KL-INV-2026-000006: none of the fields its document states differs, so the change is in one it does not state: the time of day in timestamp or reason; issued documents are never changed: refund it (credit note) or use `invoicesmith reissue KL-INV-2026-000006`\n\
+         error: transactions.csv:19: transaction_id: 'rf_1016' has changed since it was issued as KL-CN-2026-000001: payment_id was 're_3QKx1016' when issued, is now 're_3QKx1016b'; issued documents are never changed: put the refund's row back as it was issued\n\
+         error: transactions.csv:24: transaction_id: 'ch_1021' has changed since it was issued as KL-INV-2026-000015: status was 'pending' when issued, is now 'succeeded'; issued documents are never changed: refund it (credit note) or use `invoicesmith reissue KL-INV-2026-000015`\n\
+         error: 5 input error(s); nothing was issued\n"
     );
+    assert_eq!(fs::read(f.archive.join("register.jsonl")).unwrap(), register, "nothing issued");
 }
 
 /// The month's file saved again by a spreadsheet (Excel writes `149.00` as `149` and `21.60`

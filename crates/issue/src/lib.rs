@@ -28,6 +28,7 @@
 //! [`crate::correct::reissue`].
 
 mod assemble;
+mod changed;
 pub mod correct;
 mod draft;
 pub mod payment;
@@ -212,8 +213,18 @@ pub fn plan<'d>(data: &'d DataSet, history: &dyn History) -> Result<Plan<'d>, Ve
         };
         if let Some((number, fingerprint)) = history.issued_for(kind, &txn.id) {
             if !txn.issued_as_is(fingerprint) {
+                // What changed, from the issued document (read only on this error).
+                let what = match history.document(&number) {
+                    Ok(doc) => changed::changes(data, txn, &doc).explain(),
+                    Err(e) => format!(" (its record could not be read to say what: {e})"),
+                };
+                // A credit note is corrected by nothing: its refund's row goes back as it was.
+                let remedy = match kind {
+                    DocumentKind::Invoice => format!("refund it (credit note) or use `invoicesmith reissue {number}`"),
+                    DocumentKind::CreditNote => "put the refund's row back as it was issued".to_string(),
+                };
                 error(&mut diagnostics, txn, "transaction_id", format!(
-                    "'{}' has changed since it was issued as {number}; issued documents are never changed: refund it (credit note) or use `invoicesmith reissue {number}`",
+                    "'{}' has changed since it was issued as {number}{what}; issued documents are never changed: {remedy}",
                     txn.id
                 ));
             } else {
