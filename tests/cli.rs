@@ -423,3 +423,28 @@ fn usage_errors_with_json_are_json_too() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
 }
+
+/// A customers.csv row missing a field is one error for the row and one line counting its
+/// transactions (not an "unknown customer" error for each); a 2 MB description is refused
+/// with its length and the limit. Nothing is issued: no archive is created.
+#[test]
+fn a_short_customer_row_and_an_overlong_description_are_one_error_each() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = copy_samples(tmp.path());
+    let customers = fs::read_to_string(data.join("customers.csv")).unwrap();
+    fs::write(data.join("customers.csv"), customers.replacen("cus_de_01,individual,Jürgen Müller,", "cus_de_01,individual,", 1)).unwrap();
+    let transactions = fs::read_to_string(data.join("transactions.csv")).unwrap();
+    let description = format!("\"{}\"", "x".repeat(2_000_000));
+    fs::write(data.join("transactions.csv"), transactions.replacen("Credit pack 1000 credits", &description, 1)).unwrap();
+    let archive = tmp.path().join("archive");
+    let out = invoicesmith(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: customers.csv:2: has 12 fields; expected 16 as in the header\n\
+         error: transactions.csv: customer_id: 2 transaction(s) of 'cus_de_01' (lines 2, 13) were not checked further: its row, customers.csv:2, has errors; fix it and run again\n\
+         error: transactions.csv:3: description: is 2000000 characters long; expected at most 1000\n\
+         error: 3 input error(s); nothing was issued\n"
+    );
+    assert!(!archive.exists(), "nothing issued, no archive created");
+}

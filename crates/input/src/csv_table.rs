@@ -34,6 +34,17 @@ pub fn read(text: &str, columns: &'static [&'static str], sink: &mut Sink<'_>) -
 /// of the header, and a row may leave out optional columns at its end (rows appended by a
 /// tool that predates them): their fields then read as empty.
 pub fn read_with_optional(text: &str, columns: &'static [&'static str], optional: &[&str], sink: &mut Sink<'_>) -> Option<Vec<Row>> {
+    read_keyed(text, columns, optional, None, sink).map(|(rows, _)| rows)
+}
+
+/// A row refused as a whole: its line, and its value in the key column.
+pub type Refused = (u64, String);
+
+/// [`read_with_optional`], also returning, for each row refused as a whole (a wrong number of
+/// fields, a value in an unnamed column), its line and what it holds in the `key` column
+/// where that is not empty: what the row was probably about (its customer id), so the rows
+/// of other files that name it are reported once, not one error each.
+pub fn read_keyed(text: &str, columns: &'static [&'static str], optional: &[&str], key: Option<&str>, sink: &mut Sink<'_>) -> Option<(Vec<Row>, Vec<Refused>)> {
     // An empty file (or only blank lines, a BOM): one error, not one per missing column.
     if text.trim_start_matches('\u{feff}').trim().is_empty() {
         sink.push(Some(1), "header", format!("the file is empty; expected a header line with the columns {}", columns.join(", ")));
@@ -114,6 +125,13 @@ pub fn read_with_optional(text: &str, columns: &'static [&'static str], optional
         .max()
         .unwrap_or(0);
     let mut rows = Vec::new();
+    let mut refused = Vec::new();
+    let key_at = key.and_then(|key| columns.iter().position(|c| *c == key)).and_then(|k| index[k]);
+    let mut refuse = |line: u64, fields: &csv::StringRecord| {
+        if let Some(value) = key_at.and_then(|i| fields.get(i)).map(str::trim).filter(|v| !v.is_empty()) {
+            refused.push((line, value.to_string()));
+        }
+    };
     let mut lines = LineCounter::new(text);
     for record in reader.records() {
         match record {
@@ -126,10 +144,12 @@ pub fn read_with_optional(text: &str, columns: &'static [&'static str], optional
                 let given = (width..fields.len()).rev().find(|&i| !fields[i].trim().is_empty()).map_or(fields.len().min(width), |i| i + 1);
                 if given > width || fields.len() < required_width {
                     sink.push(Some(line), "", format!("has {} fields; expected {width} as in the header", fields.len()));
+                    refuse(line, &fields);
                     continue;
                 }
                 if let Some((i, value)) = unnamed.iter().find_map(|&i| fields.get(i).map(str::trim).filter(|f| !f.is_empty()).map(|f| (i, f))) {
                     sink.push(Some(line), "", format!("has '{value}' in column {}, which has no name in the header; expected it empty, or a column of the file named in the header", i + 1));
+                    refuse(line, &fields);
                     continue;
                 }
                 let mut values = String::with_capacity(fields.as_slice().len());
@@ -154,7 +174,7 @@ pub fn read_with_optional(text: &str, columns: &'static [&'static str], optional
             }
         }
     }
-    Some(rows)
+    Some((rows, refused))
 }
 
 /// Parses `raw` with `parse`, recording `'<raw>' <reason>` on failure.
@@ -170,6 +190,23 @@ pub fn field<T>(
         Err(reason) => {
             sink.bad_value(Some(row.line), column, raw, &reason);
             None
+        }
+    }
+}
+
+/// Refuses each of `limits`' columns whose value is longer than its limit (in characters),
+/// naming the length found and the limit; the value itself is not quoted, being too long
+/// to read in an error.
+pub fn check_lengths(sink: &mut Sink<'_>, row: &Row, limits: &[(&str, usize)]) {
+    for &(column, max) in limits {
+        let value = row.get(column);
+        // A value of at most `max` bytes has at most `max` characters: the count is needed
+        // only for the rare longer one.
+        if value.len() > max {
+            let length = value.chars().count();
+            if length > max {
+                sink.push(Some(row.line), column, format!("is {length} characters long; expected at most {max}"));
+            }
         }
     }
 }

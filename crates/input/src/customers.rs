@@ -1,6 +1,6 @@
 //! `customers.csv`: who is billed, where, and under which tax ID.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use domain::country::CountryCode;
 use domain::diag::{Diagnostic, Sink};
@@ -20,17 +20,46 @@ const COLUMNS: &[&str] = &[
 /// document of the customer.
 const OPTIONAL: &[&str] = &["peppol_id", "buyer_reference", "note"];
 
-/// The valid customers, and every customer id the file names (valid rows or not), so a
-/// transaction of a customer whose row has an error isn't reported a second time; `None` if
-/// the file's rows could not be read at all (then no customer id can be checked).
-pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Customer>, Option<BTreeSet<String>>) {
+/// The longest value accepted in each free-text column printed on a document, in
+/// characters. Far above any real value, so only a value that is not what the column means
+/// (a file pasted into a cell) is refused rather than printed over pages. Postal addresses
+/// are short by nature (UPU S42 and EDIFACT address lines are 35 characters); the limits
+/// are those of the contact records the export's accounting imports fill (Xero: a contact
+/// name and city 255, QuickBooks Online likewise), and none would fit the address block of
+/// a PDF if longer:
+///
+/// - `name`, `address_line1`, `address_line2`, `city`, `region` 255;
+/// - `postal_code` 20 (the longest postal codes are 10 characters);
+/// - `email` 254, the longest address SMTP can carry (RFC 5321, 4.5.3.1.3, less the brackets);
+/// - `customer_id` 255, `buyer_reference` 255 (a Leitweg-ID is at most 46);
+/// - `note` 1000, as transactions.csv's note: printed under the lines.
+pub const TEXT_LIMITS: &[(&str, usize)] = &[
+    ("customer_id", 255),
+    ("name", 255),
+    ("email", 254),
+    ("address_line1", 255),
+    ("address_line2", 255),
+    ("city", 255),
+    ("postal_code", 20),
+    ("region", 255),
+    ("buyer_reference", 255),
+    ("note", 1000),
+];
+
+/// The valid customers, and every customer id the file names (valid rows or not) with the
+/// line of its row, so a transaction of a customer whose row has an error isn't reported a
+/// second time; `None` if the file's rows could not be read at all (then no customer id can
+/// be checked). A row refused as a whole (a wrong number of fields) names its customer by
+/// what it holds in the `customer_id` column.
+pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Customer>, Option<BTreeMap<String, u64>>) {
     let mut sink = Sink::new(CUSTOMERS, diagnostics);
-    let Some(rows) = csv_table::read_with_optional(text, COLUMNS, OPTIONAL, &mut sink) else {
+    let Some((rows, refused)) = csv_table::read_keyed(text, COLUMNS, OPTIONAL, Some("customer_id"), &mut sink) else {
         return (Vec::new(), None);
     };
     let mut first_line: BTreeMap<String, u64> = BTreeMap::new();
     let mut customers = Vec::with_capacity(rows.len());
     for row in &rows {
+        csv_table::check_lengths(&mut sink, row, TEXT_LIMITS);
         let id = required_text(&mut sink, row, "customer_id", "a customer id");
         if let Some(id) = &id {
             if let Some(first) = first_line.get(id) {
@@ -89,8 +118,10 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Customer>, O
             });
         }
     }
-    let named = first_line.into_keys().collect();
-    (customers, Some(named))
+    for (line, id) in refused {
+        first_line.entry(id).or_insert(line);
+    }
+    (customers, Some(first_line))
 }
 
 /// The tax ID in canonical form when the country's rules are known. An ID that upstream

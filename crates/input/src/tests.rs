@@ -120,7 +120,7 @@ fn countries_must_be_iso_3166() {
     assert_eq!(one_error(&row), "transactions.csv:2: card_country: 'UK' is not an ISO 3166-1 alpha-2 country code; say 'GB'");
     let mut s = sources(GOOD_ROW);
     s.customers = CUSTOMERS_CSV.replace(",DE,,,de", ",Germany,,,de");
-    assert_eq!(errors(&s), ["customers.csv:2: country: 'Germany' is not an ISO 3166-1 alpha-2 country code; say 'DE'"]);
+    assert_eq!(errors(&s), ["customers.csv:2: country: 'Germany' is not an ISO 3166-1 alpha-2 country code; say 'DE'", "transactions.csv: customer_id: 1 transaction(s) of 'c_de' (line 2) were not checked further: its row, customers.csv:2, has errors; fix it and run again"]);
 }
 
 #[test]
@@ -484,6 +484,7 @@ fn control_characters_in_text_are_refused_naming_file_line_and_field() {
         [
             "customers.csv:2: country: 'D\u{fffd}E' is not an ISO 3166-1 alpha-2 country code",
             "customers.csv:2: country: contains the control character U+0000; expected printable text",
+            "transactions.csv: customer_id: 1 transaction(s) of 'c_de' (line 2) were not checked further: its row, customers.csv:2, has errors; fix it and run again",
         ]
     );
     let mut s = sources(GOOD_ROW);
@@ -674,6 +675,8 @@ fn peppol_ids_buyer_references_and_purchase_orders_are_read_and_checked() {
             "company.toml: seller.peppol_id: '0208:0123456748' is not a valid Belgian enterprise number (10 digits with a mod-97 check)",
             "company.toml: seller.phone: 'call us' is not a telephone number; expected digits with optional + ( ) - / . and spaces, e.g. '+372 600 1234'",
             "customers.csv:2: peppol_id: 'EM:j@example.de' is an e-mail address scheme, which Peppol does not route to; expected a numeric EAS scheme, e.g. '0208:0123456749'",
+
+            "transactions.csv: customer_id: 1 transaction(s) of 'c_de' (line 2) were not checked further: its row, customers.csv:2, has errors; fix it and run again",
         ]
     );
 }
@@ -742,4 +745,52 @@ fn an_empty_file_is_one_error() {
         assert_eq!(errs.len(), 1, "{empty:?}: {errs:?}");
         assert!(errs[0].starts_with("transactions.csv:1: header: the file is empty; expected a header line with the columns transaction_id, type, status,"), "{errs:?}");
     }
+}
+
+/// A customer row with a wrong number of fields is one error for the row and one line
+/// counting its transactions, not an "unknown customer" error for each of them; so is a
+/// row with an error in a field.
+#[test]
+fn a_bad_customer_row_is_one_error_and_a_count_of_its_transactions() {
+    let rows = format!(
+        "{GOOD_ROW}{}{}",
+        GOOD_ROW.replace("ch_1,", "ch_2,"),
+        GOOD_ROW.replace("ch_1,", "ch_3,").replace(",c_de,", ",c_jp,").replace(",EUR,", ",JPY,").replace("11.99", "1200"),
+    );
+    let counted = "transactions.csv: customer_id: 2 transaction(s) of 'c_de' (lines 2, 3) were not checked further: its row, customers.csv:2, has errors; fix it and run again";
+    let mut s = sources(&rows);
+    s.customers = s.customers.replace("c_de,individual,Jürgen Müller,", "c_de,individual,");
+    assert_eq!(errors(&s), ["customers.csv:2: has 12 fields; expected 13 as in the header", counted]);
+    let mut s = sources(&rows);
+    s.customers = s.customers.replace(",Berlin,10119,,DE,", ",Berlin,10119,,XX,");
+    assert_eq!(errors(&s), ["customers.csv:2: country: 'XX' is not an ISO 3166-1 alpha-2 country code", counted]);
+    // One transaction: "line", and a long list is cut short.
+    let mut s = sources(GOOD_ROW);
+    s.customers = s.customers.replace(",Berlin,10119,,DE,", ",Berlin,10119,,XX,");
+    assert_eq!(errors(&s)[1], "transactions.csv: customer_id: 1 transaction(s) of 'c_de' (line 2) were not checked further: its row, customers.csv:2, has errors; fix it and run again");
+    let many: String = (1..=7).map(|i| GOOD_ROW.replace("ch_1,", &format!("ch_{i}x,"))).collect();
+    let mut s = sources(&many);
+    s.customers = s.customers.replace(",Berlin,10119,,DE,", ",Berlin,10119,,XX,");
+    assert_eq!(errors(&s)[1], "transactions.csv: customer_id: 7 transaction(s) of 'c_de' (lines 2, 3, 4, 5, 6, …) were not checked further: its row, customers.csv:2, has errors; fix it and run again");
+}
+
+/// Free text longer than a document can sensibly print is refused, naming the length and
+/// the limit, in characters (not bytes: 1000 'ü' are 2000 bytes and accepted).
+#[test]
+fn free_text_longer_than_its_limit_is_refused() {
+    let long = |n: usize, c: char| std::iter::repeat_n(c, n).collect::<String>();
+    assert!(errors(&sources(&GOOD_ROW.replace("Pro plan", &long(1000, 'ü')))).is_empty());
+    assert_eq!(
+        errors(&sources(&GOOD_ROW.replace("Pro plan", &long(2_000_000, 'x')))),
+        ["transactions.csv:2: description: is 2000000 characters long; expected at most 1000"]
+    );
+    let mut s = sources(GOOD_ROW);
+    s.customers = s.customers.replace("Jürgen Müller", &long(256, 'M')).replace(",10119,", &format!(",{},", long(21, '1')));
+    assert_eq!(
+        errors(&s),
+        [
+            "customers.csv:2: name: is 256 characters long; expected at most 255",
+            "customers.csv:2: postal_code: is 21 characters long; expected at most 20",
+        ]
+    );
 }

@@ -31,6 +31,34 @@ const COLUMNS: &[&str] = &[
 /// `payment_method` (empty: card) and `note` (printed on the document) likewise.
 const OPTIONAL: &[&str] = &["card_brand", "card_last4", "payment_id", "purchase_order", "payment_method", "note"];
 
+/// The longest value accepted in each free-text column a document prints or an export
+/// carries, in characters. Far above any real value (a product name, a processor's id), so
+/// only a value that is not what the column means is refused — an export pasted into a cell,
+/// a whole contract as a description — instead of being printed over hundreds of pages:
+///
+/// - `description` 1000: a line's description sits in a column of the PDF's line table,
+///   ~50 characters a line; 1000 is 20 lines, still a readable line on one page. The
+///   accounting imports the export writes cap it anyway (Xero's and QuickBooks Online's line
+///   description take 4000).
+/// - `note` 1000, the same: printed under the lines.
+/// - `reason` 255: printed beside the reference on a credit note; processors' reason codes
+///   are short words (`requested_by_customer`).
+/// - `purchase_order` 255: the buyer's reference (EN 16931 BT-13), printed and sent in the
+///   e-invoices; order numbers are tens of characters.
+/// - `card_brand` 50, `payment_id` and `transaction_id` 255, `refers_to` 255: names and ids
+///   (`Mastercard`, `pi_3QKx1001`); 255 is the common bound of an id column in billing
+///   systems' exports.
+pub const TEXT_LIMITS: &[(&str, usize)] = &[
+    ("transaction_id", 255),
+    ("description", 1000),
+    ("refers_to", 255),
+    ("reason", 255),
+    ("card_brand", 50),
+    ("payment_id", 255),
+    ("purchase_order", 255),
+    ("note", 1000),
+];
+
 /// Transaction-level columns: every row of a transaction must repeat the same value.
 const SHARED: &[&str] = &[
     "type", "status", "customer_id", "timestamp", "currency", "amount_basis", "reason", "card_country", "ip_country",
@@ -43,7 +71,11 @@ const SHARED: &[&str] = &[
 /// An owned `text` is freed once its rows are read: they hold its fields, and the
 /// transactions built from them would otherwise sit beside both (15 MB of text at 100,000
 /// transactions).
-pub fn parse(text: Cow<'_, str>, customers: &[Customer], named: Option<&BTreeSet<String>>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Transaction> {
+///
+/// The transactions of a customer `named` whose row has errors are not checked further (not
+/// taxed, not checked against each other): one line per such customer, on its row, says how
+/// many there are, instead of an error for each.
+pub fn parse(text: Cow<'_, str>, customers: &[Customer], named: Option<&BTreeMap<String, u64>>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Transaction> {
     let mut sink = Sink::new(TRANSACTIONS, diagnostics);
     let rows = csv_table::read_with_optional(&text, COLUMNS, OPTIONAL, &mut sink);
     drop(text);
@@ -55,6 +87,7 @@ pub fn parse(text: Cow<'_, str>, customers: &[Customer], named: Option<&BTreeSet
     let mut order: Vec<&str> = Vec::new();
     let mut groups: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
     for row in &rows {
+        csv_table::check_lengths(&mut sink, row, TEXT_LIMITS);
         let id = row.get("transaction_id");
         if id.is_empty() {
             sink.push(Some(row.line), "transaction_id", "is empty; expected the transaction's id");
@@ -68,19 +101,49 @@ pub fn parse(text: Cow<'_, str>, customers: &[Customer], named: Option<&BTreeSet
 
     let valid: BTreeSet<&str> = customers.iter().map(|c| c.id.as_str()).collect();
     let mut transactions = Vec::with_capacity(order.len());
+    // The transactions of each customer whose row has errors: the lines of their first rows.
+    let mut unchecked: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
     for id in &order {
-        if let Some(t) = transaction(&mut sink, id, &groups[id], named) {
+        let rows = &groups[id];
+        let customer = rows[0].get("customer_id");
+        if !valid.contains(customer) && named.is_some_and(|named| named.contains_key(customer)) {
+            unchecked.entry(customer).or_default().push(rows[0].line);
+        }
+        if let Some(t) = transaction(&mut sink, id, rows, named) {
             if !valid.contains(t.customer_id.as_str()) {
-                continue; // its customer's row has errors, reported there
+                continue; // its customer's row has errors, reported there and counted below
             }
             transactions.push(t);
         }
+    }
+    for (customer, lines) in unchecked {
+        let row = named.and_then(|named| named.get(customer).copied());
+        sink.push(None, "customer_id", unchecked_message(customer, row, &lines));
     }
     check_references(&mut sink, &transactions, &groups);
     transactions
 }
 
-fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: Option<&BTreeSet<String>>) -> Option<Transaction> {
+/// How many transactions of `customer` (first rows on `lines`) were not checked because the
+/// customer's row (on `row` of customers.csv) has errors; a few of their lines, so the
+/// message stays one line. Without a line number, it is printed after every error of
+/// customers.csv, before those of single rows of transactions.csv.
+fn unchecked_message(customer: &str, row: Option<u64>, lines: &[u64]) -> String {
+    const SHOWN: usize = 5;
+    let mut shown: Vec<String> = lines.iter().take(SHOWN).map(u64::to_string).collect();
+    if lines.len() > SHOWN {
+        shown.push("…".into());
+    }
+    let s = if lines.len() == 1 { "" } else { "s" };
+    let row = row.map_or_else(|| super::CUSTOMERS.to_string(), |line| format!("{}:{line}", super::CUSTOMERS));
+    format!(
+        "{} transaction(s) of '{customer}' (line{s} {}) were not checked further: its row, {row}, has errors; fix it and run again",
+        lines.len(),
+        shown.join(", ")
+    )
+}
+
+fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: Option<&BTreeMap<String, u64>>) -> Option<Transaction> {
     let first = rows[0];
     // A row the same in every field as an earlier one is a row pasted twice (an export
     // appended again), not a second line: taken as one, it would bill the line twice.
@@ -133,7 +196,7 @@ fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: Option<&
     let customer_id = field(sink, first, "customer_id", |s| {
         if s.is_empty() {
             Err("is empty; expected a customer_id from customers.csv".into())
-        } else if customers.is_none_or(|named| named.contains(s)) {
+        } else if customers.is_none_or(|named| named.contains_key(s)) {
             Ok(s.to_string())
         } else {
             Err("is not a customer_id in customers.csv".into())
