@@ -31,9 +31,17 @@ pub(crate) struct Changes {
     pub differ: Vec<String>,
     /// Fields (or parts of one) the document does not state, so not compared.
     pub not_compared: Vec<&'static str>,
+    /// A bank-transfer charge invoiced while pending is now marked succeeded.
+    transfer_marked_paid: bool,
 }
 
 impl Changes {
+    /// Whether the one difference is a bank-transfer charge invoiced while pending that is
+    /// now marked succeeded: its money arriving, written onto the charge.
+    pub(crate) fn is_transfer_marked_paid(&self) -> bool {
+        self.transfer_marked_paid && self.differ.len() == 1
+    }
+
     /// The explanation completing "'<id>' has changed since it was issued as <number>".
     pub(crate) fn explain(&self) -> String {
         if self.differ.is_empty() {
@@ -83,15 +91,20 @@ pub(crate) fn changes(data: &DataSet, txn: &Transaction, doc: &Document) -> Chan
     // Only the date is recorded: the tax point, the timestamp's local date.
     differ("timestamp", format!("dated {}", doc.tax_point_date), format!("dated {}", data.local_date(txn.timestamp)));
     let mut not_compared = vec!["the time of day in timestamp"];
-    match doc.kind {
+    let transfer_marked_paid = match doc.kind {
         DocumentKind::Invoice => invoice(txn, doc, &mut differ, &mut not_compared),
-        DocumentKind::CreditNote => credit_note(txn, doc, &mut differ, &mut not_compared),
-    }
+        DocumentKind::CreditNote => {
+            credit_note(txn, doc, &mut differ, &mut not_compared);
+            false
+        }
+    };
     c.not_compared = not_compared;
+    c.transfer_marked_paid = transfer_marked_paid;
     c
 }
 
-fn invoice(txn: &Transaction, doc: &Document, differ: &mut impl FnMut(&str, String, String), not_compared: &mut Vec<&'static str>) {
+/// Returns whether the charge, a bank transfer invoiced while pending, is now marked succeeded.
+fn invoice(txn: &Transaction, doc: &Document, differ: &mut impl FnMut(&str, String, String), not_compared: &mut Vec<&'static str>) -> bool {
     let minor = txn.currency.minor_units();
     // A bank-transfer invoice issued before its payment states it due: the charge was pending.
     let status_was = match doc.payment.method.as_str() {
@@ -104,6 +117,7 @@ fn invoice(txn: &Transaction, doc: &Document, differ: &mut impl FnMut(&str, Stri
         Status::Pending => "pending",
     };
     differ("status", text(status_was), text(status_now));
+    let transfer_marked_paid = status_was == "pending" && txn.status == Status::Succeeded && txn.payment_method == PaymentMethod::BankTransfer;
     let method_now = match txn.payment_method {
         PaymentMethod::Card => "card",
         PaymentMethod::BankTransfer => BANK_TRANSFER,
@@ -127,7 +141,7 @@ fn invoice(txn: &Transaction, doc: &Document, differ: &mut impl FnMut(&str, Stri
     not_compared.push("reason");
     if doc.lines.len() != txn.lines.len() {
         differ("the number of rows", format!("{}", doc.lines.len()), format!("{}", txn.lines.len()));
-        return;
+        return transfer_marked_paid;
     }
     let several = txn.lines.len() > 1;
     for (was, now) in doc.lines.iter().zip(&txn.lines) {
@@ -144,6 +158,7 @@ fn invoice(txn: &Transaction, doc: &Document, differ: &mut impl FnMut(&str, Stri
         differ(&field("service_end"), date(was.service_end), date(now.service_end));
         differ(&field("refers_to"), optional(was.adjusts.as_deref()), optional(now.refers_to.as_deref()));
     }
+    transfer_marked_paid
 }
 
 fn credit_note(txn: &Transaction, doc: &Document, differ: &mut impl FnMut(&str, String, String), not_compared: &mut Vec<&'static str>) {

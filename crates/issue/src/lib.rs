@@ -214,12 +214,21 @@ pub fn plan<'d>(data: &'d DataSet, history: &dyn History) -> Result<Plan<'d>, Ve
         if let Some((number, fingerprint)) = history.issued_for(kind, &txn.id) {
             if !txn.issued_as_is(fingerprint) {
                 // What changed, from the issued document (read only on this error).
-                let what = match history.document(&number) {
-                    Ok(doc) => changed::changes(data, txn, &doc).explain(),
-                    Err(e) => format!(" (its record could not be read to say what: {e})"),
+                let (what, paid_since) = match history.document(&number) {
+                    Ok(doc) => {
+                        let changes = changed::changes(data, txn, &doc);
+                        (changes.explain(), changes.is_transfer_marked_paid())
+                    }
+                    Err(e) => (format!(" (its record could not be read to say what: {e})"), false),
                 };
                 // A credit note is corrected by nothing: its refund's row goes back as it was.
+                // A bank transfer invoiced while pending is paid by a payment row, not by a
+                // new status on its charge: the invoice stated it due, and stays right.
                 let remedy = match kind {
+                    DocumentKind::Invoice if paid_since => format!(
+                        "keep its status pending and record the money received as a row of type payment, status succeeded, refers_to {}, payment_method bank_transfer (README, \"Invoice now, paid later\")",
+                        txn.id
+                    ),
                     DocumentKind::Invoice => format!("refund it (credit note) or use `invoicesmith reissue {number}`"),
                     DocumentKind::CreditNote => "put the refund's row back as it was issued".to_string(),
                 };
