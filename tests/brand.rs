@@ -172,7 +172,7 @@ fn the_payment_issues_no_second_document_and_the_reconciliation_says_paid_open_o
     let report: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(report["issued"].as_array().unwrap().len(), 0);
     let skipped = report["skipped"].as_array().unwrap();
-    assert!(skipped.iter().any(|s| s["transaction_id"] == "pm_1022" && s["reason"] == "bank transfer received for ch_1021: settles its invoice, no second document"), "{json}");
+    assert!(skipped.iter().any(|s| s["transaction_id"] == "pm_1022" && s["reason"] == "bank transfer received for ch_1021: paid towards its invoice, no second document"), "{json}");
 
     let export = |month: &str| {
         let out = tmp.path().join(format!("export-{month}"));

@@ -1286,7 +1286,7 @@ fn reconciliation(csv: &mut CsvFile, payments: &Payments, returned: &Returned, s
         let (outcome, detail) = match (t.kind, t.status) {
             (_, Status::Failed) => ("no_document", "payment failed".to_string()),
             (TransactionType::Payment, Status::Succeeded) => {
-                ("no_document", format!("bank transfer received for {}: settles its invoice", refers_to.unwrap_or("")))
+                ("no_document", format!("bank transfer received for {}: paid towards its invoice", refers_to.unwrap_or("")))
             }
             (TransactionType::Charge, Status::Pending) if t.bank_transfer && !docs.is_empty() => ("invoiced", "bank transfer: invoiced before it is paid".to_string()),
             (TransactionType::Charge, Status::Pending) if t.bank_transfer => {

@@ -38,7 +38,7 @@ pub fn numbered(doc: &mut Document) {
 pub fn skipped_payment(txn: &Transaction, status: Status) -> String {
     let charge = txn.refers_to.as_deref().unwrap_or("?");
     match status {
-        Status::Succeeded => format!("bank transfer received for {charge}: settles its invoice, no second document"),
+        Status::Succeeded => format!("bank transfer received for {charge}: paid towards its invoice, no second document"),
         Status::Failed => format!("bank transfer for {charge} failed: no document"),
         Status::Pending => format!("bank transfer for {charge} pending: no document"),
     }
