@@ -179,8 +179,20 @@ pub enum TransactionType {
     Refund,
     Duplicate,
     /// A bank transfer received for an invoiced `bank_transfer` charge (`refers_to`): no
-    /// document, it settles the invoice.
+    /// document, it is paid towards the invoice.
     Payment,
+}
+
+impl TransactionType {
+    /// The value of transactions.csv's `type` column (and of the serde name).
+    pub fn name(self) -> &'static str {
+        match self {
+            TransactionType::Charge => "charge",
+            TransactionType::Refund => "refund",
+            TransactionType::Duplicate => "duplicate",
+            TransactionType::Payment => "payment",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,6 +201,17 @@ pub enum Status {
     Succeeded,
     Failed,
     Pending,
+}
+
+impl Status {
+    /// The value of transactions.csv's `status` column (and of the serde name).
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Succeeded => "succeeded",
+            Status::Failed => "failed",
+            Status::Pending => "pending",
+        }
+    }
 }
 
 /// Whether unit amounts include tax (consumer price lists) or not.
@@ -336,7 +359,22 @@ impl DataSet {
 
 #[cfg(test)]
 mod tests {
-    use super::{find_by_id, index_by_id};
+    use super::{Status, TransactionType, find_by_id, index_by_id};
+
+    /// The names messages and exports print are the column values transactions.csv takes.
+    #[test]
+    fn a_type_and_a_status_are_named_as_the_csv_writes_them() {
+        let kinds = [TransactionType::Charge, TransactionType::Refund, TransactionType::Duplicate, TransactionType::Payment];
+        assert_eq!(kinds.map(TransactionType::name), ["charge", "refund", "duplicate", "payment"]);
+        for kind in kinds {
+            assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{}\"", kind.name()));
+        }
+        let statuses = [Status::Succeeded, Status::Failed, Status::Pending];
+        assert_eq!(statuses.map(Status::name), ["succeeded", "failed", "pending"]);
+        for status in statuses {
+            assert_eq!(serde_json::to_string(&status).unwrap(), format!("\"{}\"", status.name()));
+        }
+    }
 
     #[test]
     fn the_id_index_finds_every_record_and_the_last_of_equal_ids() {

@@ -1341,17 +1341,8 @@ fn reconciliation(csv: &mut CsvFile, payments: &Payments, returned: &Returned, s
         };
         csv.rows.row([
             id,
-            match t.kind {
-                TransactionType::Charge => "charge",
-                TransactionType::Refund => "refund",
-                TransactionType::Duplicate => "duplicate",
-                TransactionType::Payment => "payment",
-            },
-            match t.status {
-                Status::Succeeded => "succeeded",
-                Status::Failed => "failed",
-                Status::Pending => "pending",
-            },
+            t.kind.name(),
+            t.status.name(),
             &t.date.to_string(),
             t.currency.code(),
             &amount,

@@ -402,7 +402,7 @@ fn check_references<T>(sink: &mut Sink<'_>, transactions: &[Transaction], named:
                 target,
                 &format!(
                     "is a {} of the customer '{}', not of '{}'; a transaction refers only to its own customer's",
-                    kind_name(*kind),
+                    kind.name(),
                     customers.get(target).copied().unwrap_or_default(),
                     own.customer_id
                 ),
@@ -412,7 +412,7 @@ fn check_references<T>(sink: &mut Sink<'_>, transactions: &[Transaction], named:
                 Some(line),
                 "refers_to",
                 target,
-                &format!("is a {}; expected {}", kind_name(*kind), if allowed.len() == 2 { "a charge or a duplicate" } else { "a charge" }),
+                &format!("is a {}; expected {}", kind.name(), if allowed.len() == 2 { "a charge or a duplicate" } else { "a charge" }),
             ),
         }
     };
@@ -425,15 +425,6 @@ fn check_references<T>(sink: &mut Sink<'_>, transactions: &[Transaction], named:
                 check(l.source_line, target, t);
             }
         }
-    }
-}
-
-fn kind_name(kind: TransactionType) -> &'static str {
-    match kind {
-        TransactionType::Charge => "charge",
-        TransactionType::Refund => "refund",
-        TransactionType::Duplicate => "duplicate",
-        TransactionType::Payment => "payment",
     }
 }
 

@@ -21,7 +21,7 @@
 use rust_decimal::Decimal;
 
 use domain::document::{Document, DocumentKind};
-use domain::model::{AmountBasis, DataSet, PaymentMethod, Status, Transaction, TransactionType};
+use domain::model::{AmountBasis, DataSet, PaymentMethod, Status, Transaction};
 use domain::payment::terms::{BANK_TRANSFER, DUE};
 
 /// What differs between `txn` and `doc`, the document issued from it.
@@ -85,7 +85,7 @@ pub(crate) fn changes(data: &DataSet, txn: &Transaction, doc: &Document) -> Chan
         DocumentKind::Invoice => "charge",
         DocumentKind::CreditNote => "refund",
     };
-    differ("type", text(type_was), text(kind_name(txn.kind)));
+    differ("type", text(type_was), text(txn.kind.name()));
     differ("customer_id", text(&doc.customer_id), text(&txn.customer_id));
     differ("currency", text(doc.currency.code()), text(txn.currency.code()));
     // Only the date is recorded: the tax point, the timestamp's local date.
@@ -111,11 +111,7 @@ fn invoice(txn: &Transaction, doc: &Document, differ: &mut impl FnMut(&str, Stri
         BANK_TRANSFER if doc.payment.status == DUE => "pending",
         _ => "succeeded",
     };
-    let status_now = match txn.status {
-        Status::Succeeded => "succeeded",
-        Status::Failed => "failed",
-        Status::Pending => "pending",
-    };
+    let status_now = txn.status.name();
     differ("status", text(status_was), text(status_now));
     let transfer_marked_paid = status_was == "pending" && txn.status == Status::Succeeded && txn.payment_method == PaymentMethod::BankTransfer;
     let method_now = match txn.payment_method {
@@ -194,13 +190,4 @@ fn note(txn: &Transaction, doc: &Document, differ: &mut impl FnMut(&str, String,
         }
     };
     differ("note", optional(was), optional(txn.note.as_deref()));
-}
-
-fn kind_name(kind: TransactionType) -> &'static str {
-    match kind {
-        TransactionType::Charge => "charge",
-        TransactionType::Refund => "refund",
-        TransactionType::Duplicate => "duplicate",
-        TransactionType::Payment => "payment",
-    }
 }

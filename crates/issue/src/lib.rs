@@ -442,20 +442,11 @@ fn adjusted_invoices<'d>(data: &'d DataSet, history: &dyn History, txn: &'d Tran
             continue;
         };
         let target = &data.transactions[index];
-        let status = match target.status {
-            Status::Succeeded => "succeeded",
-            Status::Failed => "failed",
-            Status::Pending => "pending",
-        };
+        let status = target.status.name();
         if target.kind != TransactionType::Charge || target.status != Status::Succeeded {
             fail(format!(
                 "'{id}' was never invoiced (a {} whose payment {status}); a plan change can only adjust an invoiced charge",
-                match target.kind {
-                    TransactionType::Charge => "charge",
-                    TransactionType::Refund => "refund",
-                    TransactionType::Duplicate => "duplicate",
-                    TransactionType::Payment => "payment",
-                }
+                target.kind.name()
             ));
             continue;
         }
