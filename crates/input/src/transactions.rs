@@ -37,9 +37,9 @@ const OPTIONAL: &[&str] = &["card_brand", "card_last4", "payment_id", "purchase_
 /// a whole contract as a description — instead of being printed over hundreds of pages:
 ///
 /// - `description` 1000: a line's description sits in a column of the PDF's line table,
-///   ~50 characters a line; 1000 is 20 lines, still a readable line on one page. The
-///   accounting imports the export writes cap it anyway (Xero's and QuickBooks Online's line
-///   description take 4000).
+///   ~50 characters a line; 1000 is 20 lines, still a readable line on one page. Twice what
+///   a card processor sends: Stripe caps an invoice line item's description at 500
+///   characters (API changelog, 2018-10-31).
 /// - `note` 1000, the same: printed under the lines.
 /// - `reason` 255: printed beside the reference on a credit note; processors' reason codes
 ///   are short words (`requested_by_customer`).
