@@ -579,7 +579,7 @@ fn main() -> ExitCode {
                     }
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(e, json),
+                Err(e) => fail_issue(e, json),
             }
         }
         Command::Reissue { number, set, reason, date, archive, json, formats, signing_key: key, data } => {
@@ -986,6 +986,27 @@ fn shell_quoted(s: &str) -> String {
 fn print_json_error(error: &str, diagnostics: impl serde::Serialize) {
     let body = serde_json::json!({ "schema": JSON_SCHEMA, "error": error, "diagnostics": diagnostics });
     println!("{}", serde_json::to_string_pretty(&body).expect("serialises"));
+}
+
+/// [`fail`] for a run of `issue`, saying also what it issued before it failed: on stderr
+/// after the error, and with `json` as `issued_before` (the message), `issued` (the
+/// documents, as a successful run lists them) and `checkpoint`.
+fn fail_issue(e: invoicesmith::app::IssueError, json: bool) -> ExitCode {
+    let Some(issued_before) = e.issued_before() else { return fail(e.error, json) };
+    if json {
+        let body = serde_json::json!({
+            "schema": JSON_SCHEMA,
+            "error": e.error.to_string(),
+            "diagnostics": e.error.diagnostics(),
+            "issued_before": issued_before,
+            "issued": e.issued,
+            "checkpoint": e.checkpoint,
+        });
+        println!("{}", serde_json::to_string_pretty(&body).expect("serialises"));
+    }
+    eprintln!("error: {}", printable(&e.error.to_string()));
+    eprintln!("error: {}", printable(&issued_before));
+    ExitCode::from(if e.is_input() { 1 } else { 3 })
 }
 
 fn fail(e: Error, json: bool) -> ExitCode {

@@ -22,7 +22,7 @@ use invoicesmith::{Error, Result};
 /// HTML and the JSON record: every kind of write a batch makes, at a fraction of the PDF's
 /// rendering time (the injected faults don't depend on the bytes).
 fn issue_into(archive: &Archive) -> Result<IssueReport> {
-    invoicesmith::app::run_issue_with(&samples(), archive, &[Format::Html, Format::Json], &mut |_, _| {})
+    invoicesmith::app::run_issue_with(&samples(), archive, &[Format::Html, Format::Json], &mut |_, _| {}).map_err(|e| e.error)
 }
 
 fn intact(archive: &Archive) {
@@ -158,4 +158,75 @@ fn a_register_append_cut_short_is_cut_back_and_the_next_run_completes() {
 fn the_cli_exits_3_when_the_archive_cannot_be_written() {
     let out = run(&["issue", p(&samples()), "--archive", "/dev/full/archive", "--init", "--quiet"]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+}
+
+/// Fails the second commit's sync of its files with a full disk: the first commit (512
+/// documents) has issued its documents by then.
+#[derive(Debug, Default)]
+struct FullAtSecondCommit {
+    commits: AtomicUsize,
+}
+
+impl Fs for FullAtSecondCommit {
+    fn sync_files(&self, lock: &File, files: &[PathBuf]) -> io::Result<()> {
+        if self.commits.fetch_add(1, Ordering::SeqCst) == 1 {
+            return Err(io::Error::from_raw_os_error(ENOSPC));
+        }
+        RealFs.sync_files(lock, files)
+    }
+}
+
+#[test]
+fn a_run_that_fails_after_a_commit_says_what_it_issued_and_the_next_run_issues_the_rest() {
+    let tmp = tempfile::tempdir().unwrap();
+    // 674 documents: one commit of 512, then the rest at the end of the run.
+    let data = generated(tmp.path(), "data", 700, 7);
+    let issue = |archive: &Archive| invoicesmith::app::run_issue_with(&data, archive, &[Format::Json], &mut |_, _| {});
+    let reference = tmp.path().join("reference");
+    assert_eq!(issue(&Archive::open(&reference).init(true)).unwrap().issued.len(), 674);
+
+    let path = tmp.path().join("archive");
+    let err = issue(&Archive::with_fs(&path, Arc::new(FullAtSecondCommit::default())).init(true)).unwrap_err();
+    match &err.error {
+        Error::Io { source, .. } => assert_eq!(source.raw_os_error(), Some(ENOSPC)),
+        other => panic!("expected the full disk, got {other:?}"),
+    }
+    assert_eq!(err.issued.len(), 512);
+    // A checkpoint covers them, of the register as it is (512 lines).
+    let head = err.checkpoint.as_ref().expect("a checkpoint of what was issued").head.clone();
+    assert!(head.starts_with("512:"), "{head}");
+    let options = VerifyOptions { expect_head: Some(head.parse().unwrap()), ..VerifyOptions::default() };
+    assert_eq!(Archive::open(&path).verify(&options).unwrap(), Vec::<String>::new());
+    assert_eq!(
+        err.issued_before().unwrap(),
+        format!(
+            "512 document(s) were issued before the failure, KL-INV-2026-000001 to KL-INV-2026-000512: they are archived and final (checkpoint {head}). \
+         Nothing after KL-INV-2026-000512 was issued (the documents of the batch that failed got no register line, and their files were taken back). \
+         Run the same command again once the cause is fixed: it issues the rest, each series numbered on from these without a gap"
+        )
+    );
+    assert_eq!(err.to_string(), format!("{}\n{}", err.error, err.issued_before().unwrap()));
+    // The register holds exactly the documents reported, and the archive no file besides
+    // theirs: the failed batch's were taken back.
+    let registered: Vec<String> = register_lines(&path).iter().map(|l| l["number"].as_str().unwrap().to_string()).collect();
+    let reported: Vec<String> = err.issued.iter().map(|d| d.number().to_string()).collect();
+    assert_eq!(registered, reported);
+    let expected = register(&reference);
+    let partial = register(&path);
+    assert!(expected.starts_with(&partial), "not a prefix of the uninterrupted run's register");
+    let mut named: Vec<String> = err.issued.iter().flat_map(|d| d.files()).collect();
+    named.sort();
+    let stored: Vec<String> = files(&path).into_keys().filter(|f| f.starts_with("2026/")).collect();
+    assert_eq!(stored, named);
+    intact(&Archive::open(&path));
+
+    // Run again: the other 162, numbered on from the first run's, and the archive as one
+    // uninterrupted run leaves it.
+    let report = issue(&Archive::open(&path)).unwrap();
+    assert_eq!(report.issued.len(), 162);
+    assert_eq!(report.issued.first().unwrap().number(), "KL-INV-2026-000513");
+    assert_eq!(report.issued.last().unwrap().number(), "KL-CN-2026-000018");
+    assert_eq!(register(&path), expected);
+    assert!(report.checkpoint.is_some());
+    intact(&Archive::open(&path));
 }

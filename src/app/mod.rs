@@ -140,6 +140,74 @@ pub struct IssueReport {
     pub not_written: Vec<String>,
 }
 
+/// A run of `issue` that failed: the error, and the documents the run had issued before it.
+///
+/// A run commits its documents a batch at a time, and each commit issues them for good (their
+/// files durable, their register lines written): a failure after one leaves those documents
+/// archived and final, with numbers taken, and accounting must learn which they are. The
+/// documents after them were not issued: their batch's register lines were never written (a
+/// database rolled their transaction back), and the files the run had named for them it
+/// removed again. Planning against the register, the same command run again issues the rest,
+/// numbered on from these without a gap.
+#[derive(Debug)]
+pub struct IssueError {
+    pub error: Error,
+    /// The documents committed before the failure, in the order they were numbered (empty:
+    /// the run issued nothing).
+    pub issued: Vec<IssuedSummary>,
+    /// The checkpoint of those written after the failure, so that they verify as covered;
+    /// `None` if it could not be written either (or nothing was issued).
+    pub checkpoint: Option<CheckpointReport>,
+}
+
+impl IssueError {
+    /// Whether the data was refused (exit code 1, as [`Error::is_input`]).
+    pub fn is_input(&self) -> bool {
+        self.error.is_input()
+    }
+
+    /// What the run issued before it failed, for the user; `None` if it issued nothing.
+    pub fn issued_before(&self) -> Option<String> {
+        let (first, last) = (self.issued.first()?, self.issued.last()?);
+        let range = if self.issued.len() == 1 {
+            first.number().to_string()
+        } else {
+            format!("{} to {}", first.number(), last.number())
+        };
+        let checkpoint = match &self.checkpoint {
+            Some(c) => format!(" (checkpoint {})", c.head),
+            None => ", though no checkpoint covers them yet (the next run, or `invoicesmith recover`, writes it)".to_string(),
+        };
+        Some(format!(
+            "{} document(s) were issued before the failure, {range}: they are archived and final{checkpoint}. Nothing after {} was issued (the documents of the batch that failed got no register line, and their files were taken back). Run the same command again once the cause is fixed: it issues the rest, each series numbered on from these without a gap",
+            self.issued.len(),
+            last.number(),
+        ))
+    }
+}
+
+impl From<Error> for IssueError {
+    fn from(error: Error) -> IssueError {
+        IssueError { error, issued: Vec::new(), checkpoint: None }
+    }
+}
+
+impl std::fmt::Display for IssueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.error)?;
+        match self.issued_before() {
+            Some(issued) => write!(f, "\n{issued}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for IssueError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
 /// A run's checkpoint as reported: the register's head and whether it was signed.
 #[derive(Clone, Debug, Serialize)]
 pub struct CheckpointReport {
@@ -619,7 +687,7 @@ pub fn render_all(doc: &Document) -> Rendered {
 ///
 /// Input problems return [`Error::Input`] with every diagnostic, before the archive is
 /// touched. Issuing holds the archive's lock, so concurrent runs never both issue.
-pub fn run_issue(data_dir: &Path, archive: &Archive) -> Result<IssueReport> {
+pub fn run_issue(data_dir: &Path, archive: &Archive) -> Result<IssueReport, IssueError> {
     run_issue_with(data_dir, archive, render::Format::DEFAULT, &mut |_, _| {})
 }
 
@@ -636,20 +704,21 @@ const COMMIT_EVERY: usize = 512;
 /// Building, rendering and hashing run in parallel on all cores, a batch at a time, while
 /// this thread writes the previous batch's files and register lines in number order, so the
 /// register is written exactly as if one thread did everything. A document is issued once
-/// its register line is committed: files of a failed batch stay unregistered, and a
+/// its register line is committed: a failure returns, with the error, the documents
+/// committed before it ([`IssueError`]); files of the failed batch stay unregistered, and a
 /// repeated run accepts them when their bytes are the same.
 pub fn run_issue_with(
     data_dir: &Path,
     archive: &Archive,
     formats: &[render::Format],
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<IssueReport> {
+) -> Result<IssueReport, IssueError> {
     let formats = with_json(formats.to_vec());
     use rayon::prelude::*;
     let (company_toml, data) = read_for_issue(data_dir)?;
     // One archive per seller, never created by accident.
     if !archive.exists() && !archive.initialising() {
-        return Err(Error::NoArchive { path: archive.root().to_path_buf() });
+        return Err(Error::NoArchive { path: archive.root().to_path_buf() }.into());
     }
     archive::seller::check(archive, &company_toml)?;
     let key = signing_key(archive, &company_toml, Some(data_dir))?;
@@ -690,7 +759,7 @@ pub fn run_issue_with(
     let mut not_written = NotWritten::default();
     // The rendering threads also write the files' bytes (staged: unnamed until stored).
     let stager = locked.stager();
-    std::thread::scope(|scope| -> Result<()> {
+    let stored = std::thread::scope(|scope| -> Result<()> {
         let (send, receive) = std::sync::mpsc::sync_channel::<Vec<(issue::Numbered, Result<Vec<Output>>, NotWritten)>>(1);
         let (formats, plan, stager) = (&formats, &plan, &stager);
         scope.spawn(move || {
@@ -725,7 +794,15 @@ pub fn run_issue_with(
         }
         report.checkpoint = locked.finish(key.as_ref())?.map(CheckpointReport::from);
         Ok(())
-    })?;
+    });
+    if let Err(error) = stored {
+        // Documents are stored in number order, so the committed ones come first.
+        report.issued.truncate(locked.committed());
+        // What was issued verifies as covered; a checkpoint that cannot be written either
+        // (the same full disk) is left to the next run, which the message says.
+        let checkpoint = if report.issued.is_empty() { None } else { locked.checkpoint_committed(key.as_ref()).ok().flatten().map(CheckpointReport::from) };
+        return Err(IssueError { error, issued: report.issued, checkpoint });
+    }
     report.warnings = stale;
     report.warnings.extend(noted.warnings());
     report.not_written = not_written.lines();

@@ -133,6 +133,16 @@ pub struct Locked<'a> {
     /// Register lines committed, and the register's committed length in bytes.
     lines: usize,
     committed_len: u64,
+    /// Register lines when the lock was taken: `lines` less these are this run's.
+    lines_at_lock: usize,
+    /// A database archive's lines handed to the writer whose transaction has not yet
+    /// answered (counted in `lines` already), and those whose transaction failed.
+    in_flight: usize,
+    not_committed: usize,
+    /// The chain hash of the last committed line, and (a database's) of the last line in
+    /// flight: `state.last_line_hash` runs ahead to the last line queued.
+    committed_hash: Option<Sha256Sum>,
+    in_flight_hash: Option<Sha256Sum>,
     /// The last checkpoint's line SHA-256, the number of checkpoints and their committed
     /// length.
     last_checkpoint: Option<Sha256Sum>,
@@ -447,6 +457,11 @@ impl Archive {
             writer: None,
             batch: pg::Batch::default(),
             lines: tidy.state.entries.len(),
+            lines_at_lock: tidy.state.entries.len(),
+            in_flight: 0,
+            not_committed: 0,
+            committed_hash: tidy.state.last_line_hash,
+            in_flight_hash: None,
             committed_len: tidy.state.committed_len,
             state: tidy.state,
             notices: tidy.notices,
@@ -814,6 +829,8 @@ impl Locked<'_> {
             let writer = self.writer.get_or_insert_with(|| pg::Writer::start(db.clone()));
             let (batch, lines) = (std::mem::replace(&mut self.batch, writer.recycled()), self.lines);
             self.lines += batch.lines();
+            self.in_flight = batch.lines();
+            self.in_flight_hash = self.state.last_line_hash;
             writer.commit(batch, lines);
             self.uncovered = true;
             return Ok(());
@@ -829,6 +846,7 @@ impl Locked<'_> {
         self.written.clear();
         self.committed_len += self.pending.len() as u64;
         self.lines += self.pending_lines;
+        self.committed_hash = self.state.last_line_hash;
         self.pending.clear();
         self.pending_lines = 0;
         self.uncovered = true;
@@ -851,12 +869,49 @@ impl Locked<'_> {
         Ok(Some(checkpoint))
     }
 
+    /// After a failure: appends a checkpoint of the lines committed so far (signed with
+    /// `key` if given), leaving what is queued uncommitted, so that what the run did issue
+    /// verifies as covered. Returns it, or `None` if every line was covered already.
+    ///
+    /// Takes back the files named since the last commit first, as dropping the lock would:
+    /// on a full disk that frees the room the checkpoint needs.
+    pub fn checkpoint_committed(&mut self, key: Option<&ed25519_dalek::SigningKey>) -> Result<Option<Checkpoint>> {
+        let lines = self.lines_at_lock + self.committed();
+        for path in self.written.drain(..) {
+            let _ = std::fs::remove_file(&path);
+        }
+        if !self.uncovered || lines == 0 {
+            return Ok(None);
+        }
+        let checkpoint = checkpoint::make(Head { lines, hash: self.committed_hash }, self.last_checkpoint, key);
+        self.append_checkpoint(checkpoint::line(&checkpoint))?;
+        self.uncovered = false;
+        Ok(Some(checkpoint))
+    }
+
     /// Waits for a database batch being committed, if any.
     fn settle(&mut self) -> Result<()> {
-        match &mut self.writer {
-            Some(writer) => writer.settle(),
-            None => Ok(()),
+        let Some(writer) = &mut self.writer else { return Ok(()) };
+        let landed = writer.settle();
+        if landed.is_err() {
+            self.not_committed += self.in_flight;
+        } else if self.in_flight > 0 {
+            self.committed_hash = self.in_flight_hash;
         }
+        self.in_flight = 0;
+        landed
+    }
+
+    /// How many register lines this run has committed: documents issued, archived and
+    /// final whatever becomes of the rest of the run. For a caller whose run failed, to
+    /// say what it did issue; the lines are the first this many it stored.
+    ///
+    /// Waits for a database batch in flight first: it commits whole or not at all, and
+    /// counts only if it did (its own error, if any, is for the run's next commit to
+    /// report; after a failure there is none).
+    pub fn committed(&mut self) -> usize {
+        let _ = self.settle();
+        self.lines - self.lines_at_lock - self.not_committed
     }
 
     /// Appends checkpoint line `text` (without its newline).
