@@ -611,3 +611,54 @@ fn a_run_waiting_for_anothers_lock_says_so_once_and_goes_on() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stderr(&out), format!("waiting for another run on {} to finish…\n", p(&dir)));
 }
+
+/// A database that fails the second batch of a run (here a trigger, standing for a server
+/// out of disk or gone): the run says what its first batch issued, the register holds exactly
+/// that, `verify` passes, and the next run issues the rest as one uninterrupted run would.
+#[test]
+fn a_run_whose_second_batch_the_database_fails_says_what_it_issued() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = database("midrun");
+    let db = name_of(&url);
+    let month = generated(tmp.path(), "month", 700, 7);
+    let folder = tmp.path().join("reference");
+    for archive in [p(&folder), url.as_str()] {
+        ok(&["issue", p(&samples()), "--archive", archive, "--init", "--quiet", "--formats", "json"]);
+    }
+    ok(&["issue", p(&month), "--archive", p(&folder), "--quiet", "--formats", "json"]);
+    let before = register_count(db);
+    assert_eq!(before, 18);
+    admin(db)
+        .batch_execute(
+            "CREATE FUNCTION public.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the second batch fails'; END $$;
+             CREATE TRIGGER refuse BEFORE INSERT ON invoicesmith.register FOR EACH ROW WHEN (NEW.line > 18 + 512) EXECUTE FUNCTION public.refuse();",
+        )
+        .unwrap();
+    let out = run(&["issue", p(&month), "--archive", &url, "--quiet", "--formats", "json", "--json"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].starts_with("error: ") && lines[0].contains("the second batch fails"), "{err}");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let head = json["checkpoint"]["head"].as_str().unwrap();
+    assert!(head.starts_with("530:"), "{head}");
+    assert_eq!(
+        lines[1],
+        format!(
+            "error: 512 document(s) were issued before the failure, KL-INV-2026-000017 to KL-INV-2026-000528: they are archived and final (checkpoint {head}). \
+             Nothing after KL-INV-2026-000528 was issued (the documents of the batch that failed got no register line, and their files were taken back). \
+             Run the same command again once the cause is fixed: it issues the rest, each series numbered on from these without a gap"
+        )
+    );
+    assert_eq!(json["issued_before"].as_str().unwrap(), lines[1].strip_prefix("error: ").unwrap());
+    let issued: Vec<&str> = json["issued"].as_array().unwrap().iter().map(|d| d["number"].as_str().unwrap()).collect();
+    assert_eq!(issued.len(), 512);
+    assert_eq!(register_count(db), 18 + 512);
+    ok(&["verify", "--archive", &url, "--expect-head", head]);
+
+    admin(db).batch_execute("DROP TRIGGER refuse ON invoicesmith.register").unwrap();
+    assert!(ok(&["issue", p(&month), "--archive", &url, "--quiet", "--formats", "json"]).starts_with("issued 162 document(s)"));
+    assert_eq!(db_files(db)["register.jsonl"], files(&folder)["register.jsonl"]);
+    ok(&["verify", "--archive", &url]);
+}
