@@ -663,9 +663,7 @@ pub fn read_record(record: &Path) -> Result<(Vec<u8>, Option<Registered>)> {
 /// run's tidying is for.)
 impl Drop for Locked<'_> {
     fn drop(&mut self) {
-        for path in self.written.drain(..) {
-            let _ = std::fs::remove_file(&path);
-        }
+        self.take_back_written();
     }
 }
 
@@ -877,9 +875,7 @@ impl Locked<'_> {
     /// on a full disk that frees the room the checkpoint needs.
     pub fn checkpoint_committed(&mut self, key: Option<&ed25519_dalek::SigningKey>) -> Result<Option<Checkpoint>> {
         let lines = self.lines_at_lock + self.committed();
-        for path in self.written.drain(..) {
-            let _ = std::fs::remove_file(&path);
-        }
+        self.take_back_written();
         if !self.uncovered || lines == 0 {
             return Ok(None);
         }
@@ -887,6 +883,14 @@ impl Locked<'_> {
         self.append_checkpoint(checkpoint::line(&checkpoint))?;
         self.uncovered = false;
         Ok(Some(checkpoint))
+    }
+
+    /// Removes the files named since the last commit: no register line names them, so they
+    /// were never issued (a run that stops without committing them leaves none behind).
+    fn take_back_written(&mut self) {
+        for path in self.written.drain(..) {
+            let _ = std::fs::remove_file(&path);
+        }
     }
 
     /// Waits for a database batch being committed, if any.
