@@ -300,8 +300,8 @@ enum Command {
         /// Document number; or a transaction id (ch_1010) or the payment processor's id
         /// (pi_3QKx1010) of its one document.
         number: String,
-        /// The data folder: with --json, the status counts bank transfers received and
-        /// overpayments refunded, which issue no document.
+        /// The data folder: the status counts bank transfers received and overpayments
+        /// refunded, which issue no document.
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,
         /// Archive folder or postgres:// URL (default: $INVOICESMITH_ARCHIVE).
@@ -814,12 +814,12 @@ fn main() -> ExitCode {
             if !archive.exists() {
                 return fail(Error::NoArchive { path: archive.root().to_path_buf() }, json);
             }
+            let data = match data.as_deref().map(|dir| invoicesmith::app::payments::read(&archive, dir)).transpose() {
+                Ok(data) => data,
+                Err(e) => return fail(e, json),
+            };
+            let ledger = data.as_ref().map(invoicesmith::app::payments::Ledger::new);
             if json {
-                let data = match data.as_deref().map(|dir| invoicesmith::app::payments::read(&archive, dir)).transpose() {
-                    Ok(data) => data,
-                    Err(e) => return fail(e, true),
-                };
-                let ledger = data.as_ref().map(invoicesmith::app::payments::Ledger::new);
                 return match invoicesmith::app::query::show(&archive, &number, ledger.as_ref()) {
                     Ok(shown) => {
                         print_json("show", &shown);
@@ -828,7 +828,9 @@ fn main() -> ExitCode {
                     Err(e) => fail(e, true),
                 };
             }
-            match invoicesmith::app::show(&archive, &number) {
+            // The one reading of the clock: whether an open invoice is overdue today.
+            let today = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).date_naive();
+            match invoicesmith::app::show(&archive, &number, ledger.as_ref(), today) {
                 Ok(text) => {
                     print!("{text}");
                     ExitCode::SUCCESS

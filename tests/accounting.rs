@@ -4,7 +4,7 @@
 //! dialects and every command's help.
 
 mod archive_support;
-use archive_support::{ok, run, samples, stderr};
+use archive_support::{copy_samples, ok, run, samples, stderr};
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -807,11 +807,11 @@ fn list_json_filters_by_customer_kind_status_and_dates() {
     let text = |number: &str| ok(run(&["show", number, "--archive", archive])).lines().filter(|l| !l.starts_with("  file: ")).collect::<Vec<_>>().join("\n");
     assert_eq!(
         text("KL-INV-2026-000002"),
-        "KL-INV-2026-000002 invoice, issued 2026-10-03, supply 2026-10-03\n  customer: Mari Tamm (cus_ee_01)\n  total: 149.00 EUR (net 120.16, tax 28.84), domestic\n  credited by KL-CN-2026-000001 of 2026-10-20 (30.00 EUR)"
+        "KL-INV-2026-000002 invoice, issued 2026-10-03, supply 2026-10-03\n  customer: Mari Tamm (cus_ee_01)\n  total: 149.00 EUR (net 120.16, tax 28.84), domestic\n  status: credited\n  credited by KL-CN-2026-000001 of 2026-10-20 (30.00 EUR)"
     );
     assert_eq!(
         text("KL-CN-2026-000001"),
-        "KL-CN-2026-000001 credit note, issued 2026-10-20, supply 2026-10-03\n  customer: Mari Tamm (cus_ee_01)\n  total: 30.00 EUR (net 24.19, tax 5.81), domestic\n  credits KL-INV-2026-000002 of 2026-10-03 (technical issue)"
+        "KL-CN-2026-000001 credit note, issued 2026-10-20, supply 2026-10-03\n  customer: Mari Tamm (cus_ee_01)\n  total: 30.00 EUR (net 24.19, tax 5.81), domestic\n  status: paid\n  credits KL-INV-2026-000002 of 2026-10-03 (technical issue)"
     );
     let verify: serde_json::Value = serde_json::from_str(&ok(run(&["verify", "--archive", archive, "--json"]))).unwrap();
     assert_eq!((verify["command"].as_str(), verify["intact"].as_bool()), (Some("verify"), Some(true)));
@@ -821,6 +821,39 @@ fn list_json_filters_by_customer_kind_status_and_dates() {
     let missing: serde_json::Value = serde_json::from_slice(&run(&["show", "KL-INV-2026-999999", "--archive", archive, "--json"]).stdout).unwrap();
     assert_eq!(missing["schema"], "invoicesmith.cli.v1");
     assert!(missing["error"].as_str().unwrap().contains("KL-INV-2026-999999"));
+}
+
+/// A bank-transfer invoice paid in part: `show`'s text and `list`'s open rows say what is
+/// still due and by when, counting the transfers in the payment history as `--json` does.
+#[test]
+fn show_and_list_say_what_an_open_invoice_still_asks_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = copy_samples(&tmp.path().join("data"));
+    let csv = fs::read_to_string(data.join("transactions.csv")).unwrap();
+    let part_paid = csv.replace("Bank transfer received,1,4800.00,net", "Bank transfer received,1,2000.00,net");
+    assert_ne!(csv, part_paid);
+    fs::write(data.join("transactions.csv"), part_paid).unwrap();
+    let archive = tmp.path().join("archive");
+    let (archive, data) = (archive.to_str().unwrap(), data.to_str().unwrap());
+    ok(run(&["issue", data, "--archive", archive, "--init", "--quiet"]));
+    let status_line = |args: &[&str]| {
+        let mut all = vec!["show", "KL-INV-2026-000015", "--archive", archive];
+        all.extend(args);
+        ok(run(&all)).lines().find(|l| l.starts_with("  status: ")).unwrap().to_string()
+    };
+    // Due on 11 November 2026, before any day this test runs.
+    assert_eq!(status_line(&["--data", data]), "  status: overdue, 2800.00 EUR due by 2026-11-11");
+    assert_eq!(status_line(&[]), "  status: overdue, 4800.00 EUR due by 2026-11-11 (as issued; --data DIR counts the transfers received)");
+    let samples_dir = samples();
+    assert_eq!(status_line(&["--data", samples_dir.to_str().unwrap()]), "  status: paid");
+    let show: serde_json::Value = serde_json::from_str(&ok(run(&["show", "KL-INV-2026-000015", "--archive", archive, "--data", data, "--json"]))).unwrap();
+    assert_eq!((show["status"].as_str(), show["outstanding"].as_str()), (Some("open"), Some("2800.00")));
+    assert_eq!(
+        ok(run(&["list", "--archive", archive, "--data", data, "--status", "open"])),
+        "KL-INV-2026-000015  2026-10-28  invoice      open      cus_de_03  4800.00 EUR (2800.00 EUR due by 2026-11-11)  Nordlicht Medien GmbH\n\
+         KL-INV-2026-000016  2026-10-28  invoice      open      cus_ee_02  372.00 EUR (372.00 EUR due by 2026-11-11)  Põhjala Disain OÜ\n\
+         2 document(s)\n"
+    );
 }
 
 #[test]

@@ -410,11 +410,17 @@ fn numbering_lookup(state: &archive::State, number: &str) -> Result<numbering::D
 
 /// A document's summary and history: what it replaced or credited, and what credited,
 /// cancelled or replaced it.
-pub fn show(archive: &Archive, number: &str) -> Result<String> {
+///
+/// Its status as `show --json` and `list` count it: with the payment history (`ledger`), the
+/// transfers received and overpayments returned; an open invoice with what it still asks for
+/// and by when, `overdue` once that day is before `today`.
+pub fn show(archive: &Archive, number: &str, ledger: Option<&payments::Ledger>, today: chrono::NaiveDate) -> Result<String> {
     use issue::History;
     let state = archive.checked_state()?;
-    let number = query::entry_for(&state, number)?.number.clone();
+    let entry = query::entry_for(&state, number)?;
+    let number = entry.number.clone();
     let doc = state.read_document(&number)?;
+    let status = query::status(&state, entry, &doc, ledger);
     let kind = match doc.kind {
         DocumentKind::Invoice => "invoice",
         DocumentKind::CreditNote => "credit note",
@@ -432,6 +438,15 @@ pub fn show(archive: &Archive, number: &str) -> Result<String> {
         doc.totals.tax,
         doc.tax.treatment.code(),
     );
+    if status == query::Status::Open {
+        let outstanding = query::outstanding(&state, &doc, ledger);
+        let due_date = crate::payment::terms::asks_transfer(&doc).map(|t| t.due_date);
+        let word = if outstanding.is_sign_positive() && due_date.is_some_and(|d| d < today) { "overdue" } else { "open" };
+        let as_issued = if ledger.is_none() { " (as issued; --data DIR counts the transfers received)" } else { "" };
+        out.push_str(&format!("  status: {word}, {}{as_issued}\n", query::owed(outstanding, doc.currency.code(), due_date)));
+    } else {
+        out.push_str(&format!("  status: {}\n", status.code()));
+    }
     for r in &doc.references {
         out.push_str(&format!("  {} {} of {}", r.relation.code(), r.number, r.issue_date));
         if let Some(reason) = &r.reason {

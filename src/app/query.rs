@@ -88,6 +88,10 @@ pub struct Listed {
     /// On an invoice: the gross its credit notes credited or cancelled.
     pub credited: Decimal,
     pub status: Status,
+    /// On an open invoice: what it still asks for (negative: an overpayment to return).
+    pub outstanding: Decimal,
+    /// On an invoice asking for a bank transfer: the day it is due.
+    pub due_date: Option<NaiveDate>,
     pub payment_id: Option<String>,
     pub transactions: Vec<String>,
     /// Documents it refers to, and documents referring to it.
@@ -100,10 +104,7 @@ pub struct Listed {
 /// returned, is paid; without it, open as the archive knows it.
 pub fn status(state: &State, entry: &RegisterEntry, d: &Document, ledger: Option<&Ledger>) -> Status {
     let referrers = state.referrers(&entry.number);
-    let open = || match ledger {
-        Some(ledger) => !super::payments::left(d, &ledger.received(state, d, None)).is_zero(),
-        None => !d.totals.due.is_zero() || entry.overpaid.is_some(),
-    };
+    let open = || !outstanding(state, d, ledger).is_zero() || (ledger.is_none() && entry.overpaid.is_some());
     match d.kind {
         DocumentKind::CreditNote if d.references.iter().any(|r| r.relation == Relation::Cancels) => Status::Replaced,
         DocumentKind::CreditNote => Status::Paid,
@@ -112,6 +113,21 @@ pub fn status(state: &State, entry: &RegisterEntry, d: &Document, ledger: Option
         DocumentKind::Invoice if open() => Status::Open,
         DocumentKind::Invoice => Status::Paid,
     }
+}
+
+/// What the invoice `d` still asks for (positive) or owes back (negative): with the payment
+/// history (`ledger`), after the transfers received and the overpayment a refund returned;
+/// without it, as issued. Zero on a credit note. In the currency's minor units.
+pub fn outstanding(state: &State, d: &Document, ledger: Option<&Ledger>) -> Decimal {
+    if d.kind != DocumentKind::Invoice {
+        return Decimal::ZERO;
+    }
+    let mut left = match ledger {
+        Some(ledger) => super::payments::left(d, &ledger.received(state, d, None)),
+        None => d.totals.due,
+    };
+    left.rescale(d.minor_units());
+    left
 }
 
 /// The documents `filter` selects, in register order.
@@ -152,6 +168,8 @@ pub fn list(archive: &Archive, filter: &Filter, ledger: Option<&Ledger>) -> Resu
                 total: d.totals.gross,
                 credited,
                 status,
+                outstanding: outstanding(&state, &d, ledger),
+                due_date: crate::payment::terms::asks_transfer(&d).map(|t| t.due_date),
                 payment_id: d.payment.payment_id.clone(),
                 transactions: d.source_transactions.clone(),
                 references: d.references.iter().map(|r| r.number.to_string()).collect(),
@@ -178,11 +196,27 @@ pub fn list_text(listed: &[Listed]) -> String {
         let (kind, status) = (l.kind.code(), l.status.code());
         // What credit notes took off an invoice that is still in force (a replaced one was
         // cancelled in full).
-        let credited = if l.status == Status::Credited { format!(" ({} credited)", l.credited) } else { String::new() };
+        let credited = match l.status {
+            Status::Credited => format!(" ({} credited)", l.credited),
+            Status::Open => format!(" ({})", owed(l.outstanding, &l.currency, l.due_date)),
+            _ => String::new(),
+        };
         out.push_str(&format!("{}  {}  {kind:<11}  {status:<8}  {}  {} {}{credited}  {}\n", l.number, l.issue_date, l.customer_id, l.total, l.currency, l.customer_name));
     }
     out.push_str(&format!("{} document(s)\n", listed.len()));
     out
+}
+
+/// What an open invoice asks for, in words: `2800.00 EUR due by 2026-11-11`, or the
+/// overpayment still to return.
+pub fn owed(outstanding: Decimal, currency: &str, due_date: Option<NaiveDate>) -> String {
+    if outstanding.is_sign_negative() {
+        return format!("{} {currency} overpaid, to return", -outstanding);
+    }
+    match due_date {
+        Some(date) => format!("{outstanding} {currency} due by {date}"),
+        None => format!("{outstanding} {currency} due"),
+    }
 }
 
 /// One document and its history, as `show --json` prints it.
@@ -190,6 +224,8 @@ pub fn list_text(listed: &[Listed]) -> String {
 pub struct Shown {
     pub document: Document,
     pub status: Status,
+    /// What it still asks for (negative: owes back), as `status` counts it.
+    pub outstanding: Decimal,
     /// Documents that credit, cancel, replace or adjust it.
     pub referenced_by: Vec<ShownReferrer>,
     pub files: Vec<ShownFile>,
@@ -220,7 +256,7 @@ pub fn show(archive: &Archive, number: &str, ledger: Option<&Ledger>) -> Result<
         .map(|r| ShownReferrer { number: r.number.to_string(), relation: r.relation, issue_date: r.issue_date, total: r.total })
         .collect();
     let files = entry.files.iter().map(|f| ShownFile { path: f.path.clone(), sha256: f.sha256.to_string() }).collect();
-    Ok(Shown { status: status(&state, entry, &document, ledger), document, referenced_by, files })
+    Ok(Shown { status: status(&state, entry, &document, ledger), outstanding: outstanding(&state, &document, ledger), document, referenced_by, files })
 }
 
 /// The register entry of a document number; else the one document of a transaction id
