@@ -806,7 +806,7 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(e, false),
         },
-        Command::Show { number, archive, data, json } => {
+        Command::Show { number, archive, data: data_dir, json } => {
             let archive = match archive_path(archive, FromData::No, json) {
                 Ok(path) => open_archive(path),
                 Err(code) => return code,
@@ -814,13 +814,23 @@ fn main() -> ExitCode {
             if !archive.exists() {
                 return fail(Error::NoArchive { path: archive.root().to_path_buf() }, json);
             }
-            let data = match data.as_deref().map(|dir| invoicesmith::app::payments::read(&archive, dir)).transpose() {
+            let data = match data_dir.as_deref().map(|dir| invoicesmith::app::payments::read(&archive, dir)).transpose() {
                 Ok(data) => data,
                 Err(e) => return fail(e, json),
             };
             let ledger = data.as_ref().map(invoicesmith::app::payments::Ledger::new);
+            // A transaction or payment id with no document: with the payment history, say
+            // what it is and how to see it.
+            let explained = |e: Error| -> Error {
+                let (Some(data), Some(dir)) = (data.as_ref(), data_dir.as_deref()) else { return e };
+                let args = format!("--archive {} --data {}", shell_quoted(&archive.root().display().to_string()), shell_quoted(&dir.display().to_string()));
+                match invoicesmith::app::query::no_document(&archive, data, &number, &args) {
+                    Ok(Some(why)) => Error::Refused(why),
+                    _ => e,
+                }
+            };
             if json {
-                return match invoicesmith::app::query::show(&archive, &number, ledger.as_ref()) {
+                return match invoicesmith::app::query::show(&archive, &number, ledger.as_ref()).map_err(explained) {
                     Ok(shown) => {
                         print_json("show", &shown);
                         ExitCode::SUCCESS
@@ -830,7 +840,7 @@ fn main() -> ExitCode {
             }
             // The one reading of the clock: whether an open invoice is overdue today.
             let today = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).date_naive();
-            match invoicesmith::app::show(&archive, &number, ledger.as_ref(), today) {
+            match invoicesmith::app::show(&archive, &number, ledger.as_ref(), today).map_err(explained) {
                 Ok(text) => {
                     print!("{text}");
                     ExitCode::SUCCESS

@@ -856,6 +856,33 @@ fn show_and_list_say_what_an_open_invoice_still_asks_for() {
     );
 }
 
+/// A duplicate charge has no document: `show` with the payment history says whose it is,
+/// which charge and invoice it repeats, that a refund returned it, and a statement command
+/// that runs as printed.
+#[test]
+fn show_explains_a_duplicate_charge_with_a_runnable_statement_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("archive");
+    let archive = archive.to_str().unwrap();
+    let samples_dir = samples();
+    let data = samples_dir.to_str().unwrap();
+    ok(run(&["issue", data, "--archive", archive, "--init", "--quiet"]));
+    let command = format!("invoicesmith statement cus_gr_01 --from 2026-10-01 --to 2026-10-31 --archive {archive} --data {data} --out statements");
+    for (id, named) in [("du_1014", "du_1014"), ("pi_3QKx1014", "pi_3QKx1014 (du_1014)")] {
+        let out = run(&["show", id, "--archive", archive, "--data", data]);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(
+            stderr(&out),
+            format!("error: {named} is a duplicate charge of 14.99 EUR on 2026-10-14 for Νίκος Παπαδόπουλος (cus_gr_01): it repeats ch_1010, invoiced as KL-INV-2026-000010, and issues no document of its own; refund rf_1015 of 2026-10-15 returned it. The customer's statement lists it: `{command}`\n")
+        );
+    }
+    let out = tmp.path().join("statements");
+    let args: Vec<&str> = command.split(' ').skip(1).map(|a| if a == "statements" { out.to_str().unwrap() } else { a }).collect();
+    assert!(ok(run(&args)).starts_with("statement of cus_gr_01 from 2026-10-01 to 2026-10-31: 4 line(s)\n"));
+    let csv = fs::read_to_string(out.join("statement-cus_gr_01-2026-10-01-2026-10-31.csv")).unwrap();
+    assert_eq!(csv.lines().filter(|l| l.contains("du_1014")).count(), 2, "{csv}");
+}
+
 #[test]
 fn dry_run_writes_nothing_and_a_rerun_says_already_invoiced_in_one_line() {
     let tmp = tempfile::tempdir().unwrap();

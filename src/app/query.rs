@@ -5,7 +5,7 @@
 //! refers to what; each listed document's JSON record (checked against its SHA-256) gives
 //! the customer and amounts.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -281,7 +281,7 @@ pub(crate) fn entry_for<'s>(state: &'s archive::State, id: &str) -> Result<&'s R
     match found.as_slice() {
         [one] => Ok(one),
         [] => Err(Error::Refused(format!(
-            "{id} is no document number, and no document's transaction or payment id; a failed or pending payment, a duplicate charge, its refund and a transfer received have no document of their own (`invoicesmith statement CUSTOMER --data DIR` lists them)"
+            "{id} is no document number, and no document's transaction or payment id; a failed or pending payment, a duplicate charge, its refund and a transfer received have no document of their own (`show {id} --data DIR` says whose it is and what it concerns; `invoicesmith statement CUSTOMER --from DATE --to DATE --data DIR --out DIR` lists them)"
         ))),
         several => Err(Error::Refused(format!(
             "{id} is in {} documents: {}; show one of them",
@@ -289,6 +289,57 @@ pub(crate) fn entry_for<'s>(state: &'s archive::State, id: &str) -> Result<&'s R
             several.iter().map(|e| e.number.as_str()).collect::<Vec<_>>().join(", ")
         ))),
     }
+}
+
+/// Why the transaction or payment id `id` of the payment history `data` has no document of
+/// its own, for support: whose it is, what it concerns (a duplicate: the charge it repeats,
+/// that charge's invoice and whether a refund returned it), and the statement command that
+/// lists it, complete but for `statement_args` (`--archive … --data …`, quoted for a shell).
+/// `None` when `data` has no such transaction or it has a document.
+pub fn no_document(archive: &Archive, data: &crate::model::DataSet, id: &str, statement_args: &str) -> Result<Option<String>> {
+    use crate::model::{Status as Outcome, TransactionType};
+    let Some(t) = data.transaction(id).or_else(|| data.transactions.iter().find(|t| t.payment_id.as_deref() == Some(id))) else {
+        return Ok(None);
+    };
+    let state = archive.checked_state()?;
+    if state.entries.iter().any(|e| e.transactions.contains(&t.id)) {
+        return Ok(None);
+    }
+    let date = data.local_date(t.timestamp);
+    let name = data.customer(&t.customer_id).map_or(String::new(), |c| format!("{} ", c.name));
+    let what = match (t.kind, t.status) {
+        (TransactionType::Duplicate, _) => "duplicate charge",
+        (TransactionType::Payment, Outcome::Succeeded) => "bank transfer received",
+        (TransactionType::Refund, _) => "refund",
+        (_, Outcome::Failed) => "failed payment",
+        (_, Outcome::Pending) => "pending payment",
+        _ => "transaction",
+    };
+    let named = if t.id == id { id.to_string() } else { format!("{id} ({})", t.id) };
+    let mut out = format!("{named} is a {what} of {} {} on {date} for {name}({})", t.total().amount(), t.currency, t.customer_id);
+    if let Some(charge) = t.refers_to.as_deref() {
+        let invoices: Vec<&str> = state.entries.iter().filter(|e| e.kind == DocumentKind::Invoice && e.transactions.iter().any(|x| x == charge)).map(|e| e.number.as_str()).collect();
+        let invoiced = if invoices.is_empty() { "not invoiced".to_string() } else { format!("invoiced as {}", invoices.join(", ")) };
+        let verb = if t.kind == TransactionType::Duplicate { "repeats" } else { "concerns" };
+        out.push_str(&format!(": it {verb} {charge}, {invoiced}"));
+    }
+    out.push_str(", and issues no document of its own");
+    if t.kind == TransactionType::Duplicate {
+        let refunds: Vec<String> = data
+            .transactions
+            .iter()
+            .filter(|r| r.kind == TransactionType::Refund && r.status == Outcome::Succeeded && r.refers_to.as_deref() == Some(&t.id))
+            .map(|r| format!("{} of {}", r.id, data.local_date(r.timestamp)))
+            .collect();
+        out.push_str(&if refunds.is_empty() { "; no refund has returned it yet".to_string() } else { format!("; refund {} returned it", refunds.join(", ")) });
+    }
+    let first = date.with_day(1).unwrap_or(date);
+    let last = first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(date);
+    out.push_str(&format!(
+        ". The customer's statement lists it: `invoicesmith statement {} --from {first} --to {last} {statement_args} --out statements`",
+        t.customer_id
+    ));
+    Ok(Some(out))
 }
 
 #[cfg(test)]
