@@ -225,8 +225,8 @@ enum Command {
     /// it), replaced (cancelled and reissued). Reads the archive only.
     #[command(after_help = "Examples:\n  invoicesmith list --archive archive --customer cus_de_01\n  invoicesmith list --archive archive --from 2026-10-01 --to 2026-10-31 --kind credit_note\n  invoicesmith list --archive archive --status open --json")]
     List {
-        /// Archive folder (default: $INVOICESMITH_ARCHIVE).
-        #[arg(long, value_name = "DIR")]
+        /// Archive folder or postgres:// URL (default: $INVOICESMITH_ARCHIVE).
+        #[arg(long, value_name = "DIR|URL")]
         archive: Option<PathBuf>,
         /// Only this customer's documents (its id in customers.csv).
         #[arg(long, value_name = "ID")]
@@ -269,8 +269,8 @@ enum Command {
         /// Folder to write the statement into (created if needed; files are never replaced).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// Archive folder (default: $INVOICESMITH_ARCHIVE, else --data's company.toml).
-        #[arg(long, value_name = "DIR")]
+        /// Archive folder or postgres:// URL (default: $INVOICESMITH_ARCHIVE, else --data's company.toml).
+        #[arg(long, value_name = "DIR|URL")]
         archive: Option<PathBuf>,
         /// Data folder: its payment history adds duplicate charges and their refunds, and
         /// its company.toml's [resources] the fonts.

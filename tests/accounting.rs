@@ -913,6 +913,10 @@ fn every_command_has_examples_and_one_line_descriptions() {
         assert!(line.chars().count() <= 80, "the description of {c} does not fit one 80-column line: {line}");
         let help = ok(run(&[c, "--help"]));
         assert!(help.contains("Example"), "{c} --help has no example: {help}");
+        // Every command that reads an archive takes a folder or a PostgreSQL URL alike.
+        if help.contains("--archive") {
+            assert!(help.contains("--archive <DIR|URL>") && !help.contains("--archive <DIR>"), "{c} --help: {help}");
+        }
     }
     assert!(top.lines().all(|l| l.chars().count() <= 80), "{top}");
 }
