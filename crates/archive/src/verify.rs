@@ -243,7 +243,7 @@ fn check_checkpoints(archive: &Archive, hashes: &[Sha256Sum], key: Option<&Verif
     }
     if hashes.len() > covered {
         findings.push(format!(
-            "{REGISTER}: lines {}–{} are covered by no checkpoint (a run stopped before its checkpoint, or lines were added behind its back; `invoicesmith recover` checkpoints them)",
+            "{REGISTER}: lines {}–{} are covered by no checkpoint (a run stopped before its checkpoint, or the register or checkpoints.jsonl was changed behind its back: first compare with a head kept outside the archive, `invoicesmith verify --expect-head LINES:SHA256` with the head `issue` printed or an export's register-head.txt; only if it matches, `invoicesmith recover` checkpoints them)",
             covered + 1,
             hashes.len()
         ));
@@ -266,7 +266,7 @@ mod tests {
         verify(root, &VerifyOptions::default())
     }
 
-    const UNCOVERED: &str = "are covered by no checkpoint (a run stopped before its checkpoint, or lines were added behind its back; `invoicesmith recover` checkpoints them)";
+    const UNCOVERED: &str = "are covered by no checkpoint (a run stopped before its checkpoint, or the register or checkpoints.jsonl was changed behind its back: first compare with a head kept outside the archive, `invoicesmith verify --expect-head LINES:SHA256` with the head `issue` printed or an export's register-head.txt; only if it matches, `invoicesmith recover` checkpoints them)";
 
     #[test]
     fn an_archive_as_written_has_no_findings() {
@@ -354,6 +354,10 @@ mod tests {
         // Lines after the last checkpoint.
         write_checkpoints(tmp.path(), &[(1, None)]);
         assert_eq!(findings(tmp.path()), [format!("register.jsonl: lines 2–3 {UNCOVERED}")]);
+        // Emptied with the register cut or rewritten: the archive alone cannot tell, so
+        // `recover` must not be the first advice.
+        write_checkpoints(tmp.path(), &[]);
+        assert_eq!(findings(tmp.path()), [format!("register.jsonl: lines 1–3 {UNCOVERED}")]);
         write_checkpoints(tmp.path(), &[(2, None)]);
         assert_eq!(findings(tmp.path()), [format!("register.jsonl: lines 3–3 {UNCOVERED}")]);
         // A checkpoint of more lines than the register has: its end was cut.
