@@ -883,6 +883,23 @@ fn show_explains_a_duplicate_charge_with_a_runnable_statement_command() {
     assert_eq!(csv.lines().filter(|l| l.contains("du_1014")).count(), 2, "{csv}");
 }
 
+/// An invoice of several lines (a seat and a credit pack) is not shown on the statement as
+/// its first line alone: the detail says how many more lines it has, in the statement's
+/// language on the PDF and HTML, in English in the CSV.
+#[test]
+fn the_statement_says_an_invoice_has_more_lines_than_its_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("archive");
+    let out = tmp.path().join("statements");
+    let samples_dir = samples();
+    ok(run(&["issue", samples_dir.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init", "--quiet"]));
+    ok(run(&["statement", "cus_ee_02", "--from", "2026-10-01", "--to", "2026-10-31", "--archive", archive.to_str().unwrap(), "--out", out.to_str().unwrap()]));
+    let csv = fs::read_to_string(out.join("statement-cus_ee_02-2026-10-01-2026-10-31.csv")).unwrap();
+    assert_eq!(csv.lines().nth(1), Some("2026-10-05,invoice,KL-INV-2026-000004,Team plan (monthly) seat + 1 more,EUR,142.60,"), "{csv}");
+    let html = fs::read_to_string(out.join("statement-cus_ee_02-2026-10-01-2026-10-31.html")).unwrap();
+    assert!(html.contains(">Team plan (monthly) seat + veel 1<"), "{html}");
+}
+
 #[test]
 fn dry_run_writes_nothing_and_a_rerun_says_already_invoiced_in_one_line() {
     let tmp = tempfile::tempdir().unwrap();

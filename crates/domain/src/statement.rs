@@ -61,8 +61,9 @@ impl EntryKind {
 pub enum Detail {
     /// Nothing (the balance brought forward).
     None,
-    /// A document without references: its first line's description, as invoiced.
-    Description(String),
+    /// A document without references: its first line's description, as invoiced, and how
+    /// many more lines it has (a seat and a credit pack on one invoice).
+    Description { text: String, more_lines: usize },
     /// A credit note or replacement invoice: the document it credits, cancels, replaces or
     /// adjusts, with that document's issue date.
     Reference { relation: Relation, number: String, issue_date: NaiveDate },
@@ -85,7 +86,8 @@ impl Detail {
     pub fn code_text(&self) -> String {
         match self {
             Detail::None => String::new(),
-            Detail::Description(text) => text.clone(),
+            Detail::Description { text, more_lines: 0 } => text.clone(),
+            Detail::Description { text, more_lines } => format!("{text} + {more_lines} more"),
             Detail::Reference { relation, number, .. } => format!("{} {number}", relation.code()),
             Detail::Card { brand, last4, payment_id } => {
                 let card = [brand.as_deref(), last4.as_deref().map(str::trim)].into_iter().flatten().collect::<Vec<_>>().join(" ");
@@ -200,7 +202,8 @@ mod tests {
         let card = |brand: Option<&str>, last4: Option<&str>, id: Option<&str>| Detail::Card { brand: brand.map(Into::into), last4: last4.map(Into::into), payment_id: id.map(Into::into) };
         let cases = [
             (Detail::None, ""),
-            (Detail::Description("Pro plan (monthly)".into()), "Pro plan (monthly)"),
+            (Detail::Description { text: "Pro plan (monthly)".into(), more_lines: 0 }, "Pro plan (monthly)"),
+            (Detail::Description { text: "Team plan (monthly) seat".into(), more_lines: 1 }, "Team plan (monthly) seat + 1 more"),
             (Detail::Reference { relation: Relation::Credits, number: "KL-INV-2026-000002".into(), issue_date: day }, "credits KL-INV-2026-000002"),
             (Detail::Reference { relation: Relation::Cancels, number: "KL-INV-2026-000002".into(), issue_date: day }, "cancels KL-INV-2026-000002"),
             (card(Some("Visa"), Some(" 4242"), Some("pi_3Qx")), "Visa 4242, pi_3Qx"),

@@ -38,7 +38,7 @@ pub fn build(archive: &Archive, data: Option<&DataSet>, customer: &str, from: Na
         let (kind, sign) = if d.kind == DocumentKind::Invoice { (EntryKind::Invoice, Decimal::ONE) } else { (EntryKind::CreditNote, -Decimal::ONE) };
         let detail = match d.references.first() {
             Some(r) => Detail::Reference { relation: r.relation, number: r.number.to_string(), issue_date: r.issue_date },
-            None => d.lines.first().map_or(Detail::None, |l| Detail::Description(l.description.clone())),
+            None => d.lines.first().map_or(Detail::None, |l| Detail::Description { text: l.description.clone(), more_lines: d.lines.len() - 1 }),
         };
         entries.push(Entry { date: d.issue_date, kind, reference: d.number.to_string(), detail, currency: currency.clone(), charged: Some(d.totals.gross * sign), paid: None });
         let replaces = d.references.iter().any(|r| r.relation == Relation::Replaces);

@@ -246,6 +246,9 @@ pub struct StatementTexts {
     pub refund_of: String,
     pub not_invoiced: String,
     pub transfer_for: String,
+    /// A document of several lines: `{description}` is its first line's, `{count}` how many
+    /// more it has.
+    pub more_lines: String,
     /// The balance of a currency, `{amount}` its money.
     pub settled: String,
     pub in_your_favour: String,

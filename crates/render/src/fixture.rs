@@ -200,7 +200,7 @@ pub fn statement(language: &str) -> domain::statement::Statement {
         to: date("2026-10-31"),
         entries: vec![
             entry("2026-10-01", EntryKind::BroughtForward, "", Detail::None, Some("10.00"), None),
-            entry("2026-10-05", EntryKind::Invoice, "KL-INV-2026-000017", Detail::Description("Pro plan (monthly)".into()), Some("1234.50"), None),
+            entry("2026-10-05", EntryKind::Invoice, "KL-INV-2026-000017", Detail::Description { text: "Pro plan (monthly)".into(), more_lines: 0 }, Some("1234.50"), None),
             entry("2026-10-05", EntryKind::Payment, "KL-INV-2026-000017", card("pi_3QKx1017"), None, Some("1244.50")),
             entry("2026-10-26", EntryKind::CreditNote, "KL-CN-2026-000002", credits, Some("-25.00"), None),
             entry("2026-10-26", EntryKind::Refund, "KL-CN-2026-000002", card("re_3QKx1018"), None, Some("-25.00")),

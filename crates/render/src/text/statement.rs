@@ -94,7 +94,8 @@ pub fn detail(s: &Statement, e: &Entry) -> String {
     let named = |template: &str, reference: &str| fill(template, &[("reference", reference)]);
     match &e.detail {
         Detail::None => String::new(),
-        Detail::Description(text) => text.clone(),
+        Detail::Description { text, more_lines: 0 } => text.clone(),
+        Detail::Description { text, more_lines } => fill(&w.more_lines, &[("description", text), ("count", &more_lines.to_string())]),
         Detail::Reference { relation, number, issue_date } => super::relation(&s.language, *relation, number, *issue_date),
         Detail::Card { brand, last4, payment_id } => {
             super::card_details(&s.language, brand.as_deref(), last4.as_deref().map(str::trim), payment_id.as_deref()).unwrap_or_default()
