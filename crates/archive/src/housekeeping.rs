@@ -133,7 +133,7 @@ pub(super) fn read_consistent(archive: &Archive, checkpoints: &checkpoint::Check
             path: root.join(CHECKPOINTS),
             line: 0,
             message: format!(
-                "is missing, but the register has {} line(s): removed, or an archive from before checkpoints. Nothing was written; `invoicesmith recover` starts the checkpoints again",
+                "is missing, but the register has {} line(s): removed (perhaps with the register changed behind its back), or an archive from before checkpoints. Nothing was written; first compare with a head kept outside the archive (`invoicesmith verify --expect-head LINES:SHA256` with the head `issue` printed, or an export's register-head.txt); only if it matches, or the archive is from before checkpoints, `invoicesmith recover` starts the checkpoints again",
                 state.entries.len()
             ),
         });
@@ -381,7 +381,10 @@ mod tests {
         match Archive::open(root).lock() {
             Err(Error::Register { path, line, message }) => {
                 assert_eq!((path, line), (root.join(CHECKPOINTS), 0));
-                assert!(message.starts_with("is missing, but the register has 2 line(s)"), "{message}");
+                assert_eq!(
+                    message,
+                    "is missing, but the register has 2 line(s): removed (perhaps with the register changed behind its back), or an archive from before checkpoints. Nothing was written; first compare with a head kept outside the archive (`invoicesmith verify --expect-head LINES:SHA256` with the head `issue` printed, or an export's register-head.txt); only if it matches, or the archive is from before checkpoints, `invoicesmith recover` starts the checkpoints again"
+                );
             }
             other => panic!("expected the missing checkpoints refused, got {:?}", other.map(|mut l| std::mem::take(&mut l.notices))),
         }
