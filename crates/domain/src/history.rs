@@ -88,3 +88,67 @@ pub struct Numbered {
     pub fingerprints: Vec<crate::sha256::Sha256Sum>,
 }
 
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::document::DocumentReference;
+
+    /// An archive of whole documents by number, and nothing else.
+    struct Documents(BTreeMap<String, Document>);
+
+    impl History for Documents {
+        fn issued_for(&self, _: DocumentKind, _: &str) -> Option<(DocumentNumber, Option<crate::sha256::Sha256Sum>)> {
+            None
+        }
+        fn document(&self, number: &DocumentNumber) -> crate::Result<Document> {
+            self.0.get(number.as_str()).cloned().ok_or_else(|| crate::Error::Refused(format!("{number} is not in the archive")))
+        }
+        fn referrers(&self, _: &DocumentNumber) -> Vec<Referrer> {
+            Vec::new()
+        }
+        fn last(&self, _: &NumberPattern, _: i32) -> Option<(u64, NaiveDate)> {
+            None
+        }
+        fn last_date(&self, _: &NumberPattern) -> Option<NaiveDate> {
+            None
+        }
+    }
+
+    fn number(s: &str) -> DocumentNumber {
+        serde_json::from_value(serde_json::Value::String(s.into())).unwrap()
+    }
+
+    /// A sample invoice numbered `n`, replacing `replaces` if given.
+    fn invoice(n: &str, replaces: Option<&str>) -> Document {
+        let mut d: Document = serde_json::from_str(include_str!("../../../tests/snapshots/KL-INV-2026-000003.json")).unwrap();
+        d.number = number(n);
+        d.references = replaces
+            .map(|r| DocumentReference { number: number(r), issue_date: d.issue_date, relation: Relation::Replaces, reason: None })
+            .into_iter()
+            .collect();
+        d
+    }
+
+    fn chain(history: &Documents, n: &str) -> Vec<String> {
+        replacement_chain(history, &number(n)).iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_replacement_chain_runs_back_to_the_original_and_ends_on_a_cycle() {
+        let archive = Documents(
+            [("C", Some("B")), ("B", Some("A")), ("A", None), ("Y", Some("X")), ("X", Some("Y"))]
+                .into_iter()
+                .map(|(n, r)| (n.to_string(), invoice(n, r)))
+                .collect(),
+        );
+        assert_eq!(chain(&archive, "C"), ["C", "B", "A"]);
+        assert_eq!(chain(&archive, "A"), ["A"]);
+        // Not in the archive (an invoice of this run): its own chain.
+        assert_eq!(chain(&archive, "N"), ["N"]);
+        // A corrupt register whose replacements loop (verify reports it) still ends.
+        assert_eq!(chain(&archive, "Y"), ["Y", "X"]);
+    }
+}
