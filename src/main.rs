@@ -838,9 +838,9 @@ fn main() -> ExitCode {
                     Err(e) => fail(e, true),
                 };
             }
-            // The one reading of the clock: whether an open invoice is overdue today.
-            let today = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).date_naive();
-            match invoicesmith::app::show(&archive, &number, ledger.as_ref(), today).map_err(explained) {
+            // The one reading of the clock: whether an open invoice is overdue now.
+            let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
+            match invoicesmith::app::show(&archive, &number, ledger.as_ref(), now).map_err(explained) {
                 Ok(text) => {
                     print!("{text}");
                     ExitCode::SUCCESS

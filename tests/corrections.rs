@@ -1119,3 +1119,20 @@ fn a_plan_change_cannot_mix_an_outside_scope_invoice_with_a_taxed_line() {
         "transactions.csv:28: refers_to: 'ch_5001' was billed under category S, this charge is category O; an invoice with category O carries no other category (EN 16931 BR-O-11): record the unused time as a refund of 'ch_5001' (a credit note keeps that invoice's treatment)"
     ), "{}", stderr(&o));
 }
+
+/// `show` says an unpaid transfer invoice is overdue once its due date has passed where the
+/// seller is (Tallinn, UTC+2 in November), not in UTC: at 23:30 local on the due day it is
+/// still open, at 00:30 the next day overdue, though both instants are the same UTC date.
+#[test]
+fn show_counts_overdue_from_the_sellers_day_not_utcs() {
+    let f = Fixture::new(&[]);
+    ok(f.issue());
+    let archive = invoicesmith::archive::Archive::open(&f.archive);
+    let status = |now: &str| {
+        let now = chrono::DateTime::parse_from_rfc3339(now).unwrap().to_utc();
+        let text = invoicesmith::app::show(&archive, "KL-INV-2026-000015", None, now).unwrap();
+        text.lines().find(|l| l.starts_with("  status: ")).unwrap().to_string()
+    };
+    assert_eq!(status("2026-11-11T21:30:00Z"), "  status: open, 4800.00 EUR due by 2026-11-11 (as issued; --data DIR counts the transfers received)");
+    assert_eq!(status("2026-11-11T22:30:00Z"), "  status: overdue, 4800.00 EUR due by 2026-11-11 (as issued; --data DIR counts the transfers received)");
+}

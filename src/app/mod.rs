@@ -413,8 +413,10 @@ fn numbering_lookup(state: &archive::State, number: &str) -> Result<numbering::D
 ///
 /// Its status as `show --json` and `list` count it: with the payment history (`ledger`), the
 /// transfers received and overpayments returned; an open invoice with what it still asks for
-/// and by when, `overdue` once that day is before `today`.
-pub fn show(archive: &Archive, number: &str, ledger: Option<&payments::Ledger>, today: chrono::NaiveDate) -> Result<String> {
+/// and by when, `overdue` once that day is before the day `now` is in the seller's time zone
+/// (the company.toml the document was issued under): the due date is a local date, so a
+/// seller west of UTC is not told an invoice is overdue on the evening of its due date.
+pub fn show(archive: &Archive, number: &str, ledger: Option<&payments::Ledger>, now: chrono::DateTime<chrono::Utc>) -> Result<String> {
     use issue::History;
     let state = archive.checked_state()?;
     let entry = query::entry_for(&state, number)?;
@@ -439,6 +441,8 @@ pub fn show(archive: &Archive, number: &str, ledger: Option<&payments::Ledger>, 
         doc.tax.treatment.code(),
     );
     if status == query::Status::Open {
+        let company = input::parse_company(&state.company_text(entry)?).map_err(Error::Input)?;
+        let today = now.with_timezone(&company.seller.timezone).date_naive();
         let outstanding = query::outstanding(&state, &doc, ledger);
         let due_date = crate::payment::terms::asks_transfer(&doc).map(|t| t.due_date);
         let word = if outstanding.is_sign_positive() && due_date.is_some_and(|d| d < today) { "overdue" } else { "open" };
