@@ -446,10 +446,10 @@ fn archive_path(flag: Option<PathBuf>, from: FromData, json: bool) -> Result<Pat
     }
     let message = match from {
         FromData::Yes(Some(data)) => {
-            format!("which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE, or set [archive] path in {}", data.join("company.toml").display())
+            format!("which archive? Give --archive DIR|URL, set INVOICESMITH_ARCHIVE, or set [archive] path in {}", data.join("company.toml").display())
         }
-        FromData::Yes(None) => "which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE, or give --data DIR whose company.toml sets [archive] path".to_string(),
-        FromData::No => "which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE to its path; this command does not take it from a data folder".to_string(),
+        FromData::Yes(None) => "which archive? Give --archive DIR|URL, set INVOICESMITH_ARCHIVE, or give --data DIR whose company.toml sets [archive] path".to_string(),
+        FromData::No => "which archive? Give --archive DIR|URL or set INVOICESMITH_ARCHIVE to it; this command does not take it from a data folder".to_string(),
     };
     Err(usage(message, json))
 }

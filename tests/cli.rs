@@ -380,9 +380,9 @@ fn which_archive_names_only_what_the_command_reads() {
     let data = data.to_str().unwrap();
     let statement = ["statement", "cus_de_01", "--from", "2026-10-01", "--to", "2026-10-31", "--out", "x"];
     for (args, error) in [
-        (vec!["list", "--data", data], "which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE to its path; this command does not take it from a data folder".to_string()),
-        (statement.to_vec(), "which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE, or give --data DIR whose company.toml sets [archive] path".to_string()),
-        ([&statement[..], &["--data", data]].concat(), format!("which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE, or set [archive] path in {data}/company.toml")),
+        (vec!["list", "--data", data], "which archive? Give --archive DIR|URL or set INVOICESMITH_ARCHIVE to it; this command does not take it from a data folder".to_string()),
+        (statement.to_vec(), "which archive? Give --archive DIR|URL, set INVOICESMITH_ARCHIVE, or give --data DIR whose company.toml sets [archive] path".to_string()),
+        ([&statement[..], &["--data", data]].concat(), format!("which archive? Give --archive DIR|URL, set INVOICESMITH_ARCHIVE, or set [archive] path in {data}/company.toml")),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_invoicesmith")).args(&args).current_dir(tmp.path()).env_remove("INVOICESMITH_ARCHIVE").output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
@@ -410,7 +410,7 @@ fn usage_errors_with_json_are_json_too() {
     for (args, error) in [
         (&["export", "--month", "2026-13", "--archive", "x", "--out", "y", "--json"][..], "'2026-13' is not a period; expected a month (2026-10) or a quarter (2026-Q4)"),
         (&["list", "--bogus", "--json"], "unexpected argument '--bogus' found"),
-        (&["show", "KL-INV-2026-000001", "--json"], "which archive? Give --archive DIR, set INVOICESMITH_ARCHIVE to its path; this command does not take it from a data folder"),
+        (&["show", "KL-INV-2026-000001", "--json"], "which archive? Give --archive DIR|URL or set INVOICESMITH_ARCHIVE to it; this command does not take it from a data folder"),
     ] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_invoicesmith")).args(args).env_remove("INVOICESMITH_ARCHIVE").output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
