@@ -422,7 +422,8 @@ pub fn show(archive: &Archive, number: &str, ledger: Option<&payments::Ledger>, 
     let entry = query::entry_for(&state, number)?;
     let number = entry.number.clone();
     let doc = state.read_document(&number)?;
-    let status = query::status(&state, entry, &doc, ledger);
+    let outstanding = query::outstanding(&state, &doc, ledger);
+    let status = query::status(&state, entry, &doc, outstanding, ledger.is_some());
     let kind = match doc.kind {
         DocumentKind::Invoice => "invoice",
         DocumentKind::CreditNote => "credit note",
@@ -443,7 +444,6 @@ pub fn show(archive: &Archive, number: &str, ledger: Option<&payments::Ledger>, 
     if status == query::Status::Open {
         let company = input::parse_company(&state.company_text(entry)?).map_err(Error::Input)?;
         let today = now.with_timezone(&company.seller.timezone).date_naive();
-        let outstanding = query::outstanding(&state, &doc, ledger);
         let due_date = crate::payment::terms::asks_transfer(&doc).map(|t| t.due_date);
         let word = if outstanding.is_sign_positive() && due_date.is_some_and(|d| d < today) { "overdue" } else { "open" };
         let as_issued = if ledger.is_none() { " (as issued; --data DIR counts the transfers received)" } else { "" };

@@ -99,12 +99,13 @@ pub struct Listed {
     pub referenced_by: Vec<String>,
 }
 
-/// The status of the document `d` registered as `entry`. With the payment history
-/// (`ledger`), an invoice the transfers received settled, or whose overpayment a refund
-/// returned, is paid; without it, open as the archive knows it.
-pub fn status(state: &State, entry: &RegisterEntry, d: &Document, ledger: Option<&Ledger>) -> Status {
+/// The status of the document `d` registered as `entry`, whose [`outstanding`] is
+/// `outstanding`. With the payment history (`with_history`), an invoice the transfers
+/// received settled, or whose overpayment a refund returned, is paid; without it, open as
+/// the archive knows it.
+pub fn status(state: &State, entry: &RegisterEntry, d: &Document, outstanding: Decimal, with_history: bool) -> Status {
     let referrers = state.referrers(&entry.number);
-    let open = || !outstanding(state, d, ledger).is_zero() || (ledger.is_none() && entry.overpaid.is_some());
+    let open = || !outstanding.is_zero() || (!with_history && entry.overpaid.is_some());
     match d.kind {
         DocumentKind::CreditNote if d.references.iter().any(|r| r.relation == Relation::Cancels) => Status::Replaced,
         DocumentKind::CreditNote => Status::Paid,
@@ -147,7 +148,8 @@ pub fn list(archive: &Archive, filter: &Filter, ledger: Option<&Ledger>) -> Resu
             if filter.customer.as_ref().is_some_and(|c| *c != d.customer_id) {
                 return Ok(None);
             }
-            let status = status(&state, entry, &d, ledger);
+            let outstanding = outstanding(&state, &d, ledger);
+            let status = status(&state, entry, &d, outstanding, ledger.is_some());
             if filter.status.is_some_and(|s| s != status) {
                 return Ok(None);
             }
@@ -168,7 +170,7 @@ pub fn list(archive: &Archive, filter: &Filter, ledger: Option<&Ledger>) -> Resu
                 total: d.totals.gross,
                 credited,
                 status,
-                outstanding: outstanding(&state, &d, ledger),
+                outstanding,
                 due_date: crate::payment::terms::asks_transfer(&d).map(|t| t.due_date),
                 payment_id: d.payment.payment_id.clone(),
                 transactions: d.source_transactions.clone(),
@@ -256,7 +258,8 @@ pub fn show(archive: &Archive, number: &str, ledger: Option<&Ledger>) -> Result<
         .map(|r| ShownReferrer { number: r.number.to_string(), relation: r.relation, issue_date: r.issue_date, total: r.total })
         .collect();
     let files = entry.files.iter().map(|f| ShownFile { path: f.path.clone(), sha256: f.sha256.to_string() }).collect();
-    Ok(Shown { status: status(&state, entry, &document, ledger), outstanding: outstanding(&state, &document, ledger), document, referenced_by, files })
+    let outstanding = outstanding(&state, &document, ledger);
+    Ok(Shown { status: status(&state, entry, &document, outstanding, ledger.is_some()), outstanding, document, referenced_by, files })
 }
 
 /// The register entry of a document number; else the one document of a transaction id
