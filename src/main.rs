@@ -996,7 +996,13 @@ fn shell_quoted(s: &str) -> String {
 
 /// The one JSON object `--json` prints on a failure: the error and its input problems.
 fn print_json_error(error: &str, diagnostics: impl serde::Serialize) {
-    let body = serde_json::json!({ "schema": JSON_SCHEMA, "error": error, "diagnostics": diagnostics });
+    print_json_error_with(error, diagnostics, serde_json::Map::new());
+}
+
+/// [`print_json_error`] with `more` fields beside the error.
+fn print_json_error_with(error: &str, diagnostics: impl serde::Serialize, more: serde_json::Map<String, serde_json::Value>) {
+    let mut body = serde_json::json!({ "schema": JSON_SCHEMA, "error": error, "diagnostics": diagnostics });
+    body.as_object_mut().expect("an object").extend(more);
     println!("{}", serde_json::to_string_pretty(&body).expect("serialises"));
 }
 
@@ -1005,30 +1011,30 @@ fn print_json_error(error: &str, diagnostics: impl serde::Serialize) {
 /// documents, as a successful run lists them) and `checkpoint`.
 fn fail_issue(e: invoicesmith::app::IssueError, json: bool) -> ExitCode {
     let Some(issued_before) = e.issued_before() else { return fail(e.error, json) };
-    if json {
-        let body = serde_json::json!({
-            "schema": JSON_SCHEMA,
-            "error": e.error.to_string(),
-            "diagnostics": e.error.diagnostics(),
-            "issued_before": issued_before,
-            "issued": e.issued,
-            "checkpoint": e.checkpoint,
-        });
-        println!("{}", serde_json::to_string_pretty(&body).expect("serialises"));
-    }
-    eprintln!("error: {}", printable(&e.error.to_string()));
-    eprintln!("error: {}", printable(&issued_before));
-    ExitCode::from(if e.is_input() { 1 } else { 3 })
+    let more = serde_json::Map::from_iter([
+        ("issued_before".to_string(), serde_json::Value::from(issued_before.as_str())),
+        ("issued".to_string(), serde_json::to_value(&e.issued).expect("serialises")),
+        ("checkpoint".to_string(), serde_json::to_value(&e.checkpoint).expect("serialises")),
+    ]);
+    fail_then(e.error, json, more, Some(&issued_before))
 }
 
 fn fail(e: Error, json: bool) -> ExitCode {
+    fail_then(e, json, serde_json::Map::new(), None)
+}
+
+/// Reports `e` (with `json`, also `more` fields), then the line `then` if given.
+fn fail_then(e: Error, json: bool, more: serde_json::Map<String, serde_json::Value>, then: Option<&str>) -> ExitCode {
     if json {
-        print_json_error(&e.to_string(), e.diagnostics());
+        print_json_error_with(&e.to_string(), e.diagnostics(), more);
     }
     for d in e.diagnostics() {
         eprintln!("error: {d}");
     }
     eprintln!("error: {}", printable(&e.to_string()));
+    if let Some(then) = then {
+        eprintln!("error: {}", printable(then));
+    }
     ExitCode::from(if e.is_input() { 1 } else { 3 })
 }
 
