@@ -469,8 +469,7 @@ fn usage(message: String, json: bool) -> ExitCode {
 /// input diagnostics show theirs, so no escape sequence typed or pasted reaches the terminal.
 /// A line break stays: messages of other libraries (a database's) may have several lines.
 fn printable(message: &str) -> std::borrow::Cow<'_, str> {
-    let control = |c: char| c.is_control() && c != '\n';
-    if message.contains(control) { message.replace(control, "\u{fffd}").into() } else { message.into() }
+    invoicesmith::diag::printable(message, true)
 }
 
 /// Reads the translations and fonts `data`'s company.toml names, if a data folder is given.

@@ -26,9 +26,17 @@ impl Diagnostic {
     /// input) is shown as U+FFFD, so each prints as one line and no escape sequence from a
     /// data file reaches the terminal.
     pub fn new(file: &str, line: Option<u64>, field: &str, message: impl Into<String>) -> Self {
-        let printable = |s: String| if s.contains(char::is_control) { s.replace(char::is_control, "\u{fffd}") } else { s };
-        Diagnostic { file: file.to_string(), line, field: printable(field.to_string()), message: printable(message.into()) }
+        let one_line = |s: String| printable(&s, false).into_owned();
+        Diagnostic { file: file.to_string(), line, field: one_line(field.to_string()), message: one_line(message.into()) }
     }
+}
+
+/// `text` with every control character shown as U+FFFD, so no escape sequence from input or
+/// from the command line reaches a terminal; line breaks too unless `line_breaks` (a
+/// message that may span lines, such as another library's).
+pub fn printable(text: &str, line_breaks: bool) -> std::borrow::Cow<'_, str> {
+    let control = |c: char| c.is_control() && !(line_breaks && c == '\n');
+    if text.contains(control) { text.replace(control, "\u{fffd}").into() } else { text.into() }
 }
 
 /// "is a string", "is an integer": what a value is, as a diagnostic says it (`noun` as

@@ -161,7 +161,7 @@ pub fn read_keyed(text: &str, columns: &'static [&'static str], optional: &[&str
                         Err(reason) => {
                             sink.push(Some(line), column, reason.to_string());
                             // Kept visible for the other checks, which may quote it.
-                            values.push_str(&raw.replace(char::is_control, "\u{fffd}"));
+                            values.push_str(&domain::diag::printable(raw, false));
                         }
                     }
                     ends.push(u32::try_from(values.len()).expect("a CSV row under 4 GB"));
