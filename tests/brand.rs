@@ -237,7 +237,10 @@ fn brand_footer_logo_and_notes_are_printed_and_the_layout_stays_clean_without_th
     // The PDF holds the logo once, as a vector form XObject.
     let pdf = fs::read(archive.join("2026/KL-INV-2026-000015.pdf")).unwrap();
     assert_eq!(count(&pdf, b"/Subtype/Form"), 1);
-    assert_eq!(count(&pdf, b"/Logo"), 1, "named once in the page's resources");
+    // Named in the page's resources and drawn once by the page's content stream (not
+    // deflated, so its bytes are in the file as written).
+    assert_eq!(count(&pdf, b"/Logo"), 2, "named once in the resources, drawn once");
+    assert_eq!(count(&pdf, b"/Logo Do"), 1, "drawn once");
 
     // Without [brand], [bank] and notes: the documents of before.
     let plain = tmp.path().join("plain");

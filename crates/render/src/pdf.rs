@@ -16,8 +16,8 @@
 //! Rendering is a pure function of the document: fonts under fixed names, dates from the
 //! document's issue date, object numbers in writing order, and the trailer `/ID` derived from
 //! the file's own bytes, so the same document always gives the same bytes, alone or inside a
-//! batch. Every stream but the XMP metadata is deflated at the fast level; the font streams
-//! are cached.
+//! batch. The fonts, the logo and Factur-X's attachment are deflated at the fast level (the
+//! font streams are cached); the pages' content streams and the XMP metadata are not.
 //!
 //! Every word and number printed comes from [`super::text`], as in the HTML.
 
@@ -29,7 +29,7 @@ pub(super) mod read;
 mod statement;
 mod tags;
 
-use pdf_writer::{Content, Name};
+use pdf_writer::Name;
 
 
 pub(super) use file::{Archival, Attachment};
@@ -268,12 +268,15 @@ enum Item {
     Band { x: f32, y: f32, w: f32, h: f32, color: Rgb3 },
     /// The seller's logo (the file's one XObject), from its bottom-left corner.
     Logo { x: f32, y: f32, w: f32, h: f32 },
+    /// A QR code's dark modules, `module` points wide, its bottom-left corner (without the
+    /// quiet zone) at `x, y`.
+    Qr { x: f32, y: f32, module: f32, matrix: std::sync::Arc<crate::qr::Matrix> },
 }
 
 impl Item {
     fn shifted(mut self, dy: f32) -> Item {
         match &mut self {
-            Item::Text { y, .. } | Item::Rule { y, .. } | Item::Band { y, .. } | Item::Logo { y, .. } => *y += dy,
+            Item::Text { y, .. } | Item::Rule { y, .. } | Item::Band { y, .. } | Item::Logo { y, .. } | Item::Qr { y, .. } => *y += dy,
         }
         self
     }
@@ -788,30 +791,87 @@ fn hundredths(v: f32) -> i32 {
     (v * 100.0).round() as i32
 }
 
-/// `n` hundredths of a point as a number for the content stream (written in its shortest form).
-fn points(n: i32) -> f32 {
-    n as f32 / 100.0
-}
 
-/// The operations of a text run, written here rather than by pdf-writer: a marked-content
-/// start, fill colour, font, spacing, move and string of glyphs. pdf-writer would write the
-/// numbers through float formatting and our two-byte glyph codes as a literal string with an
-/// octal escape for nearly every byte (`(\\000\\020\\000,)` for two glyphs), checking each
-/// byte as it goes. Here numbers are whole hundredths (positions, sizes) or thousandths
-/// (colours) written as decimals, and glyphs four hex digits each (`<0010002c>`): a tenth of a
-/// PDF's rendering time, and a fifth off the content stream (bench/RESULTS.md). The colours
-/// of rules and bands are written here too, so that one colour is written one way.
-/// [`Ops::write`] hands the bytes to pdf-writer as one operation without operands, which it
-/// writes as given.
+/// A page's content stream, written here rather than by pdf-writer's `Content`: marked-content
+/// sequences, colours, fonts, moves and strings of glyphs, rules, bands and the logo.
+/// pdf-writer would write the numbers through float formatting and our two-byte glyph codes
+/// as a literal string with an octal escape for nearly every byte (`(\\000\\020\\000,)` for
+/// two glyphs), checking each byte as it goes. Here numbers are whole hundredths (positions,
+/// sizes, widths) or thousandths (colours) written as decimals, and glyphs their two code
+/// bytes as they are, escaped only where PDF's syntax needs it ([`Subsets::encode`]). The
+/// stream is not deflated: at the fast level deflating it cost 8% of `issue`'s CPU for 2.3 KB
+/// less per PDF (bench/RESULTS.md); two bytes a glyph rather than four hex digits keep it
+/// short.
 #[derive(Default)]
 struct Ops(Vec<u8>);
 
 impl Ops {
-    /// A space between two operations (none before the first).
+    /// A space between two operations of a run (none at a line's start).
     fn next(&mut self) {
-        if !self.0.is_empty() {
+        if !matches!(self.0.last(), None | Some(b'\n')) {
             self.0.push(b' ');
         }
+    }
+
+    /// A line break before an operation that starts something (none before the first).
+    fn line(&mut self) {
+        if !self.0.is_empty() {
+            self.0.push(b'\n');
+        }
+    }
+
+    /// `op` on its own line: `BT`, `ET`, `EMC`.
+    fn keyword(&mut self, op: &[u8]) {
+        self.line();
+        self.0.extend_from_slice(op);
+    }
+
+    /// Opens a marked-content sequence of an artifact of `kind`.
+    fn artifact(&mut self, kind: Artifact) {
+        self.line();
+        self.0.extend_from_slice(kind.properties());
+        self.0.extend_from_slice(b"BDC");
+    }
+
+    /// Numbers in hundredths of a point, each followed by a space.
+    fn hundredths(&mut self, values: &[i32]) {
+        for &v in values {
+            self.decimal(v, 2);
+            self.0.push(b' ');
+        }
+    }
+
+    /// `x y w h re f`: a filled rectangle, in hundredths of a point.
+    fn band(&mut self, [x, y, w, h]: [i32; 4]) {
+        self.next();
+        self.hundredths(&[x, y, w, h]);
+        self.0.extend_from_slice(b"re f");
+    }
+
+    /// `width w`, in hundredths of a point.
+    fn line_width(&mut self, width: i32) {
+        self.next();
+        self.hundredths(&[width]);
+        self.0.push(b'w');
+    }
+
+    /// `x1 y m x2 y l S`: a horizontal rule, in hundredths of a point.
+    fn rule(&mut self, x1: i32, x2: i32, y: i32) {
+        self.next();
+        self.hundredths(&[x1, y]);
+        self.0.extend_from_slice(b"m ");
+        self.hundredths(&[x2, y]);
+        self.0.extend_from_slice(b"l S");
+    }
+
+    /// `q w 0 0 h x y cm /Logo Do Q`: the logo's image or form, scaled into its box. The
+    /// box is written as computed (Rust's shortest form of each `f32`, as pdf-writer did).
+    fn logo(&mut self, [x, y, w, h]: [f32; 4]) {
+        use std::io::Write;
+        self.line();
+        let _ = write!(self.0, "q {w} 0 0 {h} {x} {y} cm ");
+        self.name(crate::logo::resource_name().0);
+        self.0.extend_from_slice(b" Do Q");
     }
 
     /// `n / 10^places` as the shortest decimal: `-373, 2` as `-3.73`, `1850, 2` as `18.5`,
@@ -847,7 +907,7 @@ impl Ops {
 
     /// `/role<</MCID mcid>>BDC`: a marked-content sequence of a structure element.
     fn mark(&mut self, role: Name, mcid: i32) {
-        self.next();
+        self.line();
         self.name(role.0);
         self.0.extend_from_slice(b"<</MCID ");
         self.decimal(mcid, 0);
@@ -898,17 +958,34 @@ impl Ops {
         self.0.extend_from_slice(b" Td");
     }
 
-    /// `<codes>Tj`: the glyphs of `s` in `w`'s subset.
-    fn show(&mut self, fonts: &Subsets, w: Weight, s: &str) {
-        self.0.push(b'<');
-        fonts.encode_hex(w, s, &mut self.0);
-        self.0.extend_from_slice(b">Tj");
+    /// `q m 0 0 m x y cm … f Q`: a QR code's dark modules in a coordinate system of one unit a
+    /// module (origin at the code's bottom-left corner), so each run of dark modules in a row
+    /// is a rectangle of whole numbers (`col row len 1 re`), all filled at once: about 12
+    /// bytes a run instead of 30, and no seams between rows where a viewer's anti-aliasing
+    /// would meet two fills. Position and module size in hundredths of a point.
+    fn qr(&mut self, x: i32, y: i32, module: i32, matrix: &crate::qr::Matrix) {
+        self.next();
+        self.0.extend_from_slice(b"q ");
+        self.hundredths(&[module, 0, 0, module, x, y]);
+        self.0.extend_from_slice(b"cm");
+        for &(row, col, len) in &matrix.runs {
+            self.0.push(b'\n');
+            let [col, row, len] = [col, matrix.width - 1 - row, len].map(|v| i32::try_from(v).expect("a QR code is at most 177 modules wide"));
+            self.decimal(col, 0);
+            self.0.push(b' ');
+            self.decimal(row, 0);
+            self.0.push(b' ');
+            self.decimal(len, 0);
+            self.0.extend_from_slice(b" 1 re");
+        }
+        self.0.extend_from_slice(b"\nf Q");
     }
 
-    /// Appends what was written to `content`, and starts again.
-    fn write(&mut self, content: &mut Content) {
-        content.op(std::str::from_utf8(&self.0).expect("operations are ASCII"));
-        self.0.clear();
+    /// `(codes)Tj`: the glyphs of `s` in `w`'s subset.
+    fn show(&mut self, fonts: &Subsets, w: Weight, s: &str) {
+        self.0.push(b'(');
+        fonts.encode(w, s, &mut self.0);
+        self.0.extend_from_slice(b")Tj");
     }
 }
 
@@ -917,45 +994,42 @@ impl Ops {
 /// when they change, each run of consecutive texts of one element (or one kind of artifact)
 /// marked as such. Text is set in the document's font subsets, already encoded for them.
 fn draw(page: usize, items: &[(Item, Part)], structure: &mut Structure, fonts: &Subsets, accent: Option<Rgb3>) -> Vec<u8> {
-    let mut content = Content::with_settings(pdf_writer::Settings { pretty: false });
     // The brand's accent takes the place of the ink colour, wherever it is used.
     let colour = |c: Rgb3| if c == INK { accent.unwrap_or(INK) } else { c };
     let marks = std::mem::take(&mut structure.marks[page]);
-    let mut ops = Ops::default();
+    let mut ops = Ops(Vec::with_capacity(8 * 1024));
     if items.iter().any(|(i, _)| !matches!(i, Item::Text { .. })) {
-        begin_artifact(&mut content, Artifact::Layout);
+        ops.artifact(Artifact::Layout);
         let mut stroke: Option<(Rgb3, f32)> = None;
         for (item, _) in items {
             match item {
                 Item::Band { x, y, w, h, color } => {
+                    ops.line();
                     ops.colour(colour(*color), b"rg");
-                    ops.write(&mut content);
-                    let [x, y, w, h] = [*x, *y, *w, *h].map(|v| points(hundredths(v)));
-                    content.rect(x, y, w, h).fill_nonzero();
+                    ops.band([*x, *y, *w, *h].map(hundredths));
                 }
                 Item::Rule { x1, x2, y, thickness, color } => {
+                    ops.line();
                     let color = &colour(*color);
                     if stroke != Some((*color, *thickness)) {
                         ops.colour(*color, b"RG");
-                        ops.write(&mut content);
-                        content.set_line_width(*thickness);
+                        ops.line_width(hundredths(*thickness));
                         stroke = Some((*color, *thickness));
                     }
-                    let y = points(hundredths(*y));
-                    content.move_to(points(hundredths(*x1)), y).line_to(points(hundredths(*x2)), y).stroke();
+                    ops.rule(hundredths(*x1), hundredths(*x2), hundredths(*y));
                 }
-                Item::Logo { x, y, w, h } => {
-                    content.save_state();
-                    content.transform([*w, 0.0, 0.0, *h, *x, *y]);
-                    content.x_object(super::logo::resource_name());
-                    content.restore_state();
+                Item::Logo { x, y, w, h } => ops.logo([*x, *y, *w, *h]),
+                Item::Qr { x, y, module, matrix } => {
+                    ops.line();
+                    ops.colour(brand::QR_DARK, b"rg");
+                    ops.qr(hundredths(*x), hundredths(*y), hundredths(*module), matrix);
                 }
                 Item::Text { .. } => {}
             }
         }
-        content.end_marked_content();
+        ops.keyword(b"EMC");
     }
-    content.begin_text();
+    ops.keyword(b"BT");
     let mut fill: Option<Rgb3> = None;
     let mut font: Option<(Weight, f32)> = None;
     let mut tracking = 0.0;
@@ -971,16 +1045,18 @@ fn draw(page: usize, items: &[(Item, Part)], structure: &mut Structure, fonts: &
         }
         if open != Some(mark) {
             if open.is_some() {
-                content.end_marked_content();
+                ops.keyword(b"EMC");
             }
             match mark {
-                Mark::Artifact(kind) => begin_artifact(&mut content, kind),
+                Mark::Artifact(kind) => ops.artifact(kind),
                 Mark::Element(e) => {
                     let role = structure.elements[e].role;
                     ops.mark(role.to_name(), structure.mark(page, e));
                 }
             }
             open = Some(mark);
+        } else {
+            ops.line();
         }
         let color = colour(st.color);
         if fill != Some(color) {
@@ -998,24 +1074,13 @@ fn draw(page: usize, items: &[(Item, Part)], structure: &mut Structure, fonts: &
         let to = (hundredths(*x), hundredths(*y));
         ops.offset(to.0 - at.0, to.1 - at.1);
         ops.show(fonts, st.weight, s);
-        ops.write(&mut content);
         at = to;
     }
     if open.is_some() {
-        content.end_marked_content();
+        ops.keyword(b"EMC");
     }
-    content.end_text();
-    content.finish().into_vec()
-}
-
-/// Opens a marked-content sequence of an artifact of `kind`.
-fn begin_artifact(content: &mut Content, kind: Artifact) {
-    let mut properties = content.begin_marked_content_with_properties(Name(b"Artifact"));
-    let mut artifact = properties.properties().artifact();
-    artifact.kind(kind.kind());
-    if let Some(subtype) = kind.subtype() {
-        artifact.subtype(subtype);
-    }
+    ops.keyword(b"ET");
+    ops.0
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1251,31 +1316,34 @@ mod tests {
     }
 
     #[test]
-    fn a_text_run_is_written_as_one_operation_of_hex_glyph_codes() {
+    fn a_text_run_is_one_literal_string_of_two_byte_glyph_codes_escaped_where_syntax_needs() {
         let mut glyphs = GlyphUse::new();
-        glyphs.add(Weight::Regular, "B€A");
+        glyphs.add(Weight::Regular, "abcdefghijklmnopqrstuvwxyz€");
         let fonts = glyphs.seal();
-        let mut content = Content::with_settings(pdf_writer::Settings { pretty: false });
-        content.begin_text();
         let mut ops = Ops::default();
+        ops.keyword(b"BT");
         ops.mark(Name(b"TD"), 7);
         ops.colour((0.1, 0.11, 0.13), b"rg");
         ops.font("NSREGU", 6.8);
         ops.spacing(0.7);
         ops.offset(-373, 1850);
-        // Every subset holds the capitals A–Z (codes 1 to 26, in the font's order, whatever
-        // order they were drawn in); € comes after them in the font: 27.
+        // Codes number the subset's glyphs in Noto Sans's order (read with fontTools): the
+        // digits every subset holds first (1–10), then the capitals it holds (11–36), the
+        // small letters drawn (37–62), € (63), whatever order they were drawn in.
         ops.show(&fonts, Weight::Regular, "ABBA");
-        ops.write(&mut content);
+        ops.line();
         // A character beyond ASCII takes the slower way to its code; one the font lacks
         // (a control character here) is not drawn.
         ops.show(&fonts, Weight::Regular, "€\u{7}A");
-        ops.write(&mut content);
-        content.end_text();
-        assert!(ops.0.is_empty(), "write starts again");
+        ops.line();
+        // Bytes a literal string reads as syntax are escaped: 9 is code 10 (LF), C 13 (CR),
+        // d 40 `(` and e 41 `)`.
+        ops.show(&fonts, Weight::Regular, "9Cde");
+        ops.keyword(b"ET");
         assert_eq!(
-            String::from_utf8(content.finish().into_vec()).unwrap(),
-            "BT\n/TD<</MCID 7>>BDC 0.1 0.11 0.13 rg /NSREGU 6.8 Tf 0.7 Tc -3.73 18.5 Td<0001000200020001>Tj\n<001b0001>Tj\nET"
+            ops.0,
+            b"BT\n/TD<</MCID 7>>BDC 0.1 0.11 0.13 rg /NSREGU 6.8 Tf 0.7 Tc -3.73 18.5 Td(\x00\x0b\x00\x0c\x00\x0c\x00\x0b)Tj\n\
+              (\x00?\x00\x0b)Tj\n(\x00\\n\x00\\r\x00\\(\x00\\))Tj\nET"
         );
     }
 

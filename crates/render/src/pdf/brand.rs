@@ -53,7 +53,7 @@ pub(super) fn footer(lines: &[String], baseline: f32) -> impl Iterator<Item = It
 }
 
 /// The QR code's modules: black on the page's white, for the best contrast a scanner gets.
-const QR_DARK: Rgb3 = (0.0, 0.0, 0.0);
+pub(super) const QR_DARK: Rgb3 = (0.0, 0.0, 0.0);
 /// The code's printed width without its quiet zone: 30 mm (EPC069-12 asks for at least 2 cm).
 const QR_SIZE: f32 = 30.0 * MM;
 
@@ -74,15 +74,7 @@ pub(super) fn transfer_block(doc: &Document) -> Option<Block> {
         let module = (QR_SIZE / m.width as f32 * 100.0).round() / 100.0;
         let quiet = 4.0 * module;
         let top = -gap - quiet;
-        for &(row, col, len) in &m.runs {
-            items.push(Item::Band {
-                x: LEFT + quiet + col as f32 * module,
-                y: top - (row + 1) as f32 * module,
-                w: len as f32 * module,
-                h: module,
-                color: QR_DARK,
-            });
-        }
+        items.push(Item::Qr { x: LEFT + quiet, y: top - m.width as f32 * module, module, matrix: m.clone() });
         qr_height = m.width as f32 * module + 2.0 * quiet;
         text_x = LEFT + m.width as f32 * module + 2.0 * quiet + 10.0;
     }

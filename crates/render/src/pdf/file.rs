@@ -117,7 +117,8 @@ pub(super) fn write(
         }
         resources.finish();
         page.finish();
-        pdf.stream(*content_ref, &deflate(content, Framing::Zlib)).filter(Filter::FlateDecode);
+        // Not deflated: see `Ops` (pdf.rs).
+        pdf.stream(*content_ref, content);
     }
 
     // Structure: the root, the elements, and per page the elements of its marked content.

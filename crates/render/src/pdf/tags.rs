@@ -18,7 +18,7 @@
 //! marked-content id ([`Structure::mark`]), and the file writes the tree and the parent tree
 //! that maps those ids back to their elements.
 
-use pdf_writer::types::{ArtifactSubtype, ArtifactType, StructRole, TableHeaderScope};
+use pdf_writer::types::{StructRole, TableHeaderScope};
 
 use super::{CAPS, Item, TITLE};
 
@@ -62,18 +62,13 @@ pub(super) enum Artifact {
 }
 
 impl Artifact {
-    pub(super) fn kind(self) -> ArtifactType {
+    /// The tag and property list of its marked-content sequence (PDF 32000-1 §14.8.2.2):
+    /// layout, or pagination with its subtype.
+    pub(super) fn properties(self) -> &'static [u8] {
         match self {
-            Artifact::Layout => ArtifactType::Layout,
-            Artifact::Header | Artifact::Footer => ArtifactType::Pagination,
-        }
-    }
-
-    pub(super) fn subtype(self) -> Option<ArtifactSubtype<'static>> {
-        match self {
-            Artifact::Layout => None,
-            Artifact::Header => Some(ArtifactSubtype::Header),
-            Artifact::Footer => Some(ArtifactSubtype::Footer),
+            Artifact::Layout => b"/Artifact<</Type/Layout>>",
+            Artifact::Header => b"/Artifact<</Type/Pagination/Subtype/Header>>",
+            Artifact::Footer => b"/Artifact<</Type/Pagination/Subtype/Footer>>",
         }
     }
 }
@@ -266,7 +261,7 @@ impl Structure {
                     (_, Part::Continuation | Part::TableHeader { repeated: true }) => Mark::Artifact(Artifact::Header),
                     (_, Part::Footer) => Mark::Artifact(Artifact::Footer),
                     // The logo repeats the seller's name, printed as text beside it: decoration.
-                    (Item::Rule { .. } | Item::Band { .. } | Item::Logo { .. }, _) => Mark::Artifact(Artifact::Layout),
+                    (Item::Rule { .. } | Item::Band { .. } | Item::Logo { .. } | Item::Qr { .. }, _) => Mark::Artifact(Artifact::Layout),
                     // Nothing is drawn for it; only a row's cells count empty texts.
                     (Item::Text { s, .. }, _) if s.is_empty() && !matches!(part, Part::Row(..)) => Mark::Artifact(Artifact::Layout),
                     (Item::Text { s, .. }, _) => {
