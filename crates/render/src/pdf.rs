@@ -1642,10 +1642,12 @@ mod tests {
         doc.issue_date = day("2001-02-03");
         let pdf = render(&doc);
         let r = read::Read::new(&pdf);
-        // The /ID is the hash of everything before the cross-reference table.
+        // The /ID is the hash of everything before the cross-reference stream, the last object.
         let tail = String::from_utf8_lossy(&pdf[pdf.len() - 40..]).into_owned();
         let xref: usize = tail.split("startxref\n").nth(1).unwrap().trim_end_matches("\n%%EOF").trim().parse().unwrap();
-        assert!(pdf[xref..].starts_with(b"xref\n"), "startxref points at {xref}");
+        let last = r.objects().map(|(reference, _)| reference.split(' ').next().unwrap().parse::<usize>().unwrap()).max().unwrap();
+        assert!(pdf[xref..].starts_with(format!("{last} 0 obj").as_bytes()), "startxref points at {xref}");
+        assert_eq!(r.get(&Value::String(format!("{last} 0 R")))["/Type"], "/XRef");
         let id = r.trailer()["/ID"].as_array().unwrap();
         assert_eq!(id[0], id[1]);
         assert_eq!(string(&id[0]), &xxhash_rust::xxh3::xxh3_128(&pdf[..xref]).to_be_bytes()[..]);
