@@ -1340,6 +1340,14 @@ mod tests {
         // d 40 `(` and e 41 `)`.
         ops.show(&fonts, Weight::Regular, "9Cde");
         ops.keyword(b"ET");
+        // And the backslash: with the 94 printable ASCII characters but the space, `|` is
+        // code 92, `\\` (and `*` 10, `-` 13, `H` 40, `I` 41).
+        let mut glyphs = GlyphUse::new();
+        glyphs.add(Weight::Regular, &(0x21u8..0x7f).map(char::from).collect::<String>());
+        let all = glyphs.seal();
+        let mut escaped = Ops::default();
+        escaped.show(&all, Weight::Regular, "|*-HI");
+        assert_eq!(escaped.0, b"(\x00\\\\\x00\\n\x00\\r\x00\\(\x00\\))Tj");
         assert_eq!(
             ops.0,
             b"BT\n/TD<</MCID 7>>BDC 0.1 0.11 0.13 rg /NSREGU 6.8 Tf 0.7 Tc -3.73 18.5 Td(\x00\x0b\x00\x0c\x00\x0c\x00\x0b)Tj\n\
