@@ -441,7 +441,7 @@ fn a_short_customer_row_and_an_overlong_description_are_one_error_each() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
-        "error: customers.csv:2: has 12 fields; expected 16 as in the header\n\
+        "error: customers.csv:2: has 12 fields; expected 16 as in the header, or 13 to 15 leaving out optional columns at its end (is a field missing? an empty field still needs its comma)\n\
          error: transactions.csv: customer_id: 2 transaction(s) of 'cus_de_01' (lines 2, 13) were not checked further: its row, customers.csv:2, has errors; fix it and run again\n\
          error: transactions.csv:3: description: is 2000000 characters long; expected at most 1000\n\
          error: 3 input error(s); nothing was issued\n"

@@ -13,6 +13,9 @@ pub struct Row {
     values: Box<str>,
     /// Where each field ends in `values`.
     ends: Box<[u32]>,
+    /// How many fields the row has, how many columns the header has, and how many of them a
+    /// row must reach (the rest are optional columns it may leave out at its end).
+    widths: [u16; 3],
 }
 
 impl Row {
@@ -21,6 +24,11 @@ impl Row {
         let i = self.columns.iter().position(|c| *c == column).expect("declared column");
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         &self.values[start..self.ends[i] as usize]
+    }
+
+    /// Its non-empty values, in declared column order.
+    pub fn values(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len()).map(|i| &self.values[if i == 0 { 0 } else { self.ends[i - 1] as usize }..self.ends[i] as usize]).filter(|v| !v.is_empty())
     }
 }
 
@@ -34,17 +42,17 @@ pub fn read(text: &str, columns: &'static [&'static str], sink: &mut Sink<'_>) -
 /// of the header, and a row may leave out optional columns at its end (rows appended by a
 /// tool that predates them): their fields then read as empty.
 pub fn read_with_optional(text: &str, columns: &'static [&'static str], optional: &[&str], sink: &mut Sink<'_>) -> Option<Vec<Row>> {
-    read_keyed(text, columns, optional, None, sink).map(|(rows, _)| rows)
+    read_refusing(text, columns, optional, sink).map(|(rows, _)| rows)
 }
 
-/// A row refused as a whole: its line, and its value in the key column.
-pub type Refused = (u64, String);
+/// A row refused as a whole: its line, and its non-empty values in the order of the file.
+pub type Refused = (u64, Vec<String>);
 
-/// [`read_with_optional`], also returning, for each row refused as a whole (a wrong number of
-/// fields, a value in an unnamed column), its line and what it holds in the `key` column
-/// where that is not empty: what the row was probably about (its customer id), so the rows
-/// of other files that name it are reported once, not one error each.
-pub fn read_keyed(text: &str, columns: &'static [&'static str], optional: &[&str], key: Option<&str>, sink: &mut Sink<'_>) -> Option<(Vec<Row>, Vec<Refused>)> {
+/// [`read_with_optional`], also returning each row refused as a whole (a wrong number of
+/// fields, a value in an unnamed column): its line and its non-empty values. Which of them
+/// is which column is not known (a missing or extra field shifts every one after it), so
+/// the caller can only match the values against what other files name, never read a column.
+pub fn read_refusing(text: &str, columns: &'static [&'static str], optional: &[&str], sink: &mut Sink<'_>) -> Option<(Vec<Row>, Vec<Refused>)> {
     // An empty file (or only blank lines, a BOM): one error, not one per missing column.
     if text.trim_start_matches('\u{feff}').trim().is_empty() {
         sink.push(Some(1), "header", format!("the file is empty; expected a header line with the columns {}", columns.join(", ")));
@@ -126,11 +134,8 @@ pub fn read_keyed(text: &str, columns: &'static [&'static str], optional: &[&str
         .unwrap_or(0);
     let mut rows = Vec::new();
     let mut refused = Vec::new();
-    let key_at = key.and_then(|key| columns.iter().position(|c| *c == key)).and_then(|k| index[k]);
     let mut refuse = |line: u64, fields: &csv::StringRecord| {
-        if let Some(value) = key_at.and_then(|i| fields.get(i)).map(str::trim).filter(|v| !v.is_empty()) {
-            refused.push((line, value.to_string()));
-        }
+        refused.push((line, fields.iter().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string).collect()));
     };
     let mut lines = LineCounter::new(text);
     for record in reader.records() {
@@ -143,7 +148,7 @@ pub fn read_keyed(text: &str, columns: &'static [&'static str], optional: &[&str
                 // Empty fields past the header's last column: the same `,,,` in the rows only.
                 let given = (width..fields.len()).rev().find(|&i| !fields[i].trim().is_empty()).map_or(fields.len().min(width), |i| i + 1);
                 if given > width || fields.len() < required_width {
-                    sink.push(Some(line), "", format!("has {} fields; expected {width} as in the header", fields.len()));
+                    sink.push(Some(line), "", wrong_width(fields.len(), width, required_width));
                     refuse(line, &fields);
                     continue;
                 }
@@ -166,7 +171,8 @@ pub fn read_keyed(text: &str, columns: &'static [&'static str], optional: &[&str
                     }
                     ends.push(u32::try_from(values.len()).expect("a CSV row under 4 GB"));
                 }
-                rows.push(Row { line, columns, values: values.into_boxed_str(), ends: ends.into_boxed_slice() });
+                let widths = [given, width, required_width].map(|n| u16::try_from(n).expect("a header of at most twice the declared columns"));
+                rows.push(Row { line, columns, values: values.into_boxed_str(), ends: ends.into_boxed_slice(), widths });
             }
             Err(e) => {
                 let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
@@ -175,6 +181,65 @@ pub fn read_keyed(text: &str, columns: &'static [&'static str], optional: &[&str
         }
     }
     Some((rows, refused))
+}
+
+/// A row of `given` fields where the header has `width` columns and a row must reach the
+/// `required` first ones (the rest are optional columns a row may leave out at its end);
+/// completes `"<file>:<line>: …"`. It names no column: every field after a missing or extra
+/// one is shifted, so none of them can be read as what its column says.
+fn wrong_width(given: usize, width: usize, required: usize) -> String {
+    let cause = if given > width {
+        "a value with a comma in it must be in double quotes"
+    } else {
+        "is a field missing? an empty field still needs its comma"
+    };
+    format!("{} ({cause})", fields_expected(given, width, required))
+}
+
+/// `has N fields; expected …`, as [`wrong_width`].
+fn fields_expected(given: usize, width: usize, required: usize) -> String {
+    if required + 1 == width {
+        format!("has {given} fields; expected {width} as in the header, or {required} leaving out the optional column at its end")
+    } else if required < width {
+        format!("has {given} fields; expected {width} as in the header, or {required} to {} leaving out optional columns at its end", width - 1)
+    } else {
+        format!("has {given} fields; expected {width} as in the header")
+    }
+}
+
+/// Adds to each row shorter than the header (read as leaving out optional columns at its
+/// end) that has errors in two or more fields among `sink`'s diagnostics from index `from`
+/// on, one more saying how many fields it has: a field missing in between, or an unquoted
+/// comma, shifts every field after it under the wrong column (a date under `currency`, an
+/// amount under `amount_basis`), and the field errors alone would not say so. One field
+/// in error is taken as what it says, a typo: rows that leave out the optional columns
+/// are common, and each of their errors would otherwise come with this one.
+/// Returns their lines.
+pub fn note_short_rows(sink: &mut Sink<'_>, rows: &[Row], from: usize) -> Vec<u64> {
+    let file = sink.file();
+    let mut fields: std::collections::BTreeMap<u64, std::collections::BTreeSet<&str>> = std::collections::BTreeMap::new();
+    for d in sink.diagnostics[from..].iter().filter(|d| d.file == file) {
+        if let Some(line) = d.line {
+            fields.entry(line).or_default().insert(d.field.as_str());
+        }
+    }
+    let with_errors: std::collections::BTreeSet<u64> = fields.into_iter().filter(|(_, f)| f.len() >= 2).map(|(line, _)| line).collect();
+    let mut noted = Vec::new();
+    for row in rows {
+        let [given, width, required] = row.widths.map(usize::from);
+        if given < width && with_errors.contains(&row.line) {
+            noted.push(row.line);
+            sink.push(
+                Some(row.line),
+                "",
+                format!(
+                    "{}: if a field is missing in between (an empty field still needs its comma) or a value holds an unquoted comma, the fields after it were read under the wrong columns",
+                    fields_expected(given, width, required)
+                ),
+            );
+        }
+    }
+    noted
 }
 
 /// Parses `raw` with `parse`, recording `'<raw>' <reason>` on failure.

@@ -46,19 +46,63 @@ pub const TEXT_LIMITS: &[(&str, usize)] = &[
     ("note", 1000),
 ];
 
-/// The valid customers, and every customer id the file names (valid rows or not) with the
-/// line of its row, so a transaction of a customer whose row has an error isn't reported a
-/// second time; `None` if the file's rows could not be read at all (then no customer id can
-/// be checked). A row refused as a whole (a wrong number of fields) names its customer by
-/// what it holds in the `customer_id` column.
-pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Customer>, Option<BTreeMap<String, u64>>) {
+/// What customers.csv says about the customer ids transactions.csv names, beyond its valid
+/// customers: which rows have errors, so that the transactions of such a customer are
+/// counted in one line instead of an error each.
+#[derive(Debug, Default)]
+pub struct Named {
+    /// Every id in the `customer_id` column of a row read field by field (valid or not), with
+    /// the line of its first row.
+    ids: BTreeMap<String, u64>,
+    /// The rows with errors other than those: refused as a whole (a wrong number of fields),
+    /// or read but not a customer. Their lines and non-empty values; a missing or extra field
+    /// shifts the values after it, so a row's id may be in any column (or missing).
+    bad: Vec<(u64, Vec<String>)>,
+    /// The lines of the rows with a wrong number of fields: refused as a whole, or shorter
+    /// than the header and with errors (read as leaving out optional columns at its end).
+    /// A row's id may be the field that is missing.
+    misshapen: Vec<u64>,
+}
+
+/// Where customers.csv has the row of a customer id that is not a valid customer's.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RowOf {
+    /// The row on this line names it, and has errors.
+    Line(u64),
+    /// No row names it, and the rows on these lines have a wrong number of fields (it may be
+    /// one of them).
+    Misshapen(Vec<u64>),
+}
+
+impl Named {
+    /// Where the row of customer `id` is, if it is not a valid customer's: the row with `id`
+    /// in its `customer_id` column, else a row with errors holding `id` in another (its
+    /// fields shifted), else the rows with a wrong number of fields; `None` if no row is or
+    /// may be its row.
+    pub fn row_of(&self, id: &str) -> Option<RowOf> {
+        if let Some(&line) = self.ids.get(id) {
+            return Some(RowOf::Line(line));
+        }
+        if let Some((line, _)) = self.bad.iter().find(|(_, values)| values.iter().any(|v| v == id)) {
+            return Some(RowOf::Line(*line));
+        }
+        (!self.misshapen.is_empty()).then(|| RowOf::Misshapen(self.misshapen.clone()))
+    }
+}
+
+/// The valid customers, and what the file says about other customer ids; `None` if the
+/// file's rows could not be read at all (then no customer id can be checked).
+pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Customer>, Option<Named>) {
     let mut sink = Sink::new(CUSTOMERS, diagnostics);
-    let Some((rows, refused)) = csv_table::read_keyed(text, COLUMNS, OPTIONAL, Some("customer_id"), &mut sink) else {
+    let Some((rows, refused)) = csv_table::read_refusing(text, COLUMNS, OPTIONAL, &mut sink) else {
         return (Vec::new(), None);
     };
+    let from = sink.diagnostics.len();
     let mut first_line: BTreeMap<String, u64> = BTreeMap::new();
     let mut customers = Vec::with_capacity(rows.len());
+    let mut bad = Vec::new();
     for row in &rows {
+        let before = customers.len();
         csv_table::check_lengths(&mut sink, row, TEXT_LIMITS);
         let id = required_text(&mut sink, row, "customer_id", "a customer id");
         if let Some(id) = &id {
@@ -117,11 +161,16 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Customer>, O
                 source_line: row.line,
             });
         }
+        if customers.len() == before {
+            bad.push((row.line, row.values().map(str::to_string).collect()));
+        }
     }
-    for (line, id) in refused {
-        first_line.entry(id).or_insert(line);
-    }
-    (customers, Some(first_line))
+    let mut misshapen = csv_table::note_short_rows(&mut sink, &rows, from);
+    misshapen.extend(refused.iter().map(|(line, _)| *line));
+    misshapen.sort_unstable();
+    bad.extend(refused);
+    bad.sort_by_key(|(line, _)| *line);
+    (customers, Some(Named { ids: first_line, bad, misshapen }))
 }
 
 /// The tax ID in canonical form when the country's rules are known. An ID that upstream

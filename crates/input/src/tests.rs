@@ -257,7 +257,7 @@ fn empty_columns_a_spreadsheet_adds_are_ignored_but_not_a_value_in_one() {
     assert_eq!(
         errors(&s),
         [
-            "customers.csv:3: has 17 fields; expected 13 as in the header",
+            "customers.csv:3: has 17 fields; expected 13 as in the header (a value with a comma in it must be in double quotes)",
             "transactions.csv:3: has 'x' in column 19, which has no name in the header; expected it empty, or a column of the file named in the header",
         ]
     );
@@ -352,7 +352,19 @@ fn payment_details_are_optional_columns_and_last4_is_four_digits() {
     // A row may leave out the trailing optional columns, not a required one.
     assert_eq!(parse(&with_payment_columns(GOOD_ROW)).unwrap().transactions[0].card_brand, None);
     let short = GOOD_ROW.trim_end().rsplit_once(',').unwrap().0.to_string() + "\n";
-    assert_eq!(errors(&with_payment_columns(&short)), ["transactions.csv:2: has 16 fields; expected 20 as in the header"]);
+    assert_eq!(errors(&with_payment_columns(&short)), ["transactions.csv:2: has 16 fields; expected 20 as in the header, or 17 to 19 leaving out optional columns at its end (is a field missing? an empty field still needs its comma)"]);
+    // A field missing in between, or an unquoted comma, reads as leaving out the last ones:
+    // the fields after it are under the wrong columns, and an error says how many there are.
+    let shifted = GOOD_ROW.trim_end().replace(",Pro plan,", ",Pro plan, annual,") + ",Visa\n";
+    let e = errors(&with_payment_columns(&shifted));
+    assert_eq!(
+        (e.len(), e[0].as_str(), e[1].as_str()),
+        (
+            6,
+            "transactions.csv:2: has 19 fields; expected 20 as in the header, or 17 to 19 leaving out optional columns at its end: if a field is missing in between (an empty field still needs its comma) or a value holds an unquoted comma, the fields after it were read under the wrong columns",
+            "transactions.csv:2: amount_basis: '11.99' is not an amount basis; expected 'gross' (tax included) or 'net'",
+        )
+    );
     for bad in ["424", "42424", "42a2", "**42"] {
         let row = GOOD_ROW.trim_end().to_string() + &format!(",Visa,{bad},pi_1\n");
         assert_eq!(
@@ -760,7 +772,7 @@ fn a_bad_customer_row_is_one_error_and_a_count_of_its_transactions() {
     let counted = "transactions.csv: customer_id: 2 transaction(s) of 'c_de' (lines 2, 3) were not checked further: its row, customers.csv:2, has errors; fix it and run again";
     let mut s = sources(&rows);
     s.customers = s.customers.replace("c_de,individual,Jürgen Müller,", "c_de,individual,");
-    assert_eq!(errors(&s), ["customers.csv:2: has 12 fields; expected 13 as in the header", counted]);
+    assert_eq!(errors(&s), ["customers.csv:2: has 12 fields; expected 13 as in the header (is a field missing? an empty field still needs its comma)", counted]);
     let mut s = sources(&rows);
     s.customers = s.customers.replace(",Berlin,10119,,DE,", ",Berlin,10119,,XX,");
     assert_eq!(errors(&s), ["customers.csv:2: country: 'XX' is not an ISO 3166-1 alpha-2 country code", counted]);
@@ -772,6 +784,61 @@ fn a_bad_customer_row_is_one_error_and_a_count_of_its_transactions() {
     let mut s = sources(&many);
     s.customers = s.customers.replace(",Berlin,10119,,DE,", ",Berlin,10119,,XX,");
     assert_eq!(errors(&s)[1], "transactions.csv: customer_id: 7 transaction(s) of 'c_de' (lines 2, 3, 4, 5, 6, …) were not checked further: its row, customers.csv:2, has errors; fix it and run again");
+}
+
+/// A row missing a field, wherever it is, is one error naming the counts, and never read as
+/// naming a customer by the column its fields shifted into: the transactions of the
+/// customer it probably was are one line, not an "unknown customer" error each.
+#[test]
+fn a_short_customer_row_names_no_customer_of_its_own() {
+    let rows = format!("{GOOD_ROW}{}", GOOD_ROW.replace("ch_1,", "ch_2,"));
+    let short = "customers.csv:2: has 12 fields; expected 13 as in the header (is a field missing? an empty field still needs its comma)";
+    // The customer_id itself missing: 'individual' is in its column; no row names c_de.
+    let mut s = sources(&rows);
+    s.customers = s.customers.replace("c_de,individual,", "individual,");
+    assert_eq!(
+        errors(&s),
+        [short, "transactions.csv: customer_id: 2 transaction(s) of 'c_de' (lines 2, 3) were not checked further: no row of customers.csv names it, and customers.csv:2 has a wrong number of fields; fix that row and run again"]
+    );
+    // Two such rows: both named.
+    s.customers = s.customers.replace("c_jp,individual,", "individual,");
+    assert_eq!(
+        errors(&s)[2],
+        "transactions.csv: customer_id: 2 transaction(s) of 'c_de' (lines 2, 3) were not checked further: no row of customers.csv names it, and the rows on lines 2, 3 have a wrong number of fields; fix them and run again"
+    );
+    // A field missing before customer_id (here the second column): its column holds the
+    // name, yet the row is found by the id it holds.
+    let mut s = sources(&rows);
+    s.customers = s.customers.replacen("customer_id,type,", "type,customer_id,", 1).replace("c_de,individual,", "c_de,").replace("c_jp,individual,", "individual,c_jp,");
+    assert_eq!(errors(&s), [short.to_string(), "transactions.csv: customer_id: 2 transaction(s) of 'c_de' (lines 2, 3) were not checked further: its row, customers.csv:2, has errors; fix it and run again".to_string()]);
+    // With optional columns, a row one field short may be read as leaving out the last:
+    // its field errors come with one saying how many fields it has, and its transactions
+    // are one line, found by the id it holds in another column, or else by its shape.
+    let noted = "customers.csv:2: has 13 fields; expected 14 as in the header, or 13 leaving out the optional column at its end: if a field is missing in between (an empty field still needs its comma) or a value holds an unquoted comma, the fields after it were read under the wrong columns";
+    let mut s = sources(&rows);
+    s.customers = s.customers.replacen("customer_id,type,", "type,customer_id,", 1).replacen(",language\n", ",language,note\n", 1);
+    s.customers = s.customers.replace("c_de,individual,", "c_de,").replace(",de\n", ",de,Kostenstelle 4711\n").replace("c_jp,individual,", "individual,c_jp,");
+    let e = errors(&s);
+    assert_eq!(
+        (e.len(), e[0].as_str(), e[5].as_str(), e[7].as_str()),
+        (
+            8,
+            noted,
+            "customers.csv:2: type: 'c_de' is not a customer type; expected 'individual' or 'business'",
+            "transactions.csv: customer_id: 2 transaction(s) of 'c_de' (lines 2, 3) were not checked further: its row, customers.csv:2, has errors; fix it and run again",
+        )
+    );
+    let mut s = sources(&rows);
+    s.customers = s.customers.replacen(",language\n", ",language,note\n", 1).replace("c_de,individual,", "individual,").replace(",de\n", ",de,Kostenstelle 4711\n");
+    let e = errors(&s);
+    assert_eq!(
+        (e.len(), e[0].as_str(), e[e.len() - 1].as_str()),
+        (
+            8,
+            noted,
+            "transactions.csv: customer_id: 2 transaction(s) of 'c_de' (lines 2, 3) were not checked further: no row of customers.csv names it, and customers.csv:2 has a wrong number of fields; fix that row and run again",
+        )
+    );
 }
 
 /// Free text longer than a document can sensibly print is refused, naming the length and

@@ -17,6 +17,7 @@ use domain::money::{Currency, Money};
 
 use super::TRANSACTIONS;
 use super::csv_table::{self, Row, field, required_text};
+use super::customers::{Named, RowOf};
 
 const COLUMNS: &[&str] = &[
     "transaction_id", "type", "status", "customer_id", "timestamp", "currency", "description",
@@ -65,18 +66,20 @@ const SHARED: &[&str] = &[
     "card_brand", "card_last4", "payment_id", "purchase_order", "payment_method", "note",
 ];
 
-/// Parses `transactions.csv`; `named` are the customer ids `customers.csv` names (`None` if
-/// it could not be read, then customer ids are not checked against it).
+/// Parses `transactions.csv`; `named` is what `customers.csv` says about customer ids other
+/// than its valid customers' (`None` if it could not be read, then customer ids are not
+/// checked against it).
 ///
 /// An owned `text` is freed once its rows are read: they hold its fields, and the
 /// transactions built from them would otherwise sit beside both (15 MB of text at 100,000
 /// transactions).
 ///
-/// The transactions of a customer `named` whose row has errors are not checked further (not
-/// taxed, not checked against each other): one line per such customer, on its row, says how
-/// many there are, instead of an error for each.
-pub fn parse(text: Cow<'_, str>, customers: &[Customer], named: Option<&BTreeMap<String, u64>>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Transaction> {
+/// The transactions of a customer whose row has errors, or may be a row with a wrong number
+/// of fields, are not checked further (not taxed, not checked against each other): one line per
+/// such customer, naming the row, says how many there are, instead of an error for each.
+pub fn parse(text: Cow<'_, str>, customers: &[Customer], named: Option<&Named>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Transaction> {
     let mut sink = Sink::new(TRANSACTIONS, diagnostics);
+    let from = sink.diagnostics.len();
     let rows = csv_table::read_with_optional(&text, COLUMNS, OPTIONAL, &mut sink);
     drop(text);
     let Some(rows) = rows else {
@@ -102,12 +105,15 @@ pub fn parse(text: Cow<'_, str>, customers: &[Customer], named: Option<&BTreeMap
     let valid: BTreeSet<&str> = customers.iter().map(|c| c.id.as_str()).collect();
     let mut transactions = Vec::with_capacity(order.len());
     // The transactions of each customer whose row has errors: the lines of their first rows.
-    let mut unchecked: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+    let mut unchecked: BTreeMap<&str, (RowOf, Vec<u64>)> = BTreeMap::new();
     for id in &order {
         let rows = &groups[id];
         let customer = rows[0].get("customer_id");
-        if !valid.contains(customer) && named.is_some_and(|named| named.contains_key(customer)) {
-            unchecked.entry(customer).or_default().push(rows[0].line);
+        if !customer.is_empty()
+            && !valid.contains(customer)
+            && let Some(row) = named.and_then(|named| named.row_of(customer))
+        {
+            unchecked.entry(customer).or_insert_with(|| (row, Vec::new())).1.push(rows[0].line);
         }
         if let Some(t) = transaction(&mut sink, id, rows, named) {
             if !valid.contains(t.customer_id.as_str()) {
@@ -116,34 +122,37 @@ pub fn parse(text: Cow<'_, str>, customers: &[Customer], named: Option<&BTreeMap
             transactions.push(t);
         }
     }
-    for (customer, lines) in unchecked {
-        let row = named.and_then(|named| named.get(customer).copied());
-        sink.push(None, "customer_id", unchecked_message(customer, row, &lines));
+    for (customer, (row, lines)) in unchecked {
+        sink.push(None, "customer_id", unchecked_message(customer, &row, &lines));
     }
     check_references(&mut sink, &transactions, &groups);
+    csv_table::note_short_rows(&mut sink, &rows, from);
     transactions
 }
 
 /// How many transactions of `customer` (first rows on `lines`) were not checked because the
-/// customer's row (on `row` of customers.csv) has errors; a few of their lines, so the
-/// message stays one line. Without a line number, it is printed after every error of
-/// customers.csv, before those of single rows of transactions.csv.
-fn unchecked_message(customer: &str, row: Option<u64>, lines: &[u64]) -> String {
+/// customer's row has errors, or may be one of the rows with a wrong number of fields; a few of
+/// their lines, so the message stays one line. Without a line number, it is printed after
+/// every error of customers.csv, before those of single rows of transactions.csv.
+fn unchecked_message(customer: &str, row: &RowOf, lines: &[u64]) -> String {
     const SHOWN: usize = 5;
-    let mut shown: Vec<String> = lines.iter().take(SHOWN).map(u64::to_string).collect();
-    if lines.len() > SHOWN {
-        shown.push("…".into());
-    }
-    let s = if lines.len() == 1 { "" } else { "s" };
-    let row = row.map_or_else(|| super::CUSTOMERS.to_string(), |line| format!("{}:{line}", super::CUSTOMERS));
-    format!(
-        "{} transaction(s) of '{customer}' (line{s} {}) were not checked further: its row, {row}, has errors; fix it and run again",
-        lines.len(),
+    let shorten = |lines: &[u64]| {
+        let mut shown: Vec<String> = lines.iter().take(SHOWN).map(u64::to_string).collect();
+        if lines.len() > SHOWN {
+            shown.push("…".into());
+        }
         shown.join(", ")
-    )
+    };
+    let s = if lines.len() == 1 { "" } else { "s" };
+    let why = match row {
+        RowOf::Line(line) => format!("its row, {}:{line}, has errors; fix it", super::CUSTOMERS),
+        RowOf::Misshapen(rows) if rows.len() == 1 => format!("no row of {0} names it, and {0}:{1} has a wrong number of fields; fix that row", super::CUSTOMERS, rows[0]),
+        RowOf::Misshapen(rows) => format!("no row of {} names it, and the rows on lines {} have a wrong number of fields; fix them", super::CUSTOMERS, shorten(rows)),
+    };
+    format!("{} transaction(s) of '{customer}' (line{s} {}) were not checked further: {why} and run again", lines.len(), shorten(lines))
 }
 
-fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: Option<&BTreeMap<String, u64>>) -> Option<Transaction> {
+fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: Option<&Named>) -> Option<Transaction> {
     let first = rows[0];
     // A row the same in every field as an earlier one is a row pasted twice (an export
     // appended again), not a second line: taken as one, it would bill the line twice.
@@ -196,7 +205,7 @@ fn transaction(sink: &mut Sink<'_>, id: &str, rows: &[&Row], customers: Option<&
     let customer_id = field(sink, first, "customer_id", |s| {
         if s.is_empty() {
             Err("is empty; expected a customer_id from customers.csv".into())
-        } else if customers.is_none_or(|named| named.contains_key(s)) {
+        } else if customers.is_none_or(|named| named.row_of(s).is_some()) {
             Ok(s.to_string())
         } else {
             Err("is not a customer_id in customers.csv".into())
