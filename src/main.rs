@@ -160,7 +160,7 @@ enum Command {
         /// before today, nor before the latest date in the invoice or credit note series.
         #[arg(long, value_name = "DATE")]
         date: Option<chrono::NaiveDate>,
-        /// Archive folder or postgres:// URL (default: $INVOICESMITH_ARCHIVE).
+        /// Archive folder or postgres:// URL (default: $INVOICESMITH_ARCHIVE, else --data's company.toml).
         #[arg(long, value_name = "DIR|URL")]
         archive: Option<PathBuf>,
         /// Print the result as JSON.
@@ -195,7 +195,7 @@ enum Command {
         /// Quarter to export (YYYY-Qn), e.g. for the OSS return.
         #[arg(long)]
         quarter: Option<String>,
-        /// Archive folder or postgres:// URL (default: $INVOICESMITH_ARCHIVE).
+        /// Archive folder or postgres:// URL (default: $INVOICESMITH_ARCHIVE, else --data's company.toml).
         #[arg(long, value_name = "DIR|URL")]
         archive: Option<PathBuf>,
         /// Data folder whose transactions.csv is reconciled against the archive.
@@ -225,7 +225,7 @@ enum Command {
     /// it), replaced (cancelled and reissued). Reads the archive only.
     #[command(after_help = "Examples:\n  invoicesmith list --archive archive --customer cus_de_01\n  invoicesmith list --archive archive --from 2026-10-01 --to 2026-10-31 --kind credit_note\n  invoicesmith list --archive archive --status open --json")]
     List {
-        /// Archive folder or postgres:// URL (default: $INVOICESMITH_ARCHIVE).
+        /// Archive folder or postgres:// URL (default: $INVOICESMITH_ARCHIVE, else --data's company.toml).
         #[arg(long, value_name = "DIR|URL")]
         archive: Option<PathBuf>,
         /// Only this customer's documents (its id in customers.csv).
@@ -304,7 +304,7 @@ enum Command {
         /// refunded, which issue no document.
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,
-        /// Archive folder or postgres:// URL (default: $INVOICESMITH_ARCHIVE).
+        /// Archive folder or postgres:// URL (default: $INVOICESMITH_ARCHIVE, else --data's company.toml).
         #[arg(long, value_name = "DIR|URL")]
         archive: Option<PathBuf>,
         /// Print the document, its status and history as JSON.
@@ -404,10 +404,12 @@ fn parse_public_key(s: &str) -> Result<ed25519_dalek::VerifyingKey, invoicesmith
 /// Whether a command may take its archive from a data folder's company.toml.
 #[derive(Clone, Copy)]
 enum FromData<'a> {
-    /// It may: its data folder (`--data`, `issue`'s DATA_DIR), if one was given.
+    /// It may: every command that takes a data folder (`issue`'s DATA_DIR, `--data` of
+    /// `show`, `list`, `statement`, `reissue` and `export`), if one was given. The folder is
+    /// one seller's, and its company.toml names that seller's archive, whatever else the
+    /// command reads there (payment history, resources).
     Yes(Option<&'a std::path::Path>),
-    /// It never does (`show`, `list`, `reissue`, `recover`, `verify`: their `--data`, where
-    /// they have one, is the payment history or the resources, not where the archive is).
+    /// It never does: `recover` and `verify` take no data folder.
     No,
 }
 
@@ -582,7 +584,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Reissue { number, set, reason, date, archive, json, formats, signing_key: key, data } => {
-            let archive = match archive_path(archive, FromData::No, json) {
+            let archive = match archive_path(archive, FromData::Yes(data.as_deref()), json) {
                 Ok(path) => open_archive(path).with_signing_key(signing_key(key)),
                 Err(code) => return code,
             };
@@ -686,7 +688,7 @@ fn main() -> ExitCode {
             }
         }
         Command::List { archive, customer, from, to, kind, status, data, json } => {
-            let archive = match archive_path(archive, FromData::No, json) {
+            let archive = match archive_path(archive, FromData::Yes(data.as_deref()), json) {
                 Ok(path) => open_archive(path),
                 Err(code) => return code,
             };
@@ -806,7 +808,7 @@ fn main() -> ExitCode {
             Err(e) => fail(e, false),
         },
         Command::Show { number, archive, data: data_dir, json } => {
-            let archive = match archive_path(archive, FromData::No, json) {
+            let archive = match archive_path(archive, FromData::Yes(data_dir.as_deref()), json) {
                 Ok(path) => open_archive(path),
                 Err(code) => return code,
             };

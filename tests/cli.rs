@@ -367,9 +367,9 @@ fn commands_that_write_elsewhere_refuse_an_output_folder_inside_the_archive() {
     assert_eq!(fs::read_to_string(&taken).unwrap(), "mine");
 }
 
-/// "which archive?" names the ways the command has: `list --data` reads the payment history,
-/// not the archive's place, so it is not told to give the `--data` it was given; `statement`
-/// takes the archive from its data folder's company.toml, so it is told about `--data`.
+/// "which archive?" names the ways the command has: every command with a data folder takes
+/// the archive from its company.toml, so it is told about `--data` (or, given one, about
+/// that company.toml); `verify` has none, so it is not.
 #[test]
 fn which_archive_names_only_what_the_command_reads() {
     let tmp = tempfile::tempdir().unwrap();
@@ -379,15 +379,70 @@ fn which_archive_names_only_what_the_command_reads() {
     fs::write(data.join("company.toml"), company.replace("path = \"../archive\"\n", "")).unwrap();
     let data = data.to_str().unwrap();
     let statement = ["statement", "cus_de_01", "--from", "2026-10-01", "--to", "2026-10-31", "--out", "x"];
+    let (without, with) = (
+        "which archive? Give --archive DIR|URL, set INVOICESMITH_ARCHIVE, or give --data DIR whose company.toml sets [archive] path".to_string(),
+        format!("which archive? Give --archive DIR|URL, set INVOICESMITH_ARCHIVE, or set [archive] path in {data}/company.toml"),
+    );
+    let reissue = ["reissue", "KL-INV-2026-000001", "--set", "name=X", "--reason", "r"];
     for (args, error) in [
-        (vec!["list", "--data", data], "which archive? Give --archive DIR|URL or set INVOICESMITH_ARCHIVE to it; this command does not take it from a data folder".to_string()),
-        (statement.to_vec(), "which archive? Give --archive DIR|URL, set INVOICESMITH_ARCHIVE, or give --data DIR whose company.toml sets [archive] path".to_string()),
-        ([&statement[..], &["--data", data]].concat(), format!("which archive? Give --archive DIR|URL, set INVOICESMITH_ARCHIVE, or set [archive] path in {data}/company.toml")),
+        (vec!["verify"], "which archive? Give --archive DIR|URL or set INVOICESMITH_ARCHIVE to it; this command does not take it from a data folder".to_string()),
+        (vec!["list"], without.clone()),
+        (vec!["list", "--data", data], with.clone()),
+        (vec!["show", "KL-INV-2026-000001", "--data", data], with.clone()),
+        ([&reissue[..], &["--data", data]].concat(), with.clone()),
+        (statement.to_vec(), without.clone()),
+        ([&statement[..], &["--data", data]].concat(), with.clone()),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_invoicesmith")).args(&args).current_dir(tmp.path()).env_remove("INVOICESMITH_ARCHIVE").output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert_eq!(stderr(&out), format!("error: {error}\n"), "{args:?}");
     }
+}
+
+/// Every command given a data folder takes the archive from its company.toml's `[archive]
+/// path` (relative to company.toml, not to the folder the run starts in), as `issue` does;
+/// `--archive` and `INVOICESMITH_ARCHIVE` still come first.
+#[test]
+fn every_command_with_a_data_folder_finds_the_archive_its_company_toml_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = copy_samples(tmp.path());
+    let elsewhere = tmp.path().join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    let run = |args: &[&str], archive_variable: Option<&Path>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_invoicesmith"));
+        c.args(args).current_dir(&elsewhere).env_remove("INVOICESMITH_ARCHIVE").env_remove("INVOICESMITH_SIGNING_KEY");
+        if let Some(archive) = archive_variable {
+            c.env("INVOICESMITH_ARCHIVE", archive);
+        }
+        c.output().unwrap()
+    };
+    let d = data.to_str().unwrap();
+    // company.toml says `path = "../archive"`: tmp/archive.
+    let issued = run(&["issue", d, "--init", "--quiet"], None);
+    assert!(issued.status.success(), "{}", stderr(&issued));
+    assert!(tmp.path().join("archive/register.jsonl").exists() && !elsewhere.join("archive").exists());
+
+    let show = run(&["show", "KL-INV-2026-000001", "--data", d], None);
+    assert!(show.status.success(), "{}", stderr(&show));
+    assert!(stdout(&show).starts_with("KL-INV-2026-000001 invoice, issued 2026-10-01"), "{}", stdout(&show));
+    let list = run(&["list", "--data", d, "--customer", "cus_ee_01"], None);
+    assert!(list.status.success(), "{}", stderr(&list));
+    assert!(stdout(&list).ends_with("\n2 document(s)\n"), "{}", stdout(&list));
+    let statement = run(&["statement", "cus_de_01", "--from", "2026-10-01", "--to", "2026-10-31", "--data", d, "--out", "st"], None);
+    assert!(statement.status.success(), "{}", stderr(&statement));
+
+    // The variable and --archive come before company.toml: a missing archive there is exit 3.
+    let missing = tmp.path().join("missing");
+    let by_variable = run(&["show", "KL-INV-2026-000001", "--data", d], Some(&missing));
+    assert_eq!(by_variable.status.code(), Some(3), "{}", stderr(&by_variable));
+    assert!(stderr(&by_variable).contains(&format!("{}: no archive here", missing.display())), "{}", stderr(&by_variable));
+    let by_flag = run(&["list", "--data", d, "--archive", missing.to_str().unwrap()], None);
+    assert_eq!(by_flag.status.code(), Some(3), "{}", stderr(&by_flag));
+
+    // reissue --data writes into that archive too.
+    let reissue = run(&["reissue", "KL-INV-2026-000003", "--set", "postal_code=10435", "--reason", "customer moved", "--data", d], None);
+    assert!(reissue.status.success(), "{}", stderr(&reissue));
+    assert_eq!(register_numbers(&tmp.path().join("archive")).len(), 20);
 }
 
 /// A control character typed into an argument the error quotes reaches the terminal as
@@ -410,7 +465,8 @@ fn usage_errors_with_json_are_json_too() {
     for (args, error) in [
         (&["export", "--month", "2026-13", "--archive", "x", "--out", "y", "--json"][..], "'2026-13' is not a period; expected a month (2026-10) or a quarter (2026-Q4)"),
         (&["list", "--bogus", "--json"], "unexpected argument '--bogus' found"),
-        (&["show", "KL-INV-2026-000001", "--json"], "which archive? Give --archive DIR|URL or set INVOICESMITH_ARCHIVE to it; this command does not take it from a data folder"),
+        (&["show", "KL-INV-2026-000001", "--json"], "which archive? Give --archive DIR|URL, set INVOICESMITH_ARCHIVE, or give --data DIR whose company.toml sets [archive] path"),
+        (&["verify", "--json"], "which archive? Give --archive DIR|URL or set INVOICESMITH_ARCHIVE to it; this command does not take it from a data folder"),
     ] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_invoicesmith")).args(args).env_remove("INVOICESMITH_ARCHIVE").output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
