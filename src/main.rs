@@ -295,7 +295,7 @@ enum Command {
     /// Show an issued document and its history
     ///
     /// What it credits or replaces, and what credited, cancelled or replaced it.
-    #[command(after_help = "Examples:\n  invoicesmith show KL-INV-2026-000003 --archive archive\n  invoicesmith show KL-INV-2026-000003 --archive archive --json   # the document record, status and history")]
+    #[command(after_help = "Examples:\n  invoicesmith show KL-INV-2026-000003 --archive archive\n  invoicesmith show KL-INV-2026-000003 --archive archive --json   # the document record, status and history\n  invoicesmith show KL-INV-2026-000016 --data samples --on 2026-11-15   # was it overdue then?")]
     Show {
         /// Document number; or a transaction id (ch_1010) or the payment processor's id
         /// (pi_3QKx1010) of its one document.
@@ -304,6 +304,11 @@ enum Command {
         /// refunded, which issue no document.
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,
+        /// The status on this day (YYYY-MM-DD, where the seller is; not before the issue
+        /// date): only payments received and documents issued by then count, and an invoice
+        /// is overdue if its due date is before it (default: today, with everything recorded).
+        #[arg(long, value_name = "DATE")]
+        on: Option<chrono::NaiveDate>,
         /// Archive folder or postgres:// URL (default: $INVOICESMITH_ARCHIVE, else --data's company.toml).
         #[arg(long, value_name = "DIR|URL")]
         archive: Option<PathBuf>,
@@ -807,7 +812,7 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(e, false),
         },
-        Command::Show { number, archive, data: data_dir, json } => {
+        Command::Show { number, archive, data: data_dir, on, json } => {
             let archive = match archive_path(archive, FromData::Yes(data_dir.as_deref()), json) {
                 Ok(path) => open_archive(path),
                 Err(code) => return code,
@@ -830,8 +835,10 @@ fn main() -> ExitCode {
                     _ => e,
                 }
             };
+            // The one reading of the clock: whether an open invoice is overdue now.
+            let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
             if json {
-                return match invoicesmith::app::query::show(&archive, &number, ledger.as_ref()).map_err(explained) {
+                return match invoicesmith::app::query::show(&archive, &number, ledger.as_ref(), now, on).map_err(explained) {
                     Ok(shown) => {
                         print_json("show", &shown);
                         ExitCode::SUCCESS
@@ -839,9 +846,7 @@ fn main() -> ExitCode {
                     Err(e) => fail(e, true),
                 };
             }
-            // The one reading of the clock: whether an open invoice is overdue now.
-            let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
-            match invoicesmith::app::show(&archive, &number, ledger.as_ref(), now).map_err(explained) {
+            match invoicesmith::app::show(&archive, &number, ledger.as_ref(), now, on).map_err(explained) {
                 Ok(text) => {
                     print!("{text}");
                     ExitCode::SUCCESS

@@ -856,6 +856,64 @@ fn show_and_list_say_what_an_open_invoice_still_asks_for() {
     );
 }
 
+/// "Was this invoice overdue on 15 November?": `show --on DATE` counts only the transfers
+/// received by that day where the seller is (Tallinn: a transfer at 00:30 local on the 16th
+/// is the 15th in UTC, and not yet received on the 15th) and the credit notes issued by then,
+/// and judges the due date against it; `--json` says the day and whether it was overdue. A
+/// day before the issue date is refused.
+#[test]
+fn show_on_a_day_counts_what_had_happened_by_then() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("archive");
+    let archive = archive.to_str().unwrap();
+    ok(run(&["issue", samples().to_str().unwrap(), "--archive", archive, "--init", "--quiet"]));
+    // KL-INV-2026-000015 (4800.00 EUR due by 2026-11-11): 2000.00 on 30 October, the rest on
+    // 16 November.
+    let data = copy_samples(&tmp.path().join("data"));
+    let csv = fs::read_to_string(data.join("transactions.csv")).unwrap();
+    let paid_late = csv.replace("Bank transfer received,1,4800.00,net", "Bank transfer received,1,2000.00,net")
+        + "pm_1030,payment,succeeded,cus_de_03,2026-11-16T00:30:00+02:00,EUR,Bank transfer received,1,2800.00,net,false,,,ch_1021,,,,,,,,bank_transfer,\n";
+    fs::write(data.join("transactions.csv"), paid_late).unwrap();
+    let data = data.to_str().unwrap();
+    let status_line = |number: &str, args: &[&str]| {
+        let mut all = vec!["show", number, "--archive", archive];
+        all.extend(args);
+        ok(run(&all)).lines().find(|l| l.starts_with("  status")).unwrap().to_string()
+    };
+    let invoice = "KL-INV-2026-000015";
+    assert_eq!(status_line(invoice, &["--data", data]), "  status: paid");
+    assert_eq!(status_line(invoice, &["--data", data, "--on", "2026-10-29"]), "  status on 2026-10-29: open, 4800.00 EUR due by 2026-11-11");
+    assert_eq!(status_line(invoice, &["--data", data, "--on", "2026-11-11"]), "  status on 2026-11-11: open, 2800.00 EUR due by 2026-11-11");
+    assert_eq!(status_line(invoice, &["--data", data, "--on", "2026-11-15"]), "  status on 2026-11-15: overdue, 2800.00 EUR due by 2026-11-11");
+    assert_eq!(status_line(invoice, &["--data", data, "--on", "2026-11-16"]), "  status on 2026-11-16: paid");
+    assert_eq!(
+        status_line(invoice, &["--on", "2026-11-15"]),
+        "  status on 2026-11-15: overdue, 4800.00 EUR due by 2026-11-11 (as issued; --data DIR counts the transfers received)"
+    );
+    // KL-INV-2026-000012 (paid by card on 25 October) was credited on 26 October.
+    assert_eq!(status_line("KL-INV-2026-000012", &["--on", "2026-10-25"]), "  status on 2026-10-25: paid");
+    assert_eq!(status_line("KL-INV-2026-000012", &["--on", "2026-10-26"]), "  status on 2026-10-26: credited");
+
+    let json = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["show", invoice, "--archive", archive, "--data", data, "--json"];
+        all.extend(args);
+        serde_json::from_str(&ok(run(&all))).unwrap()
+    };
+    let fields = |v: &serde_json::Value| (v["status"].clone(), v["outstanding"].clone(), v["on"].clone(), v["overdue"].clone());
+    let expected = |status: &str, outstanding: &str, on: serde_json::Value, overdue: bool| (status.into(), outstanding.into(), on, overdue.into());
+    assert_eq!(fields(&json(&["--on", "2026-11-11"])), expected("open", "2800.00", "2026-11-11".into(), false));
+    assert_eq!(fields(&json(&["--on", "2026-11-15"])), expected("open", "2800.00", "2026-11-15".into(), true));
+    assert_eq!(fields(&json(&[])), expected("paid", "0.00", serde_json::Value::Null, false));
+    // Without --on, overdue as of today: KL-INV-2026-000016 was due on 11 November 2026,
+    // before any day this test runs.
+    let unpaid: serde_json::Value = serde_json::from_str(&ok(run(&["show", "KL-INV-2026-000016", "--archive", archive, "--data", data, "--json"]))).unwrap();
+    assert_eq!(fields(&unpaid), expected("open", "372.00", serde_json::Value::Null, true));
+
+    let before = run(&["show", invoice, "--archive", archive, "--on", "2026-10-27"]);
+    assert_eq!(before.status.code(), Some(1));
+    assert_eq!(stderr(&before), "error: --on 2026-10-27 is before KL-INV-2026-000015 was issued (2026-10-28): a document has no status before its issue date\n");
+}
+
 /// A duplicate charge has no document: `show` with the payment history says whose it is,
 /// which charge and invoice it repeats, that a refund returned it, and a statement command
 /// that runs as printed.

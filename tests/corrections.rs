@@ -1130,7 +1130,7 @@ fn show_counts_overdue_from_the_sellers_day_not_utcs() {
     let archive = invoicesmith::archive::Archive::open(&f.archive);
     let status = |now: &str| {
         let now = chrono::DateTime::parse_from_rfc3339(now).unwrap().to_utc();
-        let text = invoicesmith::app::show(&archive, "KL-INV-2026-000015", None, now).unwrap();
+        let text = invoicesmith::app::show(&archive, "KL-INV-2026-000015", None, now, None).unwrap();
         text.lines().find(|l| l.starts_with("  status: ")).unwrap().to_string()
     };
     assert_eq!(status("2026-11-11T21:30:00Z"), "  status: open, 4800.00 EUR due by 2026-11-11 (as issued; --data DIR counts the transfers received)");

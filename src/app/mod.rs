@@ -411,19 +411,14 @@ fn numbering_lookup(state: &archive::State, number: &str) -> Result<numbering::D
 /// A document's summary and history: what it replaced or credited, and what credited,
 /// cancelled or replaced it.
 ///
-/// Its status as `show --json` and `list` count it: with the payment history (`ledger`), the
-/// transfers received and overpayments returned; an open invoice with what it still asks for
-/// and by when, `overdue` once that day is before the day `now` is in the seller's time zone
-/// (the company.toml the document was issued under): the due date is a local date, so a
-/// seller west of UTC is not told an invoice is overdue on the evening of its due date.
-pub fn show(archive: &Archive, number: &str, ledger: Option<&payments::Ledger>, now: chrono::DateTime<chrono::Utc>) -> Result<String> {
-    use issue::History;
-    let state = archive.checked_state()?;
-    let entry = query::entry_for(&state, number)?;
-    let number = entry.number.clone();
-    let doc = state.read_document(&number)?;
-    let outstanding = query::outstanding(&state, &doc, ledger);
-    let status = query::status(&state, entry, &doc, outstanding, ledger.is_some());
+/// Its status as [`query::show`] counts it (`show --json` alike): with the payment history
+/// (`ledger`), the transfers received and overpayments returned; an open invoice with what it
+/// still asks for and by when, `overdue` once that day is before today where the seller is
+/// (`now`), or before `on`, the day `show --on` asks about (then counting only the payments
+/// received and documents issued by that day).
+pub fn show(archive: &Archive, number: &str, ledger: Option<&payments::Ledger>, now: chrono::DateTime<chrono::Utc>, on: Option<chrono::NaiveDate>) -> Result<String> {
+    let shown = query::show(archive, number, ledger, now, on)?;
+    let doc = &shown.document;
     let kind = match doc.kind {
         DocumentKind::Invoice => "invoice",
         DocumentKind::CreditNote => "credit note",
@@ -441,15 +436,17 @@ pub fn show(archive: &Archive, number: &str, ledger: Option<&payments::Ledger>, 
         doc.totals.tax,
         doc.tax.treatment.code(),
     );
-    if status == query::Status::Open {
-        let company = input::parse_company(&state.company_text(entry)?).map_err(Error::Input)?;
-        let today = now.with_timezone(&company.seller.timezone).date_naive();
-        let due_date = crate::payment::terms::asks_transfer(&doc).map(|t| t.due_date);
-        let word = if outstanding.is_sign_positive() && due_date.is_some_and(|d| d < today) { "overdue" } else { "open" };
+    let status = match on {
+        Some(on) => format!("status on {on}"),
+        None => "status".to_string(),
+    };
+    if shown.status == query::Status::Open {
+        let due_date = crate::payment::terms::asks_transfer(doc).map(|t| t.due_date);
+        let word = if shown.overdue { "overdue" } else { "open" };
         let as_issued = if ledger.is_none() { " (as issued; --data DIR counts the transfers received)" } else { "" };
-        out.push_str(&format!("  status: {word}, {}{as_issued}\n", query::owed(outstanding, doc.currency.code(), due_date)));
+        out.push_str(&format!("  {status}: {word}, {}{as_issued}\n", query::owed(shown.outstanding, doc.currency.code(), due_date)));
     } else {
-        out.push_str(&format!("  status: {}\n", status.code()));
+        out.push_str(&format!("  {status}: {}\n", shown.status.code()));
     }
     for r in &doc.references {
         out.push_str(&format!("  {} {} of {}", r.relation.code(), r.number, r.issue_date));
@@ -459,7 +456,7 @@ pub fn show(archive: &Archive, number: &str, ledger: Option<&payments::Ledger>, 
         }
         out.push('\n');
     }
-    for r in state.referrers(&number) {
+    for r in &shown.referenced_by {
         let verb = match r.relation {
             document::Relation::Credits => "credited by",
             document::Relation::Cancels => "cancelled by",
@@ -468,10 +465,8 @@ pub fn show(archive: &Archive, number: &str, ledger: Option<&payments::Ledger>, 
         };
         out.push_str(&format!("  {verb} {} of {} ({} {})\n", r.number, r.issue_date, r.total, doc.currency));
     }
-    if let Some(entry) = state.entry(&number) {
-        for f in &entry.files {
-            out.push_str(&format!("  file: {}  sha256 {}\n", f.path, f.sha256));
-        }
+    for f in &shown.files {
+        out.push_str(&format!("  file: {}  sha256 {}\n", f.path, f.sha256));
     }
     Ok(out)
 }

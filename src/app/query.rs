@@ -5,7 +5,7 @@
 //! refers to what; each listed document's JSON record (checked against its SHA-256) gives
 //! the customer and amounts.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -102,9 +102,11 @@ pub struct Listed {
 /// The status of the document `d` registered as `entry`, whose [`outstanding`] is
 /// `outstanding`. With the payment history (`with_history`), an invoice the transfers
 /// received settled, or whose overpayment a refund returned, is paid; without it, open as
-/// the archive knows it.
-pub fn status(state: &State, entry: &RegisterEntry, d: &Document, outstanding: Decimal, with_history: bool) -> Status {
-    let referrers = state.referrers(&entry.number);
+/// the archive knows it. On the day `on` (`show --on`), only the documents issued by then
+/// credit, cancel or replace it.
+pub fn status(state: &State, entry: &RegisterEntry, d: &Document, outstanding: Decimal, with_history: bool, on: Option<NaiveDate>) -> Status {
+    let mut referrers = state.referrers(&entry.number);
+    referrers.retain(|r| on.is_none_or(|on| r.issue_date <= on));
     let open = || !outstanding.is_zero() || (!with_history && entry.overpaid.is_some());
     match d.kind {
         DocumentKind::CreditNote if d.references.iter().any(|r| r.relation == Relation::Cancels) => Status::Replaced,
@@ -117,14 +119,15 @@ pub fn status(state: &State, entry: &RegisterEntry, d: &Document, outstanding: D
 }
 
 /// What the invoice `d` still asks for (positive) or owes back (negative): with the payment
-/// history (`ledger`), after the transfers received and the overpayment a refund returned;
-/// without it, as issued. Zero on a credit note. In the currency's minor units.
-pub fn outstanding(state: &State, d: &Document, ledger: Option<&Ledger>) -> Decimal {
+/// history (`ledger`), after the transfers received and the overpayment a refund returned
+/// (by the seller's day `on`, if given); without it, as issued. Zero on a credit note. In
+/// the currency's minor units.
+pub fn outstanding(state: &State, d: &Document, ledger: Option<&Ledger>, on: Option<NaiveDate>) -> Decimal {
     if d.kind != DocumentKind::Invoice {
         return Decimal::ZERO;
     }
     let mut left = match ledger {
-        Some(ledger) => super::payments::left(d, &ledger.received(state, d, None)),
+        Some(ledger) => super::payments::left(d, &ledger.received(state, d, on)),
         None => d.totals.due,
     };
     left.rescale(d.minor_units());
@@ -148,8 +151,8 @@ pub fn list(archive: &Archive, filter: &Filter, ledger: Option<&Ledger>) -> Resu
             if filter.customer.as_ref().is_some_and(|c| *c != d.customer_id) {
                 return Ok(None);
             }
-            let outstanding = outstanding(&state, &d, ledger);
-            let status = status(&state, entry, &d, outstanding, ledger.is_some());
+            let outstanding = outstanding(&state, &d, ledger, None);
+            let status = status(&state, entry, &d, outstanding, ledger.is_some(), None);
             if filter.status.is_some_and(|s| s != status) {
                 return Ok(None);
             }
@@ -228,6 +231,12 @@ pub struct Shown {
     pub status: Status,
     /// What it still asks for (negative: owes back), as `status` counts it.
     pub outstanding: Decimal,
+    /// The day `status` and `outstanding` are counted on (`show --on`): only the payments
+    /// received and the documents issued by then. `None`: everything recorded.
+    pub on: Option<NaiveDate>,
+    /// An open invoice still asking for an amount whose due date is before `on`, else
+    /// before today where the seller is.
+    pub overdue: bool,
     /// Documents that credit, cancel, replace or adjust it.
     pub referenced_by: Vec<ShownReferrer>,
     pub files: Vec<ShownFile>,
@@ -247,19 +256,44 @@ pub struct ShownFile {
     pub sha256: String,
 }
 
-/// The document `number` with its history.
-pub fn show(archive: &Archive, number: &str, ledger: Option<&Ledger>) -> Result<Shown> {
+/// The document `number` with its history, and its status on the day `on` (the seller's
+/// date), else as everything recorded has it and overdue as of `now` (read by the caller)
+/// where the seller is: the due date is a local date, so a seller west of UTC is not told an
+/// invoice is overdue on the evening of its due date.
+pub fn show(archive: &Archive, number: &str, ledger: Option<&Ledger>, now: DateTime<Utc>, on: Option<NaiveDate>) -> Result<Shown> {
     let state = archive.checked_state()?;
     let entry = entry_for(&state, number)?;
     let document = state.read_document(&entry.number)?;
+    if let Some(on) = on.filter(|on| *on < document.issue_date) {
+        return Err(Error::Refused(format!(
+            "--on {on} is before {} was issued ({}): a document has no status before its issue date",
+            entry.number, document.issue_date
+        )));
+    }
     let referenced_by = state
         .referrers(&entry.number)
         .iter()
         .map(|r| ShownReferrer { number: r.number.to_string(), relation: r.relation, issue_date: r.issue_date, total: r.total })
         .collect();
     let files = entry.files.iter().map(|f| ShownFile { path: f.path.clone(), sha256: f.sha256.to_string() }).collect();
-    let outstanding = outstanding(&state, &document, ledger);
-    Ok(Shown { status: status(&state, entry, &document, outstanding, ledger.is_some()), outstanding, document, referenced_by, files })
+    let outstanding = outstanding(&state, &document, ledger, on);
+    let status = status(&state, entry, &document, outstanding, ledger.is_some(), on);
+    let due_date = crate::payment::terms::asks_transfer(&document).map(|t| t.due_date);
+    let overdue = match due_date {
+        Some(due) if status == Status::Open && outstanding > Decimal::ZERO => {
+            let day = match on {
+                Some(on) => on,
+                // The company.toml the document was issued under: its seller's time zone.
+                None => {
+                    let company = crate::input::parse_company(&state.company_text(entry)?).map_err(Error::Input)?;
+                    now.with_timezone(&company.seller.timezone).date_naive()
+                }
+            };
+            due < day
+        }
+        _ => false,
+    };
+    Ok(Shown { status, outstanding, on, overdue, document, referenced_by, files })
 }
 
 /// The register entry of a document number; else the one document of a transaction id
