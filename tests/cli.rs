@@ -504,3 +504,47 @@ fn a_short_customer_row_and_an_overlong_description_are_one_error_each() {
     );
     assert!(!archive.exists(), "nothing issued, no archive created");
 }
+
+/// A 2,000,000-character seller name would be printed on every document: company.toml's
+/// printed strings have the limits of the same customers.csv columns. Nothing is issued,
+/// and an existing archive stays as it was.
+#[test]
+fn an_overlong_seller_name_is_refused_and_nothing_is_issued() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = copy_samples(tmp.path());
+    let archive = tmp.path().join("archive");
+    let company = fs::read_to_string(data.join("company.toml")).unwrap();
+    let long = company.replacen("legal_name = \"Kunstlicht OÜ\"", &format!("legal_name = \"{}\"", "x".repeat(2_000_000)), 1);
+    assert_ne!(long, company);
+    fs::write(data.join("company.toml"), long).unwrap();
+    let refused = "error: company.toml: seller.legal_name: is 2000000 characters long; expected at most 255\n\
+                   error: 1 input error(s); nothing was issued\n";
+    let out = invoicesmith(&["issue", data.to_str().unwrap(), "--dry-run"]);
+    assert_eq!((out.status.code(), stderr(&out).as_str()), (Some(1), refused));
+    let out = issue(&data, &archive);
+    assert_eq!((out.status.code(), stderr(&out).as_str()), (Some(1), refused));
+    assert!(!archive.exists(), "nothing issued, no archive created");
+    assert!(issue(&samples(), &archive).status.success());
+    let before = snapshot(&archive);
+    let out = invoicesmith(&["issue", data.to_str().unwrap(), "--archive", archive.to_str().unwrap()]);
+    assert_eq!((out.status.code(), stderr(&out).as_str()), (Some(1), refused));
+    assert_eq!(snapshot(&archive), before);
+}
+
+/// exchange_rates.csv's `source` is printed beside the rate: one line of text at most.
+#[test]
+fn an_overlong_exchange_rate_source_is_refused_and_nothing_is_issued() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = copy_samples(tmp.path());
+    let archive = tmp.path().join("archive");
+    let rates = fs::read_to_string(data.join("exchange_rates.csv")).unwrap();
+    let long = rates.replacen("ECB euro foreign exchange reference rate", &"E".repeat(256), 1);
+    assert_ne!(long, rates);
+    fs::write(data.join("exchange_rates.csv"), long).unwrap();
+    let out = issue(&data, &archive);
+    assert_eq!(
+        (out.status.code(), stderr(&out).as_str()),
+        (Some(1), "error: exchange_rates.csv:2: source: is 256 characters long; expected at most 255\nerror: 1 input error(s); nothing was issued\n")
+    );
+    assert!(!archive.exists(), "nothing issued, no archive created");
+}

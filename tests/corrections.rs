@@ -1136,3 +1136,25 @@ fn show_counts_overdue_from_the_sellers_day_not_utcs() {
     assert_eq!(status("2026-11-11T21:30:00Z"), "  status: open, 4800.00 EUR due by 2026-11-11 (as issued; --data DIR counts the transfers received)");
     assert_eq!(status("2026-11-11T22:30:00Z"), "  status: overdue, 4800.00 EUR due by 2026-11-11 (as issued; --data DIR counts the transfers received)");
 }
+
+/// A `--set` value has the limit of its customers.csv column: the corrected name is printed
+/// on the replacement as a customers.csv name would be. Nothing is written.
+#[test]
+fn reissue_refuses_a_set_value_longer_than_its_column() {
+    let f = Fixture::new(&[]);
+    ok(f.issue());
+    let register = fs::read_to_string(f.archive.join("register.jsonl")).unwrap();
+    let name = format!("name={}", "ü".repeat(256));
+    let out = f.cli(&["reissue", "KL-INV-2026-000001", "--set", &name, "--reason", "x"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--set name: is 256 characters long; expected at most 255"), "{}", stderr(&out));
+    let refused = f.reissue("KL-INV-2026-000001", &[("city", "Berlin"), ("postal_code", &"1".repeat(21))], "moved", None, "2026-11-05T10:00:00Z");
+    assert_eq!(refused.unwrap_err().to_string(), "--set postal_code: is 21 characters long; expected at most 20");
+    let refused = f.reissue("KL-INV-2026-000001", &[("email", &format!("{}@example.de", "j".repeat(300)))], "email", None, "2026-11-05T10:00:00Z");
+    assert_eq!(refused.unwrap_err().to_string(), "--set email: is 311 characters long; expected at most 254");
+    assert_eq!(fs::read_to_string(f.archive.join("register.jsonl")).unwrap(), register, "nothing issued");
+    assert_eq!(fs::read_dir(f.archive.join("2026")).unwrap().count(), 18 * 5, "nothing written");
+    // At the limit, in characters (510 bytes), the name is the replacement's.
+    let report = f.reissue("KL-INV-2026-000001", &[("name", &"ü".repeat(255))], "full name", None, "2026-11-05T10:00:00Z").unwrap();
+    assert_eq!(f.doc(report.issued[1].number())["customer"]["name"].as_str().map(|n| n.chars().count()), Some(255));
+}

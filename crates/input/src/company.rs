@@ -16,6 +16,52 @@ use tax::registration::{Scheme, SchemeRules};
 use tax::{rates, tax_id};
 
 use super::COMPANY;
+use super::text::{self, limits::{EMAIL, LINE, POSTAL_CODE}};
+
+/// The longest value accepted in each string a document prints or an e-invoice carries, in
+/// characters (key as written, `[n]` left out): the seller's name, address and email as the
+/// same customers.csv columns (`customers::TEXT_LIMITS`), ids, numbers and one-line footer
+/// texts as any other line of text. A value that is not what the key means (a file pasted
+/// into it) would otherwise be printed on every document; it is refused, and nothing is
+/// issued. Values with a shape of their own (IBAN, BIC, phone, Peppol ID, tax IDs, number
+/// patterns) are limited too, so that their errors never quote such a value.
+pub(crate) const TEXT_LIMITS: &[(&str, usize)] = &[
+    ("seller.legal_name", LINE),
+    ("seller.vat_id", LINE),
+    ("seller.registration_id", LINE),
+    ("seller.email", EMAIL),
+    ("seller.peppol_id", LINE),
+    ("seller.contact_name", LINE),
+    ("seller.phone", LINE),
+    ("seller.address.line1", LINE),
+    ("seller.address.line2", LINE),
+    ("seller.address.city", LINE),
+    ("seller.address.postal_code", POSTAL_CODE),
+    ("seller.address.region", LINE),
+    ("seller.tax_registrations.number", LINE),
+    ("numbering.invoice", LINE),
+    ("numbering.credit_note", LINE),
+    ("bank.iban", LINE),
+    ("bank.bic", LINE),
+    ("bank.account_holder", LINE),
+    ("brand.registered_office", LINE),
+    ("brand.register_court", LINE),
+    ("brand.managing_directors", LINE),
+    ("brand.website", LINE),
+    ("brand.support", LINE),
+];
+
+/// The limit of `key` (`seller.tax_registrations[0].number`) in [`TEXT_LIMITS`], if any.
+fn text_limit(key: &str) -> Option<usize> {
+    let mut plain = String::with_capacity(key.len());
+    let mut rest = key;
+    while let Some(open) = rest.find('[') {
+        plain.push_str(&rest[..open]);
+        rest = rest[open..].find(']').map_or("", |close| &rest[open + close + 1..]);
+    }
+    plain.push_str(rest);
+    TEXT_LIMITS.iter().find(|(k, _)| *k == plain).map(|&(_, max)| max)
+}
 
 pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Company> {
     parse_with_logo(text, None, diagnostics)
@@ -106,8 +152,14 @@ impl Keys<'_> {
     fn string(&mut self, parent: &Table, prefix: &str, key: &str, required: Option<&str>) -> Option<String> {
         let full = join(prefix, key);
         match parent.get(key) {
-            Some(Value::String(s)) if !s.trim().is_empty() => match super::text::single_line(s.trim()) {
-                Ok(value) => Some(value.into_owned()),
+            Some(Value::String(s)) if !s.trim().is_empty() => match text::single_line(s.trim()) {
+                Ok(value) => match text_limit(&full).map_or(Ok(()), |max| text::check_length(&value, max)) {
+                    Ok(()) => Some(value.into_owned()),
+                    Err(too_long) => {
+                        self.error(&full, too_long.to_string());
+                        None
+                    }
+                },
                 Err(reason) => {
                     self.error(&full, reason.to_string());
                     None

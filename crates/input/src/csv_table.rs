@@ -264,14 +264,8 @@ pub fn field<T>(
 /// to read in an error.
 pub fn check_lengths(sink: &mut Sink<'_>, row: &Row, limits: &[(&str, usize)]) {
     for &(column, max) in limits {
-        let value = row.get(column);
-        // A value of at most `max` bytes has at most `max` characters: the count is needed
-        // only for the rare longer one.
-        if value.len() > max {
-            let length = value.chars().count();
-            if length > max {
-                sink.push(Some(row.line), column, format!("is {length} characters long; expected at most {max}"));
-            }
+        if let Err(too_long) = super::text::check_length(row.get(column), max) {
+            sink.push(Some(row.line), column, too_long.to_string());
         }
     }
 }

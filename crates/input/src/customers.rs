@@ -10,6 +10,7 @@ use tax::tax_id;
 use super::CUSTOMERS;
 use super::company::parse_email;
 use super::csv_table::{self, field, required_text};
+use super::text::limits::{EMAIL, LINE, NOTE, POSTAL_CODE};
 
 const COLUMNS: &[&str] = &[
     "customer_id", "type", "name", "email", "address_line1", "address_line2", "city", "postal_code",
@@ -31,19 +32,21 @@ const OPTIONAL: &[&str] = &["peppol_id", "buyer_reference", "note"];
 /// - `name`, `address_line1`, `address_line2`, `city`, `region` 255;
 /// - `postal_code` 20 (the longest postal codes are 10 characters);
 /// - `email` 254, the longest address SMTP can carry (RFC 5321, 4.5.3.1.3, less the brackets);
-/// - `customer_id` 255, `buyer_reference` 255 (a Leitweg-ID is at most 46);
+/// - `customer_id`, `vat_id` 255 (checked by its country's rules where they are known, and
+///   taken as written elsewhere), `buyer_reference` 255 (a Leitweg-ID is at most 46);
 /// - `note` 1000, as transactions.csv's note: printed under the lines.
 pub const TEXT_LIMITS: &[(&str, usize)] = &[
-    ("customer_id", 255),
-    ("name", 255),
-    ("email", 254),
-    ("address_line1", 255),
-    ("address_line2", 255),
-    ("city", 255),
-    ("postal_code", 20),
-    ("region", 255),
-    ("buyer_reference", 255),
-    ("note", 1000),
+    ("customer_id", LINE),
+    ("name", LINE),
+    ("email", EMAIL),
+    ("address_line1", LINE),
+    ("address_line2", LINE),
+    ("city", LINE),
+    ("postal_code", POSTAL_CODE),
+    ("region", LINE),
+    ("vat_id", LINE),
+    ("buyer_reference", LINE),
+    ("note", NOTE),
 ];
 
 /// What customers.csv says about the customer ids transactions.csv names, beyond its valid

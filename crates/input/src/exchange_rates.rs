@@ -14,6 +14,11 @@ use super::csv_table::{self, field, required_text};
 
 const COLUMNS: &[&str] = &["date", "base", "quote", "rate", "source"];
 
+/// The longest `source` accepted, in characters: who published the rate (`ECB`), printed
+/// beside it in the statement of the VAT in the seller's currency. One line of text, as a
+/// name in customers.csv.
+pub const TEXT_LIMITS: &[(&str, usize)] = &[("source", super::text::limits::LINE)];
+
 /// The rates accepted, either way round: beyond any currency pair's, and small enough that a
 /// document's total (at most 10^15) converted at one stays far inside `Decimal`'s range.
 const MIN_RATE: Decimal = Decimal::from_parts(1, 0, 0, false, 9); // 0.000000001
@@ -27,6 +32,7 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<ExchangeRate>
     let mut seen: BTreeMap<(NaiveDate, Currency, Currency), u64> = BTreeMap::new();
     let mut rates = Vec::with_capacity(rows.len());
     for row in &rows {
+        csv_table::check_lengths(&mut sink, row, TEXT_LIMITS);
         let date = field(&mut sink, row, "date", |s| {
             NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| "is not a date; expected YYYY-MM-DD".to_string())
         });

@@ -175,7 +175,8 @@ pub fn far_ahead(data: &DataSet, now: chrono::DateTime<chrono::Utc>) -> Vec<Diag
 
 pub use company::{logo_path, parse_email};
 pub use customers::parse_language;
-pub use text::{ControlCharacter, single_line};
+pub use customers::TEXT_LIMITS as CUSTOMER_TEXT_LIMITS;
+pub use text::{ControlCharacter, TooLong, check_length, limits, single_line};
 
 /// Validates the files' text into a data set, or returns every problem found.
 pub fn parse(sources: &Sources) -> Result<DataSet, Vec<Diagnostic>> {

@@ -861,3 +861,93 @@ fn free_text_longer_than_its_limit_is_refused() {
         ]
     );
 }
+
+/// Every company.toml string a document prints or an e-invoice carries has a length limit:
+/// one character more than it is refused, naming the key, the length and the limit, and the
+/// data set with it (nothing is issued). Each key of the table is set in a company.toml that
+/// has all of them, so a key spelt wrong in the table fails here.
+#[test]
+fn every_printed_company_string_longer_than_its_limit_is_refused() {
+    let mut full: toml::Table = COMPANY_TOML.parse().unwrap();
+    let extra: toml::Table = r#"
+        [seller]
+        peppol_id = "0191:14123456"
+        contact_name = "Billing team"
+        phone = "+372 600 1234"
+        [seller.address]
+        line2 = "Hoov 2"
+        region = "Harjumaa"
+        [bank]
+        iban = "EE38 2200 2210 2014 5685"
+        bic = "HABAEE2X"
+        account_holder = "Kunstlicht OÜ"
+        [brand]
+        registered_office = "Narva mnt 5, 10117 Tallinn"
+        register_court = "Estonian Business Register"
+        managing_directors = "Kadri Kask"
+        website = "kunstlicht.example"
+        support = "support@kunstlicht.example"
+    "#
+    .parse()
+    .unwrap();
+    for (section, keys) in extra {
+        let toml::Value::Table(keys) = keys else { unreachable!() };
+        let table = full.entry(section).or_insert_with(|| toml::Value::Table(toml::Table::new())).as_table_mut().unwrap();
+        for (key, value) in keys {
+            match value {
+                toml::Value::Table(inner) => table[&key].as_table_mut().unwrap().extend(inner),
+                value => drop(table.insert(key, value)),
+            }
+        }
+    }
+    let with = |company: &toml::Table| Sources { company: toml::to_string(company).unwrap(), ..sources(GOOD_ROW) };
+    assert_eq!(errors(&with(&full)), Vec::<String>::new(), "every key at a real value");
+    for &(key, max) in company::TEXT_LIMITS {
+        let mut company = full.clone();
+        let mut path: Vec<&str> = key.split('.').collect();
+        let last = path.pop().unwrap();
+        let mut table = &mut company;
+        for part in path {
+            table = match table.get_mut(part).unwrap() {
+                toml::Value::Array(items) => items[0].as_table_mut().unwrap(),
+                value => value.as_table_mut().unwrap(),
+            };
+        }
+        assert!(table.contains_key(last), "{key} is in the company.toml");
+        table.insert(last.into(), toml::Value::String("ü".repeat(max + 1)));
+        let shown = key.replace("tax_registrations.", "tax_registrations[0].");
+        assert_eq!(errors(&with(&company)), [format!("company.toml: {shown}: is {} characters long; expected at most {max}", max + 1)]);
+    }
+    assert_eq!(company::TEXT_LIMITS.len(), 23);
+    // The customers' limits, in characters: 255 'ü' (510 bytes) are a name.
+    let mut company = full.clone();
+    company["seller"]["legal_name"] = toml::Value::String("ü".repeat(255));
+    company["seller"]["address"]["postal_code"] = toml::Value::String("1".repeat(20));
+    assert_eq!(errors(&with(&company)), Vec::<String>::new());
+    let mut company = full;
+    company["seller"]["legal_name"] = toml::Value::String("x".repeat(2_000_000));
+    company["seller"]["address"]["postal_code"] = toml::Value::String("1".repeat(21));
+    company["seller"]["email"] = toml::Value::String(format!("{}@kunstlicht.example", "b".repeat(236)));
+    assert_eq!(
+        errors(&with(&company)),
+        [
+            "company.toml: seller.address.postal_code: is 21 characters long; expected at most 20",
+            "company.toml: seller.email: is 255 characters long; expected at most 254",
+            "company.toml: seller.legal_name: is 2000000 characters long; expected at most 255",
+        ]
+    );
+}
+
+/// exchange_rates.csv's `source`, printed beside the rate, is one line of text; customers.csv's
+/// `vat_id` likewise, also where no rules of its country check it (a US customer's).
+#[test]
+fn exchange_rate_sources_and_customer_tax_ids_longer_than_a_line_are_refused() {
+    let mut s = sources(GOOD_ROW);
+    s.exchange_rates = Some(format!("date,base,quote,rate,source\n2026-10-02,EUR,USD,1.0832,{}\n2026-10-03,EUR,USD,1.0832,{}\n", "E".repeat(255), "E".repeat(256)));
+    assert_eq!(errors(&s), ["exchange_rates.csv:3: source: is 256 characters long; expected at most 255"]);
+    let mut s = sources(GOOD_ROW);
+    s.customers.push_str(&format!("c_us,business,Acme Inc,a@example.com,1 Main St,,Austin,73301,TX,US,{},,en\n", "9".repeat(255)));
+    assert_eq!(errors(&s), Vec::<String>::new());
+    s.customers = s.customers.replace(&"9".repeat(255), &"9".repeat(256));
+    assert_eq!(errors(&s), ["customers.csv:4: vat_id: is 256 characters long; expected at most 255"]);
+}

@@ -50,6 +50,42 @@ pub fn single_line(raw: &str) -> Result<Cow<'_, str>, ControlCharacter> {
     Ok(Cow::Owned(lines.join(" ")))
 }
 
+/// The length limits of free text, in characters, shared by every input carrying the same
+/// kind of value (a customer's name in customers.csv and `reissue --set`, the seller's in
+/// company.toml). Far above any real value, so only a value that is not what the field means
+/// (a file pasted into a cell) is refused rather than printed over pages. Why each number,
+/// at the tables that use them (`customers::TEXT_LIMITS`, `transactions::TEXT_LIMITS`).
+pub mod limits {
+    /// One line of text: a name, an address line, a city, a region, an id or a reference.
+    pub const LINE: usize = 255;
+    /// A postal code (the longest are 10 characters).
+    pub const POSTAL_CODE: usize = 20;
+    /// An email address: the longest SMTP can carry (RFC 5321, 4.5.3.1.3, less the brackets).
+    pub const EMAIL: usize = 254;
+    /// A note or a line's description, printed under or in the lines.
+    pub const NOTE: usize = 1000;
+}
+
+/// A value longer than its limit; the text completes `"<field>: …"`. The value itself is not
+/// quoted, being too long to read in an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("is {length} characters long; expected at most {max}")]
+pub struct TooLong {
+    pub length: usize,
+    pub max: usize,
+}
+
+/// `value` if it has at most `max` characters.
+pub fn check_length(value: &str, max: usize) -> Result<(), TooLong> {
+    // A value of at most `max` bytes has at most `max` characters: the count is needed only
+    // for the rare longer one.
+    if value.len() <= max {
+        return Ok(());
+    }
+    let length = value.chars().count();
+    if length > max { Err(TooLong { length, max }) } else { Ok(()) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +125,12 @@ mod tests {
         for c in ['\u{ac}', '\u{ae}', '\u{61b}', '\u{200a}', '\u{2027}', '\u{202f}', '\u{205f}', '\u{fefe}', '\u{fff8}', '\u{fffc}'] {
             assert!(single_line(&format!("a{c}b")).is_ok(), "U+{:04X}", u32::from(c));
         }
+    }
+
+    #[test]
+    fn lengths_are_counted_in_characters() {
+        assert_eq!(check_length(&"ü".repeat(20), limits::POSTAL_CODE), Ok(()), "40 bytes, 20 characters");
+        assert_eq!(check_length(&"ü".repeat(21), limits::POSTAL_CODE), Err(TooLong { length: 21, max: 20 }));
+        assert_eq!(TooLong { length: 21, max: 20 }.to_string(), "is 21 characters long; expected at most 20");
     }
 }

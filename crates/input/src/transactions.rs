@@ -18,6 +18,7 @@ use domain::money::{Currency, Money};
 use super::TRANSACTIONS;
 use super::csv_table::{self, Row, field, required_text};
 use super::customers::{Named, RowOf};
+use super::text::limits::{LINE, NOTE};
 
 const COLUMNS: &[&str] = &[
     "transaction_id", "type", "status", "customer_id", "timestamp", "currency", "description",
@@ -50,14 +51,14 @@ const OPTIONAL: &[&str] = &["card_brand", "card_last4", "payment_id", "purchase_
 ///   (`Mastercard`, `pi_3QKx1001`); 255 is the common bound of an id column in billing
 ///   systems' exports.
 pub const TEXT_LIMITS: &[(&str, usize)] = &[
-    ("transaction_id", 255),
-    ("description", 1000),
-    ("refers_to", 255),
-    ("reason", 255),
+    ("transaction_id", LINE),
+    ("description", NOTE),
+    ("refers_to", LINE),
+    ("reason", LINE),
     ("card_brand", 50),
-    ("payment_id", 255),
-    ("purchase_order", 255),
-    ("note", 1000),
+    ("payment_id", LINE),
+    ("purchase_order", LINE),
+    ("note", NOTE),
 ];
 
 /// Transaction-level columns: every row of a transaction must repeat the same value.

@@ -346,6 +346,10 @@ fn corrected_customer(original: &Document, set: &[(String, String)]) -> Result<C
     for (field, value) in set {
         let value = input::single_line(value.trim()).map_err(|reason| Error::Set { field: field.clone(), message: reason.to_string() })?;
         let value = value.as_ref();
+        // As long as the customers.csv column may be: the same value on the same documents.
+        if let Some(&(_, max)) = input::CUSTOMER_TEXT_LIMITS.iter().find(|(column, _)| column == field) {
+            input::check_length(value, max).map_err(|too_long| Error::Set { field: field.clone(), message: too_long.to_string() })?;
+        }
         let bad = |reason: String| Error::Set { field: field.clone(), message: format!("'{value}' {reason}") };
         match field.as_str() {
             "name" if !value.is_empty() => c.name = value.to_string(),
