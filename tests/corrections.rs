@@ -1138,7 +1138,8 @@ fn show_counts_overdue_from_the_sellers_day_not_utcs() {
 }
 
 /// A `--set` value has the limit of its customers.csv column: the corrected name is printed
-/// on the replacement as a customers.csv name would be. Nothing is written.
+/// on the replacement as a customers.csv name would be; `--reason` that of transactions.csv's
+/// `reason`. Nothing is written.
 #[test]
 fn reissue_refuses_a_set_value_longer_than_its_column() {
     let f = Fixture::new(&[]);
@@ -1152,6 +1153,9 @@ fn reissue_refuses_a_set_value_longer_than_its_column() {
     assert_eq!(refused.unwrap_err().to_string(), "--set postal_code: is 21 characters long; expected at most 20");
     let refused = f.reissue("KL-INV-2026-000001", &[("email", &format!("{}@example.de", "j".repeat(300)))], "email", None, "2026-11-05T10:00:00Z");
     assert_eq!(refused.unwrap_err().to_string(), "--set email: is 311 characters long; expected at most 254");
+    // The reason, printed on both documents, has transactions.csv's `reason` limit.
+    let refused = f.reissue("KL-INV-2026-000001", &[("city", "Berlin")], &"r".repeat(256), None, "2026-11-05T10:00:00Z");
+    assert_eq!(refused.unwrap_err().to_string(), "--reason: is 256 characters long; expected at most 255");
     assert_eq!(fs::read_to_string(f.archive.join("register.jsonl")).unwrap(), register, "nothing issued");
     assert_eq!(fs::read_dir(f.archive.join("2026")).unwrap().count(), 18 * 5, "nothing written");
     // At the limit, in characters (510 bytes), the name is the replacement's.

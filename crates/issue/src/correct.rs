@@ -223,7 +223,10 @@ pub fn reissue(
     if !domain::numbering::YEARS.contains(&chrono::Datelike::year(&issue_date)) {
         return Err(Error::YearOutOfRange(issue_date));
     }
-    let reason = Some(input::single_line(correction.reason.trim()).map_err(|e| Error::Reason(e.to_string()))?.into_owned());
+    let reason = input::single_line(correction.reason.trim()).map_err(|e| Error::Reason(e.to_string()))?.into_owned();
+    // As long as transactions.csv's `reason` may be: both are a credit note's stated reason.
+    input::check_length(&reason, input::limits::LINE).map_err(|e| Error::Reason(e.to_string()))?;
+    let reason = Some(reason);
     let sort_key = (issue_date.and_hms_opt(0, 0, 0).expect("midnight").and_utc(), original.number.to_string());
 
     // The credit note: the original as issued, cancelled in full.
