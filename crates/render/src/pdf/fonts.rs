@@ -516,7 +516,8 @@ impl GlyphUse {
                         *slot = code;
                     }
                 }
-                Subset { face: collecting.face, glyphs: collecting.used, ascii }
+                let ascii_literal = ascii.map(|code| if code == 0 { ([0; 4], 0) } else { literal(code) });
+                Subset { face: collecting.face, glyphs: collecting.used, ascii, ascii_literal }
             }),
         }
     }
@@ -530,6 +531,30 @@ struct Subset {
     /// The code of each ASCII character drawn (0: none), the characters nearly every run is
     /// made of.
     ascii: [u16; 128],
+    /// The same codes as a literal string's bytes ([`literal`]; length 0: none), the form
+    /// the content stream writes them in.
+    ascii_literal: [([u8; 4], u8); 128],
+}
+
+/// `code` as the bytes of a literal string (PDF 32000-1 §7.3.4.2): its two bytes, big-endian,
+/// as they are, but for those a reader would take as syntax (`\`, `(`, `)`) or as a line end
+/// (CR, and CR LF, are read as LF), which are escaped. Up to four bytes, and how many.
+fn literal(code: u16) -> ([u8; 4], u8) {
+    let mut out = [0; 4];
+    let mut len = 0;
+    for byte in code.to_be_bytes() {
+        let escaped: &[u8] = match byte {
+            b'\\' => b"\\\\",
+            b'(' => b"\\(",
+            b')' => b"\\)",
+            b'\r' => b"\\r",
+            b'\n' => b"\\n",
+            _ => std::slice::from_ref(&byte),
+        };
+        out[len..len + escaped.len()].copy_from_slice(escaped);
+        len += escaped.len();
+    }
+    (out, len as u8)
 }
 
 impl Subset {
@@ -564,15 +589,14 @@ impl Subsets {
         let subset = &self.subsets[w as usize];
         out.reserve(2 * s.len());
         for ch in s.chars() {
-            let Some(code) = subset.code(ch) else { continue };
-            for byte in code.to_be_bytes() {
-                match byte {
-                    b'\\' | b'(' | b')' => out.extend_from_slice(&[b'\\', byte]),
-                    b'\r' => out.extend_from_slice(b"\\r"),
-                    b'\n' => out.extend_from_slice(b"\\n"),
-                    _ => out.push(byte),
-                }
-            }
+            let (bytes, len) = match subset.ascii_literal.get(ch as usize) {
+                Some(&(bytes, len)) if len != 0 => (bytes, len),
+                _ => match subset.code(ch) {
+                    Some(code) => literal(code),
+                    None => continue,
+                },
+            };
+            out.extend_from_slice(&bytes[..usize::from(len)]);
         }
     }
 
