@@ -43,6 +43,15 @@ fn issue_and_export(data: &Path, extra: &[&str]) -> Exported {
 }
 
 /// A generated month of `n` transactions.
+/// The shipped samples issued into a new archive in a temporary folder: the folder (the
+/// archive lives as long as it does) and the archive's path.
+fn samples_issued() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("archive");
+    ok(run(&["issue", samples().to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init", "--quiet"]));
+    (tmp, archive)
+}
+
 fn generated(tmp: &Path, n: usize, seed: u64) -> PathBuf {
     let data = tmp.join(format!("month-{seed}"));
     ok(run(&["sample", "--transactions", &n.to_string(), "--seed", &seed.to_string(), "--out", data.to_str().unwrap()]));
@@ -863,10 +872,8 @@ fn show_and_list_say_what_an_open_invoice_still_asks_for() {
 /// day before the issue date is refused.
 #[test]
 fn show_on_a_day_counts_what_had_happened_by_then() {
-    let tmp = tempfile::tempdir().unwrap();
-    let archive = tmp.path().join("archive");
+    let (tmp, archive) = samples_issued();
     let archive = archive.to_str().unwrap();
-    ok(run(&["issue", samples().to_str().unwrap(), "--archive", archive, "--init", "--quiet"]));
     // KL-INV-2026-000015 (4800.00 EUR due by 2026-11-11): 2000.00 on 30 October, the rest on
     // 16 November.
     let data = copy_samples(&tmp.path().join("data"));
@@ -919,12 +926,10 @@ fn show_on_a_day_counts_what_had_happened_by_then() {
 /// that runs as printed.
 #[test]
 fn show_explains_a_duplicate_charge_with_a_runnable_statement_command() {
-    let tmp = tempfile::tempdir().unwrap();
-    let archive = tmp.path().join("archive");
+    let (tmp, archive) = samples_issued();
     let archive = archive.to_str().unwrap();
     let samples_dir = samples();
     let data = samples_dir.to_str().unwrap();
-    ok(run(&["issue", data, "--archive", archive, "--init", "--quiet"]));
     let command = format!("invoicesmith statement cus_gr_01 --from 2026-10-01 --to 2026-10-31 --archive {archive} --data {data} --out statements");
     for (id, named) in [("du_1014", "du_1014"), ("pi_3QKx1014", "pi_3QKx1014 (du_1014)")] {
         let out = run(&["show", id, "--archive", archive, "--data", data]);
@@ -946,11 +951,8 @@ fn show_explains_a_duplicate_charge_with_a_runnable_statement_command() {
 /// language on the PDF and HTML, in English in the CSV.
 #[test]
 fn the_statement_says_an_invoice_has_more_lines_than_its_first() {
-    let tmp = tempfile::tempdir().unwrap();
-    let archive = tmp.path().join("archive");
+    let (tmp, archive) = samples_issued();
     let out = tmp.path().join("statements");
-    let samples_dir = samples();
-    ok(run(&["issue", samples_dir.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--init", "--quiet"]));
     ok(run(&["statement", "cus_ee_02", "--from", "2026-10-01", "--to", "2026-10-31", "--archive", archive.to_str().unwrap(), "--out", out.to_str().unwrap()]));
     let csv = fs::read_to_string(out.join("statement-cus_ee_02-2026-10-01-2026-10-31.csv")).unwrap();
     assert_eq!(csv.lines().nth(1), Some("2026-10-05,invoice,KL-INV-2026-000004,Team plan (monthly) seat + 1 more,EUR,142.60,"), "{csv}");

@@ -441,10 +441,9 @@ pub fn show(archive: &Archive, number: &str, ledger: Option<&payments::Ledger>, 
         None => "status".to_string(),
     };
     if shown.status == query::Status::Open {
-        let due_date = crate::payment::terms::asks_transfer(doc).map(|t| t.due_date);
         let word = if shown.overdue { "overdue" } else { "open" };
         let as_issued = if ledger.is_none() { " (as issued; --data DIR counts the transfers received)" } else { "" };
-        out.push_str(&format!("  {status}: {word}, {}{as_issued}\n", query::owed(shown.outstanding, doc.currency.code(), due_date)));
+        out.push_str(&format!("  {status}: {word}, {}{as_issued}\n", query::owed(shown.outstanding, doc.currency.code(), shown.due_date)));
     } else {
         out.push_str(&format!("  {status}: {}\n", shown.status.code()));
     }

@@ -237,6 +237,10 @@ pub struct Shown {
     /// An open invoice still asking for an amount whose due date is before `on`, else
     /// before today where the seller is.
     pub overdue: bool,
+    /// On an invoice asking for a bank transfer: the day it is due (in the JSON, the
+    /// record's `payment.transfer.due_date` says it already).
+    #[serde(skip)]
+    pub due_date: Option<NaiveDate>,
     /// Documents that credit, cancel, replace or adjust it.
     pub referenced_by: Vec<ShownReferrer>,
     pub files: Vec<ShownFile>,
@@ -293,7 +297,7 @@ pub fn show(archive: &Archive, number: &str, ledger: Option<&Ledger>, now: DateT
         }
         _ => false,
     };
-    Ok(Shown { status, outstanding, on, overdue, document, referenced_by, files })
+    Ok(Shown { status, outstanding, on, overdue, due_date, document, referenced_by, files })
 }
 
 /// The register entry of a document number; else the one document of a transaction id
