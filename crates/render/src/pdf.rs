@@ -833,12 +833,17 @@ impl Ops {
         self.0.extend_from_slice(b"BDC");
     }
 
-    /// Numbers in hundredths of a point, each followed by a space.
-    fn hundredths(&mut self, values: &[i32]) {
+    /// Numbers `n / 10^places` ([`Ops::decimal`]), each followed by a space.
+    fn numbers(&mut self, values: &[i32], places: u32) {
         for &v in values {
-            self.decimal(v, 2);
+            self.decimal(v, places);
             self.0.push(b' ');
         }
+    }
+
+    /// Numbers in hundredths of a point, each followed by a space.
+    fn hundredths(&mut self, values: &[i32]) {
+        self.numbers(values, 2);
     }
 
     /// `x y w h re f`: a filled rectangle, in hundredths of a point.
@@ -919,8 +924,8 @@ impl Ops {
         self.next();
         self.name(id.as_bytes());
         self.0.push(b' ');
-        self.decimal(hundredths(size), 2);
-        self.0.extend_from_slice(b" Tf");
+        self.hundredths(&[hundredths(size)]);
+        self.0.extend_from_slice(b"Tf");
     }
 
     /// `/name`, for our own names (fonts, structure roles): letters and digits, which need no
@@ -935,27 +940,22 @@ impl Ops {
     /// any 8-bit colour (the steps of 1/255 are wider than 1/1000), as the brand's accent is.
     fn colour(&mut self, c: Rgb3, op: &[u8]) {
         self.next();
-        for v in [c.0, c.1, c.2] {
-            self.decimal((v * 1000.0).round() as i32, 3);
-            self.0.push(b' ');
-        }
+        self.numbers(&[c.0, c.1, c.2].map(|v| (v * 1000.0).round() as i32), 3);
         self.0.extend_from_slice(op);
     }
 
     /// `spacing Tc`, in whole hundredths of a point.
     fn spacing(&mut self, spacing: f32) {
         self.next();
-        self.decimal(hundredths(spacing), 2);
-        self.0.extend_from_slice(b" Tc");
+        self.hundredths(&[hundredths(spacing)]);
+        self.0.extend_from_slice(b"Tc");
     }
 
     /// `dx dy Td`, in hundredths of a point.
     fn offset(&mut self, dx: i32, dy: i32) {
         self.next();
-        self.decimal(dx, 2);
-        self.0.push(b' ');
-        self.decimal(dy, 2);
-        self.0.extend_from_slice(b" Td");
+        self.hundredths(&[dx, dy]);
+        self.0.extend_from_slice(b"Td");
     }
 
     /// `q m 0 0 m x y cm … f Q`: a QR code's dark modules in a coordinate system of one unit a
@@ -971,12 +971,8 @@ impl Ops {
         for &(row, col, len) in &matrix.runs {
             self.0.push(b'\n');
             let [col, row, len] = [col, matrix.width - 1 - row, len].map(|v| i32::try_from(v).expect("a QR code is at most 177 modules wide"));
-            self.decimal(col, 0);
-            self.0.push(b' ');
-            self.decimal(row, 0);
-            self.0.push(b' ');
-            self.decimal(len, 0);
-            self.0.extend_from_slice(b" 1 re");
+            self.numbers(&[col, row, len, 1], 0);
+            self.0.extend_from_slice(b"re");
         }
         self.0.extend_from_slice(b"\nf Q");
     }
